@@ -1,0 +1,51 @@
+//! The TypeScript declarations of every DTO the UI receives or sends, generated from
+//! the Rust types so the two sides cannot disagree. `ui/src/ipc/bindings.ts` is this
+//! text, committed; a test fails when it drifts (run with `UPDATE_BINDINGS=1` to rewrite).
+
+use ts_rs::{Config, TS};
+
+use crate::accounts::{AccountDto, NewAccount};
+use crate::app_info::AppInfo;
+use crate::{ApiError, ErrorCode};
+
+/// The whole `bindings.ts` file.
+pub fn typescript() -> String {
+    let cfg = Config::new();
+    let decls = [
+        ErrorCode::decl(&cfg),
+        ApiError::decl(&cfg),
+        AppInfo::decl(&cfg),
+        AccountDto::decl(&cfg),
+        NewAccount::decl(&cfg),
+    ];
+    let mut out = String::from(
+        "// Generated from the Rust DTOs in crates/api by `cargo test -p cspdesk-api` with\n\
+         // UPDATE_BINDINGS=1. Do not edit by hand: change the Rust type instead.\n",
+    );
+    for decl in decls {
+        out.push('\n');
+        out.push_str("export ");
+        out.push_str(&decl);
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    #[test]
+    fn committed_bindings_match_the_rust_types() {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/ipc/bindings.ts");
+        let generated = super::typescript();
+        if std::env::var_os("UPDATE_BINDINGS").is_some() {
+            std::fs::write(&path, &generated).unwrap();
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == generated,
+            "ui/src/ipc/bindings.ts is out of date with the Rust DTOs: run `UPDATE_BINDINGS=1 cargo test -p cspdesk-api` and commit the result"
+        );
+    }
+}

@@ -1,0 +1,4 @@
+//! One module per `cspdesk` subcommand.
+
+pub mod account;
+pub mod emulator;

@@ -1,0 +1,44 @@
+//! `cspdesk`: CSP Desk without a window. Every subcommand is a thin call into the same
+//! engine crates the desktop app uses, for scripts, cron and tests.
+
+mod commands;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// CSP Desk on the command line.
+#[derive(Debug, Parser)]
+#[command(name = "cspdesk", version, about = "CSP Desk: Microsoft CSP billing on your workstation")]
+struct Cli {
+    /// The database file (default: the platform data dir, e.g. ~/.local/share/cspdesk/cspdesk.sqlite3).
+    #[arg(long, global = true, env = cspdesk_store::DB_ENV_VAR, value_name = "PATH")]
+    db: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Partner accounts: add, list, remove.
+    #[command(subcommand)]
+    Account(commands::account::AccountCommand),
+    /// Serve the Microsoft cloud emulator (identity, Partner Center, ARM, exports).
+    Emulator(commands::emulator::EmulatorArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Account(cmd) => commands::account::run(cli.db.as_deref(), cmd),
+        Command::Emulator(args) => commands::emulator::run(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

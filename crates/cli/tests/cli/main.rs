@@ -1,0 +1,3 @@
+//! End-to-end tests of the `cspdesk` binary: real process, real SQLite file.
+
+mod account;

@@ -1,0 +1,143 @@
+//! Opening the database file: where it lives, the connection pragmas every handle
+//! gets, and bringing the schema up to date before anyone reads it.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
+
+use crate::error::{Error, Result};
+use crate::migration;
+
+/// Environment variable that overrides where the database file lives.
+pub const DB_ENV_VAR: &str = "CSPDESK_DB";
+
+/// How long a writer waits for another connection's lock before giving up. Discovery
+/// writes while the UI reads, so short contention is normal and must not surface.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// An open CSP Desk database with its schema up to date.
+#[derive(Debug)]
+pub struct Database {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// The database path when neither `--db` nor `CSPDESK_DB` says otherwise: the
+/// platform's per-user data directory (`~/.local/share/cspdesk/cspdesk.sqlite3` on Linux).
+pub fn default_database_path() -> Result<PathBuf> {
+    let dirs = directories::ProjectDirs::from("com", "cspdesk", "cspdesk").ok_or(Error::NoDataDir)?;
+    Ok(dirs.data_dir().join("cspdesk.sqlite3"))
+}
+
+impl Database {
+    /// Resolves the path from an explicit choice, then `CSPDESK_DB`, then the platform
+    /// default, and opens it.
+    pub fn open_default(explicit: Option<&Path>) -> Result<Self> {
+        let path = match explicit {
+            Some(p) => p.to_path_buf(),
+            None => match std::env::var_os(DB_ENV_VAR) {
+                Some(p) if !p.is_empty() => PathBuf::from(p),
+                _ => default_database_path()?,
+            },
+        };
+        Self::open(&path)
+    }
+
+    /// Opens (creating if needed) the database at `path` and migrates it.
+    pub fn open(path: &Path) -> Result<Self> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| Error::CreateDir {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        }
+        let mut conn = Connection::open(path)?;
+        configure(&conn)?;
+        migration::migrate(&mut conn, path)?;
+        Ok(Self {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// Opens an existing database read-only (finance mode, or a file shared by a
+    /// colleague). It is never migrated or written; a newer schema is still refused.
+    pub fn open_read_only(path: &Path) -> Result<Self> {
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        migration::check_readable(&conn, path)?;
+        Ok(Self {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// The file this handle has open.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The schema version of the open file.
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+fn configure(conn: &Connection) -> Result<()> {
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    // WAL lets the UI read while discovery writes; NORMAL is durable across app crashes
+    // in WAL mode and avoids an fsync per transaction.
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pragmas_are_set_on_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::open(&dir.path().join("nested/dir/app.sqlite3")).unwrap();
+        let mode: String = db
+            .conn()
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal", "the UI reads while discovery writes, which needs WAL");
+        let fk: i64 = db
+            .conn()
+            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(fk, 1, "foreign keys keep child rows from outliving their account");
+        let timeout: i64 = db
+            .conn()
+            .query_row("PRAGMA busy_timeout", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(timeout, 5000);
+    }
+
+    #[test]
+    fn read_only_handle_cannot_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("app.sqlite3");
+        drop(Database::open(&path).unwrap());
+        let ro = Database::open_read_only(&path).unwrap();
+        let err = ro
+            .conn()
+            .execute("DELETE FROM partner_accounts", [])
+            .unwrap_err();
+        assert!(err.to_string().contains("readonly"), "got {err}");
+    }
+}

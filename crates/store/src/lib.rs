@@ -1,0 +1,16 @@
+//! The one owner of CSP Desk's SQLite file. Every other crate reads and writes the
+//! database through the typed functions here, so pragmas, migrations and the money
+//! representation are decided in a single place.
+#![deny(missing_docs)]
+
+pub mod accounts;
+mod database;
+mod error;
+mod migration;
+pub mod money;
+pub mod tenant_id;
+
+pub use database::{default_database_path, Database, DB_ENV_VAR};
+pub use error::{Error, Result};
+pub use money::Money;
+pub use tenant_id::TenantId;

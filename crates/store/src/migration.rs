@@ -1,0 +1,94 @@
+//! Append-only schema migrations embedded in the binary and tracked by
+//! `PRAGMA user_version`. A shipped migration is never edited: add a new file.
+
+use std::path::Path;
+
+use rusqlite::Connection;
+
+use crate::error::{Error, Result};
+
+/// Every migration in order; the schema version is the number applied.
+const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_partner_accounts.sql")];
+
+/// The newest schema version this build understands.
+pub(crate) const LATEST: i64 = MIGRATIONS.len() as i64;
+
+/// Brings the database up to [`LATEST`], each migration in its own transaction with the
+/// version bump, so a crash leaves the file at a whole version.
+pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
+    let current = check_readable(conn, path)?;
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", index as i64 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// Returns the file's schema version, refusing one newer than this build.
+pub(crate) fn check_readable(conn: &Connection, path: &Path) -> Result<i64> {
+    let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if found > LATEST {
+        return Err(Error::NewerSchema {
+            path: path.to_path_buf(),
+            found,
+            supported: LATEST,
+        });
+    }
+    Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Database;
+
+    #[test]
+    fn fresh_database_reaches_latest_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::open(&dir.path().join("a.sqlite3")).unwrap();
+        assert_eq!(db.schema_version().unwrap(), LATEST);
+    }
+
+    #[test]
+    fn reopening_does_not_reapply_migrations() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.sqlite3");
+        drop(Database::open(&path).unwrap());
+        // A second open would fail on CREATE TABLE if migrations ran twice.
+        let db = Database::open(&path).unwrap();
+        assert_eq!(db.schema_version().unwrap(), LATEST);
+    }
+
+    #[test]
+    fn newer_database_is_refused_and_left_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("future.sqlite3");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch("CREATE TABLE future_stuff (x TEXT); INSERT INTO future_stuff VALUES ('keep me');")
+                .unwrap();
+            conn.pragma_update(None, "user_version", LATEST + 7).unwrap();
+        }
+        let before = std::fs::read(&path).unwrap();
+        let err = Database::open(&path).unwrap_err();
+        match &err {
+            Error::NewerSchema { found, supported, .. } => {
+                assert_eq!(*found, LATEST + 7);
+                assert_eq!(*supported, LATEST);
+            }
+            other => panic!("expected NewerSchema, got {other:?}"),
+        }
+        assert!(err.to_string().contains("newer version of CSP Desk"));
+        let conn = Connection::open(&path).unwrap();
+        let kept: String = conn
+            .query_row("SELECT x FROM future_stuff", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(kept, "keep me");
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(version, LATEST + 7, "the newer file's version must not be rewritten");
+        drop(conn);
+        assert_eq!(std::fs::read(&path).unwrap().len(), before.len());
+    }
+}

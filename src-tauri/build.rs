@@ -1,0 +1,13 @@
+//! Generates the Tauri context and the permissions of our own commands, so the
+//! capability file can grant exactly the commands the UI uses.
+
+fn main() {
+    let manifest = tauri_build::AppManifest::new().commands(&[
+        "app_info",
+        "list_accounts",
+        "add_account",
+        "remove_account",
+    ]);
+    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
+        .expect("tauri build script");
+}

@@ -1,0 +1,4 @@
+//! Tauri commands, one module per page. Each is a one-line call into `cspdesk_api`.
+
+pub mod accounts;
+pub mod app;

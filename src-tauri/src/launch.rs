@@ -1,0 +1,43 @@
+//! Command-line options of the desktop app. Only `--db PATH` for now: it lets a user
+//! (and the end-to-end tests) open a particular database file.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+/// What the app was started with.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    /// `--db PATH` / `--db=PATH`.
+    pub db: Option<PathBuf>,
+}
+
+impl Options {
+    /// Reads the options, ignoring anything unknown (desktop launchers add their own).
+    pub fn from_args(args: impl IntoIterator<Item = OsString>) -> Self {
+        let mut options = Self::default();
+        let mut args = args.into_iter();
+        while let Some(arg) = args.next() {
+            let text = arg.to_string_lossy();
+            if text == "--db" {
+                options.db = args.next().map(PathBuf::from);
+            } else if let Some(path) = text.strip_prefix("--db=") {
+                options.db = Some(PathBuf::from(path));
+            }
+        }
+        options
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_db_in_both_forms_and_ignores_the_rest() {
+        let a = Options::from_args(["--x", "--db", "/tmp/a.db"].map(OsString::from));
+        assert_eq!(a.db, Some(PathBuf::from("/tmp/a.db")));
+        let b = Options::from_args(["--db=/tmp/b.db"].map(OsString::from));
+        assert_eq!(b.db, Some(PathBuf::from("/tmp/b.db")));
+        assert_eq!(Options::from_args([OsString::from("-psn_0_1")]).db, None);
+    }
+}

@@ -1,0 +1,61 @@
+// The app frame: navigation on the left, the routed page on the right, a status bar
+// that says which database is open.
+import { useEffect, useState } from "react";
+import { app, type AppInfo } from "./ipc";
+import { href, PAGES, useRoute, type Page } from "./routing/route";
+import { AccountsPage } from "./pages/AccountsPage";
+import { NotDiscoveredPage } from "./pages/NotDiscoveredPage";
+
+const TITLES: Record<Page, string> = {
+  accounts: "Accounts",
+  customers: "Customers",
+  subscriptions: "Subscriptions",
+  dashboard: "Dashboard",
+  billing: "Billing",
+};
+
+export function App() {
+  const route = useRoute();
+  const [info, setInfo] = useState<AppInfo | null>(null);
+
+  useEffect(() => {
+    app.info().then(setInfo, () => {
+      setInfo(null);
+    });
+  }, []);
+
+  useEffect(() => {
+    document.title = `${TITLES[route.page]} · CSP Desk`;
+  }, [route.page]);
+
+  return (
+    <div className="frame">
+      <nav className="nav" aria-label="Main">
+        <div className="brand">CSP Desk</div>
+        <ul>
+          {PAGES.map((page) => (
+            <li key={page}>
+              <a
+                href={href(page)}
+                aria-current={route.page === page ? "page" : undefined}
+                data-testid={`nav-${page}`}
+              >
+                {TITLES[page]}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main className="page" aria-labelledby="page-title">
+        {route.page === "accounts" ? (
+          <AccountsPage />
+        ) : (
+          <NotDiscoveredPage title={TITLES[route.page]} page={route.page} />
+        )}
+      </main>
+      <footer className="status">
+        {info ? `CSP Desk ${info.version} · database ${info.databasePath}` : "CSP Desk"}
+      </footer>
+    </div>
+  );
+}

@@ -1,0 +1,226 @@
+// Accounts: register partner accounts (name + partner tenant id), list and delete them.
+// Errors from the backend land next to the field they name.
+import { useCallback, useEffect, useId, useState, type SyntheticEvent } from "react";
+import { accounts, toApiError, type AccountDto, type ApiError } from "../ipc";
+import { formatDateTime } from "../format";
+
+type Load = { state: "loading" } | { state: "ready"; list: AccountDto[] } | { state: "failed"; error: ApiError };
+
+export function AccountsPage() {
+  const [load, setLoad] = useState<Load>({ state: "loading" });
+  const [version, setVersion] = useState(0);
+
+  useEffect(() => {
+    let live = true;
+    accounts.list().then(
+      (list) => {
+        if (live) setLoad({ state: "ready", list });
+      },
+      (e: unknown) => {
+        if (live) setLoad({ state: "failed", error: toApiError(e) });
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [version]);
+
+  const refresh = useCallback(() => {
+    setVersion((v) => v + 1);
+    return Promise.resolve();
+  }, []);
+
+  return (
+    <section>
+      <h1 id="page-title">Accounts</h1>
+      <p className="lead">
+        Your Microsoft partner accounts. Each one is a partner tenant that CSP Desk signs in to and discovers.
+      </p>
+      <AddAccountForm onAdded={refresh} />
+      {load.state === "loading" && <p role="status">Loading accounts…</p>}
+      {load.state === "failed" && (
+        <p className="error" role="alert">
+          {load.error.message}
+        </p>
+      )}
+      {load.state === "ready" && <AccountList list={load.list} onRemoved={refresh} />}
+    </section>
+  );
+}
+
+function AddAccountForm({ onAdded }: { onAdded: () => Promise<void> }) {
+  const nameId = useId();
+  const tenantId = useId();
+  const [name, setName] = useState("");
+  const [tenant, setTenant] = useState("");
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e: SyntheticEvent<HTMLFormElement>) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await accounts.add({ name, tenantId: tenant });
+      setName("");
+      setTenant("");
+      await onAdded();
+    } catch (err) {
+      setError(toApiError(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const fieldError = (field: string) => (error?.field === field ? error.message : null);
+  const nameError = fieldError("name");
+  const tenantError = fieldError("tenantId");
+  const formError = error && !error.field ? error.message : null;
+
+  return (
+    <form className="card add-account" onSubmit={(e) => void submit(e)} aria-label="Add a partner account" noValidate>
+      <h2>Add a partner account</h2>
+      <div className="fields">
+        <div className="field">
+          <label htmlFor={nameId}>Account Name</label>
+          <input
+            id={nameId}
+            data-testid="account-name"
+            value={name}
+            placeholder="Contoso CSP"
+            autoComplete="off"
+            aria-invalid={nameError ? true : undefined}
+            aria-describedby={nameError ? `${nameId}-error` : undefined}
+            onChange={(e) => {
+              setName(e.target.value);
+            }}
+          />
+          {nameError && (
+            <p id={`${nameId}-error`} className="field-error" data-testid="error-name">
+              {nameError}
+            </p>
+          )}
+        </div>
+        <div className="field">
+          <label htmlFor={tenantId}>Account Id (partner tenant ID)</label>
+          <input
+            id={tenantId}
+            data-testid="account-tenant"
+            value={tenant}
+            placeholder="0a1b2c3d-0000-4000-8000-000000000001"
+            autoComplete="off"
+            spellCheck={false}
+            className="mono"
+            aria-invalid={tenantError ? true : undefined}
+            aria-describedby={tenantError ? `${tenantId}-error` : `${tenantId}-hint`}
+            onChange={(e) => {
+              setTenant(e.target.value);
+            }}
+          />
+          {tenantError ? (
+            <p id={`${tenantId}-error`} className="field-error" data-testid="error-tenantId">
+              {tenantError}
+            </p>
+          ) : (
+            <p id={`${tenantId}-hint`} className="hint">
+              Partner Center › Account settings › Organization profile › Account ID
+            </p>
+          )}
+        </div>
+        <button type="submit" data-testid="account-add" disabled={busy}>
+          {busy ? "Adding…" : "Add account"}
+        </button>
+      </div>
+      {formError && (
+        <p className="error" role="alert" data-testid="error-form">
+          {formError}
+        </p>
+      )}
+    </form>
+  );
+}
+
+function AccountList({ list, onRemoved }: { list: AccountDto[]; onRemoved: () => Promise<void> }) {
+  const [confirming, setConfirming] = useState<string | null>(null);
+  const [error, setError] = useState<{ id: string; message: string } | null>(null);
+
+  if (list.length === 0) {
+    return (
+      <div className="empty" role="status" data-testid="accounts-empty">
+        <p className="empty-title">No partner accounts yet</p>
+        <p>Add your partner account above: a name your team recognises and the partner tenant ID from Partner Center.</p>
+      </div>
+    );
+  }
+
+  async function remove(id: string) {
+    setError(null);
+    try {
+      await accounts.remove(id);
+      setConfirming(null);
+      await onRemoved();
+    } catch (e) {
+      setError({ id, message: toApiError(e).message });
+    }
+  }
+
+  return (
+    <table className="grid" data-testid="accounts-table">
+      <caption className="visually-hidden">Partner accounts</caption>
+      <thead>
+        <tr>
+          <th scope="col">Account Name</th>
+          <th scope="col">Partner tenant ID</th>
+          <th scope="col">Added</th>
+          <th scope="col" className="actions">
+            <span className="visually-hidden">Actions</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {list.map((a) => (
+          <tr key={a.id} data-testid="account-row">
+            <td>{a.name}</td>
+            <td className="mono">{a.tenantId}</td>
+            <td>
+              <time dateTime={a.createdAt}>{formatDateTime(a.createdAt)}</time>
+            </td>
+            <td className="actions">
+              {confirming === a.id ? (
+                <span className="confirm">
+                  Delete {a.name}?{" "}
+                  <button type="button" className="danger" onClick={() => void remove(a.id)}>
+                    Delete
+                  </button>{" "}
+                  <button
+                    type="button"
+                    onClick={() => {
+                      setConfirming(null);
+                    }}
+                  >
+                    Keep
+                  </button>
+                </span>
+              ) : (
+                <button
+                  type="button"
+                  aria-label={`Delete ${a.name}`}
+                  onClick={() => {
+                    setConfirming(a.id);
+                  }}
+                >
+                  Delete
+                </button>
+              )}
+              {error?.id === a.id && (
+                <p className="field-error" role="alert">
+                  {error.message}
+                </p>
+              )}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,102 @@
+//! The end-to-end run: a virtual X display (Xvfb), tauri-driver in front of WebKit's
+//! WebDriver, and the Node test runner driving the real app window (tests/e2e).
+
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+
+use crate::{process, workspace};
+
+/// Children that must not outlive the run, killed on drop even when a step fails.
+struct Background(Vec<Child>);
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        for child in self.0.iter_mut().rev() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// Runs tests/e2e against the app binary `app`.
+pub fn run(app: &Path) -> Result<()> {
+    let mut background = Background(Vec::new());
+    let display = free_display()?;
+    background.0.push(
+        Command::new("Xvfb")
+            .args([display.as_str(), "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .context("starting Xvfb")?,
+    );
+    wait_for(&format!("/tmp/.X11-unix/X{}", &display[1..]), Duration::from_secs(10))?;
+
+    let port = free_port()?;
+    let native_port = free_port()?;
+    background.0.push(
+        Command::new("tauri-driver")
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .env("DISPLAY", &display)
+            .stdout(Stdio::null())
+            .spawn()
+            .context("starting tauri-driver")?,
+    );
+    wait_for_port(port, Duration::from_secs(10))?;
+
+    let artifacts = workspace::target_dir()?.join("e2e-artifacts");
+    std::fs::create_dir_all(&artifacts)?;
+    let root = workspace::root();
+    process::run(
+        Command::new("node")
+            .args(["--test", "--test-concurrency=1", "tests/e2e/"])
+            .current_dir(&root)
+            .env("DISPLAY", &display)
+            .env("WEBDRIVER_URL", format!("http://127.0.0.1:{port}"))
+            .env("CSPDESK_APP", app)
+            .env("E2E_ARTIFACTS", &artifacts)
+            .env_remove("CSPDESK_DB"),
+    )?;
+    eprintln!("screenshots: {}", artifacts.display());
+    Ok(())
+}
+
+fn free_display() -> Result<String> {
+    (90..190)
+        .find(|n| {
+            !Path::new(&format!("/tmp/.X{n}-lock")).exists()
+                && !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
+        })
+        .map(|n| format!(":{n}"))
+        .context("no free X display number between :90 and :189")
+}
+
+fn free_port() -> Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+fn wait_for(path: &str, timeout: Duration) -> Result<()> {
+    let start = Instant::now();
+    while !Path::new(path).exists() {
+        if start.elapsed() > timeout {
+            bail!("{path} did not appear within {timeout:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Ok(())
+}
+
+fn wait_for_port(port: u16, timeout: Duration) -> Result<()> {
+    let start = Instant::now();
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        if start.elapsed() > timeout {
+            bail!("tauri-driver did not listen on port {port} within {timeout:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Ok(())
+}

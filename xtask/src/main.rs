@@ -1,0 +1,62 @@
+//! `cargo xtask`: the project's developer tasks, in Rust so they run the same on every
+//! machine. `run` installs what is missing and opens the app; `test` runs every test;
+//! `bundle` builds the .deb.
+
+mod bundle;
+mod e2e;
+mod process;
+mod setup;
+mod workspace;
+
+use anyhow::{bail, Result};
+
+const USAGE: &str = "\
+usage: cargo xtask <task>
+
+  run [-- APP ARGS]   install what is missing, build the UI and the app, open the window
+  test                every test: Rust (nextest), UI typecheck + lint + unit, end-to-end under Xvfb
+  bundle              build the .deb installer (release)
+  setup               only install what is missing (system packages, npm modules, tauri-driver)
+";
+
+fn main() -> Result<()> {
+    let mut args = std::env::args().skip(1);
+    let task = args.next().unwrap_or_default();
+    let rest: Vec<String> = args.skip_while(|a| a == "--").collect();
+    match task.as_str() {
+        "run" => run(&rest),
+        "test" => test(),
+        "bundle" => bundle::deb(),
+        "setup" => setup::everything(setup::Purpose::Test),
+        "" | "help" | "--help" | "-h" => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        other => bail!("unknown task {other:?}\n{USAGE}"),
+    }
+}
+
+fn run(app_args: &[String]) -> Result<()> {
+    setup::everything(setup::Purpose::Run)?;
+    let app = workspace::build_app()?;
+    process::step("opening CSP Desk");
+    let status = std::process::Command::new(&app).args(app_args).status()?;
+    if !status.success() {
+        bail!("CSP Desk exited with {status}");
+    }
+    Ok(())
+}
+
+fn test() -> Result<()> {
+    setup::everything(setup::Purpose::Test)?;
+    let root = workspace::root();
+    process::step("UI: build (the app embeds it), typecheck, lint, unit tests");
+    process::npm(&["run", "build"])?;
+    process::npm(&["run", "lint"])?;
+    process::npm(&["run", "test"])?;
+    process::step("Rust: every crate with cargo nextest");
+    process::cargo(&["nextest", "run", "--workspace", "--no-fail-fast"], &root)?;
+    let app = workspace::build_app()?;
+    process::step("End-to-end: the real app under Xvfb, driven over WebDriver");
+    e2e::run(&app)
+}
