@@ -25,10 +25,14 @@ pub fn deb() -> Result<()> {
     let deb = std::fs::read_dir(&dir)
         .with_context(|| format!("reading {}", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "deb"))
+        .filter(|p| p.extension().is_some_and(|x| x == "deb") && p.to_string_lossy().contains("CSP Desk"))
         .max_by_key(|p| p.metadata().and_then(|m| m.modified()).ok())
         .context("the Tauri CLI made no .deb")?;
-    println!("{}", deb.display());
-    eprintln!("install it with: sudo apt install {}", deb.display());
+    // Tauri names the file after the product ("CSP Desk_0.1.0_amd64.deb"); a copy under the
+    // Debian package's own name is easier to type and to script.
+    let debian_name = dir.join(format!("csp-desk_{}_amd64.deb", env!("CARGO_PKG_VERSION")));
+    std::fs::copy(&deb, &debian_name)?;
+    println!("{}", debian_name.display());
+    eprintln!("install it with: sudo apt install {}", debian_name.display());
     Ok(())
 }

@@ -1,8 +1,10 @@
 //! `cargo xtask`: the project's developer tasks, in Rust so they run the same on every
-//! machine. `run` installs what is missing and opens the app; `test` runs every test;
+//! machine. `run` installs what is missing and opens the app; `test` runs every test
+//! (Rust, UI, conformance of the emulator with Microsoft's clients, end-to-end);
 //! `bundle` builds the .deb.
 
 mod bundle;
+mod conformance;
 mod e2e;
 mod process;
 mod setup;
@@ -14,7 +16,8 @@ const USAGE: &str = "\
 usage: cargo xtask <task>
 
   run [-- APP ARGS]   install what is missing, build the UI and the app, open the window
-  test                every test: Rust (nextest), UI typecheck + lint + unit, end-to-end under Xvfb
+  test                every test: Rust (nextest), UI typecheck + lint + unit, emulator conformance
+                      (Python: msal, azure-mgmt-azurestack, azure-storage-blob), end-to-end under Xvfb
   bundle              build the .deb installer (release)
   setup               only install what is missing (system packages, npm modules, tauri-driver)
 ";
@@ -56,6 +59,8 @@ fn test() -> Result<()> {
     process::npm(&["run", "test"])?;
     process::step("Rust: every crate with cargo nextest");
     process::cargo(&["nextest", "run", "--workspace", "--no-fail-fast"], &root)?;
+    process::step("Conformance: Microsoft's own client libraries against the emulator");
+    conformance::run()?;
     let app = workspace::build_app()?;
     process::step("End-to-end: the real app under Xvfb, driven over WebDriver");
     e2e::run(&app)

@@ -42,6 +42,9 @@ pub fn everything(purpose: Purpose) -> Result<()> {
     let mut wanted: Vec<&str> = BUILD_PACKAGES.to_vec();
     if purpose == Purpose::Test {
         wanted.extend_from_slice(TEST_PACKAGES);
+        if !python_can_make_venvs() {
+            wanted.extend_from_slice(&["python3", "python3-venv", "python3-pip"]);
+        }
     }
     if !process::on_path("node") || !process::on_path("npm") {
         wanted.extend_from_slice(NODE_PACKAGES);
@@ -136,6 +139,15 @@ fn cargo_tool(name: &str, probe: &[&str], install: &[&str]) -> Result<()> {
         process::cargo(install, Path::new("/"))?;
     }
     Ok(())
+}
+
+/// Debian splits `venv`/`ensurepip` out of python3; the conformance suite needs both.
+fn python_can_make_venvs() -> bool {
+    Command::new("python3")
+        .args(["-c", "import venv, ensurepip"])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false)
 }
 
 fn tauri_driver_installed() -> bool {

@@ -5,10 +5,11 @@ use cspdesk_store::{accounts, Database};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::sign_in::{self, SignInStatus};
 use crate::ApiError;
 
 /// A partner account as shown in lists.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct AccountDto {
     /// Stable id (also keys the keyring entry).
@@ -19,6 +20,10 @@ pub struct AccountDto {
     pub tenant_id: String,
     /// When it was added, RFC 3339 UTC.
     pub created_at: String,
+    /// Whether it is the sandbox partner served by the embedded emulator.
+    pub sandbox: bool,
+    /// Whether someone is signed in, and until when.
+    pub sign_in: SignInStatus,
 }
 
 /// What the user types to add an account.
@@ -31,28 +36,32 @@ pub struct NewAccount {
     pub tenant_id: String,
 }
 
-impl From<accounts::Account> for AccountDto {
-    fn from(a: accounts::Account) -> Self {
-        Self {
-            id: a.id,
-            name: a.name,
-            tenant_id: a.tenant_id.to_string(),
-            created_at: a.created_at.to_rfc3339_opts(SecondsFormat::Secs, true),
-        }
-    }
+/// The account as the Accounts page shows it at `now`.
+pub fn describe(db: &Database, a: accounts::Account, now: DateTime<Utc>) -> Result<AccountDto, ApiError> {
+    Ok(AccountDto {
+        sandbox: cspdesk_store::sign_in::settings(db, &a.id)?.sandbox_seed.is_some(),
+        sign_in: sign_in::status(db, &a.id, now)?,
+        id: a.id,
+        name: a.name,
+        tenant_id: a.tenant_id.to_string(),
+        created_at: a.created_at.to_rfc3339_opts(SecondsFormat::Secs, true),
+    })
 }
 
-/// All accounts, by name.
-pub fn list(db: &Database) -> Result<Vec<AccountDto>, ApiError> {
-    Ok(accounts::list(db)?.into_iter().map(Into::into).collect())
+/// All accounts, by name, with their sign-in state at `now`.
+pub fn list(db: &Database, now: DateTime<Utc>) -> Result<Vec<AccountDto>, ApiError> {
+    accounts::list(db)?.into_iter().map(|a| describe(db, a, now)).collect()
 }
 
 /// Adds an account; `now` is its creation time.
 pub fn add(db: &Database, input: &NewAccount, now: DateTime<Utc>) -> Result<AccountDto, ApiError> {
-    Ok(accounts::add(db, &input.name, &input.tenant_id, now)?.into())
+    let added = accounts::add(db, &input.name, &input.tenant_id, now)?;
+    describe(db, added, now)
 }
 
-/// Removes the account with this name or id and returns it.
-pub fn remove(db: &Database, name_or_id: &str) -> Result<AccountDto, ApiError> {
-    Ok(accounts::remove(db, name_or_id)?.into())
+/// Removes the account with this name or id and returns it (as it was just before).
+pub fn remove(db: &Database, name_or_id: &str, now: DateTime<Utc>) -> Result<AccountDto, ApiError> {
+    let found = describe(db, accounts::find(db, name_or_id)?, now)?;
+    accounts::remove(db, &found.id)?;
+    Ok(found)
 }

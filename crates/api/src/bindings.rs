@@ -6,6 +6,8 @@ use ts_rs::{Config, TS};
 
 use crate::accounts::{AccountDto, NewAccount};
 use crate::app_info::AppInfo;
+use crate::roles::Access;
+use crate::sign_in::{RoleDto, SignInStatus};
 use crate::{ApiError, ErrorCode};
 
 /// The whole `bindings.ts` file.
@@ -17,6 +19,9 @@ pub fn typescript() -> String {
         AppInfo::decl(&cfg),
         AccountDto::decl(&cfg),
         NewAccount::decl(&cfg),
+        Access::decl(&cfg),
+        RoleDto::decl(&cfg),
+        SignInStatus::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust DTOs in crates/api by `cargo test -p cspdesk-api` with\n\

@@ -7,5 +7,7 @@ pub mod accounts;
 pub mod app_info;
 pub mod bindings;
 mod error;
+pub mod roles;
+pub mod sign_in;
 
 pub use error::{ApiError, ErrorCode};

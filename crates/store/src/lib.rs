@@ -8,6 +8,7 @@ mod database;
 mod error;
 mod migration;
 pub mod money;
+pub mod sign_in;
 pub mod tenant_id;
 
 pub use database::{default_database_path, Database, DB_ENV_VAR};

@@ -8,7 +8,10 @@ use rusqlite::Connection;
 use crate::error::{Error, Result};
 
 /// Every migration in order; the schema version is the number applied.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_partner_accounts.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_partner_accounts.sql"),
+    include_str!("migrations/0002_account_sign_in.sql"),
+];
 
 /// The newest schema version this build understands.
 pub(crate) const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -59,6 +62,30 @@ mod tests {
         // A second open would fail on CREATE TABLE if migrations ran twice.
         let db = Database::open(&path).unwrap();
         assert_eq!(db.schema_version().unwrap(), LATEST);
+    }
+
+    #[test]
+    fn a_version_one_database_keeps_its_accounts_when_migrated() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v1.sqlite3");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(MIGRATIONS[0]).unwrap();
+            conn.execute(
+                "INSERT INTO partner_accounts VALUES ('a1', 'Contoso', '0a1b2c3d-0000-4000-8000-000000000001', '2026-01-01T00:00:00Z')",
+                [],
+            )
+            .unwrap();
+            conn.pragma_update(None, "user_version", 1).unwrap();
+        }
+        let db = Database::open(&path).unwrap();
+        assert_eq!(db.schema_version().unwrap(), LATEST);
+        let (name, authority): (String, String) = db
+            .conn()
+            .query_row("SELECT name, authority FROM partner_accounts WHERE id = 'a1'", [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap();
+        assert_eq!(name, "Contoso");
+        assert_eq!(authority, "https://login.microsoftonline.com", "new columns get Microsoft's defaults");
     }
 
     #[test]

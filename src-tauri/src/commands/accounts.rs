@@ -8,7 +8,7 @@ use crate::state::AppState;
 /// All partner accounts.
 #[tauri::command]
 pub fn list_accounts(state: tauri::State<'_, AppState>) -> Result<Vec<AccountDto>, ApiError> {
-    accounts::list(&*state.db()?)
+    accounts::list(&*state.db()?, chrono::Utc::now())
 }
 
 /// Adds a partner account.
@@ -20,5 +20,5 @@ pub fn add_account(state: tauri::State<'_, AppState>, input: NewAccount) -> Resu
 /// Removes a partner account by id.
 #[tauri::command]
 pub fn remove_account(state: tauri::State<'_, AppState>, id: String) -> Result<AccountDto, ApiError> {
-    accounts::remove(&*state.db()?, &id)
+    accounts::remove(&*state.db()?, &id, chrono::Utc::now())
 }

@@ -43,7 +43,15 @@ tenantId: string,
 /**
  * When it was added, RFC 3339 UTC.
  */
-createdAt: string, };
+createdAt: string, 
+/**
+ * Whether it is the sandbox partner served by the embedded emulator.
+ */
+sandbox: boolean, 
+/**
+ * Whether someone is signed in, and until when.
+ */
+signIn: SignInStatus, };
 
 export type NewAccount = { 
 /**
@@ -54,3 +62,57 @@ name: string,
  * Partner tenant GUID as typed.
  */
 tenantId: string, };
+
+export type Access = "Admin" | "Finance";
+
+export type RoleDto = { 
+/**
+ * Role template id (`wids`).
+ */
+id: string, 
+/**
+ * e.g. "Global Administrator".
+ */
+name: string, };
+
+export type SignInStatus = { "state": "signedOut" } | { "state": "signedIn", 
+/**
+ * User principal name.
+ */
+upn: string, 
+/**
+ * The tenant that issued the token.
+ */
+tenantId: string, 
+/**
+ * Directory roles.
+ */
+roles: Array<RoleDto>, 
+/**
+ * What the roles allow in CSP Desk.
+ */
+access: Access, 
+/**
+ * Whether the sign-in was MFA-backed.
+ */
+mfa: boolean, 
+/**
+ * When consent was given, RFC 3339.
+ */
+consentedAt: string, 
+/**
+ * When consent lapses unless used, RFC 3339.
+ */
+lapsesAt: string, 
+/**
+ * True within two weeks of the lapse.
+ */
+lapsingSoon: boolean, } | { "state": "lapsed", 
+/**
+ * Who was signed in.
+ */
+upn: string, 
+/**
+ * When it lapsed, RFC 3339.
+ */
+lapsedAt: string, };

@@ -43,7 +43,7 @@ describe("AccountsPage", () => {
   });
 
   it("deletes only after confirmation", async () => {
-    const backend = mockBackend([{ id: "a1", name: "Fabrikam", tenantId: "0a1b2c3d-0000-4000-8000-000000000002", createdAt: "2026-11-20T10:00:00Z" }]);
+    const backend = mockBackend([{ id: "a1", name: "Fabrikam", tenantId: "0a1b2c3d-0000-4000-8000-000000000002", createdAt: "2026-11-20T10:00:00Z", sandbox: false, signIn: { state: "signedOut" } }]);
     render(<AccountsPage />);
     fireEvent.click(await screen.findByRole("button", { name: "Delete Fabrikam" }));
     expect(backend.accounts).toHaveLength(1);

@@ -18,7 +18,7 @@ export function mockBackend(initial: AccountDto[] = []): { accounts: AccountDto[
           const err: ApiError = { code: "Validation", message: `Account Id: "${input.tenantId}" is not a tenant id`, field: "tenantId" };
           throw err;
         }
-        const added: AccountDto = { id: `id-${state.accounts.length + 1}`, name: input.name.trim(), tenantId: input.tenantId.toLowerCase(), createdAt: "2026-11-21T09:30:00Z" };
+        const added: AccountDto = { id: `id-${state.accounts.length + 1}`, name: input.name.trim(), tenantId: input.tenantId.toLowerCase(), createdAt: "2026-11-21T09:30:00Z", sandbox: false, signIn: { state: "signedOut" } };
         state.accounts.push(added);
         return added;
       }

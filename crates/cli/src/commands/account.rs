@@ -43,7 +43,7 @@ pub fn run(db: Option<&Path>, cmd: AccountCommand) -> anyhow::Result<()> {
             println!("added {} (partner tenant {}, id {})", added.name, added.tenant_id, added.id);
         }
         AccountCommand::List { json } => {
-            let list = accounts::list(&db)?;
+            let list = accounts::list(&db, chrono::Utc::now())?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&list)?);
             } else {
@@ -51,7 +51,7 @@ pub fn run(db: Option<&Path>, cmd: AccountCommand) -> anyhow::Result<()> {
             }
         }
         AccountCommand::Remove { name } => {
-            let removed = accounts::remove(&db, &name)?;
+            let removed = accounts::remove(&db, &name, chrono::Utc::now())?;
             println!("removed {} (partner tenant {})", removed.name, removed.tenant_id);
         }
     }
