@@ -7,6 +7,11 @@ fn main() {
         "list_accounts",
         "add_account",
         "remove_account",
+        "add_sandbox",
+        "login_account",
+        "cancel_login",
+        "logout_account",
+        "verify_sign_in",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build script");

@@ -24,9 +24,9 @@ export default tseslint.config(
       "no-restricted-imports": [
         "error",
         {
-          paths: [
+          patterns: [
             {
-              name: "@tauri-apps/api/core",
+              group: ["@tauri-apps/api", "@tauri-apps/api/*", "@tauri-apps/plugin-*"],
               message: "Call the backend through src/ipc only.",
             },
           ],

@@ -19,7 +19,9 @@ impl Options {
         while let Some(arg) = args.next() {
             let text = arg.to_string_lossy();
             if text == "--db" {
-                options.db = args.next().map(PathBuf::from);
+                // A bare `--db` keeps an empty path so opening it fails loudly instead of
+                // silently falling back to the default database.
+                options.db = Some(args.next().map(PathBuf::from).unwrap_or_default());
             } else if let Some(path) = text.strip_prefix("--db=") {
                 options.db = Some(PathBuf::from(path));
             }
@@ -39,5 +41,10 @@ mod tests {
         let b = Options::from_args(["--db=/tmp/b.db"].map(OsString::from));
         assert_eq!(b.db, Some(PathBuf::from("/tmp/b.db")));
         assert_eq!(Options::from_args([OsString::from("-psn_0_1")]).db, None);
+        assert_eq!(
+            Options::from_args([OsString::from("--db")]).db,
+            Some(PathBuf::new()),
+            "a bare --db is not ignored"
+        );
     }
 }

@@ -11,12 +11,19 @@ use tauri::{Builder, Runtime};
 /// Registers CSP Desk's state and commands on any Tauri builder (the real one, or
 /// `tauri::test::mock_builder()` in tests).
 pub fn setup<R: Runtime>(builder: Builder<R>, state: state::AppState) -> Builder<R> {
-    builder.manage(state).invoke_handler(tauri::generate_handler![
-        commands::app::app_info,
-        commands::accounts::list_accounts,
-        commands::accounts::add_account,
-        commands::accounts::remove_account,
-    ])
+    builder
+        .manage(state)
+        .invoke_handler(tauri::generate_handler![
+            commands::app::app_info,
+            commands::accounts::list_accounts,
+            commands::accounts::add_account,
+            commands::accounts::remove_account,
+            commands::accounts::add_sandbox,
+            commands::accounts::login_account,
+            commands::accounts::cancel_login,
+            commands::accounts::logout_account,
+            commands::accounts::verify_sign_in,
+        ])
 }
 
 /// Starts the app: reads `--db PATH` (or `CSPDESK_DB`), opens the database and the window.

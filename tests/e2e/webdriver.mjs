@@ -7,10 +7,12 @@ const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
 export class WebDriverError extends Error {}
 
 async function request(base, method, path, body) {
+  // A stuck driver must fail the run, not hang CI: every call has a deadline.
   const res = await fetch(`${base}${path}`, {
     method,
     headers: { "content-type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(60000),
   });
   const text = await res.text();
   let json;
@@ -20,7 +22,9 @@ async function request(base, method, path, body) {
     throw new WebDriverError(`${method} ${path}: HTTP ${res.status}, not JSON: ${text.slice(0, 200)}`);
   }
   if (!res.ok || (json.value && json.value.error)) {
-    throw new WebDriverError(`${method} ${path}: ${json.value?.error ?? res.status}: ${json.value?.message ?? text.slice(0, 200)}`);
+    const err = new WebDriverError(`${method} ${path}: ${json.value?.error ?? res.status}: ${json.value?.message ?? text.slice(0, 200)}`);
+    err.code = json.value?.error;
+    throw err;
   }
   return json.value;
 }
@@ -52,6 +56,8 @@ export class Session {
         const el = await this.cmd("POST", "/element", { using: "css selector", value: css });
         return el[ELEMENT];
       } catch (e) {
+        // Only "not there yet" is worth waiting for; a dead session should fail at once.
+        if (e.code !== "no such element") throw e;
         last = e;
         await sleep(150);
       }

@@ -5,6 +5,7 @@ import { app, type AppInfo } from "./ipc";
 import { href, PAGES, useRoute, type Page } from "./routing/route";
 import { AccountsPage } from "./pages/AccountsPage";
 import { NotDiscoveredPage } from "./pages/NotDiscoveredPage";
+import { ErrorBoundary } from "./components/ErrorBoundary";
 
 const TITLES: Record<Page, string> = {
   accounts: "Accounts",
@@ -47,11 +48,13 @@ export function App() {
         </ul>
       </nav>
       <main className="page" aria-labelledby="page-title">
-        {route.page === "accounts" ? (
-          <AccountsPage />
-        ) : (
-          <NotDiscoveredPage title={TITLES[route.page]} page={route.page} />
-        )}
+        <ErrorBoundary key={route.page}>
+          {route.page === "accounts" ? (
+            <AccountsPage />
+          ) : (
+            <NotDiscoveredPage title={TITLES[route.page]} page={route.page} />
+          )}
+        </ErrorBoundary>
       </main>
       <footer className="status">
         {info ? `CSP Desk ${info.version} · database ${info.databasePath}` : "CSP Desk"}

@@ -8,3 +8,11 @@ export function formatDateTime(rfc3339: string): string {
   const t = Date.parse(rfc3339);
   return Number.isNaN(t) ? rfc3339 : dateTime.format(t);
 }
+
+const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
+
+/** An RFC 3339 timestamp as a date in the user's locale. */
+export function formatDate(rfc3339: string): string {
+  const t = Date.parse(rfc3339);
+  return Number.isNaN(t) ? rfc3339 : dateOnly.format(t);
+}

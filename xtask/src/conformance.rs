@@ -54,5 +54,9 @@ fn npm_modules(dir: &Path) -> Result<()> {
         return Ok(());
     }
     process::step("installing azurite (Microsoft's Azure Storage emulator)");
-    process::run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(dir))
+    process::run(
+        Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(dir),
+    )
 }

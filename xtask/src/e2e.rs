@@ -2,7 +2,7 @@
 //! WebDriver, and the Node test runner driving the real app window (tests/e2e).
 
 use std::net::{TcpListener, TcpStream};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -28,19 +28,34 @@ pub fn run(app: &Path) -> Result<()> {
     let display = free_display()?;
     background.0.push(
         Command::new("Xvfb")
-            .args([display.as_str(), "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+            .args([
+                display.as_str(),
+                "-screen",
+                "0",
+                "1280x800x24",
+                "-nolisten",
+                "tcp",
+            ])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .context("starting Xvfb")?,
     );
-    wait_for(&format!("/tmp/.X11-unix/X{}", &display[1..]), Duration::from_secs(10))?;
+    wait_for(
+        &format!("/tmp/.X11-unix/X{}", &display[1..]),
+        Duration::from_secs(10),
+    )?;
 
     let port = free_port()?;
     let native_port = free_port()?;
     background.0.push(
         Command::new("tauri-driver")
-            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
             .env("DISPLAY", &display)
             .stdout(Stdio::null())
             .spawn()
@@ -51,9 +66,16 @@ pub fn run(app: &Path) -> Result<()> {
     let artifacts = workspace::target_dir()?.join("e2e-artifacts");
     std::fs::create_dir_all(&artifacts)?;
     let root = workspace::root();
+    // Newer Node versions take files, not a folder, after --test.
+    let mut suites: Vec<PathBuf> = std::fs::read_dir(root.join("tests/e2e"))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.to_string_lossy().ends_with(".test.mjs"))
+        .collect();
+    suites.sort();
     process::run(
         Command::new("node")
-            .args(["--test", "--test-concurrency=1", "tests/e2e/"])
+            .args(["--test", "--test-concurrency=1", "--test-timeout=300000"])
+            .args(&suites)
             .current_dir(&root)
             .env("DISPLAY", &display)
             .env("WEBDRIVER_URL", format!("http://127.0.0.1:{port}"))

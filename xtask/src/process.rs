@@ -13,7 +13,9 @@ pub fn step(what: &str) {
 /// Runs `cmd`, failing with its command line when it fails.
 pub fn run(cmd: &mut Command) -> Result<()> {
     eprintln!("$ {}", show(cmd));
-    let status = cmd.status().with_context(|| format!("could not start {}", show(cmd)))?;
+    let status = cmd
+        .status()
+        .with_context(|| format!("could not start {}", show(cmd)))?;
     if !status.success() {
         bail!("`{}` failed with {status}", show(cmd));
     }
@@ -28,7 +30,9 @@ pub fn cargo(args: &[&str], dir: &Path) -> Result<()> {
 
 /// `npm ARGS` in ui/.
 pub fn npm(args: &[&str]) -> Result<()> {
-    run(Command::new("npm").args(args).current_dir(crate::workspace::root().join("ui")))
+    run(Command::new("npm")
+        .args(args)
+        .current_dir(crate::workspace::root().join("ui")))
 }
 
 /// Whether a program is on PATH.

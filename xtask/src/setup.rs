@@ -53,16 +53,27 @@ pub fn everything(purpose: Purpose) -> Result<()> {
     check_node()?;
     npm_modules()?;
     if purpose == Purpose::Test {
-        cargo_tool("cargo-nextest", &["nextest", "--version"], &["install", "cargo-nextest", "--locked"])?;
+        cargo_tool(
+            "cargo-nextest",
+            &["nextest", "--version"],
+            &["install", "cargo-nextest", "--locked"],
+        )?;
         if !tauri_driver_installed() {
-            process::cargo(&["install", "tauri-driver", "--version", "^2", "--locked"], Path::new("/"))?;
+            process::cargo(
+                &["install", "tauri-driver", "--version", "^2", "--locked"],
+                Path::new("/"),
+            )?;
         }
     }
     Ok(())
 }
 
 fn apt_install(packages: &[&str]) -> Result<()> {
-    let missing: Vec<&str> = packages.iter().copied().filter(|p| !deb_installed(p)).collect();
+    let missing: Vec<&str> = packages
+        .iter()
+        .copied()
+        .filter(|p| !deb_installed(p))
+        .collect();
     if missing.is_empty() {
         return Ok(());
     }
@@ -73,7 +84,10 @@ fn apt_install(packages: &[&str]) -> Result<()> {
             missing.join(" ")
         );
     }
-    process::step(&format!("installing system packages: {}", missing.join(" ")));
+    process::step(&format!(
+        "installing system packages: {}",
+        missing.join(" ")
+    ));
     process::run(Command::new("apt-get").arg("update"))?;
     process::run(
         Command::new("apt-get")
@@ -101,9 +115,16 @@ fn is_root() -> bool {
 
 /// Vite 8 needs Node 20.19 or newer; say so plainly rather than fail deep in a build.
 fn check_node() -> Result<()> {
-    let out = Command::new("node").arg("--version").output().context("running node --version")?;
+    let out = Command::new("node")
+        .arg("--version")
+        .output()
+        .context("running node --version")?;
     let version = String::from_utf8_lossy(&out.stdout);
-    let mut parts = version.trim().trim_start_matches('v').split('.').map(|p| p.parse::<u32>().unwrap_or(0));
+    let mut parts = version
+        .trim()
+        .trim_start_matches('v')
+        .split('.')
+        .map(|p| p.parse::<u32>().unwrap_or(0));
     let (major, minor) = (parts.next().unwrap_or(0), parts.next().unwrap_or(0));
     if major < 20 || (major == 20 && minor < 19) {
         bail!("Node.js {} is too old: the UI build needs 20.19 or newer (install it from nodejs.org or your distribution's backports)", version.trim());

@@ -24,7 +24,8 @@ pub fn target_dir() -> Result<PathBuf> {
         .current_dir(root())
         .output()
         .context("running cargo metadata")?;
-    let meta: serde_json::Value = serde_json::from_slice(&out.stdout).context("reading cargo metadata")?;
+    let meta: serde_json::Value =
+        serde_json::from_slice(&out.stdout).context("reading cargo metadata")?;
     let dir = meta["target_directory"]
         .as_str()
         .context("cargo metadata has no target_directory")?;

@@ -1,6 +1,7 @@
 //! Partner accounts as the Accounts page and `cspdesk account` see them.
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use cspdesk_partner_api::TokenStore;
 use cspdesk_store::{accounts, Database};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -36,11 +37,18 @@ pub struct NewAccount {
     pub tenant_id: String,
 }
 
-/// The account as the Accounts page shows it at `now`.
-pub fn describe(db: &Database, a: accounts::Account, now: DateTime<Utc>) -> Result<AccountDto, ApiError> {
+/// The account as the Accounts page shows it at `now`. A sign-in record that cannot be
+/// read shows as signed out rather than hiding every account.
+pub fn describe(
+    db: &Database,
+    a: accounts::Account,
+    now: DateTime<Utc>,
+) -> Result<AccountDto, ApiError> {
     Ok(AccountDto {
-        sandbox: cspdesk_store::sign_in::settings(db, &a.id)?.sandbox_seed.is_some(),
-        sign_in: sign_in::status(db, &a.id, now)?,
+        sandbox: cspdesk_store::sign_in::settings(db, &a.id)?
+            .sandbox_seed
+            .is_some(),
+        sign_in: sign_in::status(db, &a.id, now).unwrap_or(SignInStatus::SignedOut),
         id: a.id,
         name: a.name,
         tenant_id: a.tenant_id.to_string(),
@@ -50,7 +58,10 @@ pub fn describe(db: &Database, a: accounts::Account, now: DateTime<Utc>) -> Resu
 
 /// All accounts, by name, with their sign-in state at `now`.
 pub fn list(db: &Database, now: DateTime<Utc>) -> Result<Vec<AccountDto>, ApiError> {
-    accounts::list(db)?.into_iter().map(|a| describe(db, a, now)).collect()
+    accounts::list(db)?
+        .into_iter()
+        .map(|a| describe(db, a, now))
+        .collect()
 }
 
 /// Adds an account; `now` is its creation time.
@@ -61,7 +72,26 @@ pub fn add(db: &Database, input: &NewAccount, now: DateTime<Utc>) -> Result<Acco
 
 /// Removes the account with this name or id and returns it (as it was just before).
 pub fn remove(db: &Database, name_or_id: &str, now: DateTime<Utc>) -> Result<AccountDto, ApiError> {
-    let found = describe(db, accounts::find(db, name_or_id)?, now)?;
-    accounts::remove(db, &found.id)?;
-    Ok(found)
+    remove_account(db, accounts::find(db, name_or_id)?, now)
+}
+
+/// Removes the account with exactly this id (the UI's rows carry ids).
+pub fn remove_by_id(db: &Database, id: &str, now: DateTime<Utc>) -> Result<AccountDto, ApiError> {
+    remove_account(db, accounts::get(db, id)?, now)
+}
+
+fn remove_account(
+    db: &Database,
+    account: accounts::Account,
+    now: DateTime<Utc>,
+) -> Result<AccountDto, ApiError> {
+    let shown = describe(db, account.clone(), now)?;
+    // The refresh token goes with the account; a keyring without the entry is fine.
+    cspdesk_partner_api::KeyringStore::new()
+        .delete(&cspdesk_partner_api::AccountKey::from_stored(
+            account.id.clone(),
+        ))
+        .ok();
+    accounts::remove(db, &account.id)?;
+    Ok(shown)
 }

@@ -6,6 +6,7 @@ use ts_rs::{Config, TS};
 
 use crate::accounts::{AccountDto, NewAccount};
 use crate::app_info::AppInfo;
+use crate::login::LoginEvent;
 use crate::roles::Access;
 use crate::sign_in::{RoleDto, SignInStatus};
 use crate::{ApiError, ErrorCode};
@@ -22,6 +23,7 @@ pub fn typescript() -> String {
         Access::decl(&cfg),
         RoleDto::decl(&cfg),
         SignInStatus::decl(&cfg),
+        LoginEvent::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust DTOs in crates/api by `cargo test -p cspdesk-api` with\n\

@@ -19,6 +19,28 @@ pub enum ErrorCode {
     Storage,
     /// An unexpected failure inside CSP Desk (a bug); the message says where.
     Internal,
+    /// The account is not signed in: offer "Login with Microsoft".
+    NotSignedIn,
+    /// The sign-in lapsed or was revoked: offer "Sign in again".
+    ConsentExpired,
+    /// The user declined consent on Microsoft's page.
+    ConsentDenied,
+    /// Microsoft refused the sign-in, or the wrong tenant signed in.
+    SignInFailed,
+    /// The sign-in was cancelled or timed out.
+    SignInAborted,
+    /// Partner Center requires MFA and the sign-in had none.
+    MfaRequired,
+    /// The signed-in user may not do this (403), or the partner has no relationship.
+    Forbidden,
+    /// Microsoft is throttling; the message says how long to wait.
+    Throttled,
+    /// Microsoft is unavailable (5xx, timeouts) after retries.
+    Unavailable,
+    /// Microsoft answered something malformed; the message names endpoint and field.
+    BadResponse,
+    /// The OS keyring failed.
+    Keyring,
 }
 
 /// An error as it crosses to the UI: `{code, message, field}`.
@@ -57,6 +79,30 @@ impl From<cspdesk_store::Error> for ApiError {
                 Self::new(ErrorCode::Storage, message, None)
             }
         }
+    }
+}
+
+impl From<cspdesk_partner_api::Error> for ApiError {
+    fn from(e: cspdesk_partner_api::Error) -> Self {
+        use cspdesk_partner_api::Error as E;
+        let message = e.to_string();
+        let (code, field) = match &e {
+            E::NotSignedIn => (ErrorCode::NotSignedIn, None),
+            E::ConsentExpired { .. } | E::Unauthorized { .. } => (ErrorCode::ConsentExpired, None),
+            E::ConsentDenied { .. } => (ErrorCode::ConsentDenied, None),
+            E::SignInFailed { .. } | E::StateMismatch => (ErrorCode::SignInFailed, None),
+            E::SignInAborted { .. } => (ErrorCode::SignInAborted, None),
+            E::MfaRequired => (ErrorCode::MfaRequired, None),
+            E::Forbidden { .. } | E::NoRelationship { .. } => (ErrorCode::Forbidden, None),
+            E::NotFound { .. } => (ErrorCode::NotFound, None),
+            E::Throttled { .. } => (ErrorCode::Throttled, None),
+            E::Unavailable { .. } => (ErrorCode::Unavailable, None),
+            E::Rejected { .. } => (ErrorCode::Internal, None),
+            E::BadResponse { .. } => (ErrorCode::BadResponse, None),
+            E::InvalidSettings { setting, .. } => (ErrorCode::Validation, Some(setting.as_str())),
+            E::Keyring { .. } => (ErrorCode::Keyring, None),
+        };
+        Self::new(code, message, field)
     }
 }
 

@@ -9,9 +9,10 @@
 //! | Global Reader `f2ef992c-3afb-46b9-b7cf-a126ee74c451`        | Finance         |
 //! | anything else, or none                                      | Finance         |
 //!
-//! Admin may add and remove partner accounts, change settings, run Discovery and edit
-//! markups. Finance is the read-only app: browse, reconcile and export. Unknown roles fall
-//! to Finance so a token never grants more than we understand.
+//! Admin is meant to add and remove partner accounts, change settings, run Discovery and
+//! edit markups; Finance is the read-only app: browse, reconcile and export. Unknown roles
+//! fall to Finance so a token never grants more than we understand. Today the access is
+//! computed and shown on the Accounts page; the commands do not enforce it yet.
 
 use serde::Serialize;
 use ts_rs::TS;
@@ -34,7 +35,10 @@ pub enum Access {
 
 /// The access a set of directory role template ids grants.
 pub fn access_for(roles: &[String]) -> Access {
-    if roles.iter().any(|r| r.eq_ignore_ascii_case(GLOBAL_ADMINISTRATOR)) {
+    if roles
+        .iter()
+        .any(|r| r.eq_ignore_ascii_case(GLOBAL_ADMINISTRATOR))
+    {
         Access::Admin
     } else {
         Access::Finance
@@ -57,9 +61,22 @@ mod tests {
 
     #[test]
     fn only_global_administrators_get_admin() {
-        assert_eq!(access_for(&[GLOBAL_ADMINISTRATOR.to_uppercase()]), Access::Admin);
-        assert_eq!(access_for(&[BILLING_ADMINISTRATOR.into(), GLOBAL_READER.into()]), Access::Finance);
-        assert_eq!(access_for(&[]), Access::Finance, "no role never means more access");
-        assert_eq!(access_for(&["00000000-0000-0000-0000-000000000000".into()]), Access::Finance);
+        assert_eq!(
+            access_for(&[GLOBAL_ADMINISTRATOR.to_uppercase()]),
+            Access::Admin
+        );
+        assert_eq!(
+            access_for(&[BILLING_ADMINISTRATOR.into(), GLOBAL_READER.into()]),
+            Access::Finance
+        );
+        assert_eq!(
+            access_for(&[]),
+            Access::Finance,
+            "no role never means more access"
+        );
+        assert_eq!(
+            access_for(&["00000000-0000-0000-0000-000000000000".into()]),
+            Access::Finance
+        );
     }
 }

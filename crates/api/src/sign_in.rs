@@ -27,7 +27,11 @@ pub struct RoleDto {
 
 /// An account's sign-in state.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[serde(tag = "state", rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[serde(
+    tag = "state",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum SignInStatus {
     /// Never signed in, or signed out.
     SignedOut,
@@ -60,7 +64,11 @@ pub enum SignInStatus {
 }
 
 /// The account's sign-in state at `now`.
-pub fn status(db: &Database, account_id: &str, now: DateTime<Utc>) -> Result<SignInStatus, ApiError> {
+pub fn status(
+    db: &Database,
+    account_id: &str,
+    now: DateTime<Utc>,
+) -> Result<SignInStatus, ApiError> {
     let Some(s) = sign_in::session(db, account_id)? else {
         return Ok(SignInStatus::SignedOut);
     };
@@ -108,8 +116,17 @@ mod tests {
     fn lapses_ninety_days_after_last_use_with_a_two_week_warning() {
         let dir = tempfile::tempdir().unwrap();
         let db = Database::open(&dir.path().join("s.sqlite3")).unwrap();
-        let a = accounts::add(&db, "Contoso", "0a1b2c3d-0000-4000-8000-000000000001", at(2026, 1, 1)).unwrap();
-        assert_eq!(status(&db, &a.id, at(2026, 1, 1)).unwrap(), SignInStatus::SignedOut);
+        let a = accounts::add(
+            &db,
+            "Contoso",
+            "0a1b2c3d-0000-4000-8000-000000000001",
+            at(2026, 1, 1),
+        )
+        .unwrap();
+        assert_eq!(
+            status(&db, &a.id, at(2026, 1, 1)).unwrap(),
+            SignInStatus::SignedOut
+        );
         sign_in::save_session(
             &db,
             &a.id,
@@ -125,8 +142,17 @@ mod tests {
         )
         .unwrap();
         match status(&db, &a.id, at(2026, 3, 1)).unwrap() {
-            SignInStatus::SignedIn { lapses_at, lapsing_soon, access, roles, .. } => {
-                assert_eq!(lapses_at, "2026-05-02T12:00:00Z", "90 days after the last refresh");
+            SignInStatus::SignedIn {
+                lapses_at,
+                lapsing_soon,
+                access,
+                roles,
+                ..
+            } => {
+                assert_eq!(
+                    lapses_at, "2026-05-02T12:00:00Z",
+                    "90 days after the last refresh"
+                );
                 assert!(!lapsing_soon);
                 assert_eq!(access, Access::Admin);
                 assert_eq!(roles[0].name, "Global Administrator");
@@ -135,7 +161,10 @@ mod tests {
         }
         assert!(matches!(
             status(&db, &a.id, at(2026, 4, 20)).unwrap(),
-            SignInStatus::SignedIn { lapsing_soon: true, .. }
+            SignInStatus::SignedIn {
+                lapsing_soon: true,
+                ..
+            }
         ));
         assert_eq!(
             status(&db, &a.id, at(2026, 5, 2)).unwrap(),

@@ -6,14 +6,19 @@ mod commands;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use clap::builder::TypedValueParser;
 use clap::{Parser, Subcommand};
 
 /// CSP Desk on the command line.
 #[derive(Debug, Parser)]
-#[command(name = "cspdesk", version, about = "CSP Desk: Microsoft CSP billing on your workstation")]
+#[command(
+    name = "cspdesk",
+    version,
+    about = "CSP Desk: Microsoft CSP billing on your workstation"
+)]
 struct Cli {
     /// The database file (default: the platform data dir, e.g. ~/.local/share/cspdesk/cspdesk.sqlite3).
-    #[arg(long, global = true, env = cspdesk_store::DB_ENV_VAR, value_name = "PATH")]
+    #[arg(long, global = true, env = cspdesk_store::DB_ENV_VAR, value_name = "PATH", value_parser = clap::builder::NonEmptyStringValueParser::new().map(PathBuf::from))]
     db: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
@@ -24,6 +29,14 @@ enum Command {
     /// Partner accounts: add, list, remove.
     #[command(subcommand)]
     Account(commands::account::AccountCommand),
+    /// Sign a partner account in with Microsoft (browser, or --device-code).
+    Login(commands::sign_in::LoginArgs),
+    /// Sign a partner account out (removes its token from the keyring).
+    Logout(commands::sign_in::AccountArgs),
+    /// Confirm an account's sign-in with Microsoft and show who it is.
+    Whoami(commands::sign_in::AccountArgs),
+    /// Add the sandbox partner served by the embedded emulator (--yes also signs it in).
+    Sandbox(commands::sign_in::SandboxArgs),
     /// Serve the Microsoft cloud emulator (identity, Partner Center, ARM, exports).
     Emulator(commands::emulator::EmulatorArgs),
 }
@@ -32,6 +45,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Account(cmd) => commands::account::run(cli.db.as_deref(), cmd),
+        Command::Login(args) => commands::sign_in::login(cli.db.as_deref(), args),
+        Command::Logout(args) => commands::sign_in::logout(cli.db.as_deref(), args),
+        Command::Whoami(args) => commands::sign_in::whoami(cli.db.as_deref(), args),
+        Command::Sandbox(args) => commands::sign_in::sandbox(cli.db.as_deref(), args),
         Command::Emulator(args) => commands::emulator::run(args),
     };
     match result {

@@ -31,7 +31,8 @@ pub fn validate_name(name: &str) -> Result<String> {
     if trimmed.is_empty() {
         return Err(Error::Invalid {
             field: "name",
-            message: "Account name is empty: type the name your team uses for this partner account".into(),
+            message: "Account name is empty: type the name your team uses for this partner account"
+                .into(),
         });
     }
     if trimmed.chars().count() > MAX_NAME_CHARS {
@@ -43,7 +44,8 @@ pub fn validate_name(name: &str) -> Result<String> {
     if trimmed.chars().any(char::is_control) {
         return Err(Error::Invalid {
             field: "name",
-            message: "Account name contains a control character (tab, newline...): remove it".into(),
+            message: "Account name contains a control character (tab, newline...): remove it"
+                .into(),
         });
     }
     Ok(trimmed.to_string())
@@ -51,10 +53,12 @@ pub fn validate_name(name: &str) -> Result<String> {
 
 /// Validates a partner tenant id as typed by a user.
 pub fn validate_tenant_id(tenant_id: &str) -> Result<TenantId> {
-    tenant_id.parse().map_err(|e: crate::tenant_id::InvalidTenantId| Error::Invalid {
-        field: "tenantId",
-        message: format!("Account Id: {e}"),
-    })
+    tenant_id
+        .parse()
+        .map_err(|e: crate::tenant_id::InvalidTenantId| Error::Invalid {
+            field: "tenantId",
+            message: format!("Account Id: {e}"),
+        })
 }
 
 /// Adds an account after validating both fields; `now` is its creation time.
@@ -73,12 +77,16 @@ pub fn add(db: &Database, name: &str, tenant_id: &str, now: DateTime<Utc>) -> Re
             account.id,
             account.name,
             account.tenant_id.to_string(),
-            account.created_at.to_rfc3339_opts(SecondsFormat::Millis, true)
+            account
+                .created_at
+                .to_rfc3339_opts(SecondsFormat::Millis, true)
         ],
     );
     match inserted {
         Ok(_) => Ok(account),
-        Err(rusqlite::Error::SqliteFailure(e, Some(msg))) if e.code == ErrorCode::ConstraintViolation => {
+        Err(rusqlite::Error::SqliteFailure(e, Some(msg)))
+            if e.code == ErrorCode::ConstraintViolation =>
+        {
             Err(duplicate(db, &account, &msg)?)
         }
         Err(e) => Err(e.into()),
@@ -119,20 +127,35 @@ pub fn list(db: &Database) -> Result<Vec<Account>> {
         "SELECT id, name, tenant_id, created_at FROM partner_accounts ORDER BY name COLLATE NOCASE, id",
     )?;
     let rows = stmt.query_map([], read_row)?;
-    rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Error::from)
+    rows.collect::<rusqlite::Result<Vec<_>>>()
+        .map_err(Error::from)
 }
 
 /// Finds an account by its display name (case-insensitive) or its id.
 pub fn find(db: &Database, name_or_id: &str) -> Result<Account> {
     db.conn()
         .query_row(
-            "SELECT id, name, tenant_id, created_at FROM partner_accounts WHERE name = ?1 OR id = ?1",
+            "SELECT id, name, tenant_id, created_at FROM partner_accounts WHERE name = ?1 OR id = ?1 ORDER BY name = ?1 DESC LIMIT 1",
             [name_or_id.trim()],
             read_row,
         )
         .optional()?
         .ok_or_else(|| Error::NotFound {
             what: format!("Partner account {:?}", name_or_id.trim()),
+        })
+}
+
+/// Finds an account by its id only (the UI's rows carry ids; names can collide with ids).
+pub fn get(db: &Database, id: &str) -> Result<Account> {
+    db.conn()
+        .query_row(
+            "SELECT id, name, tenant_id, created_at FROM partner_accounts WHERE id = ?1",
+            [id],
+            read_row,
+        )
+        .optional()?
+        .ok_or_else(|| Error::NotFound {
+            what: format!("Partner account {id:?}"),
         })
 }
 
@@ -150,11 +173,17 @@ fn read_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Account> {
     Ok(Account {
         id: row.get(0)?,
         name: row.get(1)?,
-        tenant_id: tenant
-            .parse()
-            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, Box::new(e)))?,
+        tenant_id: tenant.parse().map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, Box::new(e))
+        })?,
         created_at: DateTime::parse_from_rfc3339(&created)
-            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(3, rusqlite::types::Type::Text, Box::new(e)))?
+            .map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    3,
+                    rusqlite::types::Type::Text,
+                    Box::new(e),
+                )
+            })?
             .with_timezone(&Utc),
     })
 }
@@ -184,19 +213,32 @@ mod tests {
         add(&db, "adatum", "0a1b2c3d-0000-4000-8000-000000000002", now()).unwrap();
         let names: Vec<_> = list(&db).unwrap().into_iter().map(|a| a.name).collect();
         assert_eq!(names, ["adatum", "Contoso"], "sorted by name ignoring case");
-        assert_eq!(list(&db).unwrap()[1], a, "what is read back equals what was added");
+        assert_eq!(
+            list(&db).unwrap()[1],
+            a,
+            "what is read back equals what was added"
+        );
         assert_eq!(remove(&db, "CONTOSO").unwrap().id, a.id);
         assert_eq!(list(&db).unwrap().len(), 1);
-        assert!(matches!(remove(&db, "Contoso"), Err(Error::NotFound { .. })));
+        assert!(matches!(
+            remove(&db, "Contoso"),
+            Err(Error::NotFound { .. })
+        ));
     }
 
     #[test]
     fn invalid_input_names_the_field_and_writes_nothing() {
         let (_d, db) = db();
-        let cases = [("", TENANT, "name"), ("X", "not-a-guid", "tenantId"), ("Tab\tName", TENANT, "name")];
+        let cases = [
+            ("", TENANT, "name"),
+            ("X", "not-a-guid", "tenantId"),
+            ("Tab\tName", TENANT, "name"),
+        ];
         for (name, tenant, field) in cases {
             match add(&db, name, tenant, now()) {
-                Err(Error::Invalid { field: f, .. }) => assert_eq!(f, field, "for {name:?}/{tenant:?}"),
+                Err(Error::Invalid { field: f, .. }) => {
+                    assert_eq!(f, field, "for {name:?}/{tenant:?}")
+                }
                 other => panic!("expected Invalid for {name:?}/{tenant:?}, got {other:?}"),
             }
         }
@@ -207,12 +249,23 @@ mod tests {
     fn duplicates_are_rejected_per_field() {
         let (_d, db) = db();
         add(&db, "Contoso", TENANT, now()).unwrap();
-        match add(&db, "contoso", "0a1b2c3d-0000-4000-8000-000000000009", now()) {
-            Err(Error::Duplicate { field: "name", message }) => assert!(message.contains("already exists")),
+        match add(
+            &db,
+            "contoso",
+            "0a1b2c3d-0000-4000-8000-000000000009",
+            now(),
+        ) {
+            Err(Error::Duplicate {
+                field: "name",
+                message,
+            }) => assert!(message.contains("already exists")),
             other => panic!("expected a duplicate name, got {other:?}"),
         }
         match add(&db, "Other", &TENANT.to_uppercase(), now()) {
-            Err(Error::Duplicate { field: "tenantId", message }) => assert!(message.contains("\"Contoso\"")),
+            Err(Error::Duplicate {
+                field: "tenantId",
+                message,
+            }) => assert!(message.contains("\"Contoso\"")),
             other => panic!("expected a duplicate tenant, got {other:?}"),
         }
         assert_eq!(list(&db).unwrap().len(), 1);

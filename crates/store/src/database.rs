@@ -26,7 +26,8 @@ pub struct Database {
 /// The database path when neither `--db` nor `CSPDESK_DB` says otherwise: the
 /// platform's per-user data directory (`~/.local/share/cspdesk/cspdesk.sqlite3` on Linux).
 pub fn default_database_path() -> Result<PathBuf> {
-    let dirs = directories::ProjectDirs::from("com", "cspdesk", "cspdesk").ok_or(Error::NoDataDir)?;
+    let dirs =
+        directories::ProjectDirs::from("com", "cspdesk", "cspdesk").ok_or(Error::NoDataDir)?;
     Ok(dirs.data_dir().join("cspdesk.sqlite3"))
 }
 
@@ -46,6 +47,7 @@ impl Database {
 
     /// Opens (creating if needed) the database at `path` and migrates it.
     pub fn open(path: &Path) -> Result<Self> {
+        reject_empty(path)?;
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|source| Error::CreateDir {
                 path: dir.to_path_buf(),
@@ -64,6 +66,7 @@ impl Database {
     /// Opens an existing database read-only (finance mode, or a file shared by a
     /// colleague). It is never migrated or written; a newer schema is still refused.
     pub fn open_read_only(path: &Path) -> Result<Self> {
+        reject_empty(path)?;
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -93,6 +96,18 @@ impl Database {
     }
 }
 
+/// SQLite opens "" as a private temporary database deleted on close: everything written
+/// would silently vanish.
+fn reject_empty(path: &Path) -> Result<()> {
+    if path.as_os_str().is_empty() {
+        return Err(Error::Invalid {
+            field: "db",
+            message: "The database path is empty: give a file path with --db PATH (or CSPDESK_DB), or leave it out for the default".into(),
+        });
+    }
+    Ok(())
+}
+
 fn configure(conn: &Connection) -> Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
     // WAL lets the UI read while discovery writes; NORMAL is durable across app crashes
@@ -115,17 +130,35 @@ mod tests {
             .conn()
             .query_row("PRAGMA journal_mode", [], |r| r.get(0))
             .unwrap();
-        assert_eq!(mode, "wal", "the UI reads while discovery writes, which needs WAL");
+        assert_eq!(
+            mode, "wal",
+            "the UI reads while discovery writes, which needs WAL"
+        );
         let fk: i64 = db
             .conn()
             .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
             .unwrap();
-        assert_eq!(fk, 1, "foreign keys keep child rows from outliving their account");
+        assert_eq!(
+            fk, 1,
+            "foreign keys keep child rows from outliving their account"
+        );
         let timeout: i64 = db
             .conn()
             .query_row("PRAGMA busy_timeout", [], |r| r.get(0))
             .unwrap();
         assert_eq!(timeout, 5000);
+    }
+
+    #[test]
+    fn an_empty_path_is_refused_rather_than_opened_as_a_temporary_database() {
+        assert!(matches!(
+            Database::open(Path::new("")),
+            Err(Error::Invalid { field: "db", .. })
+        ));
+        assert!(matches!(
+            Database::open_read_only(Path::new("")),
+            Err(Error::Invalid { field: "db", .. })
+        ));
     }
 
     #[test]

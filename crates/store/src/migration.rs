@@ -82,10 +82,17 @@ mod tests {
         assert_eq!(db.schema_version().unwrap(), LATEST);
         let (name, authority): (String, String) = db
             .conn()
-            .query_row("SELECT name, authority FROM partner_accounts WHERE id = 'a1'", [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row(
+                "SELECT name, authority FROM partner_accounts WHERE id = 'a1'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .unwrap();
         assert_eq!(name, "Contoso");
-        assert_eq!(authority, "https://login.microsoftonline.com", "new columns get Microsoft's defaults");
+        assert_eq!(
+            authority, "https://login.microsoftonline.com",
+            "new columns get Microsoft's defaults"
+        );
     }
 
     #[test]
@@ -94,14 +101,19 @@ mod tests {
         let path = dir.path().join("future.sqlite3");
         {
             let conn = Connection::open(&path).unwrap();
-            conn.execute_batch("CREATE TABLE future_stuff (x TEXT); INSERT INTO future_stuff VALUES ('keep me');")
+            conn.execute_batch(
+                "CREATE TABLE future_stuff (x TEXT); INSERT INTO future_stuff VALUES ('keep me');",
+            )
+            .unwrap();
+            conn.pragma_update(None, "user_version", LATEST + 7)
                 .unwrap();
-            conn.pragma_update(None, "user_version", LATEST + 7).unwrap();
         }
         let before = std::fs::read(&path).unwrap();
         let err = Database::open(&path).unwrap_err();
         match &err {
-            Error::NewerSchema { found, supported, .. } => {
+            Error::NewerSchema {
+                found, supported, ..
+            } => {
                 assert_eq!(*found, LATEST + 7);
                 assert_eq!(*supported, LATEST);
             }
@@ -113,8 +125,14 @@ mod tests {
             .query_row("SELECT x FROM future_stuff", [], |r| r.get(0))
             .unwrap();
         assert_eq!(kept, "keep me");
-        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
-        assert_eq!(version, LATEST + 7, "the newer file's version must not be rewritten");
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(
+            version,
+            LATEST + 7,
+            "the newer file's version must not be rewritten"
+        );
         drop(conn);
         assert_eq!(std::fs::read(&path).unwrap().len(), before.len());
     }

@@ -45,12 +45,18 @@ impl Money {
 
     /// Microsoft's per-line rule: floor to 2 decimals (towards negative infinity).
     pub fn floor_cents(self) -> Self {
-        Self(self.0.round_dp_with_strategy(2, RoundingStrategy::ToNegativeInfinity))
+        Self(
+            self.0
+                .round_dp_with_strategy(2, RoundingStrategy::ToNegativeInfinity),
+        )
     }
 
     /// Our rule for amounts we set: round half away from zero to 2 decimals.
     pub fn round_cents(self) -> Self {
-        Self(self.0.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero))
+        Self(
+            self.0
+                .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero),
+        )
     }
 
     /// Multiplies by an exact factor (quantity, rate, percentage as a fraction).
@@ -144,7 +150,8 @@ impl FromSql for Money {
     fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
         match value {
             ValueRef::Text(bytes) => {
-                let text = std::str::from_utf8(bytes).map_err(|e| FromSqlError::Other(Box::new(e)))?;
+                let text =
+                    std::str::from_utf8(bytes).map_err(|e| FromSqlError::Other(Box::new(e)))?;
                 text.parse().map_err(|e| FromSqlError::Other(Box::new(e)))
             }
             _ => Err(FromSqlError::InvalidType),
@@ -160,8 +167,14 @@ mod tests {
 
     #[test]
     fn floor_cents_goes_towards_negative_infinity() {
-        assert_eq!(Money::new(dec!(1.239)).floor_cents(), Money::new(dec!(1.23)));
-        assert_eq!(Money::new(dec!(-1.231)).floor_cents(), Money::new(dec!(-1.24)));
+        assert_eq!(
+            Money::new(dec!(1.239)).floor_cents(),
+            Money::new(dec!(1.23))
+        );
+        assert_eq!(
+            Money::new(dec!(-1.231)).floor_cents(),
+            Money::new(dec!(-1.24))
+        );
         assert_eq!(Money::new(dec!(5)).floor_cents(), Money::new(dec!(5)));
         // Microsoft's documented example: 101 units of a tier priced 1.00/0.80 at 85 % (PEC).
         let line = Money::new(dec!(100.80)).times(dec!(0.85)).floor_cents();
@@ -170,9 +183,18 @@ mod tests {
 
     #[test]
     fn round_cents_is_half_away_from_zero() {
-        assert_eq!(Money::new(dec!(0.125)).round_cents(), Money::new(dec!(0.13)));
-        assert_eq!(Money::new(dec!(-0.125)).round_cents(), Money::new(dec!(-0.13)));
-        assert_eq!(Money::new(dec!(0.124999)).round_cents(), Money::new(dec!(0.12)));
+        assert_eq!(
+            Money::new(dec!(0.125)).round_cents(),
+            Money::new(dec!(0.13))
+        );
+        assert_eq!(
+            Money::new(dec!(-0.125)).round_cents(),
+            Money::new(dec!(-0.13))
+        );
+        assert_eq!(
+            Money::new(dec!(0.124999)).round_cents(),
+            Money::new(dec!(0.12))
+        );
     }
 
     #[test]
@@ -181,7 +203,10 @@ mod tests {
         assert_eq!(serde_json::to_string(&m).unwrap(), "\"12.3400\"");
         let back: Money = serde_json::from_str("\"12.3400\"").unwrap();
         assert_eq!(back.to_string(), "12.3400");
-        assert!(serde_json::from_str::<Money>("12.34").is_err(), "numbers would invite f64");
+        assert!(
+            serde_json::from_str::<Money>("12.34").is_err(),
+            "numbers would invite f64"
+        );
     }
 
     #[test]
@@ -199,13 +224,22 @@ mod tests {
         let m = Money::new(dec!(0.1)) + Money::new(dec!(0.2));
         conn.execute("INSERT INTO t VALUES (?1)", [m]).unwrap();
         let (typ, back): (String, Money) = conn
-            .query_row("SELECT typeof(m), m FROM t", [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row("SELECT typeof(m), m FROM t", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
             .unwrap();
         assert_eq!(typ, "text");
-        assert_eq!(back, Money::new(dec!(0.3)), "0.1 + 0.2 is exactly 0.3 in decimal");
+        assert_eq!(
+            back,
+            Money::new(dec!(0.3)),
+            "0.1 + 0.2 is exactly 0.3 in decimal"
+        );
         conn.execute("UPDATE t SET m = 1.5", []).unwrap();
-        assert!(conn.query_row("SELECT m FROM t", [], |r| r.get::<_, Money>(0)).is_err(),
-            "a REAL in a money column is a bug and must not be read silently");
+        assert!(
+            conn.query_row("SELECT m FROM t", [], |r| r.get::<_, Money>(0))
+                .is_err(),
+            "a REAL in a money column is a bug and must not be read silently"
+        );
     }
 
     proptest! {

@@ -101,14 +101,18 @@ pub fn session(db: &Database, account_id: &str) -> Result<Option<Session>> {
         upn,
         user_oid,
         tenant_id,
-        roles: roles.split(',').filter(|r| !r.is_empty()).map(str::to_string).collect(),
+        roles: roles
+            .split(',')
+            .filter(|r| !r.is_empty())
+            .map(str::to_string)
+            .collect(),
         mfa,
-        consented_at: parse_time(&consented)?,
-        last_refreshed_at: parse_time(&refreshed)?,
+        consented_at: parse_time(&consented, 5)?,
+        last_refreshed_at: parse_time(&refreshed, 6)?,
     }))
 }
 
-/// Records a sign-in (or a refresh, which keeps `consented_at` from the interactive one).
+/// Records an interactive sign-in: replaces whatever was there, consent time included.
 pub fn save_session(db: &Database, account_id: &str, s: &Session) -> Result<()> {
     db.conn().execute(
         "INSERT INTO account_sessions (account_id, upn, user_oid, tenant_id, roles, mfa, consented_at, last_refreshed_at)
@@ -130,10 +134,31 @@ pub fn save_session(db: &Database, account_id: &str, s: &Session) -> Result<()> 
     Ok(())
 }
 
+/// Records a successful refresh: who and which roles may have changed; the consent time
+/// stays that of the interactive sign-in, and the last use never moves backwards.
+pub fn record_refresh(
+    db: &Database,
+    account_id: &str,
+    upn: &str,
+    roles: &[String],
+    mfa: bool,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let changed = db.conn().execute(
+        "UPDATE account_sessions SET upn = ?2, roles = ?3, mfa = ?4,
+           last_refreshed_at = max(last_refreshed_at, ?5)
+         WHERE account_id = ?1",
+        params![account_id, upn, roles.join(","), mfa, time_text(now)],
+    )?;
+    Ok(changed == 1)
+}
+
 /// Forgets the account's sign-in (sign-out, or consent found lapsed).
 pub fn clear_session(db: &Database, account_id: &str) -> Result<()> {
-    db.conn()
-        .execute("DELETE FROM account_sessions WHERE account_id = ?1", [account_id])?;
+    db.conn().execute(
+        "DELETE FROM account_sessions WHERE account_id = ?1",
+        [account_id],
+    )?;
     Ok(())
 }
 
@@ -147,10 +172,16 @@ fn time_text(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
-fn parse_time(text: &str) -> Result<DateTime<Utc>> {
+fn parse_time(text: &str, column: usize) -> Result<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| Error::Sqlite(rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))))
+        .map_err(|e| {
+            Error::Sqlite(rusqlite::Error::FromSqlConversionFailure(
+                column,
+                rusqlite::types::Type::Text,
+                Box::new(e),
+            ))
+        })
 }
 
 #[cfg(test)]
@@ -167,12 +198,19 @@ mod tests {
     fn new_accounts_default_to_microsofts_endpoints_without_a_client_id() {
         let dir = tempfile::tempdir().unwrap();
         let db = Database::open(&dir.path().join("s.sqlite3")).unwrap();
-        let a = accounts::add(&db, "Contoso", "0a1b2c3d-0000-4000-8000-000000000001", t(1)).unwrap();
+        let a =
+            accounts::add(&db, "Contoso", "0a1b2c3d-0000-4000-8000-000000000001", t(1)).unwrap();
         let s = settings(&db, &a.id).unwrap();
         assert_eq!(s.authority, "https://login.microsoftonline.com");
-        assert_eq!(s.partner_center_base, "https://api.partnercenter.microsoft.com");
+        assert_eq!(
+            s.partner_center_base,
+            "https://api.partnercenter.microsoft.com"
+        );
         assert_eq!(s.arm_base, "https://management.azure.com");
-        assert_eq!(s.client_id, None, "each partner registers its own app; there is no default");
+        assert_eq!(
+            s.client_id, None,
+            "each partner registers its own app; there is no default"
+        );
         assert_eq!(s.sandbox_seed, None);
     }
 
@@ -180,7 +218,8 @@ mod tests {
     fn settings_and_sessions_round_trip_and_die_with_the_account() {
         let dir = tempfile::tempdir().unwrap();
         let db = Database::open(&dir.path().join("s.sqlite3")).unwrap();
-        let a = accounts::add(&db, "Contoso", "0a1b2c3d-0000-4000-8000-000000000001", t(1)).unwrap();
+        let a =
+            accounts::add(&db, "Contoso", "0a1b2c3d-0000-4000-8000-000000000001", t(1)).unwrap();
         let s = Settings {
             authority: "http://127.0.0.1:1234".into(),
             client_id: Some("c3d9a1f2-4b6e-4d8a-9f1c-2e7b5a0d6c48".into()),
@@ -201,9 +240,15 @@ mod tests {
             last_refreshed_at: t(2),
         };
         save_session(&db, &a.id, &signed).unwrap();
+        assert!(record_refresh(&db, &a.id, &signed.upn, &[], true, t(5)).unwrap());
+        assert!(record_refresh(&db, &a.id, &signed.upn, &[], true, t(4)).unwrap());
         signed.last_refreshed_at = t(5);
-        save_session(&db, &a.id, &signed).unwrap();
-        assert_eq!(session(&db, &a.id).unwrap(), Some(signed));
+        signed.roles = vec![];
+        assert_eq!(
+            session(&db, &a.id).unwrap(),
+            Some(signed),
+            "a refresh keeps the consent time and never moves last use back"
+        );
         accounts::remove(&db, &a.id).unwrap();
         let left: i64 = db
             .conn()

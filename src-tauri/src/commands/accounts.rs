@@ -1,24 +1,91 @@
 //! Commands of the Accounts page.
 
 use cspdesk_api::accounts::{self, AccountDto, NewAccount};
-use cspdesk_api::ApiError;
+use cspdesk_api::login::{self, LoginEvent};
+use cspdesk_api::{sandbox, ApiError};
+use tauri::ipc::Channel;
 
 use crate::state::AppState;
 
+// async: Tauri runs plain commands on the main thread, where a busy database would freeze the window.
+
 /// All partner accounts.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn list_accounts(state: tauri::State<'_, AppState>) -> Result<Vec<AccountDto>, ApiError> {
     accounts::list(&*state.db()?, chrono::Utc::now())
 }
 
 /// Adds a partner account.
-#[tauri::command]
-pub fn add_account(state: tauri::State<'_, AppState>, input: NewAccount) -> Result<AccountDto, ApiError> {
+#[tauri::command(async)]
+pub fn add_account(
+    state: tauri::State<'_, AppState>,
+    input: NewAccount,
+) -> Result<AccountDto, ApiError> {
     accounts::add(&*state.db()?, &input, chrono::Utc::now())
 }
 
 /// Removes a partner account by id.
+#[tauri::command(async)]
+pub fn remove_account(
+    state: tauri::State<'_, AppState>,
+    id: String,
+) -> Result<AccountDto, ApiError> {
+    accounts::remove_by_id(&*state.db()?, &id, chrono::Utc::now())
+}
+
+/// Adds the sandbox partner (served by the embedded emulator).
 #[tauri::command]
-pub fn remove_account(state: tauri::State<'_, AppState>, id: String) -> Result<AccountDto, ApiError> {
-    accounts::remove(&*state.db()?, &id, chrono::Utc::now())
+pub async fn add_sandbox(state: tauri::State<'_, AppState>) -> Result<AccountDto, ApiError> {
+    let db = state.shared()?;
+    let now = chrono::Utc::now();
+    let account = sandbox::ensure_account(db, now).await?;
+    accounts::describe(&cspdesk_api::lock(db), account, now)
+}
+
+/// "Login with Microsoft": opens the system browser and waits for the sign-in; the page
+/// hears about the browser through `events` and can cancel with `cancel_login`.
+#[tauri::command]
+pub async fn login_account(
+    state: tauri::State<'_, AppState>,
+    id: String,
+    events: Channel<LoginEvent>,
+) -> Result<AccountDto, ApiError> {
+    let cancel = state.begin_sign_in(&id);
+    let result =
+        login::login_with_browser(state.shared()?, &id, chrono::Utc::now(), cancel, |url| {
+            let opened = open::that_detached(url.as_str()).is_ok();
+            // A closed window just stops listening; the sign-in itself goes on.
+            let _ = events.send(LoginEvent::BrowserOpened {
+                url: url.to_string(),
+                opened,
+            });
+            Ok(())
+        })
+        .await;
+    state.end_sign_in(&id);
+    result
+}
+
+/// Cancels a waiting "Login with Microsoft".
+#[tauri::command(async)]
+pub fn cancel_login(state: tauri::State<'_, AppState>, id: String) {
+    state.cancel_sign_in(&id);
+}
+
+/// Signs the account out (removes its keyring entry).
+#[tauri::command(async)]
+pub fn logout_account(
+    state: tauri::State<'_, AppState>,
+    id: String,
+) -> Result<AccountDto, ApiError> {
+    login::logout(state.shared()?, &id, chrono::Utc::now())
+}
+
+/// Uses the stored sign-in once to confirm it still works (and refresh roles and lapse date).
+#[tauri::command]
+pub async fn verify_sign_in(
+    state: tauri::State<'_, AppState>,
+    id: String,
+) -> Result<AccountDto, ApiError> {
+    login::verify(state.shared()?, &id, chrono::Utc::now()).await
 }

@@ -6,7 +6,8 @@ use cspdesk_api::ApiError;
 use crate::state::AppState;
 
 /// Version and database path.
-#[tauri::command]
+// async: Tauri runs plain commands on the main thread, where a busy database would freeze the window.
+#[tauri::command(async)]
 pub fn app_info(state: tauri::State<'_, AppState>) -> Result<AppInfo, ApiError> {
     Ok(app_info::describe(&*state.db()?))
 }

@@ -1,7 +1,7 @@
 // Generated from the Rust DTOs in crates/api by `cargo test -p cspdesk-api` with
 // UPDATE_BINDINGS=1. Do not edit by hand: change the Rust type instead.
 
-export type ErrorCode = "Validation" | "Duplicate" | "NotFound" | "NewerDatabase" | "Storage" | "Internal";
+export type ErrorCode = "Validation" | "Duplicate" | "NotFound" | "NewerDatabase" | "Storage" | "Internal" | "NotSignedIn" | "ConsentExpired" | "ConsentDenied" | "SignInFailed" | "SignInAborted" | "MfaRequired" | "Forbidden" | "Throttled" | "Unavailable" | "BadResponse" | "Keyring";
 
 export type ApiError = { 
 /**
@@ -116,3 +116,13 @@ upn: string,
  * When it lapsed, RFC 3339.
  */
 lapsedAt: string, };
+
+export type LoginEvent = { "kind": "browserOpened", 
+/**
+ * Microsoft's (or the emulator's) sign-in page for this attempt.
+ */
+url: string, 
+/**
+ * False when no browser could be started: the page offers the link instead.
+ */
+opened: boolean, };

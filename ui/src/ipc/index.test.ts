@@ -15,7 +15,9 @@ describe("toApiError", () => {
     expect(e.field).toBeNull();
   });
 
-  it("rejects unknown codes instead of trusting them", () => {
+  it("rejects unknown codes instead of trusting them, and shows their content", () => {
     expect(isApiError({ code: "Nope", message: "x" })).toBe(false);
+    expect(isApiError({ code: "toString", message: "x" })).toBe(false);
+    expect(toApiError({ code: "Nope", message: "x" }).message).toContain('"code":"Nope"');
   });
 });

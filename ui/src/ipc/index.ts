@@ -1,31 +1,53 @@
 // The one door from the UI to the backend. Every call goes through `call`, which turns
 // whatever the backend throws into a typed ApiError; components import the functions
 // below and never call `invoke` themselves.
-import { invoke } from "@tauri-apps/api/core";
-import type { AccountDto, ApiError, AppInfo, ErrorCode, NewAccount } from "./bindings";
+import { Channel, invoke } from "@tauri-apps/api/core";
+import type {
+  AccountDto,
+  Access,
+  ApiError,
+  AppInfo,
+  ErrorCode,
+  LoginEvent,
+  NewAccount,
+  RoleDto,
+  SignInStatus,
+} from "./bindings";
 
-export type { AccountDto, ApiError, AppInfo, ErrorCode, NewAccount };
+export type { AccountDto, Access, ApiError, AppInfo, ErrorCode, LoginEvent, NewAccount, RoleDto, SignInStatus };
 
-const CODES: readonly ErrorCode[] = [
-  "Validation",
-  "Duplicate",
-  "NotFound",
-  "NewerDatabase",
-  "Storage",
-  "Internal",
-];
+// Keyed by ErrorCode so the compiler fails here when the backend adds a code.
+const CODES = {
+  Validation: true,
+  Duplicate: true,
+  NotFound: true,
+  NewerDatabase: true,
+  Storage: true,
+  Internal: true,
+  NotSignedIn: true,
+  ConsentExpired: true,
+  ConsentDenied: true,
+  SignInFailed: true,
+  SignInAborted: true,
+  MfaRequired: true,
+  Forbidden: true,
+  Throttled: true,
+  Unavailable: true,
+  BadResponse: true,
+  Keyring: true,
+} satisfies Record<ErrorCode, true>;
 
 /** True when `e` has the `{code, message}` shape the backend sends. */
 export function isApiError(e: unknown): e is ApiError {
   if (typeof e !== "object" || e === null) return false;
   const r = e as Record<string, unknown>;
-  return typeof r.message === "string" && CODES.includes(r.code as ErrorCode);
+  return typeof r.message === "string" && typeof r.code === "string" && Object.hasOwn(CODES, r.code);
 }
 
 /** Normalises anything thrown by the IPC layer into an ApiError. */
 export function toApiError(e: unknown): ApiError {
   if (isApiError(e)) return { code: e.code, message: e.message, field: e.field ?? null };
-  const text = e instanceof Error ? e.message : String(e);
+  const text = e instanceof Error ? e.message : typeof e === "string" ? e : JSON.stringify(e);
   return {
     code: "Internal",
     message: `CSP Desk failed unexpectedly (${text}). Restart the app; if it happens again, report it.`,
@@ -49,4 +71,17 @@ export const accounts = {
   list: () => call<AccountDto[]>("list_accounts"),
   add: (input: NewAccount) => call<AccountDto>("add_account", { input }),
   remove: (id: string) => call<AccountDto>("remove_account", { id }),
+  addSandbox: () => call<AccountDto>("add_sandbox"),
+};
+
+export const signIn = {
+  /** Opens the browser and resolves when the sign-in finishes; `onEvent` hears the URL. */
+  login: (id: string, onEvent: (e: LoginEvent) => void) => {
+    const events = new Channel<LoginEvent>();
+    events.onmessage = onEvent;
+    return call<AccountDto>("login_account", { id, events });
+  },
+  cancel: (id: string) => call<null>("cancel_login", { id }),
+  logout: (id: string) => call<AccountDto>("logout_account", { id }),
+  verify: (id: string) => call<AccountDto>("verify_sign_in", { id }),
 };

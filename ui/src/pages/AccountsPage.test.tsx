@@ -40,6 +40,9 @@ describe("AccountsPage", () => {
     const tenant = screen.getByLabelText<HTMLInputElement>(/Account Id/);
     expect(tenant.value).toBe("not-a-guid");
     expect(tenant.getAttribute("aria-invalid")).toBe("true");
+    fireEvent.change(tenant, { target: { value: "not-a-guid!" } });
+    expect(screen.queryByTestId("error-tenantId")).toBeNull();
+    expect(tenant.getAttribute("aria-invalid")).toBeNull();
   });
 
   it("deletes only after confirmation", async () => {
@@ -47,7 +50,11 @@ describe("AccountsPage", () => {
     render(<AccountsPage />);
     fireEvent.click(await screen.findByRole("button", { name: "Delete Fabrikam" }));
     expect(backend.accounts).toHaveLength(1);
-    fireEvent.click(screen.getByRole("button", { name: "Delete" }));
+    expect(document.activeElement?.textContent).toBe("Keep");
+    fireEvent.keyDown(document.activeElement as Element, { key: "Escape" });
+    expect(screen.queryByRole("button", { name: "Yes, delete Fabrikam" })).toBeNull();
+    fireEvent.click(screen.getByRole("button", { name: "Delete Fabrikam" }));
+    fireEvent.click(screen.getByRole("button", { name: "Yes, delete Fabrikam" }));
     await waitFor(() => {
       expect(screen.getByTestId("accounts-empty")).toBeTruthy();
     });

@@ -1,8 +1,9 @@
 // Accounts: register partner accounts (name + partner tenant id), list and delete them.
 // Errors from the backend land next to the field they name.
-import { useCallback, useEffect, useId, useState, type SyntheticEvent } from "react";
+import { useCallback, useEffect, useId, useRef, useState, type SyntheticEvent } from "react";
 import { accounts, toApiError, type AccountDto, type ApiError } from "../ipc";
 import { formatDateTime } from "../format";
+import { SignInCell } from "./SignInCell";
 
 type Load = { state: "loading" } | { state: "ready"; list: AccountDto[] } | { state: "failed"; error: ApiError };
 
@@ -39,9 +40,12 @@ export function AccountsPage() {
       <AddAccountForm onAdded={refresh} />
       {load.state === "loading" && <p role="status">Loading accounts…</p>}
       {load.state === "failed" && (
-        <p className="error" role="alert">
-          {load.error.message}
-        </p>
+        <div className="error" role="alert">
+          <p>{load.error.message}</p>
+          <button type="button" onClick={() => void refresh()}>
+            Try again
+          </button>
+        </div>
       )}
       {load.state === "ready" && <AccountList list={load.list} onRemoved={refresh} />}
     </section>
@@ -72,10 +76,15 @@ function AddAccountForm({ onAdded }: { onAdded: () => Promise<void> }) {
     }
   }
 
+  const FIELDS = ["name", "tenantId"];
   const fieldError = (field: string) => (error?.field === field ? error.message : null);
   const nameError = fieldError("name");
   const tenantError = fieldError("tenantId");
-  const formError = error && !error.field ? error.message : null;
+  // An error naming no field on this form still needs a place next to the action.
+  const formError = error && !FIELDS.includes(error.field ?? "") ? error.message : null;
+  const clearErrorOf = (field: string) => {
+    if (error?.field === field) setError(null);
+  };
 
   return (
     <form className="card add-account" onSubmit={(e) => void submit(e)} aria-label="Add a partner account" noValidate>
@@ -93,10 +102,11 @@ function AddAccountForm({ onAdded }: { onAdded: () => Promise<void> }) {
             aria-describedby={nameError ? `${nameId}-error` : undefined}
             onChange={(e) => {
               setName(e.target.value);
+              clearErrorOf("name");
             }}
           />
           {nameError && (
-            <p id={`${nameId}-error`} className="field-error" data-testid="error-name">
+            <p id={`${nameId}-error`} className="field-error" data-testid="error-name" role="alert">
               {nameError}
             </p>
           )}
@@ -115,10 +125,11 @@ function AddAccountForm({ onAdded }: { onAdded: () => Promise<void> }) {
             aria-describedby={tenantError ? `${tenantId}-error` : `${tenantId}-hint`}
             onChange={(e) => {
               setTenant(e.target.value);
+              clearErrorOf("tenantId");
             }}
           />
           {tenantError ? (
-            <p id={`${tenantId}-error`} className="field-error" data-testid="error-tenantId">
+            <p id={`${tenantId}-error`} className="field-error" data-testid="error-tenantId" role="alert">
               {tenantError}
             </p>
           ) : (
@@ -140,20 +151,61 @@ function AddAccountForm({ onAdded }: { onAdded: () => Promise<void> }) {
   );
 }
 
+function NoAccounts({ onAdded }: { onAdded: () => Promise<void> }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function trySandbox() {
+    setBusy(true);
+    setError(null);
+    try {
+      await accounts.addSandbox();
+      await onAdded();
+    } catch (e) {
+      setError(toApiError(e).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div className="empty" role="status" data-testid="accounts-empty">
+      <p className="empty-title">No partner accounts yet</p>
+      <p>Add your partner account above: a name your team recognises and the partner tenant ID from Partner Center.</p>
+      <p>
+        No Microsoft partner tenant at hand? The sandbox partner runs on a built-in Microsoft emulator, so you can
+        try sign-in and everything after it.
+      </p>
+      <button type="button" data-testid="try-sandbox" onClick={() => void trySandbox()} disabled={busy}>
+        {busy ? "Starting the sandbox…" : "Try the sandbox partner"}
+      </button>
+      {error && (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
 function AccountList({ list, onRemoved }: { list: AccountDto[]; onRemoved: () => Promise<void> }) {
   const [confirming, setConfirming] = useState<string | null>(null);
+  const [removing, setRemoving] = useState(false);
   const [error, setError] = useState<{ id: string; message: string } | null>(null);
+  const keepRef = useRef<HTMLButtonElement>(null);
+
+  useEffect(() => {
+    // The Delete button that opened the confirmation is gone; keep focus where the user is.
+    if (confirming) keepRef.current?.focus();
+  }, [confirming]);
 
   if (list.length === 0) {
-    return (
-      <div className="empty" role="status" data-testid="accounts-empty">
-        <p className="empty-title">No partner accounts yet</p>
-        <p>Add your partner account above: a name your team recognises and the partner tenant ID from Partner Center.</p>
-      </div>
-    );
+    return <NoAccounts onAdded={onRemoved} />;
   }
 
   async function remove(id: string) {
+    if (removing) return;
+    setRemoving(true);
     setError(null);
     try {
       await accounts.remove(id);
@@ -161,6 +213,8 @@ function AccountList({ list, onRemoved }: { list: AccountDto[]; onRemoved: () =>
       await onRemoved();
     } catch (e) {
       setError({ id, message: toApiError(e).message });
+    } finally {
+      setRemoving(false);
     }
   }
 
@@ -171,6 +225,7 @@ function AccountList({ list, onRemoved }: { list: AccountDto[]; onRemoved: () =>
         <tr>
           <th scope="col">Account Name</th>
           <th scope="col">Partner tenant ID</th>
+          <th scope="col">Sign-in</th>
           <th scope="col">Added</th>
           <th scope="col" className="actions">
             <span className="visually-hidden">Actions</span>
@@ -180,20 +235,38 @@ function AccountList({ list, onRemoved }: { list: AccountDto[]; onRemoved: () =>
       <tbody>
         {list.map((a) => (
           <tr key={a.id} data-testid="account-row">
-            <td>{a.name}</td>
+            <td>
+              {a.name}
+              {a.sandbox && <span className="badge">Sandbox</span>}
+            </td>
             <td className="mono">{a.tenantId}</td>
+            <td>
+              <SignInCell account={a} onChanged={onRemoved} />
+            </td>
             <td>
               <time dateTime={a.createdAt}>{formatDateTime(a.createdAt)}</time>
             </td>
             <td className="actions">
               {confirming === a.id ? (
-                <span className="confirm">
-                  Delete {a.name}?{" "}
-                  <button type="button" className="danger" onClick={() => void remove(a.id)}>
+                <span
+                  className="confirm"
+                  onKeyDown={(e) => {
+                    if (e.key === "Escape") setConfirming(null);
+                  }}
+                >
+                  Delete {a.name} and its sign-in?{" "}
+                  <button
+                    type="button"
+                    className="danger"
+                    aria-label={`Yes, delete ${a.name}`}
+                    disabled={removing}
+                    onClick={() => void remove(a.id)}
+                  >
                     Delete
                   </button>{" "}
                   <button
                     type="button"
+                    ref={keepRef}
                     onClick={() => {
                       setConfirming(null);
                     }}

@@ -10,5 +10,6 @@ describe("routes", () => {
   it("falls back to Accounts for unknown or empty hashes", () => {
     expect(parseRoute("")).toEqual({ page: "accounts", rest: [] });
     expect(parseRoute("#/nowhere/x")).toEqual({ page: "accounts", rest: [] });
+    expect(parseRoute("#/billing/%E0%A4")).toEqual({ page: "accounts", rest: [] });
   });
 });

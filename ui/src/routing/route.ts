@@ -11,8 +11,19 @@ export interface Route {
   rest: string[];
 }
 
+function decode(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
+}
+
 export function parseRoute(hash: string): Route {
-  const parts = hash.replace(/^#\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
+  const decoded = hash.replace(/^#\/?/, "").split("/").filter(Boolean).map(decode);
+  // A malformed deep link (bad %-escape) opens Accounts instead of breaking the window.
+  if (decoded.some((p) => p === null)) return { page: "accounts", rest: [] };
+  const parts = decoded as string[];
   const [first, ...rest] = parts;
   const page = PAGES.find((p) => p === first) ?? "accounts";
   return { page, rest: page === first ? rest : [] };

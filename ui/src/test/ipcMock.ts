@@ -22,6 +22,16 @@ export function mockBackend(initial: AccountDto[] = []): { accounts: AccountDto[
         state.accounts.push(added);
         return added;
       }
+      case "add_sandbox": {
+        const added: AccountDto = { id: "sandbox-id", name: "sandbox", tenantId: "3c990f80-f9a9-44be-9757-a87d131a8a48", createdAt: "2026-11-21T09:30:00Z", sandbox: true, signIn: { state: "signedOut" } };
+        state.accounts.push(added);
+        return added;
+      }
+      case "logout_account": {
+        const id = a.id as string;
+        state.accounts = state.accounts.map((x) => (x.id === id ? { ...x, signIn: { state: "signedOut" } } : x));
+        return state.accounts.find((x) => x.id === id);
+      }
       case "remove_account": {
         const id = a.id as string;
         const found = state.accounts.find((x) => x.id === id);

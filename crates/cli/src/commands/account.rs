@@ -38,9 +38,19 @@ pub fn run(db: Option<&Path>, cmd: AccountCommand) -> anyhow::Result<()> {
     let db = Database::open_default(db).context("opening the CSP Desk database")?;
     match cmd {
         AccountCommand::Add { name, tenant } => {
-            let added = accounts::add(&db, &NewAccount { name, tenant_id: tenant }, chrono::Utc::now())
-                .map_err(with_flag)?;
-            println!("added {} (partner tenant {}, id {})", added.name, added.tenant_id, added.id);
+            let added = accounts::add(
+                &db,
+                &NewAccount {
+                    name,
+                    tenant_id: tenant,
+                },
+                chrono::Utc::now(),
+            )
+            .map_err(with_flag)?;
+            println!(
+                "added {} (partner tenant {}, id {})",
+                added.name, added.tenant_id, added.id
+            );
         }
         AccountCommand::List { json } => {
             let list = accounts::list(&db, chrono::Utc::now())?;
@@ -52,7 +62,10 @@ pub fn run(db: Option<&Path>, cmd: AccountCommand) -> anyhow::Result<()> {
         }
         AccountCommand::Remove { name } => {
             let removed = accounts::remove(&db, &name, chrono::Utc::now())?;
-            println!("removed {} (partner tenant {})", removed.name, removed.tenant_id);
+            println!(
+                "removed {} (partner tenant {})",
+                removed.name, removed.tenant_id
+            );
         }
     }
     Ok(())
@@ -69,10 +82,17 @@ fn with_flag(e: ApiError) -> anyhow::Error {
 
 fn print_table(list: &[AccountDto]) {
     if list.is_empty() {
-        println!("no partner accounts yet: add one with `cspdesk account add --name NAME --tenant GUID`");
+        println!(
+            "no partner accounts yet: add one with `cspdesk account add --name NAME --tenant GUID`"
+        );
         return;
     }
-    let width = list.iter().map(|a| a.name.chars().count()).max().unwrap_or(4).max(4);
+    let width = list
+        .iter()
+        .map(|a| a.name.chars().count())
+        .max()
+        .unwrap_or(4)
+        .max(4);
     println!("{:width$}  {:36}  CREATED", "NAME", "PARTNER TENANT");
     for a in list {
         println!("{:width$}  {:36}  {}", a.name, a.tenant_id, a.created_at);

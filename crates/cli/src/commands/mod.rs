@@ -2,3 +2,4 @@
 
 pub mod account;
 pub mod emulator;
+pub mod sign_in;

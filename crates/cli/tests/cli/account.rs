@@ -16,11 +16,26 @@ fn cspdesk(db: &std::path::Path, args: &[&str]) -> Output {
 fn add_then_list_json_shows_the_account() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("cli.sqlite3");
-    let out = cspdesk(&db, &["account", "add", "--name", "Contoso", "--tenant", "0a1b2c3d-0000-4000-8000-000000000001"]);
-    assert!(out.status.success(), "add failed: {}", String::from_utf8_lossy(&out.stderr));
+    let out = cspdesk(
+        &db,
+        &[
+            "account",
+            "add",
+            "--name",
+            "Contoso",
+            "--tenant",
+            "0a1b2c3d-0000-4000-8000-000000000001",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "add failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let out = cspdesk(&db, &["account", "list", "--json"]);
     assert!(out.status.success());
-    let list: serde_json::Value = serde_json::from_slice(&out.stdout).expect("list --json prints JSON");
+    let list: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("list --json prints JSON");
     assert_eq!(list[0]["name"], "Contoso");
     assert_eq!(list[0]["tenantId"], "0a1b2c3d-0000-4000-8000-000000000001");
     assert_eq!(list.as_array().unwrap().len(), 1);
@@ -30,22 +45,58 @@ fn add_then_list_json_shows_the_account() {
 fn invalid_tenant_exits_non_zero_naming_the_field() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("cli.sqlite3");
-    let out = cspdesk(&db, &["account", "add", "--name", "Contoso", "--tenant", "not-a-guid"]);
+    let out = cspdesk(
+        &db,
+        &[
+            "account",
+            "add",
+            "--name",
+            "Contoso",
+            "--tenant",
+            "not-a-guid",
+        ],
+    );
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("--tenant"), "stderr should name the flag: {err}");
-    assert!(err.contains("not-a-guid"), "stderr should quote the input: {err}");
+    assert!(
+        err.contains("--tenant"),
+        "stderr should name the flag: {err}"
+    );
+    assert!(
+        err.contains("not-a-guid"),
+        "stderr should quote the input: {err}"
+    );
     let out = cspdesk(&db, &["account", "list", "--json"]);
-    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "[]", "nothing was written");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "[]",
+        "nothing was written"
+    );
 }
 
 #[test]
 fn remove_by_name_and_unknown_name_fails() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("cli.sqlite3");
-    assert!(cspdesk(&db, &["account", "add", "--name", "Fabrikam", "--tenant", "0a1b2c3d-0000-4000-8000-000000000002"]).status.success());
+    assert!(cspdesk(
+        &db,
+        &[
+            "account",
+            "add",
+            "--name",
+            "Fabrikam",
+            "--tenant",
+            "0a1b2c3d-0000-4000-8000-000000000002"
+        ]
+    )
+    .status
+    .success());
     let out = cspdesk(&db, &["account", "remove", "fabrikam"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let out = cspdesk(&db, &["account", "remove", "Fabrikam"]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("not found"));

@@ -1,0 +1,87 @@
+//! The sandbox partner: an account served by the embedded Microsoft emulator (preset S), so
+//! a newcomer sees sign-in, Discovery and billing with no Microsoft tenant. Whoever uses the
+//! sandbox account (the app or any CLI command) starts the emulator in-process on a free
+//! loopback port; its tokens stay valid across restarts because the emulator signs them with
+//! a key derived from the fixed seed.
+
+use chrono::{DateTime, Utc};
+use cspdesk_emulator::{Emulator, EmulatorConfig, Preset, RunningEmulator};
+use cspdesk_store::{accounts, sign_in, Database};
+use tokio::sync::OnceCell;
+
+use crate::{ApiError, ErrorCode};
+
+/// The sandbox account's name.
+pub const SANDBOX_NAME: &str = "sandbox";
+/// The emulator seed behind the sandbox; fixed so the partner, its data and its token key
+/// are the same every time.
+pub const SANDBOX_SEED: u64 = 1;
+
+static EMULATOR: OnceCell<RunningEmulator> = OnceCell::const_new();
+
+/// The sandbox emulator of this process, started on first use at `now`.
+pub async fn emulator(seed: u64, now: DateTime<Utc>) -> Result<&'static RunningEmulator, ApiError> {
+    let running = EMULATOR
+        .get_or_try_init(|| async move {
+            Emulator::start(EmulatorConfig::new(Preset::S, seed, now))
+                .await
+                .map_err(|e| ApiError {
+                    code: ErrorCode::Internal,
+                    message: format!("The sandbox could not start its Microsoft emulator: {e}"),
+                    field: None,
+                })
+        })
+        .await?;
+    Ok(running)
+}
+
+/// The sandbox partner's admin (a Global Administrator with MFA), for scripted sign-ins.
+pub fn admin_upn(emulator: &RunningEmulator) -> String {
+    let partner = emulator.partner();
+    partner
+        .users
+        .iter()
+        .find(|u| {
+            u.mfa_registered
+                && u.roles
+                    .iter()
+                    .any(|r| *r == crate::roles::GLOBAL_ADMINISTRATOR)
+        })
+        .or(partner.users.first())
+        .map(|u| u.upn.clone())
+        .unwrap_or_default()
+}
+
+/// The sandbox account, added (with its sign-in settings) if it is not there yet.
+pub async fn ensure_account(
+    db: &std::sync::Mutex<Database>,
+    now: DateTime<Utc>,
+) -> Result<accounts::Account, ApiError> {
+    let emulator = emulator(SANDBOX_SEED, now).await?;
+    let tenant = emulator.partner().tenant_id.clone();
+    let db = crate::lock(db);
+    let account = match accounts::find(&db, SANDBOX_NAME) {
+        Ok(existing) if sign_in::settings(&db, &existing.id)?.sandbox_seed.is_some() => existing,
+        Ok(_) => {
+            return Err(ApiError {
+                code: ErrorCode::Duplicate,
+                message: format!("An account named {SANDBOX_NAME:?} already exists and is not the sandbox: rename it to try the sandbox"),
+                field: Some("name".into()),
+            })
+        }
+        Err(cspdesk_store::Error::NotFound { .. }) => accounts::add(&db, SANDBOX_NAME, &tenant, now)?,
+        Err(e) => return Err(e.into()),
+    };
+    sign_in::set_settings(
+        &db,
+        &account.id,
+        &sign_in::Settings {
+            authority: emulator.url().to_string(),
+            client_id: Some(cspdesk_emulator::CLIENT_ID.to_string()),
+            partner_center_base: emulator.url().to_string(),
+            arm_base: emulator.url().to_string(),
+            sandbox_seed: Some(SANDBOX_SEED),
+        },
+    )?;
+    Ok(account)
+}

@@ -1,0 +1,4 @@
+//! Integration tests of the operations the app and the CLI share, against a real SQLite
+//! file, the real OS keyring and the in-process Microsoft emulator.
+
+mod sign_in;

@@ -1,0 +1,105 @@
+//! Signing the sandbox partner in: the refresh token reaches the keyring and nothing
+//! secret reaches the database or any other file under the data directory.
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use cspdesk_api::sign_in::SignInStatus;
+use cspdesk_api::{login, sandbox, ErrorCode};
+use cspdesk_partner_api::{AccountKey, KeyringStore, TokenStore};
+use cspdesk_store::Database;
+use tokio_util::sync::CancellationToken;
+
+/// Every byte of every file below `dir`.
+fn all_bytes(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(all_bytes(&path));
+        } else {
+            out.push((path.display().to_string(), std::fs::read(&path).unwrap()));
+        }
+    }
+    out
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sandbox_sign_in_keeps_tokens_in_the_keyring_only() {
+    let data = tempfile::tempdir().unwrap();
+    let db = Mutex::new(Database::open(&data.path().join("cspdesk.sqlite3")).unwrap());
+    let now = chrono::Utc::now();
+    let account = sandbox::ensure_account(&db, now).await.unwrap();
+    let emulator = sandbox::emulator(sandbox::SANDBOX_SEED, now).await.unwrap();
+
+    // Without a sign-in, verifying says so in a way the page can act on.
+    let err = login::verify(&db, &account.id, now).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::NotSignedIn, "{err:?}");
+
+    emulator.set_auto_consent(Some(sandbox::admin_upn(emulator)));
+    let signed =
+        login::login_with_browser(&db, &account.id, now, CancellationToken::new(), |url| {
+            let url = url.clone();
+            tokio::spawn(async move {
+                let _ = reqwest::get(url).await;
+            });
+            Ok(())
+        })
+        .await
+        .unwrap();
+    emulator.set_auto_consent(None);
+    match &signed.sign_in {
+        SignInStatus::SignedIn { upn, mfa, .. } => {
+            assert_eq!(upn, &sandbox::admin_upn(emulator));
+            assert!(mfa, "the sandbox admin signs in with MFA");
+        }
+        other => panic!("expected SignedIn, got {other:?}"),
+    }
+
+    // A refresh rotates the token; both the first and the rotated one must stay out of files.
+    let key = AccountKey::from_stored(account.id.clone());
+    let first = KeyringStore::new()
+        .load(&key)
+        .unwrap()
+        .expect("refresh token in the keyring");
+    let first_rt = first.refresh_token.expose().clone();
+    login::verify(&db, &account.id, now).await.unwrap();
+    let rotated = KeyringStore::new().load(&key).unwrap().unwrap();
+    let rotated_rt = rotated.refresh_token.expose().clone();
+    assert_ne!(
+        first_rt, rotated_rt,
+        "Microsoft rotates refresh tokens on use"
+    );
+
+    drop(db);
+    let files = all_bytes(data.path());
+    assert!(!files.is_empty());
+    for (path, bytes) in &files {
+        for (what, secret) in [
+            ("first refresh token", &first_rt),
+            ("rotated refresh token", &rotated_rt),
+        ] {
+            assert!(
+                !contains(bytes, secret.as_bytes()),
+                "{what} found in {path}"
+            );
+        }
+        // Access tokens are JWTs: their header always starts `eyJ` (base64 of `{"`).
+        assert!(
+            !contains(bytes, b"eyJ"),
+            "a JWT-shaped token found in {path}"
+        );
+    }
+
+    let db = Mutex::new(Database::open(&data.path().join("cspdesk.sqlite3")).unwrap());
+    let out = login::logout(&db, &account.id, now).unwrap();
+    assert_eq!(out.sign_in, SignInStatus::SignedOut);
+    assert!(
+        KeyringStore::new().load(&key).unwrap().is_none(),
+        "sign-out removes the keyring entry"
+    );
+}

@@ -1,0 +1,167 @@
+//! `cspdesk emulator`: serves the Microsoft cloud emulator in the foreground, for the app's
+//! sandbox mode, benchmarks and conformance scripts. The first stdout line is exactly
+//! `emulator listening on URL` so scripts can wait for it and read the URL.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::Args;
+use cspdesk_emulator::chrono::{DateTime, Utc};
+use cspdesk_emulator::{Emulator, EmulatorConfig, FaultPlan, Preset, StackPutStyle, CLIENT_ID};
+
+/// Arguments of `cspdesk emulator`.
+#[derive(Debug, Args)]
+pub struct EmulatorArgs {
+    /// Data preset: S (~10 customers), M (~200), L (~1,000 customers, >10M usage rows).
+    #[arg(long, default_value = "S")]
+    pub preset: String,
+    /// Seed of all generated data and of the token signing key.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Listen address; port 0 picks a free port.
+    #[arg(long, default_value = "127.0.0.1:0")]
+    pub listen: SocketAddr,
+    /// Delay added to every request, in milliseconds.
+    #[arg(long, default_value_t = 0)]
+    pub latency_ms: u64,
+    /// Fault injection, e.g. `utilization:503@0.1,invoices:malformed@0.05` (see crate docs).
+    #[arg(long, default_value = "")]
+    pub faults: String,
+    /// Serve HTTPS with a generated CA; its PEM path is printed.
+    #[arg(long)]
+    pub tls: bool,
+    /// Folder for the generated CA (default: a folder in the temp directory).
+    #[arg(long)]
+    pub tls_dir: Option<PathBuf>,
+    /// Skip the consent page and sign in this seeded user at once (e.g. admin@cspdesks1.onmicrosoft.com).
+    #[arg(long)]
+    pub auto_consent: Option<String>,
+    /// Reject App+User tokens without MFA (401, code 900421).
+    #[arg(long)]
+    pub mfa_enforced: bool,
+    /// Ask for a one-time code on the consent page.
+    #[arg(long)]
+    pub mfa_prompt: bool,
+    /// Answer utilization calls with 204 + Retry-After.
+    #[arg(long)]
+    pub utilization_not_ready: bool,
+    /// Start the emulated clock at this RFC 3339 instant instead of now.
+    #[arg(long)]
+    pub now: Option<String>,
+    /// Keep the clock still instead of following wall time.
+    #[arg(long)]
+    pub frozen_clock: bool,
+    /// Answer Azure Stack customer-subscription PUT with 201 and no body (docs) instead of 200 + body (spec).
+    #[arg(long)]
+    pub stack_put_docs: bool,
+}
+
+/// Runs the emulator until the process is stopped.
+pub fn run(args: EmulatorArgs) -> anyhow::Result<()> {
+    let preset: Preset = args.preset.parse()?;
+    let now = match &args.now {
+        Some(text) => DateTime::parse_from_rfc3339(text)
+            .with_context(|| format!("--now {text} is not RFC 3339"))?
+            .with_timezone(&Utc),
+        None => Utc::now(),
+    };
+    let mut config = EmulatorConfig::new(preset, args.seed, now);
+    config.listen = args.listen;
+    config.clock_ticks = !args.frozen_clock;
+    config.latency = Duration::from_millis(args.latency_ms);
+    config.faults = FaultPlan::parse(&args.faults)?;
+    config.auto_consent = args.auto_consent.clone();
+    config.mfa_enforced = args.mfa_enforced;
+    config.mfa_prompt = args.mfa_prompt;
+    config.utilization_not_ready = args.utilization_not_ready;
+    if args.stack_put_docs {
+        config.stack_put_style = StackPutStyle::DocsCreatedEmpty;
+    }
+    if args.tls {
+        let dir = args.tls_dir.clone().unwrap_or_else(|| {
+            std::env::temp_dir().join(format!("cspdesk-emulator-{}", std::process::id()))
+        });
+        config.tls_dir = Some(dir);
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(async move {
+        let started = std::time::Instant::now();
+        let emulator = Emulator::start(config).await?;
+        let partner = emulator.partner().clone();
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "emulator listening on {}", emulator.url())?;
+        if let Some(ca) = emulator.ca_pem_path() {
+            writeln!(out, "ca pem {}", ca.display())?;
+        }
+        writeln!(
+            out,
+            "partner tenant {} ({})",
+            partner.tenant_id, partner.domain
+        )?;
+        writeln!(out, "client id {CLIENT_ID}")?;
+        for user in &partner.users {
+            writeln!(
+                out,
+                "user {} mfa={} roles={}",
+                user.upn,
+                user.mfa_registered,
+                user.roles.join(",")
+            )?;
+        }
+        let stack = emulator.stack_fixtures();
+        writeln!(
+            out,
+            "azure stack: subscription {} resource group {} registration {}",
+            stack.registration_subscription_id, stack.resource_group, stack.approved_registration
+        )?;
+        writeln!(
+            out,
+            "billing account {} profile {}",
+            partner.billing_account_id, partner.billing_profile_id
+        )?;
+        let (mappable, owner) = &stack.valid_customer_subscription;
+        writeln!(out, "stack customer subscription {mappable} tenant {owner}")?;
+        // Export runs whose destination is storage account `partnerexports`, container `cost`
+        // can be read with this SAS (list + read, valid for a week of emulated time).
+        let expiry = emulator.clock().now() + cspdesk_emulator::chrono::Duration::days(7);
+        writeln!(
+            out,
+            "exports container sas {}",
+            emulator.blob_sas_url("partnerexports", "cost", "rl", expiry)
+        )?;
+        writeln!(out, "ready in {} ms", started.elapsed().as_millis())?;
+        out.flush()?;
+        drop(out);
+        shutdown_signal().await;
+        emulator.shutdown().await;
+        anyhow::Ok(())
+    })
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => {
+                    let _ = tokio::signal::ctrl_c().await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

@@ -1,0 +1,116 @@
+//! Everything a caller chooses when starting an emulator: the data preset and seed, the clock,
+//! and the knobs (latency, faults, rate limits, MFA) that make it misbehave like Microsoft.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use crate::error::EmulatorError;
+use crate::faults::FaultPlan;
+use crate::throttle::RateLimits;
+
+/// Size of the generated partner.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Preset {
+    /// About 10 customers: unit and integration tests.
+    S,
+    /// About 200 customers: realistic UI work and the invoice consistency test.
+    M,
+    /// About 1,000 customers, ~5,000 Azure subscriptions, >10M daily usage rows: benchmarks.
+    L,
+}
+
+impl FromStr for Preset {
+    type Err = EmulatorError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_uppercase().as_str() {
+            "S" => Ok(Preset::S),
+            "M" => Ok(Preset::M),
+            "L" => Ok(Preset::L),
+            _ => Err(EmulatorError::Preset(s.to_string())),
+        }
+    }
+}
+
+/// How `PUT .../customerSubscriptions/{id}` answers: the docs and the REST spec disagree.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StackPutStyle {
+    /// REST spec: 200 with the resource (what generated SDKs such as azure-mgmt-azurestack expect).
+    SpecOkWithBody,
+    /// Docs: 201 Created with an empty body.
+    DocsCreatedEmpty,
+}
+
+/// Configuration of one emulator instance.
+#[derive(Clone, Debug)]
+pub struct EmulatorConfig {
+    /// Generated partner size.
+    pub preset: Preset,
+    /// Seed of every generated fact and of the token signing key.
+    pub seed: u64,
+    /// Address to listen on; port 0 picks a free port.
+    pub listen: SocketAddr,
+    /// Starting instant of the emulated clock. The three calendar months before this instant's
+    /// month (plus the current month to date) hold usage history.
+    pub now: DateTime<Utc>,
+    /// Whether the clock follows wall time after start (sandbox) or stays put (tests).
+    pub clock_ticks: bool,
+    /// Delay added to every request.
+    pub latency: Duration,
+    /// Fault injection plan (see [`FaultPlan::parse`]).
+    pub faults: FaultPlan,
+    /// Rate limits per route.
+    pub rate_limits: RateLimits,
+    /// Serve HTTPS with a generated CA whose PEM is written into this folder.
+    pub tls_dir: Option<PathBuf>,
+    /// Skip the consent page and sign this seeded user in at once.
+    pub auto_consent: Option<String>,
+    /// Reject App+User tokens whose `amr` lacks `mfa` with 401/900421.
+    pub mfa_enforced: bool,
+    /// Show a one-time-code step on the consent page for users registered for MFA.
+    pub mfa_prompt: bool,
+    /// Lifetime of access tokens.
+    pub access_token_ttl: Duration,
+    /// A refresh token unused for this long fails with AADSTS700082.
+    pub refresh_token_inactivity: Duration,
+    /// Answer utilization requests with 204 + Retry-After ("data not ready").
+    pub utilization_not_ready: bool,
+    /// Azure Stack customer-subscription PUT answer style.
+    pub stack_put_style: StackPutStyle,
+    /// Folder where Cost Management export runs write their blobs (`{account}/{container}/...`);
+    /// `None` uses a fresh folder in the temp directory.
+    pub export_dir: Option<PathBuf>,
+    /// Data rows per CSV part of an export run.
+    pub export_rows_per_part: usize,
+}
+
+impl EmulatorConfig {
+    /// A quiet configuration: loopback, free port, a clock starting at `now` and following wall
+    /// time (set `clock_ticks = false` to freeze it, as the integration tests do), no latency or
+    /// faults, default rate limits, MFA enforcement off.
+    pub fn new(preset: Preset, seed: u64, now: DateTime<Utc>) -> Self {
+        EmulatorConfig {
+            preset,
+            seed,
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            now,
+            clock_ticks: true,
+            latency: Duration::ZERO,
+            faults: FaultPlan::default(),
+            rate_limits: RateLimits::default(),
+            tls_dir: None,
+            auto_consent: None,
+            mfa_enforced: false,
+            mfa_prompt: false,
+            access_token_ttl: Duration::from_secs(3600),
+            refresh_token_inactivity: Duration::from_secs(90 * 24 * 3600),
+            utilization_not_ready: false,
+            stack_put_style: StackPutStyle::SpecOkWithBody,
+            export_dir: None,
+            export_rows_per_part: 50_000,
+        }
+    }
+}

@@ -1,0 +1,87 @@
+//! How the emulator behaves where Microsoft's behaviour is UNVERIFIED in the wire-format
+//! reference (`shared/reference/partner-center-api.md`), and the fixtures tests can rely on.
+//! This module holds documentation only.
+//!
+//! # Starting one
+//! ```no_run
+//! # async fn demo() -> cspdesk_emulator::Result<()> {
+//! use cspdesk_emulator::{Emulator, EmulatorConfig, Preset};
+//! let now = cspdesk_emulator::chrono::Utc::now();
+//! let emu = Emulator::start(EmulatorConfig::new(Preset::S, 42, now)).await?;
+//! let authority = format!("{}/{}", emu.url(), emu.partner().tenant_id);
+//! let token = emu.mint_access_token(&emu.partner().users[0].upn, "https://api.partnercenter.microsoft.com", true);
+//! emu.clock().advance(cspdesk_emulator::chrono::Duration::hours(2)); // tokens now expired
+//! emu.shutdown().await;
+//! # let _ = (authority, token); Ok(()) }
+//! ```
+//!
+//! # Seeded fixtures
+//! - Partner tenant: a GUID derived from (preset, seed); domain `cspdesk{s|m|l}{seed}.onmicrosoft.com`.
+//! - Users: `admin@` (Global Administrator, MFA), `billing@` (Billing administrator, MFA),
+//!   `reader@` (Global Reader, MFA), `nomfa@` (Global Administrator, *not* registered for MFA:
+//!   its tokens carry `amr: ["pwd"]` and get 401/900421 when MFA is enforced).
+//! - Client id [`crate::CLIENT_ID`] (public client); redirect URIs [`crate::identity::REDIRECT_URIS`].
+//! - Customer 0: Azure plan, USD. Customer 1: legacy 0145P, USD. Customer 2: Azure plan, GBP,
+//!   transferred in from another partner (usage only from its transfer date). Customer 3: Azure
+//!   plan, EUR. Customer 4: legacy, EUR. The last customer (presets with more than 5) is listed with
+//!   `relationshipToPartner: "none"` and answers 403/20002. Customer 0 subscription 1 and customer 1
+//!   subscription 0 run on Azure Stack Hub.
+//! - Azure Stack: see `RunningEmulator::stack_fixtures` for the registrations and subscription
+//!   ids that reach each documented error code.
+//!
+//! # Choices where the reference is UNVERIFIED
+//! - **Customer list page size**: default and maximum 500 (`size=0` means default).
+//! - **Customer 404**: unknown customer id is 404 with code `1000`.
+//! - **Next-link forms**: customer and utilization links are relative without `/v1`; invoice line
+//!   item links include `/v1`; legacy offset links omit it. Both forms are served.
+//! - **Continuation tokens** never expire; a token is bound to route + non-paging parameters
+//!   (400/`800002` on mismatch, tampering, or `seekOperation=Next` without a token).
+//! - **Utilization**: `start_time`/`end_time` filter on reported time, defined as the start of the
+//!   day after the usage day (UTC). `granularity=hourly` splits each day into 24 records (the day's quantity / 24 to 6
+//!   decimals, the last hour taking the rest);
+//!   `show_details=false` omits `instanceData`. Azure plan subscriptions answer 400/`800002`;
+//!   an unknown subscription (or an Azure entitlement id) 404/`20003`. Not ready: 204 + `Retry-After: 10`.
+//! - **Retail/rate card**: prices in a non-USD currency are the USD price × that month's FX rate,
+//!   rounded to 6 decimals; `rates` thresholds count units after `includedQuantity`.
+//!   The offer term discount (15%) excludes third-party meters.
+//! - **Invoices**: per month and billing currency, one new-commerce invoice (`G…`, invoiceType
+//!   `OneTime`) and one legacy invoice (`D…`, `Recurring`), dated the 8th of the next month.
+//!   `totalCharges` = Σ billing line `subtotal` (new commerce) or Σ `pretaxCharges` (legacy).
+//!   Tax is 0 (`taxTotal: 0`). `paidAmount` becomes −total 60 days after the invoice date.
+//! - **New-commerce billing lines**: Azure plan usage is aggregated per (meter, PEC yes/no) with
+//!   `chargeType: "usage"`, `quantity: 1`, `billableQuantity` = units, `subtotal` = Σ of that
+//!   meter's daily `billingPreTaxTotal`; seats use `chargeType: "cycleCharge"`. Both spellings are
+//!   UNVERIFIED. Daily rated usage rows use `chargeType: "new"`.
+//! - **Rating**: tiers accumulate per Azure plan + meter over the billing month (included
+//!   quantity first); a row's `effectiveUnitPrice` = (tiered cost of its units / units) × (1 − PEC),
+//!   rounded half away from zero to 6 decimals; `billingPreTaxTotal = FLOOR(EUP × qty × FX, 2)` [V];
+//!   `pricingPreTaxTotal = FLOOR(EUP × qty, 2)`. PEC (15%) applies per Azure subscription-day while
+//!   the partner holds admin access, never to third-party or Spot meters.
+//! - **FX**: one rate per month and currency, dated two days before the month starts.
+//! - **Unbilled**: `period=current` = this month up to yesterday; `period=previous` = last month
+//!   until its invoice is issued on the 8th, then empty.
+//! - **Identity**: codes live 10 minutes and are single use; the token `redirect_uri` must equal the
+//!   authorize one exactly; loopback registration matching ignores the port but not the path.
+//!   Refresh tokens are self-contained and signed (valid across restarts with the same seed); each
+//!   use returns a new one, the old one stays valid until 90 days of inactivity (AADSTS700082).
+//!   Device codes: `interval` 1 s, expire after 15 minutes; with auto-consent the first poll is
+//!   `authorization_pending` and the second succeeds. Tokens are HS256, so the JWKS is empty.
+//! - **401s** carry `WWW-Authenticate: Bearer authorization_uri=…, error="invalid_token"`; missing
+//!   token is code `800001`, invalid or expired token code `400`, MFA missing `900421`.
+//! - **Throttling** defaults: `customers` 500/min per partner; `subscriptions` (incl. entitlements)
+//!   500/min per partner+customer; buckets refill on the emulated clock.
+//! - **Azure Stack**: PUT of a customer subscription answers 200 + body by default (REST spec, what
+//!   generated SDKs expect); `StackPutStyle::DocsCreatedEmpty` gives the docs' 201 with no body.
+//!   Status codes: 404 `RegistrationNotFound`/`CustomerSubscriptionNotFound`, 400
+//!   `BadCustomerSubscriptionId`/`InvalidCustomerSubscriptionId`/`InvalidCSPSubscription`, 403
+//!   `UnauthorizedCspRegistration`/`CustomerSubscriptionsNotAllowed`, 502
+//!   `MetadataResolverBadGatewayError`. api-version errors: 400 `MissingApiVersionParameter` /
+//!   `InvalidApiVersionParameter`. Upper-case or non-GUID ids are `InvalidCustomerSubscriptionId`;
+//!   unknown well-formed GUIDs are `InvalidCSPSubscription`. Newly PUT registrations are not
+//!   approved for multi-tenancy.
+//! - **Cost exports**: definition types ActualCost, AmortizedCost, Usage (as ActualCost); format Csv,
+//!   compression None; FocusCost is not emulated yet. Dates in files are `MM/DD/YYYY`; numbers are
+//!   plain decimals; `PricingModel` uses `On Demand`, `Spot`, `Reservation`, `SavingsPlan` [V].
+//!   Reservations (customers with index ≡ 0 or 5 mod 10) and savings plans (≡ 3 mod 10) appear as
+//!   monthly Purchase rows (actual) or daily amortized Usage rows (amortized). Only Azure plan
+//!   customers are in the MCA billing account. Blob SAS signatures are the emulator's own scheme.

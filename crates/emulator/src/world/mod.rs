@@ -1,0 +1,357 @@
+//! The generated partner: customers, subscriptions, Azure subscriptions, resources and their
+//! daily usage, all derived on demand from (seed, indices, day) so preset L never sits in memory.
+
+pub mod billing;
+pub mod catalog;
+pub mod exchange;
+pub mod rating;
+pub mod tenancy;
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::config::Preset;
+use crate::entropy::Draw;
+pub use tenancy::{Customer, Entitlement, PlanKind, Relationship, Resource, User};
+
+/// Billing currency of a customer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Currency {
+    /// US dollar (no conversion: PCToBCExchangeRate is 1).
+    Usd,
+    /// Euro.
+    Eur,
+    /// Pound sterling.
+    Gbp,
+}
+
+impl Currency {
+    /// All currencies, in invoice order.
+    pub const ALL: [Currency; 3] = [Currency::Usd, Currency::Eur, Currency::Gbp];
+
+    /// ISO 4217 code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Currency::Usd => "USD",
+            Currency::Eur => "EUR",
+            Currency::Gbp => "GBP",
+        }
+    }
+
+    /// Symbol used on invoices.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Currency::Usd => "$",
+            Currency::Eur => "€",
+            Currency::Gbp => "£",
+        }
+    }
+
+    /// Parses an ISO code, case-insensitively.
+    pub fn parse(code: &str) -> Option<Currency> {
+        Currency::ALL
+            .into_iter()
+            .find(|c| c.code().eq_ignore_ascii_case(code))
+    }
+
+    fn ordinal(self) -> u64 {
+        self as u64 + 1
+    }
+}
+
+/// A calendar month.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Month {
+    /// Year.
+    pub year: i32,
+    /// Month 1..=12.
+    pub month: u32,
+}
+
+impl Month {
+    /// Month containing `date`.
+    pub fn of(date: NaiveDate) -> Month {
+        Month {
+            year: date.year(),
+            month: date.month(),
+        }
+    }
+
+    /// First day.
+    pub fn first_day(self) -> NaiveDate {
+        NaiveDate::from_ymd_opt(self.year, self.month, 1).expect("valid month")
+    }
+
+    /// The following month.
+    pub fn next(self) -> Month {
+        if self.month == 12 {
+            Month {
+                year: self.year + 1,
+                month: 1,
+            }
+        } else {
+            Month {
+                year: self.year,
+                month: self.month + 1,
+            }
+        }
+    }
+
+    /// The preceding month.
+    pub fn prev(self) -> Month {
+        if self.month == 1 {
+            Month {
+                year: self.year - 1,
+                month: 12,
+            }
+        } else {
+            Month {
+                year: self.year,
+                month: self.month - 1,
+            }
+        }
+    }
+
+    /// Last day.
+    pub fn last_day(self) -> NaiveDate {
+        self.next().first_day().pred_opt().expect("valid date")
+    }
+
+    /// Invoice date: the 8th of the following month (midnight UTC).
+    pub fn invoice_date(self) -> NaiveDate {
+        NaiveDate::from_ymd_opt(self.next().year, self.next().month, 8).expect("valid date")
+    }
+
+    /// `yymm` number used in invoice ids.
+    pub fn yymm(self) -> u32 {
+        (self.year as u32 % 100) * 100 + self.month
+    }
+}
+
+/// Invoices issued by a date, as cached by [`World::invoices`].
+type InvoiceList = (NaiveDate, Vec<billing::InvoiceRef>);
+
+/// Sizing of a preset.
+#[derive(Clone, Copy, Debug)]
+pub struct Shape {
+    /// Number of customers.
+    pub customers: u32,
+    /// Resources per Azure subscription (min, max).
+    pub resources: (u64, u64),
+}
+
+impl Shape {
+    /// Shape of a preset.
+    pub fn of(preset: Preset) -> Shape {
+        match preset {
+            Preset::S => Shape {
+                customers: 10,
+                resources: (2, 6),
+            },
+            Preset::M => Shape {
+                customers: 200,
+                resources: (2, 6),
+            },
+            Preset::L => Shape {
+                customers: 1000,
+                resources: (22, 42),
+            },
+        }
+    }
+}
+
+/// The whole generated partner, as pure functions of the seed.
+#[derive(Clone, Debug)]
+pub struct World {
+    /// Seed of everything.
+    pub seed: u64,
+    /// Preset.
+    pub preset: Preset,
+    /// Sizing.
+    pub shape: Shape,
+    /// First day with usage history (first day of the month three months before the start month).
+    pub epoch: NaiveDate,
+    /// The partner tenant.
+    pub partner: tenancy::Partner,
+    /// Customer tenant id -> index, built on first lookup (ids are derived, so a scan is the
+    /// only other way to resolve one).
+    by_id: std::sync::Arc<std::sync::OnceLock<std::collections::HashMap<String, u32>>>,
+    /// Invoices issued by the last date asked (see [`World::invoices`]).
+    invoice_cache: std::sync::Arc<std::sync::Mutex<Option<InvoiceList>>>,
+}
+
+impl World {
+    /// Builds the (small) fixed part of the world; everything else is derived when asked.
+    pub fn new(preset: Preset, seed: u64, start: NaiveDate) -> World {
+        let epoch = Month::of(start).prev().prev().prev().first_day();
+        let partner = tenancy::Partner::generate(seed, preset);
+        World {
+            seed,
+            preset,
+            shape: Shape::of(preset),
+            epoch,
+            partner,
+            by_id: Default::default(),
+            invoice_cache: Default::default(),
+        }
+    }
+
+    /// Number of customers.
+    pub fn customer_count(&self) -> u32 {
+        self.shape.customers
+    }
+
+    /// Customer by index.
+    pub fn customer(&self, index: u32) -> Customer {
+        tenancy::Customer::generate(self, index)
+    }
+
+    /// Customer by tenant id.
+    pub fn customer_by_id(&self, id: &str) -> Option<Customer> {
+        let index = self.by_id.get_or_init(|| {
+            (0..self.customer_count())
+                .map(|i| (self.customer(i).tenant_id, i))
+                .collect()
+        });
+        index
+            .get(&id.to_ascii_lowercase())
+            .map(|i| self.customer(*i))
+    }
+
+    /// Months with history up to (and including) the month of `today`.
+    pub fn months_until(&self, today: NaiveDate) -> Vec<Month> {
+        let mut out = Vec::new();
+        let mut m = Month::of(self.epoch);
+        while m <= Month::of(today) {
+            out.push(m);
+            m = m.next();
+        }
+        out
+    }
+
+    /// Number of daily usage rows (Azure plan daily rated usage plus legacy utilization records)
+    /// in the history before `today`; cheap because every resource reports every active day.
+    pub fn usage_row_count(&self, today: NaiveDate) -> (u64, u64) {
+        let (mut plan, mut legacy) = (0u64, 0u64);
+        for ci in 0..self.customer_count() {
+            let c = self.customer(ci);
+            let first = c.usage_start(self);
+            let days = (today - first).num_days().max(0) as u64;
+            for e in 0..c.entitlement_count {
+                let n = self.entitlement(&c, e).resources as u64 * days;
+                match c.plan {
+                    PlanKind::AzurePlan => plan += n,
+                    PlanKind::Legacy => legacy += n,
+                }
+            }
+        }
+        (plan, legacy)
+    }
+
+    /// Azure subscription `index` of customer `c`.
+    pub fn entitlement(&self, c: &Customer, index: u32) -> Entitlement {
+        tenancy::Entitlement::generate(self, c, index)
+    }
+
+    /// Resource `index` of an Azure subscription.
+    pub fn resource(&self, c: &Customer, e: &Entitlement, index: u32) -> Resource {
+        tenancy::Resource::generate(self, c, e, index)
+    }
+
+    pub(crate) fn draw(&self, path: &[u64]) -> Draw {
+        Draw::new(self.seed, path)
+    }
+
+    /// Monthly FX rate USD -> currency (pricing currency to billing currency).
+    pub fn fx(&self, currency: Currency, month: Month) -> rust_decimal::Decimal {
+        exchange::rate(self.seed, currency, month)
+    }
+
+    /// Deterministic id of the modern (new commerce) invoice of a month and currency.
+    pub fn modern_invoice_id(&self, month: Month, currency: Currency) -> String {
+        format!(
+            "G{:04}{:02}{:03}",
+            month.yymm(),
+            currency.ordinal(),
+            self.seed % 1000
+        )
+    }
+
+    /// Deterministic id of the legacy (0145P) invoice of a month and currency.
+    pub fn legacy_invoice_id(&self, month: Month, currency: Currency) -> String {
+        format!(
+            "D0{:04}{:02}{:02}",
+            month.yymm(),
+            currency.ordinal(),
+            self.seed % 100
+        )
+    }
+
+    pub(crate) fn tagged(&self, t: u64, path: &[u64]) -> Draw {
+        let mut full = Vec::with_capacity(path.len() + 1);
+        full.push(t);
+        full.extend_from_slice(path);
+        self.draw(&full)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn preset_l_is_sized_as_the_issue_asks() {
+        let today = NaiveDate::from_ymd_opt(2026, 4, 15).unwrap();
+        let world = World::new(Preset::L, 1, today);
+        let subscriptions: u32 = (0..world.customer_count())
+            .map(|i| world.customer(i).entitlement_count)
+            .sum();
+        assert_eq!(world.customer_count(), 1000);
+        assert!(
+            (4500..=5500).contains(&subscriptions),
+            "about 5,000 Azure subscriptions, got {subscriptions}"
+        );
+        let (plan, legacy) = world.usage_row_count(today);
+        assert!(
+            plan >= 10_000_000,
+            "at least 10M daily rated usage rows, got {plan} (+{legacy} legacy)"
+        );
+    }
+
+    #[test]
+    fn the_mix_has_every_kind_of_customer() {
+        let world = World::new(Preset::M, 5, NaiveDate::from_ymd_opt(2026, 4, 15).unwrap());
+        let customers: Vec<Customer> = (0..world.customer_count())
+            .map(|i| world.customer(i))
+            .collect();
+        for currency in Currency::ALL {
+            assert!(
+                customers.iter().any(|c| c.currency == currency),
+                "{currency:?} customers exist"
+            );
+        }
+        assert!(
+            customers.iter().any(|c| c.plan == PlanKind::Legacy),
+            "legacy 0145P customers exist"
+        );
+        assert!(
+            customers.iter().any(|c| c.transferred_on.is_some()),
+            "transferred-in customers exist"
+        );
+        assert!(
+            customers
+                .iter()
+                .any(|c| c.relationship == Relationship::None),
+            "a customer without relationship exists"
+        );
+        let legacy_share = customers
+            .iter()
+            .filter(|c| c.plan == PlanKind::Legacy)
+            .count()
+            * 100
+            / customers.len();
+        assert!(
+            (15..=35).contains(&legacy_share),
+            "roughly a quarter legacy, got {legacy_share}%"
+        );
+    }
+}

@@ -1,0 +1,14 @@
+//! Integration tests of the emulator over real HTTP: one binary, one module per concern.
+
+mod azure_stack;
+mod common;
+mod determinism;
+mod exports;
+mod faults;
+mod headers;
+mod identity;
+mod invoices;
+mod mfa;
+mod paging;
+mod throttling;
+mod tls;

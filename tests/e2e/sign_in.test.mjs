@@ -1,0 +1,89 @@
+// Login with Microsoft in the real app, against the sandbox partner: the sandbox button,
+// the wait for the browser, the emulator's consent page (played over HTTP, as a browser
+// would), Accept, and the account showing the signed-in user.
+import { test, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { launch } from "./webdriver.mjs";
+
+const driver = process.env.WEBDRIVER_URL;
+const app = process.env.CSPDESK_APP;
+const artifacts = process.env.E2E_ARTIFACTS ?? join(tmpdir(), "cspdesk-e2e");
+assert.ok(driver && app, "run through `cargo xtask test` (WEBDRIVER_URL and CSPDESK_APP are set there)");
+mkdirSync(artifacts, { recursive: true });
+
+const db = join(mkdtempSync(join(tmpdir(), "cspdesk-e2e-signin-")), "e2e.sqlite3");
+let session;
+
+after(async () => {
+  await session?.quit().catch(() => {});
+});
+
+/** Plays the user's browser on the consent page: pick the account, press Accept, follow the redirect. */
+async function acceptConsent(authorizeUrl) {
+  const page = await fetch(authorizeUrl, { redirect: "manual", signal: AbortSignal.timeout(20000) });
+  assert.equal(page.status, 200, "the authorize URL serves the consent page");
+  const html = await page.text();
+  assert.match(html, /Accept/);
+  const form = new URLSearchParams();
+  for (const [, name, value] of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)) {
+    form.append(name, value.replaceAll("&amp;", "&").replaceAll("&quot;", '"').replaceAll("&lt;", "<").replaceAll("&gt;", ">").replaceAll("&#39;", "'"));
+  }
+  const admin = html.match(/<option value="(admin@[^"]+)"/);
+  assert.ok(admin, "the consent page offers the sandbox admin");
+  form.append("user", admin[1]);
+  form.append("decision", "accept");
+  const action = new URL(authorizeUrl);
+  const answer = await fetch(`${action.origin}${action.pathname}`, { method: "POST", body: form, redirect: "manual", signal: AbortSignal.timeout(20000) });
+  assert.ok([302, 303].includes(answer.status), `consent answers with a redirect, got ${answer.status}`);
+  const back = answer.headers.get("location");
+  assert.match(back, /^http:\/\/(127\.0\.0\.1|localhost):\d+[/?]/, "the redirect goes to the app's loopback listener");
+  const landed = await fetch(back, { signal: AbortSignal.timeout(20000) });
+  assert.equal(landed.status, 200, "the app's listener takes the code and thanks the browser");
+  return admin[1];
+}
+
+test("sandbox button, consent page, Accept: the account shows the signed-in user", async () => {
+  session = await launch(driver, app, ["--db", db]);
+  await session.click("[data-testid=try-sandbox]");
+  await session.until(async () => (await session.findAll("[data-testid=account-row]")).length === 1, "the sandbox account row");
+  await session.click("[data-testid=signin-login]");
+  const url = await session.until(async () => {
+    const el = await session.find("[data-testid=signin-url]");
+    return session.cmd("GET", `/element/${el}/property/value`);
+  }, "the sign-in link while waiting");
+  assert.match(url, /\/oauth2\/v2\.0\/authorize\?/);
+  assert.match(url, /code_challenge_method=S256/);
+  writeFileSync(join(artifacts, "signin-waiting.png"), await session.screenshotPng());
+  const admin = await acceptConsent(url);
+  const upn = await session.until(async () => {
+    const t = await session.text("[data-testid=signin-upn]");
+    return t.length > 0 ? t : null;
+  }, "the signed-in user on the account");
+  assert.equal(upn, admin);
+  const status = await session.text("[data-testid=signin-status]");
+  assert.match(status, /Global Administrator/);
+  assert.match(status, /lapses/);
+  writeFileSync(join(artifacts, "signed-in.png"), await session.screenshotPng());
+});
+
+test("the sign-in survives an app restart (token in the keyring, not the database)", async () => {
+  await session.quit();
+  session = await launch(driver, app, ["--db", db]);
+  const upn = await session.until(async () => {
+    const t = await session.text("[data-testid=signin-upn]");
+    return t.length > 0 ? t : null;
+  }, "the signed-in user after restart");
+  assert.match(upn, /^admin@/);
+});
+
+test("sign out returns the account to Login with Microsoft", async () => {
+  await session.click("button.sign-out, [data-testid=signin-status] button");
+  const label = await session.until(async () => {
+    const t = await session.text("[data-testid=signin-login]");
+    return t === "Login with Microsoft" ? t : null;
+  }, "Login with Microsoft after sign-out");
+  assert.equal(label, "Login with Microsoft");
+});
