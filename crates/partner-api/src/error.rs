@@ -1,0 +1,247 @@
+//! The one error type of the crate. Each variant is a situation the UI handles differently
+//! (sign in again, wait, retry later, report a bug), so the UI branches on [`Error::code`] and
+//! shows the message, which always says what to do. No message ever carries a token.
+
+use std::time::Duration;
+
+use serde::Serialize;
+
+/// Result alias of this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong talking to Microsoft.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// No refresh token is stored for the account.
+    #[error("This account is not signed in. Choose \"Login with Microsoft\" to sign in.")]
+    NotSignedIn,
+    /// The refresh token was rejected (90 days unused, revoked, password changed).
+    #[error("The Microsoft sign-in for this account has lapsed ({detail}). Sign in again.")]
+    ConsentExpired {
+        /// Microsoft's reason, e.g. `invalid_grant: AADSTS700082 ...`.
+        detail: String,
+    },
+    /// The user pressed Deny (or closed consent) on Microsoft's page.
+    #[error("Consent was declined on Microsoft's sign-in page ({detail}). Sign in again and choose Accept to let CSP Desk read Partner Center.")]
+    ConsentDenied {
+        /// The `error` / `error_description` Microsoft returned.
+        detail: String,
+    },
+    /// Microsoft refused to exchange the code or device code for tokens.
+    #[error("Microsoft refused the sign-in ({detail}). Sign in again; if it keeps failing, check the account's client id and tenant.")]
+    SignInFailed {
+        /// The OAuth error code and description.
+        detail: String,
+    },
+    /// The sign-in was cancelled by the caller or ran past its timeout.
+    #[error("Sign-in did not finish ({reason}). Start it again when you are ready.")]
+    SignInAborted {
+        /// `cancelled` or `timed out after N s`.
+        reason: String,
+    },
+    /// The browser came back with a `state` this sign-in did not send (possible CSRF).
+    #[error("The sign-in response did not match the request CSRF check (state mismatch) and was ignored. Start the sign-in again.")]
+    StateMismatch,
+    /// Partner Center requires MFA and the token has no `mfa` claim (401/900421).
+    #[error(
+        "Partner Center requires multi-factor authentication. Sign in again and complete MFA."
+    )]
+    MfaRequired,
+    /// Partner Center kept answering 401 after a fresh token.
+    #[error("Partner Center rejected the credentials for {endpoint} ({detail}). Sign in again.")]
+    Unauthorized {
+        /// Path called.
+        endpoint: String,
+        /// Partner Center's description.
+        detail: String,
+    },
+    /// 403: the signed-in user's roles do not allow this call.
+    #[error("Partner Center denied access to {endpoint} ({detail}). Ask a partner admin for the needed role.")]
+    Forbidden {
+        /// Path called.
+        endpoint: String,
+        /// Partner Center's description.
+        detail: String,
+    },
+    /// 403/20002: the partner has no commerce relationship with the customer.
+    #[error("The partner has no relationship with this customer ({endpoint}). It is skipped; re-establish the reseller relationship to include it.")]
+    NoRelationship {
+        /// Path called.
+        endpoint: String,
+    },
+    /// 404.
+    #[error("Partner Center has no {endpoint}. It may have been removed; refresh the list.")]
+    NotFound {
+        /// Path called.
+        endpoint: String,
+    },
+    /// 429 persisted beyond the retry budget.
+    #[error("Partner Center is throttling {endpoint}. Try again in {} s.", retry_after.as_secs())]
+    Throttled {
+        /// Path called.
+        endpoint: String,
+        /// The last Retry-After Microsoft asked for.
+        retry_after: Duration,
+    },
+    /// 5xx, timeouts or dropped connections persisted beyond the retry budget.
+    #[error("Microsoft is unavailable for {endpoint} ({detail}). Try again later.")]
+    Unavailable {
+        /// Path or URL called.
+        endpoint: String,
+        /// Status or transport failure.
+        detail: String,
+    },
+    /// Another 4xx Partner Center answered (400, 409, ...).
+    #[error("Partner Center rejected the request to {endpoint}: {status} {code} {detail}. This is likely a CSP Desk bug; please report it.")]
+    Rejected {
+        /// Path called.
+        endpoint: String,
+        /// HTTP status.
+        status: u16,
+        /// Partner Center error code (`800002`, ...).
+        code: String,
+        /// Partner Center's description.
+        detail: String,
+    },
+    /// The body did not have the documented shape.
+    #[error("Partner Center sent an unexpected answer from {endpoint} at `{field}`: {detail}. Retry later; if it persists, report it.")]
+    BadResponse {
+        /// Path called.
+        endpoint: String,
+        /// JSON path of the offending field (`items[3].quantity`), or `.` for the whole body.
+        field: String,
+        /// What was wrong.
+        detail: String,
+    },
+    /// Settings that must not be used (e.g. plain http to a remote host).
+    #[error("Invalid account setting `{setting}`: {detail}. Fix it in the account settings.")]
+    InvalidSettings {
+        /// Setting name.
+        setting: String,
+        /// What was wrong.
+        detail: String,
+    },
+    /// The OS keyring failed.
+    #[error("The system keyring failed ({detail}). Unlock the keyring and try again.")]
+    Keyring {
+        /// The keyring's message.
+        detail: String,
+    },
+}
+
+/// A small, stable code per [`Error`] variant for the UI to branch on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub enum ErrorCode {
+    NotSignedIn,
+    ConsentExpired,
+    ConsentDenied,
+    SignInFailed,
+    SignInAborted,
+    StateMismatch,
+    MfaRequired,
+    Unauthorized,
+    Forbidden,
+    NoRelationship,
+    NotFound,
+    Throttled,
+    Unavailable,
+    Rejected,
+    BadResponse,
+    InvalidSettings,
+    Keyring,
+}
+
+impl Error {
+    /// The variant as a stable code.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::NotSignedIn => ErrorCode::NotSignedIn,
+            Error::ConsentExpired { .. } => ErrorCode::ConsentExpired,
+            Error::ConsentDenied { .. } => ErrorCode::ConsentDenied,
+            Error::SignInFailed { .. } => ErrorCode::SignInFailed,
+            Error::SignInAborted { .. } => ErrorCode::SignInAborted,
+            Error::StateMismatch => ErrorCode::StateMismatch,
+            Error::MfaRequired => ErrorCode::MfaRequired,
+            Error::Unauthorized { .. } => ErrorCode::Unauthorized,
+            Error::Forbidden { .. } => ErrorCode::Forbidden,
+            Error::NoRelationship { .. } => ErrorCode::NoRelationship,
+            Error::NotFound { .. } => ErrorCode::NotFound,
+            Error::Throttled { .. } => ErrorCode::Throttled,
+            Error::Unavailable { .. } => ErrorCode::Unavailable,
+            Error::Rejected { .. } => ErrorCode::Rejected,
+            Error::BadResponse { .. } => ErrorCode::BadResponse,
+            Error::InvalidSettings { .. } => ErrorCode::InvalidSettings,
+            Error::Keyring { .. } => ErrorCode::Keyring,
+        }
+    }
+
+    /// Whether the user must sign in again before anything else works.
+    pub fn needs_sign_in(&self) -> bool {
+        matches!(
+            self.code(),
+            ErrorCode::NotSignedIn
+                | ErrorCode::ConsentExpired
+                | ErrorCode::MfaRequired
+                | ErrorCode::Unauthorized
+        )
+    }
+
+    pub(crate) fn invalid_settings(setting: &str, detail: impl Into<String>) -> Error {
+        Error::InvalidSettings {
+            setting: setting.to_string(),
+            detail: detail.into(),
+        }
+    }
+}
+
+/// The UI receives `{"code": "...", "message": "..."}`: a code to branch on, a sentence to show.
+impl Serialize for Error {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("Error", 2)?;
+        s.serialize_field("code", &self.code())?;
+        s.serialize_field("message", &self.to_string())?;
+        s.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_serialize_as_small_stable_strings() {
+        let code = Error::Throttled {
+            endpoint: "/v1/customers".into(),
+            retry_after: Duration::from_secs(30),
+        }
+        .code();
+        assert_eq!(
+            serde_json::to_string(&code).unwrap(),
+            "\"throttled\"",
+            "the UI matches on this exact string"
+        );
+        assert!(
+            Error::ConsentExpired { detail: "x".into() }.needs_sign_in(),
+            "a lapsed consent sends the user to sign in"
+        );
+        assert!(
+            !Error::NotFound {
+                endpoint: "/v1/x".into()
+            }
+            .needs_sign_in(),
+            "a missing resource is not a sign-in problem"
+        );
+        let json = serde_json::to_value(Error::MfaRequired).unwrap();
+        assert_eq!(json["code"], "mfaRequired", "the UI branches on code");
+        assert!(
+            json["message"].as_str().unwrap().contains("Sign in again"),
+            "and shows a message saying what to do: {json}"
+        );
+    }
+}

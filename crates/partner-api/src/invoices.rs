@@ -1,0 +1,78 @@
+//! Invoices (`/v1/invoices`, offset paging): the documents the reconciliation starts from.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::client::PartnerCenter;
+use crate::customers::segment;
+use crate::error::Result;
+use crate::paging::{Continuation, Page};
+
+/// An invoice.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Invoice {
+    /// Invoice id (`G…` new commerce, `D…` legacy).
+    pub id: String,
+    /// Invoice date as sent.
+    #[serde(default)]
+    pub invoice_date: Option<String>,
+    /// Billing period start as sent.
+    #[serde(default)]
+    pub billing_period_start_date: Option<String>,
+    /// Billing period end as sent.
+    #[serde(default)]
+    pub billing_period_end_date: Option<String>,
+    /// Total charges.
+    #[serde(deserialize_with = "crate::decimal::required")]
+    pub total_charges: Decimal,
+    /// Paid amount (negative when paid).
+    #[serde(default, deserialize_with = "crate::decimal::optional")]
+    pub paid_amount: Option<Decimal>,
+    /// Currency code.
+    pub currency_code: String,
+    /// `Recurring` or `OneTime`.
+    #[serde(default)]
+    pub invoice_type: Option<String>,
+    /// `invoice`, ...
+    #[serde(default)]
+    pub document_type: Option<String>,
+    /// Line-item families of this invoice.
+    #[serde(default)]
+    pub invoice_details: Vec<InvoiceDetail>,
+}
+
+/// A line-item family of an invoice.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InvoiceDetail {
+    /// `billing_line_items` or `usage_line_items`.
+    pub invoice_line_item_type: String,
+    /// `office`, `azure`, `one_time`, `marketplace`.
+    pub billing_provider: String,
+}
+
+impl PartnerCenter {
+    /// One page of invoices at `offset`; `next` continues with the server's offset link.
+    pub async fn invoices_page(
+        &self,
+        size: u32,
+        offset: u32,
+        next: Option<&Continuation>,
+    ) -> Result<Page<Invoice>> {
+        self.page(&format!("/v1/invoices?size={size}&offset={offset}"), next)
+            .await
+    }
+
+    /// Every invoice.
+    pub async fn invoices(&self, size: u32) -> Result<Vec<Invoice>> {
+        self.all(&format!("/v1/invoices?size={size}&offset=0"))
+            .await
+    }
+
+    /// One invoice by id.
+    pub async fn invoice(&self, invoice_id: &str) -> Result<Invoice> {
+        self.get(&format!("/v1/invoices/{}", segment(invoice_id)), &[])
+            .await
+    }
+}

@@ -1,0 +1,61 @@
+//! Microsoft identity and Partner Center for CSP Desk: signing a partner user in (authorization
+//! code + PKCE through the system browser, or the device code on a headless machine), keeping the
+//! refresh token in the OS keyring, and calling Partner Center with paging, retries, throttling and
+//! errors the UI can branch on. No Tauri here: the app and the CLI both sit on top of this crate.
+//!
+//! The usual path:
+//! 1. [`ApiSettings`] per partner account (defaults are Microsoft's real endpoints).
+//! 2. [`sign_in_with_browser`] (or [`sign_in_with_device_code`]) yields a [`TokenSet`].
+//! 3. [`Session::start`] stores its refresh token in a [`TokenStore`] ([`KeyringStore`]).
+//! 4. [`PartnerCenter::new`] calls the API as that session; 401s refresh it once.
+#![deny(missing_docs)]
+
+mod authority;
+mod backoff;
+mod claims;
+mod client;
+mod customers;
+mod decimal;
+mod device_code;
+mod error;
+mod invoices;
+#[cfg(target_os = "linux")]
+mod kernel_keyring;
+mod line_items;
+mod login;
+mod paging;
+mod ratecard;
+mod redirect;
+mod sensitive;
+mod session;
+mod settings;
+mod subscriptions;
+mod tokens;
+mod utilization;
+
+pub use authority::{redeem_code, AuthorizationRequest, TokenSet};
+pub use backoff::RetryPolicy;
+pub use claims::{roles, SignedInUser};
+pub use client::{CallEvent, CallObserver, ClientOptions, PartnerCenter};
+pub use customers::{CompanyProfile, Customer};
+pub use device_code::{sign_in_with_device_code, DeviceCodePrompt};
+pub use error::{Error, ErrorCode, Result};
+pub use invoices::{Invoice, InvoiceDetail};
+pub use line_items::{
+    BilledLineItem, DailyRatedUsageLineItem, LegacyLineItem, LineItem, LineItemQuery,
+    UnbilledPeriod, MAX_LINE_ITEM_PAGE,
+};
+pub use login::{sign_in_with_browser, BrowserSignIn};
+pub use paging::{Continuation, Link, LinkHeader, Page};
+pub use ratecard::{Meter, OfferTerm, RateCard};
+pub use sensitive::Sensitive;
+pub use session::{Clock, Session};
+pub use settings::{default_scopes, ApiSettings};
+pub use subscriptions::{AzureEntitlement, Subscription};
+pub use tokens::{
+    AccountKey, ConsentRecord, KeyringStore, StoredConsent, TokenStore,
+    REFRESH_TOKEN_INACTIVITY_DAYS,
+};
+pub use utilization::{
+    UtilizationQuery, UtilizationRecord, UtilizationResource, MAX_UTILIZATION_PAGE,
+};

@@ -1,0 +1,295 @@
+//! Invoice line items in their three shapes: legacy (offset paging), new-commerce billed
+//! reconciliation and daily rated usage (seek paging, at most 2000 per page), billed or
+//! unbilled for the current or previous period.
+
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::client::PartnerCenter;
+use crate::customers::segment;
+use crate::error::Result;
+use crate::paging::{Continuation, Page};
+
+/// Largest seek page of new-commerce line items.
+pub const MAX_LINE_ITEM_PAGE: u32 = 2000;
+
+/// Which unbilled period.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum UnbilledPeriod {
+    /// The open billing month.
+    Current,
+    /// The previous month, until its invoice is issued.
+    Previous,
+}
+
+impl UnbilledPeriod {
+    fn wire(self) -> &'static str {
+        match self {
+            UnbilledPeriod::Current => "current",
+            UnbilledPeriod::Previous => "previous",
+        }
+    }
+}
+
+/// Which line items to read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LineItemQuery {
+    /// Legacy invoice lines (`provider` `azure` or `office`, `kind` `billinglineitems` or `usagelineitems`).
+    Legacy {
+        /// Invoice id.
+        invoice_id: String,
+        /// Provider.
+        provider: String,
+        /// Line item type.
+        kind: String,
+    },
+    /// New-commerce billed reconciliation lines ([`BilledLineItem`]).
+    Billed {
+        /// Invoice id.
+        invoice_id: String,
+        /// Billing currency.
+        currency: String,
+    },
+    /// Billed daily rated usage ([`DailyRatedUsageLineItem`]).
+    BilledUsage {
+        /// Invoice id.
+        invoice_id: String,
+        /// Billing currency.
+        currency: String,
+    },
+    /// Unbilled daily rated usage ([`DailyRatedUsageLineItem`]).
+    UnbilledUsage {
+        /// Billing currency.
+        currency: String,
+        /// Period.
+        period: UnbilledPeriod,
+    },
+}
+
+impl LineItemQuery {
+    /// First-page path with `size` items per page (seek pages capped at 2000).
+    fn path(&self, size: u32) -> String {
+        let seek = size.clamp(1, MAX_LINE_ITEM_PAGE);
+        let q =
+            |v: &str| -> String { url::form_urlencoded::byte_serialize(v.as_bytes()).collect() };
+        match self {
+            LineItemQuery::Legacy { invoice_id, provider, kind } => {
+                format!("/v1/invoices/{}/lineitems?provider={}&invoicelineitemtype={}&size={size}&offset=0", segment(invoice_id), q(provider), q(kind))
+            }
+            LineItemQuery::Billed { invoice_id, currency } => {
+                format!("/v1/invoices/{}/lineitems?provider=onetime&invoicelineitemtype=billinglineitems&currencycode={}&size={seek}", segment(invoice_id), q(currency))
+            }
+            LineItemQuery::BilledUsage { invoice_id, currency } => {
+                format!("/v1/invoices/{}/lineitems?provider=onetime&invoicelineitemtype=usagelineitems&currencycode={}&size={seek}", segment(invoice_id), q(currency))
+            }
+            LineItemQuery::UnbilledUsage { currency, period } => format!(
+                "/v1/invoices/unbilled/lineitems?provider=onetime&invoicelineitemtype=usagelineitems&currencycode={}&period={}&size={seek}",
+                q(currency),
+                period.wire()
+            ),
+        }
+    }
+}
+
+/// A legacy invoice line (Azure billing lines; Office lines fill fewer fields).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LegacyLineItem {
+    /// Invoice number.
+    #[serde(default)]
+    pub invoice_number: Option<String>,
+    /// Customer tenant id.
+    #[serde(default)]
+    pub customer_id: Option<String>,
+    /// Commerce subscription id.
+    #[serde(default)]
+    pub subscription_id: Option<String>,
+    /// Meter id (Azure lines).
+    #[serde(default)]
+    pub resource_guid: Option<String>,
+    /// Meter name.
+    #[serde(default)]
+    pub resource_name: Option<String>,
+    /// Charge start as sent.
+    #[serde(default)]
+    pub charge_start_date: Option<String>,
+    /// Charge end as sent.
+    #[serde(default)]
+    pub charge_end_date: Option<String>,
+    /// Units consumed.
+    #[serde(default, deserialize_with = "crate::decimal::optional")]
+    pub consumed_quantity: Option<Decimal>,
+    /// Pre-tax amount.
+    #[serde(default, deserialize_with = "crate::decimal::optional")]
+    pub pretax_charges: Option<Decimal>,
+    /// Tax.
+    #[serde(default, deserialize_with = "crate::decimal::optional")]
+    pub tax_amount: Option<Decimal>,
+    /// Currency.
+    #[serde(default)]
+    pub currency: Option<String>,
+}
+
+/// A new-commerce billed reconciliation line (`OneTimeInvoiceLineItem`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BilledLineItem {
+    /// Customer tenant id.
+    pub customer_id: String,
+    /// Customer name.
+    #[serde(default)]
+    pub customer_name: Option<String>,
+    /// Invoice number.
+    #[serde(default)]
+    pub invoice_number: Option<String>,
+    /// Product id.
+    pub product_id: String,
+    /// SKU id.
+    #[serde(default)]
+    pub sku_id: Option<String>,
+    /// Product name.
+    #[serde(default)]
+    pub product_name: Option<String>,
+    /// SKU name.
+    #[serde(default)]
+    pub sku_name: Option<String>,
+    /// Charge type (`new`, `cycleCharge`, `usage`, ...).
+    pub charge_type: String,
+    /// Commerce subscription id.
+    pub subscription_id: String,
+    /// Unit price.
+    #[serde(deserialize_with = "crate::decimal::required")]
+    pub unit_price: Decimal,
+    /// Effective unit price.
+    #[serde(default, deserialize_with = "crate::decimal::optional")]
+    pub effective_unit_price: Option<Decimal>,
+    /// Quantity.
+    #[serde(deserialize_with = "crate::decimal::required")]
+    pub quantity: Decimal,
+    /// Billable quantity (usage lines).
+    #[serde(default, deserialize_with = "crate::decimal::optional")]
+    pub billable_quantity: Option<Decimal>,
+    /// Subtotal before tax.
+    #[serde(deserialize_with = "crate::decimal::required")]
+    pub subtotal: Decimal,
+    /// Tax.
+    #[serde(default, deserialize_with = "crate::decimal::optional")]
+    pub tax_total: Option<Decimal>,
+    /// Total.
+    #[serde(default, deserialize_with = "crate::decimal::optional")]
+    pub total_for_customer: Option<Decimal>,
+    /// Billing currency.
+    pub currency: String,
+    /// Pricing to billing currency rate.
+    #[serde(
+        default,
+        rename = "pcToBCExchangeRate",
+        deserialize_with = "crate::decimal::optional"
+    )]
+    pub pc_to_bc_exchange_rate: Option<Decimal>,
+    /// Charge start as sent.
+    #[serde(default)]
+    pub charge_start_date: Option<String>,
+    /// Charge end as sent.
+    #[serde(default)]
+    pub charge_end_date: Option<String>,
+}
+
+/// A daily rated usage line (`DailyRatedUsageLineItem`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DailyRatedUsageLineItem {
+    /// Customer tenant id.
+    pub customer_id: String,
+    /// Invoice number (empty when unbilled).
+    #[serde(default)]
+    pub invoice_number: Option<String>,
+    /// Azure plan commerce subscription id.
+    pub subscription_id: String,
+    /// Azure subscription id.
+    pub entitlement_id: String,
+    /// Usage day.
+    pub usage_date: DateTime<Utc>,
+    /// Meter id.
+    pub meter_id: String,
+    /// Meter name.
+    #[serde(default)]
+    pub meter_name: Option<String>,
+    /// Meter category.
+    #[serde(default)]
+    pub meter_category: Option<String>,
+    /// Meter region.
+    #[serde(default)]
+    pub meter_region: Option<String>,
+    /// Resource URI.
+    #[serde(default)]
+    pub resource_uri: Option<String>,
+    /// Unit of measure.
+    #[serde(default)]
+    pub unit_of_measure: Option<String>,
+    /// Charge type.
+    #[serde(default)]
+    pub charge_type: Option<String>,
+    /// Units.
+    #[serde(deserialize_with = "crate::decimal::required")]
+    pub quantity: Decimal,
+    /// Unit price (pricing currency).
+    #[serde(default, deserialize_with = "crate::decimal::optional")]
+    pub unit_price: Option<Decimal>,
+    /// Effective unit price after PEC (pricing currency).
+    #[serde(deserialize_with = "crate::decimal::required")]
+    pub effective_unit_price: Decimal,
+    /// Pre-tax total in the billing currency.
+    #[serde(deserialize_with = "crate::decimal::required")]
+    pub billing_pre_tax_total: Decimal,
+    /// Billing currency.
+    pub billing_currency: String,
+    /// Pre-tax total in the pricing currency.
+    #[serde(default, deserialize_with = "crate::decimal::optional")]
+    pub pricing_pre_tax_total: Option<Decimal>,
+    /// Pricing currency.
+    #[serde(default)]
+    pub pricing_currency: Option<String>,
+    /// Pricing to billing currency rate.
+    #[serde(
+        default,
+        rename = "pcToBCExchangeRate",
+        deserialize_with = "crate::decimal::optional"
+    )]
+    pub pc_to_bc_exchange_rate: Option<Decimal>,
+    /// Whether Partner Earned Credit applied.
+    #[serde(default)]
+    pub has_partner_earned_credit: Option<bool>,
+}
+
+/// A line-item shape; pick the one that fits the [`LineItemQuery`]: [`LegacyLineItem`] for
+/// `Legacy`, [`BilledLineItem`] for `Billed`, [`DailyRatedUsageLineItem`] for the usage queries.
+pub trait LineItem: DeserializeOwned {}
+
+impl LineItem for LegacyLineItem {}
+impl LineItem for BilledLineItem {}
+impl LineItem for DailyRatedUsageLineItem {}
+
+impl PartnerCenter {
+    /// One page of line items (`size` per page; seek pages are capped at 2000).
+    pub async fn line_items_page<T: LineItem>(
+        &self,
+        query: &LineItemQuery,
+        size: u32,
+        next: Option<&Continuation>,
+    ) -> Result<Page<T>> {
+        self.page(&query.path(size), next).await
+    }
+
+    /// Every line item of the query, to the last page.
+    pub async fn line_items<T: LineItem>(
+        &self,
+        query: &LineItemQuery,
+        size: u32,
+    ) -> Result<Vec<T>> {
+        self.all(&query.path(size)).await
+    }
+}

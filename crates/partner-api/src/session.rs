@@ -1,0 +1,215 @@
+//! A signed-in account at run time: the access token in memory, the refresh token in the
+//! [`TokenStore`], and the rule that every refresh persists the rotated refresh token before the
+//! new access token is used. Concurrent calls that all saw a 401 share one refresh.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use tokio::sync::Mutex;
+
+use crate::authority::{redeem_refresh, TokenSet};
+use crate::claims::SignedInUser;
+use crate::error::{Error, Result};
+use crate::sensitive::Sensitive;
+use crate::settings::ApiSettings;
+use crate::tokens::{AccountKey, ConsentRecord, StoredConsent, TokenStore};
+
+/// Source of "now" (wall time in the app, the emulator's clock in tests).
+pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+/// Refresh this long before the access token's `exp` (the Partner Center SDK uses 30 s).
+const EXPIRY_MARGIN: chrono::Duration = chrono::Duration::seconds(60);
+
+struct Current {
+    access_token: Option<Sensitive<String>>,
+    user: Option<SignedInUser>,
+}
+
+/// One partner account's sign-in.
+pub struct Session {
+    settings: ApiSettings,
+    key: AccountKey,
+    store: Arc<dyn TokenStore>,
+    http: reqwest::Client,
+    clock: Clock,
+    current: Mutex<Current>,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("key", &self.key)
+            .field("tenant", &self.settings.tenant)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Session {
+    /// After an interactive sign-in: stores the refresh token (consent time = `now`) and keeps
+    /// the access token in memory.
+    pub fn start(
+        settings: ApiSettings,
+        key: AccountKey,
+        store: Arc<dyn TokenStore>,
+        tokens: TokenSet,
+        now: DateTime<Utc>,
+    ) -> Result<Session> {
+        settings.validate()?;
+        let refresh_token = tokens
+            .refresh_token
+            .clone()
+            .ok_or_else(|| Error::SignInFailed {
+                detail: "Microsoft issued no refresh token; add the offline_access scope".into(),
+            })?;
+        let record = ConsentRecord {
+            upn: tokens.user.upn.clone(),
+            tenant_id: tokens.user.tenant_id.clone(),
+            consented_at: now,
+            last_refreshed_at: now,
+        };
+        store.save(
+            &key,
+            &StoredConsent {
+                refresh_token,
+                record,
+            },
+        )?;
+        Session::build(
+            settings,
+            key,
+            store,
+            Current {
+                access_token: Some(tokens.access_token),
+                user: Some(tokens.user),
+            },
+        )
+    }
+
+    /// A session from the stored refresh token; [`Error::NotSignedIn`] when there is none.
+    pub fn resume(
+        settings: ApiSettings,
+        key: AccountKey,
+        store: Arc<dyn TokenStore>,
+    ) -> Result<Session> {
+        if store.load(&key)?.is_none() {
+            return Err(Error::NotSignedIn);
+        }
+        Session::build(
+            settings,
+            key,
+            store,
+            Current {
+                access_token: None,
+                user: None,
+            },
+        )
+    }
+
+    fn build(
+        settings: ApiSettings,
+        key: AccountKey,
+        store: Arc<dyn TokenStore>,
+        current: Current,
+    ) -> Result<Session> {
+        settings.validate()?;
+        let http = settings.http_client(Duration::from_secs(60))?;
+        Ok(Session {
+            settings,
+            key,
+            store,
+            http,
+            clock: Arc::new(Utc::now),
+            current: Mutex::new(current),
+        })
+    }
+
+    /// Uses `clock` for access-token expiry decisions and refresh timestamps.
+    pub fn with_clock(mut self, clock: Clock) -> Session {
+        self.clock = clock;
+        self
+    }
+
+    /// The account's settings.
+    pub fn settings(&self) -> &ApiSettings {
+        &self.settings
+    }
+
+    /// The account's keyring key.
+    pub fn key(&self) -> &AccountKey {
+        &self.key
+    }
+
+    /// The user of the current access token (refreshes first if none is in memory).
+    pub async fn user(&self) -> Result<SignedInUser> {
+        self.access_token().await?;
+        let current = self.current.lock().await;
+        current.user.clone().ok_or(Error::NotSignedIn)
+    }
+
+    /// The stored consent metadata (no secret).
+    pub fn consent(&self) -> Result<Option<ConsentRecord>> {
+        self.store.consent(&self.key)
+    }
+
+    /// A valid access token, refreshing when it is missing or about to expire.
+    pub async fn access_token(&self) -> Result<Sensitive<String>> {
+        let mut current = self.current.lock().await;
+        let fresh = current
+            .user
+            .as_ref()
+            .is_some_and(|u| u.expires_at - EXPIRY_MARGIN > (self.clock)());
+        match (&current.access_token, fresh) {
+            (Some(token), true) => Ok(token.clone()),
+            _ => self.refresh_locked(&mut current).await,
+        }
+    }
+
+    /// Forces a refresh (rotating the stored refresh token) and returns the new user claims.
+    pub async fn refresh(&self) -> Result<SignedInUser> {
+        let mut current = self.current.lock().await;
+        self.refresh_locked(&mut current).await?;
+        current.user.clone().ok_or(Error::NotSignedIn)
+    }
+
+    /// Refreshes after Partner Center rejected `rejected`, unless another call already did.
+    pub(crate) async fn refresh_after_rejection(
+        &self,
+        rejected: &Sensitive<String>,
+    ) -> Result<Sensitive<String>> {
+        let mut current = self.current.lock().await;
+        match &current.access_token {
+            Some(token) if token != rejected => Ok(token.clone()),
+            _ => self.refresh_locked(&mut current).await,
+        }
+    }
+
+    async fn refresh_locked(&self, current: &mut Current) -> Result<Sensitive<String>> {
+        let stored = self.store.load(&self.key)?.ok_or(Error::NotSignedIn)?;
+        let tokens = redeem_refresh(&self.settings, &self.http, &stored.refresh_token).await?;
+        // Rotation: keep the newest refresh token; Microsoft may omit it, then the old one stays valid.
+        let refresh_token = tokens.refresh_token.clone().unwrap_or(stored.refresh_token);
+        let record = ConsentRecord {
+            last_refreshed_at: (self.clock)(),
+            ..stored.record
+        };
+        self.store.save(
+            &self.key,
+            &StoredConsent {
+                refresh_token,
+                record,
+            },
+        )?;
+        current.access_token = Some(tokens.access_token.clone());
+        current.user = Some(tokens.user);
+        Ok(tokens.access_token)
+    }
+
+    /// Forgets the access token and deletes the keyring entry.
+    pub async fn sign_out(&self) -> Result<()> {
+        let mut current = self.current.lock().await;
+        current.access_token = None;
+        current.user = None;
+        self.store.delete(&self.key)
+    }
+}

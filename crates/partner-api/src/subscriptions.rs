@@ -1,0 +1,100 @@
+//! A customer's subscriptions (legacy MS-AZR-0145P, Azure plan, seats) and the Azure
+//! subscriptions (entitlements) inside an Azure plan. Neither collection is paged.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::client::PartnerCenter;
+use crate::customers::segment;
+use crate::error::Result;
+use crate::paging::Collection;
+
+/// A Partner Center subscription.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Subscription {
+    /// Commerce subscription id.
+    pub id: String,
+    /// Azure subscription id for legacy Azure offers.
+    #[serde(default)]
+    pub entitlement_id: Option<String>,
+    /// Offer id, e.g. `MS-AZR-0145P` or `DZH318Z0BPS6:0001:...`.
+    pub offer_id: String,
+    /// Offer name.
+    #[serde(default)]
+    pub offer_name: Option<String>,
+    /// Friendly name.
+    #[serde(default)]
+    pub friendly_name: Option<String>,
+    /// Quantity (seats, or 1 for usage offers).
+    #[serde(default, deserialize_with = "crate::decimal::optional")]
+    pub quantity: Option<Decimal>,
+    /// Unit type.
+    #[serde(default)]
+    pub unit_type: Option<String>,
+    /// `active`, `suspended`, ...
+    pub status: String,
+    /// `usage` or `license`.
+    #[serde(default)]
+    pub billing_type: Option<String>,
+    /// Billing cycle.
+    #[serde(default)]
+    pub billing_cycle: Option<String>,
+    /// Creation date as sent.
+    #[serde(default)]
+    pub creation_date: Option<String>,
+    /// Commitment end date as sent.
+    #[serde(default)]
+    pub commitment_end_date: Option<String>,
+    /// Term duration (`P1M`, `P1Y`).
+    #[serde(default)]
+    pub term_duration: Option<String>,
+    /// Reseller of record (MPN id).
+    #[serde(default)]
+    pub partner_id: Option<String>,
+}
+
+/// An Azure subscription inside an Azure plan.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AzureEntitlement {
+    /// Azure subscription id.
+    pub id: String,
+    /// Friendly name.
+    #[serde(default)]
+    pub friendly_name: Option<String>,
+    /// `active`, ...
+    #[serde(default)]
+    pub status: Option<String>,
+    /// The Azure plan's commerce subscription id.
+    #[serde(default)]
+    pub subscription_id: Option<String>,
+}
+
+impl PartnerCenter {
+    /// Every subscription of a customer.
+    pub async fn subscriptions(&self, customer_id: &str) -> Result<Vec<Subscription>> {
+        let c: Collection<Subscription> = self
+            .get(
+                &format!("/v1/customers/{}/subscriptions", segment(customer_id)),
+                &[],
+            )
+            .await?;
+        Ok(c.items)
+    }
+
+    /// The Azure subscriptions of an Azure plan subscription.
+    pub async fn azure_entitlements(
+        &self,
+        customer_id: &str,
+        subscription_id: &str,
+    ) -> Result<Vec<AzureEntitlement>> {
+        let path = format!(
+            "/v1/customers/{}/subscriptions/{}/azureEntitlements",
+            segment(customer_id),
+            segment(subscription_id)
+        );
+        let c: Collection<AzureEntitlement> = self.get(&path, &[]).await?;
+        Ok(c.items)
+    }
+}

@@ -1,0 +1,10 @@
+//! Integration tests of the partner-api crate against the in-process emulator: sign-in flows,
+//! refresh, the keyring, paging to the last page, and the failure modes Partner Center shows.
+
+mod common;
+mod keyring;
+mod login;
+mod paging;
+mod refresh;
+mod resilience;
+mod sensitive;
