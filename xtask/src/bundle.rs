@@ -1,5 +1,7 @@
 //! `cargo xtask bundle`: the .deb installer, built by the Tauri CLI from npm. The CLI
-//! is pointed at src-tauri/ (where tauri.conf.json is linked) and ui/.
+//! is pointed at src-tauri/ (where tauri.conf.json is linked) and ui/. It is installed on
+//! demand under the target directory rather than listed in ui/package.json: its per-platform
+//! binaries are optional packages our registry does not all serve, which breaks `npm ci`.
 
 use std::process::Command;
 
@@ -7,15 +9,30 @@ use anyhow::{Context, Result};
 
 use crate::{process, setup, workspace};
 
+/// The Tauri CLI that matches the `tauri` crate pinned in Cargo.toml.
+const TAURI_CLI_VERSION: &str = "2.12.5";
+
 /// Builds a release .deb and prints where it is.
 pub fn deb() -> Result<()> {
     setup::everything(setup::Purpose::Run)?;
     let root = workspace::root();
     process::step("building the UI");
     process::npm(&["run", "build"])?;
+    let cli_dir = workspace::target_dir()?.join("tauri-cli");
+    let tauri = cli_dir.join("node_modules/.bin/tauri");
+    if !tauri.exists() {
+        process::step("installing the Tauri CLI");
+        std::fs::create_dir_all(&cli_dir)?;
+        process::run(
+            Command::new("npm")
+                .args(["install", "--no-save", "--no-package-lock", "--no-audit", "--no-fund", "--prefix"])
+                .arg(&cli_dir)
+                .arg(format!("@tauri-apps/cli@{TAURI_CLI_VERSION}")),
+        )?;
+    }
     process::step("building the release app and its .deb");
     process::run(
-        Command::new(root.join("ui/node_modules/.bin/tauri"))
+        Command::new(&tauri)
             .args(["build", "--bundles", "deb", "--ci"])
             .env("TAURI_APP_PATH", root.join("src-tauri"))
             .env("TAURI_FRONTEND_PATH", root.join("ui"))
