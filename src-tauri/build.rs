@@ -12,6 +12,8 @@ fn main() {
         "cancel_login",
         "logout_account",
         "verify_sign_in",
+        "account_settings",
+        "update_account_settings",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build script");

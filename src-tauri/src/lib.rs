@@ -23,6 +23,8 @@ pub fn setup<R: Runtime>(builder: Builder<R>, state: state::AppState) -> Builder
             commands::accounts::cancel_login,
             commands::accounts::logout_account,
             commands::accounts::verify_sign_in,
+            commands::accounts::account_settings,
+            commands::accounts::update_account_settings,
         ])
 }
 

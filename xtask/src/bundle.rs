@@ -25,7 +25,14 @@ pub fn deb() -> Result<()> {
         std::fs::create_dir_all(&cli_dir)?;
         process::run(
             Command::new("npm")
-                .args(["install", "--no-save", "--no-package-lock", "--no-audit", "--no-fund", "--prefix"])
+                .args([
+                    "install",
+                    "--no-save",
+                    "--no-package-lock",
+                    "--no-audit",
+                    "--no-fund",
+                    "--prefix",
+                ])
                 .arg(&cli_dir)
                 .arg(format!("@tauri-apps/cli@{TAURI_CLI_VERSION}")),
         )?;

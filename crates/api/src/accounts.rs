@@ -66,6 +66,7 @@ pub fn list(db: &Database, now: DateTime<Utc>) -> Result<Vec<AccountDto>, ApiErr
 
 /// Adds an account; `now` is its creation time.
 pub fn add(db: &Database, input: &NewAccount, now: DateTime<Utc>) -> Result<AccountDto, ApiError> {
+    crate::access::require_admin(db, now, "adding a partner account")?;
     let added = accounts::add(db, &input.name, &input.tenant_id, now)?;
     describe(db, added, now)
 }

@@ -1,8 +1,12 @@
 //! Facts about the running app the UI shows in its frame (version, which database).
 
+use chrono::{DateTime, Utc};
 use cspdesk_store::Database;
 use serde::Serialize;
 use ts_rs::TS;
+
+use crate::roles::Access;
+use crate::ApiError;
 
 /// What the status bar shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -12,12 +16,19 @@ pub struct AppInfo {
     pub version: String,
     /// The database file in use.
     pub database_path: String,
+    /// What the signed-in user may do: Finance hides adding, removing and settings.
+    pub access: Access,
+    /// Who makes the app read-only, in words (empty for Admin).
+    pub access_reason: String,
 }
 
-/// Describes the app around this database.
-pub fn describe(db: &Database) -> AppInfo {
-    AppInfo {
+/// Describes the app around this database at `now`.
+pub fn describe(db: &Database, now: DateTime<Utc>) -> Result<AppInfo, ApiError> {
+    let (access, who) = crate::access::current(db, now)?;
+    Ok(AppInfo {
         version: env!("CARGO_PKG_VERSION").to_string(),
         database_path: db.path().display().to_string(),
-    }
+        access,
+        access_reason: who.join("; "),
+    })
 }

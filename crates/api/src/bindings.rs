@@ -4,6 +4,7 @@
 
 use ts_rs::{Config, TS};
 
+use crate::account_settings::AccountSettingsDto;
 use crate::accounts::{AccountDto, NewAccount};
 use crate::app_info::AppInfo;
 use crate::login::LoginEvent;
@@ -24,6 +25,7 @@ pub fn typescript() -> String {
         RoleDto::decl(&cfg),
         SignInStatus::decl(&cfg),
         LoginEvent::decl(&cfg),
+        AccountSettingsDto::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust DTOs in crates/api by `cargo test -p cspdesk-api` with\n\

@@ -3,6 +3,8 @@
 //! both shells behave the same; its DTOs are the source of the UI's TypeScript types.
 #![deny(missing_docs)]
 
+pub mod access;
+pub mod account_settings;
 pub mod accounts;
 pub mod app_info;
 pub mod bindings;

@@ -1,5 +1,6 @@
 //! Commands of the Accounts page.
 
+use cspdesk_api::account_settings::{self, AccountSettingsDto};
 use cspdesk_api::accounts::{self, AccountDto, NewAccount};
 use cspdesk_api::login::{self, LoginEvent};
 use cspdesk_api::{sandbox, ApiError};
@@ -88,4 +89,23 @@ pub async fn verify_sign_in(
     id: String,
 ) -> Result<AccountDto, ApiError> {
     login::verify(state.shared()?, &id, chrono::Utc::now()).await
+}
+
+/// The account's sign-in settings (app id, authority, API hosts).
+#[tauri::command(async)]
+pub fn account_settings(
+    state: tauri::State<'_, AppState>,
+    id: String,
+) -> Result<AccountSettingsDto, ApiError> {
+    account_settings::get(&*state.db()?, &id)
+}
+
+/// Saves the account's sign-in settings.
+#[tauri::command(async)]
+pub fn update_account_settings(
+    state: tauri::State<'_, AppState>,
+    id: String,
+    settings: AccountSettingsDto,
+) -> Result<AccountSettingsDto, ApiError> {
+    account_settings::update(&*state.db()?, &id, &settings, chrono::Utc::now())
 }

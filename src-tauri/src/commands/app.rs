@@ -9,5 +9,5 @@ use crate::state::AppState;
 // async: Tauri runs plain commands on the main thread, where a busy database would freeze the window.
 #[tauri::command(async)]
 pub fn app_info(state: tauri::State<'_, AppState>) -> Result<AppInfo, ApiError> {
-    Ok(app_info::describe(&*state.db()?))
+    app_info::describe(&*state.db()?, chrono::Utc::now())
 }

@@ -25,7 +25,15 @@ version: string,
 /**
  * The database file in use.
  */
-databasePath: string, };
+databasePath: string, 
+/**
+ * What the signed-in user may do: Finance hides adding, removing and settings.
+ */
+access: Access, 
+/**
+ * Who makes the app read-only, in words (empty for Admin).
+ */
+accessReason: string, };
 
 export type AccountDto = { 
 /**
@@ -126,3 +134,21 @@ url: string,
  * False when no browser could be started: the page offers the link instead.
  */
 opened: boolean, };
+
+export type AccountSettingsDto = { 
+/**
+ * Identity authority, e.g. `https://login.microsoftonline.com`.
+ */
+authority: string, 
+/**
+ * The partner's registered native app (client) id; empty until set.
+ */
+clientId: string, 
+/**
+ * Partner Center REST base.
+ */
+partnerCenterBase: string, 
+/**
+ * Azure Resource Manager base.
+ */
+armBase: string, };

@@ -4,6 +4,7 @@
 import { Channel, invoke } from "@tauri-apps/api/core";
 import type {
   AccountDto,
+  AccountSettingsDto,
   Access,
   ApiError,
   AppInfo,
@@ -14,7 +15,7 @@ import type {
   SignInStatus,
 } from "./bindings";
 
-export type { AccountDto, Access, ApiError, AppInfo, ErrorCode, LoginEvent, NewAccount, RoleDto, SignInStatus };
+export type { AccountDto, AccountSettingsDto, Access, ApiError, AppInfo, ErrorCode, LoginEvent, NewAccount, RoleDto, SignInStatus };
 
 // Keyed by ErrorCode so the compiler fails here when the backend adds a code.
 const CODES = {
@@ -72,6 +73,9 @@ export const accounts = {
   add: (input: NewAccount) => call<AccountDto>("add_account", { input }),
   remove: (id: string) => call<AccountDto>("remove_account", { id }),
   addSandbox: () => call<AccountDto>("add_sandbox"),
+  settings: (id: string) => call<AccountSettingsDto>("account_settings", { id }),
+  updateSettings: (id: string, settings: AccountSettingsDto) =>
+    call<AccountSettingsDto>("update_account_settings", { id, settings }),
 };
 
 export const signIn = {

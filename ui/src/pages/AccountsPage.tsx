@@ -1,11 +1,15 @@
 // Accounts: register partner accounts (name + partner tenant id), list and delete them.
 // Errors from the backend land next to the field they name.
 import { useCallback, useEffect, useId, useRef, useState, type SyntheticEvent } from "react";
-import { accounts, toApiError, type AccountDto, type ApiError } from "../ipc";
+import { accounts, app, toApiError, type AccountDto, type ApiError, type AppInfo } from "../ipc";
 import { formatDateTime } from "../format";
 import { SignInCell } from "./SignInCell";
+import { AccountSettingsForm } from "./AccountSettingsForm";
 
-type Load = { state: "loading" } | { state: "ready"; list: AccountDto[] } | { state: "failed"; error: ApiError };
+type Load =
+  | { state: "loading" }
+  | { state: "ready"; list: AccountDto[]; info: AppInfo }
+  | { state: "failed"; error: ApiError };
 
 export function AccountsPage() {
   const [load, setLoad] = useState<Load>({ state: "loading" });
@@ -13,9 +17,10 @@ export function AccountsPage() {
 
   useEffect(() => {
     let live = true;
-    accounts.list().then(
-      (list) => {
-        if (live) setLoad({ state: "ready", list });
+    // Access follows the sign-ins, so it is read again with every list.
+    Promise.all([accounts.list(), app.info()]).then(
+      ([list, info]) => {
+        if (live) setLoad({ state: "ready", list, info });
       },
       (e: unknown) => {
         if (live) setLoad({ state: "failed", error: toApiError(e) });
@@ -37,7 +42,14 @@ export function AccountsPage() {
       <p className="lead">
         Your Microsoft partner accounts. Each one is a partner tenant that CSP Desk signs in to and discovers.
       </p>
-      <AddAccountForm onAdded={refresh} />
+      {load.state === "ready" && load.info.access === "Finance" ? (
+        <p className="banner" role="note" data-testid="finance-banner">
+          Read-only finance view: signed in as {load.info.accessReason}. Adding, removing and changing accounts needs a
+          partner admin (Global Administrator).
+        </p>
+      ) : (
+        <AddAccountForm onAdded={refresh} />
+      )}
       {load.state === "loading" && <p role="status">Loading accounts…</p>}
       {load.state === "failed" && (
         <div className="error" role="alert">
@@ -47,7 +59,9 @@ export function AccountsPage() {
           </button>
         </div>
       )}
-      {load.state === "ready" && <AccountList list={load.list} onRemoved={refresh} />}
+      {load.state === "ready" && (
+        <AccountList list={load.list} onRemoved={refresh} readOnly={load.info.access === "Finance"} />
+      )}
     </section>
   );
 }
@@ -188,8 +202,17 @@ function NoAccounts({ onAdded }: { onAdded: () => Promise<void> }) {
   );
 }
 
-function AccountList({ list, onRemoved }: { list: AccountDto[]; onRemoved: () => Promise<void> }) {
+function AccountList({
+  list,
+  onRemoved,
+  readOnly,
+}: {
+  list: AccountDto[];
+  onRemoved: () => Promise<void>;
+  readOnly: boolean;
+}) {
   const [confirming, setConfirming] = useState<string | null>(null);
+  const [editing, setEditing] = useState<string | null>(null);
   const [removing, setRemoving] = useState(false);
   const [error, setError] = useState<{ id: string; message: string } | null>(null);
   const keepRef = useRef<HTMLButtonElement>(null);
@@ -233,7 +256,7 @@ function AccountList({ list, onRemoved }: { list: AccountDto[]; onRemoved: () =>
         </tr>
       </thead>
       <tbody>
-        {list.map((a) => (
+        {list.flatMap((a) => [
           <tr key={a.id} data-testid="account-row">
             <td>
               {a.name}
@@ -247,7 +270,7 @@ function AccountList({ list, onRemoved }: { list: AccountDto[]; onRemoved: () =>
               <time dateTime={a.createdAt}>{formatDateTime(a.createdAt)}</time>
             </td>
             <td className="actions">
-              {confirming === a.id ? (
+              {readOnly ? null : confirming === a.id ? (
                 <span
                   className="confirm"
                   onKeyDown={(e) => {
@@ -275,15 +298,29 @@ function AccountList({ list, onRemoved }: { list: AccountDto[]; onRemoved: () =>
                   </button>
                 </span>
               ) : (
-                <button
-                  type="button"
-                  aria-label={`Delete ${a.name}`}
-                  onClick={() => {
-                    setConfirming(a.id);
-                  }}
-                >
-                  Delete
-                </button>
+                <>
+                  {!a.sandbox && (
+                    <button
+                      type="button"
+                      aria-label={`Settings of ${a.name}`}
+                      aria-expanded={editing === a.id}
+                      onClick={() => {
+                        setEditing(editing === a.id ? null : a.id);
+                      }}
+                    >
+                      Settings
+                    </button>
+                  )}{" "}
+                  <button
+                    type="button"
+                    aria-label={`Delete ${a.name}`}
+                    onClick={() => {
+                      setConfirming(a.id);
+                    }}
+                  >
+                    Delete
+                  </button>
+                </>
               )}
               {error?.id === a.id && (
                 <p className="field-error" role="alert">
@@ -291,8 +328,21 @@ function AccountList({ list, onRemoved }: { list: AccountDto[]; onRemoved: () =>
                 </p>
               )}
             </td>
-          </tr>
-        ))}
+          </tr>,
+          editing === a.id && !readOnly ? (
+            <tr key={`${a.id}-settings`} className="settings-row">
+              <td colSpan={5}>
+                <AccountSettingsForm
+                  id={a.id}
+                  onSaved={onRemoved}
+                  onClose={() => {
+                    setEditing(null);
+                  }}
+                />
+              </td>
+            </tr>
+          ) : null,
+        ])}
       </tbody>
     </table>
   );

@@ -58,3 +58,27 @@ describe("sign-in on the Accounts page", () => {
     expect(screen.getByTestId("signin-login").textContent).toBe("Sign in again");
   });
 });
+
+describe("finance (read-only) access", () => {
+  it("hides adding, settings and deleting, and says why", async () => {
+    mockBackend([{ ...base, signIn: { state: "signedOut" } }], "Finance");
+    render(<AccountsPage />);
+    const banner = await screen.findByTestId("finance-banner");
+    expect(banner.textContent).toContain("Billing Administrator");
+    expect(screen.queryByTestId("account-add")).toBeNull();
+    expect(screen.queryByRole("button", { name: "Delete Contoso" })).toBeNull();
+    expect(screen.queryByRole("button", { name: "Settings of Contoso" })).toBeNull();
+  });
+});
+
+describe("account settings", () => {
+  it("shows a bad client ID next to its field", async () => {
+    mockBackend([{ ...base, signIn: { state: "signedOut" } }]);
+    render(<AccountsPage />);
+    fireEvent.click(await screen.findByRole("button", { name: "Settings of Contoso" }));
+    const client = await screen.findByTestId("settings-clientId");
+    fireEvent.change(client, { target: { value: "my-app" } });
+    fireEvent.click(screen.getByRole("button", { name: "Save settings" }));
+    expect((await screen.findByTestId("settings-error-clientId")).textContent).toContain("my-app");
+  });
+});

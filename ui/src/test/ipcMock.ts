@@ -3,13 +3,13 @@
 import { mockIPC, clearMocks } from "@tauri-apps/api/mocks";
 import type { AccountDto, ApiError, NewAccount } from "../ipc";
 
-export function mockBackend(initial: AccountDto[] = []): { accounts: AccountDto[] } {
+export function mockBackend(initial: AccountDto[] = [], access: "Admin" | "Finance" = "Admin"): { accounts: AccountDto[] } {
   const state = { accounts: [...initial] };
   mockIPC((cmd, args) => {
     const a = args as Record<string, unknown>;
     switch (cmd) {
       case "app_info":
-        return { version: "0.0.0-test", databasePath: "/tmp/test.sqlite3" };
+        return { version: "0.0.0-test", databasePath: "/tmp/test.sqlite3", access, accessReason: access === "Finance" ? "billing@contoso.onmicrosoft.com (Billing Administrator)" : "" };
       case "list_accounts":
         return state.accounts;
       case "add_account": {
@@ -31,6 +31,16 @@ export function mockBackend(initial: AccountDto[] = []): { accounts: AccountDto[
         const id = a.id as string;
         state.accounts = state.accounts.map((x) => (x.id === id ? { ...x, signIn: { state: "signedOut" } } : x));
         return state.accounts.find((x) => x.id === id);
+      }
+      case "account_settings":
+        return { authority: "https://login.microsoftonline.com", clientId: "", partnerCenterBase: "https://api.partnercenter.microsoft.com", armBase: "https://management.azure.com" };
+      case "update_account_settings": {
+        const settings = a.settings as { clientId: string };
+        if (!/^[0-9a-f-]{36}$/i.test(settings.clientId)) {
+          const err: ApiError = { code: "Validation", message: `"${settings.clientId}" is not an application (client) ID`, field: "clientId" };
+          throw err;
+        }
+        return settings;
       }
       case "remove_account": {
         const id = a.id as string;

@@ -4,6 +4,7 @@ use std::path::Path;
 
 use anyhow::Context;
 use clap::Subcommand;
+use cspdesk_api::account_settings::{self, AccountSettingsDto};
 use cspdesk_api::accounts::{self, AccountDto, NewAccount};
 use cspdesk_api::ApiError;
 use cspdesk_store::Database;
@@ -30,6 +31,31 @@ pub enum AccountCommand {
     Remove {
         /// The account's name or id.
         name: String,
+    },
+    /// Show an account's sign-in settings.
+    Show {
+        /// The account's name or id.
+        name: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change where an account signs in: its registered app and, if needed, the hosts.
+    Set {
+        /// The account's name or id.
+        name: String,
+        /// Application (client) ID of the native app registered for CSP Desk.
+        #[arg(long)]
+        client_id: Option<String>,
+        /// Identity authority (default https://login.microsoftonline.com).
+        #[arg(long)]
+        authority: Option<String>,
+        /// Partner Center REST base (default https://api.partnercenter.microsoft.com).
+        #[arg(long)]
+        partner_center: Option<String>,
+        /// Azure Resource Manager base (default https://management.azure.com).
+        #[arg(long)]
+        arm: Option<String>,
     },
 }
 
@@ -67,6 +93,33 @@ pub fn run(db: Option<&Path>, cmd: AccountCommand) -> anyhow::Result<()> {
                 removed.name, removed.tenant_id
             );
         }
+        AccountCommand::Show { name, json } => {
+            print_settings(&account_settings::get(&db, &name)?, json)?
+        }
+        AccountCommand::Set {
+            name,
+            client_id,
+            authority,
+            partner_center,
+            arm,
+        } => {
+            let mut settings = account_settings::get(&db, &name)?;
+            if let Some(v) = client_id {
+                settings.client_id = v;
+            }
+            if let Some(v) = authority {
+                settings.authority = v;
+            }
+            if let Some(v) = partner_center {
+                settings.partner_center_base = v;
+            }
+            if let Some(v) = arm {
+                settings.arm_base = v;
+            }
+            let saved = account_settings::update(&db, &name, &settings, chrono::Utc::now())
+                .map_err(with_flag)?;
+            print_settings(&saved, false)?;
+        }
     }
     Ok(())
 }
@@ -76,6 +129,10 @@ fn with_flag(e: ApiError) -> anyhow::Error {
     match e.field.as_deref() {
         Some("name") => anyhow::anyhow!("--name: {}", e.message),
         Some("tenantId") => anyhow::anyhow!("--tenant: {}", e.message),
+        Some("clientId") => anyhow::anyhow!("--client-id: {}", e.message),
+        Some("authority") => anyhow::anyhow!("--authority: {}", e.message),
+        Some("partnerCenterBase") => anyhow::anyhow!("--partner-center: {}", e.message),
+        Some("armBase") => anyhow::anyhow!("--arm: {}", e.message),
         _ => e.into(),
     }
 }
@@ -97,4 +154,21 @@ fn print_table(list: &[AccountDto]) {
     for a in list {
         println!("{:width$}  {:36}  {}", a.name, a.tenant_id, a.created_at);
     }
+}
+
+fn print_settings(s: &AccountSettingsDto, json: bool) -> anyhow::Result<()> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(s)?);
+    } else {
+        let client = if s.client_id.is_empty() {
+            "(not set: cspdesk account set NAME --client-id GUID)"
+        } else {
+            &s.client_id
+        };
+        println!(
+            "client id       {client}\nauthority       {}\npartner center  {}\narm             {}",
+            s.authority, s.partner_center_base, s.arm_base
+        );
+    }
+    Ok(())
 }

@@ -101,3 +101,88 @@ fn remove_by_name_and_unknown_name_fails() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("not found"));
 }
+
+#[test]
+fn set_client_id_then_show_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cli.sqlite3");
+    assert!(cspdesk(
+        &db,
+        &[
+            "account",
+            "add",
+            "--name",
+            "Contoso",
+            "--tenant",
+            "0a1b2c3d-0000-4000-8000-000000000001"
+        ]
+    )
+    .status
+    .success());
+    let out = cspdesk(&db, &["account", "set", "Contoso", "--client-id", "nope"]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--client-id"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = cspdesk(
+        &db,
+        &[
+            "account",
+            "set",
+            "Contoso",
+            "--client-id",
+            "c3d9a1f2-4b6e-4d8a-9f1c-2e7b5a0d6c48",
+            "--authority",
+            "http://login.example.com",
+        ],
+    );
+    assert!(
+        !out.status.success(),
+        "plain http to a remote host is refused"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--authority"));
+    let out = cspdesk(
+        &db,
+        &[
+            "account",
+            "set",
+            "Contoso",
+            "--client-id",
+            "c3d9a1f2-4b6e-4d8a-9f1c-2e7b5a0d6c48",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = cspdesk(&db, &["account", "show", "Contoso", "--json"]);
+    let shown: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(shown["clientId"], "c3d9a1f2-4b6e-4d8a-9f1c-2e7b5a0d6c48");
+    assert_eq!(shown["authority"], "https://login.microsoftonline.com");
+}
+
+#[test]
+fn login_without_a_client_id_says_what_to_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cli.sqlite3");
+    assert!(cspdesk(
+        &db,
+        &[
+            "account",
+            "add",
+            "--name",
+            "Contoso",
+            "--tenant",
+            "0a1b2c3d-0000-4000-8000-000000000001"
+        ]
+    )
+    .status
+    .success());
+    let out = cspdesk(&db, &["login", "--account", "Contoso"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("client) ID"), "{err}");
+}
