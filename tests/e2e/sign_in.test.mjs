@@ -79,8 +79,15 @@ test("the sign-in survives an app restart (token in the keyring, not the databas
   assert.match(upn, /^admin@/);
 });
 
+test("Check sign-in uses the stored token and stays signed in", async () => {
+  await session.click("[data-testid=signin-check]");
+  await session.until(async () => (await session.text("[data-testid=signin-check]")) === "Check sign-in", "the check to finish");
+  assert.equal((await session.findAll("[data-testid=signin-error]")).length, 0, "no error after a good check");
+  assert.match(await session.text("[data-testid=signin-upn]"), /^admin@/);
+});
+
 test("sign out returns the account to Login with Microsoft", async () => {
-  await session.click("button.sign-out, [data-testid=signin-status] button");
+  await session.click("[data-testid=signin-signout]");
   const label = await session.until(async () => {
     const t = await session.text("[data-testid=signin-login]");
     return t === "Login with Microsoft" ? t : null;

@@ -28,10 +28,19 @@ const BUILD_PACKAGES: &[&str] = &[
     "libxdo-dev",
     "libayatana-appindicator3-dev",
     "librsvg2-dev",
+    // partner-api talks to the desktop's Secret Service through libdbus.
+    "libdbus-1-dev",
 ];
 
 /// Debian packages the end-to-end tests need: a virtual display and WebKit's driver.
-const TEST_PACKAGES: &[&str] = &["xvfb", "xauth", "webkit2gtk-driver"];
+const TEST_PACKAGES: &[&str] = &[
+    "xvfb",
+    "xauth",
+    "webkit2gtk-driver",
+    // partner-api's keyring tests start a private session bus with gnome-keyring on it.
+    "dbus",
+    "gnome-keyring",
+];
 
 /// Debian packages for Node.js when the machine has none.
 const NODE_PACKAGES: &[&str] = &["nodejs", "npm"];

@@ -82,6 +82,7 @@ mod tests {
                 mfa: true,
                 consented_at: at(1),
                 last_refreshed_at: at(1),
+                rejected_at: None,
             },
         )
         .unwrap();

@@ -153,11 +153,12 @@ fn session_row(
         mfa: user.mfa,
         consented_at,
         last_refreshed_at: refreshed_at,
+        rejected_at: None,
     }
 }
 
 /// Uses the stored refresh token once (Microsoft rotates it) to confirm the sign-in still
-/// works, updating roles and the lapse date. A rejected token forgets the sign-in.
+/// works, updating roles and the lapse date. A rejected token marks the sign-in lapsed.
 pub async fn verify(
     db: &Mutex<Database>,
     name_or_id: &str,
@@ -176,7 +177,8 @@ pub async fn verify(
             describe(&db, t.account, now)
         }
         Err(e @ cspdesk_partner_api::Error::ConsentExpired { .. }) => {
-            sign_in::clear_session(&lock(db), &t.account.id)?;
+            // Keep who it was, so the page offers "Sign in again" for that user.
+            sign_in::mark_rejected(&lock(db), &t.account.id, now)?;
             Err(e.into())
         }
         Err(e) => Err(e.into()),

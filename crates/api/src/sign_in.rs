@@ -73,6 +73,12 @@ pub fn status(
         return Ok(SignInStatus::SignedOut);
     };
     let lapses = s.last_refreshed_at + REFRESH_TOKEN_INACTIVITY;
+    if let Some(rejected) = s.rejected_at.filter(|r| *r < lapses) {
+        return Ok(SignInStatus::Lapsed {
+            upn: s.upn,
+            lapsed_at: text(rejected),
+        });
+    }
     if now >= lapses {
         return Ok(SignInStatus::Lapsed {
             upn: s.upn,
@@ -138,6 +144,7 @@ mod tests {
                 mfa: true,
                 consented_at: at(2026, 1, 1),
                 last_refreshed_at: at(2026, 2, 1),
+                rejected_at: None,
             },
         )
         .unwrap();
@@ -172,6 +179,15 @@ mod tests {
                 upn: "admin@contoso.onmicrosoft.com".into(),
                 lapsed_at: "2026-05-02T12:00:00Z".into()
             }
+        );
+        cspdesk_store::sign_in::mark_rejected(&db, &a.id, at(2026, 3, 3)).unwrap();
+        assert_eq!(
+            status(&db, &a.id, at(2026, 3, 4)).unwrap(),
+            SignInStatus::Lapsed {
+                upn: "admin@contoso.onmicrosoft.com".into(),
+                lapsed_at: "2026-03-03T12:00:00Z".into()
+            },
+            "a token Microsoft rejected early shows as lapsed from that moment"
         );
     }
 }

@@ -1,4 +1,5 @@
-//! The Linux store behind [`crate::KeyringStore`]: a `keyring` credential kept in the kernel
+//! The Linux fallback behind [`crate::KeyringStore`] when no Secret Service answers (headless
+//! machines, CI; see `linux_keyring`): a `keyring` credential kept in the kernel
 //! keyutils *user* keyring. keyring's own keyutils credential adds to the session keyring and
 //! links into the persistent keyring; in CI containers and headless sessions the process does
 //! not possess that session keyring, so every write fails (reported as `NoEntry`). The user

@@ -22,6 +22,8 @@ mod invoices;
 #[cfg(target_os = "linux")]
 mod kernel_keyring;
 mod line_items;
+#[cfg(target_os = "linux")]
+mod linux_keyring;
 mod login;
 mod paging;
 mod ratecard;

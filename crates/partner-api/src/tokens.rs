@@ -3,7 +3,8 @@
 //! database never holds a secret. The entry also carries the consent metadata (when consent was
 //! given, when the token was last used) as JSON, so the Accounts page can say when the consent
 //! lapses without a second store; [`TokenStore::consent`] reads it without exposing the token.
-//! Access tokens are never stored.
+//! Access tokens are never stored. On Linux a desktop's Secret Service keeps the entry across
+//! reboots and headless machines fall back to the kernel keyring; `linux_keyring` says how.
 
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
@@ -85,8 +86,8 @@ pub trait TokenStore: Send + Sync {
     }
 }
 
-/// The OS keyring: Keychain on macOS, Credential Manager on Windows, the kernel keyutils user
-/// keyring on Linux (see `kernel_keyring`).
+/// The OS keyring: Keychain on macOS, Credential Manager on Windows; on Linux the desktop's
+/// Secret Service when one answers, else the kernel keyutils user keyring (see `linux_keyring`).
 #[derive(Clone, Debug)]
 pub struct KeyringStore {
     service: String,
@@ -115,15 +116,33 @@ impl KeyringStore {
     }
 
     #[cfg(target_os = "linux")]
-    fn entry(&self, key: &AccountKey) -> Result<keyring::Entry> {
-        Ok(keyring::Entry::new_with_credential(Box::new(
-            crate::kernel_keyring::UserKeyringCredential::new(&self.service, key.as_str()),
-        )))
+    fn read(&self, key: &AccountKey) -> keyring::Result<String> {
+        crate::linux_keyring::get_password(&self.service, key.as_str())
+    }
+
+    #[cfg(target_os = "linux")]
+    fn write(&self, key: &AccountKey, text: &str) -> keyring::Result<()> {
+        crate::linux_keyring::set_password(&self.service, key.as_str(), text)
+    }
+
+    #[cfg(target_os = "linux")]
+    fn remove(&self, key: &AccountKey) -> keyring::Result<()> {
+        crate::linux_keyring::delete_credential(&self.service, key.as_str())
     }
 
     #[cfg(not(target_os = "linux"))]
-    fn entry(&self, key: &AccountKey) -> Result<keyring::Entry> {
-        keyring::Entry::new(&self.service, key.as_str()).map_err(keyring_error)
+    fn read(&self, key: &AccountKey) -> keyring::Result<String> {
+        keyring::Entry::new(&self.service, key.as_str())?.get_password()
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn write(&self, key: &AccountKey, text: &str) -> keyring::Result<()> {
+        keyring::Entry::new(&self.service, key.as_str())?.set_password(text)
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn remove(&self, key: &AccountKey) -> keyring::Result<()> {
+        keyring::Entry::new(&self.service, key.as_str())?.delete_credential()
     }
 }
 
@@ -141,7 +160,7 @@ fn keyring_error(e: keyring::Error) -> Error {
 
 impl TokenStore for KeyringStore {
     fn load(&self, key: &AccountKey) -> Result<Option<StoredConsent>> {
-        let text = match self.entry(key)?.get_password() {
+        let text = match self.read(key) {
             Ok(text) => Sensitive::new(text),
             Err(keyring::Error::NoEntry) => return Ok(None),
             Err(e) => return Err(keyring_error(e)),
@@ -168,13 +187,11 @@ impl TokenStore for KeyringStore {
         let text = Sensitive::new(serde_json::to_string(&entry).map_err(|e| Error::Keyring {
             detail: e.to_string(),
         })?);
-        self.entry(key)?
-            .set_password(text.expose())
-            .map_err(keyring_error)
+        self.write(key, text.expose()).map_err(keyring_error)
     }
 
     fn delete(&self, key: &AccountKey) -> Result<()> {
-        match self.entry(key)?.delete_credential() {
+        match self.remove(key) {
             Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
             Err(e) => Err(keyring_error(e)),
         }

@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_partner_accounts.sql"),
     include_str!("migrations/0002_account_sign_in.sql"),
+    include_str!("migrations/0003_session_rejected.sql"),
 ];
 
 /// The newest schema version this build understands.

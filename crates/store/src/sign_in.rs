@@ -40,6 +40,8 @@ pub struct Session {
     pub consented_at: DateTime<Utc>,
     /// The last successful use of the refresh token.
     pub last_refreshed_at: DateTime<Utc>,
+    /// When Microsoft rejected the refresh token; `None` while it is good.
+    pub rejected_at: Option<DateTime<Utc>>,
 }
 
 /// The account's sign-in settings.
@@ -79,7 +81,7 @@ pub fn session(db: &Database, account_id: &str) -> Result<Option<Session>> {
     let row = db
         .conn()
         .query_row(
-            "SELECT upn, user_oid, tenant_id, roles, mfa, consented_at, last_refreshed_at FROM account_sessions WHERE account_id = ?1",
+            "SELECT upn, user_oid, tenant_id, roles, mfa, consented_at, last_refreshed_at, rejected_at FROM account_sessions WHERE account_id = ?1",
             [account_id],
             |r| {
                 Ok((
@@ -90,11 +92,12 @@ pub fn session(db: &Database, account_id: &str) -> Result<Option<Session>> {
                     r.get::<_, bool>(4)?,
                     r.get::<_, String>(5)?,
                     r.get::<_, String>(6)?,
+                    r.get::<_, Option<String>>(7)?,
                 ))
             },
         )
         .optional()?;
-    let Some((upn, user_oid, tenant_id, roles, mfa, consented, refreshed)) = row else {
+    let Some((upn, user_oid, tenant_id, roles, mfa, consented, refreshed, rejected)) = row else {
         return Ok(None);
     };
     Ok(Some(Session {
@@ -109,17 +112,19 @@ pub fn session(db: &Database, account_id: &str) -> Result<Option<Session>> {
         mfa,
         consented_at: parse_time(&consented, 5)?,
         last_refreshed_at: parse_time(&refreshed, 6)?,
+        rejected_at: rejected.map(|t| parse_time(&t, 7)).transpose()?,
     }))
 }
 
 /// Records an interactive sign-in: replaces whatever was there, consent time included.
 pub fn save_session(db: &Database, account_id: &str, s: &Session) -> Result<()> {
     db.conn().execute(
-        "INSERT INTO account_sessions (account_id, upn, user_oid, tenant_id, roles, mfa, consented_at, last_refreshed_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+        "INSERT INTO account_sessions (account_id, upn, user_oid, tenant_id, roles, mfa, consented_at, last_refreshed_at, rejected_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
          ON CONFLICT(account_id) DO UPDATE SET upn = excluded.upn, user_oid = excluded.user_oid,
            tenant_id = excluded.tenant_id, roles = excluded.roles, mfa = excluded.mfa,
-           consented_at = excluded.consented_at, last_refreshed_at = excluded.last_refreshed_at",
+           consented_at = excluded.consented_at, last_refreshed_at = excluded.last_refreshed_at,
+           rejected_at = excluded.rejected_at",
         params![
             account_id,
             s.upn,
@@ -128,7 +133,8 @@ pub fn save_session(db: &Database, account_id: &str, s: &Session) -> Result<()> 
             s.roles.join(","),
             s.mfa,
             time_text(s.consented_at),
-            time_text(s.last_refreshed_at)
+            time_text(s.last_refreshed_at),
+            s.rejected_at.map(time_text)
         ],
     )?;
     Ok(())
@@ -151,6 +157,15 @@ pub fn record_refresh(
         params![account_id, upn, roles.join(","), mfa, time_text(now)],
     )?;
     Ok(changed == 1)
+}
+
+/// Records that Microsoft rejected the stored refresh token at `now`.
+pub fn mark_rejected(db: &Database, account_id: &str, now: DateTime<Utc>) -> Result<()> {
+    db.conn().execute(
+        "UPDATE account_sessions SET rejected_at = ?2 WHERE account_id = ?1",
+        params![account_id, time_text(now)],
+    )?;
+    Ok(())
 }
 
 /// Forgets the account's sign-in (sign-out, or consent found lapsed).
@@ -238,6 +253,7 @@ mod tests {
             mfa: true,
             consented_at: t(2),
             last_refreshed_at: t(2),
+            rejected_at: None,
         };
         save_session(&db, &a.id, &signed).unwrap();
         assert!(record_refresh(&db, &a.id, &signed.upn, &[], true, t(5)).unwrap());

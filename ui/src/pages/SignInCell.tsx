@@ -29,6 +29,20 @@ export function SignInCell({ account, onChanged }: { account: AccountDto; onChan
     }
   }
 
+  async function check() {
+    setError(null);
+    setPhase({ kind: "busy" });
+    try {
+      await signIn.verify(account.id);
+    } catch (e) {
+      setError(toApiError(e));
+    } finally {
+      setPhase({ kind: "idle" });
+    }
+    // A rejected token turns the row into "Sign in again"; reload either way.
+    await onChanged();
+  }
+
   async function logout() {
     setError(null);
     setPhase({ kind: "busy" });
@@ -91,7 +105,10 @@ export function SignInCell({ account, onChanged }: { account: AccountDto; onChan
           Consent given {formatDate(status.consentedAt)}; lapses {formatDate(status.lapsesAt)} unless used
           {status.lapsingSoon ? ". Sign in again soon to keep Discovery running." : ""}
         </p>
-        <button type="button" onClick={() => void logout()} disabled={phase.kind === "busy"}>
+        <button type="button" onClick={() => void check()} disabled={phase.kind === "busy"} data-testid="signin-check">
+          {phase.kind === "busy" ? "Checking…" : "Check sign-in"}
+        </button>{" "}
+        <button type="button" onClick={() => void logout()} disabled={phase.kind === "busy"} data-testid="signin-signout">
           Sign out
         </button>
         {errorLine}

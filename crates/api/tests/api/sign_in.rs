@@ -96,6 +96,20 @@ async fn sandbox_sign_in_keeps_tokens_in_the_keyring_only() {
     }
 
     let db = Mutex::new(Database::open(&data.path().join("cspdesk.sqlite3")).unwrap());
+    // Ninety-one idle days later Microsoft refuses the token: the page must say "Sign in again"
+    // for the same user, not fall back to a blank "signed out".
+    emulator.clock().advance(chrono::Duration::days(91));
+    let err = login::verify(&db, &account.id, now).await.unwrap_err();
+    emulator.clock().advance(chrono::Duration::days(-91));
+    assert_eq!(err.code, ErrorCode::ConsentExpired, "{err:?}");
+    assert!(err.message.contains("Sign in again"), "{}", err.message);
+    let listed = cspdesk_api::accounts::list(&cspdesk_api::lock(&db), now).unwrap();
+    assert!(
+        matches!(&listed[0].sign_in, SignInStatus::Lapsed { upn, .. } if upn.starts_with("admin@")),
+        "{:?}",
+        listed[0].sign_in
+    );
+
     let out = login::logout(&db, &account.id, now).unwrap();
     assert_eq!(out.sign_in, SignInStatus::SignedOut);
     assert!(
