@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use cspdesk_api::ApiError;
@@ -13,7 +14,23 @@ use tokio_util::sync::CancellationToken;
 /// The managed state of the app.
 pub struct AppState {
     db: Result<Mutex<Database>, ApiError>,
-    sign_ins: Mutex<HashMap<String, CancellationToken>>,
+    /// Per account: the waiting sign-in's number and cancel token.
+    sign_ins: Mutex<HashMap<String, (u64, CancellationToken)>>,
+    next_sign_in: AtomicU64,
+}
+
+/// One registered sign-in; its number tells it apart from a newer one of the same account.
+pub struct SignInTicket {
+    account: String,
+    number: u64,
+    token: CancellationToken,
+}
+
+impl SignInTicket {
+    /// The token the sign-in watches.
+    pub fn cancel_token(&self) -> CancellationToken {
+        self.token.clone()
+    }
 }
 
 impl AppState {
@@ -24,6 +41,7 @@ impl AppState {
                 .map(Mutex::new)
                 .map_err(ApiError::from),
             sign_ins: Mutex::new(HashMap::new()),
+            next_sign_in: AtomicU64::new(1),
         }
     }
 
@@ -37,29 +55,69 @@ impl AppState {
         self.db.as_ref().map_err(Clone::clone)
     }
 
-    /// Registers a sign-in of `account` and returns its cancel token; a second sign-in of
-    /// the same account cancels the first.
-    pub fn begin_sign_in(&self, account: &str) -> CancellationToken {
+    /// Registers a sign-in of `account`; a second sign-in of the same account cancels the first.
+    pub fn begin_sign_in(&self, account: &str) -> SignInTicket {
+        let number = self.next_sign_in.fetch_add(1, Ordering::Relaxed);
         let token = CancellationToken::new();
-        if let Some(previous) = self.sign_ins().insert(account.to_string(), token.clone()) {
+        if let Some((_, previous)) = self
+            .sign_ins()
+            .insert(account.to_string(), (number, token.clone()))
+        {
             previous.cancel();
         }
-        token
+        SignInTicket {
+            account: account.to_string(),
+            number,
+            token,
+        }
     }
 
     /// Cancels the sign-in of `account`, if one is waiting.
     pub fn cancel_sign_in(&self, account: &str) {
-        if let Some(token) = self.sign_ins().remove(account) {
+        if let Some((_, token)) = self.sign_ins().remove(account) {
             token.cancel();
         }
     }
 
-    /// Forgets a finished sign-in.
-    pub fn end_sign_in(&self, account: &str) {
-        self.sign_ins().remove(account);
+    /// Forgets a finished sign-in, unless a newer one of the same account replaced it (whose
+    /// Cancel must keep working).
+    pub fn end_sign_in(&self, ticket: SignInTicket) {
+        let mut sign_ins = self.sign_ins();
+        if sign_ins
+            .get(&ticket.account)
+            .is_some_and(|(number, _)| *number == ticket.number)
+        {
+            sign_ins.remove(&ticket.account);
+        }
     }
 
-    fn sign_ins(&self) -> MutexGuard<'_, HashMap<String, CancellationToken>> {
+    fn sign_ins(&self) -> MutexGuard<'_, HashMap<String, (u64, CancellationToken)>> {
         self.sign_ins.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_finished_older_sign_in_does_not_unregister_the_newer_one() {
+        let dir =
+            std::env::temp_dir().join(format!("cspdesk-state-{}.sqlite3", std::process::id()));
+        let state = AppState::open(Some(&dir));
+        let first = state.begin_sign_in("a");
+        let first_token = first.cancel_token();
+        let second = state.begin_sign_in("a");
+        assert!(
+            first_token.is_cancelled(),
+            "a second sign-in cancels the first"
+        );
+        state.end_sign_in(first);
+        state.cancel_sign_in("a");
+        assert!(
+            second.cancel_token().is_cancelled(),
+            "Cancel still reaches the newer sign-in"
+        );
+        let _ = std::fs::remove_file(&dir);
     }
 }

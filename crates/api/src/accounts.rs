@@ -86,13 +86,13 @@ fn remove_account(
     account: accounts::Account,
     now: DateTime<Utc>,
 ) -> Result<AccountDto, ApiError> {
+    crate::access::require_admin(db, now, "removing a partner account")?;
     let shown = describe(db, account.clone(), now)?;
-    // The refresh token goes with the account; a keyring without the entry is fine.
-    cspdesk_partner_api::KeyringStore::new()
-        .delete(&cspdesk_partner_api::AccountKey::from_stored(
-            account.id.clone(),
-        ))
-        .ok();
+    // The refresh token goes with the account (an absent entry is fine); a keyring that
+    // fails keeps the account, so no token is left behind without an owner.
+    cspdesk_partner_api::KeyringStore::new().delete(
+        &cspdesk_partner_api::AccountKey::from_stored(account.id.clone()),
+    )?;
     accounts::remove(db, &account.id)?;
     Ok(shown)
 }

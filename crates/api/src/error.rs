@@ -27,8 +27,12 @@ pub enum ErrorCode {
     ConsentDenied,
     /// Microsoft refused the sign-in, or the wrong tenant signed in.
     SignInFailed,
-    /// The sign-in was cancelled or timed out.
+    /// The sign-in timed out or no browser could be used.
     SignInAborted,
+    /// The user (or a newer sign-in) cancelled the sign-in: nothing to show.
+    SignInCancelled,
+    /// Microsoft refused the credentials even after a fresh token (wrong role or host).
+    Unauthorized,
     /// Partner Center requires MFA and the sign-in had none.
     MfaRequired,
     /// The signed-in user may not do this (403), or the partner has no relationship.
@@ -88,7 +92,9 @@ impl From<cspdesk_partner_api::Error> for ApiError {
         let message = e.to_string();
         let (code, field) = match &e {
             E::NotSignedIn => (ErrorCode::NotSignedIn, None),
-            E::ConsentExpired { .. } | E::Unauthorized { .. } => (ErrorCode::ConsentExpired, None),
+            E::ConsentExpired { .. } => (ErrorCode::ConsentExpired, None),
+            E::Unauthorized { .. } => (ErrorCode::Unauthorized, None),
+            E::SignInCancelled => (ErrorCode::SignInCancelled, None),
             E::ConsentDenied { .. } => (ErrorCode::ConsentDenied, None),
             E::SignInFailed { .. } | E::StateMismatch => (ErrorCode::SignInFailed, None),
             E::SignInAborted { .. } => (ErrorCode::SignInAborted, None),

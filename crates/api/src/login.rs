@@ -128,15 +128,40 @@ fn remember(
             field: None,
         });
     }
+    // The wait can take minutes: the account may have been removed or pointed at another app
+    // meanwhile. Hold the lock across the check and both writes, and never leave a token for
+    // an account that no longer wants it.
+    let db = lock(db);
+    let still_wanted = match sign_in::settings(&db, &t.account.id) {
+        Ok(stored) => {
+            stored.sandbox_seed.is_some()
+                || (stored.client_id.as_deref() == Some(t.settings.client_id.as_str())
+                    && stored.authority == t.settings.authority)
+        }
+        Err(_) => false,
+    };
+    if !still_wanted {
+        return Err(ApiError {
+            code: ErrorCode::SignInFailed,
+            message: format!(
+                "{:?} was removed or its sign-in settings changed while you signed in: sign in again",
+                t.account.name
+            ),
+            field: None,
+        });
+    }
+    let key = key(&t.account);
     Session::start(
         t.settings,
-        key(&t.account),
+        key.clone(),
         Arc::new(KeyringStore::new()),
         tokens,
         now,
     )?;
-    let db = lock(db);
-    sign_in::save_session(&db, &t.account.id, &session_row(&user, now, now))?;
+    if let Err(e) = sign_in::save_session(&db, &t.account.id, &session_row(&user, now, now)) {
+        let _ = KeyringStore::new().delete(&key);
+        return Err(e.into());
+    }
     describe(&db, t.account, now)
 }
 
@@ -191,9 +216,10 @@ pub fn logout(
     name_or_id: &str,
     now: DateTime<Utc>,
 ) -> Result<AccountDto, ApiError> {
-    let db = lock(db);
-    let account = accounts::find(&db, name_or_id)?;
+    // The keyring may wait on the desktop (an unlock prompt): never hold the database meanwhile.
+    let account = accounts::find(&lock(db), name_or_id)?;
     KeyringStore::new().delete(&key(&account))?;
+    let db = lock(db);
     sign_in::clear_session(&db, &account.id)?;
     describe(&db, account, now)
 }

@@ -9,10 +9,10 @@
 //! | Global Reader `f2ef992c-3afb-46b9-b7cf-a126ee74c451`        | Finance         |
 //! | anything else, or none                                      | Finance         |
 //!
-//! Admin is meant to add and remove partner accounts, change settings, run Discovery and
-//! edit markups; Finance is the read-only app: browse, reconcile and export. Unknown roles
-//! fall to Finance so a token never grants more than we understand. Today the access is
-//! computed and shown on the Accounts page; the commands do not enforce it yet.
+//! Admin may add and remove partner accounts and change their settings (later also run
+//! Discovery and edit markups); Finance is the read-only app: browse, reconcile and export.
+//! Unknown roles fall to Finance so a token never grants more than we understand. The core
+//! enforces it (`crate::access`), for the app and the CLI alike.
 
 use serde::Serialize;
 use ts_rs::TS;

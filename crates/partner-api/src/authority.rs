@@ -6,6 +6,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use oauth2::basic::{BasicClient, BasicErrorResponseType, BasicTokenResponse};
@@ -15,7 +16,7 @@ use oauth2::{
 };
 use url::Url;
 
-use crate::backoff::RetryPolicy;
+use crate::backoff::{parse_retry_after, RetryPolicy};
 use crate::claims::SignedInUser;
 use crate::error::{Error, Result};
 use crate::sensitive::Sensitive;
@@ -41,8 +42,18 @@ impl TokenSet {
 
 /// Why an HTTP exchange with the authority failed below the OAuth layer.
 #[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub(crate) struct TransportError(String);
+pub(crate) enum TransportError {
+    /// No answer, or a 5xx: an outage.
+    #[error("{0}")]
+    Failed(String),
+    /// 429: the token endpoint is throttling. Its body is not an OAuth error, so it must not
+    /// reach the OAuth parser (which would call it a malformed answer).
+    #[error("HTTP 429")]
+    Throttled {
+        /// The answer's `Retry-After`, if it had one.
+        retry_after: Option<Duration>,
+    },
+}
 
 type Exchange =
     Pin<Box<dyn Future<Output = std::result::Result<oauth2::HttpResponse, TransportError>> + Send>>;
@@ -60,14 +71,23 @@ pub(crate) fn transport(http: &reqwest::Client) -> impl Fn(oauth2::HttpRequest) 
                 .send()
                 .await
                 // Without the URL: it is the token endpoint and adds nothing, and keeps messages short.
-                .map_err(|e| TransportError(e.without_url().to_string()))?;
+                .map_err(|e| TransportError::Failed(e.without_url().to_string()))?;
             // A 5xx from the authority is an outage, not an OAuth answer (its body is often HTML
             // or another service's error shape), so it goes the transport-failure way.
             if response.status().is_server_error() {
-                return Err(TransportError(format!(
+                return Err(TransportError::Failed(format!(
                     "HTTP {}",
                     response.status().as_u16()
                 )));
+            }
+            if response.status() == reqwest::StatusCode::TOO_MANY_REQUESTS {
+                let retry_after = parse_retry_after(
+                    response
+                        .headers()
+                        .get(reqwest::header::RETRY_AFTER)
+                        .and_then(|v| v.to_str().ok()),
+                );
+                return Err(TransportError::Throttled { retry_after });
             }
             let mut builder = oauth2::http::Response::builder().status(response.status());
             for (name, value) in response.headers() {
@@ -76,10 +96,10 @@ pub(crate) fn transport(http: &reqwest::Client) -> impl Fn(oauth2::HttpRequest) 
             let bytes = response
                 .bytes()
                 .await
-                .map_err(|e| TransportError(e.without_url().to_string()))?;
+                .map_err(|e| TransportError::Failed(e.without_url().to_string()))?;
             builder
                 .body(bytes.to_vec())
-                .map_err(|e| TransportError(e.to_string()))
+                .map_err(|e| TransportError::Failed(e.to_string()))
         }) as Exchange
     }
 }
@@ -169,41 +189,84 @@ pub async fn redeem_code(
     let redirect = RedirectUrl::new(redirect_uri.to_string())
         .map_err(|e| Error::invalid_settings("redirectUri", e.to_string()))?;
     let client = oauth_client(settings)?.set_redirect_uri(redirect);
-    let response = client
-        .exchange_code(AuthorizationCode::new(code.expose().clone()))
-        .set_pkce_verifier(PkceCodeVerifier::new(verifier.expose().clone()))
-        .request_async(&transport(http))
-        .await
-        .map_err(|e| token_error(e, Grant::Code))?;
+    // Only throttling is retried: after an outage or a dropped answer the code may already be
+    // spent, and a second try would turn a clear "unavailable" into a confusing invalid_grant.
+    let response = with_authority_retries(&RetryPolicy::default(), false, || async {
+        client
+            .exchange_code(AuthorizationCode::new(code.expose().clone()))
+            .set_pkce_verifier(PkceCodeVerifier::new(verifier.expose().clone()))
+            .request_async(&transport(http))
+            .await
+            .map_err(|e| token_error(e, Grant::Code))
+    })
+    .await?;
     token_set(&response)
 }
 
 /// Redeems `refresh_token` for new tokens (the response carries the rotated refresh token).
-/// An unavailable authority is tried again a few times: a refresh usually runs in the middle of
-/// a long discovery that should not fail on one blip.
+/// An unavailable or throttling authority is tried again within `policy`: a refresh usually
+/// runs in the middle of a long discovery that should not fail on one blip.
 pub(crate) async fn redeem_refresh(
     settings: &ApiSettings,
     http: &reqwest::Client,
     refresh_token: &Sensitive<String>,
+    policy: &RetryPolicy,
 ) -> Result<TokenSet> {
     let client = oauth_client(settings)?;
-    let policy = RetryPolicy::default();
-    let mut attempt = 0;
-    loop {
-        attempt += 1;
-        let result = client
+    let response = with_authority_retries(policy, true, || async {
+        client
             .exchange_refresh_token(&RefreshToken::new(refresh_token.expose().clone()))
             .add_scopes(scopes(settings))
             .request_async(&transport(http))
             .await
-            .map_err(|e| token_error(e, Grant::Refresh));
-        match result {
-            Ok(response) => return token_set(&response),
-            Err(Error::Unavailable { .. }) if attempt < policy.max_attempts => {
-                tokio::time::sleep(policy.backoff(attempt, rand::random())).await
+            .map_err(|e| token_error(e, Grant::Refresh))
+    })
+    .await?;
+    token_set(&response)
+}
+
+/// Runs one token request until it succeeds or its failure is final: a 429 waits as the
+/// Partner Center client does (at least `Retry-After`, growing with each throttle, at most
+/// `max_throttle_waits` times); an outage is retried with backoff only when `retry_unavailable`.
+async fn with_authority_retries<T, F, Fut>(
+    policy: &RetryPolicy,
+    retry_unavailable: bool,
+    mut request: F,
+) -> Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T>>,
+{
+    let (mut failures, mut throttles) = (0u32, 0u32);
+    loop {
+        let wait = match request().await {
+            Ok(value) => return Ok(value),
+            Err(Error::Throttled {
+                endpoint,
+                retry_after,
+            }) => {
+                throttles += 1;
+                let asked = (retry_after > Duration::ZERO).then_some(retry_after);
+                match policy.throttle_wait(throttles, asked, rand::random()) {
+                    Some(wait) if throttles <= policy.max_throttle_waits => wait,
+                    // Without a Retry-After, the wait we would have chosen tells the user how long.
+                    wait => {
+                        return Err(Error::Throttled {
+                            endpoint,
+                            retry_after: asked.or(wait).unwrap_or(retry_after),
+                        })
+                    }
+                }
+            }
+            Err(Error::Unavailable { .. })
+                if retry_unavailable && failures + 1 < policy.max_attempts =>
+            {
+                failures += 1;
+                policy.backoff(failures, rand::random())
             }
             Err(e) => return Err(e),
-        }
+        };
+        tokio::time::sleep(wait).await;
     }
 }
 
@@ -239,9 +302,8 @@ pub(crate) fn describe(error: &str, description: Option<&str>) -> String {
     }
 }
 
-pub(crate) fn token_error<RE, T>(e: RequestTokenError<RE, T>, grant: Grant) -> Error
+pub(crate) fn token_error<T>(e: RequestTokenError<TransportError, T>, grant: Grant) -> Error
 where
-    RE: std::error::Error + 'static,
     T: ErrorResponse + OauthCode + 'static,
 {
     match e {
@@ -265,7 +327,12 @@ where
                 _ => Error::SignInFailed { detail },
             }
         }
-        RequestTokenError::Request(e) => Error::Unavailable {
+        // Without Retry-After the wait is ours to choose; zero says "not given" to the retry loop.
+        RequestTokenError::Request(TransportError::Throttled { retry_after }) => Error::Throttled {
+            endpoint: "token".into(),
+            retry_after: retry_after.unwrap_or_default(),
+        },
+        RequestTokenError::Request(e @ TransportError::Failed(_)) => Error::Unavailable {
             endpoint: "token".into(),
             detail: e.to_string(),
         },

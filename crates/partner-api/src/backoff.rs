@@ -1,7 +1,9 @@
 //! How long to wait before trying a failed call again. Partner Center asks for patience in two
 //! ways: 429/204 with `Retry-After` (never call earlier), and 5xx/timeouts (exponential backoff
-//! with jitter so many clients do not retry in lockstep). Both budgets are bounded so a call
-//! ends in [`crate::Error::Throttled`] or [`crate::Error::Unavailable`] instead of hanging.
+//! with jitter so many clients do not retry in lockstep). A throttled call waits the longer of
+//! the two, so a 429 that names no wait still backs off further each time instead of hammering
+//! at a flat pace. Both budgets are bounded so a call ends in [`crate::Error::Throttled`] or
+//! [`crate::Error::Unavailable`] instead of hanging.
 
 use std::time::Duration;
 
@@ -48,6 +50,24 @@ impl RetryPolicy {
     pub fn honour_retry_after(&self, retry_after: Duration, jitter: f64) -> Option<Duration> {
         (retry_after <= self.max_retry_after)
             .then(|| retry_after + Duration::from_millis((jitter.clamp(0.0, 1.0) * 250.0) as u64))
+    }
+}
+
+impl RetryPolicy {
+    /// Wait before the `attempt`-th retry of a throttled (429) or not-ready (204) call: the
+    /// longer of `Retry-After` (absent counts as zero) and the exponential backoff of
+    /// `attempt`. `None` when the `Retry-After` is beyond [`RetryPolicy::max_retry_after`].
+    pub fn throttle_wait(
+        &self,
+        attempt: u32,
+        retry_after: Option<Duration>,
+        jitter: f64,
+    ) -> Option<Duration> {
+        let floor = match retry_after {
+            Some(asked) => self.honour_retry_after(asked, jitter)?,
+            None => Duration::ZERO,
+        };
+        Some(floor.max(self.backoff(attempt, jitter)))
     }
 }
 
@@ -99,12 +119,44 @@ mod tests {
             "an hour is beyond the budget: fail with Throttled"
         );
         assert_eq!(
+            p.throttle_wait(1, Some(Duration::from_secs(3600)), 0.0),
+            None,
+            "the throttle wait refuses the same over-long Retry-After"
+        );
+        assert_eq!(
             parse_retry_after(Some(" 57 ")),
             Some(Duration::from_secs(57))
         );
         assert_eq!(
             parse_retry_after(Some("Wed, 21 Oct 2015 07:28:00 GMT")),
             None
+        );
+    }
+
+    #[test]
+    fn a_throttle_without_retry_after_backs_off_exponentially_and_stays_bounded() {
+        let p = RetryPolicy {
+            base_delay: Duration::from_secs(1),
+            max_delay: Duration::from_secs(8),
+            ..RetryPolicy::default()
+        };
+        let waits: Vec<Duration> = (1..=5)
+            .map(|attempt| p.throttle_wait(attempt, None, 1.0).unwrap())
+            .collect();
+        assert_eq!(
+            waits,
+            [1, 2, 4, 8, 8].map(Duration::from_secs),
+            "no Retry-After: doubling per throttle up to max_delay, not a flat second"
+        );
+        assert_eq!(
+            p.throttle_wait(1, Some(Duration::from_secs(30)), 0.0),
+            Some(Duration::from_secs(30)),
+            "a Retry-After longer than the backoff is the wait"
+        );
+        assert_eq!(
+            p.throttle_wait(5, Some(Duration::from_secs(1)), 1.0),
+            Some(Duration::from_secs(8)),
+            "a short Retry-After does not cut the backoff of a fifth throttle"
         );
     }
 }

@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use crate::backoff::{parse_retry_after, RetryPolicy};
 use crate::error::{Error, Result};
-use crate::paging::{Collection, Continuation, Page};
+use crate::paging::{is_link_header_allowed, Collection, Continuation, Page, PageGuard};
 use crate::session::Session;
 use crate::settings::checked_url;
 
@@ -180,21 +180,17 @@ impl PartnerCenter {
         Ok(collection.into())
     }
 
-    /// Every item of a collection, following `links.next` to the last page.
+    /// Every item of a collection, following `links.next` to the last page. A server cannot
+    /// keep this going for ever: a repeated link, a run of empty pages that still point onwards,
+    /// or more pages than any real collection has all end it (see [`PageGuard`]).
     pub(crate) async fn all<T: DeserializeOwned>(&self, first: &str) -> Result<Vec<T>> {
         let mut page: Page<T> = self.page(first, None).await?;
+        let mut guard = PageGuard::default();
+        guard.check(first, page.items.len(), page.next.as_ref())?;
         let mut items = std::mem::take(&mut page.items);
-        let mut seen = std::collections::HashSet::new();
         while let Some(next) = page.next.take() {
-            // A server repeating a link would otherwise loop for ever.
-            if !seen.insert((next.path.clone(), next.headers.clone())) {
-                return Err(Error::BadResponse {
-                    endpoint: first.to_string(),
-                    field: "links.next".into(),
-                    detail: "the next link repeats an earlier page".into(),
-                });
-            }
             page = self.page(first, Some(&next)).await?;
+            guard.check(first, page.items.len(), page.next.as_ref())?;
             items.append(&mut page.items);
         }
         Ok(items)
@@ -283,7 +279,13 @@ impl PartnerCenter {
         h.insert("ms-contract-version", HeaderValue::from_static("v1"));
         h.insert("x-locale", text(&o.locale));
         h.insert("ms-partnercenter-application", text(&o.application));
+        // Link headers come from the server (and from persisted continuations): only the
+        // continuation token may pass, so a link can never replace Authorization or redirect
+        // the call with headers of its own.
         for (k, v) in extra {
+            if !is_link_header_allowed(k) {
+                continue;
+            }
             if let (Ok(name), Ok(value)) = (
                 HeaderName::from_bytes(k.as_bytes()),
                 HeaderValue::from_str(v),
@@ -333,7 +335,10 @@ impl PartnerCenter {
             parse_retry_after(headers.get("retry-after").and_then(|v| v.to_str().ok()));
         match status.as_u16() {
             204 | 429 => {
-                let asked = retry_after.unwrap_or(Duration::from_secs(1));
+                *throttles += 1;
+                let wait = policy.throttle_wait(*throttles, retry_after, jitter);
+                // What the error reports: Microsoft's ask, or else the wait we chose.
+                let asked = retry_after.or(wait).unwrap_or_default();
                 let last = if status == StatusCode::NO_CONTENT {
                     Error::Unavailable {
                         endpoint: endpoint(),
@@ -348,8 +353,7 @@ impl PartnerCenter {
                         retry_after: asked,
                     }
                 };
-                *throttles += 1;
-                match policy.honour_retry_after(asked, jitter) {
+                match wait {
                     Some(wait) if *throttles <= policy.max_throttle_waits => {
                         Attempt::Retry { wait, last }
                     }

@@ -22,7 +22,8 @@ pub struct DeviceCodePrompt {
     pub expires_in: Duration,
 }
 
-/// Signs in with the device-code flow. `show` is called once with the code to display.
+/// Signs in with the device-code flow. `show` is called once with the code to display;
+/// cancelling `cancel` ends the wait with [`Error::SignInCancelled`].
 pub async fn sign_in_with_device_code<F>(
     settings: &ApiSettings,
     cancel: CancellationToken,
@@ -54,7 +55,7 @@ where
             .request_async(&http_transport, sleeper, None);
     let response = tokio::select! {
         r = poll => r.map_err(|e| token_error(e, Grant::Device))?,
-        _ = cancel.cancelled() => return Err(Error::SignInAborted { reason: "cancelled".into() }),
+        _ = cancel.cancelled() => return Err(Error::SignInCancelled),
     };
     token_set(&response)
 }

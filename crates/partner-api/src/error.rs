@@ -33,10 +33,15 @@ pub enum Error {
         /// The OAuth error code and description.
         detail: String,
     },
-    /// The sign-in was cancelled by the caller or ran past its timeout.
+    /// The sign-in was cancelled on purpose through its cancellation token (the user pressed
+    /// Cancel). Not a failure: the UI returns to where it was, without an error banner.
+    #[error("The sign-in was cancelled. Start it again when you are ready.")]
+    SignInCancelled,
+    /// The sign-in could not finish: it ran past its timeout, the browser could not be opened,
+    /// the loopback listener could not be bound, or the device code expired.
     #[error("Sign-in did not finish ({reason}). Start it again when you are ready.")]
     SignInAborted {
-        /// `cancelled` or `timed out after N s`.
+        /// What stopped it, e.g. `timed out after 300 s`.
         reason: String,
     },
     /// The browser came back with a `state` this sign-in did not send (possible CSRF).
@@ -138,6 +143,7 @@ pub enum ErrorCode {
     ConsentExpired,
     ConsentDenied,
     SignInFailed,
+    SignInCancelled,
     SignInAborted,
     StateMismatch,
     MfaRequired,
@@ -161,6 +167,7 @@ impl Error {
             Error::ConsentExpired { .. } => ErrorCode::ConsentExpired,
             Error::ConsentDenied { .. } => ErrorCode::ConsentDenied,
             Error::SignInFailed { .. } => ErrorCode::SignInFailed,
+            Error::SignInCancelled => ErrorCode::SignInCancelled,
             Error::SignInAborted { .. } => ErrorCode::SignInAborted,
             Error::StateMismatch => ErrorCode::StateMismatch,
             Error::MfaRequired => ErrorCode::MfaRequired,
@@ -236,6 +243,23 @@ mod tests {
             }
             .needs_sign_in(),
             "a missing resource is not a sign-in problem"
+        );
+        assert_eq!(
+            serde_json::to_string(&Error::SignInCancelled.code()).unwrap(),
+            "\"signInCancelled\"",
+            "the UI tells a deliberate cancel from a timeout by this code, not by the message"
+        );
+        assert_ne!(
+            Error::SignInCancelled.code(),
+            Error::SignInAborted {
+                reason: "timed out after 300 s".into()
+            }
+            .code(),
+            "cancel and timeout are different codes"
+        );
+        assert!(
+            !Error::SignInCancelled.needs_sign_in(),
+            "cancelling is not a lapsed sign-in"
         );
         let json = serde_json::to_value(Error::MfaRequired).unwrap();
         assert_eq!(json["code"], "mfaRequired", "the UI branches on code");

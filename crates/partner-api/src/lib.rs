@@ -51,7 +51,7 @@ pub use login::{sign_in_with_browser, BrowserSignIn};
 pub use paging::{Continuation, Link, LinkHeader, Page};
 pub use ratecard::{Meter, OfferTerm, RateCard};
 pub use sensitive::Sensitive;
-pub use session::{Clock, Session};
+pub use session::{Clock, Session, PERSIST_RETRY_INTERVAL};
 pub use settings::{default_scopes, ApiSettings};
 pub use subscriptions::{AzureEntitlement, Subscription};
 pub use tokens::{

@@ -18,7 +18,8 @@ use crate::settings::ApiSettings;
 pub struct BrowserSignIn {
     /// Give up after this long without a redirect.
     pub timeout: Duration,
-    /// Cancelled by the caller (e.g. the Accounts page's Cancel button).
+    /// Cancelled by the caller (e.g. the Accounts page's Cancel button); the sign-in then ends
+    /// with [`Error::SignInCancelled`], while a timeout is [`Error::SignInAborted`].
     pub cancel: CancellationToken,
     /// Pre-fills the account picker.
     pub login_hint: Option<String>,
@@ -59,7 +60,7 @@ where
     })?;
     let code = tokio::select! {
         code = loopback.wait_for_code(request.state()) => code?,
-        _ = options.cancel.cancelled() => return Err(Error::SignInAborted { reason: "cancelled".into() }),
+        _ = options.cancel.cancelled() => return Err(Error::SignInCancelled),
         _ = tokio::time::sleep(options.timeout) => return Err(Error::SignInAborted { reason: format!("timed out after {} s", options.timeout.as_secs()) }),
     };
     redeem_code(

@@ -2,8 +2,36 @@
 //! [`Continuation`] (the `links.next` link with its headers). Seek pages carry an
 //! `MS-ContinuationToken` header; offset pages carry `offset=` in the URI. A continuation is
 //! plain data, so discovery can persist it per page and resume after a restart.
+//!
+//! Links are written by the server, so they are trusted only as far as needed: a link's
+//! headers are reduced to `MS-ContinuationToken` (nothing else is documented, and anything else,
+//! `Authorization` above all, must not be settable by a response), and [`PageGuard`] stops a
+//! collection that never ends.
+
+use std::collections::HashSet;
+use std::hash::{DefaultHasher, Hash, Hasher};
 
 use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// The one header a link may ask us to send (compared without regard to case).
+pub(crate) const CONTINUATION_HEADER: &str = "MS-ContinuationToken";
+
+/// Whether a header named in a link (or a persisted [`Continuation`]) may be sent.
+pub(crate) fn is_link_header_allowed(name: &str) -> bool {
+    name.trim().eq_ignore_ascii_case(CONTINUATION_HEADER)
+}
+
+/// Most pages one collection read may take. The largest real collections (a year of daily
+/// utilization, or line items at the smallest page size) stay in the thousands, so 100,000 only
+/// ever stops a server that keeps handing out fresh links.
+pub(crate) const MAX_PAGES: u32 = 100_000;
+
+/// Empty pages that still carry a `links.next`, in a row, before a read gives up. Partner
+/// Center may send an empty page before the end now and then; ten in a row with no item is a
+/// server going round in circles with fresh tokens.
+pub(crate) const MAX_EMPTY_PAGES_IN_A_ROW: u32 = 10;
 
 /// A Partner Center link object (`{"uri","method","headers":[{"key","value"}]}`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,12 +57,13 @@ pub struct LinkHeader {
 }
 
 /// Where the next page is: a path under the API base and the headers to send.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Continuation {
     /// Path and query, always starting with `/v1/`.
     pub path: String,
-    /// Headers from the link (the continuation token of seek paging).
+    /// Headers from the link: only the continuation token of seek paging is kept, and only it
+    /// is ever sent.
     pub headers: Vec<(String, String)>,
 }
 
@@ -60,6 +89,7 @@ impl Continuation {
             headers: link
                 .headers
                 .iter()
+                .filter(|h| is_link_header_allowed(&h.key))
                 .map(|h| (h.key.clone(), h.value.clone()))
                 .collect(),
         }
@@ -75,6 +105,79 @@ pub struct Page<T> {
     pub total_count: Option<u64>,
     /// The next page, `None` on the last one.
     pub next: Option<Continuation>,
+}
+
+/// Stops a collection read that would never end: a `links.next` seen before, more than
+/// [`MAX_EMPTY_PAGES_IN_A_ROW`] empty pages that still point onwards, or more than
+/// [`MAX_PAGES`] pages. Each ends in [`Error::BadResponse`] on `links.next`.
+pub(crate) struct PageGuard {
+    max_pages: u32,
+    max_empty_in_a_row: u32,
+    pages: u32,
+    empty_in_a_row: u32,
+    /// Hashes of the links followed: the tokens themselves could be large, and a collision
+    /// (one in 2^64 per pair) would only end a read early with a clear error.
+    seen: HashSet<u64>,
+}
+
+impl Default for PageGuard {
+    fn default() -> Self {
+        PageGuard::with_limits(MAX_PAGES, MAX_EMPTY_PAGES_IN_A_ROW)
+    }
+}
+
+impl PageGuard {
+    pub(crate) fn with_limits(max_pages: u32, max_empty_in_a_row: u32) -> PageGuard {
+        PageGuard {
+            max_pages,
+            max_empty_in_a_row,
+            pages: 0,
+            empty_in_a_row: 0,
+            seen: HashSet::new(),
+        }
+    }
+
+    /// Records a page of `items` items that links to `next`; an error when `next` must not be
+    /// followed.
+    pub(crate) fn check(
+        &mut self,
+        endpoint: &str,
+        items: usize,
+        next: Option<&Continuation>,
+    ) -> Result<()> {
+        self.pages += 1;
+        let Some(next) = next else { return Ok(()) };
+        let refuse = |detail: String| {
+            Err(Error::BadResponse {
+                endpoint: endpoint.to_string(),
+                field: "links.next".into(),
+                detail,
+            })
+        };
+        self.empty_in_a_row = if items == 0 {
+            self.empty_in_a_row + 1
+        } else {
+            0
+        };
+        if self.empty_in_a_row > self.max_empty_in_a_row {
+            return refuse(format!(
+                "{} empty pages in a row still link to a next page",
+                self.empty_in_a_row
+            ));
+        }
+        if self.pages >= self.max_pages {
+            return refuse(format!(
+                "the collection goes on past {} pages",
+                self.max_pages
+            ));
+        }
+        let mut hasher = DefaultHasher::new();
+        next.hash(&mut hasher);
+        if !self.seen.insert(hasher.finish()) {
+            return refuse("the next link repeats an earlier page".into());
+        }
+        Ok(())
+    }
 }
 
 /// The collection envelope on the wire.
@@ -142,6 +245,62 @@ mod tests {
         assert_eq!(
             abs.path, "/v1/x?a=1",
             "absolute links are reduced to a path on our base"
+        );
+    }
+
+    #[test]
+    fn a_link_keeps_only_the_continuation_token_header() {
+        let link: Link = serde_json::from_str(r#"{"uri":"/customers?seekOperation=Next","headers":[{"key":"Authorization","value":"Bearer evil"},{"key":"ms-continuationtoken","value":"tok"},{"key":"X-Forwarded-Host","value":"evil.example"}]}"#).unwrap();
+        assert_eq!(
+            Continuation::from_link(&link).headers,
+            vec![("ms-continuationtoken".to_string(), "tok".to_string())],
+            "a server must not be able to set Authorization or any other header"
+        );
+    }
+
+    fn link_to(n: u32) -> Continuation {
+        Continuation {
+            path: format!("/v1/x?page={n}"),
+            headers: vec![],
+        }
+    }
+
+    #[test]
+    fn the_page_guard_stops_repeats_empty_runs_and_endless_collections() {
+        let mut guard = PageGuard::with_limits(1000, 2);
+        guard.check("/v1/x", 0, Some(&link_to(1))).unwrap();
+        guard.check("/v1/x", 0, Some(&link_to(2))).unwrap();
+        let err = guard.check("/v1/x", 0, Some(&link_to(3))).unwrap_err();
+        assert!(
+            matches!(&err, Error::BadResponse { field, .. } if field == "links.next"),
+            "a third empty page in a row with a next link is refused: {err:?}"
+        );
+
+        let mut guard = PageGuard::with_limits(1000, 2);
+        for n in 0..10 {
+            let items = if n % 2 == 0 { 0 } else { 1 };
+            guard
+                .check("/v1/x", items, Some(&link_to(n)))
+                .expect("empty pages between full ones are not a run");
+        }
+        guard
+            .check("/v1/x", 0, None)
+            .expect("a last page without a link always ends fine");
+
+        let mut guard = PageGuard::with_limits(1000, 2);
+        guard.check("/v1/x", 1, Some(&link_to(1))).unwrap();
+        assert!(
+            guard.check("/v1/x", 1, Some(&link_to(1))).is_err(),
+            "a repeated link is refused"
+        );
+
+        let mut guard = PageGuard::with_limits(3, 2);
+        guard.check("/v1/x", 1, Some(&link_to(1))).unwrap();
+        guard.check("/v1/x", 1, Some(&link_to(2))).unwrap();
+        let err = guard.check("/v1/x", 1, Some(&link_to(3))).unwrap_err();
+        assert!(
+            err.to_string().contains("past 3 pages"),
+            "fresh links and full pages still stop at the page cap: {err}"
         );
     }
 }

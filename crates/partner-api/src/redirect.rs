@@ -1,8 +1,15 @@
-//! The RFC 8252 loopback redirect: a one-shot HTTP listener on 127.0.0.1 and a random port that
-//! receives the browser's `?code=&state=` (or `?error=`) and answers with a page telling the
-//! user they can close the window. Only the request line is read; nothing is logged.
+//! The RFC 8252 loopback redirect: an HTTP listener on 127.0.0.1 and a random port that waits
+//! for the browser's `?code=&state=` (or `?error=`) and answers with a page sending the user
+//! back to CSP Desk. Only the request line is read; nothing is logged.
+//!
+//! Anything can connect to a loopback port: the browser's `/favicon.ico`, a reload of `/`, a
+//! local port scanner. Only a request to `/` whose query carries `code`, `error` or `state` is
+//! the authorization response; everything else gets a short 404/400 page and the listener keeps
+//! waiting, so a stray request cannot end the sign-in (a response with the wrong `state` still
+//! does, as [`Error::StateMismatch`]).
 
 use std::collections::HashMap;
+use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -12,12 +19,23 @@ use crate::error::{Error, Result};
 use crate::sensitive::Sensitive;
 
 /// How long a connection may take to send its request line.
-const READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+const READ_TIMEOUT: Duration = Duration::from_secs(30);
 
-const DONE_PAGE: &str = "<!doctype html><html><head><meta charset=\"utf-8\"><title>CSP Desk</title></head>\
-<body style=\"font-family:sans-serif\"><h1 id=\"result\">Signed in</h1><p>You can close this window and return to CSP Desk.</p></body></html>";
+/// Pause after a failed `accept()`: errors such as "too many open files" repeat at once, and
+/// retrying without a pause would spin a core until the sign-in times out.
+const ACCEPT_ERROR_PAUSE: Duration = Duration::from_millis(100);
+
+/// The code is not redeemed yet when this page is shown, so it must not claim success; the app
+/// window says whether the sign-in worked.
+const RECEIVED_PAGE: &str = "<!doctype html><html><head><meta charset=\"utf-8\"><title>CSP Desk</title></head>\
+<body style=\"font-family:sans-serif\"><h1 id=\"result\">Return to CSP Desk</h1><p>CSP Desk received Microsoft's answer and is finishing the sign-in. You can close this window and return to CSP Desk to see the result.</p></body></html>";
 const FAILED_PAGE: &str = "<!doctype html><html><head><meta charset=\"utf-8\"><title>CSP Desk</title></head>\
 <body style=\"font-family:sans-serif\"><h1 id=\"result\">Sign-in did not complete</h1><p>You can close this window; CSP Desk shows what to do next.</p></body></html>";
+const NOT_FOUND_PAGE: &str =
+    "<!doctype html><html><head><meta charset=\"utf-8\"><title>CSP Desk</title></head>\
+<body style=\"font-family:sans-serif\"><p>Not found.</p></body></html>";
+const NOT_A_RESPONSE_PAGE: &str = "<!doctype html><html><head><meta charset=\"utf-8\"><title>CSP Desk</title></head>\
+<body style=\"font-family:sans-serif\"><p>This address only receives Microsoft's sign-in response. CSP Desk is still waiting for it.</p></body></html>";
 
 /// A bound loopback listener waiting for one authorization response.
 pub(crate) struct LoopbackRedirect {
@@ -62,7 +80,14 @@ impl LoopbackRedirect {
         loop {
             tokio::select! {
                 accepted = self.listener.accept() => {
-                    let Ok((stream, _)) = accepted else { continue };
+                    let stream = match accepted {
+                        Ok((stream, _)) => stream,
+                        Err(e) => {
+                            tracing::debug!(error = %e, "accepting a loopback connection failed; pausing");
+                            tokio::time::sleep(ACCEPT_ERROR_PAUSE).await;
+                            continue;
+                        }
+                    };
                     let (outcomes, state) = (outcomes.clone(), expected_state.clone());
                     tokio::spawn(async move {
                         if let Some(outcome) = serve(stream, &state).await {
@@ -76,7 +101,7 @@ impl LoopbackRedirect {
     }
 }
 
-/// Answers one browser connection; `Some` when it carried the authorization response.
+/// Answers one connection; `Some` when it carried the authorization response.
 async fn serve(
     mut stream: TcpStream,
     expected_state: &Sensitive<String>,
@@ -86,26 +111,39 @@ async fn serve(
         .ok()
         .flatten();
     let Some(target) = target else {
-        respond(&mut stream, "400 Bad Request", FAILED_PAGE).await;
+        respond(&mut stream, "400 Bad Request", NOT_A_RESPONSE_PAGE).await;
         return None;
     };
     let (path, query) = target.split_once('?').unwrap_or((target.as_str(), ""));
     if path != "/" {
         // Browsers also ask for /favicon.ico; that is not the authorization response.
-        respond(&mut stream, "404 Not Found", "").await;
+        respond(&mut stream, "404 Not Found", NOT_FOUND_PAGE).await;
         return None;
     }
     let params: HashMap<String, String> = url::form_urlencoded::parse(query.as_bytes())
         .into_owned()
         .collect();
+    if !is_authorization_response(&params) {
+        respond(&mut stream, "400 Bad Request", NOT_A_RESPONSE_PAGE).await;
+        return None;
+    }
     let outcome = judge(&params, expected_state);
     let page = if outcome.is_ok() {
-        DONE_PAGE
+        RECEIVED_PAGE
     } else {
         FAILED_PAGE
     };
     respond(&mut stream, "200 OK", page).await;
     Some(outcome)
+}
+
+/// Whether a request to `/` is Microsoft's answer rather than a reload or a probe. A `state`
+/// alone counts: a forged response may carry nothing else, and it must still end in
+/// [`Error::StateMismatch`] rather than be ignored.
+fn is_authorization_response(params: &HashMap<String, String>) -> bool {
+    ["code", "error", "state"]
+        .iter()
+        .any(|k| params.contains_key(*k))
 }
 
 /// Decides what an authorization response means; `state` is checked before anything else.
@@ -201,5 +239,23 @@ mod tests {
                 .expose(),
             "c"
         );
+    }
+
+    #[test]
+    fn only_a_query_with_code_error_or_state_is_the_authorization_response() {
+        assert!(
+            !is_authorization_response(&params(&[])),
+            "a bare GET / (reload, probe) is not the answer"
+        );
+        assert!(
+            !is_authorization_response(&params(&[("foo", "bar")])),
+            "unrelated parameters are not the answer"
+        );
+        for key in ["code", "error", "state"] {
+            assert!(
+                is_authorization_response(&params(&[(key, "x")])),
+                "`{key}` marks the answer, which then goes through the state check"
+            );
+        }
     }
 }

@@ -1,6 +1,16 @@
 //! A signed-in account at run time: the access token in memory, the refresh token in the
-//! [`TokenStore`], and the rule that every refresh persists the rotated refresh token before the
-//! new access token is used. Concurrent calls that all saw a 401 share one refresh.
+//! [`TokenStore`], and the rule that every refresh persists the rotated refresh token.
+//! Concurrent calls that all saw a 401 share one refresh.
+//!
+//! When the store refuses the rotated token (keyring locked, its daemon restarting), the
+//! refresh still counts: the new access token is used and the rotated refresh token is kept in
+//! memory as the one to redeem next. Falling back to the stored, older token instead would be
+//! worse: every later refresh would redeem it again, and its 90-day inactivity clock would never
+//! move. Saving is tried again on the next refresh and, at most every
+//! [`PERSIST_RETRY_INTERVAL`], on the next call. The failure is not an error of the call (the
+//! session works, and failing every call over the keyring would stop all work): it is logged as
+//! a warning without any secret, and [`Session::has_unsaved_refresh_token`] lets the UI warn
+//! that quitting now would fall back to the older stored token.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,6 +19,7 @@ use chrono::{DateTime, Utc};
 use tokio::sync::Mutex;
 
 use crate::authority::{redeem_refresh, TokenSet};
+use crate::backoff::RetryPolicy;
 use crate::claims::SignedInUser;
 use crate::error::{Error, Result};
 use crate::sensitive::Sensitive;
@@ -21,9 +32,21 @@ pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 /// Refresh this long before the access token's `exp` (the Partner Center SDK uses 30 s).
 const EXPIRY_MARGIN: chrono::Duration = chrono::Duration::seconds(60);
 
+/// Between calls, saving a refused refresh token is retried at most this often: a locked
+/// keyring may prompt the user on each try, and a discovery makes many calls a second.
+pub const PERSIST_RETRY_INTERVAL: chrono::Duration = chrono::Duration::seconds(30);
+
 struct Current {
     access_token: Option<Sensitive<String>>,
     user: Option<SignedInUser>,
+    /// The newest refresh token when the store refused it; redeemed instead of the stored one.
+    unsaved: Option<Unsaved>,
+}
+
+struct Unsaved {
+    consent: StoredConsent,
+    /// When saving it was last tried (session clock).
+    tried_at: DateTime<Utc>,
 }
 
 /// One partner account's sign-in.
@@ -33,6 +56,7 @@ pub struct Session {
     store: Arc<dyn TokenStore>,
     http: reqwest::Client,
     clock: Clock,
+    retry: RetryPolicy,
     current: Mutex<Current>,
 }
 
@@ -82,6 +106,7 @@ impl Session {
             Current {
                 access_token: Some(tokens.access_token),
                 user: Some(tokens.user),
+                unsaved: None,
             },
         )
     }
@@ -102,6 +127,7 @@ impl Session {
             Current {
                 access_token: None,
                 user: None,
+                unsaved: None,
             },
         )
     }
@@ -120,6 +146,7 @@ impl Session {
             store,
             http,
             clock: Arc::new(Utc::now),
+            retry: RetryPolicy::default(),
             current: Mutex::new(current),
         })
     }
@@ -128,6 +155,18 @@ impl Session {
     pub fn with_clock(mut self, clock: Clock) -> Session {
         self.clock = clock;
         self
+    }
+
+    /// Uses `retry` for the token endpoint (its 5xx, timeouts and 429s) when refreshing.
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Session {
+        self.retry = retry;
+        self
+    }
+
+    /// Whether a rotated refresh token lives only in memory because the store refused it.
+    /// Quitting now would leave the older stored token, whose 90-day clock has not moved.
+    pub async fn has_unsaved_refresh_token(&self) -> bool {
+        self.current.lock().await.unsaved.is_some()
     }
 
     /// The account's settings.
@@ -147,7 +186,8 @@ impl Session {
         current.user.clone().ok_or(Error::NotSignedIn)
     }
 
-    /// The stored consent metadata (no secret).
+    /// The stored consent metadata (no secret). While a rotated token is unsaved this is the
+    /// older stored record: what would remain if the app quit now.
     pub fn consent(&self) -> Result<Option<ConsentRecord>> {
         self.store.consent(&self.key)
     }
@@ -155,10 +195,17 @@ impl Session {
     /// A valid access token, refreshing when it is missing or about to expire.
     pub async fn access_token(&self) -> Result<Sensitive<String>> {
         let mut current = self.current.lock().await;
+        let now = (self.clock)();
+        if let Some(unsaved) = &current.unsaved {
+            if now - unsaved.tried_at >= PERSIST_RETRY_INTERVAL {
+                let consent = unsaved.consent.clone();
+                self.persist(&mut current, consent, now);
+            }
+        }
         let fresh = current
             .user
             .as_ref()
-            .is_some_and(|u| u.expires_at - EXPIRY_MARGIN > (self.clock)());
+            .is_some_and(|u| u.expires_at - EXPIRY_MARGIN > now);
         match (&current.access_token, fresh) {
             (Some(token), true) => Ok(token.clone()),
             _ => self.refresh_locked(&mut current).await,
@@ -185,24 +232,56 @@ impl Session {
     }
 
     async fn refresh_locked(&self, current: &mut Current) -> Result<Sensitive<String>> {
-        let stored = self.store.load(&self.key)?.ok_or(Error::NotSignedIn)?;
-        let tokens = redeem_refresh(&self.settings, &self.http, &stored.refresh_token).await?;
-        // Rotation: keep the newest refresh token; Microsoft may omit it, then the old one stays valid.
-        let refresh_token = tokens.refresh_token.clone().unwrap_or(stored.refresh_token);
-        let record = ConsentRecord {
-            last_refreshed_at: (self.clock)(),
-            ..stored.record
+        let stored = match &current.unsaved {
+            Some(unsaved) => unsaved.consent.clone(),
+            None => self.store.load(&self.key)?.ok_or(Error::NotSignedIn)?,
         };
-        self.store.save(
-            &self.key,
-            &StoredConsent {
-                refresh_token,
-                record,
+        let tokens = redeem_refresh(
+            &self.settings,
+            &self.http,
+            &stored.refresh_token,
+            &self.retry,
+        )
+        .await?;
+        let now = (self.clock)();
+        // Rotation: keep the newest refresh token; Microsoft may omit it, then the old one stays valid.
+        let consent = StoredConsent {
+            refresh_token: tokens.refresh_token.clone().unwrap_or(stored.refresh_token),
+            record: ConsentRecord {
+                last_refreshed_at: now,
+                ..stored.record
             },
-        )?;
+        };
         current.access_token = Some(tokens.access_token.clone());
         current.user = Some(tokens.user);
+        self.persist(current, consent, now);
         Ok(tokens.access_token)
+    }
+
+    /// Saves `consent`, or keeps it in memory as the token to use next when the store refuses.
+    fn persist(&self, current: &mut Current, consent: StoredConsent, now: DateTime<Utc>) {
+        match self.store.save(&self.key, &consent) {
+            Ok(()) => {
+                if current.unsaved.take().is_some() {
+                    tracing::info!(
+                        account = self.key.as_str(),
+                        "saved the rotated refresh token after an earlier keyring failure"
+                    );
+                }
+            }
+            Err(e) => {
+                // The error names the keyring's failure only; the token is never in it.
+                tracing::warn!(
+                    account = self.key.as_str(),
+                    error = %e,
+                    "could not save the rotated refresh token; keeping it in memory and retrying"
+                );
+                current.unsaved = Some(Unsaved {
+                    consent,
+                    tried_at: now,
+                });
+            }
+        }
     }
 
     /// Forgets the access token and deletes the keyring entry.
@@ -210,6 +289,7 @@ impl Session {
         let mut current = self.current.lock().await;
         current.access_token = None;
         current.user = None;
+        current.unsaved = None;
         self.store.delete(&self.key)
     }
 }

@@ -152,7 +152,7 @@ pub fn record_refresh(
 ) -> Result<bool> {
     let changed = db.conn().execute(
         "UPDATE account_sessions SET upn = ?2, roles = ?3, mfa = ?4,
-           last_refreshed_at = max(last_refreshed_at, ?5)
+           last_refreshed_at = max(last_refreshed_at, ?5), rejected_at = NULL
          WHERE account_id = ?1",
         params![account_id, upn, roles.join(","), mfa, time_text(now)],
     )?;

@@ -31,6 +31,7 @@ pub fn remove_account(
     state: tauri::State<'_, AppState>,
     id: String,
 ) -> Result<AccountDto, ApiError> {
+    state.cancel_sign_in(&id);
     accounts::remove_by_id(&*state.db()?, &id, chrono::Utc::now())
 }
 
@@ -51,9 +52,13 @@ pub async fn login_account(
     id: String,
     events: Channel<LoginEvent>,
 ) -> Result<AccountDto, ApiError> {
-    let cancel = state.begin_sign_in(&id);
-    let result =
-        login::login_with_browser(state.shared()?, &id, chrono::Utc::now(), cancel, |url| {
+    let ticket = state.begin_sign_in(&id);
+    let result = login::login_with_browser(
+        state.shared()?,
+        &id,
+        chrono::Utc::now(),
+        ticket.cancel_token(),
+        |url| {
             let opened = open::that_detached(url.as_str()).is_ok();
             // A closed window just stops listening; the sign-in itself goes on.
             let _ = events.send(LoginEvent::BrowserOpened {
@@ -61,9 +66,10 @@ pub async fn login_account(
                 opened,
             });
             Ok(())
-        })
-        .await;
-    state.end_sign_in(&id);
+        },
+    )
+    .await;
+    state.end_sign_in(ticket);
     result
 }
 
@@ -107,5 +113,7 @@ pub fn update_account_settings(
     id: String,
     settings: AccountSettingsDto,
 ) -> Result<AccountSettingsDto, ApiError> {
+    // A sign-in waiting on the old settings would store a token for the wrong app.
+    state.cancel_sign_in(&id);
     account_settings::update(&*state.db()?, &id, &settings, chrono::Utc::now())
 }

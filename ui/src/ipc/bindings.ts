@@ -1,7 +1,7 @@
 // Generated from the Rust DTOs in crates/api by `cargo test -p cspdesk-api` with
 // UPDATE_BINDINGS=1. Do not edit by hand: change the Rust type instead.
 
-export type ErrorCode = "Validation" | "Duplicate" | "NotFound" | "NewerDatabase" | "Storage" | "Internal" | "NotSignedIn" | "ConsentExpired" | "ConsentDenied" | "SignInFailed" | "SignInAborted" | "MfaRequired" | "Forbidden" | "Throttled" | "Unavailable" | "BadResponse" | "Keyring";
+export type ErrorCode = "Validation" | "Duplicate" | "NotFound" | "NewerDatabase" | "Storage" | "Internal" | "NotSignedIn" | "ConsentExpired" | "ConsentDenied" | "SignInFailed" | "SignInAborted" | "SignInCancelled" | "Unauthorized" | "MfaRequired" | "Forbidden" | "Throttled" | "Unavailable" | "BadResponse" | "Keyring";
 
 export type ApiError = { 
 /**

@@ -30,6 +30,8 @@ const CODES = {
   ConsentDenied: true,
   SignInFailed: true,
   SignInAborted: true,
+  SignInCancelled: true,
+  Unauthorized: true,
   MfaRequired: true,
   Forbidden: true,
   Throttled: true,

@@ -4,7 +4,11 @@ import { useEffect, useId, useState, type SyntheticEvent } from "react";
 import { accounts, toApiError, type AccountSettingsDto, type ApiError } from "../ipc";
 
 const FIELDS: { key: keyof AccountSettingsDto; label: string; hint: string }[] = [
-  { key: "clientId", label: "Application (client) ID", hint: "The native app registered for CSP Desk in Partner Center › App management" },
+  {
+    key: "clientId",
+    label: "Application (client) ID",
+    hint: "The native (public client) app registered for CSP Desk; add http://127.0.0.1 as a redirect URI in its manifest",
+  },
   { key: "authority", label: "Authority", hint: "https://login.microsoftonline.com for the public cloud" },
   { key: "partnerCenterBase", label: "Partner Center API", hint: "https://api.partnercenter.microsoft.com" },
   { key: "armBase", label: "Azure Resource Manager", hint: "https://management.azure.com" },
@@ -14,7 +18,8 @@ export function AccountSettingsForm({ id, onSaved, onClose }: { id: string; onSa
   const formId = useId();
   const [values, setValues] = useState<AccountSettingsDto | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
-  const [saved, setSaved] = useState(false);
+  const [saved, setSaved] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
 
   useEffect(() => {
     accounts.settings(id).then(setValues, (e: unknown) => {
@@ -24,15 +29,21 @@ export function AccountSettingsForm({ id, onSaved, onClose }: { id: string; onSa
 
   async function save(e: SyntheticEvent<HTMLFormElement>) {
     e.preventDefault();
-    if (!values) return;
+    if (!values || busy) return;
+    setBusy(true);
     setError(null);
-    setSaved(false);
+    setSaved(null);
     try {
-      setValues(await accounts.updateSettings(id, values));
-      setSaved(true);
+      const before = await accounts.settings(id);
+      const after = await accounts.updateSettings(id, values);
+      setValues(after);
+      const signedOut = before.clientId !== after.clientId || before.authority !== after.authority;
+      setSaved(signedOut ? "Saved. The app or authority changed, so the account was signed out: sign in again." : "Saved.");
       await onSaved();
     } catch (err) {
       setError(toApiError(err));
+    } finally {
+      setBusy(false);
     }
   }
 
@@ -72,13 +83,17 @@ export function AccountSettingsForm({ id, onSaved, onClose }: { id: string; onSa
         );
       })}
       <div className="settings-actions">
-        <button type="submit" className="primary">
-          Save settings
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? "Saving…" : "Save settings"}
         </button>
         <button type="button" onClick={onClose}>
           Close
         </button>
-        {saved && <span role="status">Saved. Changing the app or authority signs the account out.</span>}
+        {saved ? (
+          <span role="status">{saved}</span>
+        ) : (
+          <span className="hint">Changing the app or the authority signs the account out.</span>
+        )}
       </div>
       {error && !known.includes(error.field ?? "") && (
         <p className="field-error" role="alert">

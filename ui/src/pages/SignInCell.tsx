@@ -1,7 +1,7 @@
 // One account's sign-in on the Accounts page: "Login with Microsoft", the wait for the
 // browser (with the link and Cancel), who is signed in with which roles and until when,
 // and "Sign in again" once consent has lapsed.
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { signIn, toApiError, type AccountDto, type ApiError } from "../ipc";
 import { formatDate } from "../format";
 
@@ -10,7 +10,25 @@ type Phase = { kind: "idle" } | { kind: "waiting"; url: string | null; opened: b
 export function SignInCell({ account, onChanged }: { account: AccountDto; onChanged: () => Promise<void> }) {
   const [phase, setPhase] = useState<Phase>({ kind: "idle" });
   const [error, setError] = useState<ApiError | null>(null);
+  const cancelRef = useRef<HTMLButtonElement>(null);
   const status = account.signIn;
+  const waiting = phase.kind === "waiting";
+
+  const waitingRef = useRef(false);
+
+  useEffect(() => {
+    waitingRef.current = waiting;
+    // The Login button that had focus is replaced by the waiting panel: keep the keyboard there.
+    if (waiting) cancelRef.current?.focus();
+  }, [waiting]);
+
+  useEffect(
+    () => () => {
+      // Leaving the page must not leave a sign-in waiting for ten minutes in the background.
+      if (waitingRef.current) void signIn.cancel(account.id);
+    },
+    [account.id],
+  );
 
   async function login() {
     setError(null);
@@ -23,7 +41,7 @@ export function SignInCell({ account, onChanged }: { account: AccountDto; onChan
     } catch (e) {
       const err = toApiError(e);
       // Cancelling is the user's own choice, not an error to show.
-      if (err.code !== "SignInAborted" || !err.message.includes("cancelled")) setError(err);
+      if (err.code !== "SignInCancelled") setError(err);
     } finally {
       setPhase({ kind: "idle" });
     }
@@ -77,7 +95,7 @@ export function SignInCell({ account, onChanged }: { account: AccountDto; onChan
             />
           </label>
         )}
-        <button type="button" onClick={() => void signIn.cancel(account.id)}>
+        <button type="button" ref={cancelRef} onClick={() => void signIn.cancel(account.id)}>
           Cancel
         </button>
       </div>

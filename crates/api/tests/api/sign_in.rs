@@ -117,3 +117,31 @@ async fn sandbox_sign_in_keeps_tokens_in_the_keyring_only() {
         "sign-out removes the keyring entry"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_sign_in_that_finishes_after_its_account_was_removed_leaves_no_token() {
+    let data = tempfile::tempdir().unwrap();
+    let db = Mutex::new(Database::open(&data.path().join("cspdesk.sqlite3")).unwrap());
+    let now = chrono::Utc::now();
+    let account = sandbox::ensure_account(&db, now).await.unwrap();
+    let emulator = sandbox::emulator(sandbox::SANDBOX_SEED, now).await.unwrap();
+    emulator.set_auto_consent(Some(sandbox::admin_upn(emulator)));
+    let err = login::login_with_browser(&db, &account.id, now, CancellationToken::new(), |url| {
+        // The user deletes the account while the browser is still open.
+        cspdesk_store::accounts::remove(&cspdesk_api::lock(&db), &account.id).unwrap();
+        let url = url.clone();
+        tokio::spawn(async move {
+            let _ = reqwest::get(url).await;
+        });
+        Ok(())
+    })
+    .await
+    .unwrap_err();
+    emulator.set_auto_consent(None);
+    assert_eq!(err.code, ErrorCode::SignInFailed, "{err:?}");
+    let key = AccountKey::from_stored(account.id.clone());
+    assert!(
+        KeyringStore::new().load(&key).unwrap().is_none(),
+        "no orphaned refresh token in the keyring"
+    );
+}

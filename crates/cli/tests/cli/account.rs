@@ -1,16 +1,6 @@
 //! `cspdesk account ...` as a script would use it.
 
-use std::process::{Command, Output};
-
-fn cspdesk(db: &std::path::Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cspdesk"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("CSPDESK_DB")
-        .output()
-        .expect("cspdesk runs")
-}
+use crate::cspdesk;
 
 #[test]
 fn add_then_list_json_shows_the_account() {
@@ -104,21 +94,7 @@ fn remove_by_name_and_unknown_name_fails() {
 
 #[test]
 fn set_client_id_then_show_json() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("cli.sqlite3");
-    assert!(cspdesk(
-        &db,
-        &[
-            "account",
-            "add",
-            "--name",
-            "Contoso",
-            "--tenant",
-            "0a1b2c3d-0000-4000-8000-000000000001"
-        ]
-    )
-    .status
-    .success());
+    let (_dir, db) = crate::with_contoso();
     let out = cspdesk(&db, &["account", "set", "Contoso", "--client-id", "nope"]);
     assert!(!out.status.success());
     assert!(
@@ -166,21 +142,7 @@ fn set_client_id_then_show_json() {
 
 #[test]
 fn login_without_a_client_id_says_what_to_set() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("cli.sqlite3");
-    assert!(cspdesk(
-        &db,
-        &[
-            "account",
-            "add",
-            "--name",
-            "Contoso",
-            "--tenant",
-            "0a1b2c3d-0000-4000-8000-000000000001"
-        ]
-    )
-    .status
-    .success());
+    let (_dir, db) = crate::with_contoso();
     let out = cspdesk(&db, &["login", "--account", "Contoso"]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);

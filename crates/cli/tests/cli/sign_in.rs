@@ -2,17 +2,7 @@
 //! its own process with its own in-process emulator on a new port, so a passing `whoami`
 //! proves the keyring token outlives the process that got it.
 
-use std::process::{Command, Output};
-
-fn cspdesk(db: &std::path::Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cspdesk"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("CSPDESK_DB")
-        .output()
-        .expect("cspdesk runs")
-}
+use crate::cspdesk;
 
 #[test]
 fn sandbox_sign_in_survives_the_process_and_logout_ends_it() {

@@ -8,7 +8,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use cspdesk_emulator::{Emulator, EmulatorConfig, Preset, RunningEmulator, CLIENT_ID};
 use cspdesk_partner_api::{
     sign_in_with_browser, AccountKey, ApiSettings, BrowserSignIn, CallEvent, ClientOptions, Clock,
-    KeyringStore, PartnerCenter, RetryPolicy, Session, TokenSet, TokenStore,
+    KeyringStore, PartnerCenter, RetryPolicy, Session, StoredConsent, TokenSet, TokenStore,
 };
 use url::Url;
 
@@ -235,4 +235,74 @@ pub fn signed_with(
 /// Query parameters of a URL.
 pub fn query(url: &Url) -> HashMap<String, String> {
     url.query_pairs().into_owned().collect()
+}
+
+/// A token store in memory whose next `save` can be made to fail, as a locked keyring does.
+#[derive(Default)]
+pub struct FlakyStore {
+    entries: Mutex<HashMap<String, StoredConsent>>,
+    fail_next_save: std::sync::atomic::AtomicBool,
+    /// Every `save` call, failed or not.
+    pub saves: std::sync::atomic::AtomicU32,
+}
+
+impl FlakyStore {
+    pub fn fail_next_save(&self) {
+        self.fail_next_save
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    pub fn saves(&self) -> u32 {
+        self.saves.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+impl TokenStore for FlakyStore {
+    fn load(&self, key: &AccountKey) -> cspdesk_partner_api::Result<Option<StoredConsent>> {
+        Ok(self.entries.lock().unwrap().get(key.as_str()).cloned())
+    }
+
+    fn save(&self, key: &AccountKey, consent: &StoredConsent) -> cspdesk_partner_api::Result<()> {
+        self.saves.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        if self
+            .fail_next_save
+            .swap(false, std::sync::atomic::Ordering::SeqCst)
+        {
+            return Err(cspdesk_partner_api::Error::Keyring {
+                detail: "the keyring is locked (test)".into(),
+            });
+        }
+        self.entries
+            .lock()
+            .unwrap()
+            .insert(key.as_str().to_string(), consent.clone());
+        Ok(())
+    }
+
+    fn delete(&self, key: &AccountKey) -> cspdesk_partner_api::Result<()> {
+        self.entries.lock().unwrap().remove(key.as_str());
+        Ok(())
+    }
+}
+
+/// The emulator's admin signed in, as a session on an in-memory [`FlakyStore`] against
+/// `settings` (which may point Partner Center elsewhere).
+pub async fn memory_session(
+    emu: &RunningEmulator,
+    settings: ApiSettings,
+) -> (Arc<FlakyStore>, AccountKey, Session) {
+    let (tokens, _) = sign_in(emu, Choice::Accept(admin(emu))).await;
+    let tokens = tokens.expect("sign-in through the consent page succeeds");
+    let store = Arc::new(FlakyStore::default());
+    let key = AccountKey::generate();
+    let session = Session::start(
+        settings,
+        key.clone(),
+        store.clone(),
+        tokens,
+        emu.clock().now(),
+    )
+    .expect("session starts")
+    .with_clock(emu_clock(emu));
+    (store, key, session)
 }

@@ -1,5 +1,5 @@
 //! Interactive sign-in: consent accepted, denied, a forged state, a tampered PKCE verifier,
-//! cancellation, and the device-code flow.
+//! stray requests to the loopback port, cancellation, and the device-code flow.
 
 use std::time::{Duration, Instant};
 
@@ -51,8 +51,12 @@ async fn full_login_reads_the_user_and_lists_customers() {
         .clone()
         .expect("the browser saw the loopback page");
     assert!(
-        page.contains("You can close this window"),
-        "the browser is told it can close: {page}"
+        page.contains("You can close this window") && page.contains("return to CSP Desk"),
+        "the browser is told it can close and go back to the app: {page}"
+    );
+    assert!(
+        !page.contains("Signed in"),
+        "the code is not redeemed yet when the page is shown, so it must not claim success: {page}"
     );
 
     let signed = signed_with(&emu, tokens, emu_clock(&emu), ClientOptions::default());
@@ -174,14 +178,7 @@ async fn cancelling_ends_the_wait_at_once() {
         Ok(())
     })
     .await;
-    assert!(
-        matches!(&result, Err(Error::SignInAborted { reason }) if reason == "cancelled"),
-        "{result:?}"
-    );
-    assert!(
-        started.elapsed() < Duration::from_secs(5),
-        "cancel must not wait for the 5 minute timeout"
-    );
+    assert_cancelled_at_once(&result, started);
 
     let options = BrowserSignIn {
         timeout: Duration::from_millis(200),
@@ -262,32 +259,43 @@ async fn an_emulator_behind_tls_is_trusted_through_the_extra_ca_only() {
     );
 }
 
-#[tokio::test]
-async fn an_idle_browser_connection_does_not_block_the_redirect() {
-    let emu = start().await;
-    let upn = admin(&emu);
-    // A regression would wait on the idle connection until this timeout.
+/// Signs the admin in, but first runs `before` against the loopback port; what it returns is
+/// held until the browser has delivered the redirect.
+async fn sign_in_after<F, Fut, K>(
+    emu: &cspdesk_emulator::RunningEmulator,
+    before: F,
+) -> cspdesk_partner_api::Result<cspdesk_partner_api::TokenSet>
+where
+    F: FnOnce(u16) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = K> + Send,
+    K: Send + 'static,
+{
+    let upn = admin(emu);
+    // A regression would wait on the stray connection or request until this timeout.
     let options = BrowserSignIn {
         timeout: Duration::from_secs(20),
         ..BrowserSignIn::default()
     };
-    let result = sign_in_with_browser(&settings(&emu), options, |url| {
-        let (url, upn) = (url.clone(), upn.clone());
+    sign_in_with_browser(&settings(emu), options, |url| {
+        let url = url.clone();
         tokio::spawn(async move {
-            // A speculative connection that never sends a request, held open throughout.
-            let port: u16 = query(&url)["redirect_uri"]
-                .rsplit(':')
-                .next()
-                .unwrap()
-                .parse()
-                .unwrap();
-            let idle = tokio::net::TcpStream::connect(("127.0.0.1", port))
-                .await
-                .unwrap();
+            let held = before(loopback_port(&url)).await;
             browse(url, Choice::Accept(upn)).await;
-            drop(idle);
+            drop(held);
         });
         Ok(())
+    })
+    .await
+}
+
+#[tokio::test]
+async fn an_idle_browser_connection_does_not_block_the_redirect() {
+    let emu = start().await;
+    // A speculative connection that never sends a request, held open throughout.
+    let result = sign_in_after(&emu, |port| async move {
+        tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .unwrap()
     })
     .await;
     assert_eq!(
@@ -296,5 +304,96 @@ async fn an_idle_browser_connection_does_not_block_the_redirect() {
             .user
             .upn,
         admin(&emu)
+    );
+}
+
+#[tokio::test]
+async fn device_code_cancel_is_sign_in_cancelled() {
+    let emu = start().await;
+    // No auto-consent: polling would go on until the code expires.
+    let cancel = CancellationToken::new();
+    let trigger = cancel.clone();
+    let started = Instant::now();
+    let result =
+        sign_in_with_device_code(&settings(&emu), cancel, move |_prompt| trigger.cancel()).await;
+    assert_cancelled_at_once(&result, started);
+}
+
+/// A cancel has its own variant (the UI must not parse a reason string) and does not wait for
+/// the flow's timeout.
+fn assert_cancelled_at_once<T: std::fmt::Debug>(
+    result: &cspdesk_partner_api::Result<T>,
+    started: Instant,
+) {
+    assert!(
+        matches!(result, Err(Error::SignInCancelled)),
+        "a deliberate cancel is SignInCancelled: {result:?}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "cancel must not wait for the timeout"
+    );
+}
+
+/// Sends `GET {target}` to the loopback listener and returns the status code.
+async fn stray_get(port: u16, target: &str) -> u16 {
+    let res = reqwest::get(format!("http://127.0.0.1:{port}{target}"))
+        .await
+        .expect("the listener answers stray requests");
+    res.status().as_u16()
+}
+
+fn loopback_port(authorize: &url::Url) -> u16 {
+    query(authorize)["redirect_uri"]
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn stray_requests_before_the_redirect_do_not_end_the_sign_in() {
+    let emu = start().await;
+    let statuses = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = statuses.clone();
+    let result = sign_in_after(&emu, |port| async move {
+        // A reload of the bare address, the favicon, and a probe with unrelated parameters.
+        for target in ["/", "/favicon.ico", "/?hello=1"] {
+            let status = stray_get(port, target).await;
+            seen.lock().unwrap().push((target, status));
+        }
+    })
+    .await;
+    assert_eq!(
+        result
+            .expect("the real redirect still signs in after stray requests")
+            .user
+            .upn,
+        admin(&emu)
+    );
+    assert_eq!(
+        *statuses.lock().unwrap(),
+        vec![("/", 400), ("/favicon.ico", 404), ("/?hello=1", 400)],
+        "stray requests get a short 4xx page and the listener keeps waiting"
+    );
+}
+
+#[tokio::test]
+async fn a_response_with_a_foreign_state_after_stray_requests_is_still_a_state_mismatch() {
+    let emu = start().await;
+    let result = sign_in_with_browser(&settings(&emu), BrowserSignIn::default(), |url| {
+        let port = loopback_port(url);
+        tokio::spawn(async move {
+            stray_get(port, "/favicon.ico").await;
+            // Carries only a state, and the wrong one: that is a forged answer, not a stray.
+            stray_get(port, "/?state=forged-by-attacker").await;
+        });
+        Ok(())
+    })
+    .await;
+    assert!(
+        matches!(result, Err(Error::StateMismatch)),
+        "a response with the wrong state must end the sign-in: {result:?}"
     );
 }

@@ -1,8 +1,10 @@
 //! Integration tests of the partner-api crate against the in-process emulator: sign-in flows,
-//! refresh, the keyring, paging to the last page, and the failure modes Partner Center shows.
+//! refresh, the keyring, paging to the last page, and the failure modes Partner Center shows;
+//! `links` plays a hostile Partner Center with a local stub.
 
 mod common;
 mod keyring;
+mod links;
 mod login;
 mod paging;
 mod refresh;

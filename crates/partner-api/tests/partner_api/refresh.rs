@@ -1,9 +1,11 @@
-//! Refresh with rotation, a lapsed refresh token, MFA enforcement, and one refresh on a 401
-//! in the middle of paging.
+//! Refresh with rotation, a keyring that refuses the rotated token, a lapsed refresh token,
+//! MFA enforcement, one refresh on a 401 in the middle of paging, and a throttling authority.
 
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
-use cspdesk_partner_api::{ClientOptions, Error, ErrorCode};
+use cspdesk_emulator::FaultPlan;
+use cspdesk_partner_api::{ClientOptions, Error, ErrorCode, RetryPolicy, TokenStore};
 
 use crate::common::*;
 
@@ -186,4 +188,104 @@ async fn an_authority_outage_during_refresh_is_retried() {
         matches!(err, cspdesk_partner_api::Error::Unavailable { .. }),
         "an authority 5xx is Unavailable, not a lapsed consent: {err:?}"
     );
+}
+
+#[tokio::test]
+async fn a_refused_save_keeps_the_rotated_token_in_use_and_saves_it_later() {
+    let emu = start().await;
+    let (store, key, session) = memory_session(&emu, settings(&emu)).await;
+    let original = store.load(&key).unwrap().expect("stored at sign-in");
+
+    emu.clock().advance(chrono::Duration::days(60));
+    store.fail_next_save();
+    let user = session
+        .refresh()
+        .await
+        .expect("a keyring failure must not throw away a working refresh");
+    assert_eq!(
+        user.expires_at,
+        emu.clock().now() + chrono::Duration::hours(1),
+        "the new access token is the one in use"
+    );
+    assert!(
+        session.has_unsaved_refresh_token().await,
+        "the session knows the rotated token is only in memory"
+    );
+    assert_eq!(
+        store.load(&key).unwrap().unwrap().refresh_token.expose(),
+        original.refresh_token.expose(),
+        "control: the save really failed"
+    );
+
+    // Day 120: the stored token (day 0) is past its 90 days; only the rotated one (day 60)
+    // still works, so this refresh succeeds only if the in-memory token is redeemed.
+    emu.clock().advance(chrono::Duration::days(60));
+    store.fail_next_save();
+    session
+        .refresh()
+        .await
+        .expect("the unsaved rotated token is the one redeemed next, not the stale stored one");
+    let refreshed_at = emu.clock().now();
+
+    let saves = store.saves();
+    emu.clock().advance(chrono::Duration::seconds(10));
+    session.access_token().await.unwrap();
+    assert_eq!(
+        store.saves(),
+        saves,
+        "within the retry interval a call does not hit the keyring again"
+    );
+
+    emu.clock().advance(chrono::Duration::minutes(1));
+    session
+        .access_token()
+        .await
+        .expect("the access token is still fresh");
+    assert!(
+        !session.has_unsaved_refresh_token().await,
+        "the next call after the interval saved the token"
+    );
+    let saved = store.load(&key).unwrap().unwrap();
+    assert_ne!(
+        saved.refresh_token.expose(),
+        original.refresh_token.expose(),
+        "the rotated token reached the store"
+    );
+    assert_eq!(
+        saved.record.last_refreshed_at, refreshed_at,
+        "the stored lapse date moves to the last refresh"
+    );
+}
+
+#[tokio::test]
+async fn a_throttling_token_endpoint_is_throttled_and_honours_retry_after() {
+    let emu = start().await;
+    let (_store, _key, session) = memory_session(&emu, settings(&emu)).await;
+    let session = session.with_retry(RetryPolicy {
+        max_throttle_waits: 1,
+        ..fast_retries()
+    });
+
+    emu.set_faults(FaultPlan::parse("token:429@1").unwrap());
+    let started = Instant::now();
+    let err = session
+        .refresh()
+        .await
+        .expect_err("a lasting 429 ends after the throttle budget");
+    assert!(
+        matches!(&err, Error::Throttled { endpoint, retry_after } if endpoint == "token" && *retry_after == Duration::from_secs(1)),
+        "a 429 from the authority is Throttled with its Retry-After, not a bad answer: {err:?}"
+    );
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "the one allowed wait honoured Retry-After: 1 ({:?})",
+        started.elapsed()
+    );
+
+    // The throttling stops while the client waits out the Retry-After: the retry succeeds.
+    let (result, ()) = tokio::join!(session.refresh(), async {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        emu.set_faults(FaultPlan::default());
+    });
+    result.expect("a 429 is retried after Retry-After");
 }
