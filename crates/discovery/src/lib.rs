@@ -1,0 +1,13 @@
+//! Discovery: one click pulls a partner's customers, subscriptions, usage, prices and
+//! invoices into the database, and keeps them fresh by fetching only what is new.
+//!
+//! It is built as plan, then apply: [`plan`] computes from the cursors in the database, in a
+//! pure function, what to fetch; the apply step (next: executing the plan with the Partner
+//! Center client, one transaction per page with its cursor) does the I/O. [`run`] is the run
+//! state machine every run goes through, and [`schedule`] decides when the next automatic run
+//! is due. Time is always passed in.
+#![deny(missing_docs)]
+
+pub mod plan;
+pub mod run;
+pub mod schedule;
