@@ -41,12 +41,7 @@ pub fn admin_upn(emulator: &RunningEmulator) -> String {
     partner
         .users
         .iter()
-        .find(|u| {
-            u.mfa_registered
-                && u.roles
-                    .iter()
-                    .any(|r| *r == crate::roles::GLOBAL_ADMINISTRATOR)
-        })
+        .find(|u| u.mfa_registered && u.roles.contains(&crate::roles::GLOBAL_ADMINISTRATOR))
         .or(partner.users.first())
         .map(|u| u.upn.clone())
         .unwrap_or_default()

@@ -30,7 +30,7 @@ pub fn next_run<Tz: TimeZone>(times: &[NaiveTime], now: &DateTime<Tz>) -> Option
     (0..=2)
         .flat_map(|days| {
             let day = today + Duration::days(days);
-            times.iter().filter_map(move |t| Some(day.and_time(*t)))
+            times.iter().map(move |t| day.and_time(*t))
         })
         .filter_map(|local| {
             zone.from_local_datetime(&local).earliest().or_else(|| {
