@@ -20,19 +20,56 @@ pub const SANDBOX_SEED: u64 = 1;
 static EMULATOR: OnceCell<RunningEmulator> = OnceCell::const_new();
 
 /// The sandbox emulator of this process, started on first use at `now`.
+///
+/// It runs on a runtime of its own, on a background thread that lives as long as the
+/// process: the caller's runtime may be short-lived (a CLI step, a test), and the emulator's
+/// server tasks must outlive it for every later caller.
 pub async fn emulator(seed: u64, now: DateTime<Utc>) -> Result<&'static RunningEmulator, ApiError> {
     let running = EMULATOR
         .get_or_try_init(|| async move {
-            Emulator::start(EmulatorConfig::new(Preset::S, seed, now))
-                .await
-                .map_err(|e| ApiError {
-                    code: ErrorCode::Internal,
-                    message: format!("The sandbox could not start its Microsoft emulator: {e}"),
-                    field: None,
+            let (started, ready) = tokio::sync::oneshot::channel();
+            std::thread::Builder::new()
+                .name("sandbox-emulator".into())
+                .spawn(move || {
+                    let runtime = match tokio::runtime::Builder::new_multi_thread()
+                        .worker_threads(1)
+                        .enable_all()
+                        .build()
+                    {
+                        Ok(rt) => rt,
+                        Err(e) => {
+                            let _ = started.send(Err(e.to_string()));
+                            return;
+                        }
+                    };
+                    runtime.block_on(async move {
+                        let result = Emulator::start(EmulatorConfig::new(Preset::S, seed, now))
+                            .await
+                            .map_err(|e| e.to_string());
+                        let ok = result.is_ok();
+                        let _ = started.send(result);
+                        if ok {
+                            std::future::pending::<()>().await;
+                        }
+                    });
                 })
+                .map_err(|e| start_failed(&e.to_string()))?;
+            match ready.await {
+                Ok(Ok(running)) => Ok(running),
+                Ok(Err(reason)) => Err(start_failed(&reason)),
+                Err(_) => Err(start_failed("its thread ended before it started")),
+            }
         })
         .await?;
     Ok(running)
+}
+
+fn start_failed(reason: &str) -> ApiError {
+    ApiError {
+        code: ErrorCode::Internal,
+        message: format!("The sandbox could not start its Microsoft emulator: {reason}"),
+        field: None,
+    }
 }
 
 /// The sandbox partner's admin (a Global Administrator with MFA), for scripted sign-ins.
@@ -79,4 +116,32 @@ pub async fn ensure_account(
         },
     )?;
     Ok(account)
+}
+
+/// Signs the sandbox account in as its admin without showing the consent page (`cspdesk
+/// sandbox --yes`, scripts, tests): the emulator consents at once, so "the browser" is one GET
+/// that follows the redirect to our loopback listener.
+pub async fn sign_in_as_admin(
+    db: &std::sync::Mutex<Database>,
+    account_id: &str,
+    now: DateTime<Utc>,
+) -> Result<crate::accounts::AccountDto, ApiError> {
+    let emulator = emulator(SANDBOX_SEED, now).await?;
+    emulator.set_auto_consent(Some(admin_upn(emulator)));
+    let signed = crate::login::login_with_browser(
+        db,
+        account_id,
+        now,
+        tokio_util::sync::CancellationToken::new(),
+        |url| {
+            let url = url.clone();
+            tokio::spawn(async move {
+                let _ = reqwest::get(url).await;
+            });
+            Ok(())
+        },
+    )
+    .await;
+    emulator.set_auto_consent(None);
+    signed
 }

@@ -40,18 +40,9 @@ async fn sandbox_sign_in_keeps_tokens_in_the_keyring_only() {
     let err = login::verify(&db, &account.id, now).await.unwrap_err();
     assert_eq!(err.code, ErrorCode::NotSignedIn, "{err:?}");
 
-    emulator.set_auto_consent(Some(sandbox::admin_upn(emulator)));
-    let signed =
-        login::login_with_browser(&db, &account.id, now, CancellationToken::new(), |url| {
-            let url = url.clone();
-            tokio::spawn(async move {
-                let _ = reqwest::get(url).await;
-            });
-            Ok(())
-        })
+    let signed = sandbox::sign_in_as_admin(&db, &account.id, now)
         .await
         .unwrap();
-    emulator.set_auto_consent(None);
     match &signed.sign_in {
         SignInStatus::SignedIn { upn, mfa, .. } => {
             assert_eq!(upn, &sandbox::admin_upn(emulator));

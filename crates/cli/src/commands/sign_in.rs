@@ -125,21 +125,7 @@ pub fn sandbox(db: Option<&Path>, args: SandboxArgs) -> anyhow::Result<()> {
         if !args.yes {
             return Ok::<_, anyhow::Error>(None);
         }
-        let emulator = sandbox::emulator(sandbox::SANDBOX_SEED, now).await?;
-        let admin = sandbox::admin_upn(emulator);
-        emulator.set_auto_consent(Some(admin.clone()));
-        // With auto-consent the authorize URL redirects straight to our loopback listener,
-        // so "the browser" is one GET that follows the redirect.
-        let signed =
-            login::login_with_browser(&db, &account.id, now, CancellationToken::new(), |url| {
-                let url = url.clone();
-                tokio::spawn(async move {
-                    let _ = reqwest::get(url).await;
-                });
-                Ok(())
-            })
-            .await;
-        emulator.set_auto_consent(None);
+        let signed = sandbox::sign_in_as_admin(&db, &account.id, now).await;
         Ok(Some(signed?))
     })?;
     match account {

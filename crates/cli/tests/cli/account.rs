@@ -4,24 +4,7 @@ use crate::cspdesk;
 
 #[test]
 fn add_then_list_json_shows_the_account() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("cli.sqlite3");
-    let out = cspdesk(
-        &db,
-        &[
-            "account",
-            "add",
-            "--name",
-            "Contoso",
-            "--tenant",
-            "0a1b2c3d-0000-4000-8000-000000000001",
-        ],
-    );
-    assert!(
-        out.status.success(),
-        "add failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let (_dir, db) = crate::with_contoso();
     let out = cspdesk(&db, &["account", "list", "--json"]);
     assert!(out.status.success());
     let list: serde_json::Value =
