@@ -4,8 +4,11 @@ import { useEffect, useState } from "react";
 import { app, type AppInfo } from "./ipc";
 import { href, PAGES, useRoute, type Page } from "./routing/route";
 import { AccountsPage } from "./pages/AccountsPage";
+import { CustomersPage } from "./pages/CustomersPage";
+import { SubscriptionsPage } from "./pages/SubscriptionsPage";
 import { NotDiscoveredPage } from "./pages/NotDiscoveredPage";
 import { ErrorBoundary } from "./components/ErrorBoundary";
+import { discoveryStore } from "./discovery/store";
 
 const TITLES: Record<Page, string> = {
   accounts: "Accounts",
@@ -23,6 +26,8 @@ export function App() {
     app.info().then(setInfo, () => {
       setInfo(null);
     });
+    // Scheduled runs report while any page is open.
+    discoveryStore.connect();
   }, []);
 
   useEffect(() => {
@@ -51,6 +56,10 @@ export function App() {
         <ErrorBoundary key={route.page}>
           {route.page === "accounts" ? (
             <AccountsPage />
+          ) : route.page === "customers" ? (
+            <CustomersPage />
+          ) : route.page === "subscriptions" ? (
+            <SubscriptionsPage key={route.rest.join("/")} rest={route.rest} />
           ) : (
             <NotDiscoveredPage title={TITLES[route.page]} page={route.page} />
           )}

@@ -16,3 +16,94 @@ export function formatDate(rfc3339: string): string {
   const t = Date.parse(rfc3339);
   return Number.isNaN(t) ? rfc3339 : dateOnly.format(t);
 }
+
+const DAY = /^(\d{4})-(\d{2})-(\d{2})(?:$|T)/;
+const dayOnly = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeZone: "UTC" });
+
+/**
+ * A calendar date ("2026-11-21", or a timestamp whose date part is what counts, as Partner
+ * Center sends commitment ends) in the user's locale. Formatted as a day, not an instant, so
+ * a user west of UTC does not see the day before.
+ */
+export function formatDay(text: string): string {
+  const m = DAY.exec(text);
+  if (!m) return text;
+  return dayOnly.format(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+}
+
+const count = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
+
+/** A whole count (requests, rows) with the locale's grouping. */
+export function formatCount(n: number): string {
+  return count.format(n);
+}
+
+/**
+ * A length of time in words: "45 s", "2 min 5 s", "1 h 3 min". Seconds are dropped
+ * once it runs to hours; a zero tail is left out ("2 min", "1 h").
+ */
+export function formatDuration(ms: number): string {
+  const total = Math.max(0, Math.round(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  if (h > 0) return m > 0 ? `${h} h ${m} min` : `${h} h`;
+  if (m > 0) return s > 0 ? `${m} min ${s} s` : `${m} min`;
+  return `${s} s`;
+}
+
+const PLAIN_DECIMAL = /^-?\d+(\.\d+)?$/;
+type Numeric = `${number}`;
+
+function isPlainDecimal(text: string): text is Numeric {
+  return PLAIN_DECIMAL.test(text);
+}
+
+const decimal = new Intl.NumberFormat(undefined, { maximumFractionDigits: 20 });
+
+/** A decimal string (a quantity) in the locale's digits, exactly as sent. */
+export function formatDecimal(text: string): string {
+  return isPlainDecimal(text) ? decimal.format(text) : text;
+}
+
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+
+/**
+ * An amount (exact decimal string) in its currency. Intl formats the string itself, so
+ * no float rounding happens on the way; the currency's own minor digits apply.
+ */
+export function formatMoney(amount: string, currency: string | null): string {
+  if (!isPlainDecimal(amount)) return currency ? `${amount} ${currency}` : amount;
+  const code = currency?.toUpperCase() ?? "";
+  let format = moneyFormats.get(code);
+  if (!format) {
+    try {
+      format = /^[A-Z]{3}$/.test(code)
+        ? new Intl.NumberFormat(undefined, { style: "currency", currency: code })
+        : new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    } catch {
+      format = new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    }
+    moneyFormats.set(code, format);
+  }
+  const text = format.format(amount);
+  return format.resolvedOptions().style === "currency" || !currency ? text : `${text} ${currency}`;
+}
+
+const TERM = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$/;
+
+/** An ISO 8601 term ("P1M", "P1Y", "P3Y") in words: "1 month", "3 years". */
+export function formatTerm(iso: string): string {
+  const m = TERM.exec(iso);
+  if (!m || iso === "P") return iso;
+  const units: [string | undefined, string][] = [
+    [m[1], "year"],
+    [m[2], "month"],
+    [m[3], "week"],
+    [m[4], "day"],
+  ];
+  return units
+    .filter((u): u is [string, string] => u[0] !== undefined)
+    .map(([n, unit]) => `${Number(n)} ${unit}${Number(n) === 1 ? "" : "s"}`)
+    .join(" ");
+}

@@ -7,6 +7,14 @@ use ts_rs::{Config, TS};
 use crate::account_settings::AccountSettingsDto;
 use crate::accounts::{AccountDto, NewAccount};
 use crate::app_info::AppInfo;
+use crate::customers_dto::{
+    CustomerDto, CustomerRef, EntitlementDto, OrganizationDto, OrganizationMemberDto,
+    SubscriptionDto,
+};
+use crate::discovery_dto::{
+    DiscoveryEvent, DiscoveryStatusDto, EntityCountDto, PhaseDto, ProgressDto, RunDto, RunErrorDto,
+    RunStateDto, ScheduleDto, TriggerDto,
+};
 use crate::login::LoginEvent;
 use crate::roles::Access;
 use crate::sign_in::{RoleDto, SignInStatus};
@@ -26,6 +34,22 @@ pub fn typescript() -> String {
         SignInStatus::decl(&cfg),
         LoginEvent::decl(&cfg),
         AccountSettingsDto::decl(&cfg),
+        RunStateDto::decl(&cfg),
+        TriggerDto::decl(&cfg),
+        PhaseDto::decl(&cfg),
+        EntityCountDto::decl(&cfg),
+        RunErrorDto::decl(&cfg),
+        RunDto::decl(&cfg),
+        ProgressDto::decl(&cfg),
+        DiscoveryEvent::decl(&cfg),
+        DiscoveryStatusDto::decl(&cfg),
+        ScheduleDto::decl(&cfg),
+        CustomerDto::decl(&cfg),
+        EntitlementDto::decl(&cfg),
+        SubscriptionDto::decl(&cfg),
+        CustomerRef::decl(&cfg),
+        OrganizationMemberDto::decl(&cfg),
+        OrganizationDto::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust DTOs in crates/api by `cargo test -p cspdesk-api` with\n\

@@ -1,11 +1,11 @@
 //! The error every operation returns to a shell: a small code the UI branches on and a
 //! message that says what happened and what to do. The UI never parses the message.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 /// What kind of failure happened; the UI picks its reaction from this alone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub enum ErrorCode {
     /// An input is not acceptable; `field` names it.
     Validation,
@@ -45,6 +45,8 @@ pub enum ErrorCode {
     BadResponse,
     /// The OS keyring failed.
     Keyring,
+    /// Discovery is already running for the account (here or in another process).
+    AlreadyRunning,
 }
 
 /// An error as it crosses to the UI: `{code, message, field}`.
@@ -61,7 +63,7 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    fn new(code: ErrorCode, message: impl Into<String>, field: Option<&str>) -> Self {
+    pub(crate) fn new(code: ErrorCode, message: impl Into<String>, field: Option<&str>) -> Self {
         Self {
             code,
             message: message.into(),

@@ -21,12 +21,12 @@ use crate::{lock, sandbox, ApiError, ErrorCode};
 pub const BROWSER_TIMEOUT: Duration = Duration::from_secs(600);
 
 /// Everything a sign-in needs to know about the account.
-struct Target {
-    account: accounts::Account,
-    settings: ApiSettings,
+pub(crate) struct Target {
+    pub(crate) account: accounts::Account,
+    pub(crate) settings: ApiSettings,
 }
 
-async fn target(
+pub(crate) async fn target(
     db: &Mutex<Database>,
     name_or_id: &str,
     now: DateTime<Utc>,
@@ -64,7 +64,7 @@ async fn target(
     Ok(Target { account, settings })
 }
 
-fn key(account: &accounts::Account) -> AccountKey {
+pub(crate) fn key(account: &accounts::Account) -> AccountKey {
     AccountKey::from_stored(account.id.clone())
 }
 

@@ -43,7 +43,7 @@ pub async fn emulator(seed: u64, now: DateTime<Utc>) -> Result<&'static RunningE
                         }
                     };
                     runtime.block_on(async move {
-                        let result = Emulator::start(EmulatorConfig::new(Preset::S, seed, now))
+                        let result = Emulator::start(sandbox_config(seed, now))
                             .await
                             .map_err(|e| e.to_string());
                         let ok = result.is_ok();
@@ -63,6 +63,27 @@ pub async fn emulator(seed: u64, now: DateTime<Utc>) -> Result<&'static RunningE
         .await?;
     Ok(running)
 }
+
+/// The sandbox partner: 200 customers, and Partner Center's pace (a latency per request), so
+/// a first Discovery takes long enough to watch its progress and to try Stop. Scripts and
+/// tests may pick another size (`CSPDESK_SANDBOX_PRESET=S|M|L`) and pace
+/// (`CSPDESK_SANDBOX_LATENCY_MS`).
+fn sandbox_config(seed: u64, now: DateTime<Utc>) -> EmulatorConfig {
+    let preset = std::env::var("CSPDESK_SANDBOX_PRESET")
+        .ok()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(Preset::M);
+    let latency = std::env::var("CSPDESK_SANDBOX_LATENCY_MS")
+        .ok()
+        .and_then(|ms| ms.parse().ok())
+        .unwrap_or(SANDBOX_LATENCY_MS);
+    let mut config = EmulatorConfig::new(preset, seed, now);
+    config.latency = std::time::Duration::from_millis(latency);
+    config
+}
+
+/// Latency of each sandbox request, in milliseconds (Partner Center answers in 100-500 ms).
+pub const SANDBOX_LATENCY_MS: u64 = 120;
 
 fn start_failed(reason: &str) -> ApiError {
     ApiError {

@@ -29,6 +29,9 @@ enum Command {
     /// Partner accounts: add, list, remove.
     #[command(subcommand)]
     Account(commands::account::AccountCommand),
+    /// Customer organizations (tenants that are one customer): list, add, show, remove.
+    #[command(subcommand)]
+    Org(commands::org::OrgCommand),
     /// Sign a partner account in with Microsoft (browser, or --device-code).
     Login(commands::sign_in::LoginArgs),
     /// Sign a partner account out (removes its token from the keyring).
@@ -37,6 +40,8 @@ enum Command {
     Whoami(commands::sign_in::AccountArgs),
     /// Add the sandbox partner served by the embedded emulator (--yes also signs it in).
     Sandbox(commands::sign_in::SandboxArgs),
+    /// Import customers, subscriptions, usage, prices and invoices from Partner Center.
+    Discover(commands::discover::DiscoverArgs),
     /// Serve the Microsoft cloud emulator (identity, Partner Center, ARM, exports).
     Emulator(commands::emulator::EmulatorArgs),
 }
@@ -45,10 +50,12 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Account(cmd) => commands::account::run(cli.db.as_deref(), cmd),
+        Command::Org(cmd) => commands::org::run(cli.db.as_deref(), cmd),
         Command::Login(args) => commands::sign_in::login(cli.db.as_deref(), args),
         Command::Logout(args) => commands::sign_in::logout(cli.db.as_deref(), args),
         Command::Whoami(args) => commands::sign_in::whoami(cli.db.as_deref(), args),
         Command::Sandbox(args) => commands::sign_in::sandbox(cli.db.as_deref(), args),
+        Command::Discover(args) => commands::discover::run(cli.db.as_deref(), args),
         Command::Emulator(args) => commands::emulator::run(args),
     };
     match result {

@@ -8,6 +8,14 @@
 //! is due. Time is always passed in.
 #![deny(missing_docs)]
 
+mod apply;
+pub mod lock;
 pub mod plan;
+pub mod progress;
+mod rows;
 pub mod run;
+mod runner;
 pub mod schedule;
+
+pub use apply::Clock;
+pub use runner::{run, RunOptions, StartError};

@@ -13,94 +13,35 @@
 //!   usage is not complete]; at most [`USAGE_WINDOW_DAYS`] per step so one step is bounded.
 //! - Azure plan usage is not per subscription: billed daily rated usage arrives with each
 //!   invoice's line items, unbilled with the current (and, before the 8th, previous) period.
-//! - The rate card when older than [`RATE_CARD_REFRESH`] [Microsoft changes it monthly].
-//! - The invoice list once per run, then each invoice's line items until complete, resuming
-//!   from the stored continuation.
+//! - The rate card of each invoice currency when older than [`RATE_CARD_REFRESH`] [Microsoft
+//!   changes it monthly; a partner bills customers in several currencies]; the partner's
+//!   default one when there are no invoices yet.
+//! - The invoice list once per run, then each invoice's line-item collections until complete,
+//!   resuming from the stored continuation.
+//! - Unbilled usage of the open period when older than [`UNBILLED_REFRESH`] or when the period
+//!   changed [Microsoft updates rated usage about once a day, and the whole period is re-read
+//!   each time: there is no "since" filter], and of the previous period until its invoice is out.
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+pub use cspdesk_store::discovered::{
+    Cursors, CustomerCursor, InvoiceCursor, LineStream, SubscriptionCursor, SubscriptionKind,
+    UnbilledRead,
+};
+
 /// Subscriptions of a customer are re-read when older than this.
 pub const SUBSCRIPTION_REFRESH: Duration = Duration::hours(20);
-/// The rate card is re-read when older than this.
+/// A rate card is re-read when older than this.
 pub const RATE_CARD_REFRESH: Duration = Duration::days(1);
+/// Unbilled usage of an open period is re-read when older than this.
+pub const UNBILLED_REFRESH: Duration = Duration::hours(11);
 /// The longest utilization window one step asks for.
 pub const USAGE_WINDOW_DAYS: i64 = 31;
 /// How far back the first run reads legacy usage.
 pub const USAGE_HISTORY_DAYS: i64 = 92;
 /// Invoices (and so billed usage) are ready on this day of the month.
 pub const INVOICE_DAY: u32 = 8;
-
-/// Everything the database knows about what was fetched, for one partner account.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Cursors {
-    /// When the customer list was last read completely.
-    pub customers_listed_at: Option<DateTime<Utc>>,
-    /// Known customers.
-    pub customers: Vec<CustomerCursor>,
-    /// When the rate card was last read.
-    pub rate_card_fetched_at: Option<DateTime<Utc>>,
-    /// When the invoice list was last read completely.
-    pub invoices_listed_at: Option<DateTime<Utc>>,
-    /// Known invoices.
-    pub invoices: Vec<InvoiceCursor>,
-    /// When each unbilled period was last read completely.
-    pub unbilled_current_at: Option<DateTime<Utc>>,
-    /// When the previous (not yet invoiced) period was last read completely.
-    pub unbilled_previous_at: Option<DateTime<Utc>>,
-}
-
-/// One customer's cursors.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CustomerCursor {
-    /// Customer (tenant) id.
-    pub id: String,
-    /// False when Partner Center said the partner has no relationship (403/20002): skipped.
-    pub reachable: bool,
-    /// Customers transferred in from another partner have data only from this day.
-    pub transferred_on: Option<NaiveDate>,
-    /// When its subscriptions were last read.
-    pub subscriptions_listed_at: Option<DateTime<Utc>>,
-    /// Its subscriptions.
-    pub subscriptions: Vec<SubscriptionCursor>,
-}
-
-/// One subscription's cursors.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SubscriptionCursor {
-    /// Partner Center subscription id.
-    pub id: String,
-    /// What kind of usage it has.
-    pub kind: SubscriptionKind,
-    /// When it was created.
-    pub created_on: NaiveDate,
-    /// Last day whose legacy usage is stored.
-    pub usage_through: Option<NaiveDate>,
-    /// When its Azure entitlements were last read (Azure plan only).
-    pub entitlements_listed_at: Option<DateTime<Utc>>,
-}
-
-/// The usage a subscription produces.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum SubscriptionKind {
-    /// Legacy Azure (MS-AZR-0145P): usage through the utilization API.
-    LegacyAzure,
-    /// Azure plan: Azure subscriptions as entitlements; usage through daily rated usage.
-    AzurePlan,
-    /// Licence-based (Microsoft 365, ...): no usage.
-    Licence,
-}
-
-/// One invoice's cursors.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct InvoiceCursor {
-    /// Invoice id.
-    pub id: String,
-    /// All its line items are stored.
-    pub lines_complete: bool,
-    /// Where to resume its line items (an opaque continuation), if a run stopped mid-way.
-    pub resume: Option<String>,
-}
 
 /// One thing to fetch.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -130,21 +71,32 @@ pub enum Step {
         /// Last day.
         to: NaiveDate,
     },
-    /// Read the Azure rate card.
-    FetchRateCard,
+    /// Read the Azure rate card of a currency (None: the partner's default).
+    FetchRateCard {
+        /// ISO currency code.
+        currency: Option<String>,
+    },
     /// Read the invoice list.
     ListInvoices,
-    /// Read an invoice's line items, from the start or a stored continuation.
+    /// Read one line-item collection of an invoice, from the start or a stored continuation.
     FetchInvoiceLines {
         /// Invoice id.
         invoice: String,
-        /// Continuation to resume from.
+        /// Invoice currency.
+        currency: String,
+        /// `billingProvider`.
+        provider: String,
+        /// `invoiceLineItemType`.
+        kind: String,
+        /// Continuation (JSON) to resume from.
         resume: Option<String>,
     },
-    /// Read unbilled daily rated usage of a period.
+    /// Read unbilled daily rated usage of a period in one currency.
     FetchUnbilled {
         /// Which period.
         period: UnbilledPeriod,
+        /// Billing currency.
+        currency: String,
     },
 }
 
@@ -155,6 +107,16 @@ pub enum UnbilledPeriod {
     Current,
     /// Last month, until its invoice is out on the 8th.
     Previous,
+}
+
+/// `YYYY-MM` of an open period at `now`.
+pub fn period_month(now: DateTime<Utc>, period: UnbilledPeriod) -> String {
+    let first = now.date_naive().with_day(1).unwrap_or(now.date_naive());
+    let day = match period {
+        UnbilledPeriod::Current => first,
+        UnbilledPeriod::Previous => first - Duration::days(1),
+    };
+    day.format("%Y-%m").to_string()
 }
 
 /// The steps still to do in the run that started at `run_started`, at `now`.
@@ -188,15 +150,11 @@ pub fn plan(c: &Cursors, run_started: DateTime<Utc>, now: DateTime<Utc>) -> Vec<
                     }
                 }
                 SubscriptionKind::LegacyAzure => {
-                    let start = [
-                        Some(sub.created_on),
-                        customer.transferred_on,
-                        Some(history_start),
-                    ]
-                    .into_iter()
-                    .flatten()
-                    .max()
-                    .expect("at least the history start");
+                    let start = [sub.created_on, customer.transferred_on, Some(history_start)]
+                        .into_iter()
+                        .flatten()
+                        .max()
+                        .expect("at least the history start");
                     let from = sub
                         .usage_through
                         .map_or(start, |d| (d + Duration::days(1)).max(start));
@@ -214,29 +172,69 @@ pub fn plan(c: &Cursors, run_started: DateTime<Utc>, now: DateTime<Utc>) -> Vec<
             }
         }
     }
-    if c.rate_card_fetched_at
-        .is_none_or(|t| now - t > RATE_CARD_REFRESH)
-    {
-        steps.push(Step::FetchRateCard);
-    }
     if !done_this_run(c.invoices_listed_at) {
         steps.push(Step::ListInvoices);
+    } else {
+        let mut currencies: Vec<Option<String>> = c
+            .invoices
+            .iter()
+            .map(|i| Some(i.currency.clone()))
+            .collect();
+        currencies.sort();
+        currencies.dedup();
+        if currencies.is_empty() {
+            currencies.push(None);
+        }
+        for currency in currencies {
+            let fetched = c
+                .rate_cards
+                .iter()
+                .filter(|(cur, _)| currency.as_ref().is_none_or(|want| want == cur))
+                .map(|(_, at)| *at)
+                .max();
+            if fetched.is_none_or(|t| now - t > RATE_CARD_REFRESH) {
+                steps.push(Step::FetchRateCard { currency });
+            }
+        }
     }
-    for invoice in c.invoices.iter().filter(|i| !i.lines_complete) {
-        steps.push(Step::FetchInvoiceLines {
-            invoice: invoice.id.clone(),
-            resume: invoice.resume.clone(),
-        });
+    for invoice in &c.invoices {
+        for stream in invoice.streams.iter().filter(|s| !s.complete) {
+            steps.push(Step::FetchInvoiceLines {
+                invoice: invoice.id.clone(),
+                currency: invoice.currency.clone(),
+                provider: stream.provider.clone(),
+                kind: stream.kind.clone(),
+                resume: stream.resume.clone(),
+            });
+        }
     }
-    if !done_this_run(c.unbilled_current_at) {
-        steps.push(Step::FetchUnbilled {
-            period: UnbilledPeriod::Current,
-        });
-    }
-    if now.day() < INVOICE_DAY && !done_this_run(c.unbilled_previous_at) {
-        steps.push(Step::FetchUnbilled {
-            period: UnbilledPeriod::Previous,
-        });
+    // Unbilled usage is asked per billing currency: those of the invoices, or for a partner
+    // without invoices yet, that of its rate card.
+    if done_this_run(c.invoices_listed_at) {
+        let mut currencies: Vec<&str> = c.invoices.iter().map(|i| i.currency.as_str()).collect();
+        if currencies.is_empty() {
+            currencies = c.rate_cards.iter().map(|(cur, _)| cur.as_str()).collect();
+        }
+        currencies.sort_unstable();
+        currencies.dedup();
+        let mut periods = vec![UnbilledPeriod::Current];
+        if now.day() < INVOICE_DAY {
+            periods.push(UnbilledPeriod::Previous);
+        }
+        for period in periods {
+            let month = period_month(now, period);
+            for currency in &currencies {
+                let read = c.unbilled.iter().find(|u| {
+                    u.previous == (period == UnbilledPeriod::Previous) && u.currency == *currency
+                });
+                if read.is_none_or(|u| u.month != month || now - u.read_at > UNBILLED_REFRESH) {
+                    steps.push(Step::FetchUnbilled {
+                        period,
+                        currency: currency.to_string(),
+                    });
+                }
+            }
+        }
     }
     steps
 }
@@ -258,7 +256,7 @@ mod tests {
         SubscriptionCursor {
             id: id.into(),
             kind: SubscriptionKind::LegacyAzure,
-            created_on: created,
+            created_on: Some(created),
             usage_through: through,
             entitlements_listed_at: None,
         }
@@ -278,20 +276,97 @@ mod tests {
         }
     }
 
+    fn invoice(id: &str, currency: &str, streams: Vec<LineStream>) -> InvoiceCursor {
+        InvoiceCursor {
+            id: id.into(),
+            currency: currency.into(),
+            streams,
+        }
+    }
+
+    fn read(previous: bool, currency: &str, month: &str, at: DateTime<Utc>) -> UnbilledRead {
+        UnbilledRead {
+            previous,
+            currency: currency.into(),
+            month: month.into(),
+            read_at: at,
+        }
+    }
+
+    fn unbilled(period: UnbilledPeriod, currency: &str) -> Step {
+        Step::FetchUnbilled {
+            period,
+            currency: currency.into(),
+        }
+    }
+
+    fn stream(complete: bool, resume: Option<&str>) -> LineStream {
+        LineStream {
+            provider: "one_time".into(),
+            kind: "usage_line_items".into(),
+            complete,
+            resume: resume.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn rate_cards_follow_the_invoice_currencies_and_unbilled_usage_is_reread_twice_a_day() {
+        let c = Cursors {
+            customers_listed_at: Some(t(21, 6)),
+            rate_cards: vec![("USD".into(), t(21, 6)), ("EUR".into(), t(19, 6))],
+            invoices_listed_at: Some(t(21, 6)),
+            invoices: vec![
+                invoice("G1", "USD", vec![stream(true, None)]),
+                invoice("G2", "EUR", vec![stream(true, None)]),
+                invoice("G3", "GBP", vec![stream(true, None)]),
+            ],
+            unbilled: ["USD", "EUR", "GBP"]
+                .iter()
+                .map(|cur| read(false, cur, "2026-11", t(21, 6)))
+                .collect(),
+            ..Cursors::default()
+        };
+        assert_eq!(
+            plan(&c, t(21, 6), t(21, 7)),
+            vec![
+                Step::FetchRateCard {
+                    currency: Some("EUR".into())
+                },
+                Step::FetchRateCard {
+                    currency: Some("GBP".into())
+                },
+            ],
+            "USD is fresh; EUR is two days old; GBP was never read"
+        );
+        let mut evening = c.clone();
+        evening.invoices_listed_at = Some(t(21, 18));
+        let later = plan(&evening, t(21, 18), t(21, 18));
+        for cur in ["EUR", "GBP", "USD"] {
+            assert!(
+                later.contains(&unbilled(UnbilledPeriod::Current, cur)),
+                "the evening run re-reads the morning's unbilled usage in {cur}: {later:?}"
+            );
+        }
+        let dec1 = Utc.with_ymd_and_hms(2026, 12, 1, 0, 30, 0).unwrap();
+        let mut december = c.clone();
+        december.invoices_listed_at = Some(dec1);
+        december.unbilled = vec![read(false, "USD", "2026-11", t(30, 23))];
+        december.invoices.retain(|i| i.currency == "USD");
+        let steps = plan(&december, dec1, dec1);
+        assert!(
+            steps.contains(&unbilled(UnbilledPeriod::Current, "USD"))
+                && steps.contains(&unbilled(UnbilledPeriod::Previous, "USD")),
+            "a new month opens a new period even if the last read is recent: {steps:?}"
+        );
+    }
+
     #[test]
     fn a_first_run_starts_with_the_lists() {
         let steps = plan(&Cursors::default(), t(21, 6), t(21, 6));
         assert_eq!(
             steps,
-            vec![
-                Step::ListCustomers,
-                Step::FetchRateCard,
-                Step::ListInvoices,
-                Step::FetchUnbilled {
-                    period: UnbilledPeriod::Current
-                }
-            ],
-            "on the 21st the previous month is already invoiced"
+            vec![Step::ListCustomers, Step::ListInvoices],
+            "rate cards and unbilled usage wait for the invoice currencies"
         );
     }
 
@@ -305,15 +380,10 @@ mod tests {
                 Some(t(21, 6)),
                 vec![legacy("s1", d(1, 1), Some(d(11, 20)))],
             )],
-            rate_card_fetched_at: Some(t(21, 6)),
+            rate_cards: vec![("USD".into(), t(21, 6))],
             invoices_listed_at: Some(t(21, 18)),
-            invoices: vec![InvoiceCursor {
-                id: "G1".into(),
-                lines_complete: true,
-                resume: None,
-            }],
-            unbilled_current_at: Some(t(21, 18)),
-            unbilled_previous_at: None,
+            invoices: vec![invoice("G1", "USD", vec![stream(true, None)])],
+            unbilled: vec![read(false, "USD", "2026-11", t(21, 17))],
         };
         assert_eq!(
             plan(&c, run, t(21, 18)),
@@ -417,21 +487,13 @@ mod tests {
     fn invoices_resume_their_line_items_and_the_previous_period_is_read_until_the_8th() {
         let c = Cursors {
             customers_listed_at: Some(t(3, 6)),
-            rate_card_fetched_at: Some(t(3, 6)),
+            rate_cards: vec![("USD".into(), t(3, 6))],
             invoices_listed_at: Some(t(3, 6)),
             invoices: vec![
-                InvoiceCursor {
-                    id: "G1".into(),
-                    lines_complete: true,
-                    resume: None,
-                },
-                InvoiceCursor {
-                    id: "G2".into(),
-                    lines_complete: false,
-                    resume: Some("AQAAAA==".into()),
-                },
+                invoice("G1", "USD", vec![stream(true, None)]),
+                invoice("G2", "USD", vec![stream(false, Some("AQAAAA=="))]),
             ],
-            unbilled_current_at: Some(t(3, 6)),
+            unbilled: vec![read(false, "USD", "2026-11", t(3, 6))],
             ..Cursors::default()
         };
         assert_eq!(
@@ -439,11 +501,12 @@ mod tests {
             vec![
                 Step::FetchInvoiceLines {
                     invoice: "G2".into(),
+                    currency: "USD".into(),
+                    provider: "one_time".into(),
+                    kind: "usage_line_items".into(),
                     resume: Some("AQAAAA==".into())
                 },
-                Step::FetchUnbilled {
-                    period: UnbilledPeriod::Previous
-                }
+                unbilled(UnbilledPeriod::Previous, "USD")
             ]
         );
     }
@@ -453,7 +516,7 @@ mod tests {
         let plan_sub = SubscriptionCursor {
             id: "p1".into(),
             kind: SubscriptionKind::AzurePlan,
-            created_on: d(1, 1),
+            created_on: Some(d(1, 1)),
             usage_through: None,
             entitlements_listed_at: Some(t(20, 6)),
         };

@@ -48,7 +48,7 @@ pub use line_items::{
     UnbilledPeriod, MAX_LINE_ITEM_PAGE,
 };
 pub use login::{sign_in_with_browser, BrowserSignIn};
-pub use paging::{Continuation, Link, LinkHeader, Page};
+pub use paging::{Continuation, Link, LinkHeader, Page, PageGuard};
 pub use ratecard::{Meter, OfferTerm, RateCard};
 pub use sensitive::Sensitive;
 pub use session::{Clock, Session, PERSIST_RETRY_INTERVAL};

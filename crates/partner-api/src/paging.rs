@@ -26,12 +26,12 @@ pub(crate) fn is_link_header_allowed(name: &str) -> bool {
 /// Most pages one collection read may take. The largest real collections (a year of daily
 /// utilization, or line items at the smallest page size) stay in the thousands, so 100,000 only
 /// ever stops a server that keeps handing out fresh links.
-pub(crate) const MAX_PAGES: u32 = 100_000;
+pub const MAX_PAGES: u32 = 100_000;
 
 /// Empty pages that still carry a `links.next`, in a row, before a read gives up. Partner
 /// Center may send an empty page before the end now and then; ten in a row with no item is a
 /// server going round in circles with fresh tokens.
-pub(crate) const MAX_EMPTY_PAGES_IN_A_ROW: u32 = 10;
+pub const MAX_EMPTY_PAGES_IN_A_ROW: u32 = 10;
 
 /// A Partner Center link object (`{"uri","method","headers":[{"key","value"}]}`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -110,7 +110,7 @@ pub struct Page<T> {
 /// Stops a collection read that would never end: a `links.next` seen before, more than
 /// [`MAX_EMPTY_PAGES_IN_A_ROW`] empty pages that still point onwards, or more than
 /// [`MAX_PAGES`] pages. Each ends in [`Error::BadResponse`] on `links.next`.
-pub(crate) struct PageGuard {
+pub struct PageGuard {
     max_pages: u32,
     max_empty_in_a_row: u32,
     pages: u32,
@@ -139,7 +139,7 @@ impl PageGuard {
 
     /// Records a page of `items` items that links to `next`; an error when `next` must not be
     /// followed.
-    pub(crate) fn check(
+    pub fn check(
         &mut self,
         endpoint: &str,
         items: usize,

@@ -83,14 +83,17 @@ impl PartnerCenter {
         currency: Option<&str>,
         region: Option<&str>,
     ) -> Result<RateCard> {
-        let mut query = url::form_urlencoded::Serializer::new(String::new());
-        if let Some(c) = currency {
-            query.append_pair("currency", c);
-        }
-        if let Some(r) = region {
-            query.append_pair("region", r);
-        }
-        let query = query.finish();
+        // The serializer is not Send: build the query in a block so it is gone before `.await`.
+        let query = {
+            let mut query = url::form_urlencoded::Serializer::new(String::new());
+            if let Some(c) = currency {
+                query.append_pair("currency", c);
+            }
+            if let Some(r) = region {
+                query.append_pair("region", r);
+            }
+            query.finish()
+        };
         let path = if query.is_empty() {
             "/v1/ratecards/azure".to_string()
         } else {

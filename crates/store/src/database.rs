@@ -94,6 +94,10 @@ impl Database {
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
     }
+
+    pub(crate) fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
 }
 
 /// SQLite opens "" as a private temporary database deleted on close: everything written

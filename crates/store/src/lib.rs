@@ -5,9 +5,11 @@
 
 pub mod accounts;
 mod database;
+pub mod discovered;
 mod error;
 mod migration;
 pub mod money;
+pub mod organizations;
 pub mod sign_in;
 pub mod tenant_id;
 

@@ -12,6 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_partner_accounts.sql"),
     include_str!("migrations/0002_account_sign_in.sql"),
     include_str!("migrations/0003_session_rejected.sql"),
+    include_str!("migrations/0004_discovery.sql"),
 ];
 
 /// The newest schema version this build understands.

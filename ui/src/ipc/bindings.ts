@@ -1,7 +1,7 @@
 // Generated from the Rust DTOs in crates/api by `cargo test -p cspdesk-api` with
 // UPDATE_BINDINGS=1. Do not edit by hand: change the Rust type instead.
 
-export type ErrorCode = "Validation" | "Duplicate" | "NotFound" | "NewerDatabase" | "Storage" | "Internal" | "NotSignedIn" | "ConsentExpired" | "ConsentDenied" | "SignInFailed" | "SignInAborted" | "SignInCancelled" | "Unauthorized" | "MfaRequired" | "Forbidden" | "Throttled" | "Unavailable" | "BadResponse" | "Keyring";
+export type ErrorCode = "Validation" | "Duplicate" | "NotFound" | "NewerDatabase" | "Storage" | "Internal" | "NotSignedIn" | "ConsentExpired" | "ConsentDenied" | "SignInFailed" | "SignInAborted" | "SignInCancelled" | "Unauthorized" | "MfaRequired" | "Forbidden" | "Throttled" | "Unavailable" | "BadResponse" | "Keyring" | "AlreadyRunning";
 
 export type ApiError = { 
 /**
@@ -152,3 +152,384 @@ partnerCenterBase: string,
  * Azure Resource Manager base.
  */
 armBase: string, };
+
+export type RunStateDto = "notStarted" | "inProgress" | "stopped" | "error" | "completed";
+
+export type TriggerDto = "manual" | "scheduled";
+
+export type PhaseDto = "customers" | "subscriptions" | "usage" | "prices" | "invoices" | "unbilled" | "finishing";
+
+export type EntityCountDto = { 
+/**
+ * `customers`, `subscriptions`, `entitlements`, `utilization`, `rateCards`, `invoices`,
+ * `billingLineItems`, `legacyLineItems`, `dailyUsage`.
+ */
+entity: string, 
+/**
+ * Pages (responses) read.
+ */
+pages: number, 
+/**
+ * Rows written (inserted or changed).
+ */
+rows: number, };
+
+export type RunErrorDto = { 
+/**
+ * The kind of failure (`consentExpired` means "sign in again").
+ */
+code: ErrorCode, 
+/**
+ * The Partner Center endpoint that failed, when one did.
+ */
+endpoint: string | null, 
+/**
+ * What happened and what to do.
+ */
+message: string, };
+
+export type RunDto = { 
+/**
+ * Run id (a number, as text).
+ */
+id: string, 
+/**
+ * The account it ran for.
+ */
+accountId: string, 
+/**
+ * What started it.
+ */
+trigger: TriggerDto, 
+/**
+ * Its state.
+ */
+state: RunStateDto, 
+/**
+ * When it started.
+ */
+startedAt: string, 
+/**
+ * When it ended (None while in progress).
+ */
+endedAt: string | null, 
+/**
+ * Wall time so far or in all, in milliseconds.
+ */
+durationMs: number, 
+/**
+ * HTTP requests sent to Microsoft, retries included.
+ */
+requests: number, 
+/**
+ * Throttled (429) or not-ready (204) answers waited out.
+ */
+throttled: number, 
+/**
+ * Time spent waiting on those, in milliseconds.
+ */
+throttledWaitMs: number, 
+/**
+ * Rows inserted or changed.
+ */
+rowsWritten: number, 
+/**
+ * Per kind of data.
+ */
+entities: Array<EntityCountDto>, 
+/**
+ * For Error: what failed.
+ */
+error: RunErrorDto | null, };
+
+export type ProgressDto = { 
+/**
+ * The account.
+ */
+accountId: string, 
+/**
+ * The run.
+ */
+runId: string, 
+/**
+ * What it is mostly doing.
+ */
+phase: PhaseDto, 
+/**
+ * Steps (a list, a usage window, an invoice's lines...) finished.
+ */
+stepsDone: number, 
+/**
+ * Steps known so far (grows as customers and invoices are found).
+ */
+stepsKnown: number, 
+/**
+ * Estimated share done, 0 to 1 (never goes back).
+ */
+fraction: number, 
+/**
+ * HTTP requests so far.
+ */
+requests: number, 
+/**
+ * Throttled answers waited out so far.
+ */
+throttled: number, 
+/**
+ * Rows written so far.
+ */
+rowsWritten: number, 
+/**
+ * Rows written per second over the run.
+ */
+rowsPerSecond: number, 
+/**
+ * Time since the run started.
+ */
+elapsedMs: number, 
+/**
+ * Estimated time left, once there is enough to estimate from.
+ */
+etaMs: number | null, 
+/**
+ * Per kind of data.
+ */
+entities: Array<EntityCountDto>, };
+
+export type DiscoveryEvent = { "kind": "started", 
+/**
+ * The run.
+ */
+run: RunDto, } | { "kind": "progress", 
+/**
+ * Where it stands.
+ */
+progress: ProgressDto, } | { "kind": "finished", 
+/**
+ * The run as recorded.
+ */
+run: RunDto, };
+
+export type DiscoveryStatusDto = { 
+/**
+ * The account.
+ */
+accountId: string, 
+/**
+ * The state badge: the running run, or the last run's end, or NotStarted.
+ */
+state: RunStateDto, 
+/**
+ * The last progress of the running run.
+ */
+progress: ProgressDto | null, 
+/**
+ * The newest run.
+ */
+lastRun: RunDto | null, 
+/**
+ * When the last Completed run ended.
+ */
+lastSuccessAt: string | null, 
+/**
+ * When the schedule starts the next run (None when the schedule is off).
+ */
+nextRunAt: string | null, };
+
+export type ScheduleDto = { 
+/**
+ * Whether runs start by themselves while the app runs.
+ */
+enabled: boolean, 
+/**
+ * Local wall-clock times, `HH:MM`, sorted (default 06:00 and 18:00).
+ */
+times: Array<string>, };
+
+export type CustomerDto = { 
+/**
+ * The partner account it was discovered under.
+ */
+accountId: string, 
+/**
+ * That account's name.
+ */
+accountName: string, 
+/**
+ * Partner Center customer id.
+ */
+id: string, 
+/**
+ * Company name.
+ */
+companyName: string, 
+/**
+ * Primary domain.
+ */
+domain: string, 
+/**
+ * Entra tenant id.
+ */
+tenantId: string | null, 
+/**
+ * Relationship to the partner as Partner Center states it (`reseller`, `none`, ...).
+ */
+relationship: string | null, 
+/**
+ * False when Partner Center refused access (no commerce relationship).
+ */
+reachable: boolean, 
+/**
+ * Number of subscriptions.
+ */
+subscriptionCount: number, 
+/**
+ * The organization it belongs to.
+ */
+organizationId: string | null, 
+/**
+ * That organization's name.
+ */
+organizationName: string | null, 
+/**
+ * Month-to-date cost with markup, a decimal string (None until rating exists).
+ */
+monthToDateCost: string | null, 
+/**
+ * Currency of that cost.
+ */
+currency: string | null, };
+
+export type EntitlementDto = { 
+/**
+ * Azure subscription id.
+ */
+id: string, 
+/**
+ * Its name.
+ */
+friendlyName: string | null, 
+/**
+ * `active`, `disabled`, ...
+ */
+status: string | null, };
+
+export type SubscriptionDto = { 
+/**
+ * The partner account.
+ */
+accountId: string, 
+/**
+ * The customer.
+ */
+customerId: string, 
+/**
+ * The customer's company name.
+ */
+customerName: string, 
+/**
+ * Subscription id.
+ */
+id: string, 
+/**
+ * `legacyAzure`, `azurePlan` or `licence`.
+ */
+kind: string, 
+/**
+ * Offer id.
+ */
+offerId: string, 
+/**
+ * Offer name.
+ */
+offerName: string | null, 
+/**
+ * Name given by the partner or customer.
+ */
+friendlyName: string | null, 
+/**
+ * `active`, `suspended`, `deleted`...
+ */
+status: string, 
+/**
+ * Seats or units, a decimal string.
+ */
+quantity: string | null, 
+/**
+ * `Licenses`, `Usage-based`...
+ */
+unitType: string | null, 
+/**
+ * `monthly`, `annual`, `none`...
+ */
+billingCycle: string | null, 
+/**
+ * `license`, `usage`...
+ */
+billingType: string | null, 
+/**
+ * Creation date (YYYY-MM-DD or as sent).
+ */
+creationDate: string | null, 
+/**
+ * Commitment end date.
+ */
+commitmentEndDate: string | null, 
+/**
+ * ISO 8601 term (`P1M`, `P1Y`).
+ */
+termDuration: string | null, 
+/**
+ * Azure subscriptions of an Azure plan.
+ */
+entitlements: Array<EntitlementDto>, };
+
+export type CustomerRef = { 
+/**
+ * The partner account.
+ */
+accountId: string, 
+/**
+ * The customer id.
+ */
+customerId: string, };
+
+export type OrganizationMemberDto = { 
+/**
+ * The partner account.
+ */
+accountId: string, 
+/**
+ * That account's name.
+ */
+accountName: string, 
+/**
+ * Customer id.
+ */
+customerId: string, 
+/**
+ * Company name.
+ */
+companyName: string, 
+/**
+ * Primary domain.
+ */
+domain: string, };
+
+export type OrganizationDto = { 
+/**
+ * Stable id.
+ */
+id: string, 
+/**
+ * Name, unique ignoring case.
+ */
+name: string, 
+/**
+ * When it was created.
+ */
+createdAt: string, 
+/**
+ * Its tenants, by company name.
+ */
+members: Array<OrganizationMemberDto>, };

@@ -8,14 +8,57 @@ import type {
   Access,
   ApiError,
   AppInfo,
+  CustomerDto,
+  CustomerRef,
+  DiscoveryEvent,
+  DiscoveryStatusDto,
+  EntitlementDto,
+  EntityCountDto,
   ErrorCode,
   LoginEvent,
   NewAccount,
+  OrganizationDto,
+  OrganizationMemberDto,
+  PhaseDto,
+  ProgressDto,
   RoleDto,
+  RunDto,
+  RunErrorDto,
+  RunStateDto,
+  ScheduleDto,
   SignInStatus,
+  SubscriptionDto,
+  TriggerDto,
 } from "./bindings";
 
-export type { AccountDto, AccountSettingsDto, Access, ApiError, AppInfo, ErrorCode, LoginEvent, NewAccount, RoleDto, SignInStatus };
+export type {
+  AccountDto,
+  AccountSettingsDto,
+  Access,
+  ApiError,
+  AppInfo,
+  CustomerDto,
+  CustomerRef,
+  DiscoveryEvent,
+  DiscoveryStatusDto,
+  EntitlementDto,
+  EntityCountDto,
+  ErrorCode,
+  LoginEvent,
+  NewAccount,
+  OrganizationDto,
+  OrganizationMemberDto,
+  PhaseDto,
+  ProgressDto,
+  RoleDto,
+  RunDto,
+  RunErrorDto,
+  RunStateDto,
+  ScheduleDto,
+  SignInStatus,
+  SubscriptionDto,
+  TriggerDto,
+};
 
 // Keyed by ErrorCode so the compiler fails here when the backend adds a code.
 const CODES = {
@@ -38,6 +81,7 @@ const CODES = {
   Unavailable: true,
   BadResponse: true,
   Keyring: true,
+  AlreadyRunning: true,
 } satisfies Record<ErrorCode, true>;
 
 /** True when `e` has the `{code, message}` shape the backend sends. */
@@ -90,4 +134,43 @@ export const signIn = {
   cancel: (id: string) => call<null>("cancel_login", { id }),
   logout: (id: string) => call<AccountDto>("logout_account", { id }),
   verify: (id: string) => call<AccountDto>("verify_sign_in", { id }),
+};
+
+export const discovery = {
+  /** One status per account: the state badge, the running run's progress, the last run. */
+  statuses: () => call<DiscoveryStatusDto[]>("discovery_statuses"),
+  /** Resolves once the run has started (not when it ends); progress arrives through `watch`. */
+  start: (account: string) => call<RunDto>("discovery_start", { account }),
+  /** Asks the run to stop; it ends Stopped and a `finished` event follows. */
+  stop: (account: string) => call<null>("discovery_stop", { account }),
+  /** The account's runs, newest first. */
+  runs: (account: string) => call<RunDto[]>("discovery_runs", { account }),
+  /** App-wide: every account's started, progress and finished events, scheduled runs too. */
+  watch: (onEvent: (e: DiscoveryEvent) => void) => {
+    const events = new Channel<DiscoveryEvent>();
+    events.onmessage = onEvent;
+    return call<null>("discovery_watch", { events });
+  },
+  schedule: () => call<ScheduleDto>("discovery_schedule"),
+  setSchedule: (schedule: ScheduleDto) => call<ScheduleDto>("set_discovery_schedule", { schedule }),
+};
+
+export const customers = {
+  /** Every discovered customer of every account. */
+  list: () => call<CustomerDto[]>("list_customers"),
+};
+
+export const subscriptions = {
+  /** One customer's subscriptions, or every subscription when `customer` is null. */
+  list: (customer: CustomerRef | null) => call<SubscriptionDto[]>("list_subscriptions", { customer }),
+};
+
+export const organizations = {
+  list: () => call<OrganizationDto[]>("list_organizations"),
+  create: (name: string, members: CustomerRef[]) => call<OrganizationDto>("create_organization", { name, members }),
+  addMembers: (organization: string, members: CustomerRef[]) =>
+    call<OrganizationDto>("add_organization_members", { organization, members }),
+  removeMembers: (organization: string, members: CustomerRef[]) =>
+    call<OrganizationDto>("remove_organization_members", { organization, members }),
+  remove: (organization: string) => call<null>("delete_organization", { organization }),
 };

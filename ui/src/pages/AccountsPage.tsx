@@ -1,10 +1,13 @@
-// Accounts: register partner accounts (name + partner tenant id), list and delete them.
-// Errors from the backend land next to the field they name.
+// Accounts: register partner accounts (name + partner tenant id), list and delete them,
+// and run Discovery for each. Errors from the backend land next to the field they name.
 import { useCallback, useEffect, useId, useRef, useState, type SyntheticEvent } from "react";
 import { accounts, app, toApiError, type AccountDto, type ApiError, type AppInfo } from "../ipc";
 import { formatDateTime } from "../format";
 import { SignInCell } from "./SignInCell";
 import { AccountSettingsForm } from "./AccountSettingsForm";
+import { DiscoveryPanel } from "./DiscoveryPanel";
+import { DiscoverySchedule } from "./DiscoverySchedule";
+import { discoveryStore, notStarted, useDiscovery } from "../discovery/store";
 
 type Load =
   | { state: "loading" }
@@ -62,6 +65,38 @@ export function AccountsPage() {
       {load.state === "ready" && (
         <AccountList list={load.list} onRemoved={refresh} readOnly={load.info.access === "Finance"} />
       )}
+      {load.state === "ready" && load.list.length > 0 && (
+        <DiscoverySection list={load.list} readOnly={load.info.access === "Finance"} />
+      )}
+    </section>
+  );
+}
+
+function DiscoverySection({ list, readOnly }: { list: AccountDto[]; readOnly: boolean }) {
+  const { statuses, error } = useDiscovery();
+  const ids = list.map((a) => a.id).join(" ");
+
+  useEffect(() => {
+    // Every (re)listed account gets its current badge, last success and next run.
+    void discoveryStore.refresh();
+  }, [ids]);
+
+  return (
+    <section className="discovery-section" aria-labelledby="discovery-title">
+      <h2 id="discovery-title">Discovery</h2>
+      <p className="lead">
+        Discovery imports each account's customers, subscriptions, usage, prices and invoices from Partner Center.
+        A stopped run resumes where it left off.
+      </p>
+      {error && (
+        <p className="error" role="alert" data-testid="discovery-error">
+          {error.message}
+        </p>
+      )}
+      <DiscoverySchedule readOnly={readOnly} />
+      {list.map((a) => (
+        <DiscoveryPanel key={a.id} account={a} status={statuses.get(a.id) ?? notStarted(a.id)} />
+      ))}
     </section>
   );
 }

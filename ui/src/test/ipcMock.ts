@@ -1,12 +1,117 @@
-// A fake backend for component tests: Tauri's own mockIPC with an in-memory account
-// list that validates like the real one would, so tests exercise the real IPC module.
-import { mockIPC, clearMocks } from "@tauri-apps/api/mocks";
-import type { AccountDto, ApiError, NewAccount } from "../ipc";
+// A fake backend for component tests: Tauri's own mockIPC with in-memory accounts,
+// Discovery runs, customers, subscriptions and organizations that validate like the real
+// ones would, so tests exercise the real IPC module. `emit` plays a Discovery event
+// through the app's watch channel as the backend would.
+import { mockIPC, clearMocks as clearTauriMocks } from "@tauri-apps/api/mocks";
+import type { Channel } from "@tauri-apps/api/core";
+import type {
+  AccountDto,
+  ApiError,
+  CustomerDto,
+  CustomerRef,
+  DiscoveryEvent,
+  DiscoveryStatusDto,
+  NewAccount,
+  OrganizationDto,
+  RunDto,
+  ScheduleDto,
+  SubscriptionDto,
+} from "../ipc";
+import { applyEvent, discoveryStore, notStarted } from "../discovery/store";
 
-export function mockBackend(initial: AccountDto[] = [], access: "Admin" | "Finance" = "Admin"): { accounts: AccountDto[] } {
-  const state = { accounts: [...initial] };
+export interface MockState {
+  accounts: AccountDto[];
+  /** Discovery status by account id (missing: never run). */
+  statuses: Map<string, DiscoveryStatusDto>;
+  /** Runs by account id, newest first. */
+  runs: Map<string, RunDto[]>;
+  schedule: ScheduleDto;
+  customers: CustomerDto[];
+  subscriptions: SubscriptionDto[];
+  organizations: OrganizationDto[];
+  /** The next call of each command named here fails with this error (once). */
+  failures: Map<string, ApiError>;
+  /** Every command called, in order, with its arguments. */
+  calls: { cmd: string; args: Record<string, unknown> }[];
+  /** Plays a Discovery event through every watch channel, updating the state like the backend. */
+  emit: (e: DiscoveryEvent) => void;
+}
+
+export interface MockData {
+  statuses: DiscoveryStatusDto[];
+  runs: RunDto[];
+  schedule: ScheduleDto;
+  customers: CustomerDto[];
+  subscriptions: SubscriptionDto[];
+  organizations: OrganizationDto[];
+}
+
+function fail(code: ApiError["code"], message: string, field: string | null = null): never {
+  const err: ApiError = { code, message, field };
+  throw err;
+}
+
+const refKey = (r: CustomerRef) => `${r.accountId}/${r.customerId}`;
+
+export function mockBackend(
+  initial: AccountDto[] = [],
+  access: "Admin" | "Finance" = "Admin",
+  data: Partial<MockData> = {},
+): MockState {
+  const watchers: Channel<DiscoveryEvent>[] = [];
+  const state: MockState = {
+    accounts: [...initial],
+    statuses: new Map((data.statuses ?? []).map((s) => [s.accountId, s])),
+    runs: new Map(),
+    schedule: data.schedule ?? { enabled: true, times: ["06:00", "18:00"] },
+    customers: [...(data.customers ?? [])],
+    subscriptions: [...(data.subscriptions ?? [])],
+    organizations: [...(data.organizations ?? [])],
+    failures: new Map(),
+    calls: [],
+    emit: (e) => {
+      const id = e.kind === "progress" ? e.progress.accountId : e.run.accountId;
+      state.statuses.set(id, applyEvent(state.statuses.get(id) ?? notStarted(id), e));
+      if (e.kind !== "progress") {
+        const runs = (state.runs.get(id) ?? []).filter((r) => r.id !== e.run.id);
+        state.runs.set(id, [e.run, ...runs].sort((a, b) => Number(b.id) - Number(a.id)));
+      }
+      for (const w of watchers) w.onmessage(e);
+    },
+  };
+  for (const r of data.runs ?? []) state.runs.set(r.accountId, [...(state.runs.get(r.accountId) ?? []), r]);
+
+  const member = (r: CustomerRef) => {
+    const c = state.customers.find((x) => x.accountId === r.accountId && x.id === r.customerId);
+    if (!c) return fail("NotFound", `Customer ${r.customerId} is not discovered.`);
+    return { accountId: c.accountId, accountName: c.accountName, customerId: c.id, companyName: c.companyName, domain: c.domain };
+  };
+  const organization = (id: string) => state.organizations.find((o) => o.id === id) ?? fail("NotFound", "That organization no longer exists.");
+  const setMembers = (org: OrganizationDto, members: OrganizationDto["members"]) => {
+    const updated = { ...org, members: [...members].sort((a, b) => a.companyName.localeCompare(b.companyName)) };
+    state.organizations = state.organizations.map((o) => (o.id === org.id ? updated : o));
+    const inIt = new Set(updated.members.map((m) => refKey(m)));
+    state.customers = state.customers.map((c) => {
+      const key = refKey({ accountId: c.accountId, customerId: c.id });
+      if (inIt.has(key)) return { ...c, organizationId: org.id, organizationName: org.name };
+      return c.organizationId === org.id ? { ...c, organizationId: null, organizationName: null } : c;
+    });
+    return updated;
+  };
+
+  // Like the real IPC, answers are copies: a page never holds the mock's own objects.
   mockIPC((cmd, args) => {
-    const a = args as Record<string, unknown>;
+    const answer: unknown = handle(cmd, (args ?? {}) as Record<string, unknown>);
+    return answer === undefined ? undefined : structuredClone(answer);
+  });
+
+  function handle(cmd: string, a: Record<string, unknown>): unknown {
+    state.calls.push({ cmd, args: a });
+    const failure = state.failures.get(cmd);
+    if (failure) {
+      state.failures.delete(cmd);
+      throw failure;
+    }
     switch (cmd) {
       case "app_info":
         return { version: "0.0.0-test", databasePath: "/tmp/test.sqlite3", access, accessReason: access === "Finance" ? "billing@contoso.onmicrosoft.com (Billing Administrator)" : "" };
@@ -15,8 +120,7 @@ export function mockBackend(initial: AccountDto[] = [], access: "Admin" | "Finan
       case "add_account": {
         const input = a.input as NewAccount;
         if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(input.tenantId.trim())) {
-          const err: ApiError = { code: "Validation", message: `Account Id: "${input.tenantId}" is not a tenant id`, field: "tenantId" };
-          throw err;
+          return fail("Validation", `Account Id: "${input.tenantId}" is not a tenant id`, "tenantId");
         }
         const added: AccountDto = { id: `id-${state.accounts.length + 1}`, name: input.name.trim(), tenantId: input.tenantId.toLowerCase(), createdAt: "2026-11-21T09:30:00Z", sandbox: false, signIn: { state: "signedOut" } };
         state.accounts.push(added);
@@ -37,8 +141,7 @@ export function mockBackend(initial: AccountDto[] = [], access: "Admin" | "Finan
       case "update_account_settings": {
         const settings = a.settings as { clientId: string };
         if (!/^[0-9a-f-]{36}$/i.test(settings.clientId)) {
-          const err: ApiError = { code: "Validation", message: `"${settings.clientId}" is not an application (client) ID`, field: "clientId" };
-          throw err;
+          return fail("Validation", `"${settings.clientId}" is not an application (client) ID`, "clientId");
         }
         return settings;
       }
@@ -48,11 +151,97 @@ export function mockBackend(initial: AccountDto[] = [], access: "Admin" | "Finan
         state.accounts = state.accounts.filter((x) => x.id !== id);
         return found;
       }
+
+      case "discovery_watch":
+        watchers.push(a.events as Channel<DiscoveryEvent>);
+        return null;
+      case "discovery_statuses":
+        return state.accounts.map((x) => state.statuses.get(x.id) ?? notStarted(x.id));
+      case "discovery_runs":
+        return state.runs.get(a.account as string) ?? [];
+      case "discovery_start": {
+        const id = a.account as string;
+        const acc = state.accounts.find((x) => x.id === id) ?? fail("NotFound", "That account no longer exists.");
+        if (acc.signIn.state !== "signedIn") {
+          return fail("NotSignedIn", 'This account is not signed in. Choose "Login with Microsoft" to sign in.');
+        }
+        if (state.statuses.get(id)?.state === "inProgress") {
+          return fail("Validation", `Discovery is already running for ${acc.name}.`);
+        }
+        const newest = Math.max(0, ...[...state.runs.values()].flat().map((r) => Number(r.id)));
+        const started: RunDto = {
+          id: String(newest + 1), accountId: id, trigger: "manual", state: "inProgress", startedAt: "2026-11-21T12:00:00Z", endedAt: null,
+          durationMs: 0, requests: 0, throttled: 0, throttledWaitMs: 0, rowsWritten: 0, entities: [], error: null,
+        };
+        state.emit({ kind: "started", run: started });
+        return started;
+      }
+      case "discovery_stop": {
+        const id = a.account as string;
+        const current = state.statuses.get(id);
+        const running = current?.state === "inProgress" ? current.lastRun : null;
+        if (!running) return fail("Validation", "No Discovery run is in progress.");
+        // Cooperative: the run ends a moment later and says so through the channel.
+        setTimeout(() => {
+          state.emit({ kind: "finished", run: { ...running, state: "stopped", endedAt: "2026-11-21T12:01:00Z", durationMs: 60_000 } });
+        }, 0);
+        return null;
+      }
+      case "discovery_schedule":
+        return state.schedule;
+      case "set_discovery_schedule": {
+        const schedule = a.schedule as ScheduleDto;
+        const bad = schedule.times.find((t) => !/^([01]\d|2[0-3]):[0-5]\d$/.test(t));
+        if (bad !== undefined) return fail("Validation", `"${bad}" is not a time of day: write it as HH:MM, e.g. 06:00.`, "times");
+        if (schedule.times.length === 0) return fail("Validation", "Give at least one time of day.", "times");
+        state.schedule = { enabled: schedule.enabled, times: [...new Set(schedule.times)].sort() };
+        return state.schedule;
+      }
+
+      case "list_customers":
+        return state.customers;
+      case "list_subscriptions": {
+        const ref = a.customer as CustomerRef | null;
+        return ref ? state.subscriptions.filter((s) => s.accountId === ref.accountId && s.customerId === ref.customerId) : state.subscriptions;
+      }
+      case "list_organizations":
+        return state.organizations;
+      case "create_organization": {
+        const name = (a.name as string).trim();
+        if (!name) return fail("Validation", "Give the organization a name.", "name");
+        if (state.organizations.some((o) => o.name.toLowerCase() === name.toLowerCase())) {
+          return fail("Duplicate", `An organization named "${name}" already exists.`, "name");
+        }
+        const created: OrganizationDto = { id: `org-${state.organizations.length + 1}`, name, createdAt: "2026-11-21T12:00:00Z", members: [] };
+        state.organizations.push(created);
+        return setMembers(created, (a.members as CustomerRef[]).map(member));
+      }
+      case "add_organization_members": {
+        const org = organization(a.organization as string);
+        const adding = (a.members as CustomerRef[]).map(member);
+        const keys = new Set(org.members.map(refKey));
+        return setMembers(org, [...org.members, ...adding.filter((m) => !keys.has(refKey(m)))]);
+      }
+      case "remove_organization_members": {
+        const org = organization(a.organization as string);
+        const removing = new Set((a.members as CustomerRef[]).map(refKey));
+        return setMembers(org, org.members.filter((m) => !removing.has(refKey(m))));
+      }
+      case "delete_organization": {
+        const org = organization(a.organization as string);
+        setMembers(org, []);
+        state.organizations = state.organizations.filter((o) => o.id !== org.id);
+        return null;
+      }
       default:
         throw new Error(`unmocked command ${cmd}`);
     }
-  });
+  }
   return state;
 }
 
-export { clearMocks };
+/** Removes the mock and forgets the Discovery state it fed, so the next test starts clean. */
+export function clearMocks(): void {
+  clearTauriMocks();
+  discoveryStore.reset();
+}

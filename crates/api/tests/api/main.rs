@@ -1,4 +1,5 @@
 //! Integration tests of the operations the app and the CLI share, against a real SQLite
 //! file, the real OS keyring and the in-process Microsoft emulator.
 
+mod organizations;
 mod sign_in;

@@ -1,6 +1,8 @@
 //! End-to-end tests of the `cspdesk` binary: real process, real SQLite file.
 
 mod account;
+mod discover;
+mod org;
 mod sign_in;
 
 use std::path::Path;

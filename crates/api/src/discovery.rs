@@ -1,0 +1,470 @@
+//! Discovery as the shells use it: start a run for an account (resolving its sign-in), stop
+//! it, watch every run's events, read the run history and the schedule. The app keeps one
+//! [`Hub`] for its lifetime; the CLI uses one for its single run.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{DateTime, Local, SecondsFormat, Utc};
+use cspdesk_discovery::progress::{Phase, Progress, ProgressSink};
+use cspdesk_discovery::run::Trigger;
+use cspdesk_discovery::{lock as run_lock, schedule as timing, Clock, RunOptions, StartError};
+use cspdesk_partner_api::{KeyringStore, Session};
+use cspdesk_store::discovered::runs::{self, RunRecord};
+use cspdesk_store::discovered::schedule;
+use cspdesk_store::{accounts, Database};
+use tokio::sync::oneshot;
+use tokio_util::sync::CancellationToken;
+
+use crate::discovery_dto::*;
+use crate::login::{key, target};
+use crate::{lock, ApiError, ErrorCode};
+
+/// Who hears about runs (the app's window, through a Tauri channel).
+pub type Watcher = Arc<dyn Fn(&DiscoveryEvent) + Send + Sync>;
+
+/// The runs of this process and who watches them.
+#[derive(Default)]
+pub struct Hub {
+    live: Mutex<HashMap<String, Live>>,
+    watchers: Mutex<Vec<Watcher>>,
+}
+
+struct Live {
+    stop: CancellationToken,
+    progress: Option<ProgressDto>,
+}
+
+impl Hub {
+    /// A hub shared by the app's commands and its scheduler.
+    pub fn new() -> Arc<Hub> {
+        Arc::new(Hub::default())
+    }
+
+    /// Adds a watcher of every run's events.
+    pub fn watch(&self, watcher: Watcher) {
+        self.watchers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(watcher);
+    }
+
+    fn emit(&self, event: &DiscoveryEvent) {
+        let watchers = self
+            .watchers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        for w in watchers {
+            w(event);
+        }
+    }
+
+    fn live(&self) -> std::sync::MutexGuard<'_, HashMap<String, Live>> {
+        self.live.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Whether this process runs Discovery for `account_id` now.
+    pub fn is_running(&self, account_id: &str) -> bool {
+        self.live().contains_key(account_id)
+    }
+}
+
+/// A run ready to start: the account's sign-in resolved.
+pub struct Prepared {
+    account_id: String,
+    db_path: PathBuf,
+    session: Arc<Session>,
+}
+
+impl Prepared {
+    /// The account's id.
+    pub fn account_id(&self) -> &str {
+        &self.account_id
+    }
+}
+
+/// Resolves the account (name or id) and its stored sign-in.
+pub async fn prepare(
+    db: &Mutex<Database>,
+    name_or_id: &str,
+    now: DateTime<Utc>,
+) -> Result<Prepared, ApiError> {
+    let t = target(db, name_or_id, now).await?;
+    let db_path = lock(db).path().to_path_buf();
+    let session = Session::resume(t.settings, key(&t.account), Arc::new(KeyringStore::new()))
+        .map_err(|e| match e {
+            cspdesk_partner_api::Error::NotSignedIn => ApiError::new(
+                ErrorCode::NotSignedIn,
+                format!(
+                    "{} is not signed in: press Login with Microsoft on the Accounts page (or run `cspdesk login --account {}`), then start Discovery",
+                    t.account.name, t.account.name
+                ),
+                None,
+            ),
+            other => other.into(),
+        })?;
+    Ok(Prepared {
+        account_id: t.account.id,
+        db_path,
+        session: Arc::new(session),
+    })
+}
+
+struct HubSink {
+    hub: Arc<Hub>,
+    account: String,
+    started: Mutex<Option<oneshot::Sender<RunDto>>>,
+    extra: Option<Arc<dyn ProgressSink>>,
+}
+
+impl ProgressSink for HubSink {
+    fn started(&self, run: &RunRecord) {
+        let dto = run_dto(run, Utc::now());
+        if let Some(tx) = self
+            .started
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+        {
+            let _ = tx.send(dto.clone());
+        }
+        self.hub.emit(&DiscoveryEvent::Started { run: dto });
+        if let Some(extra) = &self.extra {
+            extra.started(run);
+        }
+    }
+
+    fn progress(&self, progress: &Progress) {
+        let dto = progress_dto(progress);
+        if let Some(live) = self.hub.live().get_mut(&self.account) {
+            live.progress = Some(dto.clone());
+        }
+        self.hub.emit(&DiscoveryEvent::Progress { progress: dto });
+        if let Some(extra) = &self.extra {
+            extra.progress(progress);
+        }
+    }
+
+    fn finished(&self, run: &RunRecord) {
+        self.hub.live().remove(&self.account);
+        self.hub.emit(&DiscoveryEvent::Finished {
+            run: run_dto(run, Utc::now()),
+        });
+        if let Some(extra) = &self.extra {
+            extra.finished(run);
+        }
+    }
+}
+
+fn start_error(e: StartError) -> ApiError {
+    match e {
+        StartError::AlreadyRunning => ApiError::new(
+            ErrorCode::AlreadyRunning,
+            "Discovery is already running for this account (maybe from `cspdesk discover`): wait for it to finish, or stop it",
+            None,
+        ),
+        StartError::Store(e) => e.into(),
+        StartError::Client(e) => e.into(),
+        StartError::Lock(e) => ApiError::new(
+            ErrorCode::Storage,
+            format!("Could not take the Discovery lock beside the database: {e}. Check that its folder is writable."),
+            None,
+        ),
+    }
+}
+
+/// Runs Discovery to its end with `concurrency` requests in flight (the CLI; the app uses
+/// [`start`]). `extra` hears the events too.
+pub async fn run(
+    hub: &Arc<Hub>,
+    prepared: Prepared,
+    trigger: Trigger,
+    clock: Clock,
+    concurrency: usize,
+    stop: CancellationToken,
+    extra: Option<Arc<dyn ProgressSink>>,
+) -> Result<RunDto, ApiError> {
+    let (tx, _rx) = oneshot::channel();
+    let mut options = RunOptions::new(prepared.account_id.clone(), trigger, clock);
+    options.concurrency = concurrency.clamp(1, 32);
+    options.max_requests = options.concurrency;
+    run_with(hub, prepared, options, stop, extra, tx).await
+}
+
+async fn run_with(
+    hub: &Arc<Hub>,
+    prepared: Prepared,
+    options: RunOptions,
+    stop: CancellationToken,
+    extra: Option<Arc<dyn ProgressSink>>,
+    started: oneshot::Sender<RunDto>,
+) -> Result<RunDto, ApiError> {
+    let account = prepared.account_id.clone();
+    {
+        let mut live = hub.live();
+        if live.contains_key(&account) {
+            return Err(start_error(StartError::AlreadyRunning));
+        }
+        live.insert(
+            account.clone(),
+            Live {
+                stop: stop.clone(),
+                progress: None,
+            },
+        );
+    }
+    let sink = Arc::new(HubSink {
+        hub: hub.clone(),
+        account: account.clone(),
+        started: Mutex::new(Some(started)),
+        extra,
+    });
+    let clock = options.clock.clone();
+    let result =
+        cspdesk_discovery::run(&prepared.db_path, prepared.session, options, sink, stop).await;
+    hub.live().remove(&account);
+    Ok(run_dto(&result.map_err(start_error)?, clock()))
+}
+
+/// Starts Discovery in the background and returns once the run is recorded (or refused).
+pub async fn start(
+    hub: &Arc<Hub>,
+    prepared: Prepared,
+    trigger: Trigger,
+    clock: Clock,
+) -> Result<RunDto, ApiError> {
+    let (tx, rx) = oneshot::channel();
+    let hub2 = hub.clone();
+    let options = RunOptions::new(prepared.account_id.clone(), trigger, clock);
+    let task = tokio::spawn(async move {
+        run_with(&hub2, prepared, options, CancellationToken::new(), None, tx).await
+    });
+    match rx.await {
+        Ok(run) => Ok(run),
+        // The run ended before it started: its error says why.
+        Err(_) => match task.await {
+            Ok(Ok(run)) => Ok(run),
+            Ok(Err(e)) => Err(e),
+            Err(e) => Err(ApiError::new(
+                ErrorCode::Internal,
+                format!("Discovery failed to start ({e}); try again"),
+                None,
+            )),
+        },
+    }
+}
+
+/// Asks the account's run in this process to stop after its current pages.
+pub fn stop(hub: &Hub, db_path: &std::path::Path, account_id: &str) -> Result<(), ApiError> {
+    if let Some(live) = hub.live().get(account_id) {
+        live.stop.cancel();
+        return Ok(());
+    }
+    if run_lock::is_running(db_path, account_id) {
+        return Err(ApiError::new(
+            ErrorCode::AlreadyRunning,
+            "This run was started by another CSP Desk process (e.g. `cspdesk discover` from cron): stop it there (Ctrl-C)",
+            None,
+        ));
+    }
+    Err(ApiError::new(
+        ErrorCode::NotFound,
+        "Discovery is not running for this account",
+        None,
+    ))
+}
+
+/// The run history of an account, newest first.
+pub fn history(
+    db: &Database,
+    name_or_id: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<RunDto>, ApiError> {
+    let account = accounts::find(db, name_or_id)?;
+    Ok(runs::list(db, &account.id, 100)?
+        .iter()
+        .map(|r| run_dto(r, now))
+        .collect())
+}
+
+/// The Discovery panel of every account.
+pub fn statuses(
+    hub: &Hub,
+    db: &Database,
+    now: DateTime<Utc>,
+) -> Result<Vec<DiscoveryStatusDto>, ApiError> {
+    let sched = schedule::get(db)?;
+    let next = sched
+        .enabled
+        .then(|| timing::next_run(&sched.times, &now.with_timezone(&Local)))
+        .flatten()
+        .map(|t| stamp(t.with_timezone(&Utc)));
+    let mut out = Vec::new();
+    for account in accounts::list(db)? {
+        let last = runs::list(db, &account.id, 1)?.into_iter().next();
+        let progress = hub.live().get(&account.id).and_then(|l| l.progress.clone());
+        let mut last_run = last.as_ref().map(|r| run_dto(r, now));
+        // A run marked InProgress whose process is gone (killed) shows as Stopped.
+        if let Some(run) = &mut last_run {
+            if run.state == RunStateDto::InProgress
+                && !hub.is_running(&account.id)
+                && !run_lock::is_running(db.path(), &account.id)
+            {
+                run.state = RunStateDto::Stopped;
+            }
+        }
+        let state = last_run
+            .as_ref()
+            .map_or(RunStateDto::NotStarted, |r| r.state);
+        out.push(DiscoveryStatusDto {
+            account_id: account.id.clone(),
+            state,
+            progress,
+            last_run,
+            last_success_at: runs::last_success(db, &account.id)?.map(stamp),
+            next_run_at: next.clone(),
+        });
+    }
+    Ok(out)
+}
+
+/// The schedule.
+pub fn schedule_get(db: &Database) -> Result<ScheduleDto, ApiError> {
+    let s = schedule::get(db)?;
+    Ok(ScheduleDto {
+        enabled: s.enabled,
+        times: s
+            .times
+            .iter()
+            .map(|t| t.format("%H:%M").to_string())
+            .collect(),
+    })
+}
+
+/// Changes the schedule.
+pub fn schedule_set(db: &Database, input: &ScheduleDto) -> Result<ScheduleDto, ApiError> {
+    let times = schedule::parse_times(&input.times)?;
+    schedule::set(
+        db,
+        &schedule::Schedule {
+            enabled: input.enabled,
+            times,
+        },
+    )?;
+    schedule_get(db)
+}
+
+fn stamp(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+fn clamp(n: u64) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+fn millis(d: Duration) -> u32 {
+    clamp(d.as_millis() as u64)
+}
+
+fn state(text: &str) -> RunStateDto {
+    match text {
+        "inProgress" => RunStateDto::InProgress,
+        "stopped" => RunStateDto::Stopped,
+        "error" => RunStateDto::Error,
+        "completed" => RunStateDto::Completed,
+        _ => RunStateDto::NotStarted,
+    }
+}
+
+/// The API code of a stored failure (the Partner Center client's code name).
+fn code(name: &str) -> ErrorCode {
+    match name {
+        "NoRelationship" => ErrorCode::Forbidden,
+        "Rejected" | "StateMismatch" => ErrorCode::BadResponse,
+        "InvalidSettings" => ErrorCode::Validation,
+        other => serde_json::from_value(serde_json::Value::String(other.into()))
+            .unwrap_or(ErrorCode::Internal),
+    }
+}
+
+fn entities(list: &[runs::EntityCount]) -> Vec<EntityCountDto> {
+    list.iter()
+        .map(|e| EntityCountDto {
+            entity: e.entity.clone(),
+            pages: clamp(e.pages),
+            rows: clamp(e.rows),
+        })
+        .collect()
+}
+
+/// A stored run as the UI and `--json` see it.
+pub fn run_dto(r: &RunRecord, now: DateTime<Utc>) -> RunDto {
+    let end = r.ended_at.unwrap_or(now);
+    RunDto {
+        id: r.id.to_string(),
+        account_id: r.account_id.clone(),
+        trigger: if r.trigger == "scheduled" {
+            TriggerDto::Scheduled
+        } else {
+            TriggerDto::Manual
+        },
+        state: state(&r.state),
+        started_at: stamp(r.started_at),
+        ended_at: r.ended_at.map(stamp),
+        duration_ms: clamp((end - r.started_at).num_milliseconds().max(0) as u64),
+        requests: clamp(r.counts.requests),
+        throttled: clamp(r.counts.throttled),
+        throttled_wait_ms: clamp(r.counts.throttled_wait_ms),
+        rows_written: clamp(r.counts.rows_written),
+        entities: entities(&r.counts.entities),
+        error: r.failure.as_ref().map(|f| RunErrorDto {
+            code: code(&f.code),
+            endpoint: f.endpoint.clone(),
+            message: f.message.clone(),
+        }),
+    }
+}
+
+/// A progress snapshot as the UI and `--json` see it.
+pub fn progress_dto(p: &Progress) -> ProgressDto {
+    ProgressDto {
+        account_id: p.account_id.clone(),
+        run_id: p.run_id.to_string(),
+        phase: match p.phase {
+            Phase::Customers => PhaseDto::Customers,
+            Phase::Subscriptions => PhaseDto::Subscriptions,
+            Phase::Usage => PhaseDto::Usage,
+            Phase::Prices => PhaseDto::Prices,
+            Phase::Invoices => PhaseDto::Invoices,
+            Phase::Unbilled => PhaseDto::Unbilled,
+            Phase::Finishing => PhaseDto::Finishing,
+        },
+        steps_done: clamp(p.steps_done),
+        steps_known: clamp(p.steps_known),
+        fraction: p.fraction,
+        requests: clamp(p.requests),
+        throttled: clamp(p.throttled),
+        rows_written: clamp(p.rows_written),
+        rows_per_second: clamp(p.rows_per_second),
+        elapsed_ms: millis(p.elapsed),
+        eta_ms: p.eta.map(millis),
+        entities: entities(&p.entities),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_failure_codes_map_to_codes_the_ui_knows() {
+        assert_eq!(code("ConsentExpired"), ErrorCode::ConsentExpired);
+        assert_eq!(code("BadResponse"), ErrorCode::BadResponse);
+        assert_eq!(code("NoRelationship"), ErrorCode::Forbidden);
+        assert_eq!(code("Storage"), ErrorCode::Storage);
+        assert_eq!(code("something new"), ErrorCode::Internal);
+    }
+}

@@ -1,0 +1,227 @@
+//! How a run reports where it stands: counters the fetching steps bump, a snapshot of them
+//! with rate and time-left estimates, and the sink the snapshots go to. The core never draws
+//! anything: the app forwards snapshots over a Tauri channel, the CLI draws a bar or prints
+//! JSON lines.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use cspdesk_store::discovered::runs::{EntityCount, RunCounts, RunRecord};
+use serde::Serialize;
+
+/// What a run is mostly doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Phase {
+    /// The customer list.
+    Customers,
+    /// Subscriptions and Azure entitlements.
+    Subscriptions,
+    /// Legacy utilization.
+    Usage,
+    /// Rate cards.
+    Prices,
+    /// Invoices and their line items.
+    Invoices,
+    /// Unbilled usage.
+    Unbilled,
+    /// Recording the run's end.
+    Finishing,
+}
+
+/// A run's progress at one moment.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Progress {
+    /// The run.
+    pub run_id: i64,
+    /// The account.
+    pub account_id: String,
+    /// What it is mostly doing.
+    pub phase: Phase,
+    /// Steps finished.
+    pub steps_done: u64,
+    /// Steps known (finished, running and planned).
+    pub steps_known: u64,
+    /// Estimated share done, 0..=1, never decreasing within a run.
+    pub fraction: f64,
+    /// Requests, throttling and rows so far.
+    pub requests: u64,
+    /// Throttled or not-ready answers waited out.
+    pub throttled: u64,
+    /// Rows inserted or changed.
+    pub rows_written: u64,
+    /// Rows written per second since the start.
+    pub rows_per_second: u64,
+    /// Since the start.
+    pub elapsed: Duration,
+    /// Estimated time left, once at least 5% is done.
+    pub eta: Option<Duration>,
+    /// Per kind of data.
+    pub entities: Vec<EntityCount>,
+}
+
+/// Where a run's news goes. Called from the run's task: implementations must not block.
+pub trait ProgressSink: Send + Sync {
+    /// The run started (its record is InProgress).
+    fn started(&self, run: &RunRecord);
+    /// A few times a second while it runs.
+    fn progress(&self, progress: &Progress);
+    /// The run ended; the record is final.
+    fn finished(&self, run: &RunRecord);
+}
+
+/// A sink that drops everything (tests, and callers that only want the final record).
+pub struct Silent;
+
+impl ProgressSink for Silent {
+    fn started(&self, _: &RunRecord) {}
+    fn progress(&self, _: &Progress) {}
+    fn finished(&self, _: &RunRecord) {}
+}
+
+/// The counters a run's steps bump concurrently.
+#[derive(Debug, Default)]
+pub(crate) struct Tally {
+    pub requests: AtomicU64,
+    pub throttled: AtomicU64,
+    pub throttled_wait_ms: AtomicU64,
+    pub rows: AtomicU64,
+    pub write_us: AtomicU64,
+    pub steps_done: AtomicU64,
+    entities: Mutex<BTreeMap<&'static str, (u64, u64)>>,
+    best_fraction: Mutex<f64>,
+}
+
+impl Tally {
+    /// A page of `entity` was written with `rows` rows changed.
+    pub fn page(&self, entity: &'static str, rows: u64) {
+        self.rows.fetch_add(rows, Ordering::Relaxed);
+        let mut map = self.entities.lock().unwrap_or_else(|p| p.into_inner());
+        let e = map.entry(entity).or_default();
+        e.0 += 1;
+        e.1 += rows;
+    }
+
+    /// The counters as stored in the run history.
+    pub fn counts(&self) -> RunCounts {
+        let map = self.entities.lock().unwrap_or_else(|p| p.into_inner());
+        RunCounts {
+            requests: self.requests.load(Ordering::Relaxed),
+            throttled: self.throttled.load(Ordering::Relaxed),
+            throttled_wait_ms: self.throttled_wait_ms.load(Ordering::Relaxed),
+            rows_written: self.rows.load(Ordering::Relaxed),
+            write_ms: self.write_us.load(Ordering::Relaxed) / 1000,
+            entities: map
+                .iter()
+                .map(|(entity, (pages, rows))| EntityCount {
+                    entity: (*entity).to_string(),
+                    pages: *pages,
+                    rows: *rows,
+                })
+                .collect(),
+        }
+    }
+
+    /// A snapshot with estimates; `steps_left` are running or planned.
+    pub fn snapshot(
+        &self,
+        run_id: i64,
+        account_id: &str,
+        phase: Phase,
+        steps_left: u64,
+        elapsed: Duration,
+    ) -> Progress {
+        let counts = self.counts();
+        let done = self.steps_done.load(Ordering::Relaxed);
+        let known = done + steps_left;
+        // Steps appear as lists are read (a customer list brings a step per customer), so
+        // done/known can dip; the bar never goes back.
+        let raw = if known == 0 {
+            0.0
+        } else {
+            done as f64 / known as f64
+        };
+        let fraction = {
+            let mut best = self.best_fraction.lock().unwrap_or_else(|p| p.into_inner());
+            if raw > *best {
+                *best = raw.min(1.0);
+            }
+            *best
+        };
+        let secs = elapsed.as_secs_f64();
+        let eta = (0.05..1.0)
+            .contains(&fraction)
+            .then(|| Duration::from_secs_f64(secs * (1.0 - fraction) / fraction));
+        Progress {
+            run_id,
+            account_id: account_id.to_string(),
+            phase,
+            steps_done: done,
+            steps_known: known,
+            fraction,
+            requests: counts.requests,
+            throttled: counts.throttled,
+            rows_written: counts.rows_written,
+            rows_per_second: if secs > 0.0 {
+                (counts.rows_written as f64 / secs) as u64
+            } else {
+                0
+            },
+            elapsed,
+            eta,
+            entities: counts.entities,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_fraction_never_goes_back_when_new_steps_appear() {
+        let t = Tally::default();
+        t.steps_done.store(1, Ordering::Relaxed);
+        let first = t.snapshot(1, "a", Phase::Customers, 1, Duration::from_secs(2));
+        assert_eq!(first.fraction, 0.5);
+        assert_eq!(
+            first.eta,
+            Some(Duration::from_secs(2)),
+            "half done in 2 s leaves about 2 s"
+        );
+        t.steps_done.store(2, Ordering::Relaxed);
+        let later = t.snapshot(1, "a", Phase::Subscriptions, 998, Duration::from_secs(3));
+        assert_eq!(
+            later.fraction, 0.5,
+            "a thousand new steps must not move the bar backwards"
+        );
+    }
+
+    #[test]
+    fn pages_add_up_per_entity_and_in_total() {
+        let t = Tally::default();
+        t.page("customers", 500);
+        t.page("customers", 20);
+        t.page("dailyUsage", 2000);
+        let c = t.counts();
+        assert_eq!(c.rows_written, 2520);
+        assert_eq!(
+            c.entities,
+            vec![
+                EntityCount {
+                    entity: "customers".into(),
+                    pages: 2,
+                    rows: 520
+                },
+                EntityCount {
+                    entity: "dailyUsage".into(),
+                    pages: 1,
+                    rows: 2000
+                },
+            ]
+        );
+    }
+}

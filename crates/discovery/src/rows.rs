@@ -1,0 +1,233 @@
+//! From Partner Center's wire types to the rows the store writes. Kept apart from the
+//! fetching so the mapping rules (which offer is which kind of subscription, where a legacy
+//! record's resource URI is) are written down once.
+
+use cspdesk_partner_api as pc;
+use cspdesk_store::discovered::*;
+
+/// Azure plan's product id: every Azure plan subscription's offer id starts with it.
+const AZURE_PLAN_PRODUCT: &str = "DZH318Z0BPS6";
+
+/// What usage a subscription produces, from its offer.
+pub fn subscription_kind(offer_id: &str) -> SubscriptionKind {
+    let offer = offer_id.to_ascii_uppercase();
+    if offer.starts_with("MS-AZR-") {
+        SubscriptionKind::LegacyAzure
+    } else if offer.starts_with(AZURE_PLAN_PRODUCT) {
+        SubscriptionKind::AzurePlan
+    } else {
+        SubscriptionKind::Licence
+    }
+}
+
+pub fn customer(c: pc::Customer) -> CustomerRow {
+    CustomerRow {
+        id: c.id,
+        company_name: c.company_profile.company_name,
+        domain: c.company_profile.domain,
+        tenant_id: c.company_profile.tenant_id,
+        commerce_id: c.commerce_id,
+        relationship: c.relationship_to_partner,
+    }
+}
+
+pub fn subscription(s: pc::Subscription) -> SubscriptionRow {
+    SubscriptionRow {
+        kind: subscription_kind(&s.offer_id),
+        id: s.id,
+        offer_id: s.offer_id,
+        offer_name: s.offer_name,
+        friendly_name: s.friendly_name,
+        quantity: s.quantity,
+        unit_type: s.unit_type,
+        status: s.status,
+        billing_type: s.billing_type,
+        billing_cycle: s.billing_cycle,
+        creation_date: s.creation_date,
+        commitment_end_date: s.commitment_end_date,
+        term_duration: s.term_duration,
+        entitlement_id: s.entitlement_id,
+    }
+}
+
+pub fn entitlement(e: pc::AzureEntitlement) -> EntitlementIn {
+    EntitlementIn {
+        id: e.id,
+        friendly_name: e.friendly_name,
+        status: e.status,
+    }
+}
+
+pub fn utilization(u: pc::UtilizationRecord) -> UtilizationRow {
+    // With show_details the record's Azure resource is in instanceData.resourceUri.
+    let resource_uri = u
+        .instance_data
+        .as_ref()
+        .and_then(|d| d.get("resourceUri").or_else(|| d.get("resourceuri")))
+        .and_then(|v| v.as_str())
+        .map(str::to_string);
+    UtilizationRow {
+        usage_start: u.usage_start_time,
+        usage_end: u.usage_end_time,
+        meter_id: u.resource.id,
+        meter_name: u.resource.name,
+        category: u.resource.category,
+        subcategory: u.resource.subcategory,
+        region: u.resource.region,
+        resource_uri,
+        quantity: u.quantity,
+        unit: u.unit,
+    }
+}
+
+pub fn rate_card(card: pc::RateCard) -> (RateCardRow, Vec<MeterRow>) {
+    let terms: Vec<serde_json::Value> = card
+        .offer_terms
+        .iter()
+        .map(|t| {
+            serde_json::json!({
+                "name": t.name,
+                "discount": t.discount.to_string(),
+                "excludedMeterIds": t.excluded_meter_ids,
+                "effectiveDate": t.effective_date,
+            })
+        })
+        .collect();
+    let meters = card
+        .meters
+        .into_iter()
+        .map(|m| {
+            let rates: serde_json::Map<String, serde_json::Value> = m
+                .rates
+                .iter()
+                .map(|(k, v)| (k.clone(), serde_json::Value::String(v.to_string())))
+                .collect();
+            MeterRow {
+                meter_id: m.id,
+                name: m.name,
+                category: m.category,
+                subcategory: m.subcategory,
+                region: m.region,
+                unit: m.unit,
+                included_quantity: m.included_quantity,
+                effective_date: m.effective_date,
+                rates: serde_json::Value::Object(rates).to_string(),
+            }
+        })
+        .collect();
+    (
+        RateCardRow {
+            currency: card.currency,
+            locale: card.locale,
+            tax_included: card.is_tax_included,
+            offer_terms: serde_json::Value::Array(terms).to_string(),
+        },
+        meters,
+    )
+}
+
+pub fn invoice(i: pc::Invoice) -> InvoiceRow {
+    InvoiceRow {
+        streams: i
+            .invoice_details
+            .iter()
+            .map(|d| (d.billing_provider.clone(), d.invoice_line_item_type.clone()))
+            .collect(),
+        id: i.id,
+        invoice_date: i.invoice_date,
+        billing_period_start: i.billing_period_start_date,
+        billing_period_end: i.billing_period_end_date,
+        total_charges: i.total_charges,
+        paid_amount: i.paid_amount,
+        currency: i.currency_code,
+        invoice_type: i.invoice_type,
+        document_type: i.document_type,
+    }
+}
+
+pub fn billing_line(l: pc::BilledLineItem) -> BillingLineRow {
+    BillingLineRow {
+        customer_id: l.customer_id,
+        customer_name: l.customer_name,
+        product_id: l.product_id,
+        sku_id: l.sku_id,
+        product_name: l.product_name,
+        sku_name: l.sku_name,
+        charge_type: l.charge_type,
+        subscription_id: l.subscription_id,
+        unit_price: l.unit_price,
+        effective_unit_price: l.effective_unit_price,
+        quantity: l.quantity,
+        billable_quantity: l.billable_quantity,
+        subtotal: l.subtotal,
+        tax_total: l.tax_total,
+        total_for_customer: l.total_for_customer,
+        currency: l.currency,
+        pc_to_bc_exchange_rate: l.pc_to_bc_exchange_rate,
+        charge_start_date: l.charge_start_date,
+        charge_end_date: l.charge_end_date,
+    }
+}
+
+pub fn legacy_line(l: pc::LegacyLineItem) -> LegacyLineRow {
+    LegacyLineRow {
+        customer_id: l.customer_id,
+        subscription_id: l.subscription_id,
+        resource_guid: l.resource_guid,
+        resource_name: l.resource_name,
+        charge_start_date: l.charge_start_date,
+        charge_end_date: l.charge_end_date,
+        consumed_quantity: l.consumed_quantity,
+        pretax_charges: l.pretax_charges,
+        tax_amount: l.tax_amount,
+        currency: l.currency,
+    }
+}
+
+pub fn daily_usage(u: pc::DailyRatedUsageLineItem) -> DailyUsageRow {
+    DailyUsageRow {
+        customer_id: u.customer_id,
+        invoice_number: u.invoice_number,
+        subscription_id: u.subscription_id,
+        entitlement_id: u.entitlement_id,
+        usage_date: u.usage_date,
+        meter_id: u.meter_id,
+        meter_name: u.meter_name,
+        meter_category: u.meter_category,
+        meter_region: u.meter_region,
+        resource_uri: u.resource_uri,
+        unit_of_measure: u.unit_of_measure,
+        charge_type: u.charge_type,
+        quantity: u.quantity,
+        unit_price: u.unit_price,
+        effective_unit_price: u.effective_unit_price,
+        billing_pre_tax_total: u.billing_pre_tax_total,
+        billing_currency: u.billing_currency,
+        pricing_pre_tax_total: u.pricing_pre_tax_total,
+        pricing_currency: u.pricing_currency,
+        pc_to_bc_exchange_rate: u.pc_to_bc_exchange_rate,
+        has_partner_earned_credit: u.has_partner_earned_credit,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offers_map_to_the_usage_they_produce() {
+        assert_eq!(
+            subscription_kind("MS-AZR-0145P"),
+            SubscriptionKind::LegacyAzure
+        );
+        assert_eq!(
+            subscription_kind("DZH318Z0BPS6:0001:DZH318Z0BML6"),
+            SubscriptionKind::AzurePlan
+        );
+        assert_eq!(
+            subscription_kind("CFQ7TTC0LH18:0001:CFQ7TTC0LH1G"),
+            SubscriptionKind::Licence,
+            "Microsoft 365 seats have no usage to read"
+        );
+    }
+}

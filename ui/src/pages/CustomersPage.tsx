@@ -1,0 +1,259 @@
+// Customers: every customer Discovery found under every partner account, in one searchable,
+// sortable list that stays smooth at 10,000 rows (only the rows in view are rendered).
+// A row opens that customer's subscriptions; checked rows become or join an organization.
+import { useCallback, useDeferredValue, useEffect, useId, useMemo, useState } from "react";
+import { customers, organizations, toApiError, type ApiError, type CustomerDto, type CustomerRef, type OrganizationDto } from "../ipc";
+import { useDiscovery } from "../discovery/store";
+import { formatCount, formatMoney } from "../format";
+import { href } from "../routing/route";
+import { compareDecimal, compareText } from "../table/sort";
+import { VirtualTable, type Column } from "../table/VirtualTable";
+import { NotDiscoveredPage } from "./NotDiscoveredPage";
+import { OrganizationsPanel } from "./OrganizationsPanel";
+
+type Load =
+  | { state: "loading" }
+  | { state: "ready"; list: CustomerDto[]; orgs: OrganizationDto[] }
+  | { state: "failed"; error: ApiError };
+
+export const customerKey = (c: { accountId: string; id: string }) => `${c.accountId}/${c.id}`;
+const refOf = (c: CustomerDto): CustomerRef => ({ accountId: c.accountId, customerId: c.id });
+
+const byCompany = (a: CustomerDto, b: CustomerDto) => compareText(a.companyName, b.companyName);
+const byDomain = (a: CustomerDto, b: CustomerDto) => compareText(a.domain, b.domain);
+const byTenant = (a: CustomerDto, b: CustomerDto) => compareText(a.tenantId ?? "", b.tenantId ?? "");
+const byAccount = (a: CustomerDto, b: CustomerDto) => compareText(a.accountName, b.accountName);
+const byRelationship = (a: CustomerDto, b: CustomerDto) => compareText(a.relationship ?? "", b.relationship ?? "");
+const bySubscriptions = (a: CustomerDto, b: CustomerDto) => a.subscriptionCount - b.subscriptionCount;
+const byOrganization = (a: CustomerDto, b: CustomerDto) => compareText(a.organizationName ?? "", b.organizationName ?? "");
+const byCost = (a: CustomerDto, b: CustomerDto) => compareDecimal(a.monthToDateCost ?? "", b.monthToDateCost ?? "");
+const noTenant = (c: CustomerDto) => !c.tenantId;
+const noRelationship = (c: CustomerDto) => !c.relationship;
+const noOrganization = (c: CustomerDto) => !c.organizationName;
+const noCost = (c: CustomerDto) => c.monthToDateCost === null;
+
+function openCustomer(c: CustomerDto) {
+  window.location.hash = href("subscriptions", c.accountId, c.id);
+}
+
+export function CustomersPage() {
+  const [load, setLoad] = useState<Load>({ state: "loading" });
+  const [version, setVersion] = useState(0);
+  // A finished Discovery run may have found or changed customers.
+  const { finished } = useDiscovery();
+
+  useEffect(() => {
+    let live = true;
+    Promise.all([customers.list(), organizations.list()]).then(
+      ([list, orgs]) => {
+        if (live) setLoad({ state: "ready", list, orgs });
+      },
+      (e: unknown) => {
+        if (live) setLoad({ state: "failed", error: toApiError(e) });
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [version, finished]);
+
+  const reload = useCallback(() => {
+    setVersion((v) => v + 1);
+  }, []);
+
+  if (load.state === "ready" && load.list.length === 0) {
+    return <NotDiscoveredPage title="Customers" page="customers" />;
+  }
+
+  return (
+    <section className="list-page">
+      <h1 id="page-title">Customers</h1>
+      {load.state === "loading" && <p role="status">Loading customers…</p>}
+      {load.state === "failed" && (
+        <div className="error" role="alert">
+          <p>{load.error.message}</p>
+          <button type="button" onClick={reload}>
+            Try again
+          </button>
+        </div>
+      )}
+      {load.state === "ready" && <CustomerList list={load.list} orgs={load.orgs} onChanged={reload} />}
+    </section>
+  );
+}
+
+function CustomerList({ list, orgs, onChanged }: { list: CustomerDto[]; orgs: OrganizationDto[]; onChanged: () => void }) {
+  const searchId = useId();
+  const [query, setQuery] = useState("");
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const needle = useDeferredValue(query).trim().toLowerCase();
+
+  const haystacks = useMemo(
+    () => list.map((c) => `${c.companyName}\n${c.domain}\n${c.tenantId ?? ""}`.toLowerCase()),
+    [list],
+  );
+  const shown = useMemo(
+    () => (needle ? list.filter((_, i) => haystacks[i]?.includes(needle)) : list),
+    [list, haystacks, needle],
+  );
+  // Selection survives reloads only for customers that still exist.
+  const chosen = useMemo(() => list.filter((c) => selected.has(customerKey(c))), [list, selected]);
+
+  const toggle = useCallback((c: CustomerDto) => {
+    setSelected((s) => {
+      const next = new Set(s);
+      const key = customerKey(c);
+      if (!next.delete(key)) next.add(key);
+      return next;
+    });
+  }, []);
+
+  const allShownSelected = useMemo(
+    () => shown.length > 0 && shown.every((c) => selected.has(customerKey(c))),
+    [shown, selected],
+  );
+  const columns: Column<CustomerDto>[] = [
+    {
+      key: "select",
+      width: 40,
+      header: (
+        <input
+          type="checkbox"
+          aria-label="Select every customer shown"
+          data-testid="customer-select-all"
+          checked={allShownSelected}
+          onChange={() => {
+            setSelected((s) => {
+              const next = new Set(s);
+              for (const c of shown) {
+                if (allShownSelected) next.delete(customerKey(c));
+                else next.add(customerKey(c));
+              }
+              return next;
+            });
+          }}
+        />
+      ),
+      cell: (c) => (
+        <input
+          type="checkbox"
+          aria-label={`Select ${c.companyName}`}
+          data-testid="customer-select"
+          checked={selected.has(customerKey(c))}
+          onChange={() => {
+            toggle(c);
+          }}
+        />
+      ),
+    },
+    {
+      key: "company",
+      header: "Company",
+      width: 230,
+      compare: byCompany,
+      cell: (c) => (
+        <>
+          <span title={c.companyName}>{c.companyName}</span>
+          {!c.reachable && (
+            <span className="badge warn" title="Partner Center refused access: no commerce relationship">
+              No access
+            </span>
+          )}
+        </>
+      ),
+    },
+    { key: "domain", header: "Domain", width: 210, compare: byDomain, cell: (c) => <span title={c.domain}>{c.domain}</span> },
+    {
+      key: "tenant",
+      header: "Tenant ID",
+      width: 320,
+      compare: byTenant,
+      isBlank: noTenant,
+      cell: (c) => (c.tenantId ? <span className="mono">{c.tenantId}</span> : <span className="hint">—</span>),
+    },
+    { key: "account", header: "Account", width: 120, compare: byAccount, cell: (c) => c.accountName },
+    {
+      key: "relationship",
+      header: "Relationship",
+      width: 115,
+      compare: byRelationship,
+      isBlank: noRelationship,
+      cell: (c) => c.relationship ?? "—",
+    },
+    {
+      key: "subscriptions",
+      header: "Subscriptions",
+      width: 120,
+      numeric: true,
+      compare: bySubscriptions,
+      cell: (c) => formatCount(c.subscriptionCount),
+    },
+    {
+      key: "organization",
+      header: "Organization",
+      width: 150,
+      compare: byOrganization,
+      isBlank: noOrganization,
+      cell: (c) => c.organizationName ?? "—",
+    },
+    {
+      key: "cost",
+      header: "Month to date",
+      width: 130,
+      numeric: true,
+      compare: byCost,
+      isBlank: noCost,
+      cell: (c) => (c.monthToDateCost === null ? "—" : formatMoney(c.monthToDateCost, c.currency)),
+    },
+  ];
+
+  return (
+    <>
+      <div className="toolbar">
+        <div className="field search">
+          <label htmlFor={searchId}>Search customers</label>
+          <input
+            id={searchId}
+            type="search"
+            data-testid="customer-search"
+            placeholder="Company, domain or tenant ID"
+            autoComplete="off"
+            spellCheck={false}
+            value={query}
+            onChange={(e) => {
+              setQuery(e.target.value);
+            }}
+          />
+        </div>
+        <p className="count" role="status" data-testid="customer-count">
+          {formatCount(shown.length)} {shown.length === 1 ? "customer" : "customers"}
+          {shown.length !== list.length && <span className="hint"> · filtered from {formatCount(list.length)}</span>}
+          {chosen.length > 0 && <span className="hint"> · {formatCount(chosen.length)} selected</span>}
+        </p>
+      </div>
+      <VirtualTable
+        caption="Customers"
+        testId="customer-table"
+        rowTestId="customer-row"
+        rows={shown}
+        columns={columns}
+        rowKey={customerKey}
+        rowLabel={(c) => `${c.companyName}, ${c.domain}`}
+        initialSort={{ key: "company", direction: "ascending" }}
+        empty={<span className="hint">No customer matches “{query.trim()}”.</span>}
+        onOpen={openCustomer}
+        onToggle={toggle}
+      />
+      <p className="hint">Enter or a click opens a customer&apos;s subscriptions; Space selects it.</p>
+      <OrganizationsPanel
+        organizations={orgs}
+        selected={chosen.map(refOf)}
+        selectedNames={chosen.map((c) => c.companyName)}
+        onChanged={(clearSelection) => {
+          if (clearSelection) setSelected(new Set());
+          onChanged();
+        }}
+      />
+    </>
+  );
+}

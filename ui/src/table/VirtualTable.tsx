@@ -1,0 +1,324 @@
+// A table that renders only the rows in view plus a margin, so 10,000 customers scroll as
+// smoothly as ten. It stays a real <table> (one sticky header, spacer rows above and below
+// the window, fixed column widths so nothing reflows while scrolling) and tells assistive
+// tech the full size through aria-rowcount/aria-rowindex. Columns sort from their headers;
+// rows move with the arrow keys, Page Up/Down, Home and End; Enter opens, Space toggles.
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent, type ReactNode } from "react";
+import { sortRows, type SortDirection } from "./sort";
+
+export interface Column<T> {
+  key: string;
+  /** Header content; a sortable column wraps it in a button. */
+  header: ReactNode;
+  /** Width in px: the table lays out fixed, so it never reflows as rows come and go. Wider
+   * views share the extra room; narrower ones scroll sideways. */
+  width: number;
+  /** Right-aligned, tabular digits. */
+  numeric?: boolean;
+  cell: (row: T) => ReactNode;
+  /** Makes the column sortable. Keep it stable (module level): the sort reruns when it changes. */
+  compare?: (a: T, b: T) => number;
+  /** Rows without a value, kept last in both directions. */
+  isBlank?: (row: T) => boolean;
+}
+
+export interface Sort {
+  key: string;
+  direction: SortDirection;
+}
+
+interface Props<T> {
+  caption: string;
+  rows: readonly T[];
+  columns: readonly Column<T>[];
+  rowKey: (row: T) => string;
+  initialSort: Sort;
+  testId: string;
+  rowTestId: string;
+  /** What a row is called to a screen reader ("Contoso, open subscriptions"). */
+  rowLabel?: (row: T) => string;
+  /** Shown in place of rows when `rows` is empty. */
+  empty: ReactNode;
+  /** Click or Enter on a row. */
+  onOpen?: (row: T) => void;
+  /** Space on a row. */
+  onToggle?: (row: T) => void;
+  /** Height of the row's detail line in px, 0 when it has none. Keep it stable (useCallback). */
+  detailHeight?: (row: T) => number;
+  /** The detail line under a row whose `detailHeight` is above 0. */
+  renderDetail?: (row: T) => ReactNode;
+}
+
+/** Row height in px; styles.css gives `.vrow` the same. */
+export const ROW_HEIGHT = 36;
+const OVERSCAN_PX = 8 * ROW_HEIGHT;
+/** The view's height before it is measured (and in jsdom, which has no layout). */
+const FALLBACK_HEIGHT = 640;
+const INTERACTIVE = "a, button, input, label, select, textarea";
+
+interface Layout {
+  total: number;
+  offset: (index: number) => number;
+  /** The first row whose bottom is below `y`. */
+  indexAt: (y: number) => number;
+}
+
+function makeLayout(count: number, heights: Float64Array | null): Layout {
+  if (!heights) {
+    return {
+      total: count * ROW_HEIGHT,
+      offset: (i) => i * ROW_HEIGHT,
+      indexAt: (y) => Math.min(count, Math.max(0, Math.floor(y / ROW_HEIGHT))),
+    };
+  }
+  const offsets = new Float64Array(count + 1);
+  for (let i = 0; i < count; i++) offsets[i + 1] = (offsets[i] ?? 0) + (heights[i] ?? ROW_HEIGHT);
+  return {
+    total: offsets[count] ?? 0,
+    offset: (i) => offsets[Math.min(Math.max(i, 0), count)] ?? 0,
+    indexAt: (y) => {
+      let lo = 0;
+      let hi = count;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if ((offsets[mid + 1] ?? 0) > y) hi = mid;
+        else lo = mid + 1;
+      }
+      return lo;
+    },
+  };
+}
+
+export function VirtualTable<T>(props: Props<T>) {
+  const { rows, columns, rowKey, onOpen, onToggle, detailHeight, renderDetail } = props;
+  const [sort, setSort] = useState<Sort>(props.initialSort);
+  const [scrollTop, setScrollTop] = useState(0);
+  const [viewHeight, setViewHeight] = useState(FALLBACK_HEIGHT);
+  const [active, setActive] = useState(0);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const headRef = useRef<HTMLTableSectionElement>(null);
+  const bodyRef = useRef<HTMLTableSectionElement>(null);
+  const focusRef = useRef<number | null>(null);
+
+  const sortColumn = columns.find((c) => c.key === sort.key);
+  const compare = sortColumn?.compare;
+  const isBlank = sortColumn?.isBlank;
+  const sorted = useMemo(
+    () => (compare ? sortRows(rows, compare, sort.direction, isBlank) : [...rows]),
+    [rows, compare, isBlank, sort.direction],
+  );
+
+  const layout = useMemo(() => {
+    if (!detailHeight) return makeLayout(sorted.length, null);
+    const heights = new Float64Array(sorted.length);
+    sorted.forEach((row, i) => {
+      heights[i] = ROW_HEIGHT + detailHeight(row);
+    });
+    return makeLayout(sorted.length, heights);
+  }, [sorted, detailHeight]);
+
+  useEffect(() => {
+    const el = scrollRef.current;
+    if (!el || typeof ResizeObserver === "undefined") return;
+    const observer = new ResizeObserver(() => {
+      setViewHeight(el.clientHeight || FALLBACK_HEIGHT);
+      setScrollTop(el.scrollTop);
+    });
+    observer.observe(el);
+    return () => {
+      observer.disconnect();
+    };
+  }, []);
+
+  useEffect(() => {
+    // After a keyboard move the target row exists now: give it the focus.
+    const index = focusRef.current;
+    if (index === null) return;
+    focusRef.current = null;
+    bodyRef.current?.querySelector<HTMLElement>(`tr[data-index="${index}"]`)?.focus({ preventScroll: true });
+  });
+
+  const count = sorted.length;
+  // Fewer rows (a search) shorten the table before the browser reports the clamped scroll.
+  const scrolled = Math.min(scrollTop, Math.max(0, layout.total - viewHeight + ROW_HEIGHT));
+  const first = layout.indexAt(scrolled - OVERSCAN_PX);
+  const last = Math.min(count, layout.indexAt(scrolled + viewHeight + OVERSCAN_PX) + 1);
+  const current = Math.min(active, Math.max(0, count - 1));
+  // One row is in the Tab order: the active one, or the first rendered when it scrolled away.
+  const tabbable = current >= first && current < last ? current : first;
+
+  function toggleSort(key: string) {
+    setSort((s) =>
+      s.key === key
+        ? { key, direction: s.direction === "ascending" ? "descending" : "ascending" }
+        : { key, direction: "ascending" },
+    );
+  }
+
+  function moveTo(target: number) {
+    const index = Math.min(Math.max(target, 0), count - 1);
+    const el = scrollRef.current;
+    if (el) {
+      const head = headRef.current?.offsetHeight ?? 0;
+      const view = el.clientHeight || viewHeight;
+      const top = layout.offset(index);
+      const bottom = top + ROW_HEIGHT;
+      if (top < el.scrollTop) el.scrollTop = top;
+      else if (bottom > el.scrollTop + view - head) el.scrollTop = bottom - view + head;
+      setScrollTop(el.scrollTop);
+    }
+    focusRef.current = index;
+    setActive(index);
+  }
+
+  function onRowKeyDown(e: KeyboardEvent<HTMLTableRowElement>, row: T, index: number) {
+    const onRow = e.target === e.currentTarget;
+    const page = Math.max(1, Math.floor(viewHeight / ROW_HEIGHT) - 1);
+    const moves: Record<string, number> = {
+      ArrowDown: index + 1,
+      ArrowUp: index - 1,
+      PageDown: index + page,
+      PageUp: index - page,
+      Home: 0,
+      End: count - 1,
+    };
+    const target = moves[e.key];
+    if (target !== undefined && (onRow || e.key.startsWith("Arrow"))) {
+      e.preventDefault();
+      moveTo(target);
+    } else if (onRow && e.key === "Enter" && onOpen) {
+      e.preventDefault();
+      onOpen(row);
+    } else if (onRow && e.key === " " && onToggle) {
+      e.preventDefault();
+      onToggle(row);
+    }
+  }
+
+  function onRowClick(e: MouseEvent<HTMLTableRowElement>, row: T, index: number) {
+    setActive(index);
+    // A click on a checkbox, button or link in the row does its own thing.
+    if (e.target instanceof Element && e.target.closest(INTERACTIVE)) return;
+    onOpen?.(row);
+  }
+
+  const topSpace = layout.offset(first);
+  const bottomSpace = layout.total - layout.offset(last);
+  const span = columns.length;
+  const body: ReactNode[] = [];
+  for (let i = first; i < last; i++) {
+    const row = sorted[i];
+    if (row === undefined) continue;
+    const key = rowKey(row);
+    body.push(
+      <tr
+        key={key}
+        className={onOpen ? "vrow openable" : "vrow"}
+        data-index={i}
+        data-testid={props.rowTestId}
+        aria-rowindex={i + 2}
+        aria-label={props.rowLabel?.(row)}
+        tabIndex={i === tabbable ? 0 : -1}
+        onFocus={() => {
+          setActive(i);
+        }}
+        onClick={(e) => {
+          onRowClick(e, row, i);
+        }}
+        onKeyDown={(e) => {
+          onRowKeyDown(e, row, i);
+        }}
+      >
+        {columns.map((c) => (
+          <td key={c.key} className={c.numeric ? "num" : undefined}>
+            {c.cell(row)}
+          </td>
+        ))}
+      </tr>,
+    );
+    const extra = detailHeight?.(row) ?? 0;
+    if (extra > 0 && renderDetail) {
+      body.push(
+        <tr key={`${key} detail`} className="vdetail" style={{ height: extra }}>
+          <td colSpan={span}>{renderDetail(row)}</td>
+        </tr>,
+      );
+    }
+  }
+
+  return (
+    <div
+      className="vtable"
+      ref={scrollRef}
+      data-testid={props.testId}
+      onScroll={(e) => {
+        setScrollTop(e.currentTarget.scrollTop);
+      }}
+    >
+      <table className="grid vgrid" aria-rowcount={count + 1} style={{ minWidth: columns.reduce((w, c) => w + c.width, 0) }}>
+        <caption className="visually-hidden">{props.caption}</caption>
+        <colgroup>
+          {columns.map((c) => (
+            <col key={c.key} style={{ width: c.width }} />
+          ))}
+        </colgroup>
+        <thead ref={headRef}>
+          <tr aria-rowindex={1}>
+            {columns.map((c) => {
+              const sortedHere = sort.key === c.key;
+              return (
+                <th
+                  key={c.key}
+                  scope="col"
+                  className={c.numeric ? "num" : undefined}
+                  aria-sort={c.compare ? (sortedHere ? sort.direction : "none") : undefined}
+                >
+                  {c.compare ? (
+                    <button
+                      type="button"
+                      className="sort"
+                      data-testid={`sort-${c.key}`}
+                      onClick={() => {
+                        toggleSort(c.key);
+                      }}
+                    >
+                      {c.header}
+                      <span className="sort-mark" aria-hidden="true">
+                        {sortedHere ? (sort.direction === "ascending" ? "▲" : "▼") : ""}
+                      </span>
+                    </button>
+                  ) : (
+                    c.header
+                  )}
+                </th>
+              );
+            })}
+          </tr>
+        </thead>
+        <tbody ref={bodyRef}>
+          {count === 0 ? (
+            <tr>
+              <td colSpan={span} className="vempty">
+                {props.empty}
+              </td>
+            </tr>
+          ) : (
+            <>
+              {topSpace > 0 && (
+                <tr className="spacer" aria-hidden="true" style={{ height: topSpace }}>
+                  <td colSpan={span} />
+                </tr>
+              )}
+              {body}
+              {bottomSpace > 0 && (
+                <tr className="spacer" aria-hidden="true" style={{ height: bottomSpace }}>
+                  <td colSpan={span} />
+                </tr>
+              )}
+            </>
+          )}
+        </tbody>
+      </table>
+    </div>
+  );
+}
