@@ -14,6 +14,20 @@ fn main() {
         "verify_sign_in",
         "account_settings",
         "update_account_settings",
+        "discovery_statuses",
+        "discovery_start",
+        "discovery_stop",
+        "discovery_runs",
+        "discovery_watch",
+        "discovery_schedule",
+        "set_discovery_schedule",
+        "list_customers",
+        "list_subscriptions",
+        "list_organizations",
+        "create_organization",
+        "add_organization_members",
+        "remove_organization_members",
+        "delete_organization",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build script");

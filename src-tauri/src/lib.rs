@@ -4,6 +4,7 @@
 
 mod commands;
 mod launch;
+mod schedule;
 mod state;
 
 use tauri::{Builder, Runtime};
@@ -25,7 +26,25 @@ pub fn setup<R: Runtime>(builder: Builder<R>, state: state::AppState) -> Builder
             commands::accounts::verify_sign_in,
             commands::accounts::account_settings,
             commands::accounts::update_account_settings,
+            commands::discovery::discovery_statuses,
+            commands::discovery::discovery_start,
+            commands::discovery::discovery_stop,
+            commands::discovery::discovery_runs,
+            commands::discovery::discovery_watch,
+            commands::discovery::discovery_schedule,
+            commands::discovery::set_discovery_schedule,
+            commands::customers::list_customers,
+            commands::customers::list_subscriptions,
+            commands::customers::list_organizations,
+            commands::customers::create_organization,
+            commands::customers::add_organization_members,
+            commands::customers::remove_organization_members,
+            commands::customers::delete_organization,
         ])
+        .setup(|app| {
+            tauri::async_runtime::spawn(schedule::keep(app.handle().clone()));
+            Ok(())
+        })
 }
 
 /// Starts the app: reads `--db PATH` (or `CSPDESK_DB`), opens the database and the window.

@@ -5,8 +5,9 @@
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
+use cspdesk_api::discovery::Hub;
 use cspdesk_api::ApiError;
 use cspdesk_store::Database;
 use tokio_util::sync::CancellationToken;
@@ -14,6 +15,8 @@ use tokio_util::sync::CancellationToken;
 /// The managed state of the app.
 pub struct AppState {
     db: Result<Mutex<Database>, ApiError>,
+    /// Discovery runs of this process and the window's subscription to their events.
+    pub discovery: Arc<Hub>,
     /// Per account: the waiting sign-in's number and cancel token.
     sign_ins: Mutex<HashMap<String, (u64, CancellationToken)>>,
     next_sign_in: AtomicU64,
@@ -42,6 +45,7 @@ impl AppState {
                 .map_err(ApiError::from),
             sign_ins: Mutex::new(HashMap::new()),
             next_sign_in: AtomicU64::new(1),
+            discovery: Hub::new(),
         }
     }
 

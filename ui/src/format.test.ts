@@ -23,6 +23,10 @@ describe("formatDay", () => {
     expect(formatDay("2027-01-14T00:00:00Z")).toBe(expected);
     expect(formatDay("soon")).toBe("soon");
   });
+
+  it("shows Partner Center's year-9999 commitment end of an Azure plan as no end", () => {
+    expect(formatDay("9999-12-14T00:00:00Z")).toBe("no end");
+  });
 });
 
 describe("money and quantities", () => {

@@ -28,6 +28,8 @@ const dayOnly = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeZo
 export function formatDay(text: string): string {
   const m = DAY.exec(text);
   if (!m) return text;
+  // Partner Center writes "no end" (Azure plans) as a date in the year 9999.
+  if (Number(m[1]) >= 9999) return "no end";
   return dayOnly.format(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
 }
 

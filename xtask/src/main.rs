@@ -1,8 +1,9 @@
 //! `cargo xtask`: the project's developer tasks, in Rust so they run the same on every
 //! machine. `run` installs what is missing and opens the app; `test` runs every test
 //! (Rust, UI, conformance of the emulator with Microsoft's clients, end-to-end);
-//! `bundle` builds the .deb.
+//! `bench` runs a benchmark in release; `bundle` builds the .deb.
 
+mod bench;
 mod bundle;
 mod conformance;
 mod e2e;
@@ -18,6 +19,9 @@ usage: cargo xtask <task>
   run [-- APP ARGS]   install what is missing, build the UI and the app, open the window
   test                every test: Rust (nextest), UI typecheck + lint + unit, emulator conformance
                       (Python: msal, azure-mgmt-azurestack, azure-storage-blob), end-to-end under Xvfb
+  bench NAME [OPTS]   run a benchmark in release (all when none is named); report in target/bench/
+                      discovery: --preset M|L (default both), --latency-ms N, --concurrency N,
+                      --max-requests N
   bundle              build the .deb installer (release)
   setup               only install what is missing (system packages, npm modules, tauri-driver)
 ";
@@ -29,6 +33,7 @@ fn main() -> Result<()> {
     match task.as_str() {
         "run" => run(&rest),
         "test" => test(),
+        "bench" => bench::run(&rest),
         "bundle" => bundle::deb(),
         "setup" => setup::everything(setup::Purpose::Test),
         "" | "help" | "--help" | "-h" => {

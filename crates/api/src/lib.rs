@@ -17,6 +17,7 @@ pub mod login;
 pub mod organizations;
 pub mod roles;
 pub mod sandbox;
+pub mod scheduled;
 pub mod sign_in;
 
 pub use error::{ApiError, ErrorCode};

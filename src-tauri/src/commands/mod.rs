@@ -2,3 +2,5 @@
 
 pub mod accounts;
 pub mod app;
+pub mod customers;
+pub mod discovery;

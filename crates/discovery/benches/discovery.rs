@@ -1,0 +1,405 @@
+//! `cargo xtask bench discovery`: Discovery against the emulator with a realistic latency and
+//! Microsoft's documented rate limits, presets M and L, a first run into an empty database and
+//! a second (incremental) run an hour later. Reports wall time against the floor the rate
+//! limits imply and our ingest rate against a plain batched SQLite insert of the same rows
+//! measured in the same run: ratios, because absolute numbers depend on the machine.
+//!
+//! Options (after `--` with `cargo bench`): `--preset M|L` (repeatable; default both),
+//! `--latency-ms N` (default 150), `--concurrency N` and `--max-requests N` (default: the
+//! `RunOptions` defaults), `--seed N`, `--out FILE` (default `<target>/bench/discovery.md`).
+
+#[path = "discovery/cpu.rs"]
+mod cpu;
+#[path = "discovery/fixture.rs"]
+mod fixture;
+#[path = "discovery/plain_insert.rs"]
+mod plain_insert;
+#[path = "discovery/report.rs"]
+mod report;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+use cspdesk_discovery::progress::{Progress, ProgressSink};
+use cspdesk_discovery::run::Trigger;
+use cspdesk_discovery::{run, RunOptions};
+use cspdesk_emulator::Preset;
+use cspdesk_partner_api::Session;
+use cspdesk_store::discovered::runs::RunRecord;
+use tokio_util::sync::CancellationToken;
+
+use report::{Bucket, PresetReport, Run};
+
+const USAGE: &str = "\
+usage: cargo xtask bench discovery [--preset M|L]... [--latency-ms N] [--concurrency N]
+                                   [--max-requests N] [--seed N] [--out FILE]";
+
+/// Emulated time between the starts of the first and the second run.
+const SECOND_RUN_AFTER: chrono::Duration = chrono::Duration::hours(1);
+
+struct Args {
+    presets: Vec<(String, Preset)>,
+    latency: Duration,
+    concurrency: Option<usize>,
+    max_requests: Option<usize>,
+    seed: u64,
+    out: Option<PathBuf>,
+}
+
+impl Args {
+    fn parse(mut args: impl Iterator<Item = String>) -> Result<Args> {
+        let mut out = Args {
+            presets: Vec::new(),
+            latency: Duration::from_millis(150),
+            concurrency: None,
+            max_requests: None,
+            seed: 7,
+            out: None,
+        };
+        while let Some(arg) = args.next() {
+            let mut value = |name: &str| {
+                args.next()
+                    .with_context(|| format!("{name} needs a value\n{USAGE}"))
+            };
+            match arg.as_str() {
+                // `cargo bench` passes `--bench` to every bench binary.
+                "--bench" => {}
+                "--preset" => {
+                    let name = value("--preset")?.to_ascii_uppercase();
+                    let preset: Preset = name
+                        .parse()
+                        .map_err(|_| anyhow::anyhow!("unknown preset {name:?}: M or L"))?;
+                    out.presets.push((name, preset));
+                }
+                "--latency-ms" => {
+                    out.latency = Duration::from_millis(value("--latency-ms")?.parse()?)
+                }
+                "--concurrency" => out.concurrency = Some(value("--concurrency")?.parse()?),
+                "--max-requests" => out.max_requests = Some(value("--max-requests")?.parse()?),
+                "--seed" => out.seed = value("--seed")?.parse()?,
+                "--out" => out.out = Some(PathBuf::from(value("--out")?)),
+                other => bail!("unknown option {other:?}\n{USAGE}"),
+            }
+        }
+        if out.presets.is_empty() {
+            out.presets = vec![("M".into(), Preset::M), ("L".into(), Preset::L)];
+        }
+        Ok(out)
+    }
+}
+
+/// Keeps the progress snapshots (for the tail) and shows a line every 10 s on stderr.
+struct Recorder {
+    label: String,
+    samples: Mutex<Vec<(Duration, u64, u64)>>,
+    shown: Mutex<Duration>,
+}
+
+impl Recorder {
+    fn new(label: String) -> Recorder {
+        Recorder {
+            label,
+            samples: Mutex::new(Vec::new()),
+            shown: Mutex::new(Duration::ZERO),
+        }
+    }
+
+    /// Time (and requests) while fewer than `concurrency` steps were left.
+    fn tail(&self, concurrency: usize) -> (Duration, u64) {
+        let samples = self.samples.lock().unwrap_or_else(|p| p.into_inner());
+        let (mut time, mut requests) = (Duration::ZERO, 0);
+        for pair in samples.windows(2) {
+            let ((t0, left, r0), (t1, _, r1)) = (pair[0], pair[1]);
+            if (left as usize) < concurrency {
+                time += t1.saturating_sub(t0);
+                requests += r1.saturating_sub(r0);
+            }
+        }
+        (time, requests)
+    }
+}
+
+impl ProgressSink for Recorder {
+    fn started(&self, _: &RunRecord) {}
+    fn progress(&self, p: &Progress) {
+        let left = p.steps_known.saturating_sub(p.steps_done);
+        self.samples
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((p.elapsed, left, p.requests));
+        let mut shown = self.shown.lock().unwrap_or_else(|e| e.into_inner());
+        if p.elapsed >= *shown + Duration::from_secs(10) {
+            *shown = p.elapsed;
+            eprintln!(
+                "  [{}] {:>5.0} s  {:>7} requests  {:>5} throttled  {:>10} rows  {:>5} steps left  {:?}",
+                self.label,
+                p.elapsed.as_secs_f64(),
+                p.requests,
+                p.throttled,
+                p.rows_written,
+                left,
+                p.phase
+            );
+        }
+    }
+    fn finished(&self, _: &RunRecord) {}
+}
+
+fn count(db: &Path, sql: &str) -> Result<u64> {
+    let conn = rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    Ok(conn.query_row(sql, [], |r| r.get::<_, i64>(0))? as u64)
+}
+
+fn unreachable_customers(db: &Path) -> Result<u64> {
+    count(db, "SELECT count(*) FROM customers WHERE reachable = 0")
+}
+
+fn discovered_rows(db: &Path) -> Result<u64> {
+    let counts = cspdesk_store::discovered::table_counts(&cspdesk_store::Database::open(db)?)?;
+    Ok(counts
+        .iter()
+        .filter(|(t, _)| !plain_insert::NOT_DISCOVERED.contains(&t.as_str()))
+        .map(|(_, n)| *n as u64)
+        .sum())
+}
+
+/// Requests that took a token from each rate-limited bucket, from the pages the run wrote:
+/// the customer list is paged (`customers` pages), every subscription list and entitlement
+/// list is one GET (`subscriptions`, `entitlements` pages), and a customer found unreachable
+/// cost one subscriptions-route request answered 403 that is written as a `customers` page.
+fn buckets(record: &RunRecord, newly_unreachable: u64) -> Vec<Bucket> {
+    let pages = |entity: &str| {
+        record
+            .counts
+            .entities
+            .iter()
+            .find(|e| e.entity == entity)
+            .map_or(0, |e| e.pages)
+    };
+    let per_minute = fixture::DOCUMENTED_PER_MINUTE;
+    vec![
+        Bucket {
+            route: "customers",
+            requests: pages("customers").saturating_sub(newly_unreachable),
+            per_minute,
+        },
+        Bucket {
+            route: "subscriptions",
+            requests: pages("subscriptions") + pages("entitlements") + newly_unreachable,
+            per_minute,
+        },
+    ]
+}
+
+/// One Discovery run, measured.
+fn measure(
+    rt: &tokio::runtime::Runtime,
+    f: &fixture::Fixture,
+    session: Arc<Session>,
+    options: RunOptions,
+    label: String,
+) -> Result<(Run, RunRecord)> {
+    let unreachable_before = unreachable_customers(&f.db).unwrap_or(0);
+    let concurrency = options.concurrency;
+    let recorder = Arc::new(Recorder::new(label));
+    let cpu_before = cpu::snapshot();
+    let began = Instant::now();
+    let record = rt
+        .block_on(run(
+            &f.db,
+            session,
+            options,
+            recorder.clone(),
+            CancellationToken::new(),
+        ))
+        .context("starting the Discovery run")?;
+    let wall = began.elapsed();
+    let cpu = cpu::split(&cpu_before, &cpu::snapshot(), fixture::EMULATOR_THREADS);
+    if let Some(failure) = &record.failure {
+        eprintln!("  the run ended in {}: {failure:?}", record.state);
+    }
+    let newly_unreachable = unreachable_customers(&f.db)?.saturating_sub(unreachable_before);
+    let (tail, tail_requests) = recorder.tail(concurrency);
+    let c = &record.counts;
+    let measured = Run {
+        state: record.state.clone(),
+        wall,
+        requests: c.requests,
+        throttled: c.throttled,
+        throttled_wait: Duration::from_millis(c.throttled_wait_ms),
+        rows_written: c.rows_written,
+        write: Duration::from_millis(c.write_ms),
+        table_rows: discovered_rows(&f.db)?,
+        buckets: buckets(&record, newly_unreachable),
+        entities: c.entities.clone(),
+        cpu,
+        tail,
+        tail_requests,
+    };
+    Ok((measured, record))
+}
+
+fn remove_database(path: &Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        let _ = std::fs::remove_file(PathBuf::from(p));
+    }
+}
+
+fn bench_preset(args: &Args, name: &str, preset: Preset) -> Result<PresetReport> {
+    eprintln!("\n==> preset {name}: starting the emulator and signing in");
+    let emu_rt = fixture::runtime(fixture::EMULATOR_THREADS, 2)?;
+    let rt = fixture::runtime("discovery-rt", 2)?;
+    let emu = fixture::start_emulator(&emu_rt, preset, args.seed, args.latency)?;
+    let f = fixture::fixture(&emu)?;
+    let session = rt.block_on(fixture::sign_in(&emu, &f))?;
+    let options = || {
+        let mut o = RunOptions::new(f.account.clone(), Trigger::Manual, fixture::clock(&emu));
+        if let Some(c) = args.concurrency {
+            o.concurrency = c;
+        }
+        if let Some(m) = args.max_requests {
+            o.max_requests = m;
+        }
+        o
+    };
+    let (concurrency, max_requests) = {
+        let o = options();
+        (o.concurrency, o.max_requests)
+    };
+
+    eprintln!("==> preset {name}: first run into an empty database");
+    let (first, first_record) = measure(
+        &rt,
+        &f,
+        session.clone(),
+        options(),
+        format!("{name} first"),
+    )?;
+
+    eprintln!("==> preset {name}: plain batched insert of the same rows");
+    let plain_path = f.dir.path().join("plain-insert.sqlite3");
+    let plain = plain_insert::measure(&f.db, &plain_path)?;
+    remove_database(&plain_path);
+
+    // A later run the same day: the emulated clock moves to an hour after the first start.
+    let later = first_record.started_at + SECOND_RUN_AFTER;
+    if emu.clock().now() < later {
+        emu.clock().set(later);
+    }
+    let gap = emu.clock().now() - first_record.started_at;
+    eprintln!("==> preset {name}: second run, {} min later", gap.num_minutes());
+    let (second, _) = measure(&rt, &f, session, options(), format!("{name} second"))?;
+
+    let customers = emu.world().customer_count() as usize;
+    emu_rt.block_on(emu.shutdown());
+    Ok(PresetReport {
+        preset: name.to_string(),
+        seed: args.seed,
+        customers,
+        latency: args.latency,
+        concurrency,
+        max_requests,
+        first,
+        second,
+        plain,
+        gap,
+    })
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|m| m.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    format!("{cpu}, {} {}", std::env::consts::OS, std::env::consts::ARCH)
+}
+
+/// `<target>/bench/discovery.md`: the bench binary lives in `<target>/release/deps/`.
+fn default_out() -> Result<PathBuf> {
+    let exe = std::env::current_exe()?;
+    let target = exe
+        .ancestors()
+        .nth(3)
+        .context("the bench binary is not inside a cargo target directory")?;
+    Ok(target.join("bench").join("discovery.md"))
+}
+
+fn method(args: &Args) -> String {
+    format!(
+        "\
+## Method
+
+- Emulator in process, on its own 2-thread runtime (Discovery on another), over loopback HTTP,
+  {latency} ms latency added to every request. Its clock starts at {start} and follows wall
+  time (the token buckets refill on the emulated clock, so a frozen clock would never let a
+  throttled run go on); before the second run it is set to an hour after the first run's start.
+- Rate limits: Microsoft documents only \"500 requests/min per tenant\" for the Customer and
+  Subscription resources (reference §8.1). Read strictly: one bucket per **partner tenant**
+  for each of the emulator's `customers` route (`GET /customers`, `/customers/{{id}}`) and
+  `subscriptions` route (`/customers/{{id}}/subscriptions...`, `azureEntitlements`), 500/min
+  each, burst 500 (the emulator's buckets start full). Not rate limited: utilization, invoices,
+  line items, rate card, tokens (no documented numbers). The emulator's default keys the
+  subscriptions bucket per partner **and customer**, which Discovery never fills.
+- Floor = max over the rate-limited buckets of (requests that took a token / 500 per minute).
+  Requests per bucket are derived from the pages the run wrote (each subscription list and
+  entitlement list is one GET; a customer found unreachable cost one more). \"Floor after the
+  bucket's burst\" subtracts the 500-request burst the full bucket allows.
+- Ingest rows/s = rows written / time inside Discovery's write transactions (`write_ms`).
+  Plain insert = the rows the first run left in the discovered tables, inserted into a fresh
+  file with the same tables, indexes and pragmas (WAL, synchronous=NORMAL, foreign keys on),
+  2,000 rows per transaction through one prepared statement, only the inserts timed, with the
+  emulator idle (Discovery's writes share the 2 cores with the emulator).
+- Tail = time during which fewer steps were left (running or planned) than `concurrency`:
+  the run is then bound by a few long chains of pages, not by the limits.
+- Seed {seed}. CPU per side from /proc (thread names).
+",
+        latency = args.latency.as_millis(),
+        start = fixture::start_instant().to_rfc3339(),
+        seed = args.seed,
+    )
+}
+
+fn main() -> Result<()> {
+    let args = Args::parse(std::env::args().skip(1))?;
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut reports = Vec::new();
+    for (name, preset) in &args.presets {
+        let report = bench_preset(&args, name, *preset)?;
+        println!("{}", report::text(&report, cores));
+        reports.push(report);
+    }
+
+    let mut md = format!(
+        "# Discovery benchmark\n\nDate: {}. Machine: {cores} cores, {}.\n\nCommand: `cargo xtask bench discovery{}`.\n\n{}\n",
+        chrono::Utc::now().format("%Y-%m-%d %H:%M UTC"),
+        machine(),
+        std::env::args()
+            .skip(1)
+            .filter(|a| a != "--bench")
+            .map(|a| format!(" {a}"))
+            .collect::<String>(),
+        method(&args)
+    );
+    for r in &reports {
+        md.push_str(&report::markdown(r, cores));
+    }
+    let out = match &args.out {
+        Some(p) => p.clone(),
+        None => default_out()?,
+    };
+    if let Some(dir) = out.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(&out, md).with_context(|| format!("writing {}", out.display()))?;
+    println!("report written to {}", out.display());
+    Ok(())
+}

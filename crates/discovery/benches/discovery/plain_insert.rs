@@ -1,0 +1,161 @@
+//! The baseline Discovery's ingest is compared with, measured in the same run: the rows the
+//! first run left in the discovered tables, inserted into a fresh SQLite file with the same
+//! tables and indexes and the same pragmas (WAL, synchronous=NORMAL, foreign keys on), one
+//! transaction per 2,000 rows through one prepared statement per table. Only the insert
+//! transactions are timed; reading the rows back is not.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use rusqlite::types::Value;
+use rusqlite::{params_from_iter, Connection, OpenFlags};
+
+/// Rows per transaction.
+const BATCH: usize = 2_000;
+
+/// Tables that are not discovered data (as in `cspdesk_store::discovered::dump`).
+pub const NOT_DISCOVERED: &[&str] = &[
+    "discovery_runs",
+    "discovery_schedule",
+    "partner_accounts",
+    "account_sessions",
+    "organizations",
+    "organization_members",
+];
+
+/// What the baseline inserted and how long the inserts took.
+#[derive(Debug, Clone, Default)]
+pub struct Baseline {
+    /// Rows inserted (timed).
+    pub rows: u64,
+    /// Time inside the insert transactions.
+    pub elapsed: Duration,
+}
+
+impl Baseline {
+    pub fn rows_per_second(&self) -> f64 {
+        self.rows as f64 / self.elapsed.as_secs_f64().max(1e-9)
+    }
+}
+
+fn names(conn: &Connection, sql: &str) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare(sql)?;
+    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Discovered tables, parents before the tables whose foreign keys point at them.
+fn tables_in_insert_order(src: &Connection) -> Result<Vec<String>> {
+    let mut left: Vec<(String, Vec<String>)> = Vec::new();
+    for table in names(
+        src,
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+    )? {
+        if NOT_DISCOVERED.contains(&table.as_str()) {
+            continue;
+        }
+        let parents = names(
+            src,
+            &format!("SELECT DISTINCT \"table\" FROM pragma_foreign_key_list('{table}')"),
+        )?;
+        left.push((table, parents));
+    }
+    let mut ordered: Vec<String> = Vec::new();
+    while !left.is_empty() {
+        let ready = left
+            .iter()
+            .position(|(t, parents)| {
+                parents
+                    .iter()
+                    .all(|p| p == t || ordered.contains(p) || NOT_DISCOVERED.contains(&p.as_str()))
+            })
+            .context("the discovered tables' foreign keys form a cycle")?;
+        ordered.push(left.remove(ready).0);
+    }
+    Ok(ordered)
+}
+
+/// Creates `table` (and its indexes) in `dst` exactly as in `src`.
+fn create_like(src: &Connection, dst: &Connection, table: &str) -> Result<()> {
+    let mut stmt = src.prepare(
+        "SELECT sql FROM sqlite_master WHERE tbl_name = ?1 AND sql IS NOT NULL
+         ORDER BY type = 'table' DESC, name",
+    )?;
+    let statements = stmt.query_map([table], |r| r.get::<_, String>(0))?;
+    for sql in statements {
+        dst.execute_batch(&sql?)?;
+    }
+    Ok(())
+}
+
+/// Copies every row of `table` in batches, returning rows and the time inside the inserts.
+fn copy(src: &Connection, dst: &mut Connection, table: &str) -> Result<(u64, Duration)> {
+    let columns = names(
+        src,
+        &format!("SELECT name FROM pragma_table_info('{table}') ORDER BY cid"),
+    )?;
+    let quoted: Vec<String> = columns.iter().map(|c| format!("\"{c}\"")).collect();
+    let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
+    let insert = format!(
+        "INSERT INTO \"{table}\" ({}) VALUES ({})",
+        quoted.join(", "),
+        placeholders.join(", ")
+    );
+    let mut read = src.prepare(&format!(
+        "SELECT rowid, {} FROM \"{table}\" WHERE rowid > ?1 ORDER BY rowid LIMIT {BATCH}",
+        quoted.join(", ")
+    ))?;
+    let (mut after, mut rows, mut elapsed) = (i64::MIN, 0u64, Duration::ZERO);
+    loop {
+        let mut batch: Vec<Vec<Value>> = Vec::with_capacity(BATCH);
+        let mut cursor = read.query([after])?;
+        while let Some(r) = cursor.next()? {
+            after = r.get(0)?;
+            batch.push(
+                (1..=columns.len())
+                    .map(|i| r.get::<_, Value>(i))
+                    .collect::<rusqlite::Result<_>>()?,
+            );
+        }
+        if batch.is_empty() {
+            break;
+        }
+        let began = Instant::now();
+        let tx = dst.transaction()?;
+        {
+            let mut stmt = tx.prepare_cached(&insert)?;
+            for row in &batch {
+                stmt.execute(params_from_iter(row.iter()))?;
+            }
+        }
+        tx.commit()?;
+        elapsed += began.elapsed();
+        rows += batch.len() as u64;
+    }
+    Ok((rows, elapsed))
+}
+
+/// Inserts the discovered rows of the database at `source` into a new file at `target`.
+pub fn measure(source: &Path, target: &Path) -> Result<Baseline> {
+    let src = Connection::open_with_flags(source, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .with_context(|| format!("opening {}", source.display()))?;
+    let mut dst =
+        Connection::open(target).with_context(|| format!("creating {}", target.display()))?;
+    dst.pragma_update(None, "journal_mode", "WAL")?;
+    dst.pragma_update(None, "synchronous", "NORMAL")?;
+    dst.pragma_update(None, "foreign_keys", true)?;
+
+    // The account the rows belong to: a parent row, not timed.
+    create_like(&src, &dst, "partner_accounts")?;
+    copy(&src, &mut dst, "partner_accounts")?;
+    let mut out = Baseline::default();
+    for table in tables_in_insert_order(&src)? {
+        create_like(&src, &dst, &table)?;
+        let (rows, elapsed) =
+            copy(&src, &mut dst, &table).with_context(|| format!("copying {table}"))?;
+        out.rows += rows;
+        out.elapsed += elapsed;
+    }
+    Ok(out)
+}

@@ -1,0 +1,70 @@
+//! Commands of the Customers and Subscriptions pages, and customer organizations.
+
+use cspdesk_api::customers;
+use cspdesk_api::customers_dto::{CustomerDto, CustomerRef, OrganizationDto, SubscriptionDto};
+use cspdesk_api::organizations;
+use cspdesk_api::ApiError;
+
+use crate::state::AppState;
+
+/// Every discovered customer.
+#[tauri::command(async)]
+pub fn list_customers(state: tauri::State<'_, AppState>) -> Result<Vec<CustomerDto>, ApiError> {
+    customers::list(&*state.db()?)
+}
+
+/// Subscriptions of every customer, or of one.
+#[tauri::command(async)]
+pub fn list_subscriptions(
+    state: tauri::State<'_, AppState>,
+    customer: Option<CustomerRef>,
+) -> Result<Vec<SubscriptionDto>, ApiError> {
+    customers::subscriptions(&*state.db()?, customer.as_ref())
+}
+
+/// Customer organizations with their tenants.
+#[tauri::command(async)]
+pub fn list_organizations(
+    state: tauri::State<'_, AppState>,
+) -> Result<Vec<OrganizationDto>, ApiError> {
+    organizations::list(&*state.db()?)
+}
+
+/// Creates an organization of `members`.
+#[tauri::command(async)]
+pub fn create_organization(
+    state: tauri::State<'_, AppState>,
+    name: String,
+    members: Vec<CustomerRef>,
+) -> Result<OrganizationDto, ApiError> {
+    organizations::create(&*state.db()?, &name, &members, chrono::Utc::now())
+}
+
+/// Adds tenants to an organization (id or name).
+#[tauri::command(async)]
+pub fn add_organization_members(
+    state: tauri::State<'_, AppState>,
+    organization: String,
+    members: Vec<CustomerRef>,
+) -> Result<OrganizationDto, ApiError> {
+    organizations::add_members(&*state.db()?, &organization, &members, chrono::Utc::now())
+}
+
+/// Removes tenants from an organization.
+#[tauri::command(async)]
+pub fn remove_organization_members(
+    state: tauri::State<'_, AppState>,
+    organization: String,
+    members: Vec<CustomerRef>,
+) -> Result<OrganizationDto, ApiError> {
+    organizations::remove_members(&*state.db()?, &organization, &members, chrono::Utc::now())
+}
+
+/// Deletes an organization (its tenants stay).
+#[tauri::command(async)]
+pub fn delete_organization(
+    state: tauri::State<'_, AppState>,
+    organization: String,
+) -> Result<(), ApiError> {
+    organizations::delete(&*state.db()?, &organization, chrono::Utc::now()).map(|_| ())
+}

@@ -1,0 +1,121 @@
+// Discovery in the real app window on the sandbox partner: sign in, Start, watch In Progress
+// with a moving progress bar, Stop (Stopped), Start again (Completed), then browse Customers
+// and Subscriptions. Screenshots of each state go to the artifacts folder.
+import { test, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { launch } from "./webdriver.mjs";
+import { acceptConsent } from "./consent.mjs";
+
+const driver = process.env.WEBDRIVER_URL;
+const app = process.env.CSPDESK_APP;
+const artifacts = process.env.E2E_ARTIFACTS ?? join(tmpdir(), "cspdesk-e2e");
+assert.ok(driver && app, "run through `cargo xtask test` (WEBDRIVER_URL and CSPDESK_APP are set there)");
+mkdirSync(artifacts, { recursive: true });
+
+const db = join(mkdtempSync(join(tmpdir(), "cspdesk-e2e-discovery-")), "e2e.sqlite3");
+let session;
+let panel;
+
+after(async () => {
+  await session?.quit().catch(() => {});
+});
+
+const shot = async (name) => writeFileSync(join(artifacts, `${name}.png`), await session.screenshotPng());
+/** Scrolls the Discovery panel into view, for the screenshots. */
+const showPanel = () =>
+  session.cmd("POST", "/execute/sync", { script: "document.querySelector(arguments[0]).scrollIntoView({block: 'center'}); return true;", args: [panel] });
+const state = () => session.text(`${panel} [data-testid=discovery-state]`);
+async function progressValue() {
+  const el = await session.find(`${panel} [data-testid=discovery-progress]`, { timeoutMs: 2000 });
+  return Number(await session.cmd("GET", `/element/${el}/property/value`));
+}
+
+test("the sandbox partner signs in and its Discovery panel says Not started", async () => {
+  session = await launch(driver, app, ["--db", db]);
+  await session.click("[data-testid=try-sandbox]");
+  await session.until(async () => (await session.findAll("[data-testid=account-row]")).length === 1, "the sandbox account row");
+  await session.click("[data-testid=signin-login]");
+  const url = await session.until(async () => {
+    const el = await session.find("[data-testid=signin-url]");
+    return session.cmd("GET", `/element/${el}/property/value`);
+  }, "the sign-in link while waiting");
+  await acceptConsent(url);
+  await session.until(async () => (await session.text("[data-testid=signin-upn]")).length > 0, "the signed-in user");
+  const panels = await session.findAll("[data-testid^=discovery-panel-]");
+  assert.equal(panels.length, 1, "one Discovery panel per account");
+  const id = await session.cmd("GET", `/element/${panels[0]}/attribute/data-testid`);
+  panel = `[data-testid=${id}]`;
+  assert.equal(await state(), "Not started");
+  await showPanel();
+  await shot("discovery-not-started");
+});
+
+test("Start: In progress with a moving progress bar, then Stop: Stopped", async () => {
+  await session.click(`${panel} [data-testid=discovery-start]`);
+  await session.until(async () => ((await state()) === "In progress" ? true : null), "In progress");
+  const first = await session.until(async () => {
+    const v = await progressValue().catch(() => null);
+    return v !== null && v > 0 ? v : null;
+  }, "the progress bar to move off zero", { timeoutMs: 30000 });
+  const later = await session.until(async () => {
+    const v = await progressValue().catch(() => null);
+    return v !== null && v > first ? v : null;
+  }, "the progress bar to move on", { timeoutMs: 30000 });
+  assert.ok(later > first, `progress moved from ${first} to ${later}`);
+  const rows = await session.text(`${panel} [data-testid=discovery-rows]`);
+  assert.match(rows, /\d/, "rows written are counted");
+  await showPanel();
+  await shot("discovery-in-progress");
+  await session.click(`${panel} [data-testid=discovery-stop]`);
+  await session.until(async () => ((await state()) === "Stopped" ? true : null), "Stopped", { timeoutMs: 30000 });
+  await showPanel();
+  await shot("discovery-stopped");
+  const history = await session.findAll(`${panel} [data-testid=discovery-run]`);
+  assert.equal(history.length, 1, "the stopped run is in the history");
+});
+
+test("Start again: the run resumes and ends Completed", async () => {
+  await session.click(`${panel} [data-testid=discovery-start]`);
+  await session.until(async () => ((await state()) === "In progress" ? true : null), "In progress again");
+  await session.until(async () => ((await state()) === "Completed" ? true : null), "Completed", { timeoutMs: 240000 });
+  const last = await session.text(`${panel} [data-testid=discovery-last-success]`);
+  assert.ok(last.length > 0, "the last success is shown");
+  await showPanel();
+  await shot("discovery-completed");
+  const history = await session.findAll(`${panel} [data-testid=discovery-run]`);
+  assert.equal(history.length, 2);
+});
+
+test("Customers lists the discovered customers and opens one customer's subscriptions", async () => {
+  await session.navigate("#/customers");
+  const count = await session.until(async () => {
+    const t = await session.text("[data-testid=customer-count]").catch(() => "");
+    const n = Number((t.match(/[\d,]+/) ?? ["0"])[0].replaceAll(",", ""));
+    return n > 0 ? n : null;
+  }, "the customer count");
+  assert.ok(count >= 100, `the sandbox partner has about 200 customers, saw ${count}`);
+  const rows = await session.findAll("[data-testid=customer-row]");
+  assert.ok(rows.length > 0 && rows.length < count, `rows are virtualized: ${rows.length} of ${count} in the DOM`);
+  await session.type("[data-testid=customer-search]", "a");
+  await shot("customers");
+  // WebKit's driver does not click table rows; a click on the row's cell bubbles to it.
+  const firstCell = (await session.findAll("[data-testid=customer-row] td:nth-child(2)"))[0];
+  await session.cmd("POST", `/element/${firstCell}/click`, {});
+  const title = await session.until(async () => {
+    const t = await session.text("[data-testid=subscriptions-title]").catch(() => "");
+    return t.length > 0 ? t : null;
+  }, "one customer's subscriptions");
+  assert.ok(title.length > 0);
+  const subs = await session.until(async () => {
+    const r = await session.findAll("[data-testid=subscription-row]");
+    return r.length > 0 ? r : null;
+  }, "subscription rows");
+  assert.ok(subs.length > 0);
+  await shot("subscriptions-of-customer");
+  await session.navigate("#/subscriptions");
+  await session.until(async () => (await session.findAll("[data-testid=subscription-row]")).length > 0, "all subscriptions");
+  await shot("subscriptions");
+});

@@ -1,0 +1,41 @@
+//! `cargo xtask bench <name> [OPTIONS]`: runs a benchmark in release and says where its
+//! report is. Benchmarks measure performance as ratios against a baseline taken in the same
+//! run; tests never time anything.
+
+use anyhow::{bail, Result};
+
+use crate::{process, workspace};
+
+/// Benchmarks: name, package, what it measures.
+const BENCHES: &[(&str, &str, &str)] = &[(
+    "discovery",
+    "cspdesk-discovery",
+    "Discovery of presets M and L against the emulator (latency, documented rate limits): \
+     first and incremental run, wall time vs the rate-limit floor, ingest vs a plain insert",
+)];
+
+/// Runs the benchmark `args[0]` (all of them when none is named) with the rest as its options.
+pub fn run(args: &[String]) -> Result<()> {
+    let (selected, options): (Vec<_>, &[String]) = match args.first() {
+        None => (BENCHES.iter().collect(), &[]),
+        Some(name) if name.starts_with('-') => (BENCHES.iter().collect(), args),
+        Some(name) => match BENCHES.iter().find(|(n, ..)| n == name) {
+            Some(b) => (vec![b], &args[1..]),
+            None => bail!(
+                "unknown benchmark {name:?}; there is: {}",
+                BENCHES
+                    .iter()
+                    .map(|(n, _, what)| format!("\n  {n}: {what}"))
+                    .collect::<String>()
+            ),
+        },
+    };
+    let root = workspace::root();
+    for (name, package, what) in selected {
+        process::step(&format!("benchmark {name}: {what}"));
+        let mut cargo_args = vec!["bench", "--package", package, "--bench", name, "--"];
+        cargo_args.extend(options.iter().map(String::as_str));
+        process::cargo(&cargo_args, &root)?;
+    }
+    Ok(())
+}
