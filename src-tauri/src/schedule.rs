@@ -41,7 +41,9 @@ pub async fn keep<R: Runtime>(app: AppHandle<R>) {
                         }
                     }
                 }
-                Err(e) => tracing::warn!(error = %e.message, "the Discovery schedule could not be read"),
+                Err(e) => {
+                    tracing::warn!(error = %e.message, "the Discovery schedule could not be read")
+                }
             }
         }
         previous = Some(now);

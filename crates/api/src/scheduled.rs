@@ -62,9 +62,14 @@ mod tests {
     fn setup() -> (tempfile::TempDir, Database, String, String) {
         let dir = tempfile::tempdir().unwrap();
         let db = Database::open(&dir.path().join("a.sqlite3")).unwrap();
-        let signed = accounts::add(&db, "Signed", "0a1b2c3d-0000-4000-8000-000000000001", at(0, 0))
-            .unwrap()
-            .id;
+        let signed = accounts::add(
+            &db,
+            "Signed",
+            "0a1b2c3d-0000-4000-8000-000000000001",
+            at(0, 0),
+        )
+        .unwrap()
+        .id;
         let out = accounts::add(&db, "Out", "0a1b2c3d-0000-4000-8000-000000000002", at(0, 0))
             .unwrap()
             .id;
@@ -97,7 +102,15 @@ mod tests {
             "never discovered: start-up runs it; the signed-out account is skipped"
         );
         let run = runs::start(&mut db, &signed, "scheduled", at(9, 0)).unwrap();
-        runs::finish(&db, run.id, "completed", &Default::default(), None, at(9, 5)).unwrap();
+        runs::finish(
+            &db,
+            run.id,
+            "completed",
+            &Default::default(),
+            None,
+            at(9, 5),
+        )
+        .unwrap();
         assert!(
             due(&db, &hub, None, at(12, 0), &utc).unwrap().is_empty(),
             "a success 3 hours ago needs no catch-up"
@@ -109,7 +122,9 @@ mod tests {
             "18:00 has passed since the last check"
         );
         assert!(
-            due(&db, &hub, Some(at(18, 0)), at(18, 1), &utc).unwrap().is_empty(),
+            due(&db, &hub, Some(at(18, 0)), at(18, 1), &utc)
+                .unwrap()
+                .is_empty(),
             "and only once"
         );
         let paris = FixedOffset::east_opt(3600).unwrap();
@@ -128,9 +143,15 @@ mod tests {
         )
         .unwrap();
         assert!(
-            due(&db, &hub, Some(at(17, 59)), at(18, 0) + Duration::minutes(1), &utc)
-                .unwrap()
-                .is_empty(),
+            due(
+                &db,
+                &hub,
+                Some(at(17, 59)),
+                at(18, 0) + Duration::minutes(1),
+                &utc
+            )
+            .unwrap()
+            .is_empty(),
             "a disabled schedule starts nothing"
         );
     }

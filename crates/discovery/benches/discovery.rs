@@ -148,7 +148,8 @@ impl ProgressSink for Recorder {
 }
 
 fn count(db: &Path, sql: &str) -> Result<u64> {
-    let conn = rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    let conn =
+        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
     Ok(conn.query_row(sql, [], |r| r.get::<_, i64>(0))? as u64)
 }
 
@@ -272,13 +273,8 @@ fn bench_preset(args: &Args, name: &str, preset: Preset) -> Result<PresetReport>
     };
 
     eprintln!("==> preset {name}: first run into an empty database");
-    let (first, first_record) = measure(
-        &rt,
-        &f,
-        session.clone(),
-        options(),
-        format!("{name} first"),
-    )?;
+    let (first, first_record) =
+        measure(&rt, &f, session.clone(), options(), format!("{name} first"))?;
 
     eprintln!("==> preset {name}: plain batched insert of the same rows");
     let plain_path = f.dir.path().join("plain-insert.sqlite3");
@@ -291,7 +287,10 @@ fn bench_preset(args: &Args, name: &str, preset: Preset) -> Result<PresetReport>
         emu.clock().set(later);
     }
     let gap = emu.clock().now() - first_record.started_at;
-    eprintln!("==> preset {name}: second run, {} min later", gap.num_minutes());
+    eprintln!(
+        "==> preset {name}: second run, {} min later",
+        gap.num_minutes()
+    );
     let (second, _) = measure(&rt, &f, session, options(), format!("{name} second"))?;
 
     let customers = emu.world().customer_count() as usize;

@@ -25,7 +25,13 @@ pub async fn discovery_start(
     account: String,
 ) -> Result<RunDto, ApiError> {
     let prepared = discovery::prepare(state.shared()?, &account, chrono::Utc::now()).await?;
-    discovery::start(&state.discovery, prepared, Trigger::Manual, Arc::new(chrono::Utc::now)).await
+    discovery::start(
+        &state.discovery,
+        prepared,
+        Trigger::Manual,
+        Arc::new(chrono::Utc::now),
+    )
+    .await
 }
 
 /// Asks an account's run to stop after its current pages.

@@ -49,7 +49,10 @@ pub fn snapshot() -> Snapshot {
             .trim()
             .to_string();
         if let Some(cpu) = thread_cpu(&dir) {
-            threads.insert(entry.file_name().to_string_lossy().into_owned(), (name, cpu));
+            threads.insert(
+                entry.file_name().to_string_lossy().into_owned(),
+                (name, cpu),
+            );
         }
     }
     Snapshot { threads }
@@ -63,11 +66,7 @@ pub fn split(before: &Snapshot, after: &Snapshot, emulator_prefix: &str) -> Spli
         ..Split::default()
     };
     for (tid, (name, cpu)) in &after.threads {
-        let start = before
-            .threads
-            .get(tid)
-            .map(|(_, c)| *c)
-            .unwrap_or_default();
+        let start = before.threads.get(tid).map(|(_, c)| *c).unwrap_or_default();
         let spent = cpu.saturating_sub(start);
         if name.starts_with(emulator_prefix) {
             out.emulator += spent;

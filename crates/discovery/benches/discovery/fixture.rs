@@ -41,7 +41,11 @@ pub const DOCUMENTED_PER_MINUTE: u64 = 500;
 pub fn rate_limits() -> RateLimits {
     RateLimits::none()
         .with("customers", ThrottleScope::Partner, DOCUMENTED_PER_MINUTE)
-        .with("subscriptions", ThrottleScope::Partner, DOCUMENTED_PER_MINUTE)
+        .with(
+            "subscriptions",
+            ThrottleScope::Partner,
+            DOCUMENTED_PER_MINUTE,
+        )
 }
 
 /// A runtime whose threads keep their names (and so their CPU counters) for the whole run.

@@ -167,7 +167,9 @@ fn rows(r: &PresetReport, cores: usize) -> Vec<[String; 3]> {
     row("rows/s (rows written / wall)", &|x, _| {
         rate(x.rows_per_second())
     });
-    row("rate-limit floor (requests / rate)", &|x, _| secs(x.floor()));
+    row("rate-limit floor (requests / rate)", &|x, _| {
+        secs(x.floor())
+    });
     row("wall / floor", &|x, _| {
         x.ratio_to_floor()
             .map_or("-".into(), |v| format!("{v:.2}x"))
@@ -186,10 +188,13 @@ fn rows(r: &PresetReport, cores: usize) -> Vec<[String; 3]> {
             "-".into()
         }
     });
-    row("ingest / plain insert", &|_, first| match r.ingest_ratio() {
-        Some(v) if first => format!("{:.0}%", v * 100.0),
-        _ => "-".into(),
-    });
+    row(
+        "ingest / plain insert",
+        &|_, first| match r.ingest_ratio() {
+            Some(v) if first => format!("{:.0}%", v * 100.0),
+            _ => "-".into(),
+        },
+    );
     row("CPU: emulator (in process)", &|x, _| {
         if x.cpu.measured {
             secs(x.cpu.emulator)
@@ -209,15 +214,19 @@ fn rows(r: &PresetReport, cores: usize) -> Vec<[String; 3]> {
         let share = total / (x.wall.as_secs_f64() * cores as f64).max(1e-9);
         format!("{:.0}% of {cores} cores", share * 100.0)
     });
-    row("requests in flight (avg, requests x latency / wall)", &|x, _| {
-        format!(
-            "{:.1}",
-            x.requests as f64 * r.latency.as_secs_f64() / x.wall.as_secs_f64().max(1e-9)
-        )
-    });
-    row("tail: time with fewer steps left than concurrency", &|x, _| {
-        format!("{} ({} requests)", secs(x.tail), x.tail_requests)
-    });
+    row(
+        "requests in flight (avg, requests x latency / wall)",
+        &|x, _| {
+            format!(
+                "{:.1}",
+                x.requests as f64 * r.latency.as_secs_f64() / x.wall.as_secs_f64().max(1e-9)
+            )
+        },
+    );
+    row(
+        "tail: time with fewer steps left than concurrency",
+        &|x, _| format!("{} ({} requests)", secs(x.tail), x.tail_requests),
+    );
     out
 }
 
