@@ -19,10 +19,12 @@ pub async fn keep<R: Runtime>(app: AppHandle<R>) {
     loop {
         let now = chrono::Utc::now();
         let state = app.state::<AppState>();
+        let mut checked = false;
         if let Ok(db) = state.shared() {
             let due = scheduled::due(&lock(db), &state.discovery, previous, now, &chrono::Local);
             match due {
                 Ok(accounts) => {
+                    checked = true;
                     for account in accounts {
                         let started = match discovery::prepare(db, &account, now).await {
                             Ok(prepared) => {
@@ -46,7 +48,10 @@ pub async fn keep<R: Runtime>(app: AppHandle<R>) {
                 }
             }
         }
-        previous = Some(now);
+        // A check that failed is not a check: the start-up catch-up happens on the next one.
+        if checked {
+            previous = Some(now);
+        }
         tokio::time::sleep(TICK).await;
     }
 }

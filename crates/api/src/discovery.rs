@@ -29,7 +29,7 @@ pub type Watcher = Arc<dyn Fn(&DiscoveryEvent) + Send + Sync>;
 #[derive(Default)]
 pub struct Hub {
     live: Mutex<HashMap<String, Live>>,
-    watchers: Mutex<Vec<Watcher>>,
+    watchers: Mutex<HashMap<String, Watcher>>,
 }
 
 struct Live {
@@ -43,20 +43,22 @@ impl Hub {
         Arc::new(Hub::default())
     }
 
-    /// Adds a watcher of every run's events.
-    pub fn watch(&self, watcher: Watcher) {
+    /// Sets the watcher called `name` (a window: a reloaded window replaces its old one).
+    pub fn watch(&self, name: &str, watcher: Watcher) {
         self.watchers
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .push(watcher);
+            .insert(name.to_string(), watcher);
     }
 
     fn emit(&self, event: &DiscoveryEvent) {
-        let watchers = self
+        let watchers: Vec<Watcher> = self
             .watchers
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .clone();
+            .values()
+            .cloned()
+            .collect();
         for w in watchers {
             w(event);
         }
@@ -116,13 +118,14 @@ pub async fn prepare(
 struct HubSink {
     hub: Arc<Hub>,
     account: String,
+    clock: Clock,
     started: Mutex<Option<oneshot::Sender<RunDto>>>,
     extra: Option<Arc<dyn ProgressSink>>,
 }
 
 impl ProgressSink for HubSink {
     fn started(&self, run: &RunRecord) {
-        let dto = run_dto(run, Utc::now());
+        let dto = run_dto(run, (self.clock)());
         if let Some(tx) = self
             .started
             .lock()
@@ -151,7 +154,7 @@ impl ProgressSink for HubSink {
     fn finished(&self, run: &RunRecord) {
         self.hub.live().remove(&self.account);
         self.hub.emit(&DiscoveryEvent::Finished {
-            run: run_dto(run, Utc::now()),
+            run: run_dto(run, (self.clock)()),
         });
         if let Some(extra) = &self.extra {
             extra.finished(run);
@@ -219,6 +222,7 @@ async fn run_with(
     let sink = Arc::new(HubSink {
         hub: hub.clone(),
         account: account.clone(),
+        clock: options.clock.clone(),
         started: Mutex::new(Some(started)),
         extra,
     });
@@ -277,8 +281,40 @@ pub fn stop(hub: &Hub, db_path: &std::path::Path, account_id: &str) -> Result<()
     ))
 }
 
+/// A run marked InProgress whose process is gone (killed) shows as Stopped: the next run
+/// records it so, and resumes from its cursors.
+fn settle(hub: &Hub, db: &Database, account_id: &str, mut run: RunDto) -> RunDto {
+    if run.state == RunStateDto::InProgress
+        && !hub.is_running(account_id)
+        && !run_lock::is_running(db.path(), account_id)
+    {
+        run.state = RunStateDto::Stopped;
+    }
+    run
+}
+
+/// Refuses while Discovery runs for the account (deleting it or signing it out mid-run).
+pub fn ensure_idle(
+    hub: &Hub,
+    db_path: &std::path::Path,
+    account_id: &str,
+    action: &str,
+) -> Result<(), ApiError> {
+    if hub.is_running(account_id) || run_lock::is_running(db_path, account_id) {
+        return Err(ApiError::new(
+            ErrorCode::AlreadyRunning,
+            format!(
+                "Discovery is running for this account: stop it (and wait for Stopped) before you {action}"
+            ),
+            None,
+        ));
+    }
+    Ok(())
+}
+
 /// The run history of an account, newest first.
 pub fn history(
+    hub: &Hub,
     db: &Database,
     name_or_id: &str,
     now: DateTime<Utc>,
@@ -286,7 +322,7 @@ pub fn history(
     let account = accounts::find(db, name_or_id)?;
     Ok(runs::list(db, &account.id, 100)?
         .iter()
-        .map(|r| run_dto(r, now))
+        .map(|r| settle(hub, db, &account.id, run_dto(r, now)))
         .collect())
 }
 
@@ -306,16 +342,9 @@ pub fn statuses(
     for account in accounts::list(db)? {
         let last = runs::list(db, &account.id, 1)?.into_iter().next();
         let progress = hub.live().get(&account.id).and_then(|l| l.progress.clone());
-        let mut last_run = last.as_ref().map(|r| run_dto(r, now));
-        // A run marked InProgress whose process is gone (killed) shows as Stopped.
-        if let Some(run) = &mut last_run {
-            if run.state == RunStateDto::InProgress
-                && !hub.is_running(&account.id)
-                && !run_lock::is_running(db.path(), &account.id)
-            {
-                run.state = RunStateDto::Stopped;
-            }
-        }
+        let last_run = last
+            .as_ref()
+            .map(|r| settle(hub, db, &account.id, run_dto(r, now)));
         let state = last_run
             .as_ref()
             .map_or(RunStateDto::NotStarted, |r| r.state);

@@ -36,6 +36,9 @@ const USAGE: &str = "\
 usage: cargo xtask bench discovery [--preset M|L]... [--latency-ms N] [--concurrency N]
                                    [--max-requests N] [--seed N] [--out FILE]";
 
+/// Repetitions of the plain insert (the median is compared; the machine is shared).
+const PLAIN_REPEATS: usize = 3;
+
 /// Emulated time between the starts of the first and the second run.
 const SECOND_RUN_AFTER: chrono::Duration = chrono::Duration::hours(1);
 
@@ -205,6 +208,7 @@ fn measure(
     let unreachable_before = unreachable_customers(&f.db).unwrap_or(0);
     let concurrency = options.concurrency;
     let recorder = Arc::new(Recorder::new(label));
+    let load_before = cpu::load_average();
     let cpu_before = cpu::snapshot();
     let began = Instant::now();
     let record = rt
@@ -238,16 +242,9 @@ fn measure(
         cpu,
         tail,
         tail_requests,
+        load_before,
     };
     Ok((measured, record))
-}
-
-fn remove_database(path: &Path) {
-    for suffix in ["", "-wal", "-shm"] {
-        let mut p = path.as_os_str().to_owned();
-        p.push(suffix);
-        let _ = std::fs::remove_file(PathBuf::from(p));
-    }
 }
 
 fn bench_preset(args: &Args, name: &str, preset: Preset) -> Result<PresetReport> {
@@ -278,8 +275,7 @@ fn bench_preset(args: &Args, name: &str, preset: Preset) -> Result<PresetReport>
 
     eprintln!("==> preset {name}: plain batched insert of the same rows");
     let plain_path = f.dir.path().join("plain-insert.sqlite3");
-    let plain = plain_insert::measure(&f.db, &plain_path)?;
-    remove_database(&plain_path);
+    let plain = plain_insert::measure(&f.db, &plain_path, PLAIN_REPEATS)?;
 
     // A later run the same day: the emulated clock moves to an hour after the first start.
     let later = first_record.started_at + SECOND_RUN_AFTER;
@@ -357,6 +353,8 @@ fn method(args: &Args) -> String {
   file with the same tables, indexes and pragmas (WAL, synchronous=NORMAL, foreign keys on),
   2,000 rows per transaction through one prepared statement, only the inserts timed, with the
   emulator idle (Discovery's writes share the 2 cores with the emulator).
+- Latency floor = requests x latency / `max_requests`: the fastest the run could be with that
+  many requests in flight and no rate limits at all.
 - Tail = time during which fewer steps were left (running or planned) than `concurrency`:
   the run is then bound by a few long chains of pages, not by the limits.
 - Seed {seed}. CPU per side from /proc (thread names).

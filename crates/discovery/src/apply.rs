@@ -101,6 +101,19 @@ impl Ctx {
         (self.clock)()
     }
 
+    /// Awaits a Partner Center call unless Stop comes first: a call waiting out a long
+    /// Retry-After must not hold Stop up, and nothing is written for a call cut short.
+    async fn call<T>(
+        &self,
+        request: impl std::future::Future<Output = Result<T, pc::Error>>,
+    ) -> Result<Result<T, pc::Error>, StepError> {
+        tokio::select! {
+            biased;
+            _ = self.stop.cancelled() => Err(StepError::Stopped),
+            answer = request => Ok(answer),
+        }
+    }
+
     fn check_stop(&self) -> StepResult {
         if self.stop.is_cancelled() {
             Err(StepError::Stopped)
@@ -259,9 +272,8 @@ async fn customers(ctx: &Ctx) -> StepResult {
     while let Some(n) = pages.turn(ctx)? {
         let what = format!("the customer list page {n}");
         let page = ctx
-            .client
-            .customers_page(CUSTOMER_PAGE, pages.at())
-            .await
+            .call(ctx.client.customers_page(CUSTOMER_PAGE, pages.at()))
+            .await?
             .map_err(api(what.clone()))?;
         let at = pages.accept(&what, "/v1/customers", page.items.len(), page.next)?;
         let rows: Vec<_> = page.items.into_iter().map(rows::customer).collect();
@@ -287,7 +299,7 @@ async fn unreachable(ctx: &Ctx, customer: String) -> StepResult {
 
 async fn subscriptions(ctx: &Ctx, customer: String) -> StepResult {
     ctx.check_stop()?;
-    let list = match ctx.client.subscriptions(&customer).await {
+    let list = match ctx.call(ctx.client.subscriptions(&customer)).await? {
         Ok(list) => list,
         Err(pc::Error::NoRelationship { .. }) => return unreachable(ctx, customer).await,
         Err(e) => return Err(api(format!("the subscriptions of customer {customer}"))(e)),
@@ -295,7 +307,7 @@ async fn subscriptions(ctx: &Ctx, customer: String) -> StepResult {
     let rows: Vec<_> = list.into_iter().map(rows::subscription).collect();
     let now = ctx.now();
     ctx.write("subscriptions", move |w| {
-        w.subscriptions(&customer, &rows, None, now)
+        w.subscriptions(&customer, &rows, now)
     })
     .await
 }
@@ -303,9 +315,8 @@ async fn subscriptions(ctx: &Ctx, customer: String) -> StepResult {
 async fn entitlements(ctx: &Ctx, customer: String, subscription: String) -> StepResult {
     ctx.check_stop()?;
     let list = match ctx
-        .client
-        .azure_entitlements(&customer, &subscription)
-        .await
+        .call(ctx.client.azure_entitlements(&customer, &subscription))
+        .await?
     {
         Ok(list) => list,
         Err(pc::Error::NoRelationship { .. }) => return unreachable(ctx, customer).await,
@@ -341,7 +352,10 @@ async fn utilization(
     let mut pages = Pager::new(None);
     while let Some(n) = pages.turn(ctx)? {
         let what = format!("the usage of subscription {subscription} from {from} to {to} page {n}");
-        let page = match ctx.client.utilization_page(&query, pages.at()).await {
+        let page = match ctx
+            .call(ctx.client.utilization_page(&query, pages.at()))
+            .await?
+        {
             Ok(page) => page,
             Err(pc::Error::NoRelationship { .. }) => return unreachable(ctx, customer).await,
             Err(e) => return Err(api(what)(e)),
@@ -351,9 +365,9 @@ async fn utilization(
         let sub = subscription.clone();
         ctx.write("utilization", move |w| {
             if at.first {
-                w.clear_utilization(&sub, from, to)?;
+                w.clear_utilization(&sub, from)?;
             }
-            w.utilization(&sub, &rows)?;
+            w.utilization(&sub, from, &rows)?;
             if at.last {
                 w.usage_through(&sub, to)?;
             }
@@ -371,9 +385,8 @@ async fn rate_card(ctx: &Ctx, currency: Option<String>) -> StepResult {
         None => "the rate card".into(),
     };
     let card = ctx
-        .client
-        .rate_card(currency.as_deref(), None)
-        .await
+        .call(ctx.client.rate_card(currency.as_deref(), None))
+        .await?
         .map_err(api(what))?;
     let (card, meters) = rows::rate_card(card);
     let now = ctx.now();
@@ -386,9 +399,8 @@ async fn invoices(ctx: &Ctx) -> StepResult {
     while let Some(n) = pages.turn(ctx)? {
         let what = format!("the invoice list page {n}");
         let page = ctx
-            .client
-            .invoices_page(INVOICE_PAGE, 0, pages.at())
-            .await
+            .call(ctx.client.invoices_page(INVOICE_PAGE, 0, pages.at()))
+            .await?
             .map_err(api(what.clone()))?;
         let at = pages.accept(&what, "/v1/invoices", page.items.len(), page.next)?;
         let rows: Vec<_> = page.items.into_iter().map(rows::invoice).collect();
@@ -456,9 +468,11 @@ async fn invoice_lines(
         let what = format!("invoice {invoice} line items ({provider}/{kind}) page {n}");
         let fetched: Result<(usize, Option<Continuation>, Page), pc::Error> = match shape {
             Shape::Billed => ctx
-                .client
-                .line_items_page::<pc::BilledLineItem>(&query, size, pages.at())
-                .await
+                .call(
+                    ctx.client
+                        .line_items_page::<pc::BilledLineItem>(&query, size, pages.at()),
+                )
+                .await?
                 .map(|p| {
                     (
                         p.items.len(),
@@ -467,9 +481,12 @@ async fn invoice_lines(
                     )
                 }),
             Shape::BilledUsage => ctx
-                .client
-                .line_items_page::<pc::DailyRatedUsageLineItem>(&query, size, pages.at())
-                .await
+                .call(ctx.client.line_items_page::<pc::DailyRatedUsageLineItem>(
+                    &query,
+                    size,
+                    pages.at(),
+                ))
+                .await?
                 .map(|p| {
                     (
                         p.items.len(),
@@ -478,9 +495,11 @@ async fn invoice_lines(
                     )
                 }),
             Shape::Legacy => ctx
-                .client
-                .line_items_page::<pc::LegacyLineItem>(&query, size, pages.at())
-                .await
+                .call(
+                    ctx.client
+                        .line_items_page::<pc::LegacyLineItem>(&query, size, pages.at()),
+                )
+                .await?
                 .map(|p| {
                     (
                         p.items.len(),
@@ -569,13 +588,12 @@ async fn unbilled(ctx: &Ctx, period: UnbilledPeriod, currency: String) -> StepRe
     while let Some(n) = pages.turn(ctx)? {
         let what = format!("unbilled usage ({period:?} period, {currency}) page {n}");
         let page = ctx
-            .client
-            .line_items_page::<pc::DailyRatedUsageLineItem>(
+            .call(ctx.client.line_items_page::<pc::DailyRatedUsageLineItem>(
                 &query,
                 pc::MAX_LINE_ITEM_PAGE,
                 pages.at(),
-            )
-            .await
+            ))
+            .await?
             .map_err(api(what.clone()))?;
         let at = pages.accept(&what, "unbilled lineitems", page.items.len(), page.next)?;
         let rows: Vec<_> = page.items.into_iter().map(rows::daily_usage).collect();
@@ -585,7 +603,13 @@ async fn unbilled(ctx: &Ctx, period: UnbilledPeriod, currency: String) -> StepRe
             if at.first {
                 w.clear_daily_usage(&src)?;
             }
-            w.daily_usage(&src, &rows)?;
+            // The period's invoice may have come out since this read began: its billed
+            // usage is then the record, and an unbilled copy would count twice.
+            if w.invoiced(&m, &cur)? {
+                w.clear_daily_usage(&src)?;
+            } else {
+                w.daily_usage(&src, &rows)?;
+            }
             if at.last {
                 w.unbilled_done(period == UnbilledPeriod::Previous, &cur, &m, now)?;
             }

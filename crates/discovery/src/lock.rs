@@ -13,8 +13,12 @@ pub struct RunLock {
     _file: File,
 }
 
-/// The lock file of `account_id`'s runs on the database at `db_path`.
+/// The lock file of `account_id`'s runs on the database at `db_path` (resolved, so one
+/// database reached through a link has one lock).
 pub fn lock_path(db_path: &Path, account_id: &str) -> PathBuf {
+    let db_path = &db_path
+        .canonicalize()
+        .unwrap_or_else(|_| db_path.to_path_buf());
     let name = db_path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -34,6 +38,18 @@ pub fn try_lock(db_path: &Path, account_id: &str) -> io::Result<Option<RunLock>>
         Err(TryLockError::WouldBlock) => Ok(None),
         Err(TryLockError::Error(e)) => Err(e),
     }
+}
+
+/// Takes the lock for a run, waiting up to a third of a second: [`is_running`] takes it for
+/// an instant to look, and a run starting in that instant must not be refused.
+pub fn acquire(db_path: &Path, account_id: &str) -> io::Result<Option<RunLock>> {
+    for _ in 0..10 {
+        if let Some(lock) = try_lock(db_path, account_id)? {
+            return Ok(Some(lock));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(30));
+    }
+    Ok(None)
 }
 
 /// Whether a run of `account_id` is in progress in any process.

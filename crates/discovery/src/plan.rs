@@ -132,15 +132,20 @@ pub fn plan(c: &Cursors, run_started: DateTime<Utc>, now: DateTime<Utc>) -> Vec<
     }
     let yesterday = now.date_naive() - Duration::days(1);
     let history_start = now.date_naive() - Duration::days(USAGE_HISTORY_DAYS);
-    for customer in c.customers.iter().filter(|c| c.reachable) {
+    for customer in &c.customers {
         let stale = customer
             .subscriptions_listed_at
             .is_none_or(|t| now - t > SUBSCRIPTION_REFRESH);
         if stale {
+            // A customer without a relationship is asked again at the same pace: the
+            // relationship may come back.
             steps.push(Step::ListSubscriptions {
                 customer: customer.id.clone(),
             });
             continue; // its subscriptions may change: plan them after they are read
+        }
+        if !customer.reachable {
+            continue;
         }
         for sub in &customer.subscriptions {
             match sub.kind {
@@ -228,6 +233,14 @@ pub fn plan(c: &Cursors, run_started: DateTime<Utc>, now: DateTime<Utc>) -> Vec<
         for period in periods {
             let month = period_month(now, period);
             for currency in &currencies {
+                // Once its invoice is out, a period's usage comes with the invoice.
+                let invoiced = c
+                    .invoices
+                    .iter()
+                    .any(|i| i.currency == *currency && i.month.as_deref() == Some(month.as_str()));
+                if invoiced {
+                    continue;
+                }
                 let read = c.unbilled.iter().find(|u| {
                     u.previous == (period == UnbilledPeriod::Previous) && u.currency == *currency
                 });
@@ -284,6 +297,7 @@ mod tests {
         InvoiceCursor {
             id: id.into(),
             currency: currency.into(),
+            month: None,
             streams,
         }
     }
@@ -461,8 +475,28 @@ mod tests {
     }
 
     #[test]
+    fn an_invoiced_previous_period_is_not_read_as_unbilled() {
+        let mut g = invoice("G9", "USD", vec![stream(true, None)]);
+        g.month = Some("2026-10".into());
+        let c = Cursors {
+            customers_listed_at: Some(t(3, 6)),
+            rate_cards: vec![("USD".into(), t(3, 6))],
+            invoices_listed_at: Some(t(3, 6)),
+            invoices: vec![g],
+            unbilled: vec![read(false, "USD", "2026-11", t(3, 6))],
+            ..Cursors::default()
+        };
+        assert_eq!(
+            plan(&c, t(3, 6), t(3, 7)),
+            vec![],
+            "October's invoice came early (before the 8th): its usage is billed, not unbilled"
+        );
+    }
+
+    #[test]
     fn stale_subscriptions_are_reread_before_their_usage_and_unreachable_customers_skipped() {
-        let mut gone = customer("c9", None, vec![]);
+        // Refused 2 hours ago (403/20002): skipped now, asked again once its list is stale.
+        let mut gone = customer("c9", Some(t(21, 10)), vec![legacy("s9", d(1, 1), None)]);
         gone.reachable = false;
         let c = Cursors {
             customers_listed_at: Some(t(21, 6)),
@@ -482,9 +516,16 @@ mod tests {
                 .any(|s| matches!(s, Step::FetchUtilization { .. })),
             "usage waits for the fresh subscription list"
         );
-        assert!(!steps
-            .iter()
-            .any(|s| matches!(s, Step::ListSubscriptions { customer } if customer == "c9")));
+        assert!(!steps.iter().any(
+            |s| matches!(s, Step::ListSubscriptions { customer } | Step::FetchUtilization { customer, .. } if customer == "c9")
+        ));
+        let next_day = plan(&c, t(22, 12), t(22, 12));
+        assert!(
+            next_day.contains(&Step::ListSubscriptions {
+                customer: "c9".into()
+            }),
+            "a refused customer is asked again the next day: the relationship may be back"
+        );
     }
 
     #[test]

@@ -115,7 +115,9 @@ fn failure(error: StepError) -> RunFailure {
         StepError::Store(e) => RunFailure {
             code: "Storage".into(),
             endpoint: None,
-            message: format!("Writing to the database failed: {e}. Check free disk space, then start Discovery again."),
+            message: format!(
+                "Writing to the database failed: {e}. If another program holds the database, close it; if the disk is full, free space. Then start Discovery again: it resumes where it stopped."
+            ),
         },
         StepError::Internal(detail) => RunFailure {
             code: "Internal".into(),
@@ -141,7 +143,7 @@ pub async fn run(
 ) -> Result<RunRecord, StartError> {
     let clock = options.clock.clone();
     let _lock =
-        crate::lock::try_lock(db_path, &options.account_id)?.ok_or(StartError::AlreadyRunning)?;
+        crate::lock::acquire(db_path, &options.account_id)?.ok_or(StartError::AlreadyRunning)?;
     let mut db = Database::open(db_path)?;
     let trigger = match options.trigger {
         Trigger::Manual => "manual",
@@ -278,11 +280,12 @@ pub async fn run(
                     }
                     Err(e) => {
                         // A step task panicked: nothing it wrote is half-done (transactions),
-                        // but its key is lost, so end the run.
+                        // but its key is lost. The others stop at their next page and are
+                        // waited for, so no write lands after the run is recorded as ended.
                         first_failure.get_or_insert(StepError::Internal(format!("a Discovery step failed: {e}")));
                         halt.cancel();
+                        while set.join_next().await.is_some() {}
                         in_flight.clear();
-                        set.abort_all();
                     }
                 }
             }

@@ -3,7 +3,7 @@
 use cspdesk_api::account_settings::{self, AccountSettingsDto};
 use cspdesk_api::accounts::{self, AccountDto, NewAccount};
 use cspdesk_api::login::{self, LoginEvent};
-use cspdesk_api::{sandbox, ApiError};
+use cspdesk_api::{discovery, sandbox, ApiError};
 use tauri::ipc::Channel;
 
 use crate::state::AppState;
@@ -32,7 +32,9 @@ pub fn remove_account(
     id: String,
 ) -> Result<AccountDto, ApiError> {
     state.cancel_sign_in(&id);
-    accounts::remove_by_id(&*state.db()?, &id, chrono::Utc::now())
+    let db = state.db()?;
+    discovery::ensure_idle(&state.discovery, db.path(), &id, "delete the account")?;
+    accounts::remove_by_id(&db, &id, chrono::Utc::now())
 }
 
 /// Adds the sandbox partner (served by the embedded emulator).
@@ -85,6 +87,8 @@ pub fn logout_account(
     state: tauri::State<'_, AppState>,
     id: String,
 ) -> Result<AccountDto, ApiError> {
+    let path = state.db()?.path().to_path_buf();
+    discovery::ensure_idle(&state.discovery, &path, &id, "sign out")?;
     login::logout(state.shared()?, &id, chrono::Utc::now())
 }
 

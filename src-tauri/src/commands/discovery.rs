@@ -47,7 +47,12 @@ pub fn discovery_runs(
     state: tauri::State<'_, AppState>,
     account: String,
 ) -> Result<Vec<RunDto>, ApiError> {
-    discovery::history(&*state.db()?, &account, chrono::Utc::now())
+    discovery::history(
+        &state.discovery,
+        &*state.db()?,
+        &account,
+        chrono::Utc::now(),
+    )
 }
 
 /// Sends every run's events (scheduled runs too) to the window over `events`.
@@ -57,7 +62,7 @@ pub fn discovery_watch(state: tauri::State<'_, AppState>, events: Channel<Discov
         // A reloaded window leaves a dead channel behind; sending to it just fails.
         let _ = events.send(event.clone());
     });
-    state.discovery.watch(watcher);
+    state.discovery.watch("main", watcher);
 }
 
 /// When scheduled runs start.

@@ -38,8 +38,10 @@ pub struct DiscoverArgs {
 struct JsonLines;
 
 fn line(value: serde_json::Value) {
-    // One write per line so a reader never sees half a line.
-    println!("{value}");
+    use std::io::Write;
+    // One write per line so a reader never sees half a line; a reader that went away (a
+    // closed pipe) must not stop the run.
+    let _ = writeln!(std::io::stdout().lock(), "{value}");
 }
 
 impl ProgressSink for JsonLines {
@@ -100,6 +102,10 @@ pub fn run(db: Option<&Path>, args: DiscoverArgs) -> anyhow::Result<()> {
     rt.spawn(async move {
         if tokio::signal::ctrl_c().await.is_ok() {
             on_signal.cancel();
+            eprintln!("stopping after the current pages (Ctrl-C again to quit at once)");
+            if tokio::signal::ctrl_c().await.is_ok() {
+                std::process::exit(130);
+            }
         }
     });
     let sink: Arc<dyn ProgressSink> = if args.json {

@@ -76,3 +76,13 @@ pub fn split(before: &Snapshot, after: &Snapshot, emulator_prefix: &str) -> Spli
     }
     out
 }
+
+/// The 1-minute load average, where `/proc/loadavg` exists.
+pub fn load_average() -> Option<f64> {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}

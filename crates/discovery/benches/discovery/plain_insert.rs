@@ -24,18 +24,39 @@ pub const NOT_DISCOVERED: &[&str] = &[
     "organization_members",
 ];
 
-/// What the baseline inserted and how long the inserts took.
+/// What the baseline inserted and how long the inserts took, for each repetition.
 #[derive(Debug, Clone, Default)]
 pub struct Baseline {
-    /// Rows inserted (timed).
+    /// Rows inserted (timed) by one repetition.
     pub rows: u64,
-    /// Time inside the insert transactions.
-    pub elapsed: Duration,
+    /// Time inside the insert transactions, per repetition.
+    pub elapsed: Vec<Duration>,
 }
 
 impl Baseline {
+    fn rates(&self) -> Vec<f64> {
+        let mut rates: Vec<f64> = self
+            .elapsed
+            .iter()
+            .map(|e| self.rows as f64 / e.as_secs_f64().max(1e-9))
+            .collect();
+        rates.sort_by(f64::total_cmp);
+        rates
+    }
+
+    /// The median repetition's rows per second.
     pub fn rows_per_second(&self) -> f64 {
-        self.rows as f64 / self.elapsed.as_secs_f64().max(1e-9)
+        let rates = self.rates();
+        rates.get(rates.len() / 2).copied().unwrap_or(0.0)
+    }
+
+    /// Slowest and fastest repetition's rows per second.
+    pub fn spread(&self) -> (f64, f64) {
+        let rates = self.rates();
+        (
+            rates.first().copied().unwrap_or(0.0),
+            rates.last().copied().unwrap_or(0.0),
+        )
     }
 }
 
@@ -136,8 +157,31 @@ fn copy(src: &Connection, dst: &mut Connection, table: &str) -> Result<(u64, Dur
     Ok((rows, elapsed))
 }
 
-/// Inserts the discovered rows of the database at `source` into a new file at `target`.
-pub fn measure(source: &Path, target: &Path) -> Result<Baseline> {
+/// Inserts the discovered rows of the database at `source` into a new file at `target`,
+/// `repeats` times (a fresh file each time, removed afterwards).
+pub fn measure(source: &Path, target: &Path, repeats: usize) -> Result<Baseline> {
+    let mut out = Baseline::default();
+    for _ in 0..repeats.max(1) {
+        let copied = copy_all(source, target);
+        remove_database(target);
+        let (rows, elapsed) = copied?;
+        out.rows = rows;
+        out.elapsed.push(elapsed);
+    }
+    Ok(out)
+}
+
+/// Removes an SQLite file with its WAL and shared-memory files.
+pub fn remove_database(path: &Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        let _ = std::fs::remove_file(std::path::PathBuf::from(p));
+    }
+}
+
+/// One repetition: rows inserted and the time inside the inserts.
+fn copy_all(source: &Path, target: &Path) -> Result<(u64, Duration)> {
     let src = Connection::open_with_flags(source, OpenFlags::SQLITE_OPEN_READ_ONLY)
         .with_context(|| format!("opening {}", source.display()))?;
     let mut dst =
@@ -149,13 +193,13 @@ pub fn measure(source: &Path, target: &Path) -> Result<Baseline> {
     // The account the rows belong to: a parent row, not timed.
     create_like(&src, &dst, "partner_accounts")?;
     copy(&src, &mut dst, "partner_accounts")?;
-    let mut out = Baseline::default();
+    let (mut total, mut elapsed) = (0, Duration::ZERO);
     for table in tables_in_insert_order(&src)? {
         create_like(&src, &dst, &table)?;
-        let (rows, elapsed) =
+        let (rows, spent) =
             copy(&src, &mut dst, &table).with_context(|| format!("copying {table}"))?;
-        out.rows += rows;
-        out.elapsed += elapsed;
+        total += rows;
+        elapsed += spent;
     }
-    Ok(out)
+    Ok((total, elapsed))
 }

@@ -56,6 +56,8 @@ pub struct Run {
     pub tail: Duration,
     /// Requests made during that time.
     pub tail_requests: u64,
+    /// The machine's 1-minute load average when the run started (other work on it).
+    pub load_before: Option<f64>,
 }
 
 impl Run {
@@ -177,11 +179,20 @@ fn rows(r: &PresetReport, cores: usize) -> Vec<[String; 3]> {
     row("floor after the bucket's burst", &|x, _| {
         secs(x.floor_after_burst())
     });
+    row(
+        "latency floor (requests x latency / max_requests)",
+        &|x, _| {
+            secs(
+                r.latency
+                    .mul_f64(x.requests as f64 / r.max_requests.max(1) as f64),
+            )
+        },
+    );
     row("time in write transactions", &|x, _| secs(x.write));
     row("ingest rows/s (rows / write time)", &|x, _| {
         x.ingest_rows_per_second().map_or("-".into(), rate)
     });
-    row("plain batched insert rows/s", &|_, first| {
+    row("plain batched insert rows/s (median of 3)", &|_, first| {
         if first {
             rate(r.plain.rows_per_second())
         } else {
@@ -272,6 +283,7 @@ pub fn text(r: &PresetReport, cores: usize) -> String {
     let rows = rows(r, cores);
     let w0 = rows.iter().map(|x| x[0].len()).max().unwrap_or(0);
     let w1 = rows.iter().map(|x| x[1].len()).max().unwrap_or(0).max(9);
+    let w2 = rows.iter().map(|x| x[2].len()).max().unwrap_or(0).max(10);
     let mut s = String::new();
     let _ = writeln!(
         s,
@@ -283,9 +295,9 @@ pub fn text(r: &PresetReport, cores: usize) -> String {
         r.concurrency,
         r.max_requests
     );
-    let _ = writeln!(s, "{:w0$}  {:>w1$}  {}", "", "first run", "second run");
+    let _ = writeln!(s, "{:w0$}  {:>w1$}  {:>w2$}", "", "first run", "second run");
     for [label, first, second] in &rows {
-        let _ = writeln!(s, "{label:w0$}  {first:>w1$}  {second}");
+        let _ = writeln!(s, "{label:w0$}  {first:>w1$}  {second:>w2$}");
     }
     let _ = writeln!(s, "first run:  {}", entity_line(&r.first));
     let _ = writeln!(s, "second run: {}", entity_line(&r.second));
@@ -314,11 +326,22 @@ pub fn markdown(r: &PresetReport, cores: usize) -> String {
     for [label, first, second] in rows(r, cores) {
         let _ = writeln!(s, "| {label} | {first} | {second} |");
     }
+    let (slow, fast) = r.plain.spread();
     let _ = writeln!(
         s,
-        "\nPlain batched insert: {} rows in {} inside the insert transactions.\n",
+        "\nPlain batched insert: {} rows, {} repetitions ({} inside the insert transactions); \
+         median {} rows/s, slowest {}, fastest {}.\n",
         r.plain.rows,
-        secs(r.plain.elapsed)
+        r.plain.elapsed.len(),
+        r.plain
+            .elapsed
+            .iter()
+            .map(|e| secs(*e))
+            .collect::<Vec<_>>()
+            .join(", "),
+        rate(r.plain.rows_per_second()),
+        rate(slow),
+        rate(fast)
     );
     let _ = writeln!(s, "Pages and rows, first run: {}.\n", entity_line(&r.first));
     let _ = writeln!(

@@ -109,6 +109,8 @@ pub struct InvoiceCursor {
     pub id: String,
     /// Invoice currency (line-item queries of new-commerce invoices need it).
     pub currency: String,
+    /// `YYYY-MM` of its billing period, when Microsoft said.
+    pub month: Option<String>,
     /// Its line-item collections.
     pub streams: Vec<LineStream>,
 }
@@ -243,17 +245,23 @@ pub fn load_cursors(db: &Database, account_id: &str) -> Result<Cursors> {
         let (invoice, stream) = row?;
         streams.entry(invoice).or_default().push(stream);
     }
-    let mut stmt =
-        conn.prepare_cached("SELECT id, currency FROM invoices WHERE account_id = ?1 ORDER BY id")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, currency, substr(billing_period_start, 1, 7) FROM invoices WHERE account_id = ?1 ORDER BY id",
+    )?;
     let rows = stmt.query_map(params![account_id], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, Option<String>>(2)?,
+        ))
     })?;
     for row in rows {
-        let (id, currency) = row?;
+        let (id, currency, month) = row?;
         c.invoices.push(InvoiceCursor {
             streams: streams.remove(&id).unwrap_or_default(),
             id,
             currency,
+            month,
         });
     }
     Ok(c)

@@ -19,8 +19,9 @@ pub struct Ingest<'a> {
     rows: u64,
 }
 
+/// Decimal text with the scale Microsoft sent ("10.50" stays "10.50").
 fn dec(d: &Decimal) -> String {
-    d.normalize().to_string()
+    d.to_string()
 }
 
 fn opt_dec(d: &Option<Decimal>) -> Option<String> {
@@ -30,7 +31,12 @@ fn opt_dec(d: &Option<Decimal>) -> Option<String> {
 impl Database {
     /// Starts a write transaction for `account_id`'s discovered data.
     pub fn ingest(&mut self, account_id: &str) -> Result<Ingest<'_>> {
-        let tx = self.conn_mut().transaction()?;
+        // IMMEDIATE: some writes read first (which entitlements are gone); a deferred
+        // transaction could then fail at once on another connection's commit instead of
+        // waiting out busy_timeout.
+        let tx = self
+            .conn_mut()
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         Ok(Ingest {
             tx,
             account: account_id.to_string(),
@@ -118,7 +124,6 @@ impl Ingest<'_> {
         &mut self,
         customer: &str,
         subs: &[SubscriptionRow],
-        transferred_on: Option<NaiveDate>,
         at: DateTime<Utc>,
     ) -> Result<()> {
         let mut stmt = self.tx.prepare_cached(
@@ -162,17 +167,13 @@ impl Ingest<'_> {
                 s.entitlement_id
             ])? as u64;
         }
+        // Partner Center answered: the relationship is (again) there.
         self.rows += self
             .tx
             .prepare_cached(
-                "UPDATE customers SET reachable = 1, transferred_on = ?3
-                 WHERE account_id = ?1 AND id = ?2 AND (reachable, transferred_on) IS NOT (1, ?3)",
+                "UPDATE customers SET reachable = 1 WHERE account_id = ?1 AND id = ?2 AND reachable = 0",
             )?
-            .execute(params![
-                self.account,
-                customer,
-                transferred_on.map(|d| d.to_string())
-            ])? as u64;
+            .execute(params![self.account, customer])? as u64;
         self.tx
             .prepare_cached(
                 "UPDATE customers SET subscriptions_listed_at = ?3 WHERE account_id = ?1 AND id = ?2",
@@ -231,39 +232,36 @@ impl Ingest<'_> {
         Ok(())
     }
 
-    /// Clears a subscription's legacy usage of days `from..=to` before the window is read again.
-    pub fn clear_utilization(
-        &mut self,
-        subscription: &str,
-        from: NaiveDate,
-        to: NaiveDate,
-    ) -> Result<()> {
-        let end = to.succ_opt().unwrap_or(to);
+    /// Clears what an earlier attempt at the legacy usage window starting `from` wrote, before
+    /// the window is read again.
+    pub fn clear_utilization(&mut self, subscription: &str, from: NaiveDate) -> Result<()> {
         self.tx
             .prepare_cached(
                 "DELETE FROM utilization_records WHERE account_id = ?1 AND subscription_id = ?2
-                 AND usage_start >= ?3 AND usage_start < ?4",
+                 AND window_from = ?3",
             )?
-            .execute(params![
-                self.account,
-                subscription,
-                from.to_string(),
-                end.to_string()
-            ])?;
+            .execute(params![self.account, subscription, from.to_string()])?;
         Ok(())
     }
 
-    /// Inserts a page of legacy usage.
-    pub fn utilization(&mut self, subscription: &str, page: &[UtilizationRow]) -> Result<()> {
+    /// Inserts a page of legacy usage read by the window starting `from`.
+    pub fn utilization(
+        &mut self,
+        subscription: &str,
+        from: NaiveDate,
+        page: &[UtilizationRow],
+    ) -> Result<()> {
         let mut stmt = self.tx.prepare_cached(
-            "INSERT INTO utilization_records (account_id, subscription_id, usage_start, usage_end, meter_id,
-                meter_name, category, subcategory, region, resource_uri, quantity, unit)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            "INSERT INTO utilization_records (account_id, subscription_id, window_from, usage_start, usage_end,
+                meter_id, meter_name, category, subcategory, region, resource_uri, quantity, unit)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
         )?;
+        let window = from.to_string();
         for u in page {
             self.rows += stmt.execute(params![
                 self.account,
                 subscription,
+                window,
                 instant(u.usage_start),
                 instant(u.usage_end),
                 u.meter_id,
@@ -289,16 +287,31 @@ impl Ingest<'_> {
         Ok(())
     }
 
-    /// Replaces one currency's rate card.
+    /// Replaces one currency's rate card: meters gone are deleted, changed ones updated, and
+    /// only those count as written.
     pub fn rate_card(
         &mut self,
         card: &RateCardRow,
         meters: &[MeterRow],
         at: DateTime<Utc>,
     ) -> Result<()> {
-        self.tx
-            .prepare_cached("DELETE FROM rate_card_meters WHERE account_id = ?1 AND currency = ?2")?
-            .execute(params![self.account, card.currency])?;
+        let existing: Vec<String> = self
+            .tx
+            .prepare_cached(
+                "SELECT meter_id FROM rate_card_meters WHERE account_id = ?1 AND currency = ?2",
+            )?
+            .query_map(params![self.account, card.currency], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let fresh: std::collections::HashSet<&str> =
+            meters.iter().map(|m| m.meter_id.as_str()).collect();
+        for gone in existing.iter().filter(|id| !fresh.contains(id.as_str())) {
+            self.rows += self
+                .tx
+                .prepare_cached(
+                    "DELETE FROM rate_card_meters WHERE account_id = ?1 AND currency = ?2 AND meter_id = ?3",
+                )?
+                .execute(params![self.account, card.currency, gone])? as u64;
+        }
         self.tx
             .prepare_cached(
                 "INSERT INTO rate_cards (account_id, currency, locale, tax_included, fetched_at, offer_terms)
@@ -319,7 +332,15 @@ impl Ingest<'_> {
             "INSERT INTO rate_card_meters (account_id, currency, meter_id, name, category, subcategory, region,
                 unit, included_quantity, effective_date, rates)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
-             ON CONFLICT (account_id, currency, meter_id) DO NOTHING",
+             ON CONFLICT (account_id, currency, meter_id) DO UPDATE SET name = excluded.name,
+                category = excluded.category, subcategory = excluded.subcategory, region = excluded.region,
+                unit = excluded.unit, included_quantity = excluded.included_quantity,
+                effective_date = excluded.effective_date, rates = excluded.rates
+             WHERE (rate_card_meters.name, rate_card_meters.category, rate_card_meters.subcategory,
+                    rate_card_meters.region, rate_card_meters.unit, rate_card_meters.included_quantity,
+                    rate_card_meters.effective_date, rate_card_meters.rates)
+                IS NOT (excluded.name, excluded.category, excluded.subcategory, excluded.region,
+                    excluded.unit, excluded.included_quantity, excluded.effective_date, excluded.rates)",
         )?;
         for m in meters {
             self.rows += stmt.execute(params![
@@ -580,6 +601,21 @@ impl Ingest<'_> {
                 instant(at)
             ])?;
         Ok(())
+    }
+
+    /// Whether billed daily usage of `month` (`YYYY-MM`) in `currency` is stored completely: an
+    /// unbilled copy of that period must then not be written (it would count usage twice).
+    pub fn invoiced(&mut self, month: &str, currency: &str) -> Result<bool> {
+        let n: i64 = self
+            .tx
+            .prepare_cached(
+                "SELECT count(*) FROM invoices i JOIN invoice_line_streams s
+                    ON s.account_id = i.account_id AND s.invoice_id = i.id
+                 WHERE i.account_id = ?1 AND substr(i.billing_period_start, 1, 7) = ?2 AND i.currency = ?3
+                   AND replace(lower(s.kind), '_', '') = 'usagelineitems' AND s.complete = 1",
+            )?
+            .query_row(params![self.account, month, currency], |r| r.get(0))?;
+        Ok(n > 0)
     }
 
     /// Once an invoice's billed usage is complete, the unbilled copy of its period and currency

@@ -69,11 +69,14 @@ CREATE TABLE azure_entitlements (
     FOREIGN KEY (account_id, subscription_id) REFERENCES subscriptions(account_id, id) ON DELETE CASCADE
 ) STRICT;
 
--- Legacy (0145P) daily utilization. A window is rewritten whole (delete, then its pages), so
--- rows need no natural key; the cursor moves only with the window's last page.
+-- Legacy (0145P) daily utilization. Microsoft filters a query by the day usage was reported,
+-- not the day it happened, so rows are kept with the window (`window_from`, the first reported
+-- day asked for) that brought them: a window is rewritten whole (delete by window, then its
+-- pages), rows need no natural key, and the cursor moves only with the window's last page.
 CREATE TABLE utilization_records (
     account_id      TEXT NOT NULL,
     subscription_id TEXT NOT NULL,
+    window_from     TEXT NOT NULL,
     usage_start     TEXT NOT NULL,
     usage_end       TEXT NOT NULL,
     meter_id        TEXT NOT NULL,
@@ -86,7 +89,7 @@ CREATE TABLE utilization_records (
     unit            TEXT,
     FOREIGN KEY (account_id, subscription_id) REFERENCES subscriptions(account_id, id) ON DELETE CASCADE
 ) STRICT;
-CREATE INDEX utilization_by_subscription ON utilization_records(account_id, subscription_id, usage_start);
+CREATE INDEX utilization_by_window ON utilization_records(account_id, subscription_id, window_from);
 
 CREATE TABLE rate_cards (
     account_id  TEXT NOT NULL REFERENCES partner_accounts(id) ON DELETE CASCADE,

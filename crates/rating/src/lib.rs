@@ -1,0 +1,25 @@
+//! CSP Desk's rating core: what Microsoft charges the partner for Azure usage, what the
+//! partner charges its customers, and why the invoice differs from our figures. Pure
+//! functions over plain data: no database, no network, no clock (dates are passed in).
+//! Money is `rust_decimal::Decimal` throughout, never `f64`.
+//!
+//! - [`tiers`]: graduated tier tables and cumulative costs.
+//! - [`period`]: billing periods (calendar month, or a partner start day).
+//! - [`price`]: price files (rate card, Azure plan price list, Retail Prices API, the
+//!   partner's own sheet) and the [`price::PriceBook`] that answers by effective date.
+//! - [`rate`]: a meter's daily usage in a period → rated lines, with partner earned credit,
+//!   FX and Microsoft's rounding.
+//! - [`markup`]: customer and organization markups → resale and margin.
+//! - [`reconcile`]: our rated lines against the invoice's daily rated usage, the difference
+//!   attributed to causes.
+#![deny(missing_docs)]
+
+pub mod error;
+pub mod markup;
+pub mod period;
+pub mod price;
+pub mod rate;
+pub mod reconcile;
+pub mod tiers;
+
+pub use error::{Error, Result};

@@ -1,0 +1,9 @@
+//! The rating crate driven through its public API: tier properties, price files, rating,
+//! markups and reconciliation.
+
+mod markup;
+mod price;
+mod rate;
+mod reconcile;
+mod support;
+mod tiers;
