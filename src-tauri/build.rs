@@ -28,6 +28,9 @@ fn main() {
         "add_organization_members",
         "remove_organization_members",
         "delete_organization",
+        "list_markups",
+        "get_markup",
+        "set_markup",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build script");

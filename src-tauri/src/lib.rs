@@ -40,6 +40,9 @@ pub fn setup<R: Runtime>(builder: Builder<R>, state: state::AppState) -> Builder
             commands::customers::add_organization_members,
             commands::customers::remove_organization_members,
             commands::customers::delete_organization,
+            commands::customers::list_markups,
+            commands::customers::get_markup,
+            commands::customers::set_markup,
         ])
         .setup(|app| {
             tauri::async_runtime::spawn(schedule::keep(app.handle().clone()));

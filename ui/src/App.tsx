@@ -2,9 +2,10 @@
 // that says which database is open.
 import { useEffect, useState } from "react";
 import { app, type AppInfo } from "./ipc";
-import { href, PAGES, useRoute, type Page } from "./routing/route";
+import { href, PAGES, parseMarkupRoute, useRoute, type Page } from "./routing/route";
 import { AccountsPage } from "./pages/AccountsPage";
 import { CustomersPage } from "./pages/CustomersPage";
+import { MarkupPage } from "./pages/MarkupPage";
 import { SubscriptionsPage } from "./pages/SubscriptionsPage";
 import { NotDiscoveredPage } from "./pages/NotDiscoveredPage";
 import { ErrorBoundary } from "./components/ErrorBoundary";
@@ -20,6 +21,7 @@ const TITLES: Record<Page, string> = {
 
 export function App() {
   const route = useRoute();
+  const markupTarget = route.page === "customers" ? parseMarkupRoute(route.rest) : null;
   const [info, setInfo] = useState<AppInfo | null>(null);
 
   useEffect(() => {
@@ -53,9 +55,11 @@ export function App() {
         </ul>
       </nav>
       <main className="page" aria-labelledby="page-title">
-        <ErrorBoundary key={route.page}>
+        <ErrorBoundary key={markupTarget ? `${route.page}/markup` : route.page}>
           {route.page === "accounts" ? (
             <AccountsPage />
+          ) : markupTarget ? (
+            <MarkupPage key={route.rest.join("/")} target={markupTarget} />
           ) : route.page === "customers" ? (
             <CustomersPage />
           ) : route.page === "subscriptions" ? (

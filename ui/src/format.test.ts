@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDay, formatDecimal, formatDuration, formatMoney, formatTerm } from "./format";
+import { formatAmount, formatDay, formatDecimal, formatDuration, formatMoney, formatPercent, formatTerm, todayIso } from "./format";
 import { compareDecimal, sortRows } from "./table/sort";
 
 describe("formatDuration", () => {
@@ -64,5 +64,36 @@ describe("compareDecimal", () => {
     const blank = (r: { v: string }) => r.v === "";
     expect(sortRows(rows, (a, b) => compareDecimal(a.v, b.v), "ascending", blank).map((r) => r.v)).toEqual(["1", "2", ""]);
     expect(sortRows(rows, (a, b) => compareDecimal(a.v, b.v), "descending", blank).map((r) => r.v)).toEqual(["2", "1", ""]);
+  });
+});
+
+describe("formatPercent", () => {
+  it("formats a decimal percentage exactly, in the locale's percent style", () => {
+    const percent = new Intl.NumberFormat(undefined, { style: "percent", maximumFractionDigits: 20 });
+    expect(formatPercent("12")).toBe(percent.format(0.12));
+    expect(formatPercent("-5.5")).toBe(percent.format(-0.055));
+    expect(formatPercent("150")).toBe(percent.format(1.5));
+    expect(formatPercent("0")).toBe(percent.format(0));
+    expect(formatPercent("-100")).toBe(percent.format(-1));
+    expect(formatPercent("0.125")).toBe(percent.format("0.00125"));
+    // Digits past float precision survive.
+    expect(formatPercent("12.34567890123456789")).toBe(percent.format("0.1234567890123456789"));
+    expect(formatPercent("lots")).toBe("lots%");
+  });
+});
+
+describe("formatAmount", () => {
+  it("keeps at least two decimals and drops none", () => {
+    const two = new Intl.NumberFormat(undefined, { minimumFractionDigits: 2 });
+    expect(formatAmount("50")).toBe(two.format(50));
+    expect(formatAmount("50.00")).toBe(two.format(50));
+    expect(formatAmount("1234.125")).toBe(new Intl.NumberFormat(undefined, { minimumFractionDigits: 3 }).format(1234.125));
+    expect(formatAmount("n/a")).toBe("n/a");
+  });
+});
+
+describe("todayIso", () => {
+  it("is the local calendar day", () => {
+    expect(todayIso(new Date(2026, 0, 5, 23, 59))).toBe("2026-01-05");
   });
 });

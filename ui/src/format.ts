@@ -109,3 +109,34 @@ export function formatTerm(iso: string): string {
     .map(([n, unit]) => `${Number(n)} ${unit}${Number(n) === 1 ? "" : "s"}`)
     .join(" ");
 }
+
+const percentFormat = new Intl.NumberFormat(undefined, { style: "percent", maximumFractionDigits: 20 });
+
+/**
+ * A percentage given as a decimal string ("12", "-5.5") in the locale's percent style
+ * ("12%", "-5,5 %"). The decimal point moves two places as text, so no float is involved.
+ */
+export function formatPercent(text: string): string {
+  if (!isPlainDecimal(text)) return `${text}%`;
+  const negative = text.startsWith("-");
+  const [whole = "0", fraction = ""] = (negative ? text.slice(1) : text).split(".");
+  const padded = whole.padStart(3, "0");
+  const fraction100 = `${padded.slice(-2)}${fraction}`;
+  const shifted = `${negative ? "-" : ""}${padded.slice(0, -2)}.${fraction100}`;
+  return isPlainDecimal(shifted) ? percentFormat.format(shifted) : `${text}%`;
+}
+
+const amountFormat = new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 20 });
+
+/** An amount without a known currency ("50.00"): locale digits, at least two decimals, none dropped. */
+export function formatAmount(text: string): string {
+  return isPlainDecimal(text) ? amountFormat.format(text) : text;
+}
+
+/** Today in the user's time zone as YYYY-MM-DD (what `<input type="date">` holds). */
+export function todayIso(now: Date = new Date()): string {
+  const y = String(now.getFullYear()).padStart(4, "0");
+  const m = String(now.getMonth() + 1).padStart(2, "0");
+  const d = String(now.getDate()).padStart(2, "0");
+  return `${y}-${m}-${d}`;
+}

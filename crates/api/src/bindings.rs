@@ -16,6 +16,7 @@ use crate::discovery_dto::{
     RunStateDto, ScheduleDto, TriggerDto,
 };
 use crate::login::LoginEvent;
+use crate::markups::{MarkupChangeDto, MarkupDto, MarkupTargetDto, MarkupTermDto};
 use crate::roles::Access;
 use crate::sign_in::{RoleDto, SignInStatus};
 use crate::{ApiError, ErrorCode};
@@ -50,6 +51,10 @@ pub fn typescript() -> String {
         CustomerRef::decl(&cfg),
         OrganizationMemberDto::decl(&cfg),
         OrganizationDto::decl(&cfg),
+        MarkupTargetDto::decl(&cfg),
+        MarkupTermDto::decl(&cfg),
+        MarkupChangeDto::decl(&cfg),
+        MarkupDto::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust DTOs in crates/api by `cargo test -p cspdesk-api` with\n\

@@ -32,6 +32,9 @@ enum Command {
     /// Customer organizations (tenants that are one customer): list, add, show, remove.
     #[command(subcommand)]
     Org(commands::org::OrgCommand),
+    /// Customer markups (resale prices): set, list, history.
+    #[command(subcommand)]
+    Markup(commands::markup::MarkupCommand),
     /// Sign a partner account in with Microsoft (browser, or --device-code).
     Login(commands::sign_in::LoginArgs),
     /// Sign a partner account out (removes its token from the keyring).
@@ -42,6 +45,10 @@ enum Command {
     Sandbox(commands::sign_in::SandboxArgs),
     /// Import customers, subscriptions, usage, prices and invoices from Partner Center.
     Discover(commands::discover::DiscoverArgs),
+    /// Rate the imported usage that changed since the last rating.
+    Rate(commands::rate::RateArgs),
+    /// Compare rated cost with the invoice's daily rated usage, per customer.
+    Reconcile(commands::rate::ReconcileArgs),
     /// Serve the Microsoft cloud emulator (identity, Partner Center, ARM, exports).
     Emulator(commands::emulator::EmulatorArgs),
 }
@@ -51,11 +58,14 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Account(cmd) => commands::account::run(cli.db.as_deref(), cmd),
         Command::Org(cmd) => commands::org::run(cli.db.as_deref(), cmd),
+        Command::Markup(cmd) => commands::markup::run(cli.db.as_deref(), cmd),
         Command::Login(args) => commands::sign_in::login(cli.db.as_deref(), args),
         Command::Logout(args) => commands::sign_in::logout(cli.db.as_deref(), args),
         Command::Whoami(args) => commands::sign_in::whoami(cli.db.as_deref(), args),
         Command::Sandbox(args) => commands::sign_in::sandbox(cli.db.as_deref(), args),
         Command::Discover(args) => commands::discover::run(cli.db.as_deref(), args),
+        Command::Rate(args) => commands::rate::rate(cli.db.as_deref(), args),
+        Command::Reconcile(args) => commands::rate::reconcile(cli.db.as_deref(), args),
         Command::Emulator(args) => commands::emulator::run(args),
     };
     match result {

@@ -318,6 +318,28 @@ fn machine() -> String {
     format!("{cpu}, {} {}", std::env::consts::OS, std::env::consts::ARCH)
 }
 
+/// The commit measured, and whether the working tree differed from it.
+fn code_version() -> String {
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .args(args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+    };
+    match git(&["rev-parse", "--short", "HEAD"]) {
+        Some(commit) => match git(&["status", "--porcelain", "--untracked-files=no"]) {
+            Some(changes) if !changes.is_empty() => {
+                format!("commit {commit} with uncommitted changes")
+            }
+            _ => format!("commit {commit}"),
+        },
+        None => "unknown (no git)".into(),
+    }
+}
+
 /// `<target>/bench/discovery.md`: the bench binary lives in `<target>/release/deps/`.
 fn default_out() -> Result<PathBuf> {
     let exe = std::env::current_exe()?;
@@ -367,6 +389,7 @@ fn method(args: &Args) -> String {
 
 fn main() -> Result<()> {
     let args = Args::parse(std::env::args().skip(1))?;
+    let code = code_version();
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut reports = Vec::new();
     for (name, preset) in &args.presets {
@@ -376,9 +399,10 @@ fn main() -> Result<()> {
     }
 
     let mut md = format!(
-        "# Discovery benchmark\n\nDate: {}. Machine: {cores} cores, {}.\n\nCommand: `cargo xtask bench discovery{}`.\n\n{}\n",
+        "# Discovery benchmark\n\nDate: {}. Machine: {cores} cores, {}. Code: {}.\n\nCommand: `cargo xtask bench discovery{}`.\n\n{}\n",
         chrono::Utc::now().format("%Y-%m-%d %H:%M UTC"),
         machine(),
+        code,
         std::env::args()
             .skip(1)
             .filter(|a| a != "--bench")

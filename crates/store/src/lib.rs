@@ -7,9 +7,11 @@ pub mod accounts;
 mod database;
 pub mod discovered;
 mod error;
+pub mod markups;
 mod migration;
 pub mod money;
 pub mod organizations;
+pub mod rated;
 pub mod sign_in;
 pub mod tenant_id;
 

@@ -13,6 +13,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_account_sign_in.sql"),
     include_str!("migrations/0003_session_rejected.sql"),
     include_str!("migrations/0004_discovery.sql"),
+    include_str!("migrations/0005_rating.sql"),
+    include_str!("migrations/0006_markups.sql"),
 ];
 
 /// The newest schema version this build understands.

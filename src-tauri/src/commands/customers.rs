@@ -2,6 +2,7 @@
 
 use cspdesk_api::customers;
 use cspdesk_api::customers_dto::{CustomerDto, CustomerRef, OrganizationDto, SubscriptionDto};
+use cspdesk_api::markups::{self, MarkupDto, MarkupTargetDto, MarkupTermDto};
 use cspdesk_api::organizations;
 use cspdesk_api::ApiError;
 
@@ -67,4 +68,36 @@ pub fn delete_organization(
     organization: String,
 ) -> Result<(), ApiError> {
     organizations::delete(&*state.db()?, &organization, chrono::Utc::now()).map(|_| ())
+}
+
+/// Every customer and organization with a markup, as in effect today.
+#[tauri::command(async)]
+pub fn list_markups(state: tauri::State<'_, AppState>) -> Result<Vec<MarkupDto>, ApiError> {
+    markups::list(&*state.db()?, chrono::Utc::now().date_naive())
+}
+
+/// One customer's or organization's markup, as in effect today, with its history.
+#[tauri::command(async)]
+pub fn get_markup(
+    state: tauri::State<'_, AppState>,
+    target: MarkupTargetDto,
+) -> Result<MarkupDto, ApiError> {
+    markups::get(&*state.db()?, &target, chrono::Utc::now().date_naive())
+}
+
+/// Sets markup terms from a day.
+#[tauri::command(async)]
+pub fn set_markup(
+    state: tauri::State<'_, AppState>,
+    target: MarkupTargetDto,
+    terms: Vec<MarkupTermDto>,
+    effective_from: chrono::NaiveDate,
+) -> Result<MarkupDto, ApiError> {
+    markups::set(
+        &mut *state.db()?,
+        &target,
+        &terms,
+        effective_from,
+        chrono::Utc::now(),
+    )
 }

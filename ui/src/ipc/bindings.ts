@@ -533,3 +533,79 @@ createdAt: string,
  * Its tenants, by company name.
  */
 members: Array<OrganizationMemberDto>, };
+
+export type MarkupTargetDto = { "kind": "customer", 
+/**
+ * The tenant.
+ */
+customer: CustomerRef, } | { "kind": "organization", 
+/**
+ * Its id (or name, when typed).
+ */
+organization: string, };
+
+export type MarkupTermDto = { "kind": "percent", 
+/**
+ * E.g. "12".
+ */
+percent: string, } | { "kind": "categoryPercent", 
+/**
+ * Meter category, e.g. "Virtual Machines".
+ */
+category: string, 
+/**
+ * E.g. "5", or null.
+ */
+percent: string | null, } | { "kind": "monthlyFee", 
+/**
+ * E.g. "50.00".
+ */
+fee: string, };
+
+export type MarkupChangeDto = { 
+/**
+ * Row id.
+ */
+id: string, 
+/**
+ * First day it applies (YYYY-MM-DD).
+ */
+effectiveFrom: string, 
+/**
+ * What it sets.
+ */
+term: MarkupTermDto, 
+/**
+ * When it was entered (RFC 3339).
+ */
+createdAt: string, };
+
+export type MarkupDto = { 
+/**
+ * For whom.
+ */
+target: MarkupTargetDto, 
+/**
+ * Company or organization name.
+ */
+name: string, 
+/**
+ * The day `percent`, `categories` and `monthly_fee` are read on.
+ */
+on: string, 
+/**
+ * The general percentage in effect.
+ */
+percent: string | null, 
+/**
+ * Category overrides in effect: (category, percentage).
+ */
+categories: Array<[string, string]>, 
+/**
+ * The monthly fee in effect.
+ */
+monthlyFee: string | null, 
+/**
+ * Every change, oldest first.
+ */
+history: Array<MarkupChangeDto>, };

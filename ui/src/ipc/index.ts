@@ -16,6 +16,10 @@ import type {
   EntityCountDto,
   ErrorCode,
   LoginEvent,
+  MarkupChangeDto,
+  MarkupDto,
+  MarkupTargetDto,
+  MarkupTermDto,
   NewAccount,
   OrganizationDto,
   OrganizationMemberDto,
@@ -45,6 +49,10 @@ export type {
   EntityCountDto,
   ErrorCode,
   LoginEvent,
+  MarkupChangeDto,
+  MarkupDto,
+  MarkupTargetDto,
+  MarkupTermDto,
   NewAccount,
   OrganizationDto,
   OrganizationMemberDto,
@@ -173,4 +181,14 @@ export const organizations = {
   removeMembers: (organization: string, members: CustomerRef[]) =>
     call<OrganizationDto>("remove_organization_members", { organization, members }),
   remove: (organization: string) => call<null>("delete_organization", { organization }),
+};
+
+export const markups = {
+  /** Every customer and organization with a markup, as in effect today. */
+  list: () => call<MarkupDto[]>("list_markups"),
+  /** One customer's or organization's markup in effect today, with its history (oldest first). */
+  get: (target: MarkupTargetDto) => call<MarkupDto>("get_markup", { target }),
+  /** Sets `terms` from `effectiveFrom` (YYYY-MM-DD); answers the markup as of that day. */
+  set: (target: MarkupTargetDto, terms: MarkupTermDto[], effectiveFrom: string) =>
+    call<MarkupDto>("set_markup", { target, terms, effectiveFrom }),
 };

@@ -3,7 +3,7 @@ import { act, cleanup, fireEvent, render, screen, waitFor, within } from "@testi
 import { CustomersPage } from "./CustomersPage";
 import { clearMocks, mockBackend } from "../test/ipcMock";
 import { customer, signedIn } from "../test/fixtures";
-import { formatCount } from "../format";
+import { formatCount, formatPercent } from "../format";
 
 beforeEach(() => {
   window.location.hash = "#/customers";
@@ -232,5 +232,47 @@ describe("Customers page", () => {
     fireEvent.click(within(org).getByTestId("org-delete"));
     fireEvent.click(within(org).getByTestId("org-delete-confirm"));
     expect((await within(org).findByTestId("org-action-error")).textContent).toBe("The database is busy: try again.");
+  });
+
+  it("shows the markup in effect in its own column and links each customer to its markup editor", async () => {
+    const backend = mockBackend([signedIn()], "Admin", {
+      customers: [
+        ...few.slice(0, 3),
+        customer(4, { companyName: "Contoso 9", domain: "contoso9.com", accountId: "a2", accountName: "Fabrikam", organizationId: "org-1", organizationName: "Contoso Group" }),
+      ],
+      organizations: [{ id: "org-1", name: "Contoso Group", createdAt: "2026-11-01T00:00:00Z", members: [] }],
+      today: "2026-11-21",
+      markups: [
+        { target: { kind: "customer", customer: { accountId: "a1", customerId: "c-00001" } }, term: { kind: "percent", percent: "12" }, effectiveFrom: "2026-10-01" },
+        // Not yet in effect: Northwind still shows 12%.
+        { target: { kind: "customer", customer: { accountId: "a1", customerId: "c-00001" } }, term: { kind: "percent", percent: "15" }, effectiveFrom: "2026-12-01" },
+        { target: { kind: "customer", customer: { accountId: "a1", customerId: "c-00002" } }, term: { kind: "percent", percent: "-5.5" }, effectiveFrom: "2026-10-01" },
+        { target: { kind: "organization", organization: "org-1" }, term: { kind: "percent", percent: "8" }, effectiveFrom: "2026-10-01" },
+      ],
+    });
+    render(<CustomersPage />);
+    await screen.findAllByTestId("customer-row");
+    expect(backend.calls.some((c) => c.cmd === "list_markups")).toBe(true);
+    const markupOf = (name: string) =>
+      within(screen.getAllByTestId("customer-row").find((r) => r.textContent.includes(name)) as HTMLElement).getByTestId("customer-markup");
+    expect(markupOf("Northwind").textContent).toBe(formatPercent("12"));
+    expect(markupOf("Northwind").closest("td")?.className).toBe("num");
+    expect(markupOf("Northwind").getAttribute("href")).toBe("#/customers/a1/c-00001/markup");
+    expect(markupOf("Adatum").textContent).toBe(formatPercent("-5.5"));
+    expect(markupOf("Contoso 10").textContent).toBe("—");
+    expect(markupOf("Contoso 10").getAttribute("aria-label")).toBe("Markup of Contoso 10: none");
+    // A tenant without a markup of its own gets its organization's, and says so.
+    expect(markupOf("Contoso 9").textContent).toBe(`${formatPercent("8")}org`);
+    expect(markupOf("Contoso 9").getAttribute("aria-label")).toContain("from Contoso Group");
+    expect(markupOf("Contoso 9").getAttribute("href")).toBe("#/customers/a2/c-00004/markup");
+
+    // Following the link opens the editor, not the row's subscriptions.
+    fireEvent.click(markupOf("Adatum"));
+    expect(window.location.hash).toBe("#/customers");
+
+    fireEvent.click(screen.getByTestId("sort-markup"));
+    expect(names()).toEqual(["Adatum", "Contoso 9", "Northwind Traders", "Contoso 10No access"]);
+    fireEvent.click(screen.getByTestId("sort-markup"));
+    expect(names()).toEqual(["Northwind Traders", "Contoso 9", "Adatum", "Contoso 10No access"]);
   });
 });

@@ -1,11 +1,22 @@
 // Customers: every customer Discovery found under every partner account, in one searchable,
 // sortable list that stays smooth at 10,000 rows (only the rows in view are rendered).
 // A row opens that customer's subscriptions; checked rows become or join an organization.
+// The Markup column shows the percentage in effect today and opens the markup editor.
 import { useCallback, useDeferredValue, useEffect, useId, useMemo, useState } from "react";
-import { customers, organizations, toApiError, type ApiError, type CustomerDto, type CustomerRef, type OrganizationDto } from "../ipc";
+import {
+  customers,
+  markups,
+  organizations,
+  toApiError,
+  type ApiError,
+  type CustomerDto,
+  type CustomerRef,
+  type MarkupDto,
+  type OrganizationDto,
+} from "../ipc";
 import { useDiscovery } from "../discovery/store";
-import { formatCount, formatMoney } from "../format";
-import { href } from "../routing/route";
+import { formatCount, formatMoney, formatPercent } from "../format";
+import { href, markupHref } from "../routing/route";
 import { compareDecimal, compareText } from "../table/sort";
 import { VirtualTable, type Column } from "../table/VirtualTable";
 import { NotDiscoveredPage } from "./NotDiscoveredPage";
@@ -13,8 +24,35 @@ import { OrganizationsPanel } from "./OrganizationsPanel";
 
 type Load =
   | { state: "loading" }
-  | { state: "ready"; list: CustomerDto[]; orgs: OrganizationDto[] }
+  | { state: "ready"; list: CustomerDto[]; orgs: OrganizationDto[]; markups: Markups }
   | { state: "failed"; error: ApiError };
+
+/** Markups in effect today, by customer key and by organization id. */
+interface Markups {
+  customers: ReadonlyMap<string, MarkupDto>;
+  organizations: ReadonlyMap<string, MarkupDto>;
+}
+
+function byTarget(list: MarkupDto[]): Markups {
+  const byCustomer = new Map<string, MarkupDto>();
+  const byOrganization = new Map<string, MarkupDto>();
+  for (const m of list) {
+    if (m.target.kind === "customer") byCustomer.set(customerKey({ accountId: m.target.customer.accountId, id: m.target.customer.customerId }), m);
+    else byOrganization.set(m.target.organization, m);
+  }
+  return { customers: byCustomer, organizations: byOrganization };
+}
+
+/**
+ * The markup that applies to a customer today: its own, or else its organization's (an
+ * organization's markup is for its tenants without one of their own).
+ */
+function markupOf(c: CustomerDto, m: Markups): { markup: MarkupDto; inherited: boolean } | null {
+  const own = m.customers.get(customerKey(c));
+  if (own) return { markup: own, inherited: false };
+  const org = c.organizationId === null ? undefined : m.organizations.get(c.organizationId);
+  return org ? { markup: org, inherited: true } : null;
+}
 
 export const customerKey = (c: { accountId: string; id: string }) => `${c.accountId}/${c.id}`;
 const refOf = (c: CustomerDto): CustomerRef => ({ accountId: c.accountId, customerId: c.id });
@@ -44,9 +82,9 @@ export function CustomersPage() {
 
   useEffect(() => {
     let live = true;
-    Promise.all([customers.list(), organizations.list()]).then(
-      ([list, orgs]) => {
-        if (live) setLoad({ state: "ready", list, orgs });
+    Promise.all([customers.list(), organizations.list(), markups.list()]).then(
+      ([list, orgs, markupList]) => {
+        if (live) setLoad({ state: "ready", list, orgs, markups: byTarget(markupList) });
       },
       (e: unknown) => {
         if (live) setLoad({ state: "failed", error: toApiError(e) });
@@ -77,12 +115,24 @@ export function CustomersPage() {
           </button>
         </div>
       )}
-      {load.state === "ready" && <CustomerList list={load.list} orgs={load.orgs} onChanged={reload} />}
+      {load.state === "ready" && (
+        <CustomerList list={load.list} orgs={load.orgs} markups={load.markups} onChanged={reload} />
+      )}
     </section>
   );
 }
 
-function CustomerList({ list, orgs, onChanged }: { list: CustomerDto[]; orgs: OrganizationDto[]; onChanged: () => void }) {
+function CustomerList({
+  list,
+  orgs,
+  markups: markupMap,
+  onChanged,
+}: {
+  list: CustomerDto[];
+  orgs: OrganizationDto[];
+  markups: Markups;
+  onChanged: () => void;
+}) {
   const searchId = useId();
   const [query, setQuery] = useState("");
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
@@ -107,6 +157,18 @@ function CustomerList({ list, orgs, onChanged }: { list: CustomerDto[]; orgs: Or
       return next;
     });
   }, []);
+
+  // The percentage in effect per customer; the sort reruns only when the markups are reloaded.
+  const percentOf = useMemo(() => {
+    const cache = new Map<string, string | null>();
+    for (const c of list) cache.set(customerKey(c), markupOf(c, markupMap)?.markup.percent ?? null);
+    return (c: CustomerDto) => cache.get(customerKey(c)) ?? null;
+  }, [list, markupMap]);
+  const byMarkup = useCallback(
+    (a: CustomerDto, b: CustomerDto) => compareDecimal(percentOf(a) ?? "", percentOf(b) ?? ""),
+    [percentOf],
+  );
+  const noMarkup = useCallback((c: CustomerDto) => percentOf(c) === null, [percentOf]);
 
   const allShownSelected = useMemo(
     () => shown.length > 0 && shown.every((c) => selected.has(customerKey(c))),
@@ -197,6 +259,36 @@ function CustomerList({ list, orgs, onChanged }: { list: CustomerDto[]; orgs: Or
       cell: (c) => c.organizationName ?? "—",
     },
     {
+      key: "markup",
+      header: "Markup",
+      width: 110,
+      numeric: true,
+      compare: byMarkup,
+      isBlank: noMarkup,
+      cell: (c) => {
+        const found = markupOf(c, markupMap);
+        const percent = found?.markup.percent ?? null;
+        const text = percent === null ? "—" : formatPercent(percent);
+        const from = found?.inherited ? ` (from ${found.markup.name})` : "";
+        return (
+          <a
+            href={markupHref({ kind: "customer", customer: refOf(c) })}
+            className={percent === null ? "markup-link hint" : "markup-link"}
+            aria-label={`Markup of ${c.companyName}: ${percent === null ? "none" : text}${from}`}
+            title={found?.inherited ? `Organization ${found.markup.name}'s markup` : "Open the markup editor"}
+            data-testid="customer-markup"
+          >
+            {text}
+            {found?.inherited && percent !== null && (
+              <span className="badge" aria-hidden="true">
+                org
+              </span>
+            )}
+          </a>
+        );
+      },
+    },
+    {
       key: "cost",
       header: "Month to date",
       width: 130,
@@ -244,9 +336,11 @@ function CustomerList({ list, orgs, onChanged }: { list: CustomerDto[]; orgs: Or
         onOpen={openCustomer}
         onToggle={toggle}
       />
-      <p className="hint">Enter or a click opens a customer&apos;s subscriptions; Space selects it.</p>
+      <p className="hint">Enter or a click opens a customer&apos;s subscriptions; Space selects it. A Markup link opens that customer&apos;s
+        markup editor.</p>
       <OrganizationsPanel
         organizations={orgs}
+        markups={markupMap.organizations}
         selected={chosen.map(refOf)}
         selectedNames={chosen.map((c) => c.companyName)}
         onChanged={(clearSelection) => {

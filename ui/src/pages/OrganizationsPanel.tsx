@@ -1,13 +1,16 @@
 // Organizations group the tenants of one real-world customer (a company with a tenant per
 // country, say) so billing can add them up. Made from the customers checked in the table:
 // create one, add the checked ones to one, remove members, delete with a confirmation.
-// Each action's error is shown next to that action.
+// Each action's error is shown next to that action. Each organization links to its markup.
 import { useEffect, useId, useRef, useState, type SyntheticEvent } from "react";
-import { organizations, toApiError, type ApiError, type CustomerRef, type OrganizationDto } from "../ipc";
-import { formatCount } from "../format";
+import { organizations, toApiError, type ApiError, type CustomerRef, type MarkupDto, type OrganizationDto } from "../ipc";
+import { formatCount, formatPercent } from "../format";
+import { markupHref } from "../routing/route";
 
 interface Props {
   organizations: OrganizationDto[];
+  /** Markups in effect today, by organization id. */
+  markups?: ReadonlyMap<string, MarkupDto>;
   /** The customers checked in the table. */
   selected: CustomerRef[];
   selectedNames: string[];
@@ -19,7 +22,7 @@ function plural(n: number, one: string, many: string): string {
   return `${formatCount(n)} ${n === 1 ? one : many}`;
 }
 
-export function OrganizationsPanel({ organizations: list, selected, selectedNames, onChanged }: Props) {
+export function OrganizationsPanel({ organizations: list, markups, selected, selectedNames, onChanged }: Props) {
   return (
     <section className="card organizations" aria-labelledby="organizations-title" data-testid="organizations">
       <h2 id="organizations-title">Organizations</h2>
@@ -35,7 +38,7 @@ export function OrganizationsPanel({ organizations: list, selected, selectedName
       ) : (
         <ul className="org-list">
           {list.map((o) => (
-            <OrganizationItem key={o.id} org={o} selected={selected} onChanged={onChanged} />
+            <OrganizationItem key={o.id} org={o} markup={markups?.get(o.id)} selected={selected} onChanged={onChanged} />
           ))}
         </ul>
       )}
@@ -120,10 +123,12 @@ function CreateOrganization({
 
 function OrganizationItem({
   org,
+  markup,
   selected,
   onChanged,
 }: {
   org: OrganizationDto;
+  markup: MarkupDto | undefined;
   selected: CustomerRef[];
   onChanged: (clearSelection: boolean) => void;
 }) {
@@ -157,6 +162,13 @@ function OrganizationItem({
       <div className="org-head">
         <strong data-testid="org-title">{org.name}</strong>
         <span className="hint">{plural(org.members.length, "tenant", "tenants")}</span>
+        <a
+          href={markupHref({ kind: "organization", organization: org.id })}
+          aria-label={`Markup of ${org.name}${markup?.percent ? `: ${formatPercent(markup.percent)}` : ""}`}
+          data-testid="org-markup"
+        >
+          Markup{markup?.percent ? ` ${formatPercent(markup.percent)}` : ""}
+        </a>
         <span className="org-actions">
           <button
             type="button"

@@ -52,6 +52,7 @@ describe("Subscriptions page", () => {
     expect(screen.queryByText("Exchange Online (Plan 1)")).toBeNull();
     const back = screen.getByTestId("subscriptions-all");
     expect(back.getAttribute("href")).toBe("#/subscriptions");
+    expect(screen.getByTestId("subscriptions-markup").getAttribute("href")).toBe("#/customers/a1/c-00001/markup");
 
     await act(async () => {
       window.location.hash = "#/subscriptions";

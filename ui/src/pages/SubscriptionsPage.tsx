@@ -6,7 +6,7 @@ import { useCallback, useDeferredValue, useEffect, useId, useMemo, useState } fr
 import { customers, subscriptions, toApiError, type ApiError, type CustomerRef, type SubscriptionDto } from "../ipc";
 import { useDiscovery } from "../discovery/store";
 import { formatCount, formatDay, formatDecimal, formatTerm } from "../format";
-import { href } from "../routing/route";
+import { href, markupHref } from "../routing/route";
 import { compareDecimal, compareText } from "../table/sort";
 import { VirtualTable, type Column } from "../table/VirtualTable";
 import { NotDiscoveredPage } from "./NotDiscoveredPage";
@@ -103,7 +103,10 @@ export function SubscriptionsPage({ rest }: { rest: string[] }) {
           <a href={href("subscriptions")} data-testid="subscriptions-all">
             ← All subscriptions
           </a>{" "}
-          · <a href={href("customers")}>Customers</a>
+          · <a href={href("customers")}>Customers</a> ·{" "}
+          <a href={markupHref({ kind: "customer", customer })} data-testid="subscriptions-markup">
+            Markup
+          </a>
         </p>
       )}
       {load.state === "loading" && <p role="status">Loading subscriptions…</p>}

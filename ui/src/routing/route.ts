@@ -1,6 +1,7 @@
 // Hash-based routes: every page has a URL (#/accounts, #/billing/...), so deep links,
 // Back and Forward work inside the app window without a server.
 import { useSyncExternalStore } from "react";
+import type { MarkupTargetDto } from "../ipc";
 
 export const PAGES = ["accounts", "customers", "subscriptions", "dashboard", "billing"] as const;
 export type Page = (typeof PAGES)[number];
@@ -31,6 +32,26 @@ export function parseRoute(hash: string): Route {
 
 export function href(page: Page, ...rest: string[]): string {
   return `#/${[page, ...rest].map(encodeURIComponent).join("/")}`;
+}
+
+/**
+ * The markup editor lives under Customers: #/customers/<accountId>/<customerId>/markup for a
+ * customer tenant, #/customers/organizations/<organizationId>/markup for an organization.
+ * Account ids are UUIDs, so "organizations" in the first place is never an account.
+ */
+export function markupHref(target: MarkupTargetDto): string {
+  return target.kind === "customer"
+    ? href("customers", target.customer.accountId, target.customer.customerId, "markup")
+    : href("customers", "organizations", target.organization, "markup");
+}
+
+/** The markup editor's target from the segments after #/customers, or null for the list. */
+export function parseMarkupRoute(rest: readonly string[]): MarkupTargetDto | null {
+  const [first, second, third] = rest;
+  if (rest.length !== 3 || first === undefined || second === undefined || third !== "markup") return null;
+  return first === "organizations"
+    ? { kind: "organization", organization: second }
+    : { kind: "customer", customer: { accountId: first, customerId: second } };
 }
 
 function subscribe(onChange: () => void): () => void {

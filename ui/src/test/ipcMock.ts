@@ -1,6 +1,6 @@
 // A fake backend for component tests: Tauri's own mockIPC with in-memory accounts,
-// Discovery runs, customers, subscriptions and organizations that validate like the real
-// ones would, so tests exercise the real IPC module. `emit` plays a Discovery event
+// Discovery runs, customers, subscriptions, organizations and markups that validate like
+// the real ones would, so tests exercise the real IPC module. `emit` plays a Discovery event
 // through the app's watch channel as the backend would.
 import { mockIPC, clearMocks as clearTauriMocks } from "@tauri-apps/api/mocks";
 import type { Channel } from "@tauri-apps/api/core";
@@ -11,6 +11,10 @@ import type {
   CustomerRef,
   DiscoveryEvent,
   DiscoveryStatusDto,
+  MarkupChangeDto,
+  MarkupDto,
+  MarkupTargetDto,
+  MarkupTermDto,
   NewAccount,
   OrganizationDto,
   RunDto,
@@ -18,6 +22,17 @@ import type {
   SubscriptionDto,
 } from "../ipc";
 import { applyEvent, discoveryStore, notStarted } from "../discovery/store";
+import { todayIso } from "../format";
+import { compareDecimal } from "../table/sort";
+
+/** A markup change as the mock stores it: append-only, like the `markup_changes` table. */
+export interface MockMarkupChange {
+  target: MarkupTargetDto;
+  term: MarkupTermDto;
+  effectiveFrom: string;
+  /** Default: 2026-11-01T09:00:00Z. */
+  createdAt?: string;
+}
 
 export interface MockState {
   accounts: AccountDto[];
@@ -29,6 +44,10 @@ export interface MockState {
   customers: CustomerDto[];
   subscriptions: SubscriptionDto[];
   organizations: OrganizationDto[];
+  /** Every markup change, in the order entered (row ids are positions + 1). */
+  markups: (MockMarkupChange & { id: number; createdAt: string })[];
+  /** The day "in effect today" is read on (YYYY-MM-DD). */
+  today: string;
   /** The next call of each command named here fails with this error (once). */
   failures: Map<string, ApiError>;
   /** Every command called, in order, with its arguments. */
@@ -44,6 +63,9 @@ export interface MockData {
   customers: CustomerDto[];
   subscriptions: SubscriptionDto[];
   organizations: OrganizationDto[];
+  markups: MockMarkupChange[];
+  /** Default: the real local date, as the editor's default effective-from day. */
+  today: string;
 }
 
 function fail(code: ApiError["code"], message: string, field: string | null = null): never {
@@ -67,6 +89,8 @@ export function mockBackend(
     customers: [...(data.customers ?? [])],
     subscriptions: [...(data.subscriptions ?? [])],
     organizations: [...(data.organizations ?? [])],
+    markups: (data.markups ?? []).map((m, i) => ({ ...m, id: i + 1, createdAt: m.createdAt ?? "2026-11-01T09:00:00Z" })),
+    today: data.today ?? todayIso(),
     failures: new Map(),
     calls: [],
     emit: (e) => {
@@ -97,6 +121,52 @@ export function mockBackend(
       return c.organizationId === org.id ? { ...c, organizationId: null, organizationName: null } : c;
     });
     return updated;
+  };
+
+  const scopeKey = (t: MarkupTargetDto) => (t.kind === "customer" ? `c:${refKey(t.customer)}` : `o:${t.organization}`);
+  const termKey = (t: MarkupTermDto) => (t.kind === "categoryPercent" ? `${t.kind}:${t.category}` : t.kind);
+  /** The target as the backend answers it (an organization by id) and its name. */
+  const resolveTarget = (t: MarkupTargetDto): { target: MarkupTargetDto; name: string } => {
+    if (t.kind === "customer") {
+      const c = state.customers.find((x) => x.accountId === t.customer.accountId && x.id === t.customer.customerId);
+      if (!c) {
+        return fail("NotFound", `Customer ${t.customer.customerId} is not in the database: run Discovery, or check the id`, "customer");
+      }
+      return { target: t, name: c.companyName };
+    }
+    const typed = t.organization.trim();
+    const org =
+      state.organizations.find((o) => o.name === typed) ??
+      state.organizations.find((o) => o.id === typed) ??
+      fail("NotFound", `Organization ${JSON.stringify(typed)} not found`);
+    return { target: { kind: "organization", organization: org.id }, name: org.name };
+  };
+  const describeMarkup = (requested: MarkupTargetDto, on: string): MarkupDto => {
+    const { target, name } = resolveTarget(requested);
+    const history = state.markups
+      .filter((m) => scopeKey(m.target) === scopeKey(target))
+      .sort((x, y) => x.effectiveFrom.localeCompare(y.effectiveFrom) || x.id - y.id);
+    let percent: string | null = null;
+    let fee: string | null = null;
+    const categories = new Map<string, string | null>();
+    for (const m of history.filter((h) => h.effectiveFrom <= on)) {
+      if (m.term.kind === "percent") percent = m.term.percent;
+      else if (m.term.kind === "categoryPercent") categories.set(m.term.category, m.term.percent);
+      else fee = compareDecimal(m.term.fee, "0") === 0 ? null : m.term.fee;
+    }
+    return {
+      target,
+      name,
+      on,
+      percent,
+      categories: [...categories.entries()]
+        .filter((e): e is [string, string] => e[1] !== null)
+        .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)),
+      monthlyFee: fee,
+      history: history.map(
+        (m): MarkupChangeDto => ({ id: String(m.id), effectiveFrom: m.effectiveFrom, term: m.term, createdAt: m.createdAt }),
+      ),
+    };
   };
 
   // Like the real IPC, answers are copies: a page never holds the mock's own objects.
@@ -233,11 +303,88 @@ export function mockBackend(
         state.organizations = state.organizations.filter((o) => o.id !== org.id);
         return null;
       }
+
+      case "list_markups": {
+        const seen = new Map<string, MarkupTargetDto>();
+        for (const m of state.markups) seen.set(scopeKey(m.target), m.target);
+        return [...seen.values()]
+          .map((t) => describeMarkup(t, state.today))
+          .sort((x, y) => x.name.toLowerCase().localeCompare(y.name.toLowerCase()));
+      }
+      case "get_markup":
+        return describeMarkup(a.target as MarkupTargetDto, state.today);
+      case "set_markup": {
+        if (access === "Finance") {
+          return fail("Forbidden", "You are signed in with read-only (finance) access as billing@contoso.onmicrosoft.com (Billing Administrator): changing markups needs a partner admin (Global Administrator). Sign in as one, or ask one to do it.");
+        }
+        const { target } = resolveTarget(a.target as MarkupTargetDto);
+        const terms = (a.terms as MarkupTermDto[]).map(parseTerm);
+        const from = a.effectiveFrom as string;
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(from)) throw new Error(`invalid effectiveFrom ${from}`);
+        if (terms.length === 0) {
+          return fail("Validation", "Nothing to change: give a percentage, a category percentage or a monthly fee", "markup");
+        }
+        for (const t of terms) validateTerm(t);
+        const createdAt = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+        for (const term of terms) {
+          // A second change of the same term on the same day is a correction: it replaces the first.
+          state.markups = state.markups.filter(
+            (m) => !(scopeKey(m.target) === scopeKey(target) && m.effectiveFrom === from && termKey(m.term) === termKey(term)),
+          );
+          const id = Math.max(0, ...state.markups.map((m) => m.id)) + 1;
+          state.markups.push({ id, target, term, effectiveFrom: from, createdAt });
+        }
+        return describeMarkup(target, from);
+      }
       default:
         throw new Error(`unmocked command ${cmd}`);
     }
   }
   return state;
+}
+
+/** Parses a decimal as rust_decimal would and writes it back as the backend does ("+05.50" is "5.50"). */
+function decimal(field: string, text: string): string {
+  const m = /^([+-]?)(\d*)(?:\.(\d*))?$/.exec(text.trim());
+  if (!m || ((m[2] ?? "") === "" && (m[3] ?? "") === "")) {
+    return fail("Validation", `${JSON.stringify(text)} is not a decimal number: write it like 12, -5 or 50.00`, field);
+  }
+  const whole = (m[2] ?? "").replace(/^0+(?=\d)/, "") || "0";
+  const fraction = m[3] ?? "";
+  const zero = /^0*$/.test(whole + fraction);
+  return `${m[1] === "-" && !zero ? "-" : ""}${whole}${fraction ? `.${fraction}` : ""}`;
+}
+
+function parseTerm(t: MarkupTermDto): MarkupTermDto {
+  switch (t.kind) {
+    case "percent":
+      return { kind: "percent", percent: decimal("percent", t.percent) };
+    case "categoryPercent":
+      return {
+        kind: "categoryPercent",
+        category: t.category.trim(),
+        percent: t.percent === null ? null : decimal("categoryPercent", t.percent),
+      };
+    case "monthlyFee":
+      return { kind: "monthlyFee", fee: decimal("fee", t.fee) };
+  }
+}
+
+/** The store's checks: -100 <= percentage <= 10000, a named category, a fee of at least 0. */
+function validateTerm(t: MarkupTermDto): void {
+  const pct = (p: string) => {
+    if (compareDecimal(p, "-100") < 0) {
+      fail("Validation", `A markup of ${p}% would sell below zero: use -100 or more (negative is a discount)`, "markup");
+    }
+    if (compareDecimal(p, "10000") > 0) fail("Validation", `A markup of ${p}% is not plausible: use at most 10000`, "markup");
+  };
+  if (t.kind === "percent") pct(t.percent);
+  else if (t.kind === "categoryPercent") {
+    if (!t.category) fail("Validation", "Name the meter category the percentage is for (e.g. Virtual Machines)", "markup");
+    if (t.percent !== null) pct(t.percent);
+  } else if (compareDecimal(t.fee, "0") < 0) {
+    fail("Validation", `A monthly fee of ${t.fee} is negative: use a discount percentage instead`, "markup");
+  }
 }
 
 /** Removes the mock and forgets the Discovery state it fed, so the next test starts clean. */

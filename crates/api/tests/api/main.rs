@@ -2,4 +2,5 @@
 //! file, the real OS keyring and the in-process Microsoft emulator.
 
 mod organizations;
+mod rating;
 mod sign_in;

@@ -3,5 +3,7 @@
 pub mod account;
 pub mod discover;
 pub mod emulator;
+pub mod markup;
 pub mod org;
+pub mod rate;
 pub mod sign_in;

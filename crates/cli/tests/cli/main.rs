@@ -2,7 +2,9 @@
 
 mod account;
 mod discover;
+mod markup;
 mod org;
+mod rate;
 mod sign_in;
 
 use std::path::Path;

@@ -26,7 +26,7 @@ fn customer(id: &str, company: &str, domain: &str) -> CustomerRow {
 
 /// The "Contoso" partner account with three customers (two tenants of Contoso Ltd), and a
 /// second account "Woodgrove" serving another Contoso Ltd tenant and Northwind.
-fn with_customers() -> (tempfile::TempDir, PathBuf) {
+pub fn with_customers() -> (tempfile::TempDir, PathBuf) {
     let (dir, path) = crate::with_contoso();
     let mut db = Database::open(&path).unwrap();
     let contoso = accounts::find(&db, "Contoso").unwrap().id;
@@ -66,7 +66,7 @@ fn with_customers() -> (tempfile::TempDir, PathBuf) {
     (dir, path)
 }
 
-fn ok(db: &Path, args: &[&str]) -> String {
+pub fn ok(db: &Path, args: &[&str]) -> String {
     let out = cspdesk(db, args);
     assert!(
         out.status.success(),
@@ -76,7 +76,7 @@ fn ok(db: &Path, args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-fn fails(db: &Path, args: &[&str]) -> String {
+pub fn fails(db: &Path, args: &[&str]) -> String {
     let out = cspdesk(db, args);
     assert!(!out.status.success(), "{args:?} should fail");
     String::from_utf8(out.stderr).unwrap()

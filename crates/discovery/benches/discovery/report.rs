@@ -225,6 +225,9 @@ fn rows(r: &PresetReport, cores: usize) -> Vec<[String; 3]> {
         let share = total / (x.wall.as_secs_f64() * cores as f64).max(1e-9);
         format!("{:.0}% of {cores} cores", share * 100.0)
     });
+    row("load average before the run (1 min)", &|x, _| {
+        x.load_before.map_or("n/a".into(), |l| format!("{l:.2}"))
+    });
     row(
         "requests in flight (avg, requests x latency / wall)",
         &|x, _| {

@@ -1,0 +1,481 @@
+//! Rating and reconciliation against the emulator's invoices: preset M (200 customers),
+//! frozen clock at 2026-11-21 10:00 UTC, so August to October are invoiced and November is
+//! unbilled. The emulator's billing code shares nothing with ours: every Azure plan customer
+//! of every invoiced period must match its invoice's daily rated usage to the cent with no
+//! unexplained difference; a wrong price must show up as a price mismatch; rating again with
+//! nothing new must rate nothing.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::{DateTime, TimeZone, Utc};
+use cspdesk_api::rating::{self, ReconciliationDto};
+use cspdesk_discovery::progress::Silent;
+use cspdesk_discovery::run::Trigger;
+use cspdesk_discovery::RunOptions;
+use cspdesk_emulator::{Emulator, EmulatorConfig, Preset, RunningEmulator, CLIENT_ID};
+use cspdesk_partner_api::{
+    sign_in_with_browser, AccountKey, ApiSettings, BrowserSignIn, ConsentRecord, Sensitive,
+    Session, StoredConsent, TokenStore,
+};
+use cspdesk_rating::price::normalize_meter_id;
+use cspdesk_store::discovered::{MeterRow, RateCardRow};
+use cspdesk_store::{accounts, rated, Database};
+use rust_decimal::Decimal;
+use tokio_util::sync::CancellationToken;
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 21, 10, 0, 0).unwrap()
+}
+
+const INVOICED: [&str; 3] = ["2026-08", "2026-09", "2026-10"];
+
+/// A token store in a JSON file: tests only (the app keeps tokens in the OS keyring).
+struct FileStore(PathBuf);
+
+impl TokenStore for FileStore {
+    fn load(&self, _: &AccountKey) -> cspdesk_partner_api::Result<Option<StoredConsent>> {
+        let Ok(text) = std::fs::read_to_string(&self.0) else {
+            return Ok(None);
+        };
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        Ok(Some(StoredConsent {
+            refresh_token: Sensitive::new(v["rt"].as_str().unwrap().to_string()),
+            record: serde_json::from_value::<ConsentRecord>(v["record"].clone()).unwrap(),
+        }))
+    }
+    fn save(&self, _: &AccountKey, c: &StoredConsent) -> cspdesk_partner_api::Result<()> {
+        let v = serde_json::json!({"rt": c.refresh_token.expose(), "record": c.record});
+        std::fs::write(&self.0, v.to_string()).unwrap();
+        Ok(())
+    }
+    fn delete(&self, _: &AccountKey) -> cspdesk_partner_api::Result<()> {
+        let _ = std::fs::remove_file(&self.0);
+        Ok(())
+    }
+}
+
+/// A temporary database with one account discovered from a fresh emulator of `preset`.
+async fn discovered(preset: Preset) -> (tempfile::TempDir, PathBuf, String) {
+    let mut config = EmulatorConfig::new(preset, 7, now());
+    config.clock_ticks = false;
+    let emu: RunningEmulator = Emulator::start(config).await.expect("emulator starts");
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cspdesk.sqlite3");
+    let account = accounts::add(
+        &Database::open(&db).unwrap(),
+        "Contoso CSP",
+        &emu.partner().tenant_id,
+        now(),
+    )
+    .unwrap()
+    .id;
+    let settings =
+        ApiSettings::single_origin(emu.url(), emu.partner().tenant_id.clone(), CLIENT_ID);
+    emu.set_auto_consent(Some(emu.partner().users[0].upn.clone()));
+    let tokens = sign_in_with_browser(&settings, BrowserSignIn::default(), |url| {
+        let url = url.clone();
+        tokio::spawn(async move {
+            let _ = reqwest::get(url).await;
+        });
+        Ok(())
+    })
+    .await
+    .expect("the admin signs in");
+    let clock = emu.clock().clone();
+    let clock: cspdesk_discovery::Clock = Arc::new(move || clock.now());
+    let session = Session::start(
+        settings,
+        AccountKey::from_stored(account.clone()),
+        Arc::new(FileStore(dir.path().join("tokens.json"))),
+        tokens,
+        now(),
+    )
+    .unwrap()
+    .with_clock(clock.clone());
+    let run = cspdesk_discovery::run(
+        &db,
+        Arc::new(session),
+        RunOptions::new(account.clone(), Trigger::Manual, clock),
+        Arc::new(Silent),
+        CancellationToken::new(),
+    )
+    .await
+    .expect("the run starts");
+    assert_eq!(run.state, "completed", "{run:?}");
+    emu.shutdown().await;
+    (dir, db, account)
+}
+
+fn dec(text: &str) -> Decimal {
+    text.parse().unwrap()
+}
+
+fn is_zero(amount: &Option<String>) -> bool {
+    amount.as_deref().is_some_and(|a| dec(a).is_zero())
+}
+
+/// Customers with daily rated usage on the invoice side of `period`.
+fn invoiced_customers(db: &Path, account: &str, period: &str) -> BTreeSet<String> {
+    rated::invoice_usage(&Database::open(db).unwrap(), account, period)
+        .unwrap()
+        .into_iter()
+        .map(|l| l.customer_id)
+        .collect()
+}
+
+/// Figures of one reconciliation run, for the report and the assertions.
+#[derive(Default, Debug)]
+struct Figures {
+    customers: usize,
+    to_the_cent: usize,
+    lines_compared: u64,
+    lines_matched: u64,
+    unexplained: Decimal,
+    legacy_refused: usize,
+    mismatches: Vec<String>,
+}
+
+fn figures(rows: &[ReconciliationDto]) -> Figures {
+    let mut f = Figures::default();
+    for r in rows {
+        if let Some(why) = &r.refused {
+            if why.contains("legacy") {
+                f.legacy_refused += 1;
+            } else {
+                f.mismatches
+                    .push(format!("{} {}: refused: {why}", r.period, r.customer));
+            }
+            continue;
+        }
+        f.customers += 1;
+        f.lines_compared += u64::from(r.lines_compared);
+        f.lines_matched += u64::from(r.lines_matched);
+        f.unexplained += dec(r.unexplained.as_deref().unwrap());
+        if is_zero(&r.difference) && is_zero(&r.unexplained) {
+            f.to_the_cent += 1;
+        } else {
+            let first: Vec<String> = r
+                .differences
+                .iter()
+                .take(3)
+                .map(|d| {
+                    format!(
+                        "meter {} day {} entitlement {}: ours {} invoice {} ({:?})",
+                        d.meter_id, d.usage_date, d.entitlement_id, d.rated, d.invoiced, d.causes
+                    )
+                })
+                .collect();
+            f.mismatches.push(format!(
+                "{} {} ({}): rated {:?} invoiced {:?} difference {:?} unexplained {:?} causes {:?}; {}",
+                r.period,
+                r.customer,
+                r.customer_name.as_deref().unwrap_or("?"),
+                r.rated,
+                r.invoiced,
+                r.difference,
+                r.unexplained,
+                r.causes,
+                first.join("; ")
+            ));
+        }
+    }
+    f
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rated_cost_matches_the_invoices_to_the_cent_and_a_wrong_price_is_a_price_mismatch() {
+    let (_dir, path, account) = discovered(Preset::M).await;
+    let mut db = Database::open(&path).unwrap();
+
+    let started = std::time::Instant::now();
+    let first = rating::rate(&mut db, None, None, now()).unwrap();
+    eprintln!(
+        "rated {} customer-periods, {} lines in {:?}",
+        first.rated,
+        first.lines_written,
+        started.elapsed()
+    );
+    assert_eq!(
+        first.refused,
+        0,
+        "every customer-period is priced: {:?}",
+        first
+            .periods
+            .iter()
+            .filter(|p| p.refused.is_some())
+            .take(3)
+            .collect::<Vec<_>>()
+    );
+    assert!(first.rated > 0 && first.lines_written > 0, "{first:?}");
+
+    // Every customer of every invoiced period, to the cent.
+    for period in INVOICED {
+        let rows = rating::reconcile(&db, period, None).unwrap();
+        let f = figures(&rows);
+        eprintln!(
+            "{period}: {} Azure plan customers, {} to the cent; {} of {} lines equal; unexplained {}; {} legacy-only customers refused",
+            f.customers, f.to_the_cent, f.lines_matched, f.lines_compared, f.unexplained, f.legacy_refused
+        );
+        assert!(
+            f.mismatches.is_empty(),
+            "{period}: {} customers differ from the invoice; first: {:#?}",
+            f.mismatches.len(),
+            &f.mismatches[..f.mismatches.len().min(5)]
+        );
+        assert_eq!(
+            f.unexplained,
+            Decimal::ZERO,
+            "{period}: nothing unexplained"
+        );
+        assert_eq!(
+            f.customers,
+            invoiced_customers(&path, &account, period).len(),
+            "{period}: every customer on the invoice is reconciled"
+        );
+        assert!(f.customers > 0 && f.legacy_refused > 0, "{period}: {f:?}");
+        assert!(
+            rows.iter()
+                .filter(|r| r.refused.is_none())
+                .all(|r| r.invoice_state.as_deref() == Some("billed")),
+            "{period} is compared with its invoice"
+        );
+    }
+
+    // The open period against the unbilled usage so far, and its month-to-date cost.
+    let open = rating::reconcile(&db, "2026-11", None).unwrap();
+    let f = figures(&open);
+    assert!(f.mismatches.is_empty(), "November: {:#?}", f.mismatches);
+    assert!(open
+        .iter()
+        .filter(|r| r.refused.is_none())
+        .all(|r| r.invoice_state.as_deref() == Some("unbilled")));
+    let costs: BTreeMap<String, String> = rating::month_to_date(&db, now())
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.customer_id, c.cost))
+        .collect();
+    for r in open.iter().filter(|r| r.refused.is_none()) {
+        assert_eq!(
+            costs.get(&r.customer).map(|c| dec(c)),
+            r.rated.as_deref().map(dec),
+            "month-to-date cost of {} is its rated November",
+            r.customer
+        );
+    }
+    assert_eq!(
+        costs.len(),
+        open.len(),
+        "every customer with November usage (Azure plan and legacy) has a month-to-date cost"
+    );
+
+    // Nothing new: nothing rated, nothing written.
+    let again = rating::rate(&mut db, None, None, now()).unwrap();
+    assert_eq!(
+        (
+            again.rated,
+            again.refused,
+            again.removed,
+            again.lines_written
+        ),
+        (0, 0, 0, 0),
+        "rating again with no new data rates nothing: {:?}",
+        again.periods.first()
+    );
+    assert_eq!(again.unchanged, first.rated);
+
+    // A wrong price: one flat Azure plan meter at +10 % in the USD card.
+    let october = rated::invoice_usage(&db, &account, "2026-10").unwrap();
+    let mut uses: BTreeMap<String, usize> = BTreeMap::new();
+    for l in &october {
+        *uses.entry(normalize_meter_id(&l.meter_id)).or_default() += 1;
+    }
+    let usd = rated::rate_cards(&db, &account)
+        .unwrap()
+        .into_iter()
+        .find(|c| c.currency == "USD")
+        .expect("a USD rate card");
+    let target = usd
+        .meters
+        .iter()
+        .filter(|m| m.rates.len() == 1 && m.included_quantity.unwrap_or_default().is_zero())
+        .max_by_key(|m| {
+            uses.get(&normalize_meter_id(&m.meter_id))
+                .copied()
+                .unwrap_or(0)
+        })
+        .expect("a flat meter")
+        .clone();
+    let wrong = target.rates[0].1 * dec("1.1");
+    let meters: Vec<MeterRow> = usd
+        .meters
+        .iter()
+        .map(|m| MeterRow {
+            meter_id: m.meter_id.clone(),
+            name: m.name.clone(),
+            category: m.category.clone(),
+            subcategory: m.subcategory.clone(),
+            region: m.region.clone(),
+            unit: m.unit.clone(),
+            included_quantity: m.included_quantity,
+            effective_date: m.effective_date.clone(),
+            rates: if m.meter_id == target.meter_id {
+                serde_json::json!({"0": wrong.to_string()}).to_string()
+            } else {
+                m.rates_json.clone()
+            },
+        })
+        .collect();
+    let mut ingest = db.ingest(&account).unwrap();
+    ingest
+        .rate_card(
+            &RateCardRow {
+                currency: usd.currency.clone(),
+                locale: usd.locale.clone(),
+                tax_included: usd.tax_included,
+                offer_terms: usd.offer_terms_json.clone(),
+            },
+            &meters,
+            now(),
+        )
+        .unwrap();
+    ingest.commit().unwrap();
+
+    let repriced = rating::rate(&mut db, None, None, now()).unwrap();
+    assert!(repriced.rated > 0, "the USD card changed: {repriced:?}");
+    assert!(
+        repriced.unchanged > 0,
+        "customer-periods priced from another card (legacy EUR) are left alone"
+    );
+    let rows = rating::reconcile(&db, "2026-10", None).unwrap();
+    let target_id = normalize_meter_id(&target.meter_id);
+    let mut affected = 0;
+    for r in rows.iter().filter(|r| r.refused.is_none()) {
+        let difference = dec(r.difference.as_deref().unwrap());
+        let uses_target = october
+            .iter()
+            .any(|l| l.customer_id == r.customer && normalize_meter_id(&l.meter_id) == target_id);
+        if !uses_target {
+            assert!(
+                difference.is_zero(),
+                "{} does not use the meter: {r:?}",
+                r.customer
+            );
+            continue;
+        }
+        affected += 1;
+        assert!(
+            difference < Decimal::ZERO,
+            "we now charge more than the invoice: {r:?}"
+        );
+        assert!(
+            is_zero(&r.unexplained),
+            "the invoice explains itself: {r:?}"
+        );
+        let price = r
+            .causes
+            .get("priceMismatch")
+            .map(|a| dec(a))
+            .unwrap_or_default();
+        let rounding = r.causes.get("rounding").map(|a| dec(a)).unwrap_or_default();
+        assert!(
+            r.causes
+                .keys()
+                .all(|c| c == "priceMismatch" || c == "rounding"),
+            "only the price (and cent rounding) explains it: {:?}",
+            r.causes
+        );
+        let differing = Decimal::from(r.lines_compared - r.lines_matched);
+        assert!(
+            price < Decimal::ZERO && rounding.abs() <= differing * dec("0.01"),
+            "the difference {difference} is a price mismatch ({price}), rounding {rounding} at most a cent per line"
+        );
+        assert!(
+            r.differences.iter().all(|d| d.meter_id == target_id),
+            "only the repriced meter differs: {:?}",
+            r.differences.first()
+        );
+    }
+    eprintln!(
+        "meter {target_id} at {wrong} instead of {}: {affected} customers differ, all as priceMismatch",
+        target.rates[0].1
+    );
+    assert!(affected > 0, "the repriced meter is used in October");
+}
+
+/// `cspdesk_rating::rate::rate` as it is, record by record against the invoice (preset S).
+/// Ignored until the crate rates each record at its own tier positions and rounds the
+/// effective unit price to 6 decimals before the floor (see `crates/api/src/rating.rs`);
+/// then `api::rating` can call it instead of its own record loop.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "cspdesk_rating::rate blends a day's records and floors an unrounded EUP"]
+async fn the_rating_crate_alone_matches_every_invoice_line() {
+    use cspdesk_rating::rate::{rate, DailyUsage, Fx, RatingTerms, UsageSeries};
+
+    let (_dir, path, account) = discovered(Preset::S).await;
+    let db = Database::open(&path).unwrap();
+    let prices = rating::azure_plan_prices(&db, &account).unwrap().unwrap();
+    let (mut lines, mut equal) = (0usize, 0usize);
+    let mut first = Vec::new();
+    for period in INVOICED {
+        let billing = rating::parse_period(period).unwrap();
+        let mut series: BTreeMap<(String, String, String), Vec<rated::InvoiceUsage>> =
+            BTreeMap::new();
+        for l in rated::invoice_usage(&db, &account, period).unwrap() {
+            series
+                .entry((
+                    l.customer_id.clone(),
+                    l.subscription_id.clone(),
+                    normalize_meter_id(&l.meter_id),
+                ))
+                .or_default()
+                .push(l);
+        }
+        for ((customer, plan, meter), records) in series {
+            let fx = Fx::new(
+                "USD",
+                &records[0].billing_currency,
+                records[0].pc_to_bc_exchange_rate.unwrap(),
+            )
+            .unwrap();
+            let s = UsageSeries {
+                customer_id: customer.clone(),
+                subscription_id: plan,
+                meter_id: meter.clone(),
+                meter_category: None,
+                usage: records
+                    .iter()
+                    .map(|r| DailyUsage {
+                        date: r.usage_date,
+                        entitlement_id: r.entitlement_id.clone(),
+                        resource_uri: None,
+                        quantity: r.quantity,
+                        partner_earned_credit: r.partner_earned_credit == Some(true),
+                    })
+                    .collect(),
+            };
+            let rated = rate(&s, &prices.book, &RatingTerms::new(billing, fx)).unwrap();
+            // Lines come back by day, a day's records in input order: the records' own order.
+            for (ours, theirs) in rated.iter().zip(&records) {
+                lines += 1;
+                if ours.billing_pre_tax_total == theirs.billing_pre_tax_total {
+                    equal += 1;
+                } else if first.len() < 5 {
+                    first.push(format!(
+                        "{period} customer {customer} meter {meter} day {} entitlement {}: qty {} crate EUP {} total {} / invoice EUP {} total {}",
+                        theirs.usage_date, theirs.entitlement_id, theirs.quantity,
+                        ours.effective_unit_price, ours.billing_pre_tax_total,
+                        theirs.effective_unit_price, theirs.billing_pre_tax_total
+                    ));
+                }
+            }
+        }
+    }
+    assert_eq!(
+        equal,
+        lines,
+        "{} of {lines} invoice lines differ; first: {first:#?}",
+        lines - equal
+    );
+}
