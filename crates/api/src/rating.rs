@@ -16,16 +16,15 @@
 //! taken as in effect for every period. Prices that changed since an earlier period are
 //! therefore not known: reconciliation then shows them as a price mismatch.
 //!
-//! # Microsoft's rule for an Azure plan record (applied here, record by record)
-//! Tiers accumulate per Azure plan + meter over the billing month, the included quantity
-//! first. Records are taken by usage day, then in the order the invoice lists them, and each
-//! record's units take the next positions: its cost is `cost(before + q) − cost(before)`.
-//! Then `EUP = round_half_away_from_zero(cost / q × (1 − PEC), 6)`,
-//! `billingPreTaxTotal = FLOOR(EUP × q × FX, 2)` and `pricingPreTaxTotal = FLOOR(EUP × q, 2)`.
-//! `cspdesk_rating::rate::rate` differs (one blended price per day shared by the day's
-//! records, no rounding of the EUP before the floor), so this module computes records with
-//! the crate's tier tables ([`cspdesk_rating::tiers::TierTable::marginal_cost`]) and its
-//! `floor_cents`, and uses the crate's `reconcile` for the comparison.
+//! # Microsoft's rule for an Azure plan record
+//! [`cspdesk_rating::rate::rate`] applies it (its module docs write the rounding down): tiers
+//! accumulate per Azure plan + meter over the billing month, the included quantity first;
+//! records are taken by usage day, then in the order the invoice lists them (the order
+//! `daily_usage` is read in), each at its own positions; `EUP` is rounded half away from zero
+//! to 6 decimals, then `billingPreTaxTotal = FLOOR(EUP × q × FX, 2)` and
+//! `pricingPreTaxTotal = FLOOR(EUP × q, 2)`. Here the records of a customer-period become one
+//! series per Azure plan + meter, rated with the month's one exchange rate (a series whose
+//! records carry two rates is refused), and the crate's `reconcile` does the comparison.
 //!
 //! A stored line adds up one day's records of one Azure subscription and meter (one per
 //! resource); its billing total is the sum of the records' floored totals, so it adds up
@@ -38,7 +37,9 @@ use cspdesk_rating::period::BillingPeriod;
 use cspdesk_rating::price::{
     normalize_meter_id, OfferTerm, PriceBook, PriceLookup, PriceOrigin, RateCard, RateCardMeter,
 };
-use cspdesk_rating::rate::{floor_cents, RatedLine, PARTNER_EARNED_CREDIT_RATE};
+use cspdesk_rating::rate::{
+    rate as rate_series, DailyUsage, Fx, RateError, RatedLine, RatingTerms, UsageSeries,
+};
 use cspdesk_rating::reconcile::{reconcile as reconcile_lines, Cause, InvoiceUsageLine};
 use cspdesk_rating::tiers::{Tier, TierTable};
 use cspdesk_store::rated::{
@@ -46,7 +47,7 @@ use cspdesk_store::rated::{
     StoredRateCard, StoredRatedLine, UsageKind, UsageRead,
 };
 use cspdesk_store::{accounts, discovered, Database, Money};
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -54,7 +55,7 @@ use crate::{ApiError, ErrorCode};
 
 /// Version of the rating rules below. Stored with each customer-period; raising it makes
 /// the next `rate` rate everything again.
-pub const RATING_RULES: i64 = 1;
+pub const RATING_RULES: i64 = 2;
 
 /// The currency Azure plan prices are in.
 const AZURE_PLAN_PRICING: &str = "USD";
@@ -459,90 +460,112 @@ fn no_price(prices: &CardPrices, meter: &str, date: NaiveDate) -> String {
         })
 }
 
-/// Microsoft's effective unit price: rounded half away from zero to 6 decimals.
-pub fn effective_unit_price(cost: Decimal, quantity: Decimal, credit_rate: Decimal) -> Decimal {
-    if quantity.is_zero() {
-        return Decimal::ZERO;
+/// The exchange rate of one record: its `pcToBCExchangeRate`, or 1 when billed in USD.
+fn record_fx(u: &AzurePlanUsage, meter: &str) -> Result<Decimal, String> {
+    match u.pc_to_bc_exchange_rate {
+        Some(x) if x > Decimal::ZERO => Ok(x),
+        _ if u.billing_currency.eq_ignore_ascii_case(AZURE_PLAN_PRICING) => Ok(Decimal::ONE),
+        _ => Err(format!(
+            "usage of {} on meter {meter} billed in {} has no exchange rate",
+            u.usage_date, u.billing_currency
+        )),
     }
-    (cost * (Decimal::ONE - credit_rate) / quantity)
-        .round_dp_with_strategy(6, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// The one exchange rate of a series' records (Microsoft applies one per month).
+fn series_fx(records: &[&AzurePlanUsage], meter: &str) -> Result<Fx, String> {
+    let first = records.first().ok_or("a series without usage")?;
+    let rate = record_fx(first, meter)?;
+    for u in records {
+        let other = record_fx(u, meter)?;
+        if other != rate
+            || !u
+                .billing_currency
+                .eq_ignore_ascii_case(&first.billing_currency)
+        {
+            return Err(format!(
+                "usage of meter {meter} under Azure plan {} is billed at two exchange rates ({rate} {} and {other} {}) in one month: run Discovery again to read the period whole",
+                u.subscription_id, first.billing_currency, u.billing_currency
+            ));
+        }
+    }
+    Fx::new(AZURE_PLAN_PRICING, &first.billing_currency, rate).map_err(|e| e.to_string())
 }
 
 /// Rates one customer-period's Azure plan records (see the module docs), or says why not.
+/// `usage` is in the order it was read: usage day, then the invoice's order.
 pub fn rate_azure_plan(
+    customer_id: &str,
     usage: &[AzurePlanUsage],
     prices: &CardPrices,
     period: &BillingPeriod,
 ) -> Result<Vec<RatedLineRow>, String> {
-    let mut before: HashMap<(String, String), Decimal> = HashMap::new();
+    let mut series: BTreeMap<(&str, String), Vec<&AzurePlanUsage>> = BTreeMap::new();
+    for u in usage {
+        series
+            .entry((&u.subscription_id, normalize_meter_id(&u.meter_id)))
+            .or_default()
+            .push(u);
+    }
     let mut lines: BTreeMap<LineKey, Acc> = BTreeMap::new();
-    let mut order: Vec<&AzurePlanUsage> = usage.iter().collect();
-    order.sort_by_key(|u| u.usage_date); // stable: a day's records keep the invoice's order
-    for u in order {
-        if !period.contains(u.usage_date) {
-            return Err(format!(
-                "usage of {} is outside the period {period}",
-                u.usage_date
-            ));
-        }
-        let meter = normalize_meter_id(&u.meter_id);
-        let price = prices
-            .book
-            .price_on(&meter, u.usage_date, AZURE_PLAN_PRICING)
-            .ok_or_else(|| no_price(prices, &meter, u.usage_date))?;
-        let fx = match u.pc_to_bc_exchange_rate {
-            Some(x) if x > Decimal::ZERO => x,
-            _ if u.billing_currency.eq_ignore_ascii_case(AZURE_PLAN_PRICING) => Decimal::ONE,
-            _ => {
-                return Err(format!(
-                    "usage of {} on meter {meter} billed in {} has no exchange rate",
-                    u.usage_date, u.billing_currency
+    for ((plan, meter), records) in series {
+        let fx = series_fx(&records, &meter)?;
+        let s = UsageSeries {
+            customer_id: customer_id.to_string(),
+            subscription_id: plan.to_string(),
+            meter_id: meter.clone(),
+            meter_category: records[0].meter_category.clone(),
+            usage: records
+                .iter()
+                .map(|u| DailyUsage {
+                    date: u.usage_date,
+                    entitlement_id: u.entitlement_id.clone(),
+                    resource_uri: u.resource_uri.clone(),
+                    quantity: u.quantity,
+                    partner_earned_credit: u.partner_earned_credit,
+                })
+                .collect(),
+        };
+        let rated =
+            rate_series(&s, &prices.book, &RatingTerms::new(*period, fx)).map_err(|e| match e {
+                RateError::NoPrice { meter_id, date, .. } => no_price(prices, &meter_id, date),
+                RateError::OutsidePeriod { date, .. } => {
+                    format!("usage of {date} is outside the period {period}")
+                }
+                other => other.to_string(),
+            })?;
+        for (u, l) in records.iter().zip(rated) {
+            let a = lines
+                .entry((
+                    l.subscription_id.clone(),
+                    l.entitlement_id.clone(),
+                    l.meter_id.clone(),
+                    l.usage_date,
                 ))
-            }
-        };
-        let position = before
-            .entry((u.subscription_id.clone(), meter.clone()))
-            .or_default();
-        let cost =
-            price.tiers.marginal_cost(*position, u.quantity) * (Decimal::ONE - price.discount);
-        *position += u.quantity;
-        let credit = if u.partner_earned_credit {
-            PARTNER_EARNED_CREDIT_RATE
-        } else {
-            Decimal::ZERO
-        };
-        let eup = effective_unit_price(cost, u.quantity, credit);
-        let a = lines
-            .entry((
-                u.subscription_id.clone(),
-                u.entitlement_id.clone(),
-                meter.clone(),
-                u.usage_date,
-            ))
-            .or_insert_with(|| Acc {
-                kind: UsageKind::AzurePlan,
-                meter_name: u.meter_name.clone(),
-                meter_category: u.meter_category.clone(),
-                records: 0,
-                quantity: Decimal::ZERO,
-                list: Decimal::ZERO,
-                kept_quantity: Decimal::ZERO,
-                net: Decimal::ZERO,
-                pricing_total: Decimal::ZERO,
-                billing_total: Decimal::ZERO,
-                discount: price.discount,
-                fx,
-                pricing_currency: AZURE_PLAN_PRICING.into(),
-                billing_currency: u.billing_currency.trim().to_ascii_uppercase(),
-            });
-        a.records += 1;
-        a.quantity += u.quantity;
-        a.list += cost;
-        a.kept_quantity += u.quantity * (Decimal::ONE - credit);
-        a.net += eup * u.quantity;
-        a.pricing_total += floor_cents(eup * u.quantity);
-        a.billing_total += floor_cents(eup * u.quantity * fx);
-        a.fx = fx;
+                .or_insert_with(|| Acc {
+                    kind: UsageKind::AzurePlan,
+                    meter_name: u.meter_name.clone(),
+                    meter_category: u.meter_category.clone(),
+                    records: 0,
+                    quantity: Decimal::ZERO,
+                    list: Decimal::ZERO,
+                    kept_quantity: Decimal::ZERO,
+                    net: Decimal::ZERO,
+                    pricing_total: Decimal::ZERO,
+                    billing_total: Decimal::ZERO,
+                    discount: l.discount,
+                    fx: l.fx_rate,
+                    pricing_currency: l.pricing_currency.clone(),
+                    billing_currency: l.billing_currency.clone(),
+                });
+            a.records += 1;
+            a.quantity += l.quantity;
+            a.list += l.list_cost;
+            a.kept_quantity += l.quantity * (Decimal::ONE - l.partner_earned_credit_rate);
+            a.net += l.pricing_amount;
+            a.pricing_total += l.pricing_pre_tax_total;
+            a.billing_total += l.billing_pre_tax_total;
+        }
     }
     Ok(to_rows(lines))
 }
@@ -647,10 +670,12 @@ fn rate_one(
                         .to_string(),
                 )
             }
-            Some(prices) => match rate_azure_plan(&azure_usage, prices, &period) {
-                Ok(l) => lines.extend(l),
-                Err(why) => refused = Some(why),
-            },
+            Some(prices) => {
+                match rate_azure_plan(&inputs.customer_id, &azure_usage, prices, &period) {
+                    Ok(l) => lines.extend(l),
+                    Err(why) => refused = Some(why),
+                }
+            }
         }
     }
     if refused.is_none() && !legacy_usage.is_empty() {
@@ -852,11 +877,14 @@ fn rated_line(l: &StoredRatedLine) -> RatedLine {
         meter_category: l.meter_category.clone(),
         usage_date: l.usage_date,
         quantity: l.quantity,
+        discount: l.discount,
+        list_cost: l.unit_price * l.quantity,
         unit_price: l.unit_price,
         partner_earned_credit_rate: l.credit_rate,
         effective_unit_price: l.effective_unit_price,
         pricing_currency: l.pricing_currency.clone(),
         pricing_amount: l.pricing_total.amount(),
+        pricing_pre_tax_total: l.pricing_total.amount(),
         fx_rate: l.fx_rate,
         billing_currency: l.billing_currency.clone(),
         billing_amount: l.billing_pre_tax_total.amount(),
@@ -986,33 +1014,19 @@ pub fn reconcile(
                                 )
                             }))
                             .collect();
-                        // A line equal to the cent has nothing to explain: the crate may still
-                        // split it into offsetting tier and price amounts (it prices a day at
-                        // one blended price), which would only add noise, so such lines are
-                        // left out of the causes.
-                        let differing: Vec<_> = r
-                            .keys
-                            .into_iter()
-                            .filter(|k| !k.difference.is_zero() || !k.unexplained.is_zero())
-                            .collect();
-                        let mut causes: BTreeMap<Cause, Decimal> = BTreeMap::new();
-                        for k in &differing {
-                            for (c, a) in k.causes.iter() {
-                                *causes.entry(c).or_default() += a;
-                            }
-                        }
+                        // The crate lists only the lines that differ (or do not explain
+                        // themselves); every other compared line is equal to the cent.
                         dto.lines_compared = u32::try_from(keys.len()).unwrap_or(u32::MAX);
                         dto.lines_matched = dto
                             .lines_compared
-                            .saturating_sub(u32::try_from(differing.len()).unwrap_or(u32::MAX));
+                            .saturating_sub(u32::try_from(r.keys.len()).unwrap_or(u32::MAX));
                         dto.rated = Some(money(r.ours_total));
                         dto.invoiced = Some(money(r.invoice_total));
                         dto.difference = Some(money(r.difference));
-                        dto.unexplained =
-                            Some(money(differing.iter().map(|k| k.unexplained).sum()));
-                        dto.causes = causes_map(causes.into_iter());
+                        dto.unexplained = Some(money(r.unexplained));
+                        dto.causes = causes_map(r.causes.iter());
                         dto.currency = Some(r.billing_currency);
-                        let mut listed = differing;
+                        let mut listed = r.keys;
                         listed.sort_by_key(|k| std::cmp::Reverse(k.difference.abs()));
                         dto.differences = listed
                             .into_iter()
@@ -1109,24 +1123,32 @@ mod tests {
     }
 
     fn prices(tiers: Vec<(Decimal, Decimal)>, included: Decimal) -> CardPrices {
+        prices_of(&["M"], tiers, included)
+    }
+
+    /// A USD card pricing each of `meters` with `tiers`.
+    fn prices_of(meters: &[&str], tiers: Vec<(Decimal, Decimal)>, included: Decimal) -> CardPrices {
         card_prices(
             &StoredRateCard {
                 currency: "USD".into(),
                 locale: None,
                 tax_included: false,
                 fetched_at: String::new(),
-                meters: vec![cspdesk_store::rated::StoredMeter {
-                    meter_id: "M".into(),
-                    name: "m".into(),
-                    category: None,
-                    subcategory: None,
-                    region: None,
-                    unit: None,
-                    included_quantity: Some(included),
-                    effective_date: Some("2026-11-01T00:00:00Z".into()),
-                    rates: tiers,
-                    rates_json: String::new(),
-                }],
+                meters: meters
+                    .iter()
+                    .map(|id| cspdesk_store::rated::StoredMeter {
+                        meter_id: (*id).into(),
+                        name: "m".into(),
+                        category: None,
+                        subcategory: None,
+                        region: None,
+                        unit: None,
+                        included_quantity: Some(included),
+                        effective_date: Some("2026-11-01T00:00:00Z".into()),
+                        rates: tiers.clone(),
+                        rates_json: String::new(),
+                    })
+                    .collect(),
                 offer_terms: vec![],
                 offer_terms_json: "[]".into(),
                 fingerprint: "f".into(),
@@ -1159,8 +1181,13 @@ mod tests {
     #[test]
     fn microsofts_example_with_credit_bills_85_68() {
         let p = prices(vec![(d("0"), d("1.00")), (d("100"), d("0.80"))], d("0"));
-        let lines =
-            rate_azure_plan(&[record(3, "e", d("101"), true, d("1"))], &p, &october()).unwrap();
+        let lines = rate_azure_plan(
+            "c",
+            &[record(3, "e", d("101"), true, d("1"))],
+            &p,
+            &october(),
+        )
+        .unwrap();
         assert_eq!(lines[0].billing_pre_tax_total, Money::new(d("85.68")));
         assert_eq!(
             lines[0].effective_unit_price,
@@ -1177,7 +1204,7 @@ mod tests {
             record(1, "a", d("884.292625"), true, d("0.9261")),
             record(1, "b", d("271.571066"), true, d("0.9261")),
         ];
-        let lines = rate_azure_plan(&usage, &p, &october()).unwrap();
+        let lines = rate_azure_plan("c", &usage, &p, &october()).unwrap();
         let by: HashMap<&str, &RatedLineRow> = lines
             .iter()
             .map(|l| (l.entitlement_id.as_str(), l))
@@ -1192,8 +1219,13 @@ mod tests {
     fn the_effective_price_is_rounded_before_the_floor() {
         // 1 / 3 × 3 units: unrounded 1.00, but EUP 0.333333 × 3 = 0.999999 -> 0.99.
         let p = prices(vec![(d("0"), d("1") / d("3"))], d("0"));
-        let lines =
-            rate_azure_plan(&[record(1, "e", d("3"), false, d("1"))], &p, &october()).unwrap();
+        let lines = rate_azure_plan(
+            "c",
+            &[record(1, "e", d("3"), false, d("1"))],
+            &p,
+            &october(),
+        )
+        .unwrap();
         assert_eq!(lines[0].billing_pre_tax_total, Money::new(d("0.99")));
     }
 
@@ -1202,8 +1234,26 @@ mod tests {
         let p = prices(vec![(d("0"), d("1"))], d("0"));
         let mut r = record(1, "e", d("1"), false, d("1"));
         r.meter_id = "other".into();
-        let why = rate_azure_plan(&[r], &p, &october()).unwrap_err();
+        let why = rate_azure_plan("c", &[r], &p, &october()).unwrap_err();
         assert!(why.contains("no price for meter other"), "{why}");
+    }
+
+    #[test]
+    fn a_series_billed_at_two_exchange_rates_is_refused_with_the_reason() {
+        let p = prices(vec![(d("0"), d("1"))], d("0"));
+        let usage = [
+            record(1, "a", d("1"), false, d("0.9261")),
+            record(2, "b", d("1"), false, d("0.93")),
+        ];
+        let why = rate_azure_plan("c", &usage, &p, &october()).unwrap_err();
+        assert!(why.contains("two exchange rates"), "{why}");
+        let mut other_meter = usage[1].clone();
+        other_meter.meter_id = "N".into();
+        let p = prices_of(&["M", "N"], vec![(d("0"), d("1"))], d("0"));
+        assert!(
+            rate_azure_plan("c", &[usage[0].clone(), other_meter], &p, &october()).is_ok(),
+            "each Azure plan + meter has its own series"
+        );
     }
 
     #[test]

@@ -7,8 +7,9 @@
 //! - [`period`]: billing periods (calendar month, or a partner start day).
 //! - [`price`]: price files (rate card, Azure plan price list, Retail Prices API, the
 //!   partner's own sheet) and the [`price::PriceBook`] that answers by effective date.
-//! - [`rate`]: a meter's daily usage in a period → rated lines, with partner earned credit,
-//!   FX and Microsoft's rounding.
+//! - [`rate`]: a meter's usage records in a period → one rated line per record, each at its
+//!   own tier positions, with partner earned credit, FX and Microsoft's rounding (EUP to 6
+//!   decimals, totals floored to cents).
 //! - [`markup`]: customer and organization markups → resale and margin.
 //! - [`reconcile`]: our rated lines against the invoice's daily rated usage, the difference
 //!   attributed to causes.

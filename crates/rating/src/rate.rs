@@ -1,5 +1,7 @@
-//! Rating: turning one meter's daily usage in a billing period into the lines Microsoft would
-//! bill, figure for figure, so our totals can be checked against the invoice to the cent.
+//! Rating: turning one meter's usage records in a billing period into the lines Microsoft
+//! would bill, figure for figure, so our totals can be checked against the invoice to the
+//! cent. One record in, one line out: a record is one row of Microsoft's daily rated usage
+//! (one Azure subscription, resource and day).
 //!
 //! # Tier accumulation scope
 //! Tiers accumulate over one [`UsageSeries`]: one customer's Azure plan (the Partner Center
@@ -7,27 +9,37 @@
 //! that plan, within the billing period. The reference (§11) says Microsoft evaluates tiers
 //! on the cumulative consumption of the billing month and bills "each combination of Azure
 //! plan and meter" in at most two lines; per Azure plan + meter is its reading of the
-//! reconciliation documents, so that is our scope. Each day's usage takes the positions after
-//! everything consumed on the days before it; units of the same day share the day's cost in
-//! proportion to their quantity (the day's blended price).
+//! reconciliation documents, so that is our scope.
 //!
-//! # A line's figures
-//! For a usage record of quantity `q` on day `d` whose total over the series is `Q_d`:
-//! - `day cost C_d = cost(cumulative through d) − cost(cumulative through d − 1)` on the tier
-//!   table in effect on `d` (pricing currency), so the days add up to the period's cost;
-//! - `unit_price = C_d × (1 − discount) / Q_d`: the day's blended list price (the rate card's
-//!   offer discount, 0 for other sources);
-//! - `effective_unit_price = unit_price × (1 − PEC)` where PEC is
-//!   [`PARTNER_EARNED_CREDIT_RATE`] (15 %) on a record flagged eligible, else 0;
-//! - `billing_pre_tax_total = FLOOR(effective_unit_price × q × FX, 2)`: Microsoft's rule
-//!   (reference §7.2, verified), towards negative infinity at 2 decimals, once per line and
-//!   nowhere else. The product `effective_unit_price × q` is computed as
-//!   `q × C_d × (1 − discount) × (1 − PEC) × FX / Q_d` (one division, last), which is the
-//!   same number in exact arithmetic but keeps a blended price such as 100.80 / 101 from
-//!   losing a cent to a truncated 28th digit before the floor;
-//! - `pricing_amount` and `billing_amount` are the same product before the floor, in the
-//!   pricing and billing currencies, kept at full precision. (Microsoft's rounding of
-//!   `PricingPreTaxTotal` is not documented, so we do not invent one.)
+//! # Tier positions: record by record
+//! Each record takes the next positions of the period's cumulative quantity: the records are
+//! taken by usage day and, within a day, in the order they are listed (the invoice's order,
+//! which is why [`UsageSeries::usage`] keeps the caller's order). A record's position
+//! `P_i` is the sum of the quantities of the records taken before it, so two records of the
+//! same day are priced differently when a tier boundary falls between them. This is
+//! Microsoft's documented rule: a row's price is the tiered cost of its own units.
+//!
+//! # A line's figures, and where Microsoft rounds
+//! For record `i` of quantity `q` on day `d`, with the tier table and offer discount in
+//! effect on `d` (pricing currency):
+//! - `list_cost = (cost(P_i + q) − cost(P_i)) × (1 − discount)`: full precision, never
+//!   rounded, so the records' list costs add up exactly to the period's cost
+//!   (`cost(Σ q) × (1 − discount)` when one table covers the period);
+//! - `unit_price = list_cost / q`: the record's list price per unit before partner earned
+//!   credit, full precision (Microsoft's rounding of `unitPrice` is not documented and is not
+//!   used in any total);
+//! - `effective_unit_price = round(list_cost × (1 − PEC) / q, 6)`, **half away from zero to
+//!   6 decimals**, where PEC is [`PARTNER_EARNED_CREDIT_RATE`] (15 %) on a record flagged
+//!   eligible, else 0. Documented: Microsoft rounds the EUP before multiplying it back, so
+//!   `0.0000136 → 0.000014` and 24,034.507306 units bill 0.33, not 0.32;
+//! - `pricing_amount = effective_unit_price × q` and `billing_amount = pricing_amount × FX`:
+//!   exact products of the rounded EUP, before any floor;
+//! - `pricing_pre_tax_total = FLOOR(pricing_amount, 2)` (`pricingPreTaxTotal`) and
+//!   `billing_pre_tax_total = FLOOR(billing_amount, 2)` (`billingPreTaxTotal`, reference
+//!   §7.2, verified): towards negative infinity at 2 decimals, once per line and nowhere else.
+//!
+//! Rounding happens in exactly those three places: the EUP to 6 decimals (half away from
+//! zero), and the two totals floored to cents. A zero quantity has an EUP of 0 and totals of 0.
 //!
 //! # FX
 //! One rate per billing period from the pricing currency (USD for the Azure plan) to the
@@ -36,8 +48,6 @@
 //! # Periods
 //! Every record must fall in the period; nothing here reads the clock, the period is given.
 //! A zero or negative quantity is rated like any other (a negative cumulative costs nothing).
-
-use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -49,13 +59,39 @@ use crate::price::{normalize_meter_id, PriceLookup};
 /// Partner earned credit: 15 % off the price of eligible usage.
 pub const PARTNER_EARNED_CREDIT_RATE: Decimal = Decimal::from_parts(15, 0, 0, false, 2);
 
+/// Decimals Microsoft keeps in an `effectiveUnitPrice` before multiplying it back.
+pub const EFFECTIVE_UNIT_PRICE_DECIMALS: u32 = 6;
+
+/// Microsoft's effective unit price of `quantity` units whose list cost is `list_cost`, with
+/// `credit_rate` of partner earned credit: `list_cost × (1 − credit_rate) / quantity`,
+/// rounded half away from zero to [`EFFECTIVE_UNIT_PRICE_DECIMALS`] (0 for no units).
+pub fn effective_unit_price(
+    list_cost: Decimal,
+    quantity: Decimal,
+    credit_rate: Decimal,
+) -> Decimal {
+    if quantity.is_zero() {
+        return Decimal::ZERO;
+    }
+    round_unit_price(list_cost * (Decimal::ONE - credit_rate) / quantity)
+}
+
+/// A unit price rounded as Microsoft rounds `effectiveUnitPrice`: half away from zero to
+/// [`EFFECTIVE_UNIT_PRICE_DECIMALS`] (`0.0000136 → 0.000014`, `-0.0000005 → -0.000001`).
+pub fn round_unit_price(price: Decimal) -> Decimal {
+    price.round_dp_with_strategy(
+        EFFECTIVE_UNIT_PRICE_DECIMALS,
+        RoundingStrategy::MidpointAwayFromZero,
+    )
+}
+
 /// Microsoft's per-line rule: floor to 2 decimals, towards negative infinity
 /// (`1.239 → 1.23`, `-1.231 → -1.24`).
 pub fn floor_cents(amount: Decimal) -> Decimal {
     amount.round_dp_with_strategy(2, RoundingStrategy::ToNegativeInfinity)
 }
 
-/// One day's usage of the series' meter by one Azure subscription (and resource).
+/// One usage record of the series' meter: one day of one Azure subscription (and resource).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DailyUsage {
@@ -83,7 +119,8 @@ pub struct UsageSeries {
     pub meter_id: String,
     /// Meter category (what markups override by).
     pub meter_category: Option<String>,
-    /// The usage, in any order.
+    /// The records in the order Microsoft lists them (the invoice's order): within a day,
+    /// each record takes the tier positions after the records listed before it.
     pub usage: Vec<DailyUsage>,
 }
 
@@ -170,23 +207,30 @@ pub struct RatedLine {
     pub usage_date: NaiveDate,
     /// Units.
     pub quantity: Decimal,
-    /// The day's blended list price per unit, after any offer discount, before PEC.
+    /// Offer discount applied to the list price (the rate card's; 0 for other sources).
+    pub discount: Decimal,
+    /// Tiered cost of this record's units at its own positions, after the offer discount,
+    /// before PEC; pricing currency, full precision.
+    pub list_cost: Decimal,
+    /// `list_cost / quantity`: the record's list price per unit, full precision.
     pub unit_price: Decimal,
     /// PEC rate applied (0 or the terms' rate).
     pub partner_earned_credit_rate: Decimal,
-    /// `unit_price × (1 − PEC)`.
+    /// `list_cost × (1 − PEC) / quantity`, rounded half away from zero to 6 decimals.
     pub effective_unit_price: Decimal,
     /// Pricing currency.
     pub pricing_currency: String,
-    /// `effective_unit_price × quantity`, full precision, pricing currency.
+    /// `effective_unit_price × quantity`, before the floor, pricing currency.
     pub pricing_amount: Decimal,
+    /// `FLOOR(pricing_amount, 2)`: Microsoft's `pricingPreTaxTotal`.
+    pub pricing_pre_tax_total: Decimal,
     /// FX rate applied.
     pub fx_rate: Decimal,
     /// Billing currency.
     pub billing_currency: String,
-    /// `effective_unit_price × quantity × fx_rate`, full precision.
+    /// `effective_unit_price × quantity × fx_rate`, before the floor.
     pub billing_amount: Decimal,
-    /// `FLOOR(billing_amount, 2)`: what Microsoft bills for the line.
+    /// `FLOOR(billing_amount, 2)`: what Microsoft bills for the line (`billingPreTaxTotal`).
     pub billing_pre_tax_total: Decimal,
 }
 
@@ -221,28 +265,9 @@ pub enum RateError {
     CreditRate(Decimal),
 }
 
-/// The day's blended list price: `day_cost × (1 − discount) / day_quantity` (0 when the day
-/// nets to no units).
-pub(crate) fn blended_unit_price(
-    day_cost: Decimal,
-    discount: Decimal,
-    day_quantity: Decimal,
-) -> Decimal {
-    if day_quantity.is_zero() {
-        Decimal::ZERO
-    } else {
-        day_cost * (Decimal::ONE - discount) / day_quantity
-    }
-}
-
-struct Day {
-    quantity: Decimal,
-    cost: Decimal,
-    discount: Decimal,
-}
-
-/// Rates `series` in `terms.period` with prices from `prices` (looked up per day in the
-/// pricing currency). Lines come back in date order, records of one day in input order.
+/// Rates `series` in `terms.period` with prices from `prices` (looked up per record's day in
+/// the pricing currency): one line per record, `lines[i]` for `series.usage[i]`. Records take
+/// tier positions by day, then in the order listed (see the module docs).
 pub fn rate(
     series: &UsageSeries,
     prices: &(impl PriceLookup + ?Sized),
@@ -256,57 +281,50 @@ pub fn rate(
     if pec < Decimal::ZERO || pec > Decimal::ONE {
         return Err(RateError::CreditRate(pec));
     }
-    let meter_id = normalize_meter_id(&series.meter_id);
-    let mut quantities: BTreeMap<NaiveDate, Decimal> = BTreeMap::new();
-    for u in &series.usage {
-        if !terms.period.contains(u.date) {
-            return Err(RateError::OutsidePeriod {
-                date: u.date,
-                period: terms.period,
-            });
-        }
-        *quantities.entry(u.date).or_default() += u.quantity;
+    if let Some(u) = series.usage.iter().find(|u| !terms.period.contains(u.date)) {
+        return Err(RateError::OutsidePeriod {
+            date: u.date,
+            period: terms.period,
+        });
     }
-    let mut days: BTreeMap<NaiveDate, Day> = BTreeMap::new();
-    let mut cumulative = Decimal::ZERO;
-    for (date, quantity) in quantities {
+    let meter_id = normalize_meter_id(&series.meter_id);
+    // Positions: by day, a day's records in the order listed (the sort is stable).
+    let mut order: Vec<usize> = (0..series.usage.len()).collect();
+    order.sort_by_key(|&i| series.usage[i].date);
+    let mut priced = vec![(Decimal::ZERO, Decimal::ZERO); series.usage.len()];
+    let mut before = Decimal::ZERO;
+    for i in order {
+        let u = &series.usage[i];
         let price = prices
-            .price_on(&meter_id, date, &fx.pricing_currency)
+            .price_on(&meter_id, u.date, &fx.pricing_currency)
             .ok_or_else(|| RateError::NoPrice {
                 meter_id: meter_id.clone(),
-                date,
+                date: u.date,
                 currency: fx.pricing_currency.clone(),
             })?;
-        let cost = price.tiers.marginal_cost(cumulative, quantity);
-        cumulative += quantity;
-        days.insert(
-            date,
-            Day {
-                quantity,
-                cost,
-                discount: price.discount,
-            },
-        );
+        let list_cost =
+            price.tiers.marginal_cost(before, u.quantity) * (Decimal::ONE - price.discount);
+        before += u.quantity;
+        priced[i] = (list_cost, price.discount);
     }
-    let mut order: Vec<&DailyUsage> = series.usage.iter().collect();
-    order.sort_by_key(|u| u.date);
-    Ok(order
-        .into_iter()
-        .map(|u| {
-            let day = &days[&u.date];
+    Ok(series
+        .usage
+        .iter()
+        .zip(priced)
+        .map(|(u, (list_cost, discount))| {
             let credit = if u.partner_earned_credit {
                 pec
             } else {
                 Decimal::ZERO
             };
-            let unit_price = blended_unit_price(day.cost, day.discount, day.quantity);
-            let keep = (Decimal::ONE - day.discount) * (Decimal::ONE - credit);
-            let (pricing_amount, billing_amount) = if day.quantity.is_zero() {
-                (Decimal::ZERO, Decimal::ZERO)
+            let unit_price = if u.quantity.is_zero() {
+                Decimal::ZERO
             } else {
-                let share = u.quantity * day.cost * keep;
-                (share / day.quantity, share * fx.rate / day.quantity)
+                list_cost / u.quantity
             };
+            let effective_unit_price = effective_unit_price(list_cost, u.quantity, credit);
+            let pricing_amount = effective_unit_price * u.quantity;
+            let billing_amount = pricing_amount * fx.rate;
             RatedLine {
                 customer_id: series.customer_id.clone(),
                 subscription_id: series.subscription_id.clone(),
@@ -316,11 +334,14 @@ pub fn rate(
                 meter_category: series.meter_category.clone(),
                 usage_date: u.date,
                 quantity: u.quantity,
+                discount,
+                list_cost,
                 unit_price,
                 partner_earned_credit_rate: credit,
-                effective_unit_price: unit_price * (Decimal::ONE - credit),
+                effective_unit_price,
                 pricing_currency: fx.pricing_currency.clone(),
                 pricing_amount,
+                pricing_pre_tax_total: floor_cents(pricing_amount),
                 fx_rate: fx.rate,
                 billing_currency: fx.billing_currency.clone(),
                 billing_amount,
@@ -391,7 +412,56 @@ mod tests {
             dec!(85.68),
             "FLOOR(100.80 × 0.85, 2)"
         );
-        assert_eq!(lines[0].pricing_amount, dec!(85.68));
+        assert_eq!(
+            lines[0].effective_unit_price,
+            dec!(0.848317),
+            "100.80 / 101 × 0.85 = 0.8483168…, rounded to 6 decimals"
+        );
+        assert_eq!(lines[0].pricing_amount, dec!(85.680017));
+        assert_eq!(lines[0].pricing_pre_tax_total, dec!(85.68));
+        assert_eq!(lines[0].list_cost, dec!(100.80));
+    }
+
+    #[test]
+    fn the_effective_unit_price_is_rounded_half_away_from_zero_before_the_floor() {
+        assert_eq!(round_unit_price(dec!(0.0000136)), dec!(0.000014));
+        assert_eq!(
+            round_unit_price(dec!(0.0000125)),
+            dec!(0.000013),
+            "a tie goes up"
+        );
+        assert_eq!(
+            round_unit_price(dec!(-0.0000125)),
+            dec!(-0.000013),
+            "and down"
+        );
+        let price = Price::new(TierTable::flat(dec!(0.0000136)).unwrap());
+        let lines = rate(
+            &series(vec![usage(1, dec!(24034.507306), false)]),
+            &price,
+            &june(Fx::same("USD")),
+        )
+        .unwrap();
+        assert_eq!(lines[0].effective_unit_price, dec!(0.000014));
+        assert_eq!(
+            lines[0].billing_pre_tax_total,
+            dec!(0.33),
+            "0.000014 × 24034.507306 = 0.3365; unrounded 0.0000136 would bill 0.32"
+        );
+    }
+
+    #[test]
+    fn the_pricing_total_is_floored_too() {
+        let price = Price::new(TierTable::flat(dec!(0.333)).unwrap());
+        let lines = rate(
+            &series(vec![usage(1, dec!(1), false)]),
+            &price,
+            &june(Fx::new("USD", "EUR", dec!(2)).unwrap()),
+        )
+        .unwrap();
+        assert_eq!(lines[0].pricing_amount, dec!(0.333));
+        assert_eq!(lines[0].pricing_pre_tax_total, dec!(0.33));
+        assert_eq!(lines[0].billing_pre_tax_total, dec!(0.66));
     }
 
     #[test]
@@ -401,8 +471,8 @@ mod tests {
     }
 
     #[test]
-    fn the_blended_price_does_not_lose_a_cent() {
-        // 100.80 / 101 does not terminate; the line must still be 100.80 × 3 = 302.40.
+    fn a_price_that_does_not_terminate_is_rounded_not_truncated() {
+        // 100.80 / 101 = 0.99801980…: EUP 0.998020, × 101 × 3 = 302.40060 → 302.40.
         let lines = rate(
             &series(vec![usage(1, dec!(101), false)]),
             &example_price(),

@@ -16,32 +16,42 @@
 //!   period closed and billed now) or when ours is within the period's last
 //!   [`LATE_USAGE_DAYS`] days (Microsoft bills usage reported late in the next period);
 //!   otherwise *missing usage*.
-//! - **Key on both sides**: a waterfall that changes one factor at a time from ours to the
-//!   invoice's, with `q` quantity, `u` blended list unit price, `f` the share kept after
-//!   partner earned credit and `x` the FX rate (ours `o`, invoice `m`):
-//!   1. quantity `(q_m − q_o) × u_o × f_o × x_o`: *late usage* if the invoice has less on one
-//!      of the period's last days, else *missing usage*;
-//!   2. *tier boundary* `q_m × (u_t − u_o) × f_o × x_o`, where `u_t` is our own tier table
-//!      priced at the invoice's cumulative position for the day (the plan + meter's invoice
-//!      quantities of the earlier days of the period): our price moved only because the
-//!      cumulative quantity before the day differs;
-//!   3. *price mismatch* `q_m × (u_m − u_t) × f_o × x_o`: Microsoft's list price differs from
-//!      ours at the same position (a price we do not have, or a different effective date);
-//!   4. *partner earned credit* `q_m × u_m × (f_m − f_o) × x_o`;
-//!   5. *FX* `q_m × u_m × f_m × (x_m − x_o)`.
+//! - **Key on both sides**: a waterfall of amounts (before any floor) that changes one factor
+//!   at a time from ours to the invoice's. Ours `q_o` units whose lines' `effectiveUnitPrice
+//!   × quantity` add up to `N_o`, credit `c_o = 1 − Σ q × (1 − PEC) / q_o` and FX `x_o`; the
+//!   invoice's records `r` under the key with `q_r` units:
+//!   - `A_0 = N_o × x_o`: ours;
+//!   - `A_1 = q_m × (N_o / q_o) × x_o`: the invoice's quantity at our average price;
+//!   - `A_2 = Σ_r EUP_t(r) × q_r × x_o`, where `EUP_t(r)` is record `r` priced by our own
+//!     tier table at the invoice's positions, with our credit `c_o`, by [`crate::rate`]'s
+//!     arithmetic: positions count the plan + meter's invoice records of the period by day
+//!     and, within a day, in the order listed; `EUP_t = round(list_cost × (1 − c_o) / q_r,
+//!     6)`. When a record has no price of ours, `A_2 = A_1`;
+//!   - `A_3 = Σ_r round(u_r × (1 − c_o), 6) × q_r × x_o`, with `u_r` the invoice's list price
+//!     per unit (below);
+//!   - `A_4 = Σ_r EUP_r × q_r × x_o`: the invoice's effective prices at our FX;
+//!   - `A_5 = Σ_r EUP_r × q_r × x_r`: the invoice's amount before the floor.
 //!
-//!   The steps add up to `B_m − B_o`, the two sides' amounts before the floor.
+//!   The causes are the steps: quantity `A_1 − A_0` (*late usage* if the invoice has less on
+//!   one of the period's last days, else *missing usage*); *tier boundary* `A_2 − A_1` (our
+//!   price moved only because the positions before the records differ); *price mismatch*
+//!   `A_3 − A_2` (Microsoft's list price differs from ours at the same positions: a price we
+//!   do not have, or a different effective date); *partner earned credit* `A_4 − A_3`; *FX*
+//!   `A_5 − A_4`. They add up to `A_5 − A_0`. An invoice that bills exactly what we rated
+//!   has the same records at the same positions, so every step is zero.
 //! - **Rounding**: each cause above is rounded half away from zero to cents, and rounding is
 //!   what remains: `difference − unexplained − Σ causes`. That is the two sides' per-line
 //!   floors plus the sub-cent remainders of the rounded causes.
+//! - A key whose difference and unexplained amount are both zero has nothing to explain: it
+//!   gets no causes and is not listed.
 //!
 //! So `difference = Σ causes + unexplained` exactly, per key and in total.
 //!
-//! The invoice's `u_m` is derived from `effectiveUnitPrice` (documented as the day's blended
-//! price after PEC) divided by `1 − 15 %` on lines flagged with partner earned credit;
-//! `unitPrice`, whose blending is not documented, is used only when the flag is absent. The
-//! invoice's `x_m` is its `pcToBCExchangeRate`, or ours when absent. Tier positions count only
-//! days within the period.
+//! The invoice's list price `u_r` is derived from `effectiveUnitPrice` (documented as the
+//! record's tiered price after PEC) divided by `1 − 15 %` on lines flagged with partner
+//! earned credit; `unitPrice`, whose rounding is not documented, is used only when the flag
+//! is absent. The invoice's `x_r` is its `pcToBCExchangeRate`; without one, the record's
+//! amount is its `billingPreTaxTotal`. Tier positions count only days within the period.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -52,7 +62,9 @@ use serde::{Deserialize, Serialize};
 use crate::markup::round_cents;
 use crate::period::BillingPeriod;
 use crate::price::{normalize_meter_id, PriceLookup};
-use crate::rate::{blended_unit_price, floor_cents, RatedLine, PARTNER_EARNED_CREDIT_RATE};
+use crate::rate::{
+    effective_unit_price, floor_cents, round_unit_price, RatedLine, PARTNER_EARNED_CREDIT_RATE,
+};
 
 /// Usage on the period's last this many days that the invoice lacks counts as late (billed
 /// next period) rather than missing: Microsoft bills usage reported after the close in the
@@ -191,10 +203,6 @@ impl CauseAmounts {
     pub fn total(&self) -> Decimal {
         self.iter().map(|(_, a)| a).sum()
     }
-
-    fn is_zero(&self) -> bool {
-        self.iter().all(|(_, a)| a.is_zero())
-    }
 }
 
 /// The difference under one key.
@@ -235,7 +243,7 @@ pub struct Reconciliation {
     pub causes: CauseAmounts,
     /// What the invoice's own lines do not account for.
     pub unexplained: Decimal,
-    /// The keys with a difference or an attribution, in key order.
+    /// The keys with a difference or an unexplained amount, in key order.
     pub keys: Vec<KeyDifference>,
 }
 
@@ -282,8 +290,8 @@ struct Ours {
     quantity: Decimal,
     /// Σ quantity × (1 − PEC).
     kept_quantity: Decimal,
-    unit_price: Decimal,
-    exact: Decimal,
+    /// Σ effective unit price × quantity (pricing currency).
+    net: Decimal,
     billed: Decimal,
     fx: Decimal,
     pricing_currency: String,
@@ -293,46 +301,70 @@ struct Ours {
 #[derive(Default)]
 struct Theirs {
     quantity: Decimal,
-    /// Σ quantity × list unit price.
-    list: Decimal,
     /// Σ quantity × effective unit price.
     net: Decimal,
-    /// Σ quantity × effective unit price × FX.
+    /// Σ quantity × effective unit price × FX (the billed amount without an FX rate).
     exact: Decimal,
     billed: Decimal,
     /// Σ FLOOR(effective unit price × quantity × FX, 2).
     recomputed: Decimal,
+    /// The records, by index into the invoice's lines.
+    records: Vec<usize>,
 }
 
-/// A plan + meter's quantity per day, and the quantity before each day.
-type Positions = BTreeMap<(String, String), BTreeMap<NaiveDate, (Decimal, Decimal)>>;
-
-fn positions(days: impl Iterator<Item = (String, String, NaiveDate, Decimal)>) -> Positions {
-    let mut per: BTreeMap<(String, String), BTreeMap<NaiveDate, Decimal>> = BTreeMap::new();
-    for (plan, meter, date, q) in days {
-        *per.entry((plan, meter))
-            .or_default()
-            .entry(date)
-            .or_default() += q;
+/// The invoice's list price per unit of `l` (see the module docs).
+fn invoice_list_price(l: &InvoiceUsageLine) -> Decimal {
+    match (l.partner_earned_credit, l.unit_price) {
+        (Some(true), _) => l.effective_unit_price / (Decimal::ONE - PARTNER_EARNED_CREDIT_RATE),
+        (None, Some(u)) if !u.is_zero() => u,
+        _ => l.effective_unit_price,
     }
-    per.into_iter()
-        .map(|(k, days)| {
-            let mut before = Decimal::ZERO;
-            let with_before = days
-                .into_iter()
-                .map(|(date, q)| {
-                    let entry = (date, (before, q));
-                    before += q;
-                    entry
-                })
-                .collect();
-            (k, with_before)
-        })
-        .collect()
 }
 
-/// Reconciles `ours` with the invoice's `invoice` lines for one customer and `period`;
-/// `prices` re-prices the invoice's tier positions to tell tier effects from price mismatches.
+/// Each invoice record's effective unit price by our tier tables at the invoice's own
+/// positions, with the credit rate and pricing currency `ours` gives for its key (`None`
+/// for a key that is not ours, or a meter we have no price for). Positions are counted per
+/// plan + meter over the period's days only, by day, then in the order listed.
+fn tier_prices(
+    invoice: &[InvoiceUsageLine],
+    keys: &[MatchKey],
+    period: &BillingPeriod,
+    prices: &(impl PriceLookup + ?Sized),
+    ours: impl Fn(&MatchKey) -> Option<(Decimal, String)>,
+) -> Vec<Option<Decimal>> {
+    let mut series: BTreeMap<(&str, &str), Vec<usize>> = BTreeMap::new();
+    for (i, key) in keys.iter().enumerate() {
+        if period.contains(key.usage_date) {
+            series
+                .entry((&key.subscription_id, &key.meter_id))
+                .or_default()
+                .push(i);
+        }
+    }
+    let mut out = vec![None; invoice.len()];
+    for mut records in series.into_values() {
+        records.sort_by_key(|&i| keys[i].usage_date); // stable: a day keeps the listed order
+        let mut before = Decimal::ZERO;
+        for i in records {
+            let (key, q) = (&keys[i], invoice[i].quantity);
+            if let Some((credit, currency)) = ours(key) {
+                out[i] = prices
+                    .price_on(&key.meter_id, key.usage_date, &currency)
+                    .map(|price| {
+                        let list_cost =
+                            price.tiers.marginal_cost(before, q) * (Decimal::ONE - price.discount);
+                        effective_unit_price(list_cost, q, credit)
+                    });
+            }
+            before += q;
+        }
+    }
+    out
+}
+
+/// Reconciles `ours` with the invoice's `invoice` lines (in the order Microsoft lists them)
+/// for one customer and `period`; `prices` re-prices the invoice's tier positions to tell
+/// tier effects from price mismatches.
 pub fn reconcile(
     ours: &[RatedLine],
     invoice: &[InvoiceUsageLine],
@@ -392,54 +424,44 @@ pub fn reconcile(
             .or_default();
         o.quantity += l.quantity;
         o.kept_quantity += l.quantity * (Decimal::ONE - l.partner_earned_credit_rate);
-        o.unit_price = l.unit_price;
-        o.exact += l.billing_amount;
+        o.net += l.effective_unit_price * l.quantity;
         o.billed += l.billing_pre_tax_total;
         o.fx = l.fx_rate;
         o.pricing_currency.clone_from(&l.pricing_currency);
     }
+    let credit_of = |o: &Ours| Decimal::ONE - o.kept_quantity / o.quantity;
 
-    let mut their_keys: BTreeMap<MatchKey, Theirs> = BTreeMap::new();
-    for l in invoice {
-        let t = their_keys
-            .entry(key_of(
+    let invoice_keys: Vec<MatchKey> = invoice
+        .iter()
+        .map(|l| {
+            key_of(
                 &l.subscription_id,
                 &l.entitlement_id,
                 &l.meter_id,
                 l.usage_date,
-            ))
-            .or_default();
+            )
+        })
+        .collect();
+    let mut their_keys: BTreeMap<MatchKey, Theirs> = BTreeMap::new();
+    for (i, (l, key)) in invoice.iter().zip(&invoice_keys).enumerate() {
+        let t = their_keys.entry(key.clone()).or_default();
         let net = l.effective_unit_price * l.quantity;
-        let list = match (l.partner_earned_credit, l.unit_price) {
-            (Some(true), _) => net / (Decimal::ONE - PARTNER_EARNED_CREDIT_RATE),
-            (None, Some(u)) if !u.is_zero() => u * l.quantity,
-            _ => net,
-        };
         let (exact, recomputed) = match l.pc_to_bc_exchange_rate {
             Some(x) => (net * x, floor_cents(net * x)),
             None => (l.billing_pre_tax_total, l.billing_pre_tax_total),
         };
         t.quantity += l.quantity;
-        t.list += list;
         t.net += net;
         t.exact += exact;
         t.billed += l.billing_pre_tax_total;
         t.recomputed += recomputed;
+        t.records.push(i);
     }
 
-    let their_positions = positions(
-        invoice
-            .iter()
-            .filter(|l| period.contains(l.usage_date))
-            .map(|l| {
-                (
-                    l.subscription_id.clone(),
-                    normalize_meter_id(&l.meter_id),
-                    l.usage_date,
-                    l.quantity,
-                )
-            }),
-    );
+    let at_their_positions = tier_prices(invoice, &invoice_keys, period, prices, |key| {
+        let o = our_keys.get(key)?;
+        (!o.quantity.is_zero()).then(|| (credit_of(o), o.pricing_currency.clone()))
+    });
 
     let late_from = period
         .end()
@@ -454,6 +476,9 @@ pub fn reconcile(
         let m = their_keys.get(key).unwrap_or(&empty_theirs);
         let difference = m.billed - o.billed;
         let unexplained = m.billed - m.recomputed;
+        if difference.is_zero() && unexplained.is_zero() {
+            continue; // nothing to explain
+        }
         let mut causes = CauseAmounts::default();
         let in_late_window = key.usage_date >= late_from && key.usage_date <= period.end();
         if o.quantity.is_zero() || m.quantity.is_zero() {
@@ -466,57 +491,43 @@ pub fn reconcile(
             };
             *causes.get_mut(cause) = round_cents(m.recomputed - o.billed);
         } else {
-            let (q_o, u_o, x_o) = (o.quantity, o.unit_price, o.fx);
-            let f_o = o.kept_quantity / q_o;
-            let q_m = m.quantity;
-            let u_m = m.list / q_m;
-            let f_m = if m.list.is_zero() {
-                f_o
-            } else {
-                m.net / m.list
-            };
-            let x_m = if m.net.is_zero() {
-                x_o
-            } else {
-                m.exact / m.net
-            };
-            let u_t = their_positions
-                .get(&(key.subscription_id.clone(), key.meter_id.clone()))
-                .and_then(|days| days.get(&key.usage_date))
-                .and_then(|(before, day_q)| {
-                    let price =
-                        prices.price_on(&key.meter_id, key.usage_date, &o.pricing_currency)?;
-                    (!day_q.is_zero()).then(|| {
-                        blended_unit_price(
-                            price.tiers.marginal_cost(*before, *day_q),
-                            price.discount,
-                            *day_q,
-                        )
-                    })
+            let (q_o, x_o, credit) = (o.quantity, o.fx, credit_of(o));
+            let records = || m.records.iter().map(|&i| (i, &invoice[i]));
+            let a0 = o.net * x_o;
+            let a1 = m.quantity * o.net * x_o / q_o;
+            let a2 = records()
+                .map(|(i, l)| at_their_positions[i].map(|eup| eup * l.quantity * x_o))
+                .sum::<Option<Decimal>>()
+                .unwrap_or(a1);
+            let a3: Decimal = records()
+                .map(|(_, l)| {
+                    round_unit_price(invoice_list_price(l) * (Decimal::ONE - credit))
+                        * l.quantity
+                        * x_o
                 })
-                .unwrap_or(u_o);
-            let quantity_cause = if q_m < q_o && in_late_window {
+                .sum();
+            let a4 = m.net * x_o;
+            let a5 = m.exact;
+            let quantity_cause = if m.quantity < q_o && in_late_window {
                 Cause::LateUsage
             } else {
                 Cause::MissingUsage
             };
-            *causes.get_mut(quantity_cause) = round_cents((q_m - q_o) * u_o * f_o * x_o);
-            causes.tier_boundary = round_cents(q_m * (u_t - u_o) * f_o * x_o);
-            causes.price_mismatch = round_cents(q_m * (u_m - u_t) * f_o * x_o);
-            causes.partner_earned_credit = round_cents(q_m * u_m * (f_m - f_o) * x_o);
-            causes.fx = round_cents(q_m * u_m * f_m * (x_m - x_o));
+            *causes.get_mut(quantity_cause) = round_cents(a1 - a0);
+            causes.tier_boundary = round_cents(a2 - a1);
+            causes.price_mismatch = round_cents(a3 - a2);
+            causes.partner_earned_credit = round_cents(a4 - a3);
+            causes.fx = round_cents(a5 - a4);
         }
         causes.rounding = difference - unexplained - causes.total();
-        if !difference.is_zero() || !unexplained.is_zero() || !causes.is_zero() {
-            out.push(KeyDifference {
-                key: key.clone(),
-                ours: o.billed,
-                invoice: m.billed,
-                difference,
-                causes,
-                unexplained,
-            });
-        }
+        out.push(KeyDifference {
+            key: key.clone(),
+            ours: o.billed,
+            invoice: m.billed,
+            difference,
+            causes,
+            unexplained,
+        });
     }
 
     let ours_total: Decimal = our_keys.values().map(|o| o.billed).sum();

@@ -2,8 +2,9 @@
 //! frozen clock at 2026-11-21 10:00 UTC, so August to October are invoiced and November is
 //! unbilled. The emulator's billing code shares nothing with ours: every Azure plan customer
 //! of every invoiced period must match its invoice's daily rated usage to the cent with no
-//! unexplained difference; a wrong price must show up as a price mismatch; rating again with
-//! nothing new must rate nothing.
+//! unexplained difference, and `cspdesk_rating::rate::rate` called directly must reproduce
+//! every invoice record's `effectiveUnitPrice` and `billingPreTaxTotal`; a wrong price must
+//! show up as a price mismatch; rating again with nothing new must rate nothing.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -210,6 +211,18 @@ async fn rated_cost_matches_the_invoices_to_the_cent_and_a_wrong_price_is_a_pric
     );
     assert!(first.rated > 0 && first.lines_written > 0, "{first:?}");
 
+    // The rating crate alone, every invoice record (invoiced periods and November so far).
+    let (records, equal, differing) =
+        crate_alone_record_by_record(&db, &account, &[INVOICED.as_slice(), &["2026-11"]].concat());
+    eprintln!("the rating crate alone: {equal} of {records} invoice records equal");
+    assert!(records > 0);
+    assert_eq!(
+        equal,
+        records,
+        "{} of {records} invoice records differ; first: {differing:#?}",
+        records - equal
+    );
+
     // Every customer of every invoiced period, to the cent.
     for period in INVOICED {
         let rows = rating::reconcile(&db, period, None).unwrap();
@@ -404,34 +417,43 @@ async fn rated_cost_matches_the_invoices_to_the_cent_and_a_wrong_price_is_a_pric
     assert!(affected > 0, "the repriced meter is used in October");
 }
 
-/// `cspdesk_rating::rate::rate` as it is, record by record against the invoice (preset S).
-/// Ignored until the crate rates each record at its own tier positions and rounds the
-/// effective unit price to 6 decimals before the floor (see `crates/api/src/rating.rs`);
-/// then `api::rating` can call it instead of its own record loop.
-#[tokio::test(flavor = "multi_thread")]
-#[ignore = "cspdesk_rating::rate blends a day's records and floors an unrounded EUP"]
-async fn the_rating_crate_alone_matches_every_invoice_line() {
+/// `cspdesk_rating::rate::rate` alone, record by record against the invoice's daily rated
+/// usage of `periods`: one series per customer, Azure plan and meter, its records in the
+/// invoice's order, the month's exchange rate from the records. Returns (records compared,
+/// records whose `effectiveUnitPrice` and `billingPreTaxTotal` are both equal, the first
+/// differences). Usage of days before a period (reported late) is left out: its tier
+/// positions belong to the month it was used in.
+fn crate_alone_record_by_record(
+    db: &Database,
+    account: &str,
+    periods: &[&str],
+) -> (usize, usize, Vec<String>) {
     use cspdesk_rating::rate::{rate, DailyUsage, Fx, RatingTerms, UsageSeries};
 
-    let (_dir, path, account) = discovered(Preset::S).await;
-    let db = Database::open(&path).unwrap();
-    let prices = rating::azure_plan_prices(&db, &account).unwrap().unwrap();
+    let prices = rating::azure_plan_prices(db, account).unwrap().unwrap();
     let (mut lines, mut equal) = (0usize, 0usize);
     let mut first = Vec::new();
-    for period in INVOICED {
+    for period in periods {
         let billing = rating::parse_period(period).unwrap();
         let mut series: BTreeMap<(String, String, String), Vec<rated::InvoiceUsage>> =
             BTreeMap::new();
-        for l in rated::invoice_usage(&db, &account, period).unwrap() {
-            series
-                .entry((
-                    l.customer_id.clone(),
-                    l.subscription_id.clone(),
-                    normalize_meter_id(&l.meter_id),
-                ))
-                .or_default()
-                .push(l);
+        let (mut read, mut late) = (0usize, 0usize);
+        for l in rated::invoice_usage(db, account, period).unwrap() {
+            read += 1;
+            if !billing.contains(l.usage_date) {
+                late += 1;
+            } else {
+                series
+                    .entry((
+                        l.customer_id.clone(),
+                        l.subscription_id.clone(),
+                        normalize_meter_id(&l.meter_id),
+                    ))
+                    .or_default()
+                    .push(l);
+            }
         }
+        eprintln!("{period}: {read} invoice records, {late} of earlier days left out");
         for ((customer, plan, meter), records) in series {
             let fx = Fx::new(
                 "USD",
@@ -456,10 +478,12 @@ async fn the_rating_crate_alone_matches_every_invoice_line() {
                     .collect(),
             };
             let rated = rate(&s, &prices.book, &RatingTerms::new(billing, fx)).unwrap();
-            // Lines come back by day, a day's records in input order: the records' own order.
+            // One line per record, in the records' order.
             for (ours, theirs) in rated.iter().zip(&records) {
                 lines += 1;
-                if ours.billing_pre_tax_total == theirs.billing_pre_tax_total {
+                if ours.billing_pre_tax_total == theirs.billing_pre_tax_total
+                    && ours.effective_unit_price == theirs.effective_unit_price
+                {
                     equal += 1;
                 } else if first.len() < 5 {
                     first.push(format!(
@@ -472,10 +496,5 @@ async fn the_rating_crate_alone_matches_every_invoice_line() {
             }
         }
     }
-    assert_eq!(
-        equal,
-        lines,
-        "{} of {lines} invoice lines differ; first: {first:#?}",
-        lines - equal
-    );
+    (lines, equal, first)
 }

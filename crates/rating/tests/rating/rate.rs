@@ -3,7 +3,9 @@
 
 use cspdesk_rating::period::BillingPeriod;
 use cspdesk_rating::price::{Price, PriceBook, PriceEntry, PriceOrigin};
-use cspdesk_rating::rate::{rate, DailyUsage, Fx, RateError, RatedLine, RatingTerms, UsageSeries};
+use cspdesk_rating::rate::{
+    effective_unit_price, rate, DailyUsage, Fx, RateError, RatedLine, RatingTerms, UsageSeries,
+};
 use cspdesk_rating::tiers::{Tier, TierTable};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
@@ -43,8 +45,8 @@ fn totals(lines: &[RatedLine]) -> Vec<Decimal> {
 
 #[test]
 fn tiers_accumulate_across_the_plans_subscriptions_and_days() {
-    // Day 1: A 60 + B 30 = 90 units (all tier 1). Day 2: A 10 + B 10 = 20 units: 10 at 1.00
-    // and 10 at 0.80 = 18.00, blended 0.90, shared 9.00 / 9.00.
+    // Day 1: A 60 + B 30 = 90 units (all tier 1). Day 2: A takes positions 91–100 at 1.00,
+    // B the next ten, 101–110, at 0.80.
     let lines = rate(
         &series(vec![
             usage(2, "A", dec!(10), false),
@@ -62,27 +64,69 @@ fn tiers_accumulate_across_the_plans_subscriptions_and_days() {
             .map(|l| (l.usage_date, l.entitlement_id.as_str()))
             .collect::<Vec<_>>(),
         vec![
+            (june(2), "A"),
             (june(1), "A"),
             (june(1), "B"),
-            (june(2), "A"),
             (june(2), "B")
         ],
-        "date order, input order within a day"
+        "one line per record, in the records' order"
     );
     assert_eq!(
         totals(&lines),
-        vec![dec!(60.00), dec!(30.00), dec!(9.00), dec!(9.00)]
+        vec![dec!(10.00), dec!(60.00), dec!(30.00), dec!(8.00)],
+        "earlier days first, then a day's records in the order listed"
     );
-    assert_eq!(lines[2].unit_price, dec!(0.9), "the day's blended price");
+    assert_eq!(lines[0].effective_unit_price, dec!(1));
+    assert_eq!(lines[3].effective_unit_price, dec!(0.8));
     assert_eq!(lines[0].meter_id, METER, "meter ids in lower case");
 }
 
 #[test]
+fn records_of_one_day_are_priced_at_their_own_positions() {
+    // Modelled on meter c9cb809e on 2026-08-06: two records of one day, a tier boundary at
+    // 9,108.03 units inside the second. The invoice bills 0.0208 × 6443.869637 = 134.03 and
+    // 0.020719 × 3340.641711 = 69.21; one blended price for the day (0.0207723…) would bill
+    // 133.85 and 69.39.
+    let price = Price::new(
+        TierTable::new(
+            vec![
+                Tier::new(dec!(0), dec!(0.0208)),
+                Tier::new(dec!(9108.03), dec!(0.0204)),
+            ],
+            Decimal::ZERO,
+        )
+        .unwrap(),
+    );
+    let records = vec![
+        usage(6, "A", dec!(6443.869637), false),
+        usage(6, "B", dec!(3340.641711), false),
+    ];
+    let lines = rate(&series(records.clone()), &price, &terms(Fx::same("USD"))).unwrap();
+    assert_eq!(
+        lines
+            .iter()
+            .map(|l| l.effective_unit_price)
+            .collect::<Vec<_>>(),
+        vec![dec!(0.0208), dec!(0.020719)]
+    );
+    assert_eq!(totals(&lines), vec![dec!(134.03), dec!(69.21)]);
+
+    // Listed the other way round, B takes the first positions and A crosses the boundary.
+    let reversed: Vec<DailyUsage> = records.into_iter().rev().collect();
+    let lines = rate(&series(reversed), &price, &terms(Fx::same("USD"))).unwrap();
+    assert_eq!(lines[0].effective_unit_price, dec!(0.0208), "B, all below");
+    assert!(
+        lines[1].effective_unit_price < dec!(0.0208),
+        "A now straddles the boundary: {}",
+        lines[1].effective_unit_price
+    );
+}
+
+#[test]
 fn pec_fx_and_the_floor_by_hand() {
-    // 101 units on one day, PEC on A's 1 unit only, FX 0.9137 USD→EUR.
-    // Day cost 100.80, blended 100.80/101. A: 1 unit × 0.85; B: 100 units.
-    // A exact = 1 × 100.80 × 0.85 × 0.9137 / 101 = 0.775...; floored 0.77.
-    // B exact = 100 × 100.80 × 0.9137 / 101 = 91.1889...; floored 91.18.
+    // 101 units on one day, FX 0.9137 USD→EUR. A (listed first, PEC) takes position 1:
+    // 1.00 × 0.85 = EUP 0.85, × 0.9137 = 0.776645 → 0.77. B takes positions 2–101:
+    // 99 × 1.00 + 1 × 0.80 = 99.80, EUP 0.998, × 100 × 0.9137 = 91.18726 → 91.18.
     let lines = rate(
         &series(vec![
             usage(5, "A", dec!(1), true),
@@ -92,11 +136,14 @@ fn pec_fx_and_the_floor_by_hand() {
         &terms(Fx::new("usd", "eur", dec!(0.9137)).unwrap()),
     )
     .unwrap();
-    let a_exact = dec!(100.80) * dec!(0.85) * dec!(0.9137) / dec!(101);
-    let b_exact = dec!(100) * dec!(100.80) * dec!(0.9137) / dec!(101);
-    assert_eq!(lines[0].billing_amount, a_exact);
+    assert_eq!(lines[0].effective_unit_price, dec!(0.85));
+    assert_eq!(lines[0].billing_amount, dec!(0.776645));
     assert_eq!(lines[0].billing_pre_tax_total, dec!(0.77));
-    assert_eq!(lines[1].billing_pre_tax_total, dec!(91.18), "{b_exact}");
+    assert_eq!(lines[1].list_cost, dec!(99.80));
+    assert_eq!(lines[1].effective_unit_price, dec!(0.998));
+    assert_eq!(lines[1].billing_amount, dec!(91.18726));
+    assert_eq!(lines[1].billing_pre_tax_total, dec!(91.18));
+    assert_eq!(lines[1].pricing_pre_tax_total, dec!(99.80));
     assert_eq!(lines[0].partner_earned_credit_rate, dec!(0.15));
     assert_eq!(lines[1].partner_earned_credit_rate, Decimal::ZERO);
     assert_eq!(
@@ -196,7 +243,7 @@ fn included_quantity_is_free_for_the_period() {
 
 proptest! {
     #[test]
-    fn lines_add_up_to_the_period_cost_before_the_floor(
+    fn records_add_up_to_the_period_cost_and_each_line_follows_microsofts_rounding(
         days in prop::collection::vec((1u32..=30, 0i64..50_000_000, any::<bool>()), 1..40),
         fx in 1i64..2_000_000,
     ) {
@@ -208,19 +255,33 @@ proptest! {
             .collect();
         let price = documented_price();
         let lines = rate(&series(usage.clone()), &price, &terms(Fx::new("USD", "EUR", fx).unwrap())).unwrap();
+        prop_assert_eq!(lines.len(), usage.len());
         let month: Decimal = usage.iter().map(|u| u.quantity).sum();
-        // Without PEC the exact amounts add up to the period's cost × FX.
+        // The records' unrounded list costs add up to the cost of the period's total exactly,
+        // whatever the order and the credit.
+        let listed: Decimal = lines.iter().map(|l| l.list_cost).sum();
+        prop_assert_eq!(listed, price.tiers.cost(month));
+        // Before the floor the lines miss the period's cost × FX by at most the EUP rounding:
+        // half a millionth per unit.
         let no_pec: Vec<DailyUsage> = usage.iter().cloned().map(|mut u| { u.partner_earned_credit = false; u }).collect();
         let plain = rate(&series(no_pec), &price, &terms(Fx::new("USD", "EUR", fx).unwrap())).unwrap();
         let sum: Decimal = plain.iter().map(|l| l.billing_amount).sum();
         let expected = price.tiers.cost(month) * fx;
-        prop_assert!((sum - expected).abs() < dec!(0.0000000001), "{} vs {}", sum, expected);
-        for l in &lines {
-            prop_assert!(l.billing_pre_tax_total <= l.billing_amount);
-            prop_assert!(l.billing_amount - l.billing_pre_tax_total < dec!(0.01));
-            prop_assert!(l.billing_pre_tax_total.scale() <= 2);
+        prop_assert!((sum - expected).abs() <= dec!(0.0000005) * month * fx, "{} vs {}", sum, expected);
+        for (l, u) in lines.iter().zip(&usage) {
+            prop_assert_eq!(l.quantity, u.quantity, "lines[i] rates usage[i]");
+            prop_assert_eq!(l.usage_date, u.date);
             let keep = Decimal::ONE - l.partner_earned_credit_rate;
-            prop_assert_eq!(l.effective_unit_price, l.unit_price * keep);
+            prop_assert_eq!(l.effective_unit_price, effective_unit_price(l.list_cost, l.quantity, l.partner_earned_credit_rate));
+            prop_assert!(l.effective_unit_price.scale() <= 6);
+            prop_assert!((l.effective_unit_price - l.unit_price * keep).abs() <= dec!(0.0000005));
+            prop_assert_eq!(l.pricing_amount, l.effective_unit_price * l.quantity);
+            prop_assert_eq!(l.billing_amount, l.pricing_amount * fx);
+            for (exact, floored) in [(l.billing_amount, l.billing_pre_tax_total), (l.pricing_amount, l.pricing_pre_tax_total)] {
+                prop_assert!(floored <= exact);
+                prop_assert!(exact - floored < dec!(0.01));
+                prop_assert!(floored.scale() <= 2);
+            }
         }
     }
 }

@@ -9,7 +9,7 @@ use cspdesk_rating::rate::{
 use cspdesk_rating::reconcile::{
     reconcile, Cause, InvoiceUsageLine, ReconcileError, Reconciliation,
 };
-use cspdesk_rating::tiers::TierTable;
+use cspdesk_rating::tiers::{Tier, TierTable};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
@@ -129,6 +129,72 @@ fn identical_sides_reconcile_to_zero() {
     assert!(r.keys.is_empty(), "nothing to show: {r:#?}");
     assert_eq!(r.customer_id, CUSTOMER);
     assert_eq!(r.billing_currency, "USD");
+}
+
+#[test]
+fn an_invoice_that_bills_exactly_what_we_rated_has_no_causes() {
+    // Records of one day priced at their own positions across a tier boundary, with partner
+    // earned credit and FX: the sides agree line for line, so nothing is attributed (a
+    // blended day price would split each key into offsetting tier and price amounts).
+    let price = Price::new(
+        TierTable::new(
+            vec![
+                Tier::new(dec!(0), dec!(0.0208)),
+                Tier::new(dec!(9108.03), dec!(0.0204)),
+            ],
+            Decimal::ZERO,
+        )
+        .unwrap(),
+    );
+    let fx = Fx::new("USD", "EUR", dec!(0.9261)).unwrap();
+    let ours = rated(
+        vec![
+            usage(5, "A", dec!(5000.5), true),
+            usage(6, "A", dec!(1443.369637), true),
+            usage(6, "B", dec!(3340.641711), false),
+            usage(6, "C", dec!(24034.507306), true),
+            usage(7, "A", dec!(0.000001), true),
+        ],
+        &price,
+        &fx,
+    );
+    let invoice: Vec<_> = ours.iter().map(billed).collect();
+    let r = reconcile(&ours, &invoice, &period(), &price).unwrap();
+    check_invariant(&r);
+    assert!(r.keys.is_empty(), "no key to explain: {:#?}", r.keys);
+    assert!(
+        r.causes.iter().all(|(_, a)| a.is_zero()),
+        "all causes zero: {:?}",
+        r.causes
+    );
+    assert_eq!(
+        (r.difference, r.unexplained),
+        (Decimal::ZERO, Decimal::ZERO)
+    );
+}
+
+#[test]
+fn a_record_we_lack_earlier_in_the_day_moves_the_next_ones_positions() {
+    // The invoice lists X (90 units) before A (20 units) on day 1; we lack X. Microsoft prices
+    // A at positions 91–110 (10 × 1.00 + 10 × 0.80 = 18.00), we at 1–20.
+    let ours = rated(
+        vec![usage(1, "A", dec!(20), false)],
+        &documented_price(),
+        &usd(),
+    );
+    let invoice = vec![
+        invoice_line(1, "X", dec!(90), dec!(1.00), Decimal::ONE, false),
+        invoice_line(1, "A", dec!(20), dec!(0.90), Decimal::ONE, false),
+    ];
+    let r = reconcile(&ours, &invoice, &period(), &documented_price()).unwrap();
+    check_invariant(&r);
+    assert_eq!(
+        only_cause(&r),
+        vec![
+            (Cause::MissingUsage, dec!(90.00)),
+            (Cause::TierBoundary, dec!(-2.00))
+        ]
+    );
 }
 
 #[test]
@@ -298,6 +364,24 @@ fn refusals() {
 }
 
 proptest! {
+    #[test]
+    fn identical_sides_never_get_a_cause(
+        days in prop::collection::vec((1u32..=30, 0usize..3, -2_000i64..2_000_000_000, any::<bool>()), 1..25),
+        fx in 800_000i64..1_200_000,
+    ) {
+        let fx = Fx::new("USD", "EUR", Decimal::new(fx, 6)).unwrap();
+        let usage: Vec<DailyUsage> = days
+            .iter()
+            .map(|(d, e, q, pec)| usage(*d, ["A", "B", "C"][*e], Decimal::new(*q, 6), *pec))
+            .collect();
+        let price = documented_price();
+        let ours = rated(usage, &price, &fx);
+        let invoice: Vec<InvoiceUsageLine> = ours.iter().map(billed).collect();
+        let r = reconcile(&ours, &invoice, &period(), &price).unwrap();
+        prop_assert!(r.keys.is_empty(), "{:#?}", r.keys);
+        prop_assert_eq!(r.causes.total(), Decimal::ZERO);
+    }
+
     #[test]
     fn causes_and_unexplained_always_add_up_to_the_difference(
         days in prop::collection::vec((1u32..=30, 0usize..3, 1i64..2_000_000, any::<bool>()), 1..25),
