@@ -33,7 +33,15 @@ pub(crate) struct Ctx {
     pub tally: Arc<Tally>,
     pub stop: CancellationToken,
     pub clock: Clock,
+    /// The step's page write in flight (each step gets its own: see [`execute`]).
+    pub writing: Arc<Mutex<Option<PendingWrite>>>,
 }
+
+/// A page write running on the blocking pool, and the kind of data it writes.
+pub(crate) type PendingWrite = (
+    tokio::task::JoinHandle<cspdesk_store::Result<u64>>,
+    &'static str,
+);
 
 /// Why a step did not finish.
 #[derive(Debug)]
@@ -122,15 +130,18 @@ impl Ctx {
         }
     }
 
-    /// Writes one page in one transaction on the blocking pool and counts it.
+    /// Writes one page in one transaction on the blocking pool and counts it. The write runs
+    /// while the step fetches its next page (pages of one step are written in order: this
+    /// first waits for the step's previous write); [`Ctx::settle`] waits for the last one.
     async fn write<F>(&self, entity: &'static str, f: F) -> StepResult
     where
         F: FnOnce(&mut Ingest<'_>) -> cspdesk_store::Result<()> + Send + 'static,
     {
+        self.settle().await?;
         let db = self.db.clone();
         let account = self.account.clone();
         let tally = self.tally.clone();
-        let rows = tokio::task::spawn_blocking(move || {
+        let handle = tokio::task::spawn_blocking(move || {
             let mut db = db.lock().unwrap_or_else(|p| p.into_inner());
             let began = std::time::Instant::now();
             let mut ingest = db.ingest(&account)?;
@@ -141,11 +152,25 @@ impl Ctx {
                 std::sync::atomic::Ordering::Relaxed,
             );
             rows
-        })
-        .await
-        .map_err(|e| StepError::Internal(format!("a database write task failed: {e}")))?
-        .map_err(StepError::Store)?;
-        self.tally.page(entity, rows);
+        });
+        *self.writing.lock().unwrap_or_else(|p| p.into_inner()) = Some((handle, entity));
+        Ok(())
+    }
+
+    /// Waits for the step's write in flight, if any, and counts it.
+    async fn settle(&self) -> StepResult {
+        let pending = self
+            .writing
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        if let Some((handle, entity)) = pending {
+            let rows = handle
+                .await
+                .map_err(|e| StepError::Internal(format!("a database write task failed: {e}")))?
+                .map_err(StepError::Store)?;
+            self.tally.page(entity, rows);
+        }
         Ok(())
     }
 }
@@ -239,8 +264,19 @@ impl Pager {
     }
 }
 
-/// Runs one step to its end (or to Stop).
+/// Runs one step to its end (or to Stop). Whatever ends it, its last page write has finished
+/// when this returns, so nothing is written after a run is recorded as ended.
 pub(crate) async fn execute(ctx: &Ctx, step: Step) -> StepResult {
+    let ctx = &Ctx {
+        writing: Arc::default(),
+        ..ctx.clone()
+    };
+    let result = run_step(ctx, step).await;
+    let settled = ctx.settle().await;
+    result.and(settled)
+}
+
+async fn run_step(ctx: &Ctx, step: Step) -> StepResult {
     match step {
         Step::ListCustomers => customers(ctx).await,
         Step::ListSubscriptions { customer } => subscriptions(ctx, customer).await,

@@ -201,6 +201,7 @@ pub async fn run(
         tally: tally.clone(),
         stop: halt.clone(),
         clock: clock.clone(),
+        writing: Arc::default(),
     };
     let started = record.started_at;
     let wall = Instant::now();
