@@ -1,17 +1,29 @@
 //! The Customers and Subscriptions pages' data: discovered customers of every account and
 //! their subscriptions with Azure entitlements, read in one query each.
 
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
 use cspdesk_store::discovered;
 use cspdesk_store::Database;
 
 use crate::customers_dto::{CustomerDto, CustomerRef, EntitlementDto, SubscriptionDto};
 use crate::ApiError;
 
-/// Every discovered customer, by company name.
-pub fn list(db: &Database) -> Result<Vec<CustomerDto>, ApiError> {
+/// Every discovered customer, by company name, with its rated month-to-date cost at `now`
+/// (none until its usage is rated).
+pub fn list(db: &Database, now: DateTime<Utc>) -> Result<Vec<CustomerDto>, ApiError> {
+    let costs: HashMap<(String, String), (String, String)> = crate::rating::month_to_date(db, now)?
+        .into_iter()
+        .map(|c| ((c.account_id, c.customer_id), (c.cost, c.currency)))
+        .collect();
     Ok(discovered::customers(db)?
         .into_iter()
-        .map(|c| CustomerDto {
+        .map(|c| {
+            let cost = costs.get(&(c.account_id.clone(), c.id.clone())).cloned();
+            (c, cost)
+        })
+        .map(|(c, cost)| CustomerDto {
             account_id: c.account_id,
             account_name: c.account_name,
             id: c.id,
@@ -23,9 +35,8 @@ pub fn list(db: &Database) -> Result<Vec<CustomerDto>, ApiError> {
             subscription_count: c.subscription_count,
             organization_id: c.organization_id,
             organization_name: c.organization_name,
-            // Rating (issue: cost rating and markups) fills these.
-            month_to_date_cost: None,
-            currency: None,
+            month_to_date_cost: cost.as_ref().map(|(amount, _)| amount.clone()),
+            currency: cost.map(|(_, currency)| currency),
         })
         .collect())
 }

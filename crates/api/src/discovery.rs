@@ -293,18 +293,30 @@ fn settle(hub: &Hub, db: &Database, account_id: &str, mut run: RunDto) -> RunDto
     run
 }
 
-/// Refuses while Discovery runs for the account (deleting it or signing it out mid-run).
-pub fn ensure_idle(
+/// Stops the account's run in this process and waits until it has ended (signing out or
+/// deleting the account mid-run). A run of another process (`cspdesk discover`) cannot be
+/// stopped from here: refused, naming what to do.
+pub async fn stop_and_wait(
     hub: &Hub,
     db_path: &std::path::Path,
     account_id: &str,
     action: &str,
 ) -> Result<(), ApiError> {
+    if let Some(live) = hub.live().get(account_id) {
+        live.stop.cancel();
+    }
+    // Stop cuts through throttling waits, so a run ends after at most its pages in flight.
+    for _ in 0..600 {
+        if !hub.is_running(account_id) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     if hub.is_running(account_id) || run_lock::is_running(db_path, account_id) {
         return Err(ApiError::new(
             ErrorCode::AlreadyRunning,
             format!(
-                "Discovery is running for this account: stop it (and wait for Stopped) before you {action}"
+                "Discovery is running for this account in another CSP Desk process (e.g. `cspdesk discover`): stop it there, then {action}"
             ),
             None,
         ));

@@ -25,16 +25,16 @@ pub fn add_account(
     accounts::add(&*state.db()?, &input, chrono::Utc::now())
 }
 
-/// Removes a partner account by id.
-#[tauri::command(async)]
-pub fn remove_account(
+/// Removes a partner account by id (stopping its Discovery run first).
+#[tauri::command]
+pub async fn remove_account(
     state: tauri::State<'_, AppState>,
     id: String,
 ) -> Result<AccountDto, ApiError> {
     state.cancel_sign_in(&id);
-    let db = state.db()?;
-    discovery::ensure_idle(&state.discovery, db.path(), &id, "delete the account")?;
-    accounts::remove_by_id(&db, &id, chrono::Utc::now())
+    let path = state.db()?.path().to_path_buf();
+    discovery::stop_and_wait(&state.discovery, &path, &id, "delete the account").await?;
+    accounts::remove_by_id(&*state.db()?, &id, chrono::Utc::now())
 }
 
 /// Adds the sandbox partner (served by the embedded emulator).
@@ -81,14 +81,14 @@ pub fn cancel_login(state: tauri::State<'_, AppState>, id: String) {
     state.cancel_sign_in(&id);
 }
 
-/// Signs the account out (removes its keyring entry).
-#[tauri::command(async)]
-pub fn logout_account(
+/// Signs the account out (removes its keyring entry), stopping its Discovery run first.
+#[tauri::command]
+pub async fn logout_account(
     state: tauri::State<'_, AppState>,
     id: String,
 ) -> Result<AccountDto, ApiError> {
     let path = state.db()?.path().to_path_buf();
-    discovery::ensure_idle(&state.discovery, &path, &id, "sign out")?;
+    discovery::stop_and_wait(&state.discovery, &path, &id, "sign out").await?;
     login::logout(state.shared()?, &id, chrono::Utc::now())
 }
 

@@ -11,7 +11,7 @@ use crate::state::AppState;
 /// Every discovered customer.
 #[tauri::command(async)]
 pub fn list_customers(state: tauri::State<'_, AppState>) -> Result<Vec<CustomerDto>, ApiError> {
-    customers::list(&*state.db()?)
+    customers::list(&*state.db()?, chrono::Utc::now())
 }
 
 /// Subscriptions of every customer, or of one.
