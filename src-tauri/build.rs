@@ -31,6 +31,7 @@ fn main() {
         "list_markups",
         "get_markup",
         "set_markup",
+        "preview_markup",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build script");

@@ -43,6 +43,7 @@ pub fn setup<R: Runtime>(builder: Builder<R>, state: state::AppState) -> Builder
             commands::customers::list_markups,
             commands::customers::get_markup,
             commands::customers::set_markup,
+            commands::customers::preview_markup,
         ])
         .setup(|app| {
             tauri::async_runtime::spawn(schedule::keep(app.handle().clone()));

@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { formatAmount, formatDay, formatDecimal, formatDuration, formatMoney, formatPercent, formatTerm, todayIso } from "./format";
+import {
+  formatAmount,
+  formatDay,
+  formatDecimal,
+  formatDuration,
+  formatMoney,
+  formatMonth,
+  formatPercent,
+  formatTerm,
+  todayIso,
+} from "./format";
 import { compareDecimal, sortRows } from "./table/sort";
 
 describe("formatDuration", () => {
@@ -13,6 +23,14 @@ describe("formatDuration", () => {
     [3_780_000 + 59_000, "1 h 3 min"],
   ])("%d ms is %s", (ms, text) => {
     expect(formatDuration(ms)).toBe(text);
+  });
+});
+
+describe("formatMonth", () => {
+  it("names the calendar month whatever the time zone", () => {
+    const expected = new Intl.DateTimeFormat(undefined, { month: "long", year: "numeric" }).format(new Date(2026, 9, 15));
+    expect(formatMonth("2026-10")).toBe(expected);
+    expect(formatMonth("later")).toBe("later");
   });
 });
 

@@ -33,6 +33,15 @@ export function formatDay(text: string): string {
   return dayOnly.format(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
 }
 
+const MONTH = /^(\d{4})-(\d{2})$/;
+const monthOnly = new Intl.DateTimeFormat(undefined, { month: "long", year: "numeric", timeZone: "UTC" });
+
+/** A calendar month ("2026-10") in the user's locale ("October 2026"), or the text itself. */
+export function formatMonth(text: string): string {
+  const m = MONTH.exec(text);
+  return m ? monthOnly.format(Date.UTC(Number(m[1]), Number(m[2]) - 1, 1)) : text;
+}
+
 const count = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
 
 /** A whole count (requests, rows) with the locale's grouping. */

@@ -16,7 +16,9 @@ use crate::discovery_dto::{
     RunStateDto, ScheduleDto, TriggerDto,
 };
 use crate::login::LoginEvent;
-use crate::markups::{MarkupChangeDto, MarkupDto, MarkupTargetDto, MarkupTermDto};
+use crate::markups::{
+    MarkupChangeDto, MarkupDto, MarkupPreviewDto, MarkupTargetDto, MarkupTermDto, PreviewMonthDto,
+};
 use crate::roles::Access;
 use crate::sign_in::{RoleDto, SignInStatus};
 use crate::{ApiError, ErrorCode};
@@ -55,6 +57,8 @@ pub fn typescript() -> String {
         MarkupTermDto::decl(&cfg),
         MarkupChangeDto::decl(&cfg),
         MarkupDto::decl(&cfg),
+        PreviewMonthDto::decl(&cfg),
+        MarkupPreviewDto::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust DTOs in crates/api by `cargo test -p cspdesk-api` with\n\

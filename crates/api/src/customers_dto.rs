@@ -30,8 +30,12 @@ pub struct CustomerDto {
     pub organization_id: Option<String>,
     /// That organization's name.
     pub organization_name: Option<String>,
-    /// Month-to-date cost with markup, a decimal string (None until rating exists).
+    /// Month-to-date rated cost, a decimal string (None until its usage is rated).
     pub month_to_date_cost: Option<String>,
+    /// Month-to-date resale with the customer's markups (cost when it has none).
+    pub month_to_date_resale: Option<String>,
+    /// Resale minus cost.
+    pub month_to_date_margin: Option<String>,
     /// Currency of that cost.
     pub currency: Option<String>,
 }

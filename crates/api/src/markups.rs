@@ -262,3 +262,474 @@ pub fn list(db: &Database, on: NaiveDate) -> Result<Vec<MarkupDto>, ApiError> {
     out.sort_by_key(|m| m.name.to_lowercase());
     Ok(out)
 }
+
+/// One closed month of a markup preview, in one billing currency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PreviewMonthDto {
+    /// `YYYY-MM`.
+    pub period: String,
+    /// Billing currency.
+    pub currency: String,
+    /// Customers with rated usage in it.
+    pub customers: u32,
+    /// Rated cost.
+    pub cost: String,
+    /// Resale with the markups as they are.
+    pub resale_before: String,
+    /// Resale with the proposed change.
+    pub resale_after: String,
+    /// Margin as it is.
+    pub margin_before: String,
+    /// Margin with the change.
+    pub margin_after: String,
+}
+
+/// What a proposed markup change would have done to the last closed months.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MarkupPreviewDto {
+    /// Oldest first; empty when nothing is rated yet (say so in the page).
+    pub months: Vec<PreviewMonthDto>,
+}
+
+/// Closed months a preview covers.
+const PREVIEW_MONTHS: usize = 3;
+
+fn rating_change(c: &Change) -> cspdesk_rating::markup::MarkupChange {
+    use cspdesk_rating::markup::{MarkupChange, MarkupTerm};
+    MarkupChange {
+        effective_from: c.effective_from,
+        term: match &c.term {
+            Term::Percent(p) => MarkupTerm::Percent { percent: *p },
+            Term::CategoryPercent { category, percent } => MarkupTerm::CategoryPercent {
+                category: category.clone(),
+                percent: *percent,
+            },
+            Term::MonthlyFee(f) => MarkupTerm::MonthlyFee { fee: *f },
+        },
+    }
+}
+
+fn history_of(
+    changes: Vec<cspdesk_rating::markup::MarkupChange>,
+) -> Result<cspdesk_rating::markup::MarkupHistory, ApiError> {
+    cspdesk_rating::markup::MarkupHistory::new(changes).map_err(|e| ApiError {
+        code: ErrorCode::Validation,
+        message: e.to_string(),
+        field: Some("markup".into()),
+    })
+}
+
+/// Resale of `cost_lines` of `period` for a customer (`own`) in an organization (`org`),
+/// with the stored markups plus `extra` changes (a same-day change of the same term replaces
+/// the stored one). Without any percentage a line resells at cost (a 0 % baseline under the
+/// organization's terms, the lowest precedence).
+fn resale_of(
+    db: &Database,
+    cost_lines: &[cspdesk_rating::markup::CostLine],
+    own: &Scope,
+    org: Option<&Scope>,
+    extra: &[Change],
+    period: &cspdesk_rating::period::BillingPeriod,
+) -> Result<Decimal, ApiError> {
+    use cspdesk_rating::markup::{resale, MarkupChange, MarkupTerm, Markups};
+    let baseline = MarkupChange {
+        effective_from: NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or_default(),
+        term: MarkupTerm::Percent {
+            percent: Decimal::ZERO,
+        },
+    };
+    let mut mine: Vec<MarkupChange> = markups::history(db, own)?
+        .iter()
+        .map(rating_change)
+        .collect();
+    let mut theirs: Vec<MarkupChange> = vec![baseline];
+    if let Some(org) = org {
+        theirs.extend(markups::history(db, org)?.iter().map(rating_change));
+    }
+    for e in extra {
+        let list = if &e.scope == own {
+            &mut mine
+        } else {
+            &mut theirs
+        };
+        let change = rating_change(e);
+        list.retain(|c| {
+            !(c.effective_from == change.effective_from
+                && std::mem::discriminant(&c.term) == std::mem::discriminant(&change.term)
+                && match (&c.term, &change.term) {
+                    (
+                        MarkupTerm::CategoryPercent { category: a, .. },
+                        MarkupTerm::CategoryPercent { category: b, .. },
+                    ) => a == b,
+                    _ => true,
+                })
+        });
+        list.push(change);
+    }
+    let (mine, theirs) = (history_of(mine)?, history_of(theirs)?);
+    let r = resale(
+        cost_lines,
+        &Markups {
+            customer: Some(&mine),
+            organization: Some(&theirs),
+        },
+        period,
+    )
+    .map_err(|e| ApiError {
+        code: ErrorCode::Validation,
+        message: e.to_string(),
+        field: Some("markup".into()),
+    })?;
+    Ok(r.resale_total)
+}
+
+/// The resale of a customer's rated lines of the month `now` is in (month to date), with its
+/// markups: `None` when nothing of the month is rated.
+pub fn month_to_date_resale(
+    db: &Database,
+    account_id: &str,
+    customer_id: &str,
+    organization_id: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Option<Decimal>, ApiError> {
+    use chrono::Datelike;
+    let today = now.date_naive();
+    let period = cspdesk_rating::period::BillingPeriod::calendar_month(today.year(), today.month())
+        .map_err(|e| ApiError {
+            code: ErrorCode::Internal,
+            message: e.to_string(),
+            field: None,
+        })?;
+    let key = format!("{:04}-{:02}", today.year(), today.month());
+    let lines = cspdesk_store::rated::lines(db, account_id, &key, Some(customer_id))?;
+    if lines.is_empty() {
+        return Ok(None);
+    }
+    let cost_lines: Vec<cspdesk_rating::markup::CostLine> = lines
+        .iter()
+        .map(|l| cspdesk_rating::markup::CostLine {
+            usage_date: l.usage_date,
+            meter_category: l.meter_category.clone(),
+            cost: l.billing_pre_tax_total.amount(),
+        })
+        .collect();
+    let own = Scope::Customer {
+        account_id: account_id.to_string(),
+        customer_id: customer_id.to_string(),
+    };
+    let org = organization_id.map(|id| Scope::Organization { id: id.to_string() });
+    resale_of(db, &cost_lines, &own, org.as_ref(), &[], &period).map(Some)
+}
+
+/// Resale of the last closed months as they are and with `terms` from `effective_from`
+/// (nothing is saved). Customers without any markup resell at cost (0 %).
+pub fn preview(
+    db: &Database,
+    target: &MarkupTargetDto,
+    terms: &[MarkupTermDto],
+    effective_from: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<MarkupPreviewDto, ApiError> {
+    use chrono::Datelike;
+    use cspdesk_rating::markup::CostLine;
+    use cspdesk_rating::period::BillingPeriod;
+
+    let (scope, _, _) = scope(db, target)?;
+    let proposed: Vec<Term> = terms.iter().map(term).collect::<Result<_, _>>()?;
+    for t in &proposed {
+        markups::validate(t)?;
+    }
+    let proposed: Vec<Change> = proposed
+        .into_iter()
+        .map(|term| Change {
+            id: 0,
+            scope: scope.clone(),
+            term,
+            effective_from,
+            created_at: now,
+        })
+        .collect();
+    // Which tenants: the customer, or the organization's members.
+    let customers: Vec<_> = cspdesk_store::discovered::customers(db)?
+        .into_iter()
+        .filter(|c| match &scope {
+            Scope::Customer {
+                account_id,
+                customer_id,
+            } => &c.account_id == account_id && &c.id == customer_id,
+            Scope::Organization { id } => c.organization_id.as_deref() == Some(id.as_str()),
+        })
+        .collect();
+    let today = now.date_naive();
+    let mut period = BillingPeriod::calendar_month(today.year(), today.month())
+        .and_then(|p| p.previous())
+        .map_err(|e| ApiError {
+            code: ErrorCode::Internal,
+            message: e.to_string(),
+            field: None,
+        })?;
+    let mut months = Vec::new();
+    for _ in 0..PREVIEW_MONTHS {
+        let key = format!("{:04}-{:02}", period.start().year(), period.start().month());
+        // (currency) -> (customers, cost, before, after)
+        let mut sums: std::collections::BTreeMap<String, (u32, Decimal, Decimal, Decimal)> =
+            Default::default();
+        for c in &customers {
+            let lines = cspdesk_store::rated::lines(db, &c.account_id, &key, Some(&c.id))?;
+            let Some(currency) = lines.first().map(|l| l.billing_currency.clone()) else {
+                continue;
+            };
+            let cost_lines: Vec<CostLine> = lines
+                .iter()
+                .map(|l| CostLine {
+                    usage_date: l.usage_date,
+                    meter_category: l.meter_category.clone(),
+                    cost: l.billing_pre_tax_total.amount(),
+                })
+                .collect();
+            let own = Scope::Customer {
+                account_id: c.account_id.clone(),
+                customer_id: c.id.clone(),
+            };
+            let org = c
+                .organization_id
+                .clone()
+                .map(|id| Scope::Organization { id });
+            let total =
+                |extra: &[Change]| resale_of(db, &cost_lines, &own, org.as_ref(), extra, &period);
+            let before = total(&[])?;
+            let after = total(&proposed)?;
+            let cost: Decimal = cost_lines.iter().map(|l| l.cost).sum();
+            let e = sums.entry(currency).or_default();
+            e.0 += 1;
+            e.1 += cost;
+            e.2 += before;
+            e.3 += after;
+        }
+        for (currency, (n, cost, before, after)) in sums {
+            months.push(PreviewMonthDto {
+                period: key.clone(),
+                currency,
+                customers: n,
+                cost: cost.to_string(),
+                resale_before: before.to_string(),
+                resale_after: after.to_string(),
+                margin_before: (before - cost).to_string(),
+                margin_after: (after - cost).to_string(),
+            });
+        }
+        period = period.previous().map_err(|e| ApiError {
+            code: ErrorCode::Internal,
+            message: e.to_string(),
+            field: None,
+        })?;
+    }
+    months.reverse();
+    Ok(MarkupPreviewDto { months })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use cspdesk_store::discovered::CustomerRow;
+    use cspdesk_store::rated::{self, RatedLineRow, RatingStateRow, UsageKind};
+    use cspdesk_store::{accounts, Money};
+
+    fn dec(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    fn line(day: u32, category: &str, cost: &str) -> RatedLineRow {
+        line_in(10, day, category, cost)
+    }
+
+    fn line_in(month: u32, day: u32, category: &str, cost: &str) -> RatedLineRow {
+        RatedLineRow {
+            subscription_id: "s1".into(),
+            entitlement_id: "e1".into(),
+            meter_id: format!("m-{category}-{day}"),
+            usage_date: NaiveDate::from_ymd_opt(2026, month, day).unwrap(),
+            usage_kind: UsageKind::AzurePlan,
+            meter_name: None,
+            meter_category: Some(category.into()),
+            records: 1,
+            quantity: Decimal::ONE,
+            unit_price: dec(cost),
+            effective_unit_price: dec(cost),
+            credit_rate: Decimal::ZERO,
+            discount: Decimal::ZERO,
+            fx_rate: Decimal::ONE,
+            pricing_currency: "USD".into(),
+            pricing_total: Money::new(dec(cost)),
+            billing_pre_tax_total: Money::new(dec(cost)),
+            billing_currency: "USD".into(),
+            price_origin: "test".into(),
+        }
+    }
+
+    fn rated_customer(
+        db: &mut Database,
+        now: DateTime<Utc>,
+        period: &str,
+        lines: &[RatedLineRow],
+    ) -> String {
+        let account = accounts::add(db, "A", "0a1b2c3d-0000-4000-8000-000000000001", now)
+            .unwrap()
+            .id;
+        let mut w = db.ingest(&account).unwrap();
+        w.customers(
+            &[CustomerRow {
+                id: "c1".into(),
+                company_name: "Contoso".into(),
+                domain: "contoso.example".into(),
+                tenant_id: None,
+                commerce_id: None,
+                relationship: None,
+            }],
+            now,
+        )
+        .unwrap();
+        w.commit().unwrap();
+        rated::replace(
+            db,
+            &account,
+            &RatingStateRow {
+                customer_id: "c1".into(),
+                period: period.into(),
+                usage_records: lines.len() as u64,
+                usage_fingerprint: "f".into(),
+                price_cards: "USD".into(),
+                prices_fingerprint: "p".into(),
+                rules: 0,
+                lines: lines.len() as u32,
+                refused: None,
+                rated_at: now,
+            },
+            lines,
+        )
+        .unwrap();
+        account
+    }
+
+    #[test]
+    fn customers_show_month_to_date_cost_resale_and_margin_with_their_markup() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut db = Database::open(&dir.path().join("a.sqlite3")).unwrap();
+        let now = Utc.with_ymd_and_hms(2026, 11, 21, 9, 0, 0).unwrap();
+        let account = rated_customer(
+            &mut db,
+            now,
+            "2026-11",
+            &[
+                line_in(11, 3, "Virtual Machines", "100.00"),
+                line_in(11, 4, "Storage", "10.00"),
+            ],
+        );
+        let listed = crate::customers::list(&db, now).unwrap();
+        assert_eq!(listed[0].month_to_date_cost.as_deref(), Some("110.00"));
+        assert_eq!(
+            listed[0].month_to_date_resale.as_deref().map(dec),
+            Some(dec("110.00")),
+            "no markup: resold at cost"
+        );
+        let target = MarkupTargetDto::Customer {
+            customer: CustomerRef {
+                account_id: account,
+                customer_id: "c1".into(),
+            },
+        };
+        set(
+            &mut db,
+            &target,
+            &[
+                MarkupTermDto::Percent {
+                    percent: "10".into(),
+                },
+                MarkupTermDto::CategoryPercent {
+                    category: "Virtual Machines".into(),
+                    percent: Some("5".into()),
+                },
+            ],
+            NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
+            now,
+        )
+        .unwrap();
+        let listed = crate::customers::list(&db, now).unwrap();
+        // 100.00 × 1.05 + 10.00 × 1.10 = 116.00
+        assert_eq!(
+            listed[0].month_to_date_resale.as_deref().map(dec),
+            Some(dec("116.00"))
+        );
+        assert_eq!(
+            listed[0].month_to_date_margin.as_deref().map(dec),
+            Some(dec("6.00"))
+        );
+    }
+
+    #[test]
+    fn the_preview_shows_a_closed_months_resale_before_and_after_without_saving() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut db = Database::open(&dir.path().join("a.sqlite3")).unwrap();
+        let now = Utc.with_ymd_and_hms(2026, 11, 21, 9, 0, 0).unwrap();
+        let lines = vec![
+            line(3, "Virtual Machines", "100.00"),
+            line(4, "Storage", "33.33"),
+            line(5, "Storage", "0.05"),
+        ];
+        let account = rated_customer(&mut db, now, "2026-10", &lines);
+        let target = MarkupTargetDto::Customer {
+            customer: CustomerRef {
+                account_id: account,
+                customer_id: "c1".into(),
+            },
+        };
+        let terms = vec![
+            MarkupTermDto::Percent {
+                percent: "12".into(),
+            },
+            MarkupTermDto::CategoryPercent {
+                category: "Virtual Machines".into(),
+                percent: Some("5".into()),
+            },
+            MarkupTermDto::MonthlyFee {
+                fee: "50.00".into(),
+            },
+        ];
+        let from = NaiveDate::from_ymd_opt(2026, 10, 1).unwrap();
+        let p = preview(&db, &target, &terms, from, now).unwrap();
+        let october = p
+            .months
+            .iter()
+            .find(|m| m.period == "2026-10")
+            .expect("October is a closed month with rated usage");
+        // Independently: VM 100.00 × 1.05 = 105.00; storage 33.33 × 1.12 = 37.3296 → 37.33,
+        // 0.05 × 1.12 = 0.056 → 0.06 (half away from zero per line); fee 50.00.
+        let expected_after = dec("105.00") + dec("37.33") + dec("0.06") + dec("50.00");
+        assert_eq!(october.cost, "133.38");
+        assert_eq!(
+            dec(&october.resale_before),
+            dec("133.38"),
+            "no markup yet: resold at cost"
+        );
+        assert_eq!(dec(&october.resale_after), expected_after);
+        assert_eq!(dec(&october.margin_after), expected_after - dec("133.38"));
+        assert!(
+            markups::history(
+                &db,
+                &Scope::Customer {
+                    account_id: match &target {
+                        MarkupTargetDto::Customer { customer } => customer.account_id.clone(),
+                        MarkupTargetDto::Organization { .. } => unreachable!(),
+                    },
+                    customer_id: "c1".into()
+                }
+            )
+            .unwrap()
+            .is_empty(),
+            "a preview saves nothing"
+        );
+    }
+}

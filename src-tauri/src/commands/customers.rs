@@ -2,7 +2,7 @@
 
 use cspdesk_api::customers;
 use cspdesk_api::customers_dto::{CustomerDto, CustomerRef, OrganizationDto, SubscriptionDto};
-use cspdesk_api::markups::{self, MarkupDto, MarkupTargetDto, MarkupTermDto};
+use cspdesk_api::markups::{self, MarkupDto, MarkupPreviewDto, MarkupTargetDto, MarkupTermDto};
 use cspdesk_api::organizations;
 use cspdesk_api::ApiError;
 
@@ -95,6 +95,23 @@ pub fn set_markup(
 ) -> Result<MarkupDto, ApiError> {
     markups::set(
         &mut *state.db()?,
+        &target,
+        &terms,
+        effective_from,
+        chrono::Utc::now(),
+    )
+}
+
+/// What a markup change would have done to the last closed months (nothing is saved).
+#[tauri::command(async)]
+pub fn preview_markup(
+    state: tauri::State<'_, AppState>,
+    target: MarkupTargetDto,
+    terms: Vec<MarkupTermDto>,
+    effective_from: chrono::NaiveDate,
+) -> Result<MarkupPreviewDto, ApiError> {
+    markups::preview(
+        &*state.db()?,
         &target,
         &terms,
         effective_from,

@@ -392,9 +392,17 @@ organizationId: string | null,
  */
 organizationName: string | null, 
 /**
- * Month-to-date cost with markup, a decimal string (None until rating exists).
+ * Month-to-date rated cost, a decimal string (None until its usage is rated).
  */
 monthToDateCost: string | null, 
+/**
+ * Month-to-date resale with the customer's markups (cost when it has none).
+ */
+monthToDateResale: string | null, 
+/**
+ * Resale minus cost.
+ */
+monthToDateMargin: string | null, 
 /**
  * Currency of that cost.
  */
@@ -609,3 +617,43 @@ monthlyFee: string | null,
  * Every change, oldest first.
  */
 history: Array<MarkupChangeDto>, };
+
+export type PreviewMonthDto = { 
+/**
+ * `YYYY-MM`.
+ */
+period: string, 
+/**
+ * Billing currency.
+ */
+currency: string, 
+/**
+ * Customers with rated usage in it.
+ */
+customers: number, 
+/**
+ * Rated cost.
+ */
+cost: string, 
+/**
+ * Resale with the markups as they are.
+ */
+resaleBefore: string, 
+/**
+ * Resale with the proposed change.
+ */
+resaleAfter: string, 
+/**
+ * Margin as it is.
+ */
+marginBefore: string, 
+/**
+ * Margin with the change.
+ */
+marginAfter: string, };
+
+export type MarkupPreviewDto = { 
+/**
+ * Oldest first; empty when nothing is rated yet (say so in the page).
+ */
+months: Array<PreviewMonthDto>, };

@@ -18,12 +18,14 @@ import type {
   LoginEvent,
   MarkupChangeDto,
   MarkupDto,
+  MarkupPreviewDto,
   MarkupTargetDto,
   MarkupTermDto,
   NewAccount,
   OrganizationDto,
   OrganizationMemberDto,
   PhaseDto,
+  PreviewMonthDto,
   ProgressDto,
   RoleDto,
   RunDto,
@@ -51,12 +53,14 @@ export type {
   LoginEvent,
   MarkupChangeDto,
   MarkupDto,
+  MarkupPreviewDto,
   MarkupTargetDto,
   MarkupTermDto,
   NewAccount,
   OrganizationDto,
   OrganizationMemberDto,
   PhaseDto,
+  PreviewMonthDto,
   ProgressDto,
   RoleDto,
   RunDto,
@@ -191,4 +195,7 @@ export const markups = {
   /** Sets `terms` from `effectiveFrom` (YYYY-MM-DD); answers the markup as of that day. */
   set: (target: MarkupTargetDto, terms: MarkupTermDto[], effectiveFrom: string) =>
     call<MarkupDto>("set_markup", { target, terms, effectiveFrom }),
+  /** What `set` would change on the last closed rated months (oldest first); saves nothing. */
+  preview: (target: MarkupTargetDto, terms: MarkupTermDto[], effectiveFrom: string) =>
+    call<MarkupPreviewDto>("preview_markup", { target, terms, effectiveFrom }),
 };

@@ -18,7 +18,7 @@ const names = () => screen.getAllByTestId("customer-row").map((r) => r.querySele
 
 const few = [
   customer(1, { companyName: "Northwind Traders", domain: "northwind.onmicrosoft.com", subscriptionCount: 3, monthToDateCost: "1234.50", currency: "EUR" }),
-  customer(2, { companyName: "Adatum", domain: "adatum.com", tenantId: "aaaaaaaa-0000-4000-8000-00000000beef", subscriptionCount: 10, monthToDateCost: "99.99", currency: "EUR" }),
+  customer(2, { companyName: "Adatum", domain: "adatum.com", tenantId: "aaaaaaaa-0000-4000-8000-00000000beef", subscriptionCount: 10, monthToDateCost: "99.99", monthToDateResale: "111.99", monthToDateMargin: "12.00", currency: "EUR" }),
   customer(3, { companyName: "Contoso 10", domain: "contoso10.com", subscriptionCount: 1, reachable: false, tenantId: null }),
   customer(4, { companyName: "Contoso 9", domain: "contoso9.com", accountId: "a2", accountName: "Fabrikam", subscriptionCount: 0 }),
 ];
@@ -33,10 +33,15 @@ describe("Customers page", () => {
     const adatum = screen.getAllByTestId("customer-row")[0] as HTMLElement;
     expect(adatum.textContent).toContain("aaaaaaaa-0000-4000-8000-00000000beef");
     expect(adatum.textContent).toContain("reseller");
-    const cost = adatum.querySelector("td:last-child");
+    const cost = adatum.querySelector("td:nth-last-child(3)");
     expect(cost?.className).toBe("num");
     expect(cost?.textContent).toContain("99.99");
+    expect(adatum.querySelector("td:nth-last-child(2)")?.textContent).toContain("111.99");
+    const margin = adatum.querySelector("td:last-child");
+    expect(margin?.className).toBe("num");
+    expect(margin?.textContent).toContain("12.00");
     // No cost yet shows a dash, never 0.
+    expect(screen.getAllByTestId("customer-row")[1]?.querySelector("td:nth-last-child(3)")?.textContent).toBe("—");
     expect(screen.getAllByTestId("customer-row")[1]?.querySelector("td:last-child")?.textContent).toBe("—");
   });
 

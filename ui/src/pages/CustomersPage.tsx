@@ -69,6 +69,10 @@ const noTenant = (c: CustomerDto) => !c.tenantId;
 const noRelationship = (c: CustomerDto) => !c.relationship;
 const noOrganization = (c: CustomerDto) => !c.organizationName;
 const noCost = (c: CustomerDto) => c.monthToDateCost === null;
+const byResale = (a: CustomerDto, b: CustomerDto) => compareDecimal(a.monthToDateResale ?? "", b.monthToDateResale ?? "");
+const byMargin = (a: CustomerDto, b: CustomerDto) => compareDecimal(a.monthToDateMargin ?? "", b.monthToDateMargin ?? "");
+const noResale = (c: CustomerDto) => c.monthToDateResale === null;
+const noMargin = (c: CustomerDto) => c.monthToDateMargin === null;
 
 function openCustomer(c: CustomerDto) {
   window.location.hash = href("subscriptions", c.accountId, c.id);
@@ -296,6 +300,24 @@ function CustomerList({
       compare: byCost,
       isBlank: noCost,
       cell: (c) => (c.monthToDateCost === null ? "—" : formatMoney(c.monthToDateCost, c.currency)),
+    },
+    {
+      key: "resale",
+      header: "Resale to date",
+      width: 130,
+      numeric: true,
+      compare: byResale,
+      isBlank: noResale,
+      cell: (c) => (c.monthToDateResale === null ? "—" : formatMoney(c.monthToDateResale, c.currency)),
+    },
+    {
+      key: "margin",
+      header: "Margin",
+      width: 110,
+      numeric: true,
+      compare: byMargin,
+      isBlank: noMargin,
+      cell: (c) => (c.monthToDateMargin === null ? "—" : formatMoney(c.monthToDateMargin, c.currency)),
     },
   ];
 

@@ -2,9 +2,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { MarkupPage } from "./MarkupPage";
 import { App } from "../App";
-import { clearMocks, mockBackend, type MockMarkupChange } from "../test/ipcMock";
+import { clearMocks, mockBackend, type MockMarkupChange, type MockRatedCost } from "../test/ipcMock";
 import { customer, signedIn } from "../test/fixtures";
-import { formatAmount, formatDateTime, formatDay, formatPercent, todayIso } from "../format";
+import { formatAmount, formatDateTime, formatDay, formatMoney, formatMonth, formatPercent, todayIso } from "../format";
 import type { MarkupTargetDto } from "../ipc";
 
 afterEach(() => {
@@ -28,17 +28,24 @@ const history: MockMarkupChange[] = [
   { target: northwind, term: { kind: "percent", percent: "12" }, effectiveFrom: "2026-12-01", createdAt: "2026-11-20T08:00:00Z" },
 ];
 
-function backend(over: { markups?: MockMarkupChange[]; access?: "Admin" | "Finance" } = {}) {
+const rated: MockRatedCost[] = [
+  { customer: northwind.customer, period: "2026-09", currency: "EUR", cost: "1000.00" },
+  { customer: northwind.customer, period: "2026-10", currency: "EUR", cost: "200.50" },
+];
+
+function backend(over: { markups?: MockMarkupChange[]; access?: "Admin" | "Finance"; rated?: MockRatedCost[] } = {}) {
   return mockBackend([signedIn()], over.access ?? "Admin", {
     customers,
     organizations,
     markups: over.markups ?? history,
+    rated: over.rated ?? rated,
     today: "2026-11-21",
   });
 }
 
 const input = (testId: string) => screen.getByTestId<HTMLInputElement>(testId);
 const lastSet = (b: ReturnType<typeof backend>) => b.calls.filter((c) => c.cmd === "set_markup").at(-1)?.args;
+const lastPreview = (b: ReturnType<typeof backend>) => b.calls.filter((c) => c.cmd === "preview_markup").at(-1)?.args;
 
 describe("Markup editor", () => {
   it("shows the terms in effect today and the full history, newest first", async () => {
@@ -75,10 +82,9 @@ describe("Markup editor", () => {
     expect(rows[0]?.querySelector("td:nth-child(3)")?.className).toBe("num");
     expect(screen.getByTestId("markup-history").textContent).toContain("Monthly fee");
 
-    // Rating is not wired yet: the preview says so instead of showing numbers.
-    expect(screen.getByTestId("markup-preview").textContent).toContain(
-      "Preview of the effect on the last closed months appears once usage is rated",
-    );
+    // Nothing is previewed until asked.
+    expect(screen.getByTestId("markup-preview")).toBeTruthy();
+    expect(screen.queryByTestId("markup-preview-table")).toBeNull();
     // Every input has a label.
     for (const el of screen.getByTestId("markup-form").querySelectorAll("input")) {
       expect(el.labels?.length ?? 0).toBeGreaterThan(0);
@@ -86,6 +92,104 @@ describe("Markup editor", () => {
     expect(input("markup-effective-from").type).toBe("date");
     expect(input("markup-effective-from").value).toBe(todayIso());
     expect(screen.getByTestId("markup-subscriptions").getAttribute("href")).toBe("#/subscriptions/a1/c-00001");
+  });
+
+  it("previews the change on the last closed months, before and after, without saving", async () => {
+    const b = backend();
+    render(<MarkupPage target={northwind} />);
+    await screen.findByTestId("markup-form");
+    // Today: 10% and a 50.00 fee. Proposed: 20% and a 60.00 fee.
+    fireEvent.change(input("markup-percent"), { target: { value: "20" } });
+    fireEvent.change(input("markup-fee"), { target: { value: "60.00" } });
+    fireEvent.click(screen.getByTestId("markup-preview-run"));
+
+    const table = await screen.findByTestId("markup-preview-table");
+    const rows = within(table).getAllByTestId("markup-preview-row");
+    const cells = (r: HTMLElement) => [...r.querySelectorAll("th, td")].map((c) => c.textContent);
+    expect(rows.map((r) => cells(r))).toEqual([
+      [
+        formatMonth("2026-09"),
+        "1",
+        formatMoney("1000.00", "EUR"),
+        formatMoney("1150.00", "EUR"),
+        formatMoney("1260.00", "EUR"),
+        formatMoney("150.00", "EUR"),
+        formatMoney("260.00", "EUR"),
+      ],
+      [
+        formatMonth("2026-10"),
+        "1",
+        formatMoney("200.50", "EUR"),
+        formatMoney("270.55", "EUR"),
+        formatMoney("300.60", "EUR"),
+        formatMoney("70.05", "EUR"),
+        formatMoney("100.10", "EUR"),
+      ],
+    ]);
+    expect(rows[0]?.querySelector("td:nth-child(3)")?.className).toBe("num");
+    // Nothing saved, and the form keeps what was typed.
+    expect(b.markups).toHaveLength(5);
+    expect(b.calls.some((c) => c.cmd === "set_markup")).toBe(false);
+    expect(input("markup-percent").value).toBe("20");
+    // Editing the terms drops the preview: it would show other terms.
+    fireEvent.change(input("markup-percent"), { target: { value: "21" } });
+    expect(screen.queryByTestId("markup-preview-table")).toBeNull();
+  });
+
+  it("says when nothing is rated yet", async () => {
+    backend({ rated: [] });
+    render(<MarkupPage target={northwind} />);
+    await screen.findByTestId("markup-form");
+    fireEvent.change(input("markup-percent"), { target: { value: "20" } });
+    fireEvent.click(screen.getByTestId("markup-preview-run"));
+    expect((await screen.findByTestId("markup-preview-empty")).textContent).toBe(
+      "Nothing is rated for the last closed months yet: run Discovery and cspdesk rate",
+    );
+    expect(screen.queryByTestId("markup-preview-table")).toBeNull();
+  });
+
+  it("previews exactly the terms Save would send, with the same errors", async () => {
+    const b = backend();
+    render(<MarkupPage target={northwind} />);
+    await screen.findByTestId("markup-form");
+    fireEvent.change(input("markup-percent"), { target: { value: " 12.50 " } });
+    fireEvent.click(screen.getByRole("button", { name: "Remove the Storage override" }));
+    fireEvent.change(screen.getByLabelText("New percentage for Virtual Machines"), { target: { value: "7" } });
+    fireEvent.click(screen.getByTestId("markup-override-add"));
+    fireEvent.change(screen.getByTestId("markup-new-category"), { target: { value: " Networking " } });
+    fireEvent.change(screen.getByTestId("markup-new-category-percent"), { target: { value: "-3" } });
+    fireEvent.change(input("markup-fee"), { target: { value: "75.00" } });
+    fireEvent.change(input("markup-effective-from"), { target: { value: "2026-11-15" } });
+    fireEvent.click(screen.getByTestId("markup-preview-run"));
+    await screen.findByTestId("markup-preview-table");
+    const previewed = lastPreview(b);
+    expect(previewed).toEqual({
+      target: northwind,
+      terms: [
+        { kind: "percent", percent: "12.50" },
+        { kind: "categoryPercent", category: "Storage", percent: null },
+        { kind: "categoryPercent", category: "Virtual Machines", percent: "7" },
+        { kind: "categoryPercent", category: "Networking", percent: "-3" },
+        { kind: "monthlyFee", fee: "75.00" },
+      ],
+      effectiveFrom: "2026-11-15",
+    });
+    fireEvent.click(screen.getByTestId("markup-save"));
+    await waitFor(() => {
+      expect(lastSet(b)).toBeDefined();
+    });
+    expect(lastSet(b)).toEqual(previewed);
+
+    // A field error lands by its field; a form-wide one by the Preview button.
+    fireEvent.change(input("markup-fee"), { target: { value: "50,00" } });
+    fireEvent.click(screen.getByTestId("markup-preview-run"));
+    expect((await screen.findByTestId("markup-error-fee")).textContent).toContain('"50,00"');
+    expect(document.activeElement).toBe(input("markup-fee"));
+    fireEvent.change(input("markup-fee"), { target: { value: "" } });
+    fireEvent.change(input("markup-percent"), { target: { value: "-101" } });
+    fireEvent.click(screen.getByTestId("markup-preview-run"));
+    expect((await screen.findByTestId("markup-preview-error")).textContent).toContain("-100 or more");
+    expect(screen.queryByTestId("markup-preview-table")).toBeNull();
   });
 
   it("says when there is no markup yet", async () => {

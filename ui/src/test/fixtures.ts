@@ -87,6 +87,8 @@ export function customer(i: number, over: Partial<CustomerDto> = {}): CustomerDt
     organizationId: null,
     organizationName: null,
     monthToDateCost: null,
+    monthToDateResale: null,
+    monthToDateMargin: null,
     currency: null,
     ...over,
   };

@@ -13,6 +13,7 @@ import type {
   DiscoveryStatusDto,
   MarkupChangeDto,
   MarkupDto,
+  MarkupPreviewDto,
   MarkupTargetDto,
   MarkupTermDto,
   NewAccount,
@@ -34,6 +35,16 @@ export interface MockMarkupChange {
   createdAt?: string;
 }
 
+/** Rated cost of one customer in one closed month, what `preview_markup` works from. */
+export interface MockRatedCost {
+  customer: CustomerRef;
+  /** YYYY-MM. */
+  period: string;
+  currency: string;
+  /** Decimal string. */
+  cost: string;
+}
+
 export interface MockState {
   accounts: AccountDto[];
   /** Discovery status by account id (missing: never run). */
@@ -48,6 +59,8 @@ export interface MockState {
   markups: (MockMarkupChange & { id: number; createdAt: string })[];
   /** The day "in effect today" is read on (YYYY-MM-DD). */
   today: string;
+  /** Rated cost per customer and month (none: nothing is rated yet). */
+  rated: MockRatedCost[];
   /** The next call of each command named here fails with this error (once). */
   failures: Map<string, ApiError>;
   /** Every command called, in order, with its arguments. */
@@ -64,6 +77,7 @@ export interface MockData {
   subscriptions: SubscriptionDto[];
   organizations: OrganizationDto[];
   markups: MockMarkupChange[];
+  rated: MockRatedCost[];
   /** Default: the real local date, as the editor's default effective-from day. */
   today: string;
 }
@@ -91,6 +105,7 @@ export function mockBackend(
     organizations: [...(data.organizations ?? [])],
     markups: (data.markups ?? []).map((m, i) => ({ ...m, id: i + 1, createdAt: m.createdAt ?? "2026-11-01T09:00:00Z" })),
     today: data.today ?? todayIso(),
+    rated: [...(data.rated ?? [])],
     failures: new Map(),
     calls: [],
     emit: (e) => {
@@ -166,6 +181,63 @@ export function mockBackend(
       history: history.map(
         (m): MarkupChangeDto => ({ id: String(m.id), effectiveFrom: m.effectiveFrom, term: m.term, createdAt: m.createdAt }),
       ),
+    };
+  };
+
+  /** set_markup's and preview_markup's arguments, parsed and checked as the store would. */
+  const checkedChange = (a: Record<string, unknown>) => {
+    const { target } = resolveTarget(a.target as MarkupTargetDto);
+    const terms = (a.terms as MarkupTermDto[]).map(parseTerm);
+    const from = a.effectiveFrom as string;
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(from)) throw new Error(`invalid effectiveFrom ${from}`);
+    if (terms.length === 0) {
+      return fail("Validation", "Nothing to change: give a percentage, a category percentage or a monthly fee", "markup");
+    }
+    for (const t of terms) validateTerm(t);
+    return { target, terms, from };
+  };
+  /**
+   * The preview, simplified: every rated customer of the target, per month, priced with the
+   * percentage and monthly fee in effect today (before) and with the change laid over them (after).
+   * Category overrides are left out, as the fixture has no per-category cost.
+   */
+  const previewOf = (target: MarkupTargetDto, terms: MarkupTermDto[]): MarkupPreviewDto => {
+    const now = describeMarkup(target, state.today);
+    let percent = now.percent;
+    let fee = now.monthlyFee;
+    for (const t of terms) {
+      if (t.kind === "percent") percent = t.percent;
+      else if (t.kind === "monthlyFee") fee = compareDecimal(t.fee, "0") === 0 ? null : t.fee;
+    }
+    const members =
+      target.kind === "customer"
+        ? new Set([refKey(target.customer)])
+        : new Set(state.customers.filter((c) => c.organizationId === target.organization).map((c) => `${c.accountId}/${c.id}`));
+    const byMonth = new Map<string, MockRatedCost[]>();
+    for (const r of state.rated.filter((x) => members.has(refKey(x.customer)))) {
+      byMonth.set(`${r.period} ${r.currency}`, [...(byMonth.get(`${r.period} ${r.currency}`) ?? []), r]);
+    }
+    const sum = (rows: MockRatedCost[], p: string | null, f: string | null) =>
+      rows.reduce((total, r) => total + resale(scaled(r.cost), p, f), 0n);
+    return {
+      months: [...byMonth.entries()]
+        .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+        .map(([, rows]) => {
+          const first = rows[0] as MockRatedCost;
+          const cost = rows.reduce((total, r) => total + scaled(r.cost), 0n);
+          const before = sum(rows, now.percent, now.monthlyFee);
+          const after = sum(rows, percent, fee);
+          return {
+            period: first.period,
+            currency: first.currency,
+            customers: new Set(rows.map((r) => refKey(r.customer))).size,
+            cost: unscaled(cost),
+            resaleBefore: unscaled(before),
+            resaleAfter: unscaled(after),
+            marginBefore: unscaled(before - cost),
+            marginAfter: unscaled(after - cost),
+          };
+        }),
     };
   };
 
@@ -317,14 +389,7 @@ export function mockBackend(
         if (access === "Finance") {
           return fail("Forbidden", "You are signed in with read-only (finance) access as billing@contoso.onmicrosoft.com (Billing Administrator): changing markups needs a partner admin (Global Administrator). Sign in as one, or ask one to do it.");
         }
-        const { target } = resolveTarget(a.target as MarkupTargetDto);
-        const terms = (a.terms as MarkupTermDto[]).map(parseTerm);
-        const from = a.effectiveFrom as string;
-        if (!/^\d{4}-\d{2}-\d{2}$/.test(from)) throw new Error(`invalid effectiveFrom ${from}`);
-        if (terms.length === 0) {
-          return fail("Validation", "Nothing to change: give a percentage, a category percentage or a monthly fee", "markup");
-        }
-        for (const t of terms) validateTerm(t);
+        const { target, terms, from } = checkedChange(a);
         const createdAt = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
         for (const term of terms) {
           // A second change of the same term on the same day is a correction: it replaces the first.
@@ -336,11 +401,41 @@ export function mockBackend(
         }
         return describeMarkup(target, from);
       }
+      case "preview_markup": {
+        const { target, terms } = checkedChange(a);
+        return previewOf(target, terms);
+      }
       default:
         throw new Error(`unmocked command ${cmd}`);
     }
   }
   return state;
+}
+
+// Money in the mock is exact: integers of 1/10000, written back with two decimals (half away from zero).
+const SCALE = 10000n;
+
+function scaled(text: string): bigint {
+  const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(text);
+  if (!m) throw new Error(`not a decimal: ${text}`);
+  const fraction = (m[3] ?? "").padEnd(4, "0").slice(0, 4);
+  const v = BigInt(m[2] ?? "0") * SCALE + BigInt(fraction);
+  return m[1] === "-" ? -v : v;
+}
+
+function unscaled(v: bigint): string {
+  const negative = v < 0n;
+  const abs = negative ? -v : v;
+  const cents = (abs + 50n) / 100n;
+  const text = `${cents / 100n}.${String(cents % 100n).padStart(2, "0")}`;
+  return negative && cents !== 0n ? `-${text}` : text;
+}
+
+/** One customer's month: cost plus the percentage, plus the monthly fee. */
+function resale(cost: bigint, percent: string | null, fee: string | null): bigint {
+  const hundred = 100n * SCALE;
+  const withPercent = percent === null ? cost : (cost * (hundred + scaled(percent))) / hundred;
+  return withPercent + (fee === null ? 0n : scaled(fee));
 }
 
 /** Parses a decimal as rust_decimal would and writes it back as the backend does ("+05.50" is "5.50"). */

@@ -43,6 +43,9 @@ pub enum MarkupCommand {
         /// First day it applies (YYYY-MM-DD).
         #[arg(long)]
         from: Option<NaiveDate>,
+        /// Show what the change would have done to the last closed months; save nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Every customer and organization with a markup, as in effect today.
     List {
@@ -101,6 +104,7 @@ pub fn run(db: Option<&Path>, cmd: MarkupCommand) -> anyhow::Result<()> {
             categories,
             fee,
             from,
+            dry_run,
         } => {
             let target = target(&db, &t)?;
             let mut terms = Vec::new();
@@ -118,6 +122,27 @@ pub fn run(db: Option<&Path>, cmd: MarkupCommand) -> anyhow::Result<()> {
             }
             if let Some(fee) = fee {
                 terms.push(MarkupTermDto::MonthlyFee { fee });
+            }
+            if dry_run {
+                let preview = markups::preview(&db, &target, &terms, from.unwrap_or(today), now)?;
+                if preview.months.is_empty() {
+                    println!("Nothing is rated for the last closed months yet: run `cspdesk discover` and `cspdesk rate` first");
+                }
+                for m in &preview.months {
+                    println!(
+                        "{} {}: cost {}, resale {} -> {}, margin {} -> {} ({} customers)",
+                        m.period,
+                        m.currency,
+                        m.cost,
+                        m.resale_before,
+                        m.resale_after,
+                        m.margin_before,
+                        m.margin_after,
+                        m.customers
+                    );
+                }
+                println!("(dry run: nothing saved)");
+                return Ok(());
             }
             let m = markups::set(&mut db, &target, &terms, from.unwrap_or(today), now)?;
             print(&m);
