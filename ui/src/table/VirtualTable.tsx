@@ -230,7 +230,7 @@ export function VirtualTable<T>(props: Props<T>) {
         }}
       >
         {columns.map((c) => (
-          <td key={c.key} className={c.numeric ? "num" : undefined}>
+          <td key={c.key} data-col={c.key} className={c.numeric ? "num" : undefined}>
             {c.cell(row)}
           </td>
         ))}
