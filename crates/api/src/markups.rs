@@ -135,18 +135,19 @@ fn scope(
 ) -> Result<(Scope, MarkupTargetDto, String), ApiError> {
     Ok(match target {
         MarkupTargetDto::Customer { customer } => {
-            let name = cspdesk_store::discovered::customers(db)?
-                .into_iter()
-                .find(|c| c.account_id == customer.account_id && c.id == customer.customer_id)
-                .map(|c| c.company_name)
-                .ok_or_else(|| ApiError {
-                    code: ErrorCode::NotFound,
-                    message: format!(
-                        "Customer {} is not in the database: run Discovery, or check the id",
-                        customer.customer_id
-                    ),
-                    field: Some("customer".into()),
-                })?;
+            let name = cspdesk_store::discovered::customer_name(
+                db,
+                &customer.account_id,
+                &customer.customer_id,
+            )?
+            .ok_or_else(|| ApiError {
+                code: ErrorCode::NotFound,
+                message: format!(
+                    "Customer {} is not in the database: run Discovery, or check the id",
+                    customer.customer_id
+                ),
+                field: Some("customer".into()),
+            })?;
             (
                 Scope::Customer {
                     account_id: customer.account_id.clone(),
@@ -234,30 +235,30 @@ pub fn get(db: &Database, target: &MarkupTargetDto, on: NaiveDate) -> Result<Mar
 
 /// Every target with markups, as in effect on `on`.
 pub fn list(db: &Database, on: NaiveDate) -> Result<Vec<MarkupDto>, ApiError> {
-    let all = markups::all(db)?;
-    let mut scopes: Vec<Scope> = Vec::new();
-    for c in &all {
-        if !scopes.contains(&c.scope) {
-            scopes.push(c.scope.clone());
+    // `all` is ordered by scope, then as `history` orders one scope: group it as read.
+    let mut groups: Vec<(Scope, Vec<Change>)> = Vec::new();
+    for c in markups::all(db)? {
+        match groups.last_mut() {
+            Some((scope, changes)) if *scope == c.scope => changes.push(c),
+            _ => groups.push((c.scope.clone(), vec![c])),
         }
     }
     let mut out = Vec::new();
-    for s in scopes {
-        let target = match &s {
+    for (s, history) in groups {
+        let target = match s {
             Scope::Customer {
                 account_id,
                 customer_id,
             } => MarkupTargetDto::Customer {
                 customer: CustomerRef {
-                    account_id: account_id.clone(),
-                    customer_id: customer_id.clone(),
+                    account_id,
+                    customer_id,
                 },
             },
-            Scope::Organization { id } => MarkupTargetDto::Organization {
-                organization: id.clone(),
-            },
+            Scope::Organization { id } => MarkupTargetDto::Organization { organization: id },
         };
-        out.push(get(db, &target, on)?);
+        let (_, target, name) = scope(db, &target)?;
+        out.push(describe(target, name, &history, on));
     }
     out.sort_by_key(|m| m.name.to_lowercase());
     Ok(out)
@@ -385,6 +386,28 @@ fn resale_of(
     Ok(r.resale_total)
 }
 
+fn period_error(e: cspdesk_rating::period::PeriodError) -> ApiError {
+    ApiError {
+        code: ErrorCode::Internal,
+        message: e.to_string(),
+        field: None,
+    }
+}
+
+/// What markups apply to: each rated line's day, category and billed cost.
+fn cost_lines(
+    lines: &[cspdesk_store::rated::StoredRatedLine],
+) -> Vec<cspdesk_rating::markup::CostLine> {
+    lines
+        .iter()
+        .map(|l| cspdesk_rating::markup::CostLine {
+            usage_date: l.usage_date,
+            meter_category: l.meter_category.clone(),
+            cost: l.billing_pre_tax_total.amount(),
+        })
+        .collect()
+}
+
 /// The resale of a customer's rated lines of the month `now` is in (month to date), with its
 /// markups: `None` when nothing of the month is rated.
 pub fn month_to_date_resale(
@@ -397,24 +420,13 @@ pub fn month_to_date_resale(
     use chrono::Datelike;
     let today = now.date_naive();
     let period = cspdesk_rating::period::BillingPeriod::calendar_month(today.year(), today.month())
-        .map_err(|e| ApiError {
-            code: ErrorCode::Internal,
-            message: e.to_string(),
-            field: None,
-        })?;
+        .map_err(period_error)?;
     let key = format!("{:04}-{:02}", today.year(), today.month());
     let lines = cspdesk_store::rated::lines(db, account_id, &key, Some(customer_id))?;
     if lines.is_empty() {
         return Ok(None);
     }
-    let cost_lines: Vec<cspdesk_rating::markup::CostLine> = lines
-        .iter()
-        .map(|l| cspdesk_rating::markup::CostLine {
-            usage_date: l.usage_date,
-            meter_category: l.meter_category.clone(),
-            cost: l.billing_pre_tax_total.amount(),
-        })
-        .collect();
+    let cost_lines = cost_lines(&lines);
     let own = Scope::Customer {
         account_id: account_id.to_string(),
         customer_id: customer_id.to_string(),
@@ -433,7 +445,6 @@ pub fn preview(
     now: DateTime<Utc>,
 ) -> Result<MarkupPreviewDto, ApiError> {
     use chrono::Datelike;
-    use cspdesk_rating::markup::CostLine;
     use cspdesk_rating::period::BillingPeriod;
 
     let (scope, _, _) = scope(db, target)?;
@@ -465,11 +476,7 @@ pub fn preview(
     let today = now.date_naive();
     let mut period = BillingPeriod::calendar_month(today.year(), today.month())
         .and_then(|p| p.previous())
-        .map_err(|e| ApiError {
-            code: ErrorCode::Internal,
-            message: e.to_string(),
-            field: None,
-        })?;
+        .map_err(period_error)?;
     let mut months = Vec::new();
     for _ in 0..PREVIEW_MONTHS {
         let key = format!("{:04}-{:02}", period.start().year(), period.start().month());
@@ -481,14 +488,7 @@ pub fn preview(
             let Some(currency) = lines.first().map(|l| l.billing_currency.clone()) else {
                 continue;
             };
-            let cost_lines: Vec<CostLine> = lines
-                .iter()
-                .map(|l| CostLine {
-                    usage_date: l.usage_date,
-                    meter_category: l.meter_category.clone(),
-                    cost: l.billing_pre_tax_total.amount(),
-                })
-                .collect();
+            let cost_lines = cost_lines(&lines);
             let own = Scope::Customer {
                 account_id: c.account_id.clone(),
                 customer_id: c.id.clone(),
@@ -520,11 +520,7 @@ pub fn preview(
                 margin_after: (after - cost).to_string(),
             });
         }
-        period = period.previous().map_err(|e| ApiError {
-            code: ErrorCode::Internal,
-            message: e.to_string(),
-            field: None,
-        })?;
+        period = period.previous().map_err(period_error)?;
     }
     months.reverse();
     Ok(MarkupPreviewDto { months })

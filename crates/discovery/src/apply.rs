@@ -180,13 +180,6 @@ fn api(what: impl Into<String>) -> impl FnOnce(pc::Error) -> StepError {
     move |error| StepError::Api { error, what }
 }
 
-fn guard_err(what: &str) -> impl Fn(pc::Error) -> StepError + '_ {
-    move |error| StepError::Api {
-        error,
-        what: what.to_string(),
-    }
-}
-
 fn day_start(d: NaiveDate) -> DateTime<Utc> {
     d.and_time(NaiveTime::MIN).and_utc()
 }
@@ -253,7 +246,7 @@ impl Pager {
     ) -> Result<Place, StepError> {
         self.guard
             .check(endpoint, items, next.as_ref())
-            .map_err(guard_err(what))?;
+            .map_err(api(what))?;
         let place = Place {
             first: self.fresh && self.number == 1,
             last: next.is_none(),

@@ -2,7 +2,7 @@
 //! pages: whole lists in one query each (10,000 customers are a few megabytes), joined with
 //! account names, subscription counts and organizations.
 
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 
 use crate::error::Result;
 use crate::Database;
@@ -62,6 +62,15 @@ pub fn customers(db: &Database) -> Result<Vec<CustomerListRow>> {
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// One customer's company name, if it is known.
+pub fn customer_name(db: &Database, account_id: &str, customer_id: &str) -> Result<Option<String>> {
+    Ok(db
+        .conn()
+        .prepare_cached("SELECT company_name FROM customers WHERE account_id = ?1 AND id = ?2")?
+        .query_row(params![account_id, customer_id], |r| r.get(0))
+        .optional()?)
 }
 
 /// An Azure entitlement of an Azure plan subscription.

@@ -12,7 +12,9 @@ mod rows;
 pub mod runs;
 pub mod schedule;
 
-pub use browse::{customers, subscriptions, CustomerListRow, EntitlementRow, SubscriptionListRow};
+pub use browse::{
+    customer_name, customers, subscriptions, CustomerListRow, EntitlementRow, SubscriptionListRow,
+};
 pub use cursors::{
     load_cursors, Cursors, CustomerCursor, InvoiceCursor, LineStream, SubscriptionCursor,
     SubscriptionKind, UnbilledRead,
