@@ -23,6 +23,8 @@ fn main() {
         "set_discovery_schedule",
         "list_customers",
         "list_subscriptions",
+        "list_billing_periods",
+        "reconcile_period",
         "list_organizations",
         "create_organization",
         "add_organization_members",

@@ -35,6 +35,8 @@ pub fn setup<R: Runtime>(builder: Builder<R>, state: state::AppState) -> Builder
             commands::discovery::set_discovery_schedule,
             commands::customers::list_customers,
             commands::customers::list_subscriptions,
+            commands::reconciliation::list_billing_periods,
+            commands::reconciliation::reconcile_period,
             commands::customers::list_organizations,
             commands::customers::create_organization,
             commands::customers::add_organization_members,

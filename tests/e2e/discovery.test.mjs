@@ -119,3 +119,96 @@ test("Customers lists the discovered customers and opens one customer's subscrip
   await session.until(async () => (await session.findAll("[data-testid=subscription-row]")).length > 0, "all subscriptions");
   await shot("subscriptions");
 });
+
+/** Sets a form field the way typing would, for inputs WebKit's driver cannot type into (dates). */
+const setField = (css, value) =>
+  session.cmd("POST", "/execute/sync", {
+    script: `const el = document.querySelector(arguments[0]);
+      Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set.call(el, arguments[1]);
+      el.dispatchEvent(new Event("input", { bubbles: true }));
+      el.dispatchEvent(new Event("change", { bubbles: true }));
+      return true;`,
+    args: [css, value],
+  });
+/** The customer row (as a CSS selector) whose company cell reads `name`, with its cost/resale/margin texts. */
+async function customerFigures(name) {
+  return session.cmd("POST", "/execute/sync", {
+    script: `for (const row of document.querySelectorAll("[data-testid=customer-row]")) {
+        const company = row.querySelector("[data-col=company]")?.textContent ?? "";
+        if (arguments[0] === null || company.includes(arguments[0])) {
+          const cell = (k) => row.querySelector("[data-col=" + k + "]")?.textContent ?? "";
+          if (arguments[0] === null && cell("cost") === "—") continue;
+          return { company, cost: cell("cost"), resale: cell("resale"), margin: cell("margin") };
+        }
+      }
+      return null;`,
+    args: [name],
+  });
+}
+
+test("Discovery rated the usage: Customers show cost; a markup previews, saves and changes resale and margin", async () => {
+  await session.navigate("#/customers");
+  await session.until(async () => (await session.findAll("[data-testid=customer-row]")).length > 0, "customer rows");
+  const before = await session.until(() => customerFigures(null), "a customer with a month-to-date cost (rated after Discovery)");
+  assert.notEqual(before.cost, "—");
+  assert.equal(before.resale, before.cost, `without a markup the resale is the cost: ${JSON.stringify(before)}`);
+  const company = before.company.split("\n")[0].trim();
+  const link = await session.cmd("POST", "/execute/sync", {
+    script: `for (const row of document.querySelectorAll("[data-testid=customer-row]")) {
+        if ((row.querySelector("[data-col=company]")?.textContent ?? "") === arguments[0])
+          return row.querySelector("[data-testid=customer-markup]").getAttribute("href");
+      }
+      return null;`,
+    args: [before.company],
+  });
+  assert.ok(link, "the customer has a Markup link");
+  await session.navigate(link);
+  await session.until(async () => (await session.text("[data-testid=markup-title]")).length > 0, "the markup editor");
+  await session.type("[data-testid=markup-percent]", "12");
+  await session.type("[data-testid=markup-fee]", "50.00");
+  const first = new Date();
+  const monthStart = `${first.getFullYear()}-${String(first.getMonth() + 1).padStart(2, "0")}-01`;
+  await setField("[data-testid=markup-effective-from]", monthStart);
+  await session.click("[data-testid=markup-preview-run]");
+  const previewRows = await session.until(async () => {
+    const rows = await session.findAll("[data-testid=markup-preview-row]");
+    return rows.length > 0 ? rows : null;
+  }, "the preview of the last closed months", { timeoutMs: 30000 });
+  assert.ok(previewRows.length > 0);
+  const preview = await session.text("[data-testid=markup-preview-table]");
+  assert.match(preview, /\d/, "the preview shows amounts");
+  await shot("markup-preview");
+  await session.click("[data-testid=markup-save]");
+  await session.until(async () => (await session.text("[data-testid=markup-saved]")).length > 0, "Saved");
+  await shot("markup-saved");
+
+  await session.navigate("#/customers");
+  const after = await session.until(async () => {
+    const f = await customerFigures(before.company);
+    return f && f.resale !== before.resale ? f : null;
+  }, `${company}'s resale to change`, { timeoutMs: 30000 });
+  assert.equal(after.cost, before.cost, "the cost stays Microsoft's");
+  assert.notEqual(after.margin, before.margin, `the margin changes: ${JSON.stringify({ before, after })}`);
+  await shot("customers-after-markup");
+});
+
+test("Reconciliation: the last invoiced month matches to the cent, with nothing unexplained", async () => {
+  await session.navigate("#/reconciliation");
+  const rows = await session.until(async () => {
+    const r = await session.findAll("[data-testid=reconciliation-row]");
+    return r.length > 0 ? r : null;
+  }, "reconciliation rows", { timeoutMs: 30000 });
+  assert.ok(rows.length > 0);
+  const totals = await session.findAll("[data-testid=reconciliation-totals] [data-currency]");
+  assert.ok(totals.length > 0, "totals per billing currency");
+  for (const el of await session.findAll("[data-testid^=unexplained-]")) {
+    const text = await session.cmd("GET", `/element/${el}/text`);
+    assert.match(text, /^[^1-9]*0[.,]00[^1-9]*$/, `nothing unexplained: ${text}`);
+  }
+  const verdicts = await session.cmd("POST", "/execute/sync", {
+    script: "return [...document.querySelectorAll('[data-verdict]')].map((e) => e.dataset.verdict);",
+    args: [],
+  });
+  assert.ok(!verdicts.includes("unexplained"), `no customer has an unexplained difference: ${verdicts}`);
+  await shot("reconciliation");
+});

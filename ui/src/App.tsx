@@ -7,6 +7,7 @@ import { AccountsPage } from "./pages/AccountsPage";
 import { CustomersPage } from "./pages/CustomersPage";
 import { MarkupPage } from "./pages/MarkupPage";
 import { SubscriptionsPage } from "./pages/SubscriptionsPage";
+import { ReconciliationPage } from "./pages/ReconciliationPage";
 import { NotDiscoveredPage } from "./pages/NotDiscoveredPage";
 import { ErrorBoundary } from "./components/ErrorBoundary";
 import { discoveryStore } from "./discovery/store";
@@ -17,6 +18,7 @@ const TITLES: Record<Page, string> = {
   subscriptions: "Subscriptions",
   dashboard: "Dashboard",
   billing: "Billing",
+  reconciliation: "Reconciliation",
 };
 
 export function App() {
@@ -64,6 +66,8 @@ export function App() {
             <CustomersPage />
           ) : route.page === "subscriptions" ? (
             <SubscriptionsPage key={route.rest.join("/")} rest={route.rest} />
+          ) : route.page === "reconciliation" ? (
+            <ReconciliationPage rest={route.rest} />
           ) : (
             <NotDiscoveredPage title={TITLES[route.page]} page={route.page} />
           )}

@@ -12,12 +12,16 @@ use crate::customers_dto::{
     SubscriptionDto,
 };
 use crate::discovery_dto::{
-    DiscoveryEvent, DiscoveryStatusDto, EntityCountDto, PhaseDto, ProgressDto, RunDto, RunErrorDto,
-    RunStateDto, ScheduleDto, TriggerDto,
+    DiscoveryEvent, DiscoveryStatusDto, EntityCountDto, PhaseDto, ProgressDto, RatingOutcomeDto,
+    RunDto, RunErrorDto, RunStateDto, ScheduleDto, TriggerDto,
 };
 use crate::login::LoginEvent;
 use crate::markups::{
     MarkupChangeDto, MarkupDto, MarkupPreviewDto, MarkupTargetDto, MarkupTermDto, PreviewMonthDto,
+};
+use crate::rating::{
+    PeriodDto, PeriodReconciliationDto, ReconciliationDto, ReconciliationLineDto,
+    ReconciliationTotalDto,
 };
 use crate::roles::Access;
 use crate::sign_in::{RoleDto, SignInStatus};
@@ -59,6 +63,12 @@ pub fn typescript() -> String {
         MarkupDto::decl(&cfg),
         PreviewMonthDto::decl(&cfg),
         MarkupPreviewDto::decl(&cfg),
+        RatingOutcomeDto::decl(&cfg),
+        PeriodDto::decl(&cfg),
+        ReconciliationDto::decl(&cfg),
+        ReconciliationLineDto::decl(&cfg),
+        ReconciliationTotalDto::decl(&cfg),
+        PeriodReconciliationDto::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust DTOs in crates/api by `cargo test -p cspdesk-api` with\n\

@@ -1,12 +1,13 @@
 //! The Customers and Subscriptions pages' data: discovered customers of every account and
 //! their subscriptions with Azure entitlements, read in one query each.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
-use chrono::{DateTime, Utc};
-use cspdesk_store::discovered;
+use chrono::{DateTime, Datelike, Utc};
+use cspdesk_rating::period::BillingPeriod;
 use cspdesk_store::markups::Scope;
-use cspdesk_store::Database;
+use cspdesk_store::rated::{self, StoredRatedLine, UsageKind};
+use cspdesk_store::{accounts, discovered, Database, Money};
 use rust_decimal::Decimal;
 
 use crate::customers_dto::{CustomerDto, CustomerRef, EntitlementDto, SubscriptionDto};
@@ -83,15 +84,106 @@ pub fn list(db: &Database, now: DateTime<Utc>) -> Result<Vec<CustomerDto>, ApiEr
         .collect())
 }
 
-/// Subscriptions of every customer, or of one.
+/// A subscription's rated month to date: cost, resale (its lines marked up; the customer's
+/// monthly fee belongs to no subscription) and the billing currency.
+struct SubscriptionMoney {
+    cost: Decimal,
+    resale: Decimal,
+    currency: String,
+}
+
+type SubscriptionKey = (String, String, String);
+
+/// Rated month-to-date money per subscription of one customer, or of all.
+fn subscription_money(
+    db: &Database,
+    filter: Option<(&str, &str)>,
+    now: DateTime<Utc>,
+) -> Result<HashMap<SubscriptionKey, SubscriptionMoney>, ApiError> {
+    let today = now.date_naive();
+    let period = BillingPeriod::calendar_month(today.year(), today.month())
+        .map_err(|e| ApiError::new(crate::ErrorCode::Internal, e.to_string(), None))?;
+    let key = crate::rating::period_text(&period);
+    let organizations: HashMap<(String, String), Option<String>> = discovered::customers(db)?
+        .into_iter()
+        .map(|c| ((c.account_id, c.id), c.organization_id))
+        .collect();
+    let account_ids: Vec<String> = match filter {
+        Some((account, _)) => vec![account.to_string()],
+        None => accounts::list(db)?.into_iter().map(|a| a.id).collect(),
+    };
+    let mut out: HashMap<SubscriptionKey, SubscriptionMoney> = HashMap::new();
+    for account in account_ids {
+        let mut by_customer: BTreeMap<String, Vec<StoredRatedLine>> = BTreeMap::new();
+        for l in rated::lines(db, &account, &key, filter.map(|(_, c)| c))? {
+            by_customer
+                .entry(l.customer_id.clone())
+                .or_default()
+                .push(l);
+        }
+        for (customer, lines) in by_customer {
+            let org = organizations
+                .get(&(account.clone(), customer.clone()))
+                .cloned()
+                .flatten();
+            let resale = crate::markups::line_resale(
+                db,
+                &lines,
+                &account,
+                &customer,
+                org.as_deref(),
+                &period,
+            )?;
+            // Legacy cost is floored per subscription and meter for the month, as invoiced.
+            let mut legacy: BTreeMap<(&str, &str), Decimal> = BTreeMap::new();
+            for (l, r) in lines.iter().zip(&resale) {
+                let m = out
+                    .entry((account.clone(), customer.clone(), l.subscription_id.clone()))
+                    .or_insert_with(|| SubscriptionMoney {
+                        cost: Decimal::ZERO,
+                        resale: Decimal::ZERO,
+                        currency: l.billing_currency.clone(),
+                    });
+                m.resale += r;
+                match l.usage_kind {
+                    UsageKind::AzurePlan => m.cost += l.billing_pre_tax_total.amount(),
+                    UsageKind::Legacy => {
+                        *legacy.entry((&l.subscription_id, &l.meter_id)).or_default() +=
+                            l.billing_pre_tax_total.amount()
+                    }
+                }
+            }
+            for ((sub, _), amount) in legacy {
+                if let Some(m) = out.get_mut(&(account.clone(), customer.clone(), sub.to_string()))
+                {
+                    m.cost += Money::new(amount).floor_cents().amount();
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Subscriptions of every customer, or of one, with their rated month-to-date cost, resale
+/// and margin at `now` (none for a subscription without rated usage, e.g. licences).
 pub fn subscriptions(
     db: &Database,
     customer: Option<&CustomerRef>,
+    now: DateTime<Utc>,
 ) -> Result<Vec<SubscriptionDto>, ApiError> {
     let filter = customer.map(|c| (c.account_id.as_str(), c.customer_id.as_str()));
+    let money = subscription_money(db, filter, now)?;
     Ok(discovered::subscriptions(db, filter)?
         .into_iter()
-        .map(|s| SubscriptionDto {
+        .map(|s| {
+            let m = money.get(&(s.account_id.clone(), s.customer_id.clone(), s.id.clone()));
+            (s, m)
+        })
+        .map(|(s, m)| SubscriptionDto {
+            month_to_date_cost: m.map(|m| m.cost.to_string()),
+            month_to_date_resale: m.map(|m| m.resale.to_string()),
+            month_to_date_margin: m.map(|m| (m.resale - m.cost).to_string()),
+            currency: m.map(|m| m.currency.clone()),
             account_id: s.account_id,
             customer_id: s.customer_id,
             customer_name: s.customer_name,

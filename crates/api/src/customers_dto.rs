@@ -90,6 +90,15 @@ pub struct SubscriptionDto {
     pub term_duration: Option<String>,
     /// Azure subscriptions of an Azure plan.
     pub entitlements: Vec<EntitlementDto>,
+    /// Rated cost of its usage this month so far, a decimal string; none without rated
+    /// usage (licence-based subscriptions are billed on the invoice, see Billing).
+    pub month_to_date_cost: Option<String>,
+    /// That usage at the customer's markups (its monthly fee is on the customer, not here).
+    pub month_to_date_resale: Option<String>,
+    /// Resale − cost.
+    pub month_to_date_margin: Option<String>,
+    /// Billing currency of the three.
+    pub currency: Option<String>,
 }
 
 /// A customer tenant, named by account and customer id.

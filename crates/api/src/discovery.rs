@@ -151,11 +151,9 @@ impl ProgressSink for HubSink {
         }
     }
 
+    /// The window hears of the end only after rating ([`run_with`]): the run stays live
+    /// until then, so Stop, sign-out and delete wait for rating too.
     fn finished(&self, run: &RunRecord) {
-        self.hub.live().remove(&self.account);
-        self.hub.emit(&DiscoveryEvent::Finished {
-            run: run_dto(run, (self.clock)()),
-        });
         if let Some(extra) = &self.extra {
             extra.finished(run);
         }
@@ -227,10 +225,92 @@ async fn run_with(
         extra,
     });
     let clock = options.clock.clone();
-    let result =
-        cspdesk_discovery::run(&prepared.db_path, prepared.session, options, sink, stop).await;
+    let result = cspdesk_discovery::run(
+        &prepared.db_path,
+        prepared.session,
+        options,
+        sink,
+        stop.clone(),
+    )
+    .await;
+    let record = match result {
+        Ok(record) => record,
+        Err(e) => {
+            hub.live().remove(&account);
+            return Err(start_error(e));
+        }
+    };
+    let rating = if state(&record.state) == RunStateDto::Error {
+        None
+    } else {
+        Some(rate_after_run(hub, &prepared.db_path, &record, clock.clone(), stop).await)
+    };
     hub.live().remove(&account);
-    Ok(run_dto(&result.map_err(start_error)?, clock()))
+    let run = run_dto(&record, clock());
+    hub.emit(&DiscoveryEvent::Finished {
+        run: run.clone(),
+        rating,
+    });
+    Ok(run)
+}
+
+/// Rates what the run changed (incrementally: only customer-periods whose usage or prices
+/// changed). A stopped run is rated too: what it read is in the database, and the next run's
+/// rating corrects any period it left half read. Stop ends rating between customer-periods.
+async fn rate_after_run(
+    hub: &Hub,
+    db_path: &std::path::Path,
+    record: &RunRecord,
+    clock: Clock,
+    stop: CancellationToken,
+) -> RatingOutcomeDto {
+    let last = hub
+        .live()
+        .get(&record.account_id)
+        .and_then(|l| l.progress.clone());
+    if let Some(mut progress) = last {
+        progress.phase = PhaseDto::Rating;
+        hub.emit(&DiscoveryEvent::Progress { progress });
+    }
+    let path = db_path.to_path_buf();
+    let account = record.account_id.clone();
+    let now = clock();
+    let outcome = tokio::task::spawn_blocking(move || {
+        let mut db = Database::open(&path)?;
+        crate::rating::rate_until(&mut db, Some(&account), None, now, &|| stop.is_cancelled())
+    })
+    .await;
+    match outcome {
+        Ok(Ok(s)) => RatingOutcomeDto {
+            rated: s.rated,
+            refused: s.refused,
+            unchanged: s.unchanged,
+            lines_written: s.lines_written,
+            error: None,
+            error_code: None,
+        },
+        Ok(Err(e)) => rating_failed(e),
+        Err(e) => rating_failed(ApiError::new(
+            ErrorCode::Internal,
+            format!("rating stopped unexpectedly ({e})"),
+            None,
+        )),
+    }
+}
+
+fn rating_failed(e: ApiError) -> RatingOutcomeDto {
+    tracing::warn!(code = ?e.code, "rating after Discovery failed: {}", e.message);
+    RatingOutcomeDto {
+        rated: 0,
+        refused: 0,
+        unchanged: 0,
+        lines_written: 0,
+        error: Some(format!(
+            "Rating the usage failed: {} Costs shown may be out of date; run Discovery again.",
+            e.message
+        )),
+        error_code: Some(e.code),
+    }
 }
 
 /// Starts Discovery in the background and returns once the run is recorded (or refused).

@@ -51,6 +51,8 @@ pub enum PhaseDto {
     Unbilled,
     /// Writing the run summary.
     Finishing,
+    /// Rating the usage the run read (after the run is recorded).
+    Rating,
 }
 
 /// Pages and rows read for one kind of data.
@@ -160,11 +162,34 @@ pub enum DiscoveryEvent {
         /// Where it stands.
         progress: ProgressDto,
     },
-    /// A run ended (Stopped, Error or Completed).
+    /// A run ended (Stopped, Error or Completed), and the usage it read is rated.
     Finished {
         /// The run as recorded.
         run: RunDto,
+        /// What rating the account's usage did after the run (absent after an Error run,
+        /// which leaves the usage as it was).
+        rating: Option<RatingOutcomeDto>,
     },
+}
+
+/// What rating did after a Discovery run: Customers, Subscriptions and Billing show rated
+/// cost only once it is done.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RatingOutcomeDto {
+    /// Customer-periods rated.
+    pub rated: u32,
+    /// Customer-periods that could not be rated (Reconciliation says why).
+    pub refused: u32,
+    /// Customer-periods left as they were.
+    pub unchanged: u32,
+    /// Rated lines written.
+    #[ts(type = "number")]
+    pub lines_written: u64,
+    /// Why rating failed as a whole (the database could not be read or written).
+    pub error: Option<String>,
+    /// Its code.
+    pub error_code: Option<ErrorCode>,
 }
 
 /// The Discovery panel of one account.

@@ -16,6 +16,7 @@ mod error;
 pub mod login;
 pub mod markups;
 pub mod organizations;
+pub mod price_sheets;
 pub mod rating;
 pub mod roles;
 pub mod sandbox;

@@ -334,6 +334,18 @@ fn resale_of(
     extra: &[Change],
     period: &cspdesk_rating::period::BillingPeriod,
 ) -> Result<Decimal, ApiError> {
+    resale_detail(db, cost_lines, own, org, extra, period).map(|r| r.resale_total)
+}
+
+/// [`resale_of`] line by line (in `cost_lines` order) with the period's fee apart.
+fn resale_detail(
+    db: &Database,
+    cost_lines: &[cspdesk_rating::markup::CostLine],
+    own: &Scope,
+    org: Option<&Scope>,
+    extra: &[Change],
+    period: &cspdesk_rating::period::BillingPeriod,
+) -> Result<cspdesk_rating::markup::Resale, ApiError> {
     use cspdesk_rating::markup::{resale, MarkupChange, MarkupTerm, Markups};
     let baseline = MarkupChange {
         effective_from: NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or_default(),
@@ -383,7 +395,7 @@ fn resale_of(
         message: e.to_string(),
         field: Some("markup".into()),
     })?;
-    Ok(r.resale_total)
+    Ok(r)
 }
 
 fn period_error(e: cspdesk_rating::period::PeriodError) -> ApiError {
@@ -433,6 +445,31 @@ pub fn month_to_date_resale(
     };
     let org = organization_id.map(|id| Scope::Organization { id: id.to_string() });
     resale_of(db, &cost_lines, &own, org.as_ref(), &[], &period).map(Some)
+}
+
+/// The resale of each of `lines` (one customer's rated lines of `period`, in any order) with
+/// the customer's markups, in the same order; the monthly fee is the customer's, not a
+/// line's, and is left out.
+pub fn line_resale(
+    db: &Database,
+    lines: &[cspdesk_store::rated::StoredRatedLine],
+    account_id: &str,
+    customer_id: &str,
+    organization_id: Option<&str>,
+    period: &cspdesk_rating::period::BillingPeriod,
+) -> Result<Vec<Decimal>, ApiError> {
+    let own = Scope::Customer {
+        account_id: account_id.to_string(),
+        customer_id: customer_id.to_string(),
+    };
+    let org = organization_id.map(|id| Scope::Organization { id: id.to_string() });
+    Ok(
+        resale_detail(db, &cost_lines(lines), &own, org.as_ref(), &[], period)?
+            .lines
+            .into_iter()
+            .map(|l| l.resale)
+            .collect(),
+    )
 }
 
 /// Resale of the last closed months as they are and with `terms` from `effective_from`

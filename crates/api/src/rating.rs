@@ -35,7 +35,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use cspdesk_rating::period::BillingPeriod;
 use cspdesk_rating::price::{
-    normalize_meter_id, OfferTerm, PriceBook, PriceLookup, PriceOrigin, RateCard, RateCardMeter,
+    normalize_meter_id, OfferTerm, PriceBook, PriceOrigin, RateCard, RateCardMeter,
 };
 use cspdesk_rating::rate::{
     rate as rate_series, DailyUsage, Fx, RateError, RatedLine, RatingTerms, UsageSeries,
@@ -176,6 +176,133 @@ pub struct ReconciliationLineDto {
     pub unexplained: String,
 }
 
+/// A billing period the Reconciliation page can open.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PeriodDto {
+    /// `YYYY-MM`.
+    pub period: String,
+    /// Customers rated in it.
+    pub rated: u32,
+    /// Customers whose usage could not be rated.
+    pub refused: u32,
+    /// Whether its invoice is stored (else it is the open period, compared with unbilled
+    /// usage).
+    pub invoiced: bool,
+}
+
+/// One period's reconciliation as the Reconciliation page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PeriodReconciliationDto {
+    /// `YYYY-MM`.
+    pub period: String,
+    /// One per customer, by account then company name.
+    pub customers: Vec<ReconciliationDto>,
+    /// The customers compared (not refused), added up per billing currency.
+    pub totals: Vec<ReconciliationTotalDto>,
+}
+
+/// Compared customers of one billing currency, added up exactly.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ReconciliationTotalDto {
+    /// Billing currency.
+    pub currency: String,
+    /// Customers compared.
+    pub customers: u32,
+    /// Of those, equal to the cent.
+    pub matched: u32,
+    /// Σ rated.
+    pub rated: String,
+    /// Σ invoiced.
+    pub invoiced: String,
+    /// Σ difference.
+    pub difference: String,
+    /// Σ per cause, zeros left out.
+    pub causes: BTreeMap<String, String>,
+    /// Σ unexplained.
+    pub unexplained: String,
+}
+
+/// [`reconcile`] of every account with the totals per currency.
+pub fn reconcile_period(db: &Database, period: &str) -> Result<PeriodReconciliationDto, ApiError> {
+    let customers = reconcile(db, period, None)?;
+    let parse = |t: &Option<String>| -> Decimal {
+        t.as_deref()
+            .and_then(|t| t.parse().ok())
+            .unwrap_or(Decimal::ZERO)
+    };
+    type Sums = (
+        u32,
+        u32,
+        Decimal,
+        Decimal,
+        Decimal,
+        Decimal,
+        BTreeMap<String, Decimal>,
+    );
+    let mut by_currency: BTreeMap<String, Sums> = BTreeMap::new();
+    for c in customers.iter().filter(|c| c.refused.is_none()) {
+        let e = by_currency
+            .entry(c.currency.clone().unwrap_or_default())
+            .or_default();
+        let difference = parse(&c.difference);
+        e.0 += 1;
+        e.1 += u32::from(difference.is_zero());
+        e.2 += parse(&c.rated);
+        e.3 += parse(&c.invoiced);
+        e.4 += difference;
+        e.5 += parse(&c.unexplained);
+        for (cause, amount) in &c.causes {
+            *e.6.entry(cause.clone()).or_default() += amount.parse().unwrap_or(Decimal::ZERO);
+        }
+    }
+    let totals = by_currency
+        .into_iter()
+        .map(
+            |(currency, (n, matched, rated, invoiced, difference, unexplained, causes))| {
+                ReconciliationTotalDto {
+                    currency,
+                    customers: n,
+                    matched,
+                    rated: money(rated),
+                    invoiced: money(invoiced),
+                    difference: money(difference),
+                    causes: causes_map(
+                        causes
+                            .into_iter()
+                            .filter_map(|(k, v)| cause_of(&k).map(|c| (c, v))),
+                    ),
+                    unexplained: money(unexplained),
+                }
+            },
+        )
+        .collect();
+    Ok(PeriodReconciliationDto {
+        period: period_text(&parse_period(period)?),
+        customers,
+        totals,
+    })
+}
+
+fn cause_of(name: &str) -> Option<Cause> {
+    Cause::ALL.into_iter().find(|c| cause_name(*c) == name)
+}
+
+/// Every period with rated usage or an invoice, newest first.
+pub fn periods(db: &Database) -> Result<Vec<PeriodDto>, ApiError> {
+    Ok(rated::periods(db, None)?
+        .into_iter()
+        .map(|p| PeriodDto {
+            period: p.period,
+            rated: p.rated,
+            refused: p.refused,
+            invoiced: p.invoiced,
+        })
+        .collect())
+}
+
 /// A customer's rated cost in a period (the Customers page's month-to-date cost).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -309,12 +436,28 @@ pub fn card_prices(card: &StoredRateCard, with_offer_terms: bool) -> CardPrices 
     }
 }
 
-/// The Azure plan prices of `account_id` (its USD rate card, no offer discount), if stored.
+/// The Azure plan prices of `account_id` (its USD rate card, no offer discount, under its
+/// imported price sheets), if any.
 pub fn azure_plan_prices(db: &Database, account_id: &str) -> Result<Option<CardPrices>, ApiError> {
-    Ok(rated::rate_cards(db, account_id)?
-        .iter()
-        .find(|c| c.currency.eq_ignore_ascii_case(AZURE_PLAN_PRICING))
-        .map(|c| card_prices(c, false)))
+    Ok(Books::load(db, account_id)?.azure_plan)
+}
+
+/// A card's prices with the imported sheets' entries added: a sheet's price wins over the
+/// card's where both are in effect ([`PriceOrigin`]'s order).
+fn with_sheets(
+    mut prices: CardPrices,
+    sheets: &[cspdesk_rating::price::PriceEntry],
+    sheets_print: &str,
+) -> CardPrices {
+    if sheets.is_empty() {
+        return prices;
+    }
+    // Conflicts were refused at import; sheets never conflict with a card (other origin).
+    if let Err(e) = prices.book.add(sheets.iter().cloned()) {
+        prices.invalid.insert(String::new(), e.to_string());
+    }
+    prices.fingerprint = format!("{}+{sheets_print}", prices.fingerprint);
+    prices
 }
 
 struct Books {
@@ -325,14 +468,35 @@ struct Books {
 impl Books {
     fn load(db: &Database, account_id: &str) -> Result<Self, ApiError> {
         let cards = rated::rate_cards(db, account_id)?;
+        let sheets = crate::price_sheets::stored_entries(db, account_id)?;
+        let print = crate::price_sheets::fingerprint(db, account_id)?;
+        let azure_plan = cards
+            .iter()
+            .find(|c| c.currency.eq_ignore_ascii_case(AZURE_PLAN_PRICING))
+            .map(|c| card_prices(c, false))
+            .or_else(|| {
+                // Without the card, imported USD prices alone can rate the Azure plan.
+                sheets
+                    .iter()
+                    .any(|e| e.currency.eq_ignore_ascii_case(AZURE_PLAN_PRICING))
+                    .then(|| CardPrices {
+                        book: PriceBook::new(),
+                        invalid: BTreeMap::new(),
+                        currency: AZURE_PLAN_PRICING.to_string(),
+                        fingerprint: "no-card".into(),
+                    })
+            })
+            .map(|p| with_sheets(p, &sheets, &print));
         Ok(Self {
-            azure_plan: cards
-                .iter()
-                .find(|c| c.currency.eq_ignore_ascii_case(AZURE_PLAN_PRICING))
-                .map(|c| card_prices(c, false)),
+            azure_plan,
             legacy: cards
                 .iter()
-                .map(|c| (c.currency.trim().to_ascii_uppercase(), card_prices(c, true)))
+                .map(|c| {
+                    (
+                        c.currency.trim().to_ascii_uppercase(),
+                        with_sheets(card_prices(c, true), &sheets, &print),
+                    )
+                })
                 .collect(),
         })
     }
@@ -392,6 +556,7 @@ struct Acc {
     fx: Decimal,
     pricing_currency: String,
     billing_currency: String,
+    origin: PriceOrigin,
 }
 
 type LineKey = (String, String, String, NaiveDate);
@@ -432,7 +597,7 @@ fn to_rows(lines: BTreeMap<LineKey, Acc>) -> Vec<RatedLineRow> {
                     pricing_total: Money::new(a.pricing_total),
                     billing_pre_tax_total: Money::new(a.billing_total),
                     billing_currency: a.billing_currency,
-                    price_origin: origin_text(PriceOrigin::RateCard),
+                    price_origin: origin_text(a.origin),
                 }
             },
         )
@@ -557,6 +722,10 @@ pub fn rate_azure_plan(
                     fx: l.fx_rate,
                     pricing_currency: l.pricing_currency.clone(),
                     billing_currency: l.billing_currency.clone(),
+                    origin: prices
+                        .book
+                        .entry_on(&l.meter_id, l.usage_date, AZURE_PLAN_PRICING)
+                        .map_or(PriceOrigin::RateCard, |e| e.origin),
                 });
             a.records += 1;
             a.quantity += l.quantity;
@@ -590,10 +759,11 @@ pub fn rate_legacy(
             ));
         }
         let meter = normalize_meter_id(&u.meter_id);
-        let price = prices
+        let entry = prices
             .book
-            .price_on(&meter, u.usage_date, &prices.currency)
+            .entry_on(&meter, u.usage_date, &prices.currency)
             .ok_or_else(|| no_price(prices, &meter, u.usage_date))?;
+        let price = &entry.price;
         let position = before
             .entry((u.subscription_id.clone(), meter.clone()))
             .or_default();
@@ -622,6 +792,7 @@ pub fn rate_legacy(
                 fx: Decimal::ONE,
                 pricing_currency: prices.currency.clone(),
                 billing_currency: prices.currency.clone(),
+                origin: entry.origin,
             });
         a.records += 1;
         a.quantity += u.quantity;
@@ -755,6 +926,18 @@ pub fn rate(
     period: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<RateSummaryDto, ApiError> {
+    rate_until(db, account, period, now, &|| false)
+}
+
+/// [`rate`], ending early (between customer-periods, each whole) once `stop` says so: what
+/// is left is rated next time, its inputs being unchanged since they were never rated.
+pub fn rate_until(
+    db: &mut Database,
+    account: Option<&str>,
+    period: Option<&str>,
+    now: DateTime<Utc>,
+    stop: &dyn Fn() -> bool,
+) -> Result<RateSummaryDto, ApiError> {
     let period = period
         .map(parse_period)
         .transpose()?
@@ -778,6 +961,9 @@ pub fn rate(
         let books = Books::load(db, &acc.id)?;
         let mut seen = BTreeSet::new();
         for inp in &inputs {
+            if stop() {
+                return Ok(summary);
+            }
             let key = (inp.customer_id.clone(), inp.period.clone());
             seen.insert(key.clone());
             let (cards, prints) = books.used(inp);

@@ -45,6 +45,9 @@ enum Command {
     Sandbox(commands::sign_in::SandboxArgs),
     /// Import customers, subscriptions, usage, prices and invoices from Partner Center.
     Discover(commands::discover::DiscoverArgs),
+    /// Price files rating uses before the rate card: import, list, remove.
+    #[command(subcommand)]
+    Prices(commands::prices::PricesCommand),
     /// Rate the imported usage that changed since the last rating.
     Rate(commands::rate::RateArgs),
     /// Compare rated cost with the invoice's daily rated usage, per customer.
@@ -64,6 +67,7 @@ fn main() -> ExitCode {
         Command::Whoami(args) => commands::sign_in::whoami(cli.db.as_deref(), args),
         Command::Sandbox(args) => commands::sign_in::sandbox(cli.db.as_deref(), args),
         Command::Discover(args) => commands::discover::run(cli.db.as_deref(), args),
+        Command::Prices(cmd) => commands::prices::run(cli.db.as_deref(), cmd),
         Command::Rate(args) => commands::rate::rate(cli.db.as_deref(), args),
         Command::Reconcile(args) => commands::rate::reconcile(cli.db.as_deref(), args),
         Command::Emulator(args) => commands::emulator::run(args),

@@ -11,6 +11,7 @@ pub mod markups;
 mod migration;
 pub mod money;
 pub mod organizations;
+pub mod price_sheets;
 pub mod rated;
 pub mod sign_in;
 pub mod tenant_id;

@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_discovery.sql"),
     include_str!("migrations/0005_rating.sql"),
     include_str!("migrations/0006_markups.sql"),
+    include_str!("migrations/0007_price_sheets.sql"),
 ];
 
 /// The newest schema version this build understands.

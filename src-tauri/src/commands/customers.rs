@@ -20,7 +20,7 @@ pub fn list_subscriptions(
     state: tauri::State<'_, AppState>,
     customer: Option<CustomerRef>,
 ) -> Result<Vec<SubscriptionDto>, ApiError> {
-    customers::subscriptions(&*state.db()?, customer.as_ref())
+    customers::subscriptions(&*state.db()?, customer.as_ref(), chrono::Utc::now())
 }
 
 /// Customer organizations with their tenants.

@@ -4,3 +4,4 @@ pub mod accounts;
 pub mod app;
 pub mod customers;
 pub mod discovery;
+pub mod reconciliation;

@@ -24,6 +24,7 @@ export const PHASE_LABEL: Record<PhaseDto, string> = {
   invoices: "Reading invoices",
   unbilled: "Reading unbilled usage",
   finishing: "Finishing",
+  rating: "Rating usage",
 };
 
 const ENTITY_LABEL = new Map([

@@ -15,13 +15,13 @@ describe("applyEvent", () => {
     expect(s.state).toBe("inProgress");
     s = applyEvent(s, { kind: "progress", progress: progress({ fraction: 0.4 }) });
     expect(s.progress?.fraction).toBe(0.4);
-    s = applyEvent(s, { kind: "finished", run: { ...started, state: "completed", endedAt: "2026-11-21T12:00:00Z" } });
+    s = applyEvent(s, { kind: "finished", run: { ...started, state: "completed", endedAt: "2026-11-21T12:00:00Z" }, rating: null });
     expect(s).toMatchObject({ state: "completed", progress: null, lastSuccessAt: "2026-11-21T12:00:00Z" });
   });
 
   it("keeps the last success when a run fails, and ignores a late progress of an ended run", () => {
     const before = { ...notStarted("a1"), lastSuccessAt: "2026-11-20T06:00:00Z" };
-    const failed = applyEvent(before, { kind: "finished", run: { ...started, state: "error" } });
+    const failed = applyEvent(before, { kind: "finished", run: { ...started, state: "error" }, rating: null });
     expect(failed.lastSuccessAt).toBe("2026-11-20T06:00:00Z");
     expect(applyEvent(failed, { kind: "progress", progress: progress({ runId: "2" }) })).toBe(failed);
   });
@@ -44,7 +44,7 @@ describe("DiscoveryStore", () => {
   it("counts finished runs so data pages know to reload", () => {
     mockBackend([signedIn()]);
     const store = new DiscoveryStore();
-    store.apply({ kind: "finished", run: run() });
+    store.apply({ kind: "finished", run: run(), rating: null });
     store.apply({ kind: "progress", progress: progress() });
     expect(store.getSnapshot().finished).toBe(1);
   });

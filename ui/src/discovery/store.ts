@@ -3,7 +3,15 @@
 // (`connect`, idempotent); pages read the state through `useDiscovery()`, and pages that
 // show discovered data reload when `finished` moves.
 import { useEffect, useSyncExternalStore } from "react";
-import { discovery, toApiError, type ApiError, type DiscoveryEvent, type DiscoveryStatusDto, type RunDto } from "../ipc";
+import {
+  discovery,
+  toApiError,
+  type ApiError,
+  type DiscoveryEvent,
+  type DiscoveryStatusDto,
+  type RatingOutcomeDto,
+  type RunDto,
+} from "../ipc";
 
 export interface DiscoverySnapshot {
   /** Whether the first status list has arrived (or failed). */
@@ -14,6 +22,8 @@ export interface DiscoverySnapshot {
   statuses: ReadonlyMap<string, DiscoveryStatusDto>;
   /** Counts finished runs seen since start: a change means discovered data changed. */
   finished: number;
+  /** By account id: what rating did after the account's last run seen in this session. */
+  ratings: ReadonlyMap<string, RatingOutcomeDto>;
 }
 
 /** The status of an account nothing is known about yet. */
@@ -21,7 +31,7 @@ export function notStarted(accountId: string): DiscoveryStatusDto {
   return { accountId, state: "notStarted", progress: null, lastRun: null, lastSuccessAt: null, nextRunAt: null };
 }
 
-const EMPTY: DiscoverySnapshot = { loaded: false, error: null, statuses: new Map(), finished: 0 };
+const EMPTY: DiscoverySnapshot = { loaded: false, error: null, statuses: new Map(), finished: 0, ratings: new Map() };
 
 function accountOf(e: DiscoveryEvent): string {
   return e.kind === "progress" ? e.progress.accountId : e.run.accountId;
@@ -99,7 +109,13 @@ export class DiscoveryStore {
     this.seen.set(id, (this.seen.get(id) ?? 0) + 1);
     const statuses = new Map(this.snapshot.statuses);
     statuses.set(id, applyEvent(statuses.get(id) ?? notStarted(id), e));
-    this.update({ statuses, finished: this.snapshot.finished + (e.kind === "finished" ? 1 : 0) });
+    let ratings = this.snapshot.ratings;
+    if (e.kind === "finished" && e.rating) {
+      const next = new Map(ratings);
+      next.set(id, e.rating);
+      ratings = next;
+    }
+    this.update({ statuses, ratings, finished: this.snapshot.finished + (e.kind === "finished" ? 1 : 0) });
   }
 
   /** What `discovery.start` returned: the run is on even if its event is still on the way. */

@@ -157,7 +157,7 @@ export type RunStateDto = "notStarted" | "inProgress" | "stopped" | "error" | "c
 
 export type TriggerDto = "manual" | "scheduled";
 
-export type PhaseDto = "customers" | "subscriptions" | "usage" | "prices" | "invoices" | "unbilled" | "finishing";
+export type PhaseDto = "customers" | "subscriptions" | "usage" | "prices" | "invoices" | "unbilled" | "finishing" | "rating";
 
 export type EntityCountDto = { 
 /**
@@ -308,7 +308,12 @@ progress: ProgressDto, } | { "kind": "finished",
 /**
  * The run as recorded.
  */
-run: RunDto, };
+run: RunDto, 
+/**
+ * What rating the account's usage did after the run (absent after an Error run,
+ * which leaves the usage as it was).
+ */
+rating: RatingOutcomeDto | null, };
 
 export type DiscoveryStatusDto = { 
 /**
@@ -490,7 +495,24 @@ termDuration: string | null,
 /**
  * Azure subscriptions of an Azure plan.
  */
-entitlements: Array<EntitlementDto>, };
+entitlements: Array<EntitlementDto>, 
+/**
+ * Rated cost of its usage this month so far, a decimal string; none without rated
+ * usage (licence-based subscriptions are billed on the invoice, see Billing).
+ */
+monthToDateCost: string | null, 
+/**
+ * That usage at the customer's markups (its monthly fee is on the customer, not here).
+ */
+monthToDateResale: string | null, 
+/**
+ * Resale − cost.
+ */
+monthToDateMargin: string | null, 
+/**
+ * Billing currency of the three.
+ */
+currency: string | null, };
 
 export type CustomerRef = { 
 /**
@@ -657,3 +679,202 @@ export type MarkupPreviewDto = {
  * Oldest first; empty when nothing is rated yet (say so in the page).
  */
 months: Array<PreviewMonthDto>, };
+
+export type RatingOutcomeDto = { 
+/**
+ * Customer-periods rated.
+ */
+rated: number, 
+/**
+ * Customer-periods that could not be rated (Reconciliation says why).
+ */
+refused: number, 
+/**
+ * Customer-periods left as they were.
+ */
+unchanged: number, 
+/**
+ * Rated lines written.
+ */
+linesWritten: number, 
+/**
+ * Why rating failed as a whole (the database could not be read or written).
+ */
+error: string | null, 
+/**
+ * Its code.
+ */
+errorCode: ErrorCode | null, };
+
+export type PeriodDto = { 
+/**
+ * `YYYY-MM`.
+ */
+period: string, 
+/**
+ * Customers rated in it.
+ */
+rated: number, 
+/**
+ * Customers whose usage could not be rated.
+ */
+refused: number, 
+/**
+ * Whether its invoice is stored (else it is the open period, compared with unbilled
+ * usage).
+ */
+invoiced: boolean, };
+
+export type ReconciliationDto = { 
+/**
+ * Partner account id.
+ */
+accountId: string, 
+/**
+ * Its name.
+ */
+accountName: string, 
+/**
+ * Customer id.
+ */
+customer: string, 
+/**
+ * Company name, when discovered.
+ */
+customerName: string | null, 
+/**
+ * `YYYY-MM`.
+ */
+period: string, 
+/**
+ * Billing currency.
+ */
+currency: string | null, 
+/**
+ * `billed` (the invoice), `unbilled` (the open period's usage so far) or `mixed`.
+ */
+invoiceState: string | null, 
+/**
+ * Our rated cost (sum of our lines' billing totals), when we have lines.
+ */
+rated: string | null, 
+/**
+ * The invoice's daily rated usage (sum of `billingPreTaxTotal`), when it has lines.
+ */
+invoiced: string | null, 
+/**
+ * `invoiced − rated`; absent when refused.
+ */
+difference: string | null, 
+/**
+ * The difference per cause (`missingUsage`, `lateUsage`, `tierBoundary`,
+ * `priceMismatch`, `partnerEarnedCredit`, `fx`, `rounding`); causes of zero are left out.
+ */
+causes: { [key in string]: string }, 
+/**
+ * What the invoice's own lines do not account for by Microsoft's documented formula;
+ * absent when refused.
+ */
+unexplained: string | null, 
+/**
+ * Why there is no figure: one side has no data, or the customer could not be rated.
+ */
+refused: string | null, 
+/**
+ * Lines (Azure subscription, meter, day) compared.
+ */
+linesCompared: number, 
+/**
+ * Of those, lines equal to the cent.
+ */
+linesMatched: number, 
+/**
+ * The lines that differ, largest difference first (at most 20).
+ */
+differences: Array<ReconciliationLineDto>, };
+
+export type ReconciliationLineDto = { 
+/**
+ * Azure plan.
+ */
+subscriptionId: string, 
+/**
+ * Azure subscription.
+ */
+entitlementId: string, 
+/**
+ * Meter id.
+ */
+meterId: string, 
+/**
+ * Usage day, `YYYY-MM-DD`.
+ */
+usageDate: string, 
+/**
+ * Ours.
+ */
+rated: string, 
+/**
+ * The invoice's.
+ */
+invoiced: string, 
+/**
+ * `invoiced − rated`.
+ */
+difference: string, 
+/**
+ * Per cause, zeros left out.
+ */
+causes: { [key in string]: string }, 
+/**
+ * Not accounted for by the invoice's own figures.
+ */
+unexplained: string, };
+
+export type ReconciliationTotalDto = { 
+/**
+ * Billing currency.
+ */
+currency: string, 
+/**
+ * Customers compared.
+ */
+customers: number, 
+/**
+ * Of those, equal to the cent.
+ */
+matched: number, 
+/**
+ * Σ rated.
+ */
+rated: string, 
+/**
+ * Σ invoiced.
+ */
+invoiced: string, 
+/**
+ * Σ difference.
+ */
+difference: string, 
+/**
+ * Σ per cause, zeros left out.
+ */
+causes: { [key in string]: string }, 
+/**
+ * Σ unexplained.
+ */
+unexplained: string, };
+
+export type PeriodReconciliationDto = { 
+/**
+ * `YYYY-MM`.
+ */
+period: string, 
+/**
+ * One per customer, by account then company name.
+ */
+customers: Array<ReconciliationDto>, 
+/**
+ * The customers compared (not refused), added up per billing currency.
+ */
+totals: Array<ReconciliationTotalDto>, };

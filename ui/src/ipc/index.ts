@@ -24,9 +24,15 @@ import type {
   NewAccount,
   OrganizationDto,
   OrganizationMemberDto,
+  PeriodDto,
   PhaseDto,
   PreviewMonthDto,
   ProgressDto,
+  RatingOutcomeDto,
+  PeriodReconciliationDto,
+  ReconciliationDto,
+  ReconciliationLineDto,
+  ReconciliationTotalDto,
   RoleDto,
   RunDto,
   RunErrorDto,
@@ -59,9 +65,15 @@ export type {
   NewAccount,
   OrganizationDto,
   OrganizationMemberDto,
+  PeriodDto,
   PhaseDto,
   PreviewMonthDto,
   ProgressDto,
+  RatingOutcomeDto,
+  PeriodReconciliationDto,
+  ReconciliationDto,
+  ReconciliationLineDto,
+  ReconciliationTotalDto,
   RoleDto,
   RunDto,
   RunErrorDto,
@@ -185,6 +197,13 @@ export const organizations = {
   removeMembers: (organization: string, members: CustomerRef[]) =>
     call<OrganizationDto>("remove_organization_members", { organization, members }),
   remove: (organization: string) => call<null>("delete_organization", { organization }),
+};
+
+export const reconciliation = {
+  /** Billing periods with rated usage or an invoice, newest first. */
+  periods: () => call<PeriodDto[]>("list_billing_periods"),
+  /** Rated cost against the invoice per customer for `period` (YYYY-MM), with totals per currency. */
+  period: (period: string) => call<PeriodReconciliationDto>("reconcile_period", { period }),
 };
 
 export const markups = {

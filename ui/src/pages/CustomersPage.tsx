@@ -2,7 +2,7 @@
 // sortable list that stays smooth at 10,000 rows (only the rows in view are rendered).
 // A row opens that customer's subscriptions; checked rows become or join an organization.
 // The Markup column shows the percentage in effect today and opens the markup editor.
-import { useCallback, useDeferredValue, useEffect, useId, useMemo, useState } from "react";
+import { useCallback, useDeferredValue, useEffect, useMemo, useState } from "react";
 import {
   customers,
   markups,
@@ -18,6 +18,7 @@ import { useDiscovery } from "../discovery/store";
 import { formatCount, formatMoney, formatPercent } from "../format";
 import { href, markupHref } from "../routing/route";
 import { compareDecimal, compareText } from "../table/sort";
+import { SearchField } from "../table/SearchField";
 import { VirtualTable, type Column } from "../table/VirtualTable";
 import { NotDiscoveredPage } from "./NotDiscoveredPage";
 import { OrganizationsPanel } from "./OrganizationsPanel";
@@ -137,7 +138,6 @@ function CustomerList({
   markups: Markups;
   onChanged: () => void;
 }) {
-  const searchId = useId();
   const [query, setQuery] = useState("");
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const needle = useDeferredValue(query).trim().toLowerCase();
@@ -324,21 +324,7 @@ function CustomerList({
   return (
     <>
       <div className="toolbar">
-        <div className="field search">
-          <label htmlFor={searchId}>Search customers</label>
-          <input
-            id={searchId}
-            type="search"
-            data-testid="customer-search"
-            placeholder="Company, domain or tenant ID"
-            autoComplete="off"
-            spellCheck={false}
-            value={query}
-            onChange={(e) => {
-              setQuery(e.target.value);
-            }}
-          />
-        </div>
+        <SearchField label="Search customers" placeholder="Company, domain or tenant ID" testId="customer-search" value={query} onChange={setQuery} />
         <p className="count" role="status" data-testid="customer-count">
           {formatCount(shown.length)} {shown.length === 1 ? "customer" : "customers"}
           {shown.length !== list.length && <span className="hint"> · filtered from {formatCount(list.length)}</span>}

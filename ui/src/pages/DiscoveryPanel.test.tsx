@@ -80,9 +80,22 @@ describe("Discovery panel", () => {
     expect(within(p).getByTestId("discovery-eta").textContent).toBe("estimating…");
 
     act(() => {
-      backend.emit({ kind: "finished", run: { ...started, state: "completed", endedAt: "2026-11-21T12:02:00Z", durationMs: 120_000, requests: 200 } });
+      backend.emit({ kind: "progress", progress: progress({ fraction: 0.99, phase: "rating" }) });
+    });
+    expect(within(p).getByTestId("discovery-state").textContent).toBe("In progress");
+    expect(p.textContent).toContain("Rating usage");
+
+    act(() => {
+      backend.emit({
+        kind: "finished",
+        run: { ...started, state: "completed", endedAt: "2026-11-21T12:02:00Z", durationMs: 120_000, requests: 200 },
+        rating: { rated: 12, refused: 2, unchanged: 5, linesWritten: 3400, error: null, errorCode: null },
+      });
     });
     expect(within(p).getByTestId("discovery-state").textContent).toBe("Completed");
+    expect(within(p).getByTestId("discovery-rating").textContent).toBe(
+      "Rated 12 customer-months; 2 could not be rated — Reconciliation says why.",
+    );
     expect(within(p).queryByTestId("discovery-progress")).toBeNull();
     expect(within(p).getByTestId("discovery-last-success").textContent).not.toContain("never");
     expect(within(p).getByTestId("discovery-elapsed").textContent).toBe("2 min");

@@ -3,7 +3,7 @@
 // next to it), when the last run succeeded and when the next one is due, and the run history.
 import { useId, useState } from "react";
 import { discovery, toApiError, type AccountDto, type ApiError, type DiscoveryStatusDto, type EntityCountDto } from "../ipc";
-import { discoveryStore } from "../discovery/store";
+import { discoveryStore, useDiscovery } from "../discovery/store";
 import { PHASE_LABEL, entityLabel } from "../discovery/labels";
 import { formatCount, formatDateTime, formatDuration } from "../format";
 import { RunStateBadge } from "./RunStateBadge";
@@ -47,6 +47,7 @@ export function DiscoveryPanel({ account, status }: { account: AccountDto; statu
   const runId = status.progress?.runId ?? status.lastRun?.id ?? null;
   const stopping = running && stopAsked !== null && stopAsked === runId;
   const figures = figuresOf(status);
+  const rating = useDiscovery().ratings.get(account.id);
 
   async function start() {
     setBusy("start");
@@ -124,6 +125,21 @@ export function DiscoveryPanel({ account, status }: { account: AccountDto; statu
           <p>{status.lastRun.error.message}</p>
           {status.lastRun.error.endpoint && <p className="mono">{status.lastRun.error.endpoint}</p>}
         </div>
+      )}
+
+      {!running && rating?.error && (
+        <div className="error" role="alert" data-testid="discovery-rating-error">
+          <p>{rating.error}</p>
+        </div>
+      )}
+      {!running && rating && !rating.error && (
+        <p className="hint" data-testid="discovery-rating">
+          {rating.rated + rating.refused === 0
+            ? "Costs are up to date: no usage or price changed."
+            : `Rated ${formatCount(rating.rated)} customer-month${rating.rated === 1 ? "" : "s"}`}
+          {rating.refused > 0 &&
+            `; ${formatCount(rating.refused)} could not be rated — Reconciliation says why.`}
+        </p>
       )}
 
       {figures && (

@@ -7,6 +7,7 @@ const WHAT: Record<Exclude<Page, "accounts">, string> = {
   subscriptions: "every customer subscription with its offer, status, quantity and billing cycle",
   dashboard: "cost and resale trends, top customers and margins",
   billing: "Microsoft invoices down to each customer's line items",
+  reconciliation: "your rated cost against each invoice, with every difference explained",
 };
 
 export function NotDiscoveredPage({ title, page }: { title: string; page: Exclude<Page, "accounts"> }) {

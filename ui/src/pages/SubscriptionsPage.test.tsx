@@ -4,7 +4,7 @@ import { SubscriptionsPage } from "./SubscriptionsPage";
 import { App } from "../App";
 import { clearMocks, mockBackend } from "../test/ipcMock";
 import { customer, signedIn, subscription } from "../test/fixtures";
-import { formatDay } from "../format";
+import { formatDay, formatMoney } from "../format";
 
 afterEach(() => {
   cleanup();
@@ -107,6 +107,31 @@ describe("Subscriptions page", () => {
     expect(toggle.getAttribute("aria-expanded")).toBe("true");
     fireEvent.click(toggle);
     expect(screen.queryByTestId("entitlements")).toBeNull();
+  });
+
+  it("shows the month-to-date cost, resale and margin of rated subscriptions, and sorts by them", async () => {
+    const rated = [
+      subscription({ id: "s-a", friendlyName: "Plan A", kind: "azurePlan", monthToDateCost: "120.50", monthToDateResale: "134.96", monthToDateMargin: "14.46", currency: "EUR" }),
+      subscription({ id: "s-b", friendlyName: "Plan B", kind: "azurePlan", monthToDateCost: "9.99", monthToDateResale: "11.19", monthToDateMargin: "1.20", currency: "EUR" }),
+      subscription({ id: "s-c", friendlyName: "Seats" }),
+    ];
+    mockBackend([signedIn()], "Admin", { subscriptions: rated });
+    render(<SubscriptionsPage rest={[]} />);
+    await screen.findAllByTestId("subscription-row");
+    const cell = (name: string, col: string) =>
+      screen
+        .getAllByTestId("subscription-row")
+        .find((r) => r.textContent.includes(name))
+        ?.querySelector(`[data-col="${col}"]`);
+    expect(cell("Plan A", "cost")?.textContent).toBe(formatMoney("120.50", "EUR"));
+    expect(cell("Plan A", "resale")?.textContent).toBe(formatMoney("134.96", "EUR"));
+    expect(cell("Plan A", "margin")?.textContent).toBe(formatMoney("14.46", "EUR"));
+    expect(cell("Plan A", "cost")?.className).toBe("num");
+    expect(cell("Seats", "cost")?.textContent).toBe("—");
+    expect(cell("Seats", "cost")?.querySelector("[title]")?.getAttribute("title")).toContain("Billing");
+    fireEvent.click(screen.getByRole("button", { name: /Cost MTD/ }));
+    const names = () => screen.getAllByTestId("subscription-row").map((r) => r.querySelector('[data-col="name"]')?.textContent);
+    expect(names()).toEqual(["Plan B", "Plan A", "Seats"]);
   });
 
   it("says nothing is discovered yet when there are no subscriptions at all", async () => {

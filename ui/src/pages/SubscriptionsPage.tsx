@@ -2,12 +2,13 @@
 // (#/subscriptions/<account>/<customer>, opened from Customers). Searchable and sortable,
 // rendered in a window so tens of thousands stay smooth; an Azure plan opens to its Azure
 // subscriptions (entitlements).
-import { useCallback, useDeferredValue, useEffect, useId, useMemo, useState } from "react";
+import { useCallback, useDeferredValue, useEffect, useMemo, useState } from "react";
 import { customers, subscriptions, toApiError, type ApiError, type CustomerRef, type SubscriptionDto } from "../ipc";
 import { useDiscovery } from "../discovery/store";
-import { formatCount, formatDay, formatDecimal, formatTerm } from "../format";
+import { formatCount, formatDay, formatDecimal, formatMoney, formatTerm } from "../format";
 import { href, markupHref } from "../routing/route";
 import { compareDecimal, compareText } from "../table/sort";
+import { SearchField } from "../table/SearchField";
 import { VirtualTable, type Column } from "../table/VirtualTable";
 import { NotDiscoveredPage } from "./NotDiscoveredPage";
 
@@ -50,7 +51,22 @@ const noTerm = (s: SubscriptionDto) => !s.termDuration;
 const noCreated = (s: SubscriptionDto) => !s.creationDate;
 const noCommitmentEnd = (s: SubscriptionDto) => !s.commitmentEndDate;
 
+const byCost = (a: SubscriptionDto, b: SubscriptionDto) => compareDecimal(a.monthToDateCost ?? "", b.monthToDateCost ?? "");
+const byResale = (a: SubscriptionDto, b: SubscriptionDto) =>
+  compareDecimal(a.monthToDateResale ?? "", b.monthToDateResale ?? "");
+const byMargin = (a: SubscriptionDto, b: SubscriptionDto) =>
+  compareDecimal(a.monthToDateMargin ?? "", b.monthToDateMargin ?? "");
+const noCost = (s: SubscriptionDto) => s.monthToDateCost === null;
+const noResale = (s: SubscriptionDto) => s.monthToDateResale === null;
+const noMargin = (s: SubscriptionDto) => s.monthToDateMargin === null;
+
 const dash = <span className="hint">—</span>;
+/** A subscription without rated usage: licences are billed on the invoice, not rated. */
+const notRated = (s: SubscriptionDto) => (
+  <span className="hint" title={s.kind === "licence" ? "Licence-based: see the invoice in Billing" : "No rated usage this month"}>
+    —
+  </span>
+);
 
 export function SubscriptionsPage({ rest }: { rest: string[] }) {
   const [accountId, customerId] = rest;
@@ -137,7 +153,6 @@ export function SubscriptionsPage({ rest }: { rest: string[] }) {
 }
 
 function SubscriptionList({ list, oneCustomer }: { list: SubscriptionDto[]; oneCustomer: boolean }) {
-  const searchId = useId();
   const [query, setQuery] = useState("");
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
   const needle = useDeferredValue(query).trim().toLowerCase();
@@ -192,6 +207,33 @@ function SubscriptionList({ list, oneCustomer }: { list: SubscriptionDto[]; oneC
             ),
           },
         ]),
+    {
+      key: "cost",
+      header: "Cost MTD",
+      width: 120,
+      numeric: true,
+      compare: byCost,
+      isBlank: noCost,
+      cell: (s) => (s.monthToDateCost === null ? notRated(s) : formatMoney(s.monthToDateCost, s.currency)),
+    },
+    {
+      key: "resale",
+      header: "Resale MTD",
+      width: 120,
+      numeric: true,
+      compare: byResale,
+      isBlank: noResale,
+      cell: (s) => (s.monthToDateResale === null ? notRated(s) : formatMoney(s.monthToDateResale, s.currency)),
+    },
+    {
+      key: "margin",
+      header: "Margin",
+      width: 105,
+      numeric: true,
+      compare: byMargin,
+      isBlank: noMargin,
+      cell: (s) => (s.monthToDateMargin === null ? notRated(s) : formatMoney(s.monthToDateMargin, s.currency)),
+    },
     { key: "status", header: "Status", width: 95, compare: byStatus, cell: (s) => s.status },
     {
       key: "quantity",
@@ -259,21 +301,7 @@ function SubscriptionList({ list, oneCustomer }: { list: SubscriptionDto[]; oneC
   return (
     <>
       <div className="toolbar">
-        <div className="field search">
-          <label htmlFor={searchId}>Search subscriptions</label>
-          <input
-            id={searchId}
-            type="search"
-            data-testid="subscription-search"
-            placeholder="Offer, name, customer or id"
-            autoComplete="off"
-            spellCheck={false}
-            value={query}
-            onChange={(e) => {
-              setQuery(e.target.value);
-            }}
-          />
-        </div>
+        <SearchField label="Search subscriptions" placeholder="Offer, name, customer or id" testId="subscription-search" value={query} onChange={setQuery} />
         <p className="count" role="status" data-testid="subscription-count">
           {formatCount(shown.length)} {shown.length === 1 ? "subscription" : "subscriptions"}
           {shown.length !== list.length && <span className="hint"> · filtered from {formatCount(list.length)}</span>}

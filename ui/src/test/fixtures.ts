@@ -113,6 +113,10 @@ export function subscription(over: Partial<SubscriptionDto> = {}): SubscriptionD
     commitmentEndDate: "2027-01-14T00:00:00Z",
     termDuration: "P1Y",
     entitlements: [],
+    monthToDateCost: null,
+    monthToDateResale: null,
+    monthToDateMargin: null,
+    currency: null,
     ...over,
   };
 }

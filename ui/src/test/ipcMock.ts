@@ -18,6 +18,8 @@ import type {
   MarkupTermDto,
   NewAccount,
   OrganizationDto,
+  PeriodDto,
+  PeriodReconciliationDto,
   RunDto,
   ScheduleDto,
   SubscriptionDto,
@@ -61,6 +63,8 @@ export interface MockState {
   today: string;
   /** Rated cost per customer and month (none: nothing is rated yet). */
   rated: MockRatedCost[];
+  periods: PeriodDto[];
+  reconciliations: PeriodReconciliationDto[];
   /** The next call of each command named here fails with this error (once). */
   failures: Map<string, ApiError>;
   /** Every command called, in order, with its arguments. */
@@ -80,6 +84,10 @@ export interface MockData {
   rated: MockRatedCost[];
   /** Default: the real local date, as the editor's default effective-from day. */
   today: string;
+  /** Billing periods the Reconciliation page lists. */
+  periods: PeriodDto[];
+  /** Reconciliations by period (a period without one answers NotFound). */
+  reconciliations: PeriodReconciliationDto[];
 }
 
 function fail(code: ApiError["code"], message: string, field: string | null = null): never {
@@ -106,6 +114,8 @@ export function mockBackend(
     markups: (data.markups ?? []).map((m, i) => ({ ...m, id: i + 1, createdAt: m.createdAt ?? "2026-11-01T09:00:00Z" })),
     today: data.today ?? todayIso(),
     rated: [...(data.rated ?? [])],
+    periods: [...(data.periods ?? [])],
+    reconciliations: [...(data.reconciliations ?? [])],
     failures: new Map(),
     calls: [],
     emit: (e) => {
@@ -325,7 +335,7 @@ export function mockBackend(
         if (!running) return fail("Validation", "No Discovery run is in progress.");
         // Cooperative: the run ends a moment later and says so through the channel.
         setTimeout(() => {
-          state.emit({ kind: "finished", run: { ...running, state: "stopped", endedAt: "2026-11-21T12:01:00Z", durationMs: 60_000 } });
+          state.emit({ kind: "finished", run: { ...running, state: "stopped", endedAt: "2026-11-21T12:01:00Z", durationMs: 60_000 }, rating: null });
         }, 0);
         return null;
       }
@@ -348,6 +358,12 @@ export function mockBackend(
       }
       case "list_organizations":
         return state.organizations;
+      case "list_billing_periods":
+        return state.periods;
+      case "reconcile_period": {
+        const period = a.period as string;
+        return state.reconciliations.find((r) => r.period === period) ?? fail("NotFound", `Nothing rated in ${period}.`);
+      }
       case "create_organization": {
         const name = (a.name as string).trim();
         if (!name) return fail("Validation", "Give the organization a name.", "name");

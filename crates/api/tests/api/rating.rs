@@ -498,3 +498,111 @@ fn crate_alone_record_by_record(
     }
     (lines, equal, first)
 }
+
+/// Subscriptions carry their share of the customer's month to date: their costs add up to
+/// the customer's cost, their resale plus the customer's monthly fee to its resale; and the
+/// Reconciliation page's totals add up its customers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn subscriptions_and_reconciliation_totals_add_up_to_their_customers() {
+    use cspdesk_api::customers_dto::CustomerRef;
+    use cspdesk_api::markups::{self, MarkupTargetDto, MarkupTermDto};
+    let (_dir, path, _account) = discovered(Preset::S).await;
+    let mut db = Database::open(&path).unwrap();
+    rating::rate(&mut db, None, None, now()).unwrap();
+
+    let customers = cspdesk_api::customers::list(&db, now()).unwrap();
+    let c = customers
+        .iter()
+        .filter(|c| c.month_to_date_cost.is_some())
+        .max_by_key(|c| c.subscription_count)
+        .expect("a customer with usage this month");
+    let who = CustomerRef {
+        account_id: c.account_id.clone(),
+        customer_id: c.id.clone(),
+    };
+    let category = rated::lines(&db, &c.account_id, "2026-11", Some(&c.id)).unwrap()[0]
+        .meter_category
+        .clone()
+        .expect("rated lines carry their category");
+    markups::set(
+        &mut db,
+        &MarkupTargetDto::Customer {
+            customer: who.clone(),
+        },
+        &[
+            MarkupTermDto::Percent {
+                percent: "12".into(),
+            },
+            MarkupTermDto::CategoryPercent {
+                category,
+                percent: Some("5".into()),
+            },
+            MarkupTermDto::MonthlyFee { fee: "50.00".into() },
+        ],
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
+        now(),
+    )
+    .unwrap();
+    let c = cspdesk_api::customers::list(&db, now())
+        .unwrap()
+        .into_iter()
+        .find(|x| x.id == who.customer_id)
+        .unwrap();
+    let subs = cspdesk_api::customers::subscriptions(&db, Some(&who), now()).unwrap();
+    let rated_subs: Vec<_> = subs
+        .iter()
+        .filter(|s| s.month_to_date_cost.is_some())
+        .collect();
+    assert!(!rated_subs.is_empty(), "{subs:#?}");
+    let sum = |f: fn(&cspdesk_api::customers_dto::SubscriptionDto) -> &Option<String>| -> Decimal {
+        rated_subs.iter().map(|s| dec(f(s).as_deref().unwrap())).sum()
+    };
+    assert_eq!(
+        sum(|s| &s.month_to_date_cost),
+        dec(c.month_to_date_cost.as_deref().unwrap())
+    );
+    assert_eq!(
+        sum(|s| &s.month_to_date_resale) + dec("50.00"),
+        dec(c.month_to_date_resale.as_deref().unwrap()),
+        "the fee is the customer's, not a subscription's"
+    );
+    for s in &rated_subs {
+        assert_eq!(
+            dec(s.month_to_date_margin.as_deref().unwrap()),
+            dec(s.month_to_date_resale.as_deref().unwrap())
+                - dec(s.month_to_date_cost.as_deref().unwrap())
+        );
+        assert_eq!(s.currency, c.currency);
+    }
+    assert!(
+        subs.iter()
+            .filter(|s| s.kind == "licence")
+            .all(|s| s.month_to_date_cost.is_none()),
+        "licences are not rated"
+    );
+
+    let periods = rating::periods(&db).unwrap();
+    assert_eq!(periods[0].period, "2026-11", "newest first: {periods:?}");
+    assert!(!periods[0].invoiced, "November is open");
+    for p in INVOICED {
+        let known = periods.iter().find(|x| x.period == p).unwrap();
+        assert!(known.invoiced && known.rated > 0, "{known:?}");
+        let r = rating::reconcile_period(&db, p).unwrap();
+        let compared: Vec<_> = r.customers.iter().filter(|c| c.refused.is_none()).collect();
+        let total_rated: Decimal = r.totals.iter().map(|t| dec(&t.rated)).sum();
+        let total_customers: u32 = r.totals.iter().map(|t| t.customers).sum();
+        assert_eq!(total_customers as usize, compared.len());
+        assert_eq!(
+            total_rated,
+            compared
+                .iter()
+                .map(|c| dec(c.rated.as_deref().unwrap()))
+                .sum::<Decimal>()
+        );
+        for t in &r.totals {
+            assert_eq!(t.matched, t.customers, "{p}: every customer matches: {t:?}");
+            assert_eq!(t.rated, t.invoiced);
+            assert_eq!(dec(&t.unexplained), Decimal::ZERO);
+        }
+    }
+}

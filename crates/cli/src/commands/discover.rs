@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use anyhow::Context;
 use clap::Args;
 use cspdesk_api::discovery::{self, progress_dto, run_dto, Hub};
-use cspdesk_api::discovery_dto::{RunDto, RunStateDto};
+use cspdesk_api::discovery_dto::{DiscoveryEvent, RatingOutcomeDto, RunDto, RunStateDto};
 use cspdesk_discovery::progress::{Progress, ProgressSink};
 use cspdesk_discovery::run::Trigger;
 use cspdesk_store::discovered::runs::RunRecord;
@@ -77,7 +77,7 @@ impl ProgressSink for Bar {
     }
 }
 
-fn summary(run: &RunDto) -> serde_json::Value {
+fn summary(run: &RunDto, rating: Option<&RatingOutcomeDto>) -> serde_json::Value {
     serde_json::json!({
         "event": "finished",
         "state": run.state,
@@ -86,6 +86,7 @@ fn summary(run: &RunDto) -> serde_json::Value {
         "duration_ms": run.duration_ms,
         "throttled": run.throttled,
         "error": run.error,
+        "rating": rating,
         "run": run,
     })
 }
@@ -125,10 +126,25 @@ pub fn run(db: Option<&Path>, args: DiscoverArgs) -> anyhow::Result<()> {
     } else {
         Trigger::Manual
     };
+    // Rating after the run is told through the hub's Finished event.
+    let hub = Hub::new();
+    let rating: Arc<Mutex<Option<RatingOutcomeDto>>> = Arc::default();
+    let heard = rating.clone();
+    hub.watch(
+        "cli",
+        Arc::new(move |e: &DiscoveryEvent| {
+            if let DiscoveryEvent::Finished {
+                rating: Some(r), ..
+            } = e
+            {
+                *heard.lock().unwrap_or_else(|p| p.into_inner()) = Some(r.clone());
+            }
+        }),
+    );
     let run = rt.block_on(async {
         let prepared = discovery::prepare(&db, &args.account, chrono::Utc::now()).await?;
         discovery::run(
-            &Hub::new(),
+            &hub,
             prepared,
             trigger,
             clock,
@@ -138,8 +154,9 @@ pub fn run(db: Option<&Path>, args: DiscoverArgs) -> anyhow::Result<()> {
         )
         .await
     })?;
+    let rating = rating.lock().unwrap_or_else(|p| p.into_inner()).take();
     if args.json {
-        line(summary(&run));
+        line(summary(&run, rating.as_ref()));
     } else {
         eprintln!(
             "{:?}: {} requests, {} rows written, {} throttled, in {:.1} s",
@@ -149,6 +166,14 @@ pub fn run(db: Option<&Path>, args: DiscoverArgs) -> anyhow::Result<()> {
             run.throttled,
             f64::from(run.duration_ms) / 1000.0
         );
+        match &rating {
+            Some(RatingOutcomeDto { error: Some(e), .. }) => eprintln!("{e}"),
+            Some(r) => eprintln!(
+                "rated {} customer-months ({} lines), {} refused, {} unchanged",
+                r.rated, r.lines_written, r.refused, r.unchanged
+            ),
+            None => {}
+        }
     }
     match run.state {
         RunStateDto::Completed => Ok(()),

@@ -5,5 +5,6 @@ pub mod discover;
 pub mod emulator;
 pub mod markup;
 pub mod org;
+pub mod prices;
 pub mod rate;
 pub mod sign_in;

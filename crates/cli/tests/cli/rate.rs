@@ -39,18 +39,25 @@ fn rate_then_reconcile_an_invoiced_month_to_the_cent() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("rate.sqlite3");
     ok(sandbox(&db, &["sandbox", "--yes"]), "sandbox --yes");
-    ok(
+    let discovered = ok(
         sandbox(&db, &["discover", "--account", "sandbox", "--json"]),
         "discover",
     );
+    let finished: serde_json::Value =
+        serde_json::from_str(discovered.lines().last().unwrap_or_default()).unwrap();
+    let rating = &finished["rating"];
+    assert!(
+        rating["rated"].as_u64().unwrap() > 0 && rating["refused"] == 0,
+        "Discovery rates what it read: {finished}"
+    );
+    assert!(rating["error"].is_null(), "{finished}");
 
     let text = ok(sandbox(&db, &["rate", "--account", "sandbox"]), "rate");
     let last = text.lines().last().unwrap_or_default();
     assert!(
-        last.starts_with("rated ") && last.contains("0 refused"),
-        "the summary line says what was rated: {text}"
+        last.starts_with("rated 0 ") && last.contains("0 refused"),
+        "Discovery rated it all already, the summary line says so: {text}"
     );
-    assert!(!last.starts_with("rated 0 "), "{text}");
 
     let again: serde_json::Value =
         serde_json::from_str(&ok(sandbox(&db, &["rate", "--json"]), "rate again")).unwrap();
@@ -119,5 +126,168 @@ fn rate_then_reconcile_an_invoiced_month_to_the_cent() {
         "says how to write a period: {}",
         String::from_utf8_lossy(&bad.stderr)
     );
+    price_sheets_reprice_and_a_wrong_price_is_a_price_mismatch(&db, &month);
     let _ = sandbox(&db, &["logout", "--account", "sandbox"]);
+}
+
+/// The most used flat (one-tier, nothing included) Azure plan meter of `month` and its USD price.
+fn flat_meter(db: &Path, month: &str) -> (String, String) {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.query_row(
+        "SELECT l.meter_id, m.rates FROM rated_lines l
+         JOIN rate_card_meters m ON m.currency = 'USD' AND lower(m.meter_id) = l.meter_id
+         WHERE l.period = ?1 AND l.usage_kind = 'azurePlan'
+           AND m.rates NOT LIKE '%,%' AND COALESCE(m.included_quantity, '0') IN ('0', '0.0')
+         GROUP BY l.meter_id ORDER BY COUNT(*) DESC, l.meter_id LIMIT 1",
+        [month],
+        |r| {
+            let rates: String = r.get(1)?;
+            let table: serde_json::Map<String, serde_json::Value> =
+                serde_json::from_str(&rates).unwrap();
+            Ok((
+                r.get(0)?,
+                table.values().next().unwrap().as_str().unwrap().to_string(),
+            ))
+        },
+    )
+    .expect("the sandbox's Azure plan uses a flat meter")
+}
+
+fn price_sheets_reprice_and_a_wrong_price_is_a_price_mismatch(db: &Path, month: &str) {
+    let dir = db.parent().unwrap();
+    let (meter, price) = flat_meter(db, month);
+
+    let broken = dir.join("broken.csv");
+    std::fs::write(
+        &broken,
+        format!(
+            "MeterId,TierStart,UnitPrice,Currency,EffectiveFrom\n{meter},0,1.x5,USD,2020-01-01\n"
+        ),
+    )
+    .unwrap();
+    let out = sandbox(
+        db,
+        &[
+            "prices",
+            "import",
+            "--account",
+            "sandbox",
+            "--kind",
+            "partner-sheet",
+            broken.to_str().unwrap(),
+        ],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "a broken sheet is refused");
+    assert!(
+        err.contains("broken.csv") && err.contains("line 2") && err.contains("UnitPrice"),
+        "names file, line and column: {err}"
+    );
+    assert!(
+        ok(
+            sandbox(db, &["prices", "list", "--account", "sandbox", "--json"]),
+            "list"
+        )
+        .trim()
+            == "[]"
+    );
+
+    // Deliberately wrong: the meter at twice its price, from long before the month.
+    let wrong: rust_decimal::Decimal =
+        price.parse::<rust_decimal::Decimal>().unwrap() * rust_decimal::Decimal::TWO;
+    let sheet = dir.join("wrong.csv");
+    std::fs::write(
+        &sheet,
+        format!("MeterId,TierStart,UnitPrice,Currency,EffectiveFrom\n{meter},0,{wrong},USD,2020-01-01\n"),
+    )
+    .unwrap();
+    ok(
+        sandbox(
+            db,
+            &[
+                "prices",
+                "import",
+                "--account",
+                "sandbox",
+                "--kind",
+                "partner-sheet",
+                sheet.to_str().unwrap(),
+            ],
+        ),
+        "import",
+    );
+    let again = sandbox(
+        db,
+        &[
+            "prices",
+            "import",
+            "--account",
+            "sandbox",
+            "--kind",
+            "partner-sheet",
+            sheet.to_str().unwrap(),
+        ],
+    );
+    assert!(!again.status.success(), "the same prices twice are refused");
+
+    let rated: serde_json::Value =
+        serde_json::from_str(&ok(sandbox(db, &["rate", "--json"]), "rate with the sheet")).unwrap();
+    assert!(
+        rated["rated"].as_u64().unwrap() > 0,
+        "new prices rate again: {rated}"
+    );
+
+    let out = ok(
+        sandbox(db, &["reconcile", "--period", month, "--json"]),
+        "reconcile",
+    );
+    let rows: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let differing: Vec<&serde_json::Value> = rows
+        .iter()
+        .filter(|r| r["refused"].is_null() && r["difference"] != "0.00")
+        .collect();
+    assert!(!differing.is_empty(), "the wrong price shows: {out}");
+    for r in &differing {
+        let mismatch: rust_decimal::Decimal = r["causes"]["priceMismatch"]
+            .as_str()
+            .unwrap_or_else(|| panic!("attributed to price mismatch: {r}"))
+            .parse()
+            .unwrap();
+        assert!(
+            mismatch < rust_decimal::Decimal::ZERO,
+            "we rated too high, the invoice is lower: {r}"
+        );
+        assert_eq!(r["unexplained"], "0.00", "{r}");
+        let lines = r["differences"].as_array().unwrap();
+        assert!(
+            lines.iter().all(|l| l["meterId"] == meter.as_str()),
+            "only that meter: {r}"
+        );
+    }
+
+    // Removing the sheet rates back to the invoice.
+    let list: serde_json::Value = serde_json::from_str(&ok(
+        sandbox(db, &["prices", "list", "--account", "sandbox", "--json"]),
+        "list",
+    ))
+    .unwrap();
+    let id = list[0]["id"].as_i64().unwrap().to_string();
+    ok(
+        sandbox(db, &["prices", "remove", "--account", "sandbox", &id]),
+        "remove",
+    );
+    ok(sandbox(db, &["rate"]), "rate without the sheet");
+    let out = ok(
+        sandbox(db, &["reconcile", "--period", month, "--json"]),
+        "reconcile",
+    );
+    for line in out.lines() {
+        let r: serde_json::Value = serde_json::from_str(line).unwrap();
+        if r["refused"].is_null() {
+            assert_eq!(r["difference"], "0.00", "{r}");
+        }
+    }
 }

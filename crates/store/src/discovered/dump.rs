@@ -80,4 +80,5 @@ pub const VOLATILE_COLUMNS: &[&str] = &[
     "first_seen_at",
     "fetched_at",
     "read_at",
+    "rated_at",
 ];

@@ -167,7 +167,7 @@ pub fn period_inputs(
          FROM utilization_records u
          JOIN subscriptions s ON s.account_id = u.account_id AND s.id = u.subscription_id
          WHERE u.account_id = ?1 AND u.usage_start >= ?2 AND u.usage_start < ?3
-         ORDER BY s.customer_id, substr(u.usage_start, 1, 10), u.rowid"
+         ORDER BY s.customer_id, substr(u.usage_start, 1, 10), u.subscription_id, u.rowid"
     );
     for (sql, hashed, kind_is_azure) in [
         (azure, AZURE_PLAN_HASHED, true),
@@ -289,7 +289,7 @@ pub fn legacy_usage(
          WHERE u.account_id = ?1
            AND u.subscription_id IN (SELECT id FROM subscriptions WHERE account_id = ?1 AND customer_id = ?2)
            AND u.usage_start >= ?3 AND u.usage_start < ?4
-         ORDER BY substr(u.usage_start, 1, 10), u.rowid"
+         ORDER BY substr(u.usage_start, 1, 10), u.subscription_id, u.rowid"
     ))?;
     let mut f = Fingerprint::default();
     let mut out = Vec::new();

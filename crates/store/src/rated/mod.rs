@@ -22,7 +22,7 @@
 //! rows in between, the state records the rows actually used and the next rating sees the
 //! difference.
 
-mod fingerprint;
+pub(crate) mod fingerprint;
 mod inputs;
 mod queries;
 mod write;
@@ -37,7 +37,8 @@ pub use inputs::{
     PeriodInputs, StoredMeter, StoredOfferTerm, StoredRateCard, UsageRead,
 };
 pub use queries::{
-    invoice_usage, lines, states, totals, InvoiceUsage, PeriodTotal, RatingState, StoredRatedLine,
+    invoice_usage, lines, periods, states, totals, InvoiceUsage, KnownPeriod, PeriodTotal,
+    RatingState, StoredRatedLine,
 };
 pub use write::{clear, replace, RatedLineRow, RatingStateRow};
 

@@ -328,3 +328,43 @@ pub fn totals(db: &Database, account_id: Option<&str>, period: &str) -> Result<V
         })
         .collect())
 }
+
+/// A billing period something is known of: rated usage, or an invoice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KnownPeriod {
+    /// `YYYY-MM`.
+    pub period: String,
+    /// Customers rated in it.
+    pub rated: u32,
+    /// Customers whose rating was refused.
+    pub refused: u32,
+    /// Whether an invoice of the period is stored (else only unbilled usage, if any).
+    pub invoiced: bool,
+}
+
+/// Every period with rated usage or an invoice, of one account or all, newest first.
+pub fn periods(db: &Database, account_id: Option<&str>) -> Result<Vec<KnownPeriod>> {
+    let mut stmt = db.conn().prepare_cached(
+        "WITH rated AS (
+             SELECT period, SUM(refused IS NULL) AS ok, SUM(refused IS NOT NULL) AS bad
+             FROM rating_state WHERE ?1 IS NULL OR account_id = ?1 GROUP BY period),
+         billed AS (
+             SELECT DISTINCT substr(billing_period_start, 1, 7) AS period
+             FROM invoices
+             WHERE (?1 IS NULL OR account_id = ?1) AND billing_period_start IS NOT NULL)
+         SELECT p.period, COALESCE(r.ok, 0), COALESCE(r.bad, 0),
+                p.period IN (SELECT period FROM billed)
+         FROM (SELECT period FROM rated UNION SELECT period FROM billed) p
+         LEFT JOIN rated r ON r.period = p.period
+         ORDER BY p.period DESC",
+    )?;
+    let rows = stmt.query_map(params![account_id], |r| {
+        Ok(KnownPeriod {
+            period: r.get(0)?,
+            rated: r.get(1)?,
+            refused: r.get(2)?,
+            invoiced: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

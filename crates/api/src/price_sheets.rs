@@ -1,0 +1,186 @@
+//! Price files a partner imports: its own price sheet, the Azure plan price list exported
+//! from Partner Center (CSV), or a page of the public Retail Prices API (JSON). Each is
+//! parsed whole by `cspdesk_rating::price` (a bad row refuses the file, naming file, line and
+//! column; nothing is stored), checked against the account's other imports for conflicting
+//! prices, and stored. Rating then prices a meter from the best source in effect on the day
+//! (partner sheet, price list, rate card, retail prices: [`PriceOrigin`]'s order), and
+//! rates again every customer-period whose prices changed.
+
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use cspdesk_rating::price::{
+    parse_partner_price_sheet, parse_price_list, parse_retail_prices, retail_entries, PriceBook,
+    PriceEntry, PriceOrigin,
+};
+use cspdesk_store::{accounts, price_sheets, Database};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::{ApiError, ErrorCode};
+
+/// The kinds of price file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum PriceFileKind {
+    /// Our CSV: MeterId, TierStart, UnitPrice, Currency, EffectiveFrom.
+    PartnerSheet,
+    /// Partner Center's Azure plan price list export (CSV).
+    PriceList,
+    /// One page of the Azure Retail Prices API (JSON).
+    RetailPrices,
+}
+
+impl PriceFileKind {
+    fn origin(self) -> PriceOrigin {
+        match self {
+            Self::PartnerSheet => PriceOrigin::PartnerSheet,
+            Self::PriceList => PriceOrigin::PriceList,
+            Self::RetailPrices => PriceOrigin::RetailPrices,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Self::PartnerSheet => "partnerSheet",
+            Self::PriceList => "priceList",
+            Self::RetailPrices => "retailPrices",
+        }
+    }
+}
+
+/// An imported price file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PriceSheetDto {
+    /// Its id (to remove it).
+    pub id: i64,
+    /// `partnerSheet`, `priceList` or `retailPrices`.
+    pub kind: String,
+    /// The file's name.
+    pub file_name: String,
+    /// Prices (meter, currency, start day) it holds.
+    pub entries: u32,
+    /// When imported (RFC 3339).
+    pub imported_at: String,
+}
+
+fn dto(s: price_sheets::PriceSheet) -> PriceSheetDto {
+    PriceSheetDto {
+        id: s.id,
+        kind: s.origin,
+        file_name: s.file_name,
+        entries: s.entries,
+        imported_at: s.imported_at,
+    }
+}
+
+fn bad_file(message: String) -> ApiError {
+    ApiError::new(ErrorCode::Validation, message, Some("file"))
+}
+
+/// Parses `text` (the content of `file_name`) as `kind`.
+pub fn parse(
+    kind: PriceFileKind,
+    file_name: &str,
+    text: &str,
+) -> Result<Vec<PriceEntry>, ApiError> {
+    let parsed = match kind {
+        PriceFileKind::PartnerSheet => parse_partner_price_sheet(file_name, text.as_bytes()),
+        PriceFileKind::PriceList => parse_price_list(file_name, text.as_bytes()),
+        PriceFileKind::RetailPrices => {
+            parse_retail_prices(file_name, text).and_then(|page| retail_entries(page.rows))
+        }
+    };
+    let entries = parsed.map_err(|e| bad_file(format!("{e}. Nothing was imported.")))?;
+    if entries.is_empty() {
+        return Err(bad_file(format!(
+            "{file_name} holds no prices (a Retail Prices page counts only Consumption items). Nothing was imported."
+        )));
+    }
+    Ok(entries)
+}
+
+/// Imports the file at `path` for `account` (name or id).
+pub fn import(
+    db: &mut Database,
+    account: &str,
+    kind: PriceFileKind,
+    path: &Path,
+    now: DateTime<Utc>,
+) -> Result<PriceSheetDto, ApiError> {
+    let account = accounts::find(db, account)?;
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string());
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        bad_file(format!(
+            "could not read {}: {e}. Check the path and that it is a UTF-8 text file.",
+            path.display()
+        ))
+    })?;
+    let entries = parse(kind, &file_name, &text)?;
+    // Conflicts with the sheets already imported are refused now, not at rating time.
+    let mut book = PriceBook::from_entries(stored_entries(db, &account.id)?)
+        .map_err(|e| bad_file(format!("the imported price sheets conflict: {e}")))?;
+    book.add(entries.iter().cloned()).map_err(|e| {
+        bad_file(format!(
+            "{file_name} conflicts with a price sheet already imported: {e}. Nothing was imported."
+        ))
+    })?;
+    let json: Vec<String> = entries
+        .iter()
+        .map(serde_json::to_string)
+        .collect::<Result<_, _>>()
+        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string(), None))?;
+    debug_assert!(entries.iter().all(|e| e.origin == kind.origin()));
+    Ok(dto(price_sheets::import(
+        db,
+        &account.id,
+        kind.name(),
+        &file_name,
+        &json,
+        now,
+    )?))
+}
+
+/// The account's imported sheets, oldest first.
+pub fn list(db: &Database, account: &str) -> Result<Vec<PriceSheetDto>, ApiError> {
+    let account = accounts::find(db, account)?;
+    Ok(price_sheets::list(db, &account.id)?
+        .into_iter()
+        .map(dto)
+        .collect())
+}
+
+/// Removes one imported sheet.
+pub fn remove(db: &mut Database, account: &str, id: i64) -> Result<(), ApiError> {
+    let account = accounts::find(db, account)?;
+    Ok(price_sheets::remove(db, &account.id, id)?)
+}
+
+/// Every entry of the account's imported sheets.
+pub fn stored_entries(db: &Database, account_id: &str) -> Result<Vec<PriceEntry>, ApiError> {
+    price_sheets::entries(db, account_id)?
+        .iter()
+        .map(|json| {
+            serde_json::from_str(json).map_err(|e| {
+                ApiError::new(
+                    ErrorCode::Storage,
+                    format!("a stored price sheet entry is unreadable ({e}): remove the sheet and import it again"),
+                    None,
+                )
+            })
+        })
+        .collect()
+}
+
+/// The fingerprints of the account's sheets, joined: rating compares it to tell changed prices.
+pub fn fingerprint(db: &Database, account_id: &str) -> Result<String, ApiError> {
+    Ok(price_sheets::list(db, account_id)?
+        .into_iter()
+        .map(|s| s.fingerprint)
+        .collect::<Vec<_>>()
+        .join("+"))
+}
