@@ -537,7 +537,9 @@ async fn subscriptions_and_reconciliation_totals_add_up_to_their_customers() {
                 category,
                 percent: Some("5".into()),
             },
-            MarkupTermDto::MonthlyFee { fee: "50.00".into() },
+            MarkupTermDto::MonthlyFee {
+                fee: "50.00".into(),
+            },
         ],
         chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
         now(),
@@ -555,7 +557,10 @@ async fn subscriptions_and_reconciliation_totals_add_up_to_their_customers() {
         .collect();
     assert!(!rated_subs.is_empty(), "{subs:#?}");
     let sum = |f: fn(&cspdesk_api::customers_dto::SubscriptionDto) -> &Option<String>| -> Decimal {
-        rated_subs.iter().map(|s| dec(f(s).as_deref().unwrap())).sum()
+        rated_subs
+            .iter()
+            .map(|s| dec(f(s).as_deref().unwrap()))
+            .sum()
     };
     assert_eq!(
         sum(|s| &s.month_to_date_cost),
