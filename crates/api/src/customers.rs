@@ -1,11 +1,10 @@
 //! The Customers and Subscriptions pages' data: discovered customers of every account and
 //! their subscriptions with Azure entitlements, read in one query each.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Datelike, Utc};
 use cspdesk_rating::period::BillingPeriod;
-use cspdesk_store::markups::Scope;
 use cspdesk_store::rated::{self, StoredRatedLine, UsageKind};
 use cspdesk_store::{accounts, discovered, Database, Money};
 use rust_decimal::Decimal;
@@ -22,37 +21,21 @@ pub fn list(db: &Database, now: DateTime<Utc>) -> Result<Vec<CustomerDto>, ApiEr
         .collect();
     // Only customers with a markup (their own or their organization's) need their lines
     // marked up; the others resell at cost.
-    let mut marked_customers = HashSet::new();
-    let mut marked_orgs = HashSet::new();
-    for change in cspdesk_store::markups::all(db)? {
-        match change.scope {
-            Scope::Customer {
-                account_id,
-                customer_id,
-            } => {
-                marked_customers.insert((account_id, customer_id));
-            }
-            Scope::Organization { id } => {
-                marked_orgs.insert(id);
-            }
-        }
-    }
+    let marked = crate::markups::Marked::load(db)?;
     let mut out = Vec::new();
     for c in discovered::customers(db)? {
         let key = (c.account_id.clone(), c.id.clone());
         let cost = costs.get(&key).cloned();
-        let marked = marked_customers.contains(&key)
-            || c.organization_id
-                .as_ref()
-                .is_some_and(|o| marked_orgs.contains(o));
         let resale = match &cost {
-            Some(_) if marked => crate::markups::month_to_date_resale(
-                db,
-                &c.account_id,
-                &c.id,
-                c.organization_id.as_deref(),
-                now,
-            )?,
+            Some(_) if marked.has(&c.account_id, &c.id, c.organization_id.as_deref()) => {
+                crate::markups::month_to_date_resale(
+                    db,
+                    &c.account_id,
+                    &c.id,
+                    c.organization_id.as_deref(),
+                    now,
+                )?
+            }
             Some((amount, _)) => amount.parse::<Decimal>().ok(),
             None => None,
         };

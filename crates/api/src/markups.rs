@@ -447,6 +447,60 @@ pub fn month_to_date_resale(
     resale_of(db, &cost_lines, &own, org.as_ref(), &[], &period).map(Some)
 }
 
+/// `cost_lines` of one customer in `period` marked up with its markups (its own, else its
+/// organization's): each line's resale, and the period's fee apart.
+pub fn customer_resale(
+    db: &Database,
+    cost_lines: &[cspdesk_rating::markup::CostLine],
+    account_id: &str,
+    customer_id: &str,
+    organization_id: Option<&str>,
+    period: &cspdesk_rating::period::BillingPeriod,
+) -> Result<cspdesk_rating::markup::Resale, ApiError> {
+    let own = Scope::Customer {
+        account_id: account_id.to_string(),
+        customer_id: customer_id.to_string(),
+    };
+    let org = organization_id.map(|id| Scope::Organization { id: id.to_string() });
+    resale_detail(db, cost_lines, &own, org.as_ref(), &[], period)
+}
+
+/// Who has a markup: customers with their own, and organizations (whose members without one
+/// take it). Everyone else resells at cost, so their lines need no marking up.
+#[derive(Debug, Default)]
+pub struct Marked {
+    customers: std::collections::HashSet<(String, String)>,
+    organizations: std::collections::HashSet<String>,
+}
+
+impl Marked {
+    /// Reads every markup change once.
+    pub fn load(db: &Database) -> Result<Self, ApiError> {
+        let mut m = Self::default();
+        for change in markups::all(db)? {
+            match change.scope {
+                Scope::Customer {
+                    account_id,
+                    customer_id,
+                } => {
+                    m.customers.insert((account_id, customer_id));
+                }
+                Scope::Organization { id } => {
+                    m.organizations.insert(id);
+                }
+            }
+        }
+        Ok(m)
+    }
+
+    /// Whether the customer (in `organization`, if any) has a markup of any kind.
+    pub fn has(&self, account_id: &str, customer_id: &str, organization: Option<&str>) -> bool {
+        self.customers
+            .contains(&(account_id.to_string(), customer_id.to_string()))
+            || organization.is_some_and(|o| self.organizations.contains(o))
+    }
+}
+
 /// The resale of each of `lines` (one customer's rated lines of `period`, in any order) with
 /// the customer's markups, in the same order; the monthly fee is the customer's, not a
 /// line's, and is left out.
@@ -458,18 +512,18 @@ pub fn line_resale(
     organization_id: Option<&str>,
     period: &cspdesk_rating::period::BillingPeriod,
 ) -> Result<Vec<Decimal>, ApiError> {
-    let own = Scope::Customer {
-        account_id: account_id.to_string(),
-        customer_id: customer_id.to_string(),
-    };
-    let org = organization_id.map(|id| Scope::Organization { id: id.to_string() });
-    Ok(
-        resale_detail(db, &cost_lines(lines), &own, org.as_ref(), &[], period)?
-            .lines
-            .into_iter()
-            .map(|l| l.resale)
-            .collect(),
-    )
+    Ok(customer_resale(
+        db,
+        &cost_lines(lines),
+        account_id,
+        customer_id,
+        organization_id,
+        period,
+    )?
+    .lines
+    .into_iter()
+    .map(|l| l.resale)
+    .collect())
 }
 
 /// Resale of the last closed months as they are and with `terms` from `effective_from`

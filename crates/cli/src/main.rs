@@ -48,6 +48,9 @@ enum Command {
     /// Price files rating uses before the rate card: import, list, remove.
     #[command(subcommand)]
     Prices(commands::prices::PricesCommand),
+    /// Tables to CSV: invoices, invoice, customer-lines, customers, subscriptions.
+    #[command(subcommand)]
+    Export(commands::export::ExportCommand),
     /// Rate the imported usage that changed since the last rating.
     Rate(commands::rate::RateArgs),
     /// Compare rated cost with the invoice's daily rated usage, per customer.
@@ -68,6 +71,7 @@ fn main() -> ExitCode {
         Command::Sandbox(args) => commands::sign_in::sandbox(cli.db.as_deref(), args),
         Command::Discover(args) => commands::discover::run(cli.db.as_deref(), args),
         Command::Prices(cmd) => commands::prices::run(cli.db.as_deref(), cmd),
+        Command::Export(cmd) => commands::export::run(cli.db.as_deref(), cmd),
         Command::Rate(args) => commands::rate::rate(cli.db.as_deref(), args),
         Command::Reconcile(args) => commands::rate::reconcile(cli.db.as_deref(), args),
         Command::Emulator(args) => commands::emulator::run(args),

@@ -4,6 +4,7 @@
 #![deny(missing_docs)]
 
 pub mod accounts;
+pub mod billing;
 mod database;
 pub mod discovered;
 mod error;

@@ -26,7 +26,7 @@ use cspdesk_store::{accounts, rated, Database};
 use rust_decimal::Decimal;
 use tokio_util::sync::CancellationToken;
 
-fn now() -> DateTime<Utc> {
+pub(crate) fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 21, 10, 0, 0).unwrap()
 }
 
@@ -58,7 +58,7 @@ impl TokenStore for FileStore {
 }
 
 /// A temporary database with one account discovered from a fresh emulator of `preset`.
-async fn discovered(preset: Preset) -> (tempfile::TempDir, PathBuf, String) {
+pub(crate) async fn discovered(preset: Preset) -> (tempfile::TempDir, PathBuf, String) {
     let mut config = EmulatorConfig::new(preset, 7, now());
     config.clock_ticks = false;
     let emu: RunningEmulator = Emulator::start(config).await.expect("emulator starts");
@@ -109,7 +109,7 @@ async fn discovered(preset: Preset) -> (tempfile::TempDir, PathBuf, String) {
     (dir, db, account)
 }
 
-fn dec(text: &str) -> Decimal {
+pub(crate) fn dec(text: &str) -> Decimal {
     text.parse().unwrap()
 }
 

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod discover;
 pub mod emulator;
+pub mod export;
 pub mod markup;
 pub mod org;
 pub mod prices;

@@ -126,6 +126,7 @@ fn rate_then_reconcile_an_invoiced_month_to_the_cent() {
         "says how to write a period: {}",
         String::from_utf8_lossy(&bad.stderr)
     );
+    exports_write_csv_files(&db);
     price_sheets_reprice_and_a_wrong_price_is_a_price_mismatch(&db, &month);
     let _ = sandbox(&db, &["logout", "--account", "sandbox"]);
 }
@@ -290,4 +291,87 @@ fn price_sheets_reprice_and_a_wrong_price_is_a_price_mismatch(db: &Path, month: 
             assert_eq!(r["difference"], "0.00", "{r}");
         }
     }
+}
+
+fn exports_write_csv_files(db: &Path) {
+    let dir = db.parent().unwrap();
+    let invoices = dir.join("invoices.csv");
+    let said = ok(
+        sandbox(
+            db,
+            &[
+                "export",
+                "invoices",
+                "--out",
+                invoices.to_str().unwrap(),
+                "--bom",
+            ],
+        ),
+        "export invoices",
+    );
+    let text = std::fs::read_to_string(&invoices).unwrap();
+    assert!(text.starts_with('\u{feff}'), "--bom");
+    let mut reader = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert!(!rows.is_empty());
+    assert!(
+        said.contains(&format!("wrote {} rows", rows.len())),
+        "{said}"
+    );
+    let number = rows[0].get(1).unwrap().to_string();
+    let detail = dir.join("invoice.csv");
+    ok(
+        sandbox(
+            db,
+            &[
+                "export",
+                "invoice",
+                "--id",
+                &number,
+                "--out",
+                detail.to_str().unwrap(),
+            ],
+        ),
+        "export invoice",
+    );
+    let mut reader = csv::Reader::from_path(&detail).unwrap();
+    let first = reader.records().next().unwrap().unwrap();
+    let customer = first.get(1).unwrap().to_string();
+    let facing = dir.join("facing.csv");
+    ok(
+        sandbox(
+            db,
+            &[
+                "export",
+                "customer-lines",
+                "--invoice",
+                &number,
+                "--customer",
+                &customer,
+                "--customer-facing",
+                "--out",
+                facing.to_str().unwrap(),
+            ],
+        ),
+        "export customer lines",
+    );
+    let header = std::fs::read_to_string(&facing).unwrap();
+    let header = header.lines().next().unwrap();
+    assert!(
+        header.contains("Amount") && !header.contains("Cost"),
+        "{header}"
+    );
+    let missing = sandbox(
+        db,
+        &[
+            "export",
+            "invoice",
+            "--id",
+            "NOPE",
+            "--out",
+            detail.to_str().unwrap(),
+        ],
+    );
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("run Discovery"));
 }

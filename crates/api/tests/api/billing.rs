@@ -1,0 +1,282 @@
+//! Billing against the emulator's preset M: every invoice's customers add up to its total to
+//! the cent and each customer's lines to its row; resale is cost + markup + fee; exports read
+//! back with the `csv` crate equal the database, neutralise formulas, and the customer-facing
+//! export has no cost.
+
+use std::collections::HashMap;
+
+use cspdesk_api::billing::{self, InvoiceDetailDto};
+use cspdesk_api::customers_dto::CustomerRef;
+use cspdesk_api::export;
+use cspdesk_api::markups::{self, MarkupTargetDto, MarkupTermDto};
+use cspdesk_api::rating;
+use cspdesk_emulator::Preset;
+use cspdesk_export::CsvOptions;
+use cspdesk_store::Database;
+use rust_decimal::Decimal;
+
+use crate::rating::{dec, discovered, now};
+
+fn read_csv(path: &std::path::Path) -> (Vec<String>, Vec<HashMap<String, String>>) {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let header: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+    let rows = r
+        .records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            header
+                .iter()
+                .cloned()
+                .zip(rec.iter().map(str::to_string))
+                .collect()
+        })
+        .collect();
+    (header, rows)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invoices_add_up_per_customer_and_per_line_and_export_as_they_are() {
+    let (dir, path, account) = discovered(Preset::M).await;
+    let mut db = Database::open(&path).unwrap();
+    rating::rate(&mut db, None, None, now()).unwrap();
+
+    let invoices = billing::invoices(&db).unwrap();
+    assert!(
+        invoices.len() >= 6,
+        "preset M has invoices: {}",
+        invoices.len()
+    );
+    // One customer with a markup: 12 %, 5 % on its first product, 50.00 a month.
+    let first = billing::invoice_detail(&db, &account, &invoices[0].id).unwrap();
+    let marked = first.customers[0].clone();
+    let product =
+        billing::customer_lines(&db, &account, &invoices[0].id, &marked.customer_id, 0, 1)
+            .unwrap()
+            .lines[0]
+            .product
+            .clone()
+            .unwrap();
+    markups::set(
+        &mut db,
+        &MarkupTargetDto::Customer {
+            customer: CustomerRef {
+                account_id: account.clone(),
+                customer_id: marked.customer_id.clone(),
+            },
+        },
+        &[
+            MarkupTermDto::Percent {
+                percent: "12".into(),
+            },
+            MarkupTermDto::CategoryPercent {
+                category: product.clone(),
+                percent: Some("5".into()),
+            },
+            MarkupTermDto::MonthlyFee {
+                fee: "50.00".into(),
+            },
+        ],
+        chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
+        now(),
+    )
+    .unwrap();
+
+    let mut checked_lines = 0u64;
+    let mut marked_detail: Option<(String, InvoiceDetailDto)> = None;
+    for inv in &invoices {
+        assert!(inv.lines_complete, "{} is read whole", inv.id);
+        let d = billing::invoice_detail(&db, &account, &inv.id).unwrap();
+        assert!(
+            d.matches_invoice,
+            "{}: {} vs {}",
+            inv.id, d.cost_total, inv.total
+        );
+        let cost: Decimal = d.customers.iter().map(|c| dec(&c.cost)).sum();
+        assert_eq!(
+            cost,
+            dec(&inv.total),
+            "{}: customers add up to the total",
+            inv.id
+        );
+        assert_eq!(dec(&d.cost_total), cost);
+        for c in &d.customers {
+            assert_eq!(
+                dec(&c.resale),
+                dec(&c.cost) + dec(&c.markup) + dec(&c.fee),
+                "{c:?}"
+            );
+            assert_eq!(dec(&c.margin), dec(&c.resale) - dec(&c.cost));
+            let (mut n, mut sum, mut resale, mut offset) = (0u64, Decimal::ZERO, Decimal::ZERO, 0);
+            loop {
+                let page =
+                    billing::customer_lines(&db, &account, &inv.id, &c.customer_id, offset, 700)
+                        .unwrap();
+                assert_eq!(page.total, c.lines);
+                for l in &page.lines {
+                    sum += dec(&l.cost);
+                    resale += dec(&l.resale);
+                }
+                n += page.lines.len() as u64;
+                offset += page.lines.len() as u64;
+                if page.lines.is_empty() || offset >= page.total {
+                    break;
+                }
+            }
+            assert_eq!(n, c.lines, "{}: every line is paged once", c.customer_id);
+            assert_eq!(
+                sum,
+                dec(&c.cost),
+                "{}/{}: the lines add up to the row",
+                inv.id,
+                c.customer_id
+            );
+            assert_eq!(
+                resale + dec(&c.fee),
+                dec(&c.resale),
+                "{}/{}",
+                inv.id,
+                c.customer_id
+            );
+            checked_lines += n;
+            if c.customer_id == marked.customer_id {
+                assert_eq!(c.fee, "50.00");
+                assert!(dec(&c.markup) > Decimal::ZERO, "{c:?}");
+                marked_detail = Some((inv.id.clone(), d.clone()));
+            } else {
+                assert_eq!(c.resale, c.cost, "no markup: resold at cost");
+            }
+        }
+    }
+    assert!(checked_lines > 1000, "{checked_lines} lines checked");
+
+    // Lines export: read back, it is the database.
+    let (invoice_id, detail) = marked_detail.expect("the marked-up customer is invoiced");
+    let row = detail
+        .customers
+        .iter()
+        .find(|c| c.customer_id == marked.customer_id)
+        .unwrap();
+    let file = dir.path().join("lines.csv");
+    let done = export::customer_lines(
+        &db,
+        &account,
+        &invoice_id,
+        &marked.customer_id,
+        false,
+        &file,
+        CsvOptions { bom: true },
+    )
+    .unwrap();
+    assert_eq!(done.rows, row.lines);
+    let bytes = std::fs::read(&file).unwrap();
+    assert!(
+        bytes.starts_with("\u{feff}".as_bytes()),
+        "the BOM asked for"
+    );
+    let plain = dir.path().join("lines-plain.csv");
+    export::customer_lines(
+        &db,
+        &account,
+        &invoice_id,
+        &marked.customer_id,
+        false,
+        &plain,
+        CsvOptions::default(),
+    )
+    .unwrap();
+    let (header, lines) = read_csv(&plain);
+    assert!(header.contains(&"Cost".to_string()) && header.contains(&"Resale".to_string()));
+    assert_eq!(lines.len() as u64, row.lines);
+    let cost: Decimal = lines.iter().map(|l| dec(&l["Cost"])).sum();
+    let resale: Decimal = lines.iter().map(|l| dec(&l["Resale"])).sum();
+    assert_eq!(cost, dec(&row.cost));
+    assert_eq!(resale + dec(&row.fee), dec(&row.resale));
+    let page =
+        billing::customer_lines(&db, &account, &invoice_id, &marked.customer_id, 0, 5_000).unwrap();
+    for (csv_line, db_line) in lines.iter().zip(&page.lines) {
+        assert_eq!(
+            csv_line["Product"],
+            db_line.product.clone().unwrap_or_default()
+        );
+        assert_eq!(
+            csv_line["Quantity"],
+            db_line.quantity.clone().unwrap_or_default()
+        );
+        assert_eq!(
+            csv_line["Currency"],
+            db_line.currency.clone().unwrap_or_default()
+        );
+    }
+
+    // Customer-facing: the resale only.
+    let facing = dir.path().join("facing.csv");
+    export::customer_lines(
+        &db,
+        &account,
+        &invoice_id,
+        &marked.customer_id,
+        true,
+        &facing,
+        CsvOptions::default(),
+    )
+    .unwrap();
+    let (header, rows) = read_csv(&facing);
+    for secret in [
+        "Cost",
+        "UnitPrice",
+        "EffectiveUnitPrice",
+        "Margin",
+        "Resale",
+    ] {
+        assert!(
+            !header.contains(&secret.to_string()),
+            "{secret} in {header:?}"
+        );
+    }
+    let text = std::fs::read_to_string(&facing).unwrap();
+    assert!(
+        !text.to_lowercase().contains("cost"),
+        "no cost anywhere: {}",
+        &text[..200.min(text.len())]
+    );
+    let amount: Decimal = rows.iter().map(|l| dec(&l["Amount"])).sum();
+    assert_eq!(amount, resale);
+
+    // A company name that is a formula is neutralised; the rest of the table round-trips.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let evil = "=HYPERLINK(\"http://evil.example\",\"Open\")";
+    conn.execute(
+        "UPDATE customers SET company_name = ?1 WHERE id = ?2",
+        rusqlite::params![evil, marked.customer_id],
+    )
+    .unwrap();
+    let customers_csv = dir.path().join("customers.csv");
+    let done = export::customers(&db, now(), &customers_csv, CsvOptions::default()).unwrap();
+    let (_, rows) = read_csv(&customers_csv);
+    assert_eq!(done.rows as usize, rows.len());
+    assert_eq!(
+        rows.len(),
+        cspdesk_api::customers::list(&db, now()).unwrap().len()
+    );
+    let evil_row = rows
+        .iter()
+        .find(|r| r["CustomerId"] == marked.customer_id)
+        .unwrap();
+    assert_eq!(evil_row["Company"], format!("'{evil}"));
+
+    let inv_csv = dir.path().join("invoices.csv");
+    export::invoices(&db, &inv_csv, CsvOptions::default()).unwrap();
+    let (_, rows) = read_csv(&inv_csv);
+    assert_eq!(rows.len(), invoices.len());
+    for (r, i) in rows.iter().zip(&invoices) {
+        assert_eq!(r["InvoiceNumber"], i.id);
+        assert_eq!(dec(&r["Total"]), dec(&i.total));
+    }
+    let bad = export::invoices(
+        &db,
+        &dir.path().join("no/such/folder/x.csv"),
+        CsvOptions::default(),
+    )
+    .unwrap_err();
+    assert!(bad.message.contains("Choose a folder"), "{bad:?}");
+}

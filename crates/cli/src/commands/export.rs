@@ -1,0 +1,116 @@
+//! `cspdesk export ...`: the Billing, Customers and Subscriptions tables as CSV files, for
+//! finance tools and scripts (RFC 4180, UTF-8, formula injection neutralised).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use clap::{Args, Subcommand};
+use cspdesk_api::export::{self, ExportedDto};
+use cspdesk_export::CsvOptions;
+use cspdesk_store::{accounts, Database};
+
+/// What to export.
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// Every invoice.
+    Invoices(Out),
+    /// One invoice's customers with cost, markup, fee, resale and margin.
+    Invoice {
+        /// The invoice number.
+        #[arg(long)]
+        id: String,
+        /// The partner account (name or id); needed when several accounts are stored.
+        #[arg(long)]
+        account: Option<String>,
+        #[command(flatten)]
+        out: Out,
+    },
+    /// One customer's lines on an invoice.
+    CustomerLines {
+        /// The invoice number.
+        #[arg(long)]
+        invoice: String,
+        /// The customer (tenant id).
+        #[arg(long)]
+        customer: String,
+        /// The partner account (name or id); needed when several accounts are stored.
+        #[arg(long)]
+        account: Option<String>,
+        /// For the customer: resale amounts only, no cost, prices or margin.
+        #[arg(long)]
+        customer_facing: bool,
+        #[command(flatten)]
+        out: Out,
+    },
+    /// Every customer with its month-to-date cost, resale and margin.
+    Customers(Out),
+    /// Every subscription with its month-to-date cost, resale and margin.
+    Subscriptions(Out),
+}
+
+/// Where and how to write.
+#[derive(Debug, Args)]
+pub struct Out {
+    /// The CSV file to write (replaced if it exists).
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+    /// Start the file with a UTF-8 byte-order mark, for Excel on Windows.
+    #[arg(long)]
+    bom: bool,
+}
+
+impl Out {
+    fn options(&self) -> CsvOptions {
+        CsvOptions { bom: self.bom }
+    }
+}
+
+/// The account an invoice belongs to: the one named, or the only one stored.
+fn account_id(db: &Database, named: Option<&str>) -> anyhow::Result<String> {
+    if let Some(name) = named {
+        return Ok(accounts::find(db, name)?.id);
+    }
+    let all = accounts::list(db)?;
+    match all.as_slice() {
+        [one] => Ok(one.id.clone()),
+        [] => anyhow::bail!("no partner account is stored: add one and run Discovery first"),
+        _ => anyhow::bail!("several partner accounts are stored: name one with --account"),
+    }
+}
+
+/// Runs one export against the database at `db` (or the default).
+pub fn run(db: Option<&Path>, cmd: ExportCommand) -> anyhow::Result<()> {
+    let db = Database::open_default(db).context("opening the CSP Desk database")?;
+    let now = chrono::Utc::now();
+    let done: ExportedDto = match cmd {
+        ExportCommand::Invoices(out) => export::invoices(&db, &out.out, out.options())?,
+        ExportCommand::Invoice { id, account, out } => {
+            let account = account_id(&db, account.as_deref())?;
+            export::invoice_detail(&db, &account, &id, &out.out, out.options())?
+        }
+        ExportCommand::CustomerLines {
+            invoice,
+            customer,
+            account,
+            customer_facing,
+            out,
+        } => {
+            let account = account_id(&db, account.as_deref())?;
+            export::customer_lines(
+                &db,
+                &account,
+                &invoice,
+                &customer,
+                customer_facing,
+                &out.out,
+                out.options(),
+            )?
+        }
+        ExportCommand::Customers(out) => export::customers(&db, now, &out.out, out.options())?,
+        ExportCommand::Subscriptions(out) => {
+            export::subscriptions(&db, now, &out.out, out.options())?
+        }
+    };
+    println!("wrote {} rows to {}", done.rows, done.path);
+    Ok(())
+}

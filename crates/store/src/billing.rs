@@ -1,0 +1,250 @@
+//! Invoices as the Billing pages and exports read them: the invoice list, one invoice's
+//! charges per customer, and one customer's lines on an invoice (new-commerce billing lines
+//! and legacy lines alike, as one shape). Amounts are summed in Rust from their decimal text,
+//! never with SQLite's floating-point `sum`. Lines are streamed to a callback, so an export
+//! of a million lines holds one line at a time.
+
+use rusqlite::params;
+
+use crate::error::Result;
+use crate::{Database, Money};
+
+/// One invoice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvoiceRow {
+    /// Partner account id.
+    pub account_id: String,
+    /// Its name.
+    pub account_name: String,
+    /// Invoice number.
+    pub id: String,
+    /// Invoice date as sent.
+    pub invoice_date: Option<String>,
+    /// Billing period start as sent.
+    pub billing_period_start: Option<String>,
+    /// Billing period end as sent.
+    pub billing_period_end: Option<String>,
+    /// `totalCharges`.
+    pub total_charges: Money,
+    /// `paidAmount`.
+    pub paid_amount: Option<Money>,
+    /// Currency.
+    pub currency: String,
+    /// `invoiceType` (`Recurring`, `OneTime`...).
+    pub invoice_type: Option<String>,
+    /// `documentType` (`Invoice`, `VoidNote`, `AdjustmentNote`...).
+    pub document_type: Option<String>,
+    /// Whether every line-item collection of it is read whole.
+    pub lines_complete: bool,
+}
+
+/// Every invoice of every account, newest first.
+pub fn invoices(db: &Database) -> Result<Vec<InvoiceRow>> {
+    let mut stmt = db.conn().prepare_cached(
+        "SELECT i.account_id, a.name, i.id, i.invoice_date, i.billing_period_start,
+                i.billing_period_end, i.total_charges, i.paid_amount, i.currency, i.invoice_type,
+                i.document_type,
+                NOT EXISTS (SELECT 1 FROM invoice_line_streams s
+                            WHERE s.account_id = i.account_id AND s.invoice_id = i.id
+                              AND s.complete = 0)
+                AND EXISTS (SELECT 1 FROM invoice_line_streams s
+                            WHERE s.account_id = i.account_id AND s.invoice_id = i.id)
+         FROM invoices i JOIN partner_accounts a ON a.id = i.account_id
+         ORDER BY i.invoice_date DESC, i.id DESC",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(InvoiceRow {
+            account_id: r.get(0)?,
+            account_name: r.get(1)?,
+            id: r.get(2)?,
+            invoice_date: r.get(3)?,
+            billing_period_start: r.get(4)?,
+            billing_period_end: r.get(5)?,
+            total_charges: r.get(6)?,
+            paid_amount: r.get(7)?,
+            currency: r.get(8)?,
+            invoice_type: r.get(9)?,
+            document_type: r.get(10)?,
+            lines_complete: r.get(11)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// One line of an invoice, new-commerce or legacy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvoiceLineRow {
+    /// Position of the line in its table (stable, for paging).
+    pub line: i64,
+    /// `billing` (new commerce) or `legacy`.
+    pub source: &'static str,
+    /// Customer id.
+    pub customer_id: String,
+    /// Company name as the line names it.
+    pub customer_name: Option<String>,
+    /// Product (new commerce: for Azure plan usage, the meter category) or legacy resource.
+    pub product: Option<String>,
+    /// SKU (new commerce: the meter) or legacy resource name.
+    pub sku: Option<String>,
+    /// Subscription id.
+    pub subscription_id: Option<String>,
+    /// `chargeType`, or the legacy collection's kind.
+    pub charge_type: Option<String>,
+    /// Charge period start as sent.
+    pub charge_start: Option<String>,
+    /// Charge period end as sent.
+    pub charge_end: Option<String>,
+    /// Quantity as sent.
+    pub quantity: Option<String>,
+    /// Unit price as sent (new commerce only).
+    pub unit_price: Option<String>,
+    /// Effective unit price as sent (new commerce only).
+    pub effective_unit_price: Option<String>,
+    /// Pre-tax amount: `subtotal` or `pretaxCharges`.
+    pub cost: Money,
+    /// Currency.
+    pub currency: Option<String>,
+}
+
+const LINES: &str = "
+    SELECT rowid, 'billing', customer_id, customer_name, product_name, sku_name, subscription_id,
+           charge_type, charge_start_date, charge_end_date, quantity, unit_price,
+           effective_unit_price, subtotal, currency
+    FROM billing_line_items
+    WHERE account_id = ?1 AND invoice_id = ?2 AND (?3 IS NULL OR customer_id = ?3)
+    UNION ALL
+    SELECT rowid, 'legacy', COALESCE(customer_id, ''), NULL, resource_name, resource_guid,
+           subscription_id, kind, charge_start_date, charge_end_date, consumed_quantity, NULL,
+           NULL, COALESCE(pretax_charges, '0'), currency
+    FROM legacy_line_items
+    WHERE account_id = ?1 AND invoice_id = ?2 AND (?3 IS NULL OR customer_id = ?3)";
+
+fn line(r: &rusqlite::Row<'_>) -> rusqlite::Result<InvoiceLineRow> {
+    let source: String = r.get(1)?;
+    Ok(InvoiceLineRow {
+        line: r.get(0)?,
+        source: if source == "legacy" {
+            "legacy"
+        } else {
+            "billing"
+        },
+        customer_id: r.get(2)?,
+        customer_name: r.get(3)?,
+        product: r.get(4)?,
+        sku: r.get(5)?,
+        subscription_id: r.get(6)?,
+        charge_type: r.get(7)?,
+        charge_start: r.get(8)?,
+        charge_end: r.get(9)?,
+        quantity: r.get(10)?,
+        unit_price: r.get(11)?,
+        effective_unit_price: r.get(12)?,
+        cost: r.get(13)?,
+        currency: r.get(14)?,
+    })
+}
+
+/// Calls `visit` with each line of `invoice_id` (of one customer, or all), new-commerce lines
+/// first, each in the order stored. Stops at the first error `visit` returns.
+pub fn each_line<E: From<crate::Error>>(
+    db: &Database,
+    account_id: &str,
+    invoice_id: &str,
+    customer_id: Option<&str>,
+    mut visit: impl FnMut(InvoiceLineRow) -> std::result::Result<(), E>,
+) -> std::result::Result<(), E> {
+    let conn = db.conn();
+    let mut stmt = conn
+        .prepare_cached(&format!("{LINES} ORDER BY 2, 1"))
+        .map_err(crate::Error::from)?;
+    let mut rows = stmt
+        .query(params![account_id, invoice_id, customer_id])
+        .map_err(crate::Error::from)?;
+    while let Some(r) = rows.next().map_err(crate::Error::from)? {
+        visit(line(r).map_err(crate::Error::from)?)?;
+    }
+    Ok(())
+}
+
+/// One customer's charges on an invoice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerCharges {
+    /// Customer id.
+    pub customer_id: String,
+    /// Company name as the lines name it (legacy lines do not).
+    pub customer_name: Option<String>,
+    /// Lines.
+    pub lines: u64,
+    /// Σ pre-tax amounts, exact.
+    pub cost: Money,
+}
+
+/// An invoice's charges per customer, by customer id. They add up to the sum of its lines.
+pub fn charges_by_customer(
+    db: &Database,
+    account_id: &str,
+    invoice_id: &str,
+) -> Result<Vec<CustomerCharges>> {
+    let mut by: std::collections::BTreeMap<String, CustomerCharges> = Default::default();
+    // Only the columns summed are read: this runs over every line of the invoice.
+    let mut stmt = db.conn().prepare_cached(
+        "SELECT customer_id, customer_name, subtotal FROM billing_line_items
+         WHERE account_id = ?1 AND invoice_id = ?2
+         UNION ALL
+         SELECT COALESCE(customer_id, ''), NULL, COALESCE(pretax_charges, '0') FROM legacy_line_items
+         WHERE account_id = ?1 AND invoice_id = ?2",
+    )?;
+    let mut rows = stmt.query(params![account_id, invoice_id])?;
+    while let Some(r) = rows.next()? {
+        let id: String = r.get(0)?;
+        let cost: Money = r.get(2)?;
+        let e = by.entry(id.clone()).or_insert_with(|| CustomerCharges {
+            customer_id: id,
+            customer_name: None,
+            lines: 0,
+            cost: Money::ZERO,
+        });
+        if e.customer_name.is_none() {
+            e.customer_name = r.get(1)?;
+        }
+        e.lines += 1;
+        e.cost += cost;
+    }
+    Ok(by.into_values().collect())
+}
+
+/// A page of one customer's lines on an invoice (`offset`, at most `limit`), and how many
+/// lines there are in all.
+pub fn lines_page(
+    db: &Database,
+    account_id: &str,
+    invoice_id: &str,
+    customer_id: &str,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<InvoiceLineRow>, u64)> {
+    let conn = db.conn();
+    let total: i64 = conn.query_row(
+        "SELECT (SELECT count(*) FROM billing_line_items
+                 WHERE account_id = ?1 AND invoice_id = ?2 AND customer_id = ?3)
+              + (SELECT count(*) FROM legacy_line_items
+                 WHERE account_id = ?1 AND invoice_id = ?2 AND customer_id = ?3)",
+        params![account_id, invoice_id, customer_id],
+        |r| r.get(0),
+    )?;
+    let mut stmt = conn.prepare_cached(&format!("{LINES} ORDER BY 2, 1 LIMIT ?4 OFFSET ?5"))?;
+    let rows = stmt.query_map(
+        params![
+            account_id,
+            invoice_id,
+            customer_id,
+            i64::try_from(limit).unwrap_or(i64::MAX),
+            i64::try_from(offset).unwrap_or(i64::MAX)
+        ],
+        line,
+    )?;
+    Ok((
+        rows.collect::<rusqlite::Result<_>>()?,
+        u64::try_from(total).unwrap_or(0),
+    ))
+}
