@@ -13,6 +13,7 @@ use tauri::{Builder, Runtime};
 /// `tauri::test::mock_builder()` in tests).
 pub fn setup<R: Runtime>(builder: Builder<R>, state: state::AppState) -> Builder<R> {
     builder
+        .plugin(tauri_plugin_dialog::init())
         .manage(state)
         .invoke_handler(tauri::generate_handler![
             commands::app::app_info,
@@ -37,6 +38,10 @@ pub fn setup<R: Runtime>(builder: Builder<R>, state: state::AppState) -> Builder
             commands::customers::list_subscriptions,
             commands::reconciliation::list_billing_periods,
             commands::reconciliation::reconcile_period,
+            commands::billing::list_invoices,
+            commands::billing::invoice_detail,
+            commands::billing::invoice_customer_lines,
+            commands::billing::export_csv,
             commands::customers::list_organizations,
             commands::customers::create_organization,
             commands::customers::add_organization_members,

@@ -212,3 +212,44 @@ test("Reconciliation: the last invoiced month matches to the cent, with nothing 
   assert.ok(!verdicts.includes("unexplained"), `no customer has an unexplained difference: ${verdicts}`);
   await shot("reconciliation");
 });
+
+test("Billing: invoice -> customer -> lines, Back, and a CSV export through the save dialog", async () => {
+  const saved = process.env.E2E_SAVED_CSV;
+  assert.ok(saved, "E2E_SAVED_CSV names the file the app's save dialog answers with");
+  await session.navigate("#/billing");
+  await session.until(async () => (await session.findAll("[data-testid=invoice-row]")).length > 0, "invoice rows");
+  await shot("billing-invoices");
+  const invoiceHref = await session.cmd("POST", "/execute/sync", {
+    script: "return document.querySelector('[data-testid=invoice-row] [data-col=number] a').getAttribute('href');",
+    args: [],
+  });
+  await session.navigate(invoiceHref);
+  await session.until(async () => (await session.findAll("[data-testid=invoice-customer-row]")).length > 0, "the invoice's customers");
+  const check = await session.text("[data-testid=invoice-cost-total]");
+  assert.match(check, /✓/, `the customers add up to the invoice total: ${check}`);
+  await shot("billing-invoice");
+  const customerHref = await session.cmd("POST", "/execute/sync", {
+    script: "return document.querySelector('[data-testid=invoice-customer-row] [data-col=customer] a').getAttribute('href');",
+    args: [],
+  });
+  await session.navigate(customerHref);
+  await session.until(async () => (await session.findAll("[data-testid=line-row]")).length > 0, "the customer's lines");
+  const crumbs = await session.text("[data-testid=breadcrumbs]");
+  assert.match(crumbs, /Billing/);
+  await shot("billing-lines");
+  await session.click("[data-testid=export-csv]");
+  const done = await session.until(async () => {
+    const t = await session.text("[data-testid=export-csv-done]").catch(() => "");
+    return t.length > 0 ? t : null;
+  }, "the export to finish", { timeoutMs: 30000 });
+  const rows = Number((done.match(/Saved ([\d,]+)/) ?? ["", "0"])[1].replaceAll(",", ""));
+  const { readFileSync } = await import("node:fs");
+  const text = readFileSync(saved, "utf8").replace(/^\uFEFF/, "");
+  const lines = text.split("\r\n").filter((l) => l.length > 0);
+  assert.equal(lines.length, rows + 1, `the file holds the header and the ${rows} rows the app reported`);
+  assert.match(lines[0], /^InvoiceNumber,Product,Sku,SubscriptionId,ChargeType/);
+  await session.cmd("POST", "/back", {});
+  await session.until(async () => (await session.findAll("[data-testid=invoice-customer-row]")).length > 0, "Back: the invoice again");
+  await session.cmd("POST", "/back", {});
+  await session.until(async () => (await session.findAll("[data-testid=invoice-row]")).length > 0, "Back: the invoices again");
+});

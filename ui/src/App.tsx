@@ -8,6 +8,7 @@ import { CustomersPage } from "./pages/CustomersPage";
 import { MarkupPage } from "./pages/MarkupPage";
 import { SubscriptionsPage } from "./pages/SubscriptionsPage";
 import { ReconciliationPage } from "./pages/ReconciliationPage";
+import { BillingPage } from "./pages/BillingPage";
 import { NotDiscoveredPage } from "./pages/NotDiscoveredPage";
 import { ErrorBoundary } from "./components/ErrorBoundary";
 import { discoveryStore } from "./discovery/store";
@@ -66,6 +67,8 @@ export function App() {
             <CustomersPage />
           ) : route.page === "subscriptions" ? (
             <SubscriptionsPage key={route.rest.join("/")} rest={route.rest} />
+          ) : route.page === "billing" ? (
+            <BillingPage key={route.rest.join("/")} rest={route.rest} />
           ) : route.page === "reconciliation" ? (
             <ReconciliationPage rest={route.rest} />
           ) : (

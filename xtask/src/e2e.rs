@@ -48,6 +48,11 @@ pub fn run(app: &Path) -> Result<()> {
 
     let port = free_port()?;
     let native_port = free_port()?;
+    let artifacts = workspace::target_dir()?.join("e2e-artifacts");
+    std::fs::create_dir_all(&artifacts)?;
+    // The app answers its save dialog with this path: WebDriver cannot reach a native dialog.
+    let saved_csv = artifacts.join("exported.csv");
+    let _ = std::fs::remove_file(&saved_csv);
     background.0.push(
         Command::new("tauri-driver")
             .args([
@@ -57,14 +62,13 @@ pub fn run(app: &Path) -> Result<()> {
                 &native_port.to_string(),
             ])
             .env("DISPLAY", &display)
+            .env("CSPDESK_SAVE_DIALOG_PATH", &saved_csv)
             .stdout(Stdio::null())
             .spawn()
             .context("starting tauri-driver")?,
     );
     wait_for_port(port, Duration::from_secs(10))?;
 
-    let artifacts = workspace::target_dir()?.join("e2e-artifacts");
-    std::fs::create_dir_all(&artifacts)?;
     let root = workspace::root();
     // Newer Node versions take files, not a folder, after --test.
     let mut suites: Vec<PathBuf> = std::fs::read_dir(root.join("tests/e2e"))?
@@ -81,6 +85,7 @@ pub fn run(app: &Path) -> Result<()> {
             .env("WEBDRIVER_URL", format!("http://127.0.0.1:{port}"))
             .env("CSPDESK_APP", app)
             .env("E2E_ARTIFACTS", &artifacts)
+            .env("E2E_SAVED_CSV", &saved_csv)
             .env_remove("CSPDESK_DB"),
     )?;
     eprintln!("screenshots: {}", artifacts.display());

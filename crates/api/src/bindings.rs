@@ -7,6 +7,9 @@ use ts_rs::{Config, TS};
 use crate::account_settings::AccountSettingsDto;
 use crate::accounts::{AccountDto, NewAccount};
 use crate::app_info::AppInfo;
+use crate::billing::{
+    InvoiceCustomerDto, InvoiceDetailDto, InvoiceDto, InvoiceLineDto, InvoiceLinesPageDto,
+};
 use crate::customers_dto::{
     CustomerDto, CustomerRef, EntitlementDto, OrganizationDto, OrganizationMemberDto,
     SubscriptionDto,
@@ -15,6 +18,7 @@ use crate::discovery_dto::{
     DiscoveryEvent, DiscoveryStatusDto, EntityCountDto, PhaseDto, ProgressDto, RatingOutcomeDto,
     RunDto, RunErrorDto, RunStateDto, ScheduleDto, TriggerDto,
 };
+use crate::export::{ExportRequestDto, ExportTable, ExportedDto};
 use crate::login::LoginEvent;
 use crate::markups::{
     MarkupChangeDto, MarkupDto, MarkupPreviewDto, MarkupTargetDto, MarkupTermDto, PreviewMonthDto,
@@ -69,6 +73,14 @@ pub fn typescript() -> String {
         ReconciliationLineDto::decl(&cfg),
         ReconciliationTotalDto::decl(&cfg),
         PeriodReconciliationDto::decl(&cfg),
+        InvoiceDto::decl(&cfg),
+        InvoiceCustomerDto::decl(&cfg),
+        InvoiceDetailDto::decl(&cfg),
+        InvoiceLineDto::decl(&cfg),
+        InvoiceLinesPageDto::decl(&cfg),
+        ExportTable::decl(&cfg),
+        ExportRequestDto::decl(&cfg),
+        ExportedDto::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust DTOs in crates/api by `cargo test -p cspdesk-api` with\n\

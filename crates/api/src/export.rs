@@ -37,6 +37,118 @@ impl From<ExportError> for ApiError {
     }
 }
 
+/// A table to export, as the app asks for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(
+    tag = "table",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+pub enum ExportTable {
+    /// Every invoice.
+    Invoices,
+    /// One invoice's customers.
+    Invoice {
+        /// Partner account id.
+        account_id: String,
+        /// Invoice number.
+        invoice_id: String,
+    },
+    /// One customer's lines on an invoice.
+    CustomerLines {
+        /// Partner account id.
+        account_id: String,
+        /// Invoice number.
+        invoice_id: String,
+        /// Customer id.
+        customer_id: String,
+        /// Resale amounts only (for the customer).
+        customer_facing: bool,
+    },
+    /// Every customer.
+    Customers,
+    /// Every subscription.
+    Subscriptions,
+}
+
+/// An export as the app asks for it: the table, and the rows in view, in view order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportRequestDto {
+    /// What to export.
+    pub table: ExportTable,
+    /// Start with a UTF-8 byte-order mark (Excel).
+    pub bom: bool,
+    /// The keys of the rows the user sees, in the order seen (filters and sort applied);
+    /// absent: every row in the table's own order. Keys: invoices `account/number`, an
+    /// invoice's customers `customerId`, customers `account/id`, subscriptions
+    /// `account/customer/id`. Customer lines ignore it (they export in invoice order).
+    pub keys: Option<Vec<String>>,
+}
+
+/// `rows` filtered and ordered by `keys` (when given).
+fn in_view<T>(rows: Vec<T>, keys: Option<&[String]>, key: impl Fn(&T) -> String) -> Vec<T> {
+    let Some(keys) = keys else {
+        return rows;
+    };
+    let mut by: std::collections::HashMap<String, T> =
+        rows.into_iter().map(|r| (key(&r), r)).collect();
+    keys.iter().filter_map(|k| by.remove(k)).collect()
+}
+
+/// Runs `request` into `path`.
+pub fn export(
+    db: &Database,
+    request: &ExportRequestDto,
+    path: &Path,
+    now: DateTime<Utc>,
+) -> Result<ExportedDto, ApiError> {
+    let options = CsvOptions { bom: request.bom };
+    let keys = request.keys.as_deref();
+    match &request.table {
+        ExportTable::Invoices => invoices_in_view(db, keys, path, options),
+        ExportTable::Invoice {
+            account_id,
+            invoice_id,
+        } => invoice_detail_in_view(db, account_id, invoice_id, keys, path, options),
+        ExportTable::CustomerLines {
+            account_id,
+            invoice_id,
+            customer_id,
+            customer_facing,
+        } => customer_lines(
+            db,
+            account_id,
+            invoice_id,
+            customer_id,
+            *customer_facing,
+            path,
+            options,
+        ),
+        ExportTable::Customers => customers_in_view(db, now, keys, path, options),
+        ExportTable::Subscriptions => subscriptions_in_view(db, now, keys, path, options),
+    }
+}
+
+/// A file name for the save dialog.
+pub fn suggested_name(table: &ExportTable) -> String {
+    match table {
+        ExportTable::Invoices => "invoices.csv".into(),
+        ExportTable::Invoice { invoice_id, .. } => format!("invoice-{invoice_id}.csv"),
+        ExportTable::CustomerLines {
+            invoice_id,
+            customer_id,
+            customer_facing,
+            ..
+        } => format!(
+            "invoice-{invoice_id}-{customer_id}{}.csv",
+            if *customer_facing { "-customer" } else { "" }
+        ),
+        ExportTable::Customers => "customers.csv".into(),
+        ExportTable::Subscriptions => "subscriptions.csv".into(),
+    }
+}
+
 fn text(v: &Option<String>) -> Cell<'_> {
     v.as_deref().map_or(Cell::Empty, Cell::Text)
 }
@@ -101,7 +213,18 @@ fn finish<W: Write>(csv: CsvExport<W>) -> Result<u64, ApiError> {
 
 /// Every invoice.
 pub fn invoices(db: &Database, path: &Path, options: CsvOptions) -> Result<ExportedDto, ApiError> {
-    let list = billing::invoices(db)?;
+    invoices_in_view(db, None, path, options)
+}
+
+fn invoices_in_view(
+    db: &Database,
+    keys: Option<&[String]>,
+    path: &Path,
+    options: CsvOptions,
+) -> Result<ExportedDto, ApiError> {
+    let list = in_view(billing::invoices(db)?, keys, |i| {
+        format!("{}/{}", i.account_id, i.id)
+    });
     to_file(path, |out| {
         let mut csv = CsvExport::new(
             out,
@@ -145,7 +268,19 @@ pub fn invoice_detail(
     path: &Path,
     options: CsvOptions,
 ) -> Result<ExportedDto, ApiError> {
-    let d = billing::invoice_detail(db, account_id, invoice_id)?;
+    invoice_detail_in_view(db, account_id, invoice_id, None, path, options)
+}
+
+fn invoice_detail_in_view(
+    db: &Database,
+    account_id: &str,
+    invoice_id: &str,
+    keys: Option<&[String]>,
+    path: &Path,
+    options: CsvOptions,
+) -> Result<ExportedDto, ApiError> {
+    let mut d = billing::invoice_detail(db, account_id, invoice_id)?;
+    d.customers = in_view(d.customers, keys, |c| c.customer_id.clone());
     to_file(path, |out| {
         let mut csv = CsvExport::new(
             out,
@@ -263,7 +398,19 @@ pub fn customers(
     path: &Path,
     options: CsvOptions,
 ) -> Result<ExportedDto, ApiError> {
-    let list = customers::list(db, now)?;
+    customers_in_view(db, now, None, path, options)
+}
+
+fn customers_in_view(
+    db: &Database,
+    now: DateTime<Utc>,
+    keys: Option<&[String]>,
+    path: &Path,
+    options: CsvOptions,
+) -> Result<ExportedDto, ApiError> {
+    let list = in_view(customers::list(db, now)?, keys, |c| {
+        format!("{}/{}", c.account_id, c.id)
+    });
     to_file(path, |out| {
         let mut csv = CsvExport::new(
             out,
@@ -311,7 +458,19 @@ pub fn subscriptions(
     path: &Path,
     options: CsvOptions,
 ) -> Result<ExportedDto, ApiError> {
-    let list = customers::subscriptions(db, None, now)?;
+    subscriptions_in_view(db, now, None, path, options)
+}
+
+fn subscriptions_in_view(
+    db: &Database,
+    now: DateTime<Utc>,
+    keys: Option<&[String]>,
+    path: &Path,
+    options: CsvOptions,
+) -> Result<ExportedDto, ApiError> {
+    let list = in_view(customers::subscriptions(db, None, now)?, keys, |s| {
+        format!("{}/{}/{}", s.account_id, s.customer_id, s.id)
+    });
     to_file(path, |out| {
         let mut csv = CsvExport::new(
             out,

@@ -4,7 +4,7 @@
 //! never with SQLite's floating-point `sum`. Lines are streamed to a callback, so an export
 //! of a million lines holds one line at a time.
 
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 
 use crate::error::Result;
 use crate::{Database, Money};
@@ -180,11 +180,84 @@ pub struct CustomerCharges {
 }
 
 /// An invoice's charges per customer, by customer id. They add up to the sum of its lines.
+/// Once every line of the invoice is read, the sums are kept (`invoice_customer_totals`)
+/// until its lines are written again, so a million-line invoice is summed once.
 pub fn charges_by_customer(
     db: &Database,
     account_id: &str,
     invoice_id: &str,
 ) -> Result<Vec<CustomerCharges>> {
+    let conn = db.conn();
+    let cached = cached_charges(db, account_id, invoice_id)?;
+    if !cached.is_empty() {
+        return Ok(cached);
+    }
+    if !lines_complete(db, account_id, invoice_id)? {
+        return sum_charges(db, account_id, invoice_id);
+    }
+    // Summed and kept in one write transaction, so no page of lines lands in between. A
+    // read-only connection cannot keep them: it sums every time.
+    let Ok(tx) =
+        rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)
+    else {
+        return sum_charges(db, account_id, invoice_id);
+    };
+    let sums = sum_charges(db, account_id, invoice_id)?;
+    {
+        let mut insert = tx.prepare_cached(
+            "INSERT OR REPLACE INTO invoice_customer_totals
+                 (account_id, invoice_id, customer_id, customer_name, lines, cost)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        for c in &sums {
+            insert.execute(params![
+                account_id,
+                invoice_id,
+                c.customer_id,
+                c.customer_name,
+                i64::try_from(c.lines).unwrap_or(i64::MAX),
+                c.cost
+            ])?;
+        }
+    }
+    tx.commit()?;
+    Ok(sums)
+}
+
+/// Whether every line-item collection of the invoice is read whole.
+fn lines_complete(db: &Database, account_id: &str, invoice_id: &str) -> Result<bool> {
+    Ok(db
+        .conn()
+        .query_row(
+            "SELECT count(*) > 0 AND sum(complete = 0) = 0 FROM invoice_line_streams
+         WHERE account_id = ?1 AND invoice_id = ?2",
+            params![account_id, invoice_id],
+            |r| r.get::<_, Option<bool>>(0),
+        )?
+        .unwrap_or(false))
+}
+
+fn cached_charges(
+    db: &Database,
+    account_id: &str,
+    invoice_id: &str,
+) -> Result<Vec<CustomerCharges>> {
+    let mut stmt = db.conn().prepare_cached(
+        "SELECT customer_id, customer_name, lines, cost FROM invoice_customer_totals
+         WHERE account_id = ?1 AND invoice_id = ?2 ORDER BY customer_id",
+    )?;
+    let rows = stmt.query_map(params![account_id, invoice_id], |r| {
+        Ok(CustomerCharges {
+            customer_id: r.get(0)?,
+            customer_name: r.get(1)?,
+            lines: u64::try_from(r.get::<_, i64>(2)?).unwrap_or(0),
+            cost: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn sum_charges(db: &Database, account_id: &str, invoice_id: &str) -> Result<Vec<CustomerCharges>> {
     let mut by: std::collections::BTreeMap<String, CustomerCharges> = Default::default();
     // Only the columns summed are read: this runs over every line of the invoice.
     let mut stmt = db.conn().prepare_cached(
@@ -224,14 +297,25 @@ pub fn lines_page(
     limit: u64,
 ) -> Result<(Vec<InvoiceLineRow>, u64)> {
     let conn = db.conn();
-    let total: i64 = conn.query_row(
-        "SELECT (SELECT count(*) FROM billing_line_items
+    let cached: Option<i64> = conn
+        .query_row(
+            "SELECT lines FROM invoice_customer_totals
+             WHERE account_id = ?1 AND invoice_id = ?2 AND customer_id = ?3",
+            params![account_id, invoice_id, customer_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let total: i64 = match cached {
+        Some(n) => n,
+        None => conn.query_row(
+            "SELECT (SELECT count(*) FROM billing_line_items
                  WHERE account_id = ?1 AND invoice_id = ?2 AND customer_id = ?3)
               + (SELECT count(*) FROM legacy_line_items
                  WHERE account_id = ?1 AND invoice_id = ?2 AND customer_id = ?3)",
-        params![account_id, invoice_id, customer_id],
-        |r| r.get(0),
-    )?;
+            params![account_id, invoice_id, customer_id],
+            |r| r.get(0),
+        )?,
+    };
     let mut stmt = conn.prepare_cached(&format!("{LINES} ORDER BY 2, 1 LIMIT ?4 OFFSET ?5"))?;
     let rows = stmt.query_map(
         params![

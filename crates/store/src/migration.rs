@@ -16,7 +16,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_rating.sql"),
     include_str!("migrations/0006_markups.sql"),
     include_str!("migrations/0007_price_sheets.sql"),
-    include_str!("migrations/0008_billing_indexes.sql"),
+    include_str!("migrations/0008_billing.sql"),
 ];
 
 /// The newest schema version this build understands.

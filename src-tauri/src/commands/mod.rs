@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod app;
+pub mod billing;
 pub mod customers;
 pub mod discovery;
 pub mod reconciliation;

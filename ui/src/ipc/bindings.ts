@@ -878,3 +878,246 @@ customers: Array<ReconciliationDto>,
  * The customers compared (not refused), added up per billing currency.
  */
 totals: Array<ReconciliationTotalDto>, };
+
+export type InvoiceDto = { 
+/**
+ * Partner account id.
+ */
+accountId: string, 
+/**
+ * Its name.
+ */
+accountName: string, 
+/**
+ * Invoice number.
+ */
+id: string, 
+/**
+ * Invoice date (`YYYY-MM-DD`).
+ */
+invoiceDate: string | null, 
+/**
+ * Billing period start (`YYYY-MM-DD`).
+ */
+billingPeriodStart: string | null, 
+/**
+ * Billing period end (`YYYY-MM-DD`).
+ */
+billingPeriodEnd: string | null, 
+/**
+ * Currency.
+ */
+currency: string, 
+/**
+ * `totalCharges`, a decimal string.
+ */
+total: string, 
+/**
+ * `paidAmount`.
+ */
+paid: string | null, 
+/**
+ * `Invoice`, `CreditNote`, `VoidNote`...
+ */
+documentType: string | null, 
+/**
+ * `Recurring`, `OneTime`...
+ */
+invoiceType: string | null, 
+/**
+ * Whether every line of it is read (else run Discovery to finish reading it).
+ */
+linesComplete: boolean, };
+
+export type InvoiceCustomerDto = { 
+/**
+ * Customer id.
+ */
+customerId: string, 
+/**
+ * Company name.
+ */
+customerName: string | null, 
+/**
+ * Lines on the invoice.
+ */
+lines: number, 
+/**
+ * Microsoft's charges (cost).
+ */
+cost: string, 
+/**
+ * Our markup: resale − cost − fee.
+ */
+markup: string, 
+/**
+ * The monthly fee charged on this invoice.
+ */
+fee: string, 
+/**
+ * What the customer is billed.
+ */
+resale: string, 
+/**
+ * resale − cost.
+ */
+margin: string, };
+
+export type InvoiceDetailDto = { 
+/**
+ * The invoice.
+ */
+invoice: InvoiceDto, 
+/**
+ * By company name.
+ */
+customers: Array<InvoiceCustomerDto>, 
+/**
+ * Σ cost.
+ */
+costTotal: string, 
+/**
+ * Σ markup.
+ */
+markupTotal: string, 
+/**
+ * Σ fee.
+ */
+feeTotal: string, 
+/**
+ * Σ resale.
+ */
+resaleTotal: string, 
+/**
+ * Σ margin.
+ */
+marginTotal: string, 
+/**
+ * Whether Σ cost equals the invoice total to the cent.
+ */
+matchesInvoice: boolean, };
+
+export type InvoiceLineDto = { 
+/**
+ * Stable position (for keys).
+ */
+line: number, 
+/**
+ * `billing` (new commerce) or `legacy`.
+ */
+source: string, 
+/**
+ * Product (Azure plan usage: meter category).
+ */
+product: string | null, 
+/**
+ * SKU (Azure plan usage: meter).
+ */
+sku: string | null, 
+/**
+ * Subscription.
+ */
+subscriptionId: string | null, 
+/**
+ * Charge type.
+ */
+chargeType: string | null, 
+/**
+ * Charge start (`YYYY-MM-DD`).
+ */
+chargeStart: string | null, 
+/**
+ * Charge end (`YYYY-MM-DD`).
+ */
+chargeEnd: string | null, 
+/**
+ * Quantity.
+ */
+quantity: string | null, 
+/**
+ * Unit price.
+ */
+unitPrice: string | null, 
+/**
+ * Effective unit price.
+ */
+effectiveUnitPrice: string | null, 
+/**
+ * Microsoft's charge.
+ */
+cost: string, 
+/**
+ * Marked up.
+ */
+resale: string, 
+/**
+ * Currency.
+ */
+currency: string | null, };
+
+export type InvoiceLinesPageDto = { 
+/**
+ * First line's index.
+ */
+offset: number, 
+/**
+ * All lines of the customer on the invoice.
+ */
+total: number, 
+/**
+ * The lines.
+ */
+lines: Array<InvoiceLineDto>, };
+
+export type ExportTable = { "table": "invoices" } | { "table": "invoice", 
+/**
+ * Partner account id.
+ */
+accountId: string, 
+/**
+ * Invoice number.
+ */
+invoiceId: string, } | { "table": "customerLines", 
+/**
+ * Partner account id.
+ */
+accountId: string, 
+/**
+ * Invoice number.
+ */
+invoiceId: string, 
+/**
+ * Customer id.
+ */
+customerId: string, 
+/**
+ * Resale amounts only (for the customer).
+ */
+customerFacing: boolean, } | { "table": "customers" } | { "table": "subscriptions" };
+
+export type ExportRequestDto = { 
+/**
+ * What to export.
+ */
+table: ExportTable, 
+/**
+ * Start with a UTF-8 byte-order mark (Excel).
+ */
+bom: boolean, 
+/**
+ * The keys of the rows the user sees, in the order seen (filters and sort applied);
+ * absent: every row in the table's own order. Keys: invoices `account/number`, an
+ * invoice's customers `customerId`, customers `account/id`, subscriptions
+ * `account/customer/id`. Customer lines ignore it (they export in invoice order).
+ */
+keys: Array<string> | null, };
+
+export type ExportedDto = { 
+/**
+ * The file.
+ */
+path: string, 
+/**
+ * Data rows (the header not counted).
+ */
+rows: number, };

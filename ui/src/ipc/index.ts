@@ -14,6 +14,14 @@ import type {
   DiscoveryStatusDto,
   EntitlementDto,
   EntityCountDto,
+  ExportRequestDto,
+  ExportTable,
+  ExportedDto,
+  InvoiceCustomerDto,
+  InvoiceDetailDto,
+  InvoiceDto,
+  InvoiceLineDto,
+  InvoiceLinesPageDto,
   ErrorCode,
   LoginEvent,
   MarkupChangeDto,
@@ -55,6 +63,14 @@ export type {
   DiscoveryStatusDto,
   EntitlementDto,
   EntityCountDto,
+  ExportRequestDto,
+  ExportTable,
+  ExportedDto,
+  InvoiceCustomerDto,
+  InvoiceDetailDto,
+  InvoiceDto,
+  InvoiceLineDto,
+  InvoiceLinesPageDto,
   ErrorCode,
   LoginEvent,
   MarkupChangeDto,
@@ -197,6 +213,21 @@ export const organizations = {
   removeMembers: (organization: string, members: CustomerRef[]) =>
     call<OrganizationDto>("remove_organization_members", { organization, members }),
   remove: (organization: string) => call<null>("delete_organization", { organization }),
+};
+
+export const billing = {
+  /** Every invoice, newest first. */
+  invoices: () => call<InvoiceDto[]>("list_invoices"),
+  /** One invoice with its customers' cost, markup, fee, resale and margin. */
+  detail: (accountId: string, invoiceId: string) => call<InvoiceDetailDto>("invoice_detail", { accountId, invoiceId }),
+  /** Lines `offset..offset+limit` (at most 5,000) of one customer on an invoice. */
+  lines: (accountId: string, invoiceId: string, customerId: string, offset: number, limit: number) =>
+    call<InvoiceLinesPageDto>("invoice_customer_lines", { accountId, invoiceId, customerId, offset, limit }),
+};
+
+export const exports = {
+  /** Asks where to save, then writes the CSV; null when the user cancelled the dialog. */
+  csv: (request: ExportRequestDto) => call<ExportedDto | null>("export_csv", { request }),
 };
 
 export const reconciliation = {

@@ -2,7 +2,7 @@
 // sortable list that stays smooth at 10,000 rows (only the rows in view are rendered).
 // A row opens that customer's subscriptions; checked rows become or join an organization.
 // The Markup column shows the percentage in effect today and opens the markup editor.
-import { useCallback, useDeferredValue, useEffect, useMemo, useState } from "react";
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
 import {
   customers,
   markups,
@@ -19,6 +19,7 @@ import { formatCount, formatMoney, formatPercent } from "../format";
 import { href, markupHref } from "../routing/route";
 import { compareDecimal, compareText } from "../table/sort";
 import { SearchField } from "../table/SearchField";
+import { ExportButton } from "../components/ExportButton";
 import { VirtualTable, type Column } from "../table/VirtualTable";
 import { NotDiscoveredPage } from "./NotDiscoveredPage";
 import { OrganizationsPanel } from "./OrganizationsPanel";
@@ -141,6 +142,10 @@ function CustomerList({
   const [query, setQuery] = useState("");
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const needle = useDeferredValue(query).trim().toLowerCase();
+  const seen = useRef<readonly CustomerDto[]>([]);
+  const onSorted = useCallback((rows: readonly CustomerDto[]) => {
+    seen.current = rows;
+  }, []);
 
   const haystacks = useMemo(
     () => list.map((c) => `${c.companyName}\n${c.domain}\n${c.tenantId ?? ""}`.toLowerCase()),
@@ -330,8 +335,10 @@ function CustomerList({
           {shown.length !== list.length && <span className="hint"> · filtered from {formatCount(list.length)}</span>}
           {chosen.length > 0 && <span className="hint"> · {formatCount(chosen.length)} selected</span>}
         </p>
+        <ExportButton request={(bom) => ({ table: { table: "customers" }, bom, keys: seen.current.map((c) => `${c.accountId}/${c.id}`) })} />
       </div>
       <VirtualTable
+        onSorted={onSorted}
         caption="Customers"
         testId="customer-table"
         rowTestId="customer-row"

@@ -2,13 +2,14 @@
 // (#/subscriptions/<account>/<customer>, opened from Customers). Searchable and sortable,
 // rendered in a window so tens of thousands stay smooth; an Azure plan opens to its Azure
 // subscriptions (entitlements).
-import { useCallback, useDeferredValue, useEffect, useMemo, useState } from "react";
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
 import { customers, subscriptions, toApiError, type ApiError, type CustomerRef, type SubscriptionDto } from "../ipc";
 import { useDiscovery } from "../discovery/store";
 import { formatCount, formatDay, formatDecimal, formatMoney, formatTerm } from "../format";
 import { href, markupHref } from "../routing/route";
 import { compareDecimal, compareText } from "../table/sort";
 import { SearchField } from "../table/SearchField";
+import { ExportButton } from "../components/ExportButton";
 import { VirtualTable, type Column } from "../table/VirtualTable";
 import { NotDiscoveredPage } from "./NotDiscoveredPage";
 
@@ -156,6 +157,10 @@ function SubscriptionList({ list, oneCustomer }: { list: SubscriptionDto[]; oneC
   const [query, setQuery] = useState("");
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
   const needle = useDeferredValue(query).trim().toLowerCase();
+  const seen = useRef<readonly SubscriptionDto[]>([]);
+  const onSorted = useCallback((rows: readonly SubscriptionDto[]) => {
+    seen.current = rows;
+  }, []);
 
   const haystacks = useMemo(
     () =>
@@ -306,8 +311,10 @@ function SubscriptionList({ list, oneCustomer }: { list: SubscriptionDto[]; oneC
           {formatCount(shown.length)} {shown.length === 1 ? "subscription" : "subscriptions"}
           {shown.length !== list.length && <span className="hint"> · filtered from {formatCount(list.length)}</span>}
         </p>
+        <ExportButton request={(bom) => ({ table: { table: "subscriptions" }, bom, keys: seen.current.map((s) => `${s.accountId}/${s.customerId}/${s.id}`) })} />
       </div>
       <VirtualTable
+        onSorted={onSorted}
         caption="Subscriptions"
         testId="subscription-table"
         rowTestId="subscription-row"

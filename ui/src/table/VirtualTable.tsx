@@ -47,6 +47,8 @@ interface Props<T> {
   detailHeight?: (row: T) => number;
   /** The detail line under a row whose `detailHeight` is above 0. */
   renderDetail?: (row: T) => ReactNode;
+  /** Hears the rows in the order shown whenever it changes (an export of what is seen). */
+  onSorted?: (rows: readonly T[]) => void;
 }
 
 /** Row height in px; styles.css gives `.vrow` the same. */
@@ -90,7 +92,7 @@ function makeLayout(count: number, heights: Float64Array | null): Layout {
 }
 
 export function VirtualTable<T>(props: Props<T>) {
-  const { rows, columns, rowKey, onOpen, onToggle, detailHeight, renderDetail } = props;
+  const { rows, columns, rowKey, onOpen, onToggle, detailHeight, renderDetail, onSorted } = props;
   const [sort, setSort] = useState<Sort>(props.initialSort);
   const [scrollTop, setScrollTop] = useState(0);
   const [viewHeight, setViewHeight] = useState(FALLBACK_HEIGHT);
@@ -107,6 +109,10 @@ export function VirtualTable<T>(props: Props<T>) {
     () => (compare ? sortRows(rows, compare, sort.direction, isBlank) : [...rows]),
     [rows, compare, isBlank, sort.direction],
   );
+
+  useEffect(() => {
+    onSorted?.(sorted);
+  }, [sorted, onSorted]);
 
   const layout = useMemo(() => {
     if (!detailHeight) return makeLayout(sorted.length, null);

@@ -18,6 +18,10 @@ import type {
   MarkupTermDto,
   NewAccount,
   OrganizationDto,
+  ExportRequestDto,
+  InvoiceDetailDto,
+  InvoiceDto,
+  InvoiceLineDto,
   PeriodDto,
   PeriodReconciliationDto,
   RunDto,
@@ -65,6 +69,11 @@ export interface MockState {
   rated: MockRatedCost[];
   periods: PeriodDto[];
   reconciliations: PeriodReconciliationDto[];
+  invoices: InvoiceDto[];
+  invoiceDetails: Record<string, InvoiceDetailDto>;
+  invoiceLines: Record<string, InvoiceLineDto[]>;
+  /** Every export asked for. */
+  exports: ExportRequestDto[];
   /** The next call of each command named here fails with this error (once). */
   failures: Map<string, ApiError>;
   /** Every command called, in order, with its arguments. */
@@ -86,6 +95,11 @@ export interface MockData {
   today: string;
   /** Billing periods the Reconciliation page lists. */
   periods: PeriodDto[];
+  invoices: InvoiceDto[];
+  /** Invoice details by `account/invoice`. */
+  invoiceDetails: Record<string, InvoiceDetailDto>;
+  /** Lines by `account/invoice/customer`. */
+  invoiceLines: Record<string, InvoiceLineDto[]>;
   /** Reconciliations by period (a period without one answers NotFound). */
   reconciliations: PeriodReconciliationDto[];
 }
@@ -116,6 +130,10 @@ export function mockBackend(
     rated: [...(data.rated ?? [])],
     periods: [...(data.periods ?? [])],
     reconciliations: [...(data.reconciliations ?? [])],
+    invoices: [...(data.invoices ?? [])],
+    invoiceDetails: { ...(data.invoiceDetails ?? {}) },
+    invoiceLines: { ...(data.invoiceLines ?? {}) },
+    exports: [],
     failures: new Map(),
     calls: [],
     emit: (e) => {
@@ -358,6 +376,23 @@ export function mockBackend(
       }
       case "list_organizations":
         return state.organizations;
+      case "list_invoices":
+        return state.invoices;
+      case "invoice_detail":
+        return (
+          state.invoiceDetails[`${a.accountId as string}/${a.invoiceId as string}`] ??
+          fail("NotFound", `Invoice ${a.invoiceId as string} is not in the database: run Discovery to read it`)
+        );
+      case "invoice_customer_lines": {
+        const all = state.invoiceLines[`${a.accountId as string}/${a.invoiceId as string}/${a.customerId as string}`] ?? [];
+        const offset = a.offset as number;
+        return { offset, total: all.length, lines: all.slice(offset, offset + (a.limit as number)) };
+      }
+      case "export_csv": {
+        const request = a.request as ExportRequestDto;
+        state.exports.push(request);
+        return { path: "/home/finance/export.csv", rows: request.keys?.length ?? 3 };
+      }
       case "list_billing_periods":
         return state.periods;
       case "reconcile_period": {

@@ -13,6 +13,7 @@ const NOT_DISCOVERED: &[&str] = &[
     "account_sessions",
     "organizations",
     "organization_members",
+    "invoice_customer_totals",
 ];
 
 /// The dump; columns named in `mask` print as `*` (values that differ by design, such as

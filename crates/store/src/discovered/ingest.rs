@@ -439,8 +439,19 @@ impl Ingest<'_> {
         Ok(())
     }
 
+    /// An invoice's lines change: its cached per-customer totals no longer hold.
+    fn forget_totals(&self, invoice: &str) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "DELETE FROM invoice_customer_totals WHERE account_id = ?1 AND invoice_id = ?2",
+            )?
+            .execute(params![self.account, invoice])?;
+        Ok(())
+    }
+
     /// Clears an invoice's new-commerce billed lines before they are read again from the start.
     pub fn clear_billing_lines(&mut self, invoice: &str) -> Result<()> {
+        self.forget_totals(invoice)?;
         self.tx
             .prepare_cached(
                 "DELETE FROM billing_line_items WHERE account_id = ?1 AND invoice_id = ?2",
@@ -451,6 +462,7 @@ impl Ingest<'_> {
 
     /// Inserts a page of new-commerce billed lines.
     pub fn billing_lines(&mut self, invoice: &str, page: &[BillingLineRow]) -> Result<()> {
+        self.forget_totals(invoice)?;
         let mut stmt = self.tx.prepare_cached(
             "INSERT INTO billing_line_items (account_id, invoice_id, customer_id, customer_name, product_id, sku_id,
                 product_name, sku_name, charge_type, subscription_id, unit_price, effective_unit_price, quantity,
@@ -488,6 +500,7 @@ impl Ingest<'_> {
 
     /// Clears one legacy line-item collection before it is read again from the start.
     pub fn clear_legacy_lines(&mut self, invoice: &str, provider: &str, kind: &str) -> Result<()> {
+        self.forget_totals(invoice)?;
         self.tx
             .prepare_cached(
                 "DELETE FROM legacy_line_items WHERE account_id = ?1 AND invoice_id = ?2 AND provider = ?3 AND kind = ?4",
@@ -504,6 +517,7 @@ impl Ingest<'_> {
         kind: &str,
         page: &[LegacyLineRow],
     ) -> Result<()> {
+        self.forget_totals(invoice)?;
         let mut stmt = self.tx.prepare_cached(
             "INSERT INTO legacy_line_items (account_id, invoice_id, provider, kind, customer_id, subscription_id,
                 resource_guid, resource_name, charge_start_date, charge_end_date, consumed_quantity,

@@ -1,0 +1,80 @@
+//! Commands of the Billing page (invoices, an invoice's customers, a customer's lines) and
+//! the CSV export every table offers, through the system's save dialog.
+
+use cspdesk_api::billing::{self, InvoiceDetailDto, InvoiceDto, InvoiceLinesPageDto};
+use cspdesk_api::export::{self, ExportRequestDto, ExportedDto};
+use cspdesk_api::ApiError;
+use cspdesk_store::Database;
+use tauri_plugin_dialog::DialogExt;
+
+use crate::state::AppState;
+
+/// Answers the save dialog without showing it: end-to-end tests set it, since WebDriver
+/// cannot reach a native dialog.
+const SAVE_PATH_ENV: &str = "CSPDESK_SAVE_DIALOG_PATH";
+
+/// Every invoice, newest first.
+#[tauri::command(async)]
+pub fn list_invoices(state: tauri::State<'_, AppState>) -> Result<Vec<InvoiceDto>, ApiError> {
+    billing::invoices(&*state.db()?)
+}
+
+/// One invoice with its customers.
+#[tauri::command(async)]
+pub fn invoice_detail(
+    state: tauri::State<'_, AppState>,
+    account_id: String,
+    invoice_id: String,
+) -> Result<InvoiceDetailDto, ApiError> {
+    billing::invoice_detail(&*state.db()?, &account_id, &invoice_id)
+}
+
+/// A page of one customer's lines on an invoice.
+#[tauri::command(async)]
+pub fn invoice_customer_lines(
+    state: tauri::State<'_, AppState>,
+    account_id: String,
+    invoice_id: String,
+    customer_id: String,
+    offset: u64,
+    limit: u64,
+) -> Result<InvoiceLinesPageDto, ApiError> {
+    billing::customer_lines(
+        &*state.db()?,
+        &account_id,
+        &invoice_id,
+        &customer_id,
+        offset,
+        limit,
+    )
+}
+
+/// Asks where to save (the system's save dialog), then writes the CSV. `None`: the user
+/// cancelled the dialog. The export reads through its own read-only connection, so the app
+/// stays usable while a million lines are written.
+#[tauri::command(async)]
+pub fn export_csv<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    state: tauri::State<'_, AppState>,
+    request: ExportRequestDto,
+) -> Result<Option<ExportedDto>, ApiError> {
+    let db_path = state.db()?.path().to_path_buf();
+    let path = match std::env::var_os(SAVE_PATH_ENV) {
+        Some(p) if !p.is_empty() => std::path::PathBuf::from(p),
+        _ => {
+            let chosen = app
+                .dialog()
+                .file()
+                .set_title("Export CSV")
+                .set_file_name(export::suggested_name(&request.table))
+                .add_filter("CSV", &["csv"])
+                .blocking_save_file();
+            match chosen.and_then(|p| p.into_path().ok()) {
+                Some(p) => p,
+                None => return Ok(None),
+            }
+        }
+    };
+    let db = Database::open_read_only(&db_path)?;
+    export::export(&db, &request, &path, chrono::Utc::now()).map(Some)
+}
