@@ -29,6 +29,8 @@ fn main() {
         "invoice_detail",
         "invoice_customer_lines",
         "export_csv",
+        "dashboard",
+        "save_chart",
         "list_organizations",
         "create_organization",
         "add_organization_members",

@@ -42,6 +42,8 @@ pub fn setup<R: Runtime>(builder: Builder<R>, state: state::AppState) -> Builder
             commands::billing::invoice_detail,
             commands::billing::invoice_customer_lines,
             commands::billing::export_csv,
+            commands::dashboard::dashboard,
+            commands::dashboard::save_chart,
             commands::customers::list_organizations,
             commands::customers::create_organization,
             commands::customers::add_organization_members,

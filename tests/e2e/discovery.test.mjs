@@ -253,3 +253,28 @@ test("Billing: invoice -> customer -> lines, Back, and a CSV export through the 
   await session.cmd("POST", "/back", {});
   await session.until(async () => (await session.findAll("[data-testid=invoice-row]")).length > 0, "Back: the invoices again");
 });
+
+test("Dashboard: the charts are drawn, and one saves as PNG", async () => {
+  await session.navigate("#/dashboard");
+  const images = await session.until(async () => {
+    const imgs = await session.findAll("[data-testid=dashboard-charts] img");
+    return imgs.length >= 3 ? imgs : null;
+  }, "the Dashboard's charts", { timeoutMs: 30000 });
+  const drawn = await session.cmd("POST", "/execute/sync", {
+    script: "return [...document.querySelectorAll('[data-testid=dashboard-charts] img')].every((i) => i.complete && i.naturalWidth > 0);",
+    args: [],
+  });
+  assert.ok(drawn, `${images.length} charts are drawn (their images decoded)`);
+  await shot("dashboard");
+  await session.cmd("POST", "/execute/sync", {
+    script: "[...document.querySelectorAll('[data-testid=chart-trend] button')].find((b) => b.textContent === 'Save PNG').click(); return true;",
+    args: [],
+  });
+  const saved = await session.until(async () => {
+    const t = await session.text("[data-testid=chart-trend] [role=status]").catch(() => "");
+    return t.includes("Saved to") ? t : null;
+  }, "the PNG to be saved");
+  const { readFileSync } = await import("node:fs");
+  const png = readFileSync(saved.replace(/^.*Saved to /, "").trim());
+  assert.deepEqual([...png.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], "a PNG file");
+});

@@ -9,9 +9,10 @@ import { MarkupPage } from "./pages/MarkupPage";
 import { SubscriptionsPage } from "./pages/SubscriptionsPage";
 import { ReconciliationPage } from "./pages/ReconciliationPage";
 import { BillingPage } from "./pages/BillingPage";
-import { NotDiscoveredPage } from "./pages/NotDiscoveredPage";
+import { DashboardPage } from "./pages/DashboardPage";
 import { ErrorBoundary } from "./components/ErrorBoundary";
-import { discoveryStore } from "./discovery/store";
+import { discoveryStore, useDiscovery } from "./discovery/store";
+import { formatDateTime } from "./format";
 
 const TITLES: Record<Page, string> = {
   accounts: "Accounts",
@@ -67,18 +68,41 @@ export function App() {
             <CustomersPage />
           ) : route.page === "subscriptions" ? (
             <SubscriptionsPage key={route.rest.join("/")} rest={route.rest} />
+          ) : route.page === "dashboard" ? (
+            <DashboardPage key={route.rest.join("/")} rest={route.rest} />
           ) : route.page === "billing" ? (
             <BillingPage key={route.rest.join("/")} rest={route.rest} />
-          ) : route.page === "reconciliation" ? (
-            <ReconciliationPage rest={route.rest} />
           ) : (
-            <NotDiscoveredPage title={TITLES[route.page]} page={route.page} />
+            <ReconciliationPage rest={route.rest} />
           )}
         </ErrorBoundary>
       </main>
       <footer className="status">
         {info ? `CSP Desk ${info.version} · database ${info.databasePath}` : "CSP Desk"}
+        <Freshness />
       </footer>
     </div>
+  );
+}
+
+/** When the data was last refreshed (the newest successful Discovery): every page reads the
+ * database, so this is what "offline" means for the figures shown. */
+function Freshness() {
+  const { statuses } = useDiscovery();
+  let newest: string | null = null;
+  for (const s of statuses.values()) {
+    if (s.lastSuccessAt && (!newest || s.lastSuccessAt > newest)) newest = s.lastSuccessAt;
+  }
+  return (
+    <span data-testid="data-freshness">
+      {" · "}
+      {newest ? (
+        <>
+          data as of <time dateTime={newest}>{formatDateTime(newest)}</time>
+        </>
+      ) : (
+        "no Discovery completed yet"
+      )}
+    </span>
   );
 }

@@ -14,6 +14,9 @@ use crate::customers_dto::{
     CustomerDto, CustomerRef, EntitlementDto, OrganizationDto, OrganizationMemberDto,
     SubscriptionDto,
 };
+use crate::dashboard::{
+    ChartDto, CurrencyDashboardDto, CustomerFiguresDto, DashboardDto, MonthFiguresDto,
+};
 use crate::discovery_dto::{
     DiscoveryEvent, DiscoveryStatusDto, EntityCountDto, PhaseDto, ProgressDto, RatingOutcomeDto,
     RunDto, RunErrorDto, RunStateDto, ScheduleDto, TriggerDto,
@@ -81,6 +84,11 @@ pub fn typescript() -> String {
         ExportTable::decl(&cfg),
         ExportRequestDto::decl(&cfg),
         ExportedDto::decl(&cfg),
+        MonthFiguresDto::decl(&cfg),
+        CustomerFiguresDto::decl(&cfg),
+        ChartDto::decl(&cfg),
+        CurrencyDashboardDto::decl(&cfg),
+        DashboardDto::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust DTOs in crates/api by `cargo test -p cspdesk-api` with\n\

@@ -11,6 +11,7 @@ pub mod billing;
 pub mod bindings;
 pub mod customers;
 pub mod customers_dto;
+pub mod dashboard;
 pub mod discovery;
 pub mod discovery_dto;
 mod error;

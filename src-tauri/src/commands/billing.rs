@@ -11,7 +11,7 @@ use crate::state::AppState;
 
 /// Answers the save dialog without showing it: end-to-end tests set it, since WebDriver
 /// cannot reach a native dialog.
-const SAVE_PATH_ENV: &str = "CSPDESK_SAVE_DIALOG_PATH";
+pub(crate) const SAVE_PATH_ENV: &str = "CSPDESK_SAVE_DIALOG_PATH";
 
 /// Every invoice, newest first.
 #[tauri::command(async)]

@@ -4,5 +4,6 @@ pub mod accounts;
 pub mod app;
 pub mod billing;
 pub mod customers;
+pub mod dashboard;
 pub mod discovery;
 pub mod reconciliation;

@@ -1121,3 +1121,109 @@ path: string,
  * Data rows (the header not counted).
  */
 rows: number, };
+
+export type MonthFiguresDto = { 
+/**
+ * `YYYY-MM`.
+ */
+period: string, 
+/**
+ * Microsoft's cost (invoiced; rated so far for the open month).
+ */
+cost: string, 
+/**
+ * What customers are billed.
+ */
+resale: string, 
+/**
+ * Whether the month is still open (figures so far, usage only).
+ */
+open: boolean, };
+
+export type CustomerFiguresDto = { 
+/**
+ * Partner account id.
+ */
+accountId: string, 
+/**
+ * Customer id.
+ */
+customerId: string, 
+/**
+ * Company name.
+ */
+name: string, 
+/**
+ * Cost.
+ */
+cost: string, 
+/**
+ * Resale.
+ */
+resale: string, 
+/**
+ * Resale − cost.
+ */
+margin: string, };
+
+export type ChartDto = { 
+/**
+ * `trend`, `topCustomers`, `margin`, `categories`.
+ */
+id: string, 
+/**
+ * Its title.
+ */
+title: string, 
+/**
+ * The SVG.
+ */
+svg: string, };
+
+export type CurrencyDashboardDto = { 
+/**
+ * Billing currency.
+ */
+currency: string, 
+/**
+ * Oldest first, the open month last.
+ */
+months: Array<MonthFiguresDto>, 
+/**
+ * The last invoiced month (`YYYY-MM`), which the rankings are of.
+ */
+rankedPeriod: string | null, 
+/**
+ * By cost, largest first (at most 10).
+ */
+topCustomers: Array<CustomerFiguresDto>, 
+/**
+ * By margin, largest first (at most 10).
+ */
+topMargins: Array<CustomerFiguresDto>, 
+/**
+ * Rated cost by meter category of the ranked month, largest first: (category, cost).
+ */
+categories: Array<[string, string]>, 
+/**
+ * Rated cost of the open month so far.
+ */
+monthToDate: string, 
+/**
+ * Rated cost of the month before, over the same days.
+ */
+lastMonthSameDays: string, 
+/**
+ * Rated cost of the whole month before.
+ */
+lastMonth: string, 
+/**
+ * The charts.
+ */
+charts: Array<ChartDto>, };
+
+export type DashboardDto = { 
+/**
+ * Largest cost first.
+ */
+currencies: Array<CurrencyDashboardDto>, };

@@ -14,6 +14,11 @@ import type {
   DiscoveryStatusDto,
   EntitlementDto,
   EntityCountDto,
+  ChartDto,
+  CurrencyDashboardDto,
+  CustomerFiguresDto,
+  DashboardDto,
+  MonthFiguresDto,
   ExportRequestDto,
   ExportTable,
   ExportedDto,
@@ -63,6 +68,11 @@ export type {
   DiscoveryStatusDto,
   EntitlementDto,
   EntityCountDto,
+  ChartDto,
+  CurrencyDashboardDto,
+  CustomerFiguresDto,
+  DashboardDto,
+  MonthFiguresDto,
   ExportRequestDto,
   ExportTable,
   ExportedDto,
@@ -223,6 +233,13 @@ export const billing = {
   /** Lines `offset..offset+limit` (at most 5,000) of one customer on an invoice. */
   lines: (accountId: string, invoiceId: string, customerId: string, offset: number, limit: number) =>
     call<InvoiceLinesPageDto>("invoice_customer_lines", { accountId, invoiceId, customerId, offset, limit }),
+};
+
+export const dashboard = {
+  /** Figures and charts (SVG) per billing currency. */
+  get: () => call<DashboardDto>("dashboard"),
+  /** Saves a chart as SVG or PNG through the save dialog; the path, or null if cancelled. */
+  saveChart: (svg: string, name: string, png: boolean) => call<string | null>("save_chart", { svg, name, png }),
 };
 
 export const exports = {

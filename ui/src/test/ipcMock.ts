@@ -18,6 +18,7 @@ import type {
   MarkupTermDto,
   NewAccount,
   OrganizationDto,
+  DashboardDto,
   ExportRequestDto,
   InvoiceDetailDto,
   InvoiceDto,
@@ -72,6 +73,9 @@ export interface MockState {
   invoices: InvoiceDto[];
   invoiceDetails: Record<string, InvoiceDetailDto>;
   invoiceLines: Record<string, InvoiceLineDto[]>;
+  dashboard: DashboardDto;
+  /** Every chart saved: (name, png). */
+  savedCharts: [string, boolean][];
   /** Every export asked for. */
   exports: ExportRequestDto[];
   /** The next call of each command named here fails with this error (once). */
@@ -100,6 +104,7 @@ export interface MockData {
   invoiceDetails: Record<string, InvoiceDetailDto>;
   /** Lines by `account/invoice/customer`. */
   invoiceLines: Record<string, InvoiceLineDto[]>;
+  dashboard: DashboardDto;
   /** Reconciliations by period (a period without one answers NotFound). */
   reconciliations: PeriodReconciliationDto[];
 }
@@ -134,6 +139,8 @@ export function mockBackend(
     invoiceDetails: { ...(data.invoiceDetails ?? {}) },
     invoiceLines: { ...(data.invoiceLines ?? {}) },
     exports: [],
+    dashboard: data.dashboard ?? { currencies: [] },
+    savedCharts: [],
     failures: new Map(),
     calls: [],
     emit: (e) => {
@@ -393,6 +400,11 @@ export function mockBackend(
         state.exports.push(request);
         return { path: "/home/finance/export.csv", rows: request.keys?.length ?? 3 };
       }
+      case "dashboard":
+        return state.dashboard;
+      case "save_chart":
+        state.savedCharts.push([a.name as string, a.png as boolean]);
+        return `/home/finance/${a.name as string}.${(a.png as boolean) ? "png" : "svg"}`;
       case "list_billing_periods":
         return state.periods;
       case "reconcile_period": {

@@ -280,3 +280,66 @@ async fn invoices_add_up_per_customer_and_per_line_and_export_as_they_are() {
     .unwrap_err();
     assert!(bad.message.contains("Choose a folder"), "{bad:?}");
 }
+
+/// The Dashboard's months are the invoices' totals (closed) and the rated month so far
+/// (open), per currency; rankings are ordered; every chart is an SVG with its title.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dashboard_adds_up_to_the_invoices_and_draws_its_charts() {
+    let (_dir, path, _account) = discovered(Preset::S).await;
+    let mut db = Database::open(&path).unwrap();
+    rating::rate(&mut db, None, None, now()).unwrap();
+    let dash = cspdesk_api::dashboard::dashboard(&db, now()).unwrap();
+    assert!(!dash.currencies.is_empty());
+    let invoices = billing::invoices(&db).unwrap();
+    let customers = cspdesk_api::customers::list(&db, now()).unwrap();
+    for c in &dash.currencies {
+        assert_eq!(c.ranked_period.as_deref(), Some("2026-10"));
+        for m in &c.months {
+            if m.open {
+                assert_eq!(m.period, "2026-11");
+                let mtd: Decimal = customers
+                    .iter()
+                    .filter(|x| x.currency.as_deref() == Some(&c.currency))
+                    .filter_map(|x| x.month_to_date_cost.as_deref().map(dec))
+                    .sum();
+                assert_eq!(dec(&m.cost), mtd);
+                assert_eq!(dec(&c.month_to_date), mtd, "{}", c.currency);
+            } else {
+                let invoiced: Decimal = invoices
+                    .iter()
+                    .filter(|i| {
+                        i.currency == c.currency
+                            && i.billing_period_start
+                                .as_deref()
+                                .is_some_and(|s| s.starts_with(&m.period))
+                    })
+                    .map(|i| dec(&i.total))
+                    .sum();
+                assert_eq!(dec(&m.cost), invoiced, "{} {}", c.currency, m.period);
+            }
+        }
+        let costs: Vec<Decimal> = c.top_customers.iter().map(|f| dec(&f.cost)).collect();
+        assert!(
+            costs.windows(2).all(|w| w[0] >= w[1]),
+            "largest first: {costs:?}"
+        );
+        assert!(c.top_customers.len() <= 10);
+        assert!(dec(&c.last_month_same_days) <= dec(&c.last_month));
+        let ids: Vec<&str> = c.charts.iter().map(|ch| ch.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            ["trend", "topCustomers", "margin", "categories"],
+            "{}",
+            c.currency
+        );
+        for ch in &c.charts {
+            assert!(
+                ch.svg.starts_with("<svg") && ch.svg.contains(&ch.title),
+                "{}",
+                ch.id
+            );
+        }
+        let png = cspdesk_api::dashboard::chart_png(&c.charts[0].svg).unwrap();
+        assert_eq!(&png[..4], b"\x89PNG");
+    }
+}
