@@ -26,6 +26,7 @@ fn main() {
         "list_billing_periods",
         "reconcile_period",
         "list_invoices",
+        "list_unbilled",
         "invoice_detail",
         "invoice_customer_lines",
         "export_csv",

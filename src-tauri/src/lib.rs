@@ -39,6 +39,7 @@ pub fn setup<R: Runtime>(builder: Builder<R>, state: state::AppState) -> Builder
             commands::reconciliation::list_billing_periods,
             commands::reconciliation::reconcile_period,
             commands::billing::list_invoices,
+            commands::billing::list_unbilled,
             commands::billing::invoice_detail,
             commands::billing::invoice_customer_lines,
             commands::billing::export_csv,

@@ -218,6 +218,7 @@ test("Billing: invoice -> customer -> lines, Back, and a CSV export through the 
   assert.ok(saved, "E2E_SAVED_CSV names the file the app's save dialog answers with");
   await session.navigate("#/billing");
   await session.until(async () => (await session.findAll("[data-testid=invoice-row]")).length > 0, "invoice rows");
+  await session.until(async () => (await session.findAll("[data-testid=unbilled-row]")).length > 0, "the open month's unbilled usage, apart");
   await shot("billing-invoices");
   const invoiceHref = await session.cmd("POST", "/execute/sync", {
     script: "return document.querySelector('[data-testid=invoice-row] [data-col=number] a').getAttribute('href');",

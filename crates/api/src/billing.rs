@@ -446,3 +446,57 @@ pub fn each_customer_line(
     })?;
     flush(&mut chunk, &mut visit)
 }
+
+/// Microsoft's unbilled usage of an open period in one currency, shown apart from invoices.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct UnbilledDto {
+    /// Partner account id.
+    pub account_id: String,
+    /// Its name.
+    pub account_name: String,
+    /// `YYYY-MM`.
+    pub period: String,
+    /// Billing currency.
+    pub currency: String,
+    /// Customers with usage.
+    pub customers: u32,
+    /// Daily usage records.
+    #[ts(type = "number")]
+    pub records: u64,
+    /// Σ Microsoft's daily rated usage so far (before the invoice: it can still change).
+    pub cost: String,
+}
+
+/// Unbilled usage per account, open period and currency, newest first.
+pub fn unbilled(db: &Database) -> Result<Vec<UnbilledDto>, ApiError> {
+    let names: std::collections::HashMap<String, String> = cspdesk_store::accounts::list(db)?
+        .into_iter()
+        .map(|a| (a.id, a.name))
+        .collect();
+    let mut by: std::collections::BTreeMap<(String, String, String), UnbilledDto> =
+        Default::default();
+    for u in billing::unbilled(db)? {
+        let e = by
+            .entry((u.period.clone(), u.account_id.clone(), u.currency.clone()))
+            .or_insert_with(|| UnbilledDto {
+                account_name: names.get(&u.account_id).cloned().unwrap_or_default(),
+                account_id: u.account_id.clone(),
+                period: u.period.clone(),
+                currency: u.currency.clone(),
+                customers: 0,
+                records: 0,
+                cost: "0".into(),
+            });
+        e.customers += 1;
+        e.records += u.records;
+        e.cost = money(parse_money(&e.cost) + u.cost.amount());
+    }
+    let mut out: Vec<UnbilledDto> = by.into_values().collect();
+    out.sort_by(|a, b| b.period.cmp(&a.period).then(a.currency.cmp(&b.currency)));
+    Ok(out)
+}
+
+fn parse_money(text: &str) -> Decimal {
+    text.parse().unwrap_or(Decimal::ZERO)
+}

@@ -9,6 +9,7 @@ use crate::accounts::{AccountDto, NewAccount};
 use crate::app_info::AppInfo;
 use crate::billing::{
     InvoiceCustomerDto, InvoiceDetailDto, InvoiceDto, InvoiceLineDto, InvoiceLinesPageDto,
+    UnbilledDto,
 };
 use crate::customers_dto::{
     CustomerDto, CustomerRef, EntitlementDto, OrganizationDto, OrganizationMemberDto,
@@ -81,6 +82,7 @@ pub fn typescript() -> String {
         InvoiceDetailDto::decl(&cfg),
         InvoiceLineDto::decl(&cfg),
         InvoiceLinesPageDto::decl(&cfg),
+        UnbilledDto::decl(&cfg),
         ExportTable::decl(&cfg),
         ExportRequestDto::decl(&cfg),
         ExportedDto::decl(&cfg),

@@ -65,6 +65,15 @@ pub enum ExportTable {
         /// Resale amounts only (for the customer).
         customer_facing: bool,
     },
+    /// One customer's charges on an invoice as FOCUS 1.0, at resale prices.
+    CustomerFocus {
+        /// Partner account id.
+        account_id: String,
+        /// Invoice number.
+        invoice_id: String,
+        /// Customer id.
+        customer_id: String,
+    },
     /// Every customer.
     Customers,
     /// Every subscription.
@@ -125,6 +134,11 @@ pub fn export(
             path,
             options,
         ),
+        ExportTable::CustomerFocus {
+            account_id,
+            invoice_id,
+            customer_id,
+        } => crate::focus::customer_charges(db, account_id, invoice_id, customer_id, path, options),
         ExportTable::Customers => customers_in_view(db, now, keys, path, options),
         ExportTable::Subscriptions => subscriptions_in_view(db, now, keys, path, options),
     }
@@ -144,6 +158,11 @@ pub fn suggested_name(table: &ExportTable) -> String {
             "invoice-{invoice_id}-{customer_id}{}.csv",
             if *customer_facing { "-customer" } else { "" }
         ),
+        ExportTable::CustomerFocus {
+            invoice_id,
+            customer_id,
+            ..
+        } => format!("focus-{invoice_id}-{customer_id}.csv"),
         ExportTable::Customers => "customers.csv".into(),
         ExportTable::Subscriptions => "subscriptions.csv".into(),
     }
@@ -158,7 +177,7 @@ fn number(v: &Option<String>) -> Cell<'_> {
 }
 
 /// Writes `path` through `write`, atomically: a temporary file beside it, renamed when whole.
-fn to_file(
+pub(crate) fn to_file(
     path: &Path,
     write: impl FnOnce(BufWriter<File>) -> Result<u64, ApiError>,
 ) -> Result<ExportedDto, ApiError> {
@@ -205,7 +224,7 @@ fn to_file(
     })
 }
 
-fn finish<W: Write>(csv: CsvExport<W>) -> Result<u64, ApiError> {
+pub(crate) fn finish<W: Write>(csv: CsvExport<W>) -> Result<u64, ApiError> {
     let (mut out, rows) = csv.finish()?;
     out.flush().map_err(ExportError::from)?;
     Ok(rows)

@@ -16,6 +16,7 @@ pub mod discovery;
 pub mod discovery_dto;
 mod error;
 pub mod export;
+pub mod focus;
 pub mod login;
 pub mod markups;
 pub mod organizations;

@@ -1,5 +1,5 @@
 //! `cargo xtask bench billing`: a partner with one invoice of 1,000,000 lines for one large
-//! customer plus 999 customers of 100 lines each (1,099,900 lines), written through the
+//! customer, 1,000 for another and 100 for each of 999 more (1,100,900 lines), written through the
 //! same `Ingest` Discovery uses. Measured in one run, release build:
 //! - time to the first screen of each Billing level (invoices; the invoice's customers, cold
 //!   then kept; the large customer's first 200 lines), p50/p95 over repeated calls;
@@ -80,6 +80,9 @@ fn fixture(dir: &Path) -> (PathBuf, String) {
     };
     for n in 0..LARGE {
         push(line("large", n), &mut page, &mut pages);
+    }
+    for n in 0..1_000 {
+        push(line("thousand", n), &mut page, &mut pages);
     }
     for c in 0..SMALL_CUSTOMERS {
         for n in 0..SMALL_LINES {
@@ -211,7 +214,7 @@ fn main() {
     let small_csv = dir.path().join("small.csv");
     let large_csv = dir.path().join("large.csv");
     let sqlite_csv = dir.path().join("sqlite.csv");
-    let (_, small_rss) = measured(&mut export("small0000", &small_csv));
+    let (_, small_rss) = measured(&mut export("thousand", &small_csv));
     let mut ours = Vec::new();
     let mut large_rss = 0;
     for _ in 0..3 {
@@ -247,7 +250,7 @@ fn main() {
 
     let report = format!(
         "# Billing benchmark\n\n\
-         One invoice of {lines} lines ({LARGE} for one customer, {SMALL_CUSTOMERS} customers of {SMALL_LINES}), written in {written:.1?}.\n\
+         One invoice of {lines} lines ({LARGE} for one customer, 1,000 for another, {SMALL_CUSTOMERS} customers of {SMALL_LINES}), written in {written:.1?}.\n\
          Release build, {REPEATS} calls per level, this machine ({cores} cores).\n\n\
          | level | p50 | p95 |\n|---|---|---|\n\
          | invoices | {inv50} | {inv95} |\n\
@@ -259,8 +262,8 @@ fn main() {
          | `cspdesk export customer-lines` | {ours_t:.2?} | {ours_rps:.0} |\n\
          | `sqlite3 -csv` (same rows and columns) | {theirs_t:.2?} | {theirs_rps:.0} |\n\n\
          Ratio ours/sqlite3: **{ratio:.2}x** the rows/s.\n\n\
-         Peak RSS: 1,000,000 lines {large_mb:.1} MB, 100 lines {small_mb:.1} MB: **+{diff:.1} MB**.\n",
-        lines = LARGE + SMALL_CUSTOMERS * SMALL_LINES,
+         Peak RSS: 1,000,000 lines {large_mb:.1} MB, 1,000 lines {small_mb:.1} MB: **+{diff:.1} MB**.\n",
+        lines = LARGE + 1_000 + SMALL_CUSTOMERS * SMALL_LINES,
         cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
         inv50 = ms(inv50), inv95 = ms(inv95), cold = ms(cold), det50 = ms(det50), det95 = ms(det95),
         lin50 = ms(lin50), lin95 = ms(lin95), deep50 = ms(deep50), deep95 = ms(deep95),

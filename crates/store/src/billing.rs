@@ -106,18 +106,31 @@ pub struct InvoiceLineRow {
     pub currency: Option<String>,
 }
 
-const LINES: &str = "
-    SELECT rowid, 'billing', customer_id, customer_name, product_name, sku_name, subscription_id,
-           charge_type, charge_start_date, charge_end_date, quantity, unit_price,
-           effective_unit_price, subtotal, currency
-    FROM billing_line_items
-    WHERE account_id = ?1 AND invoice_id = ?2 AND (?3 IS NULL OR customer_id = ?3)
-    UNION ALL
-    SELECT rowid, 'legacy', COALESCE(customer_id, ''), NULL, resource_name, resource_guid,
-           subscription_id, kind, charge_start_date, charge_end_date, consumed_quantity, NULL,
-           NULL, COALESCE(pretax_charges, '0'), currency
-    FROM legacy_line_items
-    WHERE account_id = ?1 AND invoice_id = ?2 AND (?3 IS NULL OR customer_id = ?3)";
+/// The two tables of invoice lines, as one shape. Each is read on its own, in rowid order
+/// (new-commerce lines first): ordering their union would sort every line of the invoice
+/// before the first one could be returned.
+const TABLES: [&str; 2] = [
+    "SELECT rowid, 'billing', customer_id, customer_name, product_name, sku_name, subscription_id,
+            charge_type, charge_start_date, charge_end_date, quantity, unit_price,
+            effective_unit_price, subtotal, currency
+     FROM billing_line_items WHERE account_id = ?1 AND invoice_id = ?2",
+    "SELECT rowid, 'legacy', COALESCE(customer_id, ''), NULL, resource_name, resource_guid,
+            subscription_id, kind, charge_start_date, charge_end_date, consumed_quantity, NULL,
+            NULL, COALESCE(pretax_charges, '0'), currency
+     FROM legacy_line_items WHERE account_id = ?1 AND invoice_id = ?2",
+];
+
+/// One table's lines, of one customer or all, in rowid order, with `tail` (LIMIT/OFFSET).
+fn table_sql(table: &str, customer: bool, tail: &str) -> String {
+    format!(
+        "{table}{} ORDER BY rowid{tail}",
+        if customer {
+            " AND customer_id = ?3"
+        } else {
+            ""
+        }
+    )
+}
 
 fn line(r: &rusqlite::Row<'_>) -> rusqlite::Result<InvoiceLineRow> {
     let source: String = r.get(1)?;
@@ -154,14 +167,18 @@ pub fn each_line<E: From<crate::Error>>(
     mut visit: impl FnMut(InvoiceLineRow) -> std::result::Result<(), E>,
 ) -> std::result::Result<(), E> {
     let conn = db.conn();
-    let mut stmt = conn
-        .prepare_cached(&format!("{LINES} ORDER BY 2, 1"))
+    for table in TABLES {
+        let mut stmt = conn
+            .prepare_cached(&table_sql(table, customer_id.is_some(), ""))
+            .map_err(crate::Error::from)?;
+        let mut rows = match customer_id {
+            Some(c) => stmt.query(params![account_id, invoice_id, c]),
+            None => stmt.query(params![account_id, invoice_id]),
+        }
         .map_err(crate::Error::from)?;
-    let mut rows = stmt
-        .query(params![account_id, invoice_id, customer_id])
-        .map_err(crate::Error::from)?;
-    while let Some(r) = rows.next().map_err(crate::Error::from)? {
-        visit(line(r).map_err(crate::Error::from)?)?;
+        while let Some(r) = rows.next().map_err(crate::Error::from)? {
+            visit(line(r).map_err(crate::Error::from)?)?;
+        }
     }
     Ok(())
 }
@@ -297,6 +314,16 @@ pub fn lines_page(
     limit: u64,
 ) -> Result<(Vec<InvoiceLineRow>, u64)> {
     let conn = db.conn();
+    let count = |table: &str| -> Result<u64> {
+        let n: i64 = conn.query_row(
+            &format!(
+                "SELECT count(*) FROM {table} WHERE account_id = ?1 AND invoice_id = ?2 AND customer_id = ?3"
+            ),
+            params![account_id, invoice_id, customer_id],
+            |r| r.get(0),
+        )?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    };
     let cached: Option<i64> = conn
         .query_row(
             "SELECT lines FROM invoice_customer_totals
@@ -305,30 +332,84 @@ pub fn lines_page(
             |r| r.get(0),
         )
         .optional()?;
-    let total: i64 = match cached {
-        Some(n) => n,
-        None => conn.query_row(
-            "SELECT (SELECT count(*) FROM billing_line_items
-                 WHERE account_id = ?1 AND invoice_id = ?2 AND customer_id = ?3)
-              + (SELECT count(*) FROM legacy_line_items
-                 WHERE account_id = ?1 AND invoice_id = ?2 AND customer_id = ?3)",
-            params![account_id, invoice_id, customer_id],
-            |r| r.get(0),
-        )?,
+    let total = match cached {
+        Some(n) => u64::try_from(n).unwrap_or(0),
+        None => count("billing_line_items")? + count("legacy_line_items")?,
     };
-    let mut stmt = conn.prepare_cached(&format!("{LINES} ORDER BY 2, 1 LIMIT ?4 OFFSET ?5"))?;
-    let rows = stmt.query_map(
-        params![
-            account_id,
-            invoice_id,
-            customer_id,
-            i64::try_from(limit).unwrap_or(i64::MAX),
-            i64::try_from(offset).unwrap_or(i64::MAX)
-        ],
-        line,
+    let big = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+    let page = |table: &str, skip: u64, take: u64| -> Result<Vec<InvoiceLineRow>> {
+        let mut stmt = conn.prepare_cached(&table_sql(table, true, " LIMIT ?4 OFFSET ?5"))?;
+        let rows = stmt.query_map(
+            params![account_id, invoice_id, customer_id, big(take), big(skip)],
+            line,
+        )?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    };
+    // New-commerce lines first; legacy lines only once those run out (counted only then).
+    let mut out = page(TABLES[0], offset, limit)?;
+    let short = limit - out.len() as u64;
+    if short > 0 {
+        let billing = if out.is_empty() {
+            count("billing_line_items")?
+        } else {
+            offset + out.len() as u64
+        };
+        out.extend(page(TABLES[1], offset.saturating_sub(billing), short)?);
+    }
+    Ok((out, total))
+}
+
+/// One customer's unbilled usage of an open period in one currency.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnbilledCharges {
+    /// Account id.
+    pub account_id: String,
+    /// `YYYY-MM`.
+    pub period: String,
+    /// Billing currency.
+    pub currency: String,
+    /// Customer id.
+    pub customer_id: String,
+    /// Daily usage records.
+    pub records: u64,
+    /// Σ `billingPreTaxTotal`, exact.
+    pub cost: Money,
+}
+
+/// Microsoft's unbilled daily rated usage (open periods not invoiced yet in that currency),
+/// per account, period, currency and customer.
+pub fn unbilled(db: &Database) -> Result<Vec<UnbilledCharges>> {
+    let mut stmt = db.conn().prepare_cached(
+        "SELECT d.account_id, substr(d.source, 10, 7), d.billing_currency, d.customer_id,
+                d.billing_pre_tax_total
+         FROM daily_usage d
+         WHERE d.source LIKE 'unbilled:%'
+           AND NOT EXISTS (SELECT 1 FROM invoices i
+                           WHERE i.account_id = d.account_id
+                             AND substr(i.billing_period_start, 1, 7) = substr(d.source, 10, 7)
+                             AND i.currency = d.billing_currency)",
     )?;
-    Ok((
-        rows.collect::<rusqlite::Result<_>>()?,
-        u64::try_from(total).unwrap_or(0),
-    ))
+    let mut by: std::collections::BTreeMap<(String, String, String, String), (u64, Money)> =
+        Default::default();
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let key = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+        let amount: Money = r.get(4)?;
+        let e = by.entry(key).or_insert((0, Money::ZERO));
+        e.0 += 1;
+        e.1 += amount;
+    }
+    Ok(by
+        .into_iter()
+        .map(
+            |((account_id, period, currency, customer_id), (records, cost))| UnbilledCharges {
+                account_id,
+                period,
+                currency,
+                customer_id,
+                records,
+                cost,
+            },
+        )
+        .collect())
 }

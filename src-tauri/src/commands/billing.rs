@@ -1,7 +1,7 @@
 //! Commands of the Billing page (invoices, an invoice's customers, a customer's lines) and
 //! the CSV export every table offers, through the system's save dialog.
 
-use cspdesk_api::billing::{self, InvoiceDetailDto, InvoiceDto, InvoiceLinesPageDto};
+use cspdesk_api::billing::{self, InvoiceDetailDto, InvoiceDto, InvoiceLinesPageDto, UnbilledDto};
 use cspdesk_api::export::{self, ExportRequestDto, ExportedDto};
 use cspdesk_api::ApiError;
 use cspdesk_store::Database;
@@ -17,6 +17,12 @@ pub(crate) const SAVE_PATH_ENV: &str = "CSPDESK_SAVE_DIALOG_PATH";
 #[tauri::command(async)]
 pub fn list_invoices(state: tauri::State<'_, AppState>) -> Result<Vec<InvoiceDto>, ApiError> {
     billing::invoices(&*state.db()?)
+}
+
+/// Microsoft's unbilled usage of the open periods, apart from the invoices.
+#[tauri::command(async)]
+pub fn list_unbilled(state: tauri::State<'_, AppState>) -> Result<Vec<UnbilledDto>, ApiError> {
+    billing::unbilled(&*state.db()?)
 }
 
 /// One invoice with its customers.

@@ -1069,6 +1069,36 @@ total: number,
  */
 lines: Array<InvoiceLineDto>, };
 
+export type UnbilledDto = { 
+/**
+ * Partner account id.
+ */
+accountId: string, 
+/**
+ * Its name.
+ */
+accountName: string, 
+/**
+ * `YYYY-MM`.
+ */
+period: string, 
+/**
+ * Billing currency.
+ */
+currency: string, 
+/**
+ * Customers with usage.
+ */
+customers: number, 
+/**
+ * Daily usage records.
+ */
+records: number, 
+/**
+ * Σ Microsoft's daily rated usage so far (before the invoice: it can still change).
+ */
+cost: string, };
+
 export type ExportTable = { "table": "invoices" } | { "table": "invoice", 
 /**
  * Partner account id.
@@ -1093,7 +1123,19 @@ customerId: string,
 /**
  * Resale amounts only (for the customer).
  */
-customerFacing: boolean, } | { "table": "customers" } | { "table": "subscriptions" };
+customerFacing: boolean, } | { "table": "customerFocus", 
+/**
+ * Partner account id.
+ */
+accountId: string, 
+/**
+ * Invoice number.
+ */
+invoiceId: string, 
+/**
+ * Customer id.
+ */
+customerId: string, } | { "table": "customers" } | { "table": "subscriptions" };
 
 export type ExportRequestDto = { 
 /**

@@ -14,6 +14,7 @@ import type {
   DiscoveryStatusDto,
   EntitlementDto,
   EntityCountDto,
+  UnbilledDto,
   ChartDto,
   CurrencyDashboardDto,
   CustomerFiguresDto,
@@ -68,6 +69,7 @@ export type {
   DiscoveryStatusDto,
   EntitlementDto,
   EntityCountDto,
+  UnbilledDto,
   ChartDto,
   CurrencyDashboardDto,
   CustomerFiguresDto,
@@ -228,6 +230,8 @@ export const organizations = {
 export const billing = {
   /** Every invoice, newest first. */
   invoices: () => call<InvoiceDto[]>("list_invoices"),
+  /** Microsoft's unbilled usage of the open periods, per account and currency. */
+  unbilled: () => call<UnbilledDto[]>("list_unbilled"),
   /** One invoice with its customers' cost, markup, fee, resale and margin. */
   detail: (accountId: string, invoiceId: string) => call<InvoiceDetailDto>("invoice_detail", { accountId, invoiceId }),
   /** Lines `offset..offset+limit` (at most 5,000) of one customer on an invoice. */

@@ -12,6 +12,7 @@ import {
   type InvoiceDetailDto,
   type InvoiceDto,
   type InvoiceLineDto,
+  type UnbilledDto,
 } from "../ipc";
 import { useDiscovery } from "../discovery/store";
 import { formatCount, formatDay, formatDecimal, formatMoney } from "../format";
@@ -112,6 +113,7 @@ const byDocument = (a: InvoiceDto, b: InvoiceDto) => compareText(a.documentType 
 
 function Invoices() {
   const [load, retry] = useLoad(() => billing.invoices(), []);
+  const [unbilled] = useLoad(() => billing.unbilled(), []);
   const [query, setQuery] = useState("");
   const needle = useDeferredValue(query).trim().toLowerCase();
   const seen = useRef<readonly InvoiceDto[]>([]);
@@ -196,6 +198,7 @@ function Invoices() {
               request={(bom) => ({ table: { table: "invoices" }, bom, keys: seen.current.map(invoiceKey) })}
             />
           </div>
+          {unbilled.state === "ready" && <Unbilled list={unbilled.data} />}
           <VirtualTable
             caption="Invoices"
             testId="invoice-table"
@@ -214,6 +217,42 @@ function Invoices() {
           <p className="hint">Enter or a click opens an invoice: one row per customer with our markup, resale and margin.</p>
         </>
       )}
+    </section>
+  );
+}
+
+/** The open periods, apart from the invoices: Microsoft's daily rated usage so far. */
+function Unbilled({ list }: { list: UnbilledDto[] }) {
+  if (list.length === 0) return null;
+  return (
+    <section className="card unbilled" aria-labelledby="unbilled-title" data-testid="unbilled">
+      <h2 id="unbilled-title">Not invoiced yet</h2>
+      <table className="grid compact">
+        <thead>
+          <tr>
+            <th>Period</th>
+            <th>Account</th>
+            <th className="num">Customers</th>
+            <th className="num">Usage records</th>
+            <th className="num">Usage so far</th>
+          </tr>
+        </thead>
+        <tbody>
+          {list.map((u) => (
+            <tr key={`${u.accountId}/${u.period}/${u.currency}`} data-testid="unbilled-row">
+              <td>{u.period}</td>
+              <td>{u.accountName}</td>
+              <td className="num">{formatCount(u.customers)}</td>
+              <td className="num">{formatCount(u.records)}</td>
+              <td className="num">{formatMoney(u.cost, u.currency)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="hint">
+        Microsoft&apos;s daily rated usage of the open month, read by Discovery. It can still change until the invoice
+        comes; Reconciliation compares it with our rating.
+      </p>
     </section>
   );
 }
@@ -526,6 +565,15 @@ function CustomerLines({ accountId, invoiceId, customerId }: { accountId: string
             <ExportButton
               request={(bom) => ({
                 table: { table: "customerLines", accountId, invoiceId, customerId, customerFacing: false },
+                bom,
+                keys: null,
+              })}
+            />
+            <ExportButton
+              label="Export FOCUS"
+              testId="export-focus-csv"
+              request={(bom) => ({
+                table: { table: "customerFocus", accountId, invoiceId, customerId },
                 bom,
                 keys: null,
               })}

@@ -385,6 +385,8 @@ export function mockBackend(
         return state.organizations;
       case "list_invoices":
         return state.invoices;
+      case "list_unbilled":
+        return [];
       case "invoice_detail":
         return (
           state.invoiceDetails[`${a.accountId as string}/${a.invoiceId as string}`] ??

@@ -242,6 +242,41 @@ async fn invoices_add_up_per_customer_and_per_line_and_export_as_they_are() {
     let amount: Decimal = rows.iter().map(|l| dec(&l["Amount"])).sum();
     assert_eq!(amount, resale);
 
+    // FOCUS at resale: the columns FOCUS names, adding up to what the customer is billed.
+    let focus = dir.path().join("focus.csv");
+    let done = cspdesk_api::focus::customer_charges(
+        &db,
+        &account,
+        &invoice_id,
+        &marked.customer_id,
+        &focus,
+        CsvOptions::default(),
+    )
+    .unwrap();
+    let (header, rows) = read_csv(&focus);
+    assert_eq!(
+        header,
+        cspdesk_api::focus::COLUMNS.map(String::from).to_vec()
+    );
+    assert_eq!(done.rows, row.lines + 1, "each line, and the fee");
+    let billed: Decimal = rows.iter().map(|r| dec(&r["BilledCost"])).sum();
+    assert_eq!(
+        billed,
+        dec(&row.resale),
+        "the FOCUS file adds up to the customer's resale"
+    );
+    for r in &rows {
+        assert_eq!(r["BilledCost"], r["EffectiveCost"]);
+        assert_eq!(r["BillingAccountId"], marked.customer_id);
+        assert_eq!(r["BillingPeriodStart"], invoice_period_start(&detail));
+        assert!(
+            r["ChargePeriodEnd"] > r["ChargePeriodStart"],
+            "the end is exclusive: {r:?}"
+        );
+        assert_eq!(r["x_InvoiceId"], invoice_id);
+    }
+    assert_eq!(rows.last().unwrap()["ServiceName"], "Service fee");
+
     // A company name that is a formula is neutralised; the rest of the table round-trips.
     let conn = rusqlite::Connection::open(&path).unwrap();
     let evil = "=HYPERLINK(\"http://evil.example\",\"Open\")";
@@ -342,4 +377,27 @@ async fn the_dashboard_adds_up_to_the_invoices_and_draws_its_charts() {
         let png = cspdesk_api::dashboard::chart_png(&c.charts[0].svg).unwrap();
         assert_eq!(&png[..4], b"\x89PNG");
     }
+    // Unbilled usage, apart: November is open; it is what reconciliation compares with.
+    let unbilled = billing::unbilled(&db).unwrap();
+    assert!(!unbilled.is_empty());
+    let november = rating::reconcile_period(&db, "2026-11").unwrap();
+    for u in &unbilled {
+        assert_eq!(u.period, "2026-11");
+        assert!(u.customers > 0 && u.records > 0);
+        let invoiced: Decimal = november
+            .customers
+            .iter()
+            .filter(|r| r.currency.as_deref() == Some(&u.currency))
+            .filter_map(|r| r.invoiced.as_deref().map(dec))
+            .sum();
+        assert_eq!(dec(&u.cost), invoiced, "{}", u.currency);
+    }
+}
+
+/// The start of an invoice's billing period as a FOCUS date-time.
+fn invoice_period_start(d: &InvoiceDetailDto) -> String {
+    format!(
+        "{}T00:00:00Z",
+        d.invoice.billing_period_start.clone().unwrap()
+    )
 }

@@ -39,6 +39,9 @@ pub enum ExportCommand {
         /// For the customer: resale amounts only, no cost, prices or margin.
         #[arg(long)]
         customer_facing: bool,
+        /// As FOCUS 1.0 (FinOps) at resale prices, for the customer's own cost tools.
+        #[arg(long, conflicts_with = "customer_facing")]
+        focus: bool,
         #[command(flatten)]
         out: Out,
     },
@@ -93,18 +96,30 @@ pub fn run(db: Option<&Path>, cmd: ExportCommand) -> anyhow::Result<()> {
             customer,
             account,
             customer_facing,
+            focus,
             out,
         } => {
             let account = account_id(&db, account.as_deref())?;
-            export::customer_lines(
-                &db,
-                &account,
-                &invoice,
-                &customer,
-                customer_facing,
-                &out.out,
-                out.options(),
-            )?
+            if focus {
+                cspdesk_api::focus::customer_charges(
+                    &db,
+                    &account,
+                    &invoice,
+                    &customer,
+                    &out.out,
+                    out.options(),
+                )?
+            } else {
+                export::customer_lines(
+                    &db,
+                    &account,
+                    &invoice,
+                    &customer,
+                    customer_facing,
+                    &out.out,
+                    out.options(),
+                )?
+            }
         }
         ExportCommand::Customers(out) => export::customers(&db, now, &out.out, out.options())?,
         ExportCommand::Subscriptions(out) => {
