@@ -7,12 +7,21 @@ use anyhow::{bail, Result};
 use crate::{process, workspace};
 
 /// Benchmarks: name, package, what it measures.
-const BENCHES: &[(&str, &str, &str)] = &[(
-    "discovery",
-    "cspdesk-discovery",
-    "Discovery of presets M and L against the emulator (latency, documented rate limits): \
-     first and incremental run, wall time vs the rate-limit floor, ingest vs a plain insert",
-)];
+const BENCHES: &[(&str, &str, &str)] = &[
+    (
+        "discovery",
+        "cspdesk-discovery",
+        "Discovery of presets M and L against the emulator (latency, documented rate limits): \
+         first and incremental run, wall time vs the rate-limit floor, ingest vs a plain insert",
+    ),
+    (
+        "rating",
+        "cspdesk-rating",
+        "preset L's usage (>= 10M rows) rated by cspdesk-rating vs the same tiered rating as a \
+         DuckDB SQL window query (Python duckdb, venv made on first use): rows/s ratio, totals \
+         equal to the cent",
+    ),
+];
 
 /// Runs the benchmark `args[0]` (all of them when none is named) with the rest as its options.
 pub fn run(args: &[String]) -> Result<()> {

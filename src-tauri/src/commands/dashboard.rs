@@ -44,15 +44,13 @@ pub fn save_chart<R: tauri::Runtime>(
     } else {
         svg.into_bytes()
     };
-    std::fs::write(&path, bytes).map_err(|e| {
-        ApiError {
-            code: ErrorCode::Storage,
-            message: format!(
-                "Could not save {}: {e}. Choose a folder you can write to.",
-                path.display()
-            ),
-            field: Some("path".into()),
-        }
+    std::fs::write(&path, bytes).map_err(|e| ApiError {
+        code: ErrorCode::Storage,
+        message: format!(
+            "Could not save {}: {e}. Choose a folder you can write to.",
+            path.display()
+        ),
+        field: Some("path".into()),
     })?;
     Ok(Some(path.display().to_string()))
 }
