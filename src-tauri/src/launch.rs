@@ -1,5 +1,6 @@
-//! Command-line options of the desktop app. Only `--db PATH` for now: it lets a user
-//! (and the end-to-end tests) open a particular database file.
+//! Command-line options of the desktop app: `--db PATH` opens a particular database file
+//! (users, and the end-to-end tests); `--read-only` opens it without ever writing (a finance
+//! user browsing a copy, or a file on a share): no Discovery, no editing.
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -9,6 +10,8 @@ use std::path::PathBuf;
 pub struct Options {
     /// `--db PATH` / `--db=PATH`.
     pub db: Option<PathBuf>,
+    /// `--read-only`.
+    pub read_only: bool,
 }
 
 impl Options {
@@ -24,6 +27,8 @@ impl Options {
                 options.db = Some(args.next().map(PathBuf::from).unwrap_or_default());
             } else if let Some(path) = text.strip_prefix("--db=") {
                 options.db = Some(PathBuf::from(path));
+            } else if text == "--read-only" {
+                options.read_only = true;
             }
         }
         options
@@ -41,6 +46,8 @@ mod tests {
         let b = Options::from_args(["--db=/tmp/b.db"].map(OsString::from));
         assert_eq!(b.db, Some(PathBuf::from("/tmp/b.db")));
         assert_eq!(Options::from_args([OsString::from("-psn_0_1")]).db, None);
+        assert!(Options::from_args(["--read-only", "--db", "/x"].map(OsString::from)).read_only);
+        assert!(!b.read_only);
         assert_eq!(
             Options::from_args([OsString::from("--db")]).db,
             Some(PathBuf::new()),

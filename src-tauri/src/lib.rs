@@ -64,7 +64,7 @@ pub fn setup<R: Runtime>(builder: Builder<R>, state: state::AppState) -> Builder
 /// Starts the app: reads `--db PATH` (or `CSPDESK_DB`), opens the database and the window.
 pub fn run() {
     let options = launch::Options::from_args(std::env::args_os().skip(1));
-    let state = state::AppState::open(options.db.as_deref());
+    let state = state::AppState::open(options.db.as_deref(), options.read_only);
     setup(tauri::Builder::default(), state)
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

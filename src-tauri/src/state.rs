@@ -38,9 +38,14 @@ impl SignInTicket {
 
 impl AppState {
     /// Opens the database at `explicit`, else `CSPDESK_DB`, else the platform default.
-    pub fn open(explicit: Option<&Path>) -> Self {
+    pub fn open(explicit: Option<&Path>, read_only: bool) -> Self {
+        let opened = if read_only {
+            Database::open_default_read_only(explicit)
+        } else {
+            Database::open_default(explicit)
+        };
         Self {
-            db: Database::open_default(explicit)
+            db: opened
                 .map(Mutex::new)
                 .map_err(ApiError::from),
             sign_ins: Mutex::new(HashMap::new()),
@@ -108,7 +113,7 @@ mod tests {
     fn a_finished_older_sign_in_does_not_unregister_the_newer_one() {
         let dir =
             std::env::temp_dir().join(format!("cspdesk-state-{}.sqlite3", std::process::id()));
-        let state = AppState::open(Some(&dir));
+        let state = AppState::open(Some(&dir), false);
         let first = state.begin_sign_in("a");
         let first_token = first.cancel_token();
         let second = state.begin_sign_in("a");

@@ -10,8 +10,15 @@ use crate::roles::Access;
 use crate::sign_in::{self, SignInStatus};
 use crate::{ApiError, ErrorCode};
 
-/// The app's access at `now`, with the roles that decided it (for the message).
+/// Why a database opened read-only gives finance access only.
+pub const READ_ONLY_FILE: &str = "the database file, opened read-only (--read-only)";
+
+/// The app's access at `now`, with the roles that decided it (for the message). A database
+/// opened read-only is always Finance: browsing and export, no Discovery, no editing.
 pub fn current(db: &Database, now: DateTime<Utc>) -> Result<(Access, Vec<String>), ApiError> {
+    if db.is_read_only() {
+        return Ok((Access::Finance, vec![READ_ONLY_FILE.into()]));
+    }
     let mut finance_roles = Vec::new();
     let mut anyone = false;
     for account in accounts::list(db)? {
@@ -52,6 +59,15 @@ pub fn current(db: &Database, now: DateTime<Utc>) -> Result<(Access, Vec<String>
 
 /// Refuses `action` unless the app has Admin access.
 pub fn require_admin(db: &Database, now: DateTime<Utc>, action: &str) -> Result<(), ApiError> {
+    if db.is_read_only() {
+        return Err(ApiError {
+            code: ErrorCode::Forbidden,
+            message: format!(
+                "This database is open read-only: {action} needs CSP Desk started without --read-only."
+            ),
+            field: None,
+        });
+    }
     match current(db, now)? {
         (Access::Admin, _) => Ok(()),
         (Access::Finance, who) => Err(ApiError {
@@ -123,5 +139,40 @@ mod tests {
         sign(&db, &b.id, "admin@b.example", GLOBAL_ADMINISTRATOR);
         assert!(require_admin(&db, at(2), "adding an account").is_ok());
         assert_eq!(current(&db, at(2)).unwrap().0, Access::Admin);
+    }
+
+    #[test]
+    fn a_database_opened_read_only_is_finance_and_refuses_changes_saying_why() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.sqlite3");
+        drop(Database::open(&path).unwrap());
+        let ro = Database::open_read_only(&path).unwrap();
+        assert!(ro.is_read_only());
+        assert_eq!(
+            current(&ro, at(2)).unwrap(),
+            (Access::Finance, vec![READ_ONLY_FILE.to_string()])
+        );
+        let err = require_admin(&ro, at(2), "changing markups").unwrap_err();
+        assert_eq!(err.code, ErrorCode::Forbidden);
+        assert!(err.message.contains("--read-only"), "{}", err.message);
+        assert!(
+            crate::app_info::describe(&ro, at(2))
+                .unwrap()
+                .read_only_database
+        );
+        let hub = crate::discovery::Hub::new();
+        assert!(
+            crate::scheduled::due(&ro, &hub, Some(at(1)), at(2), &Utc)
+                .unwrap()
+                .is_empty(),
+            "a read-only database is never refreshed"
+        );
+        let rw = Database::open(&path).unwrap();
+        assert!(!rw.is_read_only());
+        assert!(
+            !crate::app_info::describe(&rw, at(2))
+                .unwrap()
+                .read_only_database
+        );
     }
 }

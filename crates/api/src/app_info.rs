@@ -20,6 +20,8 @@ pub struct AppInfo {
     pub access: Access,
     /// Who makes the app read-only, in words (empty for Admin).
     pub access_reason: String,
+    /// The database file was opened read-only (`--read-only`): browse and export only.
+    pub read_only_database: bool,
 }
 
 /// Describes the app around this database at `now`.
@@ -30,5 +32,6 @@ pub fn describe(db: &Database, now: DateTime<Utc>) -> Result<AppInfo, ApiError> 
         database_path: db.path().display().to_string(),
         access,
         access_reason: who.join("; "),
+        read_only_database: db.is_read_only(),
     })
 }

@@ -22,6 +22,10 @@ pub fn due<Tz: TimeZone>(
     now: DateTime<Utc>,
     zone: &Tz,
 ) -> Result<Vec<String>, ApiError> {
+    // A database opened read-only is browsed, never refreshed.
+    if db.is_read_only() {
+        return Ok(Vec::new());
+    }
     let sched = schedule::get(db)?;
     if !sched.enabled {
         return Ok(Vec::new());

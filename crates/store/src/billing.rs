@@ -220,7 +220,7 @@ pub fn charges_by_customer(
         return sum_charges(db, account_id, invoice_id);
     };
     let sums = sum_charges(db, account_id, invoice_id)?;
-    {
+    let keep = || -> rusqlite::Result<()> {
         let mut insert = tx.prepare_cached(
             "INSERT OR REPLACE INTO invoice_customer_totals
                  (account_id, invoice_id, customer_id, customer_name, lines, cost)
@@ -236,8 +236,13 @@ pub fn charges_by_customer(
                 c.cost
             ])?;
         }
+        Ok(())
+    };
+    // Keeping the sums is an optimisation: if it fails (a read-only file, a full disk), the
+    // sums are still right, and they are summed again next time.
+    if keep().is_ok() {
+        let _ = tx.commit();
     }
-    tx.commit()?;
     Ok(sums)
 }
 

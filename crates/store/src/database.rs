@@ -45,6 +45,25 @@ impl Database {
         Self::open(&path)
     }
 
+    /// [`Database::open_default`]'s path, opened read-only ([`Database::open_read_only`]).
+    pub fn open_default_read_only(explicit: Option<&Path>) -> Result<Self> {
+        let path = match explicit {
+            Some(p) => p.to_path_buf(),
+            None => match std::env::var_os(DB_ENV_VAR) {
+                Some(p) if !p.is_empty() => PathBuf::from(p),
+                _ => default_database_path()?,
+            },
+        };
+        Self::open_read_only(&path)
+    }
+
+    /// Whether this connection can only read (the file was opened read-only).
+    pub fn is_read_only(&self) -> bool {
+        self.conn
+            .is_readonly(rusqlite::MAIN_DB)
+            .unwrap_or(false)
+    }
+
     /// Opens (creating if needed) the database at `path` and migrates it.
     pub fn open(path: &Path) -> Result<Self> {
         reject_empty(path)?;

@@ -33,7 +33,11 @@ access: Access,
 /**
  * Who makes the app read-only, in words (empty for Admin).
  */
-accessReason: string, };
+accessReason: string, 
+/**
+ * The database file was opened read-only (`--read-only`): browse and export only.
+ */
+readOnlyDatabase: boolean, };
 
 export type AccountDto = { 
 /**

@@ -47,8 +47,17 @@ export function AccountsPage() {
       </p>
       {load.state === "ready" && load.info.access === "Finance" ? (
         <p className="banner" role="note" data-testid="finance-banner">
-          Read-only finance view: signed in as {load.info.accessReason}. Adding, removing and changing accounts needs a
-          partner admin (Global Administrator).
+          {load.info.readOnlyDatabase ? (
+            <>
+              Read-only: this database was opened with --read-only. Browse and export; to run Discovery or change
+              anything, start CSP Desk without --read-only.
+            </>
+          ) : (
+            <>
+              Read-only finance view: signed in as {load.info.accessReason}. Adding, removing and changing accounts
+              needs a partner admin (Global Administrator).
+            </>
+          )}
         </p>
       ) : (
         <AddAccountForm onAdded={refresh} />

@@ -291,7 +291,7 @@ export function mockBackend(
     }
     switch (cmd) {
       case "app_info":
-        return { version: "0.0.0-test", databasePath: "/tmp/test.sqlite3", access, accessReason: access === "Finance" ? "billing@contoso.onmicrosoft.com (Billing Administrator)" : "" };
+        return { version: "0.0.0-test", databasePath: "/tmp/test.sqlite3", access, accessReason: access === "Finance" ? "billing@contoso.onmicrosoft.com (Billing Administrator)" : "", readOnlyDatabase: false };
       case "list_accounts":
         return state.accounts;
       case "add_account": {
