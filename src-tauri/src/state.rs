@@ -45,9 +45,7 @@ impl AppState {
             Database::open_default(explicit)
         };
         Self {
-            db: opened
-                .map(Mutex::new)
-                .map_err(ApiError::from),
+            db: opened.map(Mutex::new).map_err(ApiError::from),
             sign_ins: Mutex::new(HashMap::new()),
             next_sign_in: AtomicU64::new(1),
             discovery: Hub::new(),

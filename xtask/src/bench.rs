@@ -21,6 +21,12 @@ const BENCHES: &[(&str, &str, &str)] = &[
          DuckDB SQL window query (Python duckdb, venv made on first use): rows/s ratio, totals \
          equal to the cent",
     ),
+    (
+        "billing",
+        "cspdesk-cli",
+        "a 1,000,000-line invoice: first screen of each Billing level (p50/p95), CSV export \
+         rows/s vs sqlite3 -csv on the same rows, peak RSS of 1,000,000 vs 1,000 exported lines",
+    ),
 ];
 
 /// Runs the benchmark `args[0]` (all of them when none is named) with the rest as its options.

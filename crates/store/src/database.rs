@@ -59,9 +59,7 @@ impl Database {
 
     /// Whether this connection can only read (the file was opened read-only).
     pub fn is_read_only(&self) -> bool {
-        self.conn
-            .is_readonly(rusqlite::MAIN_DB)
-            .unwrap_or(false)
+        self.conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false)
     }
 
     /// Opens (creating if needed) the database at `path` and migrates it.
