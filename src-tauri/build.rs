@@ -29,6 +29,7 @@ fn main() {
         "list_unbilled",
         "invoice_detail",
         "invoice_customer_lines",
+        "invoice_customer_line_groups",
         "export_csv",
         "dashboard",
         "save_chart",

@@ -42,6 +42,7 @@ pub fn setup<R: Runtime>(builder: Builder<R>, state: state::AppState) -> Builder
             commands::billing::list_unbilled,
             commands::billing::invoice_detail,
             commands::billing::invoice_customer_lines,
+            commands::billing::invoice_customer_line_groups,
             commands::billing::export_csv,
             commands::dashboard::dashboard,
             commands::dashboard::save_chart,

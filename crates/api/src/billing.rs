@@ -500,3 +500,51 @@ pub fn unbilled(db: &Database) -> Result<Vec<UnbilledDto>, ApiError> {
 fn parse_money(text: &str) -> Decimal {
     text.parse().unwrap_or(Decimal::ZERO)
 }
+
+/// A customer's lines on an invoice added up by product (Azure plan usage: meter category).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct LineGroupDto {
+    /// The product (empty when the lines name none).
+    pub product: String,
+    /// Lines.
+    #[ts(type = "number")]
+    pub lines: u64,
+    /// Σ cost, exact.
+    pub cost: String,
+    /// Σ resale (each line rounded to the cent, as billed), exact.
+    pub resale: String,
+}
+
+/// One customer's lines on an invoice grouped by product, largest cost first. Reads every
+/// line once (streamed); the groups add up to the customer's row less its fee.
+pub fn customer_line_groups(
+    db: &Database,
+    account_id: &str,
+    invoice_id: &str,
+    customer_id: &str,
+) -> Result<Vec<LineGroupDto>, ApiError> {
+    let mut by: std::collections::BTreeMap<String, (u64, Decimal, Decimal)> = Default::default();
+    each_customer_line(db, account_id, invoice_id, customer_id, |l| {
+        let e = by.entry(l.product.clone().unwrap_or_default()).or_default();
+        e.0 += 1;
+        e.1 += parse_money(&l.cost);
+        e.2 += parse_money(&l.resale);
+        Ok(())
+    })?;
+    let mut out: Vec<LineGroupDto> = by
+        .into_iter()
+        .map(|(product, (lines, cost, resale))| LineGroupDto {
+            product,
+            lines,
+            cost: money(cost),
+            resale: money(resale),
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        parse_money(&b.cost)
+            .cmp(&parse_money(&a.cost))
+            .then(a.product.cmp(&b.product))
+    });
+    Ok(out)
+}

@@ -9,7 +9,7 @@ use crate::accounts::{AccountDto, NewAccount};
 use crate::app_info::AppInfo;
 use crate::billing::{
     InvoiceCustomerDto, InvoiceDetailDto, InvoiceDto, InvoiceLineDto, InvoiceLinesPageDto,
-    UnbilledDto,
+    LineGroupDto, UnbilledDto,
 };
 use crate::customers_dto::{
     CustomerDto, CustomerRef, EntitlementDto, OrganizationDto, OrganizationMemberDto,
@@ -83,6 +83,7 @@ pub fn typescript() -> String {
         InvoiceLineDto::decl(&cfg),
         InvoiceLinesPageDto::decl(&cfg),
         UnbilledDto::decl(&cfg),
+        LineGroupDto::decl(&cfg),
         ExportTable::decl(&cfg),
         ExportRequestDto::decl(&cfg),
         ExportedDto::decl(&cfg),

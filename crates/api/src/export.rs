@@ -78,6 +78,11 @@ pub enum ExportTable {
     Customers,
     /// Every subscription.
     Subscriptions,
+    /// One billing period's reconciliation, a row per customer.
+    Reconciliation {
+        /// `YYYY-MM`.
+        period: String,
+    },
 }
 
 /// An export as the app asks for it: the table, and the rows in view, in view order.
@@ -91,7 +96,8 @@ pub struct ExportRequestDto {
     /// The keys of the rows the user sees, in the order seen (filters and sort applied);
     /// absent: every row in the table's own order. Keys: invoices `account/number`, an
     /// invoice's customers `customerId`, customers `account/id`, subscriptions
-    /// `account/customer/id`. Customer lines ignore it (they export in invoice order).
+    /// `account/customer/id`, reconciliation `account/customer`. Customer lines ignore it
+    /// (they export in invoice order).
     pub keys: Option<Vec<String>>,
 }
 
@@ -141,6 +147,7 @@ pub fn export(
         } => crate::focus::customer_charges(db, account_id, invoice_id, customer_id, path, options),
         ExportTable::Customers => customers_in_view(db, now, keys, path, options),
         ExportTable::Subscriptions => subscriptions_in_view(db, now, keys, path, options),
+        ExportTable::Reconciliation { period } => reconciliation(db, period, keys, path, options),
     }
 }
 
@@ -165,6 +172,7 @@ pub fn suggested_name(table: &ExportTable) -> String {
         } => format!("focus-{invoice_id}-{customer_id}.csv"),
         ExportTable::Customers => "customers.csv".into(),
         ExportTable::Subscriptions => "subscriptions.csv".into(),
+        ExportTable::Reconciliation { period } => format!("reconciliation-{period}.csv"),
     }
 }
 
@@ -534,6 +542,81 @@ fn subscriptions_in_view(
                 number(&s.month_to_date_margin),
                 text(&s.currency),
             ])?;
+        }
+        finish(csv)
+    })
+}
+
+/// One period's reconciliation: per customer, rated against invoiced, the difference, each
+/// cause in its own column (zero when absent), what is unexplained, or why it was refused.
+pub fn reconciliation(
+    db: &Database,
+    period: &str,
+    keys: Option<&[String]>,
+    path: &Path,
+    options: CsvOptions,
+) -> Result<ExportedDto, ApiError> {
+    let r = crate::rating::reconcile_period(db, period)?;
+    let rows = in_view(r.customers, keys, |c| {
+        format!("{}/{}", c.account_id, c.customer)
+    });
+    const CAUSES: [&str; 7] = [
+        "missingUsage",
+        "lateUsage",
+        "tierBoundary",
+        "priceMismatch",
+        "partnerEarnedCredit",
+        "fx",
+        "rounding",
+    ];
+    to_file(path, |out| {
+        let mut header = vec![
+            "Period",
+            "Account",
+            "CustomerId",
+            "Customer",
+            "Currency",
+            "InvoiceState",
+            "Rated",
+            "Invoiced",
+            "Difference",
+        ];
+        header.extend(CAUSES);
+        header.extend([
+            "Unexplained",
+            "LinesCompared",
+            "LinesMatched",
+            "NotComparedBecause",
+        ]);
+        let mut csv = CsvExport::new(out, options, &header)?;
+        for c in &rows {
+            let compared = c.lines_compared.to_string();
+            let matched = c.lines_matched.to_string();
+            let mut row = vec![
+                Cell::Text(&c.period),
+                Cell::Text(&c.account_name),
+                Cell::Text(&c.customer),
+                text(&c.customer_name),
+                text(&c.currency),
+                text(&c.invoice_state),
+                number(&c.rated),
+                number(&c.invoiced),
+                number(&c.difference),
+            ];
+            for cause in CAUSES {
+                row.push(match (&c.refused, c.causes.get(cause)) {
+                    (Some(_), _) => Cell::Empty,
+                    (None, Some(a)) => Cell::Number(a),
+                    (None, None) => Cell::Number("0"),
+                });
+            }
+            row.extend([
+                number(&c.unexplained),
+                Cell::Number(&compared),
+                Cell::Number(&matched),
+                text(&c.refused),
+            ]);
+            csv.row(&row)?;
         }
         finish(csv)
     })

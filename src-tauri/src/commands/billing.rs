@@ -1,7 +1,9 @@
 //! Commands of the Billing page (invoices, an invoice's customers, a customer's lines) and
 //! the CSV export every table offers, through the system's save dialog.
 
-use cspdesk_api::billing::{self, InvoiceDetailDto, InvoiceDto, InvoiceLinesPageDto, UnbilledDto};
+use cspdesk_api::billing::{
+    self, InvoiceDetailDto, InvoiceDto, InvoiceLinesPageDto, LineGroupDto, UnbilledDto,
+};
 use cspdesk_api::export::{self, ExportRequestDto, ExportedDto};
 use cspdesk_api::ApiError;
 use cspdesk_store::Database;
@@ -53,6 +55,17 @@ pub fn invoice_customer_lines(
         offset,
         limit,
     )
+}
+
+/// One customer's lines on an invoice added up by product.
+#[tauri::command(async)]
+pub fn invoice_customer_line_groups(
+    state: tauri::State<'_, AppState>,
+    account_id: String,
+    invoice_id: String,
+    customer_id: String,
+) -> Result<Vec<LineGroupDto>, ApiError> {
+    billing::customer_line_groups(&*state.db()?, &account_id, &invoice_id, &customer_id)
 }
 
 /// Asks where to save (the system's save dialog), then writes the CSV. `None`: the user

@@ -1103,6 +1103,24 @@ records: number,
  */
 cost: string, };
 
+export type LineGroupDto = { 
+/**
+ * The product (empty when the lines name none).
+ */
+product: string, 
+/**
+ * Lines.
+ */
+lines: number, 
+/**
+ * Σ cost, exact.
+ */
+cost: string, 
+/**
+ * Σ resale (each line rounded to the cent, as billed), exact.
+ */
+resale: string, };
+
 export type ExportTable = { "table": "invoices" } | { "table": "invoice", 
 /**
  * Partner account id.
@@ -1139,7 +1157,11 @@ invoiceId: string,
 /**
  * Customer id.
  */
-customerId: string, } | { "table": "customers" } | { "table": "subscriptions" };
+customerId: string, } | { "table": "customers" } | { "table": "subscriptions" } | { "table": "reconciliation", 
+/**
+ * `YYYY-MM`.
+ */
+period: string, };
 
 export type ExportRequestDto = { 
 /**
@@ -1154,7 +1176,8 @@ bom: boolean,
  * The keys of the rows the user sees, in the order seen (filters and sort applied);
  * absent: every row in the table's own order. Keys: invoices `account/number`, an
  * invoice's customers `customerId`, customers `account/id`, subscriptions
- * `account/customer/id`. Customer lines ignore it (they export in invoice order).
+ * `account/customer/id`, reconciliation `account/customer`. Customer lines ignore it
+ * (they export in invoice order).
  */
 keys: Array<string> | null, };
 

@@ -14,6 +14,7 @@ import type {
   DiscoveryStatusDto,
   EntitlementDto,
   EntityCountDto,
+  LineGroupDto,
   UnbilledDto,
   ChartDto,
   CurrencyDashboardDto,
@@ -69,6 +70,7 @@ export type {
   DiscoveryStatusDto,
   EntitlementDto,
   EntityCountDto,
+  LineGroupDto,
   UnbilledDto,
   ChartDto,
   CurrencyDashboardDto,
@@ -230,6 +232,9 @@ export const organizations = {
 export const billing = {
   /** Every invoice, newest first. */
   invoices: () => call<InvoiceDto[]>("list_invoices"),
+  /** One customer's lines on an invoice added up by product, largest cost first. */
+  groups: (accountId: string, invoiceId: string, customerId: string) =>
+    call<LineGroupDto[]>("invoice_customer_line_groups", { accountId, invoiceId, customerId }),
   /** Microsoft's unbilled usage of the open periods, per account and currency. */
   unbilled: () => call<UnbilledDto[]>("list_unbilled"),
   /** One invoice with its customers' cost, markup, fee, resale and margin. */

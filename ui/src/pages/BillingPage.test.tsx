@@ -99,6 +99,15 @@ describe("Billing", () => {
     await waitFor(() => {
       expect(screen.getAllByTestId("line-row")).toHaveLength(1);
     });
+    fireEvent.click(screen.getByTestId("group-toggle"));
+    const groups = await screen.findAllByTestId("group-row");
+    expect(groups.map((g) => g.querySelector('[data-col="product"]')?.textContent)).toEqual(["Virtual Machines", "Storage"]);
+    expect(groups[0]?.querySelector('[data-col="resale"]')?.textContent).toBe(formatMoney("630.00", "EUR"));
+    fireEvent.click(within(groups[0] as HTMLElement).getByText("Virtual Machines"));
+    await waitFor(() => {
+      expect(screen.getAllByTestId("line-row")).toHaveLength(1);
+    });
+    expect(screen.getByTestId<HTMLSelectElement>("line-product").value).toBe("Virtual Machines");
     const crumbs = screen.getByTestId("breadcrumbs");
     expect(within(crumbs).getByText("Invoice G000000001").getAttribute("href")).toBe("#/billing/a1/G000000001");
   });

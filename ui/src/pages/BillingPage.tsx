@@ -12,6 +12,7 @@ import {
   type InvoiceDetailDto,
   type InvoiceDto,
   type InvoiceLineDto,
+  type LineGroupDto,
   type UnbilledDto,
 } from "../ipc";
 import { useDiscovery } from "../discovery/store";
@@ -415,6 +416,7 @@ function CustomerLines({ accountId, invoiceId, customerId }: { accountId: string
   const [attempt, setAttempt] = useState(0);
   const [query, setQuery] = useState("");
   const [product, setProduct] = useState("");
+  const [grouped, setGrouped] = useState(false);
   const needle = useDeferredValue(query).trim().toLowerCase();
   const { finished } = useDiscovery();
 
@@ -532,6 +534,32 @@ function CustomerLines({ accountId, invoiceId, customerId }: { accountId: string
       )}
       {!lines && !error && <p role="status">Loading lines…</p>}
       {lines && (
+        <div className="view-switch">
+          <button
+            type="button"
+            data-testid="group-toggle"
+            aria-pressed={grouped}
+            onClick={() => {
+              setGrouped((g) => !g);
+            }}
+          >
+            {grouped ? "Show every line" : "Group by product"}
+          </button>
+        </div>
+      )}
+      {lines && grouped && (
+        <Groups
+          accountId={accountId}
+          invoiceId={invoiceId}
+          customerId={customerId}
+          currency={currency}
+          onPick={(p) => {
+            setProduct(p);
+            setGrouped(false);
+          }}
+        />
+      )}
+      {lines && !grouped && (
         <>
           <div className="toolbar">
             <SearchField label="Search lines" placeholder="Product, meter, subscription or charge type" testId="line-search" value={query} onChange={setQuery} />
@@ -605,5 +633,66 @@ function CustomerLines({ accountId, invoiceId, customerId }: { accountId: string
         </>
       )}
     </section>
+  );
+}
+
+const byGroupCost = (a: LineGroupDto, b: LineGroupDto) => compareDecimal(a.cost, b.cost);
+const byGroupResale = (a: LineGroupDto, b: LineGroupDto) => compareDecimal(a.resale, b.resale);
+const byGroupLines = (a: LineGroupDto, b: LineGroupDto) => a.lines - b.lines;
+const byGroupProduct = (a: LineGroupDto, b: LineGroupDto) => compareText(a.product, b.product);
+
+/** The customer's lines added up by product (exact sums from the backend); a product opens its lines. */
+function Groups({
+  accountId,
+  invoiceId,
+  customerId,
+  currency,
+  onPick,
+}: {
+  accountId: string;
+  invoiceId: string;
+  customerId: string;
+  currency: string | null;
+  onPick: (product: string) => void;
+}) {
+  const [load, retry] = useLoad(() => billing.groups(accountId, invoiceId, customerId), [accountId, invoiceId, customerId]);
+  const columns: Column<LineGroupDto>[] = [
+    {
+      key: "product",
+      header: "Product / category",
+      width: 260,
+      compare: byGroupProduct,
+      cell: (g) => (
+        <button
+          type="button"
+          className="link"
+          onClick={() => {
+            onPick(g.product);
+          }}
+        >
+          {g.product || "(none)"}
+        </button>
+      ),
+    },
+    { key: "lines", header: "Lines", width: 100, numeric: true, compare: byGroupLines, cell: (g) => formatCount(g.lines) },
+    { key: "cost", header: "Cost", width: 150, numeric: true, compare: byGroupCost, cell: (g) => formatMoney(g.cost, currency) },
+    { key: "resale", header: "Resale", width: 150, numeric: true, compare: byGroupResale, cell: (g) => formatMoney(g.resale, currency) },
+  ];
+  if (load.state === "loading") return <p role="status">Adding up the lines by product…</p>;
+  if (load.state === "failed") return <Failed error={load.error} retry={retry} />;
+  return (
+    <VirtualTable
+      caption="Lines by product"
+      testId="group-table"
+      rowTestId="group-row"
+      rows={load.data}
+      columns={columns}
+      rowKey={(g) => g.product}
+      initialSort={{ key: "cost", direction: "descending" }}
+      empty={<span className="hint">No lines.</span>}
+      onOpen={(g) => {
+        onPick(g.product);
+      }}
+    />
   );
 }

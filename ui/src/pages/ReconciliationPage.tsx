@@ -2,7 +2,7 @@
 // cost against the invoice's daily rated usage, the difference split into causes, and the
 // customers that cannot be compared with the reason why. Totals per currency come from the
 // backend, added up exactly; this page never adds amounts itself.
-import { useCallback, useDeferredValue, useEffect, useId, useMemo, useState } from "react";
+import { useCallback, useDeferredValue, useEffect, useId, useMemo, useRef, useState } from "react";
 import {
   reconciliation,
   toApiError,
@@ -18,6 +18,7 @@ import { href } from "../routing/route";
 import { compareDecimal, compareText } from "../table/sort";
 import { SearchField } from "../table/SearchField";
 import { VirtualTable, type Column } from "../table/VirtualTable";
+import { ExportButton } from "../components/ExportButton";
 
 export const CAUSE_LABEL: Record<string, string> = {
   missingUsage: "Missing usage",
@@ -188,6 +189,11 @@ function PeriodView({ period, periods }: { period: string; periods: PeriodDto[] 
     [rows, onlyDifferences, needle],
   );
 
+  const seen = useRef<readonly ReconciliationDto[]>([]);
+  const onSorted = useCallback((rows: readonly ReconciliationDto[]) => {
+    seen.current = rows;
+  }, []);
+
   const toggle = useCallback((r: ReconciliationDto) => {
     setExpanded((s) => {
       const next = new Set(s);
@@ -313,6 +319,9 @@ function PeriodView({ period, periods }: { period: string; periods: PeriodDto[] 
           />{" "}
           Only customers that do not match
         </label>
+        <ExportButton
+          request={(bom) => ({ table: { table: "reconciliation", period }, bom, keys: seen.current.map(keyOf) })}
+        />
       </div>
       {detail.state === "loading" && <p role="status">Comparing {periodLabel(period)}…</p>}
       {detail.state === "failed" && (
@@ -356,6 +365,7 @@ function PeriodView({ period, periods }: { period: string; periods: PeriodDto[] 
             onToggle={toggle}
             detailHeight={detailHeight}
             renderDetail={(r) => <LineDifferences row={r} />}
+            onSorted={onSorted}
           />
           <p className="hint">
             Enter or a click on a customer shows the lines (Azure subscription, meter, day) that differ, largest first.

@@ -387,6 +387,16 @@ export function mockBackend(
         return state.invoices;
       case "list_unbilled":
         return [];
+      case "invoice_customer_line_groups": {
+        const all = state.invoiceLines[`${a.accountId as string}/${a.invoiceId as string}/${a.customerId as string}`] ?? [];
+        const products = [...new Set(all.map((l) => l.product ?? ""))];
+        return products.map((product) => {
+          const mine = all.filter((l) => (l.product ?? "") === product);
+          // Test data uses whole cents; the real backend adds exact decimals.
+          const sum = (f: (l: InvoiceLineDto) => string) => (mine.reduce((t, l) => t + Math.round(Number(f(l)) * 100), 0) / 100).toFixed(2);
+          return { product, lines: mine.length, cost: sum((l) => l.cost), resale: sum((l) => l.resale) };
+        });
+      }
       case "invoice_detail":
         return (
           state.invoiceDetails[`${a.accountId as string}/${a.invoiceId as string}`] ??

@@ -307,6 +307,38 @@ async fn invoices_add_up_per_customer_and_per_line_and_export_as_they_are() {
         assert_eq!(r["InvoiceNumber"], i.id);
         assert_eq!(dec(&r["Total"]), dec(&i.total));
     }
+    // Reconciliation: a row per customer, a column per cause; refused customers say why.
+    let rec_csv = dir.path().join("reconciliation.csv");
+    let rec = rating::reconcile_period(&db, "2026-10").unwrap();
+    let done =
+        export::reconciliation(&db, "2026-10", None, &rec_csv, CsvOptions::default()).unwrap();
+    let (header, rows) = read_csv(&rec_csv);
+    assert_eq!(done.rows as usize, rec.customers.len());
+    for cause in ["priceMismatch", "tierBoundary", "rounding", "fx"] {
+        assert!(header.contains(&cause.to_string()), "{cause} column");
+    }
+    for (r, c) in rows.iter().zip(&rec.customers) {
+        assert_eq!(r["CustomerId"], c.customer);
+        match &c.refused {
+            Some(why) => {
+                assert_eq!(&r["NotComparedBecause"], why);
+                assert_eq!(r["Difference"], "");
+            }
+            None => {
+                assert_eq!(r["Difference"], "0.00", "preset M matches to the cent");
+                assert_eq!(r["priceMismatch"], "0");
+            }
+        }
+    }
+    // Grouped by product, the lines add up to the customer's row, less its fee.
+    let groups =
+        billing::customer_line_groups(&db, &account, &invoice_id, &marked.customer_id).unwrap();
+    let grouped_cost: Decimal = groups.iter().map(|g| dec(&g.cost)).sum();
+    let grouped_resale: Decimal = groups.iter().map(|g| dec(&g.resale)).sum();
+    assert_eq!(grouped_cost, dec(&row.cost));
+    assert_eq!(grouped_resale + dec(&row.fee), dec(&row.resale));
+    assert_eq!(groups.iter().map(|g| g.lines).sum::<u64>(), row.lines);
+
     let bad = export::invoices(
         &db,
         &dir.path().join("no/such/folder/x.csv"),

@@ -49,6 +49,14 @@ pub enum ExportCommand {
     Customers(Out),
     /// Every subscription with its month-to-date cost, resale and margin.
     Subscriptions(Out),
+    /// One billing period's reconciliation, a row per customer, a column per cause.
+    Reconciliation {
+        /// The billing period, `YYYY-MM`.
+        #[arg(long)]
+        period: String,
+        #[command(flatten)]
+        out: Out,
+    },
 }
 
 /// Where and how to write.
@@ -122,6 +130,9 @@ pub fn run(db: Option<&Path>, cmd: ExportCommand) -> anyhow::Result<()> {
             }
         }
         ExportCommand::Customers(out) => export::customers(&db, now, &out.out, out.options())?,
+        ExportCommand::Reconciliation { period, out } => {
+            export::reconciliation(&db, &period, None, &out.out, out.options())?
+        }
         ExportCommand::Subscriptions(out) => {
             export::subscriptions(&db, now, &out.out, out.options())?
         }
