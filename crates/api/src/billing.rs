@@ -21,6 +21,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::amount_text::{amount, cents as money};
 use crate::markups::Marked;
 use crate::{ApiError, ErrorCode};
 
@@ -157,15 +158,6 @@ fn parse_day(text: &Option<String>) -> Option<NaiveDate> {
     day(text).and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
 }
 
-/// Text of an amount with at least cents.
-fn money(d: Decimal) -> String {
-    let mut d = d.normalize();
-    if d.scale() < 2 {
-        d.rescale(2);
-    }
-    d.to_string()
-}
-
 fn invoice_dto(i: InvoiceRow) -> InvoiceDto {
     InvoiceDto {
         account_id: i.account_id,
@@ -192,16 +184,13 @@ pub fn invoices(db: &Database) -> Result<Vec<InvoiceDto>, ApiError> {
 }
 
 fn find_invoice(db: &Database, account_id: &str, invoice_id: &str) -> Result<InvoiceRow, ApiError> {
-    billing::invoices(db)?
-        .into_iter()
-        .find(|i| i.account_id == account_id && i.id == invoice_id)
-        .ok_or_else(|| {
-            ApiError::new(
-                ErrorCode::NotFound,
-                format!("Invoice {invoice_id} is not in the database: run Discovery to read it"),
-                None,
-            )
-        })
+    billing::invoice(db, account_id, invoice_id)?.ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::NotFound,
+            format!("Invoice {invoice_id} is not in the database: run Discovery to read it"),
+            None,
+        )
+    })
 }
 
 /// The invoice's billing period: the calendar month it starts in (or of its date).
@@ -243,10 +232,11 @@ fn organization_of(
     account_id: &str,
     customer_id: &str,
 ) -> Result<Option<String>, ApiError> {
-    Ok(discovered::customers(db)?
-        .into_iter()
-        .find(|c| c.account_id == account_id && c.id == customer_id)
-        .and_then(|c| c.organization_id))
+    Ok(discovered::customer_organization(
+        db,
+        account_id,
+        customer_id,
+    )?)
 }
 
 /// Resale of `lines` (each) and the fee, for one customer.
@@ -474,31 +464,31 @@ pub fn unbilled(db: &Database) -> Result<Vec<UnbilledDto>, ApiError> {
         .into_iter()
         .map(|a| (a.id, a.name))
         .collect();
-    let mut by: std::collections::BTreeMap<(String, String, String), UnbilledDto> =
+    // (period, account, currency) -> (customers, records, cost)
+    let mut by: std::collections::BTreeMap<(String, String, String), (u32, u64, Decimal)> =
         Default::default();
     for u in billing::unbilled(db)? {
-        let e = by
-            .entry((u.period.clone(), u.account_id.clone(), u.currency.clone()))
-            .or_insert_with(|| UnbilledDto {
-                account_name: names.get(&u.account_id).cloned().unwrap_or_default(),
-                account_id: u.account_id.clone(),
-                period: u.period.clone(),
-                currency: u.currency.clone(),
-                customers: 0,
-                records: 0,
-                cost: "0".into(),
-            });
-        e.customers += 1;
-        e.records += u.records;
-        e.cost = money(parse_money(&e.cost) + u.cost.amount());
+        let e = by.entry((u.period, u.account_id, u.currency)).or_default();
+        e.0 += 1;
+        e.1 += u.records;
+        e.2 += u.cost.amount();
     }
-    let mut out: Vec<UnbilledDto> = by.into_values().collect();
+    let mut out: Vec<UnbilledDto> = by
+        .into_iter()
+        .map(
+            |((period, account_id, currency), (customers, records, cost))| UnbilledDto {
+                account_name: names.get(&account_id).cloned().unwrap_or_default(),
+                account_id,
+                period,
+                currency,
+                customers,
+                records,
+                cost: money(cost),
+            },
+        )
+        .collect();
     out.sort_by(|a, b| b.period.cmp(&a.period).then(a.currency.cmp(&b.currency)));
     Ok(out)
-}
-
-fn parse_money(text: &str) -> Decimal {
-    text.parse().unwrap_or(Decimal::ZERO)
 }
 
 /// A customer's lines on an invoice added up by product (Azure plan usage: meter category).
@@ -528,8 +518,8 @@ pub fn customer_line_groups(
     each_customer_line(db, account_id, invoice_id, customer_id, |l| {
         let e = by.entry(l.product.clone().unwrap_or_default()).or_default();
         e.0 += 1;
-        e.1 += parse_money(&l.cost);
-        e.2 += parse_money(&l.resale);
+        e.1 += amount(&l.cost);
+        e.2 += amount(&l.resale);
         Ok(())
     })?;
     let mut out: Vec<LineGroupDto> = by
@@ -542,8 +532,8 @@ pub fn customer_line_groups(
         })
         .collect();
     out.sort_by(|a, b| {
-        parse_money(&b.cost)
-            .cmp(&parse_money(&a.cost))
+        amount(&b.cost)
+            .cmp(&amount(&a.cost))
             .then(a.product.cmp(&b.product))
     });
     Ok(out)

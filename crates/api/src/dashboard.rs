@@ -14,6 +14,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::amount_text::{amount, cents as money};
 use crate::{billing, customers, ApiError, ErrorCode};
 
 /// How many customers the ranked charts show.
@@ -99,14 +100,6 @@ pub struct DashboardDto {
     pub currencies: Vec<CurrencyDashboardDto>,
 }
 
-fn money(d: Decimal) -> String {
-    let mut d = d.normalize();
-    if d.scale() < 2 {
-        d.rescale(2);
-    }
-    d.to_string()
-}
-
 fn month_label(period: &str) -> String {
     NaiveDate::parse_from_str(&format!("{period}-01"), "%Y-%m-%d")
         .map(|d| d.format("%b %Y").to_string())
@@ -162,7 +155,7 @@ pub fn dashboard(db: &Database, now: DateTime<Utc>) -> Result<DashboardDto, ApiE
         let c = by.entry(inv.currency.clone()).or_default();
         let m = c.months.entry(period.clone()).or_default();
         for row in &detail.customers {
-            let (cost, resale) = (parse(&row.cost), parse(&row.resale));
+            let (cost, resale) = (amount(&row.cost), amount(&row.resale));
             m.cost += cost;
             m.resale += resale;
             if Some(&period) == ranked.as_ref() {
@@ -196,8 +189,8 @@ pub fn dashboard(db: &Database, now: DateTime<Utc>) -> Result<DashboardDto, ApiE
             .months
             .entry(open.clone())
             .or_default();
-        m.cost += parse(cost);
-        m.resale += parse(resale);
+        m.cost += amount(cost);
+        m.resale += amount(resale);
     }
 
     // Month to date and the month before: rated totals (legacy floored per subscription and
@@ -291,14 +284,14 @@ pub fn dashboard(db: &Database, now: DateTime<Utc>) -> Result<DashboardDto, ApiE
             )
             .collect();
         figures.sort_by(|a, b| {
-            parse(&b.cost)
-                .cmp(&parse(&a.cost))
+            amount(&b.cost)
+                .cmp(&amount(&a.cost))
                 .then(a.name.cmp(&b.name))
         });
         let top_customers: Vec<_> = figures.iter().take(TOP).cloned().collect();
         figures.sort_by(|a, b| {
-            parse(&b.margin)
-                .cmp(&parse(&a.margin))
+            amount(&b.margin)
+                .cmp(&amount(&a.margin))
                 .then(a.name.cmp(&b.name))
         });
         let top_margins: Vec<_> = figures.into_iter().take(TOP).collect();
@@ -335,8 +328,8 @@ pub fn dashboard(db: &Database, now: DateTime<Utc>) -> Result<DashboardDto, ApiE
                             } else {
                                 label
                             },
-                            parse(&m.cost),
-                            parse(&m.resale),
+                            amount(&m.cost),
+                            amount(&m.resale),
                         )
                     })
                     .collect::<Vec<_>>(),
@@ -350,7 +343,7 @@ pub fn dashboard(db: &Database, now: DateTime<Utc>) -> Result<DashboardDto, ApiE
                 format!("Top customers by cost · {ranked_label} · {currency}"),
                 top_customers
                     .iter()
-                    .map(|f| (f.name.clone(), parse(&f.cost)))
+                    .map(|f| (f.name.clone(), amount(&f.cost)))
                     .collect::<Vec<_>>(),
             ),
             (
@@ -358,7 +351,7 @@ pub fn dashboard(db: &Database, now: DateTime<Utc>) -> Result<DashboardDto, ApiE
                 format!("Margin by customer · {ranked_label} · {currency}"),
                 top_margins
                     .iter()
-                    .map(|f| (f.name.clone(), parse(&f.margin)))
+                    .map(|f| (f.name.clone(), amount(&f.margin)))
                     .collect(),
             ),
             (
@@ -391,14 +384,10 @@ pub fn dashboard(db: &Database, now: DateTime<Utc>) -> Result<DashboardDto, ApiE
     }
     out.sort_by(|a, b| {
         let total =
-            |c: &CurrencyDashboardDto| c.months.iter().map(|m| parse(&m.cost)).sum::<Decimal>();
+            |c: &CurrencyDashboardDto| c.months.iter().map(|m| amount(&m.cost)).sum::<Decimal>();
         total(b).cmp(&total(a))
     });
     Ok(DashboardDto { currencies: out })
-}
-
-fn parse(text: &str) -> Decimal {
-    text.parse().unwrap_or(Decimal::ZERO)
 }
 
 /// A chart as a PNG (twice its size, for high-density screens).

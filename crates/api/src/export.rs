@@ -121,11 +121,11 @@ pub fn export(
     let options = CsvOptions { bom: request.bom };
     let keys = request.keys.as_deref();
     match &request.table {
-        ExportTable::Invoices => invoices_in_view(db, keys, path, options),
+        ExportTable::Invoices => invoices(db, keys, path, options),
         ExportTable::Invoice {
             account_id,
             invoice_id,
-        } => invoice_detail_in_view(db, account_id, invoice_id, keys, path, options),
+        } => invoice_detail(db, account_id, invoice_id, keys, path, options),
         ExportTable::CustomerLines {
             account_id,
             invoice_id,
@@ -145,8 +145,8 @@ pub fn export(
             invoice_id,
             customer_id,
         } => crate::focus::customer_charges(db, account_id, invoice_id, customer_id, path, options),
-        ExportTable::Customers => customers_in_view(db, now, keys, path, options),
-        ExportTable::Subscriptions => subscriptions_in_view(db, now, keys, path, options),
+        ExportTable::Customers => customers(db, now, keys, path, options),
+        ExportTable::Subscriptions => subscriptions(db, now, keys, path, options),
         ExportTable::Reconciliation { period } => reconciliation(db, period, keys, path, options),
     }
 }
@@ -238,12 +238,8 @@ pub(crate) fn finish<W: Write>(csv: CsvExport<W>) -> Result<u64, ApiError> {
     Ok(rows)
 }
 
-/// Every invoice.
-pub fn invoices(db: &Database, path: &Path, options: CsvOptions) -> Result<ExportedDto, ApiError> {
-    invoices_in_view(db, None, path, options)
-}
-
-fn invoices_in_view(
+/// Every invoice (those of `keys` in that order, when given).
+pub fn invoices(
     db: &Database,
     keys: Option<&[String]>,
     path: &Path,
@@ -287,18 +283,9 @@ fn invoices_in_view(
     })
 }
 
-/// One invoice's customers with cost, markup, fee, resale and margin.
+/// One invoice's customers with cost, markup, fee, resale and margin (those of `keys`, by
+/// customer id, in that order, when given).
 pub fn invoice_detail(
-    db: &Database,
-    account_id: &str,
-    invoice_id: &str,
-    path: &Path,
-    options: CsvOptions,
-) -> Result<ExportedDto, ApiError> {
-    invoice_detail_in_view(db, account_id, invoice_id, None, path, options)
-}
-
-fn invoice_detail_in_view(
     db: &Database,
     account_id: &str,
     invoice_id: &str,
@@ -418,17 +405,9 @@ pub fn customer_lines(
     })
 }
 
-/// Every customer with its month-to-date cost, resale and margin at `now`.
+/// Every customer with its month-to-date cost, resale and margin at `now` (those of `keys`
+/// in that order, when given).
 pub fn customers(
-    db: &Database,
-    now: DateTime<Utc>,
-    path: &Path,
-    options: CsvOptions,
-) -> Result<ExportedDto, ApiError> {
-    customers_in_view(db, now, None, path, options)
-}
-
-fn customers_in_view(
     db: &Database,
     now: DateTime<Utc>,
     keys: Option<&[String]>,
@@ -478,17 +457,9 @@ fn customers_in_view(
     })
 }
 
-/// Every subscription with its month-to-date cost, resale and margin at `now`.
+/// Every subscription with its month-to-date cost, resale and margin at `now` (those of
+/// `keys` in that order, when given).
 pub fn subscriptions(
-    db: &Database,
-    now: DateTime<Utc>,
-    path: &Path,
-    options: CsvOptions,
-) -> Result<ExportedDto, ApiError> {
-    subscriptions_in_view(db, now, None, path, options)
-}
-
-fn subscriptions_in_view(
     db: &Database,
     now: DateTime<Utc>,
     keys: Option<&[String]>,

@@ -6,6 +6,7 @@
 pub mod access;
 pub mod account_settings;
 pub mod accounts;
+mod amount_text;
 pub mod app_info;
 pub mod billing;
 pub mod bindings;

@@ -51,6 +51,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::amount_text::{amount, cents as money};
 use crate::{ApiError, ErrorCode};
 
 /// Version of the rating rules below. Stored with each customer-period; raising it makes
@@ -228,11 +229,7 @@ pub struct ReconciliationTotalDto {
 /// [`reconcile`] of every account with the totals per currency.
 pub fn reconcile_period(db: &Database, period: &str) -> Result<PeriodReconciliationDto, ApiError> {
     let customers = reconcile(db, period, None)?;
-    let parse = |t: &Option<String>| -> Decimal {
-        t.as_deref()
-            .and_then(|t| t.parse().ok())
-            .unwrap_or(Decimal::ZERO)
-    };
+    let parse = |t: &Option<String>| t.as_deref().map_or(Decimal::ZERO, amount);
     type Sums = (
         u32,
         u32,
@@ -254,8 +251,8 @@ pub fn reconcile_period(db: &Database, period: &str) -> Result<PeriodReconciliat
         e.3 += parse(&c.invoiced);
         e.4 += difference;
         e.5 += parse(&c.unexplained);
-        for (cause, amount) in &c.causes {
-            *e.6.entry(cause.clone()).or_default() += amount.parse().unwrap_or(Decimal::ZERO);
+        for (cause, text) in &c.causes {
+            *e.6.entry(cause.clone()).or_default() += amount(text);
         }
     }
     let totals = by_currency
@@ -1041,15 +1038,6 @@ fn causes_map(causes: impl Iterator<Item = (Cause, Decimal)>) -> BTreeMap<String
         .filter(|(_, a)| !a.is_zero())
         .map(|(c, a)| (cause_name(c).to_string(), a.normalize().to_string()))
         .collect()
-}
-
-/// An amount as text with at least cents (`0.00`, not `0`).
-fn money(d: Decimal) -> String {
-    let mut d = d.normalize();
-    if d.scale() < 2 {
-        d.rescale(2);
-    }
-    Money::new(d).to_string()
 }
 
 /// Our stored Azure plan line as the rating crate's rated line.

@@ -40,6 +40,16 @@ pub struct InvoiceRow {
 
 /// Every invoice of every account, newest first.
 pub fn invoices(db: &Database) -> Result<Vec<InvoiceRow>> {
+    invoices_where(db, None)
+}
+
+/// One invoice, if stored.
+pub fn invoice(db: &Database, account_id: &str, invoice_id: &str) -> Result<Option<InvoiceRow>> {
+    Ok(invoices_where(db, Some((account_id, invoice_id)))?.pop())
+}
+
+fn invoices_where(db: &Database, one: Option<(&str, &str)>) -> Result<Vec<InvoiceRow>> {
+    let (account, id) = one.unzip();
     let mut stmt = db.conn().prepare_cached(
         "SELECT i.account_id, a.name, i.id, i.invoice_date, i.billing_period_start,
                 i.billing_period_end, i.total_charges, i.paid_amount, i.currency, i.invoice_type,
@@ -50,9 +60,10 @@ pub fn invoices(db: &Database) -> Result<Vec<InvoiceRow>> {
                 AND EXISTS (SELECT 1 FROM invoice_line_streams s
                             WHERE s.account_id = i.account_id AND s.invoice_id = i.id)
          FROM invoices i JOIN partner_accounts a ON a.id = i.account_id
+         WHERE ?1 IS NULL OR (i.account_id = ?1 AND i.id = ?2)
          ORDER BY i.invoice_date DESC, i.id DESC",
     )?;
-    let rows = stmt.query_map([], |r| {
+    let rows = stmt.query_map(params![account, id], |r| {
         Ok(InvoiceRow {
             account_id: r.get(0)?,
             account_name: r.get(1)?,

@@ -286,7 +286,7 @@ async fn invoices_add_up_per_customer_and_per_line_and_export_as_they_are() {
     )
     .unwrap();
     let customers_csv = dir.path().join("customers.csv");
-    let done = export::customers(&db, now(), &customers_csv, CsvOptions::default()).unwrap();
+    let done = export::customers(&db, now(), None, &customers_csv, CsvOptions::default()).unwrap();
     let (_, rows) = read_csv(&customers_csv);
     assert_eq!(done.rows as usize, rows.len());
     assert_eq!(
@@ -300,7 +300,7 @@ async fn invoices_add_up_per_customer_and_per_line_and_export_as_they_are() {
     assert_eq!(evil_row["Company"], format!("'{evil}"));
 
     let inv_csv = dir.path().join("invoices.csv");
-    export::invoices(&db, &inv_csv, CsvOptions::default()).unwrap();
+    export::invoices(&db, None, &inv_csv, CsvOptions::default()).unwrap();
     let (_, rows) = read_csv(&inv_csv);
     assert_eq!(rows.len(), invoices.len());
     for (r, i) in rows.iter().zip(&invoices) {
@@ -341,6 +341,7 @@ async fn invoices_add_up_per_customer_and_per_line_and_export_as_they_are() {
 
     let bad = export::invoices(
         &db,
+        None,
         &dir.path().join("no/such/folder/x.csv"),
         CsvOptions::default(),
     )

@@ -94,10 +94,10 @@ pub fn run(db: Option<&Path>, cmd: ExportCommand) -> anyhow::Result<()> {
     let db = Database::open_default(db).context("opening the CSP Desk database")?;
     let now = chrono::Utc::now();
     let done: ExportedDto = match cmd {
-        ExportCommand::Invoices(out) => export::invoices(&db, &out.out, out.options())?,
+        ExportCommand::Invoices(out) => export::invoices(&db, None, &out.out, out.options())?,
         ExportCommand::Invoice { id, account, out } => {
             let account = account_id(&db, account.as_deref())?;
-            export::invoice_detail(&db, &account, &id, &out.out, out.options())?
+            export::invoice_detail(&db, &account, &id, None, &out.out, out.options())?
         }
         ExportCommand::CustomerLines {
             invoice,
@@ -129,12 +129,14 @@ pub fn run(db: Option<&Path>, cmd: ExportCommand) -> anyhow::Result<()> {
                 )?
             }
         }
-        ExportCommand::Customers(out) => export::customers(&db, now, &out.out, out.options())?,
+        ExportCommand::Customers(out) => {
+            export::customers(&db, now, None, &out.out, out.options())?
+        }
         ExportCommand::Reconciliation { period, out } => {
             export::reconciliation(&db, &period, None, &out.out, out.options())?
         }
         ExportCommand::Subscriptions(out) => {
-            export::subscriptions(&db, now, &out.out, out.options())?
+            export::subscriptions(&db, now, None, &out.out, out.options())?
         }
     };
     println!("wrote {} rows to {}", done.rows, done.path);

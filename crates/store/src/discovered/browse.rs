@@ -73,6 +73,21 @@ pub fn customer_name(db: &Database, account_id: &str, customer_id: &str) -> Resu
         .optional()?)
 }
 
+/// The organization a customer belongs to, if any.
+pub fn customer_organization(
+    db: &Database,
+    account_id: &str,
+    customer_id: &str,
+) -> Result<Option<String>> {
+    Ok(db
+        .conn()
+        .prepare_cached(
+            "SELECT organization_id FROM organization_members WHERE account_id = ?1 AND customer_id = ?2",
+        )?
+        .query_row(params![account_id, customer_id], |r| r.get(0))
+        .optional()?)
+}
+
 /// An Azure entitlement of an Azure plan subscription.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EntitlementRow {

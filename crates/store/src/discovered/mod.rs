@@ -13,7 +13,8 @@ pub mod runs;
 pub mod schedule;
 
 pub use browse::{
-    customer_name, customers, subscriptions, CustomerListRow, EntitlementRow, SubscriptionListRow,
+    customer_name, customer_organization, customers, subscriptions, CustomerListRow,
+    EntitlementRow, SubscriptionListRow,
 };
 pub use cursors::{
     load_cursors, Cursors, CustomerCursor, InvoiceCursor, LineStream, SubscriptionCursor,
