@@ -279,3 +279,53 @@ test("Dashboard: the charts are drawn, and one saves as PNG", async () => {
   const png = readFileSync(saved.replace(/^.*Saved to /, "").trim());
   assert.deepEqual([...png.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], "a PNG file");
 });
+
+test("Azure Stack: a refused add shows its guidance; a discovered subscription adds to a registration", async () => {
+  await session.navigate("#/stack");
+  await session.click("[data-testid=stack-refresh]");
+  await session.until(async () => (await session.findAll("[data-testid=stack-registrations] tbody tr")).length >= 3, "the registrations read from Azure", { timeoutMs: 30000 });
+  const hrefs = await session.cmd("POST", "/execute/sync", {
+    script: "return [...document.querySelectorAll('[data-testid=stack-registrations] tbody tr')].map((r) => [r.dataset.billingModel, r.querySelector('a').getAttribute('href')]);",
+    args: [],
+  });
+  // Picks the first discovered customer subscription, as a user would in the list.
+  const pickAndAdd = async () => {
+    await session.until(async () => (await session.findAll("[data-testid=stack-pick] option")).length > 1, "discovered subscriptions to pick from");
+    await session.cmd("POST", "/execute/sync", {
+      script:
+        "const s = document.querySelector('[data-testid=stack-pick]'); s.value = s.options[1].value; s.dispatchEvent(new Event('change', { bubbles: true })); return s.value;",
+      args: [],
+    });
+    await session.until(async () => ((await session.cmd("POST", "/execute/sync", { script: "return document.querySelector('[data-testid=stack-customer-subscription]').value;", args: [] })) || null), "the picked id in the field");
+    await session.click("[data-testid=stack-add]");
+    return session.until(async () => {
+      const err = await session.text("[data-testid=stack-add-error]").catch(() => "");
+      if (err) return { error: err };
+      const rows = await session.findAll("[data-testid^=stack-customer-]:not([data-testid=stack-customer-subscription]):not([data-testid=stack-customer-tenant])");
+      return rows.length > 0 ? { added: rows.length } : null;
+    }, "Azure's answer to the add", { timeoutMs: 30000 });
+  };
+
+  const capacity = hrefs.find(([model]) => model === "Capacity");
+  assert.ok(capacity, `a Capacity registration is listed: ${JSON.stringify(hrefs)}`);
+  await session.navigate(capacity[1]);
+  const refused = await pickAndAdd();
+  assert.ok(refused.error, "a Capacity registration refuses customer subscriptions");
+  assert.match(refused.error, /Capacity billing model/);
+  assert.match(refused.error, /Re-register the Azure Stack Hub with the PayAsYouUse billing model/);
+  await shot("azure-stack-refused");
+
+  let added = null;
+  for (const [model, link] of hrefs.filter(([m]) => m === "PayAsYouUse")) {
+    await session.navigate(link);
+    const answer = await pickAndAdd();
+    if (answer.added) {
+      added = link;
+      break;
+    }
+    // The other PayAsYouUse registration is not approved for multi-tenancy: its guidance says who to ask.
+    assert.match(answer.error, /azstCSP@microsoft\.com/, `${model}: ${answer.error}`);
+  }
+  assert.ok(added, "the approved registration accepts the discovered subscription");
+  await shot("azure-stack-added");
+});

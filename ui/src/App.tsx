@@ -10,6 +10,7 @@ import { SubscriptionsPage } from "./pages/SubscriptionsPage";
 import { ReconciliationPage } from "./pages/ReconciliationPage";
 import { BillingPage } from "./pages/BillingPage";
 import { DashboardPage } from "./pages/DashboardPage";
+import { AzureStackPage } from "./pages/AzureStackPage";
 import { ErrorBoundary } from "./components/ErrorBoundary";
 import { discoveryStore, useDiscovery } from "./discovery/store";
 import { formatDateTime } from "./format";
@@ -21,6 +22,7 @@ const TITLES: Record<Page, string> = {
   dashboard: "Dashboard",
   billing: "Billing",
   reconciliation: "Reconciliation",
+  stack: "Azure Stack",
 };
 
 export function App() {
@@ -72,6 +74,8 @@ export function App() {
             <DashboardPage key={route.rest.join("/")} rest={route.rest} />
           ) : route.page === "billing" ? (
             <BillingPage key={route.rest.join("/")} rest={route.rest} />
+          ) : route.page === "stack" ? (
+            <AzureStackPage rest={route.rest} />
           ) : (
             <ReconciliationPage rest={route.rest} />
           )}

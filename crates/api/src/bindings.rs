@@ -7,6 +7,10 @@ use ts_rs::{Config, TS};
 use crate::account_settings::AccountSettingsDto;
 use crate::accounts::{AccountDto, NewAccount};
 use crate::app_info::AppInfo;
+use crate::azure_stack::{
+    AddStackCustomerDto, RegistrationRefDto, StackCustomerSubscriptionDto, StackOverviewDto,
+    StackRegistrationDto, StackSubscriptionChoiceDto,
+};
 use crate::billing::{
     InvoiceCustomerDto, InvoiceDetailDto, InvoiceDto, InvoiceLineDto, InvoiceLinesPageDto,
     LineGroupDto, UnbilledDto,
@@ -49,6 +53,12 @@ pub fn typescript() -> String {
         SignInStatus::decl(&cfg),
         LoginEvent::decl(&cfg),
         AccountSettingsDto::decl(&cfg),
+        RegistrationRefDto::decl(&cfg),
+        StackRegistrationDto::decl(&cfg),
+        StackOverviewDto::decl(&cfg),
+        StackCustomerSubscriptionDto::decl(&cfg),
+        StackSubscriptionChoiceDto::decl(&cfg),
+        AddStackCustomerDto::decl(&cfg),
         RunStateDto::decl(&cfg),
         TriggerDto::decl(&cfg),
         PhaseDto::decl(&cfg),

@@ -109,6 +109,10 @@ impl From<cspdesk_partner_api::Error> for ApiError {
             E::BadResponse { .. } => (ErrorCode::BadResponse, None),
             E::InvalidSettings { setting, .. } => (ErrorCode::Validation, Some(setting.as_str())),
             E::Keyring { .. } => (ErrorCode::Keyring, None),
+            E::AzureStack { refusal, .. } => {
+                let (code, field) = crate::azure_stack::refusal_code(*refusal);
+                (code, Some(field))
+            }
         };
         Self::new(code, message, field)
     }

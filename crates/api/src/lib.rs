@@ -8,6 +8,7 @@ pub mod account_settings;
 pub mod accounts;
 mod amount_text;
 pub mod app_info;
+pub mod azure_stack;
 pub mod billing;
 pub mod bindings;
 pub mod customers;

@@ -122,7 +122,18 @@ pub async fn ensure_account(
                 field: Some("name".into()),
             })
         }
-        Err(cspdesk_store::Error::NotFound { .. }) => accounts::add(&db, SANDBOX_NAME, &tenant, now)?,
+        Err(cspdesk_store::Error::NotFound { .. }) => {
+            let added = accounts::add(&db, SANDBOX_NAME, &tenant, now)?;
+            // The sandbox partner's Azure Stack Hub registrations live in this subscription.
+            let stack = emulator.stack_fixtures();
+            cspdesk_store::azure_stack::add_subscription(
+                &db,
+                &added.id,
+                &stack.registration_subscription_id,
+                now,
+            )?;
+            added
+        }
         Err(e) => return Err(e.into()),
     };
     sign_in::set_settings(

@@ -55,6 +55,9 @@ enum Command {
     Rate(commands::rate::RateArgs),
     /// Compare rated cost with the invoice's daily rated usage, per customer.
     Reconcile(commands::rate::ReconcileArgs),
+    /// Azure Stack Hub registrations and their customer subscriptions (through ARM).
+    #[command(subcommand)]
+    Stack(commands::stack::StackCommand),
     /// Serve the Microsoft cloud emulator (identity, Partner Center, ARM, exports).
     Emulator(commands::emulator::EmulatorArgs),
 }
@@ -74,6 +77,7 @@ fn main() -> ExitCode {
         Command::Export(cmd) => commands::export::run(cli.db.as_deref(), cmd),
         Command::Rate(args) => commands::rate::rate(cli.db.as_deref(), args),
         Command::Reconcile(args) => commands::rate::reconcile(cli.db.as_deref(), args),
+        Command::Stack(cmd) => commands::stack::run(cli.db.as_deref(), cmd),
         Command::Emulator(args) => commands::emulator::run(args),
     };
     match result {

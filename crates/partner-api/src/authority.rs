@@ -121,6 +121,18 @@ pub(crate) fn oauth_client(settings: &ApiSettings) -> Result<Oauth> {
         .set_token_uri(TokenUrl::from_url(settings.identity_url("token")?)))
 }
 
+/// Delegated scope of Azure Resource Manager (Azure Stack registrations, Cost Management).
+pub const ARM_SCOPE: &str = "https://management.azure.com/user_impersonation";
+
+/// Which API an access token is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Resource {
+    /// Partner Center (the account's sign-in scopes).
+    PartnerCenter,
+    /// Azure Resource Manager.
+    Arm,
+}
+
 pub(crate) fn scopes(settings: &ApiSettings) -> impl Iterator<Item = Scope> + '_ {
     settings
         .scopes
@@ -211,12 +223,21 @@ pub(crate) async fn redeem_refresh(
     http: &reqwest::Client,
     refresh_token: &Sensitive<String>,
     policy: &RetryPolicy,
+    resource: Resource,
 ) -> Result<TokenSet> {
     let client = oauth_client(settings)?;
+    let wanted: Vec<Scope> = match resource {
+        Resource::PartnerCenter => scopes(settings).collect(),
+        // Entra's refresh tokens are multi-resource: the same one buys an ARM token.
+        Resource::Arm => [ARM_SCOPE, "offline_access"]
+            .iter()
+            .map(|s| Scope::new(s.to_string()))
+            .collect(),
+    };
     let response = with_authority_retries(policy, true, || async {
         client
             .exchange_refresh_token(&RefreshToken::new(refresh_token.expose().clone()))
-            .add_scopes(scopes(settings))
+            .add_scopes(wanted.clone())
             .request_async(&transport(http))
             .await
             .map_err(|e| token_error(e, Grant::Refresh))

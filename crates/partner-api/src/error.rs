@@ -132,6 +132,22 @@ pub enum Error {
         /// The keyring's message.
         detail: String,
     },
+    /// Azure Stack Hub refused a registration call with one of its documented codes.
+    #[error("{}. {}. ({detail})", capitalized(refusal.meaning()), refusal.remedy())]
+    AzureStack {
+        /// Which documented refusal.
+        refusal: crate::azure_stack::StackRefusal,
+        /// Azure's code and message.
+        detail: String,
+    },
+}
+
+fn capitalized(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 /// A small, stable code per [`Error`] variant for the UI to branch on.
@@ -157,6 +173,7 @@ pub enum ErrorCode {
     BadResponse,
     InvalidSettings,
     Keyring,
+    AzureStack,
 }
 
 impl Error {
@@ -181,6 +198,7 @@ impl Error {
             Error::BadResponse { .. } => ErrorCode::BadResponse,
             Error::InvalidSettings { .. } => ErrorCode::InvalidSettings,
             Error::Keyring { .. } => ErrorCode::Keyring,
+            Error::AzureStack { .. } => ErrorCode::AzureStack,
         }
     }
 

@@ -10,7 +10,9 @@
 //! 4. [`PartnerCenter::new`] calls the API as that session; 401s refresh it once.
 #![deny(missing_docs)]
 
+mod arm;
 mod authority;
+mod azure_stack;
 mod backoff;
 mod claims;
 mod client;
@@ -35,7 +37,12 @@ mod subscriptions;
 mod tokens;
 mod utilization;
 
-pub use authority::{redeem_code, AuthorizationRequest, TokenSet};
+pub use arm::{Arm, ArmAnswer, ArmErrorBody, ArmFailure};
+pub use authority::{redeem_code, AuthorizationRequest, Resource, TokenSet, ARM_SCOPE};
+pub use azure_stack::{
+    customer_subscription_id, AzureStack, CustomerSubscription, RegistrationRef, StackRefusal,
+    StackRegistration, AZURE_STACK_API_VERSION,
+};
 pub use backoff::RetryPolicy;
 pub use claims::{roles, SignedInUser};
 pub use client::{CallEvent, CallObserver, ClientOptions, PartnerCenter};

@@ -18,7 +18,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use tokio::sync::Mutex;
 
-use crate::authority::{redeem_refresh, TokenSet};
+use crate::authority::{redeem_refresh, Resource, TokenSet};
 use crate::backoff::RetryPolicy;
 use crate::claims::SignedInUser;
 use crate::error::{Error, Result};
@@ -39,6 +39,8 @@ pub const PERSIST_RETRY_INTERVAL: chrono::Duration = chrono::Duration::seconds(3
 struct Current {
     access_token: Option<Sensitive<String>>,
     user: Option<SignedInUser>,
+    /// Azure Resource Manager token and its expiry, bought with the same refresh token.
+    arm: Option<(Sensitive<String>, DateTime<Utc>)>,
     /// The newest refresh token when the store refused it; redeemed instead of the stored one.
     unsaved: Option<Unsaved>,
 }
@@ -106,6 +108,7 @@ impl Session {
             Current {
                 access_token: Some(tokens.access_token),
                 user: Some(tokens.user),
+                arm: None,
                 unsaved: None,
             },
         )
@@ -127,6 +130,7 @@ impl Session {
             Current {
                 access_token: None,
                 user: None,
+                arm: None,
                 unsaved: None,
             },
         )
@@ -174,6 +178,11 @@ impl Session {
         &self.settings
     }
 
+    /// The HTTP client of the account (its CA, proxy and timeout settings).
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
     /// The account's keyring key.
     pub fn key(&self) -> &AccountKey {
         &self.key
@@ -212,6 +221,31 @@ impl Session {
         }
     }
 
+    /// A valid Azure Resource Manager access token for the same user, redeemed from the stored
+    /// refresh token when missing or about to expire (the rotated refresh token is kept).
+    pub async fn arm_access_token(&self) -> Result<Sensitive<String>> {
+        let mut current = self.current.lock().await;
+        let now = (self.clock)();
+        if let Some((token, expires)) = &current.arm {
+            if *expires - EXPIRY_MARGIN > now {
+                return Ok(token.clone());
+            }
+        }
+        self.redeem_locked(&mut current, Resource::Arm).await
+    }
+
+    /// Refreshes the ARM token after ARM rejected `rejected`, unless another call already did.
+    pub async fn arm_refresh_after_rejection(
+        &self,
+        rejected: &Sensitive<String>,
+    ) -> Result<Sensitive<String>> {
+        let mut current = self.current.lock().await;
+        match &current.arm {
+            Some((token, _)) if token != rejected => Ok(token.clone()),
+            _ => self.redeem_locked(&mut current, Resource::Arm).await,
+        }
+    }
+
     /// Forces a refresh (rotating the stored refresh token) and returns the new user claims.
     pub async fn refresh(&self) -> Result<SignedInUser> {
         let mut current = self.current.lock().await;
@@ -232,6 +266,14 @@ impl Session {
     }
 
     async fn refresh_locked(&self, current: &mut Current) -> Result<Sensitive<String>> {
+        self.redeem_locked(current, Resource::PartnerCenter).await
+    }
+
+    async fn redeem_locked(
+        &self,
+        current: &mut Current,
+        resource: Resource,
+    ) -> Result<Sensitive<String>> {
         let stored = match &current.unsaved {
             Some(unsaved) => unsaved.consent.clone(),
             None => self.store.load(&self.key)?.ok_or(Error::NotSignedIn)?,
@@ -241,6 +283,7 @@ impl Session {
             &self.http,
             &stored.refresh_token,
             &self.retry,
+            resource,
         )
         .await?;
         let now = (self.clock)();
@@ -252,8 +295,15 @@ impl Session {
                 ..stored.record
             },
         };
-        current.access_token = Some(tokens.access_token.clone());
-        current.user = Some(tokens.user);
+        match resource {
+            Resource::PartnerCenter => {
+                current.access_token = Some(tokens.access_token.clone());
+                current.user = Some(tokens.user);
+            }
+            Resource::Arm => {
+                current.arm = Some((tokens.access_token.clone(), tokens.user.expires_at));
+            }
+        }
         self.persist(current, consent, now);
         Ok(tokens.access_token)
     }
@@ -289,6 +339,7 @@ impl Session {
         let mut current = self.current.lock().await;
         current.access_token = None;
         current.user = None;
+        current.arm = None;
         current.unsaved = None;
         self.store.delete(&self.key)
     }

@@ -4,6 +4,7 @@
 #![deny(missing_docs)]
 
 pub mod accounts;
+pub mod azure_stack;
 pub mod billing;
 mod database;
 pub mod discovered;

@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_markups.sql"),
     include_str!("migrations/0007_price_sheets.sql"),
     include_str!("migrations/0008_billing.sql"),
+    include_str!("migrations/0009_azure_stack.sql"),
 ];
 
 /// The newest schema version this build understands.

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod app;
+pub mod azure_stack;
 pub mod billing;
 pub mod customers;
 pub mod dashboard;

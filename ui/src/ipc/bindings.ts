@@ -157,6 +157,118 @@ partnerCenterBase: string,
  */
 armBase: string, };
 
+export type RegistrationRefDto = { 
+/**
+ * The partner subscription holding it.
+ */
+subscriptionId: string, 
+/**
+ * Resource group.
+ */
+resourceGroup: string, 
+/**
+ * Registration name.
+ */
+name: string, };
+
+export type StackRegistrationDto = { 
+/**
+ * Where it lives.
+ */
+at: RegistrationRefDto, 
+/**
+ * Azure Stack CloudID (CloudDeploymentID).
+ */
+cloudId: string, 
+/**
+ * `PayAsYouUse`, `Capacity`, `Development`.
+ */
+billingModel: string, 
+/**
+ * Whether customer subscriptions can be added (only PayAsYouUse bills tenants).
+ */
+acceptsCustomers: boolean, 
+/**
+ * Customer subscriptions added, as last read.
+ */
+customerSubscriptions: number, 
+/**
+ * When Azure last listed it (RFC 3339).
+ */
+readAt: string, };
+
+export type StackOverviewDto = { 
+/**
+ * Partner subscriptions named as holding registrations.
+ */
+subscriptions: Array<string>, 
+/**
+ * Their registrations.
+ */
+registrations: Array<StackRegistrationDto>, };
+
+export type StackCustomerSubscriptionDto = { 
+/**
+ * The customer's Azure subscription id.
+ */
+subscriptionId: string, 
+/**
+ * The customer's directory tenant.
+ */
+tenantId: string, 
+/**
+ * The discovered customer it belongs to, when known.
+ */
+customerId: string | null, 
+/**
+ * That customer's company name.
+ */
+companyName: string | null, 
+/**
+ * The subscription's friendly name, when discovered.
+ */
+friendlyName: string | null, 
+/**
+ * When Azure last listed it (RFC 3339).
+ */
+readAt: string, };
+
+export type StackSubscriptionChoiceDto = { 
+/**
+ * Customer id.
+ */
+customerId: string, 
+/**
+ * Company name.
+ */
+companyName: string, 
+/**
+ * The customer's tenant.
+ */
+tenantId: string, 
+/**
+ * The Azure subscription id.
+ */
+subscriptionId: string, 
+/**
+ * Its friendly name.
+ */
+friendlyName: string | null, };
+
+export type AddStackCustomerDto = { 
+/**
+ * The registration.
+ */
+registration: RegistrationRefDto, 
+/**
+ * The customer's Azure subscription id (any case, braces allowed).
+ */
+subscriptionId: string, 
+/**
+ * The customer's tenant; taken from Discovery when left out.
+ */
+tenantId: string | null, };
+
 export type RunStateDto = "notStarted" | "inProgress" | "stopped" | "error" | "completed";
 
 export type TriggerDto = "manual" | "scheduled";

@@ -3,6 +3,12 @@
 // below and never call `invoke` themselves.
 import { Channel, invoke } from "@tauri-apps/api/core";
 import type {
+  AddStackCustomerDto,
+  RegistrationRefDto,
+  StackCustomerSubscriptionDto,
+  StackOverviewDto,
+  StackRegistrationDto,
+  StackSubscriptionChoiceDto,
   AccountDto,
   AccountSettingsDto,
   Access,
@@ -59,6 +65,12 @@ import type {
 } from "./bindings";
 
 export type {
+  AddStackCustomerDto,
+  RegistrationRefDto,
+  StackCustomerSubscriptionDto,
+  StackOverviewDto,
+  StackRegistrationDto,
+  StackSubscriptionChoiceDto,
   AccountDto,
   AccountSettingsDto,
   Access,
@@ -261,6 +273,34 @@ export const reconciliation = {
   periods: () => call<PeriodDto[]>("list_billing_periods"),
   /** Rated cost against the invoice per customer for `period` (YYYY-MM), with totals per currency. */
   period: (period: string) => call<PeriodReconciliationDto>("reconcile_period", { period }),
+};
+
+export const azureStack = {
+  /** Registrations of `account` as last read from Azure (works offline). */
+  overview: (account: string) => call<StackOverviewDto>("stack_overview", { account }),
+  /** Reads registrations and their customer subscriptions from Azure. */
+  refresh: (account: string) => call<StackOverviewDto>("stack_refresh", { account }),
+  /** Names a partner subscription holding registrations, then reads Azure. */
+  addSubscription: (account: string, subscriptionId: string) =>
+    call<StackOverviewDto>("stack_add_subscription", { account, subscriptionId }),
+  /** Forgets a partner subscription (nothing changes in Azure). */
+  removeSubscription: (account: string, subscriptionId: string) =>
+    call<StackOverviewDto>("stack_remove_subscription", { account, subscriptionId }),
+  /** Customer subscriptions of a registration as last read. */
+  customers: (account: string, registration: RegistrationRefDto) =>
+    call<StackCustomerSubscriptionDto[]>("stack_customer_subscriptions", { account, registration }),
+  /** Discovered customers' Azure subscriptions to pick from. */
+  choices: (account: string) =>
+    call<StackSubscriptionChoiceDto[]>("stack_subscription_choices", { account }),
+  /** Adds a customer subscription through ARM; the list as Azure confirmed it. */
+  addCustomer: (account: string, input: AddStackCustomerDto) =>
+    call<StackCustomerSubscriptionDto[]>("stack_add_customer", { account, input }),
+  /** Removes a customer subscription through ARM. */
+  removeCustomer: (account: string, registration: RegistrationRefDto, subscriptionId: string) =>
+    call<StackCustomerSubscriptionDto[]>("stack_remove_customer", { account, registration, subscriptionId }),
+  /** Asks Azure whether a customer subscription is still added. */
+  verifyCustomer: (account: string, registration: RegistrationRefDto, subscriptionId: string) =>
+    call<StackCustomerSubscriptionDto[]>("stack_verify_customer", { account, registration, subscriptionId }),
 };
 
 export const markups = {

@@ -8,6 +8,7 @@ const WHAT: Record<Exclude<Page, "accounts">, string> = {
   dashboard: "cost and resale trends, top customers and margins",
   billing: "Microsoft invoices down to each customer's line items",
   reconciliation: "your rated cost against each invoice, with every difference explained",
+  stack: "your Azure Stack Hub registrations and the customer subscriptions billed through them",
 };
 
 export function NotDiscoveredPage({ title, page }: { title: string; page: Exclude<Page, "accounts"> }) {

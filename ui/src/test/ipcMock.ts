@@ -32,6 +32,7 @@ import type {
 import { applyEvent, discoveryStore, notStarted } from "../discovery/store";
 import { todayIso } from "../format";
 import { compareDecimal } from "../table/sort";
+import { stackCommand } from "./stackMock";
 
 /** A markup change as the mock stores it: append-only, like the `markup_changes` table. */
 export interface MockMarkupChange {
@@ -481,6 +482,7 @@ export function mockBackend(
         return previewOf(target, terms);
       }
       default:
+        if (cmd.startsWith("stack_")) return stackCommand(cmd, a);
         throw new Error(`unmocked command ${cmd}`);
     }
   }

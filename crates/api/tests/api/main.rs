@@ -1,6 +1,7 @@
 //! Integration tests of the operations the app and the CLI share, against a real SQLite
 //! file, the real OS keyring and the in-process Microsoft emulator.
 
+mod azure_stack;
 mod billing;
 mod organizations;
 mod rating;

@@ -9,3 +9,4 @@ pub mod org;
 pub mod prices;
 pub mod rate;
 pub mod sign_in;
+pub mod stack;

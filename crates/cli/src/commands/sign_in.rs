@@ -42,13 +42,13 @@ pub struct SandboxArgs {
     pub yes: bool,
 }
 
-fn open_db(db: Option<&Path>) -> anyhow::Result<Mutex<Database>> {
+pub(crate) fn open_db(db: Option<&Path>) -> anyhow::Result<Mutex<Database>> {
     Ok(Mutex::new(
         Database::open_default(db).context("opening the CSP Desk database")?,
     ))
 }
 
-fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+pub(crate) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

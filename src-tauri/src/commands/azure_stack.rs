@@ -1,0 +1,125 @@
+//! Commands of the Azure Stack page: registrations and their customer subscriptions as kept,
+//! and the ARM calls that read or change them.
+
+use cspdesk_api::azure_stack::{
+    self, AddStackCustomerDto, RegistrationRefDto, StackCustomerSubscriptionDto, StackOverviewDto,
+    StackSubscriptionChoiceDto,
+};
+use cspdesk_api::ApiError;
+
+use crate::state::AppState;
+
+/// Registrations of `account` as last read (no call to Azure).
+#[tauri::command(async)]
+pub fn stack_overview(
+    state: tauri::State<'_, AppState>,
+    account: String,
+) -> Result<StackOverviewDto, ApiError> {
+    azure_stack::overview(&*state.db()?, &account)
+}
+
+/// Reads the account's registrations and customer subscriptions from Azure.
+#[tauri::command]
+pub async fn stack_refresh(
+    state: tauri::State<'_, AppState>,
+    account: String,
+) -> Result<StackOverviewDto, ApiError> {
+    azure_stack::refresh(state.shared()?, &account, chrono::Utc::now()).await
+}
+
+/// Names a partner subscription holding registrations and reads them.
+#[tauri::command]
+pub async fn stack_add_subscription(
+    state: tauri::State<'_, AppState>,
+    account: String,
+    subscription_id: String,
+) -> Result<StackOverviewDto, ApiError> {
+    azure_stack::add_registration_subscription(
+        state.shared()?,
+        &account,
+        &subscription_id,
+        chrono::Utc::now(),
+    )
+    .await
+}
+
+/// Forgets a partner subscription (nothing changes in Azure).
+#[tauri::command(async)]
+pub fn stack_remove_subscription(
+    state: tauri::State<'_, AppState>,
+    account: String,
+    subscription_id: String,
+) -> Result<StackOverviewDto, ApiError> {
+    azure_stack::remove_registration_subscription(
+        &*state.db()?,
+        &account,
+        &subscription_id,
+        chrono::Utc::now(),
+    )
+}
+
+/// Customer subscriptions of a registration as last read.
+#[tauri::command(async)]
+pub fn stack_customer_subscriptions(
+    state: tauri::State<'_, AppState>,
+    account: String,
+    registration: RegistrationRefDto,
+) -> Result<Vec<StackCustomerSubscriptionDto>, ApiError> {
+    azure_stack::customer_subscriptions(&*state.db()?, &account, &registration)
+}
+
+/// Discovered customers' Azure subscriptions to pick from.
+#[tauri::command(async)]
+pub fn stack_subscription_choices(
+    state: tauri::State<'_, AppState>,
+    account: String,
+) -> Result<Vec<StackSubscriptionChoiceDto>, ApiError> {
+    azure_stack::subscription_choices(&*state.db()?, &account)
+}
+
+/// Adds a customer subscription to a registration through ARM.
+#[tauri::command]
+pub async fn stack_add_customer(
+    state: tauri::State<'_, AppState>,
+    account: String,
+    input: AddStackCustomerDto,
+) -> Result<Vec<StackCustomerSubscriptionDto>, ApiError> {
+    azure_stack::add_customer_subscription(state.shared()?, &account, &input, chrono::Utc::now())
+        .await
+}
+
+/// Removes a customer subscription from a registration through ARM.
+#[tauri::command]
+pub async fn stack_remove_customer(
+    state: tauri::State<'_, AppState>,
+    account: String,
+    registration: RegistrationRefDto,
+    subscription_id: String,
+) -> Result<Vec<StackCustomerSubscriptionDto>, ApiError> {
+    azure_stack::remove_customer_subscription(
+        state.shared()?,
+        &account,
+        &registration,
+        &subscription_id,
+        chrono::Utc::now(),
+    )
+    .await
+}
+
+/// Asks Azure whether a customer subscription is still added.
+#[tauri::command]
+pub async fn stack_verify_customer(
+    state: tauri::State<'_, AppState>,
+    account: String,
+    registration: RegistrationRefDto,
+    subscription_id: String,
+) -> Result<Vec<StackCustomerSubscriptionDto>, ApiError> {
+    azure_stack::verify_customer_subscription(
+        state.shared()?,
+        &account,
+        &registration,
+        &subscription_id,
+        chrono::Utc::now(),
+    )
+    .await
+}
