@@ -14,6 +14,10 @@ const NOT_DISCOVERED: &[&str] = &[
     "organizations",
     "organization_members",
     "invoice_customer_totals",
+    // Named by the partner and read from ARM, not from Discovery.
+    "stack_subscriptions",
+    "stack_registrations",
+    "stack_customer_subscriptions",
 ];
 
 /// The dump; columns named in `mask` print as `*` (values that differ by design, such as
