@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
 use cspdesk_partner_api::{
-    customer_subscription_id, Arm, AzureStack, KeyringStore, RegistrationRef, Session, StackRefusal,
+    customer_subscription_id, Arm, AzureStack, RegistrationRef, StackRefusal,
 };
 use cspdesk_store::azure_stack::{self as store, RegistrationKey};
 use cspdesk_store::Database;
@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::access::require_admin;
-use crate::login::{key, target};
+use crate::login::resume;
 use crate::{lock, ApiError, ErrorCode};
 
 /// A registration as last read from Azure.
@@ -285,33 +285,28 @@ pub async fn add_customer_subscription(
     input: &AddStackCustomerDto,
     now: DateTime<Utc>,
 ) -> Result<Vec<StackCustomerSubscriptionDto>, ApiError> {
-    let subscription = customer_subscription_id(&input.subscription_id)
-        .map_err(|e| with_field(e.into(), "subscriptionId"))?;
-    let (account_id, tenant) = {
-        let db = lock(db);
-        require_admin(
-            &db,
-            now,
-            "add a customer subscription to an Azure Stack registration",
-        )?;
-        let found = cspdesk_store::accounts::find(&db, account)?;
-        let tenant = match &input.tenant_id {
-            Some(t) if !t.trim().is_empty() => tenant_id(t)?,
-            _ => store::azure_subscription_choices(&db, &found.id)?
-                .into_iter()
-                .find(|c| c.subscription_id == subscription)
-                .map(|c| c.tenant_id)
-                .ok_or_else(|| {
-                    ApiError::new(
-                        ErrorCode::Validation,
-                        format!("Discovery has not seen subscription {subscription}, so its customer's tenant is unknown: enter the customer's tenant ID, or run Discovery and pick the subscription from the list."),
-                        Some("tenantId"),
-                    )
-                })?,
-        };
-        (found.id, tenant)
+    let (subscription, account_id, stack) = prepare_change(
+        db,
+        account,
+        &input.subscription_id,
+        now,
+        "add a customer subscription to an Azure Stack registration",
+    )
+    .await?;
+    let tenant = match &input.tenant_id {
+        Some(t) if !t.trim().is_empty() => tenant_id(t)?,
+        _ => store::azure_subscription_choices(&lock(db), &account_id)?
+            .into_iter()
+            .find(|c| c.subscription_id == subscription)
+            .map(|c| c.tenant_id)
+            .ok_or_else(|| {
+                ApiError::new(
+                    ErrorCode::Validation,
+                    format!("Discovery has not seen subscription {subscription}, so its customer's tenant is unknown: enter the customer's tenant ID, or run Discovery and pick the subscription from the list."),
+                    Some("tenantId"),
+                )
+            })?,
     };
-    let stack = client(db, account, now).await?;
     let at: RegistrationRef = (&input.registration).into();
     let added = stack
         .add_customer_subscription(&at, &subscription, &tenant)
@@ -386,18 +381,14 @@ pub async fn remove_customer_subscription(
     subscription_id: &str,
     now: DateTime<Utc>,
 ) -> Result<Vec<StackCustomerSubscriptionDto>, ApiError> {
-    let subscription = customer_subscription_id(subscription_id)
-        .map_err(|e| with_field(e.into(), "subscriptionId"))?;
-    let account_id = {
-        let db = lock(db);
-        require_admin(
-            &db,
-            now,
-            "remove a customer subscription from an Azure Stack registration",
-        )?;
-        cspdesk_store::accounts::find(&db, account)?.id
-    };
-    let stack = client(db, account, now).await?;
+    let (subscription, account_id, stack) = prepare_change(
+        db,
+        account,
+        subscription_id,
+        now,
+        "remove a customer subscription from an Azure Stack registration",
+    )
+    .await?;
     stack
         .remove_customer_subscription(&registration.into(), &subscription)
         .await?;
@@ -415,20 +406,27 @@ async fn client(
     account: &str,
     now: DateTime<Utc>,
 ) -> Result<AzureStack, ApiError> {
-    let t = target(db, account, now).await?;
-    let session = Session::resume(t.settings, key(&t.account), Arc::new(KeyringStore::new()))
-        .map_err(|e| match e {
-            cspdesk_partner_api::Error::NotSignedIn => ApiError::new(
-                ErrorCode::NotSignedIn,
-                format!(
-                    "{} is not signed in: press Login with Microsoft on the Accounts page (or run `cspdesk login --account {}`), then try again",
-                    t.account.name, t.account.name
-                ),
-                None,
-            ),
-            other => other.into(),
-        })?;
+    let (_, session) = resume(db, account, now, "try again").await?;
     Ok(AzureStack::new(Arm::new(Arc::new(session))?))
+}
+
+/// What a change to one customer subscription starts from: its id as ARM wants it, the
+/// account's id, and a client; refused before any call for a bad id or a non-admin.
+async fn prepare_change(
+    db: &Mutex<Database>,
+    account: &str,
+    subscription_id: &str,
+    now: DateTime<Utc>,
+    action: &str,
+) -> Result<(String, String, AzureStack), ApiError> {
+    let subscription = customer_subscription_id(subscription_id)
+        .map_err(|e| with_field(e.into(), "subscriptionId"))?;
+    let account_id = {
+        let db = lock(db);
+        require_admin(&db, now, action)?;
+        cspdesk_store::accounts::find(&db, account)?.id
+    };
+    Ok((subscription, account_id, client(db, account, now).await?))
 }
 
 fn with_field(mut e: ApiError, field: &str) -> ApiError {

@@ -11,7 +11,7 @@ use chrono::{DateTime, Local, SecondsFormat, Utc};
 use cspdesk_discovery::progress::{Phase, Progress, ProgressSink};
 use cspdesk_discovery::run::Trigger;
 use cspdesk_discovery::{lock as run_lock, schedule as timing, Clock, RunOptions, StartError};
-use cspdesk_partner_api::{KeyringStore, Session};
+use cspdesk_partner_api::Session;
 use cspdesk_store::discovered::runs::{self, RunRecord};
 use cspdesk_store::discovered::schedule;
 use cspdesk_store::{accounts, Database};
@@ -19,7 +19,7 @@ use tokio::sync::oneshot;
 use tokio_util::sync::CancellationToken;
 
 use crate::discovery_dto::*;
-use crate::login::{key, target};
+use crate::login::resume;
 use crate::{lock, ApiError, ErrorCode};
 
 /// Who hears about runs (the app's window, through a Tauri channel).
@@ -94,22 +94,10 @@ pub async fn prepare(
     name_or_id: &str,
     now: DateTime<Utc>,
 ) -> Result<Prepared, ApiError> {
-    let t = target(db, name_or_id, now).await?;
+    let (account, session) = resume(db, name_or_id, now, "start Discovery").await?;
     let db_path = lock(db).path().to_path_buf();
-    let session = Session::resume(t.settings, key(&t.account), Arc::new(KeyringStore::new()))
-        .map_err(|e| match e {
-            cspdesk_partner_api::Error::NotSignedIn => ApiError::new(
-                ErrorCode::NotSignedIn,
-                format!(
-                    "{} is not signed in: press Login with Microsoft on the Accounts page (or run `cspdesk login --account {}`), then start Discovery",
-                    t.account.name, t.account.name
-                ),
-                None,
-            ),
-            other => other.into(),
-        })?;
     Ok(Prepared {
-        account_id: t.account.id,
+        account_id: account.id,
         db_path,
         session: Arc::new(session),
     })

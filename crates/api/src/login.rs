@@ -64,6 +64,30 @@ pub(crate) async fn target(
     Ok(Target { account, settings })
 }
 
+/// The account's stored sign-in as a session; not signed in is refused with the way to sign
+/// in, then `next` (what the user was about to do, e.g. "start Discovery").
+pub(crate) async fn resume(
+    db: &Mutex<Database>,
+    name_or_id: &str,
+    now: DateTime<Utc>,
+    next: &str,
+) -> Result<(accounts::Account, Session), ApiError> {
+    let t = target(db, name_or_id, now).await?;
+    let session = Session::resume(t.settings, key(&t.account), Arc::new(KeyringStore::new()))
+        .map_err(|e| match e {
+            cspdesk_partner_api::Error::NotSignedIn => ApiError::new(
+                ErrorCode::NotSignedIn,
+                format!(
+                    "{} is not signed in: press Login with Microsoft on the Accounts page (or run `cspdesk login --account {}`), then {next}",
+                    t.account.name, t.account.name
+                ),
+                None,
+            ),
+            other => other.into(),
+        })?;
+    Ok((t.account, session))
+}
+
 pub(crate) fn key(account: &accounts::Account) -> AccountKey {
     AccountKey::from_stored(account.id.clone())
 }

@@ -278,15 +278,15 @@ pub fn customer_subscriptions(
     key: &RegistrationKey,
 ) -> Result<Vec<StackCustomerSubscription>> {
     let conn = db.conn();
+    // A customer's Azure subscription is an entitlement of its Azure plan subscription.
     let mut stmt = conn.prepare(
-        "SELECT m.customer_subscription_id, m.tenant_id, m.read_at,
-                (SELECT s.customer_id FROM azure_entitlements e
-                   JOIN subscriptions s ON s.account_id = e.account_id AND s.id = e.subscription_id
-                  WHERE e.account_id = m.account_id AND lower(e.id) = m.customer_subscription_id LIMIT 1),
-                (SELECT e.friendly_name FROM azure_entitlements e
-                  WHERE e.account_id = m.account_id AND lower(e.id) = m.customer_subscription_id LIMIT 1)
+        "SELECT m.customer_subscription_id, m.tenant_id, m.read_at, c.id, c.company_name, e.friendly_name
          FROM stack_customer_subscriptions m
+         LEFT JOIN azure_entitlements e ON e.account_id = m.account_id AND lower(e.id) = m.customer_subscription_id
+         LEFT JOIN subscriptions s ON s.account_id = e.account_id AND s.id = e.subscription_id
+         LEFT JOIN customers c ON c.account_id = s.account_id AND c.id = s.customer_id
          WHERE m.account_id = ?1 AND m.subscription_id = ?2 AND m.resource_group = ?3 AND m.registration = ?4
+         GROUP BY m.customer_subscription_id
          ORDER BY m.customer_subscription_id",
     )?;
     let rows = stmt.query_map(
@@ -297,37 +297,19 @@ pub fn customer_subscriptions(
             key.name
         ],
         |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, Option<String>>(3)?,
-                r.get::<_, Option<String>>(4)?,
-            ))
+            let customer: Option<String> = r.get(3)?;
+            Ok(StackCustomerSubscription {
+                subscription_id: r.get(0)?,
+                tenant_id: r.get(1)?,
+                read_at: r.get(2)?,
+                customer: match customer {
+                    Some(id) => Some((id, r.get(4)?, r.get(5)?)),
+                    None => None,
+                },
+            })
         },
     )?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (subscription_id, tenant_id, read_at, customer_id, friendly) = row?;
-        let customer = match customer_id {
-            Some(id) => {
-                let name: String = conn.query_row(
-                    "SELECT company_name FROM customers WHERE account_id = ?1 AND id = ?2",
-                    params![account_id, id],
-                    |r| r.get(0),
-                )?;
-                Some((id, name, friendly))
-            }
-            None => None,
-        };
-        out.push(StackCustomerSubscription {
-            subscription_id,
-            tenant_id,
-            read_at,
-            customer,
-        });
-    }
-    Ok(out)
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Discovered customers' Azure subscriptions (Azure plan entitlements), by company name.
