@@ -288,34 +288,52 @@ pub struct Resale {
     pub margin: Decimal,
 }
 
+/// Marks up one line of `period` (see the module docs): what [`resale`] does to each line,
+/// for callers that price lines one at a time without building a [`CostLine`] each.
+pub fn mark_up(
+    cost: Decimal,
+    category: Option<&str>,
+    date: NaiveDate,
+    markups: &Markups<'_>,
+    period: &BillingPeriod,
+) -> Result<ResaleLine, MarkupError> {
+    if !period.contains(date) {
+        return Err(MarkupError::OutsidePeriod {
+            date,
+            period: *period,
+        });
+    }
+    let percent = markups
+        .percent_on(category, date)
+        .ok_or_else(|| MarkupError::NoMarkup {
+            date,
+            category: category.map(str::to_string),
+        })?;
+    let hundred = Decimal::ONE_HUNDRED;
+    let resale = round_cents(cost * (hundred + percent) / hundred);
+    Ok(ResaleLine {
+        cost,
+        percent,
+        resale,
+        margin: resale - cost,
+    })
+}
+
 /// Marks up `lines` of `period` with `markups` (see the module docs).
 pub fn resale(
     lines: &[CostLine],
     markups: &Markups<'_>,
     period: &BillingPeriod,
 ) -> Result<Resale, MarkupError> {
-    let hundred = Decimal::ONE_HUNDRED;
     let mut out = Vec::with_capacity(lines.len());
     for line in lines {
-        if !period.contains(line.usage_date) {
-            return Err(MarkupError::OutsidePeriod {
-                date: line.usage_date,
-                period: *period,
-            });
-        }
-        let percent = markups
-            .percent_on(line.meter_category.as_deref(), line.usage_date)
-            .ok_or_else(|| MarkupError::NoMarkup {
-                date: line.usage_date,
-                category: line.meter_category.clone(),
-            })?;
-        let resale = round_cents(line.cost * (hundred + percent) / hundred);
-        out.push(ResaleLine {
-            cost: line.cost,
-            percent,
-            resale,
-            margin: resale - line.cost,
-        });
+        out.push(mark_up(
+            line.cost,
+            line.meter_category.as_deref(),
+            line.usage_date,
+            markups,
+            period,
+        )?);
     }
     let fee = round_cents(markups.fee_for(period));
     let cost_total: Decimal = out.iter().map(|l| l.cost).sum();
