@@ -164,13 +164,11 @@ impl MarkupHistory {
 
     /// The override for `category` in effect on `date`, if any.
     pub fn category_percent_on(&self, category: &str, date: NaiveDate) -> Option<Decimal> {
-        let wanted = category.trim().to_lowercase();
         self.latest(date, |t| match t {
-            MarkupTerm::CategoryPercent { category, percent }
-                if category.trim().to_lowercase() == wanted =>
-            {
-                Some(*percent)
-            }
+            MarkupTerm::CategoryPercent {
+                category: theirs,
+                percent,
+            } if same_category(theirs, category) => Some(*percent),
             _ => None,
         })
         .flatten()
@@ -190,6 +188,17 @@ impl MarkupHistory {
             MarkupTerm::MonthlyFee { fee } => Some(*fee),
             _ => None,
         })
+    }
+}
+
+/// Categories compare trimmed and without regard to case. Without allocating when both are
+/// ASCII: a million invoice lines are priced per view of them.
+fn same_category(a: &str, b: &str) -> bool {
+    let (a, b) = (a.trim(), b.trim());
+    if a.is_ascii() && b.is_ascii() {
+        a.eq_ignore_ascii_case(b)
+    } else {
+        a.to_lowercase() == b.to_lowercase()
     }
 }
 
@@ -310,7 +319,12 @@ pub fn mark_up(
             category: category.map(str::to_string),
         })?;
     let hundred = Decimal::ONE_HUNDRED;
-    let resale = round_cents(cost * (hundred + percent) / hundred);
+    // At 0 % the product is the cost itself: skip the arithmetic most lines would do.
+    let resale = if percent.is_zero() {
+        round_cents(cost)
+    } else {
+        round_cents(cost * (hundred + percent) / hundred)
+    };
     Ok(ResaleLine {
         cost,
         percent,
@@ -393,6 +407,30 @@ mod tests {
             ]),
             Err(MarkupError::Duplicate { .. })
         ));
+    }
+
+    #[test]
+    fn categories_compare_trimmed_and_without_case_beyond_ascii_too() {
+        let h = MarkupHistory::new(vec![
+            MarkupChange {
+                effective_from: d(1),
+                term: MarkupTerm::CategoryPercent {
+                    category: " Storage".into(),
+                    percent: Some(dec!(3)),
+                },
+            },
+            MarkupChange {
+                effective_from: d(1),
+                term: MarkupTerm::CategoryPercent {
+                    category: "Équipement".into(),
+                    percent: Some(dec!(4)),
+                },
+            },
+        ])
+        .unwrap();
+        assert_eq!(h.category_percent_on("STORAGE ", d(2)), Some(dec!(3)));
+        assert_eq!(h.category_percent_on("équipement", d(2)), Some(dec!(4)));
+        assert_eq!(h.category_percent_on("Storage2", d(2)), None);
     }
 
     #[test]
