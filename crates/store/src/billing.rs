@@ -120,7 +120,7 @@ pub struct InvoiceLineRow {
 /// The two tables of invoice lines, as one shape. Each is read on its own, in rowid order
 /// (new-commerce lines first): ordering their union would sort every line of the invoice
 /// before the first one could be returned.
-const TABLES: [&str; 2] = [
+pub(crate) const TABLES: [&str; 2] = [
     "SELECT rowid, 'billing', customer_id, customer_name, product_name, sku_name, subscription_id,
             charge_type, charge_start_date, charge_end_date, quantity, unit_price,
             effective_unit_price, subtotal, currency
@@ -143,7 +143,7 @@ fn table_sql(table: &str, customer: bool, tail: &str) -> String {
     )
 }
 
-fn line(r: &rusqlite::Row<'_>) -> rusqlite::Result<InvoiceLineRow> {
+pub(crate) fn line(r: &rusqlite::Row<'_>) -> rusqlite::Result<InvoiceLineRow> {
     let source: String = r.get(1)?;
     Ok(InvoiceLineRow {
         line: r.get(0)?,
