@@ -7,10 +7,8 @@ use ts_rs::{Config, TS};
 use crate::account_settings::AccountSettingsDto;
 use crate::accounts::{AccountDto, NewAccount};
 use crate::app_info::AppInfo;
-use crate::billing::{
-    InvoiceCustomerDto, InvoiceDetailDto, InvoiceDto, InvoiceLineDto, InvoiceLinesPageDto,
-    LineGroupDto, UnbilledDto,
-};
+use crate::billing::{InvoiceCustomerDto, InvoiceDetailDto, InvoiceDto, UnbilledDto};
+use crate::customer_lines::{InvoiceLineDto, InvoiceLinesPageDto};
 use crate::customers_dto::{
     CustomerDto, CustomerRef, EntitlementDto, OrganizationDto, OrganizationMemberDto,
     SubscriptionDto,
@@ -23,6 +21,7 @@ use crate::discovery_dto::{
     RunDto, RunErrorDto, RunStateDto, ScheduleDto, TriggerDto,
 };
 use crate::export::{ExportRequestDto, ExportTable, ExportedDto};
+use crate::line_view::{LineColumn, LineGroupDto, LineQueryDto, LineSumDto};
 use crate::login::LoginEvent;
 use crate::markups::{
     MarkupChangeDto, MarkupDto, MarkupPreviewDto, MarkupTargetDto, MarkupTermDto, PreviewMonthDto,
@@ -81,6 +80,9 @@ pub fn typescript() -> String {
         InvoiceCustomerDto::decl(&cfg),
         InvoiceDetailDto::decl(&cfg),
         InvoiceLineDto::decl(&cfg),
+        LineColumn::decl(&cfg),
+        LineQueryDto::decl(&cfg),
+        LineSumDto::decl(&cfg),
         InvoiceLinesPageDto::decl(&cfg),
         UnbilledDto::decl(&cfg),
         LineGroupDto::decl(&cfg),
