@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use cspdesk_api::discovery::Hub;
+use cspdesk_api::line_view::LineViews;
 use cspdesk_api::ApiError;
 use cspdesk_store::Database;
 use tokio_util::sync::CancellationToken;
@@ -17,6 +18,9 @@ pub struct AppState {
     db: Result<Mutex<Database>, ApiError>,
     /// Discovery runs of this process and the window's subscription to their events.
     pub discovery: Arc<Hub>,
+    /// The Billing page's sorted and filtered views of a customer's lines, kept between
+    /// the pages the table scrolls to (bounded).
+    pub line_views: LineViews,
     /// Per account: the waiting sign-in's number and cancel token.
     sign_ins: Mutex<HashMap<String, (u64, CancellationToken)>>,
     next_sign_in: AtomicU64,
@@ -49,6 +53,7 @@ impl AppState {
             sign_ins: Mutex::new(HashMap::new()),
             next_sign_in: AtomicU64::new(1),
             discovery: Hub::new(),
+            line_views: LineViews::default(),
         }
     }
 

@@ -24,8 +24,10 @@ const BENCHES: &[(&str, &str, &str)] = &[
     (
         "billing",
         "cspdesk-cli",
-        "a 1,000,000-line invoice: first screen of each Billing level (p50/p95), CSV export \
-         rows/s vs sqlite3 -csv on the same rows, peak RSS of 1,000,000 vs 1,000 exported lines",
+        "a 1,000,000-line invoice: first screen of each Billing level (p50/p95), the large \
+         customer's lines sorted by cost and searched (first request, first and deep page), \
+         CSV export rows/s vs sqlite3 -csv on the same rows, peak RSS of 1,000,000 vs 1,000 \
+         exported lines",
     ),
 ];
 

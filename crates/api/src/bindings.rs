@@ -11,10 +11,8 @@ use crate::azure_stack::{
     AddStackCustomerDto, RegistrationRefDto, StackCustomerSubscriptionDto, StackOverviewDto,
     StackRegistrationDto, StackSubscriptionChoiceDto,
 };
-use crate::billing::{
-    InvoiceCustomerDto, InvoiceDetailDto, InvoiceDto, InvoiceLineDto, InvoiceLinesPageDto,
-    LineGroupDto, UnbilledDto,
-};
+use crate::billing::{InvoiceCustomerDto, InvoiceDetailDto, InvoiceDto, UnbilledDto};
+use crate::customer_lines::{InvoiceLineDto, InvoiceLinesPageDto};
 use crate::customers_dto::{
     CustomerDto, CustomerRef, EntitlementDto, OrganizationDto, OrganizationMemberDto,
     SubscriptionDto,
@@ -27,6 +25,7 @@ use crate::discovery_dto::{
     RunDto, RunErrorDto, RunStateDto, ScheduleDto, TriggerDto,
 };
 use crate::export::{ExportRequestDto, ExportTable, ExportedDto};
+use crate::line_view::{LineColumn, LineGroupDto, LineQueryDto, LineSumDto};
 use crate::login::LoginEvent;
 use crate::markups::{
     MarkupChangeDto, MarkupDto, MarkupPreviewDto, MarkupTargetDto, MarkupTermDto, PreviewMonthDto,
@@ -91,6 +90,9 @@ pub fn typescript() -> String {
         InvoiceCustomerDto::decl(&cfg),
         InvoiceDetailDto::decl(&cfg),
         InvoiceLineDto::decl(&cfg),
+        LineColumn::decl(&cfg),
+        LineQueryDto::decl(&cfg),
+        LineSumDto::decl(&cfg),
         InvoiceLinesPageDto::decl(&cfg),
         UnbilledDto::decl(&cfg),
         LineGroupDto::decl(&cfg),

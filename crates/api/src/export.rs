@@ -14,6 +14,8 @@ use cspdesk_store::Database;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::customer_lines::{each_customer_line, LinesInView};
+use crate::line_view::{LineQueryDto, LineViews};
 use crate::{billing, customers, ApiError, ErrorCode};
 
 /// What one export wrote.
@@ -54,7 +56,7 @@ pub enum ExportTable {
         /// Invoice number.
         invoice_id: String,
     },
-    /// One customer's lines on an invoice.
+    /// One customer's lines on an invoice, those in view in view order.
     CustomerLines {
         /// Partner account id.
         account_id: String,
@@ -64,8 +66,11 @@ pub enum ExportTable {
         customer_id: String,
         /// Resale amounts only (for the customer).
         customer_facing: bool,
+        /// The sort, search and product filter of the view.
+        query: LineQueryDto,
     },
-    /// One customer's charges on an invoice as FOCUS 1.0, at resale prices.
+    /// One customer's charges on an invoice as FOCUS 1.0, at resale prices, those in view
+    /// in view order.
     CustomerFocus {
         /// Partner account id.
         account_id: String,
@@ -73,6 +78,8 @@ pub enum ExportTable {
         invoice_id: String,
         /// Customer id.
         customer_id: String,
+        /// The sort, search and product filter of the view.
+        query: LineQueryDto,
     },
     /// Every customer.
     Customers,
@@ -96,8 +103,8 @@ pub struct ExportRequestDto {
     /// The keys of the rows the user sees, in the order seen (filters and sort applied);
     /// absent: every row in the table's own order. Keys: invoices `account/number`, an
     /// invoice's customers `customerId`, customers `account/id`, subscriptions
-    /// `account/customer/id`, reconciliation `account/customer`. Customer lines ignore it
-    /// (they export in invoice order).
+    /// `account/customer/id`, reconciliation `account/customer`. Customer lines ignore it:
+    /// a million keys would not cross IPC; their `query` says what is in view instead.
     pub keys: Option<Vec<String>>,
 }
 
@@ -111,9 +118,11 @@ fn in_view<T>(rows: Vec<T>, keys: Option<&[String]>, key: impl Fn(&T) -> String)
     keys.iter().filter_map(|k| by.remove(k)).collect()
 }
 
-/// Runs `request` into `path`.
+/// Runs `request` into `path`. Customer lines use (and keep) their view in `views`, so an
+/// export of what the page shows reuses the page's ordering.
 pub fn export(
     db: &Database,
+    views: &LineViews,
     request: &ExportRequestDto,
     path: &Path,
     now: DateTime<Utc>,
@@ -131,20 +140,20 @@ pub fn export(
             invoice_id,
             customer_id,
             customer_facing,
-        } => customer_lines(
-            db,
-            account_id,
-            invoice_id,
-            customer_id,
-            *customer_facing,
-            path,
-            options,
-        ),
+            query,
+        } => {
+            let lines = LinesInView::new(account_id, invoice_id, customer_id, query);
+            customer_lines(db, views, &lines, *customer_facing, path, options)
+        }
         ExportTable::CustomerFocus {
             account_id,
             invoice_id,
             customer_id,
-        } => crate::focus::customer_charges(db, account_id, invoice_id, customer_id, path, options),
+            query,
+        } => {
+            let lines = LinesInView::new(account_id, invoice_id, customer_id, query);
+            crate::focus::customer_charges(db, views, &lines, path, options)
+        }
         ExportTable::Customers => customers(db, now, keys, path, options),
         ExportTable::Subscriptions => subscriptions(db, now, keys, path, options),
         ExportTable::Reconciliation { period } => reconciliation(db, period, keys, path, options),
@@ -331,18 +340,18 @@ pub fn invoice_detail(
     })
 }
 
-/// One customer's lines on an invoice. `customer_facing` leaves out everything the customer
-/// must not see (our cost, Microsoft's prices, the margin): what is left is the line at its
-/// resale amount.
+/// One customer's lines on an invoice, those in view in view order. `customer_facing`
+/// leaves out everything the customer must not see (our cost, Microsoft's prices, the
+/// margin): what is left is the line at its resale amount.
 pub fn customer_lines(
     db: &Database,
-    account_id: &str,
-    invoice_id: &str,
-    customer_id: &str,
+    views: &LineViews,
+    lines: &LinesInView<'_>,
     customer_facing: bool,
     path: &Path,
     options: CsvOptions,
 ) -> Result<ExportedDto, ApiError> {
+    let invoice_id = lines.invoice_id;
     to_file(path, |out| {
         let header: &[&str] = if customer_facing {
             &[
@@ -375,7 +384,7 @@ pub fn customer_lines(
             ]
         };
         let mut csv = CsvExport::new(out, options, header)?;
-        billing::each_customer_line(db, account_id, invoice_id, customer_id, |l| {
+        each_customer_line(db, views, lines, |l| {
             let head = [
                 Cell::Text(invoice_id),
                 text(&l.product),

@@ -21,7 +21,8 @@
 //!
 //! The monthly fee of the customer's markup is a line of its own (ChargeCategory `Purchase`,
 //! ServiceName `Service fee`) when it is not zero, so the file adds up to the customer's
-//! resale on the invoice.
+//! resale on the invoice. The lines are those in view (search, product, sort, as the page
+//! shows them); a searched or filtered view has no fee line, as the fee is no product's.
 
 use std::path::Path;
 
@@ -31,7 +32,9 @@ use cspdesk_store::Database;
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::billing;
+use crate::customer_lines::{each_customer_line, InvoiceLineDto, LinesInView};
 use crate::export::{finish, to_file, ExportedDto};
+use crate::line_view::LineViews;
 use crate::ApiError;
 
 /// The FOCUS columns written, in order.
@@ -120,15 +123,17 @@ fn end_after(day: &str) -> Option<String> {
         .map(|d| format!("{}T00:00:00Z", (d + Duration::days(1)).format("%Y-%m-%d")))
 }
 
-/// One customer's charges on one invoice as FOCUS, at resale.
+/// One customer's charges on one invoice as FOCUS, at resale: the lines in view, in view
+/// order, and the fee when the view shows every line.
 pub fn customer_charges(
     db: &Database,
-    account_id: &str,
-    invoice_id: &str,
-    customer_id: &str,
+    views: &LineViews,
+    lines: &LinesInView<'_>,
     path: &Path,
     options: CsvOptions,
 ) -> Result<ExportedDto, ApiError> {
+    let (account_id, invoice_id, customer_id) =
+        (lines.account_id, lines.invoice_id, lines.customer_id);
     let detail = billing::invoice_detail(db, account_id, invoice_id)?;
     let row = detail
         .customers
@@ -152,7 +157,7 @@ pub fn customer_charges(
     let period_end = inv.billing_period_end.as_deref().and_then(end_after);
     to_file(path, |out| {
         let mut csv = CsvExport::new(out, options, &COLUMNS)?;
-        let mut write = |l: &billing::InvoiceLineDto| -> Result<(), ApiError> {
+        let mut write = |l: &InvoiceLineDto| -> Result<(), ApiError> {
             let resale: Decimal = l.resale.parse().unwrap_or(Decimal::ZERO);
             let quantity: Option<Decimal> = l.quantity.as_deref().and_then(|q| q.parse().ok());
             let unit = quantity.filter(|q| !q.is_zero()).map(|q| {
@@ -199,8 +204,10 @@ pub fn customer_charges(
             ])?;
             Ok(())
         };
-        billing::each_customer_line(db, account_id, invoice_id, customer_id, |l| write(&l))?;
-        if row.fee.parse::<Decimal>().is_ok_and(|f| !f.is_zero()) {
+        each_customer_line(db, views, lines, |l| write(&l))?;
+        // The fee is no line of a product: a filtered view leaves it out with the rest.
+        let fee = row.fee.parse::<Decimal>().is_ok_and(|f| !f.is_zero());
+        if fee && lines.query.shows_every_line() {
             csv.row(&[
                 Cell::Text(&row.customer_id),
                 Cell::Text(&name),

@@ -346,56 +346,124 @@ fn resale_detail(
     extra: &[Change],
     period: &cspdesk_rating::period::BillingPeriod,
 ) -> Result<cspdesk_rating::markup::Resale, ApiError> {
-    use cspdesk_rating::markup::{resale, MarkupChange, MarkupTerm, Markups};
-    let baseline = MarkupChange {
-        effective_from: NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or_default(),
-        term: MarkupTerm::Percent {
-            percent: Decimal::ZERO,
-        },
-    };
-    let mut mine: Vec<MarkupChange> = markups::history(db, own)?
-        .iter()
-        .map(rating_change)
-        .collect();
-    let mut theirs: Vec<MarkupChange> = vec![baseline];
-    if let Some(org) = org {
-        theirs.extend(markups::history(db, org)?.iter().map(rating_change));
-    }
-    for e in extra {
-        let list = if &e.scope == own {
-            &mut mine
-        } else {
-            &mut theirs
-        };
-        let change = rating_change(e);
-        list.retain(|c| {
-            !(c.effective_from == change.effective_from
-                && std::mem::discriminant(&c.term) == std::mem::discriminant(&change.term)
-                && match (&c.term, &change.term) {
-                    (
-                        MarkupTerm::CategoryPercent { category: a, .. },
-                        MarkupTerm::CategoryPercent { category: b, .. },
-                    ) => a == b,
-                    _ => true,
-                })
-        });
-        list.push(change);
-    }
-    let (mine, theirs) = (history_of(mine)?, history_of(theirs)?);
-    let r = resale(
-        cost_lines,
-        &Markups {
-            customer: Some(&mine),
-            organization: Some(&theirs),
-        },
-        period,
-    )
-    .map_err(|e| ApiError {
+    CustomerMarkups::with(db, own, org, extra)?.resale(cost_lines, period)
+}
+
+fn markup_error(e: cspdesk_rating::markup::MarkupError) -> ApiError {
+    ApiError {
         code: ErrorCode::Validation,
         message: e.to_string(),
         field: Some("markup".into()),
-    })?;
-    Ok(r)
+    }
+}
+
+/// One customer's markups, its own and its organization's, read once to price any number of
+/// its lines. Without any percentage a line resells at cost (a 0 % baseline under the
+/// organization's terms, the lowest precedence).
+#[derive(Debug, Clone)]
+pub struct CustomerMarkups {
+    mine: cspdesk_rating::markup::MarkupHistory,
+    theirs: cspdesk_rating::markup::MarkupHistory,
+}
+
+impl CustomerMarkups {
+    /// The stored markups of a customer in an organization (or none).
+    pub fn load(
+        db: &Database,
+        account_id: &str,
+        customer_id: &str,
+        organization_id: Option<&str>,
+    ) -> Result<Self, ApiError> {
+        let own = Scope::Customer {
+            account_id: account_id.to_string(),
+            customer_id: customer_id.to_string(),
+        };
+        let org = organization_id.map(|id| Scope::Organization { id: id.to_string() });
+        Self::with(db, &own, org.as_ref(), &[])
+    }
+
+    /// The stored markups of `own` and `org` plus `extra` changes (a same-day change of the
+    /// same term replaces the stored one).
+    fn with(
+        db: &Database,
+        own: &Scope,
+        org: Option<&Scope>,
+        extra: &[Change],
+    ) -> Result<Self, ApiError> {
+        use cspdesk_rating::markup::{MarkupChange, MarkupTerm};
+        let baseline = MarkupChange {
+            effective_from: NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or_default(),
+            term: MarkupTerm::Percent {
+                percent: Decimal::ZERO,
+            },
+        };
+        let mut mine: Vec<MarkupChange> = markups::history(db, own)?
+            .iter()
+            .map(rating_change)
+            .collect();
+        let mut theirs: Vec<MarkupChange> = vec![baseline];
+        if let Some(org) = org {
+            theirs.extend(markups::history(db, org)?.iter().map(rating_change));
+        }
+        for e in extra {
+            let list = if &e.scope == own {
+                &mut mine
+            } else {
+                &mut theirs
+            };
+            let change = rating_change(e);
+            list.retain(|c| {
+                !(c.effective_from == change.effective_from
+                    && std::mem::discriminant(&c.term) == std::mem::discriminant(&change.term)
+                    && match (&c.term, &change.term) {
+                        (
+                            MarkupTerm::CategoryPercent { category: a, .. },
+                            MarkupTerm::CategoryPercent { category: b, .. },
+                        ) => a == b,
+                        _ => true,
+                    })
+            });
+            list.push(change);
+        }
+        Ok(Self {
+            mine: history_of(mine)?,
+            theirs: history_of(theirs)?,
+        })
+    }
+
+    fn markups(&self) -> cspdesk_rating::markup::Markups<'_> {
+        cspdesk_rating::markup::Markups {
+            customer: Some(&self.mine),
+            organization: Some(&self.theirs),
+        }
+    }
+
+    /// `cost_lines` of `period` marked up: each line's resale, and the period's fee apart.
+    pub fn resale(
+        &self,
+        cost_lines: &[cspdesk_rating::markup::CostLine],
+        period: &cspdesk_rating::period::BillingPeriod,
+    ) -> Result<cspdesk_rating::markup::Resale, ApiError> {
+        cspdesk_rating::markup::resale(cost_lines, &self.markups(), period).map_err(markup_error)
+    }
+
+    /// The fee charged for `period` (rounded, as [`Self::resale`] rounds it).
+    pub fn fee(&self, period: &cspdesk_rating::period::BillingPeriod) -> Decimal {
+        cspdesk_rating::markup::round_cents(self.markups().fee_for(period))
+    }
+
+    /// One line's resale (rounded to the cent, as [`Self::resale`] rounds each line).
+    pub fn line_resale(
+        &self,
+        cost: Decimal,
+        category: Option<&str>,
+        date: NaiveDate,
+        period: &cspdesk_rating::period::BillingPeriod,
+    ) -> Result<Decimal, ApiError> {
+        cspdesk_rating::markup::mark_up(cost, category, date, &self.markups(), period)
+            .map(|l| l.resale)
+            .map_err(markup_error)
+    }
 }
 
 fn period_error(e: cspdesk_rating::period::PeriodError) -> ApiError {
@@ -457,12 +525,7 @@ pub fn customer_resale(
     organization_id: Option<&str>,
     period: &cspdesk_rating::period::BillingPeriod,
 ) -> Result<cspdesk_rating::markup::Resale, ApiError> {
-    let own = Scope::Customer {
-        account_id: account_id.to_string(),
-        customer_id: customer_id.to_string(),
-    };
-    let org = organization_id.map(|id| Scope::Organization { id: id.to_string() });
-    resale_detail(db, cost_lines, &own, org.as_ref(), &[], period)
+    CustomerMarkups::load(db, account_id, customer_id, organization_id)?.resale(cost_lines, period)
 }
 
 /// Who has a markup: customers with their own, and organizations (whose members without one

@@ -2,10 +2,13 @@
 //! customer, 1,000 for another and 100 for each of 999 more (1,100,900 lines), written through the
 //! same `Ingest` Discovery uses. Measured in one run, release build:
 //! - time to the first screen of each Billing level (invoices; the invoice's customers, cold
-//!   then kept; the large customer's first 200 lines), p50/p95 over repeated calls;
+//!   then kept), p50/p95 over repeated calls;
+//! - the large customer's lines in three views (invoice order, sorted by cost, searched):
+//!   the first request, which works the view out (on a fresh cache each time), then its
+//!   first page and a page 90 % down, kept;
 //! - CSV export of the large customer's 1,000,000 lines by `cspdesk export customer-lines`
-//!   (a real process) in rows/s, against `sqlite3 -csv` writing the same rows from the same
-//!   file, as a ratio;
+//!   (a real process) in rows/s, in invoice order and sorted by cost, against `sqlite3 -csv`
+//!   writing the same rows from the same file, as a ratio;
 //! - peak RSS of that export against exporting a 1,000-line customer (each in its own
 //!   process, read with `/usr/bin/time -f %M`).
 //!
@@ -16,6 +19,8 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use chrono::{TimeZone, Utc};
+use cspdesk_api::customer_lines::{self, LinesInView};
+use cspdesk_api::line_view::{LineColumn, LineQueryDto, LineViews};
 use cspdesk_store::discovered::{BillingLineRow, InvoiceRow};
 use cspdesk_store::{accounts, Database};
 use rust_decimal::Decimal;
@@ -25,6 +30,8 @@ const SMALL_CUSTOMERS: u64 = 999;
 const SMALL_LINES: u64 = 100;
 const INVOICE: &str = "G000BENCH1";
 const REPEATS: usize = 40;
+/// First requests of a view (each works out a million lines' order).
+const COLD_REPEATS: usize = 5;
 
 fn line(customer: &str, n: u64) -> BillingLineRow {
     let cents = Decimal::new(i64::try_from(n % 9_973 + 1).unwrap_or(1), 2);
@@ -187,15 +194,74 @@ fn main() {
     assert!(first.matches_invoice, "the customers add up to the invoice");
     let (det50, det95) =
         time(|| cspdesk_api::billing::invoice_detail(&db, &account, INVOICE).unwrap());
-    let (lin50, lin95) = time(|| {
-        cspdesk_api::billing::customer_lines(&db, &account, INVOICE, "large", 0, 200).unwrap()
-    });
-    let (deep50, deep95) = time(|| {
-        cspdesk_api::billing::customer_lines(&db, &account, INVOICE, "large", 900_000, 200).unwrap()
-    });
+    let views = LineViews::default();
+    let page = |query: &LineQueryDto, offset: u64| {
+        let lines = LinesInView::new(&account, INVOICE, "large", query);
+        customer_lines::customer_lines(&db, &views, &lines, offset, 200).unwrap()
+    };
+    // Each view: the first request (works the view out; timed on a fresh cache each time),
+    // then its first page and a page 90 % down, kept.
+    let by_cost = LineQueryDto {
+        sort: LineColumn::Cost,
+        descending: true,
+        ..LineQueryDto::default()
+    };
+    let searched = LineQueryDto {
+        search: "storage".into(),
+        ..LineQueryDto::default()
+    };
+    let mut rows_of_views = Vec::new();
+    for (name, query) in [
+        ("invoice order", LineQueryDto::default()),
+        ("sorted by cost, largest first", by_cost.clone()),
+        ("searched for \"storage\"", searched.clone()),
+    ] {
+        let cold: Vec<Duration> = (0..COLD_REPEATS)
+            .map(|_| {
+                let fresh = LineViews::default();
+                let lines = LinesInView::new(&account, INVOICE, "large", &query);
+                let t = Instant::now();
+                std::hint::black_box(
+                    customer_lines::customer_lines(&db, &fresh, &lines, 0, 200).unwrap(),
+                );
+                t.elapsed()
+            })
+            .collect();
+        let total = page(&query, 0).total;
+        let deep = total * 9 / 10;
+        let (first50, first95) = time(|| page(&query, 0));
+        let (deep50, deep95) = time(|| page(&query, deep));
+        rows_of_views.push(format!(
+            "| {name} ({total} lines) | {c50} / {c95} | {f50} / {f95} | {deep} | {d50} / {d95} |\n",
+            c50 = ms(percentile(cold.clone(), 0.5)),
+            c95 = ms(percentile(cold, 0.95)),
+            f50 = ms(first50),
+            f95 = ms(first95),
+            d50 = ms(deep50),
+            d95 = ms(deep95),
+        ));
+    }
+    // Exactness at full size: the sorted view is in order and adds up to the customer.
+    let sorted = page(&by_cost, 0);
+    assert_eq!(sorted.total, LARGE);
+    assert!(sorted
+        .lines
+        .windows(2)
+        .all(|w| w[0].cost.parse::<Decimal>().unwrap() >= w[1].cost.parse::<Decimal>().unwrap()));
+    let customer = first
+        .customers
+        .iter()
+        .find(|c| c.customer_id == "large")
+        .unwrap();
+    assert_eq!(
+        sorted.sums[0].cost, customer.cost,
+        "the view adds up to the customer"
+    );
+    let found = page(&searched, 0);
+    assert_eq!(found.total, LARGE / 4, "a line in four is Storage");
 
     let cspdesk = env!("CARGO_BIN_EXE_cspdesk");
-    let export = |customer: &str, out: &Path| {
+    let sorted_export = |customer: &str, out: &Path, view: &[&str]| {
         let mut c = Command::new(cspdesk);
         c.arg("--db")
             .arg(&path)
@@ -206,11 +272,13 @@ fn main() {
                 INVOICE,
                 "--customer",
                 customer,
-                "--out",
             ])
+            .args(view)
+            .arg("--out")
             .arg(out);
         c
     };
+    let export = |customer: &str, out: &Path| sorted_export(customer, out, &[]);
     let small_csv = dir.path().join("small.csv");
     let large_csv = dir.path().join("large.csv");
     let sqlite_csv = dir.path().join("sqlite.csv");
@@ -223,6 +291,24 @@ fn main() {
         large_rss = large_rss.max(rss);
     }
     let rows = std::fs::read_to_string(&large_csv).unwrap().lines().count() as u64 - 1;
+    assert_eq!(rows, LARGE);
+    let by_cost_csv = dir.path().join("by-cost.csv");
+    let mut sorted_runs = Vec::new();
+    let mut sorted_rss = 0;
+    for _ in 0..3 {
+        let (wall, rss) = measured(&mut sorted_export(
+            "large",
+            &by_cost_csv,
+            &["--sort", "cost", "--descending"],
+        ));
+        sorted_runs.push(wall);
+        sorted_rss = sorted_rss.max(rss);
+    }
+    let rows = std::fs::read_to_string(&by_cost_csv)
+        .unwrap()
+        .lines()
+        .count() as u64
+        - 1;
     assert_eq!(rows, LARGE);
     let query = format!(
         "SELECT '{INVOICE}', product_name, sku_name, subscription_id, charge_type, charge_start_date, charge_end_date, quantity, unit_price, effective_unit_price, subtotal, subtotal, currency FROM billing_line_items WHERE account_id = '{account}' AND invoice_id = '{INVOICE}' AND customer_id = 'large' ORDER BY rowid"
@@ -245,6 +331,8 @@ fn main() {
         v[v.len() / 2]
     };
     let (ours_t, theirs_t) = (med(&mut ours), med(&mut theirs));
+    let sorted_t = med(&mut sorted_runs);
+    let sorted_rps = LARGE as f64 / sorted_t.as_secs_f64();
     let ours_rps = LARGE as f64 / ours_t.as_secs_f64();
     let theirs_rps = LARGE as f64 / theirs_t.as_secs_f64();
 
@@ -255,20 +343,26 @@ fn main() {
          | level | p50 | p95 |\n|---|---|---|\n\
          | invoices | {inv50} | {inv95} |\n\
          | the invoice's customers (first time: summed and kept, {cold}) | {det50} | {det95} |\n\
-         | the large customer's first 200 lines | {lin50} | {lin95} |\n\
-         | the large customer's lines at 900,000 (deep scroll) | {deep50} | {deep95} |\n\n\
+         \n\
+         The large customer's lines, 200 a page, as the page asks for them (p50 / p95). The first \
+         request of a view works it out over all {LARGE} lines ({COLD_REPEATS} runs, a fresh cache \
+         each); the next pages of it are read by key:\n\n\
+         | view | first request | first page, kept | page at | that page, kept |\n|---|---|---|---|---|\n\
+         {views}\n\
          CSV export of the large customer's {LARGE} lines (median of 3, whole process):\n\n\
          | | time | rows/s |\n|---|---|---|\n\
          | `cspdesk export customer-lines` | {ours_t:.2?} | {ours_rps:.0} |\n\
+         | the same `--sort cost --descending` (peak RSS {sorted_mb:.1} MB) | {sorted_t:.2?} | {sorted_rps:.0} |\n\
          | `sqlite3 -csv` (same rows and columns) | {theirs_t:.2?} | {theirs_rps:.0} |\n\n\
          Ratio ours/sqlite3: **{ratio:.2}x** the rows/s.\n\n\
          Peak RSS: 1,000,000 lines {large_mb:.1} MB, 1,000 lines {small_mb:.1} MB: **+{diff:.1} MB**.\n",
         lines = LARGE + 1_000 + SMALL_CUSTOMERS * SMALL_LINES,
         cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
         inv50 = ms(inv50), inv95 = ms(inv95), cold = ms(cold), det50 = ms(det50), det95 = ms(det95),
-        lin50 = ms(lin50), lin95 = ms(lin95), deep50 = ms(deep50), deep95 = ms(deep95),
+        views = rows_of_views.concat(),
         ratio = ours_rps / theirs_rps,
         large_mb = large_rss as f64 / 1024.0,
+        sorted_mb = sorted_rss as f64 / 1024.0,
         small_mb = small_rss as f64 / 1024.0,
         diff = (large_rss as f64 - small_rss as f64) / 1024.0,
     );

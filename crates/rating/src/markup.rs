@@ -164,13 +164,11 @@ impl MarkupHistory {
 
     /// The override for `category` in effect on `date`, if any.
     pub fn category_percent_on(&self, category: &str, date: NaiveDate) -> Option<Decimal> {
-        let wanted = category.trim().to_lowercase();
         self.latest(date, |t| match t {
-            MarkupTerm::CategoryPercent { category, percent }
-                if category.trim().to_lowercase() == wanted =>
-            {
-                Some(*percent)
-            }
+            MarkupTerm::CategoryPercent {
+                category: theirs,
+                percent,
+            } if same_category(theirs, category) => Some(*percent),
             _ => None,
         })
         .flatten()
@@ -190,6 +188,17 @@ impl MarkupHistory {
             MarkupTerm::MonthlyFee { fee } => Some(*fee),
             _ => None,
         })
+    }
+}
+
+/// Categories compare trimmed and without regard to case. Without allocating when both are
+/// ASCII: a million invoice lines are priced per view of them.
+fn same_category(a: &str, b: &str) -> bool {
+    let (a, b) = (a.trim(), b.trim());
+    if a.is_ascii() && b.is_ascii() {
+        a.eq_ignore_ascii_case(b)
+    } else {
+        a.to_lowercase() == b.to_lowercase()
     }
 }
 
@@ -288,34 +297,57 @@ pub struct Resale {
     pub margin: Decimal,
 }
 
+/// Marks up one line of `period` (see the module docs): what [`resale`] does to each line,
+/// for callers that price lines one at a time without building a [`CostLine`] each.
+pub fn mark_up(
+    cost: Decimal,
+    category: Option<&str>,
+    date: NaiveDate,
+    markups: &Markups<'_>,
+    period: &BillingPeriod,
+) -> Result<ResaleLine, MarkupError> {
+    if !period.contains(date) {
+        return Err(MarkupError::OutsidePeriod {
+            date,
+            period: *period,
+        });
+    }
+    let percent = markups
+        .percent_on(category, date)
+        .ok_or_else(|| MarkupError::NoMarkup {
+            date,
+            category: category.map(str::to_string),
+        })?;
+    let hundred = Decimal::ONE_HUNDRED;
+    // At 0 % the product is the cost itself: skip the arithmetic most lines would do.
+    let resale = if percent.is_zero() {
+        round_cents(cost)
+    } else {
+        round_cents(cost * (hundred + percent) / hundred)
+    };
+    Ok(ResaleLine {
+        cost,
+        percent,
+        resale,
+        margin: resale - cost,
+    })
+}
+
 /// Marks up `lines` of `period` with `markups` (see the module docs).
 pub fn resale(
     lines: &[CostLine],
     markups: &Markups<'_>,
     period: &BillingPeriod,
 ) -> Result<Resale, MarkupError> {
-    let hundred = Decimal::ONE_HUNDRED;
     let mut out = Vec::with_capacity(lines.len());
     for line in lines {
-        if !period.contains(line.usage_date) {
-            return Err(MarkupError::OutsidePeriod {
-                date: line.usage_date,
-                period: *period,
-            });
-        }
-        let percent = markups
-            .percent_on(line.meter_category.as_deref(), line.usage_date)
-            .ok_or_else(|| MarkupError::NoMarkup {
-                date: line.usage_date,
-                category: line.meter_category.clone(),
-            })?;
-        let resale = round_cents(line.cost * (hundred + percent) / hundred);
-        out.push(ResaleLine {
-            cost: line.cost,
-            percent,
-            resale,
-            margin: resale - line.cost,
-        });
+        out.push(mark_up(
+            line.cost,
+            line.meter_category.as_deref(),
+            line.usage_date,
+            markups,
+            period,
+        )?);
     }
     let fee = round_cents(markups.fee_for(period));
     let cost_total: Decimal = out.iter().map(|l| l.cost).sum();
@@ -375,6 +407,30 @@ mod tests {
             ]),
             Err(MarkupError::Duplicate { .. })
         ));
+    }
+
+    #[test]
+    fn categories_compare_trimmed_and_without_case_beyond_ascii_too() {
+        let h = MarkupHistory::new(vec![
+            MarkupChange {
+                effective_from: d(1),
+                term: MarkupTerm::CategoryPercent {
+                    category: " Storage".into(),
+                    percent: Some(dec!(3)),
+                },
+            },
+            MarkupChange {
+                effective_from: d(1),
+                term: MarkupTerm::CategoryPercent {
+                    category: "Équipement".into(),
+                    percent: Some(dec!(4)),
+                },
+            },
+        ])
+        .unwrap();
+        assert_eq!(h.category_percent_on("STORAGE ", d(2)), Some(dec!(3)));
+        assert_eq!(h.category_percent_on("équipement", d(2)), Some(dec!(4)));
+        assert_eq!(h.category_percent_on("Storage2", d(2)), None);
     }
 
     #[test]

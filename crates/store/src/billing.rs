@@ -2,9 +2,10 @@
 //! charges per customer, and one customer's lines on an invoice (new-commerce billing lines
 //! and legacy lines alike, as one shape). Amounts are summed in Rust from their decimal text,
 //! never with SQLite's floating-point `sum`. Lines are streamed to a callback, so an export
-//! of a million lines holds one line at a time.
+//! of a million lines holds one line at a time; `invoice_lines` reads them for sorted and
+//! filtered views.
 
-use rusqlite::{params, OptionalExtension};
+use rusqlite::params;
 
 use crate::error::Result;
 use crate::{Database, Money};
@@ -120,7 +121,7 @@ pub struct InvoiceLineRow {
 /// The two tables of invoice lines, as one shape. Each is read on its own, in rowid order
 /// (new-commerce lines first): ordering their union would sort every line of the invoice
 /// before the first one could be returned.
-const TABLES: [&str; 2] = [
+pub(crate) const TABLES: [&str; 2] = [
     "SELECT rowid, 'billing', customer_id, customer_name, product_name, sku_name, subscription_id,
             charge_type, charge_start_date, charge_end_date, quantity, unit_price,
             effective_unit_price, subtotal, currency
@@ -131,10 +132,10 @@ const TABLES: [&str; 2] = [
      FROM legacy_line_items WHERE account_id = ?1 AND invoice_id = ?2",
 ];
 
-/// One table's lines, of one customer or all, in rowid order, with `tail` (LIMIT/OFFSET).
-fn table_sql(table: &str, customer: bool, tail: &str) -> String {
+/// One table's lines, of one customer or all, in rowid order.
+fn table_sql(table: &str, customer: bool) -> String {
     format!(
-        "{table}{} ORDER BY rowid{tail}",
+        "{table}{} ORDER BY rowid",
         if customer {
             " AND customer_id = ?3"
         } else {
@@ -143,7 +144,7 @@ fn table_sql(table: &str, customer: bool, tail: &str) -> String {
     )
 }
 
-fn line(r: &rusqlite::Row<'_>) -> rusqlite::Result<InvoiceLineRow> {
+pub(crate) fn line(r: &rusqlite::Row<'_>) -> rusqlite::Result<InvoiceLineRow> {
     let source: String = r.get(1)?;
     Ok(InvoiceLineRow {
         line: r.get(0)?,
@@ -180,7 +181,7 @@ pub fn each_line<E: From<crate::Error>>(
     let conn = db.conn();
     for table in TABLES {
         let mut stmt = conn
-            .prepare_cached(&table_sql(table, customer_id.is_some(), ""))
+            .prepare_cached(&table_sql(table, customer_id.is_some()))
             .map_err(crate::Error::from)?;
         let mut rows = match customer_id {
             Some(c) => stmt.query(params![account_id, invoice_id, c]),
@@ -317,62 +318,6 @@ fn sum_charges(db: &Database, account_id: &str, invoice_id: &str) -> Result<Vec<
         e.cost += cost;
     }
     Ok(by.into_values().collect())
-}
-
-/// A page of one customer's lines on an invoice (`offset`, at most `limit`), and how many
-/// lines there are in all.
-pub fn lines_page(
-    db: &Database,
-    account_id: &str,
-    invoice_id: &str,
-    customer_id: &str,
-    offset: u64,
-    limit: u64,
-) -> Result<(Vec<InvoiceLineRow>, u64)> {
-    let conn = db.conn();
-    let count = |table: &str| -> Result<u64> {
-        let n: i64 = conn.query_row(
-            &format!(
-                "SELECT count(*) FROM {table} WHERE account_id = ?1 AND invoice_id = ?2 AND customer_id = ?3"
-            ),
-            params![account_id, invoice_id, customer_id],
-            |r| r.get(0),
-        )?;
-        Ok(u64::try_from(n).unwrap_or(0))
-    };
-    let cached: Option<i64> = conn
-        .query_row(
-            "SELECT lines FROM invoice_customer_totals
-             WHERE account_id = ?1 AND invoice_id = ?2 AND customer_id = ?3",
-            params![account_id, invoice_id, customer_id],
-            |r| r.get(0),
-        )
-        .optional()?;
-    let total = match cached {
-        Some(n) => u64::try_from(n).unwrap_or(0),
-        None => count("billing_line_items")? + count("legacy_line_items")?,
-    };
-    let big = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
-    let page = |table: &str, skip: u64, take: u64| -> Result<Vec<InvoiceLineRow>> {
-        let mut stmt = conn.prepare_cached(&table_sql(table, true, " LIMIT ?4 OFFSET ?5"))?;
-        let rows = stmt.query_map(
-            params![account_id, invoice_id, customer_id, big(take), big(skip)],
-            line,
-        )?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    };
-    // New-commerce lines first; legacy lines only once those run out (counted only then).
-    let mut out = page(TABLES[0], offset, limit)?;
-    let short = limit - out.len() as u64;
-    if short > 0 {
-        let billing = if out.is_empty() {
-            count("billing_line_items")?
-        } else {
-            offset + out.len() as u64
-        };
-        out.extend(page(TABLES[1], offset.saturating_sub(billing), short)?);
-    }
-    Ok((out, total))
 }
 
 /// One customer's unbilled usage of an open period in one currency.

@@ -108,6 +108,22 @@ impl Database {
             .query_row("PRAGMA user_version", [], |r| r.get(0))?)
     }
 
+    /// Runs `read` in one read transaction: everything it reads is one snapshot of the file
+    /// (a view's keys stay valid while its lines are fetched), and SQLite takes its file
+    /// lock once rather than around each of a million lookups. Inside a transaction already,
+    /// `read` simply runs in that one.
+    pub fn snapshot<T, E: From<Error>>(
+        &self,
+        read: impl FnOnce(&Self) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        if !self.conn.is_autocommit() {
+            return read(self);
+        }
+        // Dropped at the end, it rolls back: nothing was written.
+        let _tx = self.conn.unchecked_transaction().map_err(Error::from)?;
+        read(self)
+    }
+
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
     }

@@ -9,6 +9,7 @@ pub mod billing;
 mod database;
 pub mod discovered;
 mod error;
+pub mod invoice_lines;
 pub mod markups;
 mod migration;
 pub mod money;

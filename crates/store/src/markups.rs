@@ -261,6 +261,17 @@ pub fn all(db: &Database) -> Result<Vec<Change>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// A value that changes whenever any markup does: changes are only added, and a same-day
+/// correction or a removed organization deletes some, so the count and the newest id
+/// together move with every write. Views of marked-up amounts kept in memory compare it.
+pub fn version(db: &Database) -> Result<(i64, i64)> {
+    Ok(db.conn().query_row(
+        "SELECT count(*), coalesce(max(id), 0) FROM markup_changes",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

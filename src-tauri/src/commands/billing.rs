@@ -1,10 +1,10 @@
 //! Commands of the Billing page (invoices, an invoice's customers, a customer's lines) and
 //! the CSV export every table offers, through the system's save dialog.
 
-use cspdesk_api::billing::{
-    self, InvoiceDetailDto, InvoiceDto, InvoiceLinesPageDto, LineGroupDto, UnbilledDto,
-};
+use cspdesk_api::billing::{self, InvoiceDetailDto, InvoiceDto, UnbilledDto};
+use cspdesk_api::customer_lines::{self, InvoiceLinesPageDto, LinesInView};
 use cspdesk_api::export::{self, ExportRequestDto, ExportedDto};
+use cspdesk_api::line_view::{LineGroupDto, LineQueryDto};
 use cspdesk_api::ApiError;
 use cspdesk_store::Database;
 use tauri_plugin_dialog::DialogExt;
@@ -37,24 +37,24 @@ pub fn invoice_detail(
     billing::invoice_detail(&*state.db()?, &account_id, &invoice_id)
 }
 
-/// A page of one customer's lines on an invoice.
+/// A page of one customer's lines on an invoice as the page shows them (sort, search,
+/// product), with the count and sums of what is in view. Read through its own read-only
+/// connection: working out a million-line view takes a moment, and the rest of the app
+/// should not wait for it.
 #[tauri::command(async)]
+#[allow(clippy::too_many_arguments)] // the page's request, one argument each
 pub fn invoice_customer_lines(
     state: tauri::State<'_, AppState>,
     account_id: String,
     invoice_id: String,
     customer_id: String,
+    query: LineQueryDto,
     offset: u64,
     limit: u64,
 ) -> Result<InvoiceLinesPageDto, ApiError> {
-    billing::customer_lines(
-        &*state.db()?,
-        &account_id,
-        &invoice_id,
-        &customer_id,
-        offset,
-        limit,
-    )
+    let db = reader(&state)?;
+    let lines = LinesInView::new(&account_id, &invoice_id, &customer_id, &query);
+    customer_lines::customer_lines(&db, &state.line_views, &lines, offset, limit)
 }
 
 /// One customer's lines on an invoice added up by product.
@@ -65,7 +65,19 @@ pub fn invoice_customer_line_groups(
     invoice_id: String,
     customer_id: String,
 ) -> Result<Vec<LineGroupDto>, ApiError> {
-    billing::customer_line_groups(&*state.db()?, &account_id, &invoice_id, &customer_id)
+    customer_lines::customer_line_groups(
+        &reader(&state)?,
+        &state.line_views,
+        &account_id,
+        &invoice_id,
+        &customer_id,
+    )
+}
+
+/// A read-only connection of its own to the app's database, for long reads.
+fn reader(state: &AppState) -> Result<Database, ApiError> {
+    let path = state.db()?.path().to_path_buf();
+    Ok(Database::open_read_only(&path)?)
 }
 
 /// Asks where to save (the system's save dialog), then writes the CSV. `None`: the user
@@ -77,7 +89,6 @@ pub fn export_csv<R: tauri::Runtime>(
     state: tauri::State<'_, AppState>,
     request: ExportRequestDto,
 ) -> Result<Option<ExportedDto>, ApiError> {
-    let db_path = state.db()?.path().to_path_buf();
     let path = match std::env::var_os(SAVE_PATH_ENV) {
         Some(p) if !p.is_empty() => std::path::PathBuf::from(p),
         _ => {
@@ -94,6 +105,12 @@ pub fn export_csv<R: tauri::Runtime>(
             }
         }
     };
-    let db = Database::open_read_only(&db_path)?;
-    export::export(&db, &request, &path, chrono::Utc::now()).map(Some)
+    export::export(
+        &reader(&state)?,
+        &state.line_views,
+        &request,
+        &path,
+        chrono::Utc::now(),
+    )
+    .map(Some)
 }

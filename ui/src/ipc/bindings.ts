@@ -1115,9 +1115,13 @@ matchesInvoice: boolean, };
 
 export type InvoiceLineDto = { 
 /**
- * Stable position (for keys).
+ * Stable position in its table (for keys).
  */
 line: number, 
+/**
+ * Its number in invoice order, 1 to n, whatever the sort or filter.
+ */
+position: number, 
 /**
  * `billing` (new commerce) or `legacy`.
  */
@@ -1171,15 +1175,61 @@ resale: string,
  */
 currency: string | null, };
 
+export type LineColumn = "line" | "product" | "sku" | "subscription" | "chargeType" | "chargeStart" | "quantity" | "unitPrice" | "cost" | "resale";
+
+export type LineQueryDto = { 
+/**
+ * Sort column.
+ */
+sort: LineColumn, 
+/**
+ * Largest (or last) first.
+ */
+descending: boolean, 
+/**
+ * Case-insensitive text in the product, SKU, subscription or charge type ("": none).
+ */
+search: string, 
+/**
+ * Only lines of this product ("": lines with no product); `None`: every product.
+ */
+product: string | null, };
+
+export type LineSumDto = { 
+/**
+ * Currency ("" when the lines name none).
+ */
+currency: string, 
+/**
+ * Lines.
+ */
+lines: number, 
+/**
+ * Σ cost, exact.
+ */
+cost: string, 
+/**
+ * Σ resale (each line rounded to the cent, as billed), exact.
+ */
+resale: string, };
+
 export type InvoiceLinesPageDto = { 
 /**
- * First line's index.
+ * First line's index in the view.
  */
 offset: number, 
 /**
- * All lines of the customer on the invoice.
+ * Lines in view (after the search and product filter).
  */
 total: number, 
+/**
+ * Every line of the customer on the invoice.
+ */
+all: number, 
+/**
+ * The lines in view added up, per currency.
+ */
+sums: Array<LineSumDto>, 
 /**
  * The lines.
  */
@@ -1257,7 +1307,11 @@ customerId: string,
 /**
  * Resale amounts only (for the customer).
  */
-customerFacing: boolean, } | { "table": "customerFocus", 
+customerFacing: boolean, 
+/**
+ * The sort, search and product filter of the view.
+ */
+query: LineQueryDto, } | { "table": "customerFocus", 
 /**
  * Partner account id.
  */
@@ -1269,7 +1323,11 @@ invoiceId: string,
 /**
  * Customer id.
  */
-customerId: string, } | { "table": "customers" } | { "table": "subscriptions" } | { "table": "reconciliation", 
+customerId: string, 
+/**
+ * The sort, search and product filter of the view.
+ */
+query: LineQueryDto, } | { "table": "customers" } | { "table": "subscriptions" } | { "table": "reconciliation", 
 /**
  * `YYYY-MM`.
  */
@@ -1288,8 +1346,8 @@ bom: boolean,
  * The keys of the rows the user sees, in the order seen (filters and sort applied);
  * absent: every row in the table's own order. Keys: invoices `account/number`, an
  * invoice's customers `customerId`, customers `account/id`, subscriptions
- * `account/customer/id`, reconciliation `account/customer`. Customer lines ignore it
- * (they export in invoice order).
+ * `account/customer/id`, reconciliation `account/customer`. Customer lines ignore it:
+ * a million keys would not cross IPC; their `query` says what is in view instead.
  */
 keys: Array<string> | null, };
 

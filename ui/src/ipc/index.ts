@@ -35,6 +35,9 @@ import type {
   InvoiceDto,
   InvoiceLineDto,
   InvoiceLinesPageDto,
+  LineColumn,
+  LineQueryDto,
+  LineSumDto,
   ErrorCode,
   LoginEvent,
   MarkupChangeDto,
@@ -97,6 +100,9 @@ export type {
   InvoiceDto,
   InvoiceLineDto,
   InvoiceLinesPageDto,
+  LineColumn,
+  LineQueryDto,
+  LineSumDto,
   ErrorCode,
   LoginEvent,
   MarkupChangeDto,
@@ -251,9 +257,12 @@ export const billing = {
   unbilled: () => call<UnbilledDto[]>("list_unbilled"),
   /** One invoice with its customers' cost, markup, fee, resale and margin. */
   detail: (accountId: string, invoiceId: string) => call<InvoiceDetailDto>("invoice_detail", { accountId, invoiceId }),
-  /** Lines `offset..offset+limit` (at most 5,000) of one customer on an invoice. */
-  lines: (accountId: string, invoiceId: string, customerId: string, offset: number, limit: number) =>
-    call<InvoiceLinesPageDto>("invoice_customer_lines", { accountId, invoiceId, customerId, offset, limit }),
+  /**
+   * Lines `offset..offset+limit` (at most 5,000) of one customer on an invoice as `query`
+   * sorts and filters them, with the count and sums of every line in view.
+   */
+  lines: (accountId: string, invoiceId: string, customerId: string, query: LineQueryDto, offset: number, limit: number) =>
+    call<InvoiceLinesPageDto>("invoice_customer_lines", { accountId, invoiceId, customerId, query, offset, limit }),
 };
 
 export const dashboard = {

@@ -12,7 +12,10 @@ import {
   type InvoiceDetailDto,
   type InvoiceDto,
   type InvoiceLineDto,
+  type InvoiceLinesPageDto,
+  type LineColumn,
   type LineGroupDto,
+  type LineQueryDto,
   type UnbilledDto,
 } from "../ipc";
 import { useDiscovery } from "../discovery/store";
@@ -20,7 +23,8 @@ import { formatCount, formatDay, formatDecimal, formatMoney } from "../format";
 import { href } from "../routing/route";
 import { compareDecimal, compareText } from "../table/sort";
 import { SearchField } from "../table/SearchField";
-import { VirtualTable, type Column } from "../table/VirtualTable";
+import { usePagedRows } from "../table/pagedRows";
+import { VirtualTable, type Column, type Sort } from "../table/VirtualTable";
 import { ExportButton } from "../components/ExportButton";
 import { NotDiscoveredPage } from "./NotDiscoveredPage";
 
@@ -393,95 +397,98 @@ function InvoiceDetail({ accountId, invoiceId }: { accountId: string; invoiceId:
 }
 
 // ------------------------------------------------------------------------------------
-// One customer's lines
+// One customer's lines: a million of them stay in the backend, which sorts, searches and
+// filters them and adds up what is in view; the table fetches the pages it shows.
 
-const PAGE = 5_000;
-const byProduct = (a: InvoiceLineDto, b: InvoiceLineDto) => compareText(a.product ?? "", b.product ?? "");
-const bySku = (a: InvoiceLineDto, b: InvoiceLineDto) => compareText(a.sku ?? "", b.sku ?? "");
-const bySubscription = (a: InvoiceLineDto, b: InvoiceLineDto) => compareText(a.subscriptionId ?? "", b.subscriptionId ?? "");
-const byCharge = (a: InvoiceLineDto, b: InvoiceLineDto) => compareText(a.chargeType ?? "", b.chargeType ?? "");
-const byStart = (a: InvoiceLineDto, b: InvoiceLineDto) => (a.chargeStart ?? "").localeCompare(b.chargeStart ?? "");
-const byQuantity = (a: InvoiceLineDto, b: InvoiceLineDto) => compareDecimal(a.quantity ?? "", b.quantity ?? "");
-const byUnit = (a: InvoiceLineDto, b: InvoiceLineDto) => compareDecimal(a.unitPrice ?? "", b.unitPrice ?? "");
-const byLineCost = (a: InvoiceLineDto, b: InvoiceLineDto) => compareDecimal(a.cost, b.cost);
-const byLineResale = (a: InvoiceLineDto, b: InvoiceLineDto) => compareDecimal(a.resale, b.resale);
-const byLine = (a: InvoiceLineDto, b: InvoiceLineDto) => a.line - b.line;
+/** The line columns the backend sorts by, under their column keys. */
+const sortable = new Set<string>([
+  "line",
+  "product",
+  "sku",
+  "subscription",
+  "chargeType",
+  "chargeStart",
+  "quantity",
+  "unitPrice",
+  "cost",
+  "resale",
+]);
+const isLineColumn = (key: string): key is LineColumn => sortable.has(key);
+/** The search is sent once typing pauses this long (ms). */
+const SEARCH_PAUSE_MS = 250;
 
-type Lines = { lines: InvoiceLineDto[]; total: number; done: boolean };
+/** `value`, once it has stayed the same for `ms`. */
+function useSettled<T>(value: T, ms: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const t = setTimeout(() => {
+      setSettled(value);
+    }, ms);
+    return () => {
+      clearTimeout(t);
+    };
+  }, [value, ms]);
+  return settled;
+}
+
+type LinesAbout = Pick<InvoiceLinesPageDto, "all" | "sums">;
 
 function CustomerLines({ accountId, invoiceId, customerId }: { accountId: string; invoiceId: string; customerId: string }) {
   const [detail] = useLoad(() => billing.detail(accountId, invoiceId), [accountId, invoiceId]);
-  const [lines, setLines] = useState<Lines | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [attempt, setAttempt] = useState(0);
-  const [query, setQuery] = useState("");
-  const [product, setProduct] = useState("");
+  const [groups, retryGroups] = useLoad(() => billing.groups(accountId, invoiceId, customerId), [accountId, invoiceId, customerId]);
+  const [search, setSearch] = useState("");
+  const [product, setProduct] = useState<string | null>(null);
+  const [sort, setSort] = useState<Sort>({ key: "line", direction: "ascending" });
   const [grouped, setGrouped] = useState(false);
-  const needle = useDeferredValue(query).trim().toLowerCase();
   const { finished } = useDiscovery();
+  const settledSearch = useSettled(search.trim(), SEARCH_PAUSE_MS);
 
-  // Lines arrive a page at a time; the table shows each page as it comes.
-  useEffect(() => {
-    const run = { live: true };
-    (async () => {
-      let all: InvoiceLineDto[] = [];
-      for (;;) {
-        const page = await billing.lines(accountId, invoiceId, customerId, all.length, PAGE);
-        if (!run.live) return;
-        all = all.concat(page.lines);
-        const done = page.lines.length === 0 || all.length >= page.total;
-        setLines({ lines: all, total: page.total, done });
-        if (done) return;
-      }
-    })().catch((e: unknown) => {
-      if (run.live) setError(toApiError(e));
-    });
-    return () => {
-      run.live = false;
-    };
-  }, [accountId, invoiceId, customerId, attempt, finished]);
+  const query: LineQueryDto = useMemo(
+    () => ({
+      sort: isLineColumn(sort.key) ? sort.key : "line",
+      descending: sort.direction === "descending",
+      search: settledSearch,
+      product,
+    }),
+    [sort, settledSearch, product],
+  );
+  // A Discovery run may have read the lines again: the same query is another list then.
+  const key = JSON.stringify([accountId, invoiceId, customerId, query, finished]);
+  const lines = usePagedRows<InvoiceLineDto, LinesAbout>(key, async (offset, limit) => {
+    const page = await billing.lines(accountId, invoiceId, customerId, query, offset, limit);
+    return { total: page.total, rows: page.lines, about: { all: page.all, sums: page.sums } };
+  });
 
   const customer = detail.state === "ready" ? detail.data.customers.find((c) => c.customerId === customerId) : undefined;
   const currency = detail.state === "ready" ? detail.data.invoice.currency : null;
   const name = customer ? nameOf(customer) : customerId;
-  const all = useMemo(() => lines?.lines ?? [], [lines]);
-  // Lines are numbered in invoice order, 1 to n, whatever the sort or filter.
-  const position = useMemo(() => new Map(all.map((l, i) => [`${l.source}/${l.line}`, i + 1])), [all]);
-  const products = useMemo(() => [...new Set(all.map((l) => l.product ?? ""))].sort(), [all]);
-  const shown = useMemo(
-    () =>
-      all.filter(
-        (l) =>
-          (!product || (l.product ?? "") === product) &&
-          (!needle || `${l.product ?? ""}\n${l.sku ?? ""}\n${l.subscriptionId ?? ""}\n${l.chargeType ?? ""}`.toLowerCase().includes(needle)),
-      ),
-    [all, product, needle],
-  );
-  const money = (amount: string) => formatMoney(amount, currency);
+  const products = groups.state === "ready" ? groups.data.map((g) => g.product).sort((a, b) => compareText(a, b)) : [];
+  const money = (amount: string, cur: string | null = currency) => formatMoney(amount, cur);
   const text = (v: string | null) => (v ? <span title={v}>{v}</span> : dash);
+  const filtered = query.search !== "" || query.product !== null;
 
   const columns: Column<InvoiceLineDto>[] = [
-    { key: "line", header: "#", width: 70, numeric: true, compare: byLine, cell: (l) => formatCount(position.get(`${l.source}/${l.line}`) ?? 0) },
-    { key: "product", header: "Product / category", width: 200, compare: byProduct, cell: (l) => text(l.product) },
-    { key: "sku", header: "SKU / meter", width: 190, compare: bySku, cell: (l) => text(l.sku) },
-    { key: "subscription", header: "Subscription", width: 150, compare: bySubscription, cell: (l) => <span className="mono">{text(l.subscriptionId)}</span> },
-    { key: "charge", header: "Charge type", width: 140, compare: byCharge, cell: (l) => text(l.chargeType) },
+    { key: "line", header: "#", width: 70, numeric: true, sortable: true, cell: (l) => formatCount(l.position) },
+    { key: "product", header: "Product / category", width: 200, sortable: true, cell: (l) => text(l.product) },
+    { key: "sku", header: "SKU / meter", width: 190, sortable: true, cell: (l) => text(l.sku) },
+    { key: "subscription", header: "Subscription", width: 150, sortable: true, cell: (l) => <span className="mono">{text(l.subscriptionId)}</span> },
+    { key: "chargeType", header: "Charge type", width: 140, sortable: true, cell: (l) => text(l.chargeType) },
     {
-      key: "period",
+      key: "chargeStart",
       header: "Charge period",
       width: 200,
-      compare: byStart,
+      sortable: true,
       cell: (l) => (
         <>
           {maybeDay(l.chargeStart)} – {maybeDay(l.chargeEnd)}
         </>
       ),
     },
-    { key: "quantity", header: "Quantity", width: 100, numeric: true, compare: byQuantity, cell: (l) => (l.quantity ? formatDecimal(l.quantity) : dash) },
-    { key: "unit", header: "Unit price", width: 110, numeric: true, compare: byUnit, cell: (l) => (l.unitPrice ? formatDecimal(l.unitPrice) : dash) },
+    { key: "quantity", header: "Quantity", width: 100, numeric: true, sortable: true, cell: (l) => (l.quantity ? formatDecimal(l.quantity) : dash) },
+    { key: "unitPrice", header: "Unit price", width: 110, numeric: true, sortable: true, cell: (l) => (l.unitPrice ? formatDecimal(l.unitPrice) : dash) },
     { key: "effective", header: "Effective price", width: 120, numeric: true, cell: (l) => (l.effectiveUnitPrice ? formatDecimal(l.effectiveUnitPrice) : dash) },
-    { key: "cost", header: "Cost", width: 120, numeric: true, compare: byLineCost, cell: (l) => money(l.cost) },
-    { key: "resale", header: "Resale", width: 120, numeric: true, compare: byLineResale, cell: (l) => money(l.resale) },
+    { key: "cost", header: "Cost", width: 120, numeric: true, sortable: true, cell: (l) => money(l.cost, l.currency ?? currency) },
+    { key: "resale", header: "Resale", width: 120, numeric: true, sortable: true, cell: (l) => money(l.resale, l.currency ?? currency) },
   ];
 
   return (
@@ -522,18 +529,9 @@ function CustomerLines({ accountId, invoiceId, customerId }: { accountId: string
           </div>
         </dl>
       )}
-      {error && (
-        <Failed
-          error={error}
-          retry={() => {
-            setError(null);
-            setLines(null);
-            setAttempt((a) => a + 1);
-          }}
-        />
-      )}
-      {!lines && !error && <p role="status">Loading lines…</p>}
-      {lines && (
+      {lines.error && <Failed error={lines.error} retry={lines.retry} />}
+      {!lines.source && !lines.error && <p role="status">Working out the lines…</p>}
+      {lines.source && (
         <div className="view-switch">
           <button
             type="button"
@@ -547,11 +545,10 @@ function CustomerLines({ accountId, invoiceId, customerId }: { accountId: string
           </button>
         </div>
       )}
-      {lines && grouped && (
+      {lines.source && grouped && (
         <Groups
-          accountId={accountId}
-          invoiceId={invoiceId}
-          customerId={customerId}
+          load={groups}
+          retry={retryGroups}
           currency={currency}
           onPick={(p) => {
             setProduct(p);
@@ -559,40 +556,37 @@ function CustomerLines({ accountId, invoiceId, customerId }: { accountId: string
           }}
         />
       )}
-      {lines && !grouped && (
+      {lines.source && lines.about && !grouped && (
         <>
           <div className="toolbar">
-            <SearchField label="Search lines" placeholder="Product, meter, subscription or charge type" testId="line-search" value={query} onChange={setQuery} />
+            <SearchField label="Search lines" placeholder="Product, meter, subscription or charge type" testId="line-search" value={search} onChange={setSearch} />
             <div className="field">
               <label htmlFor="line-product">Product</label>
               <select
                 id="line-product"
                 data-testid="line-product"
-                value={product}
+                value={product === null ? ALL_PRODUCTS : `=${product}`}
                 onChange={(e) => {
-                  setProduct(e.target.value);
+                  const v = e.target.value;
+                  setProduct(v === ALL_PRODUCTS ? null : v.slice(1));
                 }}
               >
-                <option value="">All products</option>
+                <option value={ALL_PRODUCTS}>All products</option>
                 {products.map((p) => (
-                  <option key={p} value={p}>
+                  <option key={p} value={`=${p}`}>
                     {p || "(none)"}
                   </option>
                 ))}
               </select>
             </div>
             <p className="count" role="status" data-testid="line-count">
-              {formatCount(shown.length)} {shown.length === 1 ? "line" : "lines"}
-              {!lines.done && (
-                <span className="hint">
-                  {" "}
-                  · loading {formatCount(lines.lines.length)} of {formatCount(lines.total)}
-                </span>
-              )}
+              {formatCount(lines.source.count)} {lines.source.count === 1 ? "line" : "lines"}
+              {filtered && <span className="hint"> of {formatCount(lines.about.all)}</span>}
+              {lines.busy && <span className="hint"> · working…</span>}
             </p>
             <ExportButton
               request={(bom) => ({
-                table: { table: "customerLines", accountId, invoiceId, customerId, customerFacing: false },
+                table: { table: "customerLines", accountId, invoiceId, customerId, customerFacing: false, query },
                 bom,
                 keys: null,
               })}
@@ -601,7 +595,7 @@ function CustomerLines({ accountId, invoiceId, customerId }: { accountId: string
               label="Export FOCUS"
               testId="export-focus-csv"
               request={(bom) => ({
-                table: { table: "customerFocus", accountId, invoiceId, customerId },
+                table: { table: "customerFocus", accountId, invoiceId, customerId, query },
                 bom,
                 keys: null,
               })}
@@ -610,7 +604,7 @@ function CustomerLines({ accountId, invoiceId, customerId }: { accountId: string
               label="Export for the customer"
               testId="export-customer-csv"
               request={(bom) => ({
-                table: { table: "customerLines", accountId, invoiceId, customerId, customerFacing: true },
+                table: { table: "customerLines", accountId, invoiceId, customerId, customerFacing: true, query },
                 bom,
                 keys: null,
               })}
@@ -620,21 +614,41 @@ function CustomerLines({ accountId, invoiceId, customerId }: { accountId: string
             caption={`${name}'s lines on invoice ${invoiceId}`}
             testId="line-table"
             rowTestId="line-row"
-            rows={shown}
+            source={lines.source}
+            sort={sort}
+            onSort={setSort}
             columns={columns}
             rowKey={(l) => `${l.source}/${l.line}`}
             initialSort={{ key: "line", direction: "ascending" }}
             empty={<span className="hint">No line matches the search or product.</span>}
           />
+          <dl className="stats line-totals" data-testid="line-totals" aria-label={filtered ? "Lines in view add up to" : "Lines add up to"}>
+            {lines.about.sums.map((s) => (
+              <div key={s.currency} data-currency={s.currency}>
+                <dt>
+                  {formatCount(s.lines)} {s.lines === 1 ? "line" : "lines"}
+                  {s.currency ? ` in ${s.currency}` : ""}
+                </dt>
+                <dd>
+                  cost <span data-testid="line-sum-cost">{money(s.cost, s.currency || currency)}</span>, resale{" "}
+                  <span data-testid="line-sum-resale">{money(s.resale, s.currency || currency)}</span>
+                </dd>
+              </div>
+            ))}
+          </dl>
           <p className="hint">
-            Exports hold every line of the customer on this invoice in invoice order. “Export for the customer” leaves out
-            our cost and Microsoft&apos;s prices: each line at its resale amount.
+            Exports hold the lines in view, in the order shown. “Export for the customer” leaves out our cost and
+            Microsoft&apos;s prices: each line at its resale amount. The monthly fee is in the FOCUS file when every line
+            is in view.
           </p>
         </>
       )}
     </section>
   );
 }
+
+/** The product select's "every product" (other values are `=` and the product, "" included). */
+const ALL_PRODUCTS = "*";
 
 const byGroupCost = (a: LineGroupDto, b: LineGroupDto) => compareDecimal(a.cost, b.cost);
 const byGroupResale = (a: LineGroupDto, b: LineGroupDto) => compareDecimal(a.resale, b.resale);
@@ -643,19 +657,16 @@ const byGroupProduct = (a: LineGroupDto, b: LineGroupDto) => compareText(a.produ
 
 /** The customer's lines added up by product (exact sums from the backend); a product opens its lines. */
 function Groups({
-  accountId,
-  invoiceId,
-  customerId,
+  load,
+  retry,
   currency,
   onPick,
 }: {
-  accountId: string;
-  invoiceId: string;
-  customerId: string;
+  load: Load<LineGroupDto[]>;
+  retry: () => void;
   currency: string | null;
   onPick: (product: string) => void;
 }) {
-  const [load, retry] = useLoad(() => billing.groups(accountId, invoiceId, customerId), [accountId, invoiceId, customerId]);
   const columns: Column<LineGroupDto>[] = [
     {
       key: "product",

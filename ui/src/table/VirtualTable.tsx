@@ -3,6 +3,8 @@
 // the window, fixed column widths so nothing reflows while scrolling) and tells assistive
 // tech the full size through aria-rowcount/aria-rowindex. Columns sort from their headers;
 // rows move with the arrow keys, Page Up/Down, Home and End; Enter opens, Space toggles.
+// Rows come either all at once (`rows`, sorted here) or from a `source` that fetches the
+// pages in view from the backend, which sorts them (a million lines never reach the page).
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent, type ReactNode } from "react";
 import { sortRows, type SortDirection } from "./sort";
 
@@ -18,6 +20,8 @@ export interface Column<T> {
   cell: (row: T) => ReactNode;
   /** Makes the column sortable. Keep it stable (module level): the sort reruns when it changes. */
   compare?: (a: T, b: T) => number;
+  /** Sortable by whoever feeds a `source` (the backend), without a `compare` here. */
+  sortable?: boolean;
   /** Rows without a value, kept last in both directions. */
   isBlank?: (row: T) => boolean;
 }
@@ -27,9 +31,30 @@ export interface Sort {
   direction: SortDirection;
 }
 
-interface Props<T> {
+/** Rows fetched a page at a time as they come into view; the backend sorts them. */
+export interface RowSource<T> {
+  /** Every row of the list, known before most of them are here (the scrollbar's length). */
+  count: number;
+  /** The row at `index`, or undefined while its page is on its way. */
+  row: (index: number) => T | undefined;
+  /** The rows drawn are now `first` to `last` (exclusive): fetch what is missing. Keep it stable. */
+  onRange: (first: number, last: number) => void;
+  /** Changes when the list is another one (another sort or filter): the view goes back to the top. */
+  version: string;
+}
+
+type Rows<T> =
+  | { rows: readonly T[]; source?: never }
+  | {
+      rows?: never;
+      source: RowSource<T>;
+      /** The sort shown, which the source applies. */
+      sort: Sort;
+      onSort: (sort: Sort) => void;
+    };
+
+type Props<T> = Rows<T> & {
   caption: string;
-  rows: readonly T[];
   columns: readonly Column<T>[];
   rowKey: (row: T) => string;
   initialSort: Sort;
@@ -49,7 +74,7 @@ interface Props<T> {
   renderDetail?: (row: T) => ReactNode;
   /** Hears the rows in the order shown whenever it changes (an export of what is seen). */
   onSorted?: (rows: readonly T[]) => void;
-}
+};
 
 /** Row height in px; styles.css gives `.vrow` the same. */
 export const ROW_HEIGHT = 36;
@@ -92,8 +117,9 @@ function makeLayout(count: number, heights: Float64Array | null): Layout {
 }
 
 export function VirtualTable<T>(props: Props<T>) {
-  const { rows, columns, rowKey, onOpen, onToggle, detailHeight, renderDetail, onSorted } = props;
-  const [sort, setSort] = useState<Sort>(props.initialSort);
+  const { columns, rowKey, onOpen, onToggle, detailHeight, renderDetail, onSorted, source } = props;
+  const [ownSort, setOwnSort] = useState<Sort>(props.initialSort);
+  const sort = props.source ? props.sort : ownSort;
   const [scrollTop, setScrollTop] = useState(0);
   const [viewHeight, setViewHeight] = useState(FALLBACK_HEIGHT);
   const [active, setActive] = useState(0);
@@ -102,26 +128,39 @@ export function VirtualTable<T>(props: Props<T>) {
   const bodyRef = useRef<HTMLTableSectionElement>(null);
   const focusRef = useRef<number | null>(null);
 
+  const rows = props.rows;
   const sortColumn = columns.find((c) => c.key === sort.key);
   const compare = sortColumn?.compare;
   const isBlank = sortColumn?.isBlank;
   const sorted = useMemo(
-    () => (compare ? sortRows(rows, compare, sort.direction, isBlank) : [...rows]),
+    () => (rows === undefined ? [] : compare ? sortRows(rows, compare, sort.direction, isBlank) : [...rows]),
     [rows, compare, isBlank, sort.direction],
   );
 
   useEffect(() => {
-    onSorted?.(sorted);
-  }, [sorted, onSorted]);
+    if (rows !== undefined) onSorted?.(sorted);
+  }, [rows, sorted, onSorted]);
 
   const layout = useMemo(() => {
+    if (source) return makeLayout(source.count, null);
     if (!detailHeight) return makeLayout(sorted.length, null);
     const heights = new Float64Array(sorted.length);
     sorted.forEach((row, i) => {
       heights[i] = ROW_HEIGHT + detailHeight(row);
     });
     return makeLayout(sorted.length, heights);
-  }, [sorted, detailHeight]);
+  }, [source, sorted, detailHeight]);
+
+  // Another list from the source starts at its top.
+  const version = source?.version;
+  const shownVersion = useRef(version);
+  useEffect(() => {
+    if (shownVersion.current === version) return;
+    shownVersion.current = version;
+    if (scrollRef.current) scrollRef.current.scrollTop = 0;
+    setScrollTop(0);
+    setActive(0);
+  }, [version]);
 
   useEffect(() => {
     const el = scrollRef.current;
@@ -144,7 +183,8 @@ export function VirtualTable<T>(props: Props<T>) {
     bodyRef.current?.querySelector<HTMLElement>(`tr[data-index="${index}"]`)?.focus({ preventScroll: true });
   });
 
-  const count = sorted.length;
+  const count = source ? source.count : sorted.length;
+  const rowAt = (i: number): T | undefined => (source ? source.row(i) : sorted[i]);
   // Fewer rows (a search) shorten the table before the browser reports the clamped scroll.
   const scrolled = Math.min(scrollTop, Math.max(0, layout.total - viewHeight + ROW_HEIGHT));
   const first = layout.indexAt(scrolled - OVERSCAN_PX);
@@ -153,12 +193,18 @@ export function VirtualTable<T>(props: Props<T>) {
   // One row is in the Tab order: the active one, or the first rendered when it scrolled away.
   const tabbable = current >= first && current < last ? current : first;
 
+  const onRange = source?.onRange;
+  useEffect(() => {
+    onRange?.(first, last);
+  }, [onRange, first, last, version]);
+
   function toggleSort(key: string) {
-    setSort((s) =>
-      s.key === key
-        ? { key, direction: s.direction === "ascending" ? "descending" : "ascending" }
-        : { key, direction: "ascending" },
-    );
+    const next: Sort =
+      sort.key === key
+        ? { key, direction: sort.direction === "ascending" ? "descending" : "ascending" }
+        : { key, direction: "ascending" };
+    if (props.source) props.onSort(next);
+    else setOwnSort(next);
   }
 
   function moveTo(target: number) {
@@ -177,7 +223,7 @@ export function VirtualTable<T>(props: Props<T>) {
     setActive(index);
   }
 
-  function onRowKeyDown(e: KeyboardEvent<HTMLTableRowElement>, row: T, index: number) {
+  function onRowKeyDown(e: KeyboardEvent<HTMLTableRowElement>, row: T | undefined, index: number) {
     const onRow = e.target === e.currentTarget;
     const page = Math.max(1, Math.floor(viewHeight / ROW_HEIGHT) - 1);
     const moves: Record<string, number> = {
@@ -192,6 +238,8 @@ export function VirtualTable<T>(props: Props<T>) {
     if (target !== undefined && (onRow || e.key.startsWith("Arrow"))) {
       e.preventDefault();
       moveTo(target);
+    } else if (row === undefined) {
+      return;
     } else if (onRow && e.key === "Enter" && onOpen) {
       e.preventDefault();
       onOpen(row);
@@ -213,8 +261,33 @@ export function VirtualTable<T>(props: Props<T>) {
   const span = columns.length;
   const body: ReactNode[] = [];
   for (let i = first; i < last; i++) {
-    const row = sorted[i];
-    if (row === undefined) continue;
+    const row = rowAt(i);
+    if (row === undefined) {
+      if (!source) continue;
+      // Its page is on its way: a row of the same height keeps the scrollbar honest.
+      body.push(
+        <tr
+          key={`loading ${i}`}
+          className="vrow loading"
+          data-index={i}
+          data-testid={`${props.rowTestId}-loading`}
+          aria-rowindex={i + 2}
+          aria-busy="true"
+          tabIndex={i === tabbable ? 0 : -1}
+          onFocus={() => {
+            setActive(i);
+          }}
+          onKeyDown={(e) => {
+            onRowKeyDown(e, undefined, i);
+          }}
+        >
+          <td colSpan={span} className="hint">
+            Loading…
+          </td>
+        </tr>,
+      );
+      continue;
+    }
     const key = rowKey(row);
     body.push(
       <tr
@@ -277,9 +350,9 @@ export function VirtualTable<T>(props: Props<T>) {
                   key={c.key}
                   scope="col"
                   className={c.numeric ? "num" : undefined}
-                  aria-sort={c.compare ? (sortedHere ? sort.direction : "none") : undefined}
+                  aria-sort={c.compare || c.sortable ? (sortedHere ? sort.direction : "none") : undefined}
                 >
-                  {c.compare ? (
+                  {c.compare || c.sortable ? (
                     <button
                       type="button"
                       className="sort"

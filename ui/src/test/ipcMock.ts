@@ -23,6 +23,8 @@ import type {
   InvoiceDetailDto,
   InvoiceDto,
   InvoiceLineDto,
+  LineQueryDto,
+  LineSumDto,
   PeriodDto,
   PeriodReconciliationDto,
   RunDto,
@@ -31,7 +33,7 @@ import type {
 } from "../ipc";
 import { applyEvent, discoveryStore, notStarted } from "../discovery/store";
 import { todayIso } from "../format";
-import { compareDecimal } from "../table/sort";
+import { compareDecimal, compareText } from "../table/sort";
 import { stackCommand } from "./stackMock";
 
 /** A markup change as the mock stores it: append-only, like the `markup_changes` table. */
@@ -405,8 +407,16 @@ export function mockBackend(
         );
       case "invoice_customer_lines": {
         const all = state.invoiceLines[`${a.accountId as string}/${a.invoiceId as string}/${a.customerId as string}`] ?? [];
+        const view = lineView(all, a.query as LineQueryDto);
         const offset = a.offset as number;
-        return { offset, total: all.length, lines: all.slice(offset, offset + (a.limit as number)) };
+        const limit = Math.min(a.limit as number, 5_000);
+        return {
+          offset,
+          total: view.lines.length,
+          all: all.length,
+          sums: view.sums,
+          lines: view.lines.slice(offset, offset + limit),
+        };
       }
       case "export_csv": {
         const request = a.request as ExportRequestDto;
@@ -487,6 +497,70 @@ export function mockBackend(
     }
   }
   return state;
+}
+
+/**
+ * A customer's lines as the backend shows them for `query`: searched, filtered by product,
+ * sorted (blanks last, ties in invoice order), numbered in invoice order, added up per
+ * currency. Kept per list and query, so paging a 100,000-line fixture stays quick.
+ */
+const views = new WeakMap<InvoiceLineDto[], Map<string, { lines: InvoiceLineDto[]; sums: LineSumDto[] }>>();
+
+function lineView(all: InvoiceLineDto[], query: LineQueryDto): { lines: InvoiceLineDto[]; sums: LineSumDto[] } {
+  const cache = views.get(all) ?? new Map<string, { lines: InvoiceLineDto[]; sums: LineSumDto[] }>();
+  views.set(all, cache);
+  const key = JSON.stringify(query);
+  const kept = cache.get(key);
+  if (kept) return kept;
+  const needle = query.search.trim().toLowerCase();
+  const numbered = all.map((l, i) => ({ ...l, position: i + 1 }));
+  const shown = numbered.filter(
+    (l) =>
+      (query.product === null || (l.product ?? "") === query.product) &&
+      (!needle || [l.product, l.sku, l.subscriptionId, l.chargeType].some((t) => (t ?? "").toLowerCase().includes(needle))),
+  );
+  const value = (l: InvoiceLineDto): string | null => {
+    switch (query.sort) {
+      case "line":
+        return String(l.position);
+      case "product":
+        return l.product;
+      case "sku":
+        return l.sku;
+      case "subscription":
+        return l.subscriptionId;
+      case "chargeType":
+        return l.chargeType;
+      case "chargeStart":
+        return l.chargeStart;
+      case "quantity":
+        return l.quantity;
+      case "unitPrice":
+        return l.unitPrice;
+      case "cost":
+        return l.cost;
+      case "resale":
+        return l.resale;
+    }
+  };
+  const numeric = !["product", "sku", "subscription", "chargeType", "chargeStart"].includes(query.sort);
+  const sign = query.descending ? -1 : 1;
+  shown.sort((x, y) => {
+    const [a, b] = [value(x), value(y)];
+    if (!a || !b) return !a && !b ? x.position - y.position : a ? -1 : 1;
+    return sign * (numeric ? compareDecimal(a, b) : compareText(a, b)) || x.position - y.position;
+  });
+  const by = new Map<string, { lines: number; cost: bigint; resale: bigint }>();
+  for (const l of shown) {
+    const s = by.get(l.currency ?? "") ?? { lines: 0, cost: 0n, resale: 0n };
+    by.set(l.currency ?? "", { lines: s.lines + 1, cost: s.cost + scaled(l.cost), resale: s.resale + scaled(l.resale) });
+  }
+  const sums = [...by.entries()]
+    .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+    .map(([currency, s]) => ({ currency, lines: s.lines, cost: unscaled(s.cost), resale: unscaled(s.resale) }));
+  const view = { lines: shown, sums };
+  cache.set(key, view);
+  return view;
 }
 
 // Money in the mock is exact: integers of 1/10000, written back with two decimals (half away from zero).

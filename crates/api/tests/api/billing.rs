@@ -6,8 +6,10 @@
 use std::collections::HashMap;
 
 use cspdesk_api::billing::{self, InvoiceDetailDto};
+use cspdesk_api::customer_lines::{self, InvoiceLinesPageDto, LinesInView};
 use cspdesk_api::customers_dto::CustomerRef;
 use cspdesk_api::export;
+use cspdesk_api::line_view::{LineQueryDto, LineViews};
 use cspdesk_api::markups::{self, MarkupTargetDto, MarkupTermDto};
 use cspdesk_api::rating;
 use cspdesk_emulator::Preset;
@@ -16,6 +18,20 @@ use cspdesk_store::Database;
 use rust_decimal::Decimal;
 
 use crate::rating::{dec, discovered, now};
+
+/// A page of a customer's lines in invoice order.
+fn lines_page(
+    db: &Database,
+    account: &str,
+    invoice: &str,
+    customer: &str,
+    offset: u64,
+    limit: u64,
+) -> InvoiceLinesPageDto {
+    let query = LineQueryDto::default();
+    let lines = LinesInView::new(account, invoice, customer, &query);
+    customer_lines::customer_lines(db, &LineViews::default(), &lines, offset, limit).unwrap()
+}
 
 fn read_csv(path: &std::path::Path) -> (Vec<String>, Vec<HashMap<String, String>>) {
     let mut r = csv::Reader::from_path(path).unwrap();
@@ -49,13 +65,10 @@ async fn invoices_add_up_per_customer_and_per_line_and_export_as_they_are() {
     // One customer with a markup: 12 %, 5 % on its first product, 50.00 a month.
     let first = billing::invoice_detail(&db, &account, &invoices[0].id).unwrap();
     let marked = first.customers[0].clone();
-    let product =
-        billing::customer_lines(&db, &account, &invoices[0].id, &marked.customer_id, 0, 1)
-            .unwrap()
-            .lines[0]
-            .product
-            .clone()
-            .unwrap();
+    let product = lines_page(&db, &account, &invoices[0].id, &marked.customer_id, 0, 1).lines[0]
+        .product
+        .clone()
+        .unwrap();
     markups::set(
         &mut db,
         &MarkupTargetDto::Customer {
@@ -108,9 +121,7 @@ async fn invoices_add_up_per_customer_and_per_line_and_export_as_they_are() {
             assert_eq!(dec(&c.margin), dec(&c.resale) - dec(&c.cost));
             let (mut n, mut sum, mut resale, mut offset) = (0u64, Decimal::ZERO, Decimal::ZERO, 0);
             loop {
-                let page =
-                    billing::customer_lines(&db, &account, &inv.id, &c.customer_id, offset, 700)
-                        .unwrap();
+                let page = lines_page(&db, &account, &inv.id, &c.customer_id, offset, 700);
                 assert_eq!(page.total, c.lines);
                 for l in &page.lines {
                     sum += dec(&l.cost);
@@ -156,12 +167,14 @@ async fn invoices_add_up_per_customer_and_per_line_and_export_as_they_are() {
         .iter()
         .find(|c| c.customer_id == marked.customer_id)
         .unwrap();
+    let views = LineViews::default();
+    let every_line = LineQueryDto::default();
+    let in_view = LinesInView::new(&account, &invoice_id, &marked.customer_id, &every_line);
     let file = dir.path().join("lines.csv");
     let done = export::customer_lines(
         &db,
-        &account,
-        &invoice_id,
-        &marked.customer_id,
+        &views,
+        &in_view,
         false,
         &file,
         CsvOptions { bom: true },
@@ -174,16 +187,7 @@ async fn invoices_add_up_per_customer_and_per_line_and_export_as_they_are() {
         "the BOM asked for"
     );
     let plain = dir.path().join("lines-plain.csv");
-    export::customer_lines(
-        &db,
-        &account,
-        &invoice_id,
-        &marked.customer_id,
-        false,
-        &plain,
-        CsvOptions::default(),
-    )
-    .unwrap();
+    export::customer_lines(&db, &views, &in_view, false, &plain, CsvOptions::default()).unwrap();
     let (header, lines) = read_csv(&plain);
     assert!(header.contains(&"Cost".to_string()) && header.contains(&"Resale".to_string()));
     assert_eq!(lines.len() as u64, row.lines);
@@ -191,8 +195,7 @@ async fn invoices_add_up_per_customer_and_per_line_and_export_as_they_are() {
     let resale: Decimal = lines.iter().map(|l| dec(&l["Resale"])).sum();
     assert_eq!(cost, dec(&row.cost));
     assert_eq!(resale + dec(&row.fee), dec(&row.resale));
-    let page =
-        billing::customer_lines(&db, &account, &invoice_id, &marked.customer_id, 0, 5_000).unwrap();
+    let page = lines_page(&db, &account, &invoice_id, &marked.customer_id, 0, 5_000);
     for (csv_line, db_line) in lines.iter().zip(&page.lines) {
         assert_eq!(
             csv_line["Product"],
@@ -210,16 +213,7 @@ async fn invoices_add_up_per_customer_and_per_line_and_export_as_they_are() {
 
     // Customer-facing: the resale only.
     let facing = dir.path().join("facing.csv");
-    export::customer_lines(
-        &db,
-        &account,
-        &invoice_id,
-        &marked.customer_id,
-        true,
-        &facing,
-        CsvOptions::default(),
-    )
-    .unwrap();
+    export::customer_lines(&db, &views, &in_view, true, &facing, CsvOptions::default()).unwrap();
     let (header, rows) = read_csv(&facing);
     for secret in [
         "Cost",
@@ -244,15 +238,9 @@ async fn invoices_add_up_per_customer_and_per_line_and_export_as_they_are() {
 
     // FOCUS at resale: the columns FOCUS names, adding up to what the customer is billed.
     let focus = dir.path().join("focus.csv");
-    let done = cspdesk_api::focus::customer_charges(
-        &db,
-        &account,
-        &invoice_id,
-        &marked.customer_id,
-        &focus,
-        CsvOptions::default(),
-    )
-    .unwrap();
+    let done =
+        cspdesk_api::focus::customer_charges(&db, &views, &in_view, &focus, CsvOptions::default())
+            .unwrap();
     let (header, rows) = read_csv(&focus);
     assert_eq!(
         header,
@@ -331,8 +319,14 @@ async fn invoices_add_up_per_customer_and_per_line_and_export_as_they_are() {
         }
     }
     // Grouped by product, the lines add up to the customer's row, less its fee.
-    let groups =
-        billing::customer_line_groups(&db, &account, &invoice_id, &marked.customer_id).unwrap();
+    let groups = customer_lines::customer_line_groups(
+        &db,
+        &views,
+        &account,
+        &invoice_id,
+        &marked.customer_id,
+    )
+    .unwrap();
     let grouped_cost: Decimal = groups.iter().map(|g| dec(&g.cost)).sum();
     let grouped_resale: Decimal = groups.iter().map(|g| dec(&g.resale)).sum();
     assert_eq!(grouped_cost, dec(&row.cost));

@@ -3,6 +3,7 @@
 
 mod azure_stack;
 mod billing;
+mod lines;
 mod organizations;
 mod rating;
 mod sign_in;

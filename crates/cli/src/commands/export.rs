@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
+use cspdesk_api::customer_lines::LinesInView;
 use cspdesk_api::export::{self, ExportedDto};
+use cspdesk_api::line_view::{LineColumn, LineQueryDto, LineViews};
 use cspdesk_export::CsvOptions;
 use cspdesk_store::{accounts, Database};
 
@@ -43,6 +45,8 @@ pub enum ExportCommand {
         #[arg(long, conflicts_with = "customer_facing")]
         focus: bool,
         #[command(flatten)]
+        view: View,
+        #[command(flatten)]
         out: Out,
     },
     /// Every customer with its month-to-date cost, resale and margin.
@@ -57,6 +61,36 @@ pub enum ExportCommand {
         #[command(flatten)]
         out: Out,
     },
+}
+
+/// Which lines, in which order: the Billing page's search, product filter and sort.
+#[derive(Debug, Args)]
+pub struct View {
+    /// Only lines whose product, SKU, subscription or charge type contain this text (case
+    /// ignored).
+    #[arg(long, default_value = "")]
+    search: String,
+    /// Only lines of this product (Azure plan usage: the meter category; "" for none).
+    #[arg(long)]
+    product: Option<String>,
+    /// The column to sort by: line, product, sku, subscription, charge-type, charge-start,
+    /// quantity, unit-price, cost or resale (ties keep invoice order; blanks last).
+    #[arg(long, default_value = "line")]
+    sort: LineColumn,
+    /// Largest (or last) first.
+    #[arg(long)]
+    descending: bool,
+}
+
+impl View {
+    fn query(self) -> LineQueryDto {
+        LineQueryDto {
+            sort: self.sort,
+            descending: self.descending,
+            search: self.search,
+            product: self.product,
+        }
+    }
 }
 
 /// Where and how to write.
@@ -105,24 +139,20 @@ pub fn run(db: Option<&Path>, cmd: ExportCommand) -> anyhow::Result<()> {
             account,
             customer_facing,
             focus,
+            view,
             out,
         } => {
             let account = account_id(&db, account.as_deref())?;
+            let query = view.query();
+            let lines = LinesInView::new(&account, &invoice, &customer, &query);
+            let views = LineViews::default();
             if focus {
-                cspdesk_api::focus::customer_charges(
-                    &db,
-                    &account,
-                    &invoice,
-                    &customer,
-                    &out.out,
-                    out.options(),
-                )?
+                cspdesk_api::focus::customer_charges(&db, &views, &lines, &out.out, out.options())?
             } else {
                 export::customer_lines(
                     &db,
-                    &account,
-                    &invoice,
-                    &customer,
+                    &views,
+                    &lines,
                     customer_facing,
                     &out.out,
                     out.options(),

@@ -361,6 +361,42 @@ fn exports_write_csv_files(db: &Path) {
         header.contains("Amount") && !header.contains("Cost"),
         "{header}"
     );
+    // The Billing page's view: sorted by cost, largest first; one product only.
+    let sorted = dir.join("sorted.csv");
+    let lines = |path: &Path, view: &[&str]| -> Vec<csv::StringRecord> {
+        let mut args = vec![
+            "export",
+            "customer-lines",
+            "--invoice",
+            &number,
+            "--customer",
+            &customer,
+        ];
+        args.extend(view);
+        args.extend(["--out", path.to_str().unwrap()]);
+        ok(sandbox(db, &args), "export customer lines in a view");
+        csv::Reader::from_path(path)
+            .unwrap()
+            .records()
+            .map(Result::unwrap)
+            .collect()
+    };
+    let every = lines(&sorted, &[]);
+    let by_cost = lines(&sorted, &["--sort", "cost", "--descending"]);
+    assert_eq!(by_cost.len(), every.len(), "a sort keeps every line");
+    let cost = |r: &csv::StringRecord| r.get(10).unwrap().parse::<rust_decimal::Decimal>().unwrap();
+    assert!(
+        by_cost.windows(2).all(|w| cost(&w[0]) >= cost(&w[1])),
+        "largest cost first"
+    );
+    let product = every[0].get(1).unwrap().to_string();
+    let one = lines(&sorted, &["--product", &product, "--sort", "sku"]);
+    let expected = every
+        .iter()
+        .filter(|r| r.get(1) == Some(product.as_str()))
+        .count();
+    assert_eq!(one.len(), expected, "exactly the lines of {product}");
+    assert!(one.iter().all(|r| r.get(1) == Some(product.as_str())));
     let missing = sandbox(
         db,
         &[
