@@ -17,6 +17,9 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_markups.sql"),
     include_str!("migrations/0007_price_sheets.sql"),
     include_str!("migrations/0008_billing.sql"),
+    // 0009 is being written on another branch; when it lands it goes here, before 0010, so
+    // that the list index keeps matching the file number (user_version = index + 1).
+    include_str!("migrations/0010_cost_exports.sql"),
 ];
 
 /// The newest schema version this build understands.
