@@ -10,6 +10,7 @@ mod amount_text;
 pub mod app_info;
 pub mod billing;
 pub mod bindings;
+pub mod cost_exports;
 pub mod customers;
 pub mod customers_dto;
 pub mod dashboard;

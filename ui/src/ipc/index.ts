@@ -136,6 +136,7 @@ const CODES = {
   BadResponse: true,
   Keyring: true,
   AlreadyRunning: true,
+  SasExpired: true,
 } satisfies Record<ErrorCode, true>;
 
 /** True when `e` has the `{code, message}` shape the backend sends. */

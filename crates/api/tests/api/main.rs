@@ -2,6 +2,7 @@
 //! file, the real OS keyring and the in-process Microsoft emulator.
 
 mod billing;
+mod cost_exports;
 mod organizations;
 mod rating;
 mod sign_in;
