@@ -186,6 +186,12 @@ impl Container {
 
     /// Every blob whose name starts with `prefix`, in the service's (lexical) order.
     pub fn list(&self, prefix: &str) -> Result<Vec<BlobItem>> {
+        self.list_in_pages(prefix, None)
+    }
+
+    /// [`Container::list`] asking for at most `page_size` blobs per answer (the service's
+    /// default, 5,000, without), following `NextMarker` to the end.
+    pub fn list_in_pages(&self, prefix: &str, page_size: Option<u32>) -> Result<Vec<BlobItem>> {
         let mut out = Vec::new();
         let mut marker = String::new();
         loop {
@@ -193,6 +199,9 @@ impl Container {
                 "restype=container&comp=list&prefix={}",
                 encode_query(prefix)
             );
+            if let Some(n) = page_size {
+                query.push_str(&format!("&maxresults={n}"));
+            }
             if !marker.is_empty() {
                 query.push_str("&marker=");
                 query.push_str(&encode_query(&marker));

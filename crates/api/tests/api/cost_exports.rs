@@ -11,7 +11,7 @@ use cspdesk_api::cost_exports::{
     self, CostDatasetDto, CostImportEvent, CostScopeKind, NewCostSource,
 };
 use cspdesk_api::customers_dto::CustomerRef;
-use cspdesk_api::{organizations, ErrorCode};
+use cspdesk_api::{accounts as accounts_api, organizations, ErrorCode};
 use cspdesk_emulator::cost_exports::run::{Dataset, RunRequest, RunSummary};
 use cspdesk_emulator::{Emulator, EmulatorConfig, Preset, RunningEmulator};
 use cspdesk_partner_api::{KeyringSecrets, SecretStore};
@@ -326,5 +326,10 @@ fn bad_or_expired_sas_urls_are_refused_and_a_renewed_one_imports() {
     assert!(!renewed.sas_expired && !renewed.sas_expiring_soon);
     let imported = cost_exports::import(&mut db, "CSP", None, later, &mut |_| {}).unwrap();
     assert_eq!(imported[0].imported.len(), 2);
-    cost_exports::remove_source(&db, "CSP", &source.id, later).unwrap();
+    // Removing the account takes its sources' SAS out of the keyring too.
+    accounts_api::remove(&db, "CSP", later).unwrap();
+    assert!(KeyringSecrets::new()
+        .load(&format!("cost-source-{}", source.id))
+        .unwrap()
+        .is_none());
 }

@@ -10,6 +10,7 @@ use std::path::Path;
 use std::str::FromStr;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
+use cspdesk_cost_exports::blobs::Container;
 use cspdesk_cost_exports::{import, ContainerSas, Error, SkipReason};
 use cspdesk_emulator::cost_exports::run::{
     write_run_to_dir, Dataset as EmuDataset, RunRequest, RunSummary,
@@ -401,6 +402,11 @@ fn a_corrupted_or_truncated_part_or_a_broken_manifest_changes_nothing() {
     let (_d, mut db, source) = t.database(&sas);
     import(&mut db, &source, &sas, t.now, &mut |_| {}).unwrap();
     let before = dump(&db).unwrap();
+    // (The listing is followed through NextMarker whatever the page size.)
+    let container = Container::new(sas.clone()).unwrap();
+    let whole = container.list("partner/").unwrap();
+    assert!(whole.len() >= 4, "parts and manifest: {whole:?}");
+    assert_eq!(container.list_in_pages("partner/", Some(2)).unwrap(), whole);
 
     // A newer run whose second part has a cost that is not a number on its 8th data row.
     let (broken, run) = t.write(EmuDataset::ActualCost, "corrupted", days, 8, 1_000);
