@@ -1,6 +1,7 @@
 //! The conformance suite: Microsoft's own client libraries (MSAL, azure-mgmt-azurestack,
 //! azure-storage-blob) run against `cspdesk emulator` to prove it speaks the real protocols.
-//! Their Python environment and azurite are set up here, outside the clone.
+//! Their Python environment is set up here, outside the clone; azurite (npm) under
+//! tests/conformance/node_modules, where the Rust tests of cost exports find it too.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -14,7 +15,7 @@ pub fn run() -> Result<()> {
     let root = workspace::root();
     let dir = root.join("tests/conformance");
     let venv = python_env(&dir.join("requirements.txt"))?;
-    npm_modules(&dir)?;
+    let azurite = azurite()?;
     process::cargo(&["build", "-p", "cspdesk-cli"], &root)?;
     let cspdesk = workspace::target_dir()?.join("debug/cspdesk");
     process::run(
@@ -22,7 +23,7 @@ pub fn run() -> Result<()> {
             .args(["-q", "-p", "no:cacheprovider", "."])
             .current_dir(&dir)
             .env("CSPDESK_BIN", &cspdesk)
-            .env("AZURITE_BIN", dir.join("node_modules/.bin/azurite-blob"))
+            .env("AZURITE_BIN", azurite)
             .env_remove("REQUESTS_CA_BUNDLE"),
     )
 }
@@ -49,14 +50,18 @@ fn python_env(requirements: &Path) -> Result<PathBuf> {
     Ok(venv)
 }
 
-fn npm_modules(dir: &Path) -> Result<()> {
-    if dir.join("node_modules/.bin/azurite-blob").exists() {
-        return Ok(());
+/// azurite's blob server (Microsoft's Azure Storage emulator), installed when missing. The
+/// conformance suite and `crates/cost-exports`' tests get its path as `AZURITE_BIN`.
+pub fn azurite() -> Result<PathBuf> {
+    let dir = workspace::root().join("tests/conformance");
+    let bin = dir.join("node_modules/.bin/azurite-blob");
+    if !bin.exists() {
+        process::step("installing azurite (Microsoft's Azure Storage emulator)");
+        process::run(
+            Command::new("npm")
+                .args(["ci", "--no-audit", "--no-fund"])
+                .current_dir(&dir),
+        )?;
     }
-    process::step("installing azurite (Microsoft's Azure Storage emulator)");
-    process::run(
-        Command::new("npm")
-            .args(["ci", "--no-audit", "--no-fund"])
-            .current_dir(dir),
-    )
+    Ok(bin)
 }

@@ -63,7 +63,14 @@ fn test() -> Result<()> {
     process::npm(&["run", "lint"])?;
     process::npm(&["run", "test"])?;
     process::step("Rust: every crate with cargo nextest");
-    process::cargo(&["nextest", "run", "--workspace", "--no-fail-fast"], &root)?;
+    // The cost-exports tests read export runs from a real Azure Storage server (azurite).
+    let azurite = conformance::azurite()?;
+    process::run(
+        std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args(["nextest", "run", "--workspace", "--no-fail-fast"])
+            .current_dir(&root)
+            .env("AZURITE_BIN", azurite),
+    )?;
     process::step("Conformance: Microsoft's own client libraries against the emulator");
     conformance::run()?;
     let app = workspace::build_app()?;

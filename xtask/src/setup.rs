@@ -1,6 +1,6 @@
 //! Installing what a fresh Debian/Ubuntu machine lacks: the WebKitGTK build packages,
-//! the end-to-end tools (Xvfb, WebKitWebDriver, tauri-driver), cargo-nextest, and the
-//! UI's npm modules. As root it installs; otherwise it prints the exact command.
+//! the end-to-end tools (Xvfb, WebKitWebDriver, tauri-driver), cargo-nextest, azurite, and
+//! the UI's npm modules. As root it installs; otherwise it prints the exact command.
 
 use std::path::Path;
 use std::process::Command;
@@ -62,6 +62,8 @@ pub fn everything(purpose: Purpose) -> Result<()> {
     check_node()?;
     npm_modules()?;
     if purpose == Purpose::Test {
+        // Rust tests (cost exports) and the conformance suite both run azurite.
+        crate::conformance::azurite()?;
         cargo_tool(
             "cargo-nextest",
             &["nextest", "--version"],

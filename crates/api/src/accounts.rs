@@ -93,6 +93,8 @@ fn remove_account(
     cspdesk_partner_api::KeyringStore::new().delete(
         &cspdesk_partner_api::AccountKey::from_stored(account.id.clone()),
     )?;
+    // So do the SAS URLs of its cost export sources.
+    crate::cost_exports::forget_secrets(db, &account.id)?;
     accounts::remove(db, &account.id)?;
     Ok(shown)
 }

@@ -13,6 +13,11 @@ use crate::azure_stack::{
 };
 use crate::billing::{InvoiceCustomerDto, InvoiceDetailDto, InvoiceDto, UnbilledDto};
 use crate::customer_lines::{InvoiceLineDto, InvoiceLinesPageDto};
+use crate::cost_exports::{
+    CostCustomerTotalDto, CostDatasetDto, CostImportDto, CostImportEvent, CostOrganizationTotalDto,
+    CostPricingModelTotalDto, CostRowDto, CostRowsPageDto, CostRunDto, CostScopeKind, CostSkipDto,
+    CostSourceDto, CostSplitDto, NewCostSource,
+};
 use crate::customers_dto::{
     CustomerDto, CustomerRef, EntitlementDto, OrganizationDto, OrganizationMemberDto,
     SubscriptionDto,
@@ -104,6 +109,20 @@ pub fn typescript() -> String {
         ChartDto::decl(&cfg),
         CurrencyDashboardDto::decl(&cfg),
         DashboardDto::decl(&cfg),
+        CostScopeKind::decl(&cfg),
+        CostDatasetDto::decl(&cfg),
+        CostSourceDto::decl(&cfg),
+        NewCostSource::decl(&cfg),
+        CostRunDto::decl(&cfg),
+        CostSkipDto::decl(&cfg),
+        CostImportDto::decl(&cfg),
+        CostImportEvent::decl(&cfg),
+        CostCustomerTotalDto::decl(&cfg),
+        CostOrganizationTotalDto::decl(&cfg),
+        CostPricingModelTotalDto::decl(&cfg),
+        CostSplitDto::decl(&cfg),
+        CostRowDto::decl(&cfg),
+        CostRowsPageDto::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust DTOs in crates/api by `cargo test -p cspdesk-api` with\n\

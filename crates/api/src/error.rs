@@ -47,6 +47,8 @@ pub enum ErrorCode {
     Keyring,
     /// Discovery is already running for the account (here or in another process).
     AlreadyRunning,
+    /// A cost export source's SAS expired or was refused by Azure Storage: offer "Renew SAS".
+    SasExpired,
 }
 
 /// An error as it crosses to the UI: `{code, message, field}`.

@@ -11,6 +11,7 @@ pub mod app_info;
 pub mod azure_stack;
 pub mod billing;
 pub mod bindings;
+pub mod cost_exports;
 pub mod customer_lines;
 pub mod customers;
 pub mod customers_dto;

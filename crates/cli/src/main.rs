@@ -51,6 +51,9 @@ enum Command {
     /// Tables to CSV: invoices, invoice, customer-lines, customers, subscriptions.
     #[command(subcommand)]
     Export(commands::export::ExportCommand),
+    /// Azure MCA partner billing from Cost Management exports: sources, import, summary.
+    #[command(subcommand)]
+    Costs(commands::costs::CostsCommand),
     /// Rate the imported usage that changed since the last rating.
     Rate(commands::rate::RateArgs),
     /// Compare rated cost with the invoice's daily rated usage, per customer.
@@ -75,6 +78,7 @@ fn main() -> ExitCode {
         Command::Discover(args) => commands::discover::run(cli.db.as_deref(), args),
         Command::Prices(cmd) => commands::prices::run(cli.db.as_deref(), cmd),
         Command::Export(cmd) => commands::export::run(cli.db.as_deref(), cmd),
+        Command::Costs(cmd) => commands::costs::run(cli.db.as_deref(), cmd),
         Command::Rate(args) => commands::rate::rate(cli.db.as_deref(), args),
         Command::Reconcile(args) => commands::rate::reconcile(cli.db.as_deref(), args),
         Command::Stack(cmd) => commands::stack::run(cli.db.as_deref(), cmd),

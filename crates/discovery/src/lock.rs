@@ -16,14 +16,7 @@ pub struct RunLock {
 /// The lock file of `account_id`'s runs on the database at `db_path` (resolved, so one
 /// database reached through a link has one lock).
 pub fn lock_path(db_path: &Path, account_id: &str) -> PathBuf {
-    let db_path = &db_path
-        .canonicalize()
-        .unwrap_or_else(|_| db_path.to_path_buf());
-    let name = db_path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "cspdesk".into());
-    db_path.with_file_name(format!("{name}.discovery-{account_id}.lock"))
+    cspdesk_store::path_beside(db_path, &format!("discovery-{account_id}.lock"))
 }
 
 /// Takes the lock, or `None` when another run holds it.

@@ -83,5 +83,7 @@
 //!   compression None; FocusCost is not emulated yet. Dates in files are `MM/DD/YYYY`; numbers are
 //!   plain decimals; `PricingModel` uses `On Demand`, `Spot`, `Reservation`, `SavingsPlan` [V].
 //!   Reservations (customers with index ≡ 0 or 5 mod 10) and savings plans (≡ 3 mod 10) appear as
-//!   monthly Purchase rows (actual) or daily amortized Usage rows (amortized). Only Azure plan
+//!   monthly Purchase rows (actual) or, amortized, as each day's share of the month: a Usage row
+//!   for the part usage consumed (55-100%, drawn per customer and day) and an `UnusedReservation`
+//!   / `UnusedSavingsPlan` row for the rest, quantity = the share. Only Azure plan
 //!   customers are in the MCA billing account. Blob SAS signatures are the emulator's own scheme.

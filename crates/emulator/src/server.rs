@@ -299,6 +299,20 @@ impl RunningEmulator {
         format!("{}/blobs/{account}/{container}?{q}", self.url)
     }
 
+    /// Writes the files of an export run where the blob endpoint serves them, in `account`'s
+    /// `container` (what a run through ARM does, without defining the export first).
+    pub fn write_export_run(
+        &self,
+        account: &str,
+        container: &str,
+        request: &cost_exports::run::RunRequest,
+    ) -> crate::Result<cost_exports::run::RunSummary> {
+        let dir = cost_exports::blobs::root(&self.shared)
+            .join(account)
+            .join(container);
+        cost_exports::run::write_run_to_dir(&self.shared.world, request, &dir)
+    }
+
     /// Stops serving and waits for the server task to end.
     pub async fn shutdown(mut self) {
         if let Some(tx) = self.shutdown.take() {

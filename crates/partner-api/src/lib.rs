@@ -30,6 +30,7 @@ mod login;
 mod paging;
 mod ratecard;
 mod redirect;
+mod secrets;
 mod sensitive;
 mod session;
 mod settings;
@@ -57,6 +58,7 @@ pub use line_items::{
 pub use login::{sign_in_with_browser, BrowserSignIn};
 pub use paging::{Continuation, Link, LinkHeader, Page, PageGuard};
 pub use ratecard::{Meter, OfferTerm, RateCard};
+pub use secrets::{KeyringSecrets, SecretStore};
 pub use sensitive::Sensitive;
 pub use session::{Clock, Session, PERSIST_RETRY_INTERVAL};
 pub use settings::{default_scopes, ApiSettings};

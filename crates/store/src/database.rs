@@ -133,6 +133,19 @@ impl Database {
     }
 }
 
+/// A file beside the database (lock files of runs and imports): `{database file}.{suffix}`,
+/// from the resolved path, so one database reached through a link has one such file.
+pub fn path_beside(db_path: &Path, suffix: &str) -> PathBuf {
+    let db_path = db_path
+        .canonicalize()
+        .unwrap_or_else(|_| db_path.to_path_buf());
+    let name = db_path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "cspdesk".into());
+    db_path.with_file_name(format!("{name}.{suffix}"))
+}
+
 /// SQLite opens "" as a private temporary database deleted on close: everything written
 /// would silently vanish.
 fn reject_empty(path: &Path) -> Result<()> {

@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod azure_stack;
 pub mod billing;
+pub mod cost_exports;
 mod database;
 pub mod discovered;
 mod error;
@@ -19,7 +20,7 @@ pub mod rated;
 pub mod sign_in;
 pub mod tenant_id;
 
-pub use database::{default_database_path, Database, DB_ENV_VAR};
+pub use database::{default_database_path, path_beside, Database, DB_ENV_VAR};
 pub use error::{Error, Result};
 pub use money::Money;
 pub use tenant_id::TenantId;

@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0007_price_sheets.sql"),
     include_str!("migrations/0008_billing.sql"),
     include_str!("migrations/0009_azure_stack.sql"),
+    include_str!("migrations/0010_cost_exports.sql"),
 ];
 
 /// The newest schema version this build understands.

@@ -1,7 +1,7 @@
 // Generated from the Rust DTOs in crates/api by `cargo test -p cspdesk-api` with
 // UPDATE_BINDINGS=1. Do not edit by hand: change the Rust type instead.
 
-export type ErrorCode = "Validation" | "Duplicate" | "NotFound" | "NewerDatabase" | "Storage" | "Internal" | "NotSignedIn" | "ConsentExpired" | "ConsentDenied" | "SignInFailed" | "SignInAborted" | "SignInCancelled" | "Unauthorized" | "MfaRequired" | "Forbidden" | "Throttled" | "Unavailable" | "BadResponse" | "Keyring" | "AlreadyRunning";
+export type ErrorCode = "Validation" | "Duplicate" | "NotFound" | "NewerDatabase" | "Storage" | "Internal" | "NotSignedIn" | "ConsentExpired" | "ConsentDenied" | "SignInFailed" | "SignInAborted" | "SignInCancelled" | "Unauthorized" | "MfaRequired" | "Forbidden" | "Throttled" | "Unavailable" | "BadResponse" | "Keyring" | "AlreadyRunning" | "SasExpired";
 
 export type ApiError = { 
 /**
@@ -1466,3 +1466,399 @@ export type DashboardDto = {
  * Largest cost first.
  */
 currencies: Array<CurrencyDashboardDto>, };
+
+export type CostScopeKind = "billingAccount" | "billingProfile" | "customer";
+
+export type CostDatasetDto = "actual" | "amortized";
+
+export type CostSourceDto = { 
+/**
+ * Its id.
+ */
+id: string, 
+/**
+ * The partner account's id.
+ */
+accountId: string, 
+/**
+ * Name.
+ */
+name: string, 
+/**
+ * Scope kind.
+ */
+scope: CostScopeKind, 
+/**
+ * Billing account / profile id or customer tenant id, when given.
+ */
+scopeId: string | null, 
+/**
+ * The container's address, without the SAS.
+ */
+containerUrl: string, 
+/**
+ * Folder read inside the container ('' = all).
+ */
+rootFolder: string, 
+/**
+ * When the SAS stops working (RFC 3339).
+ */
+sasExpiresAt: string, 
+/**
+ * Whether it has.
+ */
+sasExpired: boolean, 
+/**
+ * Whether it does within [`SAS_WARNING_DAYS`].
+ */
+sasExpiringSoon: boolean, 
+/**
+ * Runs imported.
+ */
+runs: number, 
+/**
+ * When the newest run was imported.
+ */
+lastImportedAt: string | null, };
+
+export type NewCostSource = { 
+/**
+ * The partner account (name or id).
+ */
+account: string, 
+/**
+ * Name of the source.
+ */
+name: string, 
+/**
+ * Scope kind.
+ */
+scope: CostScopeKind, 
+/**
+ * Billing account / profile id (optional), or the customer's tenant id (required).
+ */
+scopeId: string | null, 
+/**
+ * The container's SAS URL (Read + List).
+ */
+sasUrl: string, 
+/**
+ * Only runs under this folder are read (the exports' rootFolderPath); empty = all.
+ */
+rootFolder: string | null, };
+
+export type CostRunDto = { 
+/**
+ * Run id.
+ */
+runId: string, 
+/**
+ * Export name.
+ */
+exportName: string, 
+/**
+ * Dataset.
+ */
+dataset: CostDatasetDto, 
+/**
+ * `YYYYMMDD-YYYYMMDD`.
+ */
+monthFolder: string, 
+/**
+ * Rows written.
+ */
+rows: number, 
+/**
+ * The run it replaced (a re-exported month).
+ */
+replaced: string | null, };
+
+export type CostSkipDto = { 
+/**
+ * Run id.
+ */
+runId: string, 
+/**
+ * Its manifest's path.
+ */
+manifestPath: string, 
+/**
+ * Whether it is simply imported already (the usual case).
+ */
+alreadyImported: boolean, 
+/**
+ * Why, in words.
+ */
+reason: string, };
+
+export type CostImportDto = { 
+/**
+ * The source's id.
+ */
+sourceId: string, 
+/**
+ * The source's name.
+ */
+sourceName: string, 
+/**
+ * Runs (manifests) found.
+ */
+runsFound: number, 
+/**
+ * Runs imported.
+ */
+imported: Array<CostRunDto>, 
+/**
+ * Runs left as they were.
+ */
+skipped: Array<CostSkipDto>, 
+/**
+ * Rows written.
+ */
+rows: number, 
+/**
+ * Wall time.
+ */
+durationMs: number, };
+
+export type CostImportEvent = { "event": "listed", 
+/**
+ * The source.
+ */
+source_name: string, 
+/**
+ * Runs found.
+ */
+manifests: number, } | { "event": "planned", 
+/**
+ * The source.
+ */
+source_name: string, 
+/**
+ * Runs to import.
+ */
+runs: number, 
+/**
+ * Their rows.
+ */
+rows: number, } | { "event": "rows", 
+/**
+ * Run id.
+ */
+run_id: string, 
+/**
+ * Rows read.
+ */
+done: number, 
+/**
+ * Rows in the run.
+ */
+total: number, } | { "event": "runImported", 
+/**
+ * The run.
+ */
+run: CostRunDto, };
+
+export type CostCustomerTotalDto = { 
+/**
+ * `YYYY-MM`.
+ */
+month: string, 
+/**
+ * customerTenantId; `None` for costs that name no customer.
+ */
+customerTenantId: string | null, 
+/**
+ * customerName as exported.
+ */
+customerName: string, 
+/**
+ * The customer's organization id, when it is in one.
+ */
+organizationId: string | null, 
+/**
+ * Its name.
+ */
+organizationName: string | null, 
+/**
+ * Currency.
+ */
+currency: string, 
+/**
+ * Cost rows.
+ */
+rows: number, 
+/**
+ * Σ costInBillingCurrency.
+ */
+cost: string, 
+/**
+ * Of which reservations and savings plans.
+ */
+commitmentCost: string, 
+/**
+ * The same usage at pay-as-you-go prices.
+ */
+paygCost: string, };
+
+export type CostOrganizationTotalDto = { 
+/**
+ * `YYYY-MM`.
+ */
+month: string, 
+/**
+ * Organization id.
+ */
+organizationId: string, 
+/**
+ * Its name.
+ */
+organizationName: string, 
+/**
+ * Currency.
+ */
+currency: string, 
+/**
+ * Customers with costs.
+ */
+customers: number, 
+/**
+ * Σ of their costs.
+ */
+cost: string, };
+
+export type CostPricingModelTotalDto = { 
+/**
+ * `YYYY-MM`.
+ */
+month: string, 
+/**
+ * `On Demand`, `Reservation`, `SavingsPlan`, `Spot` ('' when not given).
+ */
+pricingModel: string, 
+/**
+ * `Usage`, `Purchase`, `Refund`, `UnusedReservation`, `UnusedSavingsPlan`...
+ */
+chargeType: string, 
+/**
+ * Whether it is a reservation or savings plan.
+ */
+commitment: boolean, 
+/**
+ * Currency.
+ */
+currency: string, 
+/**
+ * Cost rows.
+ */
+rows: number, 
+/**
+ * Σ costInBillingCurrency.
+ */
+cost: string, };
+
+export type CostSplitDto = { 
+/**
+ * The partner account's id.
+ */
+accountId: string, 
+/**
+ * The view.
+ */
+dataset: CostDatasetDto, 
+/**
+ * The month shown (`None`: every month).
+ */
+month: string | null, 
+/**
+ * Months with imported costs, newest first.
+ */
+months: Array<string>, 
+/**
+ * Per customer, month and currency (by month, then customer name).
+ */
+customers: Array<CostCustomerTotalDto>, 
+/**
+ * Per organization, month and currency.
+ */
+organizations: Array<CostOrganizationTotalDto>, 
+/**
+ * Per pricing model, charge type, month and currency.
+ */
+pricingModels: Array<CostPricingModelTotalDto>, };
+
+export type CostRowDto = { 
+/**
+ * `YYYY-MM-DD`.
+ */
+date: string, 
+/**
+ * invoiceId.
+ */
+invoiceId: string | null, 
+/**
+ * Azure subscription id.
+ */
+subscriptionId: string | null, 
+/**
+ * Its name.
+ */
+subscriptionName: string | null, 
+/**
+ * Meter.
+ */
+meterName: string | null, 
+/**
+ * Meter category.
+ */
+meterCategory: string | null, 
+/**
+ * Product.
+ */
+productName: string | null, 
+/**
+ * chargeType.
+ */
+chargeType: string, 
+/**
+ * PricingModel.
+ */
+pricingModel: string | null, 
+/**
+ * The reservation or savings plan.
+ */
+benefitName: string | null, 
+/**
+ * Quantity (decimal text).
+ */
+quantity: string | null, 
+/**
+ * Unit.
+ */
+unitOfMeasure: string | null, 
+/**
+ * Effective price (decimal text).
+ */
+effectivePrice: string | null, 
+/**
+ * costInBillingCurrency.
+ */
+cost: string, 
+/**
+ * Currency.
+ */
+currency: string, };
+
+export type CostRowsPageDto = { 
+/**
+ * Rows in all.
+ */
+total: number, 
+/**
+ * Where this page starts.
+ */
+offset: number, 
+/**
+ * This page.
+ */
+rows: Array<CostRowDto>, };

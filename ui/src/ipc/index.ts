@@ -154,6 +154,7 @@ const CODES = {
   BadResponse: true,
   Keyring: true,
   AlreadyRunning: true,
+  SasExpired: true,
 } satisfies Record<ErrorCode, true>;
 
 /** True when `e` has the `{code, message}` shape the backend sends. */

@@ -3,6 +3,7 @@
 
 mod azure_stack;
 mod billing;
+mod cost_exports;
 mod lines;
 mod organizations;
 mod rating;

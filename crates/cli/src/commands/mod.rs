@@ -1,6 +1,7 @@
 //! One module per `cspdesk` subcommand.
 
 pub mod account;
+pub mod costs;
 pub mod discover;
 pub mod emulator;
 pub mod export;

@@ -1,6 +1,7 @@
 //! End-to-end tests of the `cspdesk` binary: real process, real SQLite file.
 
 mod account;
+mod costs;
 mod discover;
 mod markup;
 mod org;
@@ -19,6 +20,16 @@ pub fn cspdesk(db: &Path, args: &[&str]) -> Output {
         .env_remove("CSPDESK_DB")
         .output()
         .expect("cspdesk runs")
+}
+
+/// The standard output of a command that must succeed (its stderr in the failure message).
+pub fn ok(out: Output, what: &str) -> String {
+    assert!(
+        out.status.success(),
+        "{what} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
 }
 
 /// A fresh database in a temporary folder with the partner account "Contoso" added.

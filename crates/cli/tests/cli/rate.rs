@@ -5,6 +5,8 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+use crate::ok;
+
 fn sandbox(db: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_cspdesk"))
         .arg("--db")
@@ -15,15 +17,6 @@ fn sandbox(db: &Path, args: &[&str]) -> Output {
         .env("CSPDESK_SANDBOX_LATENCY_MS", "0")
         .output()
         .expect("cspdesk runs")
-}
-
-fn ok(out: Output, what: &str) -> String {
-    assert!(
-        out.status.success(),
-        "{what} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
 }
 
 /// A month the sandbox has invoiced whatever today is: invoices come on the 8th of the next

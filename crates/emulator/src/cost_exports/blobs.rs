@@ -113,7 +113,7 @@ fn check_sas(
     Ok(())
 }
 
-fn root(s: &Shared) -> PathBuf {
+pub(crate) fn root(s: &Shared) -> PathBuf {
     lock(&s.exports).dir(
         &s.config.export_dir,
         s.base_url.rsplit(':').next().unwrap_or("0"),

@@ -138,6 +138,32 @@ pub struct RunRequest {
     pub resource_id: String,
 }
 
+impl RunRequest {
+    /// A run of the billing-account export `export_name` under root folder `partner`, in parts
+    /// of 50,000 rows, submitted by the schedule (set other fields with struct update syntax).
+    pub fn new(
+        export_name: &str,
+        dataset: Dataset,
+        (from, to): (NaiveDate, NaiveDate),
+        run_id: &str,
+        submitted: DateTime<Utc>,
+    ) -> RunRequest {
+        RunRequest {
+            export_name: export_name.into(),
+            scope: ExportScope::BillingAccount,
+            dataset,
+            from,
+            to,
+            root_folder: "partner".into(),
+            rows_per_part: 50_000,
+            run_id: run_id.into(),
+            submitted,
+            execution_type: "Scheduled".into(),
+            resource_id: String::new(),
+        }
+    }
+}
+
 /// Totals of a finished run.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RunSummary {
@@ -225,7 +251,28 @@ struct Commitment {
     id: String,
     name: String,
     model: &'static str,
+    /// chargeType of the amortized rows no usage consumed.
+    unused_charge: &'static str,
     monthly_usd: Decimal,
+}
+
+/// Share of a commitment's day that usage consumed: fully used on most days, 55-99% on the
+/// others (a stopped VM, a scale-in), drawn per customer and day.
+fn utilization(world: &World, c: &Customer, day: NaiveDate) -> Decimal {
+    let mut d = Draw::new(
+        world.seed,
+        &[
+            tag::CUSTOMER,
+            c.index as u64,
+            fnv("commitment-utilization"),
+            day.num_days_from_ce() as u64,
+        ],
+    );
+    if d.chance(600) {
+        Decimal::ONE
+    } else {
+        Decimal::new(d.between(55, 99) as i64, 2)
+    }
 }
 
 fn commitment_of(world: &World, c: &Customer) -> Option<Commitment> {
@@ -238,12 +285,14 @@ fn commitment_of(world: &World, c: &Customer) -> Option<Commitment> {
             id: d.guid(),
             name: format!("VM_RI_{:02}", c.index % 100),
             model: "Reservation",
+            unused_charge: "UnusedReservation",
             monthly_usd: Decimal::new(4161, 2),
         }),
         3 => Some(Commitment {
             id: d.guid(),
             name: format!("SP_Compute_{:02}", c.index % 100),
             model: "SavingsPlan",
+            unused_charge: "UnusedSavingsPlan",
             monthly_usd: Decimal::new(7300, 2),
         }),
         _ => None,
@@ -418,22 +467,37 @@ pub fn run_export(
                 let end = month.last_day().min(req.to);
                 let days_in_month = Decimal::from(month.last_day().day());
                 let monthly = floor2(cm.monthly_usd * fx);
-                let rows: Vec<(NaiveDate, Decimal, &str, &str)> = match req.dataset {
+                let rows: Vec<(NaiveDate, Decimal, Decimal, &str, &str)> = match req.dataset {
                     Dataset::ActualCost if start == month.first_day() && start <= end => {
-                        vec![(start, monthly, "Purchase", "Recurring")]
+                        vec![(start, Decimal::ONE, monthly, "Purchase", "Recurring")]
                     }
                     Dataset::ActualCost => vec![],
                     Dataset::AmortizedCost => {
+                        // Each day's share of the commitment: the part usage consumed is a
+                        // Usage row, the rest an UnusedReservation / UnusedSavingsPlan row
+                        // (reference §10.2), so a day's rows still add up to its share.
+                        let daily = floor2(monthly / days_in_month);
                         let mut v = Vec::new();
                         let mut d = start;
                         while d <= end {
-                            v.push((d, floor2(monthly / days_in_month), "Usage", "UsageBased"));
+                            let used = utilization(world, c, d);
+                            let used_cost = floor2(daily * used);
+                            v.push((d, used, used_cost, "Usage", "UsageBased"));
+                            if used_cost < daily {
+                                v.push((
+                                    d,
+                                    Decimal::ONE - used,
+                                    daily - used_cost,
+                                    cm.unused_charge,
+                                    "UsageBased",
+                                ));
+                            }
                             d = d.succ_opt().expect("date");
                         }
                         v
                     }
                 };
-                for (date, cost, charge, frequency) in rows {
+                for (date, share, cost, charge, frequency) in rows {
                     let mut rec = common(date);
                     let (family, category, order_name) = if cm.model == "Reservation" {
                         (
@@ -470,7 +534,7 @@ pub fn run_export(
                         location.to_string(),
                         location.to_string(),
                         cost.to_string(),
-                        "1".into(),
+                        share.normalize().to_string(),
                         "1 Month".into(),
                         charge.to_string(),
                         c.currency.code().to_string(),

@@ -339,3 +339,67 @@ async fn exports_exist_at_billing_profile_and_customer_scope() {
         404
     );
 }
+
+#[tokio::test]
+async fn amortized_commitments_split_each_day_into_used_and_unused_rows() {
+    let emu = start(Preset::S, 12).await;
+    let dir = tempfile::tempdir().unwrap();
+    let feb = Month {
+        year: 2026,
+        month: 2,
+    };
+    let mut req = request(feb.first_day(), feb.last_day(), 100_000);
+    req.dataset = Dataset::AmortizedCost;
+    let summary = write_run_to_dir(emu.world(), &req, dir.path()).unwrap();
+    // Per commitment and day: Σ cost of its rows, and the charge types seen.
+    let mut days: std::collections::BTreeMap<(String, String), (Decimal, Vec<String>)> =
+        Default::default();
+    for part in &summary.parts {
+        let mut reader = csv::Reader::from_path(dir.path().join(part)).unwrap();
+        let header = reader.headers().unwrap().clone();
+        let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+        for rec in reader.records() {
+            let rec = rec.unwrap();
+            let model = &rec[col("PricingModel")];
+            if model != "Reservation" && model != "SavingsPlan" {
+                continue;
+            }
+            let charge = rec[col("chargeType")].to_string();
+            assert_ne!(charge, "Purchase", "amortized cost has no purchases");
+            let e = days
+                .entry((
+                    rec[col("benefitId")].to_string(),
+                    rec[col("date")].to_string(),
+                ))
+                .or_default();
+            e.0 += Decimal::from_str(&rec[col("costInBillingCurrency")]).unwrap();
+            e.1.push(charge);
+        }
+    }
+    assert!(!days.is_empty(), "preset S has commitments");
+    let unused = days
+        .values()
+        .filter(|(_, charges)| {
+            charges
+                .iter()
+                .any(|c| c == "UnusedReservation" || c == "UnusedSavingsPlan")
+        })
+        .count();
+    assert!(
+        unused > 0 && unused < days.len(),
+        "some days leave part of the commitment unused, others not ({unused} of {})",
+        days.len()
+    );
+    let mut shares: std::collections::BTreeMap<&str, std::collections::BTreeSet<Decimal>> =
+        Default::default();
+    for ((benefit, _), (cost, _)) in &days {
+        shares.entry(benefit).or_default().insert(*cost);
+    }
+    for (benefit, daily) in shares {
+        assert_eq!(
+            daily.len(),
+            1,
+            "{benefit}: used + unused is the same share of the month every day: {daily:?}"
+        );
+    }
+}

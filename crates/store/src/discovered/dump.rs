@@ -18,21 +18,34 @@ const NOT_DISCOVERED: &[&str] = &[
     "stack_subscriptions",
     "stack_registrations",
     "stack_customer_subscriptions",
+    // Imported from Cost Management exports, not by Discovery (see `cost_exports::dump`).
+    "cost_sources",
+    "cost_export_runs",
+    "cost_rows",
+    "cost_run_totals",
 ];
 
 /// The dump; columns named in `mask` print as `*` (values that differ by design, such as
 /// the account id of two databases, or the times of runs at different moments).
 pub fn dump(db: &Database, mask: &[&str]) -> Result<String> {
-    let conn = db.conn();
-    let tables: Vec<String> = conn
+    let tables: Vec<String> = db
+        .conn()
         .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")?
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    let mut out = String::new();
-    for table in tables
+    let tables: Vec<&str> = tables
         .iter()
-        .filter(|t| !NOT_DISCOVERED.contains(&t.as_str()))
-    {
+        .map(String::as_str)
+        .filter(|t| !NOT_DISCOVERED.contains(t))
+        .collect();
+    dump_tables(db, &tables, mask)
+}
+
+/// The same dump of the named tables only.
+pub fn dump_tables(db: &Database, tables: &[&str], mask: &[&str]) -> Result<String> {
+    let conn = db.conn();
+    let mut out = String::new();
+    for table in tables {
         let mut stmt = conn.prepare(&format!("SELECT * FROM \"{table}\""))?;
         let names: Vec<String> = stmt.column_names().map(str::to_string).collect();
         let mut rows: Vec<String> = stmt

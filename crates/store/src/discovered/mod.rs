@@ -20,7 +20,7 @@ pub use cursors::{
     load_cursors, Cursors, CustomerCursor, InvoiceCursor, LineStream, SubscriptionCursor,
     SubscriptionKind, UnbilledRead,
 };
-pub use dump::{dump, table_counts, VOLATILE_COLUMNS};
+pub use dump::{dump, dump_tables, table_counts, VOLATILE_COLUMNS};
 pub use ingest::Ingest;
 pub use rows::{
     BillingLineRow, CustomerRow, DailyUsageRow, EntitlementIn, InvoiceRow, LegacyLineRow, MeterRow,
