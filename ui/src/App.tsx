@@ -11,6 +11,7 @@ import { ReconciliationPage } from "./pages/ReconciliationPage";
 import { BillingPage } from "./pages/BillingPage";
 import { DashboardPage } from "./pages/DashboardPage";
 import { AzureStackPage } from "./pages/AzureStackPage";
+import { CostsPage } from "./pages/CostsPage";
 import { ErrorBoundary } from "./components/ErrorBoundary";
 import { discoveryStore, useDiscovery } from "./discovery/store";
 import { formatDateTime } from "./format";
@@ -23,6 +24,7 @@ const TITLES: Record<Page, string> = {
   billing: "Billing",
   reconciliation: "Reconciliation",
   stack: "Azure Stack",
+  costs: "Azure costs",
 };
 
 export function App() {
@@ -76,6 +78,8 @@ export function App() {
             <BillingPage key={route.rest.join("/")} rest={route.rest} />
           ) : route.page === "stack" ? (
             <AzureStackPage rest={route.rest} />
+          ) : route.page === "costs" ? (
+            <CostsPage rest={route.rest} />
           ) : (
             <ReconciliationPage rest={route.rest} />
           )}

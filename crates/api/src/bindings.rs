@@ -12,12 +12,12 @@ use crate::azure_stack::{
     StackRegistrationDto, StackSubscriptionChoiceDto,
 };
 use crate::billing::{InvoiceCustomerDto, InvoiceDetailDto, InvoiceDto, UnbilledDto};
-use crate::customer_lines::{InvoiceLineDto, InvoiceLinesPageDto};
 use crate::cost_exports::{
-    CostCustomerTotalDto, CostDatasetDto, CostImportDto, CostImportEvent, CostOrganizationTotalDto,
-    CostPricingModelTotalDto, CostRowDto, CostRowsPageDto, CostRunDto, CostScopeKind, CostSkipDto,
-    CostSourceDto, CostSplitDto, NewCostSource,
+    CostCurrencyTotalDto, CostCustomerTotalDto, CostDatasetDto, CostImportDto, CostImportEvent,
+    CostOrganizationTotalDto, CostPricingModelTotalDto, CostRowDto, CostRowsPageDto, CostRunDto,
+    CostScopeKind, CostSkipDto, CostSourceDto, CostSplitDto, ExportedCostDto, NewCostSource,
 };
+use crate::customer_lines::{InvoiceLineDto, InvoiceLinesPageDto};
 use crate::customers_dto::{
     CustomerDto, CustomerRef, EntitlementDto, OrganizationDto, OrganizationMemberDto,
     SubscriptionDto,
@@ -121,6 +121,8 @@ pub fn typescript() -> String {
         CostOrganizationTotalDto::decl(&cfg),
         CostPricingModelTotalDto::decl(&cfg),
         CostSplitDto::decl(&cfg),
+        ExportedCostDto::decl(&cfg),
+        CostCurrencyTotalDto::decl(&cfg),
         CostRowDto::decl(&cfg),
         CostRowsPageDto::decl(&cfg),
     ];

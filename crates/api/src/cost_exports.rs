@@ -402,7 +402,11 @@ pub struct CostImportDto {
 
 /// Progress of an import, for a progress bar.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase", tag = "event")]
+#[serde(
+    rename_all = "camelCase",
+    tag = "event",
+    rename_all_fields = "camelCase"
+)]
 pub enum CostImportEvent {
     /// A source's container was listed.
     Listed {
@@ -627,6 +631,24 @@ pub struct CostSplitDto {
     pub organizations: Vec<CostOrganizationTotalDto>,
     /// Per pricing model, charge type, month and currency.
     pub pricing_models: Vec<CostPricingModelTotalDto>,
+    /// Per currency, everything shown (the customers' rows added up exactly, for a totals row).
+    pub totals: Vec<CostCurrencyTotalDto>,
+}
+
+/// The costs shown in one currency, added up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CostCurrencyTotalDto {
+    /// Currency.
+    pub currency: String,
+    /// Rows.
+    pub rows: u32,
+    /// Cost.
+    pub cost: String,
+    /// Of which reservations and savings plans.
+    pub commitment_cost: String,
+    /// Of which pay-as-you-go and other charges.
+    pub payg_cost: String,
 }
 
 fn month_arg(month: Option<&str>) -> Result<Option<String>, ApiError> {
@@ -679,6 +701,20 @@ pub fn split(
             e.2 += t.cost;
         }
     }
+    let mut per_currency: std::collections::BTreeMap<String, (u64, Money, Money, Money)> =
+        Default::default();
+    for t in &per_customer {
+        let e = per_currency.entry(t.currency.clone()).or_insert((
+            0,
+            Money::ZERO,
+            Money::ZERO,
+            Money::ZERO,
+        ));
+        e.0 += t.rows;
+        e.1 += t.cost;
+        e.2 += t.commitment_cost;
+        e.3 += t.payg_cost;
+    }
     let org_names: std::collections::HashMap<String, String> = per_customer
         .iter()
         .filter_map(|t| t.organization.as_ref())
@@ -717,6 +753,18 @@ pub fn split(
                 payg_cost: cents(t.payg_cost.amount()),
             })
             .collect(),
+        totals: per_currency
+            .into_iter()
+            .map(
+                |(currency, (rows, cost, commitment, payg))| CostCurrencyTotalDto {
+                    currency,
+                    rows: count(rows),
+                    cost: cents(cost.amount()),
+                    commitment_cost: cents(commitment.amount()),
+                    payg_cost: cents(payg.amount()),
+                },
+            )
+            .collect(),
         pricing_models: totals::per_pricing_model(db, &filter)?
             .into_iter()
             .map(|t| CostPricingModelTotalDto {
@@ -736,6 +784,8 @@ pub fn split(
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct CostRowDto {
+    /// Unique among the rows shown (where the row was read).
+    pub key: String,
     /// `YYYY-MM-DD`.
     pub date: String,
     /// invoiceId.
@@ -815,6 +865,7 @@ pub fn customer_rows(
             .rows
             .into_iter()
             .map(|r| CostRowDto {
+                key: r.key,
                 date: r.date.format("%Y-%m-%d").to_string(),
                 invoice_id: r.invoice_id,
                 subscription_id: r.subscription_id,
@@ -833,4 +884,64 @@ pub fn customer_rows(
             })
             .collect(),
     })
+}
+
+/// A customer's Azure cost in the newest month imported from Cost Management exports (actual
+/// cost), for the Customers page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportedCostDto {
+    /// `YYYY-MM`: the newest month imported for the customer's partner account.
+    pub month: String,
+    /// costInBillingCurrency summed.
+    pub cost: String,
+    /// Currency.
+    pub currency: String,
+}
+
+/// Each customer's actual cost in the newest month its account imported, by (account id,
+/// lowercase tenant id). A customer billed in two currencies that month is left out: one
+/// figure would mislead, and the Azure costs page shows both.
+pub(crate) fn newest_month_per_customer(
+    db: &Database,
+) -> Result<std::collections::HashMap<(String, String), ExportedCostDto>, ApiError> {
+    let mut accounts: Vec<String> = sources::list(db, None)?
+        .into_iter()
+        .map(|s| s.account_id)
+        .collect();
+    accounts.dedup();
+    let mut out = std::collections::HashMap::new();
+    let mut mixed = std::collections::HashSet::new();
+    for account_id in accounts {
+        let Some(month) = totals::months(db, &account_id)?.into_iter().next() else {
+            continue;
+        };
+        let filter = Filter {
+            account_id: &account_id,
+            dataset: Dataset::Actual,
+            month: Some(&month),
+        };
+        for t in totals::per_customer(db, &filter)? {
+            let Some(tenant) = t.customer_tenant_id else {
+                continue;
+            };
+            let key = (account_id.clone(), tenant.to_lowercase());
+            if out.contains_key(&key) {
+                mixed.insert(key);
+                continue;
+            }
+            out.insert(
+                key,
+                ExportedCostDto {
+                    month: month.clone(),
+                    cost: cents(t.cost.amount()),
+                    currency: t.currency,
+                },
+            );
+        }
+    }
+    for key in mixed {
+        out.remove(&key);
+    }
+    Ok(out)
 }

@@ -22,6 +22,7 @@ pub fn list(db: &Database, now: DateTime<Utc>) -> Result<Vec<CustomerDto>, ApiEr
     // Only customers with a markup (their own or their organization's) need their lines
     // marked up; the others resell at cost.
     let marked = crate::markups::Marked::load(db)?;
+    let mut exported = crate::cost_exports::newest_month_per_customer(db)?;
     let mut out = Vec::new();
     for c in discovered::customers(db)? {
         let key = (c.account_id.clone(), c.id.clone());
@@ -47,22 +48,29 @@ pub fn list(db: &Database, now: DateTime<Utc>) -> Result<Vec<CustomerDto>, ApiEr
     }
     Ok(out
         .into_iter()
-        .map(|(c, cost, resale, margin)| CustomerDto {
-            account_id: c.account_id,
-            account_name: c.account_name,
-            id: c.id,
-            company_name: c.company_name,
-            domain: c.domain,
-            tenant_id: c.tenant_id,
-            relationship: c.relationship,
-            reachable: c.reachable,
-            subscription_count: c.subscription_count,
-            organization_id: c.organization_id,
-            organization_name: c.organization_name,
-            month_to_date_cost: cost.as_ref().map(|(amount, _)| amount.clone()),
-            month_to_date_resale: resale.map(|r| r.to_string()),
-            month_to_date_margin: margin.map(|m| m.to_string()),
-            currency: cost.map(|(_, currency)| currency),
+        .map(|(c, cost, resale, margin)| {
+            let exported_cost = c
+                .tenant_id
+                .as_ref()
+                .and_then(|t| exported.remove(&(c.account_id.clone(), t.to_lowercase())));
+            CustomerDto {
+                account_id: c.account_id,
+                account_name: c.account_name,
+                id: c.id,
+                company_name: c.company_name,
+                domain: c.domain,
+                tenant_id: c.tenant_id,
+                relationship: c.relationship,
+                reachable: c.reachable,
+                subscription_count: c.subscription_count,
+                organization_id: c.organization_id,
+                organization_name: c.organization_name,
+                month_to_date_cost: cost.as_ref().map(|(amount, _)| amount.clone()),
+                month_to_date_resale: resale.map(|r| r.to_string()),
+                month_to_date_margin: margin.map(|m| m.to_string()),
+                exported_cost,
+                currency: cost.map(|(_, currency)| currency),
+            }
         })
         .collect())
 }

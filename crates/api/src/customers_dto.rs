@@ -38,6 +38,9 @@ pub struct CustomerDto {
     pub month_to_date_margin: Option<String>,
     /// Currency of that cost.
     pub currency: Option<String>,
+    /// Azure cost in the newest month imported from Cost Management exports, when the
+    /// customer's tenant appears in them.
+    pub exported_cost: Option<crate::cost_exports::ExportedCostDto>,
 }
 
 /// An Azure subscription inside an Azure plan.

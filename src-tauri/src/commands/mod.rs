@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod app;
 pub mod azure_stack;
 pub mod billing;
+pub mod cost_exports;
 pub mod customers;
 pub mod dashboard;
 pub mod discovery;

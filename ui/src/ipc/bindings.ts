@@ -527,7 +527,12 @@ monthToDateMargin: string | null,
 /**
  * Currency of that cost.
  */
-currency: string | null, };
+currency: string | null, 
+/**
+ * Azure cost in the newest month imported from Cost Management exports, when the
+ * customer's tenant appears in them.
+ */
+exportedCost: ExportedCostDto | null, };
 
 export type EntitlementDto = { 
 /**
@@ -1625,7 +1630,7 @@ export type CostImportEvent = { "event": "listed",
 /**
  * The source.
  */
-source_name: string, 
+sourceName: string, 
 /**
  * Runs found.
  */
@@ -1633,7 +1638,7 @@ manifests: number, } | { "event": "planned",
 /**
  * The source.
  */
-source_name: string, 
+sourceName: string, 
 /**
  * Runs to import.
  */
@@ -1645,7 +1650,7 @@ rows: number, } | { "event": "rows",
 /**
  * Run id.
  */
-run_id: string, 
+runId: string, 
 /**
  * Rows read.
  */
@@ -1785,9 +1790,53 @@ organizations: Array<CostOrganizationTotalDto>,
 /**
  * Per pricing model, charge type, month and currency.
  */
-pricingModels: Array<CostPricingModelTotalDto>, };
+pricingModels: Array<CostPricingModelTotalDto>, 
+/**
+ * Per currency, everything shown (the customers' rows added up exactly, for a totals row).
+ */
+totals: Array<CostCurrencyTotalDto>, };
+
+export type ExportedCostDto = { 
+/**
+ * `YYYY-MM`: the newest month imported for the customer's partner account.
+ */
+month: string, 
+/**
+ * costInBillingCurrency summed.
+ */
+cost: string, 
+/**
+ * Currency.
+ */
+currency: string, };
+
+export type CostCurrencyTotalDto = { 
+/**
+ * Currency.
+ */
+currency: string, 
+/**
+ * Rows.
+ */
+rows: number, 
+/**
+ * Cost.
+ */
+cost: string, 
+/**
+ * Of which reservations and savings plans.
+ */
+commitmentCost: string, 
+/**
+ * Of which pay-as-you-go and other charges.
+ */
+paygCost: string, };
 
 export type CostRowDto = { 
+/**
+ * Unique among the rows shown (where the row was read).
+ */
+key: string, 
 /**
  * `YYYY-MM-DD`.
  */

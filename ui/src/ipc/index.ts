@@ -3,6 +3,20 @@
 // below and never call `invoke` themselves.
 import { Channel, invoke } from "@tauri-apps/api/core";
 import type {
+  CostCustomerTotalDto,
+  CostDatasetDto,
+  CostImportDto,
+  CostImportEvent,
+  CostOrganizationTotalDto,
+  CostPricingModelTotalDto,
+  CostRowDto,
+  CostRowsPageDto,
+  CostRunDto,
+  CostScopeKind,
+  CostSkipDto,
+  CostSourceDto,
+  CostSplitDto,
+  NewCostSource,
   AddStackCustomerDto,
   RegistrationRefDto,
   StackCustomerSubscriptionDto,
@@ -68,6 +82,20 @@ import type {
 } from "./bindings";
 
 export type {
+  CostCustomerTotalDto,
+  CostDatasetDto,
+  CostImportDto,
+  CostImportEvent,
+  CostOrganizationTotalDto,
+  CostPricingModelTotalDto,
+  CostRowDto,
+  CostRowsPageDto,
+  CostRunDto,
+  CostScopeKind,
+  CostSkipDto,
+  CostSourceDto,
+  CostSplitDto,
+  NewCostSource,
   AddStackCustomerDto,
   RegistrationRefDto,
   StackCustomerSubscriptionDto,
@@ -311,6 +339,36 @@ export const azureStack = {
   /** Asks Azure whether a customer subscription is still added. */
   verifyCustomer: (account: string, registration: RegistrationRefDto, subscriptionId: string) =>
     call<StackCustomerSubscriptionDto[]>("stack_verify_customer", { account, registration, subscriptionId }),
+};
+
+export const costExports = {
+  /** Sources of `account` (every account without), with when their SAS expires. */
+  sources: (account: string | null) => call<CostSourceDto[]>("cost_sources", { account }),
+  /** Connects a source; the SAS URL goes only to the OS keyring. */
+  addSource: (input: NewCostSource) => call<CostSourceDto>("cost_source_add", { input }),
+  /** Replaces a source's SAS URL (the same container). */
+  renew: (account: string, source: string, sasUrl: string) =>
+    call<CostSourceDto>("cost_source_renew", { account, source, sasUrl }),
+  /** Removes a source, its imported costs and its SAS. */
+  removeSource: (account: string, source: string) => call<CostSourceDto>("cost_source_remove", { account, source }),
+  /** Imports new export runs; `onEvent` hears the progress. */
+  import: (account: string, source: string | null, onEvent: (e: CostImportEvent) => void) => {
+    const events = new Channel<CostImportEvent>();
+    events.onmessage = onEvent;
+    return call<CostImportDto[]>("cost_import", { account, source, events });
+  },
+  /** Imported costs per customer, organization and pricing model. */
+  split: (account: string, dataset: CostDatasetDto, month: string | null) =>
+    call<CostSplitDto>("cost_split", { account, dataset, month }),
+  /** A page of one customer's imported cost rows. */
+  customerRows: (
+    account: string,
+    tenant: string,
+    dataset: CostDatasetDto,
+    month: string | null,
+    offset: number,
+    limit: number,
+  ) => call<CostRowsPageDto>("cost_customer_rows", { account, tenant, dataset, month, offset, limit }),
 };
 
 export const markups = {

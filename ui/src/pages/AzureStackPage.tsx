@@ -5,7 +5,6 @@
 // caused it, in the backend's words (what it means, what to do).
 import { useCallback, useEffect, useId, useState } from "react";
 import {
-  accounts as accountsApi,
   azureStack,
   toApiError,
   type AccountDto,
@@ -18,6 +17,7 @@ import {
 } from "../ipc";
 import { formatDateTime } from "../format";
 import { href } from "../routing/route";
+import { AccountScope } from "../components/AccountScope";
 
 type Load<T> = { state: "loading" } | { state: "ready"; data: T } | { state: "failed"; error: ApiError };
 
@@ -25,65 +25,23 @@ const sameRegistration = (a: RegistrationRefDto, b: RegistrationRefDto) =>
   a.subscriptionId === b.subscriptionId && a.resourceGroup === b.resourceGroup && a.name === b.name;
 
 export function AzureStackPage({ rest }: { rest: string[] }) {
-  const [accountList, setAccountList] = useState<Load<AccountDto[]>>({ state: "loading" });
-  useEffect(() => {
-    accountsApi.list().then(
-      (data) => { setAccountList({ state: "ready", data }); },
-      (e: unknown) => { setAccountList({ state: "failed", error: toApiError(e) }); },
-    );
-  }, []);
   const [accountId, subscriptionId, resourceGroup, name] = rest;
   const selected: RegistrationRefDto | null =
     subscriptionId && resourceGroup && name ? { subscriptionId, resourceGroup, name } : null;
-
-  if (accountList.state === "loading") return <p role="status">Loading accounts…</p>;
-  if (accountList.state === "failed")
-    return (
-      <p className="error" role="alert">
-        {accountList.error.message}
-      </p>
-    );
-  const list = accountList.data;
-  if (list.length === 0)
-    return (
-      <>
-        <h1 id="page-title">Azure Stack</h1>
-        <div className="empty">
-          <p className="empty-title">No partner account yet</p>
-          <p>
-            Add your partner account on the <a href={href("accounts")}>Accounts</a> page and sign in; then name the
-            subscription that holds your Azure Stack Hub registrations here.
-          </p>
-        </div>
-      </>
-    );
-  const account = list.find((a) => a.id === accountId) ?? list[0];
-  if (!account) return null;
   return (
-    <>
-      <h1 id="page-title">Azure Stack</h1>
-      {list.length > 1 && (
-        <div className="toolbar">
-          <div className="field">
-            <label htmlFor="stack-account">Partner account</label>
-            <select
-              id="stack-account"
-              value={account.id}
-              onChange={(e) => {
-                window.location.hash = href("stack", e.target.value);
-              }}
-            >
-              {list.map((a) => (
-                <option key={a.id} value={a.id}>
-                  {a.name}
-                </option>
-              ))}
-            </select>
-          </div>
-        </div>
-      )}
-      <Registrations key={account.id} account={account} selected={selected} />
-    </>
+    <AccountScope
+      page="stack"
+      title="Azure Stack"
+      accountId={accountId}
+      noAccount={
+        <>
+          Add your partner account on the <a href={href("accounts")}>Accounts</a> page and sign in; then name the
+          subscription that holds your Azure Stack Hub registrations here.
+        </>
+      }
+    >
+      {(account) => <Registrations key={account.id} account={account} selected={selected} />}
+    </AccountScope>
   );
 }
 

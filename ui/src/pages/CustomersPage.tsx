@@ -15,7 +15,7 @@ import {
   type OrganizationDto,
 } from "../ipc";
 import { useDiscovery } from "../discovery/store";
-import { formatCount, formatMoney, formatPercent } from "../format";
+import { formatCount, formatMoney, formatMonth, formatPercent } from "../format";
 import { href, markupHref } from "../routing/route";
 import { compareDecimal, compareText } from "../table/sort";
 import { SearchField } from "../table/SearchField";
@@ -75,6 +75,9 @@ const byResale = (a: CustomerDto, b: CustomerDto) => compareDecimal(a.monthToDat
 const byMargin = (a: CustomerDto, b: CustomerDto) => compareDecimal(a.monthToDateMargin ?? "", b.monthToDateMargin ?? "");
 const noResale = (c: CustomerDto) => c.monthToDateResale === null;
 const noMargin = (c: CustomerDto) => c.monthToDateMargin === null;
+const byExported = (a: CustomerDto, b: CustomerDto) =>
+  compareDecimal(a.exportedCost?.cost ?? "", b.exportedCost?.cost ?? "");
+const noExported = (c: CustomerDto) => c.exportedCost === null;
 
 function openCustomer(c: CustomerDto) {
   window.location.hash = href("subscriptions", c.accountId, c.id);
@@ -260,6 +263,27 @@ function CustomerList({
       compare: byMargin,
       isBlank: noMargin,
       cell: (c) => (c.monthToDateMargin === null ? "—" : formatMoney(c.monthToDateMargin, c.currency)),
+    },
+    {
+      key: "exported",
+      header: "Azure (exports)",
+      width: 170,
+      numeric: true,
+      compare: byExported,
+      isBlank: noExported,
+      cell: (c) =>
+        c.exportedCost === null || c.tenantId === null ? (
+          "—"
+        ) : (
+          <a
+            href={href("costs", c.accountId, "actual", c.exportedCost.month, c.tenantId)}
+            title={`Azure cost in ${formatMonth(c.exportedCost.month)} from Cost Management exports: open the split`}
+            data-testid="customer-exported-cost"
+          >
+            {formatMoney(c.exportedCost.cost, c.exportedCost.currency)}{" "}
+            <span className="muted">{formatMonth(c.exportedCost.month)}</span>
+          </a>
+        ),
     },
     {
       key: "markup",

@@ -9,6 +9,7 @@ const WHAT: Record<Exclude<Page, "accounts">, string> = {
   billing: "Microsoft invoices down to each customer's line items",
   reconciliation: "your rated cost against each invoice, with every difference explained",
   stack: "your Azure Stack Hub registrations and the customer subscriptions billed through them",
+  costs: "your Azure (MCA) costs from Cost Management exports, split to each customer",
 };
 
 export function NotDiscoveredPage({ title, page }: { title: string; page: Exclude<Page, "accounts"> }) {

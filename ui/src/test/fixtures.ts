@@ -90,6 +90,7 @@ export function customer(i: number, over: Partial<CustomerDto> = {}): CustomerDt
     monthToDateResale: null,
     monthToDateMargin: null,
     currency: null,
+    exportedCost: null,
     ...over,
   };
 }

@@ -35,6 +35,7 @@ import { applyEvent, discoveryStore, notStarted } from "../discovery/store";
 import { todayIso } from "../format";
 import { compareDecimal, compareText } from "../table/sort";
 import { stackCommand } from "./stackMock";
+import { costsCommand } from "./costsMock";
 
 /** A markup change as the mock stores it: append-only, like the `markup_changes` table. */
 export interface MockMarkupChange {
@@ -493,6 +494,7 @@ export function mockBackend(
       }
       default:
         if (cmd.startsWith("stack_")) return stackCommand(cmd, a);
+        if (cmd.startsWith("cost_")) return costsCommand(cmd, a);
         throw new Error(`unmocked command ${cmd}`);
     }
   }

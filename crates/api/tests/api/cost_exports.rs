@@ -174,6 +174,20 @@ fn the_sas_lives_in_the_keyring_only_and_imported_costs_split_per_customer_and_o
         total, actual.cost_in_billing_currency,
         "the split adds up to the export"
     );
+    let totals: Decimal = split
+        .totals
+        .iter()
+        .map(|t| t.cost.parse::<Decimal>().unwrap())
+        .sum();
+    assert_eq!(totals, total, "the totals row adds up the customers shown");
+    assert_eq!(
+        split.totals.iter().map(|t| u64::from(t.rows)).sum::<u64>(),
+        split
+            .customers
+            .iter()
+            .map(|c| u64::from(c.rows))
+            .sum::<u64>()
+    );
     let pair: Vec<_> = split
         .customers
         .iter()
@@ -243,6 +257,24 @@ fn the_sas_lives_in_the_keyring_only_and_imported_costs_split_per_customer_and_o
     assert!(
         page.rows.windows(2).all(|w| w[0].date <= w[1].date),
         "by date"
+    );
+    let keys: std::collections::HashSet<&str> = page.rows.iter().map(|r| r.key.as_str()).collect();
+    assert_eq!(keys.len(), page.rows.len(), "each row has its own key");
+
+    // The Customers page shows each customer's newest imported month from the exports.
+    let listed = cspdesk_api::customers::list(&db, now()).unwrap();
+    let shown = listed
+        .iter()
+        .find(|c| c.tenant_id.as_deref() == Some(tenant.as_str()))
+        .and_then(|c| c.exported_cost.clone())
+        .expect("the customer's exported cost");
+    assert_eq!(
+        (
+            shown.month.as_str(),
+            shown.cost.as_str(),
+            shown.currency.as_str()
+        ),
+        ("2026-02", pair[0].cost.as_str(), pair[0].currency.as_str())
     );
 
     cost_exports::remove_source(&db, "CSP", "MCA exports", now()).unwrap();

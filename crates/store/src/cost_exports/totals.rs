@@ -263,6 +263,8 @@ pub struct StoredRow {
     pub cost: Money,
     /// billingCurrency.
     pub currency: String,
+    /// Where the row was read (source, run, blob, line): unique among the rows shown.
+    pub key: String,
 }
 
 /// A page of a customer's rows and how many there are in all.
@@ -295,7 +297,8 @@ pub fn customer_rows(
         "SELECT r.date, r.invoice_id, r.subscription_id, r.subscription_name, r.meter_name,
                 r.meter_category, r.product_name, r.charge_type, r.pricing_model,
                 coalesce(r.reservation_name, r.benefit_name), r.quantity, r.unit_of_measure,
-                r.effective_price, r.cost, r.billing_currency
+                r.effective_price, r.cost, r.billing_currency,
+                r.source_id || '/' || r.run_id || '/' || r.blob || '/' || r.line
          FROM cost_rows r JOIN cost_sources s ON s.id = r.source_id
          JOIN cost_export_runs x ON x.source_id = r.source_id AND x.run_id = r.run_id AND x.state = 'current'
          WHERE s.account_id = ?1 AND r.customer_tenant_id = ?2 AND r.dataset = ?3
@@ -336,6 +339,7 @@ pub fn customer_rows(
                 effective_price: dec(12)?,
                 cost: Money::new(dec(13)?.unwrap_or_default()),
                 currency: r.get(14)?,
+                key: r.get(15)?,
             })
         },
     )?;

@@ -1,0 +1,116 @@
+//! Commands of the Azure costs page: Cost Management export sources (the SAS URL goes to the
+//! OS keyring), importing their new runs with progress, and the imported costs split per
+//! customer, organization and pricing model.
+
+use cspdesk_api::cost_exports::{
+    self, CostDatasetDto, CostImportDto, CostImportEvent, CostRowsPageDto, CostSourceDto,
+    CostSplitDto, NewCostSource,
+};
+use cspdesk_api::ApiError;
+use cspdesk_store::Database;
+use tauri::ipc::Channel;
+
+use crate::state::AppState;
+
+/// Sources of `account` (every account when `None`), with when their SAS expires.
+#[tauri::command(async)]
+pub fn cost_sources(
+    state: tauri::State<'_, AppState>,
+    account: Option<String>,
+) -> Result<Vec<CostSourceDto>, ApiError> {
+    cost_exports::list_sources(&*state.db()?, account.as_deref(), chrono::Utc::now())
+}
+
+/// Connects a source: the SAS URL is checked, then kept only in the keyring.
+#[tauri::command(async)]
+pub fn cost_source_add(
+    state: tauri::State<'_, AppState>,
+    input: NewCostSource,
+) -> Result<CostSourceDto, ApiError> {
+    cost_exports::add_source(&*state.db()?, &input, chrono::Utc::now())
+}
+
+/// Replaces a source's SAS URL (same container).
+#[tauri::command(async)]
+pub fn cost_source_renew(
+    state: tauri::State<'_, AppState>,
+    account: String,
+    source: String,
+    sas_url: String,
+) -> Result<CostSourceDto, ApiError> {
+    cost_exports::renew_sas(
+        &*state.db()?,
+        &account,
+        &source,
+        &sas_url,
+        chrono::Utc::now(),
+    )
+}
+
+/// Removes a source, its imported costs and its SAS.
+#[tauri::command(async)]
+pub fn cost_source_remove(
+    state: tauri::State<'_, AppState>,
+    account: String,
+    source: String,
+) -> Result<CostSourceDto, ApiError> {
+    cost_exports::remove_source(&*state.db()?, &account, &source, chrono::Utc::now())
+}
+
+/// Imports the new export runs of the account's sources (or one), reporting progress through
+/// `events`. It writes through a connection of its own: a run commits in batches, and the
+/// other pages keep reading while it does.
+#[tauri::command(async)]
+pub fn cost_import(
+    state: tauri::State<'_, AppState>,
+    account: String,
+    source: Option<String>,
+    events: Channel<CostImportEvent>,
+) -> Result<Vec<CostImportDto>, ApiError> {
+    let path = state.db()?.path().to_path_buf();
+    let mut db = Database::open(&path)?;
+    cost_exports::import(
+        &mut db,
+        &account,
+        source.as_deref(),
+        chrono::Utc::now(),
+        &mut |event| {
+            // A closed page just stops listening; the import goes on.
+            let _ = events.send(event);
+        },
+    )
+}
+
+/// Imported costs of `account` per customer, organization and pricing model.
+#[tauri::command(async)]
+pub fn cost_split(
+    state: tauri::State<'_, AppState>,
+    account: String,
+    dataset: CostDatasetDto,
+    month: Option<String>,
+) -> Result<CostSplitDto, ApiError> {
+    cost_exports::split(&*state.db()?, &account, dataset, month.as_deref())
+}
+
+/// A page of one customer's imported cost rows.
+#[tauri::command(async)]
+#[allow(clippy::too_many_arguments)] // the page's request, one argument each
+pub fn cost_customer_rows(
+    state: tauri::State<'_, AppState>,
+    account: String,
+    tenant: String,
+    dataset: CostDatasetDto,
+    month: Option<String>,
+    offset: u64,
+    limit: u64,
+) -> Result<CostRowsPageDto, ApiError> {
+    cost_exports::customer_rows(
+        &*state.db()?,
+        &account,
+        &tenant,
+        dataset,
+        month.as_deref(),
+        offset,
+        limit,
+    )
+}
