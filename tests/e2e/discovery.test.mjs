@@ -3,11 +3,13 @@
 // and Subscriptions. Screenshots of each state go to the artifacts folder.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { launch } from "./webdriver.mjs";
 import { acceptConsent } from "./consent.mjs";
+import { startAzurite } from "./azurite.mjs";
 
 const driver = process.env.WEBDRIVER_URL;
 const app = process.env.CSPDESK_APP;
@@ -328,4 +330,133 @@ test("Azure Stack: a refused add shows its guidance; a discovered subscription a
   }
   assert.ok(added, "the approved registration accepts the discovered subscription");
   await shot("azure-stack-added");
+});
+
+/** RFC 4180 rows of a CSV text (quoted fields may hold commas, quotes and line breaks). */
+function csvRows(text) {
+  const rows = [];
+  let row = [];
+  let field = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") row.push(field), (field = "");
+    else if (c === "\n" || c === "\r") {
+      if (c === "\r" && text[i + 1] === "\n") i++;
+      row.push(field), rows.push(row), (row = []), (field = "");
+    } else field += c;
+  }
+  if (field !== "" || row.length > 0) row.push(field), rows.push(row);
+  return rows;
+}
+
+/** Exact decimal text as a BigInt of 10^-12 units, so sums of money never pass through floats. */
+const SCALE = 12;
+function units(text) {
+  const [int, frac = ""] = text.trim().replace(/^\+/, "").split(".");
+  const negative = int.startsWith("-");
+  const value = BigInt(int.replace("-", "") + frac.padEnd(SCALE, "0").slice(0, SCALE));
+  return negative ? -value : value;
+}
+
+/** costInBillingCurrency of every row of the export run under `dir`, summed per currency. */
+function csvTotals(dir) {
+  const totals = new Map();
+  const walk = (d) => {
+    for (const name of readdirSync(d)) {
+      const path = join(d, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (name.endsWith(".csv")) {
+        const [header, ...rows] = csvRows(readFileSync(path, "utf8")).filter((r) => r.length > 1);
+        const cost = header.indexOf("costInBillingCurrency");
+        const currency = header.indexOf("billingCurrency");
+        for (const r of rows) totals.set(r[currency], (totals.get(r[currency]) ?? 0n) + units(r[cost]));
+      }
+    }
+  };
+  walk(dir);
+  return totals;
+}
+
+test("Azure costs: exports in a real Azure Storage server (azurite) are connected, imported and split to a customer", async () => {
+  const cli = process.env.CSPDESK_CLI;
+  const azuriteBin = process.env.AZURITE_BIN;
+  assert.ok(cli && azuriteBin, "run through `cargo xtask test` (CSPDESK_CLI and AZURITE_BIN are set there)");
+  // The sandbox partner's own export runs of last month, as Cost Management would deliver them.
+  const dir = mkdtempSync(join(tmpdir(), "cspdesk-e2e-exports-"));
+  const written = execFileSync(cli, ["emulator", "--preset", "S", "--seed", "1", "--write-export-runs", dir], { encoding: "utf8" });
+  assert.match(written, /export run partner\/actual\//);
+  const azurite = await startAzurite(azuriteBin);
+  after(() => azurite.stop());
+  assert.ok((await azurite.load("cost", dir)) >= 4, "manifests and CSV parts uploaded");
+  const sasUrl = azurite.containerSasUrl("cost", new Date(Date.now() + 30 * 86400 * 1000));
+
+  await session.navigate("#/costs");
+  await session.click("[data-testid=costs-connect]");
+  await session.type("[data-testid=costs-source-name]", "MCA billing account");
+  await session.type("[data-testid=costs-source-sas]", sasUrl);
+  await session.type("[data-testid=costs-source-root]", "partner");
+  await session.click("[data-testid=costs-source-add]");
+  await session.until(async () => (await session.findAll("[data-testid=costs-source-row]")).length === 1, "the connected source");
+  const listed = await session.text("[data-testid=costs-sources]");
+  assert.ok(!listed.includes("sig="), "the SAS is not shown back");
+
+  await session.click("[data-testid=costs-import]");
+  const summary = await session.until(async () => {
+    if ((await session.findAll("[data-testid=costs-import-error]")).length > 0)
+      throw new Error(`the import failed: ${await session.text("[data-testid=costs-import-error]")}`);
+    if ((await session.findAll("[data-testid=costs-import-summary]")).length === 0) return null;
+    return session.text("[data-testid=costs-import-summary]");
+  }, "the import summary", { timeoutMs: 120000 });
+  assert.match(summary, /2 runs imported/);
+
+  // The totals shown per currency are the export's costInBillingCurrency, to the last digit.
+  const actualDir = join(dir, "partner", "actual");
+  const expected = csvTotals(actualDir);
+  await session.until(async () => (await session.findAll("[data-testid^=costs-total-]")).length === expected.size, "a total per currency");
+  for (const [currency, sum] of expected) {
+    const shown = await session.cmd("POST", "/execute/sync", {
+      script: "return document.querySelector(arguments[0]).dataset.amount;",
+      args: [`[data-testid=costs-total-${currency}]`],
+    });
+    assert.equal(units(shown), sum, `${currency} total`);
+  }
+  const customers = await session.findAll("[data-testid=costs-customer-row]");
+  assert.ok(customers.length > 1, "costs split to several customers");
+  const models = await session.text("[data-testid=costs-pricing-models]");
+  assert.match(models, /Reservation/);
+  assert.match(models, /SavingsPlan/);
+  await session.cmd("POST", "/execute/sync", {
+    script: "document.querySelector('[data-testid=costs-totals]').scrollIntoView({block: 'start'}); return true;",
+    args: [],
+  });
+  await shot("azure-costs-split");
+
+  // The largest customer (costs naming no customer do not open).
+  const rowTexts = await session.cmd("POST", "/execute/sync", {
+    script: "return [...document.querySelectorAll('[data-testid=costs-customer-row]')].map((r) => r.textContent);",
+    args: [],
+  });
+  const first = rowTexts.findIndex((t) => !t.includes("(no customer)"));
+  assert.ok(first >= 0, `a customer among ${JSON.stringify(rowTexts)}`);
+  await session.cmd("POST", "/execute/sync", {
+    script: "document.querySelectorAll('[data-testid=costs-customer-row]')[arguments[0]].scrollIntoView({block: 'center'}); return true;",
+    args: [first],
+  });
+  // WebKit's driver does not click table rows; a click on the row's customer cell bubbles to it.
+  const cell = (await session.findAll("[data-testid=costs-customer-row] [data-col=customer]"))[first];
+  await session.cmd("POST", `/element/${cell}/click`, {});
+  const name = await session.until(async () => session.text("[data-testid=costs-customer-name]").catch(() => null), "the customer's costs");
+  await session.until(async () => (await session.findAll("[data-testid=costs-row]")).length > 0, "the customer's cost rows");
+  await shot("azure-costs-customer");
+
+  // Customers shows the same customer's Azure cost from the exports.
+  await session.navigate("#/customers");
+  await session.type("[data-testid=customer-search]", name);
+  await session.until(async () => (await session.findAll("[data-testid=customer-exported-cost]")).length > 0, `${name}'s exported Azure cost on Customers`);
 });

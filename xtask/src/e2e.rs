@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 
-use crate::{process, workspace};
+use crate::{conformance, process, workspace};
 
 /// Children that must not outlive the run, killed on drop even when a step fails.
 struct Background(Vec<Child>);
@@ -24,6 +24,11 @@ impl Drop for Background {
 
 /// Runs tests/e2e against the app binary `app`.
 pub fn run(app: &Path) -> Result<()> {
+    // The Azure costs step loads the emulator's export runs (written by the CLI) into a real
+    // Azure Storage server (azurite) and connects the app to it.
+    process::cargo(&["build", "-p", "cspdesk-cli"], &workspace::root())?;
+    let cli = workspace::target_dir()?.join("debug").join("cspdesk");
+    let azurite = conformance::azurite()?;
     let mut background = Background(Vec::new());
     let display = free_display()?;
     background.0.push(
@@ -86,6 +91,8 @@ pub fn run(app: &Path) -> Result<()> {
             .env("CSPDESK_APP", app)
             .env("E2E_ARTIFACTS", &artifacts)
             .env("E2E_SAVED_CSV", &saved_csv)
+            .env("CSPDESK_CLI", &cli)
+            .env("AZURITE_BIN", &azurite)
             .env_remove("CSPDESK_DB"),
     )?;
     eprintln!("screenshots: {}", artifacts.display());

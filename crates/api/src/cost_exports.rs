@@ -456,6 +456,32 @@ pub fn import(
     import_with(db, account, source, now, progress, &KeyringSecrets::new())
 }
 
+/// [`import`] for async callers (the app): on a blocking thread, since the storage client
+/// blocks and tokio's workers must not, through a connection of its own, so a run's batches
+/// commit while the rest of the app keeps reading.
+pub async fn import_in_background(
+    db_path: std::path::PathBuf,
+    account: String,
+    source: Option<String>,
+    now: DateTime<Utc>,
+    mut progress: impl FnMut(CostImportEvent) + Send + 'static,
+) -> Result<Vec<CostImportDto>, ApiError> {
+    tokio::task::spawn_blocking(move || {
+        let mut db = Database::open(&db_path)?;
+        import(&mut db, &account, source.as_deref(), now, &mut progress)
+    })
+    .await
+    .map_err(|e| {
+        ApiError::new(
+            ErrorCode::Internal,
+            format!(
+                "the import of cost exports stopped unexpectedly ({e}): import again, and report it if it repeats"
+            ),
+            None,
+        )
+    })?
+}
+
 /// [`import`] with another secret store.
 pub fn import_with(
     db: &mut Database,
@@ -647,7 +673,7 @@ pub struct CostCurrencyTotalDto {
     pub cost: String,
     /// Of which reservations and savings plans.
     pub commitment_cost: String,
-    /// Of which pay-as-you-go and other charges.
+    /// What the same usage costs at pay-as-you-go prices (Σ paygCostInBillingCurrency).
     pub payg_cost: String,
 }
 

@@ -7,7 +7,6 @@ use cspdesk_api::cost_exports::{
     CostSplitDto, NewCostSource,
 };
 use cspdesk_api::ApiError;
-use cspdesk_store::Database;
 use tauri::ipc::Channel;
 
 use crate::state::AppState;
@@ -58,27 +57,20 @@ pub fn cost_source_remove(
 }
 
 /// Imports the new export runs of the account's sources (or one), reporting progress through
-/// `events`. It writes through a connection of its own: a run commits in batches, and the
-/// other pages keep reading while it does.
-#[tauri::command(async)]
-pub fn cost_import(
+/// `events`, off the async workers and through a connection of its own.
+#[tauri::command]
+pub async fn cost_import(
     state: tauri::State<'_, AppState>,
     account: String,
     source: Option<String>,
     events: Channel<CostImportEvent>,
 ) -> Result<Vec<CostImportDto>, ApiError> {
     let path = state.db()?.path().to_path_buf();
-    let mut db = Database::open(&path)?;
-    cost_exports::import(
-        &mut db,
-        &account,
-        source.as_deref(),
-        chrono::Utc::now(),
-        &mut |event| {
-            // A closed page just stops listening; the import goes on.
-            let _ = events.send(event);
-        },
-    )
+    cost_exports::import_in_background(path, account, source, chrono::Utc::now(), move |event| {
+        // A closed page just stops listening; the import goes on.
+        let _ = events.send(event);
+    })
+    .await
 }
 
 /// Imported costs of `account` per customer, organization and pricing model.

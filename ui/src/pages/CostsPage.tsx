@@ -609,7 +609,7 @@ const customerColumns = (showMonth: boolean): Column<CostCustomerTotalDto>[] => 
         {
           key: "month",
           header: "Month",
-          width: 110,
+          width: 140,
           cell: (r: CostCustomerTotalDto) => formatMonth(r.month),
           compare: (a: CostCustomerTotalDto, b: CostCustomerTotalDto) => compareText(a.month, b.month),
         },
@@ -638,9 +638,9 @@ const customerColumns = (showMonth: boolean): Column<CostCustomerTotalDto>[] => 
     cell: (r) => formatCount(r.rows),
     compare: (a, b) => a.rows - b.rows,
   },
-  moneyColumn("payg", "Pay-as-you-go", 140, (r) => r.paygCost),
-  moneyColumn("commitment", "Reservations + savings plans", 170, (r) => r.commitmentCost),
   moneyColumn("cost", "Cost", 140, (r) => r.cost),
+  moneyColumn("commitment", "Of which commitments", 170, (r) => r.commitmentCost),
+  moneyColumn("payg", "At pay-as-you-go prices", 170, (r) => r.paygCost),
 ];
 const COLUMNS_ONE_MONTH = customerColumns(false);
 const COLUMNS_ALL_MONTHS = customerColumns(true);
@@ -782,22 +782,50 @@ function Split({ account, view }: { account: AccountDto; view: View }) {
   );
 }
 
+/** The amount columns' headings of a cost figure: cost, commitments in it, retail value. */
+function AmountHeads() {
+  return (
+    <>
+      <th scope="col" className="num">
+        Cost
+      </th>
+      <th scope="col" className="num">
+        Of which reservations + savings plans
+      </th>
+      <th scope="col" className="num">
+        At pay-as-you-go prices
+      </th>
+    </>
+  );
+}
+
 function Totals({ data }: { data: CostSplitDto }) {
   return (
-    <dl className="stats" data-testid="costs-totals">
-      {data.totals.map((t) => (
-        <div key={t.currency}>
-          <dt>Total {t.currency}</dt>
-          <dd className="num" data-testid={`costs-total-${t.currency}`}>
-            {formatMoney(t.cost, t.currency)}
-          </dd>
-          <dd className="muted">
-            pay-as-you-go {formatMoney(t.paygCost, t.currency)}; reservations and savings plans{" "}
-            {formatMoney(t.commitmentCost, t.currency)}
-          </dd>
-        </div>
-      ))}
-    </dl>
+    <table className="grid compact" data-testid="costs-totals">
+      <caption className="sr-only">Totals per currency</caption>
+      <thead>
+        <tr>
+          <th scope="col">Currency</th>
+          <th scope="col" className="num">
+            Rows
+          </th>
+          <AmountHeads />
+        </tr>
+      </thead>
+      <tbody>
+        {data.totals.map((t) => (
+          <tr key={t.currency}>
+            <th scope="row">Total {t.currency}</th>
+            <td className="num">{formatCount(t.rows)}</td>
+            <td className="num" data-testid={`costs-total-${t.currency}`} data-amount={t.cost}>
+              <strong>{formatMoney(t.cost, t.currency)}</strong>
+            </td>
+            <td className="num">{formatMoney(t.commitmentCost, t.currency)}</td>
+            <td className="num">{formatMoney(t.paygCost, t.currency)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 
@@ -895,26 +923,18 @@ function CustomerCosts({
         <thead>
           <tr>
             <th scope="col">Month</th>
-            <th scope="col" className="num">
-              Pay-as-you-go
-            </th>
-            <th scope="col" className="num">
-              Reservations + savings plans
-            </th>
-            <th scope="col" className="num">
-              Cost
-            </th>
+            <AmountHeads />
           </tr>
         </thead>
         <tbody>
           {totals.map((t) => (
             <tr key={`${t.month}/${t.currency}`}>
               <td>{formatMonth(t.month)}</td>
-              <td className="num">{formatMoney(t.paygCost, t.currency)}</td>
-              <td className="num">{formatMoney(t.commitmentCost, t.currency)}</td>
               <td className="num" data-testid="costs-customer-cost">
                 {formatMoney(t.cost, t.currency)}
               </td>
+              <td className="num">{formatMoney(t.commitmentCost, t.currency)}</td>
+              <td className="num">{formatMoney(t.paygCost, t.currency)}</td>
             </tr>
           ))}
         </tbody>

@@ -365,3 +365,33 @@ fn bad_or_expired_sas_urls_are_refused_and_a_renewed_one_imports() {
         .unwrap()
         .is_none());
 }
+
+#[test]
+fn an_import_started_from_async_code_runs_off_its_workers_with_its_own_connection() {
+    let (exports, actual, amortized) = exports();
+    let (dir, db) = database(&exports);
+    cost_exports::add_source(
+        &db,
+        &new_source(exports.sas_url(now() + Duration::days(10))),
+        now(),
+    )
+    .unwrap();
+    let heard = std::sync::Arc::new(std::sync::Mutex::new(0_u32));
+    let counter = heard.clone();
+    // The app's commands run on a tokio runtime, where the blocking storage client must not.
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let imported = runtime
+        .block_on(cost_exports::import_in_background(
+            dir.path().join("cspdesk.sqlite3"),
+            "CSP".into(),
+            None,
+            now(),
+            move |_| *counter.lock().unwrap() += 1,
+        ))
+        .unwrap();
+    assert_eq!(imported[0].rows, actual.data_rows + amortized.data_rows);
+    assert!(*heard.lock().unwrap() > 0, "progress reached the caller");
+    // The caller's own connection sees the runs the import's connection committed.
+    let split = cost_exports::split(&db, "CSP", CostDatasetDto::Actual, None).unwrap();
+    assert_eq!(split.months, vec!["2026-02".to_string()]);
+}

@@ -57,6 +57,14 @@ pub struct EmulatorArgs {
     /// Answer Azure Stack customer-subscription PUT with 201 and no body (docs) instead of 200 + body (spec).
     #[arg(long)]
     pub stack_put_docs: bool,
+    /// Instead of serving: write the partner's Cost Management export runs (actual and
+    /// amortized cost of one month, under root folder `partner`) into this folder, laid out as
+    /// in the storage container, to load into a real storage server (azurite).
+    #[arg(long)]
+    pub write_export_runs: Option<PathBuf>,
+    /// The month of --write-export-runs (YYYY-MM); default: the last whole month before --now.
+    #[arg(long, requires = "write_export_runs")]
+    pub export_month: Option<String>,
 }
 
 /// Runs the emulator until the process is stopped.
@@ -68,6 +76,9 @@ pub fn run(args: EmulatorArgs) -> anyhow::Result<()> {
             .with_timezone(&Utc),
         None => Utc::now(),
     };
+    if let Some(dir) = &args.write_export_runs {
+        return write_export_runs(preset, args.seed, now, args.export_month.as_deref(), dir);
+    }
     let mut config = EmulatorConfig::new(preset, args.seed, now);
     config.listen = args.listen;
     config.clock_ticks = !args.frozen_clock;
@@ -164,4 +175,60 @@ async fn shutdown_signal() {
     {
         let _ = tokio::signal::ctrl_c().await;
     }
+}
+
+/// Writes one month's actual and amortized export runs of the world `preset`/`seed` as at
+/// `now` into `dir`, printing one line per run: `export run FOLDER rows N cost SUM`.
+fn write_export_runs(
+    preset: Preset,
+    seed: u64,
+    now: DateTime<Utc>,
+    month: Option<&str>,
+    dir: &std::path::Path,
+) -> anyhow::Result<()> {
+    use cspdesk_emulator::chrono::{Datelike, Duration as Days, NaiveDate};
+    use cspdesk_emulator::cost_exports::run::{write_run_to_dir, Dataset, RunRequest};
+
+    let today = now.date_naive();
+    let first = match month {
+        Some(m) => NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d")
+            .with_context(|| format!("--export-month {m} is not YYYY-MM"))?,
+        None => {
+            let this_month = today.with_day(1).context("a month has a first day")?;
+            (this_month - Days::days(1))
+                .with_day(1)
+                .context("a month has a first day")?
+        }
+    };
+    let next = (first + Days::days(32))
+        .with_day(1)
+        .context("a month has a first day")?;
+    anyhow::ensure!(
+        next <= today,
+        "{} is not over yet on {today}: exports of a whole month come after it",
+        first.format("%Y-%m")
+    );
+    let world = cspdesk_emulator::world::World::new(preset, seed, today);
+    let submitted = next.and_hms_opt(6, 0, 0).context("06:00 exists")?.and_utc();
+    let mut out = std::io::stdout().lock();
+    for (name, dataset) in [
+        ("actual", Dataset::ActualCost),
+        ("amortized", Dataset::AmortizedCost),
+    ] {
+        let run_id = format!("{name}-{}", first.format("%Y%m"));
+        let request = RunRequest::new(
+            name,
+            dataset,
+            (first, next - Days::days(1)),
+            &run_id,
+            submitted,
+        );
+        let summary = write_run_to_dir(&world, &request, dir)?;
+        writeln!(
+            out,
+            "export run {} rows {} cost {}",
+            summary.folder, summary.data_rows, summary.cost_in_billing_currency
+        )?;
+    }
+    Ok(())
 }
