@@ -459,4 +459,13 @@ test("Azure costs: exports in a real Azure Storage server (azurite) are connecte
   await session.navigate("#/customers");
   await session.type("[data-testid=customer-search]", name);
   await session.until(async () => (await session.findAll("[data-testid=customer-exported-cost]")).length > 0, `${name}'s exported Azure cost on Customers`);
+
+  // The Dashboard draws the exported costs per customer next to the invoiced figures.
+  await session.navigate("#/dashboard");
+  await session.until(async () => (await session.findAll("[data-testid=chart-exportedCosts] img")).length > 0, "the exported Azure costs chart");
+  await session.cmd("POST", "/execute/sync", {
+    script: "document.querySelector('[data-testid=chart-exportedCosts]').scrollIntoView({block: 'center'}); return true;",
+    args: [],
+  });
+  await shot("dashboard-exported-costs");
 });

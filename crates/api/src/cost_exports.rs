@@ -971,3 +971,53 @@ pub(crate) fn newest_month_per_customer(
     }
     Ok(out)
 }
+
+/// Per billing currency, the customers' actual cost in the newest month imported from Cost
+/// Management exports (every account with sources), largest first: (currency, month,
+/// [(customer name, cost)]). For the Dashboard, whose other figures come from invoices and
+/// rated usage.
+pub(crate) fn newest_month_by_currency(
+    db: &Database,
+) -> Result<Vec<(String, String, Vec<(String, rust_decimal::Decimal)>)>, ApiError> {
+    let mut accounts: Vec<String> = sources::list(db, None)?
+        .into_iter()
+        .map(|s| s.account_id)
+        .collect();
+    accounts.dedup();
+    // currency -> (newest month, customers of that month)
+    let mut by: std::collections::BTreeMap<String, (String, Vec<(String, rust_decimal::Decimal)>)> =
+        Default::default();
+    for account_id in accounts {
+        let Some(month) = totals::months(db, &account_id)?.into_iter().next() else {
+            continue;
+        };
+        let filter = Filter {
+            account_id: &account_id,
+            dataset: Dataset::Actual,
+            month: Some(&month),
+        };
+        for t in totals::per_customer(db, &filter)? {
+            let entry = by
+                .entry(t.currency.clone())
+                .or_insert_with(|| (month.clone(), Vec::new()));
+            if entry.0 < month {
+                *entry = (month.clone(), Vec::new());
+            }
+            if entry.0 == month {
+                let name = if t.customer_name.is_empty() {
+                    "(no customer)".to_string()
+                } else {
+                    t.customer_name
+                };
+                entry.1.push((name, t.cost.amount()));
+            }
+        }
+    }
+    Ok(by
+        .into_iter()
+        .map(|(currency, (month, mut customers))| {
+            customers.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            (currency, month, customers)
+        })
+        .collect())
+}

@@ -58,7 +58,8 @@ pub struct CustomerFiguresDto {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ChartDto {
-    /// `trend`, `topCustomers`, `margin`, `categories`.
+    /// `trend`, `topCustomers`, `margin`, `categories`, `exportedCosts` (Azure costs from
+    /// Cost Management exports, when imported).
     pub id: String,
     /// Its title.
     pub title: String,
@@ -254,6 +255,11 @@ pub fn dashboard(db: &Database, now: DateTime<Utc>) -> Result<DashboardDto, ApiE
     }
 
     let theme = Theme::light();
+    let mut exported: BTreeMap<String, (String, Vec<(String, Decimal)>)> =
+        crate::cost_exports::newest_month_by_currency(db)?
+            .into_iter()
+            .map(|(currency, month, customers)| (currency, (month, customers)))
+            .collect();
     let mut out = Vec::new();
     for (currency, c) in by {
         let months: Vec<MonthFiguresDto> = c
@@ -368,6 +374,34 @@ pub fn dashboard(db: &Database, now: DateTime<Utc>) -> Result<DashboardDto, ApiE
                 svg: cspdesk_charts::bars(&title, &bars, &theme).map_err(chart_error)?,
                 title,
             });
+        }
+        // Azure (MCA) costs of customers billed through Cost Management exports: a figure of
+        // their own, since those costs are on no Partner Center invoice.
+        if let Some((month, customers)) = exported.remove(&currency) {
+            let title = format!(
+                "Azure costs from exports by customer · {} · {currency}",
+                month_label(&month)
+            );
+            let bars: Vec<(String, Decimal)> = customers
+                .into_iter()
+                .take(TOP)
+                .map(|(name, cost)| {
+                    (
+                        name,
+                        cost.round_dp_with_strategy(
+                            2,
+                            rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+                        ),
+                    )
+                })
+                .collect();
+            if !bars.is_empty() {
+                charts.push(ChartDto {
+                    id: "exportedCosts".into(),
+                    svg: cspdesk_charts::bars(&title, &bars, &theme).map_err(chart_error)?,
+                    title,
+                });
+            }
         }
         out.push(CurrencyDashboardDto {
             currency,

@@ -45,6 +45,21 @@ describe("Customers page", () => {
     expect(screen.getAllByTestId("customer-row")[1]?.querySelector("td[data-col=margin]")?.textContent).toBe("—");
   });
 
+  it("shows a customer's Azure cost from the exports, linked to its split", async () => {
+    const tenant = "aaaaaaaa-0000-4000-8000-00000000beef";
+    const exported = few.map((c) =>
+      c.tenantId === tenant ? { ...c, exportedCost: { month: "2026-10", cost: "11200.60", currency: "EUR" } } : c,
+    );
+    mockBackend([signedIn()], "Admin", { customers: exported });
+    render(<CustomersPage />);
+    const rows = await screen.findAllByTestId("customer-row");
+    const link = within(rows[0] as HTMLElement).getByTestId<HTMLAnchorElement>("customer-exported-cost");
+    expect(link.textContent).toContain("11,200.60");
+    expect(link.getAttribute("href")).toBe(`#/costs/a1/actual/2026-10/${tenant}`);
+    // Customers without exported costs show a dash, never 0.
+    expect(rows[1]?.querySelector("td[data-col=exported]")?.textContent).toBe("—");
+  });
+
   it("searches company, domain and tenant id", async () => {
     mockBackend([signedIn()], "Admin", { customers: few });
     render(<CustomersPage />);
