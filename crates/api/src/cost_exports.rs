@@ -925,19 +925,18 @@ pub struct ExportedCostDto {
     pub currency: String,
 }
 
-/// Each customer's actual cost in the newest month its account imported, by (account id,
-/// lowercase tenant id). A customer billed in two currencies that month is left out: one
-/// figure would mislead, and the Azure costs page shows both.
-pub(crate) fn newest_month_per_customer(
+/// Each account's newest imported month with its customers' actual cost (accounts with
+/// sources only).
+fn newest_month_totals(
     db: &Database,
-) -> Result<std::collections::HashMap<(String, String), ExportedCostDto>, ApiError> {
+) -> Result<Vec<(String, String, Vec<totals::CustomerTotal>)>, ApiError> {
     let mut accounts: Vec<String> = sources::list(db, None)?
         .into_iter()
         .map(|s| s.account_id)
         .collect();
+    accounts.sort();
     accounts.dedup();
-    let mut out = std::collections::HashMap::new();
-    let mut mixed = std::collections::HashSet::new();
+    let mut out = Vec::new();
     for account_id in accounts {
         let Some(month) = totals::months(db, &account_id)?.into_iter().next() else {
             continue;
@@ -947,7 +946,22 @@ pub(crate) fn newest_month_per_customer(
             dataset: Dataset::Actual,
             month: Some(&month),
         };
-        for t in totals::per_customer(db, &filter)? {
+        let customers = totals::per_customer(db, &filter)?;
+        out.push((account_id, month, customers));
+    }
+    Ok(out)
+}
+
+/// Each customer's actual cost in the newest month its account imported, by (account id,
+/// lowercase tenant id). A customer billed in two currencies that month is left out: one
+/// figure would mislead, and the Azure costs page shows both.
+pub(crate) fn newest_month_per_customer(
+    db: &Database,
+) -> Result<std::collections::HashMap<(String, String), ExportedCostDto>, ApiError> {
+    let mut out = std::collections::HashMap::new();
+    let mut mixed = std::collections::HashSet::new();
+    for (account_id, month, customers) in newest_month_totals(db)? {
+        for t in customers {
             let Some(tenant) = t.customer_tenant_id else {
                 continue;
             };
@@ -972,52 +986,48 @@ pub(crate) fn newest_month_per_customer(
     Ok(out)
 }
 
+/// The customers' actual cost in one currency in the newest month imported.
+pub(crate) struct ExportedMonth {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// (customer name, cost), largest first.
+    pub customers: Vec<(String, rust_decimal::Decimal)>,
+}
+
 /// Per billing currency, the customers' actual cost in the newest month imported from Cost
-/// Management exports (every account with sources), largest first: (currency, month,
-/// [(customer name, cost)]). For the Dashboard, whose other figures come from invoices and
-/// rated usage.
+/// Management exports (every account with sources). For the Dashboard, whose other figures
+/// come from invoices and rated usage.
 pub(crate) fn newest_month_by_currency(
     db: &Database,
-) -> Result<Vec<(String, String, Vec<(String, rust_decimal::Decimal)>)>, ApiError> {
-    let mut accounts: Vec<String> = sources::list(db, None)?
-        .into_iter()
-        .map(|s| s.account_id)
-        .collect();
-    accounts.dedup();
-    // currency -> (newest month, customers of that month)
-    let mut by: std::collections::BTreeMap<String, (String, Vec<(String, rust_decimal::Decimal)>)> =
-        Default::default();
-    for account_id in accounts {
-        let Some(month) = totals::months(db, &account_id)?.into_iter().next() else {
-            continue;
-        };
-        let filter = Filter {
-            account_id: &account_id,
-            dataset: Dataset::Actual,
-            month: Some(&month),
-        };
-        for t in totals::per_customer(db, &filter)? {
+) -> Result<std::collections::BTreeMap<String, ExportedMonth>, ApiError> {
+    let mut by: std::collections::BTreeMap<String, ExportedMonth> = Default::default();
+    for (_, month, customers) in newest_month_totals(db)? {
+        for t in customers {
             let entry = by
                 .entry(t.currency.clone())
-                .or_insert_with(|| (month.clone(), Vec::new()));
-            if entry.0 < month {
-                *entry = (month.clone(), Vec::new());
+                .or_insert_with(|| ExportedMonth {
+                    month: month.clone(),
+                    customers: Vec::new(),
+                });
+            if entry.month < month {
+                *entry = ExportedMonth {
+                    month: month.clone(),
+                    customers: Vec::new(),
+                };
             }
-            if entry.0 == month {
+            if entry.month == month {
                 let name = if t.customer_name.is_empty() {
                     "(no customer)".to_string()
                 } else {
                     t.customer_name
                 };
-                entry.1.push((name, t.cost.amount()));
+                entry.customers.push((name, t.cost.amount()));
             }
         }
     }
-    Ok(by
-        .into_iter()
-        .map(|(currency, (month, mut customers))| {
-            customers.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-            (currency, month, customers)
-        })
-        .collect())
+    for e in by.values_mut() {
+        e.customers
+            .sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    }
+    Ok(by)
 }

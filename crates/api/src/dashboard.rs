@@ -255,11 +255,7 @@ pub fn dashboard(db: &Database, now: DateTime<Utc>) -> Result<DashboardDto, ApiE
     }
 
     let theme = Theme::light();
-    let mut exported: BTreeMap<String, (String, Vec<(String, Decimal)>)> =
-        crate::cost_exports::newest_month_by_currency(db)?
-            .into_iter()
-            .map(|(currency, month, customers)| (currency, (month, customers)))
-            .collect();
+    let mut exported = crate::cost_exports::newest_month_by_currency(db)?;
     let mut out = Vec::new();
     for (currency, c) in by {
         let months: Vec<MonthFiguresDto> = c
@@ -377,7 +373,9 @@ pub fn dashboard(db: &Database, now: DateTime<Utc>) -> Result<DashboardDto, ApiE
         }
         // Azure (MCA) costs of customers billed through Cost Management exports: a figure of
         // their own, since those costs are on no Partner Center invoice.
-        if let Some((month, customers)) = exported.remove(&currency) {
+        if let Some(crate::cost_exports::ExportedMonth { month, customers }) =
+            exported.remove(&currency)
+        {
             let title = format!(
                 "Azure costs from exports by customer · {} · {currency}",
                 month_label(&month)
