@@ -1412,7 +1412,8 @@ margin: string, };
 
 export type ChartDto = { 
 /**
- * `trend`, `topCustomers`, `margin`, `categories`.
+ * `trend`, `topCustomers`, `margin`, `categories`, `exportedCosts` (Azure costs from
+ * Cost Management exports, when imported).
  */
 id: string, 
 /**
@@ -1828,7 +1829,7 @@ cost: string,
  */
 commitmentCost: string, 
 /**
- * Of which pay-as-you-go and other charges.
+ * What the same usage costs at pay-as-you-go prices (Σ paygCostInBillingCurrency).
  */
 paygCost: string, };
 
