@@ -300,18 +300,21 @@ impl StackAdmin {
         subscriber: Option<&str>,
     ) -> Result<Vec<UsageAggregate>> {
         let stamp = |t: DateTime<Utc>| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
-        let mut first = url::form_urlencoded::Serializer::new(format!(
-            "/subscriptions/{}/providers/Microsoft.Commerce.Admin/subscriberUsageAggregates?",
-            segment(provider_subscription)
-        ));
-        first
-            .append_pair("reportedStartTime", &stamp(window.start))
-            .append_pair("reportedEndTime", &stamp(window.end))
-            .append_pair("aggregationGranularity", window.granularity.query());
-        if let Some(s) = subscriber {
-            first.append_pair("subscriberId", s);
-        }
-        let first = first.finish();
+        // The serializer is not Send: finish it before the first await.
+        let first = {
+            let mut query = url::form_urlencoded::Serializer::new(format!(
+                "/subscriptions/{}/providers/Microsoft.Commerce.Admin/subscriberUsageAggregates?",
+                segment(provider_subscription)
+            ));
+            query
+                .append_pair("reportedStartTime", &stamp(window.start))
+                .append_pair("reportedEndTime", &stamp(window.end))
+                .append_pair("aggregationGranularity", window.granularity.query());
+            if let Some(s) = subscriber {
+                query.append_pair("subscriberId", s);
+            }
+            query.finish()
+        };
         let items: Vec<AggregateJson> = self.all(&first, STACK_USAGE_API_VERSION).await?;
         Ok(items
             .into_iter()

@@ -19,7 +19,7 @@ use crate::config::StackPutStyle;
 use crate::entropy::{fnv, tag, Draw};
 use crate::server::{lock, AppState, Shared};
 use crate::wire::{arm_error, json_response};
-use crate::world::stack_hub::StackHub;
+use crate::world::stack_hub::{Holder, StackHub};
 use crate::world::World;
 
 /// api-versions of `Microsoft.AzureStack`.
@@ -66,8 +66,8 @@ pub struct StackFixtures {
     pub unresolvable_subscription: String,
     /// The Stack's Default Provider Subscription (the `{subId}` of its admin ARM calls).
     pub provider_subscription_id: String,
-    /// Seeded on the approved registration: (customer Azure subscription, tenant) of a
-    /// customer whose Stack usage is billed to that subscription.
+    /// One of the mappings seeded on the approved registration (every customer tenant using
+    /// the Stack has one): (customer Azure subscription, tenant).
     pub mapped_tenant: (String, String),
     /// A tenant using the Stack that no registration maps (the operator's lab: one 4-vCPU VM
     /// running every hour): its usage goes to the registration subscription.
@@ -114,14 +114,28 @@ impl StackState {
             }
         }
         let c0 = world.customer(0);
-        // Customer 1's first Azure subscription always runs on the Stack (tenancy.rs): its tenant
-        // is mapped on the approved registration from the start, as an operator would have done.
+        // Every customer tenant using the Stack is mapped on the approved registration from the
+        // start (to its first Azure subscription with Stack resources, one per tenant), as the
+        // operator would have done: Partner Center bills that usage to the customer. Only the
+        // operator's lab tenant stays unmapped, so its usage goes to the registration subscription.
+        let hub = StackHub::of(world);
+        for sub in &hub.subscriptions {
+            if let Holder::Customer(ci, ei) = sub.holder {
+                let c = world.customer(ci);
+                let already = registrations[0]
+                    .mappings
+                    .values()
+                    .any(|t| *t == c.tenant_id);
+                if !already {
+                    registrations[0]
+                        .mappings
+                        .insert(world.entitlement(&c, ei).id, c.tenant_id.clone());
+                }
+            }
+        }
+        // Customer 1's first Azure subscription always runs on the Stack (tenancy.rs).
         let c1 = world.customer(1);
         let mapped_tenant = (world.entitlement(&c1, 0).id, c1.tenant_id.clone());
-        registrations[0]
-            .mappings
-            .insert(mapped_tenant.0.clone(), mapped_tenant.1.clone());
-        let hub = StackHub::of(world);
         let fixtures = StackFixtures {
             registration_subscription_id: p.registration_subscription_id.clone(),
             resource_group: rg.clone(),

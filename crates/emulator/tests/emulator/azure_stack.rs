@@ -71,20 +71,31 @@ async fn mapping_lifecycle_put_get_list_delete() {
     );
     let (status, got) = call(&emu, reqwest::Method::GET, &url, None).await;
     assert_eq!((status, got["name"].as_str()), (200, Some(id.as_str())));
-    let (status, list) = call(
-        &emu,
-        reqwest::Method::GET,
-        &format!(
-            "{}/customerSubscriptions?{V}",
-            reg_path(&emu, &f.approved_registration)
-        ),
-        None,
-    )
-    .await;
-    assert_eq!(
-        (status, list["value"].as_array().unwrap().len()),
-        (200, 2),
-        "the seeded mapping and the one just added"
+    // Every page: the seeded mappings (one per customer tenant on the Stack) come first.
+    let mut listed: Vec<String> = Vec::new();
+    let mut next = Some(format!(
+        "{}/customerSubscriptions?{V}",
+        reg_path(&emu, &f.approved_registration)
+    ));
+    while let Some(url) = next.take() {
+        let (status, page) = call(&emu, reqwest::Method::GET, &url, None).await;
+        assert_eq!(status, 200, "{page}");
+        listed.extend(
+            page["value"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|m| m["name"].as_str().map(str::to_string)),
+        );
+        next = page["nextLink"].as_str().map(str::to_string);
+    }
+    assert!(
+        listed.contains(&id),
+        "listed with the seeded mappings: {listed:?}"
+    );
+    assert!(
+        listed.contains(&f.mapped_tenant.0),
+        "the seeded mapping of another tenant stays"
     );
     let (status, _) = call(&emu, reqwest::Method::DELETE, &url, None).await;
     assert_eq!(status, 200);
