@@ -12,12 +12,12 @@ use crate::azure_stack::{
     StackRegistrationDto, StackSubscriptionChoiceDto,
 };
 use crate::billing::{InvoiceCustomerDto, InvoiceDetailDto, InvoiceDto, UnbilledDto};
-use crate::customer_lines::{InvoiceLineDto, InvoiceLinesPageDto};
 use crate::cost_exports::{
     CostCustomerTotalDto, CostDatasetDto, CostImportDto, CostImportEvent, CostOrganizationTotalDto,
     CostPricingModelTotalDto, CostRowDto, CostRowsPageDto, CostRunDto, CostScopeKind, CostSkipDto,
     CostSourceDto, CostSplitDto, NewCostSource,
 };
+use crate::customer_lines::{InvoiceLineDto, InvoiceLinesPageDto};
 use crate::customers_dto::{
     CustomerDto, CustomerRef, EntitlementDto, OrganizationDto, OrganizationMemberDto,
     SubscriptionDto,
@@ -41,6 +41,10 @@ use crate::rating::{
 };
 use crate::roles::Access;
 use crate::sign_in::{RoleDto, SignInStatus};
+use crate::stack_usage::{
+    ImportStackUsageDto, SetStackAdminEndpointDto, StackAdminEndpointDto, StackAttributionDto,
+    StackUsageImportDto, StackUsageLineDto, StackUsageTotalDto,
+};
 use crate::{ApiError, ErrorCode};
 
 /// The whole `bindings.ts` file.
@@ -63,6 +67,13 @@ pub fn typescript() -> String {
         StackCustomerSubscriptionDto::decl(&cfg),
         StackSubscriptionChoiceDto::decl(&cfg),
         AddStackCustomerDto::decl(&cfg),
+        StackAdminEndpointDto::decl(&cfg),
+        SetStackAdminEndpointDto::decl(&cfg),
+        ImportStackUsageDto::decl(&cfg),
+        StackUsageImportDto::decl(&cfg),
+        StackAttributionDto::decl(&cfg),
+        StackUsageLineDto::decl(&cfg),
+        StackUsageTotalDto::decl(&cfg),
         RunStateDto::decl(&cfg),
         TriggerDto::decl(&cfg),
         PhaseDto::decl(&cfg),
