@@ -275,6 +275,7 @@ pub async fn refresh(
             store::replace_customer_subscriptions(&mut db, &account_id, &row.key, list, now)?;
         }
     }
+    crate::sandbox::stack_admin_default(db, &account_id, now).await?;
     overview(&lock(db), &account_id)
 }
 

@@ -41,6 +41,10 @@ use crate::rating::{
 };
 use crate::roles::Access;
 use crate::sign_in::{RoleDto, SignInStatus};
+use crate::stack_usage::{
+    ImportStackUsageDto, SetStackAdminEndpointDto, StackAdminEndpointDto, StackAttributionDto,
+    StackUsageImportDto, StackUsageLineDto, StackUsageTotalDto,
+};
 use crate::{ApiError, ErrorCode};
 
 /// The whole `bindings.ts` file.
@@ -63,6 +67,13 @@ pub fn typescript() -> String {
         StackCustomerSubscriptionDto::decl(&cfg),
         StackSubscriptionChoiceDto::decl(&cfg),
         AddStackCustomerDto::decl(&cfg),
+        StackAdminEndpointDto::decl(&cfg),
+        SetStackAdminEndpointDto::decl(&cfg),
+        ImportStackUsageDto::decl(&cfg),
+        StackUsageImportDto::decl(&cfg),
+        StackAttributionDto::decl(&cfg),
+        StackUsageLineDto::decl(&cfg),
+        StackUsageTotalDto::decl(&cfg),
         RunStateDto::decl(&cfg),
         TriggerDto::decl(&cfg),
         PhaseDto::decl(&cfg),

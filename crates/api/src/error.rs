@@ -115,6 +115,10 @@ impl From<cspdesk_partner_api::Error> for ApiError {
                 let (code, field) = crate::azure_stack::refusal_code(*refusal);
                 (code, Some(field))
             }
+            E::StackUsage { refusal, .. } => {
+                let (code, field) = crate::stack_usage::refusal_code(*refusal);
+                (code, Some(field))
+            }
         };
         Self::new(code, message, field)
     }

@@ -31,6 +31,7 @@ pub mod roles;
 pub mod sandbox;
 pub mod scheduled;
 pub mod sign_in;
+pub mod stack_usage;
 
 pub use error::{ApiError, ErrorCode};
 

@@ -177,3 +177,48 @@ pub async fn sign_in_as_admin(
     emulator.set_auto_consent(None);
     signed
 }
+
+/// Points the sandbox's approved Azure Stack registration at the in-process emulator's Stack
+/// admin endpoint (the sandbox's own default for what a real partner types in). Its port
+/// changes with every process, so this runs after every registrations refresh; an endpoint
+/// the user set to something other than loopback is left alone. Other accounts: nothing.
+pub(crate) async fn stack_admin_default(
+    db: &std::sync::Mutex<Database>,
+    account_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let seed = sign_in::settings(&crate::lock(db), account_id)?.sandbox_seed;
+    let Some(seed) = seed else {
+        return Ok(());
+    };
+    let emulator = emulator(seed, now).await?;
+    let fixtures = emulator.stack_fixtures();
+    let key = cspdesk_store::azure_stack::RegistrationKey {
+        subscription_id: fixtures.registration_subscription_id.clone(),
+        resource_group: fixtures.resource_group.clone(),
+        name: fixtures.approved_registration.clone(),
+    };
+    let db = crate::lock(db);
+    let kept = cspdesk_store::stack_usage::admin_endpoints(&db, account_id)?;
+    let custom = kept.iter().any(|(k, e)| {
+        *k == key
+            && url::Url::parse(&e.endpoint)
+                .ok()
+                .and_then(|u| u.host_str().map(|h| h != "127.0.0.1"))
+                .unwrap_or(false)
+    });
+    let listed = cspdesk_store::azure_stack::registrations(&db, account_id)?
+        .iter()
+        .any(|r| r.key == key);
+    if listed && !custom {
+        cspdesk_store::stack_usage::set_admin_endpoint(
+            &db,
+            account_id,
+            &key,
+            &emulator.stack_admin_endpoint(),
+            &fixtures.provider_subscription_id,
+            now,
+        )?;
+    }
+    Ok(())
+}

@@ -3,7 +3,8 @@
 //!
 //! Syntax: comma-separated rules `ROUTE:KIND@RATE`, e.g. `utilization:503@0.1,invoices:malformed@0.05`.
 //! - `ROUTE`: `customers`, `subscriptions`, `utilization`, `ratecard`, `invoices`, `lineitems`,
-//!   `token`, `authorize`, `azurestack`, `exports`, `blobs`, or `*` for every route.
+//!   `token`, `authorize`, `azurestack`, `stackadmin` (the Stack admin ARM),
+//!   `exports`, `blobs`, or `*` for every route.
 //! - `KIND`: `500`, `503`, `504`, `429`, `drop` (connection closed before a response),
 //!   `truncate` (complete HTTP response whose JSON stops half-way), `malformed` (JSON with a
 //!   syntax error), `expired-token` (401 as if the caller's token had just expired).

@@ -280,6 +280,12 @@ impl RunningEmulator {
         lock(&self.shared.stack).fixtures().clone()
     }
 
+    /// The Azure Stack Hub admin ARM endpoint of the seeded Stack on this emulator (a real
+    /// operator's is `https://adminmanagement.{region}.{fqdn}`).
+    pub fn stack_admin_endpoint(&self) -> String {
+        format!("{}{}", self.url, arm::stack_admin::PREFIX)
+    }
+
     /// Container URL with a SAS granting `permissions` (`r` read, `l` list) until `expiry`, for
     /// blobs written by Cost Management export runs into `account`/`container`.
     pub fn blob_sas_url(
@@ -368,6 +374,8 @@ pub(crate) fn route_of(path: &str) -> &'static str {
         "lineitems"
     } else if p.starts_with("/invoices") {
         "invoices"
+    } else if p.starts_with(crate::arm::stack_admin::PREFIX) {
+        "stackadmin"
     } else if p.contains("microsoft.azurestack") {
         "azurestack"
     } else if p.contains("microsoft.costmanagement") {
@@ -414,6 +422,19 @@ async fn inject_faults(State(state): State<AppState>, req: Request, next: Next) 
     };
     match plan.decide(state.world.seed, route, counter) {
         None => next.run(req).await,
+        // The Stack admin ARM answers outages in ARM's shape (reference §9.1: 503 ServiceUnavailable).
+        Some(FaultKind::Status(code)) if route == "stackadmin" => {
+            let status = StatusCode::from_u16(code).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+            let mut res = wire::arm_error(
+                status,
+                "ServiceUnavailable",
+                "Injected fault: the Azure Stack Hub usage service is unavailable; retry later.",
+                None,
+            );
+            res.headers_mut()
+                .insert("retry-after", HeaderValue::from_static("1"));
+            res
+        }
         Some(FaultKind::Status(code)) => {
             let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             let mut res = wire::pc_error(

@@ -11,6 +11,7 @@ use reqwest::{Method, StatusCode};
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::authority::Resource;
 use crate::backoff::{parse_retry_after, RetryPolicy};
 use crate::error::{Error, Result};
 use crate::session::Session;
@@ -65,6 +66,7 @@ pub struct ArmAnswer {
 pub struct Arm {
     session: Arc<Session>,
     base: String,
+    resource: Resource,
     retry: RetryPolicy,
 }
 
@@ -77,6 +79,22 @@ impl Arm {
             .to_string();
         Ok(Arm {
             session,
+            base,
+            resource: Resource::Arm,
+            retry: RetryPolicy::default(),
+        })
+    }
+
+    /// A client on an Azure Stack Hub's admin ARM at `endpoint` (a real operator's is
+    /// `https://adminmanagement.{region}.{fqdn}`), with tokens for that endpoint's audience.
+    pub fn stack_admin(session: Arc<Session>, endpoint: &str) -> Result<Arm> {
+        let base = checked_url("stackAdminEndpoint", endpoint)?
+            .as_str()
+            .trim_end_matches('/')
+            .to_string();
+        Ok(Arm {
+            session,
+            resource: Resource::StackAdmin(base.clone()),
             base,
             retry: RetryPolicy::default(),
         })
@@ -100,7 +118,7 @@ impl Arm {
     ) -> Result<std::result::Result<ArmAnswer, ArmFailure>> {
         let url = self.url(path, api_version)?;
         let endpoint = endpoint_of(path);
-        let mut token = self.session.arm_access_token().await?;
+        let mut token = self.session.token_for(&self.resource).await?;
         let (mut failures, mut throttles, mut refreshed) = (0u32, 0u32, false);
         loop {
             let mut headers = HeaderMap::new();
@@ -165,7 +183,10 @@ impl Arm {
             match status.as_u16() {
                 401 if !refreshed => {
                     refreshed = true;
-                    token = self.session.arm_refresh_after_rejection(&token).await?;
+                    token = self
+                        .session
+                        .refresh_after_rejection_for(&self.resource, &token)
+                        .await?;
                 }
                 401 => {
                     return Err(Error::Unauthorized {
@@ -190,9 +211,17 @@ impl Arm {
                     }
                 }
                 // A 5xx with an ARM code is the provider's own answer (e.g. Azure Stack's
-                // MetadataResolverBadGatewayError): the caller names it. Bare 5xx are retried.
-                500..=599 if error.code.is_empty() => {
+                // MetadataResolverBadGatewayError): the caller names it. Bare 5xx, and the
+                // Stack usage API's documented retryable `ServiceUnavailable`, are retried.
+                500..=599 if error.code.is_empty() || error.code == "ServiceUnavailable" => {
                     failures += 1;
+                    if failures >= self.retry.max_attempts && !error.code.is_empty() {
+                        // Still refused after the retries: the provider names it.
+                        return Ok(Err(ArmFailure {
+                            status: status.as_u16(),
+                            error,
+                        }));
+                    }
                     if failures >= self.retry.max_attempts {
                         return Err(Error::Unavailable {
                             endpoint,

@@ -125,12 +125,29 @@ pub(crate) fn oauth_client(settings: &ApiSettings) -> Result<Oauth> {
 pub const ARM_SCOPE: &str = "https://management.azure.com/user_impersonation";
 
 /// Which API an access token is for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Resource {
     /// Partner Center (the account's sign-in scopes).
     PartnerCenter,
     /// Azure Resource Manager.
     Arm,
+    /// An Azure Stack Hub's admin ARM, named by its endpoint (`https://adminmanagement.{region}.{fqdn}`):
+    /// the token's audience is that endpoint, asked for through its `/.default` scope.
+    StackAdmin(String),
+}
+
+impl Resource {
+    /// The scopes a refresh asks for, beyond the account's own sign-in scopes.
+    fn extra_scopes(&self) -> Option<Vec<String>> {
+        match self {
+            Resource::PartnerCenter => None,
+            Resource::Arm => Some(vec![ARM_SCOPE.into(), "offline_access".into()]),
+            Resource::StackAdmin(endpoint) => Some(vec![
+                format!("{}/.default", endpoint.trim_end_matches('/')),
+                "offline_access".into(),
+            ]),
+        }
+    }
 }
 
 pub(crate) fn scopes(settings: &ApiSettings) -> impl Iterator<Item = Scope> + '_ {
@@ -226,13 +243,10 @@ pub(crate) async fn redeem_refresh(
     resource: Resource,
 ) -> Result<TokenSet> {
     let client = oauth_client(settings)?;
-    let wanted: Vec<Scope> = match resource {
-        Resource::PartnerCenter => scopes(settings).collect(),
-        // Entra's refresh tokens are multi-resource: the same one buys an ARM token.
-        Resource::Arm => [ARM_SCOPE, "offline_access"]
-            .iter()
-            .map(|s| Scope::new(s.to_string()))
-            .collect(),
+    // Entra's refresh tokens are multi-resource: the same one buys an ARM or Stack admin token.
+    let wanted: Vec<Scope> = match resource.extra_scopes() {
+        None => scopes(settings).collect(),
+        Some(extra) => extra.into_iter().map(Scope::new).collect(),
     };
     let response = with_authority_retries(policy, true, || async {
         client

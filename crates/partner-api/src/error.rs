@@ -140,6 +140,14 @@ pub enum Error {
         /// Azure's code and message.
         detail: String,
     },
+    /// An Azure Stack Hub's usage API refused a call with one of its documented codes.
+    #[error("{}. {}. ({detail})", capitalized(refusal.meaning()), refusal.remedy())]
+    StackUsage {
+        /// Which documented refusal.
+        refusal: crate::stack_usage::UsageRefusal,
+        /// The Stack's code and message, or the check that stopped the call.
+        detail: String,
+    },
 }
 
 fn capitalized(s: &str) -> String {
@@ -174,6 +182,7 @@ pub enum ErrorCode {
     InvalidSettings,
     Keyring,
     AzureStack,
+    StackUsage,
 }
 
 impl Error {
@@ -199,6 +208,7 @@ impl Error {
             Error::InvalidSettings { .. } => ErrorCode::InvalidSettings,
             Error::Keyring { .. } => ErrorCode::Keyring,
             Error::AzureStack { .. } => ErrorCode::AzureStack,
+            Error::StackUsage { .. } => ErrorCode::StackUsage,
         }
     }
 

@@ -34,6 +34,7 @@ mod secrets;
 mod sensitive;
 mod session;
 mod settings;
+mod stack_usage;
 mod subscriptions;
 mod tokens;
 mod utilization;
@@ -62,6 +63,10 @@ pub use secrets::{KeyringSecrets, SecretStore};
 pub use sensitive::Sensitive;
 pub use session::{Clock, Session, PERSIST_RETRY_INTERVAL};
 pub use settings::{default_scopes, ApiSettings};
+pub use stack_usage::{
+    Granularity, StackAdmin, StackUserSubscription, UsageAggregate, UsageRefusal, UsageWindow,
+    STACK_SUBSCRIPTIONS_API_VERSION, STACK_USAGE_API_VERSION,
+};
 pub use subscriptions::{AzureEntitlement, Subscription};
 pub use tokens::{
     AccountKey, ConsentRecord, KeyringStore, StoredConsent, TokenStore,

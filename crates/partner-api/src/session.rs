@@ -12,6 +12,7 @@
 //! a warning without any secret, and [`Session::has_unsaved_refresh_token`] lets the UI warn
 //! that quitting now would fall back to the older stored token.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -39,8 +40,9 @@ pub const PERSIST_RETRY_INTERVAL: chrono::Duration = chrono::Duration::seconds(3
 struct Current {
     access_token: Option<Sensitive<String>>,
     user: Option<SignedInUser>,
-    /// Azure Resource Manager token and its expiry, bought with the same refresh token.
-    arm: Option<(Sensitive<String>, DateTime<Utc>)>,
+    /// Tokens of the other resources (ARM, Stack admin endpoints) and their expiry, bought
+    /// with the same refresh token.
+    others: HashMap<Resource, (Sensitive<String>, DateTime<Utc>)>,
     /// The newest refresh token when the store refused it; redeemed instead of the stored one.
     unsaved: Option<Unsaved>,
 }
@@ -108,7 +110,7 @@ impl Session {
             Current {
                 access_token: Some(tokens.access_token),
                 user: Some(tokens.user),
-                arm: None,
+                others: HashMap::new(),
                 unsaved: None,
             },
         )
@@ -130,7 +132,7 @@ impl Session {
             Current {
                 access_token: None,
                 user: None,
-                arm: None,
+                others: HashMap::new(),
                 unsaved: None,
             },
         )
@@ -224,14 +226,7 @@ impl Session {
     /// A valid Azure Resource Manager access token for the same user, redeemed from the stored
     /// refresh token when missing or about to expire (the rotated refresh token is kept).
     pub async fn arm_access_token(&self) -> Result<Sensitive<String>> {
-        let mut current = self.current.lock().await;
-        let now = (self.clock)();
-        if let Some((token, expires)) = &current.arm {
-            if *expires - EXPIRY_MARGIN > now {
-                return Ok(token.clone());
-            }
-        }
-        self.redeem_locked(&mut current, Resource::Arm).await
+        self.token_for(&Resource::Arm).await
     }
 
     /// Refreshes the ARM token after ARM rejected `rejected`, unless another call already did.
@@ -239,10 +234,40 @@ impl Session {
         &self,
         rejected: &Sensitive<String>,
     ) -> Result<Sensitive<String>> {
+        self.refresh_after_rejection_for(&Resource::Arm, rejected)
+            .await
+    }
+
+    /// A valid access token for `resource` (ARM, an Azure Stack Hub admin endpoint), redeemed
+    /// from the stored refresh token when missing or about to expire.
+    pub async fn token_for(&self, resource: &Resource) -> Result<Sensitive<String>> {
+        if *resource == Resource::PartnerCenter {
+            return self.access_token().await;
+        }
         let mut current = self.current.lock().await;
-        match &current.arm {
+        let now = (self.clock)();
+        if let Some((token, expires)) = current.others.get(resource) {
+            if *expires - EXPIRY_MARGIN > now {
+                return Ok(token.clone());
+            }
+        }
+        self.redeem_locked(&mut current, resource.clone()).await
+    }
+
+    /// Refreshes `resource`'s token after its API rejected `rejected`, unless another call
+    /// already did.
+    pub async fn refresh_after_rejection_for(
+        &self,
+        resource: &Resource,
+        rejected: &Sensitive<String>,
+    ) -> Result<Sensitive<String>> {
+        if *resource == Resource::PartnerCenter {
+            return self.refresh_after_rejection(rejected).await;
+        }
+        let mut current = self.current.lock().await;
+        match current.others.get(resource) {
             Some((token, _)) if token != rejected => Ok(token.clone()),
-            _ => self.redeem_locked(&mut current, Resource::Arm).await,
+            _ => self.redeem_locked(&mut current, resource.clone()).await,
         }
     }
 
@@ -283,7 +308,7 @@ impl Session {
             &self.http,
             &stored.refresh_token,
             &self.retry,
-            resource,
+            resource.clone(),
         )
         .await?;
         let now = (self.clock)();
@@ -300,8 +325,10 @@ impl Session {
                 current.access_token = Some(tokens.access_token.clone());
                 current.user = Some(tokens.user);
             }
-            Resource::Arm => {
-                current.arm = Some((tokens.access_token.clone(), tokens.user.expires_at));
+            other => {
+                current
+                    .others
+                    .insert(other, (tokens.access_token.clone(), tokens.user.expires_at));
             }
         }
         self.persist(current, consent, now);
@@ -339,7 +366,7 @@ impl Session {
         let mut current = self.current.lock().await;
         current.access_token = None;
         current.user = None;
-        current.arm = None;
+        current.others.clear();
         current.unsaved = None;
         self.store.delete(&self.key)
     }

@@ -13,6 +13,8 @@
 //! - [`markup`]: customer and organization markups → resale and margin.
 //! - [`reconcile`]: our rated lines against the invoice's daily rated usage, the difference
 //!   attributed to causes.
+//! - [`stack`]: Azure Stack Hub usage attributed to the mapped customer subscription or the
+//!   registration's default subscription, rated per vCPU-hour from Region "Azure Stack" prices.
 #![deny(missing_docs)]
 
 pub mod error;
@@ -21,6 +23,7 @@ pub mod period;
 pub mod price;
 pub mod rate;
 pub mod reconcile;
+pub mod stack;
 pub mod tiers;
 
 pub use error::{Error, Result};

@@ -18,6 +18,7 @@ pub mod organizations;
 pub mod price_sheets;
 pub mod rated;
 pub mod sign_in;
+pub mod stack_usage;
 pub mod tenant_id;
 
 pub use database::{default_database_path, path_beside, Database, DB_ENV_VAR};

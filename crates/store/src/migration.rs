@@ -19,6 +19,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0008_billing.sql"),
     include_str!("migrations/0009_azure_stack.sql"),
     include_str!("migrations/0010_cost_exports.sql"),
+    include_str!("migrations/0011_stack_usage.sql"),
 ];
 
 /// The newest schema version this build understands.

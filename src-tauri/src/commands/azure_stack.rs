@@ -1,9 +1,14 @@
 //! Commands of the Azure Stack page: registrations and their customer subscriptions as kept,
-//! and the ARM calls that read or change them.
+//! and the ARM calls that read or change them; each Stack's admin endpoint, its usage imported
+//! and the rated Azure Stack totals the Customers and Billing pages show.
 
 use cspdesk_api::azure_stack::{
     self, AddStackCustomerDto, RegistrationRefDto, StackCustomerSubscriptionDto, StackOverviewDto,
     StackSubscriptionChoiceDto,
+};
+use cspdesk_api::stack_usage::{
+    self, ImportStackUsageDto, SetStackAdminEndpointDto, StackAdminEndpointDto,
+    StackUsageImportDto, StackUsageTotalDto,
 };
 use cspdesk_api::ApiError;
 
@@ -122,4 +127,48 @@ pub async fn stack_verify_customer(
         chrono::Utc::now(),
     )
     .await
+}
+
+/// The Stack admin endpoints set for `account`.
+#[tauri::command(async)]
+pub fn stack_admin_endpoints(
+    state: tauri::State<'_, AppState>,
+    account: String,
+) -> Result<Vec<StackAdminEndpointDto>, ApiError> {
+    stack_usage::admin_endpoints(&*state.db()?, &account)
+}
+
+/// Sets a registration's Stack admin endpoint and Default Provider Subscription.
+#[tauri::command(async)]
+pub fn stack_set_admin_endpoint(
+    state: tauri::State<'_, AppState>,
+    account: String,
+    input: SetStackAdminEndpointDto,
+) -> Result<Vec<StackAdminEndpointDto>, ApiError> {
+    stack_usage::set_admin_endpoint(&*state.db()?, &account, &input, chrono::Utc::now())
+}
+
+/// Imports a window of daily usage from the registration's Stack.
+#[tauri::command]
+pub async fn stack_import_usage(
+    state: tauri::State<'_, AppState>,
+    account: String,
+    input: ImportStackUsageDto,
+) -> Result<StackUsageImportDto, ApiError> {
+    stack_usage::import_usage(state.shared()?, &account, &input, chrono::Utc::now()).await
+}
+
+/// Azure Stack totals per billed subscription and month (`month` = `YYYY-MM` for one).
+#[tauri::command(async)]
+pub fn stack_usage_totals(
+    state: tauri::State<'_, AppState>,
+    account: String,
+    month: Option<String>,
+) -> Result<Vec<StackUsageTotalDto>, ApiError> {
+    stack_usage::usage_totals(
+        &*state.db()?,
+        &account,
+        month.as_deref(),
+        chrono::Utc::now(),
+    )
 }

@@ -269,6 +269,152 @@ subscriptionId: string,
  */
 tenantId: string | null, };
 
+export type StackAdminEndpointDto = { 
+/**
+ * The registration.
+ */
+registration: RegistrationRefDto, 
+/**
+ * Admin ARM base URL, e.g. `https://adminmanagement.local.azurestack.external`.
+ */
+endpoint: string, 
+/**
+ * The Stack's Default Provider Subscription id.
+ */
+providerSubscriptionId: string, 
+/**
+ * When it was set (RFC 3339).
+ */
+setAt: string, };
+
+export type SetStackAdminEndpointDto = { 
+/**
+ * The registration.
+ */
+registration: RegistrationRefDto, 
+/**
+ * Admin ARM base URL (https; http only on loopback).
+ */
+endpoint: string, 
+/**
+ * The Stack's Default Provider Subscription id (a GUID, shown in the Stack's admin portal).
+ */
+providerSubscriptionId: string, };
+
+export type ImportStackUsageDto = { 
+/**
+ * The registration.
+ */
+registration: RegistrationRefDto, 
+/**
+ * First day `YYYY-MM-DD`; default the first day of the month of yesterday.
+ */
+from: string | null, 
+/**
+ * Last day `YYYY-MM-DD`; default yesterday (the Stack reports only finished periods).
+ */
+to: string | null, };
+
+export type StackUsageImportDto = { 
+/**
+ * The registration.
+ */
+registration: RegistrationRefDto, 
+/**
+ * First day imported.
+ */
+from: string, 
+/**
+ * Last day imported.
+ */
+to: string, 
+/**
+ * The Stack's user subscriptions listed.
+ */
+userSubscriptions: number, 
+/**
+ * Usage records written.
+ */
+records: number, 
+/**
+ * Records the window held before and were replaced.
+ */
+replaced: number, };
+
+export type StackAttributionDto = "customer" | "default";
+
+export type StackUsageLineDto = { 
+/**
+ * Local Stack meter id.
+ */
+meterId: string, 
+/**
+ * Meter name.
+ */
+meterName: string, 
+/**
+ * Unit (`vCPU Hours` for VMs: one rate for every size).
+ */
+unit: string, 
+/**
+ * Summed quantity (decimal text).
+ */
+quantity: string, 
+/**
+ * Price per unit, when the rate card prices the meter.
+ */
+rate: string | null, 
+/**
+ * Cost at full precision with at least cents, when priced.
+ */
+amount: string | null, };
+
+export type StackUsageTotalDto = { 
+/**
+ * `YYYY-MM`.
+ */
+month: string, 
+/**
+ * The registration whose Stack reported it.
+ */
+registration: RegistrationRefDto, 
+/**
+ * Customer subscription or registration (default) subscription.
+ */
+attribution: StackAttributionDto, 
+/**
+ * The subscription billed.
+ */
+subscriptionId: string, 
+/**
+ * The customer's tenant (customer attribution only).
+ */
+tenantId: string | null, 
+/**
+ * The discovered customer, when known.
+ */
+customerId: string | null, 
+/**
+ * Its company name.
+ */
+companyName: string | null, 
+/**
+ * Currency of `amount`.
+ */
+currency: string, 
+/**
+ * Sum of the priced lines (full precision, at least cents).
+ */
+amount: string, 
+/**
+ * Lines without a price (their usage is not in `amount`).
+ */
+unpricedLines: number, 
+/**
+ * Per meter.
+ */
+lines: Array<StackUsageLineDto>, };
+
 export type RunStateDto = "notStarted" | "inProgress" | "stopped" | "error" | "completed";
 
 export type TriggerDto = "manual" | "scheduled";

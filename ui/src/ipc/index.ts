@@ -18,6 +18,13 @@ import type {
   CostSplitDto,
   NewCostSource,
   AddStackCustomerDto,
+  ImportStackUsageDto,
+  SetStackAdminEndpointDto,
+  StackAdminEndpointDto,
+  StackAttributionDto,
+  StackUsageImportDto,
+  StackUsageLineDto,
+  StackUsageTotalDto,
   RegistrationRefDto,
   StackCustomerSubscriptionDto,
   StackOverviewDto,
@@ -97,6 +104,13 @@ export type {
   CostSplitDto,
   NewCostSource,
   AddStackCustomerDto,
+  ImportStackUsageDto,
+  SetStackAdminEndpointDto,
+  StackAdminEndpointDto,
+  StackAttributionDto,
+  StackUsageImportDto,
+  StackUsageLineDto,
+  StackUsageTotalDto,
   RegistrationRefDto,
   StackCustomerSubscriptionDto,
   StackOverviewDto,
@@ -339,6 +353,18 @@ export const azureStack = {
   /** Asks Azure whether a customer subscription is still added. */
   verifyCustomer: (account: string, registration: RegistrationRefDto, subscriptionId: string) =>
     call<StackCustomerSubscriptionDto[]>("stack_verify_customer", { account, registration, subscriptionId }),
+  /** The Stack admin endpoints set for the account's registrations. */
+  adminEndpoints: (account: string) =>
+    call<StackAdminEndpointDto[]>("stack_admin_endpoints", { account }),
+  /** Sets a registration's Stack admin endpoint and Default Provider Subscription. */
+  setAdminEndpoint: (account: string, input: SetStackAdminEndpointDto) =>
+    call<StackAdminEndpointDto[]>("stack_set_admin_endpoint", { account, input }),
+  /** Imports a window of daily usage from the registration's Stack (replaces that window). */
+  importUsage: (account: string, input: ImportStackUsageDto) =>
+    call<StackUsageImportDto>("stack_import_usage", { account, input }),
+  /** Rated Azure Stack totals per billed subscription and month (`month` = YYYY-MM for one). */
+  usageTotals: (account: string, month: string | null) =>
+    call<StackUsageTotalDto[]>("stack_usage_totals", { account, month }),
 };
 
 export const costExports = {

@@ -28,6 +28,7 @@ fn refused(e: &ApiError, refusal: StackRefusal, code: ErrorCode, field: &str) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn registrations_customer_subscriptions_and_every_documented_refusal() {
+    let _turn = crate::SANDBOX_STACK.lock().await;
     let data = tempfile::tempdir().unwrap();
     let db = Mutex::new(Database::open(&data.path().join("cspdesk.sqlite3")).unwrap());
     let now = chrono::Utc::now();
@@ -81,8 +82,20 @@ async fn registrations_customer_subscriptions_and_every_documented_refusal() {
         "Capacity registrations cannot add tenants"
     );
 
-    // Round trip: add, listed (also after reading Azure again), remove, gone.
+    // Every customer tenant using the Stack is seeded as mapped (the lab tenant is not).
+    let seeded = azure_stack::customer_subscriptions(&db.lock().unwrap(), &account.id, &approved)
+        .unwrap()
+        .len();
+    assert!(seeded >= 2, "customers 0 and 1 use the Stack");
     let (valid, owner) = fx.valid_customer_subscription.clone();
+    let owners_seeded =
+        azure_stack::customer_subscriptions(&db.lock().unwrap(), &account.id, &approved)
+            .unwrap()
+            .into_iter()
+            .find(|m| m.tenant_id == owner)
+            .expect("customer 0 uses the Stack, so its tenant is seeded as mapped");
+
+    // Round trip: add, listed (also after reading Azure again), remove, gone.
     let add =
         |registration: RegistrationRefDto, id: &str, tenant: Option<&str>| AddStackCustomerDto {
             registration,
@@ -97,26 +110,33 @@ async fn registrations_customer_subscriptions_and_every_documented_refusal() {
     )
     .await
     .unwrap();
-    assert_eq!(list.len(), 1);
     assert_eq!(
-        list[0].subscription_id, valid,
+        list.len(),
+        seeded,
+        "the owner's seeded mapping is replaced: one subscription per tenant"
+    );
+    let added = list.iter().find(|m| m.tenant_id == owner).unwrap();
+    assert_eq!(
+        added.subscription_id, valid,
         "sent and kept as a lowercase GUID"
     );
-    assert_eq!(list[0].tenant_id, owner);
     let again = azure_stack::refresh(&db, &account.id, now).await.unwrap();
     let row = again
         .registrations
         .iter()
         .find(|r| r.at == approved)
         .unwrap();
-    assert_eq!(row.customer_subscriptions, 1, "Azure lists it too");
+    assert_eq!(
+        row.customer_subscriptions as usize, seeded,
+        "Azure lists it too"
+    );
     azure_stack::verify_customer_subscription(&db, &account.id, &approved, &valid, now)
         .await
         .unwrap();
     let list = azure_stack::remove_customer_subscription(&db, &account.id, &approved, &valid, now)
         .await
         .unwrap();
-    assert!(list.is_empty());
+    assert!(list.iter().all(|m| m.subscription_id != valid));
     let again = azure_stack::refresh(&db, &account.id, now).await.unwrap();
     assert_eq!(
         again
@@ -124,8 +144,9 @@ async fn registrations_customer_subscriptions_and_every_documented_refusal() {
             .iter()
             .find(|r| r.at == approved)
             .unwrap()
-            .customer_subscriptions,
-        0
+            .customer_subscriptions as usize,
+        seeded - 1,
+        "the other tenants' seeded mappings are left"
     );
 
     // The eight documented refusals.
@@ -287,10 +308,11 @@ async fn registrations_customer_subscriptions_and_every_documented_refusal() {
     );
 
     // No refusal left anything behind.
-    assert!(
+    assert_eq!(
         azure_stack::customer_subscriptions(&db.lock().unwrap(), &account.id, &approved)
             .unwrap()
-            .is_empty()
+            .len(),
+        seeded - 1
     );
 
     // Without Discovery the customer's tenant is unknown: asked for, not guessed.
@@ -307,4 +329,14 @@ async fn registrations_customer_subscriptions_and_every_documented_refusal() {
         (ErrorCode::Validation, Some("tenantId")),
         "{e:?}"
     );
+
+    // Leave the shared sandbox Stack as seeded: the owner's tenant mapped again.
+    azure_stack::add_customer_subscription(
+        &db,
+        &account.id,
+        &add(approved, &owners_seeded.subscription_id, Some(&owner)),
+        now,
+    )
+    .await
+    .unwrap();
 }

@@ -8,3 +8,8 @@ mod lines;
 mod organizations;
 mod rating;
 mod sign_in;
+mod stack_usage;
+
+/// The sandbox emulator is one per process: tests that change its Azure Stack mappings, or
+/// depend on them, take turns.
+pub(crate) static SANDBOX_STACK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());

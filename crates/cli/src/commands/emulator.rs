@@ -138,6 +138,13 @@ pub fn run(args: EmulatorArgs) -> anyhow::Result<()> {
         )?;
         let (mappable, owner) = &stack.valid_customer_subscription;
         writeln!(out, "stack customer subscription {mappable} tenant {owner}")?;
+        // What `cspdesk stack registration endpoint` takes for the approved registration.
+        writeln!(
+            out,
+            "stack admin endpoint {} provider subscription {}",
+            emulator.stack_admin_endpoint(),
+            stack.provider_subscription_id
+        )?;
         // Export runs whose destination is storage account `partnerexports`, container `cost`
         // can be read with this SAS (list + read, valid for a week of emulated time).
         let expiry = emulator.clock().now() + cspdesk_emulator::chrono::Duration::days(7);

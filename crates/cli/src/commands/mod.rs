@@ -11,3 +11,4 @@ pub mod prices;
 pub mod rate;
 pub mod sign_in;
 pub mod stack;
+pub mod stack_usage;

@@ -22,6 +22,9 @@ pub enum StackCommand {
     /// Customer subscriptions of a registration: add, list, remove, verify.
     #[command(subcommand)]
     Customer(CustomerCommand),
+    /// Usage read from each Stack's admin endpoint: import, list (rated totals).
+    #[command(subcommand)]
+    Usage(super::stack_usage::UsageCommand),
 }
 
 /// `stack registration ...`
@@ -38,6 +41,17 @@ pub enum RegistrationCommand {
         /// Print JSON.
         #[arg(long)]
         json: bool,
+    },
+    /// Set where the registration's Stack answers its admin Resource Manager
+    /// (https://adminmanagement.<region>.<fqdn>) and its Default Provider Subscription.
+    Endpoint {
+        #[command(flatten)]
+        at: RegistrationArgs,
+        /// The admin endpoint URL.
+        endpoint: String,
+        /// The Stack's Default Provider Subscription id.
+        #[arg(long)]
+        provider_subscription: String,
     },
 }
 
@@ -67,7 +81,7 @@ pub enum SubscriptionCommand {
 pub struct RegistrationArgs {
     /// The partner account (name or id).
     #[arg(long)]
-    account: String,
+    pub(super) account: String,
     /// The registration's name (azurestack-<CloudID>).
     #[arg(long)]
     registration: String,
@@ -134,6 +148,14 @@ pub fn run(db: Option<&Path>, cmd: StackCommand) -> anyhow::Result<()> {
             };
             print_overview(&overview, json)?;
         }
+        StackCommand::Registration(RegistrationCommand::Endpoint {
+            at,
+            endpoint,
+            provider_subscription,
+        }) => {
+            super::stack_usage::set_endpoint(&db, &at, &endpoint, &provider_subscription, now)?;
+        }
+        StackCommand::Usage(cmd) => super::stack_usage::run(&db, &rt, cmd, now)?,
         StackCommand::Subscription(SubscriptionCommand::Add {
             account,
             subscription,
@@ -216,7 +238,8 @@ pub fn run(db: Option<&Path>, cmd: StackCommand) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn registration(
+/// The registration named by `at`.
+pub(super) fn registration(
     db: &std::sync::Mutex<cspdesk_store::Database>,
     at: &RegistrationArgs,
 ) -> anyhow::Result<RegistrationRefDto> {

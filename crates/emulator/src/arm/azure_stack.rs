@@ -19,6 +19,7 @@ use crate::config::StackPutStyle;
 use crate::entropy::{fnv, tag, Draw};
 use crate::server::{lock, AppState, Shared};
 use crate::wire::{arm_error, json_response};
+use crate::world::stack_hub::{Holder, StackHub};
 use crate::world::World;
 
 /// api-versions of `Microsoft.AzureStack`.
@@ -63,6 +64,14 @@ pub struct StackFixtures {
     pub other_partner_subscription: String,
     /// A subscription whose metadata lookup fails upstream: `MetadataResolverBadGatewayError`.
     pub unresolvable_subscription: String,
+    /// The Stack's Default Provider Subscription (the `{subId}` of its admin ARM calls).
+    pub provider_subscription_id: String,
+    /// One of the mappings seeded on the approved registration (every customer tenant using
+    /// the Stack has one): (customer Azure subscription, tenant).
+    pub mapped_tenant: (String, String),
+    /// A tenant using the Stack that no registration maps (the operator's lab: one 4-vCPU VM
+    /// running every hour): its usage goes to the registration subscription.
+    pub unmapped_tenant: String,
 }
 
 /// Live ARM state of Azure Stack.
@@ -71,6 +80,7 @@ pub struct StackState {
     registrations: Vec<Registration>,
     fixtures: StackFixtures,
     customer_subscriptions: HashMap<String, String>,
+    hub: StackHub,
 }
 
 impl StackState {
@@ -91,7 +101,7 @@ impl StackState {
                 mappings: BTreeMap::new(),
             }
         };
-        let registrations = vec![
+        let mut registrations = vec![
             reg("PayAsYouUse", true),
             reg("Capacity", true),
             reg("PayAsYouUse", false),
@@ -104,6 +114,28 @@ impl StackState {
             }
         }
         let c0 = world.customer(0);
+        // Every customer tenant using the Stack is mapped on the approved registration from the
+        // start (to its first Azure subscription with Stack resources, one per tenant), as the
+        // operator would have done: Partner Center bills that usage to the customer. Only the
+        // operator's lab tenant stays unmapped, so its usage goes to the registration subscription.
+        let hub = StackHub::of(world);
+        for sub in &hub.subscriptions {
+            if let Holder::Customer(ci, ei) = sub.holder {
+                let c = world.customer(ci);
+                let already = registrations[0]
+                    .mappings
+                    .values()
+                    .any(|t| *t == c.tenant_id);
+                if !already {
+                    registrations[0]
+                        .mappings
+                        .insert(world.entitlement(&c, ei).id, c.tenant_id.clone());
+                }
+            }
+        }
+        // Customer 1's first Azure subscription always runs on the Stack (tenancy.rs).
+        let c1 = world.customer(1);
+        let mapped_tenant = (world.entitlement(&c1, 0).id, c1.tenant_id.clone());
         let fixtures = StackFixtures {
             registration_subscription_id: p.registration_subscription_id.clone(),
             resource_group: rg.clone(),
@@ -113,12 +145,21 @@ impl StackState {
             valid_customer_subscription: (world.entitlement(&c0, 0).id, c0.tenant_id.clone()),
             other_partner_subscription: d.guid(),
             unresolvable_subscription: d.guid(),
+            provider_subscription_id: hub.provider_subscription_id.clone(),
+            mapped_tenant,
+            unmapped_tenant: hub.lab_tenant_id.clone(),
         };
         StackState {
             registrations,
             fixtures,
             customer_subscriptions,
+            hub,
         }
+    }
+
+    /// The Stack behind the registrations (user subscriptions and their usage).
+    pub(crate) fn hub(&self) -> &StackHub {
+        &self.hub
     }
 
     /// The seeded fixture ids.

@@ -1,7 +1,9 @@
 //! Azure Resource Manager surfaces the app touches: `Microsoft.AzureStack` registrations and
-//! their customer-subscription mappings, with ARM's token, api-version and error conventions.
+//! their customer-subscription mappings, with ARM's token, api-version and error conventions;
+//! and the Azure Stack Hub's own admin ARM (usage and user subscriptions).
 
 pub mod azure_stack;
+pub mod stack_admin;
 
 pub use azure_stack::StackFixtures;
 pub(crate) use azure_stack::StackState;
@@ -15,7 +17,7 @@ use crate::wire::arm_error;
 
 /// ARM routes.
 pub(crate) fn routes() -> Router<AppState> {
-    azure_stack::routes()
+    azure_stack::routes().merge(stack_admin::routes())
 }
 
 /// ARM admission: a valid management-audience token, else ARM's 401 shape with a challenge.

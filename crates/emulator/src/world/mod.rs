@@ -5,6 +5,7 @@ pub mod billing;
 pub mod catalog;
 pub mod exchange;
 pub mod rating;
+pub mod stack_hub;
 pub mod tenancy;
 
 use chrono::{Datelike, NaiveDate};

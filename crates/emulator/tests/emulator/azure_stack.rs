@@ -57,10 +57,6 @@ async fn put_mapping(
     .await
 }
 
-fn code(body: &Value) -> &str {
-    body["error"]["code"].as_str().unwrap_or("<none>")
-}
-
 #[tokio::test]
 async fn mapping_lifecycle_put_get_list_delete() {
     let emu = start(Preset::S, 4).await;
@@ -75,22 +71,37 @@ async fn mapping_lifecycle_put_get_list_delete() {
     );
     let (status, got) = call(&emu, reqwest::Method::GET, &url, None).await;
     assert_eq!((status, got["name"].as_str()), (200, Some(id.as_str())));
-    let (status, list) = call(
-        &emu,
-        reqwest::Method::GET,
-        &format!(
-            "{}/customerSubscriptions?{V}",
-            reg_path(&emu, &f.approved_registration)
-        ),
-        None,
-    )
-    .await;
-    assert_eq!((status, list["value"].as_array().unwrap().len()), (200, 1));
+    // Every page: the seeded mappings (one per customer tenant on the Stack) come first.
+    let mut listed: Vec<String> = Vec::new();
+    let mut next = Some(format!(
+        "{}/customerSubscriptions?{V}",
+        reg_path(&emu, &f.approved_registration)
+    ));
+    while let Some(url) = next.take() {
+        let (status, page) = call(&emu, reqwest::Method::GET, &url, None).await;
+        assert_eq!(status, 200, "{page}");
+        listed.extend(
+            page["value"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|m| m["name"].as_str().map(str::to_string)),
+        );
+        next = page["nextLink"].as_str().map(str::to_string);
+    }
+    assert!(
+        listed.contains(&id),
+        "listed with the seeded mappings: {listed:?}"
+    );
+    assert!(
+        listed.contains(&f.mapped_tenant.0),
+        "the seeded mapping of another tenant stays"
+    );
     let (status, _) = call(&emu, reqwest::Method::DELETE, &url, None).await;
     assert_eq!(status, 200);
     let (status, gone) = call(&emu, reqwest::Method::GET, &url, None).await;
     assert_eq!(
-        (status, code(&gone)),
+        (status, arm_code(&gone)),
         (404, "CustomerSubscriptionNotFound"),
         "a deleted mapping is not found"
     );
@@ -154,7 +165,7 @@ async fn every_documented_error_code_is_reachable_from_fixtures() {
     for (registration, sub, status, expected) in cases {
         let (got_status, body) = put_mapping(&emu, &registration, &sub, &tenant).await;
         assert_eq!(
-            (got_status, code(&body)),
+            (got_status, arm_code(&body)),
             (status, expected),
             "PUT {sub} on {registration}: {body}"
         );
@@ -165,7 +176,7 @@ async fn every_documented_error_code_is_reachable_from_fixtures() {
     );
     let (status, body) = call(&emu, reqwest::Method::GET, &url, None).await;
     assert_eq!(
-        (status, code(&body)),
+        (status, arm_code(&body)),
         (404, "CustomerSubscriptionNotFound"),
         "GET of a mapping never PUT"
     );
@@ -177,7 +188,10 @@ async fn api_version_and_token_are_checked() {
     let f = emu.stack_fixtures();
     let base = reg_path(&emu, &f.approved_registration);
     let (status, body) = call(&emu, reqwest::Method::GET, &base, None).await;
-    assert_eq!((status, code(&body)), (400, "MissingApiVersionParameter"));
+    assert_eq!(
+        (status, arm_code(&body)),
+        (400, "MissingApiVersionParameter")
+    );
     let (status, body) = call(
         &emu,
         reqwest::Method::GET,
@@ -185,7 +199,10 @@ async fn api_version_and_token_are_checked() {
         None,
     )
     .await;
-    assert_eq!((status, code(&body)), (400, "InvalidApiVersionParameter"));
+    assert_eq!(
+        (status, arm_code(&body)),
+        (400, "InvalidApiVersionParameter")
+    );
     let (status, body) = call(&emu, reqwest::Method::GET, &format!("{base}?{V}"), None).await;
     assert_eq!(
         (status, body["properties"]["billingModel"].as_str()),

@@ -143,3 +143,8 @@ pub fn claims(jwt: &str) -> Value {
     )
     .unwrap()
 }
+
+/// The code of an ARM error body (`<none>` when it is not one).
+pub fn arm_code(body: &Value) -> &str {
+    body["error"]["code"].as_str().unwrap_or("<none>")
+}

@@ -10,5 +10,6 @@ mod identity;
 mod invoices;
 mod mfa;
 mod paging;
+mod stack_admin;
 mod throttling;
 mod tls;

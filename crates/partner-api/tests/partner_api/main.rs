@@ -10,3 +10,4 @@ mod paging;
 mod refresh;
 mod resilience;
 mod sensitive;
+mod stack_usage;

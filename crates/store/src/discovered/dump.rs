@@ -18,6 +18,10 @@ const NOT_DISCOVERED: &[&str] = &[
     "stack_subscriptions",
     "stack_registrations",
     "stack_customer_subscriptions",
+    // Read from each Azure Stack Hub's admin ARM by `cspdesk stack usage import`.
+    "stack_admin_endpoints",
+    "stack_user_subscriptions",
+    "stack_usage",
     // Imported from Cost Management exports, not by Discovery (see `cost_exports::dump`).
     "cost_sources",
     "cost_export_runs",
