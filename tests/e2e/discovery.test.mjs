@@ -298,13 +298,15 @@ test("Azure Stack: a refused add shows its guidance; a discovered subscription a
         "const s = document.querySelector('[data-testid=stack-pick]'); s.value = s.options[1].value; s.dispatchEvent(new Event('change', { bubbles: true })); return s.value;",
       args: [],
     });
-    await session.until(async () => ((await session.cmd("POST", "/execute/sync", { script: "return document.querySelector('[data-testid=stack-customer-subscription]').value;", args: [] })) || null), "the picked id in the field");
+    const picked = await session.until(async () => ((await session.cmd("POST", "/execute/sync", { script: "return document.querySelector('[data-testid=stack-customer-subscription]').value;", args: [] })) || null), "the picked id in the field");
     await session.click("[data-testid=stack-add]");
+    // Answered when the Add button is usable again: then either its refusal or the row of
+    // the picked subscription (the registration may list others already).
     return session.until(async () => {
-      const err = await session.text("[data-testid=stack-add-error]").catch(() => "");
-      if (err) return { error: err };
-      const rows = await session.findAll("[data-testid^=stack-customer-]:not([data-testid=stack-customer-subscription]):not([data-testid=stack-customer-tenant])");
-      return rows.length > 0 ? { added: rows.length } : null;
+      const busy = await session.cmd("POST", "/execute/sync", { script: "return document.querySelector('[data-testid=stack-add]').disabled && document.querySelector('[data-testid=stack-customer-subscription]').value !== '';", args: [] });
+      if (busy) return null;
+      if ((await session.findAll("[data-testid=stack-add-error]")).length > 0) return { error: await session.text("[data-testid=stack-add-error]") };
+      return (await session.findAll(`[data-testid=stack-customer-${picked}]`)).length > 0 ? { added: picked } : null;
     }, "Azure's answer to the add", { timeoutMs: 30000 });
   };
 
@@ -330,6 +332,32 @@ test("Azure Stack: a refused add shows its guidance; a discovered subscription a
   }
   assert.ok(added, "the approved registration accepts the discovered subscription");
   await shot("azure-stack-added");
+
+  // The approved registration's Stack reports usage: import it and see it rated and billed.
+  await session.until(async () => (await session.findAll("[data-testid=stack-endpoint]")).length > 0, "the sandbox Stack's admin endpoint");
+  await session.click("[data-testid=stack-import-usage]");
+  await session.until(async () => {
+    if ((await session.findAll("[data-testid=stack-usage-error]")).length > 0) throw new Error(await session.text("[data-testid=stack-usage-error]"));
+    return (await session.findAll("[data-testid=stack-usage-imported]")).length > 0;
+  }, "the Stack's usage imported", { timeoutMs: 60000 });
+  const billedTo = await session.cmd("POST", "/execute/sync", {
+    script: "return [...document.querySelectorAll('[data-testid=stack-usage-row]')].map((r) => [r.dataset.attribution, r.querySelector('td[data-amount]').dataset.amount]);",
+    args: [],
+  });
+  assert.ok(billedTo.some(([a]) => a === "default"), `a tenant not added bills to the default subscription: ${JSON.stringify(billedTo)}`);
+  assert.ok(billedTo.some(([a]) => a === "customer"), `added tenants bill to their customer subscription: ${JSON.stringify(billedTo)}`);
+  assert.ok(billedTo.every(([, amount]) => /^\d+(\.\d+)?$/.test(amount) && Number(amount) > 0), "every total rated");
+  await session.cmd("POST", "/execute/sync", {
+    script: "document.querySelector('[data-testid=stack-usage]').scrollIntoView({block: 'start'}); return true;",
+    args: [],
+  });
+  await shot("azure-stack-usage");
+
+  // Billing shows it as Azure Stack usage; Customers has its Azure Stack column.
+  await session.navigate("#/billing");
+  await session.until(async () => (await session.findAll("[data-testid=stack-billing] [data-testid=stack-usage-row]")).length === billedTo.length, "Azure Stack usage on Billing");
+  await session.navigate("#/customers");
+  await session.until(async () => (await session.findAll("[data-testid=customer-stack-cost]")).length > 0, "Azure Stack cost on Customers");
 });
 
 /** RFC 4180 rows of a CSV text (quoted fields may hold commas, quotes and line breaks). */

@@ -43,7 +43,7 @@ use crate::roles::Access;
 use crate::sign_in::{RoleDto, SignInStatus};
 use crate::stack_usage::{
     ImportStackUsageDto, SetStackAdminEndpointDto, StackAdminEndpointDto, StackAttributionDto,
-    StackUsageImportDto, StackUsageLineDto, StackUsageTotalDto,
+    StackCostDto, StackUsageImportDto, StackUsageLineDto, StackUsageTotalDto,
 };
 use crate::{ApiError, ErrorCode};
 
@@ -133,6 +133,7 @@ pub fn typescript() -> String {
         CostPricingModelTotalDto::decl(&cfg),
         CostSplitDto::decl(&cfg),
         ExportedCostDto::decl(&cfg),
+        StackCostDto::decl(&cfg),
         CostCurrencyTotalDto::decl(&cfg),
         CostRowDto::decl(&cfg),
         CostRowsPageDto::decl(&cfg),

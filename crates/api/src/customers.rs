@@ -23,6 +23,7 @@ pub fn list(db: &Database, now: DateTime<Utc>) -> Result<Vec<CustomerDto>, ApiEr
     // marked up; the others resell at cost.
     let marked = crate::markups::Marked::load(db)?;
     let mut exported = crate::cost_exports::newest_month_per_customer(db)?;
+    let mut stack = crate::stack_usage::newest_month_per_customer(db, now)?;
     let mut out = Vec::new();
     for c in discovered::customers(db)? {
         let key = (c.account_id.clone(), c.id.clone());
@@ -53,6 +54,7 @@ pub fn list(db: &Database, now: DateTime<Utc>) -> Result<Vec<CustomerDto>, ApiEr
                 .tenant_id
                 .as_ref()
                 .and_then(|t| exported.remove(&(c.account_id.clone(), t.to_lowercase())));
+            let stack_cost = stack.remove(&(c.account_id.clone(), c.id.clone()));
             CustomerDto {
                 account_id: c.account_id,
                 account_name: c.account_name,
@@ -69,6 +71,7 @@ pub fn list(db: &Database, now: DateTime<Utc>) -> Result<Vec<CustomerDto>, ApiEr
                 month_to_date_resale: resale.map(|r| r.to_string()),
                 month_to_date_margin: margin.map(|m| m.to_string()),
                 exported_cost,
+                stack_cost,
                 currency: cost.map(|(_, currency)| currency),
             }
         })

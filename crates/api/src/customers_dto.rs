@@ -41,6 +41,9 @@ pub struct CustomerDto {
     /// Azure cost in the newest month imported from Cost Management exports, when the
     /// customer's tenant appears in them.
     pub exported_cost: Option<crate::cost_exports::ExportedCostDto>,
+    /// Rated Azure Stack usage in the newest month imported from the partner's Stacks, when
+    /// one of the customer's subscriptions is added to a registration.
+    pub stack_cost: Option<crate::stack_usage::StackCostDto>,
 }
 
 /// An Azure subscription inside an Azure plan.

@@ -553,3 +553,65 @@ mod tests {
         assert_eq!(day(Some(" "), "from").unwrap(), None);
     }
 }
+
+/// A customer's rated Azure Stack usage in the newest month imported, for the Customers page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct StackCostDto {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// Rated amount, every registration added up.
+    pub amount: String,
+    /// Currency.
+    pub currency: String,
+}
+
+/// Each customer's rated Azure Stack usage in its account's newest month with usage, by
+/// (account id, customer id). Usage billed to a registration's default subscription belongs
+/// to no customer and is left out; a customer in two currencies that month too.
+pub(crate) fn newest_month_per_customer(
+    db: &Database,
+    now: DateTime<Utc>,
+) -> Result<HashMap<(String, String), StackCostDto>, ApiError> {
+    let mut out = HashMap::new();
+    for account in cspdesk_store::accounts::list(db)? {
+        if store::admin_endpoints(db, &account.id)?.is_empty() {
+            continue;
+        }
+        let totals = usage_totals(db, &account.id, None, now)?;
+        let Some(newest) = totals.iter().map(|t| t.month.clone()).max() else {
+            continue;
+        };
+        let mut sums: BTreeMap<String, (String, Decimal, bool)> = BTreeMap::new();
+        for t in totals.iter().filter(|t| t.month == newest) {
+            let Some(customer) = &t.customer_id else {
+                continue;
+            };
+            let amount: Decimal = t.amount.parse().map_err(|_| {
+                ApiError::new(
+                    ErrorCode::Internal,
+                    format!("an Azure Stack total is not a decimal: {:?}", t.amount),
+                    None,
+                )
+            })?;
+            let e =
+                sums.entry(customer.clone())
+                    .or_insert((t.currency.clone(), Decimal::ZERO, false));
+            e.2 |= e.0 != t.currency;
+            e.1 += amount;
+        }
+        for (customer, (currency, amount, mixed)) in sums {
+            if !mixed {
+                out.insert(
+                    (account.id.clone(), customer),
+                    StackCostDto {
+                        month: newest.clone(),
+                        amount: cents(amount),
+                        currency,
+                    },
+                );
+            }
+        }
+    }
+    Ok(out)
+}

@@ -678,7 +678,12 @@ currency: string | null,
  * Azure cost in the newest month imported from Cost Management exports, when the
  * customer's tenant appears in them.
  */
-exportedCost: ExportedCostDto | null, };
+exportedCost: ExportedCostDto | null, 
+/**
+ * Rated Azure Stack usage in the newest month imported from the partner's Stacks, when
+ * one of the customer's subscriptions is added to a registration.
+ */
+stackCost: StackCostDto | null, };
 
 export type EntitlementDto = { 
 /**
@@ -1952,6 +1957,20 @@ month: string,
  * costInBillingCurrency summed.
  */
 cost: string, 
+/**
+ * Currency.
+ */
+currency: string, };
+
+export type StackCostDto = { 
+/**
+ * `YYYY-MM`.
+ */
+month: string, 
+/**
+ * Rated amount, every registration added up.
+ */
+amount: string, 
 /**
  * Currency.
  */

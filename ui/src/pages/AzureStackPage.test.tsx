@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { App } from "../App";
 import { clearMocks, mockBackend } from "../test/ipcMock";
-import { resetStackMock } from "../test/stackMock";
+import { resetStackMock, stackMock } from "../test/stackMock";
 import { signedIn } from "../test/fixtures";
 import type { StackOverviewDto } from "../ipc";
 
@@ -95,5 +95,62 @@ describe("Azure Stack page", () => {
     fireEvent.click(screen.getByTestId("stack-add"));
     expect((await screen.findByTestId("stack-add-error")).textContent).toContain("not a valid Azure subscription id");
     expect(screen.getByTestId("stack-customer-subscription").getAttribute("aria-invalid")).toBe("true");
+  });
+
+  it("sets the Stack's admin endpoint, imports usage, and shows what is billed to the default subscription", async () => {
+    mockBackend([account]);
+    resetStackMock(overview);
+    const at = { subscriptionId: SUB, resourceGroup: "azurestack", name: "azurestack-payg" };
+    stackMock.stackUsage = [
+      {
+        month: "2026-11",
+        registration: at,
+        attribution: "default",
+        subscriptionId: SUB,
+        tenantId: "lab-tenant",
+        customerId: null,
+        companyName: null,
+        currency: "USD",
+        amount: "2.304",
+        unpricedLines: 0,
+        lines: [
+          { meterId: "FAB6EB84-500B-4A09-A8CA-7358F8BBAEA5", meterName: "Base VM Size Hours", unit: "vCPU Hours", quantity: "288", rate: "0.008", amount: "2.304" },
+        ],
+      },
+    ];
+    window.location.hash = `#/stack/${account.id}/${SUB}/azurestack/azurestack-payg`;
+    render(<App />);
+    const usage = await screen.findByTestId("stack-usage");
+    expect(await within(usage).findByText("No usage imported")).toBeTruthy();
+    // A plain-http endpoint is refused next to its field.
+    fireEvent.change(within(usage).getByTestId("stack-endpoint-input"), { target: { value: "http://stack.example" } });
+    fireEvent.change(within(usage).getByTestId("stack-provider-input"), { target: { value: SUB } });
+    fireEvent.click(within(usage).getByText("Save endpoint"));
+    expect((await within(usage).findByRole("alert")).textContent).toContain("https://");
+    expect(within(usage).getByTestId("stack-endpoint-input").getAttribute("aria-invalid")).toBe("true");
+    fireEvent.change(within(usage).getByTestId("stack-endpoint-input"), {
+      target: { value: "https://adminmanagement.local.azurestack.external" },
+    });
+    fireEvent.click(within(usage).getByText("Save endpoint"));
+    expect((await within(usage).findByTestId("stack-endpoint")).textContent).toContain("adminmanagement.local");
+
+    fireEvent.click(within(usage).getByTestId("stack-import-usage"));
+    expect((await within(usage).findByTestId("stack-usage-imported")).textContent).toContain("1 daily usage records");
+    const row = await within(usage).findByTestId("stack-usage-row");
+    expect(row.dataset.attribution).toBe("default");
+    expect(row.textContent).toContain("Default subscription");
+    // Rated at full precision: 288 vCPU-hours at 0.008 is 2.304, not rounded to cents.
+    const total = row.querySelector<HTMLElement>("td[data-amount]");
+    expect(total?.dataset.amount).toBe("2.304");
+    expect(total?.title).toBe("Exactly 2.304 USD");
+    expect(total?.textContent).toContain("2.30");
+    fireEvent.click(within(row).getByRole("button"));
+    const line = await within(usage).findByTestId("stack-usage-line");
+    expect(line.textContent).toContain("Base VM Size Hours");
+    expect(line.textContent).toContain("288 vCPU Hours");
+    expect(line.textContent).toContain("0.008 USD");
+    await waitFor(() => {
+      expect(screen.queryByTestId("stack-usage-error")).toBeNull();
+    });
   });
 });

@@ -18,6 +18,7 @@ import {
 import { formatDateTime } from "../format";
 import { href } from "../routing/route";
 import { AccountScope } from "../components/AccountScope";
+import { RegistrationUsage } from "./StackUsage";
 
 type Load<T> = { state: "loading" } | { state: "ready"; data: T } | { state: "failed"; error: ApiError };
 
@@ -213,6 +214,13 @@ function Registrations({ account, selected }: { account: AccountDto; selected: R
               },
             }); }
           }
+        />
+      )}
+      {current && (
+        <RegistrationUsage
+          key={`usage/${current.at.subscriptionId}/${current.at.resourceGroup}/${current.at.name}`}
+          account={account}
+          registration={current}
         />
       )}
     </>

@@ -3,6 +3,7 @@
 //   #/billing/<account>/<invoice>               the invoice's customers: cost, markup, fee, resale, margin
 //   #/billing/<account>/<invoice>/<customer>    that customer's lines on the invoice
 // Sums come from the backend, exact; this page never adds amounts itself.
+import { StackBilling } from "./StackUsage";
 import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
 import {
   billing,
@@ -204,6 +205,7 @@ function Invoices() {
             />
           </div>
           {unbilled.state === "ready" && <Unbilled list={unbilled.data} />}
+          <StackBilling />
           <VirtualTable
             caption="Invoices"
             testId="invoice-table"

@@ -78,6 +78,8 @@ const noMargin = (c: CustomerDto) => c.monthToDateMargin === null;
 const byExported = (a: CustomerDto, b: CustomerDto) =>
   compareDecimal(a.exportedCost?.cost ?? "", b.exportedCost?.cost ?? "");
 const noExported = (c: CustomerDto) => c.exportedCost === null;
+const byStack = (a: CustomerDto, b: CustomerDto) => compareDecimal(a.stackCost?.amount ?? "", b.stackCost?.amount ?? "");
+const noStack = (c: CustomerDto) => c.stackCost === null;
 
 function openCustomer(c: CustomerDto) {
   window.location.hash = href("subscriptions", c.accountId, c.id);
@@ -282,6 +284,27 @@ function CustomerList({
           >
             {formatMoney(c.exportedCost.cost, c.exportedCost.currency)}{" "}
             <span className="muted">{formatMonth(c.exportedCost.month)}</span>
+          </a>
+        ),
+    },
+    {
+      key: "stack",
+      header: "Azure Stack",
+      width: 160,
+      numeric: true,
+      compare: byStack,
+      isBlank: noStack,
+      cell: (c) =>
+        c.stackCost === null ? (
+          "—"
+        ) : (
+          <a
+            href={href("stack", c.accountId)}
+            title={`Azure Stack Hub usage in ${formatMonth(c.stackCost.month)}, rated per vCPU-hour: open Azure Stack`}
+            data-testid="customer-stack-cost"
+          >
+            {formatMoney(c.stackCost.amount, c.stackCost.currency)}{" "}
+            <span className="muted">{formatMonth(c.stackCost.month)}</span>
           </a>
         ),
     },

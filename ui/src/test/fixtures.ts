@@ -91,6 +91,7 @@ export function customer(i: number, over: Partial<CustomerDto> = {}): CustomerDt
     monthToDateMargin: null,
     currency: null,
     exportedCost: null,
+    stackCost: null,
     ...over,
   };
 }

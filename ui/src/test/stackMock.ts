@@ -3,6 +3,9 @@
 // and provoke Azure's refusals through the mock's `failures`.
 import type {
   AddStackCustomerDto,
+  SetStackAdminEndpointDto,
+  StackAdminEndpointDto,
+  StackUsageTotalDto,
   ApiError,
   RegistrationRefDto,
   StackCustomerSubscriptionDto,
@@ -14,12 +17,26 @@ export const stackMock: {
   overview: StackOverviewDto;
   customers: Map<string, StackCustomerSubscriptionDto[]>;
   choices: StackSubscriptionChoiceDto[];
-} = { overview: { subscriptions: [], registrations: [] }, customers: new Map(), choices: [] };
+  endpoints: StackAdminEndpointDto[];
+  /** What the Stack reports: an import makes it the imported usage. */
+  stackUsage: StackUsageTotalDto[];
+  usage: StackUsageTotalDto[];
+} = {
+  overview: { subscriptions: [], registrations: [] },
+  customers: new Map(),
+  choices: [],
+  endpoints: [],
+  stackUsage: [],
+  usage: [],
+};
 
 export function resetStackMock(overview: StackOverviewDto, choices: StackSubscriptionChoiceDto[] = []) {
   stackMock.overview = structuredClone(overview);
   stackMock.customers = new Map();
   stackMock.choices = choices;
+  stackMock.endpoints = [];
+  stackMock.stackUsage = [];
+  stackMock.usage = [];
 }
 
 const GUID = /^\{?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}?$/;
@@ -78,6 +95,32 @@ export function stackCommand(cmd: string, a: Record<string, unknown>): unknown {
     }
     case "stack_verify_customer":
       return stackMock.customers.get(keyOf(a.registration as RegistrationRefDto)) ?? [];
+    case "stack_admin_endpoints":
+      return stackMock.endpoints;
+    case "stack_set_admin_endpoint": {
+      const input = a.input as SetStackAdminEndpointDto;
+      if (!/^https:\/\/|^http:\/\/127\.0\.0\.1/.test(input.endpoint.trim()))
+        fail("Validation", "The Stack admin endpoint must be an https:// address, e.g. https://adminmanagement.local.azurestack.external", "endpoint");
+      stackMock.endpoints = [
+        ...stackMock.endpoints.filter((e) => keyOf(e.registration) !== keyOf(input.registration)),
+        { ...input, setAt: "2026-11-22T08:00:00Z" },
+      ];
+      return stackMock.endpoints;
+    }
+    case "stack_import_usage": {
+      const input = a.input as { registration: RegistrationRefDto };
+      stackMock.usage = stackMock.stackUsage;
+      return {
+        registration: input.registration,
+        from: "2026-11-01",
+        to: "2026-11-21",
+        userSubscriptions: 2,
+        records: stackMock.usage.reduce((n, t) => n + t.lines.length, 0),
+        replaced: 0,
+      };
+    }
+    case "stack_usage_totals":
+      return stackMock.usage;
     default:
       throw new Error(`unmocked command ${cmd}`);
   }

@@ -152,6 +152,26 @@ async fn unregistered_tenants_usage_lands_on_the_default_subscription_at_the_han
         stack_usage::usage_totals(&db.lock().unwrap(), &account.id, Some(&month), now).unwrap();
     assert_eq!(totals_again, totals);
 
+    // Customers shows the mapped customer's Azure Stack usage of the month, every
+    // subscription of it added up; the lab tenant (no customer) appears on no customer.
+    let expected: rust_decimal::Decimal = totals
+        .iter()
+        .filter(|t| t.customer_id.as_deref() == Some(mapped_tenant.as_str()))
+        .map(|t| t.amount.parse::<rust_decimal::Decimal>().unwrap())
+        .sum();
+    let listed = cspdesk_api::customers::list(&db.lock().unwrap(), now).unwrap();
+    let shown = listed
+        .iter()
+        .find(|c| c.id == mapped_tenant)
+        .and_then(|c| c.stack_cost.clone())
+        .expect("the mapped customer's Azure Stack cost on Customers");
+    assert_eq!(shown.month, month);
+    assert_eq!(
+        shown.amount.parse::<rust_decimal::Decimal>().unwrap(),
+        expected
+    );
+    assert!(expected > rust_decimal::Decimal::ZERO);
+
     // A window that would end now or later is refused before calling, naming the field.
     let e = stack_usage::import_usage(
         &db,
