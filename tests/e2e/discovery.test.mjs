@@ -496,4 +496,13 @@ test("Azure costs: exports in a real Azure Storage server (azurite) are connecte
     args: [],
   });
   await shot("dashboard-exported-costs");
+
+  // Billing lists the imported month per currency, the export's own totals again.
+  await session.navigate("#/billing");
+  await session.until(async () => (await session.findAll("[data-testid=exported-billing-row]")).length === expected.size, "the exported month on Billing");
+  const billed = await session.cmd("POST", "/execute/sync", {
+    script: "return [...document.querySelectorAll('[data-testid=exported-billing-row]')].map((r) => [r.dataset.currency, r.querySelector('td[data-amount]').dataset.amount]);",
+    args: [],
+  });
+  for (const [currency, amount] of billed) assert.equal(units(amount), expected.get(currency), `${currency} on Billing`);
 });

@@ -4,6 +4,7 @@
 //   #/billing/<account>/<invoice>/<customer>    that customer's lines on the invoice
 // Sums come from the backend, exact; this page never adds amounts itself.
 import { StackBilling } from "./StackUsage";
+import { ExportedBilling } from "./CostsPage";
 import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
 import {
   billing,
@@ -206,6 +207,7 @@ function Invoices() {
           </div>
           {unbilled.state === "ready" && <Unbilled list={unbilled.data} />}
           <StackBilling />
+          <ExportedBilling />
           <VirtualTable
             caption="Invoices"
             testId="invoice-table"

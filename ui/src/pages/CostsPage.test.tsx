@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { App } from "../App";
+import { ExportedBilling } from "./CostsPage";
 import { clearMocks, mockBackend } from "../test/ipcMock";
 import { costsMock, resetCostsMock } from "../test/costsMock";
 import { signedIn } from "../test/fixtures";
@@ -119,5 +120,36 @@ describe("Azure costs page", () => {
     expect((await screen.findByTestId("costs-customer-name")).textContent).toBe("Adatum");
     expect(screen.getByTestId("costs-customer-cost").textContent).toBe("$1,200.50");
     expect((await screen.findAllByTestId("costs-row")).length).toBe(3);
+  });
+
+  it("lists each imported month per currency on Billing, opening its split", async () => {
+    mockBackend([account]);
+    resetCostsMock(null);
+    costsMock.sources = [
+      {
+        id: "src-1",
+        accountId: account.id,
+        name: "Billing account",
+        scope: "billingAccount",
+        scopeId: null,
+        containerUrl: "https://acct.blob.core.windows.net/exports",
+        rootFolder: "",
+        sasExpiresAt: "2027-01-01T00:00:00Z",
+        sasExpired: false,
+        sasExpiringSoon: false,
+        runs: 2,
+        lastImportedAt: "2026-11-22T08:00:00Z",
+      },
+    ];
+    costsMock.split = { actual: split };
+    render(<ExportedBilling />);
+    const rows = await screen.findAllByTestId("exported-billing-row");
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.textContent).toContain("$1,300.45");
+    expect(within(rows[0] as HTMLElement).getByRole("link").getAttribute("href")).toBe(
+      `#/costs/${account.id}/actual/2026-02`,
+    );
+    // Two customers named in USD that month.
+    expect(rows[0]?.querySelectorAll("td")[1]?.textContent).toBe("2");
   });
 });

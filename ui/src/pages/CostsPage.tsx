@@ -7,6 +7,7 @@
 // from the database, so the page works offline once imported.
 import { useCallback, useEffect, useId, useState } from "react";
 import {
+  accounts as accountsApi,
   costExports,
   toApiError,
   type AccountDto,
@@ -963,5 +964,78 @@ function CustomerCosts({
         />
       )}
     </>
+  );
+}
+
+/** Billing's view of the Azure (MCA) costs imported from Cost Management exports: they are on
+ * no Partner Center invoice, so each month is listed here per currency, opening to its split
+ * per customer. Hidden while nothing is imported. */
+export function ExportedBilling() {
+  const [rows, setRows] = useState<{ account: AccountDto; month: string; split: CostSplitDto }[] | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  useEffect(() => {
+    const load = async () => {
+      const out: { account: AccountDto; month: string; split: CostSplitDto }[] = [];
+      for (const account of await accountsApi.list()) {
+        const sources = await costExports.sources(account.id);
+        if (sources.length === 0) continue;
+        const all = await costExports.split(account.id, "actual", null);
+        for (const month of all.months) {
+          out.push({ account, month, split: await costExports.split(account.id, "actual", month) });
+        }
+      }
+      return out;
+    };
+    load().then(setRows, (e: unknown) => { setError(toApiError(e)); });
+  }, []);
+  if (error)
+    return (
+      <p className="error" role="alert">
+        Azure costs from exports could not be read: {error.message}
+      </p>
+    );
+  if (!rows || rows.length === 0) return null;
+  return (
+    <section className="card" aria-labelledby="exported-billing-title" data-testid="exported-billing">
+      <h2 id="exported-billing-title">Azure costs from Cost Management exports</h2>
+      <p className="muted">
+        Actual cost of your Microsoft Customer Agreement billing, split to customers by tenant; open a month for its
+        customers, their rows, and the amortized view.
+      </p>
+      <table className="grid compact">
+        <thead>
+          <tr>
+            {rows.some((r) => r.account.id !== rows[0]?.account.id) && <th scope="col">Account</th>}
+            <th scope="col">Month</th>
+            <th scope="col" className="num">
+              Customers
+            </th>
+            <AmountHeads />
+          </tr>
+        </thead>
+        <tbody>
+          {rows.flatMap((r) =>
+            r.split.totals.map((t) => (
+              <tr key={`${r.account.id}/${r.month}/${t.currency}`} data-testid="exported-billing-row" data-currency={t.currency}>
+                {rows.some((x) => x.account.id !== rows[0]?.account.id) && <td>{r.account.name}</td>}
+                <td>
+                  <a href={viewHref(r.account.id, { dataset: "actual", month: r.month, tenant: null })}>
+                    {formatMonth(r.month)}
+                  </a>
+                </td>
+                <td className="num">
+                  {formatCount(r.split.customers.filter((c) => c.currency === t.currency && c.customerTenantId).length)}
+                </td>
+                <td className="num" data-amount={t.cost}>
+                  {formatMoney(t.cost, t.currency)}
+                </td>
+                <td className="num">{formatMoney(t.commitmentCost, t.currency)}</td>
+                <td className="num">{formatMoney(t.paygCost, t.currency)}</td>
+              </tr>
+            )),
+          )}
+        </tbody>
+      </table>
+    </section>
   );
 }
