@@ -800,6 +800,25 @@ function AmountHeads() {
   );
 }
 
+/** The amount cells under [`AmountHeads`]; the cost carries its exact text in `data-amount`. */
+function AmountCells({
+  figure: t,
+  testId,
+}: {
+  figure: { cost: string; commitmentCost: string; paygCost: string; currency: string };
+  testId: string | undefined;
+}) {
+  return (
+    <>
+      <td className="num" data-testid={testId} data-amount={t.cost}>
+        {formatMoney(t.cost, t.currency)}
+      </td>
+      <td className="num">{formatMoney(t.commitmentCost, t.currency)}</td>
+      <td className="num">{formatMoney(t.paygCost, t.currency)}</td>
+    </>
+  );
+}
+
 function Totals({ data }: { data: CostSplitDto }) {
   return (
     <table className="grid compact" data-testid="costs-totals">
@@ -818,11 +837,7 @@ function Totals({ data }: { data: CostSplitDto }) {
           <tr key={t.currency}>
             <th scope="row">Total {t.currency}</th>
             <td className="num">{formatCount(t.rows)}</td>
-            <td className="num" data-testid={`costs-total-${t.currency}`} data-amount={t.cost}>
-              <strong>{formatMoney(t.cost, t.currency)}</strong>
-            </td>
-            <td className="num">{formatMoney(t.commitmentCost, t.currency)}</td>
-            <td className="num">{formatMoney(t.paygCost, t.currency)}</td>
+            <AmountCells figure={t} testId={`costs-total-${t.currency}`} />
           </tr>
         ))}
       </tbody>
@@ -931,11 +946,7 @@ function CustomerCosts({
           {totals.map((t) => (
             <tr key={`${t.month}/${t.currency}`}>
               <td>{formatMonth(t.month)}</td>
-              <td className="num" data-testid="costs-customer-cost">
-                {formatMoney(t.cost, t.currency)}
-              </td>
-              <td className="num">{formatMoney(t.commitmentCost, t.currency)}</td>
-              <td className="num">{formatMoney(t.paygCost, t.currency)}</td>
+              <AmountCells figure={t} testId="costs-customer-cost" />
             </tr>
           ))}
         </tbody>
@@ -1026,11 +1037,7 @@ export function ExportedBilling() {
                 <td className="num">
                   {formatCount(r.split.customers.filter((c) => c.currency === t.currency && c.customerTenantId).length)}
                 </td>
-                <td className="num" data-amount={t.cost}>
-                  {formatMoney(t.cost, t.currency)}
-                </td>
-                <td className="num">{formatMoney(t.commitmentCost, t.currency)}</td>
-                <td className="num">{formatMoney(t.paygCost, t.currency)}</td>
+                <AmountCells figure={t} testId={undefined} />
               </tr>
             )),
           )}
