@@ -229,7 +229,7 @@ pub async fn import_usage(
         endpoint
     };
     let (_, session) = resume(db, account, now, "try again").await?;
-    let stack = StackAdmin::new(Arm::stack_admin(Arc::new(session), &endpoint.endpoint)?);
+    let stack = StackAdmin::new(Arm::stack_admin(Arc::new(session), &endpoint.endpoint).await?);
     let subs = stack
         .user_subscriptions(&endpoint.provider_subscription_id)
         .await?;

@@ -85,16 +85,19 @@ impl Arm {
         })
     }
 
-    /// A client on an Azure Stack Hub's admin ARM at `endpoint` (a real operator's is
-    /// `https://adminmanagement.{region}.{fqdn}`), with tokens for that endpoint's audience.
-    pub fn stack_admin(session: Arc<Session>, endpoint: &str) -> Result<Arm> {
+    /// A client of an Azure Stack Hub's admin ARM at `endpoint`
+    /// (`https://adminmanagement.{region}.{fqdn}`). The token's audience is the one the Stack
+    /// publishes at `{endpoint}/metadata/endpoints` (`authentication.audiences[0]`, usually an
+    /// app id URI of the Stack's directory, not the endpoint itself), read once here.
+    pub async fn stack_admin(session: Arc<Session>, endpoint: &str) -> Result<Arm> {
         let base = checked_url("stackAdminEndpoint", endpoint)?
             .as_str()
             .trim_end_matches('/')
             .to_string();
+        let audience = stack_audience(session.http(), &base).await?;
         Ok(Arm {
             session,
-            resource: Resource::StackAdmin(base.clone()),
+            resource: Resource::StackAdmin(audience),
             base,
             retry: RetryPolicy::default(),
         })
@@ -280,6 +283,58 @@ fn endpoint_of(path: &str) -> String {
         None => path,
     };
     no_host.split('?').next().unwrap_or(no_host).to_string()
+}
+
+/// api-version of an Azure Stack Hub's `metadata/endpoints`.
+pub const STACK_METADATA_API_VERSION: &str = "2015-01-01";
+
+/// The audience an Azure Stack Hub's admin ARM at `base` takes tokens for, from its
+/// (anonymous) `metadata/endpoints`.
+async fn stack_audience(http: &reqwest::Client, base: &str) -> Result<String> {
+    #[derive(Deserialize)]
+    struct Metadata {
+        authentication: Authentication,
+    }
+    #[derive(Deserialize)]
+    struct Authentication {
+        audiences: Vec<String>,
+    }
+    let endpoint = format!("{base}/metadata/endpoints");
+    let url = format!("{endpoint}?api-version={STACK_METADATA_API_VERSION}");
+    let unavailable = |detail: String| Error::Unavailable {
+        endpoint: endpoint.clone(),
+        detail,
+    };
+    let response = http.get(&url).send().await.map_err(|e| {
+        unavailable(if e.is_timeout() {
+            "timed out".into()
+        } else {
+            "could not connect".into()
+        })
+    })?;
+    if !response.status().is_success() {
+        return Err(unavailable(format!("HTTP {}", response.status().as_u16())));
+    }
+    let text = response
+        .text()
+        .await
+        .map_err(|_| unavailable("the answer broke off".into()))?;
+    let metadata: Metadata = serde_json::from_str(&text).map_err(|e| Error::BadResponse {
+        endpoint: endpoint.clone(),
+        field: "authentication.audiences".into(),
+        detail: e.to_string(),
+    })?;
+    metadata
+        .authentication
+        .audiences
+        .into_iter()
+        .map(|a| a.trim().trim_end_matches('/').to_string())
+        .find(|a| !a.is_empty())
+        .ok_or_else(|| Error::BadResponse {
+            endpoint,
+            field: "authentication.audiences".into(),
+            detail: "no audience listed".into(),
+        })
 }
 
 #[cfg(test)]

@@ -131,8 +131,8 @@ pub enum Resource {
     PartnerCenter,
     /// Azure Resource Manager.
     Arm,
-    /// An Azure Stack Hub's admin ARM, named by its endpoint (`https://adminmanagement.{region}.{fqdn}`):
-    /// the token's audience is that endpoint, asked for through its `/.default` scope.
+    /// An Azure Stack Hub's admin ARM, named by the audience its `metadata/endpoints`
+    /// publishes, asked for through that audience's `/.default` scope.
     StackAdmin(String),
 }
 
@@ -142,8 +142,8 @@ impl Resource {
         match self {
             Resource::PartnerCenter => None,
             Resource::Arm => Some(vec![ARM_SCOPE.into(), "offline_access".into()]),
-            Resource::StackAdmin(endpoint) => Some(vec![
-                format!("{}/.default", endpoint.trim_end_matches('/')),
+            Resource::StackAdmin(audience) => Some(vec![
+                format!("{}/.default", audience.trim_end_matches('/')),
                 "offline_access".into(),
             ]),
         }

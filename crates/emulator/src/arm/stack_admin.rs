@@ -305,9 +305,38 @@ async fn user_subscriptions(
     json_response(StatusCode::OK, &json!({ "value": value }))
 }
 
+/// api-version of `metadata/endpoints`.
+pub const METADATA_API_VERSION: &str = "2015-01-01";
+
+/// `GET {PREFIX}/metadata/endpoints` (anonymous): where the Stack's portal, gallery and
+/// sign-in are, and the audience its admin ARM takes tokens for, which clients must read
+/// here rather than guess from the endpoint.
+async fn metadata(State(s): State<AppState>, Query(q): Q) -> Response {
+    if q.get("api-version").map(String::as_str) != Some(METADATA_API_VERSION) {
+        return bad(
+            "NoApiVersion",
+            format!("The api-version query parameter is required; use {METADATA_API_VERSION}."),
+        );
+    }
+    let base = &s.base_url;
+    json_response(
+        StatusCode::OK,
+        &json!({
+            "galleryEndpoint": format!("{base}{PREFIX}/gallery/"),
+            "graphEndpoint": "https://graph.windows.net/",
+            "portalEndpoint": format!("{base}{PREFIX}/portal/"),
+            "authentication": {
+                "loginEndpoint": format!("{base}/"),
+                "audiences": [crate::identity::STACK_ADMIN],
+            },
+        }),
+    )
+}
+
 /// Routes of the Stack admin ARM, under [`PREFIX`].
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
+        .route(&format!("{PREFIX}/metadata/endpoints"), get(metadata))
         .route(
             &format!("{PREFIX}/subscriptions/{{sub}}/providers/Microsoft.Commerce.Admin/subscriberUsageAggregates"),
             get(usage),

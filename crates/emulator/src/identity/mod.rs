@@ -25,8 +25,8 @@ pub const CLIENT_ID: &str = "c3d9a1f2-4b6e-4d8a-9f1c-2e7b5a0d6c48";
 pub const PARTNER_CENTER: &str = "https://api.partnercenter.microsoft.com";
 /// Azure Resource Manager resource.
 pub const ARM: &str = "https://management.azure.com";
-/// Audience of the Azure Stack Hub admin ARM tokens (the scope asked for is the admin
-/// endpoint's `/.default`; on loopback that endpoint is `{base}/azurestack-admin`).
+/// Audience of the Azure Stack Hub admin ARM tokens, published at
+/// `{base}/azurestack-admin/metadata/endpoints`; the scope asked for is its `/.default`.
 pub const STACK_ADMIN: &str = "https://adminmanagement.local.azurestack.external";
 /// Microsoft Graph resource.
 pub const GRAPH: &str = "https://graph.microsoft.com";
@@ -154,7 +154,8 @@ pub(crate) fn resource_of_scopes(scope: &str) -> &'static str {
         || s.contains("fa3d9a0c-3fb0-42cc-9193-47c7ecd2edbd")
     {
         PARTNER_CENTER
-    } else if s.contains(crate::arm::stack_admin::PREFIX) || s.contains("adminmanagement.") {
+    } else if s.contains(STACK_ADMIN) {
+        // Only the audience the Stack publishes in metadata/endpoints, never its endpoint URL.
         STACK_ADMIN
     } else if s.contains("management.azure.com") || s.contains("management.core.windows.net") {
         ARM

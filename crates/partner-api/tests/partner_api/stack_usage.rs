@@ -23,6 +23,7 @@ async fn signed_in_stack() -> (
     let (emu, signed) = admin_signed_in(Default::default()).await;
     let stack = StackAdmin::new(
         Arm::stack_admin(signed.session.clone(), &emu.stack_admin_endpoint())
+            .await
             .unwrap()
             .with_retry(fast_retries()),
     );
@@ -117,7 +118,46 @@ async fn refusals_are_typed_and_outages_retried_then_named() {
     emu.set_faults(FaultPlan::default());
     let session = Arc::clone(&signed.session);
     assert!(
-        Arm::stack_admin(session, "http://stack.example.com").is_err(),
+        Arm::stack_admin(session.clone(), "http://stack.example.com")
+            .await
+            .is_err(),
         "plain http is refused off loopback"
     );
+}
+
+#[tokio::test]
+async fn the_token_audience_is_the_one_the_stack_publishes_not_its_endpoint() {
+    let (emu, signed) = admin_signed_in(Default::default()).await;
+    let endpoint = emu.stack_admin_endpoint();
+    let metadata: serde_json::Value = reqwest::get(format!(
+        "{endpoint}/metadata/endpoints?api-version=2015-01-01"
+    ))
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    let audience = metadata["authentication"]["audiences"][0].as_str().unwrap();
+    assert!(
+        !audience.starts_with(&endpoint),
+        "the emulator's audience differs from its endpoint, as a real Stack's does: {audience}"
+    );
+    // The emulator issues Stack tokens only for the published audience's scope (a token asked
+    // for with the endpoint's own `/.default` is a Graph token, which the Stack refuses), so
+    // the listing below works only because the client read the metadata.
+    let stack = StackAdmin::new(
+        Arm::stack_admin(signed.session.clone(), &endpoint)
+            .await
+            .unwrap()
+            .with_retry(fast_retries()),
+    );
+    let fx = emu.stack_fixtures();
+    let subs = stack
+        .user_subscriptions(&fx.provider_subscription_id)
+        .await
+        .unwrap();
+    assert!(!subs.is_empty());
+    // A Stack whose metadata cannot be read is named, not guessed around.
+    let missing = Arm::stack_admin(signed.session.clone(), &format!("{}/nowhere", emu.url())).await;
+    assert!(missing.is_err(), "no metadata, no client");
 }
