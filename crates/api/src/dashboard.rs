@@ -124,6 +124,11 @@ struct Currency {
     last_month: Decimal,
 }
 
+/// An amount in cents for a chart's bar (half away from zero, as resale is rounded).
+fn cents_of(amount: Decimal) -> Decimal {
+    amount.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+}
+
 fn period_of(day: &Option<String>) -> Option<String> {
     day.as_ref()
         .filter(|d| d.len() >= 7)
@@ -300,15 +305,7 @@ pub fn dashboard(db: &Database, now: DateTime<Utc>) -> Result<DashboardDto, ApiE
         let mut categories: Vec<(String, Decimal)> = c
             .categories
             .into_iter()
-            .map(|(k, v)| {
-                (
-                    k,
-                    v.round_dp_with_strategy(
-                        2,
-                        rust_decimal::RoundingStrategy::MidpointAwayFromZero,
-                    ),
-                )
-            })
+            .map(|(k, v)| (k, cents_of(v)))
             .collect();
         categories.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         let ranked_label = ranked.as_deref().map(month_label).unwrap_or_default();
@@ -383,15 +380,7 @@ pub fn dashboard(db: &Database, now: DateTime<Utc>) -> Result<DashboardDto, ApiE
             let bars: Vec<(String, Decimal)> = customers
                 .into_iter()
                 .take(TOP)
-                .map(|(name, cost)| {
-                    (
-                        name,
-                        cost.round_dp_with_strategy(
-                            2,
-                            rust_decimal::RoundingStrategy::MidpointAwayFromZero,
-                        ),
-                    )
-                })
+                .map(|(name, cost)| (name, cents_of(cost)))
                 .collect();
             if !bars.is_empty() {
                 charts.push(ChartDto {

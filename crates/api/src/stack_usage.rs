@@ -575,15 +575,14 @@ pub(crate) fn newest_month_per_customer(
 ) -> Result<HashMap<(String, String), StackCostDto>, ApiError> {
     let mut out = HashMap::new();
     for account in cspdesk_store::accounts::list(db)? {
-        if store::admin_endpoints(db, &account.id)?.is_empty() {
-            continue;
-        }
-        let totals = usage_totals(db, &account.id, None, now)?;
-        let Some(newest) = totals.iter().map(|t| t.month.clone()).max() else {
+        // Only the newest month is rated, not every month kept (this runs on each Customers load).
+        let Some(start) = store::newest_usage_start(db, &account.id)? else {
             continue;
         };
+        let newest = start.format("%Y-%m").to_string();
+        let totals = usage_totals(db, &account.id, Some(&newest), now)?;
         let mut sums: BTreeMap<String, (String, Decimal, bool)> = BTreeMap::new();
-        for t in totals.iter().filter(|t| t.month == newest) {
+        for t in &totals {
             let Some(customer) = &t.customer_id else {
                 continue;
             };

@@ -297,6 +297,16 @@ pub fn user_subscriptions(
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// When the newest usage record of `account_id` (any registration) starts, if any.
+pub fn newest_usage_start(db: &Database, account_id: &str) -> Result<Option<DateTime<Utc>>> {
+    let newest: Option<String> = db.conn().query_row(
+        "SELECT max(usage_start) FROM stack_usage WHERE account_id = ?1",
+        [account_id],
+        |r| r.get(0),
+    )?;
+    Ok(newest.map(time).transpose()?)
+}
+
 /// A registration's usage records starting in `[from, to)`, in period order.
 pub fn usage(
     db: &Database,

@@ -991,9 +991,10 @@ export function ExportedBilling() {
         const sources = await costExports.sources(account.id);
         if (sources.length === 0) continue;
         const all = await costExports.split(account.id, "actual", null);
-        for (const month of all.months) {
-          out.push({ account, month, split: await costExports.split(account.id, "actual", month) });
-        }
+        const months = await Promise.all(
+          all.months.map(async (month) => ({ account, month, split: await costExports.split(account.id, "actual", month) })),
+        );
+        out.push(...months);
       }
       return out;
     };
