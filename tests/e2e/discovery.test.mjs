@@ -340,10 +340,14 @@ test("Azure Stack: a refused add shows its guidance; a discovered subscription a
     if ((await session.findAll("[data-testid=stack-usage-error]")).length > 0) throw new Error(await session.text("[data-testid=stack-usage-error]"));
     return (await session.findAll("[data-testid=stack-usage-imported]")).length > 0;
   }, "the Stack's usage imported", { timeoutMs: 60000 });
-  const billedTo = await session.cmd("POST", "/execute/sync", {
-    script: "return [...document.querySelectorAll('[data-testid=stack-usage-row]')].map((r) => [r.dataset.attribution, r.querySelector('td[data-amount]').dataset.amount]);",
-    args: [],
-  });
+  // The imported usage is read back after the import answers: wait for its rows.
+  const billedTo = await session.until(async () => {
+    const rows = await session.cmd("POST", "/execute/sync", {
+      script: "return [...document.querySelectorAll('[data-testid=stack-usage-row]')].map((r) => [r.dataset.attribution, r.querySelector('td[data-amount]').dataset.amount]);",
+      args: [],
+    });
+    return rows.length > 0 ? rows : null;
+  }, "the imported usage's rows");
   assert.ok(billedTo.some(([a]) => a === "default"), `a tenant not added bills to the default subscription: ${JSON.stringify(billedTo)}`);
   assert.ok(billedTo.some(([a]) => a === "customer"), `added tenants bill to their customer subscription: ${JSON.stringify(billedTo)}`);
   assert.ok(billedTo.every(([, amount]) => /^\d+(\.\d+)?$/.test(amount) && Number(amount) > 0), "every total rated");
