@@ -2,19 +2,15 @@
 // sortable list that stays smooth at 10,000 rows (only the rows in view are rendered).
 // A row opens that customer's subscriptions; checked rows become or join an organization.
 // The Markup column shows the percentage in effect today and opens the markup editor.
-import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
 import {
-  customers,
-  markups,
-  organizations,
-  toApiError,
-  type ApiError,
-  type CustomerDto,
-  type CustomerRef,
-  type MarkupDto,
-  type OrganizationDto,
-} from "../../ipc";
-import { useDiscovery } from "../discovery/store";
+  useCallback,
+  useDeferredValue,
+  useMemo,
+  useRef,
+  useState,
+} from "react";
+import { type CustomerDto, type CustomerRef, type MarkupDto, type OrganizationDto } from "../../ipc";
+
 import { formatCount, formatMoney, formatMonth, formatPercent } from "../../format";
 import { href, markupHref } from "../../routing/route";
 import { compareDecimal, compareText } from "../../table/sort";
@@ -23,11 +19,9 @@ import { ExportButton } from "../../components/ExportButton";
 import { VirtualTable, type Column } from "../../table/VirtualTable";
 import { NotDiscovered } from "../../components/NotDiscovered";
 import { OrganizationsPanel } from "./OrganizationsPanel";
-
-type Load =
-  | { state: "loading" }
-  | { state: "ready"; list: CustomerDto[]; orgs: OrganizationDto[]; markups: Markups }
-  | { state: "failed"; error: ApiError };
+import { customerKeys, useCustomers } from "./queries";
+import { useQueryClient } from "@tanstack/react-query";
+import { Failed, Loading } from "../../components/QueryState";
 
 /** Markups in effect today, by customer key and by organization id. */
 interface Markups {
@@ -86,48 +80,22 @@ function openCustomer(c: CustomerDto) {
 }
 
 export function CustomersPage() {
-  const [load, setLoad] = useState<Load>({ state: "loading" });
-  const [version, setVersion] = useState(0);
-  // A finished Discovery run may have found or changed customers.
-  const { finished } = useDiscovery();
+  const load = useCustomers();
+  const client = useQueryClient();
+  const reload = useCallback(() => void client.invalidateQueries({ queryKey: customerKeys.all }), [client]);
+  const markupMap = useMemo(() => (load.data ? byTarget(load.data.markupList) : null), [load.data]);
 
-  useEffect(() => {
-    let live = true;
-    Promise.all([customers.list(), organizations.list(), markups.list()]).then(
-      ([list, orgs, markupList]) => {
-        if (live) setLoad({ state: "ready", list, orgs, markups: byTarget(markupList) });
-      },
-      (e: unknown) => {
-        if (live) setLoad({ state: "failed", error: toApiError(e) });
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [version, finished]);
-
-  const reload = useCallback(() => {
-    setVersion((v) => v + 1);
-  }, []);
-
-  if (load.state === "ready" && load.list.length === 0) {
+  if (load.data && load.data.list.length === 0) {
     return <NotDiscovered title="Customers" page="customers" />;
   }
 
   return (
     <section className="list-page">
       <h1 id="page-title">Customers</h1>
-      {load.state === "loading" && <p role="status">Loading customers…</p>}
-      {load.state === "failed" && (
-        <div className="error" role="alert">
-          <p>{load.error.message}</p>
-          <button type="button" onClick={reload}>
-            Try again
-          </button>
-        </div>
-      )}
-      {load.state === "ready" && (
-        <CustomerList list={load.list} orgs={load.orgs} markups={load.markups} onChanged={reload} />
+      {load.isPending && <Loading>Loading customers…</Loading>}
+      {load.isError && <Failed error={load.error} retry={() => void load.refetch()} />}
+      {load.data && markupMap && (
+        <CustomerList list={load.data.list} orgs={load.data.orgs} markups={markupMap} onChanged={reload} />
       )}
     </section>
   );

@@ -2,9 +2,15 @@
 // (#/subscriptions/<account>/<customer>, opened from Customers). Searchable and sortable,
 // rendered in a window so tens of thousands stay smooth; an Azure plan opens to its Azure
 // subscriptions (entitlements).
-import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
-import { customers, subscriptions, toApiError, type ApiError, type CustomerRef, type SubscriptionDto } from "../../ipc";
-import { useDiscovery } from "../discovery/store";
+import {
+  useCallback,
+  useDeferredValue,
+  useMemo,
+  useRef,
+  useState,
+} from "react";
+import { type CustomerRef, type SubscriptionDto } from "../../ipc";
+
 import { formatCount, formatDay, formatDecimal, formatMoney, formatTerm } from "../../format";
 import { href, markupHref } from "../../routing/route";
 import { compareDecimal, compareText } from "../../table/sort";
@@ -12,11 +18,8 @@ import { SearchField } from "../../table/SearchField";
 import { ExportButton } from "../../components/ExportButton";
 import { VirtualTable, type Column } from "../../table/VirtualTable";
 import { NotDiscovered } from "../../components/NotDiscovered";
-
-type Load =
-  | { state: "loading" }
-  | { state: "ready"; list: SubscriptionDto[]; customerName: string | null }
-  | { state: "failed"; error: ApiError };
+import { Empty, Failed, Loading } from "../../components/QueryState";
+import { useSubscriptions } from "./queries";
 
 const KIND_LABEL = new Map([
   ["legacyAzure", "Azure (legacy)"],
@@ -73,41 +76,14 @@ export function SubscriptionsPage({ rest }: { rest: string[] }) {
   const [accountId, customerId] = rest;
   const customer: CustomerRef | null =
     accountId !== undefined && customerId !== undefined ? { accountId, customerId } : null;
-  const [load, setLoad] = useState<Load>({ state: "loading" });
-  const [version, setVersion] = useState(0);
-  const { finished } = useDiscovery();
+  const load = useSubscriptions(customer);
 
-  useEffect(() => {
-    let live = true;
-    const ref = accountId !== undefined && customerId !== undefined ? { accountId, customerId } : null;
-    (async () => {
-      const list = await subscriptions.list(ref);
-      let customerName = list[0]?.customerName ?? null;
-      if (ref && customerName === null) {
-        // No subscriptions to name the customer: the customer list does.
-        const found = (await customers.list()).find((c) => c.accountId === ref.accountId && c.id === ref.customerId);
-        customerName = found?.companyName ?? null;
-      }
-      return { list, customerName };
-    })().then(
-      ({ list, customerName }) => {
-        if (live) setLoad({ state: "ready", list, customerName });
-      },
-      (e: unknown) => {
-        if (live) setLoad({ state: "failed", error: toApiError(e) });
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [accountId, customerId, version, finished]);
-
-  if (!customer && load.state === "ready" && load.list.length === 0) {
+  if (!customer && load.data && load.data.list.length === 0) {
     return <NotDiscovered title="Subscriptions" page="subscriptions" />;
   }
 
   const title = customer
-    ? `Subscriptions of ${load.state === "ready" ? (load.customerName ?? customer.customerId) : "…"}`
+    ? `Subscriptions of ${load.data ? (load.data.customerName ?? customer.customerId) : "…"}`
     : "Subscriptions";
 
   return (
@@ -126,28 +102,17 @@ export function SubscriptionsPage({ rest }: { rest: string[] }) {
           </a>
         </p>
       )}
-      {load.state === "loading" && <p role="status">Loading subscriptions…</p>}
-      {load.state === "failed" && (
-        <div className="error" role="alert">
-          <p>{load.error.message}</p>
-          <button
-            type="button"
-            onClick={() => {
-              setVersion((v) => v + 1);
-            }}
-          >
-            Try again
-          </button>
-        </div>
-      )}
-      {load.state === "ready" &&
-        (customer && load.list.length === 0 ? (
-          <div className="empty" role="status" data-testid="subscriptions-none">
-            <p className="empty-title">No subscriptions</p>
-            <p>Discovery found no subscriptions for this customer.</p>
-          </div>
+      {load.isPending && <Loading>Loading subscriptions…</Loading>}
+      {load.isError && <Failed error={load.error} retry={() => void load.refetch()} />}
+      {load.data &&
+        (customer && load.data.list.length === 0 ? (
+          <Empty
+            what="No subscriptions"
+            next="Discovery found no subscriptions for this customer."
+            testId="subscriptions-none"
+          />
         ) : (
-          <SubscriptionList list={load.list} oneCustomer={customer !== null} />
+          <SubscriptionList list={load.data.list} oneCustomer={customer !== null} />
         ))}
     </section>
   );
