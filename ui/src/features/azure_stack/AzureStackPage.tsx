@@ -3,7 +3,7 @@
 // usage bills to that customer. Lists come from the database (offline, with when they were read);
 // Refresh, Add, Remove and Verify call Azure. Each refusal is shown next to the action that
 // caused it, in the backend's words (what it means, what to do).
-import { useCallback, useEffect, useId, useState } from "react";
+import { useCallback, useId, useState } from "react";
 import {
   azureStack,
   toApiError,
@@ -13,14 +13,14 @@ import {
   type StackCustomerSubscriptionDto,
   type StackOverviewDto,
   type StackRegistrationDto,
-  type StackSubscriptionChoiceDto,
 } from "../../ipc";
 import { formatDateTime } from "../../format";
 import { href } from "../../routing/route";
 import { AccountScope } from "../../components/AccountScope";
 import { RegistrationUsage } from "./StackUsage";
-
-type Load<T> = { state: "loading" } | { state: "ready"; data: T } | { state: "failed"; error: ApiError };
+import { Failed, Loading } from "../../components/QueryState";
+import { stackKeys, useStackChoices, useStackCustomers, useStackOverview } from "./queries";
+import { useQueryClient } from "@tanstack/react-query";
 
 const sameRegistration = (a: RegistrationRefDto, b: RegistrationRefDto) =>
   a.subscriptionId === b.subscriptionId && a.resourceGroup === b.resourceGroup && a.name === b.name;
@@ -47,25 +47,20 @@ export function AzureStackPage({ rest }: { rest: string[] }) {
 }
 
 function Registrations({ account, selected }: { account: AccountDto; selected: RegistrationRefDto | null }) {
-  const [overview, setOverview] = useState<Load<StackOverviewDto>>({ state: "loading" });
+  const overview = useStackOverview(account.id);
+  const client = useQueryClient();
+  const overviewKey = stackKeys.overview(account.id);
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [newSubscription, setNewSubscription] = useState("");
   const subscriptionField = useId();
-
-  useEffect(() => {
-    azureStack.overview(account.id).then(
-      (data) => { setOverview({ state: "ready", data }); },
-      (e: unknown) => { setOverview({ state: "failed", error: toApiError(e) }); },
-    );
-  }, [account.id]);
 
   const act = (label: string, run: () => Promise<StackOverviewDto>) => {
     setBusy(label);
     setError(null);
     run().then(
       (data) => {
-        setOverview({ state: "ready", data });
+        client.setQueryData(overviewKey, data);
         setBusy(null);
       },
       (e: unknown) => {
@@ -75,13 +70,8 @@ function Registrations({ account, selected }: { account: AccountDto; selected: R
     );
   };
 
-  if (overview.state === "loading") return <p role="status">Loading registrations…</p>;
-  if (overview.state === "failed")
-    return (
-      <p className="error" role="alert">
-        {overview.error.message}
-      </p>
-    );
+  if (overview.isPending) return <Loading>Loading registrations…</Loading>;
+  if (overview.isError) return <Failed error={overview.error} retry={() => void overview.refetch()} />;
   const data = overview.data;
   const current = selected ? data.registrations.find((r) => sameRegistration(r.at, selected)) : undefined;
 
@@ -204,16 +194,12 @@ function Registrations({ account, selected }: { account: AccountDto; selected: R
           key={`${current.at.subscriptionId}/${current.at.resourceGroup}/${current.at.name}`}
           account={account}
           registration={current}
-          onChanged={(count) => { setOverview({
-              state: "ready",
-              data: {
-                ...data,
-                registrations: data.registrations.map((r) =>
-                  r === current ? { ...r, customerSubscriptions: count } : r,
-                ),
-              },
-            }); }
-          }
+          onChanged={(count) => {
+            client.setQueryData(overviewKey, {
+              ...data,
+              registrations: data.registrations.map((r) => (r === current ? { ...r, customerSubscriptions: count } : r)),
+            });
+          }}
         />
       )}
       {current && (
@@ -236,31 +222,30 @@ function CustomerSubscriptions({
   registration: StackRegistrationDto;
   onChanged: (count: number) => void;
 }) {
-  const [list, setList] = useState<Load<StackCustomerSubscriptionDto[]>>({ state: "loading" });
-  const [choices, setChoices] = useState<StackSubscriptionChoiceDto[]>([]);
+  const client = useQueryClient();
+  const at = registration.at;
+  const list = useStackCustomers(account.id, at);
+  const choices = useStackChoices(account.id).data ?? [];
+  const setList = useCallback(
+    (data: StackCustomerSubscriptionDto[]) => {
+      client.setQueryData(stackKeys.customers(account.id, at), data);
+    },
+    [client, account.id, at],
+  );
   const [subscription, setSubscription] = useState("");
   const [tenant, setTenant] = useState("");
   const [busy, setBusy] = useState<string | null>(null);
   const [addError, setAddError] = useState<ApiError | null>(null);
   const [rowError, setRowError] = useState<{ id: string; error: ApiError } | null>(null);
   const ids = { subscription: useId(), tenant: useId(), pick: useId() };
-  const at = registration.at;
-
-  useEffect(() => {
-    azureStack.customers(account.id, at).then(
-      (data) => { setList({ state: "ready", data }); },
-      (e: unknown) => { setList({ state: "failed", error: toApiError(e) }); },
-    );
-    azureStack.choices(account.id).then(setChoices, () => { setChoices([]); });
-  }, [account.id, at]);
 
   const done = useCallback(
     (data: StackCustomerSubscriptionDto[]) => {
-      setList({ state: "ready", data });
+      setList(data);
       onChanged(data.length);
       setBusy(null);
     },
-    [onChanged],
+    [onChanged, setList],
   );
 
   const known = choices.find((c) => c.subscriptionId === subscription.trim().toLowerCase());
@@ -296,7 +281,7 @@ function CustomerSubscriptions({
       setBusy(null);
       // A mapping Azure no longer has is dropped from the kept list by the backend.
       void azureStack.customers(account.id, at).then((data) => {
-        setList({ state: "ready", data });
+        setList(data);
         onChanged(data.length);
       });
     });
@@ -372,12 +357,10 @@ function CustomerSubscriptions({
           {addError.message}
         </p>
       )}
-      {list.state === "loading" ? (
-        <p role="status">Loading customer subscriptions…</p>
-      ) : list.state === "failed" ? (
-        <p className="error" role="alert">
-          {list.error.message}
-        </p>
+      {list.isPending ? (
+        <Loading>Loading customer subscriptions…</Loading>
+      ) : list.isError ? (
+        <Failed error={list.error} retry={() => void list.refetch()} />
       ) : list.data.length === 0 ? (
         <div className="empty">
           <p className="empty-title">No customer subscriptions</p>
@@ -441,7 +424,7 @@ function CustomerSubscriptions({
           </tbody>
         </table>
       )}
-      {rowError && !(list.state === "ready" && list.data.some((m) => m.subscriptionId === rowError.id)) && (
+      {rowError && !(list.data?.some((m) => m.subscriptionId === rowError.id)) && (
         <p className="error" role="alert">
           {rowError.id}: {rowError.error.message}
         </p>

@@ -3,9 +3,12 @@
 // customer subscription its tenant is added with, or else to the registration's default
 // subscription, and rated per vCPU-hour at one rate for every VM size. Importing calls the
 // Stack; the tables are read from the database, so they work offline.
-import { useEffect, useId, useState } from "react";
+import { useEffect, useId, useMemo, useState } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import { Empty, Failed, Loading } from "../../components/QueryState";
+import { invalidateAfterImport } from "../../data/queryClient";
+import { useStackBilling, useUsageTotals } from "./queries";
 import {
-  accounts as accountsApi,
   azureStack,
   toApiError,
   type AccountDto,
@@ -16,8 +19,6 @@ import {
   type StackUsageTotalDto,
 } from "../../ipc";
 import { formatCount, formatDay, formatDecimal, formatMoney, formatMonth } from "../../format";
-
-type Load<T> = { state: "loading" } | { state: "ready"; data: T } | { state: "failed"; error: ApiError };
 
 /** Stack amounts are rated at full precision (a vCPU-hour costs fractions of a cent): rates and
  * meter amounts are shown exactly; a total shows in its currency's cents, exactly on hover. */
@@ -30,12 +31,13 @@ const sameAt = (a: StackUsageTotalDto["registration"], b: StackUsageTotalDto["re
 export function RegistrationUsage({ account, registration }: { account: AccountDto; registration: StackRegistrationDto }) {
   const at = registration.at;
   const [endpoint, setEndpoint] = useState<StackAdminEndpointDto | null>(null);
-  const [totals, setTotals] = useState<Load<StackUsageTotalDto[]>>({ state: "loading" });
+  const client = useQueryClient();
+  const usage = useUsageTotals(account.id);
+  const totals = useMemo(() => usage.data?.filter((t) => sameAt(t.registration, at)), [usage.data, at]);
   const [editing, setEditing] = useState(false);
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [imported, setImported] = useState<StackUsageImportDto | null>(null);
-  const [generation, setGeneration] = useState(0);
 
   useEffect(() => {
     azureStack.adminEndpoints(account.id).then(
@@ -48,13 +50,6 @@ export function RegistrationUsage({ account, registration }: { account: AccountD
     );
   }, [account.id, at]);
 
-  useEffect(() => {
-    azureStack.usageTotals(account.id, null).then(
-      (data) => { setTotals({ state: "ready", data: data.filter((t) => sameAt(t.registration, at)) }); },
-      (e: unknown) => { setTotals({ state: "failed", error: toApiError(e) }); },
-    );
-  }, [account.id, at, generation]);
-
   const importUsage = () => {
     setBusy("Reading the usage from the Stack's admin endpoint…");
     setError(null);
@@ -63,7 +58,7 @@ export function RegistrationUsage({ account, registration }: { account: AccountD
       (result) => {
         setBusy(null);
         setImported(result);
-        setGeneration((g) => g + 1);
+        void invalidateAfterImport(client, "azure_stack");
       },
       (e: unknown) => {
         setBusy(null);
@@ -123,24 +118,20 @@ export function RegistrationUsage({ account, registration }: { account: AccountD
           {imported.replaced > 0 ? ` (replacing ${formatCount(imported.replaced)} read before)` : ""}.
         </p>
       )}
-      {totals.state === "loading" && <p role="status">Loading the usage…</p>}
-      {totals.state === "failed" && (
-        <p className="error" role="alert">
-          {totals.error.message}
-        </p>
-      )}
-      {totals.state === "ready" &&
-        (totals.data.length === 0 ? (
-          <div className="empty">
-            <p className="empty-title">No usage imported</p>
-            <p>
-              {endpoint
+      {usage.isPending && <Loading>Loading the usage…</Loading>}
+      {usage.isError && <Failed error={usage.error} retry={() => void usage.refetch()} />}
+      {totals &&
+        (totals.length === 0 ? (
+          <Empty
+            what="No usage imported"
+            next={
+              endpoint
                 ? "Press Import usage to read this month's usage (to yesterday) from the Stack."
-                : "Enter the Stack's admin endpoint first; then import its usage."}
-            </p>
-          </div>
+                : "Enter the Stack's admin endpoint first; then import its usage."
+            }
+          />
         ) : (
-          <UsageTable totals={totals.data} showRegistration={false} />
+          <UsageTable totals={totals} showRegistration={false} />
         ))}
     </section>
   );
@@ -326,25 +317,9 @@ function UsageRow({
 /** Billing's view: every account's rated Azure Stack usage, which Microsoft bills through the
  * subscriptions it is attributed to. Hidden while nothing was imported. */
 export function StackBilling() {
-  const [rows, setRows] = useState<{ account: AccountDto; totals: StackUsageTotalDto[] }[] | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-  useEffect(() => {
-    accountsApi
-      .list()
-      .then((list) =>
-        Promise.all(list.map((account) => azureStack.usageTotals(account.id, null).then((totals) => ({ account, totals })))),
-      )
-      .then(
-        (all) => { setRows(all.filter((r) => r.totals.length > 0)); },
-        (e: unknown) => { setError(toApiError(e)); },
-      );
-  }, []);
-  if (error)
-    return (
-      <p className="error" role="alert">
-        Azure Stack usage could not be read: {error.message}
-      </p>
-    );
+  const billed = useStackBilling();
+  if (billed.error) return <Failed error={billed.error} lead="Azure Stack usage could not be read: " />;
+  const rows = billed.data;
   if (!rows || rows.length === 0) return null;
   return (
     <section className="card" aria-labelledby="stack-billing-title" data-testid="stack-billing">

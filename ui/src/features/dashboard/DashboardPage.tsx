@@ -3,7 +3,7 @@
 // and Discovery's health (last success, sign-in lapse). Charts are SVG drawn by the
 // backend (plotters), shown as images and savable as SVG or PNG. Amounts in two
 // currencies are never added: each currency has its own view.
-import { useEffect, useMemo, useState } from "react";
+import { useMemo, useState } from "react";
 import {
   accounts as accountsApi,
   dashboard as dashboardApi,
@@ -12,60 +12,34 @@ import {
   type ApiError,
   type ChartDto,
   type CurrencyDashboardDto,
-  type DashboardDto,
 } from "../../ipc";
 import { useDiscovery } from "../discovery/store";
 import { formatDateTime, formatMoney } from "../../format";
 import { href } from "../../routing/route";
 import { NotDiscovered } from "../../components/NotDiscovered";
-
-type Load = { state: "loading" } | { state: "ready"; data: DashboardDto; accounts: AccountDto[] } | { state: "failed"; error: ApiError };
+import { Failed, Loading } from "../../components/QueryState";
+import { read } from "../../data/queryClient";
+import { useQuery } from "@tanstack/react-query";
+import { dashboardKeys } from "./queries";
 
 export function DashboardPage({ rest }: { rest: string[] }) {
-  const [load, setLoad] = useState<Load>({ state: "loading" });
-  const [attempt, setAttempt] = useState(0);
-  const { finished } = useDiscovery();
+  const load = useQuery({
+    queryKey: dashboardKeys.figures(),
+    queryFn: () => read(Promise.all([dashboardApi.get(), accountsApi.list()])).then(([data, accounts]) => ({ data, accounts })),
+  });
 
-  useEffect(() => {
-    let live = true;
-    Promise.all([dashboardApi.get(), accountsApi.list()]).then(
-      ([data, accounts]) => {
-        if (live) setLoad({ state: "ready", data, accounts });
-      },
-      (e: unknown) => {
-        if (live) setLoad({ state: "failed", error: toApiError(e) });
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [attempt, finished]);
-
-  if (load.state === "ready" && load.data.currencies.length === 0) {
+  if (load.data && load.data.data.currencies.length === 0) {
     return <NotDiscovered title="Dashboard" page="dashboard" />;
   }
-  const currencies = load.state === "ready" ? load.data.currencies : [];
+  const currencies = load.data?.data.currencies ?? [];
   const current = currencies.find((c) => c.currency === rest[0]) ?? currencies[0];
 
   return (
     <section className="list-page dashboard">
       <h1 id="page-title">Dashboard</h1>
-      {load.state === "loading" && <p role="status">Loading the dashboard…</p>}
-      {load.state === "failed" && (
-        <div className="error" role="alert">
-          <p>{load.error.message}</p>
-          <button
-            type="button"
-            onClick={() => {
-              setLoad({ state: "loading" });
-              setAttempt((a) => a + 1);
-            }}
-          >
-            Try again
-          </button>
-        </div>
-      )}
-      {load.state === "ready" && <Health accounts={load.accounts} />}
+      {load.isPending && <Loading>Loading the dashboard…</Loading>}
+      {load.isError && <Failed error={load.error} retry={() => void load.refetch()} />}
+      {load.data && <Health accounts={load.data.accounts} />}
       {current && (
         <>
           {currencies.length > 1 && (

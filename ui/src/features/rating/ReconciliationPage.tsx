@@ -2,23 +2,32 @@
 // cost against the invoice's daily rated usage, the difference split into causes, and the
 // customers that cannot be compared with the reason why. Totals per currency come from the
 // backend, added up exactly; this page never adds amounts itself.
-import { useCallback, useDeferredValue, useEffect, useId, useMemo, useRef, useState } from "react";
+import {
+  useCallback,
+  useDeferredValue,
+  useId,
+  useMemo,
+  useRef,
+  useState,
+} from "react";
 import {
   reconciliation,
-  toApiError,
-  type ApiError,
   type PeriodDto,
   type PeriodReconciliationDto,
   type ReconciliationDto,
   type ReconciliationLineDto,
 } from "../../ipc";
-import { useDiscovery } from "../discovery/store";
+
 import { formatCount, formatDay, formatMoney } from "../../format";
 import { href } from "../../routing/route";
 import { compareDecimal, compareText } from "../../table/sort";
 import { SearchField } from "../../table/SearchField";
 import { VirtualTable, type Column } from "../../table/VirtualTable";
 import { ExportButton } from "../../components/ExportButton";
+import { Empty, Failed, Loading } from "../../components/QueryState";
+import { read } from "../../data/queryClient";
+import { useQuery } from "@tanstack/react-query";
+import { ratingKeys } from "./queries";
 
 export const CAUSE_LABEL: Record<string, string> = {
   missingUsage: "Missing usage",
@@ -30,12 +39,6 @@ export const CAUSE_LABEL: Record<string, string> = {
   rounding: "Rounding",
 };
 const causeLabel = (cause: string) => CAUSE_LABEL[cause] ?? cause;
-
-type Periods = { state: "loading" } | { state: "ready"; list: PeriodDto[] } | { state: "failed"; error: ApiError };
-type Detail =
-  | { state: "loading" }
-  | { state: "ready"; data: PeriodReconciliationDto }
-  | { state: "failed"; error: ApiError };
 
 /** "October 2026" for "2026-10". */
 export function periodLabel(period: string): string {
@@ -96,66 +99,38 @@ function Causes({ causes, currency }: { causes: Record<string, string | undefine
 }
 
 export function ReconciliationPage({ rest }: { rest: string[] }) {
-  const [periods, setPeriods] = useState<Periods>({ state: "loading" });
-  const [version, setVersion] = useState(0);
-  const { finished } = useDiscovery();
+  const periods = useQuery({ queryKey: ratingKeys.periods(), queryFn: () => read(reconciliation.periods()) });
   const wanted = rest[0];
 
-  useEffect(() => {
-    let live = true;
-    reconciliation.periods().then(
-      (list) => {
-        if (live) setPeriods({ state: "ready", list });
-      },
-      (e: unknown) => {
-        if (live) setPeriods({ state: "failed", error: toApiError(e) });
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [version, finished]);
-
-  const reload = useCallback(() => {
-    setVersion((v) => v + 1);
-  }, []);
-
   // Without a period in the link, the newest invoiced one (the open month has no invoice yet).
-  const list = periods.state === "ready" ? periods.list : [];
+  const list = periods.data ?? [];
   const period = wanted ?? list.find((p) => p.invoiced)?.period ?? list[0]?.period;
 
   return (
     <section className="list-page">
       <h1 id="page-title">Reconciliation</h1>
-      {periods.state === "loading" && <p role="status">Loading billing periods…</p>}
-      {periods.state === "failed" && (
-        <div className="error" role="alert">
-          <p>{periods.error.message}</p>
-          <button type="button" onClick={reload}>
-            Try again
-          </button>
-        </div>
+      {periods.isPending && <Loading>Loading billing periods…</Loading>}
+      {periods.isError && <Failed error={periods.error} retry={() => void periods.refetch()} />}
+      {periods.isSuccess && list.length === 0 && (
+        <Empty
+          what="Nothing to reconcile yet"
+          testId="empty-state"
+          next={
+            <>
+              Reconciliation compares the cost CSP Desk rates from your customers&apos; usage with what Microsoft
+              invoiced. Run Discovery on <a href={href("accounts")}>Accounts</a>: it reads usage and invoices, then
+              rates them.
+            </>
+          }
+        />
       )}
-      {periods.state === "ready" && list.length === 0 && (
-        <div className="empty" role="status" data-testid="empty-state">
-          <p className="empty-title">Nothing to reconcile yet</p>
-          <p>
-            Reconciliation compares the cost CSP Desk rates from your customers&apos; usage with what Microsoft
-            invoiced. Run Discovery on <a href={href("accounts")}>Accounts</a>: it reads usage and invoices, then rates
-            them.
-          </p>
-        </div>
-      )}
-      {periods.state === "ready" && period !== undefined && (
-        <PeriodView key={`${period}/${version}/${finished}`} period={period} periods={list} />
-      )}
+      {periods.isSuccess && period !== undefined && <PeriodView key={period} period={period} periods={list} />}
     </section>
   );
 }
 
 function PeriodView({ period, periods }: { period: string; periods: PeriodDto[] }) {
-  const [detail, setDetail] = useState<Detail>({ state: "loading" });
-  const [attempt, setAttempt] = useState(0);
+  const detail = useQuery({ queryKey: ratingKeys.period(period), queryFn: () => read(reconciliation.period(period)) });
   const selectId = useId();
   const [query, setQuery] = useState("");
   const [onlyDifferences, setOnlyDifferences] = useState(false);
@@ -163,22 +138,7 @@ function PeriodView({ period, periods }: { period: string; periods: PeriodDto[] 
   const needle = useDeferredValue(query).trim().toLowerCase();
   const known = periods.find((p) => p.period === period);
 
-  useEffect(() => {
-    let live = true;
-    reconciliation.period(period).then(
-      (data) => {
-        if (live) setDetail({ state: "ready", data });
-      },
-      (e: unknown) => {
-        if (live) setDetail({ state: "failed", error: toApiError(e) });
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [period, attempt]);
-
-  const rows = useMemo(() => (detail.state === "ready" ? detail.data.customers : []), [detail]);
+  const rows = useMemo(() => detail.data?.customers ?? [], [detail.data]);
   const shown = useMemo(
     () =>
       rows.filter(
@@ -323,22 +283,9 @@ function PeriodView({ period, periods }: { period: string; periods: PeriodDto[] 
           request={(bom) => ({ table: { table: "reconciliation", period }, bom, keys: seen.current.map(keyOf) })}
         />
       </div>
-      {detail.state === "loading" && <p role="status">Comparing {periodLabel(period)}…</p>}
-      {detail.state === "failed" && (
-        <div className="error" role="alert">
-          <p>{detail.error.message}</p>
-          <button
-            type="button"
-            onClick={() => {
-              setDetail({ state: "loading" });
-              setAttempt((a) => a + 1);
-            }}
-          >
-            Try again
-          </button>
-        </div>
-      )}
-      {detail.state === "ready" && (
+      {detail.isPending && <Loading>Comparing {periodLabel(period)}…</Loading>}
+      {detail.isError && <Failed error={detail.error} retry={() => void detail.refetch()} />}
+      {detail.isSuccess && (
         <>
           <Totals data={detail.data} />
           <p className="count" role="status" data-testid="reconciliation-count">
