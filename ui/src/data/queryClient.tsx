@@ -27,8 +27,16 @@ const WRITES: Record<"discovery" | "cost_exports" | "azure_stack", Feature[]> = 
   azure_stack: ["azure_stack", "billing", "customers"],
 };
 
+/** Marks `queryKey` and everything under it stale and reads the shown ones again. A read still
+ * in flight is dropped first: it may have started before the change, and a first read in
+ * flight would otherwise be reused instead of asked again. */
+export async function invalidate(client: Client, queryKey: readonly unknown[]): Promise<void> {
+  await client.cancelQueries({ queryKey });
+  await client.invalidateQueries({ queryKey });
+}
+
 export function invalidateAfterImport(client: Client, source: keyof typeof WRITES): Promise<void> {
-  return Promise.all(WRITES[source].map((feature) => client.invalidateQueries({ queryKey: [feature] }))).then(() => undefined);
+  return Promise.all(WRITES[source].map((feature) => invalidate(client, [feature]))).then(() => undefined);
 }
 
 /** Reads behave as the pages did by hand: no retry behind the user's back (the error and Try

@@ -1,43 +1,26 @@
 // Accounts: register partner accounts (name + partner tenant id), list and delete them,
 // and run Discovery for each. Errors from the backend land next to the field they name.
 import { useCallback, useEffect, useId, useRef, useState, type SyntheticEvent } from "react";
-import { accounts, app, toApiError, type AccountDto, type ApiError, type AppInfo } from "../../ipc";
+import { accounts, toApiError, type AccountDto, type ApiError } from "../../ipc";
 import { formatDateTime } from "../../format";
 import { SignInCell } from "./SignInCell";
 import { AccountSettingsForm } from "./AccountSettingsForm";
 import { DiscoveryPanel } from "../discovery/DiscoveryPanel";
 import { DiscoverySchedule } from "../discovery/DiscoverySchedule";
 import { discoveryStore, notStarted, useDiscovery } from "../discovery/store";
-
-type Load =
-  | { state: "loading" }
-  | { state: "ready"; list: AccountDto[]; info: AppInfo }
-  | { state: "failed"; error: ApiError };
+import { useQueryClient } from "@tanstack/react-query";
+import { invalidate } from "../../data/queryClient";
+import { Failed, Loading } from "../../components/QueryState";
+import { accountKeys, useAccountsWithAccess } from "./queries";
 
 export function AccountsPage() {
-  const [load, setLoad] = useState<Load>({ state: "loading" });
-  const [version, setVersion] = useState(0);
-
-  useEffect(() => {
-    let live = true;
-    // Access follows the sign-ins, so it is read again with every list.
-    Promise.all([accounts.list(), app.info()]).then(
-      ([list, info]) => {
-        if (live) setLoad({ state: "ready", list, info });
-      },
-      (e: unknown) => {
-        if (live) setLoad({ state: "failed", error: toApiError(e) });
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [version]);
-
+  const load = useAccountsWithAccess();
+  const client = useQueryClient();
   const refresh = useCallback(() => {
-    setVersion((v) => v + 1);
+    // Every page that picks an account reads the list again, and so does the access banner.
+    void invalidate(client, accountKeys.all);
     return Promise.resolve();
-  }, []);
+  }, [client]);
 
   return (
     <section>
@@ -45,16 +28,16 @@ export function AccountsPage() {
       <p className="lead">
         Your Microsoft partner accounts. Each one is a partner tenant that CSP Desk signs in to and discovers.
       </p>
-      {load.state === "ready" && load.info.access === "Finance" ? (
+      {load.data?.info.access === "Finance" ? (
         <p className="banner" role="note" data-testid="finance-banner">
-          {load.info.readOnlyDatabase ? (
+          {load.data.info.readOnlyDatabase ? (
             <>
               Read-only: this database was opened with --read-only. Browse and export; to run Discovery or change
               anything, start CSP Desk without --read-only.
             </>
           ) : (
             <>
-              Read-only finance view: signed in as {load.info.accessReason}. Adding, removing and changing accounts
+              Read-only finance view: signed in as {load.data.info.accessReason}. Adding, removing and changing accounts
               needs a partner admin (Global Administrator).
             </>
           )}
@@ -62,20 +45,13 @@ export function AccountsPage() {
       ) : (
         <AddAccountForm onAdded={refresh} />
       )}
-      {load.state === "loading" && <p role="status">Loading accounts…</p>}
-      {load.state === "failed" && (
-        <div className="error" role="alert">
-          <p>{load.error.message}</p>
-          <button type="button" onClick={() => void refresh()}>
-            Try again
-          </button>
-        </div>
+      {load.isPending && <Loading>Loading accounts…</Loading>}
+      {load.isError && <Failed error={load.error} retry={() => void load.refetch()} />}
+      {load.data && (
+        <AccountList list={load.data.list} onRemoved={refresh} readOnly={load.data.info.access === "Finance"} />
       )}
-      {load.state === "ready" && (
-        <AccountList list={load.list} onRemoved={refresh} readOnly={load.info.access === "Finance"} />
-      )}
-      {load.state === "ready" && load.list.length > 0 && (
-        <DiscoverySection list={load.list} readOnly={load.info.access === "Finance"} />
+      {load.data && load.data.list.length > 0 && (
+        <DiscoverySection list={load.data.list} readOnly={load.data.info.access === "Finance"} />
       )}
     </section>
   );

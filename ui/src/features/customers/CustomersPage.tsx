@@ -21,6 +21,7 @@ import { NotDiscovered } from "../../components/NotDiscovered";
 import { OrganizationsPanel } from "./OrganizationsPanel";
 import { customerKeys, useCustomers } from "./queries";
 import { useQueryClient } from "@tanstack/react-query";
+import { invalidate } from "../../data/queryClient";
 import { Failed, Loading } from "../../components/QueryState";
 
 /** Markups in effect today, by customer key and by organization id. */
@@ -82,7 +83,7 @@ function openCustomer(c: CustomerDto) {
 export function CustomersPage() {
   const load = useCustomers();
   const client = useQueryClient();
-  const reload = useCallback(() => void client.invalidateQueries({ queryKey: customerKeys.all }), [client]);
+  const reload = useCallback(() => void invalidate(client, customerKeys.all), [client]);
   const markupMap = useMemo(() => (load.data ? byTarget(load.data.markupList) : null), [load.data]);
 
   if (load.data && load.data.list.length === 0) {

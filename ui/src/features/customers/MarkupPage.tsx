@@ -6,6 +6,7 @@
 // validates and its error lands next to the field it names.
 import { useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
+import { invalidate } from "../../data/queryClient";
 import { Failed, Loading } from "../../components/QueryState";
 import { MarkupForm } from "./MarkupForm";
 import { customerKeys, useMarkup } from "./queries";
@@ -20,7 +21,7 @@ export function MarkupPage({ target: routed }: { target: MarkupTargetDto }) {
   const load = useMarkup(target);
   const client = useQueryClient();
   // A saved change shows in the history here and in the Customers list's markup column.
-  const reload = () => void client.invalidateQueries({ queryKey: customerKeys.all });
+  const reload = () => void invalidate(client, customerKeys.all);
 
   const name = load.data?.markup.name ?? null;
   const kind = target.kind === "customer" ? "customer" : "organization";
