@@ -74,9 +74,7 @@ function DiscoverySection({ list, readOnly }: { list: AccountDto[]; readOnly: bo
         A stopped run resumes where it left off.
       </p>
       {error && (
-        <p className="error" role="alert" data-testid="discovery-error">
-          {error.message}
-        </p>
+        <Failed error={error} testId="discovery-error" />
       )}
       <DiscoverySchedule readOnly={readOnly} />
       {list.map((a) => (

@@ -120,9 +120,7 @@ function Registrations({ account, selected }: { account: AccountDto; selected: R
           </p>
         )}
         {error && (
-          <p className="error" role="alert" data-testid="stack-error">
-            {error.message}
-          </p>
+          <Failed error={error} testId="stack-error" />
         )}
         {data.subscriptions.length === 0 ? (
           <div className="empty">

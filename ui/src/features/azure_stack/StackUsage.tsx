@@ -107,9 +107,7 @@ export function RegistrationUsage({ account, registration }: { account: AccountD
         </p>
       )}
       {error && (
-        <p className="error" role="alert" data-testid="stack-usage-error">
-          {error.message}
-        </p>
+        <Failed error={error} testId="stack-usage-error" />
       )}
       {imported && (
         <p role="status" data-testid="stack-usage-imported">
@@ -207,9 +205,7 @@ function EndpointForm({
         </button>
       )}
       {error && (
-        <p className="error" role="alert">
-          {error.message}
-        </p>
+        <Failed error={error} />
       )}
     </form>
   );

@@ -180,9 +180,7 @@ export function Sources({
         </div>
       )}
       {importError && (
-        <p className="error" role="alert" data-testid="costs-import-error">
-          {importError.message}
-        </p>
+        <Failed error={importError} testId="costs-import-error" />
       )}
       {imported && <ImportSummary result={imported} />}
       {adding && (
@@ -339,9 +337,7 @@ function SourceRow({
               </div>
             )}
             {error && (
-              <p className="error" role="alert">
-                {error.message}
-              </p>
+              <Failed error={error} />
             )}
           </td>
         </tr>
@@ -474,9 +470,7 @@ function AddSource({
         </button>
       </div>
       {error && (
-        <p className="error" role="alert" data-testid="costs-add-error">
-          {error.message}
-        </p>
+        <Failed error={error} testId="costs-add-error" />
       )}
     </form>
   );

@@ -335,12 +335,7 @@ function CustomerCosts({
         </tbody>
       </table>
       {rows.error && (
-        <p className="error" role="alert">
-          {rows.error.message}{" "}
-          <button type="button" onClick={rows.retry}>
-            Try again
-          </button>
-        </p>
+        <Failed error={rows.error} retry={rows.retry} />
       )}
       {!rows.source && !rows.error && <p role="status">Loading the cost rows…</p>}
       {rows.source && (

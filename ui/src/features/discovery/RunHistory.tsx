@@ -1,8 +1,11 @@
 // An account's Discovery runs, newest first: when, what started it, how it ended, how long
 // it took and how much it read. Each run opens to its pages and rows per kind of data and,
 // for a failed run, the endpoint and what to do. The running run shows its live counts.
-import { Fragment, useEffect, useState } from "react";
-import { discovery, toApiError, type DiscoveryStatusDto, type RunDto } from "../../ipc";
+import { Fragment, useState } from "react";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { read } from "../../data/queryClient";
+import { discoveryKeys } from "./queries";
+import { discovery, type DiscoveryStatusDto, type RunDto } from "../../ipc";
 import { TRIGGER_LABEL, entityLabel } from "./labels";
 import { formatCount, formatDateTime, formatDuration } from "../../format";
 import { RunStateBadge } from "./RunStateBadge";
@@ -26,38 +29,25 @@ function withProgress(run: RunDto, status: DiscoveryStatusDto): RunDto {
 }
 
 export function RunHistory({ accountId, status }: { accountId: string; status: DiscoveryStatusDto }) {
-  const [runs, setRuns] = useState<RunDto[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [open, setOpen] = useState<string | null>(null);
   const [all, setAll] = useState(false);
-  // The history is read again whenever a run starts or ends.
+  // The history is read again whenever a run starts or ends; the last list stays until then.
   const lastRunKey = `${status.lastRun?.id ?? ""}:${status.lastRun?.state ?? ""}`;
+  const history = useQuery({
+    queryKey: discoveryKeys.runs(accountId, lastRunKey),
+    queryFn: () => read(discovery.runs(accountId)),
+    placeholderData: keepPreviousData,
+  });
+  const runs = history.data;
 
-  useEffect(() => {
-    let live = true;
-    discovery.runs(accountId).then(
-      (list) => {
-        if (!live) return;
-        setRuns(list);
-        setError(null);
-      },
-      (e: unknown) => {
-        if (live) setError(toApiError(e).message);
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [accountId, lastRunKey]);
-
-  if (error) {
+  if (history.isError) {
     return (
       <p className="field-error" role="alert">
-        {error}
+        {history.error.message}
       </p>
     );
   }
-  if (runs === null) return <p className="hint">Loading the run history…</p>;
+  if (runs === undefined) return <p className="hint">Loading the run history…</p>;
   if (runs.length === 0) {
     return (
       <p className="hint" data-testid="discovery-history">
