@@ -1,6 +1,9 @@
 // Where one account signs in: its registered app (client) ID and, for sovereign clouds or
 // proxies, the authority and API hosts. Errors land next to the field they name.
-import { useEffect, useId, useState, type SyntheticEvent } from "react";
+import { useId, useState, type SyntheticEvent } from "react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { read } from "../../data/queryClient";
+import { accountKeys } from "./queries";
 import { accounts, toApiError, type AccountSettingsDto, type ApiError } from "../../ipc";
 
 const FIELDS: { key: keyof AccountSettingsDto; label: string; hint: string }[] = [
@@ -21,11 +24,10 @@ export function AccountSettingsForm({ id, onSaved, onClose }: { id: string; onSa
   const [saved, setSaved] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  useEffect(() => {
-    accounts.settings(id).then(setValues, (e: unknown) => {
-      setError(toApiError(e));
-    });
-  }, [id]);
+  const client = useQueryClient();
+  const stored = useQuery({ queryKey: accountKeys.settings(id), queryFn: () => read(accounts.settings(id)) });
+  // The stored settings seed the form once; after that the form's own state rules.
+  if (values === null && stored.data) setValues(stored.data);
 
   async function save(e: SyntheticEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -37,6 +39,7 @@ export function AccountSettingsForm({ id, onSaved, onClose }: { id: string; onSa
       const before = await accounts.settings(id);
       const after = await accounts.updateSettings(id, values);
       setValues(after);
+      client.setQueryData(accountKeys.settings(id), after);
       const signedOut = before.clientId !== after.clientId || before.authority !== after.authority;
       setSaved(signedOut ? "Saved. The app or authority changed, so the account was signed out: sign in again." : "Saved.");
       await onSaved();
@@ -48,7 +51,8 @@ export function AccountSettingsForm({ id, onSaved, onClose }: { id: string; onSa
   }
 
   if (!values) {
-    return error ? <p className="field-error" role="alert">{error.message}</p> : <p role="status">Loading settings…</p>;
+    const failed = error ?? stored.error;
+    return failed ? <p className="field-error" role="alert">{failed.message}</p> : <p role="status">Loading settings…</p>;
   }
 
   const known = FIELDS.map((f) => f.key as string);

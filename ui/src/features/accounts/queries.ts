@@ -9,6 +9,7 @@ export const accountKeys = {
   all: ["accounts"] as const,
   list: () => ["accounts", "list"] as const,
   withAccess: () => ["accounts", "withAccess"] as const,
+  settings: (id: string) => ["accounts", "settings", id] as const,
 };
 
 export function useAccountList() {

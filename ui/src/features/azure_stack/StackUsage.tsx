@@ -3,11 +3,11 @@
 // customer subscription its tenant is added with, or else to the registration's default
 // subscription, and rated per vCPU-hour at one rate for every VM size. Importing calls the
 // Stack; the tables are read from the database, so they work offline.
-import { useEffect, useId, useMemo, useState } from "react";
+import { useId, useMemo, useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { Empty, Failed, Loading } from "../../components/QueryState";
-import { invalidateAfterImport } from "../../data/queryClient";
-import { useStackBilling, useUsageTotals } from "./queries";
+import { invalidate, invalidateAfterImport } from "../../data/queryClient";
+import { stackKeys, useAdminEndpoints, useStackBilling, useUsageTotals } from "./queries";
 import {
   azureStack,
   toApiError,
@@ -39,16 +39,16 @@ export function RegistrationUsage({ account, registration }: { account: AccountD
   const [error, setError] = useState<ApiError | null>(null);
   const [imported, setImported] = useState<StackUsageImportDto | null>(null);
 
-  useEffect(() => {
-    azureStack.adminEndpoints(account.id).then(
-      (list) => {
-        const mine = list.find((e) => sameAt(e.registration, at)) ?? null;
-        setEndpoint(mine);
-        setEditing(mine === null);
-      },
-      (e: unknown) => { setError(toApiError(e)); },
-    );
-  }, [account.id, at]);
+  // The saved endpoint seeds the form once; after that the form's own state rules.
+  const endpoints = useAdminEndpoints(account.id);
+  const [seeded, setSeeded] = useState(false);
+  if (!seeded && endpoints.data) {
+    setSeeded(true);
+    const mine = endpoints.data.find((e) => sameAt(e.registration, at)) ?? null;
+    setEndpoint(mine);
+    setEditing(mine === null);
+  }
+  const shownError = error ?? endpoints.error;
 
   const importUsage = () => {
     setBusy("Reading the usage from the Stack's admin endpoint…");
@@ -78,6 +78,7 @@ export function RegistrationUsage({ account, registration }: { account: AccountD
           onSaved={(saved) => {
             setEndpoint(saved);
             setEditing(false);
+            void invalidate(client, stackKeys.endpoints(account.id));
           }}
           onCancel={endpoint ? () => { setEditing(false); } : null}
         />
@@ -106,8 +107,8 @@ export function RegistrationUsage({ account, registration }: { account: AccountD
           <span className="spinner" aria-hidden="true" /> {busy}
         </p>
       )}
-      {error && (
-        <Failed error={error} testId="stack-usage-error" />
+      {shownError && (
+        <Failed error={shownError} testId="stack-usage-error" />
       )}
       {imported && (
         <p role="status" data-testid="stack-usage-imported">

@@ -11,7 +11,13 @@ export const stackKeys = {
   overview: (accountId: string) => ["azure_stack", "overview", accountId] as const,
   customers: (accountId: string, at: RegistrationRefDto) => ["azure_stack", "customers", accountId, at] as const,
   choices: (accountId: string) => ["azure_stack", "choices", accountId] as const,
+  endpoints: (accountId: string) => ["azure_stack", "endpoints", accountId] as const,
 };
+
+/** The Stack admin endpoints saved for an account's registrations. */
+export function useAdminEndpoints(accountId: string) {
+  return useQuery({ queryKey: stackKeys.endpoints(accountId), queryFn: () => read(azureStack.adminEndpoints(accountId)) });
+}
 
 export function useStackOverview(accountId: string) {
   return useQuery({ queryKey: stackKeys.overview(accountId), queryFn: () => read(azureStack.overview(accountId)) });

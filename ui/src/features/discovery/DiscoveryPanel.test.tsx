@@ -136,8 +136,12 @@ describe("Discovery panel", () => {
       expect(within(p).getByTestId("discovery-state").textContent).toBe("Stopped");
     });
     expect(backend.calls.find((c) => c.cmd === "discovery_stop")?.args).toEqual({ account: "a1" });
-    expect(within(p).getByTestId<HTMLButtonElement>("discovery-start").disabled).toBe(false);
-    expect(within(p).getByTestId<HTMLButtonElement>("discovery-stop").disabled).toBe(true);
+    // The Stopped event and Stop's own answer race (one renders through the store, the other
+    // through the panel's state): wait for both to have landed.
+    await waitFor(() => {
+      expect(within(p).getByTestId<HTMLButtonElement>("discovery-start").disabled).toBe(false);
+      expect(within(p).getByTestId<HTMLButtonElement>("discovery-stop").disabled).toBe(true);
+    });
     await waitFor(() => {
       expect(within(p).getByTestId("discovery-history").textContent).toContain("Stopped");
     });

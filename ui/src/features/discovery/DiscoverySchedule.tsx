@@ -1,8 +1,11 @@
 // When Discovery runs by itself: on or off, and the local times of day (06:00 and 18:00
 // unless changed). The backend validates the times; its error lands next to the field.
-import { useEffect, useId, useState, type SyntheticEvent } from "react";
+import { useId, useState, type SyntheticEvent } from "react";
 import { discovery, toApiError, type ApiError } from "../../ipc";
 import { discoveryStore } from "./store";
+import { discoveryKeys } from "./queries";
+import { read } from "../../data/queryClient";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 
 /** "06:00, 18:00" or "06:00 18:00" -> ["06:00", "18:00"]; the backend judges each one. */
 function parseTimes(text: string): string[] {
@@ -21,17 +24,13 @@ export function DiscoverySchedule({ readOnly }: { readOnly: boolean }) {
   const [saved, setSaved] = useState(false);
   const [busy, setBusy] = useState(false);
 
-  useEffect(() => {
-    discovery.schedule().then(
-      (s) => {
-        setEnabled(s.enabled);
-        setTimes(s.times.join(", "));
-      },
-      (e: unknown) => {
-        setError(toApiError(e));
-      },
-    );
-  }, []);
+  const client = useQueryClient();
+  const schedule = useQuery({ queryKey: discoveryKeys.schedule(), queryFn: () => read(discovery.schedule()) });
+  // The saved schedule seeds the form once; after that the form's own state rules.
+  if (times === null && schedule.data) {
+    setEnabled(schedule.data.enabled);
+    setTimes(schedule.data.times.join(", "));
+  }
 
   async function save(e: SyntheticEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -43,6 +42,7 @@ export function DiscoverySchedule({ readOnly }: { readOnly: boolean }) {
       const s = await discovery.setSchedule({ enabled, times: parseTimes(times) });
       setEnabled(s.enabled);
       setTimes(s.times.join(", "));
+      client.setQueryData(discoveryKeys.schedule(), s);
       setSaved(true);
       // The next run's time follows the schedule.
       await discoveryStore.refresh();
@@ -54,7 +54,8 @@ export function DiscoverySchedule({ readOnly }: { readOnly: boolean }) {
   }
 
   const timesError = error?.field === "times" ? error.message : null;
-  const otherError = error && error.field !== "times" ? error.message : null;
+  const shown = error ?? schedule.error;
+  const otherError = shown && shown.field !== "times" ? shown.message : null;
 
   return (
     <form
