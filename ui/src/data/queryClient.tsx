@@ -21,10 +21,11 @@ export type Feature = "accounts" | "customers" | "rating" | "billing" | "dashboa
 const WRITES: Record<"discovery" | "cost_exports" | "azure_stack", Feature[]> = {
   // Customers, subscriptions, invoices and lines, rated figures, the Dashboard's totals.
   discovery: ["customers", "rating", "billing", "dashboard"],
-  // Exported costs: the Costs page, Billing's exported months, the Customers column.
-  cost_exports: ["cost_exports", "billing", "customers"],
+  // Exported costs: the Costs page, Billing's exported months, the Customers column, the
+  // Dashboard's exported-costs chart.
+  cost_exports: ["cost_exports", "billing", "customers", "dashboard"],
   // Stack usage: the Azure Stack page, Billing's Stack section, the Customers column.
-  azure_stack: ["azure_stack", "billing", "customers"],
+  azure_stack: ["azure_stack", "billing", "customers", "dashboard"],
 };
 
 /** Marks `queryKey` and everything under it stale and reads the shown ones again. A read still
@@ -40,11 +41,14 @@ export function invalidateAfterImport(client: Client, source: keyof typeof WRITE
 }
 
 /** Reads behave as the pages did by hand: no retry behind the user's back (the error and Try
- * again show at once), no refetch on focus (the data changes only through the app). */
+ * again show at once), no refetch on focus (the data changes only through the app), and a page
+ * opened again reads afresh (gcTime 0: nothing is kept once no page shows it), so a page never
+ * shows figures older than its visit. The cache serves what is on screen: shared reads,
+ * invalidation after changes and imports. */
 export function createQueryClient(): Client {
   return new QueryClient({
     defaultOptions: {
-      queries: { retry: false, refetchOnWindowFocus: false },
+      queries: { retry: false, refetchOnWindowFocus: false, gcTime: 0 },
       mutations: { retry: false },
     },
   });

@@ -126,9 +126,12 @@ describe("Discovery panel", () => {
     await waitFor(() => {
       expect(within(p).getByTestId("discovery-state").textContent).toBe("In progress");
     });
-    expect(within(p).getByTestId<HTMLButtonElement>("discovery-start").disabled).toBe(true);
+    // As at the end: the started event and Start's own answer race; wait for both.
+    await waitFor(() => {
+      expect(within(p).getByTestId<HTMLButtonElement>("discovery-start").disabled).toBe(true);
+      expect(within(p).getByTestId<HTMLButtonElement>("discovery-stop").disabled).toBe(false);
+    });
     const stop = within(p).getByTestId<HTMLButtonElement>("discovery-stop");
-    expect(stop.disabled).toBe(false);
     expect(backend.calls.find((c) => c.cmd === "discovery_start")?.args).toEqual({ account: "a1" });
 
     fireEvent.click(stop);
