@@ -3,18 +3,19 @@
 import { useEffect, useState } from "react";
 import { app, type AppInfo } from "./ipc";
 import { href, PAGES, parseMarkupRoute, useRoute, type Page } from "./routing/route";
-import { AccountsPage } from "./pages/AccountsPage";
-import { CustomersPage } from "./pages/CustomersPage";
-import { MarkupPage } from "./pages/MarkupPage";
-import { SubscriptionsPage } from "./pages/SubscriptionsPage";
-import { ReconciliationPage } from "./pages/ReconciliationPage";
-import { BillingPage } from "./pages/BillingPage";
-import { DashboardPage } from "./pages/DashboardPage";
-import { AzureStackPage } from "./pages/AzureStackPage";
-import { CostsPage } from "./pages/CostsPage";
+import { AccountsPage } from "./features/accounts/AccountsPage";
+import { CustomersPage } from "./features/customers/CustomersPage";
+import { MarkupPage } from "./features/customers/MarkupPage";
+import { SubscriptionsPage } from "./features/customers/SubscriptionsPage";
+import { ReconciliationPage } from "./features/rating/ReconciliationPage";
+import { BillingPage } from "./features/billing/BillingPage";
+import { DashboardPage } from "./features/dashboard/DashboardPage";
+import { AzureStackPage } from "./features/azure_stack/AzureStackPage";
+import { CostsPage } from "./features/cost_exports/CostsPage";
 import { ErrorBoundary } from "./components/ErrorBoundary";
-import { discoveryStore, useDiscovery } from "./discovery/store";
+import { discoveryStore, useDiscovery } from "./features/discovery/store";
 import { formatDateTime } from "./format";
+import { DataProvider } from "./data/queryClient";
 
 const TITLES: Record<Page, string> = {
   accounts: "Accounts",
@@ -45,6 +46,7 @@ export function App() {
   }, [route.page]);
 
   return (
+    <DataProvider>
     <div className="frame">
       <nav className="nav" aria-label="Main">
         <div className="brand">CSP Desk</div>
@@ -90,6 +92,7 @@ export function App() {
         <Freshness />
       </footer>
     </div>
+    </DataProvider>
   );
 }
 

@@ -1,11 +1,11 @@
 // Pages that work on one partner account at a time (Azure Stack, Azure costs): the accounts
 // are loaded, the one named in the deep link (else the first) is chosen, a picker appears
 // when there are several, and the page's own empty state stands in when there is none.
-import { useEffect, useState, type ReactNode } from "react";
-import { accounts as accountsApi, toApiError, type AccountDto, type ApiError } from "../ipc";
+import { type ReactNode } from "react";
+import { type AccountDto } from "../ipc";
 import { href, type Page } from "../routing/route";
-
-type Load = { state: "loading" } | { state: "ready"; data: AccountDto[] } | { state: "failed"; error: ApiError };
+import { Empty, Failed, Loading } from "./QueryState";
+import { useAccountList } from "../features/accounts/queries";
 
 export function AccountScope({
   page,
@@ -22,31 +22,16 @@ export function AccountScope({
   noAccount: ReactNode;
   children: (account: AccountDto) => ReactNode;
 }) {
-  const [list, setList] = useState<Load>({ state: "loading" });
-  useEffect(() => {
-    accountsApi.list().then(
-      (data) => { setList({ state: "ready", data }); },
-      (e: unknown) => { setList({ state: "failed", error: toApiError(e) }); },
-    );
-  }, []);
-
-  if (list.state === "loading") return <p role="status">Loading accounts…</p>;
-  if (list.state === "failed")
-    return (
-      <p className="error" role="alert">
-        {list.error.message}
-      </p>
-    );
+  const list = useAccountList();
+  if (list.isPending) return <Loading>Loading accounts…</Loading>;
+  if (list.isError) return <Failed error={list.error} retry={() => void list.refetch()} />;
   const accounts = list.data;
   const account = accounts.find((a) => a.id === accountId) ?? accounts[0];
   if (!account)
     return (
       <>
         <h1 id="page-title">{title}</h1>
-        <div className="empty">
-          <p className="empty-title">No partner account yet</p>
-          <p>{noAccount}</p>
-        </div>
+        <Empty what="No partner account yet" next={noAccount} />
       </>
     );
   const pickerId = `${page}-account`;

@@ -1,0 +1,205 @@
+// Billing, three levels deep with a URL each (Back and Forward walk them):
+//   #/billing                                   invoices
+//   #/billing/<account>/<invoice>               the invoice's customers: cost, markup, fee, resale, margin
+//   #/billing/<account>/<invoice>/<customer>    that customer's lines on the invoice
+// Sums come from the backend, exact; this page never adds amounts itself.
+import { StackBilling } from "../azure_stack/StackUsage";
+import { ExportedBilling } from "../cost_exports/ExportedBilling";
+import { InvoiceDetail } from "./InvoiceDetail";
+import { CustomerLines } from "./CustomerLines";
+import {
+  useCallback,
+  useDeferredValue,
+  useMemo,
+  useRef,
+  useState,
+} from "react";
+import { Failed, Loading } from "../../components/QueryState";
+
+import { dash, maybeDay } from "./cells";
+import { useInvoices, useUnbilled } from "./queries";
+import { type InvoiceDto, type UnbilledDto } from "../../ipc";
+
+import { formatCount, formatMoney } from "../../format";
+import { href } from "../../routing/route";
+import { compareDecimal, compareText } from "../../table/sort";
+import { SearchField } from "../../table/SearchField";
+
+import { VirtualTable, type Column } from "../../table/VirtualTable";
+import { ExportButton } from "../../components/ExportButton";
+import { NotDiscovered } from "../../components/NotDiscovered";
+
+const isCredit = (i: InvoiceDto) => (i.documentType ?? "").toLowerCase().includes("credit") || i.total.startsWith("-");
+
+export function BillingPage({ rest }: { rest: string[] }) {
+  const [accountId, invoiceId, customerId] = rest;
+  if (accountId !== undefined && invoiceId !== undefined && customerId !== undefined) {
+    return <CustomerLines accountId={accountId} invoiceId={invoiceId} customerId={customerId} />;
+  }
+  if (accountId !== undefined && invoiceId !== undefined) {
+    return <InvoiceDetail accountId={accountId} invoiceId={invoiceId} />;
+  }
+  return <Invoices />;
+}
+
+// ------------------------------------------------------------------------------------
+// Invoices
+
+const invoiceKey = (i: InvoiceDto) => `${i.accountId}/${i.id}`;
+const byNumber = (a: InvoiceDto, b: InvoiceDto) => compareText(a.id, b.id);
+const byDate = (a: InvoiceDto, b: InvoiceDto) => (a.invoiceDate ?? "").localeCompare(b.invoiceDate ?? "");
+const byPeriod = (a: InvoiceDto, b: InvoiceDto) => (a.billingPeriodStart ?? "").localeCompare(b.billingPeriodStart ?? "");
+const byTotal = (a: InvoiceDto, b: InvoiceDto) => compareDecimal(a.total, b.total);
+const byPaid = (a: InvoiceDto, b: InvoiceDto) => compareDecimal(a.paid ?? "", b.paid ?? "");
+const byCurrency = (a: InvoiceDto, b: InvoiceDto) => compareText(a.currency, b.currency);
+const byInvoiceAccount = (a: InvoiceDto, b: InvoiceDto) => compareText(a.accountName, b.accountName);
+const byDocument = (a: InvoiceDto, b: InvoiceDto) => compareText(a.documentType ?? "", b.documentType ?? "");
+
+function Invoices() {
+  const load = useInvoices();
+  const unbilled = useUnbilled();
+  const [query, setQuery] = useState("");
+  const needle = useDeferredValue(query).trim().toLowerCase();
+  const seen = useRef<readonly InvoiceDto[]>([]);
+  const onSorted = useCallback((rows: readonly InvoiceDto[]) => {
+    seen.current = rows;
+  }, []);
+  const list = useMemo(() => load.data ?? [], [load.data]);
+  const shown = useMemo(
+    () => (needle ? list.filter((i) => `${i.id}\n${i.accountName}\n${i.currency}`.toLowerCase().includes(needle)) : list),
+    [list, needle],
+  );
+
+  if (load.isSuccess && list.length === 0) return <NotDiscovered title="Billing" page="billing" />;
+
+  const columns: Column<InvoiceDto>[] = [
+    {
+      key: "number",
+      header: "Invoice",
+      width: 150,
+      compare: byNumber,
+      cell: (i) => <a href={href("billing", i.accountId, i.id)}>{i.id}</a>,
+    },
+    { key: "date", header: "Date", width: 115, compare: byDate, cell: (i) => maybeDay(i.invoiceDate) },
+    {
+      key: "period",
+      header: "Billing period",
+      width: 210,
+      compare: byPeriod,
+      cell: (i) => (
+        <>
+          {maybeDay(i.billingPeriodStart)} – {maybeDay(i.billingPeriodEnd)}
+        </>
+      ),
+    },
+    {
+      key: "document",
+      header: "Document",
+      width: 120,
+      compare: byDocument,
+      cell: (i) => (isCredit(i) ? <span className="badge warn">Credit note</span> : (i.documentType ?? "Invoice")),
+    },
+    { key: "total", header: "Total", width: 140, numeric: true, compare: byTotal, cell: (i) => formatMoney(i.total, i.currency) },
+    {
+      key: "paid",
+      header: "Paid",
+      width: 130,
+      numeric: true,
+      compare: byPaid,
+      isBlank: (i) => i.paid === null,
+      cell: (i) => (i.paid === null ? dash : formatMoney(i.paid, i.currency)),
+    },
+    { key: "currency", header: "Currency", width: 90, compare: byCurrency, cell: (i) => i.currency },
+    { key: "account", header: "Account", width: 130, compare: byInvoiceAccount, cell: (i) => i.accountName },
+    {
+      key: "lines",
+      header: "Lines",
+      width: 130,
+      cell: (i) =>
+        i.linesComplete ? (
+          <span className="hint">read</span>
+        ) : (
+          <span className="badge warn" title="Run Discovery to finish reading this invoice's lines">
+            partly read
+          </span>
+        ),
+    },
+  ];
+
+  return (
+    <section className="list-page">
+      <h1 id="page-title">Billing</h1>
+      {load.isPending && <Loading>Loading invoices…</Loading>}
+      {load.isError && <Failed error={load.error} retry={() => void load.refetch()} />}
+      {load.isSuccess && (
+        <>
+          <div className="toolbar">
+            <SearchField label="Search invoices" placeholder="Invoice number, account or currency" testId="invoice-search" value={query} onChange={setQuery} />
+            <p className="count" role="status" data-testid="invoice-count">
+              {formatCount(shown.length)} {shown.length === 1 ? "invoice" : "invoices"}
+            </p>
+            <ExportButton
+              request={(bom) => ({ table: { table: "invoices" }, bom, keys: seen.current.map(invoiceKey) })}
+            />
+          </div>
+          {unbilled.data && <Unbilled list={unbilled.data} />}
+          <StackBilling />
+          <ExportedBilling />
+          <VirtualTable
+            caption="Invoices"
+            testId="invoice-table"
+            rowTestId="invoice-row"
+            rows={shown}
+            columns={columns}
+            rowKey={invoiceKey}
+            rowLabel={(i) => `Invoice ${i.id}`}
+            initialSort={{ key: "date", direction: "descending" }}
+            empty={<span className="hint">No invoice matches “{query.trim()}”.</span>}
+            onOpen={(i) => {
+              window.location.hash = href("billing", i.accountId, i.id);
+            }}
+            onSorted={onSorted}
+          />
+          <p className="hint">Enter or a click opens an invoice: one row per customer with our markup, resale and margin.</p>
+        </>
+      )}
+    </section>
+  );
+}
+
+/** The open periods, apart from the invoices: Microsoft's daily rated usage so far. */
+function Unbilled({ list }: { list: UnbilledDto[] }) {
+  if (list.length === 0) return null;
+  return (
+    <section className="card unbilled" aria-labelledby="unbilled-title" data-testid="unbilled">
+      <h2 id="unbilled-title">Not invoiced yet</h2>
+      <table className="grid compact">
+        <thead>
+          <tr>
+            <th>Period</th>
+            <th>Account</th>
+            <th className="num">Customers</th>
+            <th className="num">Usage records</th>
+            <th className="num">Usage so far</th>
+          </tr>
+        </thead>
+        <tbody>
+          {list.map((u) => (
+            <tr key={`${u.accountId}/${u.period}/${u.currency}`} data-testid="unbilled-row">
+              <td>{u.period}</td>
+              <td>{u.accountName}</td>
+              <td className="num">{formatCount(u.customers)}</td>
+              <td className="num">{formatCount(u.records)}</td>
+              <td className="num">{formatMoney(u.cost, u.currency)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="hint">
+        Microsoft&apos;s daily rated usage of the open month, read by Discovery. It can still change until the invoice
+        comes; Reconciliation compares it with our rating.
+      </p>
+    </section>
+  );
+}
+

@@ -1,0 +1,334 @@
+// One customer's lines on an invoice (#/billing/<account>/<invoice>/<customer>): a million of
+// them stay in the backend, which sorts, searches and filters them and adds up what is in view;
+// the table fetches the pages it shows.
+
+import type { UseQueryResult } from "@tanstack/react-query";
+import { useEffect, useMemo, useState } from "react";
+import { Failed, Loading } from "../../components/QueryState";
+import { Crumbs } from "../../components/Crumbs";
+import { dash, maybeDay } from "./cells";
+import { useGroups, useInvoiceDetail } from "./queries";
+import {
+  billing,
+  type InvoiceCustomerDto,
+  type InvoiceLineDto,
+  type InvoiceLinesPageDto,
+  type LineColumn,
+  type LineGroupDto,
+  type LineQueryDto,
+} from "../../ipc";
+import { useDiscovery } from "../discovery/store";
+import { formatCount, formatDecimal, formatMoney } from "../../format";
+import { href } from "../../routing/route";
+import { compareDecimal, compareText } from "../../table/sort";
+import { SearchField } from "../../table/SearchField";
+import { usePagedRows } from "../../table/pagedRows";
+import { VirtualTable, type Column, type Sort } from "../../table/VirtualTable";
+import { ExportButton } from "../../components/ExportButton";
+
+const nameOf = (c: InvoiceCustomerDto) => c.customerName ?? c.customerId;
+
+/** The line columns the backend sorts by, under their column keys. */
+const sortable = new Set<string>([
+  "line",
+  "product",
+  "sku",
+  "subscription",
+  "chargeType",
+  "chargeStart",
+  "quantity",
+  "unitPrice",
+  "cost",
+  "resale",
+]);
+const isLineColumn = (key: string): key is LineColumn => sortable.has(key);
+/** The search is sent once typing pauses this long (ms). */
+const SEARCH_PAUSE_MS = 250;
+
+/** `value`, once it has stayed the same for `ms`. */
+function useSettled<T>(value: T, ms: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const t = setTimeout(() => {
+      setSettled(value);
+    }, ms);
+    return () => {
+      clearTimeout(t);
+    };
+  }, [value, ms]);
+  return settled;
+}
+
+type LinesAbout = Pick<InvoiceLinesPageDto, "all" | "sums">;
+
+export function CustomerLines({ accountId, invoiceId, customerId }: { accountId: string; invoiceId: string; customerId: string }) {
+  const detail = useInvoiceDetail(accountId, invoiceId);
+  const groups = useGroups(accountId, invoiceId, customerId);
+  const [search, setSearch] = useState("");
+  const [product, setProduct] = useState<string | null>(null);
+  const [sort, setSort] = useState<Sort>({ key: "line", direction: "ascending" });
+  const [grouped, setGrouped] = useState(false);
+  const { finished } = useDiscovery();
+  const settledSearch = useSettled(search.trim(), SEARCH_PAUSE_MS);
+
+  const query: LineQueryDto = useMemo(
+    () => ({
+      sort: isLineColumn(sort.key) ? sort.key : "line",
+      descending: sort.direction === "descending",
+      search: settledSearch,
+      product,
+    }),
+    [sort, settledSearch, product],
+  );
+  // A Discovery run may have read the lines again: the same query is another list then.
+  const key = JSON.stringify([accountId, invoiceId, customerId, query, finished]);
+  const lines = usePagedRows<InvoiceLineDto, LinesAbout>(key, async (offset, limit) => {
+    const page = await billing.lines(accountId, invoiceId, customerId, query, offset, limit);
+    return { total: page.total, rows: page.lines, about: { all: page.all, sums: page.sums } };
+  });
+
+  const customer = detail.data?.customers.find((c) => c.customerId === customerId);
+  const currency = detail.data?.invoice.currency ?? null;
+  const name = customer ? nameOf(customer) : customerId;
+  const products = groups.data ? groups.data.map((g) => g.product).sort((a, b) => compareText(a, b)) : [];
+  const money = (amount: string, cur: string | null = currency) => formatMoney(amount, cur);
+  const text = (v: string | null) => (v ? <span title={v}>{v}</span> : dash);
+  const filtered = query.search !== "" || query.product !== null;
+
+  const columns: Column<InvoiceLineDto>[] = [
+    { key: "line", header: "#", width: 70, numeric: true, sortable: true, cell: (l) => formatCount(l.position) },
+    { key: "product", header: "Product / category", width: 200, sortable: true, cell: (l) => text(l.product) },
+    { key: "sku", header: "SKU / meter", width: 190, sortable: true, cell: (l) => text(l.sku) },
+    { key: "subscription", header: "Subscription", width: 150, sortable: true, cell: (l) => <span className="mono">{text(l.subscriptionId)}</span> },
+    { key: "chargeType", header: "Charge type", width: 140, sortable: true, cell: (l) => text(l.chargeType) },
+    {
+      key: "chargeStart",
+      header: "Charge period",
+      width: 200,
+      sortable: true,
+      cell: (l) => (
+        <>
+          {maybeDay(l.chargeStart)} – {maybeDay(l.chargeEnd)}
+        </>
+      ),
+    },
+    { key: "quantity", header: "Quantity", width: 100, numeric: true, sortable: true, cell: (l) => (l.quantity ? formatDecimal(l.quantity) : dash) },
+    { key: "unitPrice", header: "Unit price", width: 110, numeric: true, sortable: true, cell: (l) => (l.unitPrice ? formatDecimal(l.unitPrice) : dash) },
+    { key: "effective", header: "Effective price", width: 120, numeric: true, cell: (l) => (l.effectiveUnitPrice ? formatDecimal(l.effectiveUnitPrice) : dash) },
+    { key: "cost", header: "Cost", width: 120, numeric: true, sortable: true, cell: (l) => money(l.cost, l.currency ?? currency) },
+    { key: "resale", header: "Resale", width: 120, numeric: true, sortable: true, cell: (l) => money(l.resale, l.currency ?? currency) },
+  ];
+
+  return (
+    <section className="list-page">
+      <h1 id="page-title">{name}</h1>
+      <Crumbs
+        items={[
+          { label: "Billing", href: href("billing") },
+          { label: `Invoice ${invoiceId}`, href: href("billing", accountId, invoiceId) },
+          { label: name },
+        ]}
+      />
+      {customer && (
+        <dl className="stats" data-testid="customer-invoice-totals">
+          <div>
+            <dt>Lines</dt>
+            <dd>{formatCount(customer.lines)}</dd>
+          </div>
+          <div>
+            <dt>Microsoft cost</dt>
+            <dd>{money(customer.cost)}</dd>
+          </div>
+          <div>
+            <dt>Markup</dt>
+            <dd>{money(customer.markup)}</dd>
+          </div>
+          <div>
+            <dt>Fee</dt>
+            <dd>{money(customer.fee)}</dd>
+          </div>
+          <div>
+            <dt>Resale</dt>
+            <dd>{money(customer.resale)}</dd>
+          </div>
+          <div>
+            <dt>Margin</dt>
+            <dd>{money(customer.margin)}</dd>
+          </div>
+        </dl>
+      )}
+      {lines.error && <Failed error={lines.error} retry={lines.retry} />}
+      {!lines.source && !lines.error && <p role="status">Working out the lines…</p>}
+      {lines.source && (
+        <div className="view-switch">
+          <button
+            type="button"
+            data-testid="group-toggle"
+            aria-pressed={grouped}
+            onClick={() => {
+              setGrouped((g) => !g);
+            }}
+          >
+            {grouped ? "Show every line" : "Group by product"}
+          </button>
+        </div>
+      )}
+      {lines.source && grouped && (
+        <Groups
+          load={groups}
+          currency={currency}
+          onPick={(p) => {
+            setProduct(p);
+            setGrouped(false);
+          }}
+        />
+      )}
+      {lines.source && lines.about && !grouped && (
+        <>
+          <div className="toolbar">
+            <SearchField label="Search lines" placeholder="Product, meter, subscription or charge type" testId="line-search" value={search} onChange={setSearch} />
+            <div className="field">
+              <label htmlFor="line-product">Product</label>
+              <select
+                id="line-product"
+                data-testid="line-product"
+                value={product === null ? ALL_PRODUCTS : `=${product}`}
+                onChange={(e) => {
+                  const v = e.target.value;
+                  setProduct(v === ALL_PRODUCTS ? null : v.slice(1));
+                }}
+              >
+                <option value={ALL_PRODUCTS}>All products</option>
+                {products.map((p) => (
+                  <option key={p} value={`=${p}`}>
+                    {p || "(none)"}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <p className="count" role="status" data-testid="line-count">
+              {formatCount(lines.source.count)} {lines.source.count === 1 ? "line" : "lines"}
+              {filtered && <span className="hint"> of {formatCount(lines.about.all)}</span>}
+              {lines.busy && <span className="hint"> · working…</span>}
+            </p>
+            <ExportButton
+              request={(bom) => ({
+                table: { table: "customerLines", accountId, invoiceId, customerId, customerFacing: false, query },
+                bom,
+                keys: null,
+              })}
+            />
+            <ExportButton
+              label="Export FOCUS"
+              testId="export-focus-csv"
+              request={(bom) => ({
+                table: { table: "customerFocus", accountId, invoiceId, customerId, query },
+                bom,
+                keys: null,
+              })}
+            />
+            <ExportButton
+              label="Export for the customer"
+              testId="export-customer-csv"
+              request={(bom) => ({
+                table: { table: "customerLines", accountId, invoiceId, customerId, customerFacing: true, query },
+                bom,
+                keys: null,
+              })}
+            />
+          </div>
+          <VirtualTable
+            caption={`${name}'s lines on invoice ${invoiceId}`}
+            testId="line-table"
+            rowTestId="line-row"
+            source={lines.source}
+            sort={sort}
+            onSort={setSort}
+            columns={columns}
+            rowKey={(l) => `${l.source}/${l.line}`}
+            initialSort={{ key: "line", direction: "ascending" }}
+            empty={<span className="hint">No line matches the search or product.</span>}
+          />
+          <dl className="stats line-totals" data-testid="line-totals" aria-label={filtered ? "Lines in view add up to" : "Lines add up to"}>
+            {lines.about.sums.map((s) => (
+              <div key={s.currency} data-currency={s.currency}>
+                <dt>
+                  {formatCount(s.lines)} {s.lines === 1 ? "line" : "lines"}
+                  {s.currency ? ` in ${s.currency}` : ""}
+                </dt>
+                <dd>
+                  cost <span data-testid="line-sum-cost">{money(s.cost, s.currency || currency)}</span>, resale{" "}
+                  <span data-testid="line-sum-resale">{money(s.resale, s.currency || currency)}</span>
+                </dd>
+              </div>
+            ))}
+          </dl>
+          <p className="hint">
+            Exports hold the lines in view, in the order shown. “Export for the customer” leaves out our cost and
+            Microsoft&apos;s prices: each line at its resale amount. The monthly fee is in the FOCUS file when every line
+            is in view.
+          </p>
+        </>
+      )}
+    </section>
+  );
+}
+
+/** The product select's "every product" (other values are `=` and the product, "" included). */
+const ALL_PRODUCTS = "*";
+
+const byGroupCost = (a: LineGroupDto, b: LineGroupDto) => compareDecimal(a.cost, b.cost);
+const byGroupResale = (a: LineGroupDto, b: LineGroupDto) => compareDecimal(a.resale, b.resale);
+const byGroupLines = (a: LineGroupDto, b: LineGroupDto) => a.lines - b.lines;
+const byGroupProduct = (a: LineGroupDto, b: LineGroupDto) => compareText(a.product, b.product);
+
+/** The customer's lines added up by product (exact sums from the backend); a product opens its lines. */
+function Groups({
+  load,
+  currency,
+  onPick,
+}: {
+  load: UseQueryResult<LineGroupDto[]>;
+  currency: string | null;
+  onPick: (product: string) => void;
+}) {
+  const columns: Column<LineGroupDto>[] = [
+    {
+      key: "product",
+      header: "Product / category",
+      width: 260,
+      compare: byGroupProduct,
+      cell: (g) => (
+        <button
+          type="button"
+          className="link"
+          onClick={() => {
+            onPick(g.product);
+          }}
+        >
+          {g.product || "(none)"}
+        </button>
+      ),
+    },
+    { key: "lines", header: "Lines", width: 100, numeric: true, compare: byGroupLines, cell: (g) => formatCount(g.lines) },
+    { key: "cost", header: "Cost", width: 150, numeric: true, compare: byGroupCost, cell: (g) => formatMoney(g.cost, currency) },
+    { key: "resale", header: "Resale", width: 150, numeric: true, compare: byGroupResale, cell: (g) => formatMoney(g.resale, currency) },
+  ];
+  if (load.isPending) return <Loading>Adding up the lines by product…</Loading>;
+  if (load.isError) return <Failed error={load.error} retry={() => void load.refetch()} />;
+  return (
+    <VirtualTable
+      caption="Lines by product"
+      testId="group-table"
+      rowTestId="group-row"
+      rows={load.data}
+      columns={columns}
+      rowKey={(g) => g.product}
+      initialSort={{ key: "cost", direction: "descending" }}
+      empty={<span className="hint">No lines.</span>}
+      onOpen={(g) => {
+        onPick(g.product);
+      }}
+    />
+  );
+}

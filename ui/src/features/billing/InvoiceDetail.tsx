@@ -1,0 +1,158 @@
+// One invoice (#/billing/<account>/<invoice>): a row per customer with our markup, fee,
+// resale and margin, the totals checked against the invoice to the cent.
+
+import {
+  useCallback,
+  useDeferredValue,
+  useMemo,
+  useRef,
+  useState,
+} from "react";
+import { Failed, Loading } from "../../components/QueryState";
+import { Crumbs } from "../../components/Crumbs";
+import { maybeDay } from "./cells";
+import { useInvoiceDetail } from "./queries";
+import { type InvoiceCustomerDto, type InvoiceDetailDto } from "../../ipc";
+
+import { formatCount, formatMoney } from "../../format";
+import { href } from "../../routing/route";
+import { compareDecimal, compareText } from "../../table/sort";
+import { SearchField } from "../../table/SearchField";
+
+import { VirtualTable, type Column } from "../../table/VirtualTable";
+import { ExportButton } from "../../components/ExportButton";
+
+// ------------------------------------------------------------------------------------
+// One invoice
+
+const nameOf = (c: InvoiceCustomerDto) => c.customerName ?? c.customerId;
+const byName = (a: InvoiceCustomerDto, b: InvoiceCustomerDto) => compareText(nameOf(a), nameOf(b));
+const byLines = (a: InvoiceCustomerDto, b: InvoiceCustomerDto) => a.lines - b.lines;
+const byCost = (a: InvoiceCustomerDto, b: InvoiceCustomerDto) => compareDecimal(a.cost, b.cost);
+const byMarkup = (a: InvoiceCustomerDto, b: InvoiceCustomerDto) => compareDecimal(a.markup, b.markup);
+const byFee = (a: InvoiceCustomerDto, b: InvoiceCustomerDto) => compareDecimal(a.fee, b.fee);
+const byResale = (a: InvoiceCustomerDto, b: InvoiceCustomerDto) => compareDecimal(a.resale, b.resale);
+const byMargin = (a: InvoiceCustomerDto, b: InvoiceCustomerDto) => compareDecimal(a.margin, b.margin);
+
+export function InvoiceDetail({ accountId, invoiceId }: { accountId: string; invoiceId: string }) {
+  const load = useInvoiceDetail(accountId, invoiceId);
+  const [query, setQuery] = useState("");
+  const needle = useDeferredValue(query).trim().toLowerCase();
+  const seen = useRef<readonly InvoiceCustomerDto[]>([]);
+  const onSorted = useCallback((rows: readonly InvoiceCustomerDto[]) => {
+    seen.current = rows;
+  }, []);
+  const detail: InvoiceDetailDto | null = load.data ?? null;
+  const rows = useMemo(() => detail?.customers ?? [], [detail]);
+  const shown = useMemo(
+    () => (needle ? rows.filter((c) => `${nameOf(c)}\n${c.customerId}`.toLowerCase().includes(needle)) : rows),
+    [rows, needle],
+  );
+  const currency = detail?.invoice.currency ?? null;
+  const money = (amount: string) => formatMoney(amount, currency);
+
+  const columns: Column<InvoiceCustomerDto>[] = [
+    {
+      key: "customer",
+      header: "Customer",
+      width: 240,
+      compare: byName,
+      cell: (c) => (
+        <a href={href("billing", accountId, invoiceId, c.customerId)} title={c.customerId}>
+          {nameOf(c)}
+        </a>
+      ),
+    },
+    { key: "lines", header: "Lines", width: 90, numeric: true, compare: byLines, cell: (c) => formatCount(c.lines) },
+    { key: "cost", header: "Microsoft cost", width: 160, numeric: true, compare: byCost, cell: (c) => money(c.cost) },
+    { key: "markup", header: "Markup", width: 120, numeric: true, compare: byMarkup, cell: (c) => money(c.markup) },
+    { key: "fee", header: "Fee", width: 100, numeric: true, compare: byFee, cell: (c) => money(c.fee) },
+    { key: "resale", header: "Resale", width: 140, numeric: true, compare: byResale, cell: (c) => money(c.resale) },
+    { key: "margin", header: "Margin", width: 120, numeric: true, compare: byMargin, cell: (c) => money(c.margin) },
+  ];
+
+  return (
+    <section className="list-page">
+      <h1 id="page-title">Invoice {invoiceId}</h1>
+      <Crumbs items={[{ label: "Billing", href: href("billing") }, { label: `Invoice ${invoiceId}` }]} />
+      {load.isPending && <Loading>Loading the invoice…</Loading>}
+      {load.isError && <Failed error={load.error} retry={() => void load.refetch()} />}
+      {detail && (
+        <>
+          <dl className="stats" data-testid="invoice-totals">
+            <div>
+              <dt>Invoice total</dt>
+              <dd>{money(detail.invoice.total)}</dd>
+            </div>
+            <div>
+              <dt>Customers add up to</dt>
+              <dd data-testid="invoice-cost-total">
+                {money(detail.costTotal)}{" "}
+                {detail.matchesInvoice ? (
+                  <span className="check-ok" title="Equal to the invoice total to the cent">
+                    ✓
+                  </span>
+                ) : (
+                  <span className="check-bad" title="Not every line is read yet: run Discovery">
+                    ≠ total
+                  </span>
+                )}
+              </dd>
+            </div>
+            <div>
+              <dt>Markup</dt>
+              <dd>{money(detail.markupTotal)}</dd>
+            </div>
+            <div>
+              <dt>Fees</dt>
+              <dd>{money(detail.feeTotal)}</dd>
+            </div>
+            <div>
+              <dt>Resale</dt>
+              <dd>{money(detail.resaleTotal)}</dd>
+            </div>
+            <div>
+              <dt>Margin</dt>
+              <dd>{money(detail.marginTotal)}</dd>
+            </div>
+            <div>
+              <dt>Period</dt>
+              <dd>
+                {maybeDay(detail.invoice.billingPeriodStart)} – {maybeDay(detail.invoice.billingPeriodEnd)}
+              </dd>
+            </div>
+          </dl>
+          <div className="toolbar">
+            <SearchField label="Search customers" placeholder="Company or customer id" testId="invoice-customer-search" value={query} onChange={setQuery} />
+            <p className="count" role="status" data-testid="invoice-customer-count">
+              {formatCount(shown.length)} {shown.length === 1 ? "customer" : "customers"}
+            </p>
+            <ExportButton
+              request={(bom) => ({
+                table: { table: "invoice", accountId, invoiceId },
+                bom,
+                keys: seen.current.map((c) => c.customerId),
+              })}
+            />
+          </div>
+          <VirtualTable
+            caption={`Customers on invoice ${invoiceId}`}
+            testId="invoice-customer-table"
+            rowTestId="invoice-customer-row"
+            rows={shown}
+            columns={columns}
+            rowKey={(c) => c.customerId}
+            rowLabel={(c) => `${nameOf(c)}, open lines`}
+            initialSort={{ key: "customer", direction: "ascending" }}
+            empty={<span className="hint">No customer matches “{query.trim()}”.</span>}
+            onOpen={(c) => {
+              window.location.hash = href("billing", accountId, invoiceId, c.customerId);
+            }}
+            onSorted={onSorted}
+          />
+        </>
+      )}
+    </section>
+  );
+}
+

@@ -1,0 +1,224 @@
+// One account's Discovery on the Accounts page: the state badge, a live progress bar with
+// counts, elapsed time and ETA while a run is on, Start and Stop (each with its own error
+// next to it), when the last run succeeded and when the next one is due, and the run history.
+import { useId, useState } from "react";
+import { discovery, toApiError, type AccountDto, type ApiError, type DiscoveryStatusDto, type EntityCountDto } from "../../ipc";
+import { discoveryStore, useDiscovery } from "./store";
+import { PHASE_LABEL, entityLabel } from "./labels";
+import { formatCount, formatDateTime, formatDuration } from "../../format";
+import { RunStateBadge } from "./RunStateBadge";
+import { RunHistory } from "./RunHistory";
+
+interface Figures {
+  requests: number;
+  throttled: number;
+  rowsWritten: number;
+  rowsPerSecond: number;
+  elapsedMs: number;
+  etaMs: number | null;
+  entities: EntityCountDto[];
+}
+
+/** What the counters show: the live progress while running, else the last run's totals. */
+function figuresOf(status: DiscoveryStatusDto): Figures | null {
+  const p = status.progress;
+  if (status.state === "inProgress" && p) return p;
+  const run = status.lastRun;
+  if (!run) return null;
+  const seconds = run.durationMs / 1000;
+  return {
+    requests: run.requests,
+    throttled: run.throttled,
+    rowsWritten: run.rowsWritten,
+    rowsPerSecond: seconds > 0 ? Math.round(run.rowsWritten / seconds) : 0,
+    elapsedMs: run.durationMs,
+    etaMs: null,
+    entities: run.entities,
+  };
+}
+
+export function DiscoveryPanel({ account, status }: { account: AccountDto; status: DiscoveryStatusDto }) {
+  const titleId = useId();
+  const [busy, setBusy] = useState<"start" | "stop" | null>(null);
+  const [startError, setStartError] = useState<ApiError | null>(null);
+  const [stopError, setStopError] = useState<ApiError | null>(null);
+  const [stopAsked, setStopAsked] = useState<string | null>(null);
+  const running = status.state === "inProgress";
+  const runId = status.progress?.runId ?? status.lastRun?.id ?? null;
+  const stopping = running && stopAsked !== null && stopAsked === runId;
+  const figures = figuresOf(status);
+  const rating = useDiscovery().ratings.get(account.id);
+
+  async function start() {
+    setBusy("start");
+    setStartError(null);
+    setStopError(null);
+    try {
+      discoveryStore.started(await discovery.start(account.id));
+    } catch (e) {
+      setStartError(toApiError(e));
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  async function stop() {
+    setBusy("stop");
+    setStopError(null);
+    try {
+      await discovery.stop(account.id);
+      // The run ends at its next safe point; the finished event turns the badge.
+      setStopAsked(runId);
+    } catch (e) {
+      setStopError(toApiError(e));
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  const fraction = Math.min(1, Math.max(0, status.progress?.fraction ?? 0));
+  const percent = Math.round(fraction * 100);
+
+  return (
+    <section className="card discovery" data-testid={`discovery-panel-${account.id}`} aria-labelledby={titleId}>
+      <div className="discovery-head">
+        <h3 id={titleId}>{account.name}</h3>
+        <RunStateBadge state={status.state} testId="discovery-state" />
+        <span className="hint" data-testid="discovery-last-success">
+          Last success:{" "}
+          {status.lastSuccessAt ? (
+            <time dateTime={status.lastSuccessAt}>{formatDateTime(status.lastSuccessAt)}</time>
+          ) : (
+            "never"
+          )}
+        </span>
+        {status.nextRunAt && (
+          <span className="hint" data-testid="discovery-next-run">
+            Next scheduled run: <time dateTime={status.nextRunAt}>{formatDateTime(status.nextRunAt)}</time>
+          </span>
+        )}
+      </div>
+
+      {running && (
+        <div className="discovery-progress">
+          <progress
+            max={1}
+            value={fraction}
+            data-testid="discovery-progress"
+            aria-label={`Discovery of ${account.name}`}
+            aria-valuemin={0}
+            aria-valuemax={100}
+            aria-valuenow={percent}
+            aria-valuetext={`${percent} %`}
+          />
+          <span data-testid="discovery-percent">{percent} %</span>
+          <span className="hint">
+            {status.progress
+              ? `${PHASE_LABEL[status.progress.phase]} · step ${formatCount(status.progress.stepsDone)} of ${formatCount(status.progress.stepsKnown)} known`
+              : "Starting…"}
+          </span>
+        </div>
+      )}
+
+      {status.state === "error" && status.lastRun?.error && (
+        <div className="error" role="alert" data-testid="discovery-run-error">
+          <p>{status.lastRun.error.message}</p>
+          {status.lastRun.error.endpoint && <p className="mono">{status.lastRun.error.endpoint}</p>}
+        </div>
+      )}
+
+      {!running && rating?.error && (
+        <div className="error" role="alert" data-testid="discovery-rating-error">
+          <p>{rating.error}</p>
+        </div>
+      )}
+      {!running && rating && !rating.error && (
+        <p className="hint" data-testid="discovery-rating">
+          {rating.rated + rating.refused === 0
+            ? "Costs are up to date: no usage or price changed."
+            : `Rated ${formatCount(rating.rated)} customer-month${rating.rated === 1 ? "" : "s"}`}
+          {rating.refused > 0 &&
+            `; ${formatCount(rating.refused)} could not be rated — Reconciliation says why.`}
+        </p>
+      )}
+
+      {figures && (
+        <>
+          <dl className="stats" data-testid="discovery-counts">
+            <div>
+              <dt>Requests</dt>
+              <dd data-testid="discovery-requests">{formatCount(figures.requests)}</dd>
+            </div>
+            <div>
+              <dt>Throttled</dt>
+              <dd>{formatCount(figures.throttled)}</dd>
+            </div>
+            <div>
+              <dt>Rows written</dt>
+              <dd data-testid="discovery-rows">{formatCount(figures.rowsWritten)}</dd>
+            </div>
+            <div>
+              <dt>Rows/s</dt>
+              <dd>{formatCount(figures.rowsPerSecond)}</dd>
+            </div>
+            <div>
+              <dt>{running ? "Elapsed" : "Took"}</dt>
+              <dd data-testid="discovery-elapsed">{formatDuration(figures.elapsedMs)}</dd>
+            </div>
+            {running && (
+              <div>
+                <dt>Time left</dt>
+                <dd data-testid="discovery-eta">{figures.etaMs === null ? "estimating…" : `about ${formatDuration(figures.etaMs)}`}</dd>
+              </div>
+            )}
+          </dl>
+          {figures.entities.length > 0 && (
+            <ul className="entity-counts" aria-label="Rows written by kind of data" data-testid="discovery-entities">
+              {figures.entities.map((e) => (
+                <li key={e.entity}>
+                  {entityLabel(e.entity)} <strong>{formatCount(e.rows)}</strong>
+                </li>
+              ))}
+            </ul>
+          )}
+        </>
+      )}
+
+      <div className="discovery-actions">
+        <div className="action">
+          <button
+            type="button"
+            className="primary"
+            data-testid="discovery-start"
+            disabled={running || busy !== null}
+            onClick={() => void start()}
+          >
+            {busy === "start" ? "Starting…" : "Start Discovery"}
+          </button>
+          {startError && (
+            <p className="field-error" role="alert" data-testid="discovery-start-error">
+              {startError.message}
+            </p>
+          )}
+        </div>
+        <div className="action">
+          <button
+            type="button"
+            data-testid="discovery-stop"
+            disabled={!running || stopping || busy !== null}
+            onClick={() => void stop()}
+          >
+            {stopping || busy === "stop" ? "Stopping…" : "Stop"}
+          </button>
+          {stopError && (
+            <p className="field-error" role="alert" data-testid="discovery-stop-error">
+              {stopError.message}
+            </p>
+          )}
+        </div>
+      </div>
+
+      <RunHistory accountId={account.id} status={status} />
+    </section>
+  );
+}

@@ -1,0 +1,45 @@
+// The words the Discovery panel uses for the backend's enums, in one place so the badge,
+// the history and the tests agree.
+import type { PhaseDto, RunStateDto, TriggerDto } from "../../ipc";
+
+/** The state badge texts; each state also has its own colour and mark (styles.css). */
+export const RUN_STATE_LABEL: Record<RunStateDto, string> = {
+  notStarted: "Not started",
+  inProgress: "In progress",
+  stopped: "Stopped",
+  error: "Error",
+  completed: "Completed",
+};
+
+export const TRIGGER_LABEL: Record<TriggerDto, string> = {
+  manual: "Manual",
+  scheduled: "Scheduled",
+};
+
+export const PHASE_LABEL: Record<PhaseDto, string> = {
+  customers: "Reading customers",
+  subscriptions: "Reading subscriptions",
+  usage: "Reading Azure usage",
+  prices: "Reading prices",
+  invoices: "Reading invoices",
+  unbilled: "Reading unbilled usage",
+  finishing: "Finishing",
+  rating: "Rating usage",
+};
+
+const ENTITY_LABEL = new Map([
+  ["customers", "Customers"],
+  ["subscriptions", "Subscriptions"],
+  ["entitlements", "Azure entitlements"],
+  ["utilization", "Azure utilization"],
+  ["rateCards", "Rate cards"],
+  ["invoices", "Invoices"],
+  ["billingLineItems", "Invoice line items"],
+  ["legacyLineItems", "Legacy invoice line items"],
+  ["dailyUsage", "Daily usage"],
+]);
+
+/** A kind of data in words; one the UI does not know yet shows as sent. */
+export function entityLabel(entity: string): string {
+  return ENTITY_LABEL.get(entity) ?? entity;
+}

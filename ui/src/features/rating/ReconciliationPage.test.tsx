@@ -1,0 +1,146 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { cleanup, fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { render } from "../../test/render";
+import { App } from "../../App";
+import { clearMocks, mockBackend } from "../../test/ipcMock";
+import { signedIn } from "../../test/fixtures";
+import { formatMoney } from "../../format";
+import type { PeriodReconciliationDto, ReconciliationDto } from "../../ipc";
+import { periodLabel } from "./ReconciliationPage";
+
+afterEach(() => {
+  cleanup();
+  clearMocks();
+  window.location.hash = "";
+});
+
+function row(over: Partial<ReconciliationDto>): ReconciliationDto {
+  return {
+    accountId: "a1",
+    accountName: "Contoso",
+    customer: "c-1",
+    customerName: "Fabrikam",
+    period: "2026-10",
+    currency: "EUR",
+    invoiceState: "billed",
+    rated: "100.00",
+    invoiced: "100.00",
+    difference: "0.00",
+    causes: {},
+    unexplained: "0.00",
+    refused: null,
+    linesCompared: 31,
+    linesMatched: 31,
+    differences: [],
+    ...over,
+  };
+}
+
+const october: PeriodReconciliationDto = {
+  period: "2026-10",
+  customers: [
+    row({}),
+    row({
+      customer: "c-2",
+      customerName: "Northwind",
+      rated: "250.00",
+      invoiced: "248.75",
+      difference: "-1.25",
+      causes: { priceMismatch: "-1.25" },
+      linesMatched: 29,
+      differences: [
+        {
+          subscriptionId: "p-1",
+          entitlementId: "e-1",
+          meterId: "m-vm",
+          usageDate: "2026-10-03",
+          rated: "10.00",
+          invoiced: "9.00",
+          difference: "-1.00",
+          causes: { priceMismatch: "-1.00" },
+          unexplained: "0.00",
+        },
+      ],
+    }),
+    row({
+      customer: "c-3",
+      customerName: "Litware",
+      rated: "12.00",
+      invoiced: null,
+      difference: null,
+      unexplained: null,
+      refused: "legacy (0145P) usage only: nothing to compare",
+      linesCompared: 0,
+      linesMatched: 0,
+    }),
+  ],
+  totals: [
+    {
+      currency: "EUR",
+      customers: 2,
+      matched: 1,
+      rated: "350.00",
+      invoiced: "348.75",
+      difference: "-1.25",
+      causes: { priceMismatch: "-1.25" },
+      unexplained: "0.00",
+    },
+  ],
+};
+
+const periods = [
+  { period: "2026-11", rated: 3, refused: 0, invoiced: false },
+  { period: "2026-10", rated: 3, refused: 0, invoiced: true },
+];
+
+describe("Reconciliation page", () => {
+  it("opens the newest invoiced period with its totals, verdicts and causes", async () => {
+    mockBackend([signedIn()], "Admin", { periods, reconciliations: [october] });
+    window.location.hash = "#/reconciliation";
+    render(<App />);
+    const rows = await screen.findAllByTestId("reconciliation-row");
+    expect(rows).toHaveLength(3);
+    // Unexplained first, then explained, not compared, matches: Northwind differs.
+    expect(rows[0]?.textContent).toContain("Northwind");
+    expect(rows[0]?.querySelector("[data-verdict]")?.getAttribute("data-verdict")).toBe("explained");
+    expect(rows[0]?.textContent).toContain("Price mismatch");
+    expect(rows[0]?.querySelector('[data-col="difference"]')?.textContent).toBe(formatMoney("-1.25", "EUR"));
+    const litware = rows.find((r) => r.textContent.includes("Litware")) as HTMLElement;
+    expect(litware.textContent).toContain("legacy (0145P) usage only");
+    expect(litware.querySelector('[data-col="invoiced"]')?.textContent).toBe("—");
+    const totals = screen.getByTestId("reconciliation-totals");
+    expect(totals.textContent).toContain("1 of 2");
+    expect(totals.textContent).toContain(formatMoney("350.00", "EUR"));
+    expect(screen.getByTestId("unexplained-EUR").textContent).toBe(formatMoney("0.00", "EUR"));
+    const select = screen.getByTestId<HTMLSelectElement>("period-select");
+    expect(select.value).toBe("2026-10");
+    expect(select.textContent).toContain(`${periodLabel("2026-11")} · open`);
+  });
+
+  it("filters to customers that do not match and opens a customer's differing lines", async () => {
+    mockBackend([signedIn()], "Admin", { periods, reconciliations: [october] });
+    window.location.hash = "#/reconciliation/2026-10";
+    render(<App />);
+    await screen.findAllByTestId("reconciliation-row");
+    fireEvent.click(screen.getByTestId("only-differences"));
+    await waitFor(() => {
+      expect(screen.getAllByTestId("reconciliation-row")).toHaveLength(2);
+    });
+    expect(screen.getByTestId("reconciliation-count").textContent).toContain("of 3");
+    fireEvent.click(within(screen.getAllByTestId("reconciliation-row")[0] as HTMLElement).getByText("Northwind"));
+    const line = await screen.findByText("m-vm");
+    expect(line.closest("tr")?.textContent).toContain(formatMoney("-1.00", "EUR"));
+  });
+
+  it("says what to do when nothing is rated, and shows a failing period's error", async () => {
+    mockBackend([signedIn()], "Admin", {});
+    window.location.hash = "#/reconciliation";
+    const { unmount } = render(<App />);
+    expect((await screen.findByTestId("empty-state")).textContent).toContain("Run Discovery");
+    unmount();
+    mockBackend([signedIn()], "Admin", { periods, reconciliations: [] });
+    window.location.hash = "#/reconciliation/2026-10";
+    render(<App />);
+    expect((await screen.findByRole("alert")).textContent).toContain("Nothing rated in 2026-10");
+  });
+});

@@ -1,0 +1,407 @@
+// Reconciliation (#/reconciliation/<YYYY-MM>): for one billing period, each customer's rated
+// cost against the invoice's daily rated usage, the difference split into causes, and the
+// customers that cannot be compared with the reason why. Totals per currency come from the
+// backend, added up exactly; this page never adds amounts itself.
+import {
+  useCallback,
+  useDeferredValue,
+  useId,
+  useMemo,
+  useRef,
+  useState,
+} from "react";
+import {
+  reconciliation,
+  type PeriodDto,
+  type PeriodReconciliationDto,
+  type ReconciliationDto,
+  type ReconciliationLineDto,
+} from "../../ipc";
+
+import { formatCount, formatDay, formatMoney } from "../../format";
+import { href } from "../../routing/route";
+import { compareDecimal, compareText } from "../../table/sort";
+import { SearchField } from "../../table/SearchField";
+import { VirtualTable, type Column } from "../../table/VirtualTable";
+import { ExportButton } from "../../components/ExportButton";
+import { Empty, Failed, Loading } from "../../components/QueryState";
+import { read } from "../../data/queryClient";
+import { useQuery } from "@tanstack/react-query";
+import { ratingKeys } from "./queries";
+
+export const CAUSE_LABEL: Record<string, string> = {
+  missingUsage: "Missing usage",
+  lateUsage: "Late usage",
+  tierBoundary: "Tier boundary",
+  priceMismatch: "Price mismatch",
+  partnerEarnedCredit: "Partner earned credit",
+  fx: "Exchange rate",
+  rounding: "Rounding",
+};
+const causeLabel = (cause: string) => CAUSE_LABEL[cause] ?? cause;
+
+/** "October 2026" for "2026-10". */
+export function periodLabel(period: string): string {
+  const [y, m] = period.split("-").map(Number);
+  if (!y || !m) return period;
+  return new Intl.DateTimeFormat(undefined, { month: "long", year: "numeric", timeZone: "UTC" }).format(
+    new Date(Date.UTC(y, m - 1, 1)),
+  );
+}
+
+const keyOf = (r: ReconciliationDto) => `${r.accountId}/${r.customer}`;
+const nameOf = (r: ReconciliationDto) => r.customerName ?? r.customer;
+const isZero = (amount: string | null) => amount !== null && /^-?0(\.0*)?$/.test(amount);
+
+export type Verdict = "matches" | "explained" | "unexplained" | "refused";
+export function verdictOf(r: ReconciliationDto): Verdict {
+  if (r.refused !== null) return "refused";
+  if (isZero(r.difference)) return "matches";
+  return isZero(r.unexplained) ? "explained" : "unexplained";
+}
+const VERDICT_LABEL: Record<Verdict, string> = {
+  matches: "Matches",
+  explained: "Explained",
+  unexplained: "Unexplained",
+  refused: "Not compared",
+};
+const VERDICT_ORDER: Record<Verdict, number> = { unexplained: 0, explained: 1, refused: 2, matches: 3 };
+
+const byName = (a: ReconciliationDto, b: ReconciliationDto) => compareText(nameOf(a), nameOf(b));
+const byAccount = (a: ReconciliationDto, b: ReconciliationDto) => compareText(a.accountName, b.accountName);
+const byRated = (a: ReconciliationDto, b: ReconciliationDto) => compareDecimal(a.rated ?? "", b.rated ?? "");
+const byInvoiced = (a: ReconciliationDto, b: ReconciliationDto) => compareDecimal(a.invoiced ?? "", b.invoiced ?? "");
+const byDifference = (a: ReconciliationDto, b: ReconciliationDto) =>
+  compareDecimal(a.difference ?? "", b.difference ?? "");
+const byUnexplained = (a: ReconciliationDto, b: ReconciliationDto) =>
+  compareDecimal(a.unexplained ?? "", b.unexplained ?? "");
+const byVerdict = (a: ReconciliationDto, b: ReconciliationDto) => VERDICT_ORDER[verdictOf(a)] - VERDICT_ORDER[verdictOf(b)];
+const noRated = (r: ReconciliationDto) => r.rated === null;
+const noInvoiced = (r: ReconciliationDto) => r.invoiced === null;
+const noDifference = (r: ReconciliationDto) => r.difference === null;
+const noUnexplained = (r: ReconciliationDto) => r.unexplained === null;
+
+const dash = <span className="hint">—</span>;
+const money = (amount: string | null, currency: string | null) => (amount === null ? dash : formatMoney(amount, currency));
+
+function Causes({ causes, currency }: { causes: Record<string, string | undefined>; currency: string | null }) {
+  const entries = Object.entries(causes).filter((e): e is [string, string] => e[1] !== undefined);
+  if (entries.length === 0) return dash;
+  return (
+    <span className="causes">
+      {entries.map(([cause, amount]) => (
+        <span key={cause} className="cause" data-cause={cause}>
+          {causeLabel(cause)} {formatMoney(amount, currency)}
+        </span>
+      ))}
+    </span>
+  );
+}
+
+export function ReconciliationPage({ rest }: { rest: string[] }) {
+  const periods = useQuery({ queryKey: ratingKeys.periods(), queryFn: () => read(reconciliation.periods()) });
+  const wanted = rest[0];
+
+  // Without a period in the link, the newest invoiced one (the open month has no invoice yet).
+  const list = periods.data ?? [];
+  const period = wanted ?? list.find((p) => p.invoiced)?.period ?? list[0]?.period;
+
+  return (
+    <section className="list-page">
+      <h1 id="page-title">Reconciliation</h1>
+      {periods.isPending && <Loading>Loading billing periods…</Loading>}
+      {periods.isError && <Failed error={periods.error} retry={() => void periods.refetch()} />}
+      {periods.isSuccess && list.length === 0 && (
+        <Empty
+          what="Nothing to reconcile yet"
+          testId="empty-state"
+          next={
+            <>
+              Reconciliation compares the cost CSP Desk rates from your customers&apos; usage with what Microsoft
+              invoiced. Run Discovery on <a href={href("accounts")}>Accounts</a>: it reads usage and invoices, then
+              rates them.
+            </>
+          }
+        />
+      )}
+      {periods.isSuccess && period !== undefined && <PeriodView key={period} period={period} periods={list} />}
+    </section>
+  );
+}
+
+function PeriodView({ period, periods }: { period: string; periods: PeriodDto[] }) {
+  const detail = useQuery({ queryKey: ratingKeys.period(period), queryFn: () => read(reconciliation.period(period)) });
+  const selectId = useId();
+  const [query, setQuery] = useState("");
+  const [onlyDifferences, setOnlyDifferences] = useState(false);
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
+  const needle = useDeferredValue(query).trim().toLowerCase();
+  const known = periods.find((p) => p.period === period);
+
+  const rows = useMemo(() => detail.data?.customers ?? [], [detail.data]);
+  const shown = useMemo(
+    () =>
+      rows.filter(
+        (r) =>
+          (!onlyDifferences || verdictOf(r) !== "matches") &&
+          (!needle || `${nameOf(r)}\n${r.customer}\n${r.accountName}`.toLowerCase().includes(needle)),
+      ),
+    [rows, onlyDifferences, needle],
+  );
+
+  const seen = useRef<readonly ReconciliationDto[]>([]);
+  const onSorted = useCallback((rows: readonly ReconciliationDto[]) => {
+    seen.current = rows;
+  }, []);
+
+  const toggle = useCallback((r: ReconciliationDto) => {
+    setExpanded((s) => {
+      const next = new Set(s);
+      if (!next.delete(keyOf(r))) next.add(keyOf(r));
+      return next;
+    });
+  }, []);
+  const detailHeight = useCallback(
+    (r: ReconciliationDto) =>
+      expanded.has(keyOf(r)) ? 16 + 24 * (r.refused !== null ? 1 : Math.max(1, r.differences.length) + 1) : 0,
+    [expanded],
+  );
+
+  const columns: Column<ReconciliationDto>[] = [
+    {
+      key: "customer",
+      header: "Customer",
+      width: 220,
+      compare: byName,
+      cell: (r) => (
+        <button
+          type="button"
+          className="link"
+          aria-expanded={expanded.has(keyOf(r))}
+          title={r.customer}
+          onClick={() => {
+            toggle(r);
+          }}
+        >
+          {nameOf(r)}
+        </button>
+      ),
+    },
+    {
+      key: "verdict",
+      header: "Result",
+      width: 120,
+      compare: byVerdict,
+      cell: (r) => {
+        const v = verdictOf(r);
+        return (
+          <span className={`verdict ${v}`} data-verdict={v} title={r.refused ?? undefined}>
+            {VERDICT_LABEL[v]}
+          </span>
+        );
+      },
+    },
+    { key: "rated", header: "Rated", width: 125, numeric: true, compare: byRated, isBlank: noRated, cell: (r) => money(r.rated, r.currency) },
+    {
+      key: "invoiced",
+      header: "Invoiced",
+      width: 125,
+      numeric: true,
+      compare: byInvoiced,
+      isBlank: noInvoiced,
+      cell: (r) => money(r.invoiced, r.currency),
+    },
+    {
+      key: "difference",
+      header: "Difference",
+      width: 115,
+      numeric: true,
+      compare: byDifference,
+      isBlank: noDifference,
+      cell: (r) => money(r.difference, r.currency),
+    },
+    {
+      key: "unexplained",
+      header: "Unexplained",
+      width: 115,
+      numeric: true,
+      compare: byUnexplained,
+      isBlank: noUnexplained,
+      cell: (r) => money(r.unexplained, r.currency),
+    },
+    {
+      key: "causes",
+      header: "Causes",
+      width: 260,
+      cell: (r) =>
+        r.refused !== null ? (
+          <span className="hint" title={r.refused}>
+            {r.refused}
+          </span>
+        ) : (
+          <Causes causes={r.causes} currency={r.currency} />
+        ),
+    },
+    { key: "lines", header: "Lines matched", width: 120, numeric: true, cell: (r) => `${formatCount(r.linesMatched)} / ${formatCount(r.linesCompared)}` },
+    { key: "account", header: "Account", width: 120, compare: byAccount, cell: (r) => r.accountName },
+  ];
+
+  return (
+    <>
+      <div className="toolbar">
+        <div className="field">
+          <label htmlFor={selectId}>Billing period</label>
+          <select
+            id={selectId}
+            data-testid="period-select"
+            value={period}
+            onChange={(e) => {
+              window.location.hash = href("reconciliation", e.target.value);
+            }}
+          >
+            {!known && <option value={period}>{periodLabel(period)}</option>}
+            {periods.map((p) => (
+              <option key={p.period} value={p.period}>
+                {periodLabel(p.period)} · {p.invoiced ? "invoiced" : "open, against unbilled usage"}
+              </option>
+            ))}
+          </select>
+        </div>
+        <SearchField label="Search customers" placeholder="Company, customer id or account" testId="reconciliation-search" value={query} onChange={setQuery} />
+        <label className="check">
+          <input
+            type="checkbox"
+            data-testid="only-differences"
+            checked={onlyDifferences}
+            onChange={(e) => {
+              setOnlyDifferences(e.target.checked);
+            }}
+          />{" "}
+          Only customers that do not match
+        </label>
+        <ExportButton
+          request={(bom) => ({ table: { table: "reconciliation", period }, bom, keys: seen.current.map(keyOf) })}
+        />
+      </div>
+      {detail.isPending && <Loading>Comparing {periodLabel(period)}…</Loading>}
+      {detail.isError && <Failed error={detail.error} retry={() => void detail.refetch()} />}
+      {detail.isSuccess && (
+        <>
+          <Totals data={detail.data} />
+          <p className="count" role="status" data-testid="reconciliation-count">
+            {formatCount(shown.length)} {shown.length === 1 ? "customer" : "customers"}
+            {shown.length !== rows.length && <span className="hint"> · of {formatCount(rows.length)}</span>}
+          </p>
+          <VirtualTable
+            caption={`Reconciliation of ${periodLabel(period)}`}
+            testId="reconciliation-table"
+            rowTestId="reconciliation-row"
+            rows={shown}
+            columns={columns}
+            rowKey={keyOf}
+            rowLabel={(r) => `${nameOf(r)}, ${VERDICT_LABEL[verdictOf(r)]}`}
+            initialSort={{ key: "verdict", direction: "ascending" }}
+            empty={
+              rows.length === 0 ? (
+                <span className="hint">No customer has usage or an invoice in {periodLabel(period)}.</span>
+              ) : (
+                <span className="hint">No customer matches the search or filter.</span>
+              )
+            }
+            onOpen={toggle}
+            onToggle={toggle}
+            detailHeight={detailHeight}
+            renderDetail={(r) => <LineDifferences row={r} />}
+            onSorted={onSorted}
+          />
+          <p className="hint">
+            Enter or a click on a customer shows the lines (Azure subscription, meter, day) that differ, largest first.
+            Causes are worked out from the invoice&apos;s own figures: unit price, exchange rate, partner earned credit
+            and usage day.
+          </p>
+        </>
+      )}
+    </>
+  );
+}
+
+function Totals({ data }: { data: PeriodReconciliationDto }) {
+  if (data.totals.length === 0) return null;
+  return (
+    <div className="reconciliation-totals" data-testid="reconciliation-totals">
+      {data.totals.map((t) => (
+        <dl key={t.currency} className="stats" data-currency={t.currency}>
+          <div>
+            <dt>{t.currency} customers matched</dt>
+            <dd>
+              {formatCount(t.matched)} of {formatCount(t.customers)}
+            </dd>
+          </div>
+          <div>
+            <dt>Rated</dt>
+            <dd className="num">{formatMoney(t.rated, t.currency)}</dd>
+          </div>
+          <div>
+            <dt>Invoiced</dt>
+            <dd className="num">{formatMoney(t.invoiced, t.currency)}</dd>
+          </div>
+          <div>
+            <dt>Difference</dt>
+            <dd className="num">{formatMoney(t.difference, t.currency)}</dd>
+          </div>
+          <div>
+            <dt>Unexplained</dt>
+            <dd className="num" data-testid={`unexplained-${t.currency}`}>
+              {formatMoney(t.unexplained, t.currency)}
+            </dd>
+          </div>
+          <div>
+            <dt>By cause</dt>
+            <dd>
+              <Causes causes={t.causes} currency={t.currency} />
+            </dd>
+          </div>
+        </dl>
+      ))}
+    </div>
+  );
+}
+
+function LineDifferences({ row }: { row: ReconciliationDto }) {
+  if (row.refused !== null) {
+    return <p className="line-differences">Not compared: {row.refused}</p>;
+  }
+  if (row.differences.length === 0) {
+    return <p className="line-differences">Every line matches to the cent.</p>;
+  }
+  return (
+    <table className="line-differences">
+      <thead>
+        <tr>
+          <th>Day</th>
+          <th>Meter</th>
+          <th>Azure subscription</th>
+          <th className="num">Rated</th>
+          <th className="num">Invoiced</th>
+          <th className="num">Difference</th>
+          <th>Causes</th>
+        </tr>
+      </thead>
+      <tbody>
+        {row.differences.map((l: ReconciliationLineDto) => (
+          <tr key={`${l.entitlementId}/${l.meterId}/${l.usageDate}`}>
+            <td>{formatDay(l.usageDate)}</td>
+            <td className="mono">{l.meterId}</td>
+            <td className="mono">{l.entitlementId}</td>
+            <td className="num">{formatMoney(l.rated, row.currency)}</td>
+            <td className="num">{formatMoney(l.invoiced, row.currency)}</td>
+            <td className="num">{formatMoney(l.difference, row.currency)}</td>
+            <td>
+              <Causes causes={l.causes} currency={row.currency} />
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
