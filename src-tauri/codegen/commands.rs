@@ -337,3 +337,101 @@ pub fn typescript(commands: &[Command]) -> String {
     }
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn declared(file: &str, text: &str) -> Result<Vec<Command>, String> {
+        let dir =
+            std::env::temp_dir().join(format!("cspdesk-codegen-{}-{file}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        std::fs::write(dir.join(format!("{file}.rs")), text).expect("write declaration");
+        std::fs::write(dir.join("mod.rs"), "pub mod x;").expect("write mod.rs");
+        let read = read(&dir);
+        std::fs::remove_dir_all(&dir).expect("clean temp dir");
+        read
+    }
+
+    #[test]
+    fn arguments_are_what_the_ui_sends_in_camel_case_and_tauri_handles_are_left_out() {
+        let commands = declared(
+            "billing",
+            r#"
+            /// Lines of a customer.
+            #[tauri::command(async)]
+            pub fn billing_list_lines<R: tauri::Runtime>(
+                app: tauri::AppHandle<R>,
+                state: tauri::State<'_, AppState>,
+                account_id: String,
+                months: Option<Vec<String>>,
+                limit: u64,
+                events: Channel<LineEvent>,
+            ) -> Result<Vec<Option<LineDto>>, ApiError> { todo!() }
+
+            /// Not a command: no attribute.
+            pub fn billing_helper() {}
+            "#,
+        )
+        .expect("declarations read");
+        assert_eq!(
+            commands.len(),
+            1,
+            "only #[tauri::command] functions are commands"
+        );
+        let c = &commands[0];
+        let args: Vec<(&str, &str)> = c
+            .args
+            .iter()
+            .map(|a| (a.name.as_str(), a.ts.as_str()))
+            .collect();
+        assert_eq!(
+            args,
+            [
+                ("accountId", "string"),
+                ("months", "string[] | null"),
+                ("limit", "number"),
+                ("events", "Channel<LineEvent>")
+            ]
+        );
+        assert_eq!(
+            c.result, "(LineDto | null)[]",
+            "Result<T, ApiError> answers T"
+        );
+        assert_eq!(c.docs, ["Lines of a customer."]);
+
+        let ts = typescript(&commands);
+        assert!(ts.contains("  billing_list_lines: { args: { accountId: string; months: string[] | null; limit: number; events: Channel<LineEvent> }; result: (LineDto | null)[] };"), "{ts}");
+        assert!(ts.contains("export function billingListLines(accountId: string, months: string[] | null, limit: number, events: Channel<LineEvent>): Promise<(LineDto | null)[]> {\n  return call(\"billing_list_lines\", { accountId, months, limit, events });"), "{ts}");
+        assert!(
+            ts.contains("import type { Channel }") && ts.contains("  LineDto,\n  LineEvent,\n"),
+            "{ts}"
+        );
+        assert!(handler(&commands).contains("crate::commands::billing::billing_list_lines,"));
+        assert!(permission_set(&commands).contains("\"allow-billing-list-lines\","));
+    }
+
+    #[test]
+    fn a_command_not_named_after_its_feature_fails_the_build() {
+        let err = declared(
+            "rating",
+            "#[tauri::command]\npub fn list_billing_periods() {}",
+        )
+        .err()
+        .expect("misnamed command refused");
+        assert!(err.contains("must be `rating_<verb>`"), "{err}");
+        let bare = declared("rating", "#[tauri::command]\npub fn rating() {}").err();
+        assert!(bare.is_some(), "the feature alone is not a name");
+    }
+
+    #[test]
+    fn a_type_typescript_cannot_be_written_for_is_refused() {
+        let err = declared(
+            "app",
+            "#[tauri::command]\npub fn app_get(x: HashMap<String, u8>) {}",
+        )
+        .err()
+        .expect("refused");
+        assert!(err.contains("HashMap"), "{err}");
+    }
+}

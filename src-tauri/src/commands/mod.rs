@@ -15,6 +15,11 @@ pub mod dashboard;
 pub mod discovery;
 pub mod rating;
 
+/// The generator build.rs runs, compiled here too so its own tests run with the app's.
+#[cfg(test)]
+#[path = "../../codegen/commands.rs"]
+mod codegen;
+
 #[cfg(test)]
 mod tests {
     use std::path::Path;
