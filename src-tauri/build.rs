@@ -1,68 +1,44 @@
-//! Generates the Tauri context and the permissions of our own commands, so the
-//! capability file can grant exactly the commands the UI uses.
+//! Generates the Tauri context and everything derived from the command declarations (the
+//! `#[tauri::command]` functions in `src/commands/`, see `codegen/commands.rs`): the
+//! registration lib.rs includes, one permission per command and the set the capability
+//! grants, and the TypeScript calls a test compares with `ui/src/ipc/commands.ts`.
+
+#[path = "codegen/commands.rs"]
+mod commands;
+
+use std::path::{Path, PathBuf};
 
 fn main() {
-    let manifest = tauri_build::AppManifest::new().commands(&[
-        "app_info",
-        "list_accounts",
-        "add_account",
-        "remove_account",
-        "add_sandbox",
-        "login_account",
-        "cancel_login",
-        "logout_account",
-        "verify_sign_in",
-        "account_settings",
-        "update_account_settings",
-        "discovery_statuses",
-        "discovery_start",
-        "discovery_stop",
-        "discovery_runs",
-        "discovery_watch",
-        "discovery_schedule",
-        "set_discovery_schedule",
-        "list_customers",
-        "list_subscriptions",
-        "cost_sources",
-        "cost_source_add",
-        "cost_source_renew",
-        "cost_source_remove",
-        "cost_import",
-        "cost_split",
-        "cost_customer_rows",
-        "list_billing_periods",
-        "reconcile_period",
-        "stack_overview",
-        "stack_refresh",
-        "stack_add_subscription",
-        "stack_remove_subscription",
-        "stack_customer_subscriptions",
-        "stack_subscription_choices",
-        "stack_add_customer",
-        "stack_remove_customer",
-        "stack_verify_customer",
-        "stack_admin_endpoints",
-        "stack_set_admin_endpoint",
-        "stack_import_usage",
-        "stack_usage_totals",
-        "list_invoices",
-        "list_unbilled",
-        "invoice_detail",
-        "invoice_customer_lines",
-        "invoice_customer_line_groups",
-        "export_csv",
-        "dashboard",
-        "save_chart",
-        "list_organizations",
-        "create_organization",
-        "add_organization_members",
-        "remove_organization_members",
-        "delete_organization",
-        "list_markups",
-        "get_markup",
-        "set_markup",
-        "preview_markup",
-    ]);
+    println!("cargo:rerun-if-changed=src/commands");
+    println!("cargo:rerun-if-changed=codegen");
+    let declared = commands::read(Path::new("src/commands")).unwrap_or_else(|e| panic!("{e}"));
+    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+    write_if_changed(&out.join("handler.rs"), &commands::handler(&declared));
+    write_if_changed(&out.join("commands.ts"), &commands::typescript(&declared));
+    write_if_changed(
+        Path::new("permissions/commands.toml"),
+        &commands::permission_set(&declared),
+    );
+
+    // tauri-build keeps the names for the life of the build script.
+    let names: &'static [&'static str] = Vec::leak(
+        declared
+            .iter()
+            .map(|c| &*String::leak(c.name.clone()))
+            .collect(),
+    );
+    let manifest = tauri_build::AppManifest::new().commands(names);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build script");
+}
+
+/// Writing only changes keeps cargo from rebuilding for a file it wrote itself.
+fn write_if_changed(path: &Path, text: &str) {
+    if std::fs::read_to_string(path).is_ok_and(|old| old == text) {
+        return;
+    }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    }
+    std::fs::write(path, text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
 }

@@ -12,13 +12,13 @@ use crate::state::AppState;
 
 /// All partner accounts.
 #[tauri::command(async)]
-pub fn list_accounts(state: tauri::State<'_, AppState>) -> Result<Vec<AccountDto>, ApiError> {
+pub fn accounts_list(state: tauri::State<'_, AppState>) -> Result<Vec<AccountDto>, ApiError> {
     accounts::list(&*state.db()?, chrono::Utc::now())
 }
 
 /// Adds a partner account.
 #[tauri::command(async)]
-pub fn add_account(
+pub fn accounts_add(
     state: tauri::State<'_, AppState>,
     input: NewAccount,
 ) -> Result<AccountDto, ApiError> {
@@ -27,7 +27,7 @@ pub fn add_account(
 
 /// Removes a partner account by id (stopping its Discovery run first).
 #[tauri::command]
-pub async fn remove_account(
+pub async fn accounts_remove(
     state: tauri::State<'_, AppState>,
     id: String,
 ) -> Result<AccountDto, ApiError> {
@@ -39,7 +39,9 @@ pub async fn remove_account(
 
 /// Adds the sandbox partner (served by the embedded emulator).
 #[tauri::command]
-pub async fn add_sandbox(state: tauri::State<'_, AppState>) -> Result<AccountDto, ApiError> {
+pub async fn accounts_add_sandbox(
+    state: tauri::State<'_, AppState>,
+) -> Result<AccountDto, ApiError> {
     let db = state.shared()?;
     let now = chrono::Utc::now();
     let account = sandbox::ensure_account(db, now).await?;
@@ -47,9 +49,9 @@ pub async fn add_sandbox(state: tauri::State<'_, AppState>) -> Result<AccountDto
 }
 
 /// "Login with Microsoft": opens the system browser and waits for the sign-in; the page
-/// hears about the browser through `events` and can cancel with `cancel_login`.
+/// hears about the browser through `events` and can cancel with `accounts_cancel_login`.
 #[tauri::command]
-pub async fn login_account(
+pub async fn accounts_login(
     state: tauri::State<'_, AppState>,
     id: String,
     events: Channel<LoginEvent>,
@@ -77,13 +79,13 @@ pub async fn login_account(
 
 /// Cancels a waiting "Login with Microsoft".
 #[tauri::command(async)]
-pub fn cancel_login(state: tauri::State<'_, AppState>, id: String) {
+pub fn accounts_cancel_login(state: tauri::State<'_, AppState>, id: String) {
     state.cancel_sign_in(&id);
 }
 
 /// Signs the account out (removes its keyring entry), stopping its Discovery run first.
 #[tauri::command]
-pub async fn logout_account(
+pub async fn accounts_logout(
     state: tauri::State<'_, AppState>,
     id: String,
 ) -> Result<AccountDto, ApiError> {
@@ -94,7 +96,7 @@ pub async fn logout_account(
 
 /// Uses the stored sign-in once to confirm it still works (and refresh roles and lapse date).
 #[tauri::command]
-pub async fn verify_sign_in(
+pub async fn accounts_verify_sign_in(
     state: tauri::State<'_, AppState>,
     id: String,
 ) -> Result<AccountDto, ApiError> {
@@ -103,7 +105,7 @@ pub async fn verify_sign_in(
 
 /// The account's sign-in settings (app id, authority, API hosts).
 #[tauri::command(async)]
-pub fn account_settings(
+pub fn accounts_get_settings(
     state: tauri::State<'_, AppState>,
     id: String,
 ) -> Result<AccountSettingsDto, ApiError> {
@@ -112,7 +114,7 @@ pub fn account_settings(
 
 /// Saves the account's sign-in settings.
 #[tauri::command(async)]
-pub fn update_account_settings(
+pub fn accounts_set_settings(
     state: tauri::State<'_, AppState>,
     id: String,
     settings: AccountSettingsDto,

@@ -16,7 +16,7 @@ use crate::state::AppState;
 
 /// Registrations of `account` as last read (no call to Azure).
 #[tauri::command(async)]
-pub fn stack_overview(
+pub fn azure_stack_get_overview(
     state: tauri::State<'_, AppState>,
     account: String,
 ) -> Result<StackOverviewDto, ApiError> {
@@ -25,7 +25,7 @@ pub fn stack_overview(
 
 /// Reads the account's registrations and customer subscriptions from Azure.
 #[tauri::command]
-pub async fn stack_refresh(
+pub async fn azure_stack_refresh(
     state: tauri::State<'_, AppState>,
     account: String,
 ) -> Result<StackOverviewDto, ApiError> {
@@ -34,7 +34,7 @@ pub async fn stack_refresh(
 
 /// Names a partner subscription holding registrations and reads them.
 #[tauri::command]
-pub async fn stack_add_subscription(
+pub async fn azure_stack_add_subscription(
     state: tauri::State<'_, AppState>,
     account: String,
     subscription_id: String,
@@ -50,7 +50,7 @@ pub async fn stack_add_subscription(
 
 /// Forgets a partner subscription (nothing changes in Azure).
 #[tauri::command(async)]
-pub fn stack_remove_subscription(
+pub fn azure_stack_remove_subscription(
     state: tauri::State<'_, AppState>,
     account: String,
     subscription_id: String,
@@ -65,7 +65,7 @@ pub fn stack_remove_subscription(
 
 /// Customer subscriptions of a registration as last read.
 #[tauri::command(async)]
-pub fn stack_customer_subscriptions(
+pub fn azure_stack_list_customers(
     state: tauri::State<'_, AppState>,
     account: String,
     registration: RegistrationRefDto,
@@ -75,7 +75,7 @@ pub fn stack_customer_subscriptions(
 
 /// Discovered customers' Azure subscriptions to pick from.
 #[tauri::command(async)]
-pub fn stack_subscription_choices(
+pub fn azure_stack_list_choices(
     state: tauri::State<'_, AppState>,
     account: String,
 ) -> Result<Vec<StackSubscriptionChoiceDto>, ApiError> {
@@ -84,7 +84,7 @@ pub fn stack_subscription_choices(
 
 /// Adds a customer subscription to a registration through ARM.
 #[tauri::command]
-pub async fn stack_add_customer(
+pub async fn azure_stack_add_customer(
     state: tauri::State<'_, AppState>,
     account: String,
     input: AddStackCustomerDto,
@@ -95,7 +95,7 @@ pub async fn stack_add_customer(
 
 /// Removes a customer subscription from a registration through ARM.
 #[tauri::command]
-pub async fn stack_remove_customer(
+pub async fn azure_stack_remove_customer(
     state: tauri::State<'_, AppState>,
     account: String,
     registration: RegistrationRefDto,
@@ -113,7 +113,7 @@ pub async fn stack_remove_customer(
 
 /// Asks Azure whether a customer subscription is still added.
 #[tauri::command]
-pub async fn stack_verify_customer(
+pub async fn azure_stack_verify_customer(
     state: tauri::State<'_, AppState>,
     account: String,
     registration: RegistrationRefDto,
@@ -131,7 +131,7 @@ pub async fn stack_verify_customer(
 
 /// The Stack admin endpoints set for `account`.
 #[tauri::command(async)]
-pub fn stack_admin_endpoints(
+pub fn azure_stack_list_admin_endpoints(
     state: tauri::State<'_, AppState>,
     account: String,
 ) -> Result<Vec<StackAdminEndpointDto>, ApiError> {
@@ -140,7 +140,7 @@ pub fn stack_admin_endpoints(
 
 /// Sets a registration's Stack admin endpoint and Default Provider Subscription.
 #[tauri::command(async)]
-pub fn stack_set_admin_endpoint(
+pub fn azure_stack_set_admin_endpoint(
     state: tauri::State<'_, AppState>,
     account: String,
     input: SetStackAdminEndpointDto,
@@ -150,7 +150,7 @@ pub fn stack_set_admin_endpoint(
 
 /// Imports a window of daily usage from the registration's Stack.
 #[tauri::command]
-pub async fn stack_import_usage(
+pub async fn azure_stack_import_usage(
     state: tauri::State<'_, AppState>,
     account: String,
     input: ImportStackUsageDto,
@@ -160,7 +160,7 @@ pub async fn stack_import_usage(
 
 /// Azure Stack totals per billed subscription and month (`month` = `YYYY-MM` for one).
 #[tauri::command(async)]
-pub fn stack_usage_totals(
+pub fn azure_stack_list_usage_totals(
     state: tauri::State<'_, AppState>,
     account: String,
     month: Option<String>,

@@ -17,19 +17,23 @@ pub(crate) const SAVE_PATH_ENV: &str = "CSPDESK_SAVE_DIALOG_PATH";
 
 /// Every invoice, newest first.
 #[tauri::command(async)]
-pub fn list_invoices(state: tauri::State<'_, AppState>) -> Result<Vec<InvoiceDto>, ApiError> {
+pub fn billing_list_invoices(
+    state: tauri::State<'_, AppState>,
+) -> Result<Vec<InvoiceDto>, ApiError> {
     billing::invoices(&*state.db()?)
 }
 
 /// Microsoft's unbilled usage of the open periods, apart from the invoices.
 #[tauri::command(async)]
-pub fn list_unbilled(state: tauri::State<'_, AppState>) -> Result<Vec<UnbilledDto>, ApiError> {
+pub fn billing_list_unbilled(
+    state: tauri::State<'_, AppState>,
+) -> Result<Vec<UnbilledDto>, ApiError> {
     billing::unbilled(&*state.db()?)
 }
 
 /// One invoice with its customers.
 #[tauri::command(async)]
-pub fn invoice_detail(
+pub fn billing_get_invoice(
     state: tauri::State<'_, AppState>,
     account_id: String,
     invoice_id: String,
@@ -43,7 +47,7 @@ pub fn invoice_detail(
 /// should not wait for it.
 #[tauri::command(async)]
 #[allow(clippy::too_many_arguments)] // the page's request, one argument each
-pub fn invoice_customer_lines(
+pub fn billing_list_lines(
     state: tauri::State<'_, AppState>,
     account_id: String,
     invoice_id: String,
@@ -59,7 +63,7 @@ pub fn invoice_customer_lines(
 
 /// One customer's lines on an invoice added up by product.
 #[tauri::command(async)]
-pub fn invoice_customer_line_groups(
+pub fn billing_list_line_groups(
     state: tauri::State<'_, AppState>,
     account_id: String,
     invoice_id: String,
@@ -84,7 +88,7 @@ fn reader(state: &AppState) -> Result<Database, ApiError> {
 /// cancelled the dialog. The export reads through its own read-only connection, so the app
 /// stays usable while a million lines are written.
 #[tauri::command(async)]
-pub fn export_csv<R: tauri::Runtime>(
+pub fn billing_export_csv<R: tauri::Runtime>(
     app: tauri::AppHandle<R>,
     state: tauri::State<'_, AppState>,
     request: ExportRequestDto,

@@ -13,7 +13,7 @@ use crate::state::AppState;
 
 /// Sources of `account` (every account when `None`), with when their SAS expires.
 #[tauri::command(async)]
-pub fn cost_sources(
+pub fn cost_exports_list_sources(
     state: tauri::State<'_, AppState>,
     account: Option<String>,
 ) -> Result<Vec<CostSourceDto>, ApiError> {
@@ -22,7 +22,7 @@ pub fn cost_sources(
 
 /// Connects a source: the SAS URL is checked, then kept only in the keyring.
 #[tauri::command(async)]
-pub fn cost_source_add(
+pub fn cost_exports_add_source(
     state: tauri::State<'_, AppState>,
     input: NewCostSource,
 ) -> Result<CostSourceDto, ApiError> {
@@ -31,7 +31,7 @@ pub fn cost_source_add(
 
 /// Replaces a source's SAS URL (same container).
 #[tauri::command(async)]
-pub fn cost_source_renew(
+pub fn cost_exports_renew_source(
     state: tauri::State<'_, AppState>,
     account: String,
     source: String,
@@ -48,7 +48,7 @@ pub fn cost_source_renew(
 
 /// Removes a source, its imported costs and its SAS.
 #[tauri::command(async)]
-pub fn cost_source_remove(
+pub fn cost_exports_remove_source(
     state: tauri::State<'_, AppState>,
     account: String,
     source: String,
@@ -59,7 +59,7 @@ pub fn cost_source_remove(
 /// Imports the new export runs of the account's sources (or one), reporting progress through
 /// `events`, off the async workers and through a connection of its own.
 #[tauri::command]
-pub async fn cost_import(
+pub async fn cost_exports_import(
     state: tauri::State<'_, AppState>,
     account: String,
     source: Option<String>,
@@ -75,7 +75,7 @@ pub async fn cost_import(
 
 /// Imported costs of `account` per customer, organization and pricing model.
 #[tauri::command(async)]
-pub fn cost_split(
+pub fn cost_exports_get_split(
     state: tauri::State<'_, AppState>,
     account: String,
     dataset: CostDatasetDto,
@@ -87,7 +87,7 @@ pub fn cost_split(
 /// A page of one customer's imported cost rows.
 #[tauri::command(async)]
 #[allow(clippy::too_many_arguments)] // the page's request, one argument each
-pub fn cost_customer_rows(
+pub fn cost_exports_list_rows(
     state: tauri::State<'_, AppState>,
     account: String,
     tenant: String,

@@ -10,13 +10,13 @@ use crate::state::AppState;
 
 /// Every discovered customer.
 #[tauri::command(async)]
-pub fn list_customers(state: tauri::State<'_, AppState>) -> Result<Vec<CustomerDto>, ApiError> {
+pub fn customers_list(state: tauri::State<'_, AppState>) -> Result<Vec<CustomerDto>, ApiError> {
     customers::list(&*state.db()?, chrono::Utc::now())
 }
 
 /// Subscriptions of every customer, or of one.
 #[tauri::command(async)]
-pub fn list_subscriptions(
+pub fn customers_list_subscriptions(
     state: tauri::State<'_, AppState>,
     customer: Option<CustomerRef>,
 ) -> Result<Vec<SubscriptionDto>, ApiError> {
@@ -25,7 +25,7 @@ pub fn list_subscriptions(
 
 /// Customer organizations with their tenants.
 #[tauri::command(async)]
-pub fn list_organizations(
+pub fn customers_list_organizations(
     state: tauri::State<'_, AppState>,
 ) -> Result<Vec<OrganizationDto>, ApiError> {
     organizations::list(&*state.db()?)
@@ -33,7 +33,7 @@ pub fn list_organizations(
 
 /// Creates an organization of `members`.
 #[tauri::command(async)]
-pub fn create_organization(
+pub fn customers_create_organization(
     state: tauri::State<'_, AppState>,
     name: String,
     members: Vec<CustomerRef>,
@@ -43,7 +43,7 @@ pub fn create_organization(
 
 /// Adds tenants to an organization (id or name).
 #[tauri::command(async)]
-pub fn add_organization_members(
+pub fn customers_add_members(
     state: tauri::State<'_, AppState>,
     organization: String,
     members: Vec<CustomerRef>,
@@ -53,7 +53,7 @@ pub fn add_organization_members(
 
 /// Removes tenants from an organization.
 #[tauri::command(async)]
-pub fn remove_organization_members(
+pub fn customers_remove_members(
     state: tauri::State<'_, AppState>,
     organization: String,
     members: Vec<CustomerRef>,
@@ -63,7 +63,7 @@ pub fn remove_organization_members(
 
 /// Deletes an organization (its tenants stay).
 #[tauri::command(async)]
-pub fn delete_organization(
+pub fn customers_delete_organization(
     state: tauri::State<'_, AppState>,
     organization: String,
 ) -> Result<(), ApiError> {
@@ -72,13 +72,15 @@ pub fn delete_organization(
 
 /// Every customer and organization with a markup, as in effect today.
 #[tauri::command(async)]
-pub fn list_markups(state: tauri::State<'_, AppState>) -> Result<Vec<MarkupDto>, ApiError> {
+pub fn customers_list_markups(
+    state: tauri::State<'_, AppState>,
+) -> Result<Vec<MarkupDto>, ApiError> {
     markups::list(&*state.db()?, chrono::Utc::now().date_naive())
 }
 
 /// One customer's or organization's markup, as in effect today, with its history.
 #[tauri::command(async)]
-pub fn get_markup(
+pub fn customers_get_markup(
     state: tauri::State<'_, AppState>,
     target: MarkupTargetDto,
 ) -> Result<MarkupDto, ApiError> {
@@ -87,7 +89,7 @@ pub fn get_markup(
 
 /// Sets markup terms from a day.
 #[tauri::command(async)]
-pub fn set_markup(
+pub fn customers_set_markup(
     state: tauri::State<'_, AppState>,
     target: MarkupTargetDto,
     terms: Vec<MarkupTermDto>,
@@ -104,7 +106,7 @@ pub fn set_markup(
 
 /// What a markup change would have done to the last closed months (nothing is saved).
 #[tauri::command(async)]
-pub fn preview_markup(
+pub fn customers_preview_markup(
     state: tauri::State<'_, AppState>,
     target: MarkupTargetDto,
     terms: Vec<MarkupTermDto>,

@@ -10,14 +10,14 @@ use crate::state::AppState;
 
 /// The Dashboard now.
 #[tauri::command(async)]
-pub fn dashboard(state: tauri::State<'_, AppState>) -> Result<DashboardDto, ApiError> {
+pub fn dashboard_get(state: tauri::State<'_, AppState>) -> Result<DashboardDto, ApiError> {
     dashboard::dashboard(&*state.db()?, chrono::Utc::now())
 }
 
 /// Saves `svg` as `name`.svg or, with `png`, rasterised as `name`.png. `None`: the user
 /// cancelled the dialog. Answers with the path written.
 #[tauri::command(async)]
-pub fn save_chart<R: tauri::Runtime>(
+pub fn dashboard_save_chart<R: tauri::Runtime>(
     app: tauri::AppHandle<R>,
     svg: String,
     name: String,

@@ -12,7 +12,7 @@ use crate::state::AppState;
 
 /// Every account's Discovery panel.
 #[tauri::command(async)]
-pub fn discovery_statuses(
+pub fn discovery_list_statuses(
     state: tauri::State<'_, AppState>,
 ) -> Result<Vec<DiscoveryStatusDto>, ApiError> {
     discovery::statuses(&state.discovery, &*state.db()?, chrono::Utc::now())
@@ -43,7 +43,7 @@ pub fn discovery_stop(state: tauri::State<'_, AppState>, account: String) -> Res
 
 /// The run history of an account, newest first.
 #[tauri::command(async)]
-pub fn discovery_runs(
+pub fn discovery_list_runs(
     state: tauri::State<'_, AppState>,
     account: String,
 ) -> Result<Vec<RunDto>, ApiError> {
@@ -67,13 +67,13 @@ pub fn discovery_watch(state: tauri::State<'_, AppState>, events: Channel<Discov
 
 /// When scheduled runs start.
 #[tauri::command(async)]
-pub fn discovery_schedule(state: tauri::State<'_, AppState>) -> Result<ScheduleDto, ApiError> {
+pub fn discovery_get_schedule(state: tauri::State<'_, AppState>) -> Result<ScheduleDto, ApiError> {
     discovery::schedule_get(&*state.db()?)
 }
 
 /// Changes when scheduled runs start.
 #[tauri::command(async)]
-pub fn set_discovery_schedule(
+pub fn discovery_set_schedule(
     state: tauri::State<'_, AppState>,
     schedule: ScheduleDto,
 ) -> Result<ScheduleDto, ApiError> {

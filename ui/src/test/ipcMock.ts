@@ -16,7 +16,6 @@ import type {
   MarkupPreviewDto,
   MarkupTargetDto,
   MarkupTermDto,
-  NewAccount,
   OrganizationDto,
   DashboardDto,
   ExportRequestDto,
@@ -34,8 +33,29 @@ import type {
 import { applyEvent, discoveryStore, notStarted } from "../discovery/store";
 import { todayIso } from "../format";
 import { compareDecimal, compareText } from "../table/sort";
-import { stackCommand } from "./stackMock";
-import { costsCommand } from "./costsMock";
+import type { CommandName, Commands } from "../ipc";
+import { stackHandlers } from "./stackMock";
+import { costsHandlers } from "./costsMock";
+
+/** The fake of each command, by its declared name: declared arguments in, declared result out. */
+export type MockHandlers = { [K in CommandName]?: (args: Commands[K]["args"]) => Commands[K]["result"] };
+
+/**
+ * Former command names the page tests still look for in `calls` and `failures`, until they
+ * move into ui/src/features and use the declared names (then delete this).
+ */
+const FORMER_NAMES: Partial<Record<string, string>> = {
+  customers_create_organization: "create_organization",
+  customers_delete_organization: "delete_organization",
+  customers_list_markups: "list_markups",
+  customers_get_markup: "get_markup",
+  customers_set_markup: "set_markup",
+  customers_preview_markup: "preview_markup",
+  customers_list_subscriptions: "list_subscriptions",
+  azure_stack_add_customer: "stack_add_customer",
+  billing_export_csv: "export_csv",
+  billing_list_lines: "invoice_customer_lines",
+};
 
 /** A markup change as the mock stores it: append-only, like the `markup_changes` table. */
 export interface MockMarkupChange {
@@ -46,7 +66,7 @@ export interface MockMarkupChange {
   createdAt?: string;
 }
 
-/** Rated cost of one customer in one closed month, what `preview_markup` works from. */
+/** Rated cost of one customer in one closed month, what `customers_preview_markup` works from. */
 export interface MockRatedCost {
   customer: CustomerRef;
   /** YYYY-MM. */
@@ -223,11 +243,11 @@ export function mockBackend(
     };
   };
 
-  /** set_markup's and preview_markup's arguments, parsed and checked as the store would. */
-  const checkedChange = (a: Record<string, unknown>) => {
-    const { target } = resolveTarget(a.target as MarkupTargetDto);
-    const terms = (a.terms as MarkupTermDto[]).map(parseTerm);
-    const from = a.effectiveFrom as string;
+  /** The arguments of customers_set_markup and customers_preview_markup, parsed and checked as the store would. */
+  const checkedChange = (a: Commands["customers_set_markup"]["args"]) => {
+    const { target } = resolveTarget(a.target);
+    const terms = a.terms.map(parseTerm);
+    const from = a.effectiveFrom;
     if (!/^\d{4}-\d{2}-\d{2}$/.test(from)) throw new Error(`invalid effectiveFrom ${from}`);
     if (terms.length === 0) {
       return fail("Validation", "Nothing to change: give a percentage, a category percentage or a monthly fee", "markup");
@@ -286,217 +306,211 @@ export function mockBackend(
     return answer === undefined ? undefined : structuredClone(answer);
   });
 
+  // Typed by the declarations: a handler takes a command's declared arguments and answers its
+  // declared result, so the double cannot drift from the backend's commands.
+  const handlers: MockHandlers = {
+    ...stackHandlers,
+    ...costsHandlers,
+    app_get_info: () => ({ version: "0.0.0-test", databasePath: "/tmp/test.sqlite3", access, accessReason: access === "Finance" ? "billing@contoso.onmicrosoft.com (Billing Administrator)" : "", readOnlyDatabase: false }),
+    accounts_list: () => state.accounts,
+    accounts_add: (a) => {
+      const input = a.input;
+      if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(input.tenantId.trim())) {
+        return fail("Validation", `Account Id: "${input.tenantId}" is not a tenant id`, "tenantId");
+      }
+      const added: AccountDto = { id: `id-${state.accounts.length + 1}`, name: input.name.trim(), tenantId: input.tenantId.toLowerCase(), createdAt: "2026-11-21T09:30:00Z", sandbox: false, signIn: { state: "signedOut" } };
+      state.accounts.push(added);
+      return added;
+    },
+    accounts_add_sandbox: () => {
+      const added: AccountDto = { id: "sandbox-id", name: "sandbox", tenantId: "3c990f80-f9a9-44be-9757-a87d131a8a48", createdAt: "2026-11-21T09:30:00Z", sandbox: true, signIn: { state: "signedOut" } };
+      state.accounts.push(added);
+      return added;
+    },
+    accounts_logout: (a) => {
+      const id = a.id;
+      state.accounts = state.accounts.map((x) => (x.id === id ? { ...x, signIn: { state: "signedOut" } } : x));
+      return state.accounts.find((x) => x.id === id) ?? fail("NotFound", "That account no longer exists.");
+    },
+    accounts_get_settings: () => ({ authority: "https://login.microsoftonline.com", clientId: "", partnerCenterBase: "https://api.partnercenter.microsoft.com", armBase: "https://management.azure.com" }),
+    accounts_set_settings: (a) => {
+      const settings = a.settings;
+      if (!/^[0-9a-f-]{36}$/i.test(settings.clientId)) {
+        return fail("Validation", `"${settings.clientId}" is not an application (client) ID`, "clientId");
+      }
+      return settings;
+    },
+    accounts_remove: (a) => {
+      const id = a.id;
+      const found = state.accounts.find((x) => x.id === id) ?? fail("NotFound", "That account no longer exists.");
+      state.accounts = state.accounts.filter((x) => x.id !== id);
+      return found;
+    },
+    discovery_watch: (a) => {
+      watchers.push(a.events);
+      return null;
+    },
+    discovery_list_statuses: () => state.accounts.map((x) => state.statuses.get(x.id) ?? notStarted(x.id)),
+    discovery_list_runs: (a) => state.runs.get(a.account) ?? [],
+    discovery_start: (a) => {
+      const id = a.account;
+      const acc = state.accounts.find((x) => x.id === id) ?? fail("NotFound", "That account no longer exists.");
+      if (acc.signIn.state !== "signedIn") {
+        return fail("NotSignedIn", 'This account is not signed in. Choose "Login with Microsoft" to sign in.');
+      }
+      if (state.statuses.get(id)?.state === "inProgress") {
+        return fail("Validation", `Discovery is already running for ${acc.name}.`);
+      }
+      const newest = Math.max(0, ...[...state.runs.values()].flat().map((r) => Number(r.id)));
+      const started: RunDto = {
+        id: String(newest + 1), accountId: id, trigger: "manual", state: "inProgress", startedAt: "2026-11-21T12:00:00Z", endedAt: null,
+        durationMs: 0, requests: 0, throttled: 0, throttledWaitMs: 0, rowsWritten: 0, entities: [], error: null,
+      };
+      state.emit({ kind: "started", run: started });
+      return started;
+    },
+    discovery_stop: (a) => {
+      const id = a.account;
+      const current = state.statuses.get(id);
+      const running = current?.state === "inProgress" ? current.lastRun : null;
+      if (!running) return fail("Validation", "No Discovery run is in progress.");
+      // Cooperative: the run ends a moment later and says so through the channel.
+      setTimeout(() => {
+        state.emit({ kind: "finished", run: { ...running, state: "stopped", endedAt: "2026-11-21T12:01:00Z", durationMs: 60_000 }, rating: null });
+      }, 0);
+      return null;
+    },
+    discovery_get_schedule: () => state.schedule,
+    discovery_set_schedule: (a) => {
+      const schedule = a.schedule;
+      const bad = schedule.times.find((t) => !/^([01]\d|2[0-3]):[0-5]\d$/.test(t));
+      if (bad !== undefined) return fail("Validation", `"${bad}" is not a time of day: write it as HH:MM, e.g. 06:00.`, "times");
+      if (schedule.times.length === 0) return fail("Validation", "Give at least one time of day.", "times");
+      state.schedule = { enabled: schedule.enabled, times: [...new Set(schedule.times)].sort() };
+      return state.schedule;
+    },
+    customers_list: () => state.customers,
+    customers_list_subscriptions: (a) => {
+      const ref = a.customer;
+      return ref ? state.subscriptions.filter((s) => s.accountId === ref.accountId && s.customerId === ref.customerId) : state.subscriptions;
+    },
+    customers_list_organizations: () => state.organizations,
+    billing_list_invoices: () => state.invoices,
+    billing_list_unbilled: () => [],
+    billing_list_line_groups: (a) => {
+      const all = state.invoiceLines[`${a.accountId}/${a.invoiceId}/${a.customerId}`] ?? [];
+      const products = [...new Set(all.map((l) => l.product ?? ""))];
+      return products.map((product) => {
+        const mine = all.filter((l) => (l.product ?? "") === product);
+        // Test data uses whole cents; the real backend adds exact decimals.
+        const sum = (f: (l: InvoiceLineDto) => string) => (mine.reduce((t, l) => t + Math.round(Number(f(l)) * 100), 0) / 100).toFixed(2);
+        return { product, lines: mine.length, cost: sum((l) => l.cost), resale: sum((l) => l.resale) };
+      });
+    },
+    billing_get_invoice: (a) => {
+      return (
+        state.invoiceDetails[`${a.accountId}/${a.invoiceId}`] ??
+        fail("NotFound", `Invoice ${a.invoiceId} is not in the database: run Discovery to read it`)
+      );
+    },
+    billing_list_lines: (a) => {
+      const all = state.invoiceLines[`${a.accountId}/${a.invoiceId}/${a.customerId}`] ?? [];
+      const view = lineView(all, a.query);
+      const offset = a.offset;
+      const limit = Math.min(a.limit, 5_000);
+      return {
+        offset,
+        total: view.lines.length,
+        all: all.length,
+        sums: view.sums,
+        lines: view.lines.slice(offset, offset + limit),
+      };
+    },
+    billing_export_csv: (a) => {
+      const request = a.request;
+      state.exports.push(request);
+      return { path: "/home/finance/export.csv", rows: request.keys?.length ?? 3 };
+    },
+    dashboard_get: () => state.dashboard,
+    dashboard_save_chart: (a) => {
+      state.savedCharts.push([a.name, a.png]);
+      return `/home/finance/${a.name}.${a.png ? "png" : "svg"}`;
+    },
+    rating_list_periods: () => state.periods,
+    rating_reconcile_period: (a) => {
+      const period = a.period;
+      return state.reconciliations.find((r) => r.period === period) ?? fail("NotFound", `Nothing rated in ${period}.`);
+    },
+    customers_create_organization: (a) => {
+      const name = a.name.trim();
+      if (!name) return fail("Validation", "Give the organization a name.", "name");
+      if (state.organizations.some((o) => o.name.toLowerCase() === name.toLowerCase())) {
+        return fail("Duplicate", `An organization named "${name}" already exists.`, "name");
+      }
+      const created: OrganizationDto = { id: `org-${state.organizations.length + 1}`, name, createdAt: "2026-11-21T12:00:00Z", members: [] };
+      state.organizations.push(created);
+      return setMembers(created, a.members.map(member));
+    },
+    customers_add_members: (a) => {
+      const org = organization(a.organization);
+      const adding = a.members.map(member);
+      const keys = new Set(org.members.map(refKey));
+      return setMembers(org, [...org.members, ...adding.filter((m) => !keys.has(refKey(m)))]);
+    },
+    customers_remove_members: (a) => {
+      const org = organization(a.organization);
+      const removing = new Set(a.members.map(refKey));
+      return setMembers(org, org.members.filter((m) => !removing.has(refKey(m))));
+    },
+    customers_delete_organization: (a) => {
+      const org = organization(a.organization);
+      setMembers(org, []);
+      state.organizations = state.organizations.filter((o) => o.id !== org.id);
+      return null;
+    },
+    customers_list_markups: () => {
+      const seen = new Map<string, MarkupTargetDto>();
+      for (const m of state.markups) seen.set(scopeKey(m.target), m.target);
+      return [...seen.values()]
+        .map((t) => describeMarkup(t, state.today))
+        .sort((x, y) => x.name.toLowerCase().localeCompare(y.name.toLowerCase()));
+    },
+    customers_get_markup: (a) => describeMarkup(a.target, state.today),
+    customers_set_markup: (a) => {
+      if (access === "Finance") {
+        return fail("Forbidden", "You are signed in with read-only (finance) access as billing@contoso.onmicrosoft.com (Billing Administrator): changing markups needs a partner admin (Global Administrator). Sign in as one, or ask one to do it.");
+      }
+      const { target, terms, from } = checkedChange(a);
+      const createdAt = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+      for (const term of terms) {
+        // A second change of the same term on the same day is a correction: it replaces the first.
+        state.markups = state.markups.filter(
+          (m) => !(scopeKey(m.target) === scopeKey(target) && m.effectiveFrom === from && termKey(m.term) === termKey(term)),
+        );
+        const id = Math.max(0, ...state.markups.map((m) => m.id)) + 1;
+        state.markups.push({ id, target, term, effectiveFrom: from, createdAt });
+      }
+      return describeMarkup(target, from);
+    },
+    customers_preview_markup: (a) => {
+      const { target, terms } = checkedChange(a);
+      return previewOf(target, terms);
+    },
+  };
+
   function handle(cmd: string, a: Record<string, unknown>): unknown {
     state.calls.push({ cmd, args: a });
-    const failure = state.failures.get(cmd);
+    const former = FORMER_NAMES[cmd];
+    if (former) state.calls.push({ cmd: former, args: a });
+    const failure = state.failures.get(cmd) ?? (former === undefined ? undefined : state.failures.get(former));
     if (failure) {
       state.failures.delete(cmd);
+      if (former) state.failures.delete(former);
       throw failure;
     }
-    switch (cmd) {
-      case "app_info":
-        return { version: "0.0.0-test", databasePath: "/tmp/test.sqlite3", access, accessReason: access === "Finance" ? "billing@contoso.onmicrosoft.com (Billing Administrator)" : "", readOnlyDatabase: false };
-      case "list_accounts":
-        return state.accounts;
-      case "add_account": {
-        const input = a.input as NewAccount;
-        if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(input.tenantId.trim())) {
-          return fail("Validation", `Account Id: "${input.tenantId}" is not a tenant id`, "tenantId");
-        }
-        const added: AccountDto = { id: `id-${state.accounts.length + 1}`, name: input.name.trim(), tenantId: input.tenantId.toLowerCase(), createdAt: "2026-11-21T09:30:00Z", sandbox: false, signIn: { state: "signedOut" } };
-        state.accounts.push(added);
-        return added;
-      }
-      case "add_sandbox": {
-        const added: AccountDto = { id: "sandbox-id", name: "sandbox", tenantId: "3c990f80-f9a9-44be-9757-a87d131a8a48", createdAt: "2026-11-21T09:30:00Z", sandbox: true, signIn: { state: "signedOut" } };
-        state.accounts.push(added);
-        return added;
-      }
-      case "logout_account": {
-        const id = a.id as string;
-        state.accounts = state.accounts.map((x) => (x.id === id ? { ...x, signIn: { state: "signedOut" } } : x));
-        return state.accounts.find((x) => x.id === id);
-      }
-      case "account_settings":
-        return { authority: "https://login.microsoftonline.com", clientId: "", partnerCenterBase: "https://api.partnercenter.microsoft.com", armBase: "https://management.azure.com" };
-      case "update_account_settings": {
-        const settings = a.settings as { clientId: string };
-        if (!/^[0-9a-f-]{36}$/i.test(settings.clientId)) {
-          return fail("Validation", `"${settings.clientId}" is not an application (client) ID`, "clientId");
-        }
-        return settings;
-      }
-      case "remove_account": {
-        const id = a.id as string;
-        const found = state.accounts.find((x) => x.id === id);
-        state.accounts = state.accounts.filter((x) => x.id !== id);
-        return found;
-      }
-
-      case "discovery_watch":
-        watchers.push(a.events as Channel<DiscoveryEvent>);
-        return null;
-      case "discovery_statuses":
-        return state.accounts.map((x) => state.statuses.get(x.id) ?? notStarted(x.id));
-      case "discovery_runs":
-        return state.runs.get(a.account as string) ?? [];
-      case "discovery_start": {
-        const id = a.account as string;
-        const acc = state.accounts.find((x) => x.id === id) ?? fail("NotFound", "That account no longer exists.");
-        if (acc.signIn.state !== "signedIn") {
-          return fail("NotSignedIn", 'This account is not signed in. Choose "Login with Microsoft" to sign in.');
-        }
-        if (state.statuses.get(id)?.state === "inProgress") {
-          return fail("Validation", `Discovery is already running for ${acc.name}.`);
-        }
-        const newest = Math.max(0, ...[...state.runs.values()].flat().map((r) => Number(r.id)));
-        const started: RunDto = {
-          id: String(newest + 1), accountId: id, trigger: "manual", state: "inProgress", startedAt: "2026-11-21T12:00:00Z", endedAt: null,
-          durationMs: 0, requests: 0, throttled: 0, throttledWaitMs: 0, rowsWritten: 0, entities: [], error: null,
-        };
-        state.emit({ kind: "started", run: started });
-        return started;
-      }
-      case "discovery_stop": {
-        const id = a.account as string;
-        const current = state.statuses.get(id);
-        const running = current?.state === "inProgress" ? current.lastRun : null;
-        if (!running) return fail("Validation", "No Discovery run is in progress.");
-        // Cooperative: the run ends a moment later and says so through the channel.
-        setTimeout(() => {
-          state.emit({ kind: "finished", run: { ...running, state: "stopped", endedAt: "2026-11-21T12:01:00Z", durationMs: 60_000 }, rating: null });
-        }, 0);
-        return null;
-      }
-      case "discovery_schedule":
-        return state.schedule;
-      case "set_discovery_schedule": {
-        const schedule = a.schedule as ScheduleDto;
-        const bad = schedule.times.find((t) => !/^([01]\d|2[0-3]):[0-5]\d$/.test(t));
-        if (bad !== undefined) return fail("Validation", `"${bad}" is not a time of day: write it as HH:MM, e.g. 06:00.`, "times");
-        if (schedule.times.length === 0) return fail("Validation", "Give at least one time of day.", "times");
-        state.schedule = { enabled: schedule.enabled, times: [...new Set(schedule.times)].sort() };
-        return state.schedule;
-      }
-
-      case "list_customers":
-        return state.customers;
-      case "list_subscriptions": {
-        const ref = a.customer as CustomerRef | null;
-        return ref ? state.subscriptions.filter((s) => s.accountId === ref.accountId && s.customerId === ref.customerId) : state.subscriptions;
-      }
-      case "list_organizations":
-        return state.organizations;
-      case "list_invoices":
-        return state.invoices;
-      case "list_unbilled":
-        return [];
-      case "invoice_customer_line_groups": {
-        const all = state.invoiceLines[`${a.accountId as string}/${a.invoiceId as string}/${a.customerId as string}`] ?? [];
-        const products = [...new Set(all.map((l) => l.product ?? ""))];
-        return products.map((product) => {
-          const mine = all.filter((l) => (l.product ?? "") === product);
-          // Test data uses whole cents; the real backend adds exact decimals.
-          const sum = (f: (l: InvoiceLineDto) => string) => (mine.reduce((t, l) => t + Math.round(Number(f(l)) * 100), 0) / 100).toFixed(2);
-          return { product, lines: mine.length, cost: sum((l) => l.cost), resale: sum((l) => l.resale) };
-        });
-      }
-      case "invoice_detail":
-        return (
-          state.invoiceDetails[`${a.accountId as string}/${a.invoiceId as string}`] ??
-          fail("NotFound", `Invoice ${a.invoiceId as string} is not in the database: run Discovery to read it`)
-        );
-      case "invoice_customer_lines": {
-        const all = state.invoiceLines[`${a.accountId as string}/${a.invoiceId as string}/${a.customerId as string}`] ?? [];
-        const view = lineView(all, a.query as LineQueryDto);
-        const offset = a.offset as number;
-        const limit = Math.min(a.limit as number, 5_000);
-        return {
-          offset,
-          total: view.lines.length,
-          all: all.length,
-          sums: view.sums,
-          lines: view.lines.slice(offset, offset + limit),
-        };
-      }
-      case "export_csv": {
-        const request = a.request as ExportRequestDto;
-        state.exports.push(request);
-        return { path: "/home/finance/export.csv", rows: request.keys?.length ?? 3 };
-      }
-      case "dashboard":
-        return state.dashboard;
-      case "save_chart":
-        state.savedCharts.push([a.name as string, a.png as boolean]);
-        return `/home/finance/${a.name as string}.${(a.png as boolean) ? "png" : "svg"}`;
-      case "list_billing_periods":
-        return state.periods;
-      case "reconcile_period": {
-        const period = a.period as string;
-        return state.reconciliations.find((r) => r.period === period) ?? fail("NotFound", `Nothing rated in ${period}.`);
-      }
-      case "create_organization": {
-        const name = (a.name as string).trim();
-        if (!name) return fail("Validation", "Give the organization a name.", "name");
-        if (state.organizations.some((o) => o.name.toLowerCase() === name.toLowerCase())) {
-          return fail("Duplicate", `An organization named "${name}" already exists.`, "name");
-        }
-        const created: OrganizationDto = { id: `org-${state.organizations.length + 1}`, name, createdAt: "2026-11-21T12:00:00Z", members: [] };
-        state.organizations.push(created);
-        return setMembers(created, (a.members as CustomerRef[]).map(member));
-      }
-      case "add_organization_members": {
-        const org = organization(a.organization as string);
-        const adding = (a.members as CustomerRef[]).map(member);
-        const keys = new Set(org.members.map(refKey));
-        return setMembers(org, [...org.members, ...adding.filter((m) => !keys.has(refKey(m)))]);
-      }
-      case "remove_organization_members": {
-        const org = organization(a.organization as string);
-        const removing = new Set((a.members as CustomerRef[]).map(refKey));
-        return setMembers(org, org.members.filter((m) => !removing.has(refKey(m))));
-      }
-      case "delete_organization": {
-        const org = organization(a.organization as string);
-        setMembers(org, []);
-        state.organizations = state.organizations.filter((o) => o.id !== org.id);
-        return null;
-      }
-
-      case "list_markups": {
-        const seen = new Map<string, MarkupTargetDto>();
-        for (const m of state.markups) seen.set(scopeKey(m.target), m.target);
-        return [...seen.values()]
-          .map((t) => describeMarkup(t, state.today))
-          .sort((x, y) => x.name.toLowerCase().localeCompare(y.name.toLowerCase()));
-      }
-      case "get_markup":
-        return describeMarkup(a.target as MarkupTargetDto, state.today);
-      case "set_markup": {
-        if (access === "Finance") {
-          return fail("Forbidden", "You are signed in with read-only (finance) access as billing@contoso.onmicrosoft.com (Billing Administrator): changing markups needs a partner admin (Global Administrator). Sign in as one, or ask one to do it.");
-        }
-        const { target, terms, from } = checkedChange(a);
-        const createdAt = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
-        for (const term of terms) {
-          // A second change of the same term on the same day is a correction: it replaces the first.
-          state.markups = state.markups.filter(
-            (m) => !(scopeKey(m.target) === scopeKey(target) && m.effectiveFrom === from && termKey(m.term) === termKey(term)),
-          );
-          const id = Math.max(0, ...state.markups.map((m) => m.id)) + 1;
-          state.markups.push({ id, target, term, effectiveFrom: from, createdAt });
-        }
-        return describeMarkup(target, from);
-      }
-      case "preview_markup": {
-        const { target, terms } = checkedChange(a);
-        return previewOf(target, terms);
-      }
-      default:
-        if (cmd.startsWith("stack_")) return stackCommand(cmd, a);
-        if (cmd.startsWith("cost_")) return costsCommand(cmd, a);
-        throw new Error(`unmocked command ${cmd}`);
-    }
+    const handler = handlers[cmd as CommandName] as ((args: Record<string, unknown>) => unknown) | undefined;
+    if (!handler) throw new Error(`unmocked command ${cmd}`);
+    return handler(a);
   }
   return state;
 }

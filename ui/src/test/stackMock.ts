@@ -2,8 +2,6 @@
 // memory, validating ids like the backend does before calling Azure. Tests set `stackMock`
 // and provoke Azure's refusals through the mock's `failures`.
 import type {
-  AddStackCustomerDto,
-  SetStackAdminEndpointDto,
   StackAdminEndpointDto,
   StackUsageTotalDto,
   ApiError,
@@ -12,6 +10,7 @@ import type {
   StackOverviewDto,
   StackSubscriptionChoiceDto,
 } from "../ipc";
+import type { MockHandlers } from "./ipcMock";
 
 export const stackMock: {
   overview: StackOverviewDto;
@@ -59,69 +58,60 @@ function checkedId(text: string): string {
   return t.replace(/[{}]/g, "").toLowerCase();
 }
 
-export function stackCommand(cmd: string, a: Record<string, unknown>): unknown {
-  switch (cmd) {
-    case "stack_overview":
-    case "stack_refresh":
-      return stackMock.overview;
-    case "stack_subscription_choices":
-      return stackMock.choices;
-    case "stack_customer_subscriptions":
-      return stackMock.customers.get(keyOf(a.registration as RegistrationRefDto)) ?? [];
-    case "stack_add_customer": {
-      const input = a.input as AddStackCustomerDto;
-      const id = checkedId(input.subscriptionId);
-      const choice = stackMock.choices.find((c) => c.subscriptionId === id);
-      const tenant = input.tenantId ?? choice?.tenantId ?? fail("Validation", "Enter the customer's tenant ID.", "tenantId");
-      const key = keyOf(input.registration);
-      const list = (stackMock.customers.get(key) ?? []).filter((m) => m.subscriptionId !== id && m.tenantId !== tenant);
-      list.push({
-        subscriptionId: id,
-        tenantId: tenant,
-        customerId: choice?.customerId ?? null,
-        companyName: choice?.companyName ?? null,
-        friendlyName: choice?.friendlyName ?? null,
-        readAt: "2026-11-22T09:00:00Z",
-      });
-      stackMock.customers.set(key, list);
-      return list;
-    }
-    case "stack_remove_customer": {
-      const key = keyOf(a.registration as RegistrationRefDto);
-      const id = checkedId(a.subscriptionId as string);
-      const list = (stackMock.customers.get(key) ?? []).filter((m) => m.subscriptionId !== id);
-      stackMock.customers.set(key, list);
-      return list;
-    }
-    case "stack_verify_customer":
-      return stackMock.customers.get(keyOf(a.registration as RegistrationRefDto)) ?? [];
-    case "stack_admin_endpoints":
-      return stackMock.endpoints;
-    case "stack_set_admin_endpoint": {
-      const input = a.input as SetStackAdminEndpointDto;
-      if (!/^https:\/\/|^http:\/\/127\.0\.0\.1/.test(input.endpoint.trim()))
-        fail("Validation", "The Stack admin endpoint must be an https:// address, e.g. https://adminmanagement.local.azurestack.external", "endpoint");
-      stackMock.endpoints = [
-        ...stackMock.endpoints.filter((e) => keyOf(e.registration) !== keyOf(input.registration)),
-        { ...input, setAt: "2026-11-22T08:00:00Z" },
-      ];
-      return stackMock.endpoints;
-    }
-    case "stack_import_usage": {
-      const input = a.input as { registration: RegistrationRefDto };
-      stackMock.usage = stackMock.stackUsage;
-      return {
-        registration: input.registration,
-        from: "2026-11-01",
-        to: "2026-11-21",
-        userSubscriptions: 2,
-        records: stackMock.usage.reduce((n, t) => n + t.lines.length, 0),
-        replaced: 0,
-      };
-    }
-    case "stack_usage_totals":
-      return stackMock.usage;
-    default:
-      throw new Error(`unmocked command ${cmd}`);
-  }
-}
+/** The Azure Stack commands. */
+export const stackHandlers: MockHandlers = {
+  azure_stack_refresh: () => stackMock.overview,
+  azure_stack_get_overview: () => stackMock.overview,
+  azure_stack_list_choices: () => stackMock.choices,
+  azure_stack_list_customers: (a) => stackMock.customers.get(keyOf(a.registration)) ?? [],
+  azure_stack_add_customer: (a) => {
+    const input = a.input;
+    const id = checkedId(input.subscriptionId);
+    const choice = stackMock.choices.find((c) => c.subscriptionId === id);
+    const tenant = input.tenantId ?? choice?.tenantId ?? fail("Validation", "Enter the customer's tenant ID.", "tenantId");
+    const key = keyOf(input.registration);
+    const list = (stackMock.customers.get(key) ?? []).filter((m) => m.subscriptionId !== id && m.tenantId !== tenant);
+    list.push({
+      subscriptionId: id,
+      tenantId: tenant,
+      customerId: choice?.customerId ?? null,
+      companyName: choice?.companyName ?? null,
+      friendlyName: choice?.friendlyName ?? null,
+      readAt: "2026-11-22T09:00:00Z",
+    });
+    stackMock.customers.set(key, list);
+    return list;
+  },
+  azure_stack_remove_customer: (a) => {
+    const key = keyOf(a.registration);
+    const id = checkedId(a.subscriptionId);
+    const list = (stackMock.customers.get(key) ?? []).filter((m) => m.subscriptionId !== id);
+    stackMock.customers.set(key, list);
+    return list;
+  },
+  azure_stack_verify_customer: (a) => stackMock.customers.get(keyOf(a.registration)) ?? [],
+  azure_stack_list_admin_endpoints: () => stackMock.endpoints,
+  azure_stack_set_admin_endpoint: (a) => {
+    const input = a.input;
+    if (!/^https:\/\/|^http:\/\/127\.0\.0\.1/.test(input.endpoint.trim()))
+      fail("Validation", "The Stack admin endpoint must be an https:// address, e.g. https://adminmanagement.local.azurestack.external", "endpoint");
+    stackMock.endpoints = [
+      ...stackMock.endpoints.filter((e) => keyOf(e.registration) !== keyOf(input.registration)),
+      { ...input, setAt: "2026-11-22T08:00:00Z" },
+    ];
+    return stackMock.endpoints;
+  },
+  azure_stack_import_usage: (a) => {
+    const input = a.input;
+    stackMock.usage = stackMock.stackUsage;
+    return {
+      registration: input.registration,
+      from: "2026-11-01",
+      to: "2026-11-21",
+      userSubscriptions: 2,
+      records: stackMock.usage.reduce((n, t) => n + t.lines.length, 0),
+      replaced: 0,
+    };
+  },
+  azure_stack_list_usage_totals: () => stackMock.usage,
+};

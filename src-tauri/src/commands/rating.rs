@@ -1,0 +1,22 @@
+//! Commands of rating, as the Reconciliation page shows it: the billing periods there is
+//! something to compare in, and one period's comparison per customer.
+
+use cspdesk_api::rating::{self, PeriodDto, PeriodReconciliationDto};
+use cspdesk_api::ApiError;
+
+use crate::state::AppState;
+
+/// Periods with rated usage or an invoice, newest first.
+#[tauri::command(async)]
+pub fn rating_list_periods(state: tauri::State<'_, AppState>) -> Result<Vec<PeriodDto>, ApiError> {
+    rating::periods(&*state.db()?)
+}
+
+/// Our rated cost against the invoice, per customer, for `period` (`YYYY-MM`).
+#[tauri::command(async)]
+pub fn rating_reconcile_period(
+    state: tauri::State<'_, AppState>,
+    period: String,
+) -> Result<PeriodReconciliationDto, ApiError> {
+    rating::reconcile_period(&*state.db()?, &period)
+}
