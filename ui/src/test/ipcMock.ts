@@ -30,7 +30,7 @@ import type {
   ScheduleDto,
   SubscriptionDto,
 } from "../ipc";
-import { applyEvent, discoveryStore, notStarted } from "../discovery/store";
+import { applyEvent, discoveryStore, notStarted } from "../features/discovery/store";
 import { todayIso } from "../format";
 import { compareDecimal, compareText } from "../table/sort";
 import type { CommandName, Commands } from "../ipc";
@@ -39,23 +39,6 @@ import { costsHandlers } from "./costsMock";
 
 /** The fake of each command, by its declared name: declared arguments in, declared result out. */
 export type MockHandlers = { [K in CommandName]?: (args: Commands[K]["args"]) => Commands[K]["result"] };
-
-/**
- * Former command names the page tests still look for in `calls` and `failures`, until they
- * move into ui/src/features and use the declared names (then delete this).
- */
-const FORMER_NAMES: Partial<Record<string, string>> = {
-  customers_create_organization: "create_organization",
-  customers_delete_organization: "delete_organization",
-  customers_list_markups: "list_markups",
-  customers_get_markup: "get_markup",
-  customers_set_markup: "set_markup",
-  customers_preview_markup: "preview_markup",
-  customers_list_subscriptions: "list_subscriptions",
-  azure_stack_add_customer: "stack_add_customer",
-  billing_export_csv: "export_csv",
-  billing_list_lines: "invoice_customer_lines",
-};
 
 /** A markup change as the mock stores it: append-only, like the `markup_changes` table. */
 export interface MockMarkupChange {
@@ -500,12 +483,9 @@ export function mockBackend(
 
   function handle(cmd: string, a: Record<string, unknown>): unknown {
     state.calls.push({ cmd, args: a });
-    const former = FORMER_NAMES[cmd];
-    if (former) state.calls.push({ cmd: former, args: a });
-    const failure = state.failures.get(cmd) ?? (former === undefined ? undefined : state.failures.get(former));
+    const failure = state.failures.get(cmd);
     if (failure) {
       state.failures.delete(cmd);
-      if (former) state.failures.delete(former);
       throw failure;
     }
     const handler = handlers[cmd as CommandName] as ((args: Record<string, unknown>) => unknown) | undefined;

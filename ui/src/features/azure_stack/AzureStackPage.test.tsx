@@ -78,7 +78,7 @@ describe("Azure Stack page", () => {
     expect(await screen.findByText(/only PayAsYouUse registrations can add customer subscriptions/)).toBeTruthy();
     const guidance =
       "This registration uses the Capacity billing model (disconnected), which cannot add customer subscriptions. Re-register the Azure Stack Hub with the PayAsYouUse billing model to bill customers.";
-    state.failures.set("stack_add_customer", { code: "Forbidden", message: guidance, field: "registration" });
+    state.failures.set("azure_stack_add_customer", { code: "Forbidden", message: guidance, field: "registration" });
     fireEvent.change(screen.getByTestId("stack-customer-subscription"), { target: { value: CUSTOMER_SUB } });
     fireEvent.change(screen.getByTestId("stack-customer-tenant"), { target: { value: "c-1" } });
     fireEvent.click(screen.getByTestId("stack-add"));

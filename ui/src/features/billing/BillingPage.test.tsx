@@ -141,7 +141,7 @@ describe("Billing", () => {
 
   it("shows an export failure next to the button, and says what to do with no invoices", async () => {
     const backend = mockBackend([signedIn()], "Admin", data);
-    backend.failures.set("export_csv", { code: "Storage", message: "Could not create /x.csv: Permission denied. Choose a folder you can write to.", field: "path" });
+    backend.failures.set("billing_export_csv", { code: "Storage", message: "Could not create /x.csv: Permission denied. Choose a folder you can write to.", field: "path" });
     window.location.hash = "#/billing";
     const { unmount } = render(<App />);
     await screen.findAllByTestId("invoice-row");
@@ -169,7 +169,7 @@ describe("A customer's lines, fetched a page at a time", () => {
   const fewer = many.slice(0, SORTED);
   const smaller = { ...data, invoiceLines: { "a1/G000000001/t-1": fewer } };
   const linesCalls = (backend: ReturnType<typeof mockBackend>) =>
-    backend.calls.filter((c) => c.cmd === "invoice_customer_lines").map((c) => c.args as { offset: number; limit: number; query: Record<string, unknown> });
+    backend.calls.filter((c) => c.cmd === "billing_list_lines").map((c) => c.args as { offset: number; limit: number; query: Record<string, unknown> });
   const settle = () => act(() => new Promise((resolve) => setTimeout(resolve, 150)));
 
   it("asks only for the pages in view, knows the count at once, and follows the scroll to the middle", async () => {

@@ -207,7 +207,7 @@ describe("Customers page", () => {
       expect.stringContaining("Contoso 10"),
       expect.stringContaining("Contoso 9"),
     ]);
-    expect(backend.calls.filter((c) => c.cmd === "create_organization").at(-1)?.args).toEqual({
+    expect(backend.calls.filter((c) => c.cmd === "customers_create_organization").at(-1)?.args).toEqual({
       name: "Contoso Group",
       members: [
         { accountId: "a1", customerId: "c-00003" },
@@ -247,7 +247,7 @@ describe("Customers page", () => {
       customers: few,
       organizations: [{ id: "org-1", name: "Northwind", createdAt: "2026-11-01T00:00:00Z", members: [] }],
     });
-    backend.failures.set("delete_organization", { code: "Storage", message: "The database is busy: try again.", field: null });
+    backend.failures.set("customers_delete_organization", { code: "Storage", message: "The database is busy: try again.", field: null });
     render(<CustomersPage />);
     const org = await screen.findByTestId("org");
     fireEvent.click(within(org).getByTestId("org-delete"));
@@ -273,7 +273,7 @@ describe("Customers page", () => {
     });
     render(<CustomersPage />);
     await screen.findAllByTestId("customer-row");
-    expect(backend.calls.some((c) => c.cmd === "list_markups")).toBe(true);
+    expect(backend.calls.some((c) => c.cmd === "customers_list_markups")).toBe(true);
     const markupOf = (name: string) =>
       within(screen.getAllByTestId("customer-row").find((r) => r.textContent.includes(name)) as HTMLElement).getByTestId("customer-markup");
     expect(markupOf("Northwind").textContent).toBe(formatPercent("12"));

@@ -45,8 +45,8 @@ function backend(over: { markups?: MockMarkupChange[]; access?: "Admin" | "Finan
 }
 
 const input = (testId: string) => screen.getByTestId<HTMLInputElement>(testId);
-const lastSet = (b: ReturnType<typeof backend>) => b.calls.filter((c) => c.cmd === "set_markup").at(-1)?.args;
-const lastPreview = (b: ReturnType<typeof backend>) => b.calls.filter((c) => c.cmd === "preview_markup").at(-1)?.args;
+const lastSet = (b: ReturnType<typeof backend>) => b.calls.filter((c) => c.cmd === "customers_set_markup").at(-1)?.args;
+const lastPreview = (b: ReturnType<typeof backend>) => b.calls.filter((c) => c.cmd === "customers_preview_markup").at(-1)?.args;
 
 describe("Markup editor", () => {
   it("shows the terms in effect today and the full history, newest first", async () => {
@@ -54,7 +54,7 @@ describe("Markup editor", () => {
     render(<MarkupPage target={northwind} />);
     const current = await screen.findByTestId("markup-current");
     expect(screen.getByTestId("markup-title").textContent).toBe("Markup of Northwind Traders");
-    expect(b.calls.find((c) => c.cmd === "get_markup")?.args).toEqual({ target: northwind });
+    expect(b.calls.find((c) => c.cmd === "customers_get_markup")?.args).toEqual({ target: northwind });
     // 12% starts next month: today it is still 10%.
     expect(within(current).getByTestId("markup-current-percent").textContent).toBe(formatPercent("10"));
     expect(within(current).getByTestId("markup-current-fee").textContent).toBe(formatAmount("50.00"));
@@ -130,7 +130,7 @@ describe("Markup editor", () => {
     expect(rows[0]?.querySelector("td:nth-child(3)")?.className).toBe("num");
     // Nothing saved, and the form keeps what was typed.
     expect(b.markups).toHaveLength(5);
-    expect(b.calls.some((c) => c.cmd === "set_markup")).toBe(false);
+    expect(b.calls.some((c) => c.cmd === "customers_set_markup")).toBe(false);
     expect(input("markup-percent").value).toBe("20");
     // Editing the terms drops the preview: it would show other terms.
     fireEvent.change(input("markup-percent"), { target: { value: "21" } });
@@ -365,7 +365,7 @@ describe("Markup editor", () => {
 
   it("shows a refusal without a field by the Save button", async () => {
     const b = backend();
-    b.failures.set("set_markup", { code: "Forbidden", message: "Changing markups needs a partner admin.", field: null });
+    b.failures.set("customers_set_markup", { code: "Forbidden", message: "Changing markups needs a partner admin.", field: null });
     render(<MarkupPage target={northwind} />);
     await screen.findByTestId("markup-form");
     fireEvent.change(input("markup-percent"), { target: { value: "12" } });

@@ -49,7 +49,7 @@ describe("Subscriptions page", () => {
       expect(screen.getAllByTestId("subscription-row")).toHaveLength(2);
     });
     expect(screen.getByTestId("subscriptions-title").textContent).toBe("Subscriptions of Customer 00001");
-    expect(backend.calls.find((c) => c.cmd === "list_subscriptions")?.args).toEqual({ customer: { accountId: "a1", customerId: "c-00001" } });
+    expect(backend.calls.find((c) => c.cmd === "customers_list_subscriptions")?.args).toEqual({ customer: { accountId: "a1", customerId: "c-00001" } });
     expect(screen.queryByText("Exchange Online (Plan 1)")).toBeNull();
     const back = screen.getByTestId("subscriptions-all");
     expect(back.getAttribute("href")).toBe("#/subscriptions");
@@ -65,7 +65,7 @@ describe("Subscriptions page", () => {
     await waitFor(() => {
       expect(screen.getAllByTestId("subscription-row")).toHaveLength(3);
     });
-    expect(backend.calls.filter((c) => c.cmd === "list_subscriptions").at(-1)?.args).toEqual({ customer: null });
+    expect(backend.calls.filter((c) => c.cmd === "customers_list_subscriptions").at(-1)?.args).toEqual({ customer: null });
   });
 
   it("names a customer without subscriptions from the customer list", async () => {
