@@ -9,6 +9,8 @@ mod conformance;
 mod e2e;
 mod process;
 mod setup;
+#[cfg(test)]
+mod source_size;
 mod workspace;
 
 use anyhow::{bail, Result};
