@@ -4,44 +4,44 @@
 
 use ts_rs::{Config, TS};
 
-use crate::account_settings::AccountSettingsDto;
-use crate::accounts::{AccountDto, NewAccount};
-use crate::app_info::AppInfo;
-use crate::azure_stack::{
+use crate::accounts::settings::AccountSettingsDto;
+use crate::accounts::partner_accounts::{AccountDto, NewAccount};
+use crate::accounts::app_info::AppInfo;
+use crate::azure_stack::registrations::{
     AddStackCustomerDto, RegistrationRefDto, StackCustomerSubscriptionDto, StackOverviewDto,
     StackRegistrationDto, StackSubscriptionChoiceDto,
 };
-use crate::billing::{InvoiceCustomerDto, InvoiceDetailDto, InvoiceDto, UnbilledDto};
-use crate::cost_exports::{
+use crate::billing::invoices::{InvoiceCustomerDto, InvoiceDetailDto, InvoiceDto, UnbilledDto};
+use crate::cost_exports::sources::{
     CostCurrencyTotalDto, CostCustomerTotalDto, CostDatasetDto, CostImportDto, CostImportEvent,
     CostOrganizationTotalDto, CostPricingModelTotalDto, CostRowDto, CostRowsPageDto, CostRunDto,
     CostScopeKind, CostSkipDto, CostSourceDto, CostSplitDto, ExportedCostDto, NewCostSource,
 };
-use crate::customer_lines::{InvoiceLineDto, InvoiceLinesPageDto};
-use crate::customers_dto::{
+use crate::billing::lines::{InvoiceLineDto, InvoiceLinesPageDto};
+use crate::customers::dto::{
     CustomerDto, CustomerRef, EntitlementDto, OrganizationDto, OrganizationMemberDto,
     SubscriptionDto,
 };
-use crate::dashboard::{
+use crate::dashboard::figures::{
     ChartDto, CurrencyDashboardDto, CustomerFiguresDto, DashboardDto, MonthFiguresDto,
 };
-use crate::discovery_dto::{
+use crate::discovery::dto::{
     DiscoveryEvent, DiscoveryStatusDto, EntityCountDto, PhaseDto, ProgressDto, RatingOutcomeDto,
     RunDto, RunErrorDto, RunStateDto, ScheduleDto, TriggerDto,
 };
-use crate::export::{ExportRequestDto, ExportTable, ExportedDto};
-use crate::line_view::{LineColumn, LineGroupDto, LineQueryDto, LineSumDto};
-use crate::login::LoginEvent;
-use crate::markups::{
+use crate::billing::export::{ExportRequestDto, ExportTable, ExportedDto};
+use crate::billing::line_view::{LineColumn, LineGroupDto, LineQueryDto, LineSumDto};
+use crate::accounts::login::LoginEvent;
+use crate::customers::markups::{
     MarkupChangeDto, MarkupDto, MarkupPreviewDto, MarkupTargetDto, MarkupTermDto, PreviewMonthDto,
 };
-use crate::rating::{
+use crate::rating::rate::{
     PeriodDto, PeriodReconciliationDto, ReconciliationDto, ReconciliationLineDto,
     ReconciliationTotalDto,
 };
-use crate::roles::Access;
-use crate::sign_in::{RoleDto, SignInStatus};
-use crate::stack_usage::{
+use crate::shared::roles::Access;
+use crate::shared::sign_in::{RoleDto, SignInStatus};
+use crate::azure_stack::usage::{
     ImportStackUsageDto, SetStackAdminEndpointDto, StackAdminEndpointDto, StackAttributionDto,
     StackCostDto, StackUsageImportDto, StackUsageLineDto, StackUsageTotalDto,
 };

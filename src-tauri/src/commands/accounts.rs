@@ -1,9 +1,9 @@
 //! Commands of the Accounts page.
 
-use cspdesk_api::account_settings::{self, AccountSettingsDto};
-use cspdesk_api::accounts::{self, AccountDto, NewAccount};
-use cspdesk_api::login::{self, LoginEvent};
-use cspdesk_api::{discovery, sandbox, ApiError};
+use cspdesk_api::accounts::settings::{self as account_settings, AccountSettingsDto};
+use cspdesk_api::accounts::partner_accounts::{self as accounts, AccountDto, NewAccount};
+use cspdesk_api::accounts::login::{self, LoginEvent};
+use cspdesk_api::{discovery::runs as discovery, accounts::sandbox, ApiError};
 use tauri::ipc::Channel;
 
 use crate::state::AppState;

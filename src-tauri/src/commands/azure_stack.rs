@@ -2,11 +2,11 @@
 //! and the ARM calls that read or change them; each Stack's admin endpoint, its usage imported
 //! and the rated Azure Stack totals the Customers and Billing pages show.
 
-use cspdesk_api::azure_stack::{
+use cspdesk_api::azure_stack::registrations::{
     self, AddStackCustomerDto, RegistrationRefDto, StackCustomerSubscriptionDto, StackOverviewDto,
     StackSubscriptionChoiceDto,
 };
-use cspdesk_api::stack_usage::{
+use cspdesk_api::azure_stack::usage::{
     self, ImportStackUsageDto, SetStackAdminEndpointDto, StackAdminEndpointDto,
     StackUsageImportDto, StackUsageTotalDto,
 };

@@ -2,7 +2,7 @@
 //! OS keyring), importing their new runs with progress, and the imported costs split per
 //! customer, organization and pricing model.
 
-use cspdesk_api::cost_exports::{
+use cspdesk_api::cost_exports::sources::{
     self, CostDatasetDto, CostImportDto, CostImportEvent, CostRowsPageDto, CostSourceDto,
     CostSplitDto, NewCostSource,
 };

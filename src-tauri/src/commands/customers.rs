@@ -1,9 +1,9 @@
 //! Commands of the Customers and Subscriptions pages, and customer organizations.
 
-use cspdesk_api::customers;
-use cspdesk_api::customers_dto::{CustomerDto, CustomerRef, OrganizationDto, SubscriptionDto};
-use cspdesk_api::markups::{self, MarkupDto, MarkupPreviewDto, MarkupTargetDto, MarkupTermDto};
-use cspdesk_api::organizations;
+use cspdesk_api::customers::overview as customers;
+use cspdesk_api::customers::dto::{CustomerDto, CustomerRef, OrganizationDto, SubscriptionDto};
+use cspdesk_api::customers::markups::{self, MarkupDto, MarkupPreviewDto, MarkupTargetDto, MarkupTermDto};
+use cspdesk_api::customers::organizations;
 use cspdesk_api::ApiError;
 
 use crate::state::AppState;

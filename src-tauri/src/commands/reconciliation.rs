@@ -1,7 +1,7 @@
 //! Commands of the Reconciliation page: the billing periods there is something to compare
 //! in, and one period's comparison per customer.
 
-use cspdesk_api::rating::{self, PeriodDto, PeriodReconciliationDto};
+use cspdesk_api::rating::rate::{self as rating, PeriodDto, PeriodReconciliationDto};
 use cspdesk_api::ApiError;
 
 use crate::state::AppState;

@@ -5,13 +5,13 @@
 
 use std::collections::HashMap;
 
-use cspdesk_api::billing::{self, InvoiceDetailDto};
-use cspdesk_api::customer_lines::{self, InvoiceLinesPageDto, LinesInView};
-use cspdesk_api::customers_dto::CustomerRef;
-use cspdesk_api::export;
-use cspdesk_api::line_view::{LineQueryDto, LineViews};
-use cspdesk_api::markups::{self, MarkupTargetDto, MarkupTermDto};
-use cspdesk_api::rating;
+use cspdesk_api::billing::invoices::{self as billing, InvoiceDetailDto};
+use cspdesk_api::billing::lines::{self as customer_lines, InvoiceLinesPageDto, LinesInView};
+use cspdesk_api::customers::dto::CustomerRef;
+use cspdesk_api::billing::export;
+use cspdesk_api::billing::line_view::{LineQueryDto, LineViews};
+use cspdesk_api::customers::markups::{self, MarkupTargetDto, MarkupTermDto};
+use cspdesk_api::rating::rate as rating;
 use cspdesk_emulator::Preset;
 use cspdesk_export::CsvOptions;
 use cspdesk_store::Database;
@@ -239,12 +239,12 @@ async fn invoices_add_up_per_customer_and_per_line_and_export_as_they_are() {
     // FOCUS at resale: the columns FOCUS names, adding up to what the customer is billed.
     let focus = dir.path().join("focus.csv");
     let done =
-        cspdesk_api::focus::customer_charges(&db, &views, &in_view, &focus, CsvOptions::default())
+        cspdesk_api::billing::focus::customer_charges(&db, &views, &in_view, &focus, CsvOptions::default())
             .unwrap();
     let (header, rows) = read_csv(&focus);
     assert_eq!(
         header,
-        cspdesk_api::focus::COLUMNS.map(String::from).to_vec()
+        cspdesk_api::billing::focus::COLUMNS.map(String::from).to_vec()
     );
     assert_eq!(done.rows, row.lines + 1, "each line, and the fee");
     let billed: Decimal = rows.iter().map(|r| dec(&r["BilledCost"])).sum();
@@ -279,7 +279,7 @@ async fn invoices_add_up_per_customer_and_per_line_and_export_as_they_are() {
     assert_eq!(done.rows as usize, rows.len());
     assert_eq!(
         rows.len(),
-        cspdesk_api::customers::list(&db, now()).unwrap().len()
+        cspdesk_api::customers::overview::list(&db, now()).unwrap().len()
     );
     let evil_row = rows
         .iter()
@@ -350,10 +350,10 @@ async fn the_dashboard_adds_up_to_the_invoices_and_draws_its_charts() {
     let (_dir, path, _account) = discovered(Preset::S).await;
     let mut db = Database::open(&path).unwrap();
     rating::rate(&mut db, None, None, now()).unwrap();
-    let dash = cspdesk_api::dashboard::dashboard(&db, now()).unwrap();
+    let dash = cspdesk_api::dashboard::figures::dashboard(&db, now()).unwrap();
     assert!(!dash.currencies.is_empty());
     let invoices = billing::invoices(&db).unwrap();
-    let customers = cspdesk_api::customers::list(&db, now()).unwrap();
+    let customers = cspdesk_api::customers::overview::list(&db, now()).unwrap();
     for c in &dash.currencies {
         assert_eq!(c.ranked_period.as_deref(), Some("2026-10"));
         for m in &c.months {
@@ -401,7 +401,7 @@ async fn the_dashboard_adds_up_to_the_invoices_and_draws_its_charts() {
                 ch.id
             );
         }
-        let png = cspdesk_api::dashboard::chart_png(&c.charts[0].svg).unwrap();
+        let png = cspdesk_api::dashboard::figures::chart_png(&c.charts[0].svg).unwrap();
         assert_eq!(&png[..4], b"\x89PNG");
     }
     // Unbilled usage, apart: November is open; it is what reconciliation compares with.

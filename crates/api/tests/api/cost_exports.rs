@@ -7,11 +7,11 @@
 //! server; reading from a real one (azurite) is `crates/cost-exports`' integration test.
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
-use cspdesk_api::cost_exports::{
+use cspdesk_api::cost_exports::sources::{
     self, CostDatasetDto, CostImportEvent, CostScopeKind, NewCostSource,
 };
-use cspdesk_api::customers_dto::CustomerRef;
-use cspdesk_api::{accounts as accounts_api, organizations, ErrorCode};
+use cspdesk_api::customers::dto::CustomerRef;
+use cspdesk_api::{accounts::partner_accounts as accounts_api, customers::organizations, ErrorCode};
 use cspdesk_emulator::cost_exports::run::{Dataset, RunRequest, RunSummary};
 use cspdesk_emulator::{Emulator, EmulatorConfig, Preset, RunningEmulator};
 use cspdesk_partner_api::{KeyringSecrets, SecretStore};
@@ -262,7 +262,7 @@ fn the_sas_lives_in_the_keyring_only_and_imported_costs_split_per_customer_and_o
     assert_eq!(keys.len(), page.rows.len(), "each row has its own key");
 
     // The Customers page shows each customer's newest imported month from the exports.
-    let listed = cspdesk_api::customers::list(&db, now()).unwrap();
+    let listed = cspdesk_api::customers::overview::list(&db, now()).unwrap();
     let shown = listed
         .iter()
         .find(|c| c.tenant_id.as_deref() == Some(tenant.as_str()))

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use chrono::{DateTime, TimeZone, Utc};
-use cspdesk_api::rating::{self, ReconciliationDto};
+use cspdesk_api::rating::rate::{self as rating, ReconciliationDto};
 use cspdesk_discovery::progress::Silent;
 use cspdesk_discovery::run::Trigger;
 use cspdesk_discovery::RunOptions;
@@ -504,13 +504,13 @@ fn crate_alone_record_by_record(
 /// Reconciliation page's totals add up its customers.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn subscriptions_and_reconciliation_totals_add_up_to_their_customers() {
-    use cspdesk_api::customers_dto::CustomerRef;
-    use cspdesk_api::markups::{self, MarkupTargetDto, MarkupTermDto};
+    use cspdesk_api::customers::dto::CustomerRef;
+    use cspdesk_api::customers::markups::{self, MarkupTargetDto, MarkupTermDto};
     let (_dir, path, _account) = discovered(Preset::S).await;
     let mut db = Database::open(&path).unwrap();
     rating::rate(&mut db, None, None, now()).unwrap();
 
-    let customers = cspdesk_api::customers::list(&db, now()).unwrap();
+    let customers = cspdesk_api::customers::overview::list(&db, now()).unwrap();
     let c = customers
         .iter()
         .filter(|c| c.month_to_date_cost.is_some())
@@ -545,18 +545,18 @@ async fn subscriptions_and_reconciliation_totals_add_up_to_their_customers() {
         now(),
     )
     .unwrap();
-    let c = cspdesk_api::customers::list(&db, now())
+    let c = cspdesk_api::customers::overview::list(&db, now())
         .unwrap()
         .into_iter()
         .find(|x| x.id == who.customer_id)
         .unwrap();
-    let subs = cspdesk_api::customers::subscriptions(&db, Some(&who), now()).unwrap();
+    let subs = cspdesk_api::customers::overview::subscriptions(&db, Some(&who), now()).unwrap();
     let rated_subs: Vec<_> = subs
         .iter()
         .filter(|s| s.month_to_date_cost.is_some())
         .collect();
     assert!(!rated_subs.is_empty(), "{subs:#?}");
-    let sum = |f: fn(&cspdesk_api::customers_dto::SubscriptionDto) -> &Option<String>| -> Decimal {
+    let sum = |f: fn(&cspdesk_api::customers::dto::SubscriptionDto) -> &Option<String>| -> Decimal {
         rated_subs
             .iter()
             .map(|s| dec(f(s).as_deref().unwrap()))

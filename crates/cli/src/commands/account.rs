@@ -4,8 +4,8 @@ use std::path::Path;
 
 use anyhow::Context;
 use clap::Subcommand;
-use cspdesk_api::account_settings::{self, AccountSettingsDto};
-use cspdesk_api::accounts::{self, AccountDto, NewAccount};
+use cspdesk_api::accounts::settings::{self as account_settings, AccountSettingsDto};
+use cspdesk_api::accounts::partner_accounts::{self as accounts, AccountDto, NewAccount};
 use cspdesk_api::ApiError;
 use cspdesk_store::Database;
 

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use anyhow::{bail, Context};
 use clap::Subcommand;
-use cspdesk_api::cost_exports::{
+use cspdesk_api::cost_exports::sources::{
     self, CostDatasetDto, CostImportEvent, CostScopeKind, CostSourceDto, CostSplitDto,
     NewCostSource,
 };

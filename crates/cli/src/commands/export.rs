@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
-use cspdesk_api::customer_lines::LinesInView;
-use cspdesk_api::export::{self, ExportedDto};
-use cspdesk_api::line_view::{LineColumn, LineQueryDto, LineViews};
+use cspdesk_api::billing::lines::LinesInView;
+use cspdesk_api::billing::export::{self, ExportedDto};
+use cspdesk_api::billing::line_view::{LineColumn, LineQueryDto, LineViews};
 use cspdesk_export::CsvOptions;
 use cspdesk_store::{accounts, Database};
 
@@ -147,7 +147,7 @@ pub fn run(db: Option<&Path>, cmd: ExportCommand) -> anyhow::Result<()> {
             let lines = LinesInView::new(&account, &invoice, &customer, &query);
             let views = LineViews::default();
             if focus {
-                cspdesk_api::focus::customer_charges(&db, &views, &lines, &out.out, out.options())?
+                cspdesk_api::billing::focus::customer_charges(&db, &views, &lines, &out.out, out.options())?
             } else {
                 export::customer_lines(
                     &db,

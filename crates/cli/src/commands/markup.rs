@@ -5,8 +5,8 @@ use std::path::Path;
 use anyhow::Context;
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
-use cspdesk_api::markups::{self, MarkupDto, MarkupTargetDto, MarkupTermDto};
-use cspdesk_api::organizations;
+use cspdesk_api::customers::markups::{self, MarkupDto, MarkupTargetDto, MarkupTermDto};
+use cspdesk_api::customers::organizations;
 use cspdesk_store::Database;
 
 /// Who the markup is for.

@@ -5,8 +5,8 @@ use std::path::Path;
 
 use anyhow::Context;
 use clap::Subcommand;
-use cspdesk_api::customers_dto::{CustomerRef, OrganizationDto};
-use cspdesk_api::organizations;
+use cspdesk_api::customers::dto::{CustomerRef, OrganizationDto};
+use cspdesk_api::customers::organizations;
 use cspdesk_store::Database;
 
 /// What to do with customer organizations.
@@ -170,7 +170,7 @@ fn print_org(org: &OrganizationDto) {
         );
         return;
     }
-    let col = |f: fn(&cspdesk_api::customers_dto::OrganizationMemberDto) -> &str, head: &str| {
+    let col = |f: fn(&cspdesk_api::customers::dto::OrganizationMemberDto) -> &str, head: &str| {
         org.members
             .iter()
             .map(|m| f(m).chars().count())

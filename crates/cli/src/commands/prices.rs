@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::{Subcommand, ValueEnum};
-use cspdesk_api::price_sheets::{self, PriceFileKind};
+use cspdesk_api::rating::price_sheets::{self, PriceFileKind};
 use cspdesk_store::Database;
 
 /// The kind of a price file, as typed on the command line.

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use anyhow::Context;
 use clap::Args;
-use cspdesk_api::rating::{self, RateSummaryDto, ReconciliationDto};
+use cspdesk_api::rating::rate::{self as rating, RateSummaryDto, ReconciliationDto};
 use cspdesk_store::Database;
 
 /// `cspdesk rate`.

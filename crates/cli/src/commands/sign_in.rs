@@ -5,10 +5,10 @@ use std::sync::Mutex;
 
 use anyhow::Context;
 use clap::Args;
-use cspdesk_api::accounts::AccountDto;
-use cspdesk_api::login;
-use cspdesk_api::sandbox;
-use cspdesk_api::sign_in::SignInStatus;
+use cspdesk_api::accounts::partner_accounts::AccountDto;
+use cspdesk_api::accounts::login;
+use cspdesk_api::accounts::sandbox;
+use cspdesk_api::shared::sign_in::SignInStatus;
 use cspdesk_store::Database;
 use tokio_util::sync::CancellationToken;
 

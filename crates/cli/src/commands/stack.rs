@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use clap::{Args, Subcommand};
-use cspdesk_api::azure_stack::{
+use cspdesk_api::azure_stack::registrations::{
     self, AddStackCustomerDto, RegistrationRefDto, StackCustomerSubscriptionDto, StackOverviewDto,
 };
 

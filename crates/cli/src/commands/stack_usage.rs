@@ -7,7 +7,7 @@ use std::sync::Mutex;
 
 use chrono::{DateTime, Utc};
 use clap::Subcommand;
-use cspdesk_api::stack_usage::{
+use cspdesk_api::azure_stack::usage::{
     self, ImportStackUsageDto, SetStackAdminEndpointDto, StackAttributionDto, StackUsageTotalDto,
 };
 use cspdesk_store::Database;

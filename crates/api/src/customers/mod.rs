@@ -1,0 +1,7 @@
+//! Customers: the discovered customers and their subscriptions, the organizations that group
+//! them, and the markups that turn their cost into resale.
+
+pub mod dto;
+pub mod markups;
+pub mod organizations;
+pub mod overview;

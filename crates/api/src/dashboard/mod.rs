@@ -1,0 +1,3 @@
+//! The Dashboard: figures and charts across every customer and month.
+
+pub mod figures;
