@@ -459,17 +459,3 @@ fn tenant_id(text: &str) -> Result<String, ApiError> {
             )
         })
 }
-
-/// The ApiError code and field each documented refusal reaches the UI with.
-pub(crate) fn refusal_code(refusal: StackRefusal) -> (ErrorCode, &'static str) {
-    match refusal {
-        StackRefusal::RegistrationNotFound => (ErrorCode::NotFound, "registration"),
-        StackRefusal::CustomerSubscriptionNotFound => (ErrorCode::NotFound, "subscriptionId"),
-        StackRefusal::BadCustomerSubscriptionId
-        | StackRefusal::InvalidCustomerSubscriptionId
-        | StackRefusal::InvalidCspSubscription => (ErrorCode::Validation, "subscriptionId"),
-        StackRefusal::UnauthorizedCspRegistration
-        | StackRefusal::CustomerSubscriptionsNotAllowed => (ErrorCode::Forbidden, "registration"),
-        StackRefusal::MetadataResolverBadGateway => (ErrorCode::Unavailable, "subscriptionId"),
-    }
-}

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use cspdesk_partner_api::{
-    customer_subscription_id, Arm, Granularity, StackAdmin, UsageRefusal, UsageWindow,
+    customer_subscription_id, Arm, Granularity, StackAdmin, UsageWindow,
 };
 use cspdesk_rating::stack::{rate_stack_usage, Attribution, StackPrices, StackUsage, Tenancy};
 use cspdesk_rating::tiers::{Tier, TierTable};
@@ -491,20 +491,6 @@ fn admin_endpoint(text: &str) -> Result<String, ApiError> {
 fn with_field(mut e: ApiError, field: &str) -> ApiError {
     e.field = Some(field.to_string());
     e
-}
-
-/// The ApiError code and field each documented usage refusal reaches the UI with.
-pub(crate) fn refusal_code(refusal: UsageRefusal) -> (ErrorCode, &'static str) {
-    match refusal {
-        UsageRefusal::ServiceUnavailable => (ErrorCode::Unavailable, "registration"),
-        UsageRefusal::NoApiVersion | UsageRefusal::SubscriptionIdMissingInRequest => {
-            (ErrorCode::Validation, "endpoint")
-        }
-        UsageRefusal::SubscriberIdIsNotDirectTenant => (ErrorCode::Validation, "subscriberId"),
-        UsageRefusal::InvalidProperty
-        | UsageRefusal::RequestEndTimeIsInFuture
-        | UsageRefusal::InvalidAggregationGranularity => (ErrorCode::Validation, "to"),
-    }
 }
 
 #[cfg(test)]

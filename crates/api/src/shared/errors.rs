@@ -1,6 +1,7 @@
 //! The error every operation returns to a shell: a small code the UI branches on and a
 //! message that says what happened and what to do. The UI never parses the message.
 
+use cspdesk_partner_api::{StackRefusal, UsageRefusal};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -112,15 +113,43 @@ impl From<cspdesk_partner_api::Error> for ApiError {
             E::InvalidSettings { setting, .. } => (ErrorCode::Validation, Some(setting.as_str())),
             E::Keyring { .. } => (ErrorCode::Keyring, None),
             E::AzureStack { refusal, .. } => {
-                let (code, field) = crate::azure_stack::registrations::refusal_code(*refusal);
+                let (code, field) = stack_refusal_code(*refusal);
                 (code, Some(field))
             }
             E::StackUsage { refusal, .. } => {
-                let (code, field) = crate::azure_stack::usage::refusal_code(*refusal);
+                let (code, field) = usage_refusal_code(*refusal);
                 (code, Some(field))
             }
         };
         Self::new(code, message, field)
+    }
+}
+
+/// The ApiError code and field each documented Azure Stack refusal reaches the UI with.
+fn stack_refusal_code(refusal: StackRefusal) -> (ErrorCode, &'static str) {
+    match refusal {
+        StackRefusal::RegistrationNotFound => (ErrorCode::NotFound, "registration"),
+        StackRefusal::CustomerSubscriptionNotFound => (ErrorCode::NotFound, "subscriptionId"),
+        StackRefusal::BadCustomerSubscriptionId
+        | StackRefusal::InvalidCustomerSubscriptionId
+        | StackRefusal::InvalidCspSubscription => (ErrorCode::Validation, "subscriptionId"),
+        StackRefusal::UnauthorizedCspRegistration
+        | StackRefusal::CustomerSubscriptionsNotAllowed => (ErrorCode::Forbidden, "registration"),
+        StackRefusal::MetadataResolverBadGateway => (ErrorCode::Unavailable, "subscriptionId"),
+    }
+}
+
+/// The ApiError code and field each documented Stack usage refusal reaches the UI with.
+fn usage_refusal_code(refusal: UsageRefusal) -> (ErrorCode, &'static str) {
+    match refusal {
+        UsageRefusal::ServiceUnavailable => (ErrorCode::Unavailable, "registration"),
+        UsageRefusal::NoApiVersion | UsageRefusal::SubscriptionIdMissingInRequest => {
+            (ErrorCode::Validation, "endpoint")
+        }
+        UsageRefusal::SubscriberIdIsNotDirectTenant => (ErrorCode::Validation, "subscriberId"),
+        UsageRefusal::InvalidProperty
+        | UsageRefusal::RequestEndTimeIsInFuture
+        | UsageRefusal::InvalidAggregationGranularity => (ErrorCode::Validation, "to"),
     }
 }
 
