@@ -35,7 +35,7 @@ use crate::accounts::login::LoginEvent;
 use crate::customers::markups::{
     MarkupChangeDto, MarkupDto, MarkupPreviewDto, MarkupTargetDto, MarkupTermDto, PreviewMonthDto,
 };
-use crate::rating::rate::{
+use crate::rating::dto::{
     PeriodDto, PeriodReconciliationDto, ReconciliationDto, ReconciliationLineDto,
     ReconciliationTotalDto,
 };

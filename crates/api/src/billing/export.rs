@@ -536,7 +536,7 @@ pub fn reconciliation(
     path: &Path,
     options: CsvOptions,
 ) -> Result<ExportedDto, ApiError> {
-    let r = crate::rating::rate::reconcile_period(db, period)?;
+    let r = crate::rating::reconcile::reconcile_period(db, period)?;
     let rows = in_view(r.customers, keys, |c| {
         format!("{}/{}", c.account_id, c.customer)
     });

@@ -15,7 +15,7 @@ use crate::ApiError;
 /// Every discovered customer, by company name, with its rated month-to-date cost at `now`
 /// (none until its usage is rated).
 pub fn list(db: &Database, now: DateTime<Utc>) -> Result<Vec<CustomerDto>, ApiError> {
-    let costs: HashMap<(String, String), (String, String)> = crate::rating::rate::month_to_date(db, now)?
+    let costs: HashMap<(String, String), (String, String)> = crate::rating::costs::month_to_date(db, now)?
         .into_iter()
         .map(|c| ((c.account_id, c.customer_id), (c.cost, c.currency)))
         .collect();
@@ -97,7 +97,7 @@ fn subscription_money(
     let today = now.date_naive();
     let period = BillingPeriod::calendar_month(today.year(), today.month())
         .map_err(|e| ApiError::new(crate::ErrorCode::Internal, e.to_string(), None))?;
-    let key = crate::rating::rate::period_text(&period);
+    let key = crate::shared::periods::period_text(&period);
     let organizations: HashMap<(String, String), Option<String>> = discovered::customers(db)?
         .into_iter()
         .map(|c| ((c.account_id, c.id), c.organization_id))

@@ -11,7 +11,7 @@ use cspdesk_api::customers::dto::CustomerRef;
 use cspdesk_api::billing::export;
 use cspdesk_api::billing::line_view::{LineQueryDto, LineViews};
 use cspdesk_api::customers::markups::{self, MarkupTargetDto, MarkupTermDto};
-use cspdesk_api::rating::rate as rating;
+use cspdesk_api::rating::{rate, reconcile};
 use cspdesk_emulator::Preset;
 use cspdesk_export::CsvOptions;
 use cspdesk_store::Database;
@@ -54,7 +54,7 @@ fn read_csv(path: &std::path::Path) -> (Vec<String>, Vec<HashMap<String, String>
 async fn invoices_add_up_per_customer_and_per_line_and_export_as_they_are() {
     let (dir, path, account) = discovered(Preset::M).await;
     let mut db = Database::open(&path).unwrap();
-    rating::rate(&mut db, None, None, now()).unwrap();
+    rate::rate(&mut db, None, None, now()).unwrap();
 
     let invoices = billing::invoices(&db).unwrap();
     assert!(
@@ -297,7 +297,7 @@ async fn invoices_add_up_per_customer_and_per_line_and_export_as_they_are() {
     }
     // Reconciliation: a row per customer, a column per cause; refused customers say why.
     let rec_csv = dir.path().join("reconciliation.csv");
-    let rec = rating::reconcile_period(&db, "2026-10").unwrap();
+    let rec = reconcile::reconcile_period(&db, "2026-10").unwrap();
     let done =
         export::reconciliation(&db, "2026-10", None, &rec_csv, CsvOptions::default()).unwrap();
     let (header, rows) = read_csv(&rec_csv);
@@ -349,7 +349,7 @@ async fn invoices_add_up_per_customer_and_per_line_and_export_as_they_are() {
 async fn the_dashboard_adds_up_to_the_invoices_and_draws_its_charts() {
     let (_dir, path, _account) = discovered(Preset::S).await;
     let mut db = Database::open(&path).unwrap();
-    rating::rate(&mut db, None, None, now()).unwrap();
+    rate::rate(&mut db, None, None, now()).unwrap();
     let dash = cspdesk_api::dashboard::figures::dashboard(&db, now()).unwrap();
     assert!(!dash.currencies.is_empty());
     let invoices = billing::invoices(&db).unwrap();
@@ -407,7 +407,7 @@ async fn the_dashboard_adds_up_to_the_invoices_and_draws_its_charts() {
     // Unbilled usage, apart: November is open; it is what reconciliation compares with.
     let unbilled = billing::unbilled(&db).unwrap();
     assert!(!unbilled.is_empty());
-    let november = rating::reconcile_period(&db, "2026-11").unwrap();
+    let november = reconcile::reconcile_period(&db, "2026-11").unwrap();
     for u in &unbilled {
         assert_eq!(u.period, "2026-11");
         assert!(u.customers > 0 && u.records > 0);

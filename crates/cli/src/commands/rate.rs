@@ -6,7 +6,8 @@ use std::path::Path;
 
 use anyhow::Context;
 use clap::Args;
-use cspdesk_api::rating::rate::{self as rating, RateSummaryDto, ReconciliationDto};
+use cspdesk_api::rating::dto::{RateSummaryDto, ReconciliationDto};
+use cspdesk_api::rating::{rate, reconcile};
 use cspdesk_store::Database;
 
 /// `cspdesk rate`.
@@ -40,7 +41,7 @@ pub struct ReconcileArgs {
 /// Rates what changed and prints what was rated.
 pub fn rate(db: Option<&Path>, args: RateArgs) -> anyhow::Result<()> {
     let mut db = Database::open_default(db).context("opening the CSP Desk database")?;
-    let summary = rating::rate(
+    let summary = rate::rate(
         &mut db,
         args.account.as_deref(),
         args.period.as_deref(),
@@ -79,7 +80,7 @@ fn print_summary(s: &RateSummaryDto) {
 /// Reconciles a period and prints one line (or JSON object) per customer.
 pub fn reconcile(db: Option<&Path>, args: ReconcileArgs) -> anyhow::Result<()> {
     let db = Database::open_default(db).context("opening the CSP Desk database")?;
-    let rows = rating::reconcile(&db, &args.period, args.account.as_deref())?;
+    let rows = reconcile::reconcile(&db, &args.period, args.account.as_deref())?;
     if args.json {
         use std::io::Write;
         let mut out = std::io::stdout().lock();
