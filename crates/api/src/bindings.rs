@@ -12,7 +12,7 @@ use crate::azure_stack::registrations::{
     StackRegistrationDto, StackSubscriptionChoiceDto,
 };
 use crate::billing::invoices::{InvoiceCustomerDto, InvoiceDetailDto, InvoiceDto, UnbilledDto};
-use crate::cost_exports::sources::{
+use crate::cost_exports::dto::{
     CostCurrencyTotalDto, CostCustomerTotalDto, CostDatasetDto, CostImportDto, CostImportEvent,
     CostOrganizationTotalDto, CostPricingModelTotalDto, CostRowDto, CostRowsPageDto, CostRunDto,
     CostScopeKind, CostSkipDto, CostSourceDto, CostSplitDto, ExportedCostDto, NewCostSource,

@@ -3,11 +3,11 @@
 //! and the rated Azure Stack totals the Customers and Billing pages show.
 
 use cspdesk_api::azure_stack::registrations::{
-    self, AddStackCustomerDto, RegistrationRefDto, StackCustomerSubscriptionDto, StackOverviewDto,
+    self as azure_stack, AddStackCustomerDto, RegistrationRefDto, StackCustomerSubscriptionDto, StackOverviewDto,
     StackSubscriptionChoiceDto,
 };
 use cspdesk_api::azure_stack::usage::{
-    self, ImportStackUsageDto, SetStackAdminEndpointDto, StackAdminEndpointDto,
+    self as stack_usage, ImportStackUsageDto, SetStackAdminEndpointDto, StackAdminEndpointDto,
     StackUsageImportDto, StackUsageTotalDto,
 };
 use cspdesk_api::ApiError;

@@ -40,7 +40,7 @@ pub struct CustomerDto {
     pub currency: Option<String>,
     /// Azure cost in the newest month imported from Cost Management exports, when the
     /// customer's tenant appears in them.
-    pub exported_cost: Option<crate::cost_exports::sources::ExportedCostDto>,
+    pub exported_cost: Option<crate::cost_exports::dto::ExportedCostDto>,
     /// Rated Azure Stack usage in the newest month imported from the partner's Stacks, when
     /// one of the customer's subscriptions is added to a registration.
     pub stack_cost: Option<crate::azure_stack::usage::StackCostDto>,

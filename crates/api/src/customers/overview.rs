@@ -22,7 +22,7 @@ pub fn list(db: &Database, now: DateTime<Utc>) -> Result<Vec<CustomerDto>, ApiEr
     // Only customers with a markup (their own or their organization's) need their lines
     // marked up; the others resell at cost.
     let marked = crate::customers::markups::Marked::load(db)?;
-    let mut exported = crate::cost_exports::sources::newest_month_per_customer(db)?;
+    let mut exported = crate::cost_exports::costs::newest_month_per_customer(db)?;
     let mut stack = crate::azure_stack::usage::newest_month_per_customer(db, now)?;
     let mut out = Vec::new();
     for c in discovered::customers(db)? {

@@ -260,7 +260,7 @@ pub fn dashboard(db: &Database, now: DateTime<Utc>) -> Result<DashboardDto, ApiE
     }
 
     let theme = Theme::light();
-    let mut exported = crate::cost_exports::sources::newest_month_by_currency(db)?;
+    let mut exported = crate::cost_exports::costs::newest_month_by_currency(db)?;
     let mut out = Vec::new();
     for (currency, c) in by {
         let months: Vec<MonthFiguresDto> = c
@@ -370,7 +370,7 @@ pub fn dashboard(db: &Database, now: DateTime<Utc>) -> Result<DashboardDto, ApiE
         }
         // Azure (MCA) costs of customers billed through Cost Management exports: a figure of
         // their own, since those costs are on no Partner Center invoice.
-        if let Some(crate::cost_exports::sources::ExportedMonth { month, customers }) =
+        if let Some(crate::cost_exports::costs::ExportedMonth { month, customers }) =
             exported.remove(&currency)
         {
             let title = format!(

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use chrono::{Duration, Utc};
 use cspdesk_api::azure_stack::registrations::{self as azure_stack, RegistrationRefDto};
 use cspdesk_api::azure_stack::usage::{
-    self, ImportStackUsageDto, SetStackAdminEndpointDto, StackAttributionDto,
+    self as stack_usage, ImportStackUsageDto, SetStackAdminEndpointDto, StackAttributionDto,
 };
 use cspdesk_api::{discovery::runs as discovery, accounts::sandbox, ErrorCode};
 use cspdesk_discovery::run::Trigger;

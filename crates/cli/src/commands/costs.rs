@@ -10,10 +10,9 @@ use std::path::Path;
 
 use anyhow::{bail, Context};
 use clap::Subcommand;
-use cspdesk_api::cost_exports::sources::{
-    self, CostDatasetDto, CostImportEvent, CostScopeKind, CostSourceDto, CostSplitDto,
-    NewCostSource,
-};
+use cspdesk_api::cost_exports::dto::{CostDatasetDto, CostImportEvent, CostScopeKind, CostSourceDto, CostSplitDto,
+    NewCostSource};
+use cspdesk_api::cost_exports::{costs, import, sources};
 use cspdesk_store::{accounts, Database};
 
 /// What to do with cost export sources and their costs.
@@ -165,7 +164,7 @@ pub fn run(db: Option<&Path>, cmd: CostsCommand) -> anyhow::Result<()> {
             root_folder,
         }) => {
             let (kind, scope_id) = scope(&scope_arg)?;
-            let source = cost_exports::add_source(
+            let source = sources::add_source(
                 &db,
                 &NewCostSource {
                     account,
@@ -186,7 +185,7 @@ pub fn run(db: Option<&Path>, cmd: CostsCommand) -> anyhow::Result<()> {
             );
         }
         CostsCommand::Source(SourceCommand::List { account, json }) => {
-            let list = cost_exports::list_sources(&db, account.as_deref(), now)?;
+            let list = sources::list_sources(&db, account.as_deref(), now)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&list)?);
             } else if list.is_empty() {
@@ -223,7 +222,7 @@ pub fn run(db: Option<&Path>, cmd: CostsCommand) -> anyhow::Result<()> {
             source,
             sas_url: url,
         }) => {
-            let s = cost_exports::renew_sas(&db, &account, &source, &sas_url(url)?, now)?;
+            let s = sources::renew_sas(&db, &account, &source, &sas_url(url)?, now)?;
             println!(
                 "renewed the SAS of {:?}: it expires {}",
                 s.name,
@@ -231,7 +230,7 @@ pub fn run(db: Option<&Path>, cmd: CostsCommand) -> anyhow::Result<()> {
             );
         }
         CostsCommand::Source(SourceCommand::Remove { account, source }) => {
-            let s = cost_exports::remove_source(&db, &account, &source, now)?;
+            let s = sources::remove_source(&db, &account, &source, now)?;
             println!(
                 "removed source {:?} with its {} imported run(s) and its SAS",
                 s.name, s.runs
@@ -253,7 +252,7 @@ pub fn run(db: Option<&Path>, cmd: CostsCommand) -> anyhow::Result<()> {
             } else {
                 CostDatasetDto::Actual
             };
-            let split = cost_exports::split(&db, &account, dataset, month.as_deref())?;
+            let split = costs::split(&db, &account, dataset, month.as_deref())?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&split)?);
             } else {
@@ -275,7 +274,7 @@ fn import(
         Some(a) => vec![a],
         None => {
             let with_sources: std::collections::BTreeSet<String> =
-                cost_exports::list_sources(db, None, now)?
+                sources::list_sources(db, None, now)?
                     .into_iter()
                     .map(|s| s.account_id)
                     .collect();
@@ -314,7 +313,7 @@ fn import(
                 _ => {}
             }
         };
-        all.extend(cost_exports::import(
+        all.extend(import::import(
             db,
             &account,
             source.as_deref(),

@@ -8,7 +8,7 @@ use std::sync::Mutex;
 use chrono::{DateTime, Utc};
 use clap::Subcommand;
 use cspdesk_api::azure_stack::usage::{
-    self, ImportStackUsageDto, SetStackAdminEndpointDto, StackAttributionDto, StackUsageTotalDto,
+    self as stack_usage, ImportStackUsageDto, SetStackAdminEndpointDto, StackAttributionDto, StackUsageTotalDto,
 };
 use cspdesk_store::Database;
 
