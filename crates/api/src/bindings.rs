@@ -7,10 +7,7 @@ use ts_rs::{Config, TS};
 use crate::accounts::settings::AccountSettingsDto;
 use crate::accounts::partner_accounts::{AccountDto, NewAccount};
 use crate::accounts::app_info::AppInfo;
-use crate::azure_stack::registrations::{
-    AddStackCustomerDto, RegistrationRefDto, StackCustomerSubscriptionDto, StackOverviewDto,
-    StackRegistrationDto, StackSubscriptionChoiceDto,
-};
+use crate::azure_stack::dto::{AddStackCustomerDto, RegistrationRefDto, StackCustomerSubscriptionDto, StackOverviewDto, StackRegistrationDto, StackSubscriptionChoiceDto};
 use crate::billing::invoices::{InvoiceCustomerDto, InvoiceDetailDto, InvoiceDto, UnbilledDto};
 use crate::cost_exports::dto::{
     CostCurrencyTotalDto, CostCustomerTotalDto, CostDatasetDto, CostImportDto, CostImportEvent,
@@ -41,10 +38,7 @@ use crate::rating::dto::{
 };
 use crate::shared::roles::Access;
 use crate::shared::sign_in::{RoleDto, SignInStatus};
-use crate::azure_stack::usage::{
-    ImportStackUsageDto, SetStackAdminEndpointDto, StackAdminEndpointDto, StackAttributionDto,
-    StackCostDto, StackUsageImportDto, StackUsageLineDto, StackUsageTotalDto,
-};
+use crate::azure_stack::dto::{ImportStackUsageDto, SetStackAdminEndpointDto, StackAdminEndpointDto, StackAttributionDto, StackCostDto, StackUsageImportDto, StackUsageLineDto, StackUsageTotalDto};
 use crate::{ApiError, ErrorCode};
 
 /// The whole `bindings.ts` file.

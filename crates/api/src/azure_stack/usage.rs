@@ -22,122 +22,10 @@ use ts_rs::TS;
 
 use crate::shared::access::require_admin;
 use crate::shared::amount_text::cents;
-use crate::azure_stack::registrations::RegistrationRefDto;
+use crate::azure_stack::dto::RegistrationRefDto;
 use crate::accounts::login::resume;
+use super::dto::{StackAdminEndpointDto, SetStackAdminEndpointDto, ImportStackUsageDto, StackUsageImportDto, StackAttributionDto, StackUsageLineDto, StackUsageTotalDto, StackCostDto};
 use crate::{lock, ApiError, ErrorCode};
-
-/// A registration's Stack admin endpoint, as set.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct StackAdminEndpointDto {
-    /// The registration.
-    pub registration: RegistrationRefDto,
-    /// Admin ARM base URL, e.g. `https://adminmanagement.local.azurestack.external`.
-    pub endpoint: String,
-    /// The Stack's Default Provider Subscription id.
-    pub provider_subscription_id: String,
-    /// When it was set (RFC 3339).
-    pub set_at: String,
-}
-
-/// What to set for a registration.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct SetStackAdminEndpointDto {
-    /// The registration.
-    pub registration: RegistrationRefDto,
-    /// Admin ARM base URL (https; http only on loopback).
-    pub endpoint: String,
-    /// The Stack's Default Provider Subscription id (a GUID, shown in the Stack's admin portal).
-    pub provider_subscription_id: String,
-}
-
-/// A window of usage to import: whole UTC days, both inclusive.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct ImportStackUsageDto {
-    /// The registration.
-    pub registration: RegistrationRefDto,
-    /// First day `YYYY-MM-DD`; default the first day of the month of yesterday.
-    pub from: Option<String>,
-    /// Last day `YYYY-MM-DD`; default yesterday (the Stack reports only finished periods).
-    pub to: Option<String>,
-}
-
-/// What an import did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct StackUsageImportDto {
-    /// The registration.
-    pub registration: RegistrationRefDto,
-    /// First day imported.
-    pub from: String,
-    /// Last day imported.
-    pub to: String,
-    /// The Stack's user subscriptions listed.
-    pub user_subscriptions: u32,
-    /// Usage records written.
-    pub records: u32,
-    /// Records the window held before and were replaced.
-    pub replaced: u32,
-}
-
-/// Who a total is billed to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub enum StackAttributionDto {
-    /// The customer subscription mapped for the tenant on the registration.
-    Customer,
-    /// The registration (default) subscription: the tenant is not mapped.
-    Default,
-}
-
-/// One meter of a total.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct StackUsageLineDto {
-    /// Local Stack meter id.
-    pub meter_id: String,
-    /// Meter name.
-    pub meter_name: String,
-    /// Unit (`vCPU Hours` for VMs: one rate for every size).
-    pub unit: String,
-    /// Summed quantity (decimal text).
-    pub quantity: String,
-    /// Price per unit, when the rate card prices the meter.
-    pub rate: Option<String>,
-    /// Cost at full precision with at least cents, when priced.
-    pub amount: Option<String>,
-}
-
-/// Azure Stack usage of one billed subscription in one month.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct StackUsageTotalDto {
-    /// `YYYY-MM`.
-    pub month: String,
-    /// The registration whose Stack reported it.
-    pub registration: RegistrationRefDto,
-    /// Customer subscription or registration (default) subscription.
-    pub attribution: StackAttributionDto,
-    /// The subscription billed.
-    pub subscription_id: String,
-    /// The customer's tenant (customer attribution only).
-    pub tenant_id: Option<String>,
-    /// The discovered customer, when known.
-    pub customer_id: Option<String>,
-    /// Its company name.
-    pub company_name: Option<String>,
-    /// Currency of `amount`.
-    pub currency: String,
-    /// Sum of the priced lines (full precision, at least cents).
-    pub amount: String,
-    /// Lines without a price (their usage is not in `amount`).
-    pub unpriced_lines: u32,
-    /// Per meter.
-    pub lines: Vec<StackUsageLineDto>,
-}
-
 /// Sets the admin endpoint of a kept registration (admins only; checked before storing).
 pub fn set_admin_endpoint(
     db: &Database,
@@ -538,18 +426,6 @@ mod tests {
         );
         assert_eq!(day(Some(" "), "from").unwrap(), None);
     }
-}
-
-/// A customer's rated Azure Stack usage in the newest month imported, for the Customers page.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct StackCostDto {
-    /// `YYYY-MM`.
-    pub month: String,
-    /// Rated amount, every registration added up.
-    pub amount: String,
-    /// Currency.
-    pub currency: String,
 }
 
 /// Each customer's rated Azure Stack usage in its account's newest month with usage, by

@@ -43,7 +43,7 @@ pub struct CustomerDto {
     pub exported_cost: Option<crate::cost_exports::dto::ExportedCostDto>,
     /// Rated Azure Stack usage in the newest month imported from the partner's Stacks, when
     /// one of the customer's subscriptions is added to a registration.
-    pub stack_cost: Option<crate::azure_stack::usage::StackCostDto>,
+    pub stack_cost: Option<crate::azure_stack::dto::StackCostDto>,
 }
 
 /// An Azure subscription inside an Azure plan.

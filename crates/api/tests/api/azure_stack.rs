@@ -4,7 +4,9 @@
 
 use std::sync::Mutex;
 
-use cspdesk_api::azure_stack::registrations::{self as azure_stack, AddStackCustomerDto, RegistrationRefDto};
+use cspdesk_api::azure_stack::registrations::{self as azure_stack};
+
+use cspdesk_api::azure_stack::dto::{AddStackCustomerDto, RegistrationRefDto};
 use cspdesk_api::{accounts::sandbox, ApiError, ErrorCode};
 use cspdesk_partner_api::{ArmFailure, StackRefusal};
 use cspdesk_store::Database;

@@ -7,10 +7,10 @@
 use std::sync::{Arc, Mutex};
 
 use chrono::{Duration, Utc};
-use cspdesk_api::azure_stack::registrations::{self as azure_stack, RegistrationRefDto};
-use cspdesk_api::azure_stack::usage::{
-    self as stack_usage, ImportStackUsageDto, SetStackAdminEndpointDto, StackAttributionDto,
-};
+use cspdesk_api::azure_stack::registrations::{self as azure_stack};
+use cspdesk_api::azure_stack::dto::{RegistrationRefDto};
+use cspdesk_api::azure_stack::usage::{self as stack_usage};
+use cspdesk_api::azure_stack::dto::{ImportStackUsageDto, SetStackAdminEndpointDto, StackAttributionDto};
 use cspdesk_api::{discovery::runs as discovery, accounts::sandbox, ErrorCode};
 use cspdesk_discovery::run::Trigger;
 use cspdesk_store::Database;
