@@ -29,9 +29,7 @@ use crate::discovery::dto::{
 use crate::billing::export::{ExportRequestDto, ExportTable, ExportedDto};
 use crate::billing::line_view::{LineColumn, LineGroupDto, LineQueryDto, LineSumDto};
 use crate::accounts::login::LoginEvent;
-use crate::customers::markups::{
-    MarkupChangeDto, MarkupDto, MarkupPreviewDto, MarkupTargetDto, MarkupTermDto, PreviewMonthDto,
-};
+use crate::customers::dto::{MarkupChangeDto, MarkupDto, MarkupPreviewDto, MarkupTargetDto, MarkupTermDto, PreviewMonthDto};
 use crate::rating::dto::{
     PeriodDto, PeriodReconciliationDto, ReconciliationDto, ReconciliationLineDto,
     ReconciliationTotalDto,

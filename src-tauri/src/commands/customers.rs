@@ -2,7 +2,8 @@
 
 use cspdesk_api::customers::overview as customers;
 use cspdesk_api::customers::dto::{CustomerDto, CustomerRef, OrganizationDto, SubscriptionDto};
-use cspdesk_api::customers::markups::{self, MarkupDto, MarkupPreviewDto, MarkupTargetDto, MarkupTermDto};
+use cspdesk_api::customers::{markup_preview, markups};
+use cspdesk_api::customers::dto::{MarkupDto, MarkupPreviewDto, MarkupTargetDto, MarkupTermDto};
 use cspdesk_api::customers::organizations;
 use cspdesk_api::ApiError;
 
@@ -110,7 +111,7 @@ pub fn preview_markup(
     terms: Vec<MarkupTermDto>,
     effective_from: chrono::NaiveDate,
 ) -> Result<MarkupPreviewDto, ApiError> {
-    markups::preview(
+    markup_preview::preview(
         &*state.db()?,
         &target,
         &terms,

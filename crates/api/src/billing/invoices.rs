@@ -22,7 +22,7 @@ use ts_rs::TS;
 
 use crate::shared::amount_text::cents as money;
 use crate::billing::line_view::line_resale;
-use crate::customers::markups::{CustomerMarkups, Marked};
+use crate::customers::resale::{CustomerMarkups, Marked};
 use crate::{ApiError, ErrorCode};
 
 /// One invoice.

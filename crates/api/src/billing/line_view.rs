@@ -35,7 +35,7 @@ use ts_rs::TS;
 
 use crate::shared::amount_text::cents as money;
 use crate::billing::invoices::{find_invoice, organization_of, period_of};
-use crate::customers::markups::CustomerMarkups;
+use crate::customers::resale::CustomerMarkups;
 use crate::ApiError;
 
 /// The column lines are sorted by.

@@ -146,3 +146,114 @@ pub struct OrganizationDto {
     /// Its tenants, by company name.
     pub members: Vec<OrganizationMemberDto>,
 }
+
+/// Who a markup is for: a customer tenant, or an organization (id or name).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+pub enum MarkupTargetDto {
+    /// One customer tenant.
+    Customer {
+        /// The tenant.
+        customer: CustomerRef,
+    },
+    /// An organization.
+    Organization {
+        /// Its id (or name, when typed).
+        organization: String,
+    },
+}
+
+/// One term of a markup. Percentages and fees are decimal strings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+pub enum MarkupTermDto {
+    /// Percentage for every meter category without an override (negative = discount).
+    Percent {
+        /// E.g. "12".
+        percent: String,
+    },
+    /// Percentage for one meter category; null removes the override.
+    CategoryPercent {
+        /// Meter category, e.g. "Virtual Machines".
+        category: String,
+        /// E.g. "5", or null.
+        percent: Option<String>,
+    },
+    /// Fixed fee per billing period in the billing currency ("0" ends it).
+    MonthlyFee {
+        /// E.g. "50.00".
+        fee: String,
+    },
+}
+
+/// A stored change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MarkupChangeDto {
+    /// Row id.
+    pub id: String,
+    /// First day it applies (YYYY-MM-DD).
+    pub effective_from: String,
+    /// What it sets.
+    pub term: MarkupTermDto,
+    /// When it was entered (RFC 3339).
+    pub created_at: String,
+}
+
+/// A target's markup: what is in effect on a day, and every change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MarkupDto {
+    /// For whom.
+    pub target: MarkupTargetDto,
+    /// Company or organization name.
+    pub name: String,
+    /// The day `percent`, `categories` and `monthly_fee` are read on.
+    pub on: String,
+    /// The general percentage in effect.
+    pub percent: Option<String>,
+    /// Category overrides in effect: (category, percentage).
+    pub categories: Vec<(String, String)>,
+    /// The monthly fee in effect.
+    pub monthly_fee: Option<String>,
+    /// Every change, oldest first.
+    pub history: Vec<MarkupChangeDto>,
+}
+
+/// One closed month of a markup preview, in one billing currency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PreviewMonthDto {
+    /// `YYYY-MM`.
+    pub period: String,
+    /// Billing currency.
+    pub currency: String,
+    /// Customers with rated usage in it.
+    pub customers: u32,
+    /// Rated cost.
+    pub cost: String,
+    /// Resale with the markups as they are.
+    pub resale_before: String,
+    /// Resale with the proposed change.
+    pub resale_after: String,
+    /// Margin as it is.
+    pub margin_before: String,
+    /// Margin with the change.
+    pub margin_after: String,
+}
+
+/// What a proposed markup change would have done to the last closed months.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MarkupPreviewDto {
+    /// Oldest first; empty when nothing is rated yet (say so in the page).
+    pub months: Vec<PreviewMonthDto>,
+}

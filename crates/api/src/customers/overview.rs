@@ -21,7 +21,7 @@ pub fn list(db: &Database, now: DateTime<Utc>) -> Result<Vec<CustomerDto>, ApiEr
         .collect();
     // Only customers with a markup (their own or their organization's) need their lines
     // marked up; the others resell at cost.
-    let marked = crate::customers::markups::Marked::load(db)?;
+    let marked = crate::customers::resale::Marked::load(db)?;
     let mut exported = crate::cost_exports::costs::newest_month_per_customer(db)?;
     let mut stack = crate::azure_stack::usage::newest_month_per_customer(db, now)?;
     let mut out = Vec::new();
@@ -30,7 +30,7 @@ pub fn list(db: &Database, now: DateTime<Utc>) -> Result<Vec<CustomerDto>, ApiEr
         let cost = costs.get(&key).cloned();
         let resale = match &cost {
             Some(_) if marked.has(&c.account_id, &c.id, c.organization_id.as_deref()) => {
-                crate::customers::markups::month_to_date_resale(
+                crate::customers::resale::month_to_date_resale(
                     db,
                     &c.account_id,
                     &c.id,
@@ -120,7 +120,7 @@ fn subscription_money(
                 .get(&(account.clone(), customer.clone()))
                 .cloned()
                 .flatten();
-            let resale = crate::customers::markups::line_resale(
+            let resale = crate::customers::resale::line_resale(
                 db,
                 &lines,
                 &account,

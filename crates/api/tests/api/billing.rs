@@ -10,7 +10,8 @@ use cspdesk_api::billing::lines::{self as customer_lines, InvoiceLinesPageDto, L
 use cspdesk_api::customers::dto::CustomerRef;
 use cspdesk_api::billing::export;
 use cspdesk_api::billing::line_view::{LineQueryDto, LineViews};
-use cspdesk_api::customers::markups::{self, MarkupTargetDto, MarkupTermDto};
+use cspdesk_api::customers::markups;
+use cspdesk_api::customers::dto::{MarkupTargetDto, MarkupTermDto};
 use cspdesk_api::rating::{rate, reconcile};
 use cspdesk_emulator::Preset;
 use cspdesk_export::CsvOptions;

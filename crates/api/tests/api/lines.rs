@@ -12,7 +12,8 @@ use cspdesk_api::billing::lines::{self as customer_lines, InvoiceLineDto, LinesI
 use cspdesk_api::customers::dto::CustomerRef;
 use cspdesk_api::billing::export;
 use cspdesk_api::billing::line_view::{LineColumn, LineQueryDto, LineViews, KEEP_VIEWS};
-use cspdesk_api::customers::markups::{self, MarkupTargetDto, MarkupTermDto};
+use cspdesk_api::customers::markups;
+use cspdesk_api::customers::dto::{MarkupTargetDto, MarkupTermDto};
 use cspdesk_export::CsvOptions;
 use cspdesk_store::discovered::{BillingLineRow, CustomerRow, InvoiceRow, LegacyLineRow};
 use cspdesk_store::{accounts, Database};
