@@ -8,13 +8,13 @@ use crate::accounts::settings::AccountSettingsDto;
 use crate::accounts::partner_accounts::{AccountDto, NewAccount};
 use crate::accounts::app_info::AppInfo;
 use crate::azure_stack::dto::{AddStackCustomerDto, RegistrationRefDto, StackCustomerSubscriptionDto, StackOverviewDto, StackRegistrationDto, StackSubscriptionChoiceDto};
-use crate::billing::invoices::{InvoiceCustomerDto, InvoiceDetailDto, InvoiceDto, UnbilledDto};
+use crate::billing::dto::{InvoiceCustomerDto, InvoiceDetailDto, InvoiceDto, UnbilledDto};
 use crate::cost_exports::dto::{
     CostCurrencyTotalDto, CostCustomerTotalDto, CostDatasetDto, CostImportDto, CostImportEvent,
     CostOrganizationTotalDto, CostPricingModelTotalDto, CostRowDto, CostRowsPageDto, CostRunDto,
     CostScopeKind, CostSkipDto, CostSourceDto, CostSplitDto, ExportedCostDto, NewCostSource,
 };
-use crate::billing::lines::{InvoiceLineDto, InvoiceLinesPageDto};
+use crate::billing::dto::{InvoiceLineDto, InvoiceLinesPageDto};
 use crate::customers::dto::{
     CustomerDto, CustomerRef, EntitlementDto, OrganizationDto, OrganizationMemberDto,
     SubscriptionDto,
@@ -26,8 +26,8 @@ use crate::discovery::dto::{
     DiscoveryEvent, DiscoveryStatusDto, EntityCountDto, PhaseDto, ProgressDto, RatingOutcomeDto,
     RunDto, RunErrorDto, RunStateDto, ScheduleDto, TriggerDto,
 };
-use crate::billing::export::{ExportRequestDto, ExportTable, ExportedDto};
-use crate::billing::line_view::{LineColumn, LineGroupDto, LineQueryDto, LineSumDto};
+use crate::billing::dto::{ExportRequestDto, ExportTable, ExportedDto};
+use crate::billing::dto::{LineColumn, LineGroupDto, LineQueryDto, LineSumDto};
 use crate::accounts::login::LoginEvent;
 use crate::customers::dto::{MarkupChangeDto, MarkupDto, MarkupPreviewDto, MarkupTargetDto, MarkupTermDto, PreviewMonthDto};
 use crate::rating::dto::{

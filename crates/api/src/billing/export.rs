@@ -14,21 +14,11 @@ use cspdesk_store::Database;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::dto::{ExportedDto, ExportTable, ExportRequestDto};
 use crate::billing::lines::{each_customer_line, LinesInView};
-use crate::billing::line_view::{LineQueryDto, LineViews};
+use crate::billing::line_view::{LineViews};
+use crate::billing::dto::{LineQueryDto};
 use crate::{billing::invoices as billing, customers::overview as customers, ApiError, ErrorCode};
-
-/// What one export wrote.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct ExportedDto {
-    /// The file.
-    pub path: String,
-    /// Data rows (the header not counted).
-    #[ts(type = "number")]
-    pub rows: u64,
-}
-
 impl From<ExportError> for ApiError {
     fn from(e: ExportError) -> Self {
         ApiError::new(
@@ -37,75 +27,6 @@ impl From<ExportError> for ApiError {
             None,
         )
     }
-}
-
-/// A table to export, as the app asks for it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(
-    tag = "table",
-    rename_all = "camelCase",
-    rename_all_fields = "camelCase"
-)]
-pub enum ExportTable {
-    /// Every invoice.
-    Invoices,
-    /// One invoice's customers.
-    Invoice {
-        /// Partner account id.
-        account_id: String,
-        /// Invoice number.
-        invoice_id: String,
-    },
-    /// One customer's lines on an invoice, those in view in view order.
-    CustomerLines {
-        /// Partner account id.
-        account_id: String,
-        /// Invoice number.
-        invoice_id: String,
-        /// Customer id.
-        customer_id: String,
-        /// Resale amounts only (for the customer).
-        customer_facing: bool,
-        /// The sort, search and product filter of the view.
-        query: LineQueryDto,
-    },
-    /// One customer's charges on an invoice as FOCUS 1.0, at resale prices, those in view
-    /// in view order.
-    CustomerFocus {
-        /// Partner account id.
-        account_id: String,
-        /// Invoice number.
-        invoice_id: String,
-        /// Customer id.
-        customer_id: String,
-        /// The sort, search and product filter of the view.
-        query: LineQueryDto,
-    },
-    /// Every customer.
-    Customers,
-    /// Every subscription.
-    Subscriptions,
-    /// One billing period's reconciliation, a row per customer.
-    Reconciliation {
-        /// `YYYY-MM`.
-        period: String,
-    },
-}
-
-/// An export as the app asks for it: the table, and the rows in view, in view order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct ExportRequestDto {
-    /// What to export.
-    pub table: ExportTable,
-    /// Start with a UTF-8 byte-order mark (Excel).
-    pub bom: bool,
-    /// The keys of the rows the user sees, in the order seen (filters and sort applied);
-    /// absent: every row in the table's own order. Keys: invoices `account/number`, an
-    /// invoice's customers `customerId`, customers `account/id`, subscriptions
-    /// `account/customer/id`, reconciliation `account/customer`. Customer lines ignore it:
-    /// a million keys would not cross IPC; their `query` says what is in view instead.
-    pub keys: Option<Vec<String>>,
 }
 
 /// `rows` filtered and ordered by `keys` (when given).

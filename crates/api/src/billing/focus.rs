@@ -32,8 +32,10 @@ use cspdesk_store::Database;
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::billing::invoices as billing;
-use crate::billing::lines::{each_customer_line, InvoiceLineDto, LinesInView};
-use crate::billing::export::{finish, to_file, ExportedDto};
+use crate::billing::lines::{each_customer_line, LinesInView};
+use crate::billing::dto::{InvoiceLineDto};
+use crate::billing::export::{finish, to_file};
+use crate::billing::dto::{ExportedDto};
 use crate::billing::line_view::LineViews;
 use crate::ApiError;
 

@@ -20,86 +20,11 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::dto::{InvoiceDto, InvoiceCustomerDto, InvoiceDetailDto, UnbilledDto};
 use crate::shared::amount_text::cents as money;
 use crate::billing::line_view::line_resale;
 use crate::customers::resale::{CustomerMarkups, Marked};
 use crate::{ApiError, ErrorCode};
-
-/// One invoice.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct InvoiceDto {
-    /// Partner account id.
-    pub account_id: String,
-    /// Its name.
-    pub account_name: String,
-    /// Invoice number.
-    pub id: String,
-    /// Invoice date (`YYYY-MM-DD`).
-    pub invoice_date: Option<String>,
-    /// Billing period start (`YYYY-MM-DD`).
-    pub billing_period_start: Option<String>,
-    /// Billing period end (`YYYY-MM-DD`).
-    pub billing_period_end: Option<String>,
-    /// Currency.
-    pub currency: String,
-    /// `totalCharges`, a decimal string.
-    pub total: String,
-    /// `paidAmount`.
-    pub paid: Option<String>,
-    /// `Invoice`, `CreditNote`, `VoidNote`...
-    pub document_type: Option<String>,
-    /// `Recurring`, `OneTime`...
-    pub invoice_type: Option<String>,
-    /// Whether every line of it is read (else run Discovery to finish reading it).
-    pub lines_complete: bool,
-}
-
-/// One customer's charges on an invoice.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct InvoiceCustomerDto {
-    /// Customer id.
-    pub customer_id: String,
-    /// Company name.
-    pub customer_name: Option<String>,
-    /// Lines on the invoice.
-    #[ts(type = "number")]
-    pub lines: u64,
-    /// Microsoft's charges (cost).
-    pub cost: String,
-    /// Our markup: resale − cost − fee.
-    pub markup: String,
-    /// The monthly fee charged on this invoice.
-    pub fee: String,
-    /// What the customer is billed.
-    pub resale: String,
-    /// resale − cost.
-    pub margin: String,
-}
-
-/// One invoice with its customers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct InvoiceDetailDto {
-    /// The invoice.
-    pub invoice: InvoiceDto,
-    /// By company name.
-    pub customers: Vec<InvoiceCustomerDto>,
-    /// Σ cost.
-    pub cost_total: String,
-    /// Σ markup.
-    pub markup_total: String,
-    /// Σ fee.
-    pub fee_total: String,
-    /// Σ resale.
-    pub resale_total: String,
-    /// Σ margin.
-    pub margin_total: String,
-    /// Whether Σ cost equals the invoice total to the cent.
-    pub matches_invoice: bool,
-}
-
 /// The first ten characters of a date-time as sent (`2026-10-01T00:00:00Z` → `2026-10-01`).
 pub(crate) fn day(text: &Option<String>) -> Option<String> {
     text.as_ref().map(|t| t.chars().take(10).collect())
@@ -263,27 +188,6 @@ pub fn invoice_detail(
         margin_total: money(resale_t - cost_t),
         matches_invoice,
     })
-}
-
-/// Microsoft's unbilled usage of an open period in one currency, shown apart from invoices.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct UnbilledDto {
-    /// Partner account id.
-    pub account_id: String,
-    /// Its name.
-    pub account_name: String,
-    /// `YYYY-MM`.
-    pub period: String,
-    /// Billing currency.
-    pub currency: String,
-    /// Customers with usage.
-    pub customers: u32,
-    /// Daily usage records.
-    #[ts(type = "number")]
-    pub records: u64,
-    /// Σ Microsoft's daily rated usage so far (before the invoice: it can still change).
-    pub cost: String,
 }
 
 /// Unbilled usage per account, open period and currency, newest first.

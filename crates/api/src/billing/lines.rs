@@ -10,68 +10,12 @@ use cspdesk_store::Database;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::dto::{InvoiceLineDto, InvoiceLinesPageDto};
 use crate::shared::amount_text::cents as money;
 use crate::billing::invoices::day;
-use crate::billing::line_view::{LineGroupDto, LineQueryDto, LineSumDto, LineViews, LinesOf};
+use crate::billing::line_view::{LineViews, LinesOf};
+use crate::billing::dto::{LineGroupDto, LineQueryDto, LineSumDto};
 use crate::{ApiError, ErrorCode};
-
-/// One line of a customer on an invoice.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct InvoiceLineDto {
-    /// Stable position in its table (for keys).
-    #[ts(type = "number")]
-    pub line: i64,
-    /// Its number in invoice order, 1 to n, whatever the sort or filter.
-    #[ts(type = "number")]
-    pub position: u64,
-    /// `billing` (new commerce) or `legacy`.
-    pub source: String,
-    /// Product (Azure plan usage: meter category).
-    pub product: Option<String>,
-    /// SKU (Azure plan usage: meter).
-    pub sku: Option<String>,
-    /// Subscription.
-    pub subscription_id: Option<String>,
-    /// Charge type.
-    pub charge_type: Option<String>,
-    /// Charge start (`YYYY-MM-DD`).
-    pub charge_start: Option<String>,
-    /// Charge end (`YYYY-MM-DD`).
-    pub charge_end: Option<String>,
-    /// Quantity.
-    pub quantity: Option<String>,
-    /// Unit price.
-    pub unit_price: Option<String>,
-    /// Effective unit price.
-    pub effective_unit_price: Option<String>,
-    /// Microsoft's charge.
-    pub cost: String,
-    /// Marked up.
-    pub resale: String,
-    /// Currency.
-    pub currency: Option<String>,
-}
-
-/// A page of the lines in view, and what is in view in all.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct InvoiceLinesPageDto {
-    /// First line's index in the view.
-    #[ts(type = "number")]
-    pub offset: u64,
-    /// Lines in view (after the search and product filter).
-    #[ts(type = "number")]
-    pub total: u64,
-    /// Every line of the customer on the invoice.
-    #[ts(type = "number")]
-    pub all: u64,
-    /// The lines in view added up, per currency.
-    pub sums: Vec<LineSumDto>,
-    /// The lines.
-    pub lines: Vec<InvoiceLineDto>,
-}
-
 /// One customer's lines on one invoice, as the user sees them.
 #[derive(Debug, Clone, Copy)]
 pub struct LinesInView<'a> {

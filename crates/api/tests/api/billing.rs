@@ -5,11 +5,15 @@
 
 use std::collections::HashMap;
 
-use cspdesk_api::billing::invoices::{self as billing, InvoiceDetailDto};
-use cspdesk_api::billing::lines::{self as customer_lines, InvoiceLinesPageDto, LinesInView};
+use cspdesk_api::billing::invoices::{self as billing};
+
+use cspdesk_api::billing::dto::{InvoiceDetailDto};
+use cspdesk_api::billing::lines::{self as customer_lines, LinesInView};
+use cspdesk_api::billing::dto::{InvoiceLinesPageDto};
 use cspdesk_api::customers::dto::CustomerRef;
 use cspdesk_api::billing::export;
-use cspdesk_api::billing::line_view::{LineQueryDto, LineViews};
+use cspdesk_api::billing::line_view::{LineViews};
+use cspdesk_api::billing::dto::{LineQueryDto};
 use cspdesk_api::customers::markups;
 use cspdesk_api::customers::dto::{MarkupTargetDto, MarkupTermDto};
 use cspdesk_api::rating::{rate, reconcile};

@@ -8,10 +8,12 @@ use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, TimeZone, Utc};
-use cspdesk_api::billing::lines::{self as customer_lines, InvoiceLineDto, LinesInView};
+use cspdesk_api::billing::lines::{self as customer_lines, LinesInView};
+use cspdesk_api::billing::dto::{InvoiceLineDto, InvoiceLinesPageDto};
 use cspdesk_api::customers::dto::CustomerRef;
 use cspdesk_api::billing::export;
-use cspdesk_api::billing::line_view::{LineColumn, LineQueryDto, LineViews, KEEP_VIEWS};
+use cspdesk_api::billing::line_view::{LineViews, KEEP_VIEWS};
+use cspdesk_api::billing::dto::{LineColumn, LineQueryDto};
 use cspdesk_api::customers::markups;
 use cspdesk_api::customers::dto::{MarkupTargetDto, MarkupTermDto};
 use cspdesk_export::CsvOptions;
@@ -174,7 +176,7 @@ fn read_all(
     account: &str,
     query: &LineQueryDto,
     size: u64,
-) -> (Vec<InvoiceLineDto>, customer_lines::InvoiceLinesPageDto) {
+) -> (Vec<InvoiceLineDto>, InvoiceLinesPageDto) {
     let first =
         customer_lines::customer_lines(db, views, &in_view(account, query), 0, size).unwrap();
     let mut lines = first.lines.clone();

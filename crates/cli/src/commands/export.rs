@@ -6,8 +6,10 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use clap::{Args, Subcommand};
 use cspdesk_api::billing::lines::LinesInView;
-use cspdesk_api::billing::export::{self, ExportedDto};
-use cspdesk_api::billing::line_view::{LineColumn, LineQueryDto, LineViews};
+use cspdesk_api::billing::export::{self};
+use cspdesk_api::billing::dto::{ExportedDto};
+use cspdesk_api::billing::line_view::{LineViews};
+use cspdesk_api::billing::dto::{LineColumn, LineQueryDto};
 use cspdesk_export::CsvOptions;
 use cspdesk_store::{accounts, Database};
 
