@@ -4,9 +4,9 @@
 
 use ts_rs::{Config, TS};
 
-use crate::accounts::settings::AccountSettingsDto;
-use crate::accounts::partner_accounts::{AccountDto, NewAccount};
-use crate::accounts::app_info::AppInfo;
+use crate::accounts::dto::AccountSettingsDto;
+use crate::accounts::dto::{AccountDto, NewAccount};
+use crate::accounts::dto::AppInfo;
 use crate::azure_stack::dto::{AddStackCustomerDto, RegistrationRefDto, StackCustomerSubscriptionDto, StackOverviewDto, StackRegistrationDto, StackSubscriptionChoiceDto};
 use crate::billing::dto::{InvoiceCustomerDto, InvoiceDetailDto, InvoiceDto, UnbilledDto};
 use crate::cost_exports::dto::{
@@ -19,16 +19,14 @@ use crate::customers::dto::{
     CustomerDto, CustomerRef, EntitlementDto, OrganizationDto, OrganizationMemberDto,
     SubscriptionDto,
 };
-use crate::dashboard::figures::{
-    ChartDto, CurrencyDashboardDto, CustomerFiguresDto, DashboardDto, MonthFiguresDto,
-};
+use crate::dashboard::dto::{ChartDto, CurrencyDashboardDto, CustomerFiguresDto, DashboardDto, MonthFiguresDto};
 use crate::discovery::dto::{
     DiscoveryEvent, DiscoveryStatusDto, EntityCountDto, PhaseDto, ProgressDto, RatingOutcomeDto,
     RunDto, RunErrorDto, RunStateDto, ScheduleDto, TriggerDto,
 };
 use crate::billing::dto::{ExportRequestDto, ExportTable, ExportedDto};
 use crate::billing::dto::{LineColumn, LineGroupDto, LineQueryDto, LineSumDto};
-use crate::accounts::login::LoginEvent;
+use crate::accounts::dto::LoginEvent;
 use crate::customers::dto::{MarkupChangeDto, MarkupDto, MarkupPreviewDto, MarkupTargetDto, MarkupTermDto, PreviewMonthDto};
 use crate::rating::dto::{
     PeriodDto, PeriodReconciliationDto, ReconciliationDto, ReconciliationLineDto,

@@ -1,8 +1,12 @@
 //! Commands of the Accounts page.
 
-use cspdesk_api::accounts::settings::{self as account_settings, AccountSettingsDto};
-use cspdesk_api::accounts::partner_accounts::{self as accounts, AccountDto, NewAccount};
-use cspdesk_api::accounts::login::{self, LoginEvent};
+use cspdesk_api::accounts::settings::{self as account_settings};
+
+use cspdesk_api::accounts::dto::{AccountSettingsDto};
+use cspdesk_api::accounts::partner_accounts::{self as accounts};
+use cspdesk_api::accounts::dto::{AccountDto, NewAccount};
+use cspdesk_api::accounts::login::{self};
+use cspdesk_api::accounts::dto::{LoginEvent};
 use cspdesk_api::{discovery::runs as discovery, accounts::sandbox, ApiError};
 use tauri::ipc::Channel;
 

@@ -14,9 +14,11 @@ use cspdesk_store::{accounts, sign_in, Database};
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
-use crate::accounts::partner_accounts::{describe, AccountDto};
-use crate::{lock, accounts::sandbox, ApiError, ErrorCode};
+use super::dto::{LoginEvent};
+use crate::accounts::partner_accounts::{describe};
 
+use crate::accounts::dto::{AccountDto};
+use crate::{lock, accounts::sandbox, ApiError, ErrorCode};
 /// How long a browser sign-in may take before it is abandoned.
 pub const BROWSER_TIMEOUT: Duration = Duration::from_secs(600);
 
@@ -246,21 +248,4 @@ pub fn logout(
     let db = lock(db);
     sign_in::clear_session(&db, &account.id)?;
     describe(&db, account, now)
-}
-
-/// What a browser sign-in tells the page while it waits.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
-#[serde(
-    tag = "kind",
-    rename_all = "camelCase",
-    rename_all_fields = "camelCase"
-)]
-pub enum LoginEvent {
-    /// The authorize page is ready; `opened` says whether the system browser took it.
-    BrowserOpened {
-        /// Microsoft's (or the emulator's) sign-in page for this attempt.
-        url: String,
-        /// False when no browser could be started: the page offers the link instead.
-        opened: bool,
-    },
 }

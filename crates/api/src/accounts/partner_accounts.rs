@@ -6,37 +6,9 @@ use cspdesk_store::{accounts, Database};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::dto::{AccountDto, NewAccount};
 use crate::shared::sign_in::{self, SignInStatus};
 use crate::ApiError;
-
-/// A partner account as shown in lists.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct AccountDto {
-    /// Stable id (also keys the keyring entry).
-    pub id: String,
-    /// Display name.
-    pub name: String,
-    /// Partner tenant GUID, lower case.
-    pub tenant_id: String,
-    /// When it was added, RFC 3339 UTC.
-    pub created_at: String,
-    /// Whether it is the sandbox partner served by the embedded emulator.
-    pub sandbox: bool,
-    /// Whether someone is signed in, and until when.
-    pub sign_in: SignInStatus,
-}
-
-/// What the user types to add an account.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct NewAccount {
-    /// Display name.
-    pub name: String,
-    /// Partner tenant GUID as typed.
-    pub tenant_id: String,
-}
-
 /// The account as the Accounts page shows it at `now`. A sign-in record that cannot be
 /// read shows as signed out rather than hiding every account.
 pub fn describe(

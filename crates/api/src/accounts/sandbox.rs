@@ -157,7 +157,7 @@ pub async fn sign_in_as_admin(
     db: &std::sync::Mutex<Database>,
     account_id: &str,
     now: DateTime<Utc>,
-) -> Result<crate::accounts::partner_accounts::AccountDto, ApiError> {
+) -> Result<crate::accounts::dto::AccountDto, ApiError> {
     let emulator = emulator(SANDBOX_SEED, now).await?;
     emulator.set_auto_consent(Some(admin_upn(emulator)));
     let signed = crate::accounts::login::login_with_browser(

@@ -8,22 +8,8 @@ use cspdesk_store::{accounts, sign_in, Database};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::dto::{AccountSettingsDto};
 use crate::{shared::access, ApiError, ErrorCode};
-
-/// An account's sign-in settings as the settings form shows and sends them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct AccountSettingsDto {
-    /// Identity authority, e.g. `https://login.microsoftonline.com`.
-    pub authority: String,
-    /// The partner's registered native app (client) id; empty until set.
-    pub client_id: String,
-    /// Partner Center REST base.
-    pub partner_center_base: String,
-    /// Azure Resource Manager base.
-    pub arm_base: String,
-}
-
 /// The settings of the account with this name or id.
 pub fn get(db: &Database, name_or_id: &str) -> Result<AccountSettingsDto, ApiError> {
     let account = accounts::find(db, name_or_id)?;

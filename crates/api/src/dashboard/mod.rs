@@ -1,3 +1,0 @@
-//! The Dashboard: figures and charts across every customer and month.
-
-pub mod figures;

@@ -5,7 +5,7 @@ use std::sync::Mutex;
 
 use anyhow::Context;
 use clap::Args;
-use cspdesk_api::accounts::partner_accounts::AccountDto;
+use cspdesk_api::accounts::dto::AccountDto;
 use cspdesk_api::accounts::login;
 use cspdesk_api::accounts::sandbox;
 use cspdesk_api::shared::sign_in::SignInStatus;
