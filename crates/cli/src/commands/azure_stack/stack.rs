@@ -7,7 +7,7 @@ use clap::{Args, Subcommand};
 use cspdesk_api::azure_stack::registrations::{self as azure_stack};
 use cspdesk_api::azure_stack::dto::{AddStackCustomerDto, RegistrationRefDto, StackCustomerSubscriptionDto, StackOverviewDto};
 
-use super::sign_in::{open_db, runtime};
+use crate::commands::accounts::sign_in::{open_db, runtime};
 
 /// Azure Stack Hub subcommands.
 #[derive(Debug, Subcommand)]
