@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use cspdesk_api::{discovery::runs as discovery, lock, discovery::scheduled};
+use cspdesk_api::{discovery::runs as discovery, discovery::scheduled, lock};
 use cspdesk_discovery::run::Trigger;
 use tauri::{AppHandle, Manager, Runtime};
 

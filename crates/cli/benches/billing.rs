@@ -19,9 +19,9 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use chrono::{TimeZone, Utc};
-use cspdesk_api::billing::lines::{self as customer_lines, LinesInView};
-use cspdesk_api::billing::line_view::{LineViews};
 use cspdesk_api::billing::dto::{LineColumn, LineQueryDto};
+use cspdesk_api::billing::line_view::LineViews;
+use cspdesk_api::billing::lines::{self as customer_lines, LinesInView};
 use cspdesk_store::discovered::{BillingLineRow, InvoiceRow};
 use cspdesk_store::{accounts, Database};
 use rust_decimal::Decimal;

@@ -265,11 +265,7 @@ fn to_lines(lines: BTreeMap<LineKey, Acc>) -> Vec<DayLine> {
 }
 
 fn no_price(prices: &CardPrices, meter: &str, date: NaiveDate) -> Refusal {
-    match prices
-        .invalid
-        .get(meter)
-        .or_else(|| prices.invalid.get(""))
-    {
+    match prices.invalid.get(meter).or_else(|| prices.invalid.get("")) {
         Some(reason) => Refusal::UnusablePrice {
             reason: reason.clone(),
         },

@@ -2,7 +2,7 @@
 
 use cspdesk_api::accounts::app_info::{self};
 
-use cspdesk_api::accounts::dto::{AppInfo};
+use cspdesk_api::accounts::dto::AppInfo;
 use cspdesk_api::ApiError;
 
 use crate::state::AppState;

@@ -4,9 +4,15 @@
 
 use cspdesk_api::azure_stack::registrations::{self as azure_stack};
 
-use cspdesk_api::azure_stack::dto::{AddStackCustomerDto, RegistrationRefDto, StackCustomerSubscriptionDto, StackOverviewDto, StackSubscriptionChoiceDto};
+use cspdesk_api::azure_stack::dto::{
+    AddStackCustomerDto, RegistrationRefDto, StackCustomerSubscriptionDto, StackOverviewDto,
+    StackSubscriptionChoiceDto,
+};
+use cspdesk_api::azure_stack::dto::{
+    ImportStackUsageDto, SetStackAdminEndpointDto, StackAdminEndpointDto, StackUsageImportDto,
+    StackUsageTotalDto,
+};
 use cspdesk_api::azure_stack::usage::{self as stack_usage};
-use cspdesk_api::azure_stack::dto::{ImportStackUsageDto, SetStackAdminEndpointDto, StackAdminEndpointDto, StackUsageImportDto, StackUsageTotalDto};
 use cspdesk_api::ApiError;
 
 use crate::state::AppState;

@@ -3,12 +3,12 @@
 
 use cspdesk_api::billing::invoices::{self as billing};
 
-use cspdesk_api::billing::dto::{InvoiceDetailDto, InvoiceDto, UnbilledDto};
-use cspdesk_api::billing::lines::{self as customer_lines, LinesInView};
-use cspdesk_api::billing::dto::{InvoiceLinesPageDto};
-use cspdesk_api::billing::export::{self};
+use cspdesk_api::billing::dto::InvoiceLinesPageDto;
 use cspdesk_api::billing::dto::{ExportRequestDto, ExportedDto};
+use cspdesk_api::billing::dto::{InvoiceDetailDto, InvoiceDto, UnbilledDto};
 use cspdesk_api::billing::dto::{LineGroupDto, LineQueryDto};
+use cspdesk_api::billing::export::{self};
+use cspdesk_api::billing::lines::{self as customer_lines, LinesInView};
 use cspdesk_api::ApiError;
 use cspdesk_store::Database;
 use tauri_plugin_dialog::DialogExt;

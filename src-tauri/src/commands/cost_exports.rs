@@ -2,8 +2,10 @@
 //! OS keyring), importing their new runs with progress, and the imported costs split per
 //! customer, organization and pricing model.
 
-use cspdesk_api::cost_exports::dto::{CostDatasetDto, CostImportDto, CostImportEvent, CostRowsPageDto, CostSourceDto,
-    CostSplitDto, NewCostSource};
+use cspdesk_api::cost_exports::dto::{
+    CostDatasetDto, CostImportDto, CostImportEvent, CostRowsPageDto, CostSourceDto, CostSplitDto,
+    NewCostSource,
+};
 use cspdesk_api::cost_exports::{costs, import, sources};
 use cspdesk_api::ApiError;
 use tauri::ipc::Channel;

@@ -1,10 +1,10 @@
 //! Commands of the Customers and Subscriptions pages, and customer organizations.
 
-use cspdesk_api::customers::overview as customers;
 use cspdesk_api::customers::dto::{CustomerDto, CustomerRef, OrganizationDto, SubscriptionDto};
-use cspdesk_api::customers::{markup_preview, markups};
 use cspdesk_api::customers::dto::{MarkupDto, MarkupPreviewDto, MarkupTargetDto, MarkupTermDto};
 use cspdesk_api::customers::organizations;
+use cspdesk_api::customers::overview as customers;
+use cspdesk_api::customers::{markup_preview, markups};
 use cspdesk_api::ApiError;
 
 use crate::state::AppState;

@@ -3,7 +3,7 @@
 
 use cspdesk_api::dashboard::figures::{self as dashboard};
 
-use cspdesk_api::dashboard::dto::{DashboardDto};
+use cspdesk_api::dashboard::dto::DashboardDto;
 use cspdesk_api::{ApiError, ErrorCode};
 use tauri_plugin_dialog::DialogExt;
 

@@ -5,7 +5,7 @@ use cspdesk_store::Database;
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::dto::{AppInfo};
+use super::dto::AppInfo;
 use crate::shared::roles::Access;
 use crate::ApiError;
 /// Describes the app around this database at `now`.

@@ -14,11 +14,11 @@ use cspdesk_store::{accounts, sign_in, Database};
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
-use super::dto::{LoginEvent};
-use crate::accounts::partner_accounts::{describe};
+use super::dto::LoginEvent;
+use crate::accounts::partner_accounts::describe;
 
-use crate::accounts::dto::{AccountDto};
-use crate::{lock, accounts::sandbox, ApiError, ErrorCode};
+use crate::accounts::dto::AccountDto;
+use crate::{accounts::sandbox, lock, ApiError, ErrorCode};
 /// How long a browser sign-in may take before it is abandoned.
 pub const BROWSER_TIMEOUT: Duration = Duration::from_secs(600);
 

@@ -99,7 +99,11 @@ pub fn admin_upn(emulator: &RunningEmulator) -> String {
     partner
         .users
         .iter()
-        .find(|u| u.mfa_registered && u.roles.contains(&crate::shared::roles::GLOBAL_ADMINISTRATOR))
+        .find(|u| {
+            u.mfa_registered
+                && u.roles
+                    .contains(&crate::shared::roles::GLOBAL_ADMINISTRATOR)
+        })
         .or(partner.users.first())
         .map(|u| u.upn.clone())
         .unwrap_or_default()

@@ -8,7 +8,7 @@ use cspdesk_store::{accounts, sign_in, Database};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::dto::{AccountSettingsDto};
+use super::dto::AccountSettingsDto;
 use crate::{shared::access, ApiError, ErrorCode};
 /// The settings of the account with this name or id.
 pub fn get(db: &Database, name_or_id: &str) -> Result<AccountSettingsDto, ApiError> {

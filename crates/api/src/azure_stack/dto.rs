@@ -1,9 +1,9 @@
 //! What the Azure Stack operations exchange with the shells: registrations and the customer
 //! subscriptions mapped to them, a registration's admin endpoint, usage imports and totals.
 
-use serde::{Deserialize, Serialize};
 use cspdesk_partner_api::RegistrationRef;
 use cspdesk_store::azure_stack::RegistrationKey;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 /// A registration as last read from Azure.

@@ -14,9 +14,12 @@ use cspdesk_store::Database;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::shared::access::require_admin;
+use super::dto::{
+    AddStackCustomerDto, RegistrationRefDto, StackCustomerSubscriptionDto, StackOverviewDto,
+    StackRegistrationDto, StackSubscriptionChoiceDto,
+};
 use crate::accounts::login::resume;
-use super::dto::{StackRegistrationDto, RegistrationRefDto, StackOverviewDto, StackCustomerSubscriptionDto, StackSubscriptionChoiceDto, AddStackCustomerDto};
+use crate::shared::access::require_admin;
 use crate::{lock, ApiError, ErrorCode};
 /// What is kept for the account (no call to Azure).
 pub fn overview(db: &Database, account: &str) -> Result<StackOverviewDto, ApiError> {

@@ -8,9 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
-use cspdesk_partner_api::{
-    customer_subscription_id, Arm, Granularity, StackAdmin, UsageWindow,
-};
+use cspdesk_partner_api::{customer_subscription_id, Arm, Granularity, StackAdmin, UsageWindow};
 use cspdesk_rating::stack::{rate_stack_usage, Attribution, StackPrices, StackUsage, Tenancy};
 use cspdesk_rating::tiers::{Tier, TierTable};
 use cspdesk_store::azure_stack::{self as stack_store, RegistrationKey};
@@ -20,11 +18,14 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::dto::{
+    ImportStackUsageDto, SetStackAdminEndpointDto, StackAdminEndpointDto, StackAttributionDto,
+    StackCostDto, StackUsageImportDto, StackUsageLineDto, StackUsageTotalDto,
+};
+use crate::accounts::login::resume;
+use crate::azure_stack::dto::RegistrationRefDto;
 use crate::shared::access::require_admin;
 use crate::shared::amount_text::cents;
-use crate::azure_stack::dto::RegistrationRefDto;
-use crate::accounts::login::resume;
-use super::dto::{StackAdminEndpointDto, SetStackAdminEndpointDto, ImportStackUsageDto, StackUsageImportDto, StackAttributionDto, StackUsageLineDto, StackUsageTotalDto, StackCostDto};
 use crate::{lock, ApiError, ErrorCode};
 /// Sets the admin endpoint of a kept registration (admins only; checked before storing).
 pub fn set_admin_endpoint(

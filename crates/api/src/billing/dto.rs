@@ -13,9 +13,9 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::shared::amount_text::cents as money;
 use crate::billing::invoices::{find_invoice, organization_of, period_of};
 use crate::customers::resale::CustomerMarkups;
+use crate::shared::amount_text::cents as money;
 use crate::ApiError;
 
 /// The column lines are sorted by.

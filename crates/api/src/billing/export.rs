@@ -14,10 +14,10 @@ use cspdesk_store::Database;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::dto::{ExportedDto, ExportTable, ExportRequestDto};
+use super::dto::{ExportRequestDto, ExportTable, ExportedDto};
+use crate::billing::dto::LineQueryDto;
+use crate::billing::line_view::LineViews;
 use crate::billing::lines::{each_customer_line, LinesInView};
-use crate::billing::line_view::{LineViews};
-use crate::billing::dto::{LineQueryDto};
 use crate::{billing::invoices as billing, customers::overview as customers, ApiError, ErrorCode};
 impl From<ExportError> for ApiError {
     fn from(e: ExportError) -> Self {

@@ -31,12 +31,12 @@ use cspdesk_export::{Cell, CsvExport, CsvOptions};
 use cspdesk_store::Database;
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use crate::billing::invoices as billing;
-use crate::billing::lines::{each_customer_line, LinesInView};
-use crate::billing::dto::{InvoiceLineDto};
+use crate::billing::dto::ExportedDto;
+use crate::billing::dto::InvoiceLineDto;
 use crate::billing::export::{finish, to_file};
-use crate::billing::dto::{ExportedDto};
+use crate::billing::invoices as billing;
 use crate::billing::line_view::LineViews;
+use crate::billing::lines::{each_customer_line, LinesInView};
 use crate::ApiError;
 
 /// The FOCUS columns written, in order.

@@ -20,10 +20,10 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::dto::{InvoiceDto, InvoiceCustomerDto, InvoiceDetailDto, UnbilledDto};
-use crate::shared::amount_text::cents as money;
+use super::dto::{InvoiceCustomerDto, InvoiceDetailDto, InvoiceDto, UnbilledDto};
 use crate::billing::line_view::line_resale;
 use crate::customers::resale::{CustomerMarkups, Marked};
+use crate::shared::amount_text::cents as money;
 use crate::{ApiError, ErrorCode};
 /// The first ten characters of a date-time as sent (`2026-10-01T00:00:00Z` → `2026-10-01`).
 pub(crate) fn day(text: &Option<String>) -> Option<String> {

@@ -13,9 +13,9 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::shared::amount_text::cents as money;
 use crate::billing::invoices::{find_invoice, organization_of, period_of};
 use crate::customers::resale::CustomerMarkups;
+use crate::shared::amount_text::cents as money;
 use crate::ApiError;
 
 pub(super) const BLANK: u32 = u32::MAX;
@@ -48,7 +48,13 @@ impl SortValues {
         }
     }
 
-    pub(super) fn push(&mut self, column: LineColumn, f: &LineFields<'_>, cost: Decimal, resale: Decimal) {
+    pub(super) fn push(
+        &mut self,
+        column: LineColumn,
+        f: &LineFields<'_>,
+        cost: Decimal,
+        resale: Decimal,
+    ) {
         use LineColumn::*;
         match self {
             Self::Invoice => {}
@@ -236,7 +242,10 @@ mod tests {
         assert!(Needle::new("").lower.is_empty());
     }
 
-    pub(super) fn fields<'a>(quantity: Option<&'a str>, product: Option<&'a str>) -> LineFields<'a> {
+    pub(super) fn fields<'a>(
+        quantity: Option<&'a str>,
+        product: Option<&'a str>,
+    ) -> LineFields<'a> {
         LineFields {
             key: LineKey::new(false, 1),
             product,

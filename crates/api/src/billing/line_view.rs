@@ -33,11 +33,11 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::shared::amount_text::cents as money;
-use crate::billing::invoices::{find_invoice, organization_of, period_of};
-use crate::customers::resale::CustomerMarkups;
 use super::dto::{LineColumn, LineGroupDto, LineQueryDto, LineSumDto};
 use super::line_order::{SortValues, BLANK};
+use crate::billing::invoices::{find_invoice, organization_of, period_of};
+use crate::customers::resale::CustomerMarkups;
+use crate::shared::amount_text::cents as money;
 use crate::ApiError;
 /// One customer's lines on one invoice, with what pricing them needs: the invoice's period
 /// and the customer's markups, read once per request.

@@ -11,10 +11,10 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::dto::{InvoiceLineDto, InvoiceLinesPageDto};
-use crate::shared::amount_text::cents as money;
+use crate::billing::dto::{LineGroupDto, LineQueryDto, LineSumDto};
 use crate::billing::invoices::day;
 use crate::billing::line_view::{LineViews, LinesOf};
-use crate::billing::dto::{LineGroupDto, LineQueryDto, LineSumDto};
+use crate::shared::amount_text::cents as money;
 use crate::{ApiError, ErrorCode};
 /// One customer's lines on one invoice, as the user sees them.
 #[derive(Debug, Clone, Copy)]

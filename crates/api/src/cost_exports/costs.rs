@@ -12,10 +12,10 @@ use cspdesk_store::{accounts, Database, Money, TenantId};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::shared::amount_text::cents;
-use crate::{ApiError, ErrorCode};
 use super::dto::*;
 use super::sources::*;
+use crate::shared::amount_text::cents;
+use crate::{ApiError, ErrorCode};
 
 pub(super) fn month_arg(month: Option<&str>) -> Result<Option<String>, ApiError> {
     let Some(m) = month.map(str::trim).filter(|m| !m.is_empty()) else {

@@ -10,10 +10,10 @@ use cspdesk_store::{accounts, Database, Money, TenantId};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::shared::amount_text::cents;
-use crate::{ApiError, ErrorCode};
 use super::dto::*;
 use super::sources::*;
+use crate::shared::amount_text::cents;
+use crate::{ApiError, ErrorCode};
 
 /// Imports the new export runs of the sources of `account` (only `source`, when given), one
 /// source after the other, reporting progress to `progress`. The first failure stops the

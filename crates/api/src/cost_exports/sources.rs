@@ -12,9 +12,9 @@ use cspdesk_store::{accounts, Database, Money, TenantId};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::dto::*;
 use crate::shared::amount_text::cents;
 use crate::{ApiError, ErrorCode};
-use super::dto::*;
 
 /// A SAS expiring within this is shown as expiring soon.
 pub const SAS_WARNING_DAYS: i64 = 14;

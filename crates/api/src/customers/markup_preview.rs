@@ -7,12 +7,12 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::shared::access::require_admin;
-use crate::customers::dto::CustomerRef;
-use crate::{ApiError, ErrorCode};
 use super::dto::*;
 use super::markups::*;
 use super::resale::*;
+use crate::customers::dto::CustomerRef;
+use crate::shared::access::require_admin;
+use crate::{ApiError, ErrorCode};
 
 /// Closed months a preview covers.
 const PREVIEW_MONTHS: usize = 3;

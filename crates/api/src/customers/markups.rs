@@ -9,8 +9,10 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::customers::dto::{
+    CustomerRef, MarkupChangeDto, MarkupDto, MarkupTargetDto, MarkupTermDto,
+};
 use crate::shared::access::require_admin;
-use crate::customers::dto::{CustomerRef, MarkupChangeDto, MarkupDto, MarkupTargetDto, MarkupTermDto};
 use crate::{ApiError, ErrorCode};
 pub(super) fn parse(field: &str, text: &str) -> Result<Decimal, ApiError> {
     text.trim().parse::<Decimal>().map_err(|_| ApiError {
@@ -100,7 +102,12 @@ pub(super) fn change_dto(c: &Change) -> MarkupChangeDto {
 }
 
 /// What is in effect on `on` given `history` (oldest first).
-pub(super) fn describe(target: MarkupTargetDto, name: String, history: &[Change], on: NaiveDate) -> MarkupDto {
+pub(super) fn describe(
+    target: MarkupTargetDto,
+    name: String,
+    history: &[Change],
+    on: NaiveDate,
+) -> MarkupDto {
     let mut percent = None;
     let mut categories: std::collections::BTreeMap<String, Option<Decimal>> = Default::default();
     let mut fee = None;

@@ -15,10 +15,11 @@ use crate::ApiError;
 /// Every discovered customer, by company name, with its rated month-to-date cost at `now`
 /// (none until its usage is rated).
 pub fn list(db: &Database, now: DateTime<Utc>) -> Result<Vec<CustomerDto>, ApiError> {
-    let costs: HashMap<(String, String), (String, String)> = crate::rating::costs::month_to_date(db, now)?
-        .into_iter()
-        .map(|c| ((c.account_id, c.customer_id), (c.cost, c.currency)))
-        .collect();
+    let costs: HashMap<(String, String), (String, String)> =
+        crate::rating::costs::month_to_date(db, now)?
+            .into_iter()
+            .map(|c| ((c.account_id, c.customer_id), (c.cost, c.currency)))
+            .collect();
     // Only customers with a markup (their own or their organization's) need their lines
     // marked up; the others resell at cost.
     let marked = crate::customers::resale::Marked::load(db)?;

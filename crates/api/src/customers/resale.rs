@@ -8,11 +8,11 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::shared::access::require_admin;
-use crate::customers::dto::CustomerRef;
-use crate::{ApiError, ErrorCode};
 use super::dto::*;
 use super::markups::*;
+use crate::customers::dto::CustomerRef;
+use crate::shared::access::require_admin;
+use crate::{ApiError, ErrorCode};
 
 /// Resale of `cost_lines` of `period` for a customer (`own`) in an organization (`org`),
 /// with the stored markups plus `extra` changes (a same-day change of the same term replaces

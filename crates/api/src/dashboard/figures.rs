@@ -14,7 +14,9 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::dto::{MonthFiguresDto, CustomerFiguresDto, ChartDto, CurrencyDashboardDto, DashboardDto};
+use super::dto::{
+    ChartDto, CurrencyDashboardDto, CustomerFiguresDto, DashboardDto, MonthFiguresDto,
+};
 use crate::shared::amount_text::{amount, cents as money};
 use crate::{billing::invoices as billing, customers::overview as customers, ApiError, ErrorCode};
 /// How many customers the ranked charts show.

@@ -18,8 +18,8 @@ use cspdesk_store::{accounts, Database};
 use tokio::sync::oneshot;
 use tokio_util::sync::CancellationToken;
 
-use crate::discovery::dto::*;
 use crate::accounts::login::resume;
+use crate::discovery::dto::*;
 use crate::{lock, ApiError, ErrorCode};
 
 /// Who hears about runs (the app's window, through a Tauri channel).

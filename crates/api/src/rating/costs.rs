@@ -20,8 +20,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::dto::CustomerCostDto;
-use crate::shared::periods::{parse_period, period_text};
 use crate::shared::amount_text::{amount, cents as money};
+use crate::shared::periods::{parse_period, period_text};
 use crate::{ApiError, ErrorCode};
 
 /// Rated cost per customer in `period` (`YYYY-MM`), of one account or all.

@@ -112,9 +112,9 @@ fn rate_one(
                     .get(&c)
                     .ok_or_else(|| format!("no {c} rate card is stored: run Discovery to read it"))
             });
-        match prices.and_then(|p| {
-            rate_legacy(&legacy_usage, p, &period).map_err(|why| why.to_string())
-        }) {
+        match prices
+            .and_then(|p| rate_legacy(&legacy_usage, p, &period).map_err(|why| why.to_string()))
+        {
             Ok(l) => lines.extend(l.into_iter().map(line_row)),
             Err(why) => refused = Some(why),
         }
@@ -195,7 +195,10 @@ fn origin_text(origin: PriceOrigin) -> String {
         .unwrap_or_else(|| format!("{origin:?}"))
 }
 
-pub(super) fn accounts_of(db: &Database, account: Option<&str>) -> Result<Vec<accounts::Account>, ApiError> {
+pub(super) fn accounts_of(
+    db: &Database,
+    account: Option<&str>,
+) -> Result<Vec<accounts::Account>, ApiError> {
     Ok(match account {
         Some(a) => vec![accounts::find(db, a)?],
         None => accounts::list(db)?,

@@ -25,8 +25,8 @@ use super::dto::{
     ReconciliationTotalDto,
 };
 use super::rate::{accounts_of, customer_names};
-use crate::shared::periods::{parse_period, period_text};
 use crate::shared::amount_text::{amount, cents as money};
+use crate::shared::periods::{parse_period, period_text};
 use crate::{ApiError, ErrorCode};
 
 /// How many differing lines a reconciliation lists (the largest first).

@@ -1,13 +1,13 @@
 //! Who may change things, across features: finance-only sign-ins and a database opened
 //! read-only refuse changes (accounts, schedules) and say why; an admin sign-in lifts it.
 
+use chrono::TimeZone;
 use chrono::{DateTime, Utc};
 use cspdesk_api::shared::access::{current, require_admin, READ_ONLY_FILE};
 use cspdesk_api::shared::roles::{Access, BILLING_ADMINISTRATOR, GLOBAL_ADMINISTRATOR};
 use cspdesk_api::ErrorCode;
-use cspdesk_store::{accounts, Database};
-use chrono::TimeZone;
 use cspdesk_store::sign_in as stored;
+use cspdesk_store::{accounts, Database};
 
 fn at(d: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, d, 9, 0, 0).unwrap()
@@ -42,7 +42,8 @@ fn finance_only_sign_ins_make_the_app_read_only_and_an_admin_lifts_it() {
         "nobody signed in: the first account must be addable"
     );
     sign(&db, &a.id, "billing@a.example", BILLING_ADMINISTRATOR);
-    let refused = cspdesk_api::accounts::partner_accounts::remove_by_id(&db, &b.id, at(2)).unwrap_err();
+    let refused =
+        cspdesk_api::accounts::partner_accounts::remove_by_id(&db, &b.id, at(2)).unwrap_err();
     assert_eq!(
         refused.code,
         ErrorCode::Forbidden,

@@ -7,15 +7,15 @@ use std::collections::HashMap;
 
 use cspdesk_api::billing::invoices::{self as billing};
 
-use cspdesk_api::billing::dto::{InvoiceDetailDto};
-use cspdesk_api::billing::lines::{self as customer_lines, LinesInView};
-use cspdesk_api::billing::dto::{InvoiceLinesPageDto};
-use cspdesk_api::customers::dto::CustomerRef;
+use cspdesk_api::billing::dto::InvoiceDetailDto;
+use cspdesk_api::billing::dto::InvoiceLinesPageDto;
+use cspdesk_api::billing::dto::LineQueryDto;
 use cspdesk_api::billing::export;
-use cspdesk_api::billing::line_view::{LineViews};
-use cspdesk_api::billing::dto::{LineQueryDto};
-use cspdesk_api::customers::markups;
+use cspdesk_api::billing::line_view::LineViews;
+use cspdesk_api::billing::lines::{self as customer_lines, LinesInView};
+use cspdesk_api::customers::dto::CustomerRef;
 use cspdesk_api::customers::dto::{MarkupTargetDto, MarkupTermDto};
+use cspdesk_api::customers::markups;
 use cspdesk_api::rating::{rate, reconcile};
 use cspdesk_emulator::Preset;
 use cspdesk_export::CsvOptions;
@@ -243,13 +243,20 @@ async fn invoices_add_up_per_customer_and_per_line_and_export_as_they_are() {
 
     // FOCUS at resale: the columns FOCUS names, adding up to what the customer is billed.
     let focus = dir.path().join("focus.csv");
-    let done =
-        cspdesk_api::billing::focus::customer_charges(&db, &views, &in_view, &focus, CsvOptions::default())
-            .unwrap();
+    let done = cspdesk_api::billing::focus::customer_charges(
+        &db,
+        &views,
+        &in_view,
+        &focus,
+        CsvOptions::default(),
+    )
+    .unwrap();
     let (header, rows) = read_csv(&focus);
     assert_eq!(
         header,
-        cspdesk_api::billing::focus::COLUMNS.map(String::from).to_vec()
+        cspdesk_api::billing::focus::COLUMNS
+            .map(String::from)
+            .to_vec()
     );
     assert_eq!(done.rows, row.lines + 1, "each line, and the fee");
     let billed: Decimal = rows.iter().map(|r| dec(&r["BilledCost"])).sum();
@@ -284,7 +291,9 @@ async fn invoices_add_up_per_customer_and_per_line_and_export_as_they_are() {
     assert_eq!(done.rows as usize, rows.len());
     assert_eq!(
         rows.len(),
-        cspdesk_api::customers::overview::list(&db, now()).unwrap().len()
+        cspdesk_api::customers::overview::list(&db, now())
+            .unwrap()
+            .len()
     );
     let evil_row = rows
         .iter()

@@ -7,10 +7,14 @@
 //! server; reading from a real one (azurite) is `crates/cost-exports`' integration test.
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
-use cspdesk_api::cost_exports::dto::{CostDatasetDto, CostImportEvent, CostScopeKind, NewCostSource};
+use cspdesk_api::cost_exports::dto::{
+    CostDatasetDto, CostImportEvent, CostScopeKind, NewCostSource,
+};
 use cspdesk_api::cost_exports::{costs, import, sources};
 use cspdesk_api::customers::dto::CustomerRef;
-use cspdesk_api::{accounts::partner_accounts as accounts_api, customers::organizations, ErrorCode};
+use cspdesk_api::{
+    accounts::partner_accounts as accounts_api, customers::organizations, ErrorCode,
+};
 use cspdesk_emulator::cost_exports::run::{Dataset, RunRequest, RunSummary};
 use cspdesk_emulator::{Emulator, EmulatorConfig, Preset, RunningEmulator};
 use cspdesk_partner_api::{KeyringSecrets, SecretStore};
@@ -139,16 +143,14 @@ fn the_sas_lives_in_the_keyring_only_and_imported_costs_split_per_customer_and_o
     );
 
     let mut events = Vec::new();
-    let imported =
-        import::import(&mut db, "CSP", None, now(), &mut |e| events.push(e)).unwrap();
+    let imported = import::import(&mut db, "CSP", None, now(), &mut |e| events.push(e)).unwrap();
     assert_eq!(imported.len(), 1);
     assert_eq!(imported[0].imported.len(), 2, "{:?}", imported[0]);
     assert_eq!(imported[0].rows, actual.data_rows + amortized.data_rows);
     assert!(events
         .iter()
         .any(|e| matches!(e, CostImportEvent::RunImported { .. })));
-    let again =
-        import::import(&mut db, "CSP", Some("mca exports"), now(), &mut |_| {}).unwrap();
+    let again = import::import(&mut db, "CSP", Some("mca exports"), now(), &mut |_| {}).unwrap();
     assert!(again[0].imported.is_empty() && again[0].skipped.iter().all(|s| s.already_imported));
 
     // Nothing under the data folder holds the signature: not the database, its WAL, or its SHM.
@@ -281,12 +283,10 @@ fn the_sas_lives_in_the_keyring_only_and_imported_costs_split_per_customer_and_o
         .load(&format!("cost-source-{}", source.id))
         .unwrap()
         .is_none());
-    assert!(
-        costs::split(&db, "CSP", CostDatasetDto::Actual, None)
-            .unwrap()
-            .customers
-            .is_empty()
-    );
+    assert!(costs::split(&db, "CSP", CostDatasetDto::Actual, None)
+        .unwrap()
+        .customers
+        .is_empty());
 }
 
 #[test]
@@ -318,15 +318,12 @@ fn bad_or_expired_sas_urls_are_refused_and_a_renewed_one_imports() {
     let err = sources::add_source(&db, &customer, now()).unwrap_err();
     assert_eq!(err.field.as_deref(), Some("scopeId"), "{err:?}");
     assert!(
-        sources::list_sources(&db, None, now())
-            .unwrap()
-            .is_empty(),
+        sources::list_sources(&db, None, now()).unwrap().is_empty(),
         "nothing was stored"
     );
 
     let expiry = now() + Duration::days(1);
-    let source =
-        sources::add_source(&db, &new_source(exports.sas_url(expiry)), now()).unwrap();
+    let source = sources::add_source(&db, &new_source(exports.sas_url(expiry)), now()).unwrap();
     let later = expiry + Duration::hours(1);
     let err = import::import(&mut db, "CSP", None, later, &mut |_| {}).unwrap_err();
     assert_eq!(err.code, ErrorCode::SasExpired, "{err:?}");

@@ -140,7 +140,14 @@ fn find_cycle(graph: &BTreeMap<String, BTreeMap<String, PathBuf>>) -> Option<Vec
 fn describe(cycle: &[String], graph: &BTreeMap<String, BTreeMap<String, PathBuf>>) -> String {
     cycle
         .windows(2)
-        .map(|w| format!("{} -> {} (in {})", w[0], w[1], graph[&w[0]][&w[1]].display()))
+        .map(|w| {
+            format!(
+                "{} -> {} (in {})",
+                w[0],
+                w[1],
+                graph[&w[0]][&w[1]].display()
+            )
+        })
         .collect::<Vec<_>>()
         .join("\n  ")
 }

@@ -8,14 +8,14 @@ use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, TimeZone, Utc};
-use cspdesk_api::billing::lines::{self as customer_lines, LinesInView};
 use cspdesk_api::billing::dto::{InvoiceLineDto, InvoiceLinesPageDto};
-use cspdesk_api::customers::dto::CustomerRef;
+use cspdesk_api::billing::dto::{LineColumn, LineQueryDto};
 use cspdesk_api::billing::export;
 use cspdesk_api::billing::line_view::{LineViews, KEEP_VIEWS};
-use cspdesk_api::billing::dto::{LineColumn, LineQueryDto};
-use cspdesk_api::customers::markups;
+use cspdesk_api::billing::lines::{self as customer_lines, LinesInView};
+use cspdesk_api::customers::dto::CustomerRef;
 use cspdesk_api::customers::dto::{MarkupTargetDto, MarkupTermDto};
+use cspdesk_api::customers::markups;
 use cspdesk_export::CsvOptions;
 use cspdesk_store::discovered::{BillingLineRow, CustomerRow, InvoiceRow, LegacyLineRow};
 use cspdesk_store::{accounts, Database};

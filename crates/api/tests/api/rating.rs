@@ -507,8 +507,8 @@ fn crate_alone_record_by_record(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn subscriptions_and_reconciliation_totals_add_up_to_their_customers() {
     use cspdesk_api::customers::dto::CustomerRef;
-    use cspdesk_api::customers::markups;
     use cspdesk_api::customers::dto::{MarkupTargetDto, MarkupTermDto};
+    use cspdesk_api::customers::markups;
     let (_dir, path, _account) = discovered(Preset::S).await;
     let mut db = Database::open(&path).unwrap();
     rate::rate(&mut db, None, None, now()).unwrap();

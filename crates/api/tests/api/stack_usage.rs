@@ -7,11 +7,13 @@
 use std::sync::{Arc, Mutex};
 
 use chrono::{Duration, Utc};
+use cspdesk_api::azure_stack::dto::RegistrationRefDto;
+use cspdesk_api::azure_stack::dto::{
+    ImportStackUsageDto, SetStackAdminEndpointDto, StackAttributionDto,
+};
 use cspdesk_api::azure_stack::registrations::{self as azure_stack};
-use cspdesk_api::azure_stack::dto::{RegistrationRefDto};
 use cspdesk_api::azure_stack::usage::{self as stack_usage};
-use cspdesk_api::azure_stack::dto::{ImportStackUsageDto, SetStackAdminEndpointDto, StackAttributionDto};
-use cspdesk_api::{discovery::runs as discovery, accounts::sandbox, ErrorCode};
+use cspdesk_api::{accounts::sandbox, discovery::runs as discovery, ErrorCode};
 use cspdesk_discovery::run::Trigger;
 use cspdesk_store::Database;
 use tokio_util::sync::CancellationToken;

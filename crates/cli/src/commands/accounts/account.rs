@@ -4,10 +4,10 @@ use std::path::Path;
 
 use anyhow::Context;
 use clap::Subcommand;
-use cspdesk_api::accounts::settings::{self as account_settings};
-use cspdesk_api::accounts::dto::{AccountSettingsDto};
-use cspdesk_api::accounts::partner_accounts::{self as accounts};
+use cspdesk_api::accounts::dto::AccountSettingsDto;
 use cspdesk_api::accounts::dto::{AccountDto, NewAccount};
+use cspdesk_api::accounts::partner_accounts::{self as accounts};
+use cspdesk_api::accounts::settings::{self as account_settings};
 use cspdesk_api::ApiError;
 use cspdesk_store::Database;
 

@@ -4,8 +4,10 @@
 use std::path::Path;
 
 use clap::{Args, Subcommand};
+use cspdesk_api::azure_stack::dto::{
+    AddStackCustomerDto, RegistrationRefDto, StackCustomerSubscriptionDto, StackOverviewDto,
+};
 use cspdesk_api::azure_stack::registrations::{self as azure_stack};
-use cspdesk_api::azure_stack::dto::{AddStackCustomerDto, RegistrationRefDto, StackCustomerSubscriptionDto, StackOverviewDto};
 
 use crate::commands::accounts::sign_in::{open_db, runtime};
 

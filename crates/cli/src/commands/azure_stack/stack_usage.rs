@@ -7,8 +7,10 @@ use std::sync::Mutex;
 
 use chrono::{DateTime, Utc};
 use clap::Subcommand;
+use cspdesk_api::azure_stack::dto::{
+    ImportStackUsageDto, SetStackAdminEndpointDto, StackAttributionDto, StackUsageTotalDto,
+};
 use cspdesk_api::azure_stack::usage::{self as stack_usage};
-use cspdesk_api::azure_stack::dto::{ImportStackUsageDto, SetStackAdminEndpointDto, StackAttributionDto, StackUsageTotalDto};
 use cspdesk_store::Database;
 
 use super::stack::{registration, RegistrationArgs};

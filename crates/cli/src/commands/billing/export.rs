@@ -5,11 +5,11 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
-use cspdesk_api::billing::lines::LinesInView;
-use cspdesk_api::billing::export::{self};
-use cspdesk_api::billing::dto::{ExportedDto};
-use cspdesk_api::billing::line_view::{LineViews};
+use cspdesk_api::billing::dto::ExportedDto;
 use cspdesk_api::billing::dto::{LineColumn, LineQueryDto};
+use cspdesk_api::billing::export::{self};
+use cspdesk_api::billing::line_view::LineViews;
+use cspdesk_api::billing::lines::LinesInView;
 use cspdesk_export::CsvOptions;
 use cspdesk_store::{accounts, Database};
 
@@ -149,7 +149,13 @@ pub fn run(db: Option<&Path>, cmd: ExportCommand) -> anyhow::Result<()> {
             let lines = LinesInView::new(&account, &invoice, &customer, &query);
             let views = LineViews::default();
             if focus {
-                cspdesk_api::billing::focus::customer_charges(&db, &views, &lines, &out.out, out.options())?
+                cspdesk_api::billing::focus::customer_charges(
+                    &db,
+                    &views,
+                    &lines,
+                    &out.out,
+                    out.options(),
+                )?
             } else {
                 export::customer_lines(
                     &db,

@@ -10,8 +10,9 @@ use std::path::Path;
 
 use anyhow::{bail, Context};
 use clap::Subcommand;
-use cspdesk_api::cost_exports::dto::{CostDatasetDto, CostImportEvent, CostScopeKind, CostSourceDto, CostSplitDto,
-    NewCostSource};
+use cspdesk_api::cost_exports::dto::{
+    CostDatasetDto, CostImportEvent, CostScopeKind, CostSourceDto, CostSplitDto, NewCostSource,
+};
 use cspdesk_api::cost_exports::{costs, import, sources};
 use cspdesk_store::{accounts, Database};
 

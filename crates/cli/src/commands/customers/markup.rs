@@ -5,9 +5,9 @@ use std::path::Path;
 use anyhow::Context;
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
-use cspdesk_api::customers::{markup_preview, markups};
 use cspdesk_api::customers::dto::{MarkupDto, MarkupTargetDto, MarkupTermDto};
 use cspdesk_api::customers::organizations;
+use cspdesk_api::customers::{markup_preview, markups};
 use cspdesk_store::Database;
 
 /// Who the markup is for.
@@ -125,7 +125,8 @@ pub fn run(db: Option<&Path>, cmd: MarkupCommand) -> anyhow::Result<()> {
                 terms.push(MarkupTermDto::MonthlyFee { fee });
             }
             if dry_run {
-                let preview = markup_preview::preview(&db, &target, &terms, from.unwrap_or(today), now)?;
+                let preview =
+                    markup_preview::preview(&db, &target, &terms, from.unwrap_or(today), now)?;
                 if preview.months.is_empty() {
                     println!("Nothing is rated for the last closed months yet: run `cspdesk discover` and `cspdesk rate` first");
                 }

@@ -8,8 +8,8 @@ use std::sync::{Arc, Mutex};
 
 use anyhow::Context;
 use clap::Args;
-use cspdesk_api::discovery::runs::{self as discovery, progress_dto, run_dto, Hub};
 use cspdesk_api::discovery::dto::{DiscoveryEvent, RatingOutcomeDto, RunDto, RunStateDto};
+use cspdesk_api::discovery::runs::{self as discovery, progress_dto, run_dto, Hub};
 use cspdesk_discovery::progress::{Progress, ProgressSink};
 use cspdesk_discovery::run::Trigger;
 use cspdesk_store::discovered::runs::RunRecord;
