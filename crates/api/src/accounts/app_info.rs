@@ -2,11 +2,8 @@
 
 use chrono::{DateTime, Utc};
 use cspdesk_store::Database;
-use serde::Serialize;
-use ts_rs::TS;
 
 use super::dto::AppInfo;
-use crate::shared::roles::Access;
 use crate::ApiError;
 /// Describes the app around this database at `now`.
 pub fn describe(db: &Database, now: DateTime<Utc>) -> Result<AppInfo, ApiError> {

@@ -14,7 +14,6 @@ use cspdesk_store::{accounts, sign_in, Database};
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
-use super::dto::LoginEvent;
 use crate::accounts::partner_accounts::describe;
 
 use crate::accounts::dto::AccountDto;

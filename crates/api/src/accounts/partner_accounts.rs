@@ -3,8 +3,6 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use cspdesk_partner_api::TokenStore;
 use cspdesk_store::{accounts, Database};
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
 
 use super::dto::{AccountDto, NewAccount};
 use crate::shared::sign_in::{self, SignInStatus};

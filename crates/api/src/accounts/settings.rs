@@ -5,8 +5,6 @@
 use chrono::{DateTime, Utc};
 use cspdesk_partner_api::{default_scopes, AccountKey, ApiSettings, KeyringStore, TokenStore};
 use cspdesk_store::{accounts, sign_in, Database};
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
 
 use super::dto::AccountSettingsDto;
 use crate::{shared::access, ApiError, ErrorCode};

@@ -11,8 +11,6 @@ use cspdesk_partner_api::{
 };
 use cspdesk_store::azure_stack::{self as store, RegistrationKey};
 use cspdesk_store::Database;
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
 
 use super::dto::{
     AddStackCustomerDto, RegistrationRefDto, StackCustomerSubscriptionDto, StackOverviewDto,

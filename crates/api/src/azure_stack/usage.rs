@@ -15,8 +15,6 @@ use cspdesk_store::azure_stack::{self as stack_store, RegistrationKey};
 use cspdesk_store::stack_usage as store;
 use cspdesk_store::Database;
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
 
 use super::dto::{
     ImportStackUsageDto, SetStackAdminEndpointDto, StackAdminEndpointDto, StackAttributionDto,

@@ -1,22 +1,8 @@
 //! What the billing operations exchange with the shells: invoices and their customers,
 //! a customer's lines and the views over them, exports.
 
-use std::cmp::Ordering;
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard};
-
-use chrono::NaiveDate;
-use cspdesk_rating::period::BillingPeriod;
-use cspdesk_store::invoice_lines::{self, LineFields, LineKey, LinesFingerprint};
-use cspdesk_store::{markups, Database};
-use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
-
-use crate::billing::invoices::{find_invoice, organization_of, period_of};
-use crate::customers::resale::CustomerMarkups;
-use crate::shared::amount_text::cents as money;
-use crate::ApiError;
 
 /// The column lines are sorted by.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
@@ -93,7 +79,7 @@ pub struct LineQueryDto {
 impl LineQueryDto {
     /// The same view with the search as it is matched (trimmed, lower case), so "VM " and
     /// "vm" share one kept view.
-    fn normal(&self) -> Self {
+    pub(crate) fn normal(&self) -> Self {
         Self {
             search: self.search.trim().to_lowercase(),
             ..self.clone()

@@ -11,11 +11,8 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use cspdesk_export::{Cell, CsvExport, CsvOptions, ExportError};
 use cspdesk_store::Database;
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
 
 use super::dto::{ExportRequestDto, ExportTable, ExportedDto};
-use crate::billing::dto::LineQueryDto;
 use crate::billing::line_view::LineViews;
 use crate::billing::lines::{each_customer_line, LinesInView};
 use crate::{billing::invoices as billing, customers::overview as customers, ApiError, ErrorCode};

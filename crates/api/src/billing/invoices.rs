@@ -17,8 +17,6 @@ use cspdesk_rating::period::BillingPeriod;
 use cspdesk_store::billing::{self, InvoiceRow};
 use cspdesk_store::{discovered, Database, Money};
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
 
 use super::dto::{InvoiceCustomerDto, InvoiceDetailDto, InvoiceDto, UnbilledDto};
 use crate::billing::line_view::line_resale;

@@ -3,20 +3,11 @@
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard};
 
-use chrono::NaiveDate;
-use cspdesk_rating::period::BillingPeriod;
-use cspdesk_store::invoice_lines::{self, LineFields, LineKey, LinesFingerprint};
-use cspdesk_store::{markups, Database};
+use cspdesk_store::invoice_lines::LineFields;
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
 
-use crate::billing::invoices::{find_invoice, organization_of, period_of};
-use crate::customers::resale::CustomerMarkups;
-use crate::shared::amount_text::cents as money;
-use crate::ApiError;
+use super::dto::LineColumn;
 
 pub(super) const BLANK: u32 = u32::MAX;
 
@@ -192,9 +183,10 @@ pub(crate) fn natural(a: &str, b: &str) -> Ordering {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use cspdesk_store::invoice_lines::LineKey;
 
     #[test]
-    pub(super) fn text_sorts_as_people_read_it_and_distinct_texts_never_tie() {
+    fn text_sorts_as_people_read_it_and_distinct_texts_never_tie() {
         let mut v = vec![
             "Meter 10",
             "meter 2",
@@ -220,32 +212,7 @@ mod tests {
         assert_eq!(natural("x", "x"), Ordering::Equal);
     }
 
-    #[test]
-    pub(super) fn a_day_is_read_from_the_start_of_a_date_time() {
-        assert_eq!(
-            ymd("2026-10-05T00:00:00Z"),
-            NaiveDate::from_ymd_opt(2026, 10, 5)
-        );
-        assert_eq!(ymd("2026-02-30"), None, "no such day");
-        assert_eq!(ymd("2026/10/05"), None);
-        assert_eq!(ymd("2026-1-5"), None);
-    }
-
-    #[test]
-    pub(super) fn the_search_ignores_case_in_and_beyond_ascii() {
-        let n = Needle::new("  STOR ");
-        assert!(n.found_in(Some("Premium storage")));
-        assert!(!n.found_in(Some("Bandwidth")));
-        assert!(!n.found_in(None));
-        let n = Needle::new("ÉTÉ");
-        assert!(n.found_in(Some("Forfait été")), "non-ASCII lower-cased");
-        assert!(Needle::new("").lower.is_empty());
-    }
-
-    pub(super) fn fields<'a>(
-        quantity: Option<&'a str>,
-        product: Option<&'a str>,
-    ) -> LineFields<'a> {
+    fn fields<'a>(quantity: Option<&'a str>, product: Option<&'a str>) -> LineFields<'a> {
         LineFields {
             key: LineKey::new(false, 1),
             product,
@@ -261,7 +228,7 @@ mod tests {
     }
 
     #[test]
-    pub(super) fn numbers_sort_exactly_blanks_last_and_ties_in_invoice_order_both_ways() {
+    fn numbers_sort_exactly_blanks_last_and_ties_in_invoice_order_both_ways() {
         let values = ["1.10", "x", "1.1", "-2", "0.3", "1.100"];
         let make = || {
             let mut v = SortValues::new(LineColumn::Quantity);
@@ -276,7 +243,7 @@ mod tests {
     }
 
     #[test]
-    pub(super) fn text_ties_keep_invoice_order_and_blanks_stay_last_descending() {
+    fn text_ties_keep_invoice_order_and_blanks_stay_last_descending() {
         let mut v = SortValues::new(LineColumn::Product);
         let lines = [Some("b"), None, Some("a"), Some("b"), Some("")];
         for p in lines {

@@ -21,7 +21,6 @@
 //! The search is a case-insensitive substring of the product, SKU, subscription or charge
 //! type; the product filter keeps lines of exactly that product (`""`: lines with none).
 
-use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -30,11 +29,9 @@ use cspdesk_rating::period::BillingPeriod;
 use cspdesk_store::invoice_lines::{self, LineFields, LineKey, LinesFingerprint};
 use cspdesk_store::{markups, Database};
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
 
-use super::dto::{LineColumn, LineGroupDto, LineQueryDto, LineSumDto};
-use super::line_order::{SortValues, BLANK};
+use super::dto::{LineGroupDto, LineQueryDto, LineSumDto};
+use super::line_order::SortValues;
 use crate::billing::invoices::{find_invoice, organization_of, period_of};
 use crate::customers::resale::CustomerMarkups;
 use crate::shared::amount_text::cents as money;
@@ -427,5 +424,32 @@ impl LineViews {
     pub fn kept(&self) -> (usize, usize) {
         let slots = locked(&self.slots);
         (slots.len(), slots.iter().map(|s| s.lines).sum())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_day_is_read_from_the_start_of_a_date_time() {
+        assert_eq!(
+            ymd("2026-10-05T00:00:00Z"),
+            NaiveDate::from_ymd_opt(2026, 10, 5)
+        );
+        assert_eq!(ymd("2026-02-30"), None, "no such day");
+        assert_eq!(ymd("2026/10/05"), None);
+        assert_eq!(ymd("2026-1-5"), None);
+    }
+
+    #[test]
+    fn the_search_ignores_case_in_and_beyond_ascii() {
+        let n = Needle::new("  STOR ");
+        assert!(n.found_in(Some("Premium storage")));
+        assert!(!n.found_in(Some("Bandwidth")));
+        assert!(!n.found_in(None));
+        let n = Needle::new("ÉTÉ");
+        assert!(n.found_in(Some("Forfait été")), "non-ASCII lower-cased");
+        assert!(Needle::new("").lower.is_empty());
     }
 }

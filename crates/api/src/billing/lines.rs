@@ -7,11 +7,9 @@
 use cspdesk_store::billing::{self, InvoiceLineRow};
 use cspdesk_store::invoice_lines;
 use cspdesk_store::Database;
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
 
 use super::dto::{InvoiceLineDto, InvoiceLinesPageDto};
-use crate::billing::dto::{LineGroupDto, LineQueryDto, LineSumDto};
+use crate::billing::dto::{LineGroupDto, LineQueryDto};
 use crate::billing::invoices::day;
 use crate::billing::line_view::{LineViews, LinesOf};
 use crate::shared::amount_text::cents as money;

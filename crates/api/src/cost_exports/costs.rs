@@ -2,18 +2,12 @@
 //! model in the actual or amortized view, a customer's rows page by page, and the newest
 //! month's figures the Customers page and the Dashboard show.
 
-use chrono::{DateTime, Duration, SecondsFormat, Utc};
-use cspdesk_cost_exports::{self as exports, ContainerSas, SkipReason};
-use cspdesk_partner_api::{KeyringSecrets, SecretStore};
-use cspdesk_store::cost_exports::sources::{self, NewSource, Scope, Source};
+use cspdesk_store::cost_exports::sources::{self};
 use cspdesk_store::cost_exports::totals::{self, Filter};
-use cspdesk_store::cost_exports::{runs, Dataset};
-use cspdesk_store::{accounts, Database, Money, TenantId};
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
+use cspdesk_store::cost_exports::Dataset;
+use cspdesk_store::{accounts, Database, Money};
 
 use super::dto::*;
-use super::sources::*;
 use crate::shared::amount_text::cents;
 use crate::{ApiError, ErrorCode};
 

@@ -1,18 +1,10 @@
 //! What the cost export operations exchange with the shells: sources, import progress and
 //! results, and the costs split per customer, organization and pricing model.
 
-use chrono::{DateTime, Duration, SecondsFormat, Utc};
-use cspdesk_cost_exports::{self as exports, ContainerSas, SkipReason};
-use cspdesk_partner_api::{KeyringSecrets, SecretStore};
-use cspdesk_store::cost_exports::sources::{self, NewSource, Scope, Source};
-use cspdesk_store::cost_exports::totals::{self, Filter};
-use cspdesk_store::cost_exports::{runs, Dataset};
-use cspdesk_store::{accounts, Database, Money, TenantId};
+use cspdesk_cost_exports::{self as exports};
+use cspdesk_store::cost_exports::Dataset;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
-
-use crate::shared::amount_text::cents;
-use crate::{ApiError, ErrorCode};
 
 /// The billing scope of a source's exports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]

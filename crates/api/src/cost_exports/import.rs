@@ -1,18 +1,13 @@
 //! Importing a source's new export runs, with progress; needs no admin access.
 
-use chrono::{DateTime, Duration, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use cspdesk_cost_exports::{self as exports, ContainerSas, SkipReason};
 use cspdesk_partner_api::{KeyringSecrets, SecretStore};
-use cspdesk_store::cost_exports::sources::{self, NewSource, Scope, Source};
-use cspdesk_store::cost_exports::totals::{self, Filter};
-use cspdesk_store::cost_exports::{runs, Dataset};
-use cspdesk_store::{accounts, Database, Money, TenantId};
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
+use cspdesk_store::cost_exports::sources::{self};
+use cspdesk_store::{accounts, Database};
 
 use super::dto::*;
 use super::sources::*;
-use crate::shared::amount_text::cents;
 use crate::{ApiError, ErrorCode};
 
 /// Imports the new export runs of the sources of `account` (only `source`, when given), one

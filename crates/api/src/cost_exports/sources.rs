@@ -3,17 +3,13 @@
 //! Adding, renewing and removing sources needs admin access.
 
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
-use cspdesk_cost_exports::{self as exports, ContainerSas, SkipReason};
+use cspdesk_cost_exports::{self as exports, ContainerSas};
 use cspdesk_partner_api::{KeyringSecrets, SecretStore};
+use cspdesk_store::cost_exports::runs;
 use cspdesk_store::cost_exports::sources::{self, NewSource, Scope, Source};
-use cspdesk_store::cost_exports::totals::{self, Filter};
-use cspdesk_store::cost_exports::{runs, Dataset};
-use cspdesk_store::{accounts, Database, Money, TenantId};
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
+use cspdesk_store::{accounts, Database, TenantId};
 
 use super::dto::*;
-use crate::shared::amount_text::cents;
 use crate::{ApiError, ErrorCode};
 
 /// A SAS expiring within this is shown as expiring soon.

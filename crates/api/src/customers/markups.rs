@@ -6,8 +6,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 use cspdesk_store::markups::{self, Change, Scope, Term};
 use cspdesk_store::{organizations, Database};
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
 
 use crate::customers::dto::{
     CustomerRef, MarkupChangeDto, MarkupDto, MarkupTargetDto, MarkupTermDto,

@@ -3,15 +3,10 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use cspdesk_store::markups::{self, Change, Scope, Term};
-use cspdesk_store::{organizations, Database};
+use cspdesk_store::Database;
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
 
-use super::dto::*;
 use super::markups::*;
-use crate::customers::dto::CustomerRef;
-use crate::shared::access::require_admin;
 use crate::{ApiError, ErrorCode};
 
 /// Resale of `cost_lines` of `period` for a customer (`own`) in an organization (`org`),
@@ -271,4 +266,29 @@ pub fn line_resale(
     .into_iter()
     .map(|l| l.resale)
     .collect())
+}
+
+pub(super) fn rating_change(c: &Change) -> cspdesk_rating::markup::MarkupChange {
+    use cspdesk_rating::markup::{MarkupChange, MarkupTerm};
+    MarkupChange {
+        effective_from: c.effective_from,
+        term: match &c.term {
+            Term::Percent(p) => MarkupTerm::Percent { percent: *p },
+            Term::CategoryPercent { category, percent } => MarkupTerm::CategoryPercent {
+                category: category.clone(),
+                percent: *percent,
+            },
+            Term::MonthlyFee(f) => MarkupTerm::MonthlyFee { fee: *f },
+        },
+    }
+}
+
+pub(super) fn history_of(
+    changes: Vec<cspdesk_rating::markup::MarkupChange>,
+) -> Result<cspdesk_rating::markup::MarkupHistory, ApiError> {
+    cspdesk_rating::markup::MarkupHistory::new(changes).map_err(|e| ApiError {
+        code: ErrorCode::Validation,
+        message: e.to_string(),
+        field: Some("markup".into()),
+    })
 }

@@ -11,8 +11,6 @@ use cspdesk_charts::Theme;
 use cspdesk_store::rated::{self, UsageKind};
 use cspdesk_store::{accounts, Database};
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
 
 use super::dto::{
     ChartDto, CurrencyDashboardDto, CustomerFiguresDto, DashboardDto, MonthFiguresDto,

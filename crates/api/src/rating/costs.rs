@@ -1,28 +1,12 @@
 //! Rated cost per customer for the pages: a period's, or the month to date.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use cspdesk_rating::period::BillingPeriod;
-use cspdesk_rating::price::{
-    normalize_meter_id, OfferTerm, PriceBook, PriceOrigin, RateCard, RateCardMeter,
-};
-use cspdesk_rating::rate::RatedLine;
-use cspdesk_rating::reconcile::{reconcile as reconcile_lines, Cause, InvoiceUsageLine};
-use cspdesk_rating::tiers::{Tier, TierTable};
-use cspdesk_store::rated::{
-    self, AzurePlanUsage, LegacyUsage, PeriodInputs, RatedLineRow, RatingState, RatingStateRow,
-    StoredRateCard, StoredRatedLine, UsageKind, UsageRead,
-};
-use cspdesk_store::{accounts, discovered, Database, Money};
-use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
+use chrono::{DateTime, Datelike, Utc};
+use cspdesk_store::rated::{self};
+use cspdesk_store::{accounts, Database};
 
 use super::dto::CustomerCostDto;
-use crate::shared::amount_text::{amount, cents as money};
 use crate::shared::periods::{parse_period, period_text};
-use crate::{ApiError, ErrorCode};
+use crate::ApiError;
 
 /// Rated cost per customer in `period` (`YYYY-MM`), of one account or all.
 pub fn costs(

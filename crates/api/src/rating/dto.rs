@@ -1,5 +1,7 @@
 //! What rating, reconciliation and the cost pages send to the shells.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 

@@ -5,9 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use cspdesk_rating::customer_period::{CardPrices, AZURE_PLAN_PRICING};
-use cspdesk_rating::price::{
-    normalize_meter_id, OfferTerm, PriceBook, PriceOrigin, RateCard, RateCardMeter,
-};
+use cspdesk_rating::price::{normalize_meter_id, OfferTerm, PriceBook, RateCard, RateCardMeter};
 use cspdesk_rating::tiers::{Tier, TierTable};
 use cspdesk_store::rated::{self, PeriodInputs, StoredRateCard, UsageRead};
 use cspdesk_store::Database;

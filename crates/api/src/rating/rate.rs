@@ -39,7 +39,7 @@ use cspdesk_rating::customer_period::{
 use cspdesk_rating::price::PriceOrigin;
 use cspdesk_store::rated::{
     self, AzurePlanUsage, LegacyUsage, PeriodInputs, RatedLineRow, RatingState, RatingStateRow,
-    UsageKind,
+    UsageKind, UsageRead,
 };
 use cspdesk_store::{accounts, discovered, Database, Money};
 

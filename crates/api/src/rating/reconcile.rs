@@ -3,31 +3,23 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use cspdesk_rating::period::BillingPeriod;
-use cspdesk_rating::price::{
-    normalize_meter_id, OfferTerm, PriceBook, PriceOrigin, RateCard, RateCardMeter,
-};
+use chrono::NaiveDate;
+use cspdesk_rating::price::{normalize_meter_id, PriceBook};
 use cspdesk_rating::rate::RatedLine;
 use cspdesk_rating::reconcile::{reconcile as reconcile_lines, Cause, InvoiceUsageLine};
-use cspdesk_rating::tiers::{Tier, TierTable};
-use cspdesk_store::rated::{
-    self, AzurePlanUsage, LegacyUsage, PeriodInputs, RatedLineRow, RatingState, RatingStateRow,
-    StoredRateCard, StoredRatedLine, UsageKind, UsageRead,
-};
-use cspdesk_store::{accounts, discovered, Database, Money};
+use cspdesk_store::rated::{self, StoredRatedLine, UsageKind};
+use cspdesk_store::{Database, Money};
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
 
 use super::dto::{
     PeriodDto, PeriodReconciliationDto, ReconciliationDto, ReconciliationLineDto,
     ReconciliationTotalDto,
 };
+use super::prices::azure_plan_prices;
 use super::rate::{accounts_of, customer_names};
 use crate::shared::amount_text::{amount, cents as money};
 use crate::shared::periods::{parse_period, period_text};
-use crate::{ApiError, ErrorCode};
+use crate::ApiError;
 
 /// How many differing lines a reconciliation lists (the largest first).
 const LISTED_DIFFERENCES: usize = 20;
