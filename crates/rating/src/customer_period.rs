@@ -14,6 +14,10 @@
 //!
 //! A period that cannot be rated is refused whole, with a [`Refusal`] saying why in words.
 
+// A refusal ends a whole customer-period, once per period, and carries the words the user
+// reads; its size costs nothing on the path that rates.
+#![allow(clippy::result_large_err)]
+
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
