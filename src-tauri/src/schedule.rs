@@ -1,11 +1,11 @@
 //! The app's Discovery schedule: a loop that, every half minute, asks the core which
 //! accounts are due (start-up catch-up, then the configured local times) and starts their
-//! runs. The decisions live in `cspdesk_api::scheduled`; this only keeps time.
+//! runs. The decisions live in `cspdesk_api::discovery::scheduled`; this only keeps time.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use cspdesk_api::{discovery, lock, scheduled};
+use cspdesk_api::{discovery::runs as discovery, discovery::scheduled, lock};
 use cspdesk_discovery::run::Trigger;
 use tauri::{AppHandle, Manager, Runtime};
 

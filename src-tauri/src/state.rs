@@ -7,8 +7,8 @@ use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use cspdesk_api::discovery::Hub;
-use cspdesk_api::line_view::LineViews;
+use cspdesk_api::billing::line_view::LineViews;
+use cspdesk_api::discovery::runs::Hub;
 use cspdesk_api::ApiError;
 use cspdesk_store::Database;
 use tokio_util::sync::CancellationToken;

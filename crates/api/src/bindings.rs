@@ -4,47 +4,47 @@
 
 use ts_rs::{Config, TS};
 
-use crate::account_settings::AccountSettingsDto;
-use crate::accounts::{AccountDto, NewAccount};
-use crate::app_info::AppInfo;
-use crate::azure_stack::{
+use crate::accounts::dto::AccountSettingsDto;
+use crate::accounts::dto::AppInfo;
+use crate::accounts::dto::LoginEvent;
+use crate::accounts::dto::{AccountDto, NewAccount};
+use crate::azure_stack::dto::{
     AddStackCustomerDto, RegistrationRefDto, StackCustomerSubscriptionDto, StackOverviewDto,
     StackRegistrationDto, StackSubscriptionChoiceDto,
 };
-use crate::billing::{InvoiceCustomerDto, InvoiceDetailDto, InvoiceDto, UnbilledDto};
-use crate::cost_exports::{
+use crate::azure_stack::dto::{
+    ImportStackUsageDto, SetStackAdminEndpointDto, StackAdminEndpointDto, StackAttributionDto,
+    StackCostDto, StackUsageImportDto, StackUsageLineDto, StackUsageTotalDto,
+};
+use crate::billing::dto::{ExportRequestDto, ExportTable, ExportedDto};
+use crate::billing::dto::{InvoiceCustomerDto, InvoiceDetailDto, InvoiceDto, UnbilledDto};
+use crate::billing::dto::{InvoiceLineDto, InvoiceLinesPageDto};
+use crate::billing::dto::{LineColumn, LineGroupDto, LineQueryDto, LineSumDto};
+use crate::cost_exports::dto::{
     CostCurrencyTotalDto, CostCustomerTotalDto, CostDatasetDto, CostImportDto, CostImportEvent,
     CostOrganizationTotalDto, CostPricingModelTotalDto, CostRowDto, CostRowsPageDto, CostRunDto,
     CostScopeKind, CostSkipDto, CostSourceDto, CostSplitDto, ExportedCostDto, NewCostSource,
 };
-use crate::customer_lines::{InvoiceLineDto, InvoiceLinesPageDto};
-use crate::customers_dto::{
+use crate::customers::dto::{
     CustomerDto, CustomerRef, EntitlementDto, OrganizationDto, OrganizationMemberDto,
     SubscriptionDto,
 };
-use crate::dashboard::{
+use crate::customers::dto::{
+    MarkupChangeDto, MarkupDto, MarkupPreviewDto, MarkupTargetDto, MarkupTermDto, PreviewMonthDto,
+};
+use crate::dashboard::dto::{
     ChartDto, CurrencyDashboardDto, CustomerFiguresDto, DashboardDto, MonthFiguresDto,
 };
-use crate::discovery_dto::{
+use crate::discovery::dto::{
     DiscoveryEvent, DiscoveryStatusDto, EntityCountDto, PhaseDto, ProgressDto, RatingOutcomeDto,
     RunDto, RunErrorDto, RunStateDto, ScheduleDto, TriggerDto,
 };
-use crate::export::{ExportRequestDto, ExportTable, ExportedDto};
-use crate::line_view::{LineColumn, LineGroupDto, LineQueryDto, LineSumDto};
-use crate::login::LoginEvent;
-use crate::markups::{
-    MarkupChangeDto, MarkupDto, MarkupPreviewDto, MarkupTargetDto, MarkupTermDto, PreviewMonthDto,
-};
-use crate::rating::{
+use crate::rating::dto::{
     PeriodDto, PeriodReconciliationDto, ReconciliationDto, ReconciliationLineDto,
     ReconciliationTotalDto,
 };
-use crate::roles::Access;
-use crate::sign_in::{RoleDto, SignInStatus};
-use crate::stack_usage::{
-    ImportStackUsageDto, SetStackAdminEndpointDto, StackAdminEndpointDto, StackAttributionDto,
-    StackCostDto, StackUsageImportDto, StackUsageLineDto, StackUsageTotalDto,
-};
+use crate::shared::roles::Access;
+use crate::shared::sign_in::{RoleDto, SignInStatus};
 use crate::{ApiError, ErrorCode};
 
 /// The whole `bindings.ts` file.

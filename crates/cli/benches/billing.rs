@@ -19,8 +19,9 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use chrono::{TimeZone, Utc};
-use cspdesk_api::customer_lines::{self, LinesInView};
-use cspdesk_api::line_view::{LineColumn, LineQueryDto, LineViews};
+use cspdesk_api::billing::dto::{LineColumn, LineQueryDto};
+use cspdesk_api::billing::line_view::LineViews;
+use cspdesk_api::billing::lines::{self as customer_lines, LinesInView};
 use cspdesk_store::discovered::{BillingLineRow, InvoiceRow};
 use cspdesk_store::{accounts, Database};
 use rust_decimal::Decimal;
@@ -187,13 +188,13 @@ fn main() {
     let written = t.elapsed();
     let db = Database::open(&path).unwrap();
 
-    let (inv50, inv95) = time(|| cspdesk_api::billing::invoices(&db).unwrap());
+    let (inv50, inv95) = time(|| cspdesk_api::billing::invoices::invoices(&db).unwrap());
     let t = Instant::now();
-    let first = cspdesk_api::billing::invoice_detail(&db, &account, INVOICE).unwrap();
+    let first = cspdesk_api::billing::invoices::invoice_detail(&db, &account, INVOICE).unwrap();
     let cold = t.elapsed();
     assert!(first.matches_invoice, "the customers add up to the invoice");
     let (det50, det95) =
-        time(|| cspdesk_api::billing::invoice_detail(&db, &account, INVOICE).unwrap());
+        time(|| cspdesk_api::billing::invoices::invoice_detail(&db, &account, INVOICE).unwrap());
     let views = LineViews::default();
     let page = |query: &LineQueryDto, offset: u64| {
         let lines = LinesInView::new(&account, INVOICE, "large", query);

@@ -28,61 +28,61 @@ struct Cli {
 enum Command {
     /// Partner accounts: add, list, remove.
     #[command(subcommand)]
-    Account(commands::account::AccountCommand),
+    Account(commands::accounts::account::AccountCommand),
     /// Customer organizations (tenants that are one customer): list, add, show, remove.
     #[command(subcommand)]
-    Org(commands::org::OrgCommand),
+    Org(commands::customers::org::OrgCommand),
     /// Customer markups (resale prices): set, list, history.
     #[command(subcommand)]
-    Markup(commands::markup::MarkupCommand),
+    Markup(commands::customers::markup::MarkupCommand),
     /// Sign a partner account in with Microsoft (browser, or --device-code).
-    Login(commands::sign_in::LoginArgs),
+    Login(commands::accounts::sign_in::LoginArgs),
     /// Sign a partner account out (removes its token from the keyring).
-    Logout(commands::sign_in::AccountArgs),
+    Logout(commands::accounts::sign_in::AccountArgs),
     /// Confirm an account's sign-in with Microsoft and show who it is.
-    Whoami(commands::sign_in::AccountArgs),
+    Whoami(commands::accounts::sign_in::AccountArgs),
     /// Add the sandbox partner served by the embedded emulator (--yes also signs it in).
-    Sandbox(commands::sign_in::SandboxArgs),
+    Sandbox(commands::accounts::sign_in::SandboxArgs),
     /// Import customers, subscriptions, usage, prices and invoices from Partner Center.
-    Discover(commands::discover::DiscoverArgs),
+    Discover(commands::discovery::discover::DiscoverArgs),
     /// Price files rating uses before the rate card: import, list, remove.
     #[command(subcommand)]
-    Prices(commands::prices::PricesCommand),
+    Prices(commands::rating::prices::PricesCommand),
     /// Tables to CSV: invoices, invoice, customer-lines, customers, subscriptions.
     #[command(subcommand)]
-    Export(commands::export::ExportCommand),
+    Export(commands::billing::export::ExportCommand),
     /// Azure MCA partner billing from Cost Management exports: sources, import, summary.
     #[command(subcommand)]
-    Costs(commands::costs::CostsCommand),
+    Costs(commands::cost_exports::costs::CostsCommand),
     /// Rate the imported usage that changed since the last rating.
-    Rate(commands::rate::RateArgs),
+    Rate(commands::rating::rate::RateArgs),
     /// Compare rated cost with the invoice's daily rated usage, per customer.
-    Reconcile(commands::rate::ReconcileArgs),
+    Reconcile(commands::rating::rate::ReconcileArgs),
     /// Azure Stack Hub registrations and their customer subscriptions (through ARM).
     #[command(subcommand)]
-    Stack(commands::stack::StackCommand),
+    Stack(commands::azure_stack::stack::StackCommand),
     /// Serve the Microsoft cloud emulator (identity, Partner Center, ARM, exports).
-    Emulator(commands::emulator::EmulatorArgs),
+    Emulator(commands::emulator::serve::EmulatorArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Account(cmd) => commands::account::run(cli.db.as_deref(), cmd),
-        Command::Org(cmd) => commands::org::run(cli.db.as_deref(), cmd),
-        Command::Markup(cmd) => commands::markup::run(cli.db.as_deref(), cmd),
-        Command::Login(args) => commands::sign_in::login(cli.db.as_deref(), args),
-        Command::Logout(args) => commands::sign_in::logout(cli.db.as_deref(), args),
-        Command::Whoami(args) => commands::sign_in::whoami(cli.db.as_deref(), args),
-        Command::Sandbox(args) => commands::sign_in::sandbox(cli.db.as_deref(), args),
-        Command::Discover(args) => commands::discover::run(cli.db.as_deref(), args),
-        Command::Prices(cmd) => commands::prices::run(cli.db.as_deref(), cmd),
-        Command::Export(cmd) => commands::export::run(cli.db.as_deref(), cmd),
-        Command::Costs(cmd) => commands::costs::run(cli.db.as_deref(), cmd),
-        Command::Rate(args) => commands::rate::rate(cli.db.as_deref(), args),
-        Command::Reconcile(args) => commands::rate::reconcile(cli.db.as_deref(), args),
-        Command::Stack(cmd) => commands::stack::run(cli.db.as_deref(), cmd),
-        Command::Emulator(args) => commands::emulator::run(args),
+        Command::Account(cmd) => commands::accounts::account::run(cli.db.as_deref(), cmd),
+        Command::Org(cmd) => commands::customers::org::run(cli.db.as_deref(), cmd),
+        Command::Markup(cmd) => commands::customers::markup::run(cli.db.as_deref(), cmd),
+        Command::Login(args) => commands::accounts::sign_in::login(cli.db.as_deref(), args),
+        Command::Logout(args) => commands::accounts::sign_in::logout(cli.db.as_deref(), args),
+        Command::Whoami(args) => commands::accounts::sign_in::whoami(cli.db.as_deref(), args),
+        Command::Sandbox(args) => commands::accounts::sign_in::sandbox(cli.db.as_deref(), args),
+        Command::Discover(args) => commands::discovery::discover::run(cli.db.as_deref(), args),
+        Command::Prices(cmd) => commands::rating::prices::run(cli.db.as_deref(), cmd),
+        Command::Export(cmd) => commands::billing::export::run(cli.db.as_deref(), cmd),
+        Command::Costs(cmd) => commands::cost_exports::costs::run(cli.db.as_deref(), cmd),
+        Command::Rate(args) => commands::rating::rate::rate(cli.db.as_deref(), args),
+        Command::Reconcile(args) => commands::rating::rate::reconcile(cli.db.as_deref(), args),
+        Command::Stack(cmd) => commands::azure_stack::stack::run(cli.db.as_deref(), cmd),
+        Command::Emulator(args) => commands::emulator::serve::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -10,6 +10,8 @@
 //! - [`rate`]: a meter's usage records in a period → one rated line per record, each at its
 //!   own tier positions, with partner earned credit, FX and Microsoft's rounding (EUP to 6
 //!   decimals, totals floored to cents).
+//! - [`customer_period`]: one customer-period's Azure plan and legacy records → the day
+//!   lines we store, or a typed [`customer_period::Refusal`] saying why not.
 //! - [`markup`]: customer and organization markups → resale and margin.
 //! - [`reconcile`]: our rated lines against the invoice's daily rated usage, the difference
 //!   attributed to causes.
@@ -17,6 +19,7 @@
 //!   registration's default subscription, rated per vCPU-hour from Region "Azure Stack" prices.
 #![deny(missing_docs)]
 
+pub mod customer_period;
 pub mod error;
 pub mod markup;
 pub mod period;

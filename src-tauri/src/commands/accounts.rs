@@ -1,9 +1,13 @@
 //! Commands of the Accounts page.
 
-use cspdesk_api::account_settings::{self, AccountSettingsDto};
-use cspdesk_api::accounts::{self, AccountDto, NewAccount};
-use cspdesk_api::login::{self, LoginEvent};
-use cspdesk_api::{discovery, sandbox, ApiError};
+use cspdesk_api::accounts::settings::{self as account_settings};
+
+use cspdesk_api::accounts::dto::AccountSettingsDto;
+use cspdesk_api::accounts::dto::LoginEvent;
+use cspdesk_api::accounts::dto::{AccountDto, NewAccount};
+use cspdesk_api::accounts::login::{self};
+use cspdesk_api::accounts::partner_accounts::{self as accounts};
+use cspdesk_api::{accounts::sandbox, discovery::runs as discovery, ApiError};
 use tauri::ipc::Channel;
 
 use crate::state::AppState;

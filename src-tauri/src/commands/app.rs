@@ -1,6 +1,8 @@
 //! Commands of the app frame (status bar).
 
-use cspdesk_api::app_info::{self, AppInfo};
+use cspdesk_api::accounts::app_info::{self};
+
+use cspdesk_api::accounts::dto::AppInfo;
 use cspdesk_api::ApiError;
 
 use crate::state::AppState;

@@ -2,14 +2,17 @@
 //! and the ARM calls that read or change them; each Stack's admin endpoint, its usage imported
 //! and the rated Azure Stack totals the Customers and Billing pages show.
 
-use cspdesk_api::azure_stack::{
-    self, AddStackCustomerDto, RegistrationRefDto, StackCustomerSubscriptionDto, StackOverviewDto,
+use cspdesk_api::azure_stack::registrations::{self as azure_stack};
+
+use cspdesk_api::azure_stack::dto::{
+    AddStackCustomerDto, RegistrationRefDto, StackCustomerSubscriptionDto, StackOverviewDto,
     StackSubscriptionChoiceDto,
 };
-use cspdesk_api::stack_usage::{
-    self, ImportStackUsageDto, SetStackAdminEndpointDto, StackAdminEndpointDto,
-    StackUsageImportDto, StackUsageTotalDto,
+use cspdesk_api::azure_stack::dto::{
+    ImportStackUsageDto, SetStackAdminEndpointDto, StackAdminEndpointDto, StackUsageImportDto,
+    StackUsageTotalDto,
 };
+use cspdesk_api::azure_stack::usage::{self as stack_usage};
 use cspdesk_api::ApiError;
 
 use crate::state::AppState;

@@ -1,10 +1,14 @@
 //! Commands of the Billing page (invoices, an invoice's customers, a customer's lines) and
 //! the CSV export every table offers, through the system's save dialog.
 
-use cspdesk_api::billing::{self, InvoiceDetailDto, InvoiceDto, UnbilledDto};
-use cspdesk_api::customer_lines::{self, InvoiceLinesPageDto, LinesInView};
-use cspdesk_api::export::{self, ExportRequestDto, ExportedDto};
-use cspdesk_api::line_view::{LineGroupDto, LineQueryDto};
+use cspdesk_api::billing::invoices::{self as billing};
+
+use cspdesk_api::billing::dto::InvoiceLinesPageDto;
+use cspdesk_api::billing::dto::{ExportRequestDto, ExportedDto};
+use cspdesk_api::billing::dto::{InvoiceDetailDto, InvoiceDto, UnbilledDto};
+use cspdesk_api::billing::dto::{LineGroupDto, LineQueryDto};
+use cspdesk_api::billing::export::{self};
+use cspdesk_api::billing::lines::{self as customer_lines, LinesInView};
 use cspdesk_api::ApiError;
 use cspdesk_store::Database;
 use tauri_plugin_dialog::DialogExt;

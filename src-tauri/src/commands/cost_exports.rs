@@ -2,10 +2,11 @@
 //! OS keyring), importing their new runs with progress, and the imported costs split per
 //! customer, organization and pricing model.
 
-use cspdesk_api::cost_exports::{
-    self, CostDatasetDto, CostImportDto, CostImportEvent, CostRowsPageDto, CostSourceDto,
-    CostSplitDto, NewCostSource,
+use cspdesk_api::cost_exports::dto::{
+    CostDatasetDto, CostImportDto, CostImportEvent, CostRowsPageDto, CostSourceDto, CostSplitDto,
+    NewCostSource,
 };
+use cspdesk_api::cost_exports::{costs, import, sources};
 use cspdesk_api::ApiError;
 use tauri::ipc::Channel;
 
@@ -17,7 +18,7 @@ pub fn cost_exports_list_sources(
     state: tauri::State<'_, AppState>,
     account: Option<String>,
 ) -> Result<Vec<CostSourceDto>, ApiError> {
-    cost_exports::list_sources(&*state.db()?, account.as_deref(), chrono::Utc::now())
+    sources::list_sources(&*state.db()?, account.as_deref(), chrono::Utc::now())
 }
 
 /// Connects a source: the SAS URL is checked, then kept only in the keyring.
@@ -26,7 +27,7 @@ pub fn cost_exports_add_source(
     state: tauri::State<'_, AppState>,
     input: NewCostSource,
 ) -> Result<CostSourceDto, ApiError> {
-    cost_exports::add_source(&*state.db()?, &input, chrono::Utc::now())
+    sources::add_source(&*state.db()?, &input, chrono::Utc::now())
 }
 
 /// Replaces a source's SAS URL (same container).
@@ -37,7 +38,7 @@ pub fn cost_exports_renew_source(
     source: String,
     sas_url: String,
 ) -> Result<CostSourceDto, ApiError> {
-    cost_exports::renew_sas(
+    sources::renew_sas(
         &*state.db()?,
         &account,
         &source,
@@ -53,7 +54,7 @@ pub fn cost_exports_remove_source(
     account: String,
     source: String,
 ) -> Result<CostSourceDto, ApiError> {
-    cost_exports::remove_source(&*state.db()?, &account, &source, chrono::Utc::now())
+    sources::remove_source(&*state.db()?, &account, &source, chrono::Utc::now())
 }
 
 /// Imports the new export runs of the account's sources (or one), reporting progress through
@@ -66,7 +67,7 @@ pub async fn cost_exports_import(
     events: Channel<CostImportEvent>,
 ) -> Result<Vec<CostImportDto>, ApiError> {
     let path = state.db()?.path().to_path_buf();
-    cost_exports::import_in_background(path, account, source, chrono::Utc::now(), move |event| {
+    import::import_in_background(path, account, source, chrono::Utc::now(), move |event| {
         // A closed page just stops listening; the import goes on.
         let _ = events.send(event);
     })
@@ -81,7 +82,7 @@ pub fn cost_exports_get_split(
     dataset: CostDatasetDto,
     month: Option<String>,
 ) -> Result<CostSplitDto, ApiError> {
-    cost_exports::split(&*state.db()?, &account, dataset, month.as_deref())
+    costs::split(&*state.db()?, &account, dataset, month.as_deref())
 }
 
 /// A page of one customer's imported cost rows.
@@ -96,7 +97,7 @@ pub fn cost_exports_list_rows(
     offset: u64,
     limit: u64,
 ) -> Result<CostRowsPageDto, ApiError> {
-    cost_exports::customer_rows(
+    costs::customer_rows(
         &*state.db()?,
         &account,
         &tenant,

@@ -1,9 +1,10 @@
 //! Commands of the Customers and Subscriptions pages, and customer organizations.
 
-use cspdesk_api::customers;
-use cspdesk_api::customers_dto::{CustomerDto, CustomerRef, OrganizationDto, SubscriptionDto};
-use cspdesk_api::markups::{self, MarkupDto, MarkupPreviewDto, MarkupTargetDto, MarkupTermDto};
-use cspdesk_api::organizations;
+use cspdesk_api::customers::dto::{CustomerDto, CustomerRef, OrganizationDto, SubscriptionDto};
+use cspdesk_api::customers::dto::{MarkupDto, MarkupPreviewDto, MarkupTargetDto, MarkupTermDto};
+use cspdesk_api::customers::organizations;
+use cspdesk_api::customers::overview as customers;
+use cspdesk_api::customers::{markup_preview, markups};
 use cspdesk_api::ApiError;
 
 use crate::state::AppState;
@@ -112,7 +113,7 @@ pub fn customers_preview_markup(
     terms: Vec<MarkupTermDto>,
     effective_from: chrono::NaiveDate,
 ) -> Result<MarkupPreviewDto, ApiError> {
-    markups::preview(
+    markup_preview::preview(
         &*state.db()?,
         &target,
         &terms,

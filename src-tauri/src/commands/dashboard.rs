@@ -1,7 +1,9 @@
 //! Commands of the Dashboard: its figures and charts, and saving a chart as SVG or PNG
 //! through the system's save dialog.
 
-use cspdesk_api::dashboard::{self, DashboardDto};
+use cspdesk_api::dashboard::figures::{self as dashboard};
+
+use cspdesk_api::dashboard::dto::DashboardDto;
 use cspdesk_api::{ApiError, ErrorCode};
 use tauri_plugin_dialog::DialogExt;
 

@@ -2,8 +2,8 @@
 
 use std::sync::Arc;
 
-use cspdesk_api::discovery::{self, Watcher};
-use cspdesk_api::discovery_dto::{DiscoveryEvent, DiscoveryStatusDto, RunDto, ScheduleDto};
+use cspdesk_api::discovery::dto::{DiscoveryEvent, DiscoveryStatusDto, RunDto, ScheduleDto};
+use cspdesk_api::discovery::runs::{self as discovery, Watcher};
 use cspdesk_api::ApiError;
 use cspdesk_discovery::run::Trigger;
 use tauri::ipc::Channel;

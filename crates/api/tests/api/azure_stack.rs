@@ -4,8 +4,10 @@
 
 use std::sync::Mutex;
 
-use cspdesk_api::azure_stack::{self, AddStackCustomerDto, RegistrationRefDto};
-use cspdesk_api::{sandbox, ApiError, ErrorCode};
+use cspdesk_api::azure_stack::registrations::{self as azure_stack};
+
+use cspdesk_api::azure_stack::dto::{AddStackCustomerDto, RegistrationRefDto};
+use cspdesk_api::{accounts::sandbox, ApiError, ErrorCode};
 use cspdesk_partner_api::{ArmFailure, StackRefusal};
 use cspdesk_store::Database;
 

@@ -5,13 +5,18 @@
 
 use std::collections::HashMap;
 
-use cspdesk_api::billing::{self, InvoiceDetailDto};
-use cspdesk_api::customer_lines::{self, InvoiceLinesPageDto, LinesInView};
-use cspdesk_api::customers_dto::CustomerRef;
-use cspdesk_api::export;
-use cspdesk_api::line_view::{LineQueryDto, LineViews};
-use cspdesk_api::markups::{self, MarkupTargetDto, MarkupTermDto};
-use cspdesk_api::rating;
+use cspdesk_api::billing::invoices::{self as billing};
+
+use cspdesk_api::billing::dto::InvoiceDetailDto;
+use cspdesk_api::billing::dto::InvoiceLinesPageDto;
+use cspdesk_api::billing::dto::LineQueryDto;
+use cspdesk_api::billing::export;
+use cspdesk_api::billing::line_view::LineViews;
+use cspdesk_api::billing::lines::{self as customer_lines, LinesInView};
+use cspdesk_api::customers::dto::CustomerRef;
+use cspdesk_api::customers::dto::{MarkupTargetDto, MarkupTermDto};
+use cspdesk_api::customers::markups;
+use cspdesk_api::rating::{rate, reconcile};
 use cspdesk_emulator::Preset;
 use cspdesk_export::CsvOptions;
 use cspdesk_store::Database;
@@ -54,7 +59,7 @@ fn read_csv(path: &std::path::Path) -> (Vec<String>, Vec<HashMap<String, String>
 async fn invoices_add_up_per_customer_and_per_line_and_export_as_they_are() {
     let (dir, path, account) = discovered(Preset::M).await;
     let mut db = Database::open(&path).unwrap();
-    rating::rate(&mut db, None, None, now()).unwrap();
+    rate::rate(&mut db, None, None, now()).unwrap();
 
     let invoices = billing::invoices(&db).unwrap();
     assert!(
@@ -238,13 +243,20 @@ async fn invoices_add_up_per_customer_and_per_line_and_export_as_they_are() {
 
     // FOCUS at resale: the columns FOCUS names, adding up to what the customer is billed.
     let focus = dir.path().join("focus.csv");
-    let done =
-        cspdesk_api::focus::customer_charges(&db, &views, &in_view, &focus, CsvOptions::default())
-            .unwrap();
+    let done = cspdesk_api::billing::focus::customer_charges(
+        &db,
+        &views,
+        &in_view,
+        &focus,
+        CsvOptions::default(),
+    )
+    .unwrap();
     let (header, rows) = read_csv(&focus);
     assert_eq!(
         header,
-        cspdesk_api::focus::COLUMNS.map(String::from).to_vec()
+        cspdesk_api::billing::focus::COLUMNS
+            .map(String::from)
+            .to_vec()
     );
     assert_eq!(done.rows, row.lines + 1, "each line, and the fee");
     let billed: Decimal = rows.iter().map(|r| dec(&r["BilledCost"])).sum();
@@ -279,7 +291,9 @@ async fn invoices_add_up_per_customer_and_per_line_and_export_as_they_are() {
     assert_eq!(done.rows as usize, rows.len());
     assert_eq!(
         rows.len(),
-        cspdesk_api::customers::list(&db, now()).unwrap().len()
+        cspdesk_api::customers::overview::list(&db, now())
+            .unwrap()
+            .len()
     );
     let evil_row = rows
         .iter()
@@ -297,7 +311,7 @@ async fn invoices_add_up_per_customer_and_per_line_and_export_as_they_are() {
     }
     // Reconciliation: a row per customer, a column per cause; refused customers say why.
     let rec_csv = dir.path().join("reconciliation.csv");
-    let rec = rating::reconcile_period(&db, "2026-10").unwrap();
+    let rec = reconcile::reconcile_period(&db, "2026-10").unwrap();
     let done =
         export::reconciliation(&db, "2026-10", None, &rec_csv, CsvOptions::default()).unwrap();
     let (header, rows) = read_csv(&rec_csv);
@@ -349,11 +363,11 @@ async fn invoices_add_up_per_customer_and_per_line_and_export_as_they_are() {
 async fn the_dashboard_adds_up_to_the_invoices_and_draws_its_charts() {
     let (_dir, path, _account) = discovered(Preset::S).await;
     let mut db = Database::open(&path).unwrap();
-    rating::rate(&mut db, None, None, now()).unwrap();
-    let dash = cspdesk_api::dashboard::dashboard(&db, now()).unwrap();
+    rate::rate(&mut db, None, None, now()).unwrap();
+    let dash = cspdesk_api::dashboard::figures::dashboard(&db, now()).unwrap();
     assert!(!dash.currencies.is_empty());
     let invoices = billing::invoices(&db).unwrap();
-    let customers = cspdesk_api::customers::list(&db, now()).unwrap();
+    let customers = cspdesk_api::customers::overview::list(&db, now()).unwrap();
     for c in &dash.currencies {
         assert_eq!(c.ranked_period.as_deref(), Some("2026-10"));
         for m in &c.months {
@@ -401,13 +415,13 @@ async fn the_dashboard_adds_up_to_the_invoices_and_draws_its_charts() {
                 ch.id
             );
         }
-        let png = cspdesk_api::dashboard::chart_png(&c.charts[0].svg).unwrap();
+        let png = cspdesk_api::dashboard::figures::chart_png(&c.charts[0].svg).unwrap();
         assert_eq!(&png[..4], b"\x89PNG");
     }
     // Unbilled usage, apart: November is open; it is what reconciliation compares with.
     let unbilled = billing::unbilled(&db).unwrap();
     assert!(!unbilled.is_empty());
-    let november = rating::reconcile_period(&db, "2026-11").unwrap();
+    let november = reconcile::reconcile_period(&db, "2026-11").unwrap();
     for u in &unbilled {
         assert_eq!(u.period, "2026-11");
         assert!(u.customers > 0 && u.records > 0);

@@ -7,11 +7,14 @@
 //! server; reading from a real one (azurite) is `crates/cost-exports`' integration test.
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
-use cspdesk_api::cost_exports::{
-    self, CostDatasetDto, CostImportEvent, CostScopeKind, NewCostSource,
+use cspdesk_api::cost_exports::dto::{
+    CostDatasetDto, CostImportEvent, CostScopeKind, NewCostSource,
 };
-use cspdesk_api::customers_dto::CustomerRef;
-use cspdesk_api::{accounts as accounts_api, organizations, ErrorCode};
+use cspdesk_api::cost_exports::{costs, import, sources};
+use cspdesk_api::customers::dto::CustomerRef;
+use cspdesk_api::{
+    accounts::partner_accounts as accounts_api, customers::organizations, ErrorCode,
+};
 use cspdesk_emulator::cost_exports::run::{Dataset, RunRequest, RunSummary};
 use cspdesk_emulator::{Emulator, EmulatorConfig, Preset, RunningEmulator};
 use cspdesk_partner_api::{KeyringSecrets, SecretStore};
@@ -122,7 +125,7 @@ fn the_sas_lives_in_the_keyring_only_and_imported_costs_split_per_customer_and_o
     let (exports, actual, amortized) = exports();
     let (dir, mut db) = database(&exports);
     let url = exports.sas_url(now() + Duration::days(10));
-    let source = cost_exports::add_source(&db, &new_source(url.clone()), now()).unwrap();
+    let source = sources::add_source(&db, &new_source(url.clone()), now()).unwrap();
     assert!(
         source.sas_expiring_soon && !source.sas_expired,
         "10 days left: {source:?}"
@@ -140,16 +143,14 @@ fn the_sas_lives_in_the_keyring_only_and_imported_costs_split_per_customer_and_o
     );
 
     let mut events = Vec::new();
-    let imported =
-        cost_exports::import(&mut db, "CSP", None, now(), &mut |e| events.push(e)).unwrap();
+    let imported = import::import(&mut db, "CSP", None, now(), &mut |e| events.push(e)).unwrap();
     assert_eq!(imported.len(), 1);
     assert_eq!(imported[0].imported.len(), 2, "{:?}", imported[0]);
     assert_eq!(imported[0].rows, actual.data_rows + amortized.data_rows);
     assert!(events
         .iter()
         .any(|e| matches!(e, CostImportEvent::RunImported { .. })));
-    let again =
-        cost_exports::import(&mut db, "CSP", Some("mca exports"), now(), &mut |_| {}).unwrap();
+    let again = import::import(&mut db, "CSP", Some("mca exports"), now(), &mut |_| {}).unwrap();
     assert!(again[0].imported.is_empty() && again[0].skipped.iter().all(|s| s.already_imported));
 
     // Nothing under the data folder holds the signature: not the database, its WAL, or its SHM.
@@ -164,7 +165,7 @@ fn the_sas_lives_in_the_keyring_only_and_imported_costs_split_per_customer_and_o
     }
 
     // Two customers with costs form an organization: its total is theirs.
-    let split = cost_exports::split(&db, "CSP", CostDatasetDto::Actual, Some("2026-02")).unwrap();
+    let split = costs::split(&db, "CSP", CostDatasetDto::Actual, Some("2026-02")).unwrap();
     let total: Decimal = split
         .customers
         .iter()
@@ -204,7 +205,7 @@ fn the_sas_lives_in_the_keyring_only_and_imported_costs_split_per_customer_and_o
         })
         .collect();
     organizations::create(&db, "Group", &members, now()).unwrap();
-    let split = cost_exports::split(&db, "CSP", CostDatasetDto::Actual, Some("2026-02")).unwrap();
+    let split = costs::split(&db, "CSP", CostDatasetDto::Actual, Some("2026-02")).unwrap();
     assert_eq!(split.organizations.len(), 1, "{:?}", split.organizations);
     let org = &split.organizations[0];
     assert_eq!(
@@ -235,14 +236,14 @@ fn the_sas_lives_in_the_keyring_only_and_imported_costs_split_per_customer_and_o
             split.pricing_models
         );
     }
-    let amortized_split = cost_exports::split(&db, "CSP", CostDatasetDto::Amortized, None).unwrap();
+    let amortized_split = costs::split(&db, "CSP", CostDatasetDto::Amortized, None).unwrap();
     assert!(amortized_split
         .pricing_models
         .iter()
         .any(|p| p.charge_type == "UnusedReservation" && p.pricing_model == "Reservation"));
 
     let tenant = pair[0].customer_tenant_id.clone().unwrap();
-    let page = cost_exports::customer_rows(
+    let page = costs::customer_rows(
         &db,
         "CSP",
         &tenant,
@@ -262,7 +263,7 @@ fn the_sas_lives_in_the_keyring_only_and_imported_costs_split_per_customer_and_o
     assert_eq!(keys.len(), page.rows.len(), "each row has its own key");
 
     // The Customers page shows each customer's newest imported month from the exports.
-    let listed = cspdesk_api::customers::list(&db, now()).unwrap();
+    let listed = cspdesk_api::customers::overview::list(&db, now()).unwrap();
     let shown = listed
         .iter()
         .find(|c| c.tenant_id.as_deref() == Some(tenant.as_str()))
@@ -277,24 +278,22 @@ fn the_sas_lives_in_the_keyring_only_and_imported_costs_split_per_customer_and_o
         ("2026-02", pair[0].cost.as_str(), pair[0].currency.as_str())
     );
 
-    cost_exports::remove_source(&db, "CSP", "MCA exports", now()).unwrap();
+    sources::remove_source(&db, "CSP", "MCA exports", now()).unwrap();
     assert!(KeyringSecrets::new()
         .load(&format!("cost-source-{}", source.id))
         .unwrap()
         .is_none());
-    assert!(
-        cost_exports::split(&db, "CSP", CostDatasetDto::Actual, None)
-            .unwrap()
-            .customers
-            .is_empty()
-    );
+    assert!(costs::split(&db, "CSP", CostDatasetDto::Actual, None)
+        .unwrap()
+        .customers
+        .is_empty());
 }
 
 #[test]
 fn bad_or_expired_sas_urls_are_refused_and_a_renewed_one_imports() {
     let (exports, _, _) = exports();
     let (_dir, mut db) = database(&exports);
-    let expired = cost_exports::add_source(
+    let expired = sources::add_source(
         &db,
         &new_source(exports.sas_url(now() - Duration::hours(1))),
         now(),
@@ -308,7 +307,7 @@ fn bad_or_expired_sas_urls_are_refused_and_a_renewed_one_imports() {
         exports
             .emulator
             .blob_sas_url("partnerexports", "cost", "r", now() + Duration::days(1));
-    let err = cost_exports::add_source(&db, &new_source(read_only), now()).unwrap_err();
+    let err = sources::add_source(&db, &new_source(read_only), now()).unwrap_err();
     assert_eq!(
         (err.code, err.field.as_deref()),
         (ErrorCode::Validation, Some("sasUrl")),
@@ -316,22 +315,19 @@ fn bad_or_expired_sas_urls_are_refused_and_a_renewed_one_imports() {
     );
     let mut customer = new_source(exports.sas_url(now() + Duration::days(1)));
     customer.scope = CostScopeKind::Customer;
-    let err = cost_exports::add_source(&db, &customer, now()).unwrap_err();
+    let err = sources::add_source(&db, &customer, now()).unwrap_err();
     assert_eq!(err.field.as_deref(), Some("scopeId"), "{err:?}");
     assert!(
-        cost_exports::list_sources(&db, None, now())
-            .unwrap()
-            .is_empty(),
+        sources::list_sources(&db, None, now()).unwrap().is_empty(),
         "nothing was stored"
     );
 
     let expiry = now() + Duration::days(1);
-    let source =
-        cost_exports::add_source(&db, &new_source(exports.sas_url(expiry)), now()).unwrap();
+    let source = sources::add_source(&db, &new_source(exports.sas_url(expiry)), now()).unwrap();
     let later = expiry + Duration::hours(1);
-    let err = cost_exports::import(&mut db, "CSP", None, later, &mut |_| {}).unwrap_err();
+    let err = import::import(&mut db, "CSP", None, later, &mut |_| {}).unwrap_err();
     assert_eq!(err.code, ErrorCode::SasExpired, "{err:?}");
-    assert!(cost_exports::list_sources(&db, Some("CSP"), later).unwrap()[0].sas_expired);
+    assert!(sources::list_sources(&db, Some("CSP"), later).unwrap()[0].sas_expired);
 
     let other = exports.emulator.blob_sas_url(
         "partnerexports",
@@ -339,7 +335,7 @@ fn bad_or_expired_sas_urls_are_refused_and_a_renewed_one_imports() {
         "rl",
         later + Duration::days(30),
     );
-    let err = cost_exports::renew_sas(&db, "CSP", "MCA exports", &other, later).unwrap_err();
+    let err = sources::renew_sas(&db, "CSP", "MCA exports", &other, later).unwrap_err();
     assert_eq!(
         err.code,
         ErrorCode::Validation,
@@ -347,7 +343,7 @@ fn bad_or_expired_sas_urls_are_refused_and_a_renewed_one_imports() {
     );
     // The emulator's clock moves on with ours; the renewed SAS is valid at both.
     exports.emulator.clock().set(later);
-    let renewed = cost_exports::renew_sas(
+    let renewed = sources::renew_sas(
         &db,
         "CSP",
         &source.id,
@@ -356,7 +352,7 @@ fn bad_or_expired_sas_urls_are_refused_and_a_renewed_one_imports() {
     )
     .unwrap();
     assert!(!renewed.sas_expired && !renewed.sas_expiring_soon);
-    let imported = cost_exports::import(&mut db, "CSP", None, later, &mut |_| {}).unwrap();
+    let imported = import::import(&mut db, "CSP", None, later, &mut |_| {}).unwrap();
     assert_eq!(imported[0].imported.len(), 2);
     // Removing the account takes its sources' SAS out of the keyring too.
     accounts_api::remove(&db, "CSP", later).unwrap();
@@ -370,7 +366,7 @@ fn bad_or_expired_sas_urls_are_refused_and_a_renewed_one_imports() {
 fn an_import_started_from_async_code_runs_off_its_workers_with_its_own_connection() {
     let (exports, actual, amortized) = exports();
     let (dir, db) = database(&exports);
-    cost_exports::add_source(
+    sources::add_source(
         &db,
         &new_source(exports.sas_url(now() + Duration::days(10))),
         now(),
@@ -381,7 +377,7 @@ fn an_import_started_from_async_code_runs_off_its_workers_with_its_own_connectio
     // The app's commands run on a tokio runtime, where the blocking storage client must not.
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let imported = runtime
-        .block_on(cost_exports::import_in_background(
+        .block_on(import::import_in_background(
             dir.path().join("cspdesk.sqlite3"),
             "CSP".into(),
             None,
@@ -392,6 +388,6 @@ fn an_import_started_from_async_code_runs_off_its_workers_with_its_own_connectio
     assert_eq!(imported[0].rows, actual.data_rows + amortized.data_rows);
     assert!(*heard.lock().unwrap() > 0, "progress reached the caller");
     // The caller's own connection sees the runs the import's connection committed.
-    let split = cost_exports::split(&db, "CSP", CostDatasetDto::Actual, None).unwrap();
+    let split = costs::split(&db, "CSP", CostDatasetDto::Actual, None).unwrap();
     assert_eq!(split.months, vec!["2026-02".to_string()]);
 }

@@ -8,11 +8,14 @@ use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, TimeZone, Utc};
-use cspdesk_api::customer_lines::{self, InvoiceLineDto, LinesInView};
-use cspdesk_api::customers_dto::CustomerRef;
-use cspdesk_api::export;
-use cspdesk_api::line_view::{LineColumn, LineQueryDto, LineViews, KEEP_VIEWS};
-use cspdesk_api::markups::{self, MarkupTargetDto, MarkupTermDto};
+use cspdesk_api::billing::dto::{InvoiceLineDto, InvoiceLinesPageDto};
+use cspdesk_api::billing::dto::{LineColumn, LineQueryDto};
+use cspdesk_api::billing::export;
+use cspdesk_api::billing::line_view::{LineViews, KEEP_VIEWS};
+use cspdesk_api::billing::lines::{self as customer_lines, LinesInView};
+use cspdesk_api::customers::dto::CustomerRef;
+use cspdesk_api::customers::dto::{MarkupTargetDto, MarkupTermDto};
+use cspdesk_api::customers::markups;
 use cspdesk_export::CsvOptions;
 use cspdesk_store::discovered::{BillingLineRow, CustomerRow, InvoiceRow, LegacyLineRow};
 use cspdesk_store::{accounts, Database};
@@ -173,7 +176,7 @@ fn read_all(
     account: &str,
     query: &LineQueryDto,
     size: u64,
-) -> (Vec<InvoiceLineDto>, customer_lines::InvoiceLinesPageDto) {
+) -> (Vec<InvoiceLineDto>, InvoiceLinesPageDto) {
     let first =
         customer_lines::customer_lines(db, views, &in_view(account, query), 0, size).unwrap();
     let mut lines = first.lines.clone();
@@ -417,7 +420,7 @@ fn every_view_is_the_reference_sort_of_the_lines_and_adds_up_to_the_cent() {
         groups.iter().map(|g| dec(&g.resale)).sum::<Decimal>(),
         resale
     );
-    let detail = cspdesk_api::billing::invoice_detail(&db, &account, INVOICE).unwrap();
+    let detail = cspdesk_api::billing::invoices::invoice_detail(&db, &account, INVOICE).unwrap();
     let row = detail
         .customers
         .iter()
@@ -525,7 +528,7 @@ fn exports_hold_exactly_the_rows_in_view_in_view_order() {
 
     // FOCUS: the rows in view; the fee only with every line in view.
     let focus = dir.path().join("focus.csv");
-    let done = cspdesk_api::focus::customer_charges(
+    let done = cspdesk_api::billing::focus::customer_charges(
         &db,
         &views,
         &in_view(&account, &q),
@@ -547,7 +550,7 @@ fn exports_hold_exactly_the_rows_in_view_in_view_order() {
         shown.iter().map(|l| l.resale.clone()).collect::<Vec<_>>()
     );
     let by_cost = query(LineColumn::Cost, false, "", None);
-    let done = cspdesk_api::focus::customer_charges(
+    let done = cspdesk_api::billing::focus::customer_charges(
         &db,
         &views,
         &in_view(&account, &by_cost),

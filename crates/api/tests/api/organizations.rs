@@ -3,9 +3,9 @@
 //! admin-only rule for changes.
 
 use chrono::{DateTime, TimeZone, Utc};
-use cspdesk_api::customers_dto::CustomerRef;
-use cspdesk_api::roles::BILLING_ADMINISTRATOR;
-use cspdesk_api::{organizations, ErrorCode};
+use cspdesk_api::customers::dto::CustomerRef;
+use cspdesk_api::shared::roles::BILLING_ADMINISTRATOR;
+use cspdesk_api::{customers::organizations, ErrorCode};
 use cspdesk_store::discovered::CustomerRow;
 use cspdesk_store::{accounts, sign_in, Database};
 

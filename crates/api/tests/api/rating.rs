@@ -11,7 +11,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use chrono::{DateTime, TimeZone, Utc};
-use cspdesk_api::rating::{self, ReconciliationDto};
+use cspdesk_api::rating::dto::ReconciliationDto;
+use cspdesk_api::rating::{costs, prices, rate, reconcile};
+use cspdesk_api::shared::periods;
 use cspdesk_discovery::progress::Silent;
 use cspdesk_discovery::run::Trigger;
 use cspdesk_discovery::RunOptions;
@@ -191,7 +193,7 @@ async fn rated_cost_matches_the_invoices_to_the_cent_and_a_wrong_price_is_a_pric
     let mut db = Database::open(&path).unwrap();
 
     let started = std::time::Instant::now();
-    let first = rating::rate(&mut db, None, None, now()).unwrap();
+    let first = rate::rate(&mut db, None, None, now()).unwrap();
     eprintln!(
         "rated {} customer-periods, {} lines in {:?}",
         first.rated,
@@ -225,7 +227,7 @@ async fn rated_cost_matches_the_invoices_to_the_cent_and_a_wrong_price_is_a_pric
 
     // Every customer of every invoiced period, to the cent.
     for period in INVOICED {
-        let rows = rating::reconcile(&db, period, None).unwrap();
+        let rows = reconcile::reconcile(&db, period, None).unwrap();
         let f = figures(&rows);
         eprintln!(
             "{period}: {} Azure plan customers, {} to the cent; {} of {} lines equal; unexplained {}; {} legacy-only customers refused",
@@ -257,14 +259,14 @@ async fn rated_cost_matches_the_invoices_to_the_cent_and_a_wrong_price_is_a_pric
     }
 
     // The open period against the unbilled usage so far, and its month-to-date cost.
-    let open = rating::reconcile(&db, "2026-11", None).unwrap();
+    let open = reconcile::reconcile(&db, "2026-11", None).unwrap();
     let f = figures(&open);
     assert!(f.mismatches.is_empty(), "November: {:#?}", f.mismatches);
     assert!(open
         .iter()
         .filter(|r| r.refused.is_none())
         .all(|r| r.invoice_state.as_deref() == Some("unbilled")));
-    let costs: BTreeMap<String, String> = rating::month_to_date(&db, now())
+    let costs: BTreeMap<String, String> = costs::month_to_date(&db, now())
         .unwrap()
         .into_iter()
         .map(|c| (c.customer_id, c.cost))
@@ -284,7 +286,7 @@ async fn rated_cost_matches_the_invoices_to_the_cent_and_a_wrong_price_is_a_pric
     );
 
     // Nothing new: nothing rated, nothing written.
-    let again = rating::rate(&mut db, None, None, now()).unwrap();
+    let again = rate::rate(&mut db, None, None, now()).unwrap();
     assert_eq!(
         (
             again.rated,
@@ -355,13 +357,13 @@ async fn rated_cost_matches_the_invoices_to_the_cent_and_a_wrong_price_is_a_pric
         .unwrap();
     ingest.commit().unwrap();
 
-    let repriced = rating::rate(&mut db, None, None, now()).unwrap();
+    let repriced = rate::rate(&mut db, None, None, now()).unwrap();
     assert!(repriced.rated > 0, "the USD card changed: {repriced:?}");
     assert!(
         repriced.unchanged > 0,
         "customer-periods priced from another card (legacy EUR) are left alone"
     );
-    let rows = rating::reconcile(&db, "2026-10", None).unwrap();
+    let rows = reconcile::reconcile(&db, "2026-10", None).unwrap();
     let target_id = normalize_meter_id(&target.meter_id);
     let mut affected = 0;
     for r in rows.iter().filter(|r| r.refused.is_none()) {
@@ -430,11 +432,11 @@ fn crate_alone_record_by_record(
 ) -> (usize, usize, Vec<String>) {
     use cspdesk_rating::rate::{rate, DailyUsage, Fx, RatingTerms, UsageSeries};
 
-    let prices = rating::azure_plan_prices(db, account).unwrap().unwrap();
+    let prices = prices::azure_plan_prices(db, account).unwrap().unwrap();
     let (mut lines, mut equal) = (0usize, 0usize);
     let mut first = Vec::new();
     for period in periods {
-        let billing = rating::parse_period(period).unwrap();
+        let billing = periods::parse_period(period).unwrap();
         let mut series: BTreeMap<(String, String, String), Vec<rated::InvoiceUsage>> =
             BTreeMap::new();
         let (mut read, mut late) = (0usize, 0usize);
@@ -504,13 +506,14 @@ fn crate_alone_record_by_record(
 /// Reconciliation page's totals add up its customers.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn subscriptions_and_reconciliation_totals_add_up_to_their_customers() {
-    use cspdesk_api::customers_dto::CustomerRef;
-    use cspdesk_api::markups::{self, MarkupTargetDto, MarkupTermDto};
+    use cspdesk_api::customers::dto::CustomerRef;
+    use cspdesk_api::customers::dto::{MarkupTargetDto, MarkupTermDto};
+    use cspdesk_api::customers::markups;
     let (_dir, path, _account) = discovered(Preset::S).await;
     let mut db = Database::open(&path).unwrap();
-    rating::rate(&mut db, None, None, now()).unwrap();
+    rate::rate(&mut db, None, None, now()).unwrap();
 
-    let customers = cspdesk_api::customers::list(&db, now()).unwrap();
+    let customers = cspdesk_api::customers::overview::list(&db, now()).unwrap();
     let c = customers
         .iter()
         .filter(|c| c.month_to_date_cost.is_some())
@@ -545,18 +548,18 @@ async fn subscriptions_and_reconciliation_totals_add_up_to_their_customers() {
         now(),
     )
     .unwrap();
-    let c = cspdesk_api::customers::list(&db, now())
+    let c = cspdesk_api::customers::overview::list(&db, now())
         .unwrap()
         .into_iter()
         .find(|x| x.id == who.customer_id)
         .unwrap();
-    let subs = cspdesk_api::customers::subscriptions(&db, Some(&who), now()).unwrap();
+    let subs = cspdesk_api::customers::overview::subscriptions(&db, Some(&who), now()).unwrap();
     let rated_subs: Vec<_> = subs
         .iter()
         .filter(|s| s.month_to_date_cost.is_some())
         .collect();
     assert!(!rated_subs.is_empty(), "{subs:#?}");
-    let sum = |f: fn(&cspdesk_api::customers_dto::SubscriptionDto) -> &Option<String>| -> Decimal {
+    let sum = |f: fn(&cspdesk_api::customers::dto::SubscriptionDto) -> &Option<String>| -> Decimal {
         rated_subs
             .iter()
             .map(|s| dec(f(s).as_deref().unwrap()))
@@ -586,13 +589,13 @@ async fn subscriptions_and_reconciliation_totals_add_up_to_their_customers() {
         "licences are not rated"
     );
 
-    let periods = rating::periods(&db).unwrap();
+    let periods = reconcile::periods(&db).unwrap();
     assert_eq!(periods[0].period, "2026-11", "newest first: {periods:?}");
     assert!(!periods[0].invoiced, "November is open");
     for p in INVOICED {
         let known = periods.iter().find(|x| x.period == p).unwrap();
         assert!(known.invoiced && known.rated > 0, "{known:?}");
-        let r = rating::reconcile_period(&db, p).unwrap();
+        let r = reconcile::reconcile_period(&db, p).unwrap();
         let compared: Vec<_> = r.customers.iter().filter(|c| c.refused.is_none()).collect();
         let total_rated: Decimal = r.totals.iter().map(|t| dec(&t.rated)).sum();
         let total_customers: u32 = r.totals.iter().map(|t| t.customers).sum();

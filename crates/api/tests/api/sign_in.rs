@@ -4,8 +4,8 @@
 use std::path::Path;
 use std::sync::Mutex;
 
-use cspdesk_api::sign_in::SignInStatus;
-use cspdesk_api::{login, sandbox, ErrorCode};
+use cspdesk_api::shared::sign_in::SignInStatus;
+use cspdesk_api::{accounts::login, accounts::sandbox, ErrorCode};
 use cspdesk_partner_api::{AccountKey, KeyringStore, TokenStore};
 use cspdesk_store::Database;
 use tokio_util::sync::CancellationToken;
@@ -94,7 +94,8 @@ async fn sandbox_sign_in_keeps_tokens_in_the_keyring_only() {
     emulator.clock().advance(chrono::Duration::days(-91));
     assert_eq!(err.code, ErrorCode::ConsentExpired, "{err:?}");
     assert!(err.message.contains("Sign in again"), "{}", err.message);
-    let listed = cspdesk_api::accounts::list(&cspdesk_api::lock(&db), now).unwrap();
+    let listed =
+        cspdesk_api::accounts::partner_accounts::list(&cspdesk_api::lock(&db), now).unwrap();
     assert!(
         matches!(&listed[0].sign_in, SignInStatus::Lapsed { upn, .. } if upn.starts_with("admin@")),
         "{:?}",

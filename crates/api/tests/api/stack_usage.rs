@@ -7,11 +7,13 @@
 use std::sync::{Arc, Mutex};
 
 use chrono::{Duration, Utc};
-use cspdesk_api::azure_stack::{self, RegistrationRefDto};
-use cspdesk_api::stack_usage::{
-    self, ImportStackUsageDto, SetStackAdminEndpointDto, StackAttributionDto,
+use cspdesk_api::azure_stack::dto::RegistrationRefDto;
+use cspdesk_api::azure_stack::dto::{
+    ImportStackUsageDto, SetStackAdminEndpointDto, StackAttributionDto,
 };
-use cspdesk_api::{discovery, sandbox, ErrorCode};
+use cspdesk_api::azure_stack::registrations::{self as azure_stack};
+use cspdesk_api::azure_stack::usage::{self as stack_usage};
+use cspdesk_api::{accounts::sandbox, discovery::runs as discovery, ErrorCode};
 use cspdesk_discovery::run::Trigger;
 use cspdesk_store::Database;
 use tokio_util::sync::CancellationToken;
@@ -43,7 +45,7 @@ async fn unregistered_tenants_usage_lands_on_the_default_subscription_at_the_han
     .unwrap();
     assert_eq!(
         run.state,
-        cspdesk_api::discovery_dto::RunStateDto::Completed,
+        cspdesk_api::discovery::dto::RunStateDto::Completed,
         "{run:?}"
     );
 
@@ -159,7 +161,7 @@ async fn unregistered_tenants_usage_lands_on_the_default_subscription_at_the_han
         .filter(|t| t.customer_id.as_deref() == Some(mapped_tenant.as_str()))
         .map(|t| t.amount.parse::<rust_decimal::Decimal>().unwrap())
         .sum();
-    let listed = cspdesk_api::customers::list(&db.lock().unwrap(), now).unwrap();
+    let listed = cspdesk_api::customers::overview::list(&db.lock().unwrap(), now).unwrap();
     let shown = listed
         .iter()
         .find(|c| c.id == mapped_tenant)

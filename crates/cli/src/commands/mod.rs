@@ -1,14 +1,10 @@
-//! One module per `cspdesk` subcommand.
-
-pub mod account;
-pub mod costs;
-pub mod discover;
+//! The `cspdesk` subcommands, one folder per feature, named as in `cspdesk_api`, the app's
+//! commands and the UI.
+pub mod accounts;
+pub mod azure_stack;
+pub mod billing;
+pub mod cost_exports;
+pub mod customers;
+pub mod discovery;
 pub mod emulator;
-pub mod export;
-pub mod markup;
-pub mod org;
-pub mod prices;
-pub mod rate;
-pub mod sign_in;
-pub mod stack;
-pub mod stack_usage;
+pub mod rating;

@@ -270,7 +270,7 @@ fn finance_access_is_refused_changes_but_may_read() {
             upn: "billing@contoso.example".into(),
             user_oid: "oid".into(),
             tenant_id: "0a1b2c3d-0000-4000-8000-000000000001".into(),
-            roles: vec![cspdesk_api::roles::BILLING_ADMINISTRATOR.into()],
+            roles: vec![cspdesk_api::shared::roles::BILLING_ADMINISTRATOR.into()],
             mfa: true,
             consented_at: now,
             last_refreshed_at: now,

@@ -1,6 +1,7 @@
 //! The rating crate driven through its public API: tier properties, price files, rating,
 //! markups and reconciliation.
 
+mod customer_period;
 mod markup;
 mod price;
 mod rate;

@@ -1,0 +1,10 @@
+//! Partner accounts: the accounts themselves, their sign-in settings, signing in and out
+//! with Microsoft (or the sandbox partner the emulator plays), and what the app tells the
+//! user about itself and their access.
+
+pub mod app_info;
+pub mod dto;
+pub mod login;
+pub mod partner_accounts;
+pub mod sandbox;
+pub mod settings;

@@ -1,0 +1,83 @@
+//! What the Dashboard receives: figures per billing currency and its charts as SVG.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// One month of the trend.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MonthFiguresDto {
+    /// `YYYY-MM`.
+    pub period: String,
+    /// Microsoft's cost (invoiced; rated so far for the open month).
+    pub cost: String,
+    /// What customers are billed.
+    pub resale: String,
+    /// Whether the month is still open (figures so far, usage only).
+    pub open: bool,
+}
+
+/// A customer's figures in a month.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomerFiguresDto {
+    /// Partner account id.
+    pub account_id: String,
+    /// Customer id.
+    pub customer_id: String,
+    /// Company name.
+    pub name: String,
+    /// Cost.
+    pub cost: String,
+    /// Resale.
+    pub resale: String,
+    /// Resale − cost.
+    pub margin: String,
+}
+
+/// The charts of one currency, as SVG text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ChartDto {
+    /// `trend`, `topCustomers`, `margin`, `categories`, `exportedCosts` (Azure costs from
+    /// Cost Management exports, when imported).
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// The SVG.
+    pub svg: String,
+}
+
+/// Everything of one billing currency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CurrencyDashboardDto {
+    /// Billing currency.
+    pub currency: String,
+    /// Oldest first, the open month last.
+    pub months: Vec<MonthFiguresDto>,
+    /// The last invoiced month (`YYYY-MM`), which the rankings are of.
+    pub ranked_period: Option<String>,
+    /// By cost, largest first (at most 10).
+    pub top_customers: Vec<CustomerFiguresDto>,
+    /// By margin, largest first (at most 10).
+    pub top_margins: Vec<CustomerFiguresDto>,
+    /// Rated cost by meter category of the ranked month, largest first: (category, cost).
+    pub categories: Vec<(String, String)>,
+    /// Rated cost of the open month so far.
+    pub month_to_date: String,
+    /// Rated cost of the month before, over the same days.
+    pub last_month_same_days: String,
+    /// Rated cost of the whole month before.
+    pub last_month: String,
+    /// The charts.
+    pub charts: Vec<ChartDto>,
+}
+
+/// The Dashboard.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardDto {
+    /// Largest cost first.
+    pub currencies: Vec<CurrencyDashboardDto>,
+}

@@ -1,0 +1,6 @@
+//! Discovery: reading a partner's customers, subscriptions, invoices, usage and prices from
+//! Microsoft into the database, started by hand or by the schedule, watched while it runs.
+
+pub mod dto;
+pub mod runs;
+pub mod scheduled;

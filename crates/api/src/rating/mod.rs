@@ -1,0 +1,10 @@
+//! Rating: our own figures for the usage Discovery imported, from the prices we hold (rate
+//! cards and imported price sheets), reconciled against the invoice, and the costs so far.
+//! The rules themselves are pure and live in `cspdesk_rating`; here they meet the database.
+
+pub mod costs;
+pub mod dto;
+pub mod price_sheets;
+pub mod prices;
+pub mod rate;
+pub mod reconcile;

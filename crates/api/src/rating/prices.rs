@@ -1,0 +1,180 @@
+//! The prices a customer-period is rated with: the stored rate cards as price books (the
+//! card taken as in effect for every period, see [`super::rate`]), with the imported price
+//! sheets' entries added on top.
+
+use std::collections::{BTreeMap, HashMap};
+
+use cspdesk_rating::customer_period::{CardPrices, AZURE_PLAN_PRICING};
+use cspdesk_rating::price::{normalize_meter_id, OfferTerm, PriceBook, RateCard, RateCardMeter};
+use cspdesk_rating::tiers::{Tier, TierTable};
+use cspdesk_store::rated::{self, PeriodInputs, StoredRateCard, UsageRead};
+use cspdesk_store::Database;
+use rust_decimal::Decimal;
+
+use crate::ApiError;
+
+/// Turns a stored card into prices. Effective dates are dropped (see the module docs);
+/// `with_offer_terms` applies the card's offer discount (legacy), never for the Azure plan.
+pub fn card_prices(card: &StoredRateCard, with_offer_terms: bool) -> CardPrices {
+    let mut invalid = BTreeMap::new();
+    let mut meters = Vec::with_capacity(card.meters.len());
+    for m in &card.meters {
+        let rates: Vec<Tier> = m.rates.iter().map(|(t, p)| Tier::new(*t, *p)).collect();
+        let included = m.included_quantity.unwrap_or(Decimal::ZERO);
+        match TierTable::new(rates.clone(), included) {
+            Ok(_) => meters.push(RateCardMeter {
+                id: m.meter_id.clone(),
+                rates,
+                tags: Vec::new(),
+                included_quantity: included,
+                effective_date: None,
+            }),
+            Err(e) => {
+                invalid.insert(
+                    normalize_meter_id(&m.meter_id),
+                    format!(
+                        "the {} rate card's meter {} is unusable: {e}",
+                        card.currency, m.meter_id
+                    ),
+                );
+            }
+        }
+    }
+    let offer_terms = if with_offer_terms {
+        card.offer_terms
+            .iter()
+            .map(|t| OfferTerm {
+                name: t.name.clone(),
+                discount: t.discount,
+                excluded_meter_ids: t.excluded_meter_ids.clone(),
+                effective_date: None,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let rate_card = RateCard {
+        currency: card.currency.clone(),
+        meters,
+        offer_terms,
+    };
+    let book = match rate_card.entries() {
+        Ok(entries) => PriceBook::from_entries(entries).unwrap_or_else(|e| {
+            invalid.insert(String::new(), e.to_string());
+            PriceBook::new()
+        }),
+        Err(e) => {
+            // Only an offer discount outside 0–1 fails here: no meter of the card is priced.
+            invalid.insert(
+                String::new(),
+                format!("the {} rate card: {e}", card.currency),
+            );
+            PriceBook::new()
+        }
+    };
+    CardPrices {
+        book,
+        invalid,
+        currency: card.currency.trim().to_ascii_uppercase(),
+        fingerprint: card.fingerprint.clone(),
+    }
+}
+
+/// The Azure plan prices of `account_id` (its USD rate card, no offer discount, under its
+/// imported price sheets), if any.
+pub fn azure_plan_prices(db: &Database, account_id: &str) -> Result<Option<CardPrices>, ApiError> {
+    Ok(Books::load(db, account_id)?.azure_plan)
+}
+
+/// A card's prices with the imported sheets' entries added: a sheet's price wins over the
+/// card's where both are in effect ([`PriceOrigin`]'s order).
+fn with_sheets(
+    mut prices: CardPrices,
+    sheets: &[cspdesk_rating::price::PriceEntry],
+    sheets_print: &str,
+) -> CardPrices {
+    if sheets.is_empty() {
+        return prices;
+    }
+    // Conflicts were refused at import; sheets never conflict with a card (other origin).
+    if let Err(e) = prices.book.add(sheets.iter().cloned()) {
+        prices.invalid.insert(String::new(), e.to_string());
+    }
+    prices.fingerprint = format!("{}+{sheets_print}", prices.fingerprint);
+    prices
+}
+
+/// The prices of one account: its Azure plan card and its legacy cards by currency.
+pub(super) struct Books {
+    pub(super) azure_plan: Option<CardPrices>,
+    pub(super) legacy: HashMap<String, CardPrices>,
+}
+
+impl Books {
+    pub(super) fn load(db: &Database, account_id: &str) -> Result<Self, ApiError> {
+        let cards = rated::rate_cards(db, account_id)?;
+        let sheets = crate::rating::price_sheets::stored_entries(db, account_id)?;
+        let print = crate::rating::price_sheets::fingerprint(db, account_id)?;
+        let azure_plan = cards
+            .iter()
+            .find(|c| c.currency.eq_ignore_ascii_case(AZURE_PLAN_PRICING))
+            .map(|c| card_prices(c, false))
+            .or_else(|| {
+                // Without the card, imported USD prices alone can rate the Azure plan.
+                sheets
+                    .iter()
+                    .any(|e| e.currency.eq_ignore_ascii_case(AZURE_PLAN_PRICING))
+                    .then(|| CardPrices {
+                        book: PriceBook::new(),
+                        invalid: BTreeMap::new(),
+                        currency: AZURE_PLAN_PRICING.to_string(),
+                        fingerprint: "no-card".into(),
+                    })
+            })
+            .map(|p| with_sheets(p, &sheets, &print));
+        Ok(Self {
+            azure_plan,
+            legacy: cards
+                .iter()
+                .map(|c| {
+                    (
+                        c.currency.trim().to_ascii_uppercase(),
+                        with_sheets(card_prices(c, true), &sheets, &print),
+                    )
+                })
+                .collect(),
+        })
+    }
+
+    /// The cards a customer-period depends on: (currencies, fingerprints).
+    pub(super) fn used(&self, inputs: &PeriodInputs) -> (String, String) {
+        let mut currencies = Vec::new();
+        let mut prints = Vec::new();
+        if inputs.azure_plan.records > 0 {
+            currencies.push(AZURE_PLAN_PRICING.to_string());
+            prints.push(
+                self.azure_plan
+                    .as_ref()
+                    .map_or("none".to_string(), |c| c.fingerprint.clone()),
+            );
+        }
+        if inputs.legacy.records > 0 {
+            let cur = inputs
+                .legacy_currency
+                .as_deref()
+                .map(|c| c.trim().to_ascii_uppercase())
+                .unwrap_or_else(|| "?".into());
+            prints.push(
+                self.legacy
+                    .get(&cur)
+                    .map_or("none".to_string(), |c| c.fingerprint.clone()),
+            );
+            currencies.push(cur);
+        }
+        (currencies.join(","), prints.join(","))
+    }
+}
+
+pub(super) fn usage_fingerprint(azure: &UsageRead, legacy: &UsageRead) -> String {
+    format!("{}/{}", azure.fingerprint, legacy.fingerprint)
+}

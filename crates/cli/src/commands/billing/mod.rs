@@ -1,0 +1,3 @@
+//! `cspdesk export`: billing tables to CSV and FOCUS.
+
+pub mod export;

@@ -1,0 +1,4 @@
+//! `cspdesk org` and `cspdesk markup`: customer organizations and markups.
+
+pub mod markup;
+pub mod org;

@@ -1,0 +1,3 @@
+//! `cspdesk discover`: Discovery from the command line.
+
+pub mod discover;

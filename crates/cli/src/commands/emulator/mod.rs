@@ -1,0 +1,3 @@
+//! `cspdesk emulator`: serve the Microsoft cloud emulator.
+
+pub mod serve;

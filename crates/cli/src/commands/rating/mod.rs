@@ -1,0 +1,4 @@
+//! `cspdesk prices`, `rate` and `reconcile`: price sheets, rating and reconciliation.
+
+pub mod prices;
+pub mod rate;

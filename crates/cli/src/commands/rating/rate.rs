@@ -1,0 +1,125 @@
+//! `cspdesk rate [--account NAME] [--period YYYY-MM]` rates the imported usage that changed
+//! since the last rating; `cspdesk reconcile --period YYYY-MM [--account NAME] [--json]`
+//! compares the rated Azure plan cost with the invoice's daily rated usage, per customer.
+
+use std::path::Path;
+
+use anyhow::Context;
+use clap::Args;
+use cspdesk_api::rating::dto::{RateSummaryDto, ReconciliationDto};
+use cspdesk_api::rating::{rate, reconcile};
+use cspdesk_store::Database;
+
+/// `cspdesk rate`.
+#[derive(Debug, Args)]
+pub struct RateArgs {
+    /// Rate this partner account only (name or id); all accounts by default.
+    #[arg(long)]
+    pub account: Option<String>,
+    /// Rate this billing period only (YYYY-MM); every period with usage by default.
+    #[arg(long, value_name = "YYYY-MM")]
+    pub period: Option<String>,
+    /// Print the summary as JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `cspdesk reconcile`.
+#[derive(Debug, Args)]
+pub struct ReconcileArgs {
+    /// The billing period (YYYY-MM).
+    #[arg(long, value_name = "YYYY-MM")]
+    pub period: String,
+    /// Reconcile this partner account only (name or id); all accounts by default.
+    #[arg(long)]
+    pub account: Option<String>,
+    /// Print one JSON object per customer, one per line, instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Rates what changed and prints what was rated.
+pub fn rate(db: Option<&Path>, args: RateArgs) -> anyhow::Result<()> {
+    let mut db = Database::open_default(db).context("opening the CSP Desk database")?;
+    let summary = rate::rate(
+        &mut db,
+        args.account.as_deref(),
+        args.period.as_deref(),
+        chrono::Utc::now(),
+    )?;
+    if args.json {
+        println!("{}", serde_json::to_string(&summary)?);
+    } else {
+        print_summary(&summary);
+    }
+    Ok(())
+}
+
+fn print_summary(s: &RateSummaryDto) {
+    for p in &s.periods {
+        let who = p.customer_name.as_deref().unwrap_or(&p.customer_id);
+        match &p.refused {
+            Some(why) => println!("{}  {}  {who}: not rated: {why}", p.account_name, p.period),
+            None => println!(
+                "{}  {}  {who}: {} lines from {} usage records, {} {}",
+                p.account_name,
+                p.period,
+                p.lines,
+                p.usage_records,
+                p.cost.as_deref().unwrap_or("0"),
+                p.currency.as_deref().unwrap_or_default()
+            ),
+        }
+    }
+    println!(
+        "rated {} customer-period(s) ({} lines), {} unchanged, {} refused, {} removed",
+        s.rated, s.lines_written, s.unchanged, s.refused, s.removed
+    );
+}
+
+/// Reconciles a period and prints one line (or JSON object) per customer.
+pub fn reconcile(db: Option<&Path>, args: ReconcileArgs) -> anyhow::Result<()> {
+    let db = Database::open_default(db).context("opening the CSP Desk database")?;
+    let rows = reconcile::reconcile(&db, &args.period, args.account.as_deref())?;
+    if args.json {
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        for r in &rows {
+            // A reader that went away (a closed pipe, `| head`) has all it wanted.
+            if writeln!(out, "{}", serde_json::to_string(r)?).is_err() {
+                break;
+            }
+        }
+    } else {
+        print_table(&rows);
+    }
+    Ok(())
+}
+
+fn print_table(rows: &[ReconciliationDto]) {
+    if rows.is_empty() {
+        println!("nothing to reconcile: no rated usage and no invoice usage for this period");
+        return;
+    }
+    for r in rows {
+        let who = r.customer_name.as_deref().unwrap_or(&r.customer);
+        let cur = r.currency.as_deref().unwrap_or_default();
+        match &r.refused {
+            Some(why) => println!("{who}: refused: {why}"),
+            None => {
+                println!(
+                    "{who}: rated {} {cur}, invoiced {} {cur}, difference {}, unexplained {} ({} of {} lines equal)",
+                    r.rated.as_deref().unwrap_or("-"),
+                    r.invoiced.as_deref().unwrap_or("-"),
+                    r.difference.as_deref().unwrap_or("-"),
+                    r.unexplained.as_deref().unwrap_or("-"),
+                    r.lines_matched,
+                    r.lines_compared,
+                );
+                for (cause, amount) in &r.causes {
+                    println!("    {cause}: {amount}");
+                }
+            }
+        }
+    }
+}
