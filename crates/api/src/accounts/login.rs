@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use cspdesk_partner_api::{
-    default_scopes, sign_in_with_browser, sign_in_with_device_code, AccountKey, ApiSettings,
-    BrowserSignIn, DeviceCodePrompt, KeyringStore, Session, SignedInUser, TokenSet, TokenStore,
+    sign_in_with_browser, sign_in_with_device_code, AccountKey, ApiSettings, BrowserSignIn,
+    DeviceCodePrompt, KeyringStore, Session, SignedInUser, TokenSet, TokenStore,
 };
 use cspdesk_store::{accounts, sign_in, Database};
 use tokio_util::sync::CancellationToken;
@@ -17,7 +17,7 @@ use url::Url;
 use crate::accounts::partner_accounts::describe;
 
 use crate::accounts::dto::AccountDto;
-use crate::{accounts::sandbox, lock, ApiError, ErrorCode};
+use crate::{accounts::endpoints, lock, ApiError, ErrorCode};
 /// How long a browser sign-in may take before it is abandoned.
 pub const BROWSER_TIMEOUT: Duration = Duration::from_secs(600);
 
@@ -39,29 +39,7 @@ pub(crate) async fn target(
         (account, stored)
     };
     let tenant = account.tenant_id.to_string();
-    let settings = match stored.sandbox_seed {
-        // The sandbox's port changes with every start, so its URLs are never taken from the database.
-        Some(seed) => {
-            let emulator = sandbox::emulator(seed, now).await?;
-            ApiSettings::single_origin(emulator.url(), tenant, cspdesk_emulator::CLIENT_ID)
-        }
-        None => {
-            let client_id = stored.client_id.ok_or_else(|| ApiError {
-                code: ErrorCode::Validation,
-                message: "This account has no application (client) ID yet: register a native app for CSP Desk in Partner Center > App management and enter its ID in the account settings".into(),
-                field: Some("clientId".into()),
-            })?;
-            ApiSettings {
-                authority: stored.authority,
-                tenant,
-                client_id,
-                scopes: default_scopes(),
-                partner_center_base: stored.partner_center_base,
-                arm_base: stored.arm_base,
-                extra_ca_pem: None,
-            }
-        }
-    };
+    let settings = endpoints::resolve(&stored, tenant, now).await?;
     Ok(Target { account, settings })
 }
 
@@ -158,11 +136,7 @@ fn remember(
     // an account that no longer wants it.
     let db = lock(db);
     let still_wanted = match sign_in::settings(&db, &t.account.id) {
-        Ok(stored) => {
-            stored.sandbox_seed.is_some()
-                || (stored.client_id.as_deref() == Some(t.settings.client_id.as_str())
-                    && stored.authority == t.settings.authority)
-        }
+        Ok(stored) => endpoints::still_current(&stored, &t.settings),
         Err(_) => false,
     };
     if !still_wanted {

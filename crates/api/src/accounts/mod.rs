@@ -4,7 +4,12 @@
 
 pub mod app_info;
 pub mod dto;
+pub(crate) mod endpoints;
 pub mod login;
 pub mod partner_accounts;
+#[cfg(feature = "sandbox")]
+pub mod sandbox;
+#[cfg(not(feature = "sandbox"))]
+#[path = "no_sandbox.rs"]
 pub mod sandbox;
 pub mod settings;

@@ -11,6 +11,9 @@ use tokio::sync::OnceCell;
 
 use crate::{ApiError, ErrorCode};
 
+/// The emulator's public client, which the sandbox signs in as.
+pub(crate) const CLIENT_ID: &str = cspdesk_emulator::CLIENT_ID;
+
 /// The sandbox account's name.
 pub const SANDBOX_NAME: &str = "sandbox";
 /// The emulator seed behind the sandbox; fixed so the partner, its data and its token key
@@ -145,7 +148,7 @@ pub async fn ensure_account(
         &account.id,
         &sign_in::Settings {
             authority: emulator.url().to_string(),
-            client_id: Some(cspdesk_emulator::CLIENT_ID.to_string()),
+            client_id: Some(CLIENT_ID.to_string()),
             partner_center_base: emulator.url().to_string(),
             arm_base: emulator.url().to_string(),
             sandbox_seed: Some(SANDBOX_SEED),
@@ -185,16 +188,13 @@ pub async fn sign_in_as_admin(
 /// Points the sandbox's approved Azure Stack registration at the in-process emulator's Stack
 /// admin endpoint (the sandbox's own default for what a real partner types in). Its port
 /// changes with every process, so this runs after every registrations refresh; an endpoint
-/// the user set to something other than loopback is left alone. Other accounts: nothing.
+/// the user set to something other than loopback is left alone.
 pub(crate) async fn stack_admin_default(
     db: &std::sync::Mutex<Database>,
     account_id: &str,
+    seed: u64,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
-    let seed = sign_in::settings(&crate::lock(db), account_id)?.sandbox_seed;
-    let Some(seed) = seed else {
-        return Ok(());
-    };
     let emulator = emulator(seed, now).await?;
     let fixtures = emulator.stack_fixtures();
     let key = cspdesk_store::azure_stack::RegistrationKey {

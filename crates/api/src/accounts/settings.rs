@@ -31,13 +31,7 @@ pub fn update(
     access::require_admin(db, now, "changing account settings")?;
     let account = accounts::find(db, name_or_id)?;
     let stored = sign_in::settings(db, &account.id)?;
-    if stored.sandbox_seed.is_some() {
-        return Err(ApiError {
-            code: ErrorCode::Validation,
-            message: "The sandbox partner always uses the built-in emulator; its settings cannot be changed".into(),
-            field: None,
-        });
-    }
+    super::endpoints::editable(&stored)?;
     let client_id = input.client_id.trim().to_ascii_lowercase();
     if uuid::Uuid::parse_str(&client_id).is_err() || client_id.len() != 36 {
         return Err(ApiError {

@@ -170,7 +170,7 @@ pub async fn refresh(
             store::replace_customer_subscriptions(&mut db, &account_id, &row.key, list, now)?;
         }
     }
-    crate::accounts::sandbox::stack_admin_default(db, &account_id, now).await?;
+    crate::accounts::endpoints::stack_admin_defaults(db, &account_id, now).await?;
     overview(&lock(db), &account_id)
 }
 

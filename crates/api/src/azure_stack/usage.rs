@@ -98,8 +98,7 @@ pub async fn import_usage(
     let window = UsageWindow::new(start, end, Granularity::Daily, now)
         .map_err(|e| with_field(e.into(), if start >= end { "from" } else { "to" }))?;
     let account_id = cspdesk_store::accounts::find(&lock(db), account)?.id;
-    // The sandbox's emulator listens on a new port in every process: point its Stack there.
-    crate::accounts::sandbox::stack_admin_default(db, &account_id, now).await?;
+    crate::accounts::endpoints::stack_admin_defaults(db, &account_id, now).await?;
     let endpoint = {
         let db = lock(db);
         let endpoint = store::admin_endpoints(&db, &account_id)?
