@@ -22,7 +22,7 @@ use crate::{ApiError, ErrorCode};
 pub const SAS_WARNING_DAYS: i64 = 14;
 
 /// The keyring entry of a source's SAS URL.
-fn secret_key(source_id: &str) -> String {
+pub(crate) fn secret_key(source_id: &str) -> String {
     format!("cost-source-{source_id}")
 }
 
@@ -171,6 +171,7 @@ pub fn api_error(e: exports::Error) -> ApiError {
         | E::BadCsv { .. }
         | E::RowCount { .. } => (ErrorCode::BadResponse, None),
         E::Store(_) => (ErrorCode::Storage, None),
+        E::Stopped => (ErrorCode::Internal, None),
     };
     ApiError::new(code, message, field)
 }
