@@ -30,6 +30,9 @@ use crate::discovery_dto::{
     RunDto, RunErrorDto, RunStateDto, ScheduleDto, TriggerDto,
 };
 use crate::export::{ExportRequestDto, ExportTable, ExportedDto};
+use crate::import_runs::{
+    ImportEvent, ImportKindDto, ImportPhaseDto, ImportProgressDto, ImportRunDto,
+};
 use crate::line_view::{LineColumn, LineGroupDto, LineQueryDto, LineSumDto};
 use crate::login::LoginEvent;
 use crate::markups::{
@@ -84,6 +87,11 @@ pub fn typescript() -> String {
         DiscoveryEvent::decl(&cfg),
         DiscoveryStatusDto::decl(&cfg),
         ScheduleDto::decl(&cfg),
+        ImportKindDto::decl(&cfg),
+        ImportRunDto::decl(&cfg),
+        ImportPhaseDto::decl(&cfg),
+        ImportProgressDto::decl(&cfg),
+        ImportEvent::decl(&cfg),
         CustomerDto::decl(&cfg),
         EntitlementDto::decl(&cfg),
         SubscriptionDto::decl(&cfg),

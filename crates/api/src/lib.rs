@@ -12,6 +12,7 @@ pub mod azure_stack;
 pub mod billing;
 pub mod bindings;
 pub mod cost_exports;
+pub mod cost_exports_run;
 pub mod customer_lines;
 pub mod customers;
 pub mod customers_dto;
@@ -21,6 +22,7 @@ pub mod discovery_dto;
 mod error;
 pub mod export;
 pub mod focus;
+pub mod import_runs;
 pub mod line_view;
 pub mod login;
 pub mod markups;
@@ -32,6 +34,7 @@ pub mod sandbox;
 pub mod scheduled;
 pub mod sign_in;
 pub mod stack_usage;
+pub mod stack_usage_run;
 
 pub use error::{ApiError, ErrorCode};
 

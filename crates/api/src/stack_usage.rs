@@ -7,10 +7,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
-use cspdesk_partner_api::{
-    customer_subscription_id, Arm, Granularity, StackAdmin, UsageRefusal, UsageWindow,
-};
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use cspdesk_partner_api::{customer_subscription_id, UsageRefusal};
 use cspdesk_rating::stack::{rate_stack_usage, Attribution, StackPrices, StackUsage, Tenancy};
 use cspdesk_rating::tiers::{Tier, TierTable};
 use cspdesk_store::azure_stack::{self as stack_store, RegistrationKey};
@@ -23,8 +21,7 @@ use ts_rs::TS;
 use crate::access::require_admin;
 use crate::amount_text::cents;
 use crate::azure_stack::RegistrationRefDto;
-use crate::login::resume;
-use crate::{lock, ApiError, ErrorCode};
+use crate::{ApiError, ErrorCode};
 
 /// A registration's Stack admin endpoint, as set.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -201,81 +198,25 @@ pub async fn import_usage(
     input: &ImportStackUsageDto,
     now: DateTime<Utc>,
 ) -> Result<StackUsageImportDto, ApiError> {
-    let key: RegistrationKey = (&input.registration).into();
-    let yesterday = now.date_naive() - Duration::days(1);
-    let from = day(input.from.as_deref(), "from")?
-        .unwrap_or_else(|| yesterday.with_day(1).unwrap_or(yesterday));
-    let to = day(input.to.as_deref(), "to")?.unwrap_or(yesterday);
-    let start = midnight(from);
-    let end = midnight(to + Duration::days(1));
-    let window = UsageWindow::new(start, end, Granularity::Daily, now)
-        .map_err(|e| with_field(e.into(), if start >= end { "from" } else { "to" }))?;
-    let account_id = cspdesk_store::accounts::find(&lock(db), account)?.id;
-    // The sandbox's emulator listens on a new port in every process: point its Stack there.
-    crate::sandbox::stack_admin_default(db, &account_id, now).await?;
-    let endpoint = {
-        let db = lock(db);
-        let endpoint = store::admin_endpoints(&db, &account_id)?
-            .into_iter()
-            .find(|(k, _)| *k == key)
-            .map(|(_, e)| e)
-            .ok_or_else(|| {
-                ApiError::new(
-                    ErrorCode::Validation,
-                    format!("Registration {} has no Azure Stack Hub admin endpoint: set it first (`cspdesk stack registration endpoint`), e.g. https://adminmanagement.<region>.<fqdn>, with the Stack's Default Provider Subscription.", key.name),
-                    Some("registration"),
-                )
-            })?;
-        endpoint
-    };
-    let (_, session) = resume(db, account, now, "try again").await?;
-    let stack = StackAdmin::new(Arm::stack_admin(Arc::new(session), &endpoint.endpoint).await?);
-    let subs = stack
-        .user_subscriptions(&endpoint.provider_subscription_id)
-        .await?;
-    let usage = stack
-        .usage(&endpoint.provider_subscription_id, &window, None)
-        .await?;
-    let subs: Vec<store::UserSubscription> = subs
-        .into_iter()
-        .map(|s| store::UserSubscription {
-            id: s.subscription_id,
-            tenant_id: s.tenant_id,
-            owner: s.owner,
-            display_name: s.display_name,
-            offer_id: s.offer_id,
-            state: s.state,
-        })
-        .collect();
-    let rows: Vec<store::UsageRow> = usage
-        .into_iter()
-        .map(|u| store::UsageRow {
-            user_subscription_id: u.subscription_id,
-            meter_id: u.meter_id,
-            resource_uri: u.resource_uri,
-            usage_start: u.usage_start,
-            usage_end: u.usage_end,
-            quantity: u.quantity,
-        })
-        .collect();
-    let counts = store::replace_window(
-        &mut lock(db),
-        &account_id,
-        &key,
-        start,
-        end,
-        &subs,
-        &rows,
+    // One run of the import pipeline with nobody watching (crate::stack_usage_run).
+    let outcome = crate::stack_usage_run::run(
+        db,
+        account,
+        input,
         now,
-    )?;
-    Ok(StackUsageImportDto {
-        registration: input.registration.clone(),
-        from: from.to_string(),
-        to: to.to_string(),
-        user_subscriptions: subs.len() as u32,
-        records: counts.written as u32,
-        replaced: counts.replaced as u32,
-    })
+        Arc::new(cspdesk_discovery::progress::Silent),
+        tokio_util::sync::CancellationToken::new(),
+    )
+    .await?;
+    match (outcome.error, outcome.imported) {
+        (Some(e), _) => Err(e),
+        (None, Some(imported)) => Ok(imported),
+        (None, None) => Err(ApiError::new(
+            ErrorCode::Internal,
+            "the Azure Stack usage import stopped before it ended; import the window again",
+            None,
+        )),
+    }
 }
 
 /// Azure Stack totals per billed subscription and month (one month when `month` is
@@ -431,11 +372,11 @@ fn registration_dto(key: &RegistrationKey) -> RegistrationRefDto {
     }
 }
 
-fn midnight(d: NaiveDate) -> DateTime<Utc> {
+pub(crate) fn midnight(d: NaiveDate) -> DateTime<Utc> {
     Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default())
 }
 
-fn day(text: Option<&str>, field: &str) -> Result<Option<NaiveDate>, ApiError> {
+pub(crate) fn day(text: Option<&str>, field: &str) -> Result<Option<NaiveDate>, ApiError> {
     match text.map(str::trim).filter(|t| !t.is_empty()) {
         None => Ok(None),
         Some(t) => NaiveDate::parse_from_str(t, "%Y-%m-%d")
@@ -486,11 +427,6 @@ fn admin_endpoint(text: &str) -> Result<String, ApiError> {
         return Err(bad("must not have a query"));
     }
     Ok(url.as_str().trim_end_matches('/').to_string())
-}
-
-fn with_field(mut e: ApiError, field: &str) -> ApiError {
-    e.field = Some(field.to_string());
-    e
 }
 
 /// The ApiError code and field each documented usage refusal reaches the UI with.

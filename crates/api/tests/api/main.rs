@@ -4,6 +4,7 @@
 mod azure_stack;
 mod billing;
 mod cost_exports;
+mod import_runs;
 mod lines;
 mod organizations;
 mod rating;
