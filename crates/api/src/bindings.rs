@@ -39,6 +39,9 @@ use crate::discovery::dto::{
     DiscoveryEvent, DiscoveryStatusDto, EntityCountDto, PhaseDto, ProgressDto, RatingOutcomeDto,
     RunDto, RunErrorDto, RunStateDto, ScheduleDto, TriggerDto,
 };
+use crate::imports::dto::{
+    ImportEvent, ImportKindDto, ImportPhaseDto, ImportProgressDto, ImportRunDto,
+};
 use crate::rating::dto::{
     PeriodDto, PeriodReconciliationDto, ReconciliationDto, ReconciliationLineDto,
     ReconciliationTotalDto,
@@ -84,6 +87,11 @@ pub fn typescript() -> String {
         DiscoveryEvent::decl(&cfg),
         DiscoveryStatusDto::decl(&cfg),
         ScheduleDto::decl(&cfg),
+        ImportKindDto::decl(&cfg),
+        ImportRunDto::decl(&cfg),
+        ImportPhaseDto::decl(&cfg),
+        ImportProgressDto::decl(&cfg),
+        ImportEvent::decl(&cfg),
         CustomerDto::decl(&cfg),
         EntitlementDto::decl(&cfg),
         SubscriptionDto::decl(&cfg),

@@ -15,6 +15,7 @@ pub mod cost_exports;
 pub mod customers;
 pub mod dashboard;
 pub mod discovery;
+pub mod imports;
 pub mod rating;
 pub mod shared;
 

@@ -6,8 +6,11 @@
 //! ([`Error::SasRejected`], [`Error::NotFound`], ...) that never carry the SAS.
 
 use std::io::Read;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
 use std::time::Duration;
 
+use cspdesk_discovery::progress::Tally;
 use reqwest::blocking::{Client, Response};
 use reqwest::StatusCode;
 
@@ -37,6 +40,8 @@ pub struct BlobItem {
 pub struct Container {
     sas: ContainerSas,
     http: Client,
+    /// The import run's counters, when one counts the requests.
+    tally: Option<Arc<Tally>>,
 }
 
 /// Percent-encodes a blob name for a URL path, keeping its `/`.
@@ -90,7 +95,19 @@ impl Container {
                 what: "the HTTP client".into(),
                 detail: scrub(&e.without_url().to_string()),
             })?;
-        Ok(Container { sas, http })
+        Ok(Container {
+            sas,
+            http,
+            tally: None,
+        })
+    }
+
+    /// The same container, counting every request sent (retries too) in a run's `tally`.
+    pub fn counting(self, tally: Arc<Tally>) -> Container {
+        Container {
+            tally: Some(tally),
+            ..self
+        }
     }
 
     /// The container's address (no SAS).
@@ -103,6 +120,9 @@ impl Container {
         for attempt in 0..ATTEMPTS {
             if attempt > 0 {
                 std::thread::sleep(Duration::from_millis(250 << attempt));
+            }
+            if let Some(tally) = &self.tally {
+                tally.requests.fetch_add(1, Ordering::Relaxed);
             }
             let url = self.sas.url(path, query);
             let sent = self

@@ -195,6 +195,9 @@ pub enum Error {
     /// The database refused a write.
     #[error(transparent)]
     Store(#[from] cspdesk_store::Error),
+    /// Stop was asked: the export run in progress was rolled back, the ones before it kept.
+    #[error("the import was stopped: export runs imported before are kept; the one being read was rolled back and is read again next time")]
+    Stopped,
 }
 
 /// A value shortened for a message.

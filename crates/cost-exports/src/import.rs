@@ -8,13 +8,20 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::io::Read;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
+use cspdesk_discovery::pipeline::Run;
+use cspdesk_discovery::progress::{Phase, ProgressSink, Silent};
+use cspdesk_discovery::run::Trigger;
+use cspdesk_discovery::{Clock, StartError};
 use cspdesk_store::cost_exports::runs::{self, ImportedRun, RunHeader};
 use cspdesk_store::cost_exports::sources::{Scope, Source};
 use cspdesk_store::cost_exports::Dataset;
+use cspdesk_store::import_runs::{RunFailure, RunKey, RunKind, RunRecord};
 use cspdesk_store::Database;
+use tokio_util::sync::CancellationToken;
 
 use crate::blobs::Container;
 use crate::error::{Error, Result};
@@ -308,29 +315,6 @@ pub struct ImportSummary {
     pub elapsed: Duration,
 }
 
-/// Holds the OS file lock of one source's imports beside the database; the OS drops it when
-/// the process ends, however it ends (the same scheme as Discovery's run lock).
-fn lock(db: &Database, source: &Source) -> Result<std::fs::File> {
-    let path = cspdesk_store::path_beside(db.path(), &format!("cost-import-{}.lock", source.id));
-    let failed = |e: std::io::Error| Error::Lock {
-        path: path.display().to_string(),
-        detail: e.to_string(),
-    };
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(failed)?;
-    match file.try_lock() {
-        Ok(()) => Ok(file),
-        Err(std::fs::TryLockError::WouldBlock) => Err(Error::AlreadyRunning {
-            source_name: source.name.clone(),
-        }),
-        Err(std::fs::TryLockError::Error(e)) => Err(failed(e)),
-    }
-}
-
 /// The run id of a manifest path `.../{runId}/manifest.json` (its folder).
 fn folder_run_id(manifest_path: &str) -> Option<&str> {
     let mut parts = manifest_path.rsplit('/');
@@ -338,9 +322,9 @@ fn folder_run_id(manifest_path: &str) -> Option<&str> {
     parts.next()
 }
 
-/// Imports the new runs of `source` through `sas` at `now`. Manifests are all read and checked
-/// before anything is written, so a malformed one leaves the database as it was; each run is
-/// then one transaction.
+/// Imports the new runs of `source` through `sas` at `now` as one run of the import
+/// pipeline with nobody watching, and returns what it imported or why it failed. See
+/// [`run`].
 pub fn import(
     db: &mut Database,
     source: &Source,
@@ -348,17 +332,159 @@ pub fn import(
     now: DateTime<Utc>,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<ImportSummary> {
+    let outcome = run(
+        db,
+        source,
+        sas,
+        Trigger::Manual,
+        std::sync::Arc::new(move || now),
+        std::sync::Arc::new(Silent),
+        CancellationToken::new(),
+        progress,
+    )?;
+    match outcome.error {
+        Some(e) => Err(e),
+        None => Ok(outcome.summary),
+    }
+}
+
+/// What one run of a source did.
+#[derive(Debug)]
+pub struct RunOutcome {
+    /// The run as recorded: Completed, Stopped or Error.
+    pub record: RunRecord,
+    /// The export runs imported before it ended (all of them when Completed).
+    pub summary: ImportSummary,
+    /// Why it ended in Error (its words are in the record too).
+    pub error: Option<Error>,
+}
+
+/// The failure of a run as the history keeps it: the API error code's name and the message.
+pub fn failure(e: &Error) -> RunFailure {
+    let code = match e {
+        Error::NotAUrl { .. }
+        | Error::NotASas { .. }
+        | Error::Insecure { .. }
+        | Error::NotAContainer { .. }
+        | Error::NoExpiry { .. }
+        | Error::BadSasField { .. }
+        | Error::SasNotYetValid { .. }
+        | Error::SasPermission { .. } => "Validation",
+        Error::SasExpired { .. } | Error::SasRejected { .. } => "SasExpired",
+        Error::NotFound { .. } => "NotFound",
+        Error::AlreadyRunning { .. } => "AlreadyRunning",
+        Error::Lock { .. } | Error::Store(_) => "Storage",
+        Error::Storage { .. } | Error::Network { .. } => "Unavailable",
+        Error::BadListing { .. }
+        | Error::Manifest { .. }
+        | Error::MissingColumn { .. }
+        | Error::BadValue { .. }
+        | Error::BadCsv { .. }
+        | Error::RowCount { .. } => "BadResponse",
+        Error::Stopped => "Internal",
+    };
+    let endpoint = match e {
+        Error::SasRejected { container, .. }
+        | Error::NotFound { container, .. }
+        | Error::Storage { container, .. }
+        | Error::Network { container, .. }
+        | Error::BadListing { container, .. } => Some(container.clone()),
+        _ => None,
+    };
+    RunFailure {
+        code: code.to_string(),
+        endpoint,
+        message: e.to_string(),
+    }
+}
+
+/// Imports the new runs of `source` through `sas` as one run of the import pipeline
+/// (`cspdesk_discovery::pipeline`): the source's lock (one import per source across
+/// processes), a run record, progress to `sink` and `events`, Stop between export runs,
+/// parts and every 10,000 rows. Manifests are all read and checked before anything is
+/// written, so a malformed one leaves the database as it was; each export run is then one
+/// store run (pending -> current, the one it replaces superseded), so Stop or a failure
+/// mid-run leaves its month as it was. Fails only when the run cannot start.
+#[allow(clippy::too_many_arguments)] // the pipeline's run, plus this kind's source and SAS
+pub fn run(
+    db: &mut Database,
+    source: &Source,
+    sas: &ContainerSas,
+    trigger: Trigger,
+    clock: Clock,
+    sink: std::sync::Arc<dyn ProgressSink>,
+    stop: CancellationToken,
+    events: &mut dyn FnMut(Progress),
+) -> Result<RunOutcome> {
     let started = Instant::now();
+    let key = RunKey::of(RunKind::CostExports, &source.account_id, &source.id);
+    let mut run = Run::start(db, &key, Some(&source.name), trigger, sink, stop, clock).map_err(
+        |e| match e {
+            StartError::AlreadyRunning => Error::AlreadyRunning {
+                source_name: source.name.clone(),
+            },
+            StartError::Lock(e) => Error::Lock {
+                path: cspdesk_discovery::lock::key_path(db.path(), &key)
+                    .display()
+                    .to_string(),
+                detail: e.to_string(),
+            },
+            StartError::Store(e) => Error::Store(e),
+            StartError::Client(e) => Error::Lock {
+                path: String::new(),
+                detail: e.to_string(),
+            },
+        },
+    )?;
+    let mut summary = ImportSummary {
+        runs_found: 0,
+        imported: Vec::new(),
+        skipped: Vec::new(),
+        rows: 0,
+        elapsed: Duration::ZERO,
+    };
+    let result = apply(db, source, sas, &mut run, &mut summary, events);
+    summary.elapsed = started.elapsed();
+    let error = match result {
+        Ok(()) | Err(Error::Stopped) => None,
+        Err(e) => Some(e),
+    };
+    let record = run.finish(db, error.as_ref().map(failure))?;
+    Ok(RunOutcome {
+        record,
+        summary,
+        error,
+    })
+}
+
+/// Stops at a page or batch boundary when Stop was asked.
+fn checkpoint(run: &Run) -> Result<()> {
+    if run.stop_requested() {
+        Err(Error::Stopped)
+    } else {
+        Ok(())
+    }
+}
+
+fn apply(
+    db: &mut Database,
+    source: &Source,
+    sas: &ContainerSas,
+    run: &mut Run,
+    summary: &mut ImportSummary,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<()> {
+    let now = run.now();
+    run.phase(Phase::Manifests);
     if sas.expired(now) {
         return Err(Error::SasExpired {
             container: sas.container_url().to_string(),
             expired_at: sas.expires_at(),
         });
     }
-    let _lock = lock(db, source)?;
     // Rows of a run a crash interrupted are invisible; this is where they go.
     runs::discard_stale(db, &source.id)?;
-    let container = Container::new(sas.clone())?;
+    let container = Container::new(sas.clone())?.counting(run.tally().clone());
     let prefix = if source.root_folder.is_empty() {
         String::new()
     } else {
@@ -370,6 +496,7 @@ pub fn import(
         .map(|b| b.name)
         .filter(|n| n == "manifest.json" || n.ends_with("/manifest.json"))
         .collect();
+    summary.runs_found = manifests.len();
     progress(Progress::Listed {
         manifests: manifests.len(),
     });
@@ -387,7 +514,10 @@ pub fn import(
             });
             continue;
         }
+        checkpoint(run)?;
         let bytes = container.get_small(path)?;
+        run.page("manifests", 0);
+        run.tick(db);
         found.push(FoundRun {
             manifest_path: path.clone(),
             manifest: Manifest::parse(path, &bytes)?,
@@ -395,30 +525,36 @@ pub fn import(
     }
     let mut planned = plan(found, &imported, &source.scope);
     planned.skipped.splice(0..0, already);
+    let rows: u64 = planned
+        .imports
+        .iter()
+        .map(|p| p.found.manifest.data_row_count)
+        .sum();
+    summary.skipped = planned.skipped.clone();
     progress(Progress::Planned {
         runs: planned.imports.len(),
-        rows: planned
-            .imports
-            .iter()
-            .map(|p| p.found.manifest.data_row_count)
-            .sum(),
+        rows,
         skipped: planned.skipped.len(),
     });
-    let mut results = Vec::new();
-    let mut rows = 0;
-    for run in &planned.imports {
-        let result = import_run(db, &container, source, run, now, progress)?;
-        rows += result.rows;
+    run.planned(planned.imports.len() as u64, Some(rows));
+    run.phase(Phase::CostRows);
+    for planned_run in &planned.imports {
+        checkpoint(run)?;
+        let before = run.tally().rows.load(Ordering::Relaxed);
+        let result = import_run(db, &container, source, planned_run, now, run, progress);
+        if result.is_err() {
+            // The export run was rolled back: its rows are not in the database.
+            let added = run.tally().rows.load(Ordering::Relaxed) - before;
+            run.tally().rolled_back("costRows", added);
+        }
+        let result = result?;
+        summary.rows += result.rows;
+        run.step_done();
+        run.tick(db);
         progress(Progress::RunImported(result.clone()));
-        results.push(result);
+        summary.imported.push(result);
     }
-    Ok(ImportSummary {
-        runs_found: manifests.len(),
-        imported: results,
-        skipped: planned.skipped,
-        rows,
-        elapsed: started.elapsed(),
-    })
+    Ok(())
 }
 
 fn import_run(
@@ -427,6 +563,7 @@ fn import_run(
     source: &Source,
     run: &PlannedRun,
     now: DateTime<Utc>,
+    pipeline: &mut Run,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<RunResult> {
     let m = &run.found.manifest;
@@ -455,6 +592,8 @@ fn import_run(
         now,
     )?;
     for (index, blob) in m.blobs.iter().enumerate() {
+        // Dropping the writer here rolls the export run back: its month keeps what it had.
+        checkpoint(pipeline)?;
         let body = container.get(&blob.blob_name)?;
         let gzip = run.format == PartFormat::CsvGzip || blob.blob_name.ends_with(".gz");
         let input: Box<dyn Read> = if gzip {
@@ -463,18 +602,25 @@ fn import_run(
             Box::new(body)
         };
         let total = m.data_row_count;
+        // Rows already counted as pages of the run's progress.
+        let mut paged = writer.rows();
         let read = parts::read_part(input, &blob.blob_name, index as u32, &mut |row| {
             writer.push(&row)?;
             let done = writer.rows();
             if done % PROGRESS_EVERY == 0 {
+                pipeline.page("costRows", done - paged);
+                paged = done;
+                pipeline.tick_progress();
                 progress(Progress::Rows {
                     run_id: run_id.clone(),
                     done,
                     total,
                 });
+                checkpoint(pipeline)?;
             }
             Ok(())
         })?;
+        pipeline.page("costRows", writer.rows() - paged);
         if let Some(expected) = blob.data_row_count {
             if read != expected {
                 return Err(Error::RowCount {

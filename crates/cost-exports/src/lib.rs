@@ -9,7 +9,10 @@
 //! keyring) -> [`blobs::Container`] lists the container and finds each run's `manifest.json`
 //! -> [`Manifest::parse`] -> [`import::plan`] (pure: newest run per export, dataset and month)
 //! -> each run's CSV parts streamed through [`parts::read_part`] into one write transaction
-//! of `cspdesk_store::cost_exports::runs`.
+//! of `cspdesk_store::cost_exports::runs`. Every import is a run of the one import pipeline
+//! (`cspdesk_discovery::pipeline`): [`run`] takes the source's lock, records the run in the
+//! history, reports progress to a sink and honours Stop; [`import`] is the same with nobody
+//! watching.
 #![deny(missing_docs)]
 
 pub mod blobs;
@@ -20,6 +23,8 @@ pub mod parts;
 mod sas;
 
 pub use error::{Error, Result};
-pub use import::{import, ImportSummary, Progress, RunResult, SkipReason, SkippedRun};
+pub use import::{
+    failure, import, run, ImportSummary, Progress, RunOutcome, RunResult, SkipReason, SkippedRun,
+};
 pub use manifest::Manifest;
 pub use sas::ContainerSas;

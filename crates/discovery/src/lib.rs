@@ -6,10 +6,16 @@
 //! Center client, one transaction per page with its cursor) does the I/O. [`run`] is the run
 //! state machine every run goes through, and [`schedule`] decides when the next automatic run
 //! is due. Time is always passed in.
+//!
+//! [`pipeline`] is the contract Discovery set and every other import from Microsoft shares
+//! (cost exports, Azure Stack usage): the run record, the lock per (kind, account, source),
+//! the progress sink and Stop. It lives here, below `cost-exports` and `api`, because
+//! Discovery is its first user and the crates that need it already sit above this one.
 #![deny(missing_docs)]
 
 mod apply;
 pub mod lock;
+pub mod pipeline;
 pub mod plan;
 pub mod progress;
 mod rows;
@@ -18,4 +24,5 @@ mod runner;
 pub mod schedule;
 
 pub use apply::Clock;
+pub use pipeline::Run;
 pub use runner::{run, RunOptions, StartError};

@@ -1,17 +1,19 @@
-//! How a run reports where it stands: counters the fetching steps bump, a snapshot of them
-//! with rate and time-left estimates, and the sink the snapshots go to. The core never draws
-//! anything: the app forwards snapshots over a Tauri channel, the CLI draws a bar or prints
-//! JSON lines.
+//! How an import run (Discovery, cost exports, Stack usage) reports where it stands:
+//! counters the fetching steps bump, a snapshot of them with rate and time-left estimates,
+//! and the sink the snapshots go to. One contract for every kind; only the phases differ.
+//! The core never draws anything: the app forwards snapshots over a Tauri channel, the CLI
+//! draws a bar or prints JSON lines.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use cspdesk_store::discovered::runs::{EntityCount, RunCounts, RunRecord};
+use cspdesk_store::import_runs::{EntityCount, RunCounts, RunKind, RunRecord};
 use serde::Serialize;
 
-/// What a run is mostly doing.
+/// What a run is mostly doing; each kind has its own phases, and every kind ends in
+/// [`Phase::Finishing`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Phase {
@@ -27,6 +29,14 @@ pub enum Phase {
     Invoices,
     /// Unbilled usage.
     Unbilled,
+    /// Cost exports: listing the container and reading the new runs' manifests.
+    Manifests,
+    /// Cost exports: reading export runs' CSV parts into the database.
+    CostRows,
+    /// Stack usage: the Stack's user subscriptions.
+    StackSubscriptions,
+    /// Stack usage: usage aggregates, day by day.
+    StackUsage,
     /// Recording the run's end.
     Finishing,
 }
@@ -37,8 +47,12 @@ pub enum Phase {
 pub struct Progress {
     /// The run.
     pub run_id: i64,
+    /// What it imports.
+    pub kind: RunKind,
     /// The account.
     pub account_id: String,
+    /// The source within the account (None for Discovery).
+    pub source: Option<String>,
     /// What it is mostly doing.
     pub phase: Phase,
     /// Steps finished.
@@ -53,6 +67,8 @@ pub struct Progress {
     pub throttled: u64,
     /// Rows inserted or changed.
     pub rows_written: u64,
+    /// Rows the plan announces, when it knows (cost exports: their manifests' row counts).
+    pub rows_expected: Option<u64>,
     /// Rows written per second since the start.
     pub rows_per_second: u64,
     /// Since the start.
@@ -84,13 +100,23 @@ impl ProgressSink for Silent {
 
 /// The counters a run's steps bump concurrently.
 #[derive(Debug, Default)]
-pub(crate) struct Tally {
+pub struct Tally {
+    /// Requests sent, retries included.
     pub requests: AtomicU64,
+    /// Throttled or not-ready answers waited out.
     pub throttled: AtomicU64,
+    /// Milliseconds spent waiting on them.
     pub throttled_wait_ms: AtomicU64,
+    /// Rows inserted or changed.
     pub rows: AtomicU64,
+    /// Microseconds spent in write transactions.
     pub write_us: AtomicU64,
+    /// Steps finished.
     pub steps_done: AtomicU64,
+    /// Steps the plan holds (for kinds that plan once; Discovery counts what is pending).
+    pub steps_planned: AtomicU64,
+    /// Rows the plan announces (0: unknown).
+    pub rows_expected: AtomicU64,
     entities: Mutex<BTreeMap<&'static str, (u64, u64)>>,
     best_fraction: Mutex<f64>,
 }
@@ -103,6 +129,20 @@ impl Tally {
         let e = map.entry(entity).or_default();
         e.0 += 1;
         e.1 += rows;
+    }
+
+    /// `rows` of `entity` counted by [`Tally::page`] were rolled back (a batch stopped or
+    /// failed before its commit): they no longer count as written; their pages still do.
+    pub fn rolled_back(&self, entity: &'static str, rows: u64) {
+        let _ = self
+            .rows
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |r| {
+                Some(r.saturating_sub(rows))
+            });
+        let mut map = self.entities.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(e) = map.get_mut(entity) {
+            e.1 = e.1.saturating_sub(rows);
+        }
     }
 
     /// The counters as stored in the run history.
@@ -125,7 +165,7 @@ impl Tally {
         }
     }
 
-    /// A snapshot with estimates; `steps_left` are running or planned.
+    /// A Discovery snapshot with estimates; `steps_left` are running or planned.
     pub fn snapshot(
         &self,
         run_id: i64,
@@ -134,12 +174,33 @@ impl Tally {
         steps_left: u64,
         elapsed: Duration,
     ) -> Progress {
+        self.snapshot_of(
+            (run_id, RunKind::Discovery, account_id, None),
+            phase,
+            steps_left,
+            elapsed,
+        )
+    }
+
+    /// A snapshot of run `(id, kind, account, source)` with estimates; `steps_left` are
+    /// running or planned. With the rows expected known the share done is counted in rows,
+    /// else in steps.
+    pub fn snapshot_of(
+        &self,
+        (run_id, kind, account_id, source): (i64, RunKind, &str, Option<&str>),
+        phase: Phase,
+        steps_left: u64,
+        elapsed: Duration,
+    ) -> Progress {
         let counts = self.counts();
         let done = self.steps_done.load(Ordering::Relaxed);
         let known = done + steps_left;
+        let expected = self.rows_expected.load(Ordering::Relaxed);
         // Steps appear as lists are read (a customer list brings a step per customer), so
         // done/known can dip; the bar never goes back.
-        let raw = if known == 0 {
+        let raw = if expected > 0 {
+            counts.rows_written as f64 / expected as f64
+        } else if known == 0 {
             0.0
         } else {
             done as f64 / known as f64
@@ -157,7 +218,9 @@ impl Tally {
             .then(|| Duration::from_secs_f64(secs * (1.0 - fraction) / fraction));
         Progress {
             run_id,
+            kind,
             account_id: account_id.to_string(),
+            source: source.map(str::to_string),
             phase,
             steps_done: done,
             steps_known: known,
@@ -165,6 +228,7 @@ impl Tally {
             requests: counts.requests,
             throttled: counts.throttled,
             rows_written: counts.rows_written,
+            rows_expected: (expected > 0).then_some(expected),
             rows_per_second: if secs > 0.0 {
                 (counts.rows_written as f64 / secs) as u64
             } else {
@@ -197,6 +261,26 @@ mod tests {
         assert_eq!(
             later.fraction, 0.5,
             "a thousand new steps must not move the bar backwards"
+        );
+    }
+
+    #[test]
+    fn rolled_back_rows_no_longer_count_and_rows_expected_drive_the_fraction() {
+        let t = Tally::default();
+        t.page("costRows", 10_000);
+        t.page("costRows", 5_000);
+        t.rolled_back("costRows", 5_000);
+        let c = t.counts();
+        assert_eq!(
+            (c.rows_written, c.entities[0].rows, c.entities[0].pages),
+            (10_000, 10_000, 2)
+        );
+        t.rows_expected.store(40_000, Ordering::Relaxed);
+        let p = t.snapshot(1, "a", Phase::CostRows, 3, Duration::from_secs(1));
+        assert_eq!(
+            (p.fraction, p.rows_expected),
+            (0.25, Some(40_000)),
+            "counted in rows"
         );
     }
 

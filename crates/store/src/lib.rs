@@ -10,6 +10,7 @@ pub mod cost_exports;
 mod database;
 pub mod discovered;
 mod error;
+pub mod import_runs;
 pub mod invoice_lines;
 pub mod markups;
 mod migration;

@@ -20,6 +20,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0009_azure_stack.sql"),
     include_str!("migrations/0010_cost_exports.sql"),
     include_str!("migrations/0011_stack_usage.sql"),
+    include_str!("migrations/0012_import_runs.sql"),
 ];
 
 /// The newest schema version this build understands.

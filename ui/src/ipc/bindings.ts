@@ -613,6 +613,157 @@ enabled: boolean,
  */
 times: Array<string>, };
 
+export type ImportKindDto = "discovery" | "costExports" | "stackUsage";
+
+export type ImportRunDto = { 
+/**
+ * Its kind.
+ */
+kind: ImportKindDto, 
+/**
+ * The source within the account: None for Discovery, the cost source id, or
+ * `subscription/resourceGroup/registration`.
+ */
+source: string | null, 
+/**
+ * The source's name when the run started.
+ */
+sourceName: string | null, 
+/**
+ * Run id (a number, as text).
+ */
+id: string, 
+/**
+ * The account it ran for.
+ */
+accountId: string, 
+/**
+ * What started it.
+ */
+trigger: TriggerDto, 
+/**
+ * Its state.
+ */
+state: RunStateDto, 
+/**
+ * When it started.
+ */
+startedAt: string, 
+/**
+ * When it ended (None while in progress).
+ */
+endedAt: string | null, 
+/**
+ * Wall time so far or in all, in milliseconds.
+ */
+durationMs: number, 
+/**
+ * HTTP requests sent to Microsoft, retries included.
+ */
+requests: number, 
+/**
+ * Throttled (429) or not-ready (204) answers waited out.
+ */
+throttled: number, 
+/**
+ * Time spent waiting on those, in milliseconds.
+ */
+throttledWaitMs: number, 
+/**
+ * Rows inserted or changed.
+ */
+rowsWritten: number, 
+/**
+ * Per kind of data.
+ */
+entities: Array<EntityCountDto>, 
+/**
+ * For Error: what failed.
+ */
+error: RunErrorDto | null, };
+
+export type ImportPhaseDto = "customers" | "subscriptions" | "usage" | "prices" | "invoices" | "unbilled" | "manifests" | "costRows" | "stackSubscriptions" | "stackUsage" | "finishing";
+
+export type ImportProgressDto = { 
+/**
+ * Its kind.
+ */
+kind: ImportKindDto, 
+/**
+ * The account.
+ */
+accountId: string, 
+/**
+ * The source within the account.
+ */
+source: string | null, 
+/**
+ * The run.
+ */
+runId: string, 
+/**
+ * What it is mostly doing.
+ */
+phase: ImportPhaseDto, 
+/**
+ * Steps finished (lists, days, export runs...).
+ */
+stepsDone: number, 
+/**
+ * Steps known so far.
+ */
+stepsKnown: number, 
+/**
+ * Estimated share done, 0 to 1 (never goes back).
+ */
+fraction: number, 
+/**
+ * HTTP requests so far.
+ */
+requests: number, 
+/**
+ * Throttled answers waited out so far.
+ */
+throttled: number, 
+/**
+ * Rows written so far.
+ */
+rowsWritten: number, 
+/**
+ * Rows the plan announces, when it knows.
+ */
+rowsExpected: number | null, 
+/**
+ * Rows written per second over the run.
+ */
+rowsPerSecond: number, 
+/**
+ * Time since the run started.
+ */
+elapsedMs: number, 
+/**
+ * Estimated time left, once there is enough to estimate from.
+ */
+etaMs: number | null, 
+/**
+ * Per kind of data.
+ */
+entities: Array<EntityCountDto>, };
+
+export type ImportEvent = { "event": "started", 
+/**
+ * The run.
+ */
+run: ImportRunDto, } | { "event": "progress", 
+/**
+ * Where it stands.
+ */
+progress: ImportProgressDto, } | { "event": "finished", 
+/**
+ * The run as recorded.
+ */
+run: ImportRunDto, };
+
 export type CustomerDto = { 
 /**
  * The partner account it was discovered under.

@@ -5,10 +5,9 @@
 //! `cspdesk_rating::stack` from the rate card's Region "Azure Stack" rows Discovery keeps.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex};
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
-use cspdesk_partner_api::{customer_subscription_id, Arm, Granularity, StackAdmin, UsageWindow};
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use cspdesk_partner_api::customer_subscription_id;
 use cspdesk_rating::stack::{rate_stack_usage, Attribution, StackPrices, StackUsage, Tenancy};
 use cspdesk_rating::tiers::{Tier, TierTable};
 use cspdesk_store::azure_stack::{self as stack_store, RegistrationKey};
@@ -17,14 +16,13 @@ use cspdesk_store::Database;
 use rust_decimal::Decimal;
 
 use super::dto::{
-    ImportStackUsageDto, SetStackAdminEndpointDto, StackAdminEndpointDto, StackAttributionDto,
-    StackCostDto, StackUsageImportDto, StackUsageLineDto, StackUsageTotalDto,
+    SetStackAdminEndpointDto, StackAdminEndpointDto, StackAttributionDto,
+    StackCostDto, StackUsageLineDto, StackUsageTotalDto,
 };
-use crate::accounts::login::resume;
 use crate::azure_stack::dto::RegistrationRefDto;
 use crate::shared::access::require_admin;
 use crate::shared::amount_text::cents;
-use crate::{lock, ApiError, ErrorCode};
+use crate::{ApiError, ErrorCode};
 /// Sets the admin endpoint of a kept registration (admins only; checked before storing).
 pub fn set_admin_endpoint(
     db: &Database,
@@ -78,90 +76,6 @@ pub fn admin_endpoints(
             set_at: e.set_at,
         })
         .collect())
-}
-
-/// Imports a window of daily usage from the registration's Stack, replacing what that
-/// window held. The window is checked before any call; `now` decides "yesterday".
-pub async fn import_usage(
-    db: &Mutex<Database>,
-    account: &str,
-    input: &ImportStackUsageDto,
-    now: DateTime<Utc>,
-) -> Result<StackUsageImportDto, ApiError> {
-    let key: RegistrationKey = (&input.registration).into();
-    let yesterday = now.date_naive() - Duration::days(1);
-    let from = day(input.from.as_deref(), "from")?
-        .unwrap_or_else(|| yesterday.with_day(1).unwrap_or(yesterday));
-    let to = day(input.to.as_deref(), "to")?.unwrap_or(yesterday);
-    let start = midnight(from);
-    let end = midnight(to + Duration::days(1));
-    let window = UsageWindow::new(start, end, Granularity::Daily, now)
-        .map_err(|e| with_field(e.into(), if start >= end { "from" } else { "to" }))?;
-    let account_id = cspdesk_store::accounts::find(&lock(db), account)?.id;
-    crate::accounts::endpoints::stack_admin_defaults(db, &account_id, now).await?;
-    let endpoint = {
-        let db = lock(db);
-        let endpoint = store::admin_endpoints(&db, &account_id)?
-            .into_iter()
-            .find(|(k, _)| *k == key)
-            .map(|(_, e)| e)
-            .ok_or_else(|| {
-                ApiError::new(
-                    ErrorCode::Validation,
-                    format!("Registration {} has no Azure Stack Hub admin endpoint: set it first (`cspdesk stack registration endpoint`), e.g. https://adminmanagement.<region>.<fqdn>, with the Stack's Default Provider Subscription.", key.name),
-                    Some("registration"),
-                )
-            })?;
-        endpoint
-    };
-    let (_, session) = resume(db, account, now, "try again").await?;
-    let stack = StackAdmin::new(Arm::stack_admin(Arc::new(session), &endpoint.endpoint).await?);
-    let subs = stack
-        .user_subscriptions(&endpoint.provider_subscription_id)
-        .await?;
-    let usage = stack
-        .usage(&endpoint.provider_subscription_id, &window, None)
-        .await?;
-    let subs: Vec<store::UserSubscription> = subs
-        .into_iter()
-        .map(|s| store::UserSubscription {
-            id: s.subscription_id,
-            tenant_id: s.tenant_id,
-            owner: s.owner,
-            display_name: s.display_name,
-            offer_id: s.offer_id,
-            state: s.state,
-        })
-        .collect();
-    let rows: Vec<store::UsageRow> = usage
-        .into_iter()
-        .map(|u| store::UsageRow {
-            user_subscription_id: u.subscription_id,
-            meter_id: u.meter_id,
-            resource_uri: u.resource_uri,
-            usage_start: u.usage_start,
-            usage_end: u.usage_end,
-            quantity: u.quantity,
-        })
-        .collect();
-    let counts = store::replace_window(
-        &mut lock(db),
-        &account_id,
-        &key,
-        start,
-        end,
-        &subs,
-        &rows,
-        now,
-    )?;
-    Ok(StackUsageImportDto {
-        registration: input.registration.clone(),
-        from: from.to_string(),
-        to: to.to_string(),
-        user_subscriptions: subs.len() as u32,
-        records: counts.written as u32,
-        replaced: counts.replaced as u32,
-    })
 }
 
 /// Azure Stack totals per billed subscription and month (one month when `month` is
@@ -317,11 +231,11 @@ fn registration_dto(key: &RegistrationKey) -> RegistrationRefDto {
     }
 }
 
-fn midnight(d: NaiveDate) -> DateTime<Utc> {
+pub(crate) fn midnight(d: NaiveDate) -> DateTime<Utc> {
     Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default())
 }
 
-fn day(text: Option<&str>, field: &str) -> Result<Option<NaiveDate>, ApiError> {
+pub(crate) fn day(text: Option<&str>, field: &str) -> Result<Option<NaiveDate>, ApiError> {
     match text.map(str::trim).filter(|t| !t.is_empty()) {
         None => Ok(None),
         Some(t) => NaiveDate::parse_from_str(t, "%Y-%m-%d")
@@ -372,11 +286,6 @@ fn admin_endpoint(text: &str) -> Result<String, ApiError> {
         return Err(bad("must not have a query"));
     }
     Ok(url.as_str().trim_end_matches('/').to_string())
-}
-
-fn with_field(mut e: ApiError, field: &str) -> ApiError {
-    e.field = Some(field.to_string());
-    e
 }
 
 #[cfg(test)]

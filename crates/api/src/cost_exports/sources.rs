@@ -16,7 +16,7 @@ use crate::{ApiError, ErrorCode};
 pub const SAS_WARNING_DAYS: i64 = 14;
 
 /// The keyring entry of a source's SAS URL.
-pub(super) fn secret_key(source_id: &str) -> String {
+pub(crate) fn secret_key(source_id: &str) -> String {
     format!("cost-source-{source_id}")
 }
 
@@ -77,6 +77,7 @@ pub fn api_error(e: exports::Error) -> ApiError {
         | E::BadCsv { .. }
         | E::RowCount { .. } => (ErrorCode::BadResponse, None),
         E::Store(_) => (ErrorCode::Storage, None),
+        E::Stopped => (ErrorCode::Internal, None),
     };
     ApiError::new(code, message, field)
 }

@@ -549,7 +549,12 @@ pub fn progress_dto(p: &Progress) -> ProgressDto {
             Phase::Prices => PhaseDto::Prices,
             Phase::Invoices => PhaseDto::Invoices,
             Phase::Unbilled => PhaseDto::Unbilled,
-            Phase::Finishing => PhaseDto::Finishing,
+            // The phases of the other kinds never reach a Discovery panel.
+            Phase::Finishing
+            | Phase::Manifests
+            | Phase::CostRows
+            | Phase::StackSubscriptions
+            | Phase::StackUsage => PhaseDto::Finishing,
         },
         steps_done: clamp(p.steps_done),
         steps_known: clamp(p.steps_known),

@@ -22,18 +22,18 @@ use cspdesk_store::discovered::CustomerRow;
 use cspdesk_store::{accounts, Database};
 use rust_decimal::Decimal;
 
-fn now() -> DateTime<Utc> {
+pub(crate) fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 4, 15, 10, 0, 0).unwrap()
 }
 
-struct Exports {
+pub(crate) struct Exports {
     _runtime: tokio::runtime::Runtime,
     emulator: RunningEmulator,
     _dir: tempfile::TempDir,
 }
 
 /// The emulator (preset S, clock frozen at [`now`]) serving February's actual and amortized runs.
-fn exports() -> (Exports, RunSummary, RunSummary) {
+pub(crate) fn exports() -> (Exports, RunSummary, RunSummary) {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let mut config = EmulatorConfig::new(Preset::S, 12, now());
@@ -74,14 +74,14 @@ fn exports() -> (Exports, RunSummary, RunSummary) {
 }
 
 impl Exports {
-    fn sas_url(&self, expiry: DateTime<Utc>) -> String {
+    pub(crate) fn sas_url(&self, expiry: DateTime<Utc>) -> String {
         self.emulator
             .blob_sas_url("partnerexports", "cost", "rl", expiry)
     }
 }
 
 /// A database with the account "CSP" and its customers as Discovery would have stored them.
-fn database(exports: &Exports) -> (tempfile::TempDir, Database) {
+pub(crate) fn database(exports: &Exports) -> (tempfile::TempDir, Database) {
     let dir = tempfile::tempdir().unwrap();
     let mut db = Database::open(&dir.path().join("cspdesk.sqlite3")).unwrap();
     let account = accounts::add(&db, "CSP", "0a1b2c3d-0000-4000-8000-000000000001", now())
@@ -105,7 +105,7 @@ fn database(exports: &Exports) -> (tempfile::TempDir, Database) {
     (dir, db)
 }
 
-fn new_source(sas_url: String) -> NewCostSource {
+pub(crate) fn new_source(sas_url: String) -> NewCostSource {
     NewCostSource {
         account: "CSP".into(),
         name: "MCA exports".into(),

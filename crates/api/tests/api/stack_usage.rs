@@ -93,7 +93,7 @@ async fn unregistered_tenants_usage_lands_on_the_default_subscription_at_the_han
         from: Some(first.to_string()),
         to: Some((first + Duration::days(2)).to_string()),
     };
-    let imported = stack_usage::import_usage(&db, &account.id, &input, now)
+    let imported = cspdesk_api::imports::stack_usage::import_usage(&db, &account.id, &input, now)
         .await
         .unwrap();
     assert!(imported.records > 3, "customers and the lab: {imported:?}");
@@ -143,7 +143,7 @@ async fn unregistered_tenants_usage_lands_on_the_default_subscription_at_the_han
     );
 
     // Importing the same window again replaces it: same totals, nothing doubled.
-    let again = stack_usage::import_usage(&db, &account.id, &input, now)
+    let again = cspdesk_api::imports::stack_usage::import_usage(&db, &account.id, &input, now)
         .await
         .unwrap();
     assert_eq!(
@@ -175,7 +175,7 @@ async fn unregistered_tenants_usage_lands_on_the_default_subscription_at_the_han
     assert!(expected > rust_decimal::Decimal::ZERO);
 
     // A window that would end now or later is refused before calling, naming the field.
-    let e = stack_usage::import_usage(
+    let e = cspdesk_api::imports::stack_usage::import_usage(
         &db,
         &account.id,
         &ImportStackUsageDto {

@@ -26,9 +26,9 @@ use tempfile::TempDir;
 
 use crate::azurite::Azurite;
 
-const CONTAINER: &str = "exports";
+pub(crate) const CONTAINER: &str = "exports";
 
-fn world() -> World {
+pub(crate) fn world() -> World {
     World::new(Preset::M, 7, NaiveDate::from_ymd_opt(2026, 4, 15).unwrap())
 }
 
@@ -38,14 +38,14 @@ fn day(d: u32) -> NaiveDate {
 }
 
 /// A test's Azure Storage (azurite with an empty container), partner and clock.
-struct Setup {
-    azurite: Azurite,
-    world: World,
-    now: DateTime<Utc>,
+pub(crate) struct Setup {
+    pub(crate) azurite: Azurite,
+    pub(crate) world: World,
+    pub(crate) now: DateTime<Utc>,
 }
 
 impl Setup {
-    fn new() -> Setup {
+    pub(crate) fn new() -> Setup {
         let azurite = Azurite::start();
         azurite.create_container(CONTAINER);
         Setup {
@@ -89,7 +89,7 @@ impl Setup {
     }
 
     /// [`Setup::write`], then uploaded as Cost Management delivers it.
-    fn deliver(
+    pub(crate) fn deliver(
         &self,
         dataset: EmuDataset,
         run_id: &str,
@@ -108,17 +108,21 @@ impl Setup {
     }
 
     /// A SAS valid for a day.
-    fn sas(&self) -> ContainerSas {
+    pub(crate) fn sas(&self) -> ContainerSas {
         ContainerSas::parse(&self.sas_url(self.now + Duration::days(1)), self.now).unwrap()
     }
 
     /// A database with one partner account and a billing-account source on `sas`'s container.
-    fn database(&self, sas: &ContainerSas) -> (TempDir, Database, Source) {
+    pub(crate) fn database(&self, sas: &ContainerSas) -> (TempDir, Database, Source) {
         database(&self.world, sas, self.now)
     }
 }
 
-fn database(world: &World, sas: &ContainerSas, now: DateTime<Utc>) -> (TempDir, Database, Source) {
+pub(crate) fn database(
+    world: &World,
+    sas: &ContainerSas,
+    now: DateTime<Utc>,
+) -> (TempDir, Database, Source) {
     let dir = tempfile::tempdir().unwrap();
     let db = Database::open(&dir.path().join("costs.sqlite3")).unwrap();
     let account = accounts::add(&db, "CSP", "0a1b2c3d-0000-4000-8000-000000000001", now)

@@ -5,3 +5,4 @@
 
 mod azurite;
 mod import;
+mod pipeline;

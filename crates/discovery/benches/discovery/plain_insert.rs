@@ -16,7 +16,7 @@ const BATCH: usize = 2_000;
 
 /// Tables that are not discovered data (as in `cspdesk_store::discovered::dump`).
 pub const NOT_DISCOVERED: &[&str] = &[
-    "discovery_runs",
+    "import_runs",
     "discovery_schedule",
     "partner_accounts",
     "account_sessions",

@@ -7,7 +7,7 @@ use crate::Database;
 
 /// Tables that are not discovered data (the run history differs by design).
 const NOT_DISCOVERED: &[&str] = &[
-    "discovery_runs",
+    "import_runs",
     "discovery_schedule",
     "partner_accounts",
     "account_sessions",
