@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use cspdesk_api::billing::line_view::LineViews;
 use cspdesk_api::discovery::runs::Hub;
+use cspdesk_api::imports::runs::Imports;
 use cspdesk_api::ApiError;
 use cspdesk_store::Database;
 use tokio_util::sync::CancellationToken;
@@ -18,6 +19,8 @@ pub struct AppState {
     db: Result<Mutex<Database>, ApiError>,
     /// Discovery runs of this process and the window's subscription to their events.
     pub discovery: Arc<Hub>,
+    /// Every other import's live runs (cost exports, Stack usage), stoppable by run id.
+    pub imports: Arc<Imports>,
     /// The Billing page's sorted and filtered views of a customer's lines, kept between
     /// the pages the table scrolls to (bounded).
     pub line_views: LineViews,
@@ -53,6 +56,7 @@ impl AppState {
             sign_ins: Mutex::new(HashMap::new()),
             next_sign_in: AtomicU64::new(1),
             discovery: Hub::new(),
+            imports: Imports::new(),
             line_views: LineViews::default(),
         }
     }

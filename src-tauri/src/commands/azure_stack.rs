@@ -158,7 +158,14 @@ pub async fn azure_stack_import_usage(
     account: String,
     input: ImportStackUsageDto,
 ) -> Result<StackUsageImportDto, ApiError> {
-    cspdesk_api::imports::stack_usage::import_usage(state.shared()?, &account, &input, chrono::Utc::now()).await
+    cspdesk_api::imports::stack_usage::import_usage_with(
+        state.shared()?,
+        &account,
+        &input,
+        chrono::Utc::now(),
+        cspdesk_api::imports::runs::watched(&state.imports),
+    )
+    .await
 }
 
 /// Azure Stack totals per billed subscription and month (`month` = `YYYY-MM` for one).

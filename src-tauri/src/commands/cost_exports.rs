@@ -7,6 +7,7 @@ use cspdesk_api::cost_exports::dto::{
     NewCostSource,
 };
 use cspdesk_api::cost_exports::{costs, import, sources};
+use cspdesk_api::imports::runs::watched;
 use cspdesk_api::ApiError;
 use tauri::ipc::Channel;
 
@@ -67,10 +68,22 @@ pub async fn cost_exports_import(
     events: Channel<CostImportEvent>,
 ) -> Result<Vec<CostImportDto>, ApiError> {
     let path = state.db()?.path().to_path_buf();
-    import::import_in_background(path, account, source, chrono::Utc::now(), move |event| {
-        // A closed page just stops listening; the import goes on.
-        let _ = events.send(event);
-    })
+    let imports = state.imports.clone();
+    let watch = import::RunWatch {
+        clock: std::sync::Arc::new(chrono::Utc::now),
+        new_run: Box::new(move || watched(&imports)),
+    };
+    import::import_in_background(
+        path,
+        account,
+        source,
+        chrono::Utc::now(),
+        move |event| {
+            // A closed page just stops listening; the import goes on.
+            let _ = events.send(event);
+        },
+        watch,
+    )
     .await
 }
 

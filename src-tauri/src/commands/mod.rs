@@ -13,6 +13,7 @@ pub mod cost_exports;
 pub mod customers;
 pub mod dashboard;
 pub mod discovery;
+pub mod imports;
 pub mod rating;
 
 /// The generator build.rs runs, compiled here too so its own tests run with the app's.

@@ -20,6 +20,7 @@ import type {
   DiscoveryStatusDto,
   ExportRequestDto,
   ExportedDto,
+  ImportRunDto,
   ImportStackUsageDto,
   InvoiceDetailDto,
   InvoiceDto,
@@ -110,6 +111,8 @@ export interface Commands {
   discovery_watch: { args: { events: Channel<DiscoveryEvent> }; result: null };
   discovery_get_schedule: { args: Record<string, never>; result: ScheduleDto };
   discovery_set_schedule: { args: { schedule: ScheduleDto }; result: ScheduleDto };
+  imports_list_runs: { args: { account: string }; result: ImportRunDto[] };
+  imports_stop: { args: { runId: string }; result: null };
   rating_list_periods: { args: Record<string, never>; result: PeriodDto[] };
   rating_reconcile_period: { args: { period: string }; result: PeriodReconciliationDto };
 }
@@ -522,6 +525,20 @@ export function discoveryGetSchedule(): Promise<ScheduleDto> {
  */
 export function discoverySetSchedule(schedule: ScheduleDto): Promise<ScheduleDto> {
   return call("discovery_set_schedule", { schedule });
+}
+
+/**
+ * Every kind of run of `account`, newest first.
+ */
+export function importsListRuns(account: string): Promise<ImportRunDto[]> {
+  return call("imports_list_runs", { account });
+}
+
+/**
+ * Asks run `run_id` (any kind) to stop after its current page or batch.
+ */
+export function importsStop(runId: string): Promise<null> {
+  return call("imports_stop", { runId });
 }
 
 /**

@@ -1,7 +1,13 @@
 //! Importing a source's new export runs, with progress; needs no admin access.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use cspdesk_cost_exports::{self as exports, ContainerSas, SkipReason};
+use cspdesk_discovery::progress::{ProgressSink, Silent};
+use cspdesk_discovery::run::Trigger;
+use cspdesk_discovery::Clock;
+use tokio_util::sync::CancellationToken;
 use cspdesk_partner_api::{KeyringSecrets, SecretStore};
 use cspdesk_store::cost_exports::sources::{self};
 use cspdesk_store::{accounts, Database};
@@ -9,6 +15,27 @@ use cspdesk_store::{accounts, Database};
 use super::dto::*;
 use super::sources::*;
 use crate::{ApiError, ErrorCode};
+
+/// How each source's run of an import is watched: the clock its record keeps time by, and a
+/// progress sink and Stop token per run. The CLI runs unwatched; the app registers every run
+/// with its `Imports` (`imports::runs::watched`), so the one run history shows it and can
+/// stop it.
+pub struct RunWatch {
+    /// The run record's clock.
+    pub clock: Clock,
+    /// A new run's sink and Stop token.
+    pub new_run: Box<dyn FnMut() -> (Arc<dyn ProgressSink>, CancellationToken) + Send>,
+}
+
+impl RunWatch {
+    /// Nobody watches; the record keeps `now` as its time.
+    pub fn unwatched(now: DateTime<Utc>) -> Self {
+        Self {
+            clock: Arc::new(move || now),
+            new_run: Box::new(|| (Arc::new(Silent), CancellationToken::new())),
+        }
+    }
+}
 
 /// Imports the new export runs of the sources of `account` (only `source`, when given), one
 /// source after the other, reporting progress to `progress`. The first failure stops the
@@ -32,10 +59,19 @@ pub async fn import_in_background(
     source: Option<String>,
     now: DateTime<Utc>,
     mut progress: impl FnMut(CostImportEvent) + Send + 'static,
+    watch: RunWatch,
 ) -> Result<Vec<CostImportDto>, ApiError> {
     tokio::task::spawn_blocking(move || {
         let mut db = Database::open(&db_path)?;
-        import(&mut db, &account, source.as_deref(), now, &mut progress)
+        import_watched(
+            &mut db,
+            &account,
+            source.as_deref(),
+            now,
+            &mut progress,
+            &KeyringSecrets::new(),
+            watch,
+        )
     })
     .await
     .map_err(|e| {
@@ -57,6 +93,29 @@ pub fn import_with(
     now: DateTime<Utc>,
     progress: &mut dyn FnMut(CostImportEvent),
     secrets: &dyn SecretStore,
+) -> Result<Vec<CostImportDto>, ApiError> {
+    import_watched(
+        db,
+        account,
+        source,
+        now,
+        progress,
+        secrets,
+        RunWatch::unwatched(now),
+    )
+}
+
+/// [`import_with`], each source's run watched by `watch`. A run stopped from the run history
+/// ends the import there: its export run in progress is rolled back whole, the sources after
+/// it are left for the next import, and what was imported before it is reported.
+pub fn import_watched(
+    db: &mut Database,
+    account: &str,
+    source: Option<&str>,
+    now: DateTime<Utc>,
+    progress: &mut dyn FnMut(CostImportEvent),
+    secrets: &dyn SecretStore,
+    mut watch: RunWatch,
 ) -> Result<Vec<CostImportDto>, ApiError> {
     if db.is_read_only() {
         return Err(ApiError::new(
@@ -94,7 +153,16 @@ pub fn import_with(
         })?;
         let sas = ContainerSas::from_secret(&secret, now).map_err(api_error)?;
         let name = s.name.clone();
-        let summary = exports::import(db, &s, &sas, now, &mut |p| {
+        let (sink, stop) = (watch.new_run)();
+        let outcome = exports::run(
+            db,
+            &s,
+            &sas,
+            Trigger::Manual,
+            watch.clock.clone(),
+            sink,
+            stop,
+            &mut |p| {
             let event = match p {
                 exports::Progress::Listed { manifests } => CostImportEvent::Listed {
                     source_name: name.clone(),
@@ -118,8 +186,14 @@ pub fn import_with(
                 exports::Progress::RunStarted { .. } => return,
             };
             progress(event);
-        })
+        },
+        )
         .map_err(api_error)?;
+        if let Some(e) = outcome.error {
+            return Err(api_error(e));
+        }
+        let stopped = outcome.record.state == "stopped";
+        let summary = outcome.summary;
         out.push(CostImportDto {
             source_id: s.id,
             source_name: s.name,
@@ -138,6 +212,9 @@ pub fn import_with(
             rows: summary.rows,
             duration_ms: u64::try_from(summary.elapsed.as_millis()).unwrap_or(u64::MAX),
         });
+        if stopped {
+            break;
+        }
     }
     Ok(out)
 }

@@ -86,7 +86,7 @@ impl Imports {
 
     /// A sink that registers the run it reports on (so Stop reaches it by id), forwards
     /// its events to the watchers, and hands its record to `started` once it starts.
-    pub(crate) fn sink(
+    pub fn sink(
         self: &Arc<Self>,
         stop: CancellationToken,
         started: Option<oneshot::Sender<ImportRunDto>>,
@@ -306,4 +306,11 @@ pub fn stop(hub: &Hub, imports: &Imports, db: &Database, run_id: &str) -> Result
         format!("Run {id} was started by another CSP Desk process (e.g. `cspdesk costs import` or `cspdesk stack usage import` from cron): stop it there (Ctrl-C)"),
         None,
     ))
+}
+
+/// A new run's sink and Stop token, registered with `imports` so the run history can stop
+/// it: what a shell hands an import it waits for (the Costs and Azure Stack pages).
+pub fn watched(imports: &Arc<Imports>) -> (Arc<dyn ProgressSink>, CancellationToken) {
+    let stop = CancellationToken::new();
+    (imports.sink(stop.clone(), None), stop)
 }

@@ -349,21 +349,36 @@ pub async fn import_usage(
     input: &ImportStackUsageDto,
     now: DateTime<Utc>,
 ) -> Result<StackUsageImportDto, ApiError> {
-    let outcome = run(
+    import_usage_with(
         db,
         account,
         input,
         now,
-        Arc::new(cspdesk_discovery::progress::Silent),
-        CancellationToken::new(),
+        (
+            Arc::new(cspdesk_discovery::progress::Silent),
+            CancellationToken::new(),
+        ),
     )
-    .await?;
+    .await
+}
+
+/// [`import_usage`] with the run's sink and Stop token (the app's, from
+/// `imports::runs::watched`, so the run history shows the run and can stop it). A stopped
+/// run keeps the window as it was and says so.
+pub async fn import_usage_with(
+    db: &Mutex<Database>,
+    account: &str,
+    input: &ImportStackUsageDto,
+    now: DateTime<Utc>,
+    (sink, stop): (Arc<dyn ProgressSink>, CancellationToken),
+) -> Result<StackUsageImportDto, ApiError> {
+    let outcome = run(db, account, input, now, sink, stop).await?;
     match (outcome.error, outcome.imported) {
         (Some(e), _) => Err(e),
         (None, Some(imported)) => Ok(imported),
         (None, None) => Err(ApiError::new(
             ErrorCode::Internal,
-            "the Azure Stack usage import stopped before it ended; import the window again",
+            "The Azure Stack usage import was stopped before it ended; the window keeps what it held. Import the window again.",
             None,
         )),
     }

@@ -383,6 +383,7 @@ fn an_import_started_from_async_code_runs_off_its_workers_with_its_own_connectio
             None,
             now(),
             move |_| *counter.lock().unwrap() += 1,
+            import::RunWatch::unwatched(now()),
         ))
         .unwrap();
     assert_eq!(imported[0].rows, actual.data_rows + amortized.data_rows);
