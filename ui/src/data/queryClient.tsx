@@ -15,17 +15,26 @@ declare module "@tanstack/react-query" {
 }
 
 /** The first segment of every query key: the feature that owns the data. */
-export type Feature = "accounts" | "customers" | "rating" | "billing" | "dashboard" | "azure_stack" | "cost_exports";
+export type Feature =
+  | "accounts"
+  | "customers"
+  | "rating"
+  | "billing"
+  | "dashboard"
+  | "azure_stack"
+  | "cost_exports"
+  | "imports";
 
-/** What each import writes, so its end invalidates exactly the features that read it. */
+/** What each import writes, so its end invalidates exactly the features that read it (and
+ * the run history, which every import adds to). */
 const WRITES: Record<"discovery" | "cost_exports" | "azure_stack", Feature[]> = {
   // Customers, subscriptions, invoices and lines, rated figures, the Dashboard's totals.
-  discovery: ["customers", "rating", "billing", "dashboard"],
+  discovery: ["customers", "rating", "billing", "dashboard", "imports"],
   // Exported costs: the Costs page, Billing's exported months, the Customers column, the
   // Dashboard's exported-costs chart.
-  cost_exports: ["cost_exports", "billing", "customers", "dashboard"],
+  cost_exports: ["cost_exports", "billing", "customers", "dashboard", "imports"],
   // Stack usage: the Azure Stack page, Billing's Stack section, the Customers column.
-  azure_stack: ["azure_stack", "billing", "customers", "dashboard"],
+  azure_stack: ["azure_stack", "billing", "customers", "dashboard", "imports"],
 };
 
 /** Marks `queryKey` and everything under it stale and reads the shown ones again. A read still

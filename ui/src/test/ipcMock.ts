@@ -6,6 +6,7 @@ import { mockIPC, clearMocks as clearTauriMocks } from "@tauri-apps/api/mocks";
 import type { Channel } from "@tauri-apps/api/core";
 import type {
   AccountDto,
+  ImportRunDto,
   ApiError,
   CustomerDto,
   CustomerRef,
@@ -65,6 +66,8 @@ export interface MockState {
   statuses: Map<string, DiscoveryStatusDto>;
   /** Runs by account id, newest first. */
   runs: Map<string, RunDto[]>;
+  /** Runs of other kinds (cost exports, Stack usage) by account id, newest first. */
+  importRuns: Map<string, ImportRunDto[]>;
   schedule: ScheduleDto;
   customers: CustomerDto[];
   subscriptions: SubscriptionDto[];
@@ -133,6 +136,7 @@ export function mockBackend(
     accounts: [...initial],
     statuses: new Map((data.statuses ?? []).map((s) => [s.accountId, s])),
     runs: new Map(),
+    importRuns: new Map(),
     schedule: data.schedule ?? { enabled: true, times: ["06:00", "18:00"] },
     customers: [...(data.customers ?? [])],
     subscriptions: [...(data.subscriptions ?? [])],
@@ -335,6 +339,21 @@ export function mockBackend(
     },
     discovery_list_statuses: () => state.accounts.map((x) => state.statuses.get(x.id) ?? notStarted(x.id)),
     discovery_list_runs: (a) => state.runs.get(a.account) ?? [],
+    // The one run history: the mock's Discovery runs, plus any other kind a test adds.
+    imports_list_runs: (a) => [
+      ...(state.importRuns.get(a.account) ?? []),
+      ...(state.runs.get(a.account) ?? []).map((run) => ({ kind: "discovery" as const, source: null, sourceName: null, ...run })),
+    ],
+    imports_stop: (a) => {
+      for (const [account, runs] of state.importRuns) {
+        const run = runs.find((r) => r.id === a.runId && r.state === "inProgress");
+        if (run) {
+          state.importRuns.set(account, runs.map((r) => (r === run ? { ...r, state: "stopped", endedAt: "2026-11-21T12:01:00Z" } : r)));
+          return null;
+        }
+      }
+      return fail("NotFound", `Run ${a.runId} is not running: there is nothing to stop`);
+    },
     discovery_start: (a) => {
       const id = a.account;
       const acc = state.accounts.find((x) => x.id === id) ?? fail("NotFound", "That account no longer exists.");

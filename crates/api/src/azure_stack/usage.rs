@@ -1,6 +1,7 @@
 //! Azure Stack Hub usage for the Customers and Billing pages and `cspdesk stack usage`: each
-//! registration's admin endpoint (a setting, never guessed), importing a window of usage from
-//! that Stack's admin ARM, and per-month totals per billed subscription: the customer
+//! registration's admin endpoint (a setting, never guessed), and per-month totals per billed
+//! subscription of the usage imported (the import itself is a run of the one pipeline,
+//! `imports::stack_usage`): the customer
 //! subscription mapped for the tenant, or the registration's default subscription. Rated by
 //! `cspdesk_rating::stack` from the rate card's Region "Azure Stack" rows Discovery keeps.
 

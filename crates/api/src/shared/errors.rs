@@ -46,7 +46,8 @@ pub enum ErrorCode {
     BadResponse,
     /// The OS keyring failed.
     Keyring,
-    /// Discovery is already running for the account (here or in another process).
+    /// An import of the same kind and source (Discovery, a cost export source, a Stack
+    /// registration's usage) is already running for the account, here or in another process.
     AlreadyRunning,
     /// A cost export source's SAS expired or was refused by Azure Storage: offer "Renew SAS".
     SasExpired,

@@ -7,7 +7,7 @@ import { discoveryStore, useDiscovery } from "./store";
 import { PHASE_LABEL, entityLabel } from "./labels";
 import { formatCount, formatDateTime, formatDuration } from "../../format";
 import { RunStateBadge } from "./RunStateBadge";
-import { RunHistory } from "./RunHistory";
+import { RunHistory } from "../imports/RunHistory";
 
 interface Figures {
   requests: number;

@@ -37,6 +37,11 @@ const ENTITY_LABEL = new Map([
   ["billingLineItems", "Invoice line items"],
   ["legacyLineItems", "Legacy invoice line items"],
   ["dailyUsage", "Daily usage"],
+  ["manifests", "Export manifests"],
+  ["costRows", "Cost rows"],
+  ["stackSubscriptions", "Stack user subscriptions"],
+  ["stackUsageDays", "Stack usage days"],
+  ["stackUsage", "Stack usage records"],
 ]);
 
 /** A kind of data in words; one the UI does not know yet shows as sent. */

@@ -1,23 +1,36 @@
-// An account's Discovery runs, newest first: when, what started it, how it ended, how long
-// it took and how much it read. Each run opens to its pages and rows per kind of data and,
-// for a failed run, the endpoint and what to do. The running run shows its live counts.
+// An account's one run history: every import from Microsoft (Discovery, Cost Management
+// exports, Azure Stack usage), newest first: what it read, when, what started it, how it
+// ended, how long it took and how much it read. A running run of any kind can be stopped
+// here. Each run opens to its pages and rows per kind of data and, for a failed run, the
+// endpoint and what to do. The running Discovery run shows its live counts.
 import { Fragment, useState } from "react";
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { read } from "../../data/queryClient";
-import { discoveryKeys } from "./queries";
-import { discovery, type DiscoveryStatusDto, type RunDto } from "../../ipc";
-import { TRIGGER_LABEL, entityLabel } from "./labels";
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { invalidate, read } from "../../data/queryClient";
+import { importsKeys } from "./queries";
+import type { DiscoveryStatusDto, ImportKindDto, ImportRunDto } from "../../ipc";
+import { importsListRuns, importsStop } from "../../ipc/commands";
+import { TRIGGER_LABEL, entityLabel } from "../discovery/labels";
 import { formatCount, formatDateTime, formatDuration } from "../../format";
-import { RunStateBadge } from "./RunStateBadge";
+import { RunStateBadge } from "../discovery/RunStateBadge";
+import { Failed } from "../../components/QueryState";
 
 /** Runs listed before "Show all". */
 const FIRST = 10;
-const COLUMNS = 8;
+const COLUMNS = 9;
+/** How often the history is read again while a run is in progress. */
+const LIVE_MS = 2000;
+
+/** What each kind of import reads, as the history names it. */
+export const KIND_LABEL: Record<ImportKindDto, string> = {
+  discovery: "Discovery",
+  costExports: "Cost exports",
+  stackUsage: "Azure Stack usage",
+};
 
 /** The running run with the live numbers of its latest progress. */
-function withProgress(run: RunDto, status: DiscoveryStatusDto): RunDto {
+function withProgress(run: ImportRunDto, status: DiscoveryStatusDto): ImportRunDto {
   const p = status.progress;
-  if (!p || p.runId !== run.id || run.state !== "inProgress") return run;
+  if (run.kind !== "discovery" || !p || p.runId !== run.id || run.state !== "inProgress") return run;
   return {
     ...run,
     requests: p.requests,
@@ -33,10 +46,17 @@ export function RunHistory({ accountId, status }: { accountId: string; status: D
   const [all, setAll] = useState(false);
   // The history is read again whenever a run starts or ends; the last list stays until then.
   const lastRunKey = `${status.lastRun?.id ?? ""}:${status.lastRun?.state ?? ""}`;
+  const client = useQueryClient();
   const history = useQuery({
-    queryKey: discoveryKeys.runs(accountId, lastRunKey),
-    queryFn: () => read(discovery.runs(accountId)),
+    queryKey: importsKeys.runs(accountId, lastRunKey),
+    queryFn: () => read(importsListRuns(accountId)),
     placeholderData: keepPreviousData,
+    // Cost exports and Stack usage send no events here: read again while one runs.
+    refetchInterval: (q) => (q.state.data?.some((r) => r.state === "inProgress") ? LIVE_MS : false),
+  });
+  const stop = useMutation({
+    mutationFn: (runId: string) => read(importsStop(runId)),
+    onSettled: () => invalidate(client, importsKeys.all(accountId)),
   });
   const runs = history.data;
 
@@ -63,6 +83,7 @@ export function RunHistory({ accountId, status }: { accountId: string; status: D
         <caption>Run history</caption>
         <thead>
           <tr>
+            <th scope="col">Import</th>
             <th scope="col">Started</th>
             <th scope="col">Trigger</th>
             <th scope="col">State</th>
@@ -79,7 +100,7 @@ export function RunHistory({ accountId, status }: { accountId: string; status: D
               Rows
             </th>
             <th scope="col" className="actions">
-              <span className="visually-hidden">Details</span>
+              <span className="visually-hidden">Actions</span>
             </th>
           </tr>
         </thead>
@@ -90,7 +111,11 @@ export function RunHistory({ accountId, status }: { accountId: string; status: D
             const detailsId = `run-${accountId}-${run.id}`;
             return (
               <Fragment key={run.id}>
-                <tr data-testid="discovery-run">
+                <tr data-testid="discovery-run" data-kind={run.kind}>
+                  <td data-testid="run-kind">
+                    {KIND_LABEL[run.kind]}
+                    {run.sourceName && <span className="hint"> · {run.sourceName}</span>}
+                  </td>
                   <td>
                     <time dateTime={run.startedAt}>{formatDateTime(run.startedAt)}</time>
                   </td>
@@ -103,6 +128,19 @@ export function RunHistory({ accountId, status }: { accountId: string; status: D
                   <td className="num">{formatCount(run.throttled)}</td>
                   <td className="num">{formatCount(run.rowsWritten)}</td>
                   <td className="actions">
+                    {run.state === "inProgress" && (
+                      <button
+                        type="button"
+                        className="secondary"
+                        data-testid="run-stop"
+                        disabled={stop.isPending && stop.variables === run.id}
+                        onClick={() => {
+                          stop.mutate(run.id);
+                        }}
+                      >
+                        Stop
+                      </button>
+                    )}{" "}
                     <button
                       type="button"
                       className="link"
@@ -129,6 +167,7 @@ export function RunHistory({ accountId, status }: { accountId: string; status: D
           })}
         </tbody>
       </table>
+      {stop.isError && <Failed error={stop.error} lead="Stop did not reach the run:" />}
       {runs.length > FIRST && (
         <button
           type="button"
@@ -144,7 +183,7 @@ export function RunHistory({ accountId, status }: { accountId: string; status: D
   );
 }
 
-function RunDetails({ run }: { run: RunDto }) {
+function RunDetails({ run }: { run: ImportRunDto }) {
   return (
     <div className="run-details">
       {run.error && (
