@@ -510,3 +510,34 @@ test("Azure costs: exports in a real Azure Storage server (azurite) are connecte
   });
   for (const [currency, amount] of billed) assert.equal(units(amount), expected.get(currency), `${currency} on Billing`);
 });
+
+test("One run history: Discovery, the cost export import and the Azure Stack usage import, each with its state", async () => {
+  await session.navigate("#/accounts");
+  const rows = `${panel} [data-testid=discovery-run]`;
+  const kinds = async () =>
+    session.cmd("POST", "/execute/sync", {
+      script:
+        "return [...document.querySelectorAll(arguments[0])].map((r) => [r.dataset.kind, r.querySelector('[data-testid=run-kind]').textContent, r.textContent]);",
+      args: [rows],
+    });
+  const listed = await session.until(async () => {
+    const k = await kinds();
+    const seen = new Set(k.map(([kind]) => kind));
+    return seen.has("costExports") && seen.has("stackUsage") && seen.has("discovery") ? k : null;
+  }, "every kind of import in the history", { timeoutMs: 30000 });
+  // Discovery: the stopped run and the completed one; the imports done above completed.
+  const discovery = listed.filter(([kind]) => kind === "discovery");
+  assert.ok(discovery.some(([, , text]) => text.includes("Stopped")), "the stopped Discovery run");
+  assert.ok(discovery.some(([, , text]) => text.includes("Completed")), "the completed Discovery run");
+  for (const kind of ["costExports", "stackUsage"]) {
+    const runs = listed.filter(([k]) => k === kind);
+    assert.ok(runs.length >= 1, `${kind} is in the history`);
+    assert.ok(runs.every(([, , text]) => text.includes("Completed")), `${kind} ended Completed: ${runs.map(([, , t]) => t).join(" | ")}`);
+  }
+  assert.ok(listed.some(([kind, label]) => kind === "costExports" && label.startsWith("Cost exports · ")), "a cost run names its source");
+  await session.cmd("POST", "/execute/sync", {
+    script: "document.querySelector(arguments[0]).scrollIntoView({block: 'center'}); return true;",
+    args: [`${panel} [data-testid=discovery-history]`],
+  });
+  await shot("run-history");
+});

@@ -17,8 +17,8 @@ use cspdesk_store::Database;
 use rust_decimal::Decimal;
 
 use super::dto::{
-    SetStackAdminEndpointDto, StackAdminEndpointDto, StackAttributionDto,
-    StackCostDto, StackUsageLineDto, StackUsageTotalDto,
+    SetStackAdminEndpointDto, StackAdminEndpointDto, StackAttributionDto, StackCostDto,
+    StackUsageLineDto, StackUsageTotalDto,
 };
 use crate::azure_stack::dto::RegistrationRefDto;
 use crate::shared::access::require_admin;

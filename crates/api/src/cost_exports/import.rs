@@ -7,10 +7,10 @@ use cspdesk_cost_exports::{self as exports, ContainerSas, SkipReason};
 use cspdesk_discovery::progress::{ProgressSink, Silent};
 use cspdesk_discovery::run::Trigger;
 use cspdesk_discovery::Clock;
-use tokio_util::sync::CancellationToken;
 use cspdesk_partner_api::{KeyringSecrets, SecretStore};
 use cspdesk_store::cost_exports::sources::{self};
 use cspdesk_store::{accounts, Database};
+use tokio_util::sync::CancellationToken;
 
 use super::dto::*;
 use super::sources::*;
@@ -163,30 +163,32 @@ pub fn import_watched(
             sink,
             stop,
             &mut |p| {
-            let event = match p {
-                exports::Progress::Listed { manifests } => CostImportEvent::Listed {
-                    source_name: name.clone(),
-                    manifests: u32::try_from(manifests).unwrap_or(u32::MAX),
-                },
-                exports::Progress::Planned { runs, rows, .. } => CostImportEvent::Planned {
-                    source_name: name.clone(),
-                    runs: u32::try_from(runs).unwrap_or(u32::MAX),
-                    rows,
-                },
-                exports::Progress::Rows {
-                    run_id,
-                    done,
-                    total,
-                } => CostImportEvent::Rows {
-                    run_id,
-                    done,
-                    total,
-                },
-                exports::Progress::RunImported(r) => CostImportEvent::RunImported { run: r.into() },
-                exports::Progress::RunStarted { .. } => return,
-            };
-            progress(event);
-        },
+                let event = match p {
+                    exports::Progress::Listed { manifests } => CostImportEvent::Listed {
+                        source_name: name.clone(),
+                        manifests: u32::try_from(manifests).unwrap_or(u32::MAX),
+                    },
+                    exports::Progress::Planned { runs, rows, .. } => CostImportEvent::Planned {
+                        source_name: name.clone(),
+                        runs: u32::try_from(runs).unwrap_or(u32::MAX),
+                        rows,
+                    },
+                    exports::Progress::Rows {
+                        run_id,
+                        done,
+                        total,
+                    } => CostImportEvent::Rows {
+                        run_id,
+                        done,
+                        total,
+                    },
+                    exports::Progress::RunImported(r) => {
+                        CostImportEvent::RunImported { run: r.into() }
+                    }
+                    exports::Progress::RunStarted { .. } => return,
+                };
+                progress(event);
+            },
         )
         .map_err(api_error)?;
         if let Some(e) = outcome.error {

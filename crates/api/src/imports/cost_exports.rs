@@ -16,9 +16,9 @@ use cspdesk_store::{accounts, Database};
 use tokio::sync::oneshot;
 use tokio_util::sync::CancellationToken;
 
-use crate::cost_exports::sources::{api_error, secret_key};
 use super::dto::ImportRunDto;
 use super::runs::{started, Imports};
+use crate::cost_exports::sources::{api_error, secret_key};
 use crate::{ApiError, ErrorCode};
 
 /// The SAS of `source` from `secrets`, checked at `now`.

@@ -78,6 +78,10 @@ fn a_sandbox_branch_in_a_feature_is_found() {
     )
     .expect("write");
     let found = offenders(dir.path());
-    assert_eq!(found.len(), 1, "one branch, in code, not the comment: {found:?}");
+    assert_eq!(
+        found.len(),
+        1,
+        "one branch, in code, not the comment: {found:?}"
+    );
     assert!(found[0].starts_with("billing/invoices.rs:2:"), "{found:?}");
 }

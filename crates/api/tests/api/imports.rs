@@ -6,11 +6,11 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use cspdesk_api::discovery::runs::Hub;
 use cspdesk_api::discovery::dto::RunStateDto;
+use cspdesk_api::discovery::runs::Hub;
+use cspdesk_api::imports::cost_exports as cost_exports_run;
 use cspdesk_api::imports::dto::{ImportEvent, ImportKindDto};
 use cspdesk_api::imports::runs::{self as import_runs, Imports};
-use cspdesk_api::imports::cost_exports as cost_exports_run;
 use cspdesk_api::{cost_exports, ErrorCode};
 use cspdesk_partner_api::KeyringSecrets;
 use cspdesk_store::import_runs::{self as runs, RunCounts, RunKey};

@@ -174,6 +174,45 @@ async fn unregistered_tenants_usage_lands_on_the_default_subscription_at_the_han
     );
     assert!(expected > rust_decimal::Decimal::ZERO);
 
+    // Stopped from the run history (as the app's Stop does, by the run's token) before its
+    // first day: the run is recorded Stopped in the one history, the caller is told, and the
+    // window keeps exactly what it held.
+    let imports = cspdesk_api::imports::runs::Imports::new();
+    let (sink, stop) = cspdesk_api::imports::runs::watched(&imports);
+    stop.cancel();
+    let e = cspdesk_api::imports::stack_usage::import_usage_with(
+        &db,
+        &account.id,
+        &input,
+        now,
+        (sink, stop),
+    )
+    .await
+    .unwrap_err();
+    assert!(e.message.contains("stopped"), "{}", e.message);
+    let history = cspdesk_api::imports::runs::history(
+        &discovery::Hub::new(),
+        &imports,
+        &db.lock().unwrap(),
+        Some(&account.id),
+        now,
+    )
+    .unwrap();
+    let last = &history[0];
+    assert_eq!(
+        (last.kind, last.run.state),
+        (
+            cspdesk_api::imports::dto::ImportKindDto::StackUsage,
+            cspdesk_api::discovery::dto::RunStateDto::Stopped
+        ),
+        "{last:?}"
+    );
+    assert_eq!(
+        stack_usage::usage_totals(&db.lock().unwrap(), &account.id, Some(&month), now).unwrap(),
+        totals,
+        "a stopped import leaves the window whole"
+    );
+
     // A window that would end now or later is refused before calling, naming the field.
     let e = cspdesk_api::imports::stack_usage::import_usage(
         &db,

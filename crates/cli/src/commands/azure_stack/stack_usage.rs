@@ -80,7 +80,12 @@ pub fn run(
                 from,
                 to,
             };
-            let done = rt.block_on(cspdesk_api::imports::stack_usage::import_usage(db, &at.account, &input, now))?;
+            let done = rt.block_on(cspdesk_api::imports::stack_usage::import_usage(
+                db,
+                &at.account,
+                &input,
+                now,
+            ))?;
             println!(
                 "Imported {} usage record(s) of {} user subscription(s) from {} to {} ({} replaced).",
                 done.records, done.user_subscriptions, done.from, done.to, done.replaced

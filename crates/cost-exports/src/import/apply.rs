@@ -1,12 +1,9 @@
-//! Importing a source's export runs, plan then apply. The plan is pure: from the manifests
-//! found in the container and the runs already imported it decides, per export, dataset and
-//! month folder, which one run counts (the newest submitted) and whether it must be imported
-//! (replacing the older one) or is already there. Applying a run streams its parts into one
-//! write transaction, checks every part's row count against the manifest, and commits; any
-//! failure rolls that run back, so a month always holds one whole run. Importing the same
-//! runs again reads only the listing and writes nothing.
+//! Applying the plan: each planned export run streamed into one write transaction as a run
+//! of the import pipeline (its record, lock, progress and Stop), the summary of what an
+//! import did, and the words a failed run is recorded with.
 
-use std::collections::{BTreeMap, HashSet};
+use super::{plan, FoundRun, PlannedRun, SkipReason, SkippedRun, PROGRESS_EVERY};
+use std::collections::HashSet;
 use std::io::Read;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
@@ -16,8 +13,8 @@ use cspdesk_discovery::pipeline::Run;
 use cspdesk_discovery::progress::{Phase, ProgressSink, Silent};
 use cspdesk_discovery::run::Trigger;
 use cspdesk_discovery::{Clock, StartError};
-use cspdesk_store::cost_exports::runs::{self, ImportedRun, RunHeader};
-use cspdesk_store::cost_exports::sources::{Scope, Source};
+use cspdesk_store::cost_exports::runs::{self, RunHeader};
+use cspdesk_store::cost_exports::sources::Source;
 use cspdesk_store::cost_exports::Dataset;
 use cspdesk_store::import_runs::{RunFailure, RunKey, RunKind, RunRecord};
 use cspdesk_store::Database;
@@ -25,220 +22,9 @@ use tokio_util::sync::CancellationToken;
 
 use crate::blobs::Container;
 use crate::error::{Error, Result};
-use crate::manifest::{ExportedScope, Manifest, PartFormat};
+use crate::manifest::{Manifest, PartFormat};
 use crate::parts;
 use crate::sas::ContainerSas;
-
-/// How often (in rows) a running import reports progress.
-const PROGRESS_EVERY: u64 = 10_000;
-
-/// A run found in the container, with its manifest read.
-#[derive(Debug, Clone)]
-pub struct FoundRun {
-    /// Path of its manifest.json.
-    pub manifest_path: String,
-    /// The manifest.
-    pub manifest: Manifest,
-}
-
-/// Why a run found is not imported.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SkipReason {
-    /// This very run is in the database already.
-    AlreadyImported,
-    /// A newer run of the same export, dataset and month counts instead.
-    Superseded {
-        /// The run that counts.
-        by: String,
-    },
-    /// Not an actual or amortized cost dataset (FOCUS, price sheet, reservations...).
-    NotCostDetails {
-        /// exportConfig.type.
-        kind: String,
-    },
-    /// Not CSV (plain or gzip).
-    UnsupportedFormat {
-        /// fileFormat / compressionMode.
-        format: String,
-    },
-    /// Defined at another scope than the source's.
-    OtherScope {
-        /// exportConfig.resourceId.
-        resource_id: String,
-    },
-    /// Neither the delivery path nor runInfo.startDate tells its month.
-    NoMonth,
-}
-
-impl std::fmt::Display for SkipReason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            SkipReason::AlreadyImported => f.write_str("already imported"),
-            SkipReason::Superseded { by } => write!(f, "superseded by the newer run {by}"),
-            SkipReason::NotCostDetails { kind } => {
-                write!(f, "a {kind} export, not actual or amortized cost details")
-            }
-            SkipReason::UnsupportedFormat { format } => {
-                write!(f, "delivered as {format}; only CSV (plain or gzip) is read")
-            }
-            SkipReason::OtherScope { resource_id } => write!(
-                f,
-                "defined at another scope than the source's ({resource_id})"
-            ),
-            SkipReason::NoMonth => f.write_str("its month cannot be told from its folder"),
-        }
-    }
-}
-
-/// A run not imported, and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SkippedRun {
-    /// Run id.
-    pub run_id: String,
-    /// Path of its manifest.
-    pub manifest_path: String,
-    /// Why.
-    pub reason: SkipReason,
-}
-
-/// A run to import.
-#[derive(Debug, Clone)]
-pub struct PlannedRun {
-    /// What was found.
-    pub found: FoundRun,
-    /// Its dataset.
-    pub dataset: Dataset,
-    /// Its parts' format.
-    pub format: PartFormat,
-    /// `YYYYMMDD-YYYYMMDD`.
-    pub month_folder: String,
-    /// When it was submitted.
-    pub submitted_at: DateTime<Utc>,
-    /// The imported run it replaces.
-    pub replaces: Option<String>,
-}
-
-/// What an import will do.
-#[derive(Debug, Clone, Default)]
-pub struct Plan {
-    /// Runs to import, by month folder, export and dataset.
-    pub imports: Vec<PlannedRun>,
-    /// Runs left as they are.
-    pub skipped: Vec<SkippedRun>,
-}
-
-fn scope_matches(source: &Scope, run: &ExportedScope) -> bool {
-    match (source, run) {
-        // A manifest that names no billing scope cannot be checked; it is the source's.
-        (_, ExportedScope::Unknown) => true,
-        (Scope::BillingAccount(id), ExportedScope::BillingAccount(a)) => {
-            id.as_deref().is_none_or(|id| id.eq_ignore_ascii_case(a))
-        }
-        (Scope::BillingProfile(id), ExportedScope::BillingProfile(p)) => {
-            id.as_deref().is_none_or(|id| id.eq_ignore_ascii_case(p))
-        }
-        (Scope::Customer(id), ExportedScope::Customer(c)) => id.eq_ignore_ascii_case(c),
-        _ => false,
-    }
-}
-
-/// Decides which runs to import: per (export, dataset, month folder) the newest submitted
-/// run counts; it is imported unless it is the one already imported.
-pub fn plan(found: Vec<FoundRun>, imported: &[ImportedRun], scope: &Scope) -> Plan {
-    let mut out = Plan::default();
-    let imported_ids: HashSet<&str> = imported.iter().map(|r| r.run_id.as_str()).collect();
-    // (month folder, dataset, export) -> its runs: (submitted, run id, the run when found
-    // here, None for the one imported before).
-    type Key = (String, Dataset, String);
-    type Candidate = (DateTime<Utc>, String, Option<PlannedRun>);
-    let mut groups: BTreeMap<Key, Vec<Candidate>> = BTreeMap::new();
-    for r in imported {
-        groups
-            .entry((r.month_folder.clone(), r.dataset, r.export_name.clone()))
-            .or_default()
-            .push((r.submitted_at, r.run_id.clone(), None));
-    }
-    for f in found {
-        let run_id = f.manifest.run_info.run_id.clone();
-        let skip = |reason| SkippedRun {
-            run_id: run_id.clone(),
-            manifest_path: f.manifest_path.clone(),
-            reason,
-        };
-        if imported_ids.contains(run_id.as_str()) {
-            out.skipped.push(skip(SkipReason::AlreadyImported));
-            continue;
-        }
-        let Some(dataset) = f.manifest.dataset() else {
-            out.skipped.push(skip(SkipReason::NotCostDetails {
-                kind: f.manifest.export_config.kind.clone(),
-            }));
-            continue;
-        };
-        let Some(format) = f.manifest.part_format() else {
-            let d = &f.manifest.delivery_config;
-            out.skipped.push(skip(SkipReason::UnsupportedFormat {
-                format: format!("{} / {}", d.file_format, d.compression_mode),
-            }));
-            continue;
-        };
-        if !scope_matches(scope, &f.manifest.scope()) {
-            out.skipped.push(skip(SkipReason::OtherScope {
-                resource_id: f.manifest.export_config.resource_id.clone(),
-            }));
-            continue;
-        }
-        let Some(month_folder) = f.manifest.month_folder(&f.manifest_path) else {
-            out.skipped.push(skip(SkipReason::NoMonth));
-            continue;
-        };
-        let submitted_at = f.manifest.submitted().expect("checked when parsed");
-        let key = (
-            month_folder.clone(),
-            dataset,
-            f.manifest.export_config.export_name.clone(),
-        );
-        groups.entry(key).or_default().push((
-            submitted_at,
-            run_id,
-            Some(PlannedRun {
-                found: f,
-                dataset,
-                format,
-                month_folder,
-                submitted_at,
-                replaces: None,
-            }),
-        ));
-    }
-    for (_, mut candidates) in groups {
-        candidates.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
-        let (_, newest_id, _) = candidates.last().expect("a group is never empty");
-        let newest_id = newest_id.clone();
-        let replaced = candidates
-            .iter()
-            .find(|c| c.2.is_none())
-            .map(|c| c.1.clone());
-        for (_, run_id, planned) in candidates {
-            let Some(mut planned) = planned else {
-                continue;
-            };
-            if run_id == newest_id {
-                planned.replaces = replaced.clone();
-                out.imports.push(planned);
-            } else {
-                out.skipped.push(SkippedRun {
-                    run_id,
-                    manifest_path: planned.found.manifest_path,
-                    reason: SkipReason::Superseded {
-                        by: newest_id.clone(),
-                    },
-                });
-            }
-        }
-    }
-    out
-}
 
 /// What an import reports while it runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -316,7 +102,7 @@ pub struct ImportSummary {
 }
 
 /// The run id of a manifest path `.../{runId}/manifest.json` (its folder).
-fn folder_run_id(manifest_path: &str) -> Option<&str> {
+pub(super) fn folder_run_id(manifest_path: &str) -> Option<&str> {
     let mut parts = manifest_path.rsplit('/');
     parts.next();
     parts.next()
@@ -458,7 +244,7 @@ pub fn run(
 }
 
 /// Stops at a page or batch boundary when Stop was asked.
-fn checkpoint(run: &Run) -> Result<()> {
+pub(super) fn checkpoint(run: &Run) -> Result<()> {
     if run.stop_requested() {
         Err(Error::Stopped)
     } else {
@@ -466,7 +252,7 @@ fn checkpoint(run: &Run) -> Result<()> {
     }
 }
 
-fn apply(
+pub(super) fn apply(
     db: &mut Database,
     source: &Source,
     sas: &ContainerSas,
@@ -557,7 +343,7 @@ fn apply(
     Ok(())
 }
 
-fn import_run(
+pub(super) fn import_run(
     db: &mut Database,
     container: &Container,
     source: &Source,
@@ -647,153 +433,4 @@ fn import_run(
         rows,
         replaced: run.replaces.clone(),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::TimeZone;
-
-    fn manifest(run: &str, export: &str, kind: &str, submitted: &str) -> FoundRun {
-        let path = format!("p/{export}/20260201-20260228/{run}/manifest.json");
-        let text = format!(
-            r#"{{"blobCount":0,"dataRowCount":0,"blobs":[],
-               "exportConfig":{{"exportName":"{export}","type":"{kind}","resourceId":"/providers/Microsoft.Billing/billingAccounts/A/providers/Microsoft.CostManagement/exports/{export}"}},
-               "runInfo":{{"runId":"{run}","submittedTime":"{submitted}"}}}}"#
-        );
-        FoundRun {
-            manifest: Manifest::parse(&path, text.as_bytes()).unwrap(),
-            manifest_path: path,
-        }
-    }
-
-    fn imported(run: &str, submitted: DateTime<Utc>) -> ImportedRun {
-        ImportedRun {
-            run_id: run.into(),
-            export_name: "daily".into(),
-            dataset: Dataset::Actual,
-            month_folder: "20260201-20260228".into(),
-            submitted_at: submitted,
-            row_count: 0,
-            imported_at: submitted,
-        }
-    }
-
-    fn t(h: u32) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 3, 2, h, 0, 0).unwrap()
-    }
-
-    fn ids(p: &Plan) -> (Vec<&str>, Vec<(&str, &SkipReason)>) {
-        (
-            p.imports
-                .iter()
-                .map(|r| r.found.manifest.run_info.run_id.as_str())
-                .collect(),
-            p.skipped
-                .iter()
-                .map(|s| (s.run_id.as_str(), &s.reason))
-                .collect(),
-        )
-    }
-
-    const ACCOUNT: Scope = Scope::BillingAccount(None);
-
-    #[test]
-    fn the_newest_run_of_a_month_counts_and_replaces_the_imported_one() {
-        let found = vec![
-            manifest("r1", "daily", "ActualCost", "2026-03-02T01:00:00Z"),
-            manifest("r3", "daily", "ActualCost", "2026-03-02T03:00:00Z"),
-            manifest("a1", "daily", "AmortizedCost", "2026-03-02T01:00:00Z"),
-        ];
-        let p = plan(found, &[imported("r2", t(2))], &ACCOUNT);
-        let (imports, skipped) = ids(&p);
-        assert_eq!(imports, ["r3", "a1"], "per dataset, the newest run");
-        assert_eq!(p.imports[0].replaces.as_deref(), Some("r2"));
-        assert_eq!(p.imports[1].replaces, None, "amortized is its own month");
-        assert_eq!(
-            skipped,
-            [("r1", &SkipReason::Superseded { by: "r3".into() })]
-        );
-    }
-
-    #[test]
-    fn an_imported_run_newer_than_what_is_found_stays() {
-        let found = vec![manifest(
-            "r1",
-            "daily",
-            "ActualCost",
-            "2026-03-02T01:00:00Z",
-        )];
-        let p = plan(found, &[imported("r2", t(2))], &ACCOUNT);
-        assert!(
-            p.imports.is_empty(),
-            "an older run never replaces a newer one"
-        );
-        assert_eq!(
-            ids(&p).1,
-            [("r1", &SkipReason::Superseded { by: "r2".into() })]
-        );
-        let again = plan(
-            vec![manifest(
-                "r2",
-                "daily",
-                "ActualCost",
-                "2026-03-02T02:00:00Z",
-            )],
-            &[imported("r2", t(2))],
-            &ACCOUNT,
-        );
-        assert_eq!(
-            ids(&again),
-            (vec![], vec![("r2", &SkipReason::AlreadyImported)])
-        );
-    }
-
-    #[test]
-    fn other_datasets_formats_and_scopes_are_skipped_with_their_reason() {
-        let mut parquet = manifest("pq", "daily", "ActualCost", "2026-03-02T01:00:00Z");
-        parquet.manifest.delivery_config.file_format = "Parquet".into();
-        let found = vec![
-            manifest("f1", "focus", "FocusCost", "2026-03-02T01:00:00Z"),
-            parquet,
-            manifest("ok", "daily", "ActualCost", "2026-03-02T01:00:00Z"),
-        ];
-        let p = plan(found.clone(), &[], &ACCOUNT);
-        let (imports, skipped) = ids(&p);
-        assert_eq!(imports, ["ok"]);
-        assert!(matches!(skipped[0].1, SkipReason::NotCostDetails { .. }));
-        assert!(matches!(skipped[1].1, SkipReason::UnsupportedFormat { .. }));
-        let customer = Scope::Customer("0a1b2c3d-0000-4000-8000-000000000001".into());
-        let p = plan(found, &[], &customer);
-        assert!(
-            p.imports.is_empty(),
-            "billing-account runs are not one customer's"
-        );
-        assert!(p
-            .skipped
-            .iter()
-            .any(|s| matches!(s.reason, SkipReason::OtherScope { .. })));
-        let other_account = Scope::BillingAccount(Some("B".into()));
-        assert!(plan(
-            vec![manifest(
-                "ok",
-                "daily",
-                "ActualCost",
-                "2026-03-02T01:00:00Z"
-            )],
-            &[],
-            &other_account
-        )
-        .imports
-        .is_empty());
-    }
-
-    #[test]
-    fn the_run_folder_names_the_run() {
-        assert_eq!(
-            folder_run_id("p/daily/20260201-20260228/r1/manifest.json"),
-            Some("r1")
-        );
-        assert_eq!(folder_run_id("manifest.json"), None);
-    }
 }
