@@ -23,13 +23,13 @@ use crate::discovery::dto::*;
 use crate::{lock, ApiError, ErrorCode};
 
 /// Who hears about runs (the app's window, through a Tauri channel).
-pub type Watcher = Arc<dyn Fn(&DiscoveryEvent) + Send + Sync>;
+pub type Watcher = crate::shared::watchers::Watcher<DiscoveryEvent>;
 
 /// The runs of this process and who watches them.
 #[derive(Default)]
 pub struct Hub {
     live: Mutex<HashMap<String, Live>>,
-    watchers: Mutex<HashMap<String, Watcher>>,
+    watchers: crate::shared::watchers::Watchers<DiscoveryEvent>,
 }
 
 struct Live {
@@ -45,23 +45,11 @@ impl Hub {
 
     /// Sets the watcher called `name` (a window: a reloaded window replaces its old one).
     pub fn watch(&self, name: &str, watcher: Watcher) {
-        self.watchers
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(name.to_string(), watcher);
+        self.watchers.set(name, watcher);
     }
 
     fn emit(&self, event: &DiscoveryEvent) {
-        let watchers: Vec<Watcher> = self
-            .watchers
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .values()
-            .cloned()
-            .collect();
-        for w in watchers {
-            w(event);
-        }
+        self.watchers.emit(event);
     }
 
     fn live(&self) -> std::sync::MutexGuard<'_, HashMap<String, Live>> {

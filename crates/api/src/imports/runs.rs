@@ -2,9 +2,12 @@
 //! exports, Azure Stack usage): one run history, one Stop by run id, one stream of events.
 //! The app keeps one [`Imports`] for its lifetime beside the Discovery [`Hub`] (Discovery
 //! keeps its own panel and rating-after-run; its runs are in the same history and stop
-//! through the same call). Starting a run is each kind's: `imports::cost_exports::start`,
-//! `imports::stack_usage::start` (background, for the app), `cost_exports::import::import` and
-//! `imports::stack_usage::import_usage` (to the end, for the CLI), `discovery::start` / `run`.
+//! through the same call). Starting a run is each kind's: the app waits for its imports with
+//! each run registered here through [`watched`] (`cost_exports::import::import_in_background`,
+//! `imports::stack_usage::import_usage_with`); the CLI runs them unwatched
+//! (`cost_exports::import::import`, `imports::stack_usage::import_usage`); `start` in
+//! `imports::cost_exports` and `imports::stack_usage` runs one in the background and returns
+//! once it is recorded; Discovery has `discovery::runs::start` / `run`.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -24,14 +27,14 @@ use crate::discovery::runs::{run_dto, Hub};
 use crate::{ApiError, ErrorCode};
 
 /// Who hears about import runs (the app's window).
-pub type ImportWatcher = Arc<dyn Fn(&ImportEvent) + Send + Sync>;
+pub type ImportWatcher = crate::shared::watchers::Watcher<ImportEvent>;
 
 /// The import runs of this process other than Discovery's (which its [`Hub`] keeps), and
 /// who watches them.
 #[derive(Default)]
 pub struct Imports {
     live: Mutex<HashMap<i64, LiveImport>>,
-    watchers: Mutex<HashMap<String, ImportWatcher>>,
+    watchers: crate::shared::watchers::Watchers<ImportEvent>,
 }
 
 struct LiveImport {
@@ -48,23 +51,11 @@ impl Imports {
 
     /// Sets the watcher called `name` (a reloaded window replaces its old one).
     pub fn watch(&self, name: &str, watcher: ImportWatcher) {
-        self.watchers
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(name.to_string(), watcher);
+        self.watchers.set(name, watcher);
     }
 
     fn emit(&self, event: &ImportEvent) {
-        let watchers: Vec<ImportWatcher> = self
-            .watchers
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .values()
-            .cloned()
-            .collect();
-        for w in watchers {
-            w(event);
-        }
+        self.watchers.emit(event);
     }
 
     fn live(&self) -> std::sync::MutexGuard<'_, HashMap<i64, LiveImport>> {
