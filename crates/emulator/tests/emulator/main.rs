@@ -10,6 +10,7 @@ mod identity;
 mod invoices;
 mod mfa;
 mod paging;
+mod parity;
 mod stack_admin;
 mod throttling;
 mod tls;

@@ -9,5 +9,6 @@ mod login;
 mod paging;
 mod refresh;
 mod resilience;
+mod samples;
 mod sensitive;
 mod stack_usage;
