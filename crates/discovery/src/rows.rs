@@ -31,11 +31,14 @@ pub fn customer(c: pc::Customer) -> CustomerRow {
     }
 }
 
+/// An item whose offer nothing names is kept with an empty offer id, as a licence: it produces
+/// no usage, and the list still shows it.
 pub fn subscription(s: pc::Subscription) -> SubscriptionRow {
+    let offer_id = s.offer().unwrap_or_default();
     SubscriptionRow {
-        kind: subscription_kind(&s.offer_id),
+        kind: subscription_kind(&offer_id),
         id: s.id,
-        offer_id: s.offer_id,
+        offer_id,
         offer_name: s.offer_name,
         friendly_name: s.friendly_name,
         quantity: s.quantity,

@@ -140,6 +140,16 @@ pub fn page<T: Serialize>(
     }
 }
 
+/// A collection that is never paged, as Microsoft sends a customer's subscriptions and an Azure
+/// plan's entitlements: no links at all.
+pub fn unpaged_collection(items: Vec<Value>) -> Value {
+    json!({
+        "totalCount": items.len(),
+        "items": items,
+        "attributes": { "objectType": "Collection" },
+    })
+}
+
 /// A Partner Center collection envelope.
 pub fn collection(
     items: Vec<Value>,

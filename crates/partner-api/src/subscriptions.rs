@@ -18,8 +18,11 @@ pub struct Subscription {
     /// Azure subscription id for legacy Azure offers.
     #[serde(default)]
     pub entitlement_id: Option<String>,
-    /// Offer id, e.g. `MS-AZR-0145P` or `DZH318Z0BPS6:0001:...`.
-    pub offer_id: String,
+    /// Offer id, e.g. `MS-AZR-0145P` or `DZH318Z0BPS6:0001:...`. Older items come without it
+    /// (Microsoft's own list sample has none); [`Subscription::offer`] falls back to the offer
+    /// link.
+    #[serde(default)]
+    pub offer_id: Option<String>,
     /// Offer name.
     #[serde(default)]
     pub offer_name: Option<String>,
@@ -52,6 +55,39 @@ pub struct Subscription {
     /// Reseller of record (MPN id).
     #[serde(default)]
     pub partner_id: Option<String>,
+    /// The order it was bought with.
+    #[serde(default)]
+    pub order_id: Option<String>,
+    /// Last moment a new-commerce subscription can be cancelled for a refund.
+    #[serde(default)]
+    pub cancellation_allowed_until_date: Option<String>,
+    /// Links; only `offer` is read, as the offer id of an item without `offerId`.
+    #[serde(default)]
+    pub links: Option<SubscriptionLinks>,
+}
+
+/// The links of a subscription that say what it is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubscriptionLinks {
+    /// `/offers/{offerId}?country=..` (legacy offers).
+    #[serde(default)]
+    pub offer: Option<crate::paging::Link>,
+}
+
+impl Subscription {
+    /// The offer id: `offerId` as sent, else the last segment of the offer link (without its
+    /// query); `None` when neither says.
+    pub fn offer(&self) -> Option<String> {
+        if let Some(id) = self.offer_id.as_deref().filter(|id| !id.trim().is_empty()) {
+            return Some(id.to_string());
+        }
+        let uri = &self.links.as_ref()?.offer.as_ref()?.uri;
+        let path = uri.split(['?', '#']).next().unwrap_or_default();
+        path.rsplit('/')
+            .next()
+            .filter(|segment| !segment.is_empty())
+            .map(str::to_string)
+    }
 }
 
 /// An Azure subscription inside an Azure plan.

@@ -6,8 +6,8 @@ use axum::response::Response;
 use serde_json::{json, Value};
 
 use super::continuation::{self, normalise};
+use super::customer_or_error;
 use super::guard::admit;
-use super::{customer_or_error, day_text};
 use crate::server::{AppState, Shared};
 use crate::wire::{collection, json_response, link, pc_error};
 use crate::world::{Customer, Relationship};
@@ -27,6 +27,12 @@ fn company_profile_json(c: &Customer) -> Value {
         "tenantId": c.tenant_id,
         "domain": c.domain,
         "companyName": c.company_name,
+        "address": {
+            "country": c.country, "region": "WA", "city": "Redmond",
+            "addressLine1": format!("{} Main Street", 1 + c.index), "postalCode": "98052",
+            "phoneNumber": "4255550100",
+        },
+        "email": format!("admin@{}", c.domain),
         "links": { "self": link(&format!("/customers/{}/profiles/company", c.tenant_id), None) },
         "attributes": { "objectType": "CustomerCompanyProfile" },
     })
@@ -45,7 +51,7 @@ fn billing_profile_json(s: &Shared, c: &Customer) -> Value {
         "language": "en",
         "companyName": c.company_name,
         "defaultAddress": {
-            "country": c.country, "region": "", "city": "Redmond", "state": "", "addressLine1": format!("{} Main Street", 1 + c.index),
+            "country": c.country, "city": "Redmond", "state": "WA", "addressLine1": format!("{} Main Street", 1 + c.index),
             "postalCode": "98052", "firstName": "Dana", "lastName": format!("Owner{}", c.index), "phoneNumber": "4255550100",
         },
         "links": { "self": link(&format!("/customers/{}/profiles/billing", c.tenant_id), None) },
@@ -53,12 +59,18 @@ fn billing_profile_json(s: &Shared, c: &Customer) -> Value {
     })
 }
 
+/// A list item is leaner than the customer resource: Microsoft's list sample carries no links,
+/// no address and no email, in the item or its company profile.
 fn list_item(c: &Customer) -> Value {
     json!({
         "id": c.tenant_id,
-        "companyProfile": company_profile_json(c),
+        "companyProfile": {
+            "tenantId": c.tenant_id,
+            "domain": c.domain,
+            "companyName": c.company_name,
+            "attributes": { "objectType": "CustomerCompanyProfile" },
+        },
         "relationshipToPartner": relationship(c),
-        "links": { "self": link(&format!("/customers/{}", c.tenant_id), None) },
         "attributes": { "objectType": "Customer" },
     })
 }
@@ -186,7 +198,7 @@ fn customer_json(s: &Shared, c: &Customer) -> Value {
         "associatedPartnerId": c.reseller_mpn_id,
         "customDomains": [c.domain],
         "links": { "self": link(&format!("/customers/{}", c.tenant_id), None) },
-        "attributes": { "objectType": "Customer", "createdDate": day_text(c.created) },
+        "attributes": { "objectType": "Customer" },
     })
 }
 

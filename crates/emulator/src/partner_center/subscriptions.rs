@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use super::guard::admit;
 use super::{customer_or_error, day_text};
 use crate::server::{AppState, Shared};
-use crate::wire::{collection, json_response, link, pc_error};
+use crate::wire::{json_response, link, pc_error, unpaged_collection};
 use crate::world::{Customer, PlanKind};
 
 /// Azure plan catalog item id.
@@ -37,13 +37,52 @@ fn base(c: &Customer, id: &str, offer_id: &str, offer_name: &str, friendly: &str
         "isMicrosoftProduct": true,
         "publisherName": "Microsoft Corporation",
         "hasPurchasableAddons": false,
-        "actions": [],
+        "orderId": order_id(c, id),
         "links": {
             "offer": link(&format!("/offers/{offer_id}"), None),
             "self": link(&format!("/customers/{}/subscriptions/{id}", c.tenant_id), None),
         },
         "attributes": { "etag": format!("\"{}\"", id.len() as u64 + c.index as u64), "objectType": "Subscription" },
     })
+}
+
+/// The order a subscription was bought with; the same id its billed lines carry.
+pub(crate) fn order_id(c: &Customer, subscription_id: &str) -> String {
+    format!("{}{:04}", &subscription_id[..8], c.index)
+}
+
+/// Keys Microsoft sends on new-commerce subscriptions (Azure plan and licences), not on legacy ones.
+fn new_commerce(v: &mut Value, c: &Customer, cancellable_days: Option<i64>) {
+    if let Some(days) = cancellable_days {
+        v["cancellationAllowedUntilDate"] =
+            json!(day_text(c.created + chrono::Duration::days(days)));
+    }
+    // A catalog item id is `product:sku:availability`; new-commerce subscriptions link to
+    // each part instead of to a legacy offer.
+    let offer = v["offerId"].as_str().unwrap_or_default().to_string();
+    let mut parts = offer.split(':');
+    if let (Some(product), Some(sku), Some(availability)) =
+        (parts.next(), parts.next(), parts.next())
+    {
+        let country = &c.country;
+        v["links"]["product"] = link(&format!("/products/{product}?country={country}"), None);
+        v["links"]["sku"] = link(
+            &format!("/products/{product}/skus/{sku}?country={country}"),
+            None,
+        );
+        v["links"]["availability"] = link(
+            &format!(
+                "/products/{product}/skus/{sku}/availabilities/{availability}?country={country}"
+            ),
+            None,
+        );
+        if let Some(links) = v["links"].as_object_mut() {
+            links.remove("offer");
+        }
+    }
+    v["renewalTermDuration"] = json!("");
+    v["attentionNeeded"] = json!(false);
+    v["actionTaken"] = json!(false);
 }
 
 /// All PC subscriptions of a customer, in a stable order.
@@ -75,6 +114,7 @@ pub(crate) fn subscriptions_of(s: &Shared, c: &Customer) -> Vec<Value> {
             );
             v["billingCycle"] = json!("one_time");
             v["productType"] = json!({ "id": "Azure", "displayName": "Azure" });
+            new_commerce(&mut v, c, None);
             out.push(v);
         }
     }
@@ -93,6 +133,8 @@ pub(crate) fn subscriptions_of(s: &Shared, c: &Customer) -> Vec<Value> {
         v["termDuration"] = json!("P1M");
         v["commitmentEndDate"] = json!(day_text(c.created + chrono::Duration::days(30)));
         v["autoRenewEnabled"] = json!(true);
+        v["productType"] = json!({ "id": "OnlineServicesNCE", "displayName": "OnlineServicesNCE" });
+        new_commerce(&mut v, c, Some(7));
         out.push(v);
     }
     out
@@ -114,15 +156,7 @@ pub(crate) async fn list(
         Err(r) => return r,
     };
     let items = subscriptions_of(&s, &c);
-    json_response(
-        StatusCode::OK,
-        &collection(
-            items,
-            &format!("/customers/{}/subscriptions", c.tenant_id),
-            None,
-            None,
-        ),
-    )
+    json_response(StatusCode::OK, &unpaged_collection(items))
 }
 
 fn find(s: &Shared, c: &Customer, sub: &str) -> Result<Value, Response> {
@@ -184,23 +218,11 @@ pub(crate) async fn entitlements(
                         "friendlyName": e.friendly_name,
                         "status": "active",
                         "subscriptionId": c.plan_subscription_id,
-                        "attributes": { "objectType": "AzureEntitlement" },
                     })
                 })
                 .collect()
         } else {
             Vec::new()
         };
-    json_response(
-        StatusCode::OK,
-        &collection(
-            items,
-            &format!(
-                "/customers/{}/subscriptions/{sub}/azureEntitlements",
-                c.tenant_id
-            ),
-            None,
-            None,
-        ),
-    )
+    json_response(StatusCode::OK, &unpaged_collection(items))
 }

@@ -8,6 +8,8 @@ use std::sync::{Arc, Mutex};
 use cspdesk_partner_api::{ClientOptions, Session};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+mod customers;
+
 use crate::common::*;
 
 /// Microsoft's sample `area/file`, as text.
