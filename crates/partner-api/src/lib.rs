@@ -67,7 +67,7 @@ pub use stack_usage::{
     Granularity, StackAdmin, StackUserSubscription, UsageAggregate, UsageRefusal, UsageWindow,
     STACK_SUBSCRIPTIONS_API_VERSION, STACK_USAGE_API_VERSION,
 };
-pub use subscriptions::{AzureEntitlement, Subscription};
+pub use subscriptions::{AzureEntitlement, Subscription, SubscriptionLinks};
 pub use tokens::{
     AccountKey, ConsentRecord, KeyringStore, StoredConsent, TokenStore,
     REFRESH_TOKEN_INACTIVITY_DAYS,

@@ -10,6 +10,7 @@ use std::fmt;
 use serde_json::Value;
 
 mod customers;
+mod legacy_usage;
 
 /// The JSON type of a value, as far as a reader of the wire can tell.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -41,30 +42,33 @@ fn shape(v: &Value) -> Shape {
 
 /// Every key path of `v` with the shapes seen there. Array elements share one path (`items[]`),
 /// so a path's shapes are the union over all elements.
-pub fn key_shapes(v: &Value) -> BTreeMap<String, BTreeSet<Shape>> {
+/// `maps` are paths of objects whose keys are data, not names (a meter's `rates` keyed by tier
+/// start, resource `tags`): their children share one path, `{path}.*`.
+pub fn key_shapes(v: &Value, maps: &[&str]) -> BTreeMap<String, BTreeSet<Shape>> {
     let mut out = BTreeMap::new();
-    walk(v, String::new(), &mut out);
+    walk(v, String::new(), maps, &mut out);
     out
 }
 
-fn walk(v: &Value, path: String, out: &mut BTreeMap<String, BTreeSet<Shape>>) {
+fn walk(v: &Value, path: String, maps: &[&str], out: &mut BTreeMap<String, BTreeSet<Shape>>) {
     if !path.is_empty() {
         out.entry(path.clone()).or_default().insert(shape(v));
     }
     match v {
         Value::Object(map) => {
+            let is_map = maps.contains(&path.as_str());
             for (k, child) in map {
-                let p = if path.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{path}.{k}")
+                let p = match (path.is_empty(), is_map) {
+                    (true, _) => k.clone(),
+                    (false, true) => format!("{path}.*"),
+                    (false, false) => format!("{path}.{k}"),
                 };
-                walk(child, p, out);
+                walk(child, p, maps, out);
             }
         }
         Value::Array(items) => {
             for child in items {
-                walk(child, format!("{path}[]"), out);
+                walk(child, format!("{path}[]"), maps, out);
             }
         }
         _ => {}
@@ -91,9 +95,9 @@ impl Drift {
 /// Compares key sets and shapes. A `null` in either side matches any shape (an optional value
 /// that happens to be absent in one of them); an empty array in Microsoft's sample says nothing
 /// about its elements, so paths under it are not counted as invented.
-pub fn drift(microsoft: &Value, emulator: &Value) -> Drift {
-    let ms = key_shapes(microsoft);
-    let emu = key_shapes(emulator);
+pub fn drift(microsoft: &Value, emulator: &Value, maps: &[&str]) -> Drift {
+    let ms = key_shapes(microsoft, maps);
+    let emu = key_shapes(emulator, maps);
     let under_empty_array = |path: &str| {
         ms.iter().any(|(p, shapes)| {
             shapes == &BTreeSet::from([Shape::Array])
@@ -147,7 +151,18 @@ pub fn assert_parity(
     emulator: &Value,
     allowed: &[(&str, &str)],
 ) {
-    let d = drift(microsoft, emulator);
+    assert_parity_with_maps(endpoint, microsoft, emulator, &[], allowed)
+}
+
+/// [`assert_parity`] where the objects at `maps` are keyed by data (see [`key_shapes`]).
+pub fn assert_parity_with_maps(
+    endpoint: &str,
+    microsoft: &Value,
+    emulator: &Value,
+    maps: &[&str],
+    allowed: &[(&str, &str)],
+) {
+    let d = drift(microsoft, emulator, maps);
     let allowed_paths: BTreeSet<&str> = allowed.iter().map(|(p, _)| *p).collect();
     let keep = |v: &Vec<String>| -> Vec<String> {
         v.iter()
@@ -184,13 +199,17 @@ fn the_comparison_sees_invented_omitted_and_reshaped_keys() {
         "items": [{"id": "b", "quantity": "7", "profile": {"email": null, "address": {"city": "d"}}, "links": [{"uri": "u"}]}, {"id": "c", "quantity": "1", "profile": {"email": "y", "address": {"city": "e"}}, "links": []}],
         "totalCount": 2
     });
-    assert!(drift(&ms, &same).is_empty(), "{:?}", drift(&ms, &same));
+    assert!(
+        drift(&ms, &same, &[]).is_empty(),
+        "{:?}",
+        drift(&ms, &same, &[])
+    );
 
     let off = serde_json::json!({
         "items": [{"id": "b", "quantity": 7, "profile": {"email": "y"}, "hasPartnerEarnedCredit": true, "links": []}],
         "totalCount": 1
     });
-    let d = drift(&ms, &off);
+    let d = drift(&ms, &off, &[]);
     assert_eq!(
         d.invented,
         vec!["items[].hasPartnerEarnedCredit".to_string()]
@@ -204,6 +223,19 @@ fn the_comparison_sees_invented_omitted_and_reshaped_keys() {
     );
     assert_eq!(d.reshaped.len(), 1, "{:?}", d.reshaped);
     assert!(d.reshaped[0].starts_with("items[].quantity:"));
+}
+
+#[test]
+fn keys_of_a_map_are_data_not_names() {
+    let ms = serde_json::json!({"meters": [{"rates": {"0": 1.5}}]});
+    let emu = serde_json::json!({"meters": [{"rates": {"0": 2, "100": 1.9}}]});
+    assert_eq!(
+        drift(&ms, &emu, &[]).invented,
+        vec!["meters[].rates.100".to_string()]
+    );
+    assert!(drift(&ms, &emu, &["meters[].rates"]).is_empty());
+    let worse = serde_json::json!({"meters": [{"rates": {"0": "2"}}]});
+    assert_eq!(drift(&ms, &worse, &["meters[].rates"]).reshaped.len(), 1);
 }
 
 #[test]

@@ -9,6 +9,7 @@ use cspdesk_partner_api::{ClientOptions, Session};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 mod customers;
+mod legacy_usage;
 
 use crate::common::*;
 
