@@ -139,10 +139,12 @@ pub async fn refresh(
     };
     let stack = client(db, account, now).await?;
     for subscription in &subscriptions {
-        let read = stack.registrations(subscription).await?;
+        // An item Azure sent that cannot be read is kept aside by the client (logged with its
+        // reason); the registrations and mappings that can be read are kept.
+        let read = stack.registrations(subscription).await?.items;
         let mut mappings = Vec::with_capacity(read.len());
         for r in &read {
-            let list = stack.customer_subscriptions(&r.at).await?;
+            let list = stack.customer_subscriptions(&r.at).await?.items;
             mappings.push(
                 list.into_iter()
                     .map(|m| (m.subscription_id, m.tenant_id))
