@@ -10,7 +10,7 @@ use crate::accounts::dto::LoginEvent;
 use crate::accounts::dto::{AccountDto, NewAccount};
 use crate::azure_stack::dto::{
     AddStackCustomerDto, RegistrationRefDto, StackCustomerSubscriptionDto, StackOverviewDto,
-    StackRegistrationDto, StackSubscriptionChoiceDto,
+    StackRegistrationDto, StackSetAsideDto, StackSubscriptionChoiceDto,
 };
 use crate::azure_stack::dto::{
     ImportStackUsageDto, SetStackAdminEndpointDto, StackAdminEndpointDto, StackAttributionDto,
@@ -66,6 +66,7 @@ pub fn typescript() -> String {
         AccountSettingsDto::decl(&cfg),
         RegistrationRefDto::decl(&cfg),
         StackRegistrationDto::decl(&cfg),
+        StackSetAsideDto::decl(&cfg),
         StackOverviewDto::decl(&cfg),
         StackCustomerSubscriptionDto::decl(&cfg),
         StackSubscriptionChoiceDto::decl(&cfg),

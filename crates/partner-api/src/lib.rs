@@ -42,8 +42,8 @@ mod utilization;
 pub use arm::{Arm, ArmAnswer, ArmErrorBody, ArmFailure};
 pub use authority::{redeem_code, AuthorizationRequest, Resource, TokenSet, ARM_SCOPE};
 pub use azure_stack::{
-    customer_subscription_id, AzureStack, CustomerSubscription, RegistrationRef, StackRefusal,
-    StackRegistration, AZURE_STACK_API_VERSION,
+    customer_subscription_id, AzureStack, CustomerSubscription, Listing, RegistrationRef, SetAside,
+    StackRefusal, StackRegistration, AZURE_STACK_API_VERSION,
 };
 pub use backoff::RetryPolicy;
 pub use claims::{roles, SignedInUser};

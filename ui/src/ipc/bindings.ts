@@ -197,6 +197,28 @@ customerSubscriptions: number,
  */
 readAt: string, };
 
+export type StackSetAsideDto = { 
+/**
+ * The list it came from (ARM path).
+ */
+endpoint: string, 
+/**
+ * Its position in that list, from 0.
+ */
+index: number, 
+/**
+ * The field that could not be read.
+ */
+field: string, 
+/**
+ * Why.
+ */
+reason: string, 
+/**
+ * The item as Azure sent it.
+ */
+raw: string, };
+
 export type StackOverviewDto = { 
 /**
  * Partner subscriptions named as holding registrations.
@@ -205,7 +227,12 @@ subscriptions: Array<string>,
 /**
  * Their registrations.
  */
-registrations: Array<StackRegistrationDto>, };
+registrations: Array<StackRegistrationDto>, 
+/**
+ * Items Azure sent in this refresh that could not be read and were not kept (always empty
+ * when the overview is read from the database).
+ */
+setAside: Array<StackSetAsideDto>, };
 
 export type StackCustomerSubscriptionDto = { 
 /**

@@ -21,7 +21,7 @@ export const stackMock: {
   stackUsage: StackUsageTotalDto[];
   usage: StackUsageTotalDto[];
 } = {
-  overview: { subscriptions: [], registrations: [] },
+  overview: { subscriptions: [], registrations: [], setAside: [] },
   customers: new Map(),
   choices: [],
   endpoints: [],

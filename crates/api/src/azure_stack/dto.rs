@@ -44,6 +44,26 @@ pub struct StackOverviewDto {
     pub subscriptions: Vec<String>,
     /// Their registrations.
     pub registrations: Vec<StackRegistrationDto>,
+    /// Items Azure sent in this refresh that could not be read and were not kept (always empty
+    /// when the overview is read from the database).
+    pub set_aside: Vec<StackSetAsideDto>,
+}
+
+/// A registration or customer subscription Azure listed that could not be read as Microsoft
+/// documents it: not kept, shown with why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct StackSetAsideDto {
+    /// The list it came from (ARM path).
+    pub endpoint: String,
+    /// Its position in that list, from 0.
+    pub index: u32,
+    /// The field that could not be read.
+    pub field: String,
+    /// Why.
+    pub reason: String,
+    /// The item as Azure sent it.
+    pub raw: String,
 }
 
 /// A customer subscription added to a registration.

@@ -14,7 +14,7 @@ use cspdesk_store::Database;
 
 use super::dto::{
     AddStackCustomerDto, RegistrationRefDto, StackCustomerSubscriptionDto, StackOverviewDto,
-    StackRegistrationDto, StackSubscriptionChoiceDto,
+    StackRegistrationDto, StackSetAsideDto, StackSubscriptionChoiceDto,
 };
 use crate::accounts::login::resume;
 use crate::shared::access::require_admin;
@@ -39,6 +39,7 @@ pub fn overview(db: &Database, account: &str) -> Result<StackOverviewDto, ApiErr
                 read_at: r.read_at,
             })
             .collect(),
+        set_aside: Vec::new(),
     })
 }
 
@@ -138,13 +139,20 @@ pub async fn refresh(
         (found.id, subs)
     };
     let stack = client(db, account, now).await?;
+    let mut set_aside = Vec::new();
     for subscription in &subscriptions {
-        let read = stack.registrations(subscription).await?;
+        // An item Azure sent that cannot be read is kept aside by the client with its reason
+        // and shown with this refresh's overview; what can be read is kept.
+        let listed = stack.registrations(subscription).await?;
+        set_aside.extend(listed.set_aside);
+        let read = listed.items;
         let mut mappings = Vec::with_capacity(read.len());
         for r in &read {
             let list = stack.customer_subscriptions(&r.at).await?;
+            set_aside.extend(list.set_aside);
             mappings.push(
-                list.into_iter()
+                list.items
+                    .into_iter()
                     .map(|m| (m.subscription_id, m.tenant_id))
                     .collect::<Vec<_>>(),
             );
@@ -171,7 +179,18 @@ pub async fn refresh(
         }
     }
     crate::accounts::endpoints::stack_admin_defaults(db, &account_id, now).await?;
-    overview(&lock(db), &account_id)
+    let mut shown = overview(&lock(db), &account_id)?;
+    shown.set_aside = set_aside
+        .into_iter()
+        .map(|s| StackSetAsideDto {
+            endpoint: s.endpoint,
+            index: u32::try_from(s.index).unwrap_or(u32::MAX),
+            field: s.field,
+            reason: s.reason,
+            raw: s.raw,
+        })
+        .collect();
+    Ok(shown)
 }
 
 /// Adds a customer subscription to a registration through ARM, then keeps what Azure confirmed.

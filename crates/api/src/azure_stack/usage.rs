@@ -289,53 +289,6 @@ fn admin_endpoint(text: &str) -> Result<String, ApiError> {
     Ok(url.as_str().trim_end_matches('/').to_string())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn endpoints_are_https_or_loopback_and_kept_without_trailing_slash() {
-        assert_eq!(
-            admin_endpoint("https://adminmanagement.east.contoso.com/").unwrap(),
-            "https://adminmanagement.east.contoso.com"
-        );
-        assert_eq!(
-            admin_endpoint("http://127.0.0.1:4000/azurestack-admin").unwrap(),
-            "http://127.0.0.1:4000/azurestack-admin"
-        );
-        let e = admin_endpoint("http://adminmanagement.east.contoso.com").unwrap_err();
-        assert_eq!(
-            (e.code, e.field.as_deref()),
-            (ErrorCode::Validation, Some("endpoint"))
-        );
-        assert!(admin_endpoint("not a url").is_err());
-    }
-
-    #[test]
-    fn months_and_days_are_checked() {
-        let (a, b) = month_bounds("2026-12").unwrap();
-        assert_eq!(
-            (a.to_rfc3339(), b.to_rfc3339()),
-            (
-                "2026-12-01T00:00:00+00:00".into(),
-                "2027-01-01T00:00:00+00:00".into()
-            )
-        );
-        assert_eq!(
-            month_bounds("2026-13").unwrap_err().field.as_deref(),
-            Some("month")
-        );
-        assert_eq!(
-            day(Some("03/01/2026"), "from")
-                .unwrap_err()
-                .field
-                .as_deref(),
-            Some("from")
-        );
-        assert_eq!(day(Some(" "), "from").unwrap(), None);
-    }
-}
-
 /// Each customer's rated Azure Stack usage in its account's newest month with usage, by
 /// (account id, customer id). Usage billed to a registration's default subscription belongs
 /// to no customer and is left out; a customer in two currencies that month too.
@@ -383,4 +336,51 @@ pub(crate) fn newest_month_per_customer(
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoints_are_https_or_loopback_and_kept_without_trailing_slash() {
+        assert_eq!(
+            admin_endpoint("https://adminmanagement.east.contoso.com/").unwrap(),
+            "https://adminmanagement.east.contoso.com"
+        );
+        assert_eq!(
+            admin_endpoint("http://127.0.0.1:4000/azurestack-admin").unwrap(),
+            "http://127.0.0.1:4000/azurestack-admin"
+        );
+        let e = admin_endpoint("http://adminmanagement.east.contoso.com").unwrap_err();
+        assert_eq!(
+            (e.code, e.field.as_deref()),
+            (ErrorCode::Validation, Some("endpoint"))
+        );
+        assert!(admin_endpoint("not a url").is_err());
+    }
+
+    #[test]
+    fn months_and_days_are_checked() {
+        let (a, b) = month_bounds("2026-12").unwrap();
+        assert_eq!(
+            (a.to_rfc3339(), b.to_rfc3339()),
+            (
+                "2026-12-01T00:00:00+00:00".into(),
+                "2027-01-01T00:00:00+00:00".into()
+            )
+        );
+        assert_eq!(
+            month_bounds("2026-13").unwrap_err().field.as_deref(),
+            Some("month")
+        );
+        assert_eq!(
+            day(Some("03/01/2026"), "from")
+                .unwrap_err()
+                .field
+                .as_deref(),
+            Some("from")
+        );
+        assert_eq!(day(Some(" "), "from").unwrap(), None);
+    }
 }

@@ -287,6 +287,50 @@ pub async fn start(
     started(rx, task, "The Azure Stack usage import").await
 }
 
+/// Imports a window of daily usage from the registration's Stack, replacing what that
+/// window held: one run of the pipeline with nobody watching (the CLI). The window is checked
+/// before any call; `now` decides "yesterday".
+pub async fn import_usage(
+    db: &Mutex<Database>,
+    account: &str,
+    input: &ImportStackUsageDto,
+    now: DateTime<Utc>,
+) -> Result<StackUsageImportDto, ApiError> {
+    import_usage_with(
+        db,
+        account,
+        input,
+        now,
+        (
+            Arc::new(cspdesk_discovery::progress::Silent),
+            CancellationToken::new(),
+        ),
+    )
+    .await
+}
+
+/// [`import_usage`] with the run's sink and Stop token (the app's, from
+/// `imports::runs::watched`, so the run history shows the run and can stop it). A stopped
+/// run keeps the window as it was and says so.
+pub async fn import_usage_with(
+    db: &Mutex<Database>,
+    account: &str,
+    input: &ImportStackUsageDto,
+    now: DateTime<Utc>,
+    (sink, stop): (Arc<dyn ProgressSink>, CancellationToken),
+) -> Result<StackUsageImportDto, ApiError> {
+    let outcome = run(db, account, input, now, sink, stop).await?;
+    match (outcome.error, outcome.imported) {
+        (Some(e), _) => Err(e),
+        (None, Some(imported)) => Ok(imported),
+        (None, None) => Err(ApiError::new(
+            ErrorCode::Internal,
+            "The Azure Stack usage import was stopped before it ended; the window keeps what it held. Import the window again.",
+            None,
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -337,49 +381,5 @@ mod tests {
             Some("to"),
             "today has not ended"
         );
-    }
-}
-
-/// Imports a window of daily usage from the registration's Stack, replacing what that
-/// window held: one run of the pipeline with nobody watching (the CLI). The window is checked
-/// before any call; `now` decides "yesterday".
-pub async fn import_usage(
-    db: &Mutex<Database>,
-    account: &str,
-    input: &ImportStackUsageDto,
-    now: DateTime<Utc>,
-) -> Result<StackUsageImportDto, ApiError> {
-    import_usage_with(
-        db,
-        account,
-        input,
-        now,
-        (
-            Arc::new(cspdesk_discovery::progress::Silent),
-            CancellationToken::new(),
-        ),
-    )
-    .await
-}
-
-/// [`import_usage`] with the run's sink and Stop token (the app's, from
-/// `imports::runs::watched`, so the run history shows the run and can stop it). A stopped
-/// run keeps the window as it was and says so.
-pub async fn import_usage_with(
-    db: &Mutex<Database>,
-    account: &str,
-    input: &ImportStackUsageDto,
-    now: DateTime<Utc>,
-    (sink, stop): (Arc<dyn ProgressSink>, CancellationToken),
-) -> Result<StackUsageImportDto, ApiError> {
-    let outcome = run(db, account, input, now, sink, stop).await?;
-    match (outcome.error, outcome.imported) {
-        (Some(e), _) => Err(e),
-        (None, Some(imported)) => Ok(imported),
-        (None, None) => Err(ApiError::new(
-            ErrorCode::Internal,
-            "The Azure Stack usage import was stopped before it ended; the window keeps what it held. Import the window again.",
-            None,
-        )),
     }
 }

@@ -52,6 +52,11 @@ async fn registrations_customer_subscriptions_and_every_documented_refusal() {
         overview.subscriptions,
         vec![fx.registration_subscription_id.clone()]
     );
+    assert!(
+        overview.set_aside.is_empty(),
+        "the emulator answers in Microsoft's shapes, so nothing is kept aside: {:?}",
+        overview.set_aside
+    );
     let names: Vec<&str> = overview
         .registrations
         .iter()

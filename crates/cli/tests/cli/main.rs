@@ -7,6 +7,7 @@ mod markup;
 mod org;
 mod rate;
 mod sign_in;
+mod stack;
 mod stack_usage;
 
 use std::path::Path;

@@ -6,3 +6,4 @@
 mod azurite;
 mod import;
 mod pipeline;
+mod samples;

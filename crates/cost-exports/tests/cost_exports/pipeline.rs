@@ -108,7 +108,7 @@ fn an_import_is_a_completed_run_with_its_counts_and_progress_and_a_re_import_wri
     assert!(r.counts.requests >= 5, "listing, 2 manifests, parts: {r:?}");
     assert!(r.ended_at.is_some() && r.failure.is_none());
     assert_eq!(heard.started.lock().unwrap().len(), 1);
-    assert_eq!(heard.finished.lock().unwrap().as_slice(), [r.clone()]);
+    assert_eq!(*heard.finished.lock().unwrap(), vec![r.clone()]);
     let progress = heard.progress.lock().unwrap().clone();
     assert!(
         progress.iter().any(|p| p.phase == Phase::Manifests),

@@ -183,24 +183,26 @@ fn reg_id(r: &Registration) -> String {
     )
 }
 
+// Microsoft's samples (tests/fixtures/microsoft/azure_stack): a registration without tags sends
+// no `tags`; its etag is a quoted string.
 fn reg_json(r: &Registration) -> Value {
     json!({
         "id": reg_id(r),
         "name": r.name,
         "type": "Microsoft.AzureStack/registrations",
         "location": "global",
-        "tags": {},
-        "etag": format!("W/\"{:x}\"", fnv(&format!("{}{}", r.name, r.mappings.len()))),
+        "etag": format!("\"{:x}\"", fnv(&format!("{}{}", r.name, r.mappings.len()))),
         "properties": { "objectId": r.object_id, "cloudId": r.cloud_id, "billingModel": r.billing_model },
     })
 }
 
+// As Microsoft's samples name a child resource: `{registration}/{subscription}`, type
+// `Microsoft.AzureStack/registrations/customerSubscriptions`, no etag.
 fn mapping_json(r: &Registration, id: &str, tenant: &str) -> Value {
     json!({
         "id": format!("{}/customerSubscriptions/{id}", reg_id(r)),
-        "name": id,
-        "type": "Microsoft.AzureStack/customerSubscriptions",
-        "etag": format!("W/\"{:x}\"", fnv(&format!("{id}{tenant}"))),
+        "name": format!("{}/{id}", r.name),
+        "type": "Microsoft.AzureStack/registrations/customerSubscriptions",
         "properties": { "tenantId": tenant },
     })
 }

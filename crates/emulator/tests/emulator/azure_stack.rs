@@ -70,7 +70,23 @@ async fn mapping_lifecycle_put_get_list_delete() {
         reg_path(&emu, &f.approved_registration)
     );
     let (status, got) = call(&emu, reqwest::Method::GET, &url, None).await;
-    assert_eq!((status, got["name"].as_str()), (200, Some(id.as_str())));
+    let child_name = format!("{}/{id}", f.approved_registration);
+    assert_eq!(
+        (status, got["name"].as_str(), got["type"].as_str()),
+        (
+            200,
+            Some(child_name.as_str()),
+            Some("Microsoft.AzureStack/registrations/customerSubscriptions")
+        ),
+        "ARM names a child resource {{registration}}/{{subscription}}, as Microsoft's sample does"
+    );
+    assert!(
+        got["id"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("/customerSubscriptions/{id}")),
+        "the subscription id is the resource id's last segment: {got}"
+    );
     // Every page: the seeded mappings (one per customer tenant on the Stack) come first.
     let mut listed: Vec<String> = Vec::new();
     let mut next = Some(format!(
@@ -85,7 +101,8 @@ async fn mapping_lifecycle_put_get_list_delete() {
                 .as_array()
                 .unwrap()
                 .iter()
-                .filter_map(|m| m["name"].as_str().map(str::to_string)),
+                .filter_map(|m| m["id"].as_str())
+                .filter_map(|id| id.rsplit('/').next().map(str::to_string)),
         );
         next = page["nextLink"].as_str().map(str::to_string);
     }

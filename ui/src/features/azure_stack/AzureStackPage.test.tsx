@@ -34,6 +34,7 @@ const overview: StackOverviewDto = {
       readAt: "2026-11-22T08:00:00Z",
     },
   ],
+  setAside: [],
 };
 const account = signedIn();
 const CUSTOMER_SUB = "2d2ab3a7-1b7a-4f3e-9c5b-7e1a0f8c3d21";
@@ -41,7 +42,7 @@ const CUSTOMER_SUB = "2d2ab3a7-1b7a-4f3e-9c5b-7e1a0f8c3d21";
 describe("Azure Stack page", () => {
   it("says what to do when no registration subscription is named", async () => {
     mockBackend([account]);
-    resetStackMock({ subscriptions: [], registrations: [] });
+    resetStackMock({ subscriptions: [], registrations: [], setAside: [] });
     window.location.hash = "#/stack";
     render(<App />);
     expect(await screen.findByText("No registration subscription yet")).toBeTruthy();
@@ -68,6 +69,31 @@ describe("Azure Stack page", () => {
     });
     fireEvent.click(screen.getByTestId(`stack-remove-${CUSTOMER_SUB}`));
     expect(await screen.findByText("No customer subscriptions")).toBeTruthy();
+  });
+
+  it("lists what a refresh could not read, with why, instead of leaving it out", async () => {
+    mockBackend([account]);
+    resetStackMock(overview);
+    window.location.hash = `#/stack/${account.id}`;
+    render(<App />);
+    await screen.findByTestId("stack-registrations");
+    expect(screen.queryByTestId("stack-set-aside")).toBeNull();
+    stackMock.overview = {
+      ...overview,
+      setAside: [
+        {
+          endpoint: `/subscriptions/${SUB}/resourceGroups/azurestack/providers/Microsoft.AzureStack/registrations/azurestack-payg/customerSubscriptions`,
+          index: 3,
+          field: "id",
+          reason: "'not-a-guid' (from id '', name 'azurestack-payg/not-a-guid') is not a subscription GUID",
+          raw: '{"name":"azurestack-payg/not-a-guid"}',
+        },
+      ],
+    };
+    fireEvent.click(screen.getByTestId("stack-refresh"));
+    const aside = await screen.findByTestId("stack-set-aside");
+    expect(aside.textContent).toContain("1 item(s)");
+    expect(aside.textContent).toContain("is not a subscription GUID (id, item 3 of");
   });
 
   it("shows Azure's refusal with its guidance next to the Add button and keeps the input", async () => {

@@ -2,7 +2,8 @@
 // Azure Stack Hub registrations and, for one, the customer subscriptions whose tenants' Stack
 // usage bills to that customer. Lists come from the database (offline, with when they were read);
 // Refresh, Add, Remove and Verify call Azure. Each refusal is shown next to the action that
-// caused it, in the backend's words (what it means, what to do).
+// caused it, in the backend's words (what it means, what to do); an item a refresh could not
+// read is listed with why, not silently left out.
 import { useCallback, useId, useState } from "react";
 import {
   azureStack,
@@ -121,6 +122,21 @@ function Registrations({ account, selected }: { account: AccountDto; selected: R
         )}
         {error && (
           <Failed error={error} testId="stack-error" />
+        )}
+        {data.setAside.length > 0 && (
+          <div className="error" role="alert" data-testid="stack-set-aside">
+            <p>
+              Azure listed {data.setAside.length} item(s) CSP Desk could not read; they were not kept, the rest
+              was:
+            </p>
+            <ul>
+              {data.setAside.map((s) => (
+                <li key={`${s.endpoint}#${String(s.index)}`}>
+                  {s.reason} ({s.field}, item {s.index} of {s.endpoint})
+                </li>
+              ))}
+            </ul>
+          </div>
         )}
         {data.subscriptions.length === 0 ? (
           <div className="empty">

@@ -267,6 +267,12 @@ fn print_overview(overview: &StackOverviewDto, json: bool) -> anyhow::Result<()>
         println!("{}", serde_json::to_string_pretty(overview)?);
         return Ok(());
     }
+    for s in &overview.set_aside {
+        eprintln!(
+            "warning: Azure listed an item CSP Desk could not read and did not keep: {} ({}, item {} of {})",
+            s.reason, s.field, s.index, s.endpoint
+        );
+    }
     if overview.subscriptions.is_empty() {
         println!("No registration subscription yet: add the CSP subscription holding your Azure Stack Hub registrations with `cspdesk stack subscription add --account NAME SUBSCRIPTION`.");
         return Ok(());

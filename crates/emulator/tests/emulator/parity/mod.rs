@@ -4,6 +4,9 @@
 //! otherwise never see. Samples live in `tests/fixtures/microsoft/` (see its README); one module per
 //! area adds the endpoints of that area.
 
+mod azure_stack;
+mod cost_exports;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 

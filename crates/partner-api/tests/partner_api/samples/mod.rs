@@ -3,6 +3,8 @@
 //! a client signed in against the emulator's identity reads it with its Partner Center and ARM
 //! bases pointed at that server. One module per area asserts the values that matter.
 
+mod azure_stack;
+
 use std::sync::{Arc, Mutex};
 
 use cspdesk_partner_api::{ClientOptions, Session};

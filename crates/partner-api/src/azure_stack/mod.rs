@@ -3,8 +3,15 @@
 //! Stack usage is billed to that customer. Each documented refusal is a typed
 //! [`StackRefusal`] with what it means and what to do, because the fix is always outside
 //! CSP Desk (a mistyped id, a registration to redo, an email to Microsoft).
+//! Names and ids are read from the resource id (see [`resources`]); a list item that cannot be
+//! read is kept aside with the reason ([`SetAside`]) and the rest of the list is read.
 
-use std::fmt;
+mod refusal;
+mod resources;
+
+pub use refusal::StackRefusal;
+use resources::{guid, mapping_of, read_items, registration_of, MappingJson, RegistrationJson};
+pub use resources::{Listing, SetAside};
 
 use reqwest::{Method, StatusCode};
 use serde::Deserialize;
@@ -18,96 +25,6 @@ pub const AZURE_STACK_API_VERSION: &str = "2022-06-01";
 
 /// More pages than any registration has mappings for; a server looping its `nextLink` stops here.
 const MAX_PAGES: usize = 10_000;
-
-/// The documented refusals of `Microsoft.AzureStack` when adding tenants (reference §9).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum StackRefusal {
-    /// Subscription, resource group or name do not point at a registration.
-    RegistrationNotFound,
-    /// The customer subscription rolls up to another CSP partner.
-    BadCustomerSubscriptionId,
-    /// The id is not a valid Azure subscription id.
-    InvalidCustomerSubscriptionId,
-    /// The mapping was never added (or the id is mistyped).
-    CustomerSubscriptionNotFound,
-    /// The registration is not approved for multi-tenancy.
-    UnauthorizedCspRegistration,
-    /// The registration bills by Capacity (disconnected): no tenants can be added.
-    CustomerSubscriptionsNotAllowed,
-    /// The id is not a CSP subscription.
-    InvalidCspSubscription,
-    /// Azure could not resolve the subscription's metadata upstream.
-    MetadataResolverBadGateway,
-}
-
-impl StackRefusal {
-    /// Every refusal, in the reference's order.
-    pub const ALL: [StackRefusal; 8] = [
-        StackRefusal::RegistrationNotFound,
-        StackRefusal::BadCustomerSubscriptionId,
-        StackRefusal::InvalidCustomerSubscriptionId,
-        StackRefusal::CustomerSubscriptionNotFound,
-        StackRefusal::UnauthorizedCspRegistration,
-        StackRefusal::CustomerSubscriptionsNotAllowed,
-        StackRefusal::InvalidCspSubscription,
-        StackRefusal::MetadataResolverBadGateway,
-    ];
-
-    /// ARM's error code.
-    pub fn arm_code(self) -> &'static str {
-        match self {
-            StackRefusal::RegistrationNotFound => "RegistrationNotFound",
-            StackRefusal::BadCustomerSubscriptionId => "BadCustomerSubscriptionId",
-            StackRefusal::InvalidCustomerSubscriptionId => "InvalidCustomerSubscriptionId",
-            StackRefusal::CustomerSubscriptionNotFound => "CustomerSubscriptionNotFound",
-            StackRefusal::UnauthorizedCspRegistration => "UnauthorizedCspRegistration",
-            StackRefusal::CustomerSubscriptionsNotAllowed => "CustomerSubscriptionsNotAllowed",
-            StackRefusal::InvalidCspSubscription => "InvalidCSPSubscription",
-            StackRefusal::MetadataResolverBadGateway => "MetadataResolverBadGatewayError",
-        }
-    }
-
-    /// The refusal of an ARM code (case-insensitive), if it is one of the eight.
-    pub fn from_arm_code(code: &str) -> Option<StackRefusal> {
-        StackRefusal::ALL
-            .into_iter()
-            .find(|r| r.arm_code().eq_ignore_ascii_case(code))
-    }
-
-    /// What it means, in words.
-    pub fn meaning(self) -> &'static str {
-        match self {
-            StackRefusal::RegistrationNotFound => "Azure has no Azure Stack Hub registration with this subscription, resource group and name",
-            StackRefusal::BadCustomerSubscriptionId => "this customer subscription belongs to a different CSP partner than the registration's subscription",
-            StackRefusal::InvalidCustomerSubscriptionId => "this is not a valid Azure subscription id",
-            StackRefusal::CustomerSubscriptionNotFound => "this customer subscription is not added to the registration",
-            StackRefusal::UnauthorizedCspRegistration => "this registration is not approved by Microsoft for multi-tenancy, so it cannot bill customers",
-            StackRefusal::CustomerSubscriptionsNotAllowed => "this registration uses the Capacity billing model (disconnected), which cannot add customer subscriptions",
-            StackRefusal::InvalidCspSubscription => "this subscription is not a CSP subscription",
-            StackRefusal::MetadataResolverBadGateway => "Azure could not look up the subscription's details (an upstream error on Microsoft's side)",
-        }
-    }
-
-    /// What to do about it.
-    pub fn remedy(self) -> &'static str {
-        match self {
-            StackRefusal::RegistrationNotFound => "Check the registration subscription, the resource group and the registration name (azurestack-<CloudDeploymentID>); refresh the registrations list",
-            StackRefusal::BadCustomerSubscriptionId => "Use the customer's Azure subscription that your partner account created in Partner Center; a subscription of another reseller cannot be added",
-            StackRefusal::InvalidCustomerSubscriptionId => "Enter the customer's Azure subscription id as a GUID (e.g. 2d2ab3a7-1b7a-4f3e-9c5b-7e1a0f8c3d21), or pick it from the discovered subscriptions",
-            StackRefusal::CustomerSubscriptionNotFound => "Add the customer subscription first, or check the id for a typo",
-            StackRefusal::UnauthorizedCspRegistration => "Ask Microsoft to approve the registration for multi-tenancy (azstCSP@microsoft.com), then add the subscription again",
-            StackRefusal::CustomerSubscriptionsNotAllowed => "Re-register the Azure Stack Hub with the PayAsYouUse billing model to bill customers",
-            StackRefusal::InvalidCspSubscription => "Check the id: it is usually mistyped. Use the customer's Azure subscription created through Partner Center",
-            StackRefusal::MetadataResolverBadGateway => "Nothing is wrong with your input; try again in a few minutes",
-        }
-    }
-}
-
-impl fmt::Display for StackRefusal {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.arm_code())
-    }
-}
 
 /// Where a registration lives.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -154,41 +71,9 @@ pub struct CustomerSubscription {
 }
 
 #[derive(Deserialize)]
-struct RegistrationJson {
-    id: String,
-    name: String,
-    #[serde(default)]
-    properties: RegistrationProps,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct RegistrationProps {
-    #[serde(default)]
-    cloud_id: Option<String>,
-    #[serde(default)]
-    object_id: Option<String>,
-    #[serde(default)]
-    billing_model: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct MappingJson {
-    name: String,
-    #[serde(default)]
-    properties: MappingProps,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct MappingProps {
-    #[serde(default)]
-    tenant_id: Option<String>,
-}
-
-#[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct List<T> {
+    #[serde(default = "Vec::new")]
     value: Vec<T>,
     #[serde(default)]
     next_link: Option<String>,
@@ -197,10 +82,9 @@ struct List<T> {
 /// The customer subscription id in the form ARM requires (lowercase GUID), or
 /// [`StackRefusal::InvalidCustomerSubscriptionId`] without calling Azure.
 pub fn customer_subscription_id(text: &str) -> Result<String> {
-    let trimmed = text.trim().trim_start_matches('{').trim_end_matches('}');
-    match uuid::Uuid::try_parse(trimmed) {
-        Ok(u) if trimmed.len() == 36 && !u.is_nil() => Ok(u.hyphenated().to_string()),
-        _ => Err(Error::AzureStack {
+    match guid(text) {
+        Some(id) => Ok(id),
+        None => Err(Error::AzureStack {
             refusal: StackRefusal::InvalidCustomerSubscriptionId,
             detail: format!(
                 "checked before calling Azure: '{}' is not a subscription GUID",
@@ -222,8 +106,9 @@ impl AzureStack {
         AzureStack { arm }
     }
 
-    /// Registrations in the partner subscription `subscription_id` (every resource group).
-    pub async fn registrations(&self, subscription_id: &str) -> Result<Vec<StackRegistration>> {
+    /// Registrations in the partner subscription `subscription_id` (every resource group); an
+    /// item whose resource id names no registration is kept aside.
+    pub async fn registrations(&self, subscription_id: &str) -> Result<Listing<StackRegistration>> {
         let subscription_id =
             customer_subscription_id(subscription_id).map_err(|_| Error::AzureStack {
                 refusal: StackRefusal::RegistrationNotFound,
@@ -235,11 +120,10 @@ impl AzureStack {
         let first = format!(
             "/subscriptions/{subscription_id}/providers/Microsoft.AzureStack/registrations"
         );
-        let items: Vec<RegistrationJson> = self.all(&first, None).await?;
-        items
-            .into_iter()
-            .map(|r| registration_of(&first, r))
-            .collect()
+        let items = self.all(&first, None).await?;
+        Ok(read_items(&first, items, |r: RegistrationJson| {
+            registration_of(&first, r)
+        }))
     }
 
     /// One registration.
@@ -250,14 +134,17 @@ impl AzureStack {
         registration_of(&path, r)
     }
 
-    /// The customer subscriptions added to `at`, every page.
+    /// The customer subscriptions added to `at`, every page; an item without a subscription GUID
+    /// or a tenant GUID is kept aside.
     pub async fn customer_subscriptions(
         &self,
         at: &RegistrationRef,
-    ) -> Result<Vec<CustomerSubscription>> {
+    ) -> Result<Listing<CustomerSubscription>> {
         let first = format!("{}/customerSubscriptions", at.path());
-        let items: Vec<MappingJson> = self.all(&first, Some(at)).await?;
-        Ok(items.into_iter().map(mapping_of).collect())
+        let items = self.all(&first, Some(at)).await?;
+        Ok(read_items(&first, items, |m: MappingJson| {
+            mapping_of(&first, m, None)
+        }))
     }
 
     /// One added customer subscription; [`StackRefusal::CustomerSubscriptionNotFound`] if absent.
@@ -270,11 +157,12 @@ impl AzureStack {
         let path = format!("{}/customerSubscriptions/{id}", at.path());
         let answer = self.call(Method::GET, &path, None, Some(at)).await?;
         let m: MappingJson = crate::client::decode(&path, &answer.body)?;
-        Ok(mapping_of(m))
+        mapping_of(&path, m, Some(&id))
     }
 
     /// Adds (or, for a tenant already added, replaces) the customer subscription and reads it
-    /// back: Microsoft documents `201 Created` with an empty body, its spec `200` with the resource.
+    /// back: Microsoft documents `201 Created` with an empty body, its spec `200` with the resource
+    /// (whose sample leaves `id` and `name` empty: the subscription is then the one put).
     pub async fn add_customer_subscription(
         &self,
         at: &RegistrationRef,
@@ -287,7 +175,7 @@ impl AzureStack {
         let answer = self.call(Method::PUT, &path, Some(&body), Some(at)).await?;
         if answer.status == StatusCode::OK && !answer.body.is_empty() {
             let m: MappingJson = crate::client::decode(&path, &answer.body)?;
-            return Ok(mapping_of(m));
+            return mapping_of(&path, m, Some(&id));
         }
         self.customer_subscription(at, &id).await
     }
@@ -304,11 +192,13 @@ impl AzureStack {
         Ok(answer.status != StatusCode::NO_CONTENT)
     }
 
-    async fn all<T: serde::de::DeserializeOwned>(
+    /// Every item of every page, raw: each is read on its own, so one odd item cannot fail
+    /// the page.
+    async fn all(
         &self,
         first: &str,
         at: Option<&RegistrationRef>,
-    ) -> Result<Vec<T>> {
+    ) -> Result<Vec<serde_json::Value>> {
         let mut out = Vec::new();
         let mut next = Some(first.to_string());
         let mut seen = std::collections::HashSet::new();
@@ -321,7 +211,7 @@ impl AzureStack {
                 });
             }
             let answer = self.call(Method::GET, &link, None, at).await?;
-            let page: List<T> = crate::client::decode(first, &answer.body)?;
+            let page: List<serde_json::Value> = crate::client::decode(first, &answer.body)?;
             out.extend(page.value);
             next = page.next_link.filter(|l| !l.is_empty());
         }
@@ -376,44 +266,6 @@ fn refusal_of(path: &str, failure: ArmFailure, at: Option<&RegistrationRef>) -> 
             code: error.code,
             detail: error.message,
         },
-    }
-}
-
-fn registration_of(endpoint: &str, r: RegistrationJson) -> Result<StackRegistration> {
-    // `/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.AzureStack/registrations/{name}`
-    let parts: Vec<&str> = r.id.split('/').collect();
-    let find = |key: &str| {
-        parts
-            .iter()
-            .position(|p| p.eq_ignore_ascii_case(key))
-            .and_then(|i| parts.get(i + 1))
-            .map(|s| s.to_string())
-    };
-    let (Some(subscription_id), Some(resource_group)) =
-        (find("subscriptions"), find("resourceGroups"))
-    else {
-        return Err(Error::BadResponse {
-            endpoint: endpoint.to_string(),
-            field: "id".into(),
-            detail: format!("'{}' is not a registration resource id", r.id),
-        });
-    };
-    Ok(StackRegistration {
-        at: RegistrationRef {
-            subscription_id,
-            resource_group,
-            name: r.name,
-        },
-        cloud_id: r.properties.cloud_id.unwrap_or_default(),
-        object_id: r.properties.object_id.unwrap_or_default(),
-        billing_model: r.properties.billing_model.unwrap_or_default(),
-    })
-}
-
-fn mapping_of(m: MappingJson) -> CustomerSubscription {
-    CustomerSubscription {
-        subscription_id: m.name.to_ascii_lowercase(),
-        tenant_id: m.properties.tenant_id.unwrap_or_default(),
     }
 }
 
