@@ -26,20 +26,26 @@ fn billed() -> LineItemQuery {
     }
 }
 
+/// Serves Microsoft's two published pages of `kind` (`billed` or `unbilled`): the seek link's
+/// target gets the second page, anything else under `first` the first.
+async fn two_pages(first: &str, next: &str, kind: &str) -> super::SampleServer {
+    serve(vec![
+        (
+            next,
+            sample(&format!("usage/{kind}-usage-line-items-next.json")),
+        ),
+        (
+            first,
+            sample(&format!("usage/{kind}-usage-line-items.json")),
+        ),
+    ])
+    .await
+}
+
 #[tokio::test]
 async fn billed_usage_pages_carry_each_rows_credit_rate() {
     let emu = start().await;
-    let server = serve(vec![
-        (
-            BILLED_NEXT,
-            sample("usage/billed-usage-line-items-next.json"),
-        ),
-        (
-            "/v1/invoices/T000001234/lineitems",
-            sample("usage/billed-usage-line-items.json"),
-        ),
-    ])
-    .await;
+    let server = two_pages("/v1/invoices/T000001234/lineitems", BILLED_NEXT, "billed").await;
     let (_session, client) = client_for(&emu, &server).await;
 
     let first = client
@@ -149,17 +155,7 @@ async fn billed_usage_pages_carry_each_rows_credit_rate() {
 #[tokio::test]
 async fn unbilled_usage_keeps_microsofts_rates_and_its_typo_does_not_matter() {
     let emu = start().await;
-    let server = serve(vec![
-        (
-            UNBILLED_NEXT,
-            sample("usage/unbilled-usage-line-items-next.json"),
-        ),
-        (
-            "/v1/invoices/unbilled/lineitems",
-            sample("usage/unbilled-usage-line-items.json"),
-        ),
-    ])
-    .await;
+    let server = two_pages("/v1/invoices/unbilled/lineitems", UNBILLED_NEXT, "unbilled").await;
     let (_session, client) = client_for(&emu, &server).await;
     let query = LineItemQuery::UnbilledUsage {
         currency: "USD".into(),
