@@ -28,4 +28,7 @@ pub mod schedule;
 
 pub use apply::Clock;
 pub use pipeline::Run;
+/// Discovery's mapping of a daily rated usage line into the row the store writes, public so a
+/// test can put Microsoft's published rows through it.
+pub use rows::daily_usage as daily_usage_row;
 pub use runner::{run, RunOptions, StartError};

@@ -4,6 +4,7 @@
 
 use cspdesk_partner_api as pc;
 use cspdesk_store::discovered::*;
+use rust_decimal::Decimal;
 
 /// Azure plan's product id: every Azure plan subscription's offer id starts with it.
 const AZURE_PLAN_PRODUCT: &str = "DZH318Z0BPS6";
@@ -187,12 +188,21 @@ pub fn legacy_line(l: pc::LegacyLineItem) -> LegacyLineRow {
     }
 }
 
+/// A daily rated usage row. Microsoft's published rows leave some keys out (issue 18): a
+/// missing Azure subscription id is kept empty; a missing effective unit price is the unit
+/// price less the row's partner earned credit (what `effectiveUnitPrice` is documented to be),
+/// or 0 when the row has no unit price either, which Reconciliation then shows as unexplained.
 pub fn daily_usage(u: pc::DailyRatedUsageLineItem) -> DailyUsageRow {
+    let credit = u.partner_earned_credit_rate().normalize();
+    let effective_unit_price = u
+        .effective_unit_price
+        .or_else(|| u.unit_price.map(|p| p * (Decimal::ONE - credit)))
+        .unwrap_or_default();
     DailyUsageRow {
         customer_id: u.customer_id,
         invoice_number: u.invoice_number,
         subscription_id: u.subscription_id,
-        entitlement_id: u.entitlement_id,
+        entitlement_id: u.entitlement_id.unwrap_or_default(),
         usage_date: u.usage_date,
         meter_id: u.meter_id,
         meter_name: u.meter_name,
@@ -203,13 +213,13 @@ pub fn daily_usage(u: pc::DailyRatedUsageLineItem) -> DailyUsageRow {
         charge_type: u.charge_type,
         quantity: u.quantity,
         unit_price: u.unit_price,
-        effective_unit_price: u.effective_unit_price,
+        effective_unit_price,
         billing_pre_tax_total: u.billing_pre_tax_total,
         billing_currency: u.billing_currency,
         pricing_pre_tax_total: u.pricing_pre_tax_total,
         pricing_currency: u.pricing_currency,
         pc_to_bc_exchange_rate: u.pc_to_bc_exchange_rate,
-        has_partner_earned_credit: u.has_partner_earned_credit,
+        partner_earned_credit_rate: credit,
     }
 }
 

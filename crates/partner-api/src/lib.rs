@@ -19,6 +19,7 @@ mod client;
 mod customers;
 mod decimal;
 mod device_code;
+pub mod earned_credit;
 mod error;
 mod invoices;
 #[cfg(target_os = "linux")]

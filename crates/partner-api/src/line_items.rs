@@ -209,8 +209,9 @@ pub struct DailyRatedUsageLineItem {
     pub invoice_number: Option<String>,
     /// Azure plan commerce subscription id.
     pub subscription_id: String,
-    /// Azure subscription id.
-    pub entitlement_id: String,
+    /// Azure subscription id (absent on some of Microsoft's published rows).
+    #[serde(default)]
+    pub entitlement_id: Option<String>,
     /// Usage day.
     pub usage_date: DateTime<Utc>,
     /// Meter id.
@@ -239,9 +240,9 @@ pub struct DailyRatedUsageLineItem {
     /// Unit price (pricing currency).
     #[serde(default, deserialize_with = "crate::decimal::optional")]
     pub unit_price: Option<Decimal>,
-    /// Effective unit price after PEC (pricing currency).
-    #[serde(deserialize_with = "crate::decimal::required")]
-    pub effective_unit_price: Decimal,
+    /// Effective unit price after PEC (pricing currency; absent on some published rows).
+    #[serde(default, deserialize_with = "crate::decimal::optional")]
+    pub effective_unit_price: Option<Decimal>,
     /// Pre-tax total in the billing currency.
     #[serde(deserialize_with = "crate::decimal::required")]
     pub billing_pre_tax_total: Decimal,
@@ -260,9 +261,22 @@ pub struct DailyRatedUsageLineItem {
         deserialize_with = "crate::decimal::optional"
     )]
     pub pc_to_bc_exchange_rate: Option<Decimal>,
-    /// Whether Partner Earned Credit applied.
+    /// `rateOfPartnerEarnedCredit`: the credit as a fraction (0.15), number or string.
+    #[serde(default, deserialize_with = "crate::decimal::optional")]
+    pub rate_of_partner_earned_credit: Option<Decimal>,
+    /// `creditType` (`"Partner Earned Credit Applied"`, `"Credit Not Applied"`, ...).
     #[serde(default)]
-    pub has_partner_earned_credit: Option<bool>,
+    pub credit_type: Option<String>,
+}
+
+impl DailyRatedUsageLineItem {
+    /// The partner earned credit rate this row was billed with (see [`crate::earned_credit`]).
+    pub fn partner_earned_credit_rate(&self) -> Decimal {
+        crate::earned_credit::rate_of_row(
+            self.rate_of_partner_earned_credit,
+            self.credit_type.as_deref(),
+        )
+    }
 }
 
 /// A line-item shape; pick the one that fits the [`LineItemQuery`]: [`LegacyLineItem`] for

@@ -65,8 +65,8 @@ pub struct AzurePlanRecord {
     pub billing_currency: String,
     /// `pcToBCExchangeRate`, when the row carries one.
     pub pc_to_bc_exchange_rate: Option<Decimal>,
-    /// `hasPartnerEarnedCredit`.
-    pub partner_earned_credit: bool,
+    /// Partner earned credit as a fraction (`rateOfPartnerEarnedCredit`; 0 = none).
+    pub partner_earned_credit_rate: Decimal,
 }
 
 /// One legacy utilization record.
@@ -348,7 +348,7 @@ pub fn rate_azure_plan(
                     entitlement_id: u.entitlement_id.clone(),
                     resource_uri: u.resource_uri.clone(),
                     quantity: u.quantity,
-                    partner_earned_credit: u.partner_earned_credit,
+                    partner_earned_credit_rate: u.partner_earned_credit_rate,
                 })
                 .collect(),
         };

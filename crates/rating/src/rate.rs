@@ -29,8 +29,9 @@
 //!   credit, full precision (Microsoft's rounding of `unitPrice` is not documented and is not
 //!   used in any total);
 //! - `effective_unit_price = round(list_cost × (1 − PEC) / q, 6)`, **half away from zero to
-//!   6 decimals**, where PEC is [`PARTNER_EARNED_CREDIT_RATE`] (15 %) on a record flagged
-//!   eligible, else 0. Documented: Microsoft rounds the EUP before multiplying it back, so
+//!   6 decimals**, where PEC is the record's own partner earned credit rate (Microsoft's
+//!   `rateOfPartnerEarnedCredit`: [`PARTNER_EARNED_CREDIT_RATE`], 15 %, on eligible usage, else
+//!   0). Documented: Microsoft rounds the EUP before multiplying it back, so
 //!   `0.0000136 → 0.000014` and 24,034.507306 units bill 0.33, not 0.32;
 //! - `pricing_amount = effective_unit_price × q` and `billing_amount = pricing_amount × FX`:
 //!   exact products of the rounded EUP, before any floor;
@@ -103,8 +104,9 @@ pub struct DailyUsage {
     pub resource_uri: Option<String>,
     /// Units consumed.
     pub quantity: Decimal,
-    /// Whether partner earned credit applies to this usage on this day.
-    pub partner_earned_credit: bool,
+    /// Partner earned credit on this usage as a fraction (0.15 when eligible, 0 when not): the
+    /// row's `rateOfPartnerEarnedCredit`.
+    pub partner_earned_credit_rate: Decimal,
 }
 
 /// One customer's usage of one meter under one Azure plan: the scope tiers accumulate in.
@@ -172,18 +174,12 @@ pub struct RatingTerms {
     pub period: BillingPeriod,
     /// The period's FX rate.
     pub fx: Fx,
-    /// Partner earned credit rate for eligible usage.
-    pub partner_earned_credit_rate: Decimal,
 }
 
 impl RatingTerms {
-    /// Terms with the standard 15 % partner earned credit.
+    /// Terms of a period at its FX rate (partner earned credit comes with each record).
     pub fn new(period: BillingPeriod, fx: Fx) -> Self {
-        Self {
-            period,
-            fx,
-            partner_earned_credit_rate: PARTNER_EARNED_CREDIT_RATE,
-        }
+        Self { period, fx }
     }
 }
 
@@ -214,7 +210,7 @@ pub struct RatedLine {
     pub list_cost: Decimal,
     /// `list_cost / quantity`: the record's list price per unit, full precision.
     pub unit_price: Decimal,
-    /// PEC rate applied (0 or the terms' rate).
+    /// PEC rate applied (the record's).
     pub partner_earned_credit_rate: Decimal,
     /// `list_cost × (1 − PEC) / quantity`, rounded half away from zero to 6 decimals.
     pub effective_unit_price: Decimal,
@@ -277,9 +273,10 @@ pub fn rate(
     if fx.rate <= Decimal::ZERO {
         return Err(RateError::FxRate(fx.rate));
     }
-    let pec = terms.partner_earned_credit_rate;
-    if pec < Decimal::ZERO || pec > Decimal::ONE {
-        return Err(RateError::CreditRate(pec));
+    if let Some(u) = series.usage.iter().find(|u| {
+        u.partner_earned_credit_rate < Decimal::ZERO || u.partner_earned_credit_rate > Decimal::ONE
+    }) {
+        return Err(RateError::CreditRate(u.partner_earned_credit_rate));
     }
     if let Some(u) = series.usage.iter().find(|u| !terms.period.contains(u.date)) {
         return Err(RateError::OutsidePeriod {
@@ -312,11 +309,7 @@ pub fn rate(
         .iter()
         .zip(priced)
         .map(|(u, (list_cost, discount))| {
-            let credit = if u.partner_earned_credit {
-                pec
-            } else {
-                Decimal::ZERO
-            };
+            let credit = u.partner_earned_credit_rate;
             let unit_price = if u.quantity.is_zero() {
                 Decimal::ZERO
             } else {
@@ -381,7 +374,11 @@ mod tests {
             entitlement_id: "e1".into(),
             resource_uri: None,
             quantity,
-            partner_earned_credit: pec,
+            partner_earned_credit_rate: if pec {
+                PARTNER_EARNED_CREDIT_RATE
+            } else {
+                Decimal::ZERO
+            },
         }
     }
 
@@ -420,6 +417,35 @@ mod tests {
         assert_eq!(lines[0].pricing_amount, dec!(85.680017));
         assert_eq!(lines[0].pricing_pre_tax_total, dec!(85.68));
         assert_eq!(lines[0].list_cost, dec!(100.80));
+    }
+
+    #[test]
+    fn each_record_is_credited_at_its_own_rate() {
+        let mut records = vec![usage(3, dec!(101), true), usage(4, dec!(10), false)];
+        records[1].partner_earned_credit_rate = dec!(0.10);
+        let lines = rate(&series(records), &example_price(), &june(Fx::same("USD"))).unwrap();
+        assert_eq!(lines[0].partner_earned_credit_rate, dec!(0.15));
+        assert_eq!(
+            lines[0].billing_pre_tax_total,
+            dec!(85.68),
+            "15 %: FLOOR(100.80 × 0.85, 2)"
+        );
+        assert_eq!(lines[1].partner_earned_credit_rate, dec!(0.10));
+        assert_eq!(
+            (
+                lines[1].effective_unit_price,
+                lines[1].billing_pre_tax_total
+            ),
+            (dec!(0.72), dec!(7.20)),
+            "10 units at 0.80 less 10 %: EUP 0.72, FLOOR(7.20, 2)"
+        );
+        let mut bad = series(vec![usage(3, dec!(1), true)]);
+        bad.usage[0].partner_earned_credit_rate = dec!(15);
+        assert_eq!(
+            rate(&bad, &example_price(), &june(Fx::same("USD"))),
+            Err(RateError::CreditRate(dec!(15))),
+            "a percentage sent where a fraction belongs is refused, not billed at -1400 %"
+        );
     }
 
     #[test]

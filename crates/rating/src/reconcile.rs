@@ -48,9 +48,10 @@
 //! So `difference = Σ causes + unexplained` exactly, per key and in total.
 //!
 //! The invoice's list price `u_r` is derived from `effectiveUnitPrice` (documented as the
-//! record's tiered price after PEC) divided by `1 − 15 %` on lines flagged with partner
-//! earned credit; `unitPrice`, whose rounding is not documented, is used only when the flag
-//! is absent. The invoice's `x_r` is its `pcToBCExchangeRate`; without one, the record's
+//! record's tiered price after PEC) divided by `1 − r`, `r` being the line's own
+//! `rateOfPartnerEarnedCredit` (0.15 where the credit applied, 0 where not, which leaves
+//! `effectiveUnitPrice` as it is); `unitPrice`, whose rounding is not documented, is used
+//! only when a rate of 1 or more leaves nothing to divide back. The invoice's `x_r` is its `pcToBCExchangeRate`; without one, the record's
 //! amount is its `billingPreTaxTotal`. Tier positions count only days within the period.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -62,9 +63,7 @@ use serde::{Deserialize, Serialize};
 use crate::markup::round_cents;
 use crate::period::BillingPeriod;
 use crate::price::{normalize_meter_id, PriceLookup};
-use crate::rate::{
-    effective_unit_price, floor_cents, round_unit_price, RatedLine, PARTNER_EARNED_CREDIT_RATE,
-};
+use crate::rate::{effective_unit_price, floor_cents, round_unit_price, RatedLine};
 
 /// Usage on the period's last this many days that the invoice lacks counts as late (billed
 /// next period) rather than missing: Microsoft bills usage reported after the close in the
@@ -97,8 +96,8 @@ pub struct InvoiceUsageLine {
     pub billing_currency: String,
     /// `pcToBCExchangeRate`, if sent.
     pub pc_to_bc_exchange_rate: Option<Decimal>,
-    /// `hasPartnerEarnedCredit`, if sent.
-    pub partner_earned_credit: Option<bool>,
+    /// Partner earned credit as a fraction (`rateOfPartnerEarnedCredit`; 0 = none).
+    pub partner_earned_credit_rate: Decimal,
 }
 
 /// What lines are matched on.
@@ -314,10 +313,14 @@ struct Theirs {
 
 /// The invoice's list price per unit of `l` (see the module docs).
 fn invoice_list_price(l: &InvoiceUsageLine) -> Decimal {
-    match (l.partner_earned_credit, l.unit_price) {
-        (Some(true), _) => l.effective_unit_price / (Decimal::ONE - PARTNER_EARNED_CREDIT_RATE),
-        (None, Some(u)) if !u.is_zero() => u,
-        _ => l.effective_unit_price,
+    let credit = l.partner_earned_credit_rate;
+    if credit > Decimal::ZERO && credit < Decimal::ONE {
+        l.effective_unit_price / (Decimal::ONE - credit)
+    } else if credit.is_zero() {
+        l.effective_unit_price
+    } else {
+        // A full (or impossible) credit leaves no price to divide back; `unitPrice` is all there is.
+        l.unit_price.unwrap_or(l.effective_unit_price)
     }
 }
 

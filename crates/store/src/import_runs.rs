@@ -438,6 +438,9 @@ mod tests {
                  ) STRICT;
                  CREATE INDEX discovery_runs_by_account ON discovery_runs(account_id, id);
                  DROP TABLE old_runs;
+                 -- 0013 turned daily usage's credit flag into a rate: back to the flag.
+                 ALTER TABLE daily_usage ADD COLUMN has_partner_earned_credit INTEGER;
+                 ALTER TABLE daily_usage DROP COLUMN partner_earned_credit_rate;
                  INSERT INTO discovery_runs (account_id, trigger, state, started_at, ended_at, heartbeat_at, rows_written)
                  VALUES ('{account}', 'scheduled', 'completed', '2026-03-02T01:00:00.000Z', '2026-03-02T02:00:00.000Z', '2026-03-02T02:00:00.000Z', 42);
                  PRAGMA user_version = 11;"

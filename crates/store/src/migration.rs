@@ -21,6 +21,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0010_cost_exports.sql"),
     include_str!("migrations/0011_stack_usage.sql"),
     include_str!("migrations/0012_import_runs.sql"),
+    include_str!("migrations/0013_partner_earned_credit_rate.sql"),
 ];
 
 /// The newest schema version this build understands.
@@ -103,6 +104,67 @@ mod tests {
             authority, "https://login.microsoftonline.com",
             "new columns get Microsoft's defaults"
         );
+    }
+
+    #[test]
+    fn partner_earned_credit_flags_become_rates() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("before.sqlite3");
+        // The version just before the migration that turns the flag into a rate.
+        let before = MIGRATIONS
+            .iter()
+            .position(|m| m.contains("ADD COLUMN partner_earned_credit_rate"))
+            .unwrap();
+        {
+            let conn = Connection::open(&path).unwrap();
+            for sql in &MIGRATIONS[..before] {
+                conn.execute_batch(sql).unwrap();
+            }
+            conn.execute_batch(
+                "INSERT INTO partner_accounts (id, name, tenant_id, created_at)
+                     VALUES ('a1', 'Contoso', '0a1b2c3d-0000-4000-8000-000000000001', '2026-01-01T00:00:00Z');
+                 INSERT INTO daily_usage (account_id, source, customer_id, subscription_id, entitlement_id,
+                     usage_date, meter_id, quantity, unit_price, effective_unit_price, billing_pre_tax_total,
+                     billing_currency, has_partner_earned_credit)
+                 VALUES ('a1', 'G1', 'c', 'p', 'e', '2026-01-01', 'flag-on', '1', '1', '0.85', '0.85', 'USD', 1),
+                        ('a1', 'G1', 'c', 'p', 'e', '2026-01-01', 'flag-off', '1', '1', '1', '1', 'USD', 0),
+                        ('a1', 'G1', 'c', 'p', 'e', '2026-01-01', 'no-flag-85', '1', '0.02', '0.017', '0.01', 'USD', NULL),
+                        ('a1', 'G1', 'c', 'p', 'e', '2026-01-01', 'no-flag-full', '1', '0.02', '0.02', '0.02', 'USD', NULL),
+                        ('a1', 'G1', 'c', 'p', 'e', '2026-01-01', 'no-flag-no-price', '1', NULL, '0.5', '0.5', 'USD', NULL);",
+            )
+            .unwrap();
+            conn.pragma_update(None, "user_version", before as i64)
+                .unwrap();
+        }
+        let db = Database::open(&path).unwrap();
+        let rates: Vec<(String, String)> = db
+            .conn()
+            .prepare("SELECT meter_id, partner_earned_credit_rate FROM daily_usage ORDER BY rowid")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let expected = [
+            ("flag-on", "0.15"),
+            ("flag-off", "0"),
+            ("no-flag-85", "0.15"),
+            ("no-flag-full", "0"),
+            ("no-flag-no-price", "0"),
+        ];
+        assert_eq!(
+            rates,
+            expected
+                .map(|(m, r)| (m.to_string(), r.to_string()))
+                .to_vec(),
+            "a flag becomes its rate; without one, a price 85 % of the list price says 15 %"
+        );
+        let flag: rusqlite::Result<i64> = db.conn().query_row(
+            "SELECT count(has_partner_earned_credit) FROM daily_usage",
+            [],
+            |r| r.get(0),
+        );
+        assert!(flag.is_err(), "the invented flag is gone");
     }
 
     #[test]

@@ -5,8 +5,9 @@
 //!
 //! # What is rated, with which prices
 //! - **Azure plan** usage: the quantities of `daily_usage`, priced with the partner's USD
-//!   rate card (the Azure plan list prices; no offer discount), partner earned credit from
-//!   each row's `hasPartnerEarnedCredit`, FX from each row's `pcToBCExchangeRate`.
+//!   rate card (the Azure plan list prices; no offer discount), partner earned credit at
+//!   each row's own rate (`rateOfPartnerEarnedCredit`, stored as a fraction), FX from each
+//!   row's `pcToBCExchangeRate`.
 //! - **Legacy (0145P)** usage: `utilization_records`, priced with the rate card in the
 //!   customer's currency (the currency of its legacy invoice lines) less the card's offer
 //!   discount, no credit, no FX.
@@ -50,7 +51,7 @@ use crate::ApiError;
 
 /// Version of the rating rules below. Stored with each customer-period; raising it makes
 /// the next `rate` rate everything again.
-pub const RATING_RULES: i64 = 2;
+pub const RATING_RULES: i64 = 3;
 
 struct Rated {
     lines: Vec<RatedLineRow>,
@@ -143,7 +144,7 @@ fn azure_record(u: AzurePlanUsage) -> AzurePlanRecord {
         quantity: u.quantity,
         billing_currency: u.billing_currency,
         pc_to_bc_exchange_rate: u.pc_to_bc_exchange_rate,
-        partner_earned_credit: u.partner_earned_credit,
+        partner_earned_credit_rate: u.partner_earned_credit_rate,
     }
 }
 

@@ -156,7 +156,7 @@ fn invoice_line(l: &rated::InvoiceUsage) -> InvoiceUsageLine {
         billing_pre_tax_total: l.billing_pre_tax_total,
         billing_currency: l.billing_currency.clone(),
         pc_to_bc_exchange_rate: l.pc_to_bc_exchange_rate,
-        partner_earned_credit: l.partner_earned_credit,
+        partner_earned_credit_rate: l.partner_earned_credit_rate,
     }
 }
 

@@ -213,6 +213,10 @@ async fn rated_cost_matches_the_invoices_to_the_cent_and_a_wrong_price_is_a_pric
     );
     assert!(first.rated > 0 && first.lines_written > 0, "{first:?}");
 
+    // Issue 18, acceptance 2: the emulator sends only Microsoft's credit keys
+    // (`rateOfPartnerEarnedCredit`, `creditType`); eligible usage still gets its 15 %.
+    credit_comes_from_microsofts_keys(&db, &account);
+
     // The rating crate alone, every invoice record (invoiced periods and November so far).
     let (records, equal, differing) =
         crate_alone_record_by_record(&db, &account, &[INVOICED.as_slice(), &["2026-11"]].concat());
@@ -419,6 +423,58 @@ async fn rated_cost_matches_the_invoices_to_the_cent_and_a_wrong_price_is_a_pric
     assert!(affected > 0, "the repriced meter is used in October");
 }
 
+/// Eligible usage is stored at Microsoft's rate (0.15, read from `rateOfPartnerEarnedCredit`)
+/// next to usage without credit, and our rated lines of that usage are priced 15 % below the
+/// list price: each record's effective price is `round(list × 0.85, 6)`, so a line's average
+/// is within half a millionth of 85 % of its list price.
+fn credit_comes_from_microsofts_keys(db: &Database, account: &str) {
+    let rate = Decimal::new(15, 2);
+    for period in INVOICED {
+        let usage = rated::invoice_usage(db, account, period).unwrap();
+        let credited = usage
+            .iter()
+            .filter(|u| u.partner_earned_credit_rate == rate)
+            .count();
+        let plain = usage
+            .iter()
+            .filter(|u| u.partner_earned_credit_rate.is_zero())
+            .count();
+        assert!(
+            credited > 0 && plain > 0,
+            "{period}: {credited} credited, {plain} not"
+        );
+        assert_eq!(
+            credited + plain,
+            usage.len(),
+            "{period}: every rate is 0 or 0.15"
+        );
+        let lines = rated::lines(db, account, period, None).unwrap();
+        let eligible: Vec<_> = lines.iter().filter(|l| l.credit_rate == rate).collect();
+        eprintln!(
+            "{period}: {credited} of {} invoice records with 15 % credit; {} of {} rated lines",
+            usage.len(),
+            eligible.len(),
+            lines.len()
+        );
+        assert!(
+            !eligible.is_empty(),
+            "{period}: eligible usage is rated with its credit"
+        );
+        for l in eligible {
+            let off = (l.effective_unit_price - l.unit_price * (Decimal::ONE - rate)).abs();
+            assert!(
+                off <= Decimal::new(5, 7),
+                "{period} {} {} {}: EUP {} for list {}",
+                l.customer_id,
+                l.meter_id,
+                l.usage_date,
+                l.effective_unit_price,
+                l.unit_price
+            );
+        }
+    }
+}
+
 /// `cspdesk_rating::rate::rate` alone, record by record against the invoice's daily rated
 /// usage of `periods`: one series per customer, Azure plan and meter, its records in the
 /// invoice's order, the month's exchange rate from the records. Returns (records compared,
@@ -475,7 +531,7 @@ fn crate_alone_record_by_record(
                         entitlement_id: r.entitlement_id.clone(),
                         resource_uri: None,
                         quantity: r.quantity,
-                        partner_earned_credit: r.partner_earned_credit == Some(true),
+                        partner_earned_credit_rate: r.partner_earned_credit_rate,
                     })
                     .collect(),
             };

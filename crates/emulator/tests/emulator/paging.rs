@@ -182,8 +182,12 @@ async fn daily_rated_usage_seek_paging_matches_the_billing_lines() {
         "Azure plan billing lines add up to the daily rated usage of the invoice"
     );
     assert!(
-        usage.iter().any(|u| u["hasPartnerEarnedCredit"] == true)
-            && usage.iter().any(|u| u["hasPartnerEarnedCredit"] == false),
+        usage
+            .iter()
+            .any(|u| u["creditType"] == "Partner Earned Credit Applied"
+                && dec(&u["rateOfPartnerEarnedCredit"]) == Decimal::new(15, 2))
+            && usage.iter().any(|u| u["creditType"] == "Credit Not Applied"
+                && dec(&u["rateOfPartnerEarnedCredit"]).is_zero()),
         "both PEC-eligible and ineligible usage occur"
     );
     assert!(

@@ -111,7 +111,11 @@ pub fn generate(world: &World, today: NaiveDate, csv: &Path) -> Result<Usage> {
                         entitlement_id: entitlement_ids[e].clone(),
                         resource_uri: Some(uris[e][r].clone()),
                         quantity: row.quantity,
-                        partner_earned_credit: row.pec,
+                        partner_earned_credit_rate: if row.pec {
+                            cspdesk_rating::rate::PARTNER_EARNED_CREDIT_RATE
+                        } else {
+                            rust_decimal::Decimal::ZERO
+                        },
                     });
             }
             if by_meter.is_empty() {

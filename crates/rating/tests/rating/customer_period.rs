@@ -56,7 +56,11 @@ fn record(day: u32, entitlement: &str, q: Decimal, pec: bool, fx: Decimal) -> Az
         quantity: q,
         billing_currency: "EUR".into(),
         pc_to_bc_exchange_rate: Some(fx),
-        partner_earned_credit: pec,
+        partner_earned_credit_rate: if pec {
+            Decimal::new(15, 2)
+        } else {
+            Decimal::ZERO
+        },
     }
 }
 

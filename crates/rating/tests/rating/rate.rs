@@ -5,6 +5,7 @@ use cspdesk_rating::period::BillingPeriod;
 use cspdesk_rating::price::{Price, PriceBook, PriceEntry, PriceOrigin};
 use cspdesk_rating::rate::{
     effective_unit_price, rate, DailyUsage, Fx, RateError, RatedLine, RatingTerms, UsageSeries,
+    PARTNER_EARNED_CREDIT_RATE,
 };
 use cspdesk_rating::tiers::{Tier, TierTable};
 use proptest::prelude::*;
@@ -21,7 +22,11 @@ fn usage(day: u32, entitlement: &str, quantity: Decimal, pec: bool) -> DailyUsag
         entitlement_id: entitlement.into(),
         resource_uri: None,
         quantity,
-        partner_earned_credit: pec,
+        partner_earned_credit_rate: if pec {
+            PARTNER_EARNED_CREDIT_RATE
+        } else {
+            Decimal::ZERO
+        },
     }
 }
 
@@ -263,7 +268,7 @@ proptest! {
         prop_assert_eq!(listed, price.tiers.cost(month));
         // Before the floor the lines miss the period's cost × FX by at most the EUP rounding:
         // half a millionth per unit.
-        let no_pec: Vec<DailyUsage> = usage.iter().cloned().map(|mut u| { u.partner_earned_credit = false; u }).collect();
+        let no_pec: Vec<DailyUsage> = usage.iter().cloned().map(|mut u| { u.partner_earned_credit_rate = Decimal::ZERO; u }).collect();
         let plain = rate(&series(no_pec), &price, &terms(Fx::new("USD", "EUR", fx).unwrap())).unwrap();
         let sum: Decimal = plain.iter().map(|l| l.billing_amount).sum();
         let expected = price.tiers.cost(month) * fx;

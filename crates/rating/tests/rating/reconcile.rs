@@ -5,6 +5,7 @@ use cspdesk_rating::period::BillingPeriod;
 use cspdesk_rating::price::Price;
 use cspdesk_rating::rate::{
     floor_cents, rate, DailyUsage, Fx, RatedLine, RatingTerms, UsageSeries,
+    PARTNER_EARNED_CREDIT_RATE,
 };
 use cspdesk_rating::reconcile::{
     reconcile, Cause, InvoiceUsageLine, ReconcileError, Reconciliation,
@@ -25,7 +26,11 @@ fn usage(day: u32, entitlement: &str, quantity: Decimal, pec: bool) -> DailyUsag
         entitlement_id: entitlement.into(),
         resource_uri: None,
         quantity,
-        partner_earned_credit: pec,
+        partner_earned_credit_rate: if pec {
+            PARTNER_EARNED_CREDIT_RATE
+        } else {
+            Decimal::ZERO
+        },
     }
 }
 
@@ -58,7 +63,7 @@ fn billed(l: &RatedLine) -> InvoiceUsageLine {
         billing_pre_tax_total: l.billing_pre_tax_total,
         billing_currency: l.billing_currency.clone(),
         pc_to_bc_exchange_rate: Some(l.fx_rate),
-        partner_earned_credit: Some(!l.partner_earned_credit_rate.is_zero()),
+        partner_earned_credit_rate: l.partner_earned_credit_rate,
     }
 }
 
@@ -83,7 +88,11 @@ fn invoice_line(
         billing_pre_tax_total: floor_cents(eup * quantity * fx),
         billing_currency: "USD".into(),
         pc_to_bc_exchange_rate: Some(fx),
-        partner_earned_credit: Some(pec),
+        partner_earned_credit_rate: if pec {
+            PARTNER_EARNED_CREDIT_RATE
+        } else {
+            Decimal::ZERO
+        },
     }
 }
 
@@ -406,7 +415,7 @@ proptest! {
                 1 => l.quantity += n,
                 2 => l.effective_unit_price += n / dec!(100),
                 3 => l.pc_to_bc_exchange_rate = l.pc_to_bc_exchange_rate.map(|x| x + n / dec!(100)),
-                4 => l.partner_earned_credit = l.partner_earned_credit.map(|p| !p),
+                4 => l.partner_earned_credit_rate = PARTNER_EARNED_CREDIT_RATE - l.partner_earned_credit_rate,
                 _ => l.billing_pre_tax_total += n,
             }
             if what != 5 && what != 0 {

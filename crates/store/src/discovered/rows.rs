@@ -163,5 +163,6 @@ pub struct DailyUsageRow {
     pub pricing_pre_tax_total: Option<Decimal>,
     pub pricing_currency: Option<String>,
     pub pc_to_bc_exchange_rate: Option<Decimal>,
-    pub has_partner_earned_credit: Option<bool>,
+    /// Partner earned credit as a fraction (0.15): 0013_partner_earned_credit_rate.sql.
+    pub partner_earned_credit_rate: Decimal,
 }

@@ -27,7 +27,7 @@ pub(super) const COUNTED: &str = "NOT (d.source LIKE 'unbilled:%' AND EXISTS (
 /// Azure plan columns, fingerprinted in this order (the customer id follows, not hashed).
 const AZURE_PLAN_COLUMNS: &str = "d.source, d.subscription_id, d.entitlement_id, d.meter_id,
     d.meter_name, d.meter_category, d.usage_date, d.resource_uri, d.quantity, d.billing_currency,
-    d.pc_to_bc_exchange_rate, d.has_partner_earned_credit";
+    d.pc_to_bc_exchange_rate, d.partner_earned_credit_rate";
 const AZURE_PLAN_HASHED: usize = 12;
 
 /// Legacy columns, fingerprinted in this order (the customer id follows, not hashed).
@@ -98,8 +98,8 @@ pub struct AzurePlanUsage {
     pub billing_currency: String,
     /// `pcToBCExchangeRate`.
     pub pc_to_bc_exchange_rate: Option<Decimal>,
-    /// `hasPartnerEarnedCredit` (absent = no).
-    pub partner_earned_credit: bool,
+    /// Partner earned credit as a fraction (`rateOfPartnerEarnedCredit`; 0 = none).
+    pub partner_earned_credit_rate: Decimal,
 }
 
 /// One legacy (0145P) utilization record, as rating needs it.
@@ -267,7 +267,7 @@ pub fn azure_plan_usage(
             quantity: r.get::<_, Dec>(8)?.0,
             billing_currency: r.get(9)?,
             pc_to_bc_exchange_rate: dec_opt(r.get(10)?),
-            partner_earned_credit: r.get::<_, Option<bool>>(11)?.unwrap_or(false),
+            partner_earned_credit_rate: r.get::<_, Dec>(11)?.0,
         });
     }
     Ok((out, UsageRead::of(&f)))

@@ -92,8 +92,8 @@ pub struct InvoiceUsage {
     pub billing_currency: String,
     /// `pcToBCExchangeRate`.
     pub pc_to_bc_exchange_rate: Option<Decimal>,
-    /// `hasPartnerEarnedCredit`.
-    pub partner_earned_credit: Option<bool>,
+    /// Partner earned credit as a fraction (`rateOfPartnerEarnedCredit`; 0 = none).
+    pub partner_earned_credit_rate: Decimal,
 }
 
 /// The invoice side of `period` (`YYYY-MM`) for `account_id`: the daily rated usage of every
@@ -106,7 +106,7 @@ pub fn invoice_usage(db: &Database, account_id: &str, period: &str) -> Result<Ve
         "SELECT d.source, d.customer_id, d.subscription_id, d.entitlement_id, d.meter_id,
                 d.usage_date, d.quantity, d.unit_price, d.effective_unit_price,
                 d.billing_pre_tax_total, d.billing_currency, d.pc_to_bc_exchange_rate,
-                d.has_partner_earned_credit
+                d.partner_earned_credit_rate
          FROM daily_usage d
          WHERE d.account_id = ?1 AND (
             d.source IN (SELECT id FROM invoices
@@ -138,7 +138,7 @@ pub fn invoice_usage(db: &Database, account_id: &str, period: &str) -> Result<Ve
             billing_pre_tax_total: r.get::<_, Dec>(9)?.0,
             billing_currency: r.get(10)?,
             pc_to_bc_exchange_rate: dec_opt(r.get(11)?),
-            partner_earned_credit: r.get(12)?,
+            partner_earned_credit_rate: r.get::<_, Dec>(12)?.0,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

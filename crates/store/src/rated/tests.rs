@@ -31,7 +31,7 @@ fn usage(day: &str, quantity: rust_decimal::Decimal, resource: &str) -> DailyUsa
         pricing_pre_tax_total: None,
         pricing_currency: Some("USD".into()),
         pc_to_bc_exchange_rate: Some(dec!(1)),
-        has_partner_earned_credit: Some(true),
+        partner_earned_credit_rate: dec!(0.15),
     }
 }
 
@@ -126,6 +126,21 @@ fn inputs_count_billed_usage_once_and_fingerprint_what_is_read() {
     assert_eq!(open.len(), 1);
     assert!(!open[0].billed);
     assert!(period_inputs(&db, &account, Some("2026-13")).is_err());
+
+    assert!(
+        rows.iter()
+            .all(|r| r.partner_earned_credit_rate == dec!(0.15))
+            && invoice
+                .iter()
+                .all(|l| l.partner_earned_credit_rate == dec!(0.15)),
+        "the stored credit rate reaches rating and reconciliation"
+    );
+    let dumped = crate::discovered::dump_tables(&db, &["daily_usage"], &[]).unwrap();
+    let usage_rows: Vec<&str> = dumped.lines().skip(1).collect();
+    assert!(
+        !usage_rows.is_empty() && usage_rows.iter().all(|r| r.ends_with("|Text(\"0.15\")")),
+        "the canonical dump carries each row's rate: {dumped}"
+    );
 }
 
 fn line(kind: UsageKind, meter: &str, day: u32, total: rust_decimal::Decimal) -> RatedLineRow {

@@ -82,12 +82,8 @@ struct DailyRatedUsage<'a> {
     pc_to_bc_exchange_rate_date: String,
     effective_unit_price: Num,
     rate_of_partner_earned_credit: Num,
-    has_partner_earned_credit: bool,
     rate_of_credit: Num,
     credit_type: &'a str,
-    benefit_order_id: &'a str,
-    benefit_id: &'a str,
-    benefit_type: &'a str,
     invoice_line_item_type: &'a str,
     billing_provider: &'a str,
     attributes: ObjectType,
@@ -193,6 +189,7 @@ pub(super) fn usage_page(
                     meter_guid(row.meter, meter_region)
                 )
             };
+            let credit = if row.pec { pec_rate() } else { Decimal::ZERO };
             let line = DailyRatedUsage {
                 partner_id: &partner.tenant_id,
                 partner_name: &partner.name,
@@ -251,17 +248,15 @@ pub(super) fn usage_page(
                 pc_to_bc_exchange_rate: Num(row.fx),
                 pc_to_bc_exchange_rate_date: fx_date.clone(),
                 effective_unit_price: Num(row.effective_unit_price),
-                rate_of_partner_earned_credit: Num(if row.pec {
-                    pec_rate()
+                // As Microsoft's samples: the credit's rate twice (rateOfCredit is the credit
+                // of whichever type applied) and its type in words; no yes/no flag.
+                rate_of_partner_earned_credit: Num(credit),
+                rate_of_credit: Num(credit),
+                credit_type: if row.pec {
+                    "Partner Earned Credit Applied"
                 } else {
-                    Decimal::ZERO
-                }),
-                has_partner_earned_credit: row.pec,
-                rate_of_credit: Num(Decimal::ZERO),
-                credit_type: "Credit Not Applied",
-                benefit_order_id: "",
-                benefit_id: "",
-                benefit_type: "",
+                    "Credit Not Applied"
+                },
                 invoice_line_item_type: "usage_line_items",
                 billing_provider: if m.third_party {
                     "marketplace"

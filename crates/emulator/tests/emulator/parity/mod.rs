@@ -4,16 +4,16 @@
 //! otherwise never see. Samples live in `tests/fixtures/microsoft/` (see its README); one module per
 //! area adds the endpoints of that area.
 
-mod azure_stack;
-mod cost_exports;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use serde_json::Value;
 
+mod azure_stack;
+mod cost_exports;
 mod customers;
 mod legacy_usage;
+mod usage;
 
 /// The JSON type of a value, as far as a reader of the wire can tell.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

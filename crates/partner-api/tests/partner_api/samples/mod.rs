@@ -3,17 +3,17 @@
 //! a client signed in against the emulator's identity reads it with its Partner Center and ARM
 //! bases pointed at that server. One module per area asserts the values that matter.
 
-mod azure_stack;
-
 use std::sync::{Arc, Mutex};
 
 use cspdesk_partner_api::{ClientOptions, Session};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+use crate::common::*;
+
+mod azure_stack;
 mod customers;
 mod legacy_usage;
-
-use crate::common::*;
+mod usage;
 
 /// Microsoft's sample `area/file`, as text.
 #[allow(dead_code)] // the area modules call it as they land

@@ -25,7 +25,7 @@ impl Ingest<'_> {
                 entitlement_id, usage_date, meter_id, meter_name, meter_category, meter_region, resource_uri,
                 unit_of_measure, charge_type, quantity, unit_price, effective_unit_price, billing_pre_tax_total,
                 billing_currency, pricing_pre_tax_total, pricing_currency, pc_to_bc_exchange_rate,
-                has_partner_earned_credit)
+                partner_earned_credit_rate)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
         )?;
         for u in page {
@@ -52,7 +52,7 @@ impl Ingest<'_> {
                 opt_dec(&u.pricing_pre_tax_total),
                 u.pricing_currency,
                 opt_dec(&u.pc_to_bc_exchange_rate),
-                u.has_partner_earned_credit
+                dec(&u.partner_earned_credit_rate)
             ])? as u64;
         }
         Ok(())
