@@ -3,6 +3,11 @@
 //! transport failures with backoff, one refresh on 401), maps the rest to [`Error`] and decodes
 //! bodies so a malformed one names the endpoint and the JSON field. Resource methods live in
 //! the modules named after each resource.
+//!
+//! A 200 whose body is not JSON at all (cut short, or garbled on the way) is what a connection
+//! that ends mid-body looks like, so it is retried within the same budget as a 503 before it
+//! counts as malformed. A well-formed body of the wrong shape is not retried: asking again
+//! would bring the same answer.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -16,7 +21,7 @@ use uuid::Uuid;
 
 use crate::backoff::{parse_retry_after, RetryPolicy};
 use crate::error::{Error, Result};
-use crate::paging::{is_link_header_allowed, Collection, Continuation, Page, PageGuard};
+use crate::paging::{decode_page, is_link_header_allowed, Continuation, Page, PageGuard};
 use crate::session::Session;
 use crate::settings::checked_url;
 
@@ -163,41 +168,52 @@ impl PartnerCenter {
         path: &str,
         headers: &[(String, String)],
     ) -> Result<T> {
-        let bytes = self.fetch(path, headers).await?;
-        decode(path, &bytes)
+        self.fetch(path, headers, |bytes| decode(path, bytes)).await
     }
 
-    /// One page of a collection: the first (`first`) or the one `next` points at.
+    /// One page of a collection: the first (`first`) or the one `next` points at. Items that
+    /// do not decode are set aside (see [`crate::paging`]); the others are read.
     pub(crate) async fn page<T: DeserializeOwned>(
         &self,
         first: &str,
         next: Option<&Continuation>,
     ) -> Result<Page<T>> {
-        let collection: Collection<T> = match next {
-            Some(c) => self.get(&c.path, &c.headers).await?,
-            None => self.get(first, &[]).await?,
+        let (path, headers) = match next {
+            Some(c) => (c.path.as_str(), c.headers.as_slice()),
+            None => (first, &[][..]),
         };
-        Ok(collection.into())
+        self.fetch(path, headers, |bytes| decode_page(path, bytes))
+            .await
     }
 
     /// Every item of a collection, following `links.next` to the last page. A server cannot
     /// keep this going for ever: a repeated link, a run of empty pages that still point onwards,
-    /// or more pages than any real collection has all end it (see [`PageGuard`]).
+    /// or more pages than any real collection has all end it (see [`PageGuard`]). This reads
+    /// whole collections or nothing: an item that would be set aside fails the read, naming
+    /// it (Discovery reads page by page and keeps set-aside items instead).
     pub(crate) async fn all<T: DeserializeOwned>(&self, first: &str) -> Result<Vec<T>> {
         let mut page: Page<T> = self.page(first, None).await?;
         let mut guard = PageGuard::default();
         guard.check(first, page.items.len(), page.next.as_ref())?;
+        whole(first, &page)?;
         let mut items = std::mem::take(&mut page.items);
         while let Some(next) = page.next.take() {
             page = self.page(first, Some(&next)).await?;
             guard.check(first, page.items.len(), page.next.as_ref())?;
+            whole(first, &page)?;
             items.append(&mut page.items);
         }
         Ok(items)
     }
 
-    /// The raw body of a successful GET, after retries.
-    async fn fetch(&self, path: &str, extra: &[(String, String)]) -> Result<Vec<u8>> {
+    /// The decoded body of a successful GET, after retries. `read` decodes it; a body that
+    /// is not JSON at all is retried like a 503 (see the module docs).
+    async fn fetch<T>(
+        &self,
+        path: &str,
+        extra: &[(String, String)],
+        read: impl Fn(&[u8]) -> Result<T>,
+    ) -> Result<T> {
         let inner = &self.inner;
         let request_id = Uuid::new_v4();
         let correlation_id = Uuid::new_v4();
@@ -237,7 +253,24 @@ impl PartnerCenter {
                 self.judge(path, result, &mut failures, &mut throttles, refreshed)
             };
             match outcome {
-                Attempt::Done(bytes) => return Ok(bytes),
+                Attempt::Done(bytes) => match read(&bytes) {
+                    Ok(value) => return Ok(value),
+                    Err(e) if !is_json(&bytes) => {
+                        failures += 1;
+                        let policy = &inner.options.retry;
+                        if failures >= policy.max_attempts {
+                            return Err(e);
+                        }
+                        let wait = policy.backoff(failures, rand::random());
+                        tracing::debug!(
+                            endpoint = path,
+                            wait_ms = wait.as_millis() as u64,
+                            "Partner Center's answer was not whole JSON; asking again"
+                        );
+                        tokio::time::sleep(wait).await;
+                    }
+                    Err(e) => return Err(e),
+                },
                 Attempt::Fail(e) => return Err(e),
                 Attempt::Refresh => {
                     refreshed = true;
@@ -453,6 +486,23 @@ fn transport_text(e: &reqwest::Error) -> String {
     kind.to_string()
 }
 
+/// Whether `bytes` is one well-formed JSON value (whatever its shape).
+fn is_json(bytes: &[u8]) -> bool {
+    serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok()
+}
+
+/// Refuses a page with an item set aside, naming the first such item.
+fn whole<T>(endpoint: &str, page: &Page<T>) -> Result<()> {
+    match page.set_aside.first() {
+        None => Ok(()),
+        Some(s) => Err(Error::BadResponse {
+            endpoint: endpoint.to_string(),
+            field: format!("items[{}].{}", s.index, s.field),
+            detail: s.reason.clone(),
+        }),
+    }
+}
+
 /// Decodes a body, naming the JSON path of the first problem.
 pub(crate) fn decode<T: DeserializeOwned>(endpoint: &str, bytes: &[u8]) -> Result<T> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
@@ -491,21 +541,69 @@ mod tests {
 
     #[test]
     fn decode_names_the_missing_or_broken_field() {
-        let err = decode::<Collection<Item>>(
-            "/v1/x",
-            br#"{"items":[{"id":"a","quantity":1},{"quantity":2}]}"#,
-        )
-        .unwrap_err();
+        let err = decode::<Item>("/v1/x", br#"{"quantity":2}"#).unwrap_err();
         assert!(
-            matches!(&err, Error::BadResponse { field, .. } if field == "items[1].id"),
-            "missing id of the second item must be named: {err}"
+            matches!(&err, Error::BadResponse { field, .. } if field == "id"),
+            "a missing field is named itself, not its parent: {err}"
         );
-        let err =
-            decode::<Collection<Item>>("/v1/x", br#"{"items":[{"id":"a","quantity":"lots"}]}"#)
-                .unwrap_err();
+        let err = decode::<Item>("/v1/x", br#"{"id":"a","quantity":"lots"}"#).unwrap_err();
         assert!(
-            matches!(&err, Error::BadResponse { field, endpoint, .. } if field == "items[0].quantity" && endpoint == "/v1/x"),
+            matches!(&err, Error::BadResponse { field, endpoint, .. } if field == "quantity" && endpoint == "/v1/x"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_page_reads_item_by_item_and_sets_odd_items_aside_raw() {
+        let body = br#"{"totalCount":4,"items":[{"id":"a","quantity":1},{"quantity":2},{"id":"c","quantity":"lots"},{"id":"d","quantity":"4.50"}],"links":{"next":{"uri":"/x?page=2"}}}"#;
+        let page = decode_page::<Item>("/v1/x", body).unwrap();
+        assert_eq!(
+            page.items.iter().map(|i| i.id.as_str()).collect::<Vec<_>>(),
+            ["a", "d"],
+            "the readable items around the odd ones are kept, in order"
+        );
+        let aside: Vec<(usize, &str)> = page
+            .set_aside
+            .iter()
+            .map(|s| (s.index, s.field.as_str()))
+            .collect();
+        assert_eq!(
+            aside,
+            [(1, "id"), (2, "quantity")],
+            "index in page and field"
+        );
+        assert_eq!(
+            page.set_aside[0].raw, r#"{"quantity":2}"#,
+            "kept exactly as sent"
+        );
+        assert!(page.set_aside[0].reason.contains("missing field `id`"));
+        assert_eq!(
+            page.next.as_ref().map(|c| c.path.as_str()),
+            Some("/v1/x?page=2"),
+            "the page still leads on"
+        );
+        assert_eq!(page.total_count, Some(4));
+        assert_eq!(
+            whole("/v1/x", &page)
+                .unwrap_err()
+                .to_string()
+                .contains("items[1].id"),
+            true,
+            "a whole-collection read refuses a page with an item set aside, naming it"
+        );
+        let err = decode_page::<Item>("/v1/x", br#"{"value":[]}"#).unwrap_err();
+        assert!(
+            matches!(&err, Error::BadResponse { field, .. } if field == "items"),
+            "a body that is no collection fails the page: {err}"
+        );
+    }
+
+    #[test]
+    fn only_bodies_that_are_not_json_count_as_cut_short() {
+        assert!(is_json(br#"{"items":[]}"#));
+        assert!(is_json(br#"{"items":[{"odd":true}]}"#), "odd but whole");
+        assert!(!is_json(br#"{"items":[{"id":"a","quan"#), "cut short");
+        assert!(!is_json(br#"{"items"=[]}"#), "garbled");
+        assert!(!is_json(b""), "empty");
     }
 }

@@ -61,7 +61,11 @@ async fn customer_subscriptions_entitlements_and_relationship_errors() {
     let subs = pc.subscriptions(&plan_customer).await.unwrap();
     let plan = subs
         .iter()
-        .find(|s| s.offer_id.starts_with("DZH318Z0BPS6"))
+        .find(|s| {
+            s.offer_id
+                .as_deref()
+                .is_some_and(|o| o.starts_with("DZH318Z0BPS6"))
+        })
         .expect("customer 0 has an Azure plan");
     let entitlements = pc
         .azure_entitlements(&plan_customer, &plan.id)
