@@ -173,3 +173,49 @@ async fn an_item_missing_its_amount_is_set_aside_and_the_rest_of_its_page_is_wri
     assert_eq!(next.state, "completed", "{next:?}");
     assert_eq!(next.counts.warnings, 0, "nothing new was set aside");
 }
+
+/// Acceptance 6 of issue 18: 3 % of answers cut short, 4 % 503s and 3 % dropped connections
+/// on every route. Discovery completes within two runs and its data equals a fault-free
+/// run's. Preset S here (a test's time); the same on preset M is measured in the report of
+/// issue 18 (`CSPDESK_FAULTS_PRESET=M` runs this test on M).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn with_bodies_cut_short_503s_and_dropped_connections_discovery_completes_within_two_runs() {
+    let preset = match std::env::var("CSPDESK_FAULTS_PRESET").as_deref() {
+        Ok("M") => cspdesk_emulator::Preset::M,
+        _ => cspdesk_emulator::Preset::S,
+    };
+    let mut cfg = cspdesk_emulator::EmulatorConfig::new(preset, 11, now());
+    cfg.clock_ticks = false;
+    let emu = emulator(cfg).await;
+    let began = std::time::Instant::now();
+    let clean = reference(&emu, ACCOUNT).await;
+    let clean_took = began.elapsed();
+
+    let f = fixture(&emu);
+    let session = sign_in(&emu, &f).await;
+    emu.set_faults(FaultPlan::parse("*:truncate@0.03,*:503@0.04,*:drop@0.03").unwrap());
+    let began = std::time::Instant::now();
+    let mut runs = vec![discover(&emu, &f, session.clone()).await];
+    if runs[0].state != "completed" {
+        runs.push(discover(&emu, &f, session).await);
+    }
+    let faulty_took = began.elapsed();
+    emu.set_faults(FaultPlan::default());
+    let last = runs.last().unwrap();
+    eprintln!(
+        "preset {preset:?}: clean run {clean_took:?}; with faults {} run(s) in {faulty_took:?}: {:?}",
+        runs.len(),
+        runs.iter()
+            .map(|r| (r.state.clone(), r.counts.requests, r.counts.rows_written))
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(
+        last.state, "completed",
+        "Discovery completes within two runs: {runs:?}"
+    );
+    assert_eq!(
+        dump(&f.db, ACCOUNT),
+        clean,
+        "the database equals a fault-free run's"
+    );
+}
