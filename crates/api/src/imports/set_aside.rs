@@ -5,17 +5,11 @@
 use cspdesk_store::{import_runs, set_aside, Database};
 
 use super::dto::SetAsideItemDto;
-use crate::{ApiError, ErrorCode};
+use crate::ApiError;
 
 /// The items run `run_id` set aside, in the order it read them.
 pub fn of_run(db: &Database, run_id: &str) -> Result<Vec<SetAsideItemDto>, ApiError> {
-    let id: i64 = run_id.trim().parse().map_err(|_| {
-        ApiError::new(
-            ErrorCode::Validation,
-            format!("{run_id:?} is not a run id (a number from the run history)"),
-            Some("runId"),
-        )
-    })?;
+    let id = super::runs::parse_run_id(run_id)?;
     import_runs::get(db, id)?;
     Ok(set_aside::of_run(db, id)?
         .into_iter()
