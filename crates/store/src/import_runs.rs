@@ -428,6 +428,7 @@ mod tests {
             let conn = rusqlite::Connection::open(&path).unwrap();
             conn.execute_batch(
                 "DROP INDEX import_runs_by_source;
+                 DROP TABLE set_aside_items;
                  CREATE TABLE old_runs AS SELECT * FROM import_runs;
                  DROP TABLE import_runs;",
             )
