@@ -40,7 +40,7 @@ use crate::discovery::dto::{
     RunDto, RunErrorDto, RunStateDto, ScheduleDto, TriggerDto,
 };
 use crate::imports::dto::{
-    ImportEvent, ImportKindDto, ImportPhaseDto, ImportProgressDto, ImportRunDto,
+    ImportEvent, ImportKindDto, ImportPhaseDto, ImportProgressDto, ImportRunDto, SetAsideItemDto,
 };
 use crate::rating::dto::{
     PeriodDto, PeriodReconciliationDto, ReconciliationDto, ReconciliationLineDto,
@@ -90,6 +90,7 @@ pub fn typescript() -> String {
         ScheduleDto::decl(&cfg),
         ImportKindDto::decl(&cfg),
         ImportRunDto::decl(&cfg),
+        SetAsideItemDto::decl(&cfg),
         ImportPhaseDto::decl(&cfg),
         ImportProgressDto::decl(&cfg),
         ImportEvent::decl(&cfg),

@@ -177,7 +177,7 @@ pub fn plan(c: &Cursors, run_started: DateTime<Utc>, now: DateTime<Utc>) -> Vec<
                         });
                     }
                 }
-                SubscriptionKind::Licence => {}
+                SubscriptionKind::Licence | SubscriptionKind::Unknown => {}
             }
         }
     }

@@ -71,6 +71,8 @@ pub struct Progress {
     pub rows_expected: Option<u64>,
     /// Rows written per second since the start.
     pub rows_per_second: u64,
+    /// Items set aside so far (the run goes on without them).
+    pub warnings: u64,
     /// Since the start.
     pub elapsed: Duration,
     /// Estimated time left, once at least 5% is done.
@@ -117,6 +119,8 @@ pub struct Tally {
     pub steps_planned: AtomicU64,
     /// Rows the plan announces (0: unknown).
     pub rows_expected: AtomicU64,
+    /// Items set aside (read everything else; see `cspdesk_store::set_aside`).
+    pub warnings: AtomicU64,
     entities: Mutex<BTreeMap<&'static str, (u64, u64)>>,
     best_fraction: Mutex<f64>,
 }
@@ -162,6 +166,7 @@ impl Tally {
                     rows: *rows,
                 })
                 .collect(),
+            warnings: self.warnings.load(Ordering::Relaxed),
         }
     }
 
@@ -234,6 +239,7 @@ impl Tally {
             } else {
                 0
             },
+            warnings: counts.warnings,
             elapsed,
             eta,
             entities: counts.entities,

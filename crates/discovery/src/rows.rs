@@ -9,9 +9,12 @@ use rust_decimal::Decimal;
 /// Azure plan's product id: every Azure plan subscription's offer id starts with it.
 const AZURE_PLAN_PRODUCT: &str = "DZH318Z0BPS6";
 
-/// What usage a subscription produces, from its offer.
-pub fn subscription_kind(offer_id: &str) -> SubscriptionKind {
-    let offer = offer_id.to_ascii_uppercase();
+/// What usage a subscription produces, from its offer (none sent: an unknown offer).
+pub fn subscription_kind(offer_id: Option<&str>) -> SubscriptionKind {
+    let Some(offer) = offer_id.map(str::trim).filter(|o| !o.is_empty()) else {
+        return SubscriptionKind::Unknown;
+    };
+    let offer = offer.to_ascii_uppercase();
     if offer.starts_with("MS-AZR-") {
         SubscriptionKind::LegacyAzure
     } else if offer.starts_with(AZURE_PLAN_PRODUCT) {
@@ -32,14 +35,15 @@ pub fn customer(c: pc::Customer) -> CustomerRow {
     }
 }
 
-/// An item whose offer nothing names is kept with an empty offer id, as a licence: it produces
-/// no usage, and the list still shows it.
+/// The offer is `offerId`, else the offer link's; an item whose offer nothing names is kept
+/// as an unknown offer: it produces no usage, and the list still shows it.
 pub fn subscription(s: pc::Subscription) -> SubscriptionRow {
-    let offer_id = s.offer().unwrap_or_default();
+    let offer = s.offer();
     SubscriptionRow {
-        kind: subscription_kind(&offer_id),
+        kind: subscription_kind(offer.as_deref()),
         id: s.id,
-        offer_id,
+        // The column is NOT NULL: a subscription whose offer nothing names keeps it empty.
+        offer_id: offer.unwrap_or_default(),
         offer_name: s.offer_name,
         friendly_name: s.friendly_name,
         quantity: s.quantity,
@@ -158,7 +162,8 @@ pub fn billing_line(l: pc::BilledLineItem) -> BillingLineRow {
         product_name: l.product_name,
         sku_name: l.sku_name,
         charge_type: l.charge_type,
-        subscription_id: l.subscription_id,
+        // The column is NOT NULL: a line without a subscription keeps it empty.
+        subscription_id: l.subscription_id.unwrap_or_default(),
         unit_price: l.unit_price,
         effective_unit_price: l.effective_unit_price,
         quantity: l.quantity,
@@ -230,17 +235,22 @@ mod tests {
     #[test]
     fn offers_map_to_the_usage_they_produce() {
         assert_eq!(
-            subscription_kind("MS-AZR-0145P"),
+            subscription_kind(Some("MS-AZR-0145P")),
             SubscriptionKind::LegacyAzure
         );
         assert_eq!(
-            subscription_kind("DZH318Z0BPS6:0001:DZH318Z0BML6"),
+            subscription_kind(Some("DZH318Z0BPS6:0001:DZH318Z0BML6")),
             SubscriptionKind::AzurePlan
         );
         assert_eq!(
-            subscription_kind("CFQ7TTC0LH18:0001:CFQ7TTC0LH1G"),
+            subscription_kind(Some("CFQ7TTC0LH18:0001:CFQ7TTC0LH1G")),
             SubscriptionKind::Licence,
             "Microsoft 365 seats have no usage to read"
+        );
+        assert_eq!(
+            subscription_kind(None),
+            SubscriptionKind::Unknown,
+            "an older subscription without an offer is kept as an unknown offer"
         );
     }
 }

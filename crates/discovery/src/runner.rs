@@ -1,7 +1,14 @@
 //! One Discovery run from start to end: record it, then plan and apply until the plan is
 //! empty, with bounded concurrency, reporting progress and heartbeats, and record how it
-//! ended. Between pages every step checks Stop; the first failure stops the others the same
-//! way, so whatever ends a run, the database holds whole pages with their cursors.
+//! ended. Between pages every step checks Stop, so whatever ends a run, the database holds
+//! whole pages with their cursors.
+//!
+//! A step that fails on one answer (a malformed page, an endpoint that stays unavailable)
+//! does not throw away its siblings' work: no new step starts, the steps in flight finish and
+//! are written, and the run ends in Error keeping all of it; the next run resumes from the
+//! cursors. A failure that every other step would meet too (consent lapsed, credentials
+//! refused, throttling past its budget, the database refusing writes) stops the others at
+//! their next page, as Stop does.
 
 use std::collections::{HashSet, VecDeque};
 use std::path::Path;
@@ -132,6 +139,25 @@ fn failure(error: StepError) -> RunFailure {
     }
 }
 
+impl StepError {
+    /// Whether every other step would fail the same way: then they stop at once.
+    fn ends_every_step(&self) -> bool {
+        match self {
+            StepError::Api { error, .. } => matches!(
+                error,
+                pc::Error::NotSignedIn
+                    | pc::Error::ConsentExpired { .. }
+                    | pc::Error::MfaRequired
+                    | pc::Error::Unauthorized { .. }
+                    | pc::Error::Throttled { .. }
+                    | pc::Error::Keyring { .. }
+            ),
+            StepError::Store(_) | StepError::Internal(_) => true,
+            StepError::Stopped => false,
+        }
+    }
+}
+
 /// Runs Discovery for one account against the database at `db_path` until the plan is
 /// empty, Stop is asked (`stop`), or a step fails. Returns the stored run record.
 pub async fn run(
@@ -192,16 +218,20 @@ pub async fn run(
     };
     sink.started(&record);
 
-    // Steps stop on the user's Stop or on the first failure elsewhere.
+    // Steps stop on the user's Stop or on a failure every step would meet; after any other
+    // failure no new step starts (`draining`) and the steps in flight finish.
     let halt = stop.child_token();
+    let mut draining = false;
     let ctx = Ctx {
         client,
         db: db.clone(),
         account: options.account_id.clone(),
+        run_id: record.id,
         tally: tally.clone(),
         stop: halt.clone(),
         clock: clock.clone(),
         writing: Arc::default(),
+        set_aside: Arc::default(),
     };
     let started = record.started_at;
     let wall = Instant::now();
@@ -215,7 +245,7 @@ pub async fn run(
     let mut last_beat = Instant::now();
 
     loop {
-        if !halt.is_cancelled() {
+        if !halt.is_cancelled() && !draining {
             if pending.is_empty() {
                 let cursors = {
                     let db = db.clone();
@@ -243,7 +273,8 @@ pub async fn run(
                     }
                 }
             }
-            while in_flight.len() < options.concurrency.max(1) && !halt.is_cancelled() {
+            while in_flight.len() < options.concurrency.max(1) && !halt.is_cancelled() && !draining
+            {
                 let Some(step) = pending.pop_front() else {
                     break;
                 };
@@ -274,8 +305,11 @@ pub async fn run(
                             Err(StepError::Stopped) => {}
                             Err(e) => {
                                 tracing::warn!(step = %key, error = ?e, "Discovery step failed");
+                                if e.ends_every_step() {
+                                    halt.cancel();
+                                }
+                                draining = true;
                                 first_failure.get_or_insert(e);
-                                halt.cancel();
                             }
                         }
                     }

@@ -12,6 +12,13 @@
 //!
 //! The n-th request to a route fails iff a draw keyed by (seed, route, rule, n) falls under the
 //! rate, so the same seed and the same request sequence give the same faults.
+//!
+//! An [`Omission`] is the other kind of misbehaviour: not a failed request but an odd item, as
+//! older or special items are. Every answer whose path and query contain its text loses one key
+//! from one item of its `items` (`{"items":[...]}` bodies), on every request, as data that
+//! lacks the key would. Set with [`FaultPlan::omit`] (tests) or the rule
+//! `omit:PATH_TEXT#INDEX.KEY` in the `--faults` text (no rate: it always applies), e.g.
+//! `omit:invoicelineitemtype=usagelineitems#3.billingPreTaxTotal`.
 
 use std::str::FromStr;
 
@@ -65,22 +72,48 @@ pub struct FaultRule {
     pub rate_ppm: u64,
 }
 
+/// One key left out of one item of the answers whose path contains `path_contains`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Omission {
+    /// Text the path and query must contain (compared without regard to case).
+    pub path_contains: String,
+    /// Index of the item in the answer's `items`.
+    pub index: usize,
+    /// The key to leave out.
+    pub key: String,
+}
+
 /// The set of fault rules of a run.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FaultPlan {
     /// Rules, tried in order.
     pub rules: Vec<FaultRule>,
+    /// Keys left out of items (see [`Omission`]).
+    pub omissions: Vec<Omission>,
 }
 
 impl FaultPlan {
     /// Parses the `--faults` syntax (empty text = no faults).
     pub fn parse(spec: &str) -> Result<FaultPlan, EmulatorError> {
-        let mut rules = Vec::new();
+        let mut plan = FaultPlan::default();
         for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             let bad = |reason: &str| EmulatorError::FaultSpec {
                 spec: part.to_string(),
                 reason: reason.to_string(),
             };
+            if let Some(rest) = part.strip_prefix("omit:") {
+                let (path, item) = rest
+                    .rsplit_once('#')
+                    .ok_or_else(|| bad("missing `#INDEX.KEY` after the path text"))?;
+                let (index, key) = item
+                    .split_once('.')
+                    .ok_or_else(|| bad("missing `.KEY` after the index"))?;
+                let index = index
+                    .parse()
+                    .map_err(|_| bad("the index is not a number"))?;
+                plan = plan.omit(path, index, key);
+                continue;
+            }
             let (route, rest) = part
                 .split_once(':')
                 .ok_or_else(|| bad("missing `:` between route and kind"))?;
@@ -96,13 +129,47 @@ impl FaultPlan {
                 .to_string()
                 .parse::<u64>()
                 .map_err(|_| bad("rate"))?;
-            rules.push(FaultRule {
+            plan.rules.push(FaultRule {
                 route: route.trim().to_ascii_lowercase(),
                 kind,
                 rate_ppm,
             });
         }
-        Ok(FaultPlan { rules })
+        Ok(plan)
+    }
+
+    /// This plan, and `key` left out of item `index` of every answer whose path and query
+    /// contain `path_contains`.
+    pub fn omit(mut self, path_contains: &str, index: usize, key: &str) -> FaultPlan {
+        self.omissions.push(Omission {
+            path_contains: path_contains.to_ascii_lowercase(),
+            index,
+            key: key.to_string(),
+        });
+        self
+    }
+
+    /// `body` with the keys the omissions matching `path_and_query` leave out, or `None`
+    /// when none matches (or the body has no such item).
+    pub fn omit_from(&self, path_and_query: &str, body: &[u8]) -> Option<Vec<u8>> {
+        let path = path_and_query.to_ascii_lowercase();
+        let matching: Vec<&Omission> = self
+            .omissions
+            .iter()
+            .filter(|o| path.contains(&o.path_contains))
+            .collect();
+        if matching.is_empty() {
+            return None;
+        }
+        let mut json: serde_json::Value = serde_json::from_slice(body).ok()?;
+        let items = json.get_mut("items")?.as_array_mut()?;
+        let mut changed = false;
+        for o in matching {
+            if let Some(item) = items.get_mut(o.index).and_then(|i| i.as_object_mut()) {
+                changed |= item.remove(&o.key).is_some();
+            }
+        }
+        changed.then(|| serde_json::to_vec(&json).unwrap_or_default())
     }
 
     /// The fault (if any) for the `counter`-th request to `route`.
@@ -143,6 +210,34 @@ mod tests {
             FaultPlan::parse("utilization:503@2").is_err(),
             "rates above 1 must be rejected"
         );
+    }
+
+    #[test]
+    fn an_omission_leaves_one_key_out_of_one_item_of_matching_answers() {
+        let plan = FaultPlan::parse("omit:usagelineitems#1.billingPreTaxTotal").unwrap();
+        assert!(plan.rules.is_empty());
+        let body = br#"{"totalCount":2,"items":[{"a":1,"billingPreTaxTotal":2},{"a":3,"billingPreTaxTotal":4}]}"#;
+        let out = plan
+            .omit_from(
+                "/v1/invoices/G1/lineitems?provider=onetime&invoicelineitemtype=usagelineitems",
+                body,
+            )
+            .expect("the path matches");
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(
+            v["items"][0]["billingPreTaxTotal"], 2,
+            "other items keep it"
+        );
+        assert!(
+            v["items"][1].get("billingPreTaxTotal").is_none(),
+            "item 1 loses it"
+        );
+        assert_eq!(v["items"][1]["a"], 3, "and keeps the rest");
+        assert!(
+            plan.omit_from("/v1/customers", body).is_none(),
+            "other paths untouched"
+        );
+        assert!(FaultPlan::parse("omit:x#one.k").is_err());
     }
 
     #[test]

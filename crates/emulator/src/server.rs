@@ -412,7 +412,7 @@ async fn inject_faults(State(state): State<AppState>, req: Request, next: Next) 
     let route = route_of(req.uri().path());
     let plan = state.knobs().faults;
     if plan.rules.is_empty() {
-        return next.run(req).await;
+        return with_omissions(&plan, req, next).await;
     }
     let counter = {
         let mut counters = lock(&state.fault_counters);
@@ -421,7 +421,7 @@ async fn inject_faults(State(state): State<AppState>, req: Request, next: Next) 
         *slot - 1
     };
     match plan.decide(state.world.seed, route, counter) {
-        None => next.run(req).await,
+        None => with_omissions(&plan, req, next).await,
         // The Stack admin ARM answers outages in ARM's shape (reference §9.1: 503 ServiceUnavailable).
         Some(FaultKind::Status(code)) if route == "stackadmin" => {
             let status = StatusCode::from_u16(code).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
@@ -476,6 +476,29 @@ async fn inject_faults(State(state): State<AppState>, req: Request, next: Next) 
             parts.headers.remove("content-length");
             Response::from_parts(parts, Body::from(damaged))
         }
+    }
+}
+
+/// The answer, with the keys the plan's omissions leave out of its items.
+async fn with_omissions(plan: &FaultPlan, req: Request, next: Next) -> Response {
+    if plan.omissions.is_empty() {
+        return next.run(req).await;
+    }
+    let path = req
+        .uri()
+        .path_and_query()
+        .map_or(req.uri().path(), |p| p.as_str())
+        .to_string();
+    let (mut parts, body) = next.run(req).await.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    match plan.omit_from(&path, &bytes) {
+        Some(odd) => {
+            parts.headers.remove("content-length");
+            Response::from_parts(parts, Body::from(odd))
+        }
+        None => Response::from_parts(parts, Body::from(bytes)),
     }
 }
 

@@ -3,6 +3,11 @@
 //! transport failures with backoff, one refresh on 401), maps the rest to [`Error`] and decodes
 //! bodies so a malformed one names the endpoint and the JSON field. Resource methods live in
 //! the modules named after each resource.
+//!
+//! A 200 whose body is not JSON at all (cut short, or garbled on the way) is what a connection
+//! that ends mid-body looks like, so it is retried within the same budget as a 503 before it
+//! counts as malformed. A well-formed body of the wrong shape is not retried: asking again
+//! would bring the same answer.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -15,8 +20,10 @@ use tokio::sync::Semaphore;
 use uuid::Uuid;
 
 use crate::backoff::{parse_retry_after, RetryPolicy};
+pub(crate) use crate::body::decode;
+use crate::body::{is_json, whole};
 use crate::error::{Error, Result};
-use crate::paging::{is_link_header_allowed, Collection, Continuation, Page, PageGuard};
+use crate::paging::{decode_page, is_link_header_allowed, Continuation, Page, PageGuard};
 use crate::session::Session;
 use crate::settings::checked_url;
 
@@ -163,41 +170,52 @@ impl PartnerCenter {
         path: &str,
         headers: &[(String, String)],
     ) -> Result<T> {
-        let bytes = self.fetch(path, headers).await?;
-        decode(path, &bytes)
+        self.fetch(path, headers, |bytes| decode(path, bytes)).await
     }
 
-    /// One page of a collection: the first (`first`) or the one `next` points at.
+    /// One page of a collection: the first (`first`) or the one `next` points at. Items that
+    /// do not decode are set aside (see [`crate::paging`]); the others are read.
     pub(crate) async fn page<T: DeserializeOwned>(
         &self,
         first: &str,
         next: Option<&Continuation>,
     ) -> Result<Page<T>> {
-        let collection: Collection<T> = match next {
-            Some(c) => self.get(&c.path, &c.headers).await?,
-            None => self.get(first, &[]).await?,
+        let (path, headers) = match next {
+            Some(c) => (c.path.as_str(), c.headers.as_slice()),
+            None => (first, &[][..]),
         };
-        Ok(collection.into())
+        self.fetch(path, headers, |bytes| decode_page(path, bytes))
+            .await
     }
 
     /// Every item of a collection, following `links.next` to the last page. A server cannot
     /// keep this going for ever: a repeated link, a run of empty pages that still point onwards,
-    /// or more pages than any real collection has all end it (see [`PageGuard`]).
+    /// or more pages than any real collection has all end it (see [`PageGuard`]). This reads
+    /// whole collections or nothing: an item that would be set aside fails the read, naming
+    /// it (Discovery reads page by page and keeps set-aside items instead).
     pub(crate) async fn all<T: DeserializeOwned>(&self, first: &str) -> Result<Vec<T>> {
         let mut page: Page<T> = self.page(first, None).await?;
         let mut guard = PageGuard::default();
         guard.check(first, page.items.len(), page.next.as_ref())?;
+        whole(first, &page)?;
         let mut items = std::mem::take(&mut page.items);
         while let Some(next) = page.next.take() {
             page = self.page(first, Some(&next)).await?;
             guard.check(first, page.items.len(), page.next.as_ref())?;
+            whole(first, &page)?;
             items.append(&mut page.items);
         }
         Ok(items)
     }
 
-    /// The raw body of a successful GET, after retries.
-    async fn fetch(&self, path: &str, extra: &[(String, String)]) -> Result<Vec<u8>> {
+    /// The decoded body of a successful GET, after retries. `read` decodes it; a body that
+    /// is not JSON at all is retried like a 503 (see the module docs).
+    async fn fetch<T>(
+        &self,
+        path: &str,
+        extra: &[(String, String)],
+        read: impl Fn(&[u8]) -> Result<T>,
+    ) -> Result<T> {
         let inner = &self.inner;
         let request_id = Uuid::new_v4();
         let correlation_id = Uuid::new_v4();
@@ -237,7 +255,24 @@ impl PartnerCenter {
                 self.judge(path, result, &mut failures, &mut throttles, refreshed)
             };
             match outcome {
-                Attempt::Done(bytes) => return Ok(bytes),
+                Attempt::Done(bytes) => match read(&bytes) {
+                    Ok(value) => return Ok(value),
+                    Err(e) if !is_json(&bytes) => {
+                        failures += 1;
+                        let policy = &inner.options.retry;
+                        if failures >= policy.max_attempts {
+                            return Err(e);
+                        }
+                        let wait = policy.backoff(failures, rand::random());
+                        tracing::debug!(
+                            endpoint = path,
+                            wait_ms = wait.as_millis() as u64,
+                            "Partner Center's answer was not whole JSON; asking again"
+                        );
+                        tokio::time::sleep(wait).await;
+                    }
+                    Err(e) => return Err(e),
+                },
                 Attempt::Fail(e) => return Err(e),
                 Attempt::Refresh => {
                     refreshed = true;
@@ -451,61 +486,4 @@ fn transport_text(e: &reqwest::Error) -> String {
         "connection failed"
     };
     kind.to_string()
-}
-
-/// Decodes a body, naming the JSON path of the first problem.
-pub(crate) fn decode<T: DeserializeOwned>(endpoint: &str, bytes: &[u8]) -> Result<T> {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        let message = inner.to_string();
-        // serde reports a missing field at its parent; name the field itself.
-        let field = match message
-            .strip_prefix("missing field `")
-            .and_then(|m| m.split('`').next())
-        {
-            Some(name) if path == "." => name.to_string(),
-            Some(name) => format!("{path}.{name}"),
-            None => path,
-        };
-        Error::BadResponse {
-            endpoint: endpoint.to_string(),
-            field,
-            detail: message,
-        }
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[derive(Debug, Deserialize)]
-    #[allow(dead_code)]
-    struct Item {
-        id: String,
-        #[serde(deserialize_with = "crate::decimal::required")]
-        quantity: rust_decimal::Decimal,
-    }
-
-    #[test]
-    fn decode_names_the_missing_or_broken_field() {
-        let err = decode::<Collection<Item>>(
-            "/v1/x",
-            br#"{"items":[{"id":"a","quantity":1},{"quantity":2}]}"#,
-        )
-        .unwrap_err();
-        assert!(
-            matches!(&err, Error::BadResponse { field, .. } if field == "items[1].id"),
-            "missing id of the second item must be named: {err}"
-        );
-        let err =
-            decode::<Collection<Item>>("/v1/x", br#"{"items":[{"id":"a","quantity":"lots"}]}"#)
-                .unwrap_err();
-        assert!(
-            matches!(&err, Error::BadResponse { field, endpoint, .. } if field == "items[0].quantity" && endpoint == "/v1/x"),
-            "{err}"
-        );
-    }
 }

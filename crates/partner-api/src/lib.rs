@@ -14,6 +14,7 @@ mod arm;
 mod authority;
 mod azure_stack;
 mod backoff;
+mod body;
 mod claims;
 mod client;
 mod customers;
@@ -58,7 +59,7 @@ pub use line_items::{
     UnbilledPeriod, MAX_LINE_ITEM_PAGE,
 };
 pub use login::{sign_in_with_browser, BrowserSignIn};
-pub use paging::{Continuation, Link, LinkHeader, Page, PageGuard};
+pub use paging::{Continuation, Link, LinkHeader, Page, PageGuard, SetAside};
 pub use ratecard::{Meter, OfferTerm, RateCard};
 pub use secrets::{KeyringSecrets, SecretStore};
 pub use sensitive::Sensitive;

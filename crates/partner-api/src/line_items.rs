@@ -1,6 +1,10 @@
 //! Invoice line items in their three shapes: legacy (offset paging), new-commerce billed
 //! reconciliation and daily rated usage (seek paging, at most 2000 per page), billed or
 //! unbilled for the current or previous period.
+//!
+//! What a line cannot do without (who it bills, its amount, its day) is required; a line
+//! lacking one is set aside by the page (see [`crate::paging`]). Everything else is optional
+//! and kept empty when absent.
 
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
@@ -145,7 +149,8 @@ pub struct BilledLineItem {
     /// Invoice number.
     #[serde(default)]
     pub invoice_number: Option<String>,
-    /// Product id.
+    /// Product id (empty when not sent).
+    #[serde(default)]
     pub product_id: String,
     /// SKU id.
     #[serde(default)]
@@ -156,10 +161,12 @@ pub struct BilledLineItem {
     /// SKU name.
     #[serde(default)]
     pub sku_name: Option<String>,
-    /// Charge type (`new`, `cycleCharge`, `usage`, ...).
+    /// Charge type (`new`, `cycleCharge`, `usage`, ...; empty when not sent).
+    #[serde(default)]
     pub charge_type: String,
-    /// Commerce subscription id.
-    pub subscription_id: String,
+    /// Commerce subscription id; absent on some special lines.
+    #[serde(default)]
+    pub subscription_id: Option<String>,
     /// Unit price.
     #[serde(deserialize_with = "crate::decimal::required")]
     pub unit_price: Decimal,

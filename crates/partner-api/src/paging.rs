@@ -7,11 +7,19 @@
 //! headers are reduced to `MS-ContinuationToken` (nothing else is documented, and anything else,
 //! `Authorization` above all, must not be settable by a response), and [`PageGuard`] stops a
 //! collection that never ends.
+//!
+//! A page is read item by item: one item Partner Center sends in an odd shape (an older or
+//! special item without an essential field) must not cost the rest of the page. Such an item
+//! is [`SetAside`]: kept raw, with where it was and why, for the caller to store and show;
+//! the page's other items are read as usual. Only a body that is not a collection at all
+//! (not JSON, cut short, no `items`) fails the page.
 
 use std::collections::HashSet;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 
 use crate::error::{Error, Result};
 
@@ -99,8 +107,10 @@ impl Continuation {
 /// One page of a collection.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Page<T> {
-    /// Items of this page.
+    /// Items of this page that were read.
     pub items: Vec<T>,
+    /// Items of this page that could not be read as `T`, kept raw (in page order).
+    pub set_aside: Vec<SetAside>,
     /// `totalCount` as sent (for seek pages, often the page's count).
     pub total_count: Option<u64>,
     /// The next page, `None` on the last one.
@@ -180,6 +190,32 @@ impl PageGuard {
     }
 }
 
+/// An item of a page that could not be read as its type (an essential field missing or
+/// unreadable): kept as Microsoft sent it, with where it was and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SetAside {
+    /// The path called.
+    pub endpoint: String,
+    /// Its index in the page's `items`, from 0.
+    pub index: usize,
+    /// JSON path of the field inside the item (`billingPreTaxTotal`, `resource.id`).
+    pub field: String,
+    /// What was wrong, in serde's words (`missing field ...`, `expected a decimal ...`).
+    pub reason: String,
+    /// The item's JSON as sent.
+    pub raw: String,
+}
+
+impl SetAside {
+    /// The item's value of a top-level string field, if it has one (for naming the
+    /// customer or invoice an item belongs to).
+    pub fn text_field(&self, name: &str) -> Option<String> {
+        let value: serde_json::Value = serde_json::from_str(&self.raw).ok()?;
+        value.get(name)?.as_str().map(str::to_string)
+    }
+}
+
 /// The collection envelope on the wire.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -201,6 +237,7 @@ impl<T> From<Collection<T>> for Page<T> {
     fn from(c: Collection<T>) -> Self {
         Page {
             items: c.items,
+            set_aside: Vec::new(),
             total_count: c.total_count,
             next: c
                 .links
@@ -209,6 +246,39 @@ impl<T> From<Collection<T>> for Page<T> {
                 .map(Continuation::from_link),
         }
     }
+}
+
+/// Reads a collection body item by item: the envelope must decode (else the error names the
+/// field, as [`crate::client::decode`] does), each item that does not is set aside.
+pub(crate) fn decode_page<T: DeserializeOwned>(endpoint: &str, bytes: &[u8]) -> Result<Page<T>> {
+    let raw: Collection<Box<RawValue>> = crate::client::decode(endpoint, bytes)?;
+    let mut page = Page {
+        items: Vec::with_capacity(raw.items.len()),
+        set_aside: Vec::new(),
+        total_count: raw.total_count,
+        next: raw
+            .links
+            .and_then(|l| l.next)
+            .as_ref()
+            .map(Continuation::from_link),
+    };
+    for (index, item) in raw.items.into_iter().enumerate() {
+        match crate::client::decode::<T>(endpoint, item.get().as_bytes()) {
+            Ok(value) => page.items.push(value),
+            Err(Error::BadResponse { field, detail, .. }) => page.set_aside.push(SetAside {
+                endpoint: endpoint.to_string(),
+                index,
+                field: match field.trim_start_matches('.') {
+                    "" => ".".to_string(),
+                    inner => inner.to_string(),
+                },
+                reason: detail,
+                raw: item.get().to_string(),
+            }),
+            Err(other) => return Err(other),
+        }
+    }
+    Ok(page)
 }
 
 #[cfg(test)]

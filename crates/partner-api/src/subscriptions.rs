@@ -1,5 +1,9 @@
 //! A customer's subscriptions (legacy MS-AZR-0145P, Azure plan, seats) and the Azure
 //! subscriptions (entitlements) inside an Azure plan. Neither collection is paged.
+//!
+//! Only the id is essential: older and special subscriptions come without `offerId` (or
+//! `status`), and are kept with those fields empty. An item without an id is set aside
+//! (see [`crate::paging`]).
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -7,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::client::PartnerCenter;
 use crate::customers::segment;
 use crate::error::Result;
-use crate::paging::Collection;
+use crate::paging::Page;
 
 /// A Partner Center subscription.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,7 +39,8 @@ pub struct Subscription {
     /// Unit type.
     #[serde(default)]
     pub unit_type: Option<String>,
-    /// `active`, `suspended`, ...
+    /// `active`, `suspended`, ... (empty when not sent).
+    #[serde(default)]
     pub status: String,
     /// `usage` or `license`.
     #[serde(default)]
@@ -108,29 +113,49 @@ pub struct AzureEntitlement {
 }
 
 impl PartnerCenter {
-    /// Every subscription of a customer.
+    /// Every subscription of a customer, or an error naming the first item that could not
+    /// be read.
     pub async fn subscriptions(&self, customer_id: &str) -> Result<Vec<Subscription>> {
-        let c: Collection<Subscription> = self
-            .get(
-                &format!("/v1/customers/{}/subscriptions", segment(customer_id)),
-                &[],
-            )
-            .await?;
-        Ok(c.items)
+        let path = subscriptions_path(customer_id);
+        self.all(&path).await
     }
 
-    /// The Azure subscriptions of an Azure plan subscription.
+    /// A customer's subscriptions as one page: the items read and those set aside.
+    pub async fn subscriptions_page(&self, customer_id: &str) -> Result<Page<Subscription>> {
+        self.page(&subscriptions_path(customer_id), None).await
+    }
+
+    /// The Azure subscriptions of an Azure plan subscription, or an error naming the first
+    /// item that could not be read.
     pub async fn azure_entitlements(
         &self,
         customer_id: &str,
         subscription_id: &str,
     ) -> Result<Vec<AzureEntitlement>> {
-        let path = format!(
-            "/v1/customers/{}/subscriptions/{}/azureEntitlements",
-            segment(customer_id),
-            segment(subscription_id)
-        );
-        let c: Collection<AzureEntitlement> = self.get(&path, &[]).await?;
-        Ok(c.items)
+        self.all(&entitlements_path(customer_id, subscription_id))
+            .await
     }
+
+    /// The Azure subscriptions of an Azure plan subscription as one page: the items read and
+    /// those set aside.
+    pub async fn azure_entitlements_page(
+        &self,
+        customer_id: &str,
+        subscription_id: &str,
+    ) -> Result<Page<AzureEntitlement>> {
+        self.page(&entitlements_path(customer_id, subscription_id), None)
+            .await
+    }
+}
+
+fn subscriptions_path(customer_id: &str) -> String {
+    format!("/v1/customers/{}/subscriptions", segment(customer_id))
+}
+
+fn entitlements_path(customer_id: &str, subscription_id: &str) -> String {
+    format!(
+        "/v1/customers/{}/subscriptions/{}/azureEntitlements",
+        segment(customer_id),
+        segment(subscription_id)
+    )
 }

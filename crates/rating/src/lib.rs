@@ -26,6 +26,7 @@ pub mod period;
 pub mod price;
 pub mod rate;
 pub mod reconcile;
+pub mod set_aside;
 pub mod stack;
 pub mod tiers;
 

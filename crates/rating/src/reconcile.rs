@@ -132,11 +132,14 @@ pub enum Cause {
     Fx,
     /// Per-line flooring and cent rounding.
     Rounding,
+    /// The invoice's line under the key was set aside when read (an essential field
+    /// missing): its own cause, not unexplained (see [`crate::set_aside`]).
+    SetAside,
 }
 
 impl Cause {
     /// Every cause, in report order.
-    pub const ALL: [Cause; 7] = [
+    pub const ALL: [Cause; 8] = [
         Cause::MissingUsage,
         Cause::LateUsage,
         Cause::TierBoundary,
@@ -144,6 +147,7 @@ impl Cause {
         Cause::PartnerEarnedCredit,
         Cause::Fx,
         Cause::Rounding,
+        Cause::SetAside,
     ];
 }
 
@@ -165,6 +169,9 @@ pub struct CauseAmounts {
     pub fx: Decimal,
     /// [`Cause::Rounding`].
     pub rounding: Decimal,
+    /// [`Cause::SetAside`].
+    #[serde(default)]
+    pub set_aside: Decimal,
 }
 
 impl CauseAmounts {
@@ -178,10 +185,11 @@ impl CauseAmounts {
             Cause::PartnerEarnedCredit => self.partner_earned_credit,
             Cause::Fx => self.fx,
             Cause::Rounding => self.rounding,
+            Cause::SetAside => self.set_aside,
         }
     }
 
-    fn get_mut(&mut self, cause: Cause) -> &mut Decimal {
+    pub(crate) fn get_mut(&mut self, cause: Cause) -> &mut Decimal {
         match cause {
             Cause::MissingUsage => &mut self.missing_usage,
             Cause::LateUsage => &mut self.late_usage,
@@ -190,6 +198,7 @@ impl CauseAmounts {
             Cause::PartnerEarnedCredit => &mut self.partner_earned_credit,
             Cause::Fx => &mut self.fx,
             Cause::Rounding => &mut self.rounding,
+            Cause::SetAside => &mut self.set_aside,
         }
     }
 

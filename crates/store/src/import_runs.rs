@@ -109,6 +109,8 @@ pub struct RunCounts {
     pub write_ms: u64,
     /// Per kind of data.
     pub entities: Vec<EntityCount>,
+    /// Items set aside (see [`crate::set_aside`]): the run read everything else.
+    pub warnings: u64,
 }
 
 /// Why a run failed.
@@ -154,7 +156,7 @@ pub struct RunRecord {
 const COLUMNS: &str =
     "id, account_id, trigger, state, started_at, ended_at, heartbeat_at, requests, throttled,
     throttled_wait_ms, rows_written, entities, error_code, error_endpoint, error_message, write_ms,
-    kind, source, source_label";
+    kind, source, source_label, warnings";
 
 fn record(r: &Row<'_>) -> rusqlite::Result<RunRecord> {
     let started: Option<String> = r.get(4)?;
@@ -180,6 +182,7 @@ fn record(r: &Row<'_>) -> rusqlite::Result<RunRecord> {
             rows_written: r.get::<_, i64>(10)? as u64,
             write_ms: r.get::<_, i64>(15)? as u64,
             entities: serde_json::from_str(&entities).unwrap_or_default(),
+            warnings: r.get::<_, i64>(19)? as u64,
         },
         failure: match code {
             Some(code) => Some(RunFailure {
@@ -231,7 +234,8 @@ pub fn start(
 pub fn heartbeat(db: &Database, id: i64, counts: &RunCounts, now: DateTime<Utc>) -> Result<()> {
     db.conn().execute(
         "UPDATE import_runs SET heartbeat_at = ?2, requests = ?3, throttled = ?4, throttled_wait_ms = ?5,
-            rows_written = ?6, entities = ?7, write_ms = ?8 WHERE id = ?1 AND state = 'inProgress'",
+            rows_written = ?6, entities = ?7, write_ms = ?8, warnings = ?9
+         WHERE id = ?1 AND state = 'inProgress'",
         params![
             id,
             instant(now),
@@ -240,7 +244,8 @@ pub fn heartbeat(db: &Database, id: i64, counts: &RunCounts, now: DateTime<Utc>)
             counts.throttled_wait_ms as i64,
             counts.rows_written as i64,
             serde_json::to_string(&counts.entities).unwrap_or_else(|_| "[]".into()),
-            counts.write_ms as i64
+            counts.write_ms as i64,
+            counts.warnings as i64
         ],
     )?;
     Ok(())
@@ -423,6 +428,7 @@ mod tests {
             let conn = rusqlite::Connection::open(&path).unwrap();
             conn.execute_batch(
                 "DROP INDEX import_runs_by_source;
+                 DROP TABLE set_aside_items;
                  CREATE TABLE old_runs AS SELECT * FROM import_runs;
                  DROP TABLE import_runs;",
             )

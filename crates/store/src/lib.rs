@@ -18,6 +18,7 @@ pub mod money;
 pub mod organizations;
 pub mod price_sheets;
 pub mod rated;
+pub mod set_aside;
 pub mod sign_in;
 pub mod stack_usage;
 pub mod tenant_id;

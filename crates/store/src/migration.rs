@@ -22,6 +22,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0011_stack_usage.sql"),
     include_str!("migrations/0012_import_runs.sql"),
     include_str!("migrations/0013_partner_earned_credit_rate.sql"),
+    include_str!("migrations/0014_set_aside_items.sql"),
 ];
 
 /// The newest schema version this build understands.

@@ -523,6 +523,10 @@ throttledWaitMs: number,
  */
 rowsWritten: number, 
 /**
+ * Items set aside (read everything else): the run's details list them.
+ */
+warnings: number, 
+/**
  * Per kind of data.
  */
 entities: Array<EntityCountDto>, 
@@ -701,6 +705,10 @@ throttledWaitMs: number,
  */
 rowsWritten: number, 
 /**
+ * Items set aside (read everything else): the run's details list them.
+ */
+warnings: number, 
+/**
  * Per kind of data.
  */
 entities: Array<EntityCountDto>, 
@@ -708,6 +716,48 @@ entities: Array<EntityCountDto>,
  * For Error: what failed.
  */
 error: RunErrorDto | null, };
+
+export type SetAsideItemDto = { 
+/**
+ * The run that read it.
+ */
+runId: string, 
+/**
+ * The path called.
+ */
+endpoint: string, 
+/**
+ * The invoice a line belongs to (or `unbilled:YYYY-MM:CUR` for an open period).
+ */
+invoiceId: string | null, 
+/**
+ * The customer the item names, if any.
+ */
+customerId: string | null, 
+/**
+ * Page of the read, from 1.
+ */
+page: number, 
+/**
+ * Index in the page's items, from 0.
+ */
+index: number, 
+/**
+ * The field inside the item (JSON path).
+ */
+field: string, 
+/**
+ * What was wrong.
+ */
+reason: string, 
+/**
+ * Its collection has not been read again since (Reconciliation counts it).
+ */
+current: boolean, 
+/**
+ * The item's JSON as Microsoft sent it.
+ */
+raw: string, };
 
 export type ImportPhaseDto = "customers" | "subscriptions" | "usage" | "prices" | "invoices" | "unbilled" | "manifests" | "costRows" | "stackSubscriptions" | "stackUsage" | "finishing";
 
@@ -1218,7 +1268,8 @@ invoiced: string | null,
 difference: string | null, 
 /**
  * The difference per cause (`missingUsage`, `lateUsage`, `tierBoundary`,
- * `priceMismatch`, `partnerEarnedCredit`, `fx`, `rounding`); causes of zero are left out.
+ * `priceMismatch`, `partnerEarnedCredit`, `fx`, `rounding`, `setAside`); causes of zero
+ * are left out.
  */
 causes: { [key in string]: string }, 
 /**
@@ -1241,7 +1292,13 @@ linesMatched: number,
 /**
  * The lines that differ, largest difference first (at most 20).
  */
-differences: Array<ReconciliationLineDto>, };
+differences: Array<ReconciliationLineDto>, 
+/**
+ * The invoice's lines of this customer and period that Discovery set aside (an
+ * essential field missing): their keys' difference is the `setAside` cause; the run's
+ * details show each item.
+ */
+setAsideLines: number, };
 
 export type ReconciliationLineDto = { 
 /**

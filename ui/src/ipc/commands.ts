@@ -40,6 +40,7 @@ import type {
   RegistrationRefDto,
   RunDto,
   ScheduleDto,
+  SetAsideItemDto,
   SetStackAdminEndpointDto,
   StackAdminEndpointDto,
   StackCustomerSubscriptionDto,
@@ -113,6 +114,7 @@ export interface Commands {
   discovery_set_schedule: { args: { schedule: ScheduleDto }; result: ScheduleDto };
   imports_list_runs: { args: { account: string }; result: ImportRunDto[] };
   imports_stop: { args: { runId: string }; result: null };
+  imports_list_set_aside: { args: { runId: string }; result: SetAsideItemDto[] };
   rating_list_periods: { args: Record<string, never>; result: PeriodDto[] };
   rating_reconcile_period: { args: { period: string }; result: PeriodReconciliationDto };
 }
@@ -539,6 +541,13 @@ export function importsListRuns(account: string): Promise<ImportRunDto[]> {
  */
 export function importsStop(runId: string): Promise<null> {
   return call("imports_stop", { runId });
+}
+
+/**
+ * The items run `run_id` set aside (its warnings), with where each was and why.
+ */
+export function importsListSetAside(runId: string): Promise<SetAsideItemDto[]> {
+  return call("imports_list_set_aside", { runId });
 }
 
 /**

@@ -44,6 +44,7 @@ export function run(over: Partial<RunDto> = {}): RunDto {
     throttled: 3,
     throttledWaitMs: 9_000,
     rowsWritten: 12_345,
+    warnings: 0,
     entities: [
       { entity: "customers", pages: 2, rows: 120 },
       { entity: "subscriptions", pages: 120, rows: 480 },

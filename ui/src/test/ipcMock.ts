@@ -7,6 +7,7 @@ import type { Channel } from "@tauri-apps/api/core";
 import type {
   AccountDto,
   ImportRunDto,
+  SetAsideItemDto,
   ApiError,
   CustomerDto,
   CustomerRef,
@@ -68,6 +69,8 @@ export interface MockState {
   runs: Map<string, RunDto[]>;
   /** Runs of other kinds (cost exports, Stack usage) by account id, newest first. */
   importRuns: Map<string, ImportRunDto[]>;
+  /** Items set aside, by run id. */
+  setAside: Map<string, SetAsideItemDto[]>;
   schedule: ScheduleDto;
   customers: CustomerDto[];
   subscriptions: SubscriptionDto[];
@@ -137,6 +140,7 @@ export function mockBackend(
     statuses: new Map((data.statuses ?? []).map((s) => [s.accountId, s])),
     runs: new Map(),
     importRuns: new Map(),
+    setAside: new Map(),
     schedule: data.schedule ?? { enabled: true, times: ["06:00", "18:00"] },
     customers: [...(data.customers ?? [])],
     subscriptions: [...(data.subscriptions ?? [])],
@@ -344,6 +348,7 @@ export function mockBackend(
       ...(state.importRuns.get(a.account) ?? []),
       ...(state.runs.get(a.account) ?? []).map((run) => ({ kind: "discovery" as const, source: null, sourceName: null, ...run })),
     ],
+    imports_list_set_aside: (a) => state.setAside.get(a.runId) ?? [],
     imports_stop: (a) => {
       for (const [account, runs] of state.importRuns) {
         const run = runs.find((r) => r.id === a.runId && r.state === "inProgress");
@@ -366,7 +371,7 @@ export function mockBackend(
       const newest = Math.max(0, ...[...state.runs.values()].flat().map((r) => Number(r.id)));
       const started: RunDto = {
         id: String(newest + 1), accountId: id, trigger: "manual", state: "inProgress", startedAt: "2026-11-21T12:00:00Z", endedAt: null,
-        durationMs: 0, requests: 0, throttled: 0, throttledWaitMs: 0, rowsWritten: 0, entities: [], error: null,
+        durationMs: 0, requests: 0, throttled: 0, throttledWaitMs: 0, rowsWritten: 0, warnings: 0, entities: [], error: null,
       };
       state.emit({ kind: "started", run: started });
       return started;

@@ -106,6 +106,8 @@ pub struct RunDto {
     pub throttled_wait_ms: u32,
     /// Rows inserted or changed.
     pub rows_written: u32,
+    /// Items set aside (read everything else): the run's details list them.
+    pub warnings: u32,
     /// Per kind of data.
     pub entities: Vec<EntityCountDto>,
     /// For Error: what failed.

@@ -516,6 +516,7 @@ pub fn run_dto(r: &RunRecord, now: DateTime<Utc>) -> RunDto {
         throttled: clamp(r.counts.throttled),
         throttled_wait_ms: clamp(r.counts.throttled_wait_ms),
         rows_written: clamp(r.counts.rows_written),
+        warnings: clamp(r.counts.warnings),
         entities: entities(&r.counts.entities),
         error: r.failure.as_ref().map(|f| RunErrorDto {
             code: code(&f.code),

@@ -137,3 +137,30 @@ pub enum ImportEvent {
         run: ImportRunDto,
     },
 }
+
+/// An item Microsoft sent that a run could not read (an essential field missing or
+/// unreadable), kept as sent with where it was and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SetAsideItemDto {
+    /// The run that read it.
+    pub run_id: String,
+    /// The path called.
+    pub endpoint: String,
+    /// The invoice a line belongs to (or `unbilled:YYYY-MM:CUR` for an open period).
+    pub invoice_id: Option<String>,
+    /// The customer the item names, if any.
+    pub customer_id: Option<String>,
+    /// Page of the read, from 1.
+    pub page: u32,
+    /// Index in the page's items, from 0.
+    pub index: u32,
+    /// The field inside the item (JSON path).
+    pub field: String,
+    /// What was wrong.
+    pub reason: String,
+    /// Its collection has not been read again since (Reconciliation counts it).
+    pub current: bool,
+    /// The item's JSON as Microsoft sent it.
+    pub raw: String,
+}

@@ -6,4 +6,5 @@
 pub mod cost_exports;
 pub mod dto;
 pub mod runs;
+pub mod set_aside;
 pub mod stack_usage;

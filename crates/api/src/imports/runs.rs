@@ -266,16 +266,21 @@ pub fn history(
         .collect())
 }
 
-/// Asks run `run_id` (any kind) to stop after its current page or batch; the data it
-/// leaves is consistent (each kind says how in its module).
-pub fn stop(hub: &Hub, imports: &Imports, db: &Database, run_id: &str) -> Result<(), ApiError> {
-    let id: i64 = run_id.trim().parse().map_err(|_| {
+/// A run id as the UI sends it (the number, as text).
+pub(crate) fn parse_run_id(run_id: &str) -> Result<i64, ApiError> {
+    run_id.trim().parse().map_err(|_| {
         ApiError::new(
             ErrorCode::Validation,
             format!("{run_id:?} is not a run id (a number from the run history)"),
             Some("runId"),
         )
-    })?;
+    })
+}
+
+/// Asks run `run_id` (any kind) to stop after its current page or batch; the data it
+/// leaves is consistent (each kind says how in its module).
+pub fn stop(hub: &Hub, imports: &Imports, db: &Database, run_id: &str) -> Result<(), ApiError> {
+    let id = parse_run_id(run_id)?;
     let record = import_runs::get(db, id)?;
     let key = key_of(&record);
     if record.state != "inProgress" || !running(hub, imports, db, &key) {

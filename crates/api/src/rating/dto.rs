@@ -76,7 +76,8 @@ pub struct ReconciliationDto {
     /// `invoiced − rated`; absent when refused.
     pub difference: Option<String>,
     /// The difference per cause (`missingUsage`, `lateUsage`, `tierBoundary`,
-    /// `priceMismatch`, `partnerEarnedCredit`, `fx`, `rounding`); causes of zero are left out.
+    /// `priceMismatch`, `partnerEarnedCredit`, `fx`, `rounding`, `setAside`); causes of zero
+    /// are left out.
     pub causes: BTreeMap<String, String>,
     /// What the invoice's own lines do not account for by Microsoft's documented formula;
     /// absent when refused.
@@ -89,6 +90,10 @@ pub struct ReconciliationDto {
     pub lines_matched: u32,
     /// The lines that differ, largest difference first (at most 20).
     pub differences: Vec<ReconciliationLineDto>,
+    /// The invoice's lines of this customer and period that Discovery set aside (an
+    /// essential field missing): their keys' difference is the `setAside` cause; the run's
+    /// details show each item.
+    pub set_aside_lines: u32,
 }
 
 /// One line (Azure plan, Azure subscription, meter, day) that differs.

@@ -6,8 +6,10 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use chrono::NaiveDate;
 use cspdesk_rating::price::{normalize_meter_id, PriceBook};
 use cspdesk_rating::rate::RatedLine;
-use cspdesk_rating::reconcile::{reconcile as reconcile_lines, Cause, InvoiceUsageLine};
+use cspdesk_rating::reconcile::{reconcile as reconcile_lines, Cause, InvoiceUsageLine, MatchKey};
+use cspdesk_rating::set_aside as set_aside_lines;
 use cspdesk_store::rated::{self, StoredRatedLine, UsageKind};
+use cspdesk_store::set_aside;
 use cspdesk_store::{Database, Money};
 use rust_decimal::Decimal;
 
@@ -107,6 +109,7 @@ fn cause_name(cause: Cause) -> &'static str {
         Cause::PartnerEarnedCredit => "partnerEarnedCredit",
         Cause::Fx => "fx",
         Cause::Rounding => "rounding",
+        Cause::SetAside => "setAside",
     }
 }
 
@@ -188,6 +191,17 @@ pub fn reconcile(
         for l in rated::lines(db, &acc.id, &period, None)? {
             ours.entry(l.customer_id.clone()).or_default().push(l);
         }
+        // The invoice's lines set aside when read, per customer, with their keys when they
+        // carry them.
+        let mut aside: BTreeMap<String, Vec<Option<MatchKey>>> = BTreeMap::new();
+        for item in set_aside::lines_of_period(db, &acc.id, &period)? {
+            let raw: serde_json::Value =
+                serde_json::from_str(&item.row.raw).unwrap_or(serde_json::Value::Null);
+            aside
+                .entry(item.row.customer_id.clone().unwrap_or_default())
+                .or_default()
+                .push(set_aside_lines::key_of_raw(&raw));
+        }
         let refusals: HashMap<String, String> = rated::states(db, &acc.id, Some(&period))?
             .into_iter()
             .filter_map(|s| s.refused.map(|r| (s.customer_id, r)))
@@ -226,6 +240,9 @@ pub fn reconcile(
                 lines_compared: 0,
                 lines_matched: 0,
                 differences: Vec::new(),
+                set_aside_lines: aside
+                    .get(customer)
+                    .map_or(0, |a| u32::try_from(a.len()).unwrap_or(u32::MAX)),
             };
             if let Some(why) = refusals.get(customer) {
                 dto.refused = Some(format!("its usage could not be rated: {why}"));
@@ -245,7 +262,15 @@ pub fn reconcile(
                 let their_lines: Vec<InvoiceUsageLine> = theirs.iter().map(invoice_line).collect();
                 match reconcile_lines(&our_lines, &their_lines, &billing_period, book) {
                     Err(e) => dto.refused = Some(e.to_string()),
-                    Ok(r) => {
+                    Ok(mut r) => {
+                        let aside_keys: Vec<MatchKey> = aside
+                            .get(customer)
+                            .into_iter()
+                            .flatten()
+                            .flatten()
+                            .cloned()
+                            .collect();
+                        set_aside_lines::attribute(&mut r, &aside_keys);
                         let keys: BTreeSet<MatchTuple> = our_lines
                             .iter()
                             .map(|l| {

@@ -11,6 +11,7 @@ mod imports;
 mod lines;
 mod organizations;
 mod rating;
+mod set_aside;
 mod sign_in;
 mod stack_usage;
 

@@ -17,13 +17,14 @@ use cspdesk_api::shared::periods;
 use cspdesk_discovery::progress::Silent;
 use cspdesk_discovery::run::Trigger;
 use cspdesk_discovery::RunOptions;
-use cspdesk_emulator::{Emulator, EmulatorConfig, Preset, RunningEmulator, CLIENT_ID};
+use cspdesk_emulator::{Emulator, EmulatorConfig, FaultPlan, Preset, RunningEmulator, CLIENT_ID};
 use cspdesk_partner_api::{
     sign_in_with_browser, AccountKey, ApiSettings, BrowserSignIn, ConsentRecord, Sensitive,
     Session, StoredConsent, TokenStore,
 };
 use cspdesk_rating::price::normalize_meter_id;
 use cspdesk_store::discovered::{MeterRow, RateCardRow};
+use cspdesk_store::import_runs::RunRecord;
 use cspdesk_store::{accounts, rated, Database};
 use rust_decimal::Decimal;
 use tokio_util::sync::CancellationToken;
@@ -61,8 +62,18 @@ impl TokenStore for FileStore {
 
 /// A temporary database with one account discovered from a fresh emulator of `preset`.
 pub(crate) async fn discovered(preset: Preset) -> (tempfile::TempDir, PathBuf, String) {
+    let (dir, db, account, _) = discovered_with(preset, FaultPlan::default()).await;
+    (dir, db, account)
+}
+
+/// The same, with the emulator misbehaving as `faults` says; and the run's record.
+pub(crate) async fn discovered_with(
+    preset: Preset,
+    faults: FaultPlan,
+) -> (tempfile::TempDir, PathBuf, String, RunRecord) {
     let mut config = EmulatorConfig::new(preset, 7, now());
     config.clock_ticks = false;
+    config.faults = faults;
     let emu: RunningEmulator = Emulator::start(config).await.expect("emulator starts");
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("cspdesk.sqlite3");
@@ -108,7 +119,7 @@ pub(crate) async fn discovered(preset: Preset) -> (tempfile::TempDir, PathBuf, S
     .expect("the run starts");
     assert_eq!(run.state, "completed", "{run:?}");
     emu.shutdown().await;
-    (dir, db, account)
+    (dir, db, account, run)
 }
 
 pub(crate) fn dec(text: &str) -> Decimal {

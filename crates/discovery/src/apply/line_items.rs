@@ -1,6 +1,6 @@
 //! The steps that read line items: an invoice's lines in each of Partner Center's three
 //! shapes (billed, billed daily usage, legacy), and the unbilled daily usage of the current
-//! and previous period, each page written with its cursor.
+//! and previous period, each page written with its cursor and the items it set aside.
 
 use cspdesk_partner_api::{self as pc, Continuation, LineItemQuery};
 
@@ -57,7 +57,7 @@ pub(super) async fn invoice_lines(
     let mut pages = Pager::new(resume.and_then(|r| serde_json::from_str(&r).ok()));
     while let Some(n) = pages.turn(ctx)? {
         let what = format!("invoice {invoice} line items ({provider}/{kind}) page {n}");
-        let fetched: Result<(usize, Option<Continuation>, Page), pc::Error> = match shape {
+        let fetched: Result<Fetched, pc::Error> = match shape {
             Shape::Billed => ctx
                 .call(
                     ctx.client
@@ -69,6 +69,7 @@ pub(super) async fn invoice_lines(
                         p.items.len(),
                         p.next,
                         Page::Billed(p.items.into_iter().map(rows::billing_line).collect()),
+                        p.set_aside,
                     )
                 }),
             Shape::BilledUsage => ctx
@@ -83,6 +84,7 @@ pub(super) async fn invoice_lines(
                         p.items.len(),
                         p.next,
                         Page::Usage(p.items.into_iter().map(rows::daily_usage).collect()),
+                        p.set_aside,
                     )
                 }),
             Shape::Legacy => ctx
@@ -96,10 +98,11 @@ pub(super) async fn invoice_lines(
                         p.items.len(),
                         p.next,
                         Page::Legacy(p.items.into_iter().map(rows::legacy_line).collect()),
+                        p.set_aside,
                     )
                 }),
         };
-        let (count, following, page) = match fetched {
+        let (count, following, page, set_aside) = match fetched {
             Ok(x) => x,
             // A continuation Microsoft no longer honours (it expired while the run was
             // stopped): read the collection again from the start, once.
@@ -115,9 +118,15 @@ pub(super) async fn invoice_lines(
             .as_ref()
             .map(|c| serde_json::to_string(c).unwrap_or_default());
         let at = pages.accept(&what, "lineitems", count, following)?;
+        let collection = format!("lines/{invoice}/{provider}/{kind}");
+        let aside = ctx.aside(&what, collection.clone(), Some(&invoice), n, set_aside)?;
         let (inv, prov, kd) = (invoice.clone(), provider.clone(), kind.clone());
         let entity = page.entity();
         ctx.write(entity, move |w| {
+            if at.first {
+                w.retire_set_aside(&collection)?;
+            }
+            aside.write(w)?;
             match page {
                 Page::Billed(rows) => {
                     if at.first {
@@ -132,6 +141,7 @@ pub(super) async fn invoice_lines(
                     w.daily_usage(&inv, &rows)?;
                     if at.last {
                         w.drop_unbilled_of_invoice(&inv)?;
+                        w.retire_unbilled_set_aside_of_invoice(&inv)?;
                     }
                 }
                 Page::Legacy(rows) => {
@@ -147,6 +157,9 @@ pub(super) async fn invoice_lines(
     }
     Ok(())
 }
+
+/// A page as read: its item count, the next page, its rows and the items it set aside.
+type Fetched = (usize, Option<Continuation>, Page, Vec<pc::SetAside>);
 
 /// One page of line items in its shape.
 enum Page {
@@ -187,19 +200,23 @@ pub(super) async fn unbilled(ctx: &Ctx, period: UnbilledPeriod, currency: String
             .await?
             .map_err(api(what.clone()))?;
         let at = pages.accept(&what, "unbilled lineitems", page.items.len(), page.next)?;
+        let aside = ctx.aside(&what, source.clone(), Some(&source), n, page.set_aside)?;
         let rows: Vec<_> = page.items.into_iter().map(rows::daily_usage).collect();
         let (src, cur, m) = (source.clone(), currency.clone(), month.clone());
         let now = ctx.now();
         ctx.write("dailyUsage", move |w| {
             if at.first {
                 w.clear_daily_usage(&src)?;
+                w.retire_set_aside(&src)?;
             }
             // The period's invoice may have come out since this read began: its billed
             // usage is then the record, and an unbilled copy would count twice.
             if w.invoiced(&m, &cur)? {
                 w.clear_daily_usage(&src)?;
+                w.retire_set_aside(&src)?;
             } else {
                 w.daily_usage(&src, &rows)?;
+                aside.write(w)?;
             }
             if at.last {
                 w.unbilled_done(period == UnbilledPeriod::Previous, &cur, &m, now)?;

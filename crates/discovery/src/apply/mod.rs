@@ -1,12 +1,20 @@
 //! Executing one planned step: fetch its pages from Partner Center and write each page
 //! together with the cursor that records it, in one transaction. A step checks for Stop
 //! between pages, so a stopped run always ends on a page boundary with consistent data.
+//!
+//! A page's items that could not be read are set aside by the client; the step writes them
+//! (raw, with the invoice, page, index and field) in the page's own transaction, counts them
+//! as the run's warnings and goes on. Their collection's next read from its start retires
+//! them, as it clears the collection's rows. So many odd items that the format must have
+//! changed ([`MAX_SET_ASIDE_PER_STEP`]) end the step as a malformed answer instead.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use cspdesk_partner_api::{self as pc, Continuation, PageGuard, PartnerCenter};
 use cspdesk_store::discovered::Ingest;
+use cspdesk_store::set_aside::SetAsideRow;
 use cspdesk_store::Database;
 use tokio_util::sync::CancellationToken;
 
@@ -23,6 +31,10 @@ const CUSTOMER_PAGE: u32 = 500;
 const INVOICE_PAGE: u32 = 200;
 /// Legacy line items per page (offset paging).
 const LEGACY_LINE_PAGE: u32 = 1000;
+/// Items one step may set aside before its answers count as malformed: a few odd items are
+/// older or special ones; thousands mean Microsoft's format changed, and storing each raw
+/// would only fill the disk.
+pub(crate) const MAX_SET_ASIDE_PER_STEP: u64 = 1000;
 
 /// The session's clock: every decision takes `now` from it.
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
@@ -33,11 +45,32 @@ pub(crate) struct Ctx {
     pub client: PartnerCenter,
     pub db: Arc<Mutex<Database>>,
     pub account: String,
+    /// The run's id (set-aside items are recorded with it).
+    pub run_id: i64,
     pub tally: Arc<Tally>,
     pub stop: CancellationToken,
     pub clock: Clock,
     /// The step's page write in flight (each step gets its own: see [`execute`]).
     pub writing: Arc<Mutex<Option<PendingWrite>>>,
+    /// Items the step set aside so far (each step counts its own).
+    pub set_aside: Arc<AtomicU64>,
+}
+
+/// A page's set-aside items with their collection, ready for the page's write.
+pub(crate) struct Aside {
+    run_id: i64,
+    collection: String,
+    rows: Vec<SetAsideRow>,
+}
+
+impl Aside {
+    /// Writes them (nothing when the page had none).
+    fn write(&self, w: &mut Ingest<'_>) -> cspdesk_store::Result<()> {
+        if self.rows.is_empty() {
+            return Ok(());
+        }
+        w.set_aside(self.run_id, &self.collection, &self.rows)
+    }
 }
 
 /// A page write running on the blocking pool, and the kind of data it writes.
@@ -123,6 +156,56 @@ impl Ctx {
             _ = self.stop.cancelled() => Err(StepError::Stopped),
             answer = request => Ok(answer),
         }
+    }
+
+    /// Takes page `page` of `collection`'s set-aside items (lines of `invoice` when given):
+    /// counted as warnings and logged; past [`MAX_SET_ASIDE_PER_STEP`] in one step, the step
+    /// fails on them as a malformed answer.
+    fn aside(
+        &self,
+        what: &str,
+        collection: impl Into<String>,
+        invoice: Option<&str>,
+        page: u32,
+        items: Vec<pc::SetAside>,
+    ) -> Result<Aside, StepError> {
+        let count = items.len() as u64;
+        if count > 0 {
+            let so_far = self.set_aside.fetch_add(count, Ordering::Relaxed) + count;
+            if so_far > MAX_SET_ASIDE_PER_STEP {
+                let first = &items[0];
+                return Err(api(what)(pc::Error::BadResponse {
+                    endpoint: first.endpoint.clone(),
+                    field: format!("items[{}].{}", first.index, first.field),
+                    detail: format!(
+                        "{so_far} items could not be read ({}), more than the {MAX_SET_ASIDE_PER_STEP} odd items one read may set aside: Microsoft's format may have changed",
+                        first.reason
+                    ),
+                }));
+            }
+            self.tally.warnings.fetch_add(count, Ordering::Relaxed);
+        }
+        let rows = items
+            .into_iter()
+            .map(|s| {
+                tracing::warn!(what, page, index = s.index, field = %s.field, reason = %s.reason, "an item Partner Center sent was set aside");
+                SetAsideRow {
+                    customer_id: s.text_field("customerId"),
+                    invoice_id: invoice.map(str::to_string),
+                    endpoint: s.endpoint,
+                    page,
+                    index: u32::try_from(s.index).unwrap_or(u32::MAX),
+                    field: s.field,
+                    reason: s.reason,
+                    raw: s.raw,
+                }
+            })
+            .collect();
+        Ok(Aside {
+            run_id: self.run_id,
+            collection: collection.into(),
+            rows,
+        })
     }
 
     fn check_stop(&self) -> StepResult {
@@ -265,6 +348,7 @@ impl Pager {
 pub(crate) async fn execute(ctx: &Ctx, step: Step) -> StepResult {
     let ctx = &Ctx {
         writing: Arc::default(),
+        set_aside: Arc::default(),
         ..ctx.clone()
     };
     let result = run_step(ctx, step).await;
@@ -308,9 +392,14 @@ async fn customers(ctx: &Ctx) -> StepResult {
             .await?
             .map_err(api(what.clone()))?;
         let at = pages.accept(&what, "/v1/customers", page.items.len(), page.next)?;
+        let aside = ctx.aside(&what, "customers", None, n, page.set_aside)?;
         let rows: Vec<_> = page.items.into_iter().map(rows::customer).collect();
         let now = ctx.now();
         ctx.write("customers", move |w| {
+            if at.first {
+                w.retire_set_aside("customers")?;
+            }
+            aside.write(w)?;
             w.customers(&rows, now)?;
             if at.last {
                 w.customers_listed(now)?;
@@ -331,14 +420,19 @@ async fn unreachable(ctx: &Ctx, customer: String) -> StepResult {
 
 async fn subscriptions(ctx: &Ctx, customer: String) -> StepResult {
     ctx.check_stop()?;
-    let list = match ctx.call(ctx.client.subscriptions(&customer)).await? {
-        Ok(list) => list,
+    let what = format!("the subscriptions of customer {customer}");
+    let page = match ctx.call(ctx.client.subscriptions_page(&customer)).await? {
+        Ok(page) => page,
         Err(pc::Error::NoRelationship { .. }) => return unreachable(ctx, customer).await,
-        Err(e) => return Err(api(format!("the subscriptions of customer {customer}"))(e)),
+        Err(e) => return Err(api(what)(e)),
     };
-    let rows: Vec<_> = list.into_iter().map(rows::subscription).collect();
+    let collection = format!("subscriptions/{customer}");
+    let aside = ctx.aside(&what, collection.clone(), None, 1, page.set_aside)?;
+    let rows: Vec<_> = page.items.into_iter().map(rows::subscription).collect();
     let now = ctx.now();
     ctx.write("subscriptions", move |w| {
+        w.retire_set_aside(&collection)?;
+        aside.write(w)?;
         w.subscriptions(&customer, &rows, now)
     })
     .await
@@ -346,21 +440,22 @@ async fn subscriptions(ctx: &Ctx, customer: String) -> StepResult {
 
 async fn entitlements(ctx: &Ctx, customer: String, subscription: String) -> StepResult {
     ctx.check_stop()?;
-    let list = match ctx
-        .call(ctx.client.azure_entitlements(&customer, &subscription))
+    let what = format!("the Azure entitlements of subscription {subscription}");
+    let page = match ctx
+        .call(ctx.client.azure_entitlements_page(&customer, &subscription))
         .await?
     {
-        Ok(list) => list,
+        Ok(page) => page,
         Err(pc::Error::NoRelationship { .. }) => return unreachable(ctx, customer).await,
-        Err(e) => {
-            return Err(api(format!(
-                "the Azure entitlements of subscription {subscription}"
-            ))(e))
-        }
+        Err(e) => return Err(api(what)(e)),
     };
-    let rows: Vec<_> = list.into_iter().map(rows::entitlement).collect();
+    let collection = format!("entitlements/{subscription}");
+    let aside = ctx.aside(&what, collection.clone(), None, 1, page.set_aside)?;
+    let rows: Vec<_> = page.items.into_iter().map(rows::entitlement).collect();
     let now = ctx.now();
     ctx.write("entitlements", move |w| {
+        w.retire_set_aside(&collection)?;
+        aside.write(w)?;
         w.entitlements(&subscription, &rows, now)
     })
     .await
@@ -393,12 +488,16 @@ async fn utilization(
             Err(e) => return Err(api(what)(e)),
         };
         let at = pages.accept(&what, "utilizations", page.items.len(), page.next)?;
+        let collection = format!("utilization/{subscription}/{from}");
+        let aside = ctx.aside(&what, collection.clone(), None, n, page.set_aside)?;
         let rows: Vec<_> = page.items.into_iter().map(rows::utilization).collect();
         let sub = subscription.clone();
         ctx.write("utilization", move |w| {
             if at.first {
                 w.clear_utilization(&sub, from)?;
+                w.retire_set_aside(&collection)?;
             }
+            aside.write(w)?;
             w.utilization(&sub, from, &rows)?;
             if at.last {
                 w.usage_through(&sub, to)?;
@@ -435,9 +534,14 @@ async fn invoices(ctx: &Ctx) -> StepResult {
             .await?
             .map_err(api(what.clone()))?;
         let at = pages.accept(&what, "/v1/invoices", page.items.len(), page.next)?;
+        let aside = ctx.aside(&what, "invoices", None, n, page.set_aside)?;
         let rows: Vec<_> = page.items.into_iter().map(rows::invoice).collect();
         let now = ctx.now();
         ctx.write("invoices", move |w| {
+            if at.first {
+                w.retire_set_aside("invoices")?;
+            }
+            aside.write(w)?;
             w.invoices(&rows, now)?;
             if at.last {
                 w.invoices_listed(now)?;

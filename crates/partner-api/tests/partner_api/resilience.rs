@@ -114,26 +114,42 @@ async fn server_errors_and_dropped_connections_retry_with_one_request_id_then_gi
 }
 
 #[tokio::test]
-async fn a_damaged_page_is_a_bad_response_naming_endpoint_and_field() {
-    let (emu, signed) = admin_signed_in(ClientOptions::default()).await;
+async fn a_body_cut_short_is_asked_again_like_a_503_then_is_a_bad_response_naming_where() {
+    let (emu, signed) = admin_signed_in(ClientOptions {
+        retry: fast_retries(),
+        ..ClientOptions::default()
+    })
+    .await;
     emu.set_faults(FaultPlan::parse("customers:truncate@1").unwrap());
+    let before = signed.recorder.events().len();
     let err = signed
         .client
         .customers_page(0, None)
         .await
-        .expect_err("a truncated body must not pass");
+        .expect_err("a body that stays cut short must not pass");
+    assert_eq!(
+        signed.recorder.events()[before..].len() as u32,
+        fast_retries().max_attempts,
+        "a connection can end mid-body: asked again within the 503 budget"
+    );
     match &err {
         Error::BadResponse {
             endpoint, field, ..
         } => {
             assert_eq!(endpoint, "/v1/customers?size=0", "the endpoint is named");
             assert!(
-                field.starts_with("items["),
+                field.starts_with("items"),
                 "the cut falls inside the items, and the path says where: {field}"
             );
         }
         other => panic!("expected BadResponse, got {other:?}"),
     }
+    emu.set_faults(FaultPlan::parse("customers:truncate@0.1,customers:malformed@0.1").unwrap());
+    signed
+        .client
+        .customers(1)
+        .await
+        .expect("bodies cut short or garbled now and then are absorbed by retries");
 }
 
 /// Serves one fixed JSON body to every request (a Partner Center that breaks its contract).
@@ -166,10 +182,31 @@ async fn a_page_missing_a_required_field_names_that_field() {
     );
     let client =
         cspdesk_partner_api::PartnerCenter::new(session.clone(), ClientOptions::default()).unwrap();
-    let err = client
+    let page = client
         .customers_page(2, None)
         .await
-        .expect_err("a customer without a company name is malformed");
+        .expect("one odd customer does not fail its page");
+    assert_eq!(page.items.len(), 1, "the readable customer is read");
+    let aside = &page.set_aside;
+    assert_eq!(
+        aside.len(),
+        1,
+        "the customer without a company name is set aside"
+    );
+    assert_eq!(
+        (
+            aside[0].index,
+            aside[0].field.as_str(),
+            aside[0].endpoint.as_str()
+        ),
+        (1, "companyProfile.companyName", "/v1/customers?size=2"),
+        "set aside with its index, field and endpoint"
+    );
+    assert!(aside[0].raw.contains(r#""id":"b""#), "kept as sent");
+    let err = client
+        .customers(2)
+        .await
+        .expect_err("a whole-collection read refuses a page with an odd item");
     assert!(
         matches!(&err, Error::BadResponse { field, .. } if field == "items[1].companyProfile.companyName"),
         "{err:?}"
@@ -187,13 +224,15 @@ async fn a_page_missing_a_required_field_names_that_field() {
         size: 10,
         show_details: false,
     };
-    let err = client
+    let page = client
         .utilization_page(&q, None)
         .await
-        .expect_err("the customers body is no utilization page");
+        .expect("a well-formed collection is a page");
+    assert!(page.items.is_empty(), "no customer is a utilization record");
     assert!(
-        matches!(&err, Error::BadResponse { field, .. } if field == "items[0].usageStartTime"),
-        "{err:?}"
+        page.set_aside.iter().all(|s| s.field == "usageStartTime"),
+        "each item is set aside naming the first field it lacks: {:?}",
+        page.set_aside
     );
     session.sign_out().await.unwrap();
 }

@@ -80,6 +80,9 @@ pub enum SubscriptionKind {
     AzurePlan,
     /// Licence-based (Microsoft 365, ...): no usage.
     Licence,
+    /// Partner Center sent no offer id (older or special subscriptions): kept, with no usage
+    /// read for it.
+    Unknown,
 }
 
 impl SubscriptionKind {
@@ -89,6 +92,7 @@ impl SubscriptionKind {
             SubscriptionKind::LegacyAzure => "legacyAzure",
             SubscriptionKind::AzurePlan => "azurePlan",
             SubscriptionKind::Licence => "licence",
+            SubscriptionKind::Unknown => "unknown",
         }
     }
 
@@ -97,6 +101,7 @@ impl SubscriptionKind {
         match text {
             "legacyAzure" => SubscriptionKind::LegacyAzure,
             "azurePlan" => SubscriptionKind::AzurePlan,
+            "unknown" => SubscriptionKind::Unknown,
             _ => SubscriptionKind::Licence,
         }
     }

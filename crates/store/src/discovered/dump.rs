@@ -27,6 +27,8 @@ const NOT_DISCOVERED: &[&str] = &[
     "cost_export_runs",
     "cost_rows",
     "cost_run_totals",
+    // Kept per run: only the items still current are data (dumped apart, without the run).
+    "set_aside_items",
 ];
 
 /// The dump; columns named in `mask` print as `*` (values that differ by design, such as
@@ -42,7 +44,9 @@ pub fn dump(db: &Database, mask: &[&str]) -> Result<String> {
         .map(String::as_str)
         .filter(|t| !NOT_DISCOVERED.contains(t))
         .collect();
-    dump_tables(db, &tables, mask)
+    let mut out = dump_tables(db, &tables, mask)?;
+    out.push_str(&crate::set_aside::dump(db, mask)?);
+    Ok(out)
 }
 
 /// The same dump of the named tables only.

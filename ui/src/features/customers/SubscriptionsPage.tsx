@@ -25,6 +25,7 @@ const KIND_LABEL = new Map([
   ["legacyAzure", "Azure (legacy)"],
   ["azurePlan", "Azure plan"],
   ["licence", "Licence"],
+  ["unknown", "Unknown offer"],
 ]);
 const kindLabel = (kind: string) => KIND_LABEL.get(kind) ?? kind;
 

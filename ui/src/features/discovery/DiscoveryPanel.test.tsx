@@ -51,7 +51,7 @@ describe("Discovery panel", () => {
   });
 
   it("moves the progress bar and the counters with progress events, then completes", async () => {
-    const started = run({ id: "2", state: "inProgress", endedAt: null, durationMs: 0, requests: 0, rowsWritten: 0, entities: [] });
+    const started = run({ id: "2", state: "inProgress", endedAt: null, durationMs: 0, requests: 0, rowsWritten: 0, warnings: 0, entities: [] });
     const backend = mockBackend([signedIn()], "Admin", {
       statuses: [{ ...notStarted("a1"), state: "inProgress", lastRun: started }],
       runs: [started],

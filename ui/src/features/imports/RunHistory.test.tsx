@@ -44,4 +44,37 @@ describe("the one run history", () => {
     });
     expect(within(screen.getByTestId("discovery-history")).queryAllByTestId("run-stop")).toHaveLength(0);
   });
+
+  it("counts a completed run's warnings and shows each set-aside item with its invoice, page, index and field", async () => {
+    const discovered = run({ id: "7", warnings: 1 });
+    const backend = mockBackend([signedIn()], "Admin", {
+      statuses: [{ ...notStarted("a1"), state: "completed", lastRun: discovered }],
+      runs: [discovered],
+    });
+    backend.setAside.set("7", [
+      {
+        runId: "7",
+        endpoint: "/v1/invoices/G000123/lineitems?provider=onetime&invoicelineitemtype=usagelineitems",
+        invoiceId: "G000123",
+        customerId: "c-1",
+        page: 2,
+        index: 17,
+        field: "billingPreTaxTotal",
+        reason: "missing field `billingPreTaxTotal`",
+        current: true,
+        raw: '{"customerId":"c-1","meterId":"m"}',
+      },
+    ]);
+    render(<AccountsPage />);
+    const history = await screen.findByTestId("discovery-history");
+    const [row] = await within(history).findAllByTestId("discovery-run");
+    if (!row) throw new Error("the run is listed");
+    expect(within(row).getByTestId("run-warnings").textContent).toContain("1 warning");
+    fireEvent.click(within(row).getByTestId("discovery-run-toggle"));
+    const item = await screen.findByTestId("set-aside-item");
+    expect(item.textContent).toContain("G000123");
+    expect(item.textContent).toContain("billingPreTaxTotal");
+    expect(within(item).getAllByRole("cell").map((c) => c.textContent).slice(0, 4)).toEqual(["G000123", "2", "17", "billingPreTaxTotal"]);
+    expect(backend.calls.find((c) => c.cmd === "imports_list_set_aside")?.args).toEqual({ runId: "7" });
+  });
 });

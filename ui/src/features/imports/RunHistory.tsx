@@ -1,8 +1,9 @@
 // An account's one run history: every import from Microsoft (Discovery, Cost Management
 // exports, Azure Stack usage), newest first: what it read, when, what started it, how it
 // ended, how long it took and how much it read. A running run of any kind can be stopped
-// here. Each run opens to its pages and rows per kind of data and, for a failed run, the
-// endpoint and what to do. The running Discovery run shows its live counts.
+// here. Each run opens to its pages and rows per kind of data, the items it set aside (its
+// warnings) and, for a failed run, the endpoint and what to do. The running Discovery run
+// shows its live counts.
 import { Fragment, useState } from "react";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { invalidate, read } from "../../data/queryClient";
@@ -13,6 +14,7 @@ import { TRIGGER_LABEL, entityLabel } from "../discovery/labels";
 import { formatCount, formatDateTime, formatDuration } from "../../format";
 import { RunStateBadge } from "../discovery/RunStateBadge";
 import { Failed } from "../../components/QueryState";
+import { SetAsideItems } from "./SetAsideItems";
 
 /** Runs listed before "Show all". */
 const FIRST = 10;
@@ -122,6 +124,12 @@ export function RunHistory({ accountId, status }: { accountId: string; status: D
                   <td>{TRIGGER_LABEL[run.trigger]}</td>
                   <td>
                     <RunStateBadge state={run.state} />
+                    {run.warnings > 0 && (
+                      <span className="hint" data-testid="run-warnings">
+                        {" "}
+                        {formatCount(run.warnings)} {run.warnings === 1 ? "warning" : "warnings"}
+                      </span>
+                    )}
                   </td>
                   <td className="num">{formatDuration(run.durationMs)}</td>
                   <td className="num">{formatCount(run.requests)}</td>
@@ -206,6 +214,7 @@ function RunDetails({ run }: { run: ImportRunDto }) {
         )}
         {run.throttled > 0 && ` · waited ${formatDuration(run.throttledWaitMs)} on ${formatCount(run.throttled)} throttled answers`}
       </p>
+      {run.warnings > 0 && <SetAsideItems runId={run.id} warnings={run.warnings} />}
       {run.entities.length === 0 ? (
         <p className="hint">Nothing read.</p>
       ) : (

@@ -32,6 +32,7 @@ function row(over: Partial<ReconciliationDto>): ReconciliationDto {
     linesCompared: 31,
     linesMatched: 31,
     differences: [],
+    setAsideLines: 0,
     ...over,
   };
 }
@@ -130,6 +131,19 @@ describe("Reconciliation page", () => {
     fireEvent.click(within(screen.getAllByTestId("reconciliation-row")[0] as HTMLElement).getByText("Northwind"));
     const line = await screen.findByText("m-vm");
     expect(line.closest("tr")?.textContent).toContain(formatMoney("-1.00", "EUR"));
+  });
+
+  it("names the lines Discovery set aside as their own cause", async () => {
+    const withAside: PeriodReconciliationDto = {
+      ...october,
+      customers: [row({ rated: "103.00", difference: "-3.00", causes: { setAside: "-3.00" }, setAsideLines: 2, linesMatched: 30 })],
+    };
+    mockBackend([signedIn()], "Admin", { periods, reconciliations: [withAside] });
+    window.location.hash = "#/reconciliation/2026-10";
+    render(<App />);
+    const [fabrikam] = await screen.findAllByTestId("reconciliation-row");
+    expect(fabrikam?.textContent).toContain("Lines set aside");
+    expect(within(fabrikam as HTMLElement).getByTestId("set-aside-lines").textContent).toContain("2 lines set aside when read");
   });
 
   it("says what to do when nothing is rated, and shows a failing period's error", async () => {

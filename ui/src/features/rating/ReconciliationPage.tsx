@@ -37,6 +37,7 @@ export const CAUSE_LABEL: Record<string, string> = {
   partnerEarnedCredit: "Partner earned credit",
   fx: "Exchange rate",
   rounding: "Rounding",
+  setAside: "Lines set aside",
 };
 const causeLabel = (cause: string) => CAUSE_LABEL[cause] ?? cause;
 
@@ -239,7 +240,15 @@ function PeriodView({ period, periods }: { period: string; periods: PeriodDto[] 
             {r.refused}
           </span>
         ) : (
-          <Causes causes={r.causes} currency={r.currency} />
+          <>
+            <Causes causes={r.causes} currency={r.currency} />
+            {r.setAsideLines > 0 && (
+              <span className="hint" data-testid="set-aside-lines" title="Microsoft sent these invoice lines without an essential field: see the Discovery run's details">
+                {" "}
+                {formatCount(r.setAsideLines)} {r.setAsideLines === 1 ? "line" : "lines"} set aside when read
+              </span>
+            )}
+          </>
         ),
     },
     { key: "lines", header: "Lines matched", width: 120, numeric: true, cell: (r) => `${formatCount(r.linesMatched)} / ${formatCount(r.linesCompared)}` },

@@ -85,6 +85,7 @@ fn summary(run: &RunDto, rating: Option<&RatingOutcomeDto>) -> serde_json::Value
         "rows_written": run.rows_written,
         "duration_ms": run.duration_ms,
         "throttled": run.throttled,
+        "warnings": run.warnings,
         "error": run.error,
         "rating": rating,
         "run": run,
@@ -166,6 +167,24 @@ pub fn run(db: Option<&Path>, args: DiscoverArgs) -> anyhow::Result<()> {
             run.throttled,
             f64::from(run.duration_ms) / 1000.0
         );
+        if run.warnings > 0 {
+            let db = db.lock().unwrap_or_else(|p| p.into_inner());
+            let items = cspdesk_api::imports::set_aside::of_run(&db, &run.id)?;
+            eprintln!(
+                "{} items set aside (Microsoft sent them without a field they cannot do without; everything else was read):",
+                run.warnings
+            );
+            for s in items {
+                eprintln!(
+                    "  {} page {} item {}: field {} ({})",
+                    s.invoice_id.as_deref().unwrap_or(&s.endpoint),
+                    s.page,
+                    s.index,
+                    s.field,
+                    s.reason
+                );
+            }
+        }
         match &rating {
             Some(RatingOutcomeDto { error: Some(e), .. }) => eprintln!("{e}"),
             Some(r) => eprintln!(

@@ -27,7 +27,8 @@ pub struct EmulatorArgs {
     /// Delay added to every request, in milliseconds.
     #[arg(long, default_value_t = 0)]
     pub latency_ms: u64,
-    /// Fault injection, e.g. `utilization:503@0.1,invoices:malformed@0.05` (see crate docs).
+    /// Fault injection, e.g. `utilization:503@0.1,invoices:malformed@0.05`, or an odd item:
+    /// `omit:invoicelineitemtype=usagelineitems#0.billingPreTaxTotal` (see crate docs).
     #[arg(long, default_value = "")]
     pub faults: String,
     /// Serve HTTPS with a generated CA; its PEM path is printed.

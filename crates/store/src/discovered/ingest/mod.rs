@@ -12,6 +12,7 @@ mod customers;
 mod daily_usage;
 mod invoices;
 mod legacy_azure;
+mod set_aside;
 #[cfg(test)]
 mod tests;
 
