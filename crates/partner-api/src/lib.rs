@@ -44,7 +44,7 @@ mod utilization;
 pub use arm::{Arm, ArmAnswer, ArmErrorBody, ArmFailure};
 pub use authority::{redeem_code, AuthorizationRequest, Resource, TokenSet, ARM_SCOPE};
 pub use azure_stack::{
-    customer_subscription_id, AzureStack, CustomerSubscription, Listing, RegistrationRef, SetAside,
+    customer_subscription_id, AzureStack, CustomerSubscription, Listing, RegistrationRef,
     StackRefusal, StackRegistration, AZURE_STACK_API_VERSION,
 };
 pub use backoff::RetryPolicy;

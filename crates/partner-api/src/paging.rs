@@ -197,7 +197,8 @@ impl PageGuard {
 pub struct SetAside {
     /// The path called.
     pub endpoint: String,
-    /// Its index in the page's `items`, from 0.
+    /// Its index in the page's `items`, from 0 (an ARM list counts every page: its index in
+    /// the whole list).
     pub index: usize,
     /// JSON path of the field inside the item (`billingPreTaxTotal`, `resource.id`).
     pub field: String,
@@ -205,6 +206,17 @@ pub struct SetAside {
     pub reason: String,
     /// The item's JSON as sent.
     pub raw: String,
+}
+
+/// One line, for a warning: where, why and which field.
+impl std::fmt::Display for SetAside {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} item {}: {} ({})",
+            self.endpoint, self.index, self.reason, self.field
+        )
+    }
 }
 
 impl SetAside {

@@ -11,7 +11,7 @@ mod resources;
 
 pub use refusal::StackRefusal;
 use resources::{guid, mapping_of, read_items, registration_of, MappingJson, RegistrationJson};
-pub use resources::{Listing, SetAside};
+pub use resources::Listing;
 
 use reqwest::{Method, StatusCode};
 use serde::Deserialize;

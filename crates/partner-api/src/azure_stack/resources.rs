@@ -5,38 +5,11 @@
 //! customer subscription answers with `id` and `name` empty. Ids and tenants must be GUIDs; a
 //! list item that still cannot be read is kept aside with the reason ([`SetAside`]).
 
-use std::fmt;
-
 use serde::Deserialize;
 
 use super::{CustomerSubscription, RegistrationRef, StackRegistration};
 use crate::error::{Error, Result};
-
-/// A list item Azure sent that could not be read as Microsoft documents it, kept whole with
-/// the reason, so one odd item neither fails the list nor goes missing without a word.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SetAside {
-    /// The list it came from (path without query).
-    pub endpoint: String,
-    /// Its position in the whole list, every page counted, from 0.
-    pub index: usize,
-    /// The field that could not be read.
-    pub field: String,
-    /// Why, in words.
-    pub reason: String,
-    /// The item as Azure sent it.
-    pub raw: String,
-}
-
-impl fmt::Display for SetAside {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} item {}: {} ({})",
-            self.endpoint, self.index, self.reason, self.field
-        )
-    }
-}
+pub use crate::paging::SetAside;
 
 /// A list read from ARM: the items read, and those kept aside.
 #[derive(Clone, Debug, PartialEq, Eq)]
