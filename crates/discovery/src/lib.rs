@@ -18,7 +18,7 @@ pub mod lock;
 pub mod pipeline;
 pub mod plan;
 pub mod progress;
-mod rows;
+pub mod rows;
 pub mod run;
 mod runner;
 pub mod schedule;

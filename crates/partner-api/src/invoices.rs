@@ -34,12 +34,50 @@ pub struct Invoice {
     /// `Recurring` or `OneTime`.
     #[serde(default)]
     pub invoice_type: Option<String>,
-    /// `invoice`, ...
+    /// `invoice`, `void_note`, `adjustment_note` (as Microsoft's samples spell them).
     #[serde(default)]
     pub document_type: Option<String>,
+    /// For a note: the invoice it amends.
+    #[serde(default)]
+    pub amends_of: Option<String>,
+    /// Statement link, relative to the API root (`/invoices/{id}/documents/statement`).
+    #[serde(default)]
+    pub pdf_download_link: Option<String>,
+    /// Tax receipts issued for the invoice.
+    #[serde(default)]
+    pub tax_receipts: Vec<TaxReceipt>,
+    /// Credit and adjustment notes issued against this invoice, each its own document.
+    #[serde(default)]
+    pub amendments: Vec<Invoice>,
     /// Line-item families of this invoice.
     #[serde(default)]
     pub invoice_details: Vec<InvoiceDetail>,
+}
+
+impl Invoice {
+    /// The invoice followed by each of its notes (and theirs), every note carrying the id of
+    /// the document it amends even where Microsoft leaves `amendsOf` out.
+    pub fn with_amendments(mut self) -> Vec<Invoice> {
+        let notes = std::mem::take(&mut self.amendments);
+        let id = self.id.clone();
+        let mut out = vec![self];
+        for mut note in notes {
+            note.amends_of.get_or_insert_with(|| id.clone());
+            out.extend(note.with_amendments());
+        }
+        out
+    }
+}
+
+/// A tax receipt of an invoice (Taiwan).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TaxReceipt {
+    /// Receipt id.
+    pub id: String,
+    /// Statement link, relative to the API root.
+    #[serde(default)]
+    pub tax_receipt_pdf_download_link: Option<String>,
 }
 
 /// A line-item family of an invoice.

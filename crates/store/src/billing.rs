@@ -33,8 +33,10 @@ pub struct InvoiceRow {
     pub currency: String,
     /// `invoiceType` (`Recurring`, `OneTime`...).
     pub invoice_type: Option<String>,
-    /// `documentType` (`Invoice`, `VoidNote`, `AdjustmentNote`...).
+    /// `documentType` (`invoice`, `void_note`, `adjustment_note`...).
     pub document_type: Option<String>,
+    /// For a credit or adjustment note: the invoice it amends.
+    pub amends_of: Option<String>,
     /// Whether every line-item collection of it is read whole.
     pub lines_complete: bool,
 }
@@ -54,7 +56,7 @@ fn invoices_where(db: &Database, one: Option<(&str, &str)>) -> Result<Vec<Invoic
     let mut stmt = db.conn().prepare_cached(
         "SELECT i.account_id, a.name, i.id, i.invoice_date, i.billing_period_start,
                 i.billing_period_end, i.total_charges, i.paid_amount, i.currency, i.invoice_type,
-                i.document_type,
+                i.document_type, i.amends_of,
                 NOT EXISTS (SELECT 1 FROM invoice_line_streams s
                             WHERE s.account_id = i.account_id AND s.invoice_id = i.id
                               AND s.complete = 0)
@@ -77,7 +79,8 @@ fn invoices_where(db: &Database, one: Option<(&str, &str)>) -> Result<Vec<Invoic
             currency: r.get(8)?,
             invoice_type: r.get(9)?,
             document_type: r.get(10)?,
-            lines_complete: r.get(11)?,
+            amends_of: r.get(11)?,
+            lines_complete: r.get(12)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -108,7 +111,7 @@ pub struct InvoiceLineRow {
     pub charge_end: Option<String>,
     /// Quantity as sent.
     pub quantity: Option<String>,
-    /// Unit price as sent (new commerce only).
+    /// Unit price as sent (legacy: Azure's list price, Office's licence price).
     pub unit_price: Option<String>,
     /// Effective unit price as sent (new commerce only).
     pub effective_unit_price: Option<String>,
@@ -127,7 +130,7 @@ pub(crate) const TABLES: [&str; 2] = [
             effective_unit_price, subtotal, currency
      FROM billing_line_items WHERE account_id = ?1 AND invoice_id = ?2",
     "SELECT rowid, 'legacy', COALESCE(customer_id, ''), NULL, resource_name, resource_guid,
-            subscription_id, kind, charge_start_date, charge_end_date, consumed_quantity, NULL,
+            subscription_id, kind, charge_start_date, charge_end_date, consumed_quantity, unit_price,
             NULL, COALESCE(pretax_charges, '0'), currency
      FROM legacy_line_items WHERE account_id = ?1 AND invoice_id = ?2",
 ];

@@ -56,6 +56,7 @@ fn fixture() -> (tempfile::TempDir, Database, String) {
                 currency: "USD".into(),
                 invoice_type: Some("OneTime".into()),
                 document_type: Some("invoice".into()),
+                amends_of: None,
                 streams: vec![],
             }],
             now(),

@@ -10,6 +10,8 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::common::*;
 
+mod invoices;
+
 /// Microsoft's sample `area/file`, as text.
 #[allow(dead_code)] // the area modules call it as they land
 pub fn sample(area_file: &str) -> String {
