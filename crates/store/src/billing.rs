@@ -43,16 +43,27 @@ pub struct InvoiceRow {
 
 /// Every invoice of every account, newest first.
 pub fn invoices(db: &Database) -> Result<Vec<InvoiceRow>> {
-    invoices_where(db, None)
+    invoices_matching(db, None, None)
+}
+
+/// The credit and adjustment notes stored against `invoice_id`.
+pub fn notes_of(db: &Database, account_id: &str, invoice_id: &str) -> Result<Vec<InvoiceRow>> {
+    invoices_matching(db, None, Some((account_id, invoice_id)))
 }
 
 /// One invoice, if stored.
 pub fn invoice(db: &Database, account_id: &str, invoice_id: &str) -> Result<Option<InvoiceRow>> {
-    Ok(invoices_where(db, Some((account_id, invoice_id)))?.pop())
+    Ok(invoices_matching(db, Some((account_id, invoice_id)), None)?.pop())
 }
 
-fn invoices_where(db: &Database, one: Option<(&str, &str)>) -> Result<Vec<InvoiceRow>> {
+/// Every invoice, or the one `(account, id)`, or the notes amending `(account, id)`.
+fn invoices_matching(
+    db: &Database,
+    one: Option<(&str, &str)>,
+    amending: Option<(&str, &str)>,
+) -> Result<Vec<InvoiceRow>> {
     let (account, id) = one.unzip();
+    let (of_account, of_id) = amending.unzip();
     let mut stmt = db.conn().prepare_cached(
         "SELECT i.account_id, a.name, i.id, i.invoice_date, i.billing_period_start,
                 i.billing_period_end, i.total_charges, i.paid_amount, i.currency, i.invoice_type,
@@ -63,10 +74,11 @@ fn invoices_where(db: &Database, one: Option<(&str, &str)>) -> Result<Vec<Invoic
                 AND EXISTS (SELECT 1 FROM invoice_line_streams s
                             WHERE s.account_id = i.account_id AND s.invoice_id = i.id)
          FROM invoices i JOIN partner_accounts a ON a.id = i.account_id
-         WHERE ?1 IS NULL OR (i.account_id = ?1 AND i.id = ?2)
+         WHERE (?1 IS NULL OR (i.account_id = ?1 AND i.id = ?2))
+           AND (?3 IS NULL OR (i.account_id = ?3 AND i.amends_of = ?4))
          ORDER BY i.invoice_date DESC, i.id DESC",
     )?;
-    let rows = stmt.query_map(params![account, id], |r| {
+    let rows = stmt.query_map(params![account, id, of_account, of_id], |r| {
         Ok(InvoiceRow {
             account_id: r.get(0)?,
             account_name: r.get(1)?,

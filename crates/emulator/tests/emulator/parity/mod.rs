@@ -9,6 +9,8 @@ use std::fmt;
 
 use serde_json::Value;
 
+mod invoices;
+
 /// The JSON type of a value, as far as a reader of the wire can tell.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Shape {
