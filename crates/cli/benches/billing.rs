@@ -110,6 +110,7 @@ fn fixture(dir: &Path) -> (PathBuf, String) {
             currency: "USD".into(),
             invoice_type: Some("Recurring".into()),
             document_type: Some("Invoice".into()),
+            amends_of: None,
             streams: vec![("all".into(), "billinglineitems".into())],
         }],
         now,

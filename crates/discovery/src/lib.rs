@@ -18,9 +18,6 @@ pub mod lock;
 pub mod pipeline;
 pub mod plan;
 pub mod progress;
-// Public so Microsoft's samples can be read through the same mapping in the client's tests;
-// each function is named for the wire type it maps.
-#[allow(missing_docs)]
 pub mod rows;
 pub mod run;
 mod runner;

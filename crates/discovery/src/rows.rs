@@ -1,6 +1,7 @@
 //! From Partner Center's wire types to the rows the store writes. Kept apart from the
 //! fetching so the mapping rules (which offer is which kind of subscription, where a legacy
-//! record's resource URI is) are written down once.
+//! record's resource URI is) are written down once. Public so Microsoft's published samples
+//! can be mapped the way a run maps them (crates/partner-api/tests/partner_api/samples).
 
 use cspdesk_partner_api as pc;
 use cspdesk_store::discovered::*;
@@ -24,6 +25,7 @@ pub fn subscription_kind(offer_id: Option<&str>) -> SubscriptionKind {
     }
 }
 
+/// A customer as the store keeps it.
 pub fn customer(c: pc::Customer) -> CustomerRow {
     CustomerRow {
         id: c.id,
@@ -58,6 +60,7 @@ pub fn subscription(s: pc::Subscription) -> SubscriptionRow {
     }
 }
 
+/// An Azure plan's Azure subscription.
 pub fn entitlement(e: pc::AzureEntitlement) -> EntitlementIn {
     EntitlementIn {
         id: e.id,
@@ -66,6 +69,7 @@ pub fn entitlement(e: pc::AzureEntitlement) -> EntitlementIn {
     }
 }
 
+/// A legacy (0145P) utilization record.
 pub fn utilization(u: pc::UtilizationRecord) -> UtilizationRow {
     // With show_details the record's Azure resource is in instanceData.resourceUri.
     let resource_uri = u
@@ -88,6 +92,7 @@ pub fn utilization(u: pc::UtilizationRecord) -> UtilizationRow {
     }
 }
 
+/// A rate card's header and meters.
 pub fn rate_card(card: pc::RateCard) -> (RateCardRow, Vec<MeterRow>) {
     let terms: Vec<serde_json::Value> = card
         .offer_terms
@@ -134,6 +139,7 @@ pub fn rate_card(card: pc::RateCard) -> (RateCardRow, Vec<MeterRow>) {
     )
 }
 
+/// One invoice (or note) as listed, with its line-item collections.
 pub fn invoice(i: pc::Invoice) -> InvoiceRow {
     InvoiceRow {
         streams: i
@@ -150,9 +156,17 @@ pub fn invoice(i: pc::Invoice) -> InvoiceRow {
         currency: i.currency_code,
         invoice_type: i.invoice_type,
         document_type: i.document_type,
+        amends_of: i.amends_of,
     }
 }
 
+/// An invoice and, after it, each credit or adjustment note issued against it, as rows of
+/// their own (a note has its own id, total and lines).
+pub fn invoices_with_notes(i: pc::Invoice) -> Vec<InvoiceRow> {
+    i.with_amendments().into_iter().map(invoice).collect()
+}
+
+/// A new-commerce billed line.
 pub fn billing_line(l: pc::BilledLineItem) -> BillingLineRow {
     BillingLineRow {
         customer_id: l.customer_id,
@@ -178,18 +192,25 @@ pub fn billing_line(l: pc::BilledLineItem) -> BillingLineRow {
     }
 }
 
+/// A legacy line in any of its shapes (Azure billing, Azure usage, Office licences): each
+/// shape's names go to the one meaning they share (units, price, pre-tax amount, tax).
 pub fn legacy_line(l: pc::LegacyLineItem) -> LegacyLineRow {
+    let (units, price, pretax, tax) = (l.units(), l.price(), l.pretax(), l.tax_total());
+    let product = l.product().map(str::to_string);
     LegacyLineRow {
         customer_id: l.customer_id,
         subscription_id: l.subscription_id,
         resource_guid: l.resource_guid,
-        resource_name: l.resource_name,
+        resource_name: product,
         charge_start_date: l.charge_start_date,
         charge_end_date: l.charge_end_date,
-        consumed_quantity: l.consumed_quantity,
-        pretax_charges: l.pretax_charges,
-        tax_amount: l.tax_amount,
+        consumed_quantity: units,
+        unit_price: price,
+        pretax_charges: pretax,
+        tax_amount: tax,
         currency: l.currency,
+        unit: l.unit,
+        billing_cycle_type: l.billing_cycle_type,
     }
 }
 

@@ -98,11 +98,15 @@ impl LineItemQuery {
     }
 }
 
-/// A legacy invoice line (Azure billing lines; Office lines fill fewer fields).
+/// A legacy invoice line in any of its three shapes: Office licences (`LicenseBasedLineItem`:
+/// `quantity`, `unitPrice`, `subtotal`, `tax`), Azure billing (`UsageBasedLineItem`:
+/// `consumedQuantity`, `listPrice`, `pretaxCharges`, `taxAmount`) and Azure daily usage
+/// (`DailyUsageLineItem`: quantities only). Each keeps its own names; [`LegacyLineItem::quantity`]
+/// and friends read whichever the shape carries.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LegacyLineItem {
-    /// Invoice number.
+    /// Invoice number (Azure lines; Office lines do not carry it).
     #[serde(default)]
     pub invoice_number: Option<String>,
     /// Customer tenant id.
@@ -114,27 +118,78 @@ pub struct LegacyLineItem {
     /// Meter id (Azure lines).
     #[serde(default)]
     pub resource_guid: Option<String>,
-    /// Meter name.
+    /// Meter name (Azure lines).
     #[serde(default)]
     pub resource_name: Option<String>,
+    /// Offer name (Office lines).
+    #[serde(default)]
+    pub offer_name: Option<String>,
     /// Charge start as sent.
     #[serde(default)]
     pub charge_start_date: Option<String>,
     /// Charge end as sent.
     #[serde(default)]
     pub charge_end_date: Option<String>,
-    /// Units consumed.
+    /// Unit of the quantity (Azure lines: `1 Hour`, `1 GB/Month`, `10K`).
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// `MONTHLY`, `Monthly`, ... as sent.
+    #[serde(default)]
+    pub billing_cycle_type: Option<String>,
+    /// Units consumed (Azure lines).
     #[serde(default, deserialize_with = "crate::decimal::optional")]
     pub consumed_quantity: Option<Decimal>,
-    /// Pre-tax amount.
+    /// Licences (Office lines).
+    #[serde(default, deserialize_with = "crate::decimal::optional")]
+    pub quantity: Option<Decimal>,
+    /// List price per unit (Azure billing lines).
+    #[serde(default, deserialize_with = "crate::decimal::optional")]
+    pub list_price: Option<Decimal>,
+    /// Price per licence (Office lines).
+    #[serde(default, deserialize_with = "crate::decimal::optional")]
+    pub unit_price: Option<Decimal>,
+    /// Pre-tax amount (Azure billing lines).
     #[serde(default, deserialize_with = "crate::decimal::optional")]
     pub pretax_charges: Option<Decimal>,
-    /// Tax.
+    /// Pre-tax amount (Office lines).
+    #[serde(default, deserialize_with = "crate::decimal::optional")]
+    pub subtotal: Option<Decimal>,
+    /// Tax (Azure billing lines).
     #[serde(default, deserialize_with = "crate::decimal::optional")]
     pub tax_amount: Option<Decimal>,
+    /// Tax (Office lines).
+    #[serde(default, deserialize_with = "crate::decimal::optional")]
+    pub tax: Option<Decimal>,
     /// Currency.
     #[serde(default)]
     pub currency: Option<String>,
+}
+
+impl LegacyLineItem {
+    /// Units billed: consumed units (Azure) or licences (Office).
+    pub fn units(&self) -> Option<Decimal> {
+        self.consumed_quantity.or(self.quantity)
+    }
+
+    /// Price per unit: the list price (Azure) or the licence price (Office).
+    pub fn price(&self) -> Option<Decimal> {
+        self.list_price.or(self.unit_price)
+    }
+
+    /// Pre-tax amount: `pretaxCharges` (Azure) or `subtotal` (Office).
+    pub fn pretax(&self) -> Option<Decimal> {
+        self.pretax_charges.or(self.subtotal)
+    }
+
+    /// Tax: `taxAmount` (Azure) or `tax` (Office).
+    pub fn tax_total(&self) -> Option<Decimal> {
+        self.tax_amount.or(self.tax)
+    }
+
+    /// What the line charges for: the meter (Azure) or the offer (Office).
+    pub fn product(&self) -> Option<&str> {
+        self.resource_name.as_deref().or(self.offer_name.as_deref())
+    }
 }
 
 /// A new-commerce billed reconciliation line (`OneTimeInvoiceLineItem`).

@@ -33,38 +33,52 @@ pub struct InvoiceRow {
     pub currency: String,
     /// `invoiceType` (`Recurring`, `OneTime`...).
     pub invoice_type: Option<String>,
-    /// `documentType` (`Invoice`, `VoidNote`, `AdjustmentNote`...).
+    /// `documentType` (`invoice`, `void_note`, `adjustment_note`...).
     pub document_type: Option<String>,
+    /// For a credit or adjustment note: the invoice it amends.
+    pub amends_of: Option<String>,
     /// Whether every line-item collection of it is read whole.
     pub lines_complete: bool,
 }
 
 /// Every invoice of every account, newest first.
 pub fn invoices(db: &Database) -> Result<Vec<InvoiceRow>> {
-    invoices_where(db, None)
+    invoices_matching(db, None, None)
+}
+
+/// The credit and adjustment notes stored against `invoice_id`.
+pub fn notes_of(db: &Database, account_id: &str, invoice_id: &str) -> Result<Vec<InvoiceRow>> {
+    invoices_matching(db, None, Some((account_id, invoice_id)))
 }
 
 /// One invoice, if stored.
 pub fn invoice(db: &Database, account_id: &str, invoice_id: &str) -> Result<Option<InvoiceRow>> {
-    Ok(invoices_where(db, Some((account_id, invoice_id)))?.pop())
+    Ok(invoices_matching(db, Some((account_id, invoice_id)), None)?.pop())
 }
 
-fn invoices_where(db: &Database, one: Option<(&str, &str)>) -> Result<Vec<InvoiceRow>> {
+/// Every invoice, or the one `(account, id)`, or the notes amending `(account, id)`.
+fn invoices_matching(
+    db: &Database,
+    one: Option<(&str, &str)>,
+    amending: Option<(&str, &str)>,
+) -> Result<Vec<InvoiceRow>> {
     let (account, id) = one.unzip();
+    let (of_account, of_id) = amending.unzip();
     let mut stmt = db.conn().prepare_cached(
         "SELECT i.account_id, a.name, i.id, i.invoice_date, i.billing_period_start,
                 i.billing_period_end, i.total_charges, i.paid_amount, i.currency, i.invoice_type,
-                i.document_type,
+                i.document_type, i.amends_of,
                 NOT EXISTS (SELECT 1 FROM invoice_line_streams s
                             WHERE s.account_id = i.account_id AND s.invoice_id = i.id
                               AND s.complete = 0)
                 AND EXISTS (SELECT 1 FROM invoice_line_streams s
                             WHERE s.account_id = i.account_id AND s.invoice_id = i.id)
          FROM invoices i JOIN partner_accounts a ON a.id = i.account_id
-         WHERE ?1 IS NULL OR (i.account_id = ?1 AND i.id = ?2)
+         WHERE (?1 IS NULL OR (i.account_id = ?1 AND i.id = ?2))
+           AND (?3 IS NULL OR (i.account_id = ?3 AND i.amends_of = ?4))
          ORDER BY i.invoice_date DESC, i.id DESC",
     )?;
-    let rows = stmt.query_map(params![account, id], |r| {
+    let rows = stmt.query_map(params![account, id, of_account, of_id], |r| {
         Ok(InvoiceRow {
             account_id: r.get(0)?,
             account_name: r.get(1)?,
@@ -77,7 +91,8 @@ fn invoices_where(db: &Database, one: Option<(&str, &str)>) -> Result<Vec<Invoic
             currency: r.get(8)?,
             invoice_type: r.get(9)?,
             document_type: r.get(10)?,
-            lines_complete: r.get(11)?,
+            amends_of: r.get(11)?,
+            lines_complete: r.get(12)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -108,7 +123,7 @@ pub struct InvoiceLineRow {
     pub charge_end: Option<String>,
     /// Quantity as sent.
     pub quantity: Option<String>,
-    /// Unit price as sent (new commerce only).
+    /// Unit price as sent (legacy: Azure's list price, Office's licence price).
     pub unit_price: Option<String>,
     /// Effective unit price as sent (new commerce only).
     pub effective_unit_price: Option<String>,
@@ -127,7 +142,7 @@ pub(crate) const TABLES: [&str; 2] = [
             effective_unit_price, subtotal, currency
      FROM billing_line_items WHERE account_id = ?1 AND invoice_id = ?2",
     "SELECT rowid, 'legacy', COALESCE(customer_id, ''), NULL, resource_name, resource_guid,
-            subscription_id, kind, charge_start_date, charge_end_date, consumed_quantity, NULL,
+            subscription_id, kind, charge_start_date, charge_end_date, consumed_quantity, unit_price,
             NULL, COALESCE(pretax_charges, '0'), currency
      FROM legacy_line_items WHERE account_id = ?1 AND invoice_id = ?2",
 ];

@@ -419,38 +419,14 @@ mod tests {
         let path = dir.path().join("old.sqlite3");
         {
             // A database at schema 11, with a Discovery run in the old table.
-            let db = Database::open(&path).unwrap();
-            let account =
-                crate::accounts::add(&db, "CSP", "0a1b2c3d-0000-4000-8000-000000000001", at(0))
-                    .unwrap()
-                    .id;
-            drop(db);
-            let conn = rusqlite::Connection::open(&path).unwrap();
+            let mut conn = rusqlite::Connection::open(&path).unwrap();
+            crate::migration::migrate_to(&mut conn, 11).unwrap();
             conn.execute_batch(
-                "DROP INDEX import_runs_by_source;
-                 DROP TABLE set_aside_items;
-                 CREATE TABLE old_runs AS SELECT * FROM import_runs;
-                 DROP TABLE import_runs;",
-            )
-            .unwrap();
-            conn.execute_batch(&format!(
-                "CREATE TABLE discovery_runs (
-                    id INTEGER PRIMARY KEY, account_id TEXT NOT NULL REFERENCES partner_accounts(id) ON DELETE CASCADE,
-                    trigger TEXT NOT NULL, state TEXT NOT NULL, started_at TEXT NOT NULL, ended_at TEXT,
-                    heartbeat_at TEXT NOT NULL, requests INTEGER NOT NULL DEFAULT 0,
-                    throttled INTEGER NOT NULL DEFAULT 0, throttled_wait_ms INTEGER NOT NULL DEFAULT 0,
-                    rows_written INTEGER NOT NULL DEFAULT 0, write_ms INTEGER NOT NULL DEFAULT 0,
-                    entities TEXT NOT NULL DEFAULT '[]', error_code TEXT, error_endpoint TEXT, error_message TEXT
-                 ) STRICT;
-                 CREATE INDEX discovery_runs_by_account ON discovery_runs(account_id, id);
-                 DROP TABLE old_runs;
-                 -- 0013 turned daily usage's credit flag into a rate: back to the flag.
-                 ALTER TABLE daily_usage ADD COLUMN has_partner_earned_credit INTEGER;
-                 ALTER TABLE daily_usage DROP COLUMN partner_earned_credit_rate;
+                "INSERT INTO partner_accounts (id, name, tenant_id, created_at)
+                 VALUES ('a1', 'CSP', '0a1b2c3d-0000-4000-8000-000000000001', '2026-03-01T00:00:00Z');
                  INSERT INTO discovery_runs (account_id, trigger, state, started_at, ended_at, heartbeat_at, rows_written)
-                 VALUES ('{account}', 'scheduled', 'completed', '2026-03-02T01:00:00.000Z', '2026-03-02T02:00:00.000Z', '2026-03-02T02:00:00.000Z', 42);
-                 PRAGMA user_version = 11;"
-            ))
+                 VALUES ('a1', 'scheduled', 'completed', '2026-03-02T01:00:00.000Z', '2026-03-02T02:00:00.000Z', '2026-03-02T02:00:00.000Z', 42);",
+            )
             .unwrap();
         }
         let db = Database::open(&path).unwrap();

@@ -1424,9 +1424,14 @@ total: string,
  */
 paid: string | null, 
 /**
- * `Invoice`, `CreditNote`, `VoidNote`...
+ * `invoice`, `void_note`, `adjustment_note` as Microsoft sends them.
  */
 documentType: string | null, 
+/**
+ * For a credit or adjustment note: the invoice it amends (the note's period is that
+ * invoice's).
+ */
+amendsOf: string | null, 
 /**
  * `Recurring`, `OneTime`...
  */
@@ -1502,7 +1507,12 @@ marginTotal: string,
 /**
  * Whether Σ cost equals the invoice total to the cent.
  */
-matchesInvoice: boolean, };
+matchesInvoice: boolean, 
+/**
+ * Credit and adjustment notes issued against this invoice, oldest first; each opens
+ * like an invoice, with its own customers and lines.
+ */
+notes: Array<InvoiceDto>, };
 
 export type InvoiceLineDto = { 
 /**

@@ -229,8 +229,11 @@ pub struct InvoiceDto {
     pub total: String,
     /// `paidAmount`.
     pub paid: Option<String>,
-    /// `Invoice`, `CreditNote`, `VoidNote`...
+    /// `invoice`, `void_note`, `adjustment_note` as Microsoft sends them.
     pub document_type: Option<String>,
+    /// For a credit or adjustment note: the invoice it amends (the note's period is that
+    /// invoice's).
+    pub amends_of: Option<String>,
     /// `Recurring`, `OneTime`...
     pub invoice_type: Option<String>,
     /// Whether every line of it is read (else run Discovery to finish reading it).
@@ -280,6 +283,9 @@ pub struct InvoiceDetailDto {
     pub margin_total: String,
     /// Whether Σ cost equals the invoice total to the cent.
     pub matches_invoice: bool,
+    /// Credit and adjustment notes issued against this invoice, oldest first; each opens
+    /// like an invoice, with its own customers and lines.
+    pub notes: Vec<InvoiceDto>,
 }
 
 /// Microsoft's unbilled usage of an open period in one currency, shown apart from invoices.

@@ -8,7 +8,9 @@
 //!   every line is read ([`InvoiceDetailDto::matches_invoice`] says whether it is).
 //! - **Resale** marks up each line with the customer's markup in effect on the line's charge
 //!   start day, by the line's product (for Azure plan usage, the meter category), rounded to
-//!   the cent per line, plus the customer's monthly fee once per invoice.
+//!   the cent per line, plus the customer's monthly fee once per invoice (never on a note).
+//! - A credit or adjustment note is a document of its own (its customers and lines open
+//!   like an invoice's) listed with the invoice it amends, in that invoice's period.
 //! - A customer without any markup (own or organization's) resells at cost: its lines are
 //!   not read to work that out.
 
@@ -44,6 +46,7 @@ fn invoice_dto(i: InvoiceRow) -> InvoiceDto {
         total: money(i.total_charges.amount()),
         paid: i.paid_amount.map(|p| money(p.amount())),
         document_type: i.document_type,
+        amends_of: i.amends_of,
         invoice_type: i.invoice_type,
         lines_complete: i.lines_complete,
     }
@@ -143,7 +146,12 @@ pub fn invoice_detail(
                     Ok(())
                 },
             )?;
-            let fee = markups.fee(&period);
+            // The monthly fee is charged once, on the invoice: a note only corrects lines.
+            let fee = if invoice.amends_of.is_some() {
+                Decimal::ZERO
+            } else {
+                markups.fee(&period)
+            };
             (lines + fee, fee)
         } else {
             (cost, Decimal::ZERO)
@@ -176,6 +184,11 @@ pub fn invoice_detail(
             )
     });
     let matches_invoice = Money::new(cost_t).round_cents() == invoice.total_charges.round_cents();
+    let mut notes: Vec<InvoiceDto> = billing::notes_of(db, account_id, invoice_id)?
+        .into_iter()
+        .map(invoice_dto)
+        .collect();
+    notes.sort_by(|a, b| a.invoice_date.cmp(&b.invoice_date).then(a.id.cmp(&b.id)));
     Ok(InvoiceDetailDto {
         invoice: invoice_dto(invoice),
         customers,
@@ -185,6 +198,7 @@ pub fn invoice_detail(
         resale_total: money(resale_t),
         margin_total: money(resale_t - cost_t),
         matches_invoice,
+        notes,
     })
 }
 

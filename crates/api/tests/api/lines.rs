@@ -79,6 +79,9 @@ fn legacy_line(n: i64) -> LegacyLineRow {
         pretax_charges: (n % 4 != 0).then(|| Decimal::new(n * 3 - 90, 2)),
         tax_amount: None,
         currency: Some("EUR".into()),
+        unit_price: None,
+        unit: None,
+        billing_cycle_type: None,
     }
 }
 
@@ -112,6 +115,7 @@ fn fixture(dir: &std::path::Path) -> (Database, String) {
             currency: "EUR".into(),
             invoice_type: Some("Recurring".into()),
             document_type: Some("Invoice".into()),
+            amends_of: None,
             streams: vec![("all".into(), "billinglineitems".into())],
         }],
         now,

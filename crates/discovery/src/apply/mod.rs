@@ -535,7 +535,11 @@ async fn invoices(ctx: &Ctx) -> StepResult {
             .map_err(api(what.clone()))?;
         let at = pages.accept(&what, "/v1/invoices", page.items.len(), page.next)?;
         let aside = ctx.aside(&what, "invoices", None, n, page.set_aside)?;
-        let rows: Vec<_> = page.items.into_iter().map(rows::invoice).collect();
+        let rows: Vec<_> = page
+            .items
+            .into_iter()
+            .flat_map(rows::invoices_with_notes)
+            .collect();
         let now = ctx.now();
         ctx.write("invoices", move |w| {
             if at.first {

@@ -5,4 +5,5 @@ mod consent;
 mod faults;
 mod harness;
 mod incremental;
+mod notes;
 mod stop;

@@ -1,7 +1,9 @@
 //! Invoices and their billing line items, built from rated usage so every invoice total is the
 //! sum of its lines by construction. One modern (new commerce, `G…`) invoice per month and
 //! billing currency carries Azure plan usage and Microsoft 365 seats; one legacy (`D…`) invoice
-//! per month and currency carries MS-AZR-0145P usage rated from the rate card.
+//! per month and currency carries MS-AZR-0145P usage rated from the rate card. Some modern
+//! invoices are followed by an adjustment note (its own document, `amendsOf` the invoice)
+//! that credits a seat removed during the month; a note's total is the sum of its own lines.
 
 use std::collections::BTreeMap;
 
@@ -19,6 +21,9 @@ pub enum InvoiceKind {
     Modern,
     /// Legacy: `provider=azure` billing line items with offset paging.
     Legacy,
+    /// A credit or adjustment note against a modern invoice (`documentType`
+    /// `adjustment_note`); its lines are new-commerce billing lines.
+    AdjustmentNote,
 }
 
 /// An invoice's identity (totals are computed separately, on demand).
@@ -32,6 +37,18 @@ pub struct InvoiceRef {
     pub month: Month,
     /// Currency.
     pub currency: Currency,
+    /// For a note: the invoice it amends and the customer whose seat it credits.
+    pub amends: Option<(String, u32)>,
+}
+
+impl InvoiceRef {
+    /// The day the document was issued: the 8th for invoices, ten days later for notes.
+    pub fn issued(&self) -> NaiveDate {
+        match self.kind {
+            InvoiceKind::AdjustmentNote => self.month.invoice_date() + chrono::Duration::days(10),
+            _ => self.month.invoice_date(),
+        }
+    }
 }
 
 /// What a billing line charges for.
@@ -46,6 +63,8 @@ pub enum LineSubject {
     },
     /// Microsoft 365 seats.
     Seats,
+    /// A Microsoft 365 seat removed during the month, credited by an adjustment note.
+    SeatCredit,
     /// Legacy 0145P usage of one meter in one Azure subscription.
     LegacyUsage {
         /// Azure subscription index.
@@ -98,8 +117,25 @@ pub fn local_price(usd: Decimal, fx: Decimal) -> Decimal {
 }
 
 impl World {
-    /// Invoices issued on or before `today` (the 8th of the month after each billing month).
+    /// Invoices issued on or before `today` (the 8th of the month after each billing month),
+    /// without their notes.
     pub fn invoices(&self, today: NaiveDate) -> Vec<InvoiceRef> {
+        self.documents(today)
+            .into_iter()
+            .filter(|i| i.amends.is_none())
+            .collect()
+    }
+
+    /// The notes issued by `today` against invoice `id`.
+    pub fn notes_of(&self, id: &str, today: NaiveDate) -> Vec<InvoiceRef> {
+        self.documents(today)
+            .into_iter()
+            .filter(|i| i.amends.as_ref().is_some_and(|(of, _)| of == id))
+            .collect()
+    }
+
+    /// Invoices and notes issued on or before `today`.
+    fn documents(&self, today: NaiveDate) -> Vec<InvoiceRef> {
         // Listing needs a pass over every customer; line-item pages ask on every call, so the
         // answer is kept for the last date asked.
         let mut cache = self.invoice_cache.lock().unwrap_or_else(|p| p.into_inner());
@@ -121,23 +157,47 @@ impl World {
             }
             for currency in Currency::ALL {
                 let (mut modern, mut legacy) = (false, false);
+                // The first customer on the invoice with two seats or more: a note credits
+                // one of them (a seat removed mid-month), so its seat line stays positive.
+                let mut credited = None;
                 for ci in 0..self.customer_count() {
                     let c = self.customer(ci);
                     if c.currency != currency || c.usage_start(self) > month.last_day() {
                         continue;
                     }
                     match c.plan {
-                        PlanKind::AzurePlan => modern = true,
+                        PlanKind::AzurePlan => {
+                            modern = true;
+                            if credited.is_none() && c.license_seats >= 2 {
+                                credited = Some(ci);
+                            }
+                        }
                         PlanKind::Legacy => legacy = true,
                     }
                 }
                 if modern {
+                    let id = self.modern_invoice_id(month, currency);
                     out.push(InvoiceRef {
-                        id: self.modern_invoice_id(month, currency),
+                        id: id.clone(),
                         kind: InvoiceKind::Modern,
                         month,
                         currency,
+                        amends: None,
                     });
+                    // Every other month and currency has a note, so both cases are served.
+                    let noted = (month.month as u64 + currency.ordinal()) % 2 == 1;
+                    if let (true, Some(customer)) = (noted, credited) {
+                        let note = InvoiceRef {
+                            id: self.note_id(month, currency),
+                            kind: InvoiceKind::AdjustmentNote,
+                            month,
+                            currency,
+                            amends: Some((id, customer)),
+                        };
+                        if note.issued() <= today {
+                            out.push(note);
+                        }
+                    }
                 }
                 if legacy {
                     out.push(InvoiceRef {
@@ -145,6 +205,7 @@ impl World {
                         kind: InvoiceKind::Legacy,
                         month,
                         currency,
+                        amends: None,
                     });
                 }
             }
@@ -152,15 +213,28 @@ impl World {
         out
     }
 
-    /// Looks up an invoice by id among those issued by `today`.
+    /// Looks up an invoice or a note by id among those issued by `today`.
+    /// Microsoft's links name them `OneTime-{id}` or `Recurring-{id}`; both forms are found.
     pub fn invoice(&self, id: &str, today: NaiveDate) -> Option<InvoiceRef> {
-        self.invoices(today)
+        let id = match id.split_once('-') {
+            Some((kind, rest))
+                if kind.eq_ignore_ascii_case("onetime")
+                    || kind.eq_ignore_ascii_case("recurring") =>
+            {
+                rest
+            }
+            _ => id,
+        };
+        self.documents(today)
             .into_iter()
             .find(|i| i.id.eq_ignore_ascii_case(id))
     }
 
     /// Whether customer `c` appears on invoice `inv`.
     pub fn on_invoice(&self, c: &Customer, inv: &InvoiceRef) -> bool {
+        if let Some((_, credited)) = &inv.amends {
+            return c.index == *credited;
+        }
         let kind = match c.plan {
             PlanKind::AzurePlan => InvoiceKind::Modern,
             PlanKind::Legacy => InvoiceKind::Legacy,
@@ -178,7 +252,22 @@ impl World {
         match inv.kind {
             InvoiceKind::Modern => self.modern_lines(c, inv.month, inv.month.last_day()),
             InvoiceKind::Legacy => self.legacy_lines(c, inv.month),
+            InvoiceKind::AdjustmentNote => self.note_lines(c, inv.month),
         }
+    }
+
+    /// The credit of one seat for the month, at the month's seat price.
+    fn note_lines(&self, c: &Customer, month: Month) -> Vec<BillingLine> {
+        vec![BillingLine {
+            customer: c.index,
+            subject: LineSubject::SeatCredit,
+            quantity: -Decimal::ONE,
+            included: Decimal::ZERO,
+            unit_price: seat_price(c.currency),
+            subtotal: -seat_price(c.currency),
+            charge_start: month.first_day().max(c.usage_start(self)),
+            charge_end: month.last_day(),
+        }]
     }
 
     /// New-commerce lines of `c` for `month`, with usage up to and including `through`

@@ -277,6 +277,17 @@ impl World {
         )
     }
 
+    /// Deterministic id of the adjustment note against a month's modern invoice (the currency
+    /// field offset by 50, so it never meets an invoice's id).
+    pub fn note_id(&self, month: Month, currency: Currency) -> String {
+        format!(
+            "G{:04}{:02}{:03}",
+            month.yymm(),
+            currency.ordinal() + 50,
+            self.seed % 1000
+        )
+    }
+
     /// Deterministic id of the legacy (0145P) invoice of a month and currency.
     pub fn legacy_invoice_id(&self, month: Month, currency: Currency) -> String {
         format!(

@@ -1,4 +1,5 @@
-//! Consistency by construction: every invoice of preset M totals its line items to the cent.
+//! Consistency by construction: every invoice of preset M, and every credit or adjustment note
+//! against one, totals its own line items to the cent.
 
 use std::str::FromStr;
 
@@ -63,4 +64,33 @@ async fn every_invoice_of_preset_m_equals_the_sum_of_its_line_items() {
             "a modern {ccy} invoice exists"
         );
     }
+    let mut notes = 0;
+    for inv in &invoices {
+        for note in inv["amendments"].as_array().into_iter().flatten() {
+            notes += 1;
+            let id = note["id"].as_str().unwrap();
+            let ccy = note["currencyCode"].as_str().unwrap();
+            assert_eq!(note["amendsOf"], inv["id"], "note {id} names its invoice");
+            assert_eq!(note["currencyCode"], inv["currencyCode"]);
+            let (lines, _) = all_pages(
+                &emu,
+                &format!("/v1/invoices/{id}/lineitems?provider=onetime&invoicelineitemtype=billinglineitems&currencycode={ccy}&size=2000"),
+                &token,
+            )
+            .await;
+            assert!(!lines.is_empty(), "note {id} has lines");
+            let sum: Decimal = lines.iter().map(|l| dec(&l["subtotal"])).sum();
+            assert_eq!(
+                dec(&note["totalCharges"]),
+                sum,
+                "note {id} equals its lines"
+            );
+            assert!(sum < Decimal::ZERO, "an adjustment note credits: {sum}");
+            assert!(lines.iter().all(|l| l["invoiceNumber"] == note["id"]));
+            let by_id = get(&emu, &format!("/v1/invoices/{id}"), &token, None).await;
+            assert_eq!(by_id.status, 200, "a note is found by its id");
+            assert_eq!(by_id.json()["totalCharges"], note["totalCharges"]);
+        }
+    }
+    assert!(notes > 0, "preset M has adjustment notes");
 }

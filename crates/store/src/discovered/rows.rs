@@ -97,6 +97,8 @@ pub struct InvoiceRow {
     pub currency: String,
     pub invoice_type: Option<String>,
     pub document_type: Option<String>,
+    /// For a credit or adjustment note: the invoice it amends.
+    pub amends_of: Option<String>,
     /// `(billingProvider, invoiceLineItemType)` of each line-item collection.
     pub streams: Vec<(String, String)>,
 }
@@ -134,10 +136,19 @@ pub struct LegacyLineRow {
     pub resource_name: Option<String>,
     pub charge_start_date: Option<String>,
     pub charge_end_date: Option<String>,
+    /// Units billed: Azure `consumedQuantity`, Office `quantity`.
     pub consumed_quantity: Option<Decimal>,
+    /// Azure `listPrice`, Office `unitPrice`.
+    pub unit_price: Option<Decimal>,
+    /// Azure `pretaxCharges`, Office `subtotal`.
     pub pretax_charges: Option<Decimal>,
+    /// Azure `taxAmount`, Office `tax`.
     pub tax_amount: Option<Decimal>,
     pub currency: Option<String>,
+    /// Unit of the quantity (Azure).
+    pub unit: Option<String>,
+    /// Billing cycle as sent.
+    pub billing_cycle_type: Option<String>,
 }
 
 /// A daily rated usage line.

@@ -56,6 +56,7 @@ fn fixture() -> (tempfile::TempDir, Database, String) {
                 currency: "USD".into(),
                 invoice_type: Some("OneTime".into()),
                 document_type: Some("invoice".into()),
+                amends_of: None,
                 streams: vec![],
             }],
             now(),
@@ -256,4 +257,47 @@ fn late_usage_is_rated_in_the_period_of_its_day_and_shown_on_the_invoice_that_bi
         "the invoice side of October carries the late line"
     );
     assert_eq!(invoice[0].usage_date.to_string(), "2026-09-30");
+}
+
+#[test]
+fn a_note_counts_in_the_period_of_the_invoice_it_amends() {
+    let (_dir, mut db, account) = fixture();
+    let mut ingest = db.ingest(&account).unwrap();
+    // Issued on 18 November against October's invoice; Discovery gives it G1's period.
+    ingest
+        .invoices(
+            &[InvoiceRow {
+                id: "G2".into(),
+                invoice_date: Some("2026-11-18T00:00:00Z".into()),
+                billing_period_start: Some("2026-10-01T00:00:00Z".into()),
+                billing_period_end: Some("2026-10-31T00:00:00Z".into()),
+                total_charges: dec!(-0.85),
+                paid_amount: None,
+                currency: "USD".into(),
+                invoice_type: Some("OneTime".into()),
+                document_type: Some("adjustment_note".into()),
+                amends_of: Some("G1".into()),
+                streams: vec![],
+            }],
+            now(),
+        )
+        .unwrap();
+    ingest
+        .daily_usage("G2", &[usage("2026-10-02", dec!(-1), "r1")])
+        .unwrap();
+    ingest.commit().unwrap();
+    let october = invoice_usage(&db, &account, "2026-10").unwrap();
+    assert_eq!(
+        october.iter().filter(|u| u.source == "G2").count(),
+        1,
+        "Reconciliation reads the note's usage with October's invoice"
+    );
+    assert!(october.iter().all(|u| u.billed));
+    assert!(
+        invoice_usage(&db, &account, "2026-11")
+            .unwrap()
+            .iter()
+            .all(|u| u.source != "G2"),
+        "not in the month it was issued"
+    );
 }

@@ -24,6 +24,7 @@ const invoice = (over: Partial<InvoiceDto>): InvoiceDto => ({
   total: "1500.00",
   paid: null,
   documentType: "Invoice",
+  amendsOf: null,
   invoiceType: "Recurring",
   linesComplete: true,
   ...over,
@@ -46,7 +47,18 @@ const detail: InvoiceDetailDto = {
   resaleTotal: "1670.00",
   marginTotal: "170.00",
   matchesInvoice: true,
+  notes: [],
 };
+
+// An adjustment note as Microsoft sends it: its own document, in the period of the invoice it amends.
+const note = invoice({
+  id: "G000000003",
+  invoiceDate: "2026-11-18",
+  total: "-5.60",
+  documentType: "adjustment_note",
+  amendsOf: "G000000001",
+  invoiceType: "OneTime",
+});
 
 const line = (n: number, product: string, cost: string, resale: string): InvoiceLineDto => ({
   line: n,
@@ -73,6 +85,43 @@ const data = {
 };
 
 describe("Billing", () => {
+  it("shows a note under the invoice it amends, and the note's own customers with the invoice it amends", async () => {
+    const noteDetail: InvoiceDetailDto = {
+      ...detail,
+      invoice: note,
+      customers: [{ customerId: "t-1", customerName: "Fabrikam", lines: 1, cost: "-5.60", markup: "0.00", fee: "0.00", resale: "-5.60", margin: "0.00" }],
+      costTotal: "-5.60",
+      markupTotal: "0.00",
+      feeTotal: "0.00",
+      resaleTotal: "-5.60",
+      marginTotal: "0.00",
+    };
+    mockBackend([signedIn()], "Admin", {
+      ...data,
+      invoices: [...invoices, note],
+      invoiceDetails: { "a1/G000000001": { ...detail, notes: [note] }, "a1/G000000003": noteDetail },
+    });
+    window.location.hash = "#/billing";
+    render(<App />);
+    const rows = await screen.findAllByTestId("invoice-row");
+    const noteRow = rows.find((r) => r.textContent.includes("G000000003"));
+    expect(noteRow?.querySelector('[data-col="document"]')?.textContent).toBe("Adjustment note");
+
+    window.location.hash = "#/billing/a1/G000000001";
+    const notes = await screen.findAllByTestId("invoice-note-row");
+    expect(notes).toHaveLength(1);
+    expect(notes[0]?.textContent).toContain("G000000003");
+    expect(notes[0]?.textContent).toContain(formatMoney("-5.60", "EUR"));
+    expect(within(notes[0] as HTMLElement).getByText("G000000003").getAttribute("href")).toBe("#/billing/a1/G000000003");
+
+    window.location.hash = "#/billing/a1/G000000003";
+    const amends = await screen.findByTestId("invoice-amends");
+    expect(amends.textContent).toContain("Adjustment note amending invoice G000000001");
+    const customers = await screen.findAllByTestId("invoice-customer-row");
+    expect(customers).toHaveLength(1);
+    expect(screen.queryByTestId("invoice-notes")).toBeNull();
+  });
+
   it("drills from invoices to an invoice's customers to a customer's lines, with breadcrumbs", async () => {
     mockBackend([signedIn()], "Admin", data);
     window.location.hash = "#/billing";

@@ -17,6 +17,7 @@ import {
 import { Failed, Loading } from "../../components/QueryState";
 
 import { dash, maybeDay } from "./cells";
+import { DocumentCell } from "./Notes";
 import { useInvoices, useUnbilled } from "./queries";
 import { type InvoiceDto, type UnbilledDto } from "../../ipc";
 
@@ -29,7 +30,6 @@ import { VirtualTable, type Column } from "../../table/VirtualTable";
 import { ExportButton } from "../../components/ExportButton";
 import { NotDiscovered } from "../../components/NotDiscovered";
 
-const isCredit = (i: InvoiceDto) => (i.documentType ?? "").toLowerCase().includes("credit") || i.total.startsWith("-");
 
 export function BillingPage({ rest }: { rest: string[] }) {
   const [accountId, invoiceId, customerId] = rest;
@@ -97,7 +97,7 @@ function Invoices() {
       header: "Document",
       width: 120,
       compare: byDocument,
-      cell: (i) => (isCredit(i) ? <span className="badge warn">Credit note</span> : (i.documentType ?? "Invoice")),
+      cell: (i) => <DocumentCell invoice={i} />,
     },
     { key: "total", header: "Total", width: 140, numeric: true, compare: byTotal, cell: (i) => formatMoney(i.total, i.currency) },
     {

@@ -1,5 +1,6 @@
 // One invoice (#/billing/<account>/<invoice>): a row per customer with our markup, fee,
-// resale and margin, the totals checked against the invoice to the cent.
+// resale and margin, the totals checked against the invoice to the cent; the credit and
+// adjustment notes issued against it, or, on a note, the invoice it amends.
 
 import {
   useCallback,
@@ -11,6 +12,7 @@ import {
 import { Failed, Loading } from "../../components/QueryState";
 import { Crumbs } from "../../components/Crumbs";
 import { maybeDay } from "./cells";
+import { Amends, NotesOf } from "./Notes";
 import { useInvoiceDetail } from "./queries";
 import { type InvoiceCustomerDto, type InvoiceDetailDto } from "../../ipc";
 
@@ -79,6 +81,7 @@ export function InvoiceDetail({ accountId, invoiceId }: { accountId: string; inv
       {load.isError && <Failed error={load.error} retry={() => void load.refetch()} />}
       {detail && (
         <>
+          <Amends accountId={accountId} invoice={detail.invoice} />
           <dl className="stats" data-testid="invoice-totals">
             <div>
               <dt>Invoice total</dt>
@@ -122,6 +125,7 @@ export function InvoiceDetail({ accountId, invoiceId }: { accountId: string; inv
               </dd>
             </div>
           </dl>
+          <NotesOf accountId={accountId} notes={detail.notes} />
           <div className="toolbar">
             <SearchField label="Search customers" placeholder="Company or customer id" testId="invoice-customer-search" value={query} onChange={setQuery} />
             <p className="count" role="status" data-testid="invoice-customer-count">

@@ -2,7 +2,8 @@
 //! daily rated usage (seek paging, max 2000), billed or unbilled (`period=current|previous`).
 //!
 //! This module reads the request and picks the page: `daily_usage` serves daily rated usage,
-//! `onetime` new-commerce billing lines, `legacy` legacy Azure billing lines.
+//! `onetime` new-commerce billing lines (of invoices and of their adjustment notes), `legacy`
+//! legacy Azure billing lines.
 
 mod daily_usage;
 mod legacy;
@@ -18,7 +19,7 @@ use super::continuation::{self, normalise, Params};
 use super::guard::admit;
 use crate::server::{AppState, Shared};
 use crate::wire::{link, pc_error};
-use crate::world::billing::InvoiceKind;
+use crate::world::billing::{InvoiceKind, InvoiceRef};
 use crate::world::{Currency, Customer, Month, PlanKind};
 use daily_usage::usage_page;
 use legacy::legacy_page;
@@ -98,6 +99,7 @@ fn serve(s: &Shared, headers: &HeaderMap, invoice: &str, params: Params) -> Resp
             _ => return bad("period must be current or previous."),
         };
         let scope = Scope {
+            note: None,
             invoice_number: String::new(),
             month,
             currency,
@@ -134,6 +136,7 @@ fn serve(s: &Shared, headers: &HeaderMap, invoice: &str, params: Params) -> Resp
                 }
             }
             let scope = Scope {
+                note: None,
                 invoice_number: inv.id.clone(),
                 month: inv.month,
                 currency: inv.currency,
@@ -144,6 +147,16 @@ fn serve(s: &Shared, headers: &HeaderMap, invoice: &str, params: Params) -> Resp
                 Kind::Billing => modern_billing_page(s, headers, &params, &scope, &base),
             }
         }
+        (InvoiceKind::AdjustmentNote, "onetime", Kind::Billing) => {
+            let scope = Scope {
+                invoice_number: inv.id.clone(),
+                month: inv.month,
+                currency: inv.currency,
+                through: inv.month.last_day(),
+                note: Some(inv.clone()),
+            };
+            modern_billing_page(s, headers, &params, &scope, &base)
+        }
         _ => bad(format!(
             "Invoice {} has no {provider} line items of that type.",
             inv.id
@@ -153,6 +166,8 @@ fn serve(s: &Shared, headers: &HeaderMap, invoice: &str, params: Params) -> Resp
 
 /// What a seek-paged line-item call covers.
 struct Scope {
+    /// A credit or adjustment note: its own lines instead of the month's.
+    note: Option<InvoiceRef>,
     invoice_number: String,
     month: Month,
     currency: Currency,

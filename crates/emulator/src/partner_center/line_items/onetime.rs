@@ -52,14 +52,18 @@ fn onetime_json(s: &Shared, c: &Customer, line: &BillingLine, scope: &Scope) -> 
                 AZURE_PLAN_OFFER,
             )
         }
-        _ => (
+        LineSubject::Seats | LineSubject::SeatCredit | LineSubject::LegacyUsage { .. } => (
             "CFQ7TTC0LH18",
             "0001",
             "CFQ7TTC0LH0R",
             "Microsoft 365 Business Basic",
             "Microsoft 365 Business Basic",
             c.license_subscription_id.as_str(),
-            "cycleCharge",
+            if matches!(line.subject, LineSubject::SeatCredit) {
+                "removeQuantity"
+            } else {
+                "cycleCharge"
+            },
             "Licenses",
             "One-Month commitment for monthly/yearly billing",
             false,
@@ -67,11 +71,8 @@ fn onetime_json(s: &Shared, c: &Customer, line: &BillingLine, scope: &Scope) -> 
             SEATS_OFFER,
         ),
     };
-    let quantity = if matches!(line.subject, LineSubject::Seats) {
-        line.quantity
-    } else {
-        Decimal::ONE
-    };
+    let seats = matches!(line.subject, LineSubject::Seats | LineSubject::SeatCredit);
+    let quantity = if seats { line.quantity } else { Decimal::ONE };
     json!({
         "partnerId": partner.tenant_id,
         "customerId": c.tenant_id,
@@ -110,14 +111,15 @@ fn onetime_json(s: &Shared, c: &Customer, line: &BillingLine, scope: &Scope) -> 
         "alternateId": format!("{}{:02}", &sub_id[..12], scope.month.month),
         "referenceId": offer,
         "priceAdjustmentDescription": if pec { "[\"15.0% Partner earned credit for services managed\"]" } else { "[]" },
-        "pricingCurrency": if matches!(line.subject, LineSubject::Seats) { scope.currency.code() } else { "USD" },
-        "pcToBCExchangeRate": num_value(if matches!(line.subject, LineSubject::Seats) { Decimal::ONE } else { fx }),
+        // Deprecated and sent empty (Microsoft's billed sample of 2021).
+        "discountDetails": "",
+        "pricingCurrency": if seats { scope.currency.code() } else { "USD" },
+        "pcToBCExchangeRate": num_value(if seats { Decimal::ONE } else { fx }),
         "pcToBCExchangeRateDate": day_text(rate_date(scope.month)),
         "billableQuantity": num_value(line.quantity),
         "meterDescription": meter_desc,
-        "billingFrequency": if matches!(line.subject, LineSubject::Seats) { "Monthly" } else { "" },
+        "billingFrequency": if seats { "Monthly" } else { "" },
         "reservationOrderId": "",
-        "creditReasonCode": "",
         "promotionId": "",
         "invoiceLineItemType": "billing_line_items",
         "billingProvider": "one_time",
@@ -150,7 +152,10 @@ pub(super) fn modern_billing_page(
         if !modern_customer(&c, scope.currency) {
             continue;
         }
-        let lines = s.world.modern_lines(&c, scope.month, scope.through);
+        let lines = match &scope.note {
+            Some(note) => s.world.billing_lines(&c, note),
+            None => s.world.modern_lines(&c, scope.month, scope.through),
+        };
         for (li, line) in lines.iter().enumerate().skip(skip) {
             if items.len() as u64 == size {
                 next = Some(vec![ci as u64, li as u64]);

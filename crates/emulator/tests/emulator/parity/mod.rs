@@ -14,6 +14,7 @@ mod cost_exports;
 mod customers;
 mod legacy_usage;
 mod usage;
+mod invoices;
 
 /// The JSON type of a value, as far as a reader of the wire can tell.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

@@ -14,6 +14,7 @@ mod azure_stack;
 mod customers;
 mod legacy_usage;
 mod usage;
+mod invoices;
 
 /// Microsoft's sample `area/file`, as text.
 #[allow(dead_code)] // the area modules call it as they land

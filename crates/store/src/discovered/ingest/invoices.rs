@@ -1,6 +1,7 @@
 //! Writing invoices and their billed lines: the invoice list with each invoice's line-item
 //! collections, the cursor of each collection, and the new-commerce and legacy lines, which
-//! are cleared when their collection is read again from the start.
+//! are cleared when their collection is read again from the start. A credit or adjustment
+//! note is an invoice row of its own that names the invoice it amends.
 
 use chrono::{DateTime, Utc};
 use rusqlite::params;
@@ -15,19 +16,20 @@ impl Ingest<'_> {
     pub fn invoices(&mut self, page: &[InvoiceRow], now: DateTime<Utc>) -> Result<()> {
         let mut stmt = self.tx.prepare_cached(
             "INSERT INTO invoices (account_id, id, invoice_date, billing_period_start, billing_period_end,
-                total_charges, paid_amount, currency, invoice_type, document_type, first_seen_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                total_charges, paid_amount, currency, invoice_type, document_type, amends_of, first_seen_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
              ON CONFLICT (account_id, id) DO UPDATE SET invoice_date = excluded.invoice_date,
                 billing_period_start = excluded.billing_period_start,
                 billing_period_end = excluded.billing_period_end, total_charges = excluded.total_charges,
                 paid_amount = excluded.paid_amount, currency = excluded.currency,
-                invoice_type = excluded.invoice_type, document_type = excluded.document_type
+                invoice_type = excluded.invoice_type, document_type = excluded.document_type,
+                amends_of = excluded.amends_of
              WHERE (invoices.invoice_date, invoices.billing_period_start, invoices.billing_period_end,
                     invoices.total_charges, invoices.paid_amount, invoices.currency, invoices.invoice_type,
-                    invoices.document_type)
+                    invoices.document_type, invoices.amends_of)
                 IS NOT (excluded.invoice_date, excluded.billing_period_start, excluded.billing_period_end,
                     excluded.total_charges, excluded.paid_amount, excluded.currency, excluded.invoice_type,
-                    excluded.document_type)",
+                    excluded.document_type, excluded.amends_of)",
         )?;
         let mut streams = self.tx.prepare_cached(
             "INSERT OR IGNORE INTO invoice_line_streams (account_id, invoice_id, provider, kind) VALUES (?1, ?2, ?3, ?4)",
@@ -45,6 +47,7 @@ impl Ingest<'_> {
                 i.currency,
                 i.invoice_type,
                 i.document_type,
+                i.amends_of,
                 seen
             ])? as u64;
             for (provider, kind) in &i.streams {
@@ -172,8 +175,8 @@ impl Ingest<'_> {
         let mut stmt = self.tx.prepare_cached(
             "INSERT INTO legacy_line_items (account_id, invoice_id, provider, kind, customer_id, subscription_id,
                 resource_guid, resource_name, charge_start_date, charge_end_date, consumed_quantity,
-                pretax_charges, tax_amount, currency)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                pretax_charges, tax_amount, currency, unit_price, unit, billing_cycle_type)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
         )?;
         for l in page {
             self.rows += stmt.execute(params![
@@ -190,7 +193,10 @@ impl Ingest<'_> {
                 opt_dec(&l.consumed_quantity),
                 opt_dec(&l.pretax_charges),
                 opt_dec(&l.tax_amount),
-                l.currency
+                l.currency,
+                opt_dec(&l.unit_price),
+                l.unit,
+                l.billing_cycle_type
             ])? as u64;
         }
         Ok(())
