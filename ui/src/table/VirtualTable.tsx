@@ -47,6 +47,8 @@ export interface Column<T> {
   isBlank?: (row: T) => boolean;
   /** An amount with its currency: the column sorts within currency and adds up in the totals. */
   money?: (row: T) => Money | null;
+  /** False keeps the column out of the totals (amounts of another month or source). */
+  total?: boolean;
   /** Hidden until chosen in the column chooser. */
   hidden?: boolean;
   /** The column's name in the chooser, when the header is not plain text. */
@@ -206,7 +208,8 @@ export function VirtualTable<T>(props: Props<T>) {
   const sortColumn = props.columns.find((c) => c.key === sort.key);
   const compare = sortColumn?.compare;
   const isBlank = sortColumn?.isBlank;
-  const grouped = sortColumn?.money ? currencyOf : undefined;
+  const sortMoney = sortColumn?.money;
+  const grouped = useMemo(() => (sortMoney ? (row: T) => sortMoney(row)?.currency ?? "" : undefined), [sortMoney]);
   const sorted = useMemo(
     () => (rows === undefined ? [] : compare ? sortRows(rows, compare, sort.direction, isBlank, grouped) : [...rows]),
     [rows, compare, isBlank, sort.direction, grouped],

@@ -19,9 +19,9 @@ export interface CurrencyTotal {
 export function totalsByCurrency<T>(
   rows: readonly T[],
   currencyOf: (row: T) => string,
-  columns: readonly { key: string; money?: (row: T) => Money | null }[],
+  columns: readonly { key: string; money?: (row: T) => Money | null; total?: boolean }[],
 ): CurrencyTotal[] {
-  const money = columns.filter((c) => c.money);
+  const money = columns.filter((c) => c.money && c.total !== false);
   const groups = new Map<string, { rows: number; terms: Map<string, string[]> }>();
   for (const row of rows) {
     const currency = currencyOf(row);
@@ -33,7 +33,8 @@ export function totalsByCurrency<T>(
     group.rows += 1;
     for (const c of money) {
       const m = c.money?.(row);
-      if (m) group.terms.get(c.key)?.push(m.amount);
+      // An amount in another currency than the row's (an export's) is not added to it.
+      if (m && (m.currency ?? "") === currency) group.terms.get(c.key)?.push(m.amount);
     }
   }
   return [...groups.entries()]
