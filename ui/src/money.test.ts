@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addDecimal, isDecimal, sumDecimals } from "./money";
+import { addDecimal, isDecimal, subtractDecimal, sumDecimals } from "./money";
 
 describe("exact decimal sums", () => {
   it("adds without float drift", () => {
@@ -24,5 +24,12 @@ describe("exact decimal sums", () => {
     expect(sumDecimals(["1.5", "n/a", "", "2"])).toBe("3.5");
     expect(isDecimal("12.30")).toBe(true);
     expect(isDecimal("1e3")).toBe(false);
+  });
+
+  it("subtracts exactly, for margins", () => {
+    expect(subtractDecimal("111.99", "99.99")).toBe("12.00");
+    expect(subtractDecimal("0.1", "0.3")).toBe("-0.2");
+    expect(subtractDecimal("5", "-0.005")).toBe("5.005");
+    expect(subtractDecimal("x", "1")).toBeNull();
   });
 });

@@ -57,3 +57,10 @@ export function sumDecimals(terms: Iterable<string>): string {
 export function addDecimal(a: string, b: string): string {
   return sumDecimals([a, b]);
 }
+
+/** a - b, exactly (a margin: resale less cost). Null when either is not decimal text. */
+export function subtractDecimal(a: string, b: string): string | null {
+  const y = parse(b);
+  if (!parse(a) || !y) return null;
+  return sumDecimals([a, render(-y.units, y.scale)]);
+}

@@ -27,7 +27,7 @@ import { readQuery, useUrlSort, useUrlState, writeQuery } from "../routing/urlSt
 import { isShown, loadPrefs, MIN_WIDTH, savePrefs, withShown, type ColumnPrefs } from "./columnPrefs";
 import { GridBar } from "./GridBar";
 import { sortRows, type SortDirection } from "./sort";
-import { totalsByCurrency, type Money } from "./totals";
+import { totalsByCurrency, type CurrencyTotal, type Money } from "./totals";
 
 export interface Column<T> {
   key: string;
@@ -109,6 +109,8 @@ type Props<T> = Rows<T> & {
   inUrl?: boolean;
   /** The totals row per currency (on unless false, for tables with money columns). */
   totals?: boolean;
+  /** Totals worked out elsewhere (the backend, for a `source`), shown in the same sticky rows. */
+  totalsRows?: readonly CurrencyTotal[] | undefined;
 };
 
 /** Row height in px; styles.css gives `.vrow` the same. */
@@ -220,9 +222,10 @@ export function VirtualTable<T>(props: Props<T>) {
   }, [rows, sorted, onSorted]);
 
   const showTotals = props.totals !== false && !source && moneyOf !== undefined && sorted.length > 0;
+  const given = props.totalsRows;
   const totals = useMemo(
-    () => (showTotals ? totalsByCurrency(sorted, currencyOf, columns) : []),
-    [showTotals, sorted, currencyOf, columns],
+    () => given ?? (showTotals ? totalsByCurrency(sorted, currencyOf, columns) : []),
+    [given, showTotals, sorted, currencyOf, columns],
   );
 
   // Back to a page: its scroll position from the route, once the rows are laid out.
