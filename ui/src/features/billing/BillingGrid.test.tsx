@@ -7,6 +7,7 @@ import { clearMocks, mockBackend } from "../../test/ipcMock";
 import { signedIn } from "../../test/fixtures";
 import { formatMoney } from "../../format";
 import { flushQuery, readQuery } from "../../routing/urlState";
+import { balanceDue } from "./BillingPage";
 import type { InvoiceDetailDto, InvoiceDto, InvoiceLineDto } from "../../ipc";
 
 afterEach(() => {
@@ -114,5 +115,30 @@ describe("billing on the one grid", () => {
     fireEvent.click(within(screen.getByTestId("line-table-columns")).getByTestId("column-subscription"));
     const sub = screen.getAllByTestId("line-row")[0]?.querySelector("td[data-col=subscription]");
     expect(sub?.textContent).toContain("0f1e2d3c…");
+  });
+
+  it("shows each invoice's status and balance due, never a negative payment", async () => {
+    const paid = { ...invoice, paid: "-1500.03" };
+    const open = { ...invoice, id: "G000000002", invoiceDate: "2026-10-08", total: "200.00", paid: "-50.00", currency: "GBP" };
+    const unknown = { ...invoice, id: "G000000003", invoiceDate: "2026-09-08", total: "10.00", paid: null };
+    expect(balanceDue(paid)).toBe("0.00");
+    expect(balanceDue(open)).toBe("150.00");
+    expect(balanceDue({ ...open, paid: "50.00" })).toBe("150.00");
+    expect(balanceDue(unknown)).toBeNull();
+    mockBackend([signedIn()], "Admin", { ...data, invoices: [paid, open, unknown] });
+    window.location.hash = "#/billing";
+    render(<App />);
+    const rows = await screen.findAllByTestId("invoice-row");
+    const of = (id: string, col: string) => rows.find((r) => r.textContent.includes(id))?.querySelector(`td[data-col=${col}]`)?.textContent;
+    expect(of("G000000001", "status")).toBe("Paid");
+    expect(of("G000000001", "balance")).toBe(formatMoney("0.00", "EUR"));
+    expect(of("G000000002", "status")).toBe("Open");
+    expect(of("G000000002", "balance")).toBe(formatMoney("150.00", "GBP"));
+    expect(of("G000000003", "status")).toBe("—");
+    expect(document.querySelector("td[data-col=paid]")).toBeNull();
+    // Totals per currency: the balance due in each.
+    const totals = screen.getByTestId("invoice-table-totals");
+    expect(totals.querySelector("tr[data-currency=GBP] td[data-col=balance]")?.textContent).toBe(formatMoney("150.00", "GBP"));
+    expect(totals.querySelector("tr[data-currency=EUR] td[data-col=total]")?.textContent).toBe(formatMoney("1510.03", "EUR"));
   });
 });

@@ -18,7 +18,7 @@ import {
   type ReconciliationLineDto,
 } from "../../ipc";
 
-import { formatCount, formatDay, formatMoney } from "../../format";
+import { formatCount, formatDay, formatMoney, formatMonth } from "../../format";
 import { href } from "../../routing/route";
 import { compareDecimal, compareText } from "../../table/sort";
 import { SearchField } from "../../table/SearchField";
@@ -41,13 +41,9 @@ export const CAUSE_LABEL: Record<string, string> = {
 };
 const causeLabel = (cause: string) => CAUSE_LABEL[cause] ?? cause;
 
-/** "October 2026" for "2026-10". */
+/** "Oct 2026" for "2026-10": the app's one month style. */
 export function periodLabel(period: string): string {
-  const [y, m] = period.split("-").map(Number);
-  if (!y || !m) return period;
-  return new Intl.DateTimeFormat(undefined, { month: "long", year: "numeric", timeZone: "UTC" }).format(
-    new Date(Date.UTC(y, m - 1, 1)),
-  );
+  return formatMonth(period);
 }
 
 const keyOf = (r: ReconciliationDto) => `${r.accountId}/${r.customer}`;
