@@ -192,9 +192,19 @@ export function VirtualTable<T>(props: Props<T>) {
   const bodyRef = useRef<HTMLTableSectionElement>(null);
   const focusRef = useRef<number | null>(null);
 
-  // The currency of a row: that of its first amount.
-  const moneyOf = props.columns.find((c) => c.money)?.money;
-  const currencyOf = useCallback((row: T) => moneyOf?.(row)?.currency ?? "", [moneyOf]);
+  // The currency of a row: that of its first amount (a row may lack some amounts).
+  const moneyColumns = useMemo(() => props.columns.flatMap((c) => (c.money ? [c.money] : [])), [props.columns]);
+  const moneyOf = moneyColumns[0];
+  const currencyOf = useCallback(
+    (row: T) => {
+      for (const money of moneyColumns) {
+        const m = money(row);
+        if (m) return m.currency ?? "";
+      }
+      return "";
+    },
+    [moneyColumns],
+  );
   const allRows = props.rows;
   const currencies = useMemo(() => {
     if (!allRows || !moneyOf) return [];

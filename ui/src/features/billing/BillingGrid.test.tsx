@@ -8,6 +8,7 @@ import { signedIn } from "../../test/fixtures";
 import { formatMoney } from "../../format";
 import { flushQuery, readQuery } from "../../routing/urlState";
 import { balanceDue } from "./BillingPage";
+import { CONTENT_WIDTH_1280, shownColumns } from "../../test/grid";
 import type { InvoiceDetailDto, InvoiceDto, InvoiceLineDto } from "../../ipc";
 
 afterEach(() => {
@@ -80,6 +81,7 @@ describe("billing on the one grid", () => {
     render(<App />);
     const rows = await screen.findAllByTestId("invoice-customer-row");
     expect(cols(rows[0] as Element).slice(0, 4)).toEqual(["customer", "cost", "resale", "margin"]);
+    expect(shownColumns("invoice-customer-table").width).toBeLessThanOrEqual(CONTENT_WIDTH_1280);
     const totals = screen.getByTestId("invoice-customer-table-totals");
     expect(totals.querySelector("tr[data-currency=EUR] td[data-col=cost]")?.textContent).toBe(formatMoney("1500.03", "EUR"));
     expect(totals.querySelector("tr[data-currency=EUR] td[data-col=margin]")?.textContent).toBe(formatMoney("170.00", "EUR"));
@@ -104,6 +106,7 @@ describe("billing on the one grid", () => {
     render(<App />);
     const rows = await screen.findAllByTestId("line-row");
     expect(cols(rows[0] as Element)).toEqual(["product", "cost", "resale", "margin", "quantity", "sku", "chargeType"]);
+    expect(shownColumns("line-table").width).toBeLessThanOrEqual(CONTENT_WIDTH_1280);
     // Sorted as the route says.
     expect(screen.getByTestId("sort-cost").closest("th")?.getAttribute("aria-sort")).toBe("descending");
     expect(rows[0]?.querySelector("td[data-col=margin]")?.textContent).toBe(formatMoney("29.99", "EUR"));

@@ -5,6 +5,7 @@ import { CustomersPage } from "./CustomersPage";
 import { clearMocks, mockBackend } from "../../test/ipcMock";
 import { customer, signedIn } from "../../test/fixtures";
 import { formatCount, formatPercent } from "../../format";
+import { CONTENT_WIDTH_1280, shownColumns } from "../../test/grid";
 
 beforeEach(() => {
   window.localStorage.clear();
@@ -37,6 +38,10 @@ describe("Customers page", () => {
     await screen.findAllByTestId("customer-row");
     expect(screen.getByTestId("customer-count").textContent).toBe("4 customers");
     expect(names()).toEqual(["Adatum", "Contoso 9", "Contoso 10No access", "Northwind Traders"]);
+    // Name, cost, resale and margin first, and everything shown fits a 1280x800 window.
+    const layout = shownColumns("customer-table");
+    expect(layout.keys.slice(0, 5)).toEqual(["select", "company", "cost", "resale", "margin"]);
+    expect(layout.width).toBeLessThanOrEqual(CONTENT_WIDTH_1280);
     let adatum = screen.getAllByTestId("customer-row")[0] as HTMLElement;
     // Ids and the relationship are in the chooser, not in the default view.
     expect(adatum.querySelector("td[data-col=tenant]")).toBeNull();
