@@ -24,7 +24,7 @@ import { compareDecimal, compareText } from "../../table/sort";
 import { SearchField } from "../../table/SearchField";
 import { usePagedRows } from "../../table/pagedRows";
 import { VirtualTable, type Column, type Sort } from "../../table/VirtualTable";
-import { ExportButton } from "../../components/ExportButton";
+import { ExportMenu } from "../../components/ExportButton";
 import { useUrlSort, useUrlState } from "../../routing/urlState";
 import { ShortId } from "../../table/ShortId";
 import { chargeTypeLabel } from "../../labels";
@@ -256,30 +256,30 @@ export function CustomerLines({ accountId, invoiceId, customerId }: { accountId:
               {filtered && <span className="hint"> of {formatCount(lines.about.all)}</span>}
               {lines.busy && <span className="hint"> · working…</span>}
             </p>
-            <ExportButton
+            <ExportMenu
               request={(bom) => ({
                 table: { table: "customerLines", accountId, invoiceId, customerId, customerFacing: false, query },
                 bom,
                 keys: null,
               })}
-            />
-            <ExportButton
-              label="Export FOCUS"
-              testId="export-focus-csv"
-              request={(bom) => ({
-                table: { table: "customerFocus", accountId, invoiceId, customerId, query },
-                bom,
-                keys: null,
-              })}
-            />
-            <ExportButton
-              label="Export for the customer"
-              testId="export-customer-csv"
-              request={(bom) => ({
-                table: { table: "customerLines", accountId, invoiceId, customerId, customerFacing: true, query },
-                bom,
-                keys: null,
-              })}
+              more={[
+                {
+                  testId: "export-focus-csv",
+                  label: "FOCUS CSV",
+                  bom: false,
+                  request: (bom) => ({ table: { table: "customerFocus", accountId, invoiceId, customerId, query }, bom, keys: null }),
+                },
+                {
+                  testId: "export-customer-csv",
+                  label: "For the customer (Excel-safe CSV)",
+                  bom: true,
+                  request: (bom) => ({
+                    table: { table: "customerLines", accountId, invoiceId, customerId, customerFacing: true, query },
+                    bom,
+                    keys: null,
+                  }),
+                },
+              ]}
             />
           </div>
           <VirtualTable
@@ -311,7 +311,7 @@ export function CustomerLines({ accountId, invoiceId, customerId }: { accountId:
             ))}
           </dl>
           <p className="hint">
-            Exports hold the lines in view, in the order shown. “Export for the customer” leaves out our cost and
+            Exports hold the lines in view, in the order shown. “For the customer” leaves out our cost and
             Microsoft&apos;s prices: each line at its resale amount. The monthly fee is in the FOCUS file when every line
             is in view.
           </p>
