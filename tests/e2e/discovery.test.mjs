@@ -191,6 +191,23 @@ const setField = (css, value) =>
       return true;`,
     args: [css, value],
   });
+/**
+ * Runs `probe` with a Customers column that is hidden by default (in the column chooser) shown,
+ * then hides it again: the choice is remembered, and later screenshots show the default layout.
+ */
+async function withCustomerColumn(key, probe) {
+  const chooser = "[data-testid=customer-table-columns]";
+  const box = `${chooser} [data-testid=column-${key}]`;
+  await session.click(`${chooser} summary`);
+  await session.click(box);
+  try {
+    return await probe();
+  } finally {
+    await session.click(box);
+    await session.click(`${chooser} summary`);
+  }
+}
+
 /** The customer row (as a CSS selector) whose company cell reads `name`, with its cost/resale/margin texts. */
 async function customerFigures(name) {
   return session.cmd("POST", "/execute/sync", {
@@ -420,7 +437,10 @@ test("Azure Stack: a refused add shows its guidance; a discovered subscription a
   await session.navigate("#/billing");
   await session.until(async () => (await session.findAll("[data-testid=stack-billing] [data-testid=stack-usage-row]")).length === billedTo.length, "Azure Stack usage on Billing");
   await session.navigate("#/customers");
-  await session.until(async () => (await session.findAll("[data-testid=customer-stack-cost]")).length > 0, "Azure Stack cost on Customers");
+  await session.until(async () => (await session.findAll("[data-testid=customer-row]")).length > 0, "customer rows");
+  await withCustomerColumn("stack", () =>
+    session.until(async () => (await session.findAll("[data-testid=customer-stack-cost]")).length > 0, "Azure Stack cost on Customers"),
+  );
 });
 
 /** RFC 4180 rows of a CSV text (quoted fields may hold commas, quotes and line breaks). */
@@ -549,7 +569,9 @@ test("Azure costs: exports in a real Azure Storage server (azurite) are connecte
   // Customers shows the same customer's Azure cost from the exports.
   await session.navigate("#/customers");
   await session.type("[data-testid=customer-search]", name);
-  await session.until(async () => (await session.findAll("[data-testid=customer-exported-cost]")).length > 0, `${name}'s exported Azure cost on Customers`);
+  await withCustomerColumn("exported", () =>
+    session.until(async () => (await session.findAll("[data-testid=customer-exported-cost]")).length > 0, `${name}'s exported Azure cost on Customers`),
+  );
 
   // The Dashboard draws the exported costs per customer next to the invoiced figures.
   await session.navigate("#/dashboard");
