@@ -122,9 +122,9 @@ export function CustomerLines({ accountId, invoiceId, customerId }: { accountId:
         return m === null ? dash : money(m, lineCurrency(l));
       },
     },
-    { key: "quantity", header: "Quantity", width: 90, numeric: true, sortable: true, cell: (l) => (l.quantity ? formatDecimal(l.quantity) : dash) },
+    { key: "quantity", header: "Quantity", width: 100, numeric: true, sortable: true, cell: (l) => (l.quantity ? formatDecimal(l.quantity) : dash) },
     { key: "sku", header: "SKU / meter", width: 180, sortable: true, cell: (l) => text(l.sku) },
-    { key: "chargeType", header: "Charge type", width: 120, sortable: true, cell: (l) => (l.chargeType ? chargeTypeLabel(l.chargeType) : dash) },
+    { key: "chargeType", header: "Charge type", width: 125, sortable: true, cell: (l) => (l.chargeType ? chargeTypeLabel(l.chargeType) : dash) },
     { key: "line", header: "#", width: 70, numeric: true, sortable: true, hidden: true, label: "Line number", cell: (l) => formatCount(l.position) },
     {
       key: "subscription",

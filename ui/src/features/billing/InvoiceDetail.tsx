@@ -57,7 +57,7 @@ export function InvoiceDetail({ accountId, invoiceId }: { accountId: string; inv
     {
       key: "customer",
       header: "Customer",
-      width: 240,
+      width: 230,
       compare: byName,
       cell: (c) => (
         <a href={href("billing", accountId, invoiceId, c.customerId)} title={c.customerId}>
@@ -65,7 +65,7 @@ export function InvoiceDetail({ accountId, invoiceId }: { accountId: string; inv
         </a>
       ),
     },
-    { key: "cost", header: "Microsoft cost", width: 140, numeric: true, compare: byCost, money: amount((c) => c.cost), cell: (c) => money(c.cost) },
+    { key: "cost", header: "Microsoft cost", width: 150, numeric: true, compare: byCost, money: amount((c) => c.cost), cell: (c) => money(c.cost) },
     { key: "resale", header: "Resale", width: 140, numeric: true, compare: byResale, money: amount((c) => c.resale), cell: (c) => money(c.resale) },
     { key: "margin", header: "Margin", width: 120, numeric: true, compare: byMargin, money: amount((c) => c.margin), cell: (c) => money(c.margin) },
     { key: "markup", header: "Markup", width: 110, numeric: true, compare: byMarkup, money: amount((c) => c.markup), cell: (c) => money(c.markup) },

@@ -204,7 +204,7 @@ function CustomerList({
     {
       key: "company",
       header: "Company",
-      width: 220,
+      width: 200,
       compare: byCompany,
       cell: (c) => (
         <>
@@ -230,7 +230,7 @@ function CustomerList({
     {
       key: "resale",
       header: "Resale MTD",
-      width: 115,
+      width: 120,
       numeric: true,
       compare: byResale,
       money: resaleOf,
@@ -240,7 +240,7 @@ function CustomerList({
     {
       key: "margin",
       header: "Margin",
-      width: 105,
+      width: 100,
       numeric: true,
       compare: byMargin,
       money: marginOf,
@@ -280,12 +280,12 @@ function CustomerList({
     {
       key: "subscriptions",
       header: "Subscriptions",
-      width: 105,
+      width: 130,
       numeric: true,
       compare: bySubscriptions,
       cell: (c) => formatCount(c.subscriptionCount),
     },
-    { key: "domain", header: "Domain", width: 190, compare: byDomain, cell: (c) => <span title={c.domain}>{c.domain}</span> },
+    { key: "domain", header: "Domain", width: 185, compare: byDomain, cell: (c) => <span title={c.domain}>{c.domain}</span> },
     {
       key: "exported",
       header: "Azure (exports)",

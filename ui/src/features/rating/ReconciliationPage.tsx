@@ -214,7 +214,7 @@ function PeriodView({ period, periods }: { period: string; periods: PeriodDto[] 
     {
       key: "difference",
       header: "Difference",
-      width: 110,
+      width: 115,
       numeric: true,
       compare: byDifference,
       money: differenceOf,
@@ -224,7 +224,7 @@ function PeriodView({ period, periods }: { period: string; periods: PeriodDto[] 
     {
       key: "unexplained",
       header: "Unexplained",
-      width: 110,
+      width: 125,
       numeric: true,
       compare: byUnexplained,
       money: unexplainedOf,
@@ -248,7 +248,7 @@ function PeriodView({ period, periods }: { period: string; periods: PeriodDto[] 
     {
       key: "causes",
       header: "Causes",
-      width: 220,
+      width: 190,
       cell: (r) =>
         r.refused !== null ? (
           <span className="hint" title={r.refused}>
