@@ -42,6 +42,12 @@ describe("view state in the route", () => {
     writeQuery({ top: "720" });
     document.body.click();
     expect(readQuery().get("top")).toBe("720");
+    // Typing is not a write per key; Enter (which may open a row) is.
+    writeQuery({ q: "ab" });
+    document.body.dispatchEvent(new KeyboardEvent("keydown", { key: "b", bubbles: true }));
+    expect(readQuery().get("q")).toBeNull();
+    document.body.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", bubbles: true }));
+    expect(readQuery().get("q")).toBe("ab");
   });
 
   it("reads and writes sorts", () => {

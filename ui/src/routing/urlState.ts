@@ -2,13 +2,14 @@
 // hash's query (#/customers?q=con&sort=cost.descending&top=1440), so Back brings them back and a
 // link reproduces the view. Changes replace the current history entry (typing is not a trail of
 // Back steps) and are written together a moment later: WebKit refuses more than a hundred
-// history writes in thirty seconds. A pending write is flushed before any click or key press
-// that may navigate, so the entry being left holds the latest state.
+// history writes in thirty seconds. A pending write is flushed before a click or a key press
+// that may navigate (Enter, Space, Alt or Cmd shortcuts), so the entry being left holds the
+// latest state; typing a search is not one write per key.
 import { useCallback, useState } from "react";
 import { routePath } from "./route";
 import type { Sort } from "../table/VirtualTable";
 
-const WRITE_DELAY_MS = 150;
+const WRITE_DELAY_MS = 250;
 
 let pending: { path: string; changes: Map<string, string | null> } | null = null;
 let timer: ReturnType<typeof setTimeout> | null = null;
@@ -36,7 +37,17 @@ export function flushQuery(): void {
   }
   const text = query.toString();
   const next = text ? `${write.path}?${text}` : write.path;
-  if (next !== hash) window.history.replaceState(window.history.state, "", next);
+  if (next === hash) return;
+  try {
+    window.history.replaceState(window.history.state, "", next);
+  } catch {
+    // Over WebKit's write budget: the view state is not kept this time, the page works on.
+  }
+}
+
+/** Keys that may navigate (open a row, follow a link, go Back): the state is written first. */
+function flushBeforeNavigation(e: KeyboardEvent): void {
+  if (e.key === "Enter" || e.key === " " || e.altKey || e.metaKey) flushQuery();
 }
 
 /** Sets (or with null, removes) names in the current route's query, soon. */
@@ -49,7 +60,7 @@ export function writeQuery(changes: Record<string, string | null>): void {
     listening = true;
     // Before a click or key press acts (a link, a row that opens), the state is in the URL.
     document.addEventListener("click", flushQuery, true);
-    document.addEventListener("keydown", flushQuery, true);
+    document.addEventListener("keydown", flushBeforeNavigation, true);
   }
   if (timer !== null) clearTimeout(timer);
   timer = setTimeout(flushQuery, WRITE_DELAY_MS);
