@@ -24,7 +24,7 @@ import {
 } from "react";
 import { formatCount, formatMoney } from "../format";
 import { readQuery, useUrlSort, useUrlState, writeQuery } from "../routing/urlState";
-import { isShown, loadPrefs, MIN_WIDTH, savePrefs, withShown, type ColumnPrefs } from "./columnPrefs";
+import { useColumnLayout } from "./columnLayout";
 import { GridBar } from "./GridBar";
 import { sortRows, type SortDirection } from "./sort";
 import { totalsByCurrency, type CurrencyTotal, type Money } from "./totals";
@@ -167,24 +167,7 @@ export function VirtualTable<T>(props: Props<T>) {
   const setCurrency = inUrl ? setUrlCurrency : setPlainCurrency;
   const [initialTop] = useState(() => (inUrl ? Math.max(0, Number(readQuery().get("top")) || 0) : 0));
   const [scrollTop, setScrollTop] = useState(initialTop);
-  const [prefs, setPrefs] = useState<ColumnPrefs>(() => loadPrefs(tableId));
-  const changePrefs = useCallback(
-    (next: ColumnPrefs) => {
-      setPrefs(next);
-      savePrefs(tableId, next);
-    },
-    [tableId],
-  );
-  const columns = useMemo(
-    () =>
-      props.columns
-        .filter((c, i) => i === 0 || isShown(prefs, c.key, c.hidden ?? false))
-        .map((c) => {
-          const width = prefs.widths[c.key];
-          return width === undefined ? c : { ...c, width };
-        }),
-    [props.columns, prefs],
-  );
+  const { columns, chooser, resize, startResize } = useColumnLayout(tableId, props.columns);
   const [viewHeight, setViewHeight] = useState(FALLBACK_HEIGHT);
   const [active, setActive] = useState(0);
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -370,33 +353,6 @@ export function VirtualTable<T>(props: Props<T>) {
   const cellClass = (c: Column<T>, i: number) =>
     [c.numeric ? "num" : "", i < pinnedCount ? "pin" : "", i === pinnedCount - 1 ? "pin-last" : ""].filter(Boolean).join(" ") || undefined;
 
-  function resize(key: string, width: number) {
-    changePrefs({ ...prefs, widths: { ...prefs.widths, [key]: Math.max(MIN_WIDTH, Math.round(width)) } });
-  }
-
-  function startResize(e: MouseEvent<HTMLSpanElement>, c: Column<T>) {
-    e.preventDefault();
-    e.stopPropagation();
-    const startX = e.clientX;
-    const startWidth = c.width;
-    let latest = startWidth;
-    const move = (ev: globalThis.MouseEvent) => {
-      latest = Math.max(MIN_WIDTH, startWidth + ev.clientX - startX);
-      setPrefs((p) => ({ ...p, widths: { ...p.widths, [c.key]: latest } }));
-    };
-    const up = () => {
-      window.removeEventListener("mousemove", move);
-      window.removeEventListener("mouseup", up);
-      setPrefs((p) => {
-        const next = { ...p, widths: { ...p.widths, [c.key]: Math.round(latest) } };
-        savePrefs(tableId, next);
-        return next;
-      });
-    };
-    window.addEventListener("mousemove", move);
-    window.addEventListener("mouseup", up);
-  }
-
   const topSpace = layout.offset(first);
   const bottomSpace = layout.total - layout.offset(last);
   const span = columns.length;
@@ -474,18 +430,7 @@ export function VirtualTable<T>(props: Props<T>) {
       currencies={currencies}
       currency={currency}
       onCurrency={setCurrency}
-      columns={props.columns.slice(1).map((c) => ({
-        key: c.key,
-        label: c.label ?? (typeof c.header === "string" ? c.header : c.key),
-        shown: isShown(prefs, c.key, c.hidden ?? false),
-      }))}
-      onShow={(key, show) => {
-        const c = props.columns.find((x) => x.key === key);
-        changePrefs(withShown(prefs, key, c?.hidden ?? false, show));
-      }}
-      onReset={() => {
-        changePrefs({ shown: [], hidden: [], widths: {} });
-      }}
+      {...chooser}
     />
     <div
       className="vtable"
