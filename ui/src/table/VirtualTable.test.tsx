@@ -204,3 +204,16 @@ describe("the data grid", () => {
     expect(screen.getByTestId("test-grid").scrollTop).toBe(720);
   });
 });
+
+describe("totals per currency", () => {
+  it("make no row for rows without any amount", async () => {
+    const { totalsByCurrency } = await import("./totals");
+    const rows = [
+      { id: "1", name: "A", cost: "1.10", currency: "EUR", note: "" },
+      { id: "2", name: "B", cost: "", currency: "", note: "" },
+    ];
+    const money = (r: Row) => (r.cost === "" ? null : { amount: r.cost, currency: r.currency });
+    const totals = totalsByCurrency(rows, (r) => money(r)?.currency ?? "", [{ key: "cost", money }]);
+    expect(totals).toEqual([{ currency: "EUR", rows: 1, sums: { cost: "1.10" } }]);
+  });
+});

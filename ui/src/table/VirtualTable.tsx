@@ -25,6 +25,7 @@ import {
 import { formatCount, formatMoney } from "../format";
 import { readQuery, useUrlSort, useUrlState, writeQuery } from "../routing/urlState";
 import { useColumnLayout } from "./columnLayout";
+import { MAX_WIDTH, MIN_WIDTH } from "./columnPrefs";
 import { GridBar } from "./GridBar";
 import { sortRows, type SortDirection } from "./sort";
 import { totalsByCurrency, type CurrencyTotal, type Money } from "./totals";
@@ -484,6 +485,8 @@ export function VirtualTable<T>(props: Props<T>) {
                     aria-orientation="vertical"
                     aria-label={`Resize ${c.label ?? (typeof c.header === "string" ? c.header : c.key)}`}
                     aria-valuenow={c.width}
+                    aria-valuemin={MIN_WIDTH}
+                    aria-valuemax={MAX_WIDTH}
                     tabIndex={0}
                     data-testid={`resize-${c.key}`}
                     onMouseDown={(e) => {

@@ -2,7 +2,7 @@
 // wide, from the remembered prefs of its table id, with what the column chooser and the
 // resize handles need to change them.
 import { useCallback, useMemo, useState, type MouseEvent } from "react";
-import { isShown, loadPrefs, MIN_WIDTH, savePrefs, withShown, type ColumnPrefs } from "./columnPrefs";
+import { isShown, loadPrefs, MAX_WIDTH, MIN_WIDTH, savePrefs, withShown, type ColumnPrefs } from "./columnPrefs";
 import type { ChooserColumn } from "./GridBar";
 
 interface LaidOut {
@@ -50,7 +50,7 @@ export function useColumnLayout<C extends LaidOut>(tableId: string, all: readonl
 
   /** Sets a column's width (the keyboard's resize). */
   function resize(key: string, width: number) {
-    changePrefs({ ...prefs, widths: { ...prefs.widths, [key]: Math.max(MIN_WIDTH, Math.round(width)) } });
+    changePrefs({ ...prefs, widths: { ...prefs.widths, [key]: Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, Math.round(width))) } });
   }
 
   /** Follows a drag of a column's resize handle; the width is remembered when it ends. */
@@ -61,7 +61,7 @@ export function useColumnLayout<C extends LaidOut>(tableId: string, all: readonl
     const startWidth = c.width;
     let latest = startWidth;
     const move = (ev: globalThis.MouseEvent) => {
-      latest = Math.max(MIN_WIDTH, startWidth + ev.clientX - startX);
+      latest = Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, startWidth + ev.clientX - startX));
       setPrefs((p) => ({ ...p, widths: { ...p.widths, [c.key]: latest } }));
     };
     const up = () => {

@@ -13,6 +13,7 @@ export interface ColumnPrefs {
 
 const EMPTY: ColumnPrefs = { shown: [], hidden: [], widths: {} };
 export const MIN_WIDTH = 48;
+export const MAX_WIDTH = 1200;
 
 const storageKey = (tableId: string) => `cspdesk.grid.${tableId}`;
 
@@ -28,7 +29,7 @@ export function loadPrefs(tableId: string): ColumnPrefs {
     const widths: Record<string, number> = {};
     if (v.widths && typeof v.widths === "object") {
       for (const [k, w] of Object.entries(v.widths as Record<string, unknown>)) {
-        if (typeof w === "number" && Number.isFinite(w)) widths[k] = Math.max(MIN_WIDTH, Math.round(w));
+        if (typeof w === "number" && Number.isFinite(w)) widths[k] = Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, Math.round(w)));
       }
     }
     return { shown: strings(v.shown), hidden: strings(v.hidden), widths };

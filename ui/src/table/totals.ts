@@ -37,11 +37,15 @@ export function totalsByCurrency<T>(
       if (m && (m.currency ?? "") === currency) group.terms.get(c.key)?.push(m.amount);
     }
   }
-  return [...groups.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([currency, g]) => ({
-      currency,
-      rows: g.rows,
-      sums: Object.fromEntries([...g.terms.entries()].filter(([, t]) => t.length > 0).map(([k, t]) => [k, sumDecimals(t)])),
-    }));
+  return (
+    [...groups.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([currency, g]) => ({
+        currency,
+        rows: g.rows,
+        sums: Object.fromEntries([...g.terms.entries()].filter(([, t]) => t.length > 0).map(([k, t]) => [k, sumDecimals(t)])),
+      }))
+      // Rows without any amount (not rated yet) make no totals row of their own.
+      .filter((t) => Object.keys(t.sums).length > 0)
+  );
 }
