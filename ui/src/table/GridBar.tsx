@@ -27,7 +27,7 @@ export function GridBar({
 }) {
   const id = useId();
   let filter: ReactNode = null;
-  if (currencies.length > 1 || (currency !== "" && currencies.length > 0)) {
+  if (currencies.length > 1) {
     filter = (
       <span className="field inline">
         <label htmlFor={`${id}-currency`}>Currency</label>

@@ -112,8 +112,10 @@ describe("the data grid", () => {
     expect(row("EUR")?.querySelector("td[data-col=cost]")?.textContent).toBe(formatMoney("10372.20", "EUR"));
   });
 
-  it("has no currency filter when every amount is in one currency", () => {
-    render(<Grid rows={mixed.filter((r) => r.currency === "USD")} />);
+  it("has no currency filter when every amount is in one currency, and ignores a currency no row has", () => {
+    window.location.hash = "#/customers?cur=GBP";
+    render(<Grid rows={mixed.filter((r) => r.currency === "USD")} inUrl />);
+    expect(screen.getAllByTestId("test-row")).toHaveLength(2);
     expect(screen.queryByTestId("test-grid-currency")).toBeNull();
     expect(screen.getByTestId("test-grid-totals").querySelectorAll("tr")).toHaveLength(1);
   });

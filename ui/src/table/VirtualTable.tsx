@@ -197,9 +197,11 @@ export function VirtualTable<T>(props: Props<T>) {
     seen.delete("");
     return [...seen].sort();
   }, [allRows, moneyOf, currencyOf]);
+  // A currency no row has (an old link) filters nothing.
+  const shownCurrency = currencies.includes(currency) ? currency : "";
   const rows = useMemo(
-    () => (allRows && currency !== "" ? allRows.filter((r) => currencyOf(r) === currency) : allRows),
-    [allRows, currency, currencyOf],
+    () => (allRows && shownCurrency !== "" ? allRows.filter((r) => currencyOf(r) === shownCurrency) : allRows),
+    [allRows, shownCurrency, currencyOf],
   );
   const sortColumn = props.columns.find((c) => c.key === sort.key);
   const compare = sortColumn?.compare;
@@ -429,7 +431,7 @@ export function VirtualTable<T>(props: Props<T>) {
     <GridBar
       testId={props.testId}
       currencies={currencies}
-      currency={currency}
+      currency={shownCurrency}
       onCurrency={setCurrency}
       {...chooser}
     />
