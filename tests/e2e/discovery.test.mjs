@@ -122,6 +122,65 @@ test("Customers lists the discovered customers and opens one customer's subscrip
   await shot("subscriptions");
 });
 
+test("Customers -> a customer -> Back restores the search, the sort and the scroll position", async () => {
+  const js = (script, args = []) => session.cmd("POST", "/execute/sync", { script, args });
+  await session.navigate("#/customers");
+  await session.until(async () => (await session.findAll("[data-testid=customer-row]")).length > 0, "customer rows");
+  // Every sandbox domain ends in onmicrosoft.com: "o" keeps enough rows to scroll.
+  await session.type("[data-testid=customer-search]", "o");
+  const shown = await session.until(async () => {
+    const t = await session.text("[data-testid=customer-count]").catch(() => "");
+    const n = Number((t.match(/[\d,]+/) ?? ["0"])[0].replaceAll(",", ""));
+    return /filtered/.test(t) || n > 0 ? n : null;
+  }, "the searched count");
+  assert.ok(shown >= 30, `enough customers to scroll: ${shown}`);
+  await session.click("[data-testid=sort-subscriptions]");
+  await session.click("[data-testid=sort-subscriptions]");
+  const sortState = () =>
+    js("return document.querySelector('[data-testid=sort-subscriptions]').closest('th').getAttribute('aria-sort');");
+  assert.equal(await sortState(), "descending");
+  const top = await js(`const view = document.querySelector("[data-testid=customer-table]");
+    view.scrollTop = 12 * 36;
+    view.dispatchEvent(new Event("scroll"));
+    return view.scrollTop;`);
+  assert.ok(top > 0, `the table scrolled: ${top}`);
+  // The view is written into the route a moment after the scroll.
+  const written = await session.until(async () => {
+    const h = await js("return window.location.hash;");
+    return /[?&]top=\d+/.test(h) && /[?&]q=o(&|$)/.test(h) && /sort=subscriptions\.descending/.test(h) ? h : null;
+  }, "search, sort and scroll in the route");
+  const namesInView = () =>
+    js(`const view = document.querySelector("[data-testid=customer-table]");
+      const box = view.getBoundingClientRect();
+      return [...document.querySelectorAll("[data-testid=customer-row]")]
+        .filter((r) => { const b = r.getBoundingClientRect(); return b.top >= box.top + 30 && b.bottom <= box.bottom; })
+        .map((r) => r.querySelector("[data-col=company]").textContent);`);
+  const before = await namesInView();
+  assert.ok(before.length > 0, "rows in view");
+  await shot("customers-before-open");
+  // A customer in view, opened by a click on its company cell (WebKit's driver does not click rows).
+  const cell = await js(`const view = document.querySelector("[data-testid=customer-table]");
+    const box = view.getBoundingClientRect();
+    const row = [...document.querySelectorAll("[data-testid=customer-row]")]
+      .find((r) => r.getBoundingClientRect().top >= box.top + 40);
+    return row.querySelector("[data-col=company]");`);
+  await session.cmd("POST", `/element/${Object.values(cell)[0]}/click`, {});
+  await session.until(async () => (await session.text("[data-testid=subscriptions-title]").catch(() => "")).length > 0, "the customer's subscriptions");
+
+  await session.cmd("POST", "/back", {});
+  await session.until(async () => (await session.findAll("[data-testid=customer-row]")).length > 0, "Back: Customers again");
+  assert.equal(await session.value("[data-testid=customer-search]"), "o", "the search is restored");
+  assert.equal(await sortState(), "descending", "the sort is restored");
+  const restored = await session.until(async () => {
+    const t = await js("return document.querySelector('[data-testid=customer-table]').scrollTop;");
+    return Math.abs(t - top) <= 1 ? t : null;
+  }, `the scroll position ${top} restored`);
+  assert.ok(Math.abs(restored - top) <= 1);
+  assert.deepEqual(await namesInView(), before, "the same customers are in view");
+  assert.equal((await js("return window.location.hash;")).split("?")[1], written.split("?")[1]);
+  await shot("customers-after-back");
+});
+
 /** Sets a form field the way typing would, for inputs WebKit's driver cannot type into (dates). */
 const setField = (css, value) =>
   session.cmd("POST", "/execute/sync", {
@@ -132,6 +191,23 @@ const setField = (css, value) =>
       return true;`,
     args: [css, value],
   });
+/**
+ * Runs `probe` with a Customers column that is hidden by default (in the column chooser) shown,
+ * then hides it again: the choice is remembered, and later screenshots show the default layout.
+ */
+async function withCustomerColumn(key, probe) {
+  const chooser = "[data-testid=customer-table-columns]";
+  const box = `${chooser} [data-testid=column-${key}]`;
+  await session.click(`${chooser} summary`);
+  await session.click(box);
+  try {
+    return await probe();
+  } finally {
+    await session.click(box);
+    await session.click(`${chooser} summary`);
+  }
+}
+
 /** The customer row (as a CSS selector) whose company cell reads `name`, with its cost/resale/margin texts. */
 async function customerFigures(name) {
   return session.cmd("POST", "/execute/sync", {
@@ -361,7 +437,10 @@ test("Azure Stack: a refused add shows its guidance; a discovered subscription a
   await session.navigate("#/billing");
   await session.until(async () => (await session.findAll("[data-testid=stack-billing] [data-testid=stack-usage-row]")).length === billedTo.length, "Azure Stack usage on Billing");
   await session.navigate("#/customers");
-  await session.until(async () => (await session.findAll("[data-testid=customer-stack-cost]")).length > 0, "Azure Stack cost on Customers");
+  await session.until(async () => (await session.findAll("[data-testid=customer-row]")).length > 0, "customer rows");
+  await withCustomerColumn("stack", () =>
+    session.until(async () => (await session.findAll("[data-testid=customer-stack-cost]")).length > 0, "Azure Stack cost on Customers"),
+  );
 });
 
 /** RFC 4180 rows of a CSV text (quoted fields may hold commas, quotes and line breaks). */
@@ -490,7 +569,9 @@ test("Azure costs: exports in a real Azure Storage server (azurite) are connecte
   // Customers shows the same customer's Azure cost from the exports.
   await session.navigate("#/customers");
   await session.type("[data-testid=customer-search]", name);
-  await session.until(async () => (await session.findAll("[data-testid=customer-exported-cost]")).length > 0, `${name}'s exported Azure cost on Customers`);
+  await withCustomerColumn("exported", () =>
+    session.until(async () => (await session.findAll("[data-testid=customer-exported-cost]")).length > 0, `${name}'s exported Azure cost on Customers`),
+  );
 
   // The Dashboard draws the exported costs per customer next to the invoiced figures.
   await session.navigate("#/dashboard");

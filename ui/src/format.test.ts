@@ -28,7 +28,7 @@ describe("formatDuration", () => {
 
 describe("formatMonth", () => {
   it("names the calendar month whatever the time zone", () => {
-    const expected = new Intl.DateTimeFormat(undefined, { month: "long", year: "numeric" }).format(new Date(2026, 9, 15));
+    const expected = new Intl.DateTimeFormat(undefined, { month: "short", year: "numeric" }).format(new Date(2026, 9, 15));
     expect(formatMonth("2026-10")).toBe(expected);
     expect(formatMonth("later")).toBe("later");
   });

@@ -34,9 +34,13 @@ export function formatDay(text: string): string {
 }
 
 const MONTH = /^(\d{4})-(\d{2})$/;
-const monthOnly = new Intl.DateTimeFormat(undefined, { month: "long", year: "numeric", timeZone: "UTC" });
+const monthOnly = new Intl.DateTimeFormat(undefined, { month: "short", year: "numeric", timeZone: "UTC" });
 
-/** A calendar month ("2026-10") in the user's locale ("October 2026"), or the text itself. */
+/**
+ * A calendar month ("2026-10") in the user's locale ("Oct 2026"), or the text itself. The one
+ * month style: a month is a month everywhere (tables, headings, selects), days use formatDay
+ * and instants formatDateTime.
+ */
 export function formatMonth(text: string): string {
   const m = MONTH.exec(text);
   return m ? monthOnly.format(Date.UTC(Number(m[1]), Number(m[2]) - 1, 1)) : text;

@@ -20,8 +20,14 @@ function decode(segment: string): string | null {
   }
 }
 
+/** The route's path, without the query (`?q=...`) that holds a page's search, sort and scroll. */
+export function routePath(hash: string): string {
+  const at = hash.indexOf("?");
+  return at < 0 ? hash : hash.slice(0, at);
+}
+
 export function parseRoute(hash: string): Route {
-  const decoded = hash.replace(/^#\/?/, "").split("/").filter(Boolean).map(decode);
+  const decoded = routePath(hash).replace(/^#\/?/, "").split("/").filter(Boolean).map(decode);
   // A malformed deep link (bad %-escape) opens Accounts instead of breaking the window.
   if (decoded.some((p) => p === null)) return { page: "accounts", rest: [] };
   const parts = decoded as string[];
@@ -62,6 +68,7 @@ function subscribe(onChange: () => void): () => void {
 }
 
 export function useRoute(): Route {
-  const hash = useSyncExternalStore(subscribe, () => window.location.hash);
+  // The query changes as the user types or scrolls: the route (and the page's key) does not.
+  const hash = useSyncExternalStore(subscribe, () => routePath(window.location.hash));
   return parseRoute(hash);
 }

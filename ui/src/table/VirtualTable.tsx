@@ -5,8 +5,30 @@
 // rows move with the arrow keys, Page Up/Down, Home and End; Enter opens, Space toggles.
 // Rows come either all at once (`rows`, sorted here) or from a `source` that fetches the
 // pages in view from the backend, which sorts them (a million lines never reach the page).
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent, type ReactNode } from "react";
+// It is the app's one data grid: the first column stays pinned while the others scroll
+// sideways; columns can be hidden, shown and resized (remembered per table id); money columns
+// sort within their currency and add up, per currency, in a sticky totals row under the rows
+// shown; a currency filter appears when amounts come in more than one currency; with `inUrl`
+// the sort, currency and scroll position live in the route, so Back restores them.
+import {
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type MouseEvent,
+  type CSSProperties,
+  type ReactNode,
+} from "react";
+import { formatCount, formatMoney } from "../format";
+import { readQuery, useUrlSort, useUrlState, writeQuery } from "../routing/urlState";
+import { useColumnLayout } from "./columnLayout";
+import { MAX_WIDTH, MIN_WIDTH } from "./columnPrefs";
+import { GridBar } from "./GridBar";
 import { sortRows, type SortDirection } from "./sort";
+import { totalsByCurrency, type CurrencyTotal, type Money } from "./totals";
 
 export interface Column<T> {
   key: string;
@@ -24,6 +46,14 @@ export interface Column<T> {
   sortable?: boolean;
   /** Rows without a value, kept last in both directions. */
   isBlank?: (row: T) => boolean;
+  /** An amount with its currency: the column sorts within currency and adds up in the totals. */
+  money?: (row: T) => Money | null;
+  /** False keeps the column out of the totals (amounts of another month or source). */
+  total?: boolean;
+  /** Hidden until chosen in the column chooser. */
+  hidden?: boolean;
+  /** The column's name in the chooser, when the header is not plain text. */
+  label?: string;
 }
 
 export interface Sort {
@@ -74,6 +104,14 @@ type Props<T> = Rows<T> & {
   renderDetail?: (row: T) => ReactNode;
   /** Hears the rows in the order shown whenever it changes (an export of what is seen). */
   onSorted?: (rows: readonly T[]) => void;
+  /** Leading columns that stay in view while the others scroll sideways (1 unless said). */
+  pinned?: number;
+  /** The sort, currency and scroll position in the route's query (one grid per page). */
+  inUrl?: boolean;
+  /** The totals row per currency (on unless false, for tables with money columns). */
+  totals?: boolean;
+  /** Totals worked out elsewhere (the backend, for a `source`), shown in the same sticky rows. */
+  totalsRows?: readonly CurrencyTotal[] | undefined;
 };
 
 /** Row height in px; styles.css gives `.vrow` the same. */
@@ -117,10 +155,20 @@ function makeLayout(count: number, heights: Float64Array | null): Layout {
 }
 
 export function VirtualTable<T>(props: Props<T>) {
-  const { columns, rowKey, onOpen, onToggle, detailHeight, renderDetail, onSorted, source } = props;
-  const [ownSort, setOwnSort] = useState<Sort>(props.initialSort);
+  const { rowKey, onOpen, onToggle, detailHeight, renderDetail, onSorted, source, inUrl = false } = props;
+  const tableId = props.testId;
+  const [urlSort, setUrlSort] = useUrlSort(props.initialSort);
+  const [plainSort, setPlainSort] = useState<Sort>(props.initialSort);
+  const ownSort = inUrl ? urlSort : plainSort;
+  const setOwnSort = inUrl ? setUrlSort : setPlainSort;
   const sort = props.source ? props.sort : ownSort;
-  const [scrollTop, setScrollTop] = useState(0);
+  const [urlCurrency, setUrlCurrency] = useUrlState("cur");
+  const [plainCurrency, setPlainCurrency] = useState("");
+  const currency = inUrl ? urlCurrency : plainCurrency;
+  const setCurrency = inUrl ? setUrlCurrency : setPlainCurrency;
+  const [initialTop] = useState(() => (inUrl ? Math.max(0, Number(readQuery().get("top")) || 0) : 0));
+  const [scrollTop, setScrollTop] = useState(initialTop);
+  const { columns, chooser, resize, startResize } = useColumnLayout(tableId, props.columns);
   const [viewHeight, setViewHeight] = useState(FALLBACK_HEIGHT);
   const [active, setActive] = useState(0);
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -128,18 +176,58 @@ export function VirtualTable<T>(props: Props<T>) {
   const bodyRef = useRef<HTMLTableSectionElement>(null);
   const focusRef = useRef<number | null>(null);
 
-  const rows = props.rows;
-  const sortColumn = columns.find((c) => c.key === sort.key);
+  // The currency of a row: that of its first amount (a row may lack some amounts).
+  const moneyColumns = useMemo(() => props.columns.flatMap((c) => (c.money ? [c.money] : [])), [props.columns]);
+  const moneyOf = moneyColumns[0];
+  const currencyOf = useCallback(
+    (row: T) => {
+      for (const money of moneyColumns) {
+        const m = money(row);
+        if (m) return m.currency ?? "";
+      }
+      return "";
+    },
+    [moneyColumns],
+  );
+  const allRows = props.rows;
+  const currencies = useMemo(() => {
+    if (!allRows || !moneyOf) return [];
+    const seen = new Set<string>();
+    for (const row of allRows) seen.add(currencyOf(row));
+    seen.delete("");
+    return [...seen].sort();
+  }, [allRows, moneyOf, currencyOf]);
+  // A currency no row has (an old link) filters nothing.
+  const shownCurrency = currencies.includes(currency) ? currency : "";
+  const rows = useMemo(
+    () => (allRows && shownCurrency !== "" ? allRows.filter((r) => currencyOf(r) === shownCurrency) : allRows),
+    [allRows, shownCurrency, currencyOf],
+  );
+  const sortColumn = props.columns.find((c) => c.key === sort.key);
   const compare = sortColumn?.compare;
   const isBlank = sortColumn?.isBlank;
+  const sortMoney = sortColumn?.money;
+  const grouped = useMemo(() => (sortMoney ? (row: T) => sortMoney(row)?.currency ?? "" : undefined), [sortMoney]);
   const sorted = useMemo(
-    () => (rows === undefined ? [] : compare ? sortRows(rows, compare, sort.direction, isBlank) : [...rows]),
-    [rows, compare, isBlank, sort.direction],
+    () => (rows === undefined ? [] : compare ? sortRows(rows, compare, sort.direction, isBlank, grouped) : [...rows]),
+    [rows, compare, isBlank, sort.direction, grouped],
   );
 
   useEffect(() => {
     if (rows !== undefined) onSorted?.(sorted);
   }, [rows, sorted, onSorted]);
+
+  const showTotals = props.totals !== false && !source && moneyOf !== undefined && sorted.length > 0;
+  const given = props.totalsRows;
+  const totals = useMemo(
+    () => given ?? (showTotals ? totalsByCurrency(sorted, currencyOf, columns) : []),
+    [given, showTotals, sorted, currencyOf, columns],
+  );
+
+  // Back to a page: its scroll position from the route, once the rows are laid out.
+  useLayoutEffect(() => {
+    if (initialTop > 0 && scrollRef.current) scrollRef.current.scrollTop = initialTop;
+  }, [initialTop]);
 
   const layout = useMemo(() => {
     if (source) return makeLayout(source.count, null);
@@ -159,8 +247,9 @@ export function VirtualTable<T>(props: Props<T>) {
     shownVersion.current = version;
     if (scrollRef.current) scrollRef.current.scrollTop = 0;
     setScrollTop(0);
+    if (inUrl) writeQuery({ top: null });
     setActive(0);
-  }, [version]);
+  }, [version, inUrl]);
 
   useEffect(() => {
     const el = scrollRef.current;
@@ -256,6 +345,17 @@ export function VirtualTable<T>(props: Props<T>) {
     onOpen?.(row);
   }
 
+  // Pinned columns stick at their left edge, after the pinned ones before them.
+  const pinnedCount = Math.min(props.pinned ?? 1, columns.length);
+  const pinStyle: (CSSProperties | undefined)[] = [];
+  let pinLeft = 0;
+  for (let i = 0; i < pinnedCount; i++) {
+    pinStyle.push({ left: pinLeft });
+    pinLeft += columns[i]?.width ?? 0;
+  }
+  const cellClass = (c: Column<T>, i: number) =>
+    [c.numeric ? "num" : "", i < pinnedCount ? "pin" : "", i === pinnedCount - 1 ? "pin-last" : ""].filter(Boolean).join(" ") || undefined;
+
   const topSpace = layout.offset(first);
   const bottomSpace = layout.total - layout.offset(last);
   const span = columns.length;
@@ -308,8 +408,8 @@ export function VirtualTable<T>(props: Props<T>) {
           onRowKeyDown(e, row, i);
         }}
       >
-        {columns.map((c) => (
-          <td key={c.key} data-col={c.key} className={c.numeric ? "num" : undefined}>
+        {columns.map((c, ci) => (
+          <td key={c.key} data-col={c.key} className={cellClass(c, ci)} style={pinStyle[ci]}>
             {c.cell(row)}
           </td>
         ))}
@@ -325,31 +425,43 @@ export function VirtualTable<T>(props: Props<T>) {
     }
   }
 
+  const width = columns.reduce((w, c) => w + c.width, 0);
   return (
+    <>
+    <GridBar
+      testId={props.testId}
+      currencies={currencies}
+      currency={shownCurrency}
+      onCurrency={setCurrency}
+      {...chooser}
+    />
     <div
       className="vtable"
       ref={scrollRef}
       data-testid={props.testId}
       onScroll={(e) => {
-        setScrollTop(e.currentTarget.scrollTop);
+        const top = e.currentTarget.scrollTop;
+        setScrollTop(top);
+        if (inUrl) writeQuery({ top: top > 0 ? String(Math.round(top)) : null });
       }}
     >
-      <table className="grid vgrid" aria-rowcount={count + 1} style={{ minWidth: columns.reduce((w, c) => w + c.width, 0) }}>
+      <table className="grid vgrid" aria-rowcount={count + 1} style={{ minWidth: width }}>
         <caption className="visually-hidden">{props.caption}</caption>
         <colgroup>
           {columns.map((c) => (
-            <col key={c.key} style={{ width: c.width }} />
+            <col key={c.key} data-col={c.key} style={{ width: c.width }} />
           ))}
         </colgroup>
         <thead ref={headRef}>
           <tr aria-rowindex={1}>
-            {columns.map((c) => {
+            {columns.map((c, ci) => {
               const sortedHere = sort.key === c.key;
               return (
                 <th
                   key={c.key}
                   scope="col"
-                  className={c.numeric ? "num" : undefined}
+                  className={cellClass(c, ci)}
+                  style={pinStyle[ci]}
                   aria-sort={c.compare || c.sortable ? (sortedHere ? sort.direction : "none") : undefined}
                 >
                   {c.compare || c.sortable ? (
@@ -369,6 +481,26 @@ export function VirtualTable<T>(props: Props<T>) {
                   ) : (
                     c.header
                   )}
+                  <span
+                    className="col-resize"
+                    role="separator"
+                    aria-orientation="vertical"
+                    aria-label={`Resize ${c.label ?? (typeof c.header === "string" ? c.header : c.key)}`}
+                    aria-valuenow={c.width}
+                    aria-valuemin={MIN_WIDTH}
+                    aria-valuemax={MAX_WIDTH}
+                    tabIndex={0}
+                    data-testid={`resize-${c.key}`}
+                    onMouseDown={(e) => {
+                      startResize(e, c);
+                    }}
+                    onKeyDown={(e) => {
+                      const step = e.key === "ArrowRight" ? 10 : e.key === "ArrowLeft" ? -10 : 0;
+                      if (step === 0) return;
+                      e.preventDefault();
+                      resize(c.key, c.width + step);
+                    }}
+                  />
                 </th>
               );
             })}
@@ -397,7 +529,30 @@ export function VirtualTable<T>(props: Props<T>) {
             </>
           )}
         </tbody>
+        {totals.length > 0 && (
+          <tfoot data-testid={`${props.testId}-totals`}>
+            {totals.map((t) => (
+              <tr key={t.currency} className="totals" data-currency={t.currency}>
+                {columns.map((c, ci) => (
+                  <td key={c.key} data-col={c.key} className={cellClass(c, ci)} style={pinStyle[ci]}>
+                    {ci === pinnedCount - 1 ? (
+                      <span className="totals-label">
+                        Total{t.currency ? ` ${t.currency}` : ""}{" "}
+                        <span className="hint">
+                          · {formatCount(t.rows)} {t.rows === 1 ? "row" : "rows"}
+                        </span>
+                      </span>
+                    ) : t.sums[c.key] !== undefined ? (
+                      formatMoney(t.sums[c.key] ?? "0", t.currency || null)
+                    ) : null}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tfoot>
+        )}
       </table>
     </div>
+    </>
   );
 }

@@ -40,19 +40,27 @@ export type SortDirection = "ascending" | "descending";
 
 /**
  * A stable sort of `rows` by `compare`, reversed for descending, except that blanks
- * (as `isBlank` says) stay at the end either way.
+ * (as `isBlank` says) stay at the end either way. With `groupOf` (an amount's currency) the
+ * rows are grouped first, groups in ascending order whatever the direction, and sorted within
+ * their group: two currencies are never compared as numbers.
  */
 export function sortRows<T>(
   rows: readonly T[],
   compare: (a: T, b: T) => number,
   direction: SortDirection,
   isBlank: (row: T) => boolean = () => false,
+  groupOf?: (row: T) => string,
 ): T[] {
   const sign = direction === "ascending" ? 1 : -1;
   return [...rows].sort((a, b) => {
     const blankA = isBlank(a);
     const blankB = isBlank(b);
     if (blankA || blankB) return blankA === blankB ? 0 : blankA ? 1 : -1;
+    if (groupOf) {
+      const ga = groupOf(a);
+      const gb = groupOf(b);
+      if (ga !== gb) return ga < gb ? -1 : 1;
+    }
     return sign * compare(a, b);
   });
 }

@@ -11,6 +11,7 @@ afterEach(() => {
   cleanup();
   clearMocks();
   window.location.hash = "";
+  window.localStorage.clear();
 });
 
 const invoice = (over: Partial<InvoiceDto>): InvoiceDto => ({
@@ -225,7 +226,10 @@ describe("A customer's lines, fetched a page at a time", () => {
     const backend = mockBackend([signedIn()], "Admin", big);
     window.location.hash = "#/billing/a1/G000000001/t-1";
     render(<App />);
-    const first = await screen.findAllByTestId("line-row");
+    await screen.findAllByTestId("line-row");
+    // The line number is in the column chooser.
+    fireEvent.click(within(screen.getByTestId("line-table-columns")).getByTestId("column-line"));
+    const first = screen.getAllByTestId("line-row");
     expect(first[0]?.querySelector('[data-col="line"]')?.textContent).toBe("1");
     await settle();
     const table = screen.getByTestId("line-table");

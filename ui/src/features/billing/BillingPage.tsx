@@ -12,7 +12,6 @@ import {
   useDeferredValue,
   useMemo,
   useRef,
-  useState,
 } from "react";
 import { Failed, Loading } from "../../components/QueryState";
 
@@ -29,7 +28,12 @@ import { SearchField } from "../../table/SearchField";
 import { VirtualTable, type Column } from "../../table/VirtualTable";
 import { ExportButton } from "../../components/ExportButton";
 import { NotDiscovered } from "../../components/NotDiscovered";
+import { useUrlState } from "../../routing/urlState";
+import { subtractDecimal } from "../../money";
+import { documentLabel } from "./Notes";
 
+/** A credit note, or an invoice whose total is a credit: it has no balance to pay. */
+const isCredit = (i: InvoiceDto) => documentLabel(i) === "Credit note" || i.total.startsWith("-");
 
 export function BillingPage({ rest }: { rest: string[] }) {
   const [accountId, invoiceId, customerId] = rest;
@@ -50,7 +54,30 @@ const byNumber = (a: InvoiceDto, b: InvoiceDto) => compareText(a.id, b.id);
 const byDate = (a: InvoiceDto, b: InvoiceDto) => (a.invoiceDate ?? "").localeCompare(b.invoiceDate ?? "");
 const byPeriod = (a: InvoiceDto, b: InvoiceDto) => (a.billingPeriodStart ?? "").localeCompare(b.billingPeriodStart ?? "");
 const byTotal = (a: InvoiceDto, b: InvoiceDto) => compareDecimal(a.total, b.total);
-const byPaid = (a: InvoiceDto, b: InvoiceDto) => compareDecimal(a.paid ?? "", b.paid ?? "");
+/**
+ * What is still owed: the total less what was paid. Partner Center writes a payment as a
+ * negative paidAmount (and sometimes as a positive one), so its size is what counts.
+ */
+export function balanceDue(i: InvoiceDto): string | null {
+  if (i.paid === null) return null;
+  const paid = i.paid.startsWith("-") ? i.paid.slice(1) : i.paid;
+  return subtractDecimal(i.total, paid);
+}
+const balanceOf = (i: InvoiceDto) => {
+  const amount = balanceDue(i);
+  return amount === null ? null : { amount, currency: i.currency };
+};
+const totalOf = (i: InvoiceDto) => ({ amount: i.total, currency: i.currency });
+type InvoiceStatus = "paid" | "open" | "credit" | "unknown";
+function statusOf(i: InvoiceDto): InvoiceStatus {
+  if (isCredit(i)) return "credit";
+  const balance = balanceDue(i);
+  if (balance === null) return "unknown";
+  return compareDecimal(balance, "0") <= 0 ? "paid" : "open";
+}
+const STATUS_LABEL: Record<InvoiceStatus, string> = { paid: "Paid", open: "Open", credit: "Credit", unknown: "—" };
+const byBalance = (a: InvoiceDto, b: InvoiceDto) => compareDecimal(balanceDue(a) ?? "", balanceDue(b) ?? "");
+const byStatus = (a: InvoiceDto, b: InvoiceDto) => compareText(STATUS_LABEL[statusOf(a)], STATUS_LABEL[statusOf(b)]);
 const byCurrency = (a: InvoiceDto, b: InvoiceDto) => compareText(a.currency, b.currency);
 const byInvoiceAccount = (a: InvoiceDto, b: InvoiceDto) => compareText(a.accountName, b.accountName);
 const byDocument = (a: InvoiceDto, b: InvoiceDto) => compareText(a.documentType ?? "", b.documentType ?? "");
@@ -58,7 +85,7 @@ const byDocument = (a: InvoiceDto, b: InvoiceDto) => compareText(a.documentType 
 function Invoices() {
   const load = useInvoices();
   const unbilled = useUnbilled();
-  const [query, setQuery] = useState("");
+  const [query, setQuery] = useUrlState("q");
   const needle = useDeferredValue(query).trim().toLowerCase();
   const seen = useRef<readonly InvoiceDto[]>([]);
   const onSorted = useCallback((rows: readonly InvoiceDto[]) => {
@@ -80,11 +107,35 @@ function Invoices() {
       compare: byNumber,
       cell: (i) => <a href={href("billing", i.accountId, i.id)}>{i.id}</a>,
     },
+    { key: "total", header: "Total", width: 130, numeric: true, compare: byTotal, money: totalOf, cell: (i) => formatMoney(i.total, i.currency) },
+    {
+      key: "balance",
+      header: "Balance due",
+      width: 130,
+      numeric: true,
+      compare: byBalance,
+      money: balanceOf,
+      isBlank: (i) => i.paid === null,
+      cell: (i) => {
+        const balance = balanceDue(i);
+        return balance === null ? dash : formatMoney(balance, i.currency);
+      },
+    },
+    {
+      key: "status",
+      header: "Status",
+      width: 90,
+      compare: byStatus,
+      cell: (i) => {
+        const status = statusOf(i);
+        return <span className={`invoice-status ${status}`} data-status={status}>{STATUS_LABEL[status]}</span>;
+      },
+    },
     { key: "date", header: "Date", width: 115, compare: byDate, cell: (i) => maybeDay(i.invoiceDate) },
     {
       key: "period",
       header: "Billing period",
-      width: 210,
+      width: 190,
       compare: byPeriod,
       cell: (i) => (
         <>
@@ -99,22 +150,12 @@ function Invoices() {
       compare: byDocument,
       cell: (i) => <DocumentCell invoice={i} />,
     },
-    { key: "total", header: "Total", width: 140, numeric: true, compare: byTotal, cell: (i) => formatMoney(i.total, i.currency) },
-    {
-      key: "paid",
-      header: "Paid",
-      width: 130,
-      numeric: true,
-      compare: byPaid,
-      isBlank: (i) => i.paid === null,
-      cell: (i) => (i.paid === null ? dash : formatMoney(i.paid, i.currency)),
-    },
-    { key: "currency", header: "Currency", width: 90, compare: byCurrency, cell: (i) => i.currency },
-    { key: "account", header: "Account", width: 130, compare: byInvoiceAccount, cell: (i) => i.accountName },
+    { key: "currency", header: "Currency", width: 90, hidden: true, compare: byCurrency, cell: (i) => i.currency },
+    { key: "account", header: "Account", width: 130, hidden: true, compare: byInvoiceAccount, cell: (i) => i.accountName },
     {
       key: "lines",
       header: "Lines",
-      width: 130,
+      width: 110,
       cell: (i) =>
         i.linesComplete ? (
           <span className="hint">read</span>
@@ -154,6 +195,7 @@ function Invoices() {
             rowKey={invoiceKey}
             rowLabel={(i) => `Invoice ${i.id}`}
             initialSort={{ key: "date", direction: "descending" }}
+            inUrl
             empty={<span className="hint">No invoice matches “{query.trim()}”.</span>}
             onOpen={(i) => {
               window.location.hash = href("billing", i.accountId, i.id);

@@ -24,7 +24,12 @@ import { compareDecimal, compareText } from "../../table/sort";
 import { SearchField } from "../../table/SearchField";
 import { usePagedRows } from "../../table/pagedRows";
 import { VirtualTable, type Column, type Sort } from "../../table/VirtualTable";
-import { ExportButton } from "../../components/ExportButton";
+import { ExportMenu } from "../../components/ExportButton";
+import { useUrlSort, useUrlState } from "../../routing/urlState";
+import { ShortId } from "../../table/ShortId";
+import { chargeTypeLabel } from "../../labels";
+import { subtractDecimal } from "../../money";
+import type { CurrencyTotal } from "../../table/totals";
 
 const nameOf = (c: InvoiceCustomerDto) => c.customerName ?? c.customerId;
 
@@ -64,9 +69,14 @@ type LinesAbout = Pick<InvoiceLinesPageDto, "all" | "sums">;
 export function CustomerLines({ accountId, invoiceId, customerId }: { accountId: string; invoiceId: string; customerId: string }) {
   const detail = useInvoiceDetail(accountId, invoiceId);
   const groups = useGroups(accountId, invoiceId, customerId);
-  const [search, setSearch] = useState("");
-  const [product, setProduct] = useState<string | null>(null);
-  const [sort, setSort] = useState<Sort>({ key: "line", direction: "ascending" });
+  const [search, setSearch] = useUrlState("q");
+  // "" is every product; a product is kept as "=" and its name ("=" alone: lines without one).
+  const [productText, setProductText] = useUrlState("product");
+  const product = productText.startsWith("=") ? productText.slice(1) : null;
+  const setProduct = (p: string | null) => {
+    setProductText(p === null ? "" : `=${p}`);
+  };
+  const [sort, setSort] = useUrlSort(LINE_SORT);
   const [grouped, setGrouped] = useState(false);
   const { finished } = useDiscovery();
   const settledSearch = useSettled(search.trim(), SEARCH_PAUSE_MS);
@@ -95,29 +105,64 @@ export function CustomerLines({ accountId, invoiceId, customerId }: { accountId:
   const text = (v: string | null) => (v ? <span title={v}>{v}</span> : dash);
   const filtered = query.search !== "" || query.product !== null;
 
+  const lineCurrency = (l: InvoiceLineDto) => l.currency ?? currency;
+  const marginOf = (l: InvoiceLineDto) => subtractDecimal(l.resale, l.cost);
+  // The name and the money first (they fit 1280 px); ids, periods and prices in the chooser.
   const columns: Column<InvoiceLineDto>[] = [
-    { key: "line", header: "#", width: 70, numeric: true, sortable: true, cell: (l) => formatCount(l.position) },
-    { key: "product", header: "Product / category", width: 200, sortable: true, cell: (l) => text(l.product) },
-    { key: "sku", header: "SKU / meter", width: 190, sortable: true, cell: (l) => text(l.sku) },
-    { key: "subscription", header: "Subscription", width: 150, sortable: true, cell: (l) => <span className="mono">{text(l.subscriptionId)}</span> },
-    { key: "chargeType", header: "Charge type", width: 140, sortable: true, cell: (l) => text(l.chargeType) },
+    { key: "product", header: "Product / category", width: 230, sortable: true, cell: (l) => text(l.product) },
+    { key: "cost", header: "Cost", width: 115, numeric: true, sortable: true, cell: (l) => money(l.cost, lineCurrency(l)) },
+    { key: "resale", header: "Resale", width: 115, numeric: true, sortable: true, cell: (l) => money(l.resale, lineCurrency(l)) },
+    {
+      key: "margin",
+      header: "Margin",
+      width: 105,
+      numeric: true,
+      cell: (l) => {
+        const m = marginOf(l);
+        return m === null ? dash : money(m, lineCurrency(l));
+      },
+    },
+    { key: "quantity", header: "Quantity", width: 100, numeric: true, sortable: true, cell: (l) => (l.quantity ? formatDecimal(l.quantity) : dash) },
+    { key: "sku", header: "SKU / meter", width: 180, sortable: true, cell: (l) => text(l.sku) },
+    { key: "chargeType", header: "Charge type", width: 125, sortable: true, cell: (l) => (l.chargeType ? chargeTypeLabel(l.chargeType) : dash) },
+    { key: "line", header: "#", width: 70, numeric: true, sortable: true, hidden: true, label: "Line number", cell: (l) => formatCount(l.position) },
+    {
+      key: "subscription",
+      header: "Subscription",
+      width: 130,
+      sortable: true,
+      hidden: true,
+      cell: (l) => (l.subscriptionId ? <ShortId id={l.subscriptionId} label="subscription ID" /> : dash),
+    },
     {
       key: "chargeStart",
       header: "Charge period",
       width: 200,
       sortable: true,
+      hidden: true,
       cell: (l) => (
         <>
           {maybeDay(l.chargeStart)} – {maybeDay(l.chargeEnd)}
         </>
       ),
     },
-    { key: "quantity", header: "Quantity", width: 100, numeric: true, sortable: true, cell: (l) => (l.quantity ? formatDecimal(l.quantity) : dash) },
-    { key: "unitPrice", header: "Unit price", width: 110, numeric: true, sortable: true, cell: (l) => (l.unitPrice ? formatDecimal(l.unitPrice) : dash) },
-    { key: "effective", header: "Effective price", width: 120, numeric: true, cell: (l) => (l.effectiveUnitPrice ? formatDecimal(l.effectiveUnitPrice) : dash) },
-    { key: "cost", header: "Cost", width: 120, numeric: true, sortable: true, cell: (l) => money(l.cost, l.currency ?? currency) },
-    { key: "resale", header: "Resale", width: 120, numeric: true, sortable: true, cell: (l) => money(l.resale, l.currency ?? currency) },
+    { key: "unitPrice", header: "Unit price", width: 110, numeric: true, sortable: true, hidden: true, cell: (l) => (l.unitPrice ? formatDecimal(l.unitPrice) : dash) },
+    { key: "effective", header: "Effective price", width: 120, numeric: true, hidden: true, cell: (l) => (l.effectiveUnitPrice ? formatDecimal(l.effectiveUnitPrice) : dash) },
   ];
+  // The backend's exact sums of the lines in view, per currency, in the grid's totals rows.
+  const sums = lines.about?.sums;
+  const totalsRows = useMemo<CurrencyTotal[] | undefined>(
+    () =>
+      sums?.map((s) => {
+        const margin = subtractDecimal(s.resale, s.cost);
+        return {
+          currency: s.currency || (currency ?? ""),
+          rows: s.lines,
+          sums: margin === null ? { cost: s.cost, resale: s.resale } : { cost: s.cost, resale: s.resale, margin },
+        };
+      }),
+    [sums, currency],
+  );
 
   return (
     <section className="list-page">
@@ -211,30 +256,30 @@ export function CustomerLines({ accountId, invoiceId, customerId }: { accountId:
               {filtered && <span className="hint"> of {formatCount(lines.about.all)}</span>}
               {lines.busy && <span className="hint"> · working…</span>}
             </p>
-            <ExportButton
+            <ExportMenu
               request={(bom) => ({
                 table: { table: "customerLines", accountId, invoiceId, customerId, customerFacing: false, query },
                 bom,
                 keys: null,
               })}
-            />
-            <ExportButton
-              label="Export FOCUS"
-              testId="export-focus-csv"
-              request={(bom) => ({
-                table: { table: "customerFocus", accountId, invoiceId, customerId, query },
-                bom,
-                keys: null,
-              })}
-            />
-            <ExportButton
-              label="Export for the customer"
-              testId="export-customer-csv"
-              request={(bom) => ({
-                table: { table: "customerLines", accountId, invoiceId, customerId, customerFacing: true, query },
-                bom,
-                keys: null,
-              })}
+              more={[
+                {
+                  testId: "export-focus-csv",
+                  label: "FOCUS CSV",
+                  bom: false,
+                  request: (bom) => ({ table: { table: "customerFocus", accountId, invoiceId, customerId, query }, bom, keys: null }),
+                },
+                {
+                  testId: "export-customer-csv",
+                  label: "For the customer (Excel-safe CSV)",
+                  bom: true,
+                  request: (bom) => ({
+                    table: { table: "customerLines", accountId, invoiceId, customerId, customerFacing: true, query },
+                    bom,
+                    keys: null,
+                  }),
+                },
+              ]}
             />
           </div>
           <VirtualTable
@@ -246,7 +291,9 @@ export function CustomerLines({ accountId, invoiceId, customerId }: { accountId:
             onSort={setSort}
             columns={columns}
             rowKey={(l) => `${l.source}/${l.line}`}
-            initialSort={{ key: "line", direction: "ascending" }}
+            initialSort={LINE_SORT}
+            totalsRows={totalsRows}
+            inUrl
             empty={<span className="hint">No line matches the search or product.</span>}
           />
           <dl className="stats line-totals" data-testid="line-totals" aria-label={filtered ? "Lines in view add up to" : "Lines add up to"}>
@@ -264,7 +311,7 @@ export function CustomerLines({ accountId, invoiceId, customerId }: { accountId:
             ))}
           </dl>
           <p className="hint">
-            Exports hold the lines in view, in the order shown. “Export for the customer” leaves out our cost and
+            Exports hold the lines in view, in the order shown. “For the customer” leaves out our cost and
             Microsoft&apos;s prices: each line at its resale amount. The monthly fee is in the FOCUS file when every line
             is in view.
           </p>
@@ -273,6 +320,9 @@ export function CustomerLines({ accountId, invoiceId, customerId }: { accountId:
     </section>
   );
 }
+
+/** Lines in Microsoft's order unless the user sorts them. */
+const LINE_SORT: Sort = { key: "line", direction: "ascending" };
 
 /** The product select's "every product" (other values are `=` and the product, "" included). */
 const ALL_PRODUCTS = "*";

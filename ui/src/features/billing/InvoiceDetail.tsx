@@ -7,7 +7,6 @@ import {
   useDeferredValue,
   useMemo,
   useRef,
-  useState,
 } from "react";
 import { Failed, Loading } from "../../components/QueryState";
 import { Crumbs } from "../../components/Crumbs";
@@ -22,6 +21,7 @@ import { compareDecimal, compareText } from "../../table/sort";
 import { SearchField } from "../../table/SearchField";
 
 import { VirtualTable, type Column } from "../../table/VirtualTable";
+import { useUrlState } from "../../routing/urlState";
 import { ExportButton } from "../../components/ExportButton";
 
 // ------------------------------------------------------------------------------------
@@ -38,7 +38,7 @@ const byMargin = (a: InvoiceCustomerDto, b: InvoiceCustomerDto) => compareDecima
 
 export function InvoiceDetail({ accountId, invoiceId }: { accountId: string; invoiceId: string }) {
   const load = useInvoiceDetail(accountId, invoiceId);
-  const [query, setQuery] = useState("");
+  const [query, setQuery] = useUrlState("q");
   const needle = useDeferredValue(query).trim().toLowerCase();
   const seen = useRef<readonly InvoiceCustomerDto[]>([]);
   const onSorted = useCallback((rows: readonly InvoiceCustomerDto[]) => {
@@ -52,12 +52,14 @@ export function InvoiceDetail({ accountId, invoiceId }: { accountId: string; inv
   );
   const currency = detail?.invoice.currency ?? null;
   const money = (amount: string) => formatMoney(amount, currency);
+  // Every amount on an invoice is in the invoice's currency.
+  const amount = (pick: (c: InvoiceCustomerDto) => string) => (c: InvoiceCustomerDto) => ({ amount: pick(c), currency });
 
   const columns: Column<InvoiceCustomerDto>[] = [
     {
       key: "customer",
       header: "Customer",
-      width: 240,
+      width: 230,
       compare: byName,
       cell: (c) => (
         <a href={href("billing", accountId, invoiceId, c.customerId)} title={c.customerId}>
@@ -65,12 +67,12 @@ export function InvoiceDetail({ accountId, invoiceId }: { accountId: string; inv
         </a>
       ),
     },
-    { key: "lines", header: "Lines", width: 90, numeric: true, compare: byLines, cell: (c) => formatCount(c.lines) },
-    { key: "cost", header: "Microsoft cost", width: 160, numeric: true, compare: byCost, cell: (c) => money(c.cost) },
-    { key: "markup", header: "Markup", width: 120, numeric: true, compare: byMarkup, cell: (c) => money(c.markup) },
-    { key: "fee", header: "Fee", width: 100, numeric: true, compare: byFee, cell: (c) => money(c.fee) },
-    { key: "resale", header: "Resale", width: 140, numeric: true, compare: byResale, cell: (c) => money(c.resale) },
-    { key: "margin", header: "Margin", width: 120, numeric: true, compare: byMargin, cell: (c) => money(c.margin) },
+    { key: "cost", header: "Microsoft cost", width: 150, numeric: true, compare: byCost, money: amount((c) => c.cost), cell: (c) => money(c.cost) },
+    { key: "resale", header: "Resale", width: 140, numeric: true, compare: byResale, money: amount((c) => c.resale), cell: (c) => money(c.resale) },
+    { key: "margin", header: "Margin", width: 120, numeric: true, compare: byMargin, money: amount((c) => c.margin), cell: (c) => money(c.margin) },
+    { key: "markup", header: "Markup", width: 110, numeric: true, compare: byMarkup, money: amount((c) => c.markup), cell: (c) => money(c.markup) },
+    { key: "fee", header: "Fee", width: 100, numeric: true, compare: byFee, money: amount((c) => c.fee), cell: (c) => money(c.fee) },
+    { key: "lines", header: "Lines", width: 80, numeric: true, compare: byLines, cell: (c) => formatCount(c.lines) },
   ];
 
   return (
@@ -148,6 +150,7 @@ export function InvoiceDetail({ accountId, invoiceId }: { accountId: string; inv
             rowKey={(c) => c.customerId}
             rowLabel={(c) => `${nameOf(c)}, open lines`}
             initialSort={{ key: "customer", direction: "ascending" }}
+            inUrl
             empty={<span className="hint">No customer matches “{query.trim()}”.</span>}
             onOpen={(c) => {
               window.location.hash = href("billing", accountId, invoiceId, c.customerId);

@@ -16,6 +16,7 @@ import { AmountCells, AmountHeads } from "./AmountCells";
 import { ALL_MONTHS, openHash, viewHref, type View } from "./view";
 import { useCostSplit } from "./queries";
 import { Failed, Loading } from "../../components/QueryState";
+import { chargeTypeLabel, pricingModelLabel } from "../../labels";
 
 /** An amount of a customer's row, in its currency, sorted as a decimal. */
 function moneyColumn(
@@ -31,10 +32,22 @@ function moneyColumn(
     numeric: true,
     cell: (r) => formatMoney(amount(r), r.currency),
     compare: (a, b) => compareDecimal(amount(a), amount(b)),
+    // Sorted within its currency, never EUR against GBP as numbers; totals per currency.
+    money: (r) => ({ amount: amount(r), currency: r.currency }),
   };
 }
 
 const customerColumns = (showMonth: boolean): Column<CostCustomerTotalDto>[] => [
+  {
+    key: "customer",
+    header: "Customer",
+    width: 240,
+    cell: (r) => r.customerName || "(no customer)",
+    compare: (a, b) => compareText(a.customerName, b.customerName),
+  },
+  moneyColumn("cost", "Cost", 130, (r) => r.cost),
+  moneyColumn("commitment", "Of which commitments", 150, (r) => r.commitmentCost),
+  moneyColumn("payg", "At pay-as-you-go prices", 150, (r) => r.paygCost),
   ...(showMonth
     ? [
         {
@@ -47,16 +60,9 @@ const customerColumns = (showMonth: boolean): Column<CostCustomerTotalDto>[] => 
       ]
     : []),
   {
-    key: "customer",
-    header: "Customer",
-    width: 240,
-    cell: (r) => r.customerName || "(no customer)",
-    compare: (a, b) => compareText(a.customerName, b.customerName),
-  },
-  {
     key: "organization",
     header: "Organization",
-    width: 180,
+    width: 150,
     cell: (r) => r.organizationName ?? "",
     compare: (a, b) => compareText(a.organizationName ?? "", b.organizationName ?? ""),
     isBlank: (r) => r.organizationName === null,
@@ -64,14 +70,11 @@ const customerColumns = (showMonth: boolean): Column<CostCustomerTotalDto>[] => 
   {
     key: "rows",
     header: "Rows",
-    width: 90,
+    width: 80,
     numeric: true,
     cell: (r) => formatCount(r.rows),
     compare: (a, b) => a.rows - b.rows,
   },
-  moneyColumn("cost", "Cost", 140, (r) => r.cost),
-  moneyColumn("commitment", "Of which commitments", 170, (r) => r.commitmentCost),
-  moneyColumn("payg", "At pay-as-you-go prices", 170, (r) => r.paygCost),
 ];
 const COLUMNS_ONE_MONTH = customerColumns(false);
 const COLUMNS_ALL_MONTHS = customerColumns(true);
@@ -271,12 +274,12 @@ const ROW_COLUMNS: Column<CostRowDto>[] = [
   { key: "date", header: "Date", width: 110, cell: (r) => formatDay(r.date) },
   { key: "subscription", header: "Subscription", width: 200, cell: (r) => r.subscriptionName ?? r.subscriptionId ?? "" },
   { key: "meter", header: "Meter", width: 220, cell: (r) => r.meterName ?? r.productName ?? "" },
-  { key: "chargeType", header: "Charge type", width: 140, cell: (r) => r.chargeType },
+  { key: "chargeType", header: "Charge type", width: 140, cell: (r) => chargeTypeLabel(r.chargeType) },
   {
     key: "pricingModel",
     header: "Pricing model",
     width: 140,
-    cell: (r) => (r.benefitName ? `${r.pricingModel ?? ""} (${r.benefitName})` : (r.pricingModel ?? "")),
+    cell: (r) => (r.benefitName ? `${pricingModelLabel(r.pricingModel)} (${r.benefitName})` : pricingModelLabel(r.pricingModel)),
   },
   {
     key: "quantity",

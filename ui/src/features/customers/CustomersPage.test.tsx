@@ -5,10 +5,17 @@ import { CustomersPage } from "./CustomersPage";
 import { clearMocks, mockBackend } from "../../test/ipcMock";
 import { customer, signedIn } from "../../test/fixtures";
 import { formatCount, formatPercent } from "../../format";
+import { CONTENT_WIDTH_1280, shownColumns } from "../../test/grid";
 
 beforeEach(() => {
+  window.localStorage.clear();
   window.location.hash = "#/customers";
 });
+
+/** Shows a column that is hidden by default (the grid's column chooser). */
+function showColumn(key: string) {
+  fireEvent.click(within(screen.getByTestId("customer-table-columns")).getByTestId(`column-${key}`));
+}
 
 afterEach(() => {
   cleanup();
@@ -31,9 +38,21 @@ describe("Customers page", () => {
     await screen.findAllByTestId("customer-row");
     expect(screen.getByTestId("customer-count").textContent).toBe("4 customers");
     expect(names()).toEqual(["Adatum", "Contoso 9", "Contoso 10No access", "Northwind Traders"]);
-    const adatum = screen.getAllByTestId("customer-row")[0] as HTMLElement;
-    expect(adatum.textContent).toContain("aaaaaaaa-0000-4000-8000-00000000beef");
-    expect(adatum.textContent).toContain("reseller");
+    // Name, cost, resale and margin first, and everything shown fits a 1280x800 window.
+    const layout = shownColumns("customer-table");
+    expect(layout.keys.slice(0, 5)).toEqual(["select", "company", "cost", "resale", "margin"]);
+    expect(layout.width).toBeLessThanOrEqual(CONTENT_WIDTH_1280);
+    let adatum = screen.getAllByTestId("customer-row")[0] as HTMLElement;
+    // Ids and the relationship are in the chooser, not in the default view.
+    expect(adatum.querySelector("td[data-col=tenant]")).toBeNull();
+    showColumn("tenant");
+    showColumn("relationship");
+    adatum = screen.getAllByTestId("customer-row")[0] as HTMLElement;
+    const tenant = adatum.querySelector("td[data-col=tenant]");
+    expect(tenant?.textContent).toContain("aaaaaaaa…");
+    expect(tenant?.querySelector("[title]")?.getAttribute("title")).toBe("aaaaaaaa-0000-4000-8000-00000000beef");
+    expect(within(tenant as HTMLElement).getByRole("button", { name: "Copy tenant ID aaaaaaaa-0000-4000-8000-00000000beef" })).toBeTruthy();
+    expect(adatum.textContent).toContain("Reseller");
     const cost = adatum.querySelector("td[data-col=cost]");
     expect(cost?.className).toBe("num");
     expect(cost?.textContent).toContain("99.99");
@@ -53,7 +72,9 @@ describe("Customers page", () => {
     );
     mockBackend([signedIn()], "Admin", { customers: exported });
     render(<CustomersPage />);
-    const rows = await screen.findAllByTestId("customer-row");
+    await screen.findAllByTestId("customer-row");
+    showColumn("exported");
+    const rows = screen.getAllByTestId("customer-row");
     const link = within(rows[0] as HTMLElement).getByTestId<HTMLAnchorElement>("customer-exported-cost");
     expect(link.textContent).toContain("11,200.60");
     expect(link.getAttribute("href")).toBe(`#/costs/a1/actual/2026-10/${tenant}`);
@@ -131,6 +152,38 @@ describe("Customers page", () => {
     expect(names()).not.toContain("Customer 00000");
   });
 
+  it("keeps search, sort and scroll in the route, so Back to Customers restores them", async () => {
+    const many = Array.from({ length: 3_000 }, (_, i) => customer(i, { subscriptionCount: i % 7 }));
+    mockBackend([signedIn()], "Admin", { customers: many });
+    const first = render(<CustomersPage />);
+    await screen.findAllByTestId("customer-row");
+    fireEvent.change(screen.getByTestId("customer-search"), { target: { value: "Customer 01" } });
+    fireEvent.click(screen.getByTestId("sort-subscriptions"));
+    fireEvent.click(screen.getByTestId("sort-subscriptions"));
+    const view = screen.getByTestId("customer-table");
+    await waitFor(() => {
+      expect(screen.getByTestId("customer-count").textContent).toContain(`${formatCount(1000)} customers`);
+    });
+    view.scrollTop = 300 * 36;
+    fireEvent.scroll(view);
+    const before = names();
+    // Opening a customer: the click writes the view into the entry being left.
+    fireEvent.click(screen.getAllByTestId("customer-row")[2]?.querySelector("td:nth-child(3)") as HTMLElement);
+    expect(window.location.hash).toMatch(/^#\/subscriptions\//);
+    first.unmount();
+
+    window.history.back();
+    await waitFor(() => {
+      expect(window.location.hash).toMatch(/^#\/customers\?/);
+    });
+    render(<CustomersPage />);
+    await screen.findAllByTestId("customer-row");
+    expect(screen.getByTestId<HTMLInputElement>("customer-search").value).toBe("Customer 01");
+    expect(screen.getByTestId("sort-subscriptions").closest("th")?.getAttribute("aria-sort")).toBe("descending");
+    expect(screen.getByTestId("customer-table").scrollTop).toBe(300 * 36);
+    expect(names()).toEqual(before);
+  });
+
   it("opens a customer's subscriptions on click, and on Enter after moving with the arrow keys", async () => {
     mockBackend([signedIn()], "Admin", { customers: few });
     render(<CustomersPage />);
@@ -200,6 +253,7 @@ describe("Customers page", () => {
     expect((await screen.findByTestId("org-error-name")).textContent).toContain("name");
 
     fireEvent.change(screen.getByTestId("org-name"), { target: { value: "Contoso Group" } });
+    showColumn("organization");
     fireEvent.click(create);
     const org = await screen.findByTestId("org");
     expect(within(org).getByTestId("org-title").textContent).toBe("Contoso Group");

@@ -17,6 +17,9 @@ import { compareDecimal, compareText } from "../../table/sort";
 import { SearchField } from "../../table/SearchField";
 import { ExportButton } from "../../components/ExportButton";
 import { VirtualTable, type Column } from "../../table/VirtualTable";
+import { ShortId } from "../../table/ShortId";
+import { useUrlState } from "../../routing/urlState";
+import { relationshipLabel } from "../../labels";
 import { NotDiscovered } from "../../components/NotDiscovered";
 import { OrganizationsPanel } from "./OrganizationsPanel";
 import { customerKeys, useCustomers } from "./queries";
@@ -75,6 +78,12 @@ const byExported = (a: CustomerDto, b: CustomerDto) =>
 const noExported = (c: CustomerDto) => c.exportedCost === null;
 const byStack = (a: CustomerDto, b: CustomerDto) => compareDecimal(a.stackCost?.amount ?? "", b.stackCost?.amount ?? "");
 const noStack = (c: CustomerDto) => c.stackCost === null;
+// Amounts with their currency: sorted within it and added up per currency under the table.
+const costOf = (c: CustomerDto) => (c.monthToDateCost === null ? null : { amount: c.monthToDateCost, currency: c.currency });
+const resaleOf = (c: CustomerDto) => (c.monthToDateResale === null ? null : { amount: c.monthToDateResale, currency: c.currency });
+const marginOf = (c: CustomerDto) => (c.monthToDateMargin === null ? null : { amount: c.monthToDateMargin, currency: c.currency });
+const exportedOf = (c: CustomerDto) => (c.exportedCost === null ? null : { amount: c.exportedCost.cost, currency: c.exportedCost.currency });
+const stackOf = (c: CustomerDto) => (c.stackCost === null ? null : { amount: c.stackCost.amount, currency: c.stackCost.currency });
 
 function openCustomer(c: CustomerDto) {
   window.location.hash = href("subscriptions", c.accountId, c.id);
@@ -113,7 +122,7 @@ function CustomerList({
   markups: Markups;
   onChanged: () => void;
 }) {
-  const [query, setQuery] = useState("");
+  const [query, setQuery] = useUrlState("q");
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const needle = useDeferredValue(query).trim().toLowerCase();
   const seen = useRef<readonly CustomerDto[]>([]);
@@ -161,6 +170,7 @@ function CustomerList({
     {
       key: "select",
       width: 40,
+      label: "Select",
       header: (
         <input
           type="checkbox"
@@ -194,7 +204,7 @@ function CustomerList({
     {
       key: "company",
       header: "Company",
-      width: 230,
+      width: 200,
       compare: byCompany,
       cell: (c) => (
         <>
@@ -207,80 +217,40 @@ function CustomerList({
         </>
       ),
     },
-    { key: "domain", header: "Domain", width: 210, compare: byDomain, cell: (c) => <span title={c.domain}>{c.domain}</span> },
     {
       key: "cost",
       header: "Cost MTD",
-      width: 130,
+      width: 115,
       numeric: true,
       compare: byCost,
+      money: costOf,
       isBlank: noCost,
       cell: (c) => (c.monthToDateCost === null ? "—" : formatMoney(c.monthToDateCost, c.currency)),
     },
     {
       key: "resale",
       header: "Resale MTD",
-      width: 130,
+      width: 120,
       numeric: true,
       compare: byResale,
+      money: resaleOf,
       isBlank: noResale,
       cell: (c) => (c.monthToDateResale === null ? "—" : formatMoney(c.monthToDateResale, c.currency)),
     },
     {
       key: "margin",
       header: "Margin",
-      width: 110,
+      width: 100,
       numeric: true,
       compare: byMargin,
+      money: marginOf,
       isBlank: noMargin,
       cell: (c) => (c.monthToDateMargin === null ? "—" : formatMoney(c.monthToDateMargin, c.currency)),
     },
     {
-      key: "exported",
-      header: "Azure (exports)",
-      width: 170,
-      numeric: true,
-      compare: byExported,
-      isBlank: noExported,
-      cell: (c) =>
-        c.exportedCost === null || c.tenantId === null ? (
-          "—"
-        ) : (
-          <a
-            href={href("costs", c.accountId, "actual", c.exportedCost.month, c.tenantId)}
-            title={`Azure cost in ${formatMonth(c.exportedCost.month)} from Cost Management exports: open the split`}
-            data-testid="customer-exported-cost"
-          >
-            {formatMoney(c.exportedCost.cost, c.exportedCost.currency)}{" "}
-            <span className="muted">{formatMonth(c.exportedCost.month)}</span>
-          </a>
-        ),
-    },
-    {
-      key: "stack",
-      header: "Azure Stack",
-      width: 160,
-      numeric: true,
-      compare: byStack,
-      isBlank: noStack,
-      cell: (c) =>
-        c.stackCost === null ? (
-          "—"
-        ) : (
-          <a
-            href={href("stack", c.accountId)}
-            title={`Azure Stack Hub usage in ${formatMonth(c.stackCost.month)}, rated per vCPU-hour: open Azure Stack`}
-            data-testid="customer-stack-cost"
-          >
-            {formatMoney(c.stackCost.amount, c.stackCost.currency)}{" "}
-            <span className="muted">{formatMonth(c.stackCost.month)}</span>
-          </a>
-        ),
-    },
-    {
       key: "markup",
       header: "Markup",
-      width: 110,
+      width: 90,
       numeric: true,
       compare: byMarkup,
       isBlank: noMarkup,
@@ -310,24 +280,75 @@ function CustomerList({
     {
       key: "subscriptions",
       header: "Subscriptions",
-      width: 120,
+      width: 130,
       numeric: true,
       compare: bySubscriptions,
       cell: (c) => formatCount(c.subscriptionCount),
     },
-    { key: "account", header: "Account", width: 120, compare: byAccount, cell: (c) => c.accountName },
+    { key: "domain", header: "Domain", width: 185, compare: byDomain, cell: (c) => <span title={c.domain}>{c.domain}</span> },
+    {
+      key: "exported",
+      header: "Azure (exports)",
+      width: 170,
+      numeric: true,
+      hidden: true,
+      total: false,
+      compare: byExported,
+      money: exportedOf,
+      isBlank: noExported,
+      cell: (c) =>
+        c.exportedCost === null || c.tenantId === null ? (
+          "—"
+        ) : (
+          <a
+            href={href("costs", c.accountId, "actual", c.exportedCost.month, c.tenantId)}
+            title={`Azure cost in ${formatMonth(c.exportedCost.month)} from Cost Management exports: open the split`}
+            data-testid="customer-exported-cost"
+          >
+            {formatMoney(c.exportedCost.cost, c.exportedCost.currency)}{" "}
+            <span className="muted">{formatMonth(c.exportedCost.month)}</span>
+          </a>
+        ),
+    },
+    {
+      key: "stack",
+      header: "Azure Stack",
+      width: 160,
+      numeric: true,
+      hidden: true,
+      total: false,
+      compare: byStack,
+      money: stackOf,
+      isBlank: noStack,
+      cell: (c) =>
+        c.stackCost === null ? (
+          "—"
+        ) : (
+          <a
+            href={href("stack", c.accountId)}
+            title={`Azure Stack Hub usage in ${formatMonth(c.stackCost.month)}, rated per vCPU-hour: open Azure Stack`}
+            data-testid="customer-stack-cost"
+          >
+            {formatMoney(c.stackCost.amount, c.stackCost.currency)}{" "}
+            <span className="muted">{formatMonth(c.stackCost.month)}</span>
+          </a>
+        ),
+    },
+    { key: "account", header: "Account", width: 120, hidden: true, compare: byAccount, cell: (c) => c.accountName },
     {
       key: "relationship",
       header: "Relationship",
       width: 115,
+      hidden: true,
       compare: byRelationship,
       isBlank: noRelationship,
-      cell: (c) => c.relationship ?? "—",
+      cell: (c) => (c.relationship ? relationshipLabel(c.relationship) : "—"),
     },
     {
       key: "organization",
       header: "Organization",
       width: 150,
+      hidden: true,
       compare: byOrganization,
       isBlank: noOrganization,
       cell: (c) => c.organizationName ?? "—",
@@ -335,10 +356,11 @@ function CustomerList({
     {
       key: "tenant",
       header: "Tenant ID",
-      width: 320,
+      width: 140,
+      hidden: true,
       compare: byTenant,
       isBlank: noTenant,
-      cell: (c) => (c.tenantId ? <span className="mono">{c.tenantId}</span> : <span className="hint">—</span>),
+      cell: (c) => (c.tenantId ? <ShortId id={c.tenantId} label="tenant ID" /> : <span className="hint">—</span>),
     },
   ];
 
@@ -363,6 +385,8 @@ function CustomerList({
         rowKey={customerKey}
         rowLabel={(c) => `${c.companyName}, ${c.domain}`}
         initialSort={{ key: "company", direction: "ascending" }}
+        pinned={2}
+        inUrl
         empty={<span className="hint">No customer matches “{query.trim()}”.</span>}
         onOpen={openCustomer}
         onToggle={toggle}

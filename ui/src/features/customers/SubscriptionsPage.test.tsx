@@ -11,7 +11,13 @@ afterEach(() => {
   cleanup();
   clearMocks();
   window.location.hash = "";
+  window.localStorage.clear();
 });
+
+/** Shows columns hidden by default (the grid's column chooser). */
+function showColumns(...keys: string[]) {
+  for (const key of keys) fireEvent.click(within(screen.getByTestId("subscription-table-columns")).getByTestId(`column-${key}`));
+}
 
 const subs = [
   subscription(),
@@ -31,6 +37,9 @@ describe("Subscriptions page", () => {
     expect(await screen.findAllByTestId("subscription-row")).toHaveLength(3);
     expect(screen.getByTestId("subscriptions-title").textContent).toBe("Subscriptions");
     expect(screen.getByTestId("subscription-count").textContent).toBe("3 subscriptions");
+    // Terms, dates and kinds are in the column chooser.
+    expect(document.querySelector('[data-col="term"]')).toBeNull();
+    showColumns("name", "term", "kind", "created", "commitmentEnd");
     const basic = screen.getAllByTestId("subscription-row").find((r) => r.textContent.includes("Basic seats")) as HTMLElement;
     expect(basic.textContent).toContain("Customer 00001");
     expect(basic.textContent).toContain("1 year");
@@ -119,6 +128,7 @@ describe("Subscriptions page", () => {
     mockBackend([signedIn()], "Admin", { subscriptions: rated });
     render(<SubscriptionsPage rest={[]} />);
     await screen.findAllByTestId("subscription-row");
+    showColumns("name");
     const cell = (name: string, col: string) =>
       screen
         .getAllByTestId("subscription-row")

@@ -20,6 +20,8 @@ import { VirtualTable, type Column } from "../../table/VirtualTable";
 import { NotDiscovered } from "../../components/NotDiscovered";
 import { Empty, Failed, Loading } from "../../components/QueryState";
 import { useSubscriptions } from "./queries";
+import { useUrlState } from "../../routing/urlState";
+import { billingCycleLabel, statusLabel } from "../../labels";
 
 const KIND_LABEL = new Map([
   ["legacyAzure", "Azure (legacy)"],
@@ -57,6 +59,9 @@ const noCreated = (s: SubscriptionDto) => !s.creationDate;
 const noCommitmentEnd = (s: SubscriptionDto) => !s.commitmentEndDate;
 
 const byCost = (a: SubscriptionDto, b: SubscriptionDto) => compareDecimal(a.monthToDateCost ?? "", b.monthToDateCost ?? "");
+const costOf = (s: SubscriptionDto) => (s.monthToDateCost === null ? null : { amount: s.monthToDateCost, currency: s.currency });
+const resaleOf = (s: SubscriptionDto) => (s.monthToDateResale === null ? null : { amount: s.monthToDateResale, currency: s.currency });
+const marginOf = (s: SubscriptionDto) => (s.monthToDateMargin === null ? null : { amount: s.monthToDateMargin, currency: s.currency });
 const byResale = (a: SubscriptionDto, b: SubscriptionDto) =>
   compareDecimal(a.monthToDateResale ?? "", b.monthToDateResale ?? "");
 const byMargin = (a: SubscriptionDto, b: SubscriptionDto) =>
@@ -120,7 +125,7 @@ export function SubscriptionsPage({ rest }: { rest: string[] }) {
 }
 
 function SubscriptionList({ list, oneCustomer }: { list: SubscriptionDto[]; oneCustomer: boolean }) {
-  const [query, setQuery] = useState("");
+  const [query, setQuery] = useUrlState("q");
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
   const needle = useDeferredValue(query).trim().toLowerCase();
   const seen = useRef<readonly SubscriptionDto[]>([]);
@@ -162,26 +167,11 @@ function SubscriptionList({ list, oneCustomer }: { list: SubscriptionDto[]; oneC
       compare: byOffer,
       cell: (s) => <span title={s.offerId}>{offerOf(s)}</span>,
     },
-    { key: "name", header: "Friendly name", width: 160, compare: byName, isBlank: noName, cell: (s) => s.friendlyName ?? dash },
-    ...(oneCustomer
-      ? []
-      : [
-          {
-            key: "customer",
-            header: "Customer",
-            width: 180,
-            compare: byCustomer,
-            cell: (s: SubscriptionDto) => (
-              <a href={href("subscriptions", s.accountId, s.customerId)} title={s.customerName}>
-                {s.customerName}
-              </a>
-            ),
-          },
-        ]),
     {
       key: "cost",
       header: "Cost MTD",
-      width: 120,
+      width: 115,
+      money: costOf,
       numeric: true,
       compare: byCost,
       isBlank: noCost,
@@ -190,7 +180,8 @@ function SubscriptionList({ list, oneCustomer }: { list: SubscriptionDto[]; oneC
     {
       key: "resale",
       header: "Resale MTD",
-      width: 120,
+      width: 115,
+      money: resaleOf,
       numeric: true,
       compare: byResale,
       isBlank: noResale,
@@ -200,26 +191,44 @@ function SubscriptionList({ list, oneCustomer }: { list: SubscriptionDto[]; oneC
       key: "margin",
       header: "Margin",
       width: 105,
+      money: marginOf,
       numeric: true,
       compare: byMargin,
       isBlank: noMargin,
       cell: (s) => (s.monthToDateMargin === null ? notRated(s) : formatMoney(s.monthToDateMargin, s.currency)),
     },
-    { key: "status", header: "Status", width: 95, compare: byStatus, cell: (s) => s.status },
+    ...(oneCustomer
+      ? []
+      : [
+          {
+            key: "customer",
+            header: "Customer",
+            width: 170,
+            compare: byCustomer,
+            cell: (s: SubscriptionDto) => (
+              <a href={href("subscriptions", s.accountId, s.customerId)} title={s.customerName}>
+                {s.customerName}
+              </a>
+            ),
+          },
+        ]),
+    { key: "name", header: "Friendly name", width: 160, hidden: !oneCustomer, compare: byName, isBlank: noName, cell: (s) => s.friendlyName ?? dash },
+    { key: "status", header: "Status", width: 90, compare: byStatus, cell: (s) => statusLabel(s.status) },
     {
       key: "quantity",
       header: "Quantity",
-      width: 95,
+      width: 90,
       numeric: true,
       compare: byQuantity,
       isBlank: noQuantity,
       cell: (s) => (s.quantity === null ? dash : <span title={s.unitType ?? undefined}>{formatDecimal(s.quantity)}</span>),
     },
-    { key: "cycle", header: "Billing cycle", width: 115, compare: byCycle, isBlank: noCycle, cell: (s) => s.billingCycle ?? dash },
+    { key: "cycle", header: "Billing cycle", width: 115, hidden: true, compare: byCycle, isBlank: noCycle, cell: (s) => (s.billingCycle ? billingCycleLabel(s.billingCycle) : dash) },
     {
       key: "term",
       header: "Term",
       width: 85,
+      hidden: true,
       compare: byTerm,
       isBlank: noTerm,
       cell: (s) => (s.termDuration ? formatTerm(s.termDuration) : dash),
@@ -228,6 +237,7 @@ function SubscriptionList({ list, oneCustomer }: { list: SubscriptionDto[]; oneC
       key: "created",
       header: "Created",
       width: 115,
+      hidden: true,
       compare: byCreated,
       isBlank: noCreated,
       cell: (s) => (s.creationDate ? formatDay(s.creationDate) : dash),
@@ -236,11 +246,12 @@ function SubscriptionList({ list, oneCustomer }: { list: SubscriptionDto[]; oneC
       key: "commitmentEnd",
       header: "Commitment ends",
       width: 150,
+      hidden: true,
       compare: byCommitmentEnd,
       isBlank: noCommitmentEnd,
       cell: (s) => (s.commitmentEndDate ? formatDay(s.commitmentEndDate) : dash),
     },
-    { key: "kind", header: "Kind", width: 120, compare: byKind, cell: (s) => kindLabel(s.kind) },
+    { key: "kind", header: "Kind", width: 120, hidden: true, compare: byKind, cell: (s) => kindLabel(s.kind) },
     {
       key: "entitlements",
       header: "Azure",
@@ -289,6 +300,7 @@ function SubscriptionList({ list, oneCustomer }: { list: SubscriptionDto[]; oneC
         rowKey={subscriptionKey}
         rowLabel={(s) => `${offerOf(s)}, ${s.customerName}, ${s.status}`}
         initialSort={{ key: oneCustomer ? "offer" : "customer", direction: "ascending" }}
+        inUrl
         empty={<span className="hint">No subscription matches “{query.trim()}”.</span>}
         onOpen={toggle}
         detailHeight={detailHeight}

@@ -7,6 +7,7 @@ import { signedIn } from "../../test/fixtures";
 import { formatMoney } from "../../format";
 import type { PeriodReconciliationDto, ReconciliationDto } from "../../ipc";
 import { periodLabel } from "./ReconciliationPage";
+import { CONTENT_WIDTH_1280, shownColumns } from "../../test/grid";
 
 afterEach(() => {
   cleanup();
@@ -116,6 +117,13 @@ describe("Reconciliation page", () => {
     const select = screen.getByTestId<HTMLSelectElement>("period-select");
     expect(select.value).toBe("2026-10");
     expect(select.textContent).toContain(`${periodLabel("2026-11")} · open`);
+    // The name and the money fit a 1280x800 window; the grid adds up the rows per currency.
+    const layout = shownColumns("reconciliation-table");
+    expect(layout.keys.slice(0, 5)).toEqual(["customer", "invoiced", "rated", "difference", "unexplained"]);
+    expect(layout.width).toBeLessThanOrEqual(CONTENT_WIDTH_1280);
+    const sums = screen.getByTestId("reconciliation-table-totals").querySelector("tr[data-currency=EUR]");
+    expect(sums?.querySelector('[data-col="invoiced"]')?.textContent).toBe(formatMoney("348.75", "EUR"));
+    expect(sums?.querySelector('[data-col="rated"]')?.textContent).toBe(formatMoney("362.00", "EUR"));
   });
 
   it("filters to customers that do not match and opens a customer's differing lines", async () => {

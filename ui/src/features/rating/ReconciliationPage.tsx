@@ -18,11 +18,12 @@ import {
   type ReconciliationLineDto,
 } from "../../ipc";
 
-import { formatCount, formatDay, formatMoney } from "../../format";
+import { formatCount, formatDay, formatMoney, formatMonth } from "../../format";
 import { href } from "../../routing/route";
 import { compareDecimal, compareText } from "../../table/sort";
 import { SearchField } from "../../table/SearchField";
 import { VirtualTable, type Column } from "../../table/VirtualTable";
+import { useUrlState } from "../../routing/urlState";
 import { ExportButton } from "../../components/ExportButton";
 import { Empty, Failed, Loading } from "../../components/QueryState";
 import { read } from "../../data/queryClient";
@@ -41,13 +42,9 @@ export const CAUSE_LABEL: Record<string, string> = {
 };
 const causeLabel = (cause: string) => CAUSE_LABEL[cause] ?? cause;
 
-/** "October 2026" for "2026-10". */
+/** "Oct 2026" for "2026-10": the app's one month style. */
 export function periodLabel(period: string): string {
-  const [y, m] = period.split("-").map(Number);
-  if (!y || !m) return period;
-  return new Intl.DateTimeFormat(undefined, { month: "long", year: "numeric", timeZone: "UTC" }).format(
-    new Date(Date.UTC(y, m - 1, 1)),
-  );
+  return formatMonth(period);
 }
 
 const keyOf = (r: ReconciliationDto) => `${r.accountId}/${r.customer}`;
@@ -81,6 +78,15 @@ const noRated = (r: ReconciliationDto) => r.rated === null;
 const noInvoiced = (r: ReconciliationDto) => r.invoiced === null;
 const noDifference = (r: ReconciliationDto) => r.difference === null;
 const noUnexplained = (r: ReconciliationDto) => r.unexplained === null;
+// Amounts with the customer's currency: sorted within it and added up per currency.
+const amountOf = (pick: (r: ReconciliationDto) => string | null) => (r: ReconciliationDto) => {
+  const amount = pick(r);
+  return amount === null ? null : { amount, currency: r.currency };
+};
+const invoicedOf = amountOf((r) => r.invoiced);
+const ratedOf = amountOf((r) => r.rated);
+const differenceOf = amountOf((r) => r.difference);
+const unexplainedOf = amountOf((r) => r.unexplained);
 
 const dash = <span className="hint">—</span>;
 const money = (amount: string | null, currency: string | null) => (amount === null ? dash : formatMoney(amount, currency));
@@ -133,8 +139,12 @@ export function ReconciliationPage({ rest }: { rest: string[] }) {
 function PeriodView({ period, periods }: { period: string; periods: PeriodDto[] }) {
   const detail = useQuery({ queryKey: ratingKeys.period(period), queryFn: () => read(reconciliation.period(period)) });
   const selectId = useId();
-  const [query, setQuery] = useState("");
-  const [onlyDifferences, setOnlyDifferences] = useState(false);
+  const [query, setQuery] = useUrlState("q");
+  const [onlyText, setOnlyText] = useUrlState("only");
+  const onlyDifferences = onlyText === "differences";
+  const setOnlyDifferences = (on: boolean) => {
+    setOnlyText(on ? "differences" : "");
+  };
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
   const needle = useDeferredValue(query).trim().toLowerCase();
   const known = periods.find((p) => p.period === period);
@@ -172,7 +182,7 @@ function PeriodView({ period, periods }: { period: string; periods: PeriodDto[] 
     {
       key: "customer",
       header: "Customer",
-      width: 220,
+      width: 200,
       compare: byName,
       cell: (r) => (
         <button
@@ -184,14 +194,48 @@ function PeriodView({ period, periods }: { period: string; periods: PeriodDto[] 
             toggle(r);
           }}
         >
+          <span className="chevron" aria-hidden="true">
+            {expanded.has(keyOf(r)) ? "▾" : "▸"}
+          </span>{" "}
           {nameOf(r)}
         </button>
       ),
     },
     {
+      key: "invoiced",
+      header: "Invoiced",
+      width: 120,
+      numeric: true,
+      compare: byInvoiced,
+      money: invoicedOf,
+      isBlank: noInvoiced,
+      cell: (r) => money(r.invoiced, r.currency),
+    },
+    { key: "rated", header: "Rated", width: 120, numeric: true, compare: byRated, isBlank: noRated, money: ratedOf, cell: (r) => money(r.rated, r.currency) },
+    {
+      key: "difference",
+      header: "Difference",
+      width: 115,
+      numeric: true,
+      compare: byDifference,
+      money: differenceOf,
+      isBlank: noDifference,
+      cell: (r) => money(r.difference, r.currency),
+    },
+    {
+      key: "unexplained",
+      header: "Unexplained",
+      width: 125,
+      numeric: true,
+      compare: byUnexplained,
+      money: unexplainedOf,
+      isBlank: noUnexplained,
+      cell: (r) => money(r.unexplained, r.currency),
+    },
+    {
       key: "verdict",
       header: "Result",
-      width: 120,
+      width: 110,
       compare: byVerdict,
       cell: (r) => {
         const v = verdictOf(r);
@@ -202,38 +246,10 @@ function PeriodView({ period, periods }: { period: string; periods: PeriodDto[] 
         );
       },
     },
-    { key: "rated", header: "Rated", width: 125, numeric: true, compare: byRated, isBlank: noRated, cell: (r) => money(r.rated, r.currency) },
-    {
-      key: "invoiced",
-      header: "Invoiced",
-      width: 125,
-      numeric: true,
-      compare: byInvoiced,
-      isBlank: noInvoiced,
-      cell: (r) => money(r.invoiced, r.currency),
-    },
-    {
-      key: "difference",
-      header: "Difference",
-      width: 115,
-      numeric: true,
-      compare: byDifference,
-      isBlank: noDifference,
-      cell: (r) => money(r.difference, r.currency),
-    },
-    {
-      key: "unexplained",
-      header: "Unexplained",
-      width: 115,
-      numeric: true,
-      compare: byUnexplained,
-      isBlank: noUnexplained,
-      cell: (r) => money(r.unexplained, r.currency),
-    },
     {
       key: "causes",
       header: "Causes",
-      width: 260,
+      width: 190,
       cell: (r) =>
         r.refused !== null ? (
           <span className="hint" title={r.refused}>
@@ -251,8 +267,8 @@ function PeriodView({ period, periods }: { period: string; periods: PeriodDto[] 
           </>
         ),
     },
-    { key: "lines", header: "Lines matched", width: 120, numeric: true, cell: (r) => `${formatCount(r.linesMatched)} / ${formatCount(r.linesCompared)}` },
-    { key: "account", header: "Account", width: 120, compare: byAccount, cell: (r) => r.accountName },
+    { key: "lines", header: "Lines matched", width: 120, numeric: true, hidden: true, cell: (r) => `${formatCount(r.linesMatched)} / ${formatCount(r.linesCompared)}` },
+    { key: "account", header: "Account", width: 120, hidden: true, compare: byAccount, cell: (r) => r.accountName },
   ];
 
   return (
@@ -310,6 +326,7 @@ function PeriodView({ period, periods }: { period: string; periods: PeriodDto[] 
             rowKey={keyOf}
             rowLabel={(r) => `${nameOf(r)}, ${VERDICT_LABEL[verdictOf(r)]}`}
             initialSort={{ key: "verdict", direction: "ascending" }}
+            inUrl
             empty={
               rows.length === 0 ? (
                 <span className="hint">No customer has usage or an invoice in {periodLabel(period)}.</span>
