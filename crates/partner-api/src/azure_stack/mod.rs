@@ -10,8 +10,8 @@ mod refusal;
 mod resources;
 
 pub use refusal::StackRefusal;
-use resources::{guid, mapping_of, read_items, registration_of, MappingJson, RegistrationJson};
 pub use resources::Listing;
+use resources::{guid, mapping_of, read_items, registration_of, MappingJson, RegistrationJson};
 
 use reqwest::{Method, StatusCode};
 use serde::Deserialize;

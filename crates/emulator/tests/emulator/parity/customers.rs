@@ -55,6 +55,20 @@ async fn the_customer_list_and_one_customer_have_microsofts_keys() {
             "sent for a customer of an indirect reseller (create-a-customer-for-an-indirect-reseller's response); the sandbox's first customer has one",
         )],
     );
+    let billing = get(
+        &emu,
+        &format!("/v1/customers/{id}/profiles/billing"),
+        &token,
+        None,
+    )
+    .await;
+    assert_eq!(billing.status, 200, "{}", billing.text);
+    assert_parity(
+        "GET /v1/customers/{id}/profiles/billing (Microsoft's billing profile inside get-by-id)",
+        &sample("customers/customer.json")["billingProfile"],
+        &billing.json(),
+        &[],
+    );
     let profile = get(
         &emu,
         &format!("/v1/customers/{id}/profiles/company"),
@@ -98,6 +112,18 @@ async fn subscriptions_and_entitlements_have_microsofts_keys() {
         assert_eq!(reply.status, 200, "{}", reply.text);
         let body = reply.json();
         for s in body["items"].as_array().unwrap() {
+            let one = get(
+                &emu,
+                &format!(
+                    "/v1/customers/{id}/subscriptions/{}",
+                    s["id"].as_str().unwrap()
+                ),
+                &token,
+                None,
+            )
+            .await;
+            assert_eq!(one.status, 200, "{}", one.text);
+            assert_eq!(&one.json(), s, "a subscription by id is its list item");
             if s["offerId"] == "MS-AZR-0145P" {
                 legacy.push(s.clone());
             } else {

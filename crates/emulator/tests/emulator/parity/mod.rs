@@ -12,9 +12,9 @@ use serde_json::Value;
 mod azure_stack;
 mod cost_exports;
 mod customers;
+mod invoices;
 mod legacy_usage;
 mod usage;
-mod invoices;
 
 /// The JSON type of a value, as far as a reader of the wire can tell.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

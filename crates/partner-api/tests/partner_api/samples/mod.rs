@@ -12,9 +12,9 @@ use crate::common::*;
 
 mod azure_stack;
 mod customers;
+mod invoices;
 mod legacy_usage;
 mod usage;
-mod invoices;
 
 /// Microsoft's sample `area/file`, as text.
 #[allow(dead_code)] // the area modules call it as they land
