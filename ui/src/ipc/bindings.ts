@@ -1370,7 +1370,20 @@ causes: { [key in string]: string },
 /**
  * Σ unexplained.
  */
-unexplained: string, };
+unexplained: string, 
+/**
+ * Customers of this currency left out of the comparison (each says why), so a headline
+ * never reads "all matched" while some were not compared.
+ */
+notCompared: number, 
+/**
+ * Σ rated of the customers not compared.
+ */
+notComparedRated: string, 
+/**
+ * Σ invoiced of the customers not compared; with `invoiced` it is the invoice's usage.
+ */
+notComparedInvoiced: string, };
 
 export type PeriodReconciliationDto = { 
 /**

@@ -147,7 +147,7 @@ pub struct PeriodReconciliationDto {
     pub totals: Vec<ReconciliationTotalDto>,
 }
 
-/// Compared customers of one billing currency, added up exactly.
+/// The customers of one billing currency, compared and not, added up exactly.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ReconciliationTotalDto {
@@ -167,6 +167,13 @@ pub struct ReconciliationTotalDto {
     pub causes: BTreeMap<String, String>,
     /// Σ unexplained.
     pub unexplained: String,
+    /// Customers of this currency left out of the comparison (each says why), so a headline
+    /// never reads "all matched" while some were not compared.
+    pub not_compared: u32,
+    /// Σ rated of the customers not compared.
+    pub not_compared_rated: String,
+    /// Σ invoiced of the customers not compared; with `invoiced` it is the invoice's usage.
+    pub not_compared_invoiced: String,
 }
 
 /// A customer's rated cost in a period (the Customers page's month-to-date cost).

@@ -40,10 +40,19 @@ pub fn reconcile_period(db: &Database, period: &str) -> Result<PeriodReconciliat
         BTreeMap<String, Decimal>,
     );
     let mut by_currency: BTreeMap<String, Sums> = BTreeMap::new();
-    for c in customers.iter().filter(|c| c.refused.is_none()) {
-        let e = by_currency
-            .entry(c.currency.clone().unwrap_or_default())
-            .or_default();
+    // Customers not compared, by currency: count, rated, invoiced.
+    let mut left_out: BTreeMap<String, (u32, Decimal, Decimal)> = BTreeMap::new();
+    for c in &customers {
+        let currency = c.currency.clone().unwrap_or_default();
+        if c.refused.is_some() {
+            let e = left_out.entry(currency.clone()).or_default();
+            e.0 += 1;
+            e.1 += parse(&c.rated);
+            e.2 += parse(&c.invoiced);
+            by_currency.entry(currency).or_default();
+            continue;
+        }
+        let e = by_currency.entry(currency).or_default();
         let difference = parse(&c.difference);
         e.0 += 1;
         e.1 += u32::from(difference.is_zero());
@@ -59,7 +68,12 @@ pub fn reconcile_period(db: &Database, period: &str) -> Result<PeriodReconciliat
         .into_iter()
         .map(
             |(currency, (n, matched, rated, invoiced, difference, unexplained, causes))| {
+                let (not_compared, not_compared_rated, not_compared_invoiced) =
+                    left_out.get(&currency).copied().unwrap_or_default();
                 ReconciliationTotalDto {
+                    not_compared,
+                    not_compared_rated: money(not_compared_rated),
+                    not_compared_invoiced: money(not_compared_invoiced),
                     currency,
                     customers: n,
                     matched,
@@ -245,18 +259,23 @@ pub fn reconcile(
                     .map_or(0, |a| u32::try_from(a.len()).unwrap_or(u32::MAX)),
             };
             if let Some(why) = refusals.get(customer) {
-                dto.refused = Some(format!("its usage could not be rated: {why}"));
+                dto.refused = Some(format!("Its usage could not be priced: {why}"));
             } else if azure.is_empty() && theirs.is_empty() && !legacy.is_empty() {
                 dto.rated = Some(
                     cost_of_stored(&legacy)
                         .map(|m| m.to_string())
                         .unwrap_or_default(),
                 );
-                dto.refused = Some("legacy (0145P) usage only: Microsoft invoices it per subscription and meter for the month, without daily rated usage to compare with".into());
+                dto.refused = Some("Legacy Azure offer (MS-AZR-0145P) only: Microsoft bills it per meter for the whole month, so there is no daily usage to compare with".into());
             } else if azure.is_empty() {
-                dto.refused = Some("no rated Azure plan usage for this customer and period: rate its usage first (cspdesk rate)".into());
+                dto.refused = Some(
+                    "Not priced yet: rate this month first (Rate usage, or cspdesk rate)".into(),
+                );
             } else if theirs.is_empty() {
-                dto.refused = Some("the invoice has no daily rated usage for this customer and period: run Discovery to read it".into());
+                dto.refused = Some(
+                    "Microsoft's daily usage for this customer is not read yet: run Discovery"
+                        .into(),
+                );
             } else {
                 let our_lines: Vec<RatedLine> = azure.iter().map(|l| rated_line(l)).collect();
                 let their_lines: Vec<InvoiceUsageLine> = theirs.iter().map(invoice_line).collect();

@@ -86,6 +86,9 @@ const october: PeriodReconciliationDto = {
       difference: "-1.25",
       causes: { priceMismatch: "-1.25" },
       unexplained: "0.00",
+      notCompared: 1,
+      notComparedRated: "12.00",
+      notComparedInvoiced: "0.00",
     },
   ],
 };
@@ -112,6 +115,10 @@ describe("Reconciliation page", () => {
     expect(litware.querySelector('[data-col="invoiced"]')?.textContent).toBe("—");
     const totals = screen.getByTestId("reconciliation-totals");
     expect(totals.textContent).toContain("1 of 2");
+    // Litware was left out: the headline says so, with its amount, instead of looking complete.
+    const left = screen.getByTestId("not-compared-EUR");
+    expect(left.textContent).toContain("1");
+    expect(left.textContent).toContain(formatMoney("12.00", "EUR"));
     expect(totals.textContent).toContain(formatMoney("350.00", "EUR"));
     expect(screen.getByTestId("unexplained-EUR").textContent).toBe(formatMoney("0.00", "EUR"));
     const select = screen.getByTestId<HTMLSelectElement>("period-select");

@@ -360,7 +360,20 @@ function Totals({ data }: { data: PeriodReconciliationDto }) {
           <div>
             <dt>{t.currency} customers matched</dt>
             <dd>
-              {formatCount(t.matched)} of {formatCount(t.customers)}
+              {formatCount(t.matched)} of {formatCount(t.customers)} compared
+            </dd>
+          </div>
+          <div>
+            <dt>Not compared</dt>
+            <dd data-testid={`not-compared-${t.currency}`}>
+              {formatCount(t.notCompared)}
+              {t.notCompared > 0 && (
+                <span className="muted">
+                  {" "}
+                  · invoiced {formatMoney(t.notComparedInvoiced, t.currency)}, rated{" "}
+                  {formatMoney(t.notComparedRated, t.currency)} (reasons in their rows)
+                </span>
+              )}
             </dd>
           </div>
           <div>
