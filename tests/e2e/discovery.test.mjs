@@ -260,11 +260,16 @@ test("Discovery rated the usage: Customers show cost; a markup previews, saves a
   await session.until(async () => (await session.text("[data-testid=markup-saved]")).length > 0, "Saved");
   await shot("markup-saved");
 
-  await session.navigate("#/customers");
+  // Searched for by name, so the row is rendered whatever the list's order and scroll.
+  await session.navigate(`#/customers?q=${encodeURIComponent(company)}`);
+  let seen = null;
   const after = await session.until(async () => {
     const f = await customerFigures(before.company);
+    seen = f;
     return f && f.resale !== before.resale ? f : null;
-  }, `${company}'s resale to change`, { timeoutMs: 30000 });
+  }, `${company}'s resale to change`, { timeoutMs: 30000 }).catch((e) => {
+    throw new Error(`${e.message}; before ${JSON.stringify(before)}, last seen ${JSON.stringify(seen)}`);
+  });
   assert.equal(after.cost, before.cost, "the cost stays Microsoft's");
   assert.notEqual(after.margin, before.margin, `the margin changes: ${JSON.stringify({ before, after })}`);
   await shot("customers-after-markup");

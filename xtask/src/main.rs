@@ -21,6 +21,7 @@ usage: cargo xtask <task>
   run [-- APP ARGS]   install what is missing, build the UI and the app, open the window
   test                every test: Rust (nextest), UI typecheck + lint + unit, emulator conformance
                       (Python: msal, azure-mgmt-azurestack, azure-storage-blob), end-to-end under Xvfb
+  e2e                 only the end-to-end tests (builds the UI and the app first)
   bench NAME [OPTS]   run a benchmark in release (all when none is named); report in target/bench/
                       discovery: --preset M|L (default both), --latency-ms N, --concurrency N,
                       --max-requests N
@@ -35,6 +36,7 @@ fn main() -> Result<()> {
     match task.as_str() {
         "run" => run(&rest),
         "test" => test(),
+        "e2e" => e2e_only(),
         "bench" => bench::run(&rest),
         "bundle" => bundle::deb(),
         "setup" => setup::everything(setup::Purpose::Test),
@@ -55,6 +57,14 @@ fn run(app_args: &[String]) -> Result<()> {
         bail!("CSP Desk exited with {status}");
     }
     Ok(())
+}
+
+/// The end-to-end step of [`test`] alone, for working on the window.
+fn e2e_only() -> Result<()> {
+    setup::everything(setup::Purpose::Test)?;
+    let app = workspace::build_app()?;
+    process::step("End-to-end: the real app under Xvfb, driven over WebDriver");
+    e2e::run(&app)
 }
 
 fn test() -> Result<()> {

@@ -220,7 +220,7 @@ function CustomerList({
     {
       key: "cost",
       header: "Cost MTD",
-      width: 115,
+      width: 130,
       numeric: true,
       compare: byCost,
       money: costOf,
@@ -230,7 +230,7 @@ function CustomerList({
     {
       key: "resale",
       header: "Resale MTD",
-      width: 120,
+      width: 130,
       numeric: true,
       compare: byResale,
       money: resaleOf,
@@ -240,7 +240,7 @@ function CustomerList({
     {
       key: "margin",
       header: "Margin",
-      width: 100,
+      width: 110,
       numeric: true,
       compare: byMargin,
       money: marginOf,
@@ -285,7 +285,7 @@ function CustomerList({
       compare: bySubscriptions,
       cell: (c) => formatCount(c.subscriptionCount),
     },
-    { key: "domain", header: "Domain", width: 185, compare: byDomain, cell: (c) => <span title={c.domain}>{c.domain}</span> },
+    { key: "domain", header: "Domain", width: 150, compare: byDomain, cell: (c) => <span title={c.domain}>{c.domain}</span> },
     {
       key: "exported",
       header: "Azure (exports)",
