@@ -10,21 +10,24 @@ use crate::common::*;
 async fn the_rate_card_has_microsofts_keys() {
     let emu = start(Preset::S, 18).await;
     let token = pc_token(&emu);
-    let card = get(
-        &emu,
-        "/v1/ratecards/azure?currency=USD&region=US",
-        &token,
-        None,
-    )
-    .await;
-    assert_eq!(card.status, 200, "{}", card.text);
-    assert_parity_with_maps(
-        "GET /v1/ratecards/azure",
-        &sample("legacy_usage/ratecard-azure.json"),
-        &card.json(),
-        &["meters[].rates"],
-        &[],
-    );
+    // The shared-services rate card is the same AzureRateCard resource (azure-rate-card-resources).
+    for path in ["/v1/ratecards/azure", "/v1/ratecards/azure-shared"] {
+        let card = get(
+            &emu,
+            &format!("{path}?currency=USD&region=US"),
+            &token,
+            None,
+        )
+        .await;
+        assert_eq!(card.status, 200, "{}", card.text);
+        assert_parity_with_maps(
+            &format!("GET {path}"),
+            &sample("legacy_usage/ratecard-azure.json"),
+            &card.json(),
+            &["meters[].rates"],
+            &[],
+        );
+    }
 }
 
 /// The sample's resource has no tags; the record's reference (azure-utilization-record-resources,
