@@ -100,7 +100,10 @@ fn rate_then_reconcile_an_invoiced_month_to_the_cent() {
             r["difference"].is_null() && r["unexplained"].is_null(),
             "a refused customer has a reason, not a number: {r}"
         );
-        assert!(r["refused"].as_str().unwrap().contains("MS-AZR-0145P"), "{r}");
+        assert!(
+            r["refused"].as_str().unwrap().contains("MS-AZR-0145P"),
+            "{r}"
+        );
     }
 
     let table = ok(

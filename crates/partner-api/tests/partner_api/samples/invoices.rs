@@ -3,8 +3,6 @@
 //! adjustment notes and tax receipts, legacy Office licence lines (quantity, price, subtotal,
 //! tax), legacy Azure billing and usage lines, and new-commerce billed lines.
 
-use std::str::FromStr;
-
 use cspdesk_discovery::rows;
 use cspdesk_partner_api::{BilledLineItem, Invoice, LegacyLineItem, LineItemQuery};
 use cspdesk_store::discovered::InvoiceRow;
@@ -13,12 +11,8 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{client_for, sample, serve};
+use super::{client_for, dec, sample, serve};
 use crate::common::*;
-
-fn dec(s: &str) -> Decimal {
-    Decimal::from_str(s).unwrap()
-}
 
 fn legacy(provider: &str, kind: &str) -> LineItemQuery {
     LineItemQuery::Legacy {

@@ -1,19 +1,13 @@
 //! The legacy CSP Azure offer's rate card and utilization records as Microsoft publishes them
 //! (`tests/fixtures/microsoft/legacy_usage/`), through the client and Discovery's rows.
 
-use std::str::FromStr;
-
 use chrono::{TimeZone, Utc};
 use cspdesk_discovery::rows;
 use cspdesk_partner_api::UtilizationQuery;
 use rust_decimal::Decimal;
 
-use super::{client_for, sample, serve};
+use super::{client_for, dec, sample, serve};
 use crate::common::*;
-
-fn dec(s: &str) -> Decimal {
-    Decimal::from_str(s).unwrap()
-}
 
 #[tokio::test]
 async fn the_rate_card_sample_keeps_its_prices_and_the_overage_discount() {

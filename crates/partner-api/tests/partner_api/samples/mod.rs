@@ -17,7 +17,6 @@ mod legacy_usage;
 mod usage;
 
 /// Microsoft's sample `area/file`, as text.
-#[allow(dead_code)] // the area modules call it as they land
 pub fn sample(area_file: &str) -> String {
     let path = format!(
         "{}/../../tests/fixtures/microsoft/{area_file}",
@@ -25,6 +24,11 @@ pub fn sample(area_file: &str) -> String {
     );
     std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("Microsoft's sample {path} is readable: {e}"))
+}
+
+/// An amount as the tests write it.
+pub fn dec(text: &str) -> rust_decimal::Decimal {
+    text.parse().unwrap()
 }
 
 /// A loopback server that answers with samples only.
@@ -93,7 +97,6 @@ pub async fn serve(routes: Vec<(&str, String)>) -> SampleServer {
 
 /// A client signed in through the emulator's identity whose Partner Center and ARM calls go to
 /// `server`. Keep the emulator alive as long as the client.
-#[allow(dead_code)] // the area modules call it as they land
 pub async fn client_for(
     emu: &cspdesk_emulator::RunningEmulator,
     server: &SampleServer,

@@ -3,18 +3,12 @@
 //! `rateOfPartnerEarnedCredit` / `creditType` (Microsoft sends no yes/no flag), and Discovery's
 //! mapping into the rows the store writes.
 
-use std::str::FromStr;
-
 use chrono::{TimeZone, Utc};
 use cspdesk_partner_api::{DailyRatedUsageLineItem, LineItemQuery, UnbilledPeriod};
 use rust_decimal::Decimal;
 
-use super::{client_for, sample, serve};
+use super::{client_for, dec, sample, serve};
 use crate::common::*;
-
-fn d(s: &str) -> Decimal {
-    Decimal::from_str(s).unwrap()
-}
 
 const BILLED_NEXT: &str = "/v1/invoices/T000001234/lineitems?provider=onetime&invoicelineitemtype=usagelineitems&currencycode=usd&period=previous&size=2000&seekOperation=Next";
 const UNBILLED_NEXT: &str = "/v1/invoices/unbilled/lineitems?provider=onetime&invoicelineitemtype=usagelineitems&currencycode=usd&period=previous&size=2000&seekOperation=Next";
@@ -86,8 +80,8 @@ async fn billed_usage_pages_carry_each_rows_credit_rate() {
     // Row 1: no entitlement, no effective price, no rate; only "Credit Not Applied".
     assert_eq!(rows[0].entitlement_id, None);
     assert_eq!(rows[0].effective_unit_price, None);
-    assert_eq!(rows[0].quantity, d("23.200004"));
-    assert_eq!(rows[0].billing_pre_tax_total, d("0.486031696515249"));
+    assert_eq!(rows[0].quantity, dec("23.200004"));
+    assert_eq!(rows[0].billing_pre_tax_total, dec("0.486031696515249"));
     assert_eq!(rows[0].credit_type.as_deref(), Some("Credit Not Applied"));
     assert_eq!(rows[0].partner_earned_credit_rate(), Decimal::ZERO);
     // Row 2: Azure credit, which is not partner earned credit.
@@ -99,20 +93,20 @@ async fn billed_usage_pages_carry_each_rows_credit_rate() {
     assert_eq!(rows[1].partner_earned_credit_rate(), Decimal::ZERO);
     assert_eq!(
         rows[1].effective_unit_price,
-        Some(d("0.1999968000511991808131"))
+        Some(dec("0.1999968000511991808131"))
     );
-    assert_eq!(rows[1].quantity, d("23.350007"));
+    assert_eq!(rows[1].quantity, dec("23.350007"));
     assert_eq!(rows[1].pc_to_bc_exchange_rate, Some(Decimal::ONE));
     // Row 3: partner earned credit at 15 %.
-    assert_eq!(rows[2].rate_of_partner_earned_credit, Some(d("0.15")));
+    assert_eq!(rows[2].rate_of_partner_earned_credit, Some(dec("0.15")));
     assert_eq!(
         rows[2].credit_type.as_deref(),
         Some("Partner Earned Credit Applied")
     );
-    assert_eq!(rows[2].partner_earned_credit_rate(), d("0.15"));
+    assert_eq!(rows[2].partner_earned_credit_rate(), dec("0.15"));
     assert_eq!(
         rows[2].effective_unit_price,
-        Some(d("0.1835431430074643112595"))
+        Some(dec("0.1835431430074643112595"))
     );
 
     let stored: Vec<_> = rows
@@ -125,7 +119,7 @@ async fn billed_usage_pages_carry_each_rows_credit_rate() {
         .collect();
     assert_eq!(
         rates,
-        vec![d("0"), d("0"), d("0.15")],
+        vec![dec("0"), dec("0"), dec("0.15")],
         "the rate is stored, per row"
     );
     assert_eq!(
@@ -134,12 +128,12 @@ async fn billed_usage_pages_carry_each_rows_credit_rate() {
     );
     assert_eq!(
         stored[0].effective_unit_price,
-        d("0.0209496384791679"),
+        dec("0.0209496384791679"),
         "no effectiveUnitPrice: the unit price, no credit applied"
     );
     assert_eq!(
         stored[2].effective_unit_price,
-        d("0.1835431430074643112595")
+        dec("0.1835431430074643112595")
     );
     assert_eq!(
         (
@@ -147,7 +141,7 @@ async fn billed_usage_pages_carry_each_rows_credit_rate() {
             stored[2].billing_pre_tax_total,
             stored[2].billing_currency.as_str()
         ),
-        (d("23.200004"), d("0.486031696515249"), "USD")
+        (dec("23.200004"), dec("0.486031696515249"), "USD")
     );
     assert_eq!(stored[2].invoice_number.as_deref(), Some("T000001234"));
 }
@@ -190,8 +184,8 @@ async fn unbilled_usage_keeps_microsofts_rates_and_its_typo_does_not_matter() {
             Some(""),
             "unbilled: no invoice yet"
         );
-        assert_eq!(r.quantity, d("24.0"));
-        assert_eq!(r.billing_pre_tax_total, d("30.7197334080551"));
+        assert_eq!(r.quantity, dec("24.0"));
+        assert_eq!(r.billing_pre_tax_total, dec("30.7197334080551"));
         assert_eq!(r.pricing_currency.as_deref(), Some("USD"));
         assert_eq!(r.effective_unit_price, Some(Decimal::ZERO), "as published");
     }
@@ -215,7 +209,7 @@ async fn unbilled_usage_keeps_microsofts_rates_and_its_typo_does_not_matter() {
         .iter()
         .map(|r| r.partner_earned_credit_rate)
         .collect();
-    assert_eq!(rates, vec![d("0"), d("0"), d("0.15")]);
+    assert_eq!(rates, vec![dec("0"), dec("0"), dec("0.15")]);
     assert_eq!(
         stored[2].subscription_id,
         "12345678-04d9-421c-baf8-e3b8dd62ddba"
@@ -251,7 +245,7 @@ async fn a_rate_and_figures_sent_as_strings_read_the_same() {
         .await
         .expect("quoted figures read");
     assert_eq!(rows.len(), 1);
-    assert_eq!(rows[0].partner_earned_credit_rate(), d("0.15"));
-    assert_eq!(rows[0].quantity, d("23.200004"));
-    assert_eq!(rows[0].billing_pre_tax_total, d("0.486031696515249"));
+    assert_eq!(rows[0].partner_earned_credit_rate(), dec("0.15"));
+    assert_eq!(rows[0].quantity, dec("23.200004"));
+    assert_eq!(rows[0].billing_pre_tax_total, dec("0.486031696515249"));
 }
