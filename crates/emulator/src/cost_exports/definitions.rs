@@ -90,14 +90,14 @@ pub(super) async fn handle(
             .defs
             .iter()
             .filter(|((k, _), _)| *k == scope_key)
-            .map(|(_, d)| export_json(d, expand))
+            .map(|(_, d)| export_json(d, expand, s.clock.now()))
             .collect();
         return json_response(StatusCode::OK, &json!({ "value": value }));
     };
     let key = (scope_key.clone(), name.to_ascii_lowercase());
     match (method, action) {
         ("GET", None) => match lock(&s.exports).defs.get(&key) {
-            Some(d) => json_response(StatusCode::OK, &export_json(d, expand)),
+            Some(d) => json_response(StatusCode::OK, &export_json(d, expand, s.clock.now())),
             None => missing(&name),
         },
         ("DELETE", None) => {
@@ -184,15 +184,31 @@ fn put(
         }
         None => (StatusCode::CREATED, 1, Vec::new()),
     };
+    let mut properties = props.clone();
+    // Microsoft takes the destination's `type` in the request and leaves it out of the reply.
+    if let Some(dest) = properties["deliveryInfo"]["destination"].as_object_mut() {
+        dest.remove("type");
+    }
+    let id = format!("{scope_key}/providers/Microsoft.CostManagement/exports/{name}");
+    let identity = v["identity"]["type"].as_str().map(|kind| {
+        let principal = crate::entropy::Draw::new(
+            s.world.seed,
+            &[crate::entropy::tag::REQUEST, crate::entropy::fnv(&id), 0],
+        )
+        .guid();
+        json!({ "type": kind, "principalId": principal, "tenantId": s.world.partner.tenant_id })
+    });
     let def = ExportDef {
-        id: format!("{scope_key}/providers/Microsoft.CostManagement/exports/{name}"),
+        id,
         name,
         scope,
-        properties: props.clone(),
+        properties,
+        identity,
+        location: v["location"].as_str().map(str::to_string),
         etag,
         runs,
     };
-    let body = export_json(&def, false);
+    let body = export_json(&def, false, s.clock.now());
     store.defs.insert(key, def);
     json_response(status, &body)
 }

@@ -17,6 +17,7 @@ use std::path::PathBuf;
 
 use axum::http::StatusCode;
 use axum::response::Response;
+use chrono::{DateTime, Duration, Months, SecondsFormat, Utc};
 use serde_json::{json, Value};
 
 use crate::wire::arm_error;
@@ -39,6 +40,10 @@ struct ExportDef {
     name: String,
     scope: ExportScope,
     properties: Value,
+    /// The managed identity the export writes with (`identity` of the PUT, completed with the
+    /// principal and tenant ids Microsoft assigns), and the `location` it was created in.
+    identity: Option<Value>,
+    location: Option<String>,
     etag: u64,
     runs: Vec<Value>,
 }
@@ -67,18 +72,58 @@ impl ExportStore {
     }
 }
 
-fn export_json(d: &ExportDef, expand: bool) -> Value {
+/// An export as ARM answers it. `now` dates `nextRunTimeEstimate`, which Microsoft adds to an
+/// export whose schedule is active.
+fn export_json(d: &ExportDef, expand: bool, now: DateTime<Utc>) -> Value {
     let mut properties = d.properties.clone();
+    if let Some(next) = next_run_estimate(&d.properties["schedule"], now) {
+        properties["nextRunTimeEstimate"] = json!(next);
+    }
     if expand {
         properties["runHistory"] = json!({ "value": d.runs });
     }
-    json!({
+    let mut body = json!({
         "id": d.id,
         "name": d.name,
         "type": "Microsoft.CostManagement/exports",
         "eTag": format!("\"{:x}\"", d.etag),
         "properties": properties,
-    })
+    });
+    if let Some(identity) = &d.identity {
+        body["identity"] = identity.clone();
+    }
+    if let Some(location) = &d.location {
+        body["location"] = json!(location);
+    }
+    body
+}
+
+/// When an active schedule would next run: its days start at `recurrencePeriod.from` and step
+/// by the recurrence; Microsoft's example estimates 23:00 UTC of the day. The emulator runs no
+/// schedule itself, so this is only the estimate ARM shows.
+fn next_run_estimate(schedule: &Value, now: DateTime<Utc>) -> Option<String> {
+    if schedule["status"].as_str() != Some("Active") {
+        return None;
+    }
+    let date = |k: &str| {
+        schedule["recurrencePeriod"][k]
+            .as_str()
+            .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+            .map(|t| t.with_timezone(&Utc))
+    };
+    let mut at = date("from")?.date_naive().and_hms_opt(23, 0, 0)?.and_utc();
+    while at <= now {
+        at = match schedule["recurrence"].as_str() {
+            Some("Weekly") => at + Duration::days(7),
+            Some("Monthly") => at.checked_add_months(Months::new(1))?,
+            Some("Annually") => at.checked_add_months(Months::new(12))?,
+            _ => at + Duration::days(1),
+        };
+    }
+    match date("to") {
+        Some(to) if at > to => None,
+        _ => Some(at.to_rfc3339_opts(SecondsFormat::Secs, true)),
+    }
 }
 
 /// Path captures of the three scope shapes, normalised.

@@ -3,14 +3,14 @@
 //! record the definition keeps.
 
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Datelike, Duration, NaiveDate};
 use serde_json::{json, Value};
 
 use super::run::{self, Dataset, RunRequest};
 use super::{missing, ExportDef};
 use crate::server::{lock, Shared};
-use crate::wire::{arm_error, json_response};
+use crate::wire::arm_error;
 use crate::world::Month;
 
 /// Period a run covers, from the definition's timeframe and the emulated clock.
@@ -134,8 +134,13 @@ pub(super) fn run_now(s: &Shared, key: &(String, String), headers: &HeaderMap) -
         .and_then(|h| crate::identity::jwt::verify(&s.key, h.trim_start_matches("Bearer ")).ok())
         .and_then(|c| c["upn"].as_str().map(str::to_string))
         .unwrap_or_else(|| "System".into());
+    // The run's settings are the export's as they were when it ran (Microsoft's `runSettings`).
+    let mut settings = def.properties.clone();
+    if let Some(o) = settings.as_object_mut() {
+        o.remove("schedule");
+    }
     let record = json!({
-        "id": format!("{}/runHistory/{run_id}", def.id),
+        "id": format!("{}/Run/{run_id}", def.id),
         "properties": {
             "executionType": "OnDemand",
             "status": "Completed",
@@ -147,14 +152,12 @@ pub(super) fn run_now(s: &Shared, key: &(String, String), headers: &HeaderMap) -
             "endDate": format!("{}T00:00:00Z", to.format("%Y-%m-%d")),
             "fileName": summary.folder,
             "manifestFile": summary.manifest,
-            "blobCount": summary.parts.len(),
-            "dataRowCount": summary.data_rows,
-            "storageAccount": account,
-            "container": container,
+            "runSettings": settings,
         }
     });
     if let Some(d) = lock(&s.exports).defs.get_mut(key) {
-        d.runs.push(record.clone());
+        d.runs.push(record);
     }
-    json_response(StatusCode::OK, &record)
+    // Microsoft answers a run with 200 and no body; the run shows in the run history.
+    StatusCode::OK.into_response()
 }
