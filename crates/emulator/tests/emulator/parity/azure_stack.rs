@@ -226,3 +226,36 @@ async fn the_stack_admin_answers_have_microsofts_keys() {
         &[],
     );
 }
+
+/// The Stack admin ARM's metadata, against the one sample Microsoft publishes (Azure Stack Hub's
+/// Go page). The docs spell one key `portal Endpoint`; Stacks and Microsoft's SDKs use
+/// `portalEndpoint`, so the emulator keeps the real key and the typo is allowed by name.
+#[tokio::test]
+async fn the_stack_admin_metadata_has_microsofts_keys() {
+    let emu = start(Preset::S, 4).await;
+    let res = client()
+        .get(format!(
+            "{}/metadata/endpoints?api-version=2015-01-01",
+            emu.stack_admin_endpoint()
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    let metadata: Value = res.json().await.unwrap();
+    assert_parity(
+        "GET metadata/endpoints",
+        &sample("azure_stack/metadata-endpoints.json"),
+        &metadata,
+        &[
+            (
+                "portal Endpoint",
+                "the docs' typo (a space inside the key) of portalEndpoint",
+            ),
+            (
+                "portalEndpoint",
+                "the key Stacks send, spelt without the docs' typo",
+            ),
+        ],
+    );
+}

@@ -178,12 +178,13 @@ async fn stack_admin_on(
     super::SampleServer,
 ) {
     let emu = start().await;
-    // The Stack's metadata only tells the client which token audience to ask the emulator's
-    // identity for; it is not one of the shapes judged here.
-    let metadata = serde_json::json!({
-        "authentication": { "audiences": [cspdesk_emulator::identity::STACK_ADMIN] }
-    })
-    .to_string();
+    // Microsoft's published metadata (with its `portal Endpoint` typo) is what the client reads
+    // for the token audience; only the audience's value is the emulator identity's, so the
+    // token the client then asks for is one the emulator issues.
+    let mut metadata: serde_json::Value =
+        serde_json::from_str(&sample("azure_stack/metadata-endpoints.json")).unwrap();
+    metadata["authentication"]["audiences"][0] = cspdesk_emulator::identity::STACK_ADMIN.into();
+    let metadata = metadata.to_string();
     let mut routes = routes;
     routes.push(("/metadata/endpoints", metadata));
     let server = serve(routes).await;
