@@ -8,7 +8,7 @@ use sha2::Digest;
 
 use crate::common::*;
 
-const VERIFIER: &str = "emulator-test-verifier-0123456789-abcdefghijklmnop";
+pub(crate) const VERIFIER: &str = "emulator-test-verifier-0123456789-abcdefghijklmnop";
 const SCOPE: &str =
     "https://api.partnercenter.microsoft.com/user_impersonation offline_access openid profile";
 
@@ -43,7 +43,7 @@ fn query_of(location: &str) -> std::collections::HashMap<String, String> {
         .collect()
 }
 
-async fn token(emu: &RunningEmulator, form: &[(&str, &str)]) -> (u16, Value) {
+pub(crate) async fn token(emu: &RunningEmulator, form: &[(&str, &str)]) -> (u16, Value) {
     let res = client()
         .post(format!(
             "{}/{}/oauth2/v2.0/token",
@@ -57,7 +57,7 @@ async fn token(emu: &RunningEmulator, form: &[(&str, &str)]) -> (u16, Value) {
     (res.status().as_u16(), res.json().await.unwrap())
 }
 
-async fn auto_code(emu: &RunningEmulator, redirect: &str) -> String {
+pub(crate) async fn auto_code(emu: &RunningEmulator, redirect: &str) -> String {
     let res = client()
         .get(authorize_url(emu, redirect))
         .send()
@@ -69,7 +69,7 @@ async fn auto_code(emu: &RunningEmulator, redirect: &str) -> String {
     q["code"].clone()
 }
 
-async fn auto_consent_emulator() -> RunningEmulator {
+pub(crate) async fn auto_consent_emulator() -> RunningEmulator {
     let emu = start(Preset::S, 3).await;
     emu.set_auto_consent(Some(admin(&emu)));
     emu
