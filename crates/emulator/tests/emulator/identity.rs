@@ -8,7 +8,7 @@ use sha2::Digest;
 
 use crate::common::*;
 
-pub(crate) const VERIFIER: &str = "emulator-test-verifier-0123456789-abcdefghijklmnop";
+const VERIFIER: &str = "emulator-test-verifier-0123456789-abcdefghijklmnop";
 const SCOPE: &str =
     "https://api.partnercenter.microsoft.com/user_impersonation offline_access openid profile";
 
@@ -55,6 +55,24 @@ pub(crate) async fn token(emu: &RunningEmulator, form: &[(&str, &str)]) -> (u16,
         .await
         .unwrap();
     (res.status().as_u16(), res.json().await.unwrap())
+}
+
+/// Redeems `code` with the test verifier, plus any `extra` form fields.
+pub(crate) async fn redeem(
+    emu: &RunningEmulator,
+    code: &str,
+    redirect: &str,
+    extra: &[(&str, &str)],
+) -> (u16, Value) {
+    let mut form = vec![
+        ("grant_type", "authorization_code"),
+        ("client_id", CLIENT_ID),
+        ("code", code),
+        ("redirect_uri", redirect),
+        ("code_verifier", VERIFIER),
+    ];
+    form.extend_from_slice(extra);
+    token(emu, &form).await
 }
 
 pub(crate) async fn auto_code(emu: &RunningEmulator, redirect: &str) -> String {

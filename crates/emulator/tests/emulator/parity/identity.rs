@@ -1,28 +1,15 @@
 //! Key parity of the emulator's v2 token endpoint with the Microsoft identity platform's
 //! published samples (`tests/fixtures/microsoft/identity/`): a code redeemed, and an error.
 
-use cspdesk_emulator::CLIENT_ID;
-
 use super::{assert_parity, sample};
-use crate::identity::{auto_code, auto_consent_emulator, token, VERIFIER};
+use crate::identity::{auto_code, auto_consent_emulator, redeem};
 
 #[tokio::test]
 async fn a_redeemed_code_and_an_error_have_microsofts_keys() {
     let emu = auto_consent_emulator().await;
     let redirect = "http://localhost:49152/callback";
     let code = auto_code(&emu, redirect).await;
-    let (status, redeemed) = token(
-        &emu,
-        &[
-            ("grant_type", "authorization_code"),
-            ("client_id", CLIENT_ID),
-            ("code", &code),
-            ("redirect_uri", redirect),
-            ("code_verifier", VERIFIER),
-            ("client_info", "1"),
-        ],
-    )
-    .await;
+    let (status, redeemed) = redeem(&emu, &code, redirect, &[("client_info", "1")]).await;
     assert_eq!(status, 200, "{redeemed}");
     assert_parity(
         "POST oauth2/v2.0/token (authorization_code)",
@@ -43,17 +30,7 @@ async fn a_redeemed_code_and_an_error_have_microsofts_keys() {
     );
 
     // Redeeming the same code twice is refused, with Microsoft's error body.
-    let (status, error) = token(
-        &emu,
-        &[
-            ("grant_type", "authorization_code"),
-            ("client_id", CLIENT_ID),
-            ("code", &code),
-            ("redirect_uri", redirect),
-            ("code_verifier", VERIFIER),
-        ],
-    )
-    .await;
+    let (status, error) = redeem(&emu, &code, redirect, &[]).await;
     assert_eq!(status, 400, "{error}");
     assert_parity(
         "POST oauth2/v2.0/token (error)",
