@@ -446,6 +446,30 @@ test("Azure Stack: a refused add shows its guidance; a discovered subscription a
   await withCustomerColumn("stack", () =>
     session.until(async () => (await session.findAll("[data-testid=customer-stack-cost]")).length > 0, "Azure Stack cost on Customers"),
   );
+
+  // Back on the registration: Verify asks Azure again (the row is read anew), Remove takes the
+  // subscription off the registration in Azure and off the list.
+  await session.navigate(added);
+  const row = await session.until(async () => {
+    const ids = await session.cmd("POST", "/execute/sync", {
+      script: "return [...document.querySelectorAll('[data-testid^=stack-customer-]')].map((r) => r.dataset.testid.replace('stack-customer-', '')).filter((id) => /^[0-9a-f-]{36}$/.test(id));",
+      args: [],
+    });
+    return ids.length > 0 ? ids[0] : null;
+  }, "the added subscription on its registration");
+  const readAt = () => session.cmd("POST", "/execute/sync", { script: `return document.querySelector('[data-testid=stack-customer-${row}] time').getAttribute('datetime');`, args: [] });
+  const before = await readAt();
+  await session.click(`[data-testid=stack-verify-${row}]`);
+  const verified = await session.until(async () => {
+    if ((await session.findAll("[data-testid=stack-customers] [role=alert]")).length > 0) return { error: await session.text("[data-testid=stack-customers] [role=alert]") };
+    const enabled = await session.cmd("POST", "/execute/sync", { script: `return !document.querySelector('[data-testid=stack-verify-${row}]').disabled;`, args: [] });
+    const at = await readAt();
+    return enabled && at !== before ? { at } : null;
+  }, "Verify read the subscription again", { timeoutMs: 30000 });
+  assert.ok(verified.at && !verified.error, `verify: ${JSON.stringify(verified)}`);
+  await session.click(`[data-testid=stack-remove-${row}]`);
+  await session.until(async () => (await session.findAll(`[data-testid=stack-customer-${row}]`)).length === 0, "the removed subscription gone from the registration", { timeoutMs: 30000 });
+  await shot("azure-stack-removed");
 });
 
 /** RFC 4180 rows of a CSV text (quoted fields may hold commas, quotes and line breaks). */

@@ -411,6 +411,8 @@ function CustomerSubscriptions({
                 <td>
                   <button
                     type="button"
+                    data-testid={`stack-verify-${m.subscriptionId}`}
+                    title="Ask Azure whether this subscription is still added to the registration"
                     disabled={busy !== null}
                     onClick={() => { onRow(m.subscriptionId, () => azureStack.verifyCustomer(account.id, at, m.subscriptionId)); }
                     }
