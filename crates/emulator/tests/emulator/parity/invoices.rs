@@ -156,6 +156,24 @@ async fn billed_line_items_have_microsofts_keys() {
         allowed,
     );
 
+    // The open month's licences, one page as the sample is (it asks size=2000).
+    let unbilled = json(
+        &emu,
+        &format!("/v1/invoices/unbilled/lineitems?provider=onetime&invoicelineitemtype=billinglineitems&currencycode={ccy}&period=current&size=2000"),
+        &token,
+    )
+    .await;
+    assert!(
+        !unbilled["items"].as_array().unwrap().is_empty(),
+        "the open month bills licences: {unbilled}"
+    );
+    assert_parity(
+        "GET /v1/invoices/unbilled/lineitems (onetime billing)",
+        &sample("invoices/unbilled-line-items-onetime-billing.json"),
+        &unbilled,
+        allowed,
+    );
+
     let legacy = items
         .iter()
         .find(|i| i["invoiceType"] == "Recurring")
