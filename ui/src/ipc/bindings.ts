@@ -1791,7 +1791,12 @@ resale: string,
 /**
  * Whether the month is still open (figures so far, usage only).
  */
-open: boolean, };
+open: boolean, 
+/**
+ * A closed month Microsoft has not invoiced yet (invoices come early in the next month):
+ * its figures are rated usage with markups, not an invoice.
+ */
+notInvoiced: boolean, };
 
 export type CustomerFiguresDto = { 
 /**

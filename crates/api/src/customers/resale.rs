@@ -178,9 +178,29 @@ pub fn month_to_date_resale(
 ) -> Result<Option<Decimal>, ApiError> {
     use chrono::Datelike;
     let today = now.date_naive();
-    let period = cspdesk_rating::period::BillingPeriod::calendar_month(today.year(), today.month())
-        .map_err(period_error)?;
-    let key = format!("{:04}-{:02}", today.year(), today.month());
+    period_resale(
+        db,
+        account_id,
+        customer_id,
+        organization_id,
+        today.year(),
+        today.month(),
+    )
+}
+
+/// The resale of a customer's rated lines of one calendar month, with its markups (and the
+/// month's fee): `None` when nothing of the month is rated.
+pub fn period_resale(
+    db: &Database,
+    account_id: &str,
+    customer_id: &str,
+    organization_id: Option<&str>,
+    year: i32,
+    month: u32,
+) -> Result<Option<Decimal>, ApiError> {
+    let period =
+        cspdesk_rating::period::BillingPeriod::calendar_month(year, month).map_err(period_error)?;
+    let key = format!("{year:04}-{month:02}");
     let lines = cspdesk_store::rated::lines(db, account_id, &key, Some(customer_id))?;
     if lines.is_empty() {
         return Ok(None);

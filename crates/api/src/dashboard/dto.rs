@@ -15,6 +15,9 @@ pub struct MonthFiguresDto {
     pub resale: String,
     /// Whether the month is still open (figures so far, usage only).
     pub open: bool,
+    /// A closed month Microsoft has not invoiced yet (invoices come early in the next month):
+    /// its figures are rated usage with markups, not an invoice.
+    pub not_invoiced: bool,
 }
 
 /// A customer's figures in a month.

@@ -1,6 +1,6 @@
 //! The Dashboard's figures and charts, per billing currency (amounts in two currencies are
-//! never added): cost and resale by month (closed months from the invoices, the open month
-//! from rated usage so far), top customers and margin by customer of the last invoiced
+//! never added): cost and resale by month (closed months from the invoices; a closed month
+//! not invoiced yet and the open month from rated usage with markups), top customers and margin by customer of the last invoiced
 //! month, rated cost by service category of that month, and month to date against the same
 //! days of the month before. Charts come as SVG text drawn by `cspdesk_charts`.
 
@@ -75,10 +75,12 @@ pub fn dashboard(db: &Database, now: DateTime<Utc>) -> Result<DashboardDto, ApiE
         .filter_map(|i| period_of(&i.billing_period_start))
         .filter(|p| *p < open)
         .max();
+    let mut invoiced: std::collections::BTreeSet<(String, String)> = Default::default();
     for inv in &invoices {
         let Some(period) = period_of(&inv.billing_period_start) else {
             continue;
         };
+        invoiced.insert((inv.currency.clone(), period.clone()));
         let detail = billing::invoice_detail(db, &inv.account_id, &inv.id)?;
         let c = by.entry(inv.currency.clone()).or_default();
         let m = c.months.entry(period.clone()).or_default();
@@ -103,6 +105,10 @@ pub fn dashboard(db: &Database, now: DateTime<Utc>) -> Result<DashboardDto, ApiE
             }
         }
     }
+
+    // A closed month not invoiced yet: its rated usage, marked up, so the trend does not
+    // skip from the last invoice to the open month.
+    let not_invoiced = rated_closed_month(db, &mut by, &invoiced, &last, before)?;
 
     // The open month: rated usage so far, marked up.
     for c in customers::list(db, now)? {
@@ -196,6 +202,7 @@ pub fn dashboard(db: &Database, now: DateTime<Utc>) -> Result<DashboardDto, ApiE
                 cost: money(s.cost),
                 resale: money(s.resale),
                 open: *period == open,
+                not_invoiced: not_invoiced.contains(&(currency.clone(), period.clone())),
             })
             .collect();
         let mut figures: Vec<CustomerFiguresDto> = c
@@ -246,6 +253,8 @@ pub fn dashboard(db: &Database, now: DateTime<Utc>) -> Result<DashboardDto, ApiE
                         (
                             if m.open {
                                 format!("{label} (so far)")
+                            } else if m.not_invoiced {
+                                format!("{label} (not invoiced)")
                             } else {
                                 label
                             },
@@ -331,6 +340,59 @@ pub fn dashboard(db: &Database, now: DateTime<Utc>) -> Result<DashboardDto, ApiE
         total(b).cmp(&total(a))
     });
     Ok(DashboardDto { currencies: out })
+}
+
+/// Adds the rated figures of `last` (a closed month) for each currency that has no invoice
+/// for it yet: each customer's rated cost, and its resale with its markups. Returns the
+/// (currency, period) pairs so added.
+fn rated_closed_month(
+    db: &Database,
+    by: &mut BTreeMap<String, Currency>,
+    invoiced: &std::collections::BTreeSet<(String, String)>,
+    last: &str,
+    day: NaiveDate,
+) -> Result<std::collections::BTreeSet<(String, String)>, ApiError> {
+    let marked = crate::customers::resale::Marked::load(db)?;
+    let organizations: BTreeMap<(String, String), Option<String>> =
+        cspdesk_store::discovered::customers(db)?
+            .into_iter()
+            .map(|c| ((c.account_id, c.id), c.organization_id))
+            .collect();
+    let mut added = std::collections::BTreeSet::new();
+    for cost in crate::rating::costs::costs(db, None, last)? {
+        let key = (cost.currency.clone(), last.to_string());
+        if invoiced.contains(&key) {
+            continue;
+        }
+        let amount_cost = amount(&cost.cost);
+        let organization = organizations
+            .get(&(cost.account_id.clone(), cost.customer_id.clone()))
+            .cloned()
+            .flatten();
+        let resale = if marked.has(&cost.account_id, &cost.customer_id, organization.as_deref()) {
+            crate::customers::resale::period_resale(
+                db,
+                &cost.account_id,
+                &cost.customer_id,
+                organization.as_deref(),
+                day.year(),
+                day.month(),
+            )?
+            .unwrap_or(amount_cost)
+        } else {
+            amount_cost
+        };
+        let m = by
+            .entry(cost.currency.clone())
+            .or_default()
+            .months
+            .entry(last.to_string())
+            .or_default();
+        m.cost += amount_cost;
+        m.resale += resale;
+        added.insert(key);
+    }
+    Ok(added)
 }
 
 /// A chart as a PNG (twice its size, for high-density screens).

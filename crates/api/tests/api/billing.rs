@@ -394,6 +394,7 @@ async fn the_dashboard_adds_up_to_the_invoices_and_draws_its_charts() {
                     .map(|i| dec(&i.total))
                     .sum();
                 assert_eq!(dec(&m.cost), invoiced, "{} {}", c.currency, m.period);
+                assert!(!m.not_invoiced, "{} is invoiced", m.period);
             }
         }
         let costs: Vec<Decimal> = c.top_customers.iter().map(|f| dec(&f.cost)).collect();
@@ -420,6 +421,31 @@ async fn the_dashboard_adds_up_to_the_invoices_and_draws_its_charts() {
         let png = cspdesk_api::dashboard::figures::chart_png(&c.charts[0].svg).unwrap();
         assert_eq!(&png[..4], b"\x89PNG");
     }
+    // Early December, before Microsoft invoices November: November is charted from its rated
+    // usage (nobody has a markup, so resale is the cost) and flagged, not dropped from the
+    // trend; October stays the invoiced month the rankings use.
+    let early_december =
+        chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 12, 3, 9, 0, 0).unwrap();
+    let later = cspdesk_api::dashboard::figures::dashboard(&db, early_december).unwrap();
+    let rated_november = cspdesk_api::rating::costs::costs(&db, None, "2026-11").unwrap();
+    for c in &later.currencies {
+        let november = c
+            .months
+            .iter()
+            .find(|m| m.period == "2026-11")
+            .unwrap_or_else(|| panic!("{}: November charted", c.currency));
+        assert!(november.not_invoiced && !november.open, "{november:?}");
+        let rated: Decimal = rated_november
+            .iter()
+            .filter(|x| x.currency == c.currency)
+            .map(|x| dec(&x.cost))
+            .sum();
+        assert!(rated > Decimal::ZERO, "{}", c.currency);
+        assert_eq!(dec(&november.cost), rated, "{}", c.currency);
+        assert_eq!(dec(&november.resale), rated, "{}", c.currency);
+        assert_eq!(c.ranked_period.as_deref(), Some("2026-10"));
+    }
+
     // Unbilled usage, apart: November is open; it is what reconciliation compares with.
     let unbilled = billing::unbilled(&db).unwrap();
     assert!(!unbilled.is_empty());

@@ -16,8 +16,8 @@ afterEach(() => {
 const view = (currency: string, over: Partial<CurrencyDashboardDto> = {}): CurrencyDashboardDto => ({
   currency,
   months: [
-    { period: "2026-10", cost: "1000.00", resale: "1120.00", open: false },
-    { period: "2026-11", cost: "400.00", resale: "448.00", open: true },
+    { period: "2026-10", cost: "1000.00", resale: "1120.00", open: false, notInvoiced: false },
+    { period: "2026-11", cost: "400.00", resale: "448.00", open: true, notInvoiced: false },
   ],
   rankedPeriod: "2026-10",
   topCustomers: [],
