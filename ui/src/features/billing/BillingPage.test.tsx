@@ -123,6 +123,19 @@ describe("Billing", () => {
     expect(screen.queryByTestId("invoice-notes")).toBeNull();
   });
 
+  it("opens at one billing period from the Dashboard, and shows every month again on request", async () => {
+    const september = invoice({ id: "G000000009", invoiceDate: "2026-10-08", billingPeriodStart: "2026-09-01", billingPeriodEnd: "2026-09-30" });
+    mockBackend([signedIn()], "Admin", { ...data, invoices: [invoice({}), september] });
+    window.location.hash = "#/billing?month=2026-09";
+    render(<App />);
+    const rows = await screen.findAllByTestId("invoice-row");
+    expect(rows.map((r) => r.textContent.includes("G000000009"))).toEqual([true]);
+    fireEvent.click(within(screen.getByTestId("invoice-month")).getByText("Show every month"));
+    await waitFor(() => {
+      expect(screen.getAllByTestId("invoice-row")).toHaveLength(2);
+    });
+  });
+
   it("drills from invoices to an invoice's customers to a customer's lines, with breadcrumbs", async () => {
     mockBackend([signedIn()], "Admin", data);
     window.location.hash = "#/billing";
