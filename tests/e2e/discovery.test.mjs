@@ -256,7 +256,15 @@ test("Discovery rated the usage: Customers show cost; a markup previews, saves a
   const preview = await session.text("[data-testid=markup-preview-table]");
   assert.match(preview, /\d/, "the preview shows amounts");
   await shot("markup-preview");
+  // Save states the effect (from the same preview) before it applies.
   await session.click("[data-testid=markup-save]");
+  const confirm = await session.until(async () => {
+    const text = await session.text("[data-testid=markup-confirm-save]").catch(() => "");
+    return text.length > 0 ? text : null;
+  }, "Save stating the effect");
+  assert.match(confirm, /resale [+−]/, `Save says what the resale becomes: ${confirm}`);
+  await shot("markup-confirm");
+  await session.click("[data-testid=markup-confirm-save]");
   await session.until(async () => (await session.text("[data-testid=markup-saved]")).length > 0, "Saved");
   await shot("markup-saved");
 
