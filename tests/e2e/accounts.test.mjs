@@ -50,6 +50,8 @@ test("adding an account lists it", async () => {
 });
 
 test("an invalid tenant id is rejected next to the field and nothing is added", async () => {
+  // With an account listed, the Add form is folded behind "Add another partner account".
+  await session.click("[data-testid=account-add-another]");
   await session.type("[data-testid=account-name]", "Fabrikam");
   await session.type("[data-testid=account-tenant]", "not-a-guid");
   await session.click("[data-testid=account-add]");

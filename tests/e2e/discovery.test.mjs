@@ -51,6 +51,15 @@ test("the sandbox partner signs in and its Discovery panel says Not started", as
   const id = await session.cmd("GET", `/element/${panels[0]}/attribute/data-testid`);
   panel = `[data-testid=${id}]`;
   assert.equal(await state(), "Not started");
+  // The setup path's next step is in view after sign-in, without scrolling (1280x800).
+  const inView = await session.cmd("POST", "/execute/sync", {
+    script: `const b = document.querySelector(arguments[0]).getBoundingClientRect();
+      return { top: b.top, bottom: b.bottom, height: window.innerHeight, current: document.querySelector("[aria-current=step]")?.textContent ?? null };`,
+    args: [`${panel} [data-testid=discovery-start]`],
+  });
+  assert.ok(inView.top >= 0 && inView.bottom <= inView.height, `Start Discovery in view after sign-in: ${JSON.stringify(inView)}`);
+  assert.match(inView.current ?? "", /Run Discovery/, "the setup path is at its Discovery step");
+  await shot("accounts-signed-in");
   await showPanel();
   await shot("discovery-not-started");
 });
