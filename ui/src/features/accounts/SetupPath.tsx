@@ -36,7 +36,10 @@ export function SetupPath({ step }: { step: SetupStep }) {
   if (step === "done") return null;
   const at = STEPS.findIndex((s) => s.step === step);
   return (
-    <nav className="setup-path card" aria-label="Setting up" data-testid="setup-path">
+    <section className="setup-path card" aria-labelledby="setup-title" data-testid="setup-path">
+      <h2 id="setup-title" className="visually-hidden">
+        Setting up CSP Desk
+      </h2>
       <ol>
         {STEPS.map((s, i) => {
           const state = i < at ? "done" : i === at ? "current" : "todo";
@@ -54,6 +57,6 @@ export function SetupPath({ step }: { step: SetupStep }) {
           );
         })}
       </ol>
-    </nav>
+    </section>
   );
 }

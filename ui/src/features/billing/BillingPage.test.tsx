@@ -3,7 +3,7 @@ import { act, cleanup, fireEvent, screen, waitFor, within } from "@testing-libra
 import { render } from "../../test/render";
 import { App } from "../../App";
 import { clearMocks, mockBackend } from "../../test/ipcMock";
-import { signedIn } from "../../test/fixtures";
+import { invoice, signedIn } from "../../test/fixtures";
 import { formatCount, formatMoney } from "../../format";
 import type { InvoiceDetailDto, InvoiceDto, InvoiceLineDto } from "../../ipc";
 
@@ -14,22 +14,6 @@ afterEach(() => {
   window.localStorage.clear();
 });
 
-const invoice = (over: Partial<InvoiceDto>): InvoiceDto => ({
-  accountId: "a1",
-  accountName: "Contoso",
-  id: "G000000001",
-  invoiceDate: "2026-11-08",
-  billingPeriodStart: "2026-10-01",
-  billingPeriodEnd: "2026-10-31",
-  currency: "EUR",
-  total: "1500.00",
-  paid: null,
-  documentType: "Invoice",
-  amendsOf: null,
-  invoiceType: "Recurring",
-  linesComplete: true,
-  ...over,
-});
 
 const invoices = [
   invoice({}),

@@ -195,7 +195,7 @@ function Chart({ chart, currency, children }: { chart: ChartDto; currency: strin
           Save PNG
         </button>
         {saved && (
-          <span className="hint" role="status">
+          <span className="hint" role="status" data-testid="chart-saved">
             {" "}
             Saved to {saved}
           </span>

@@ -141,7 +141,7 @@ export function TrendChart({ months, currency, title }: { months: MonthFiguresDt
         {shown && shownIndex >= 0 && (
           <div
             className="chart-tip"
-            role="status"
+            aria-hidden="true"
             data-testid="trend-tip"
             style={{ left: `${(x(shownIndex) / W) * 100}%` }}
           >
