@@ -8,7 +8,7 @@ import { render } from "./test/render";
 import { App } from "./App";
 import { clearMocks, mockBackend } from "./test/ipcMock";
 import { customer, invoice as fixtureInvoice, signedIn, subscription } from "./test/fixtures";
-import type { CurrencyDashboardDto, InvoiceDto } from "./ipc";
+import type { CurrencyDashboardDto, InvoiceDto, PeriodReconciliationDto } from "./ipc";
 
 afterEach(() => {
   cleanup();
@@ -36,6 +36,37 @@ const euro: CurrencyDashboardDto = {
   charts: ["trend", "topCustomers", "margin", "categories"].map((id) => ({ id, title: id, svg: "<svg/>" })),
 };
 
+// One customer whose rated cost differs from the invoice by a price, with its line: an expandable row.
+const october: PeriodReconciliationDto = {
+  period: "2026-10",
+  customers: [
+    {
+      accountId: "a1",
+      accountName: "Contoso",
+      customer: "c-00001",
+      customerName: "Customer 00001",
+      period: "2026-10",
+      currency: "EUR",
+      invoiceState: "billed",
+      rated: "250.00",
+      invoiced: "249.00",
+      difference: "-1.00",
+      causes: { priceMismatch: "-1.00" },
+      unexplained: "0.00",
+      refused: null,
+      linesCompared: 2,
+      linesMatched: 1,
+      differences: [
+        { subscriptionId: "p-1", entitlementId: "e-1", meterId: "m-vm", usageDate: "2026-10-03", rated: "10.00", invoiced: "9.00", difference: "-1.00", causes: { priceMismatch: "-1.00" }, unexplained: "0.00" },
+      ],
+      setAsideLines: 0,
+    },
+  ],
+  totals: [
+    { currency: "EUR", customers: 1, matched: 0, rated: "250.00", invoiced: "249.00", difference: "-1.00", causes: { priceMismatch: "-1.00" }, unexplained: "0.00", notCompared: 0, notComparedRated: "0.00", notComparedInvoiced: "0.00" },
+  ],
+};
+
 function backend() {
   return mockBackend([signedIn()], "Admin", {
     customers: [customer(1, { currency: "EUR", monthToDateCost: "10.00", monthToDateResale: "11.00", monthToDateMargin: "1.00" }), customer(2)],
@@ -55,6 +86,8 @@ function backend() {
       },
     },
     dashboard: { currencies: [euro] },
+    periods: [{ period: "2026-10", rated: 1, refused: 0, invoiced: true }],
+    reconciliations: [october],
     today: "2026-11-21",
   });
 }

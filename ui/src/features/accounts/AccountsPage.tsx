@@ -3,6 +3,7 @@
 // Until a Discovery run has succeeded, a setup path (add -> sign in -> run Discovery) leads
 // the page and only the current step's action is primary; once an account exists the Add
 // form folds away behind "Add another partner account", so Start Discovery stays in view.
+import { Disclosure } from "../../components/Disclosure";
 import { useCallback, useEffect, useId, useRef, useState, type SyntheticEvent } from "react";
 import { accounts, toApiError, type AccountDto, type ApiError } from "../../ipc";
 import { formatDateTime } from "../../format";
@@ -70,12 +71,9 @@ function AddAnother({ onAdded }: { onAdded: () => Promise<void> }) {
   const [open, setOpen] = useState(false);
   return (
     <div className="add-another">
-      <button type="button" aria-expanded={open} data-testid="account-add-another" onClick={() => { setOpen(!open); }}>
-        <span className="chevron" aria-hidden="true">
-          {open ? "▾" : "▸"}
-        </span>
+      <Disclosure open={open} testId="account-add-another" onToggle={() => { setOpen(!open); }}>
         Add another partner account
-      </button>
+      </Disclosure>
       {open && <AddAccountForm onAdded={onAdded} />}
     </div>
   );

@@ -2,6 +2,7 @@
 // cost against the invoice's daily rated usage, the difference split into causes, and the
 // customers that cannot be compared with the reason why. Totals per currency come from the
 // backend, added up exactly; this page never adds amounts itself.
+import { Disclosure } from "../../components/Disclosure";
 import {
   useCallback,
   useDeferredValue,
@@ -185,20 +186,15 @@ function PeriodView({ period, periods }: { period: string; periods: PeriodDto[] 
       width: 200,
       compare: byName,
       cell: (r) => (
-        <button
-          type="button"
-          className="link"
-          aria-expanded={expanded.has(keyOf(r))}
+        <Disclosure
+          open={expanded.has(keyOf(r))}
           title={r.customer}
-          onClick={() => {
+          onToggle={() => {
             toggle(r);
           }}
         >
-          <span className="chevron" aria-hidden="true">
-            {expanded.has(keyOf(r)) ? "▾" : "▸"}
-          </span>{" "}
           {nameOf(r)}
-        </button>
+        </Disclosure>
       ),
     },
     {
