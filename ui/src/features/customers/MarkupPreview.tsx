@@ -31,10 +31,10 @@ export function MarkupPreview({ preview }: { preview: MarkupPreviewDto | null })
                 Resale now
               </th>
               <th scope="col" className="num">
-                Resale with change
+                Resale after
               </th>
               <th scope="col" className="num">
-                Margin with change
+                Margin after
               </th>
             </tr>
           </thead>

@@ -14,12 +14,12 @@ export interface Bar {
   href?: string;
 }
 
-const W = 640;
-const LABEL = 190;
-const VALUE = 120;
+const W = 480;
+const LABEL = 150;
+const VALUE = 96;
 const ROW = 26;
 
-function short(text: string, max = 28): string {
+function short(text: string, max = 21): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 

@@ -8,16 +8,25 @@ import { formatMoney, formatMonth } from "../../format";
 import { href } from "../../routing/route";
 import { axisLabel, magnitude, monthSlots, ticks } from "./chartScale";
 
-const W = 640;
-const H = 250;
-const LEFT = 56;
+const W = 480;
+const H = 240;
+const LEFT = 44;
 const RIGHT = 12;
-const TOP = 12;
+const TOP = 24;
 const BOTTOM = 44;
 
 /** Billing for one month: its invoices, or what is not invoiced yet. */
 export function billingMonthHref(period: string): string {
   return `${href("billing")}?month=${encodeURIComponent(period)}`;
+}
+
+const monthName = new Intl.DateTimeFormat(undefined, { month: "short", timeZone: "UTC" });
+
+/** The axis label of a month: "Oct 2026", or "Oct" with the year under January and the first month when space is short. */
+function axisMonth(period: string, first: boolean, compact: boolean): [string, string | null] {
+  if (!compact) return [formatMonth(period), null];
+  const [y, m] = period.split("-").map(Number) as [number, number];
+  return [monthName.format(Date.UTC(y, m - 1, 1)), first || m === 1 ? String(y) : null];
 }
 
 function monthText(m: MonthFiguresDto, currency: string): string {
@@ -34,6 +43,8 @@ export function TrendChart({ months, currency, title }: { months: MonthFiguresDt
   const span = hi - lo || 1;
   const step = (W - LEFT - RIGHT) / Math.max(1, slots.length);
   const x = (i: number) => LEFT + step * (i + 0.5);
+  // Twelve months and a gap leave about 32 px a month: the year moves to a line of its own.
+  const compact = step < 56;
   const y = (v: number) => TOP + (H - TOP - BOTTOM) * (1 - (v - lo) / span);
 
   // A line per run of months with figures: a gap breaks it; the segment into the open month is dashed.
@@ -90,7 +101,7 @@ export function TrendChart({ months, currency, title }: { months: MonthFiguresDt
               </text>
             </g>
           ))}
-          <text className="chart-unit" x={4} y={TOP + 4} aria-hidden="true">
+          <text className="chart-unit" x={4} y={12} aria-hidden="true">
             {currency}
           </text>
           {resale.solid.map((p) => (
@@ -105,17 +116,27 @@ export function TrendChart({ months, currency, title }: { months: MonthFiguresDt
           {cost.partial.map((p) => (
             <polyline key={`cp${p}`} className="line cost partial" points={p} />
           ))}
-          {slots.map((s, i) => (
+          {slots.map((s, i) => {
+            const [label, year] = axisMonth(s.period, i === 0, compact);
+            return (
             <g key={s.period}>
+              {!s.figures && (
+                <rect className="gap-band" x={x(i) - step / 2 + 2} y={TOP} width={step - 4} height={H - TOP - BOTTOM} aria-hidden="true" />
+              )}
               <text className="chart-month" x={x(i)} y={H - BOTTOM + 16} textAnchor="middle" aria-hidden="true">
-                {formatMonth(s.period)}
+                {label}
               </text>
+              {year && (
+                <text className="chart-month" x={x(i)} y={H - BOTTOM + 28} textAnchor="middle" aria-hidden="true">
+                  {year}
+                </text>
+              )}
               {s.figures?.open && (
-                <text className="chart-month so-far" x={x(i)} y={H - BOTTOM + 30} textAnchor="middle" aria-hidden="true">
+                <text className="chart-month so-far" x={x(i)} y={H - BOTTOM + (compact ? 40 : 30)} textAnchor="middle" aria-hidden="true">
                   so far
                 </text>
               )}
-              {!s.figures && (
+              {!s.figures && !compact && (
                 <text className="chart-month gap" x={x(i)} y={H - BOTTOM + 30} textAnchor="middle" aria-hidden="true">
                   not invoiced
                 </text>
@@ -136,7 +157,8 @@ export function TrendChart({ months, currency, title }: { months: MonthFiguresDt
                 </a>
               )}
             </g>
-          ))}
+            );
+          })}
         </svg>
         {shown && shownIndex >= 0 && (
           <div

@@ -235,11 +235,6 @@ export function DiscoveryPanel({
           >
             {busy === "start" ? "Starting…" : "Start Discovery"}
           </button>
-          {blocked !== null && !running && (
-            <p className="hint" id={blockedId} data-testid="discovery-start-blocked">
-              {blocked}
-            </p>
-          )}
           {startError && (
             <p className="field-error" role="alert" data-testid="discovery-start-error">
               {startError.message}
@@ -262,6 +257,12 @@ export function DiscoveryPanel({
           )}
         </div>
       </div>
+
+      {blocked !== null && !running && (
+        <p className="hint" id={blockedId} data-testid="discovery-start-blocked">
+          {blocked}
+        </p>
+      )}
 
       <RunHistory accountId={account.id} status={status} />
     </section>
