@@ -237,13 +237,20 @@ function Unbilled({ list }: { list: UnbilledDto[] }) {
     <section className="card unbilled" aria-labelledby="unbilled-title" data-testid="unbilled">
       <h2 id="unbilled-title">Not invoiced yet</h2>
       <table className="grid compact">
+        <caption className="visually-hidden">Usage of the open periods, per account and currency</caption>
         <thead>
           <tr>
-            <th>Period</th>
-            <th>Account</th>
-            <th className="num">Customers</th>
-            <th className="num">Usage records</th>
-            <th className="num">Usage so far</th>
+            <th scope="col">Period</th>
+            <th scope="col">Account</th>
+            <th scope="col" className="num">
+              Customers
+            </th>
+            <th scope="col" className="num">
+              Usage records
+            </th>
+            <th scope="col" className="num">
+              Usage so far
+            </th>
           </tr>
         </thead>
         <tbody>

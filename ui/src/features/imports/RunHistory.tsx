@@ -217,7 +217,7 @@ function RunDetails({ run }: { run: ImportRunDto }) {
       {run.entities.length === 0 ? (
         <p className="hint">Nothing read.</p>
       ) : (
-        <table className="entity-table">
+        <table className="grid compact entity-table">
           <caption className="visually-hidden">Pages and rows by kind of data</caption>
           <thead>
             <tr>

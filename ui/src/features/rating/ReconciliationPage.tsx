@@ -410,16 +410,23 @@ function LineDifferences({ row }: { row: ReconciliationDto }) {
     return <p className="line-differences">Every line matches to the cent.</p>;
   }
   return (
-    <table className="line-differences">
+    <table className="grid compact line-differences">
+      <caption className="visually-hidden">Lines of {nameOf(row)} that differ from the invoice</caption>
       <thead>
         <tr>
-          <th>Day</th>
-          <th>Meter</th>
-          <th>Azure subscription</th>
-          <th className="num">Rated</th>
-          <th className="num">Invoiced</th>
-          <th className="num">Difference</th>
-          <th>Causes</th>
+          <th scope="col">Day</th>
+          <th scope="col">Meter</th>
+          <th scope="col">Azure subscription</th>
+          <th scope="col" className="num">
+            Rated
+          </th>
+          <th scope="col" className="num">
+            Invoiced
+          </th>
+          <th scope="col" className="num">
+            Difference
+          </th>
+          <th scope="col">Causes</th>
         </tr>
       </thead>
       <tbody>
