@@ -57,7 +57,7 @@ export function BarChart({ bars, currency, title, what }: { bars: Bar[]; currenc
           </>
         );
         return b.href ? (
-          <a key={b.key} href={b.href} data-testid="bar">
+          <a key={b.key} href={b.href} tabIndex={0} data-testid="bar">
             <rect className="hit" x={0} y={top} width={W} height={ROW} />
             {body}
           </a>

@@ -44,6 +44,8 @@ describe("Dashboard", () => {
     expect(screen.getByTestId("kpi-month-to-date").textContent).toBe(formatMoney("400.00", "EUR"));
     expect(screen.getByTestId("dashboard-kpis").textContent).toContain("+25.0 %");
     expect(screen.getByTestId("dashboard-health").textContent).toContain("Contoso");
+    // The month so far is reached by a dashed segment, for cost and for resale.
+    expect(within(charts).getByTestId("chart-trend").querySelectorAll("polyline.partial")).toHaveLength(2);
 
     fireEvent.click(within(screen.getByTestId("chart-trend")).getByText("Save PNG"));
     expect(await within(screen.getByTestId("chart-trend")).findByText(/Saved to \/home\/finance\/trend-EUR.png/)).toBeTruthy();

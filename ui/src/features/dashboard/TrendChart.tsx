@@ -144,6 +144,7 @@ export function TrendChart({ months, currency, title }: { months: MonthFiguresDt
               {s.figures && (
                 <a
                   href={billingMonthHref(s.period)}
+                  tabIndex={0}
                   aria-label={`${monthText(s.figures, currency)}. Open Billing for this month.`}
                   data-testid="trend-point"
                   onMouseEnter={() => { setActive(s.period); }}
