@@ -214,7 +214,9 @@ function Invoices() {
             empty={
               <span className="hint">
                 {month && !needle
-                  ? `No invoice for ${formatMonth(month)} yet: a month is invoiced early the month after; its usage so far is under “Not invoiced yet”.`
+                  ? `No invoice for ${formatMonth(month)}: a month is invoiced early in the month after.${
+                      unbilled.data?.some((u) => u.period === month) ? " Its usage so far is under “Not invoiced yet” above." : ""
+                    }`
                   : `No invoice matches “${query.trim()}”.`}
               </span>
             }
