@@ -10,6 +10,9 @@ import { clearMocks, mockBackend } from "./test/ipcMock";
 import { customer, invoice as fixtureInvoice, signedIn, subscription } from "./test/fixtures";
 import type { CurrencyDashboardDto, InvoiceDto, PeriodReconciliationDto } from "./ipc";
 
+// jsdom has no canvas; axe-core asks for one to look for icon fonts, and only needs a "no".
+HTMLCanvasElement.prototype.getContext = () => null;
+
 afterEach(() => {
   cleanup();
   clearMocks();
