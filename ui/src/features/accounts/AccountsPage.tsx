@@ -26,10 +26,12 @@ export function AccountsPage() {
     void invalidate(client, accountKeys.all);
     return Promise.resolve();
   }, [client]);
-  const { statuses } = useDiscovery();
+  const { statuses, loaded } = useDiscovery();
   const readOnly = load.data?.info.access === "Finance";
   const list = load.data?.list ?? null;
-  const step: SetupStep = list ? setupStep(list, statuses) : "done";
+  // Until Discovery's statuses are read, an account's last success is unknown: no path is shown
+  // rather than one that flashes "Run Discovery" at a user whose data is already there.
+  const step: SetupStep = list && (loaded || list.length === 0) ? setupStep(list, statuses) : "done";
 
   return (
     <section>
