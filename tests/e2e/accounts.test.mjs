@@ -6,6 +6,7 @@ import { mkdtempSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { launch } from "./webdriver.mjs";
+import { violations } from "./axe.mjs";
 
 const driver = process.env.WEBDRIVER_URL;
 const app = process.env.CSPDESK_APP;
@@ -50,6 +51,8 @@ test("adding an account lists it", async () => {
 });
 
 test("an invalid tenant id is rejected next to the field and nothing is added", async () => {
+  // With an account listed, the Add form is folded behind "Add another partner account".
+  await session.click("[data-testid=account-add-another]");
   await session.type("[data-testid=account-name]", "Fabrikam");
   await session.type("[data-testid=account-tenant]", "not-a-guid");
   await session.click("[data-testid=account-add]");
@@ -87,4 +90,13 @@ test("the discovery pages say nothing is discovered yet and link back to Account
     return t === "Dashboard" ? t : null;
   }, "Back to return to the previous page");
   assert.equal(h1, "Dashboard");
+});
+
+test("Accessibility of the first run: axe-core finds no serious or critical violation on Accounts or an empty page", async () => {
+  const found = [];
+  for (const page of ["accounts", "customers", "dashboard", "billing", "reconciliation", "stack", "costs"]) {
+    await session.navigate(`#/${page}`);
+    found.push(...(await violations(session, `${page} (nothing discovered)`)));
+  }
+  assert.deepEqual(found, [], `axe-core violations:\n${found.join("\n")}`);
 });

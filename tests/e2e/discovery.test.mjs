@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { launch } from "./webdriver.mjs";
 import { acceptConsent } from "./consent.mjs";
 import { startAzurite } from "./azurite.mjs";
+import { violations } from "./axe.mjs";
 
 const driver = process.env.WEBDRIVER_URL;
 const app = process.env.CSPDESK_APP;
@@ -51,6 +52,15 @@ test("the sandbox partner signs in and its Discovery panel says Not started", as
   const id = await session.cmd("GET", `/element/${panels[0]}/attribute/data-testid`);
   panel = `[data-testid=${id}]`;
   assert.equal(await state(), "Not started");
+  // The setup path's next step is in view after sign-in, without scrolling (1280x800).
+  const inView = await session.cmd("POST", "/execute/sync", {
+    script: `const b = document.querySelector(arguments[0]).getBoundingClientRect();
+      return { top: b.top, bottom: b.bottom, height: window.innerHeight, current: document.querySelector("[aria-current=step]")?.textContent ?? null };`,
+    args: [`${panel} [data-testid=discovery-start]`],
+  });
+  assert.ok(inView.top >= 0 && inView.bottom <= inView.height, `Start Discovery in view after sign-in: ${JSON.stringify(inView)}`);
+  assert.match(inView.current ?? "", /Run Discovery/, "the setup path is at its Discovery step");
+  await shot("accounts-signed-in");
   await showPanel();
   await shot("discovery-not-started");
 });
@@ -256,7 +266,15 @@ test("Discovery rated the usage: Customers show cost; a markup previews, saves a
   const preview = await session.text("[data-testid=markup-preview-table]");
   assert.match(preview, /\d/, "the preview shows amounts");
   await shot("markup-preview");
+  // Save states the effect (from the same preview) before it applies.
   await session.click("[data-testid=markup-save]");
+  const confirm = await session.until(async () => {
+    const text = await session.text("[data-testid=markup-confirm-save]").catch(() => "");
+    return text.length > 0 ? text : null;
+  }, "Save stating the effect");
+  assert.match(confirm, /resale [+−]/, `Save says what the resale becomes: ${confirm}`);
+  await shot("markup-confirm");
+  await session.click("[data-testid=markup-confirm-save]");
   await session.until(async () => (await session.text("[data-testid=markup-saved]")).length > 0, "Saved");
   await shot("markup-saved");
 
@@ -338,24 +356,34 @@ test("Billing: invoice -> customer -> lines, Back, and a CSV export through the 
   await session.until(async () => (await session.findAll("[data-testid=invoice-row]")).length > 0, "Back: the invoices again");
 });
 
-test("Dashboard: the charts are drawn, and one saves as PNG", async () => {
+test("Dashboard: the charts are drawn in the page with values on focus, and one saves as PNG", async () => {
   await session.navigate("#/dashboard");
-  const images = await session.until(async () => {
-    const imgs = await session.findAll("[data-testid=dashboard-charts] img");
-    return imgs.length >= 3 ? imgs : null;
-  }, "the Dashboard's charts", { timeoutMs: 30000 });
-  const drawn = await session.cmd("POST", "/execute/sync", {
-    script: "return [...document.querySelectorAll('[data-testid=dashboard-charts] img')].every((i) => i.complete && i.naturalWidth > 0);",
+  const points = await session.until(async () => {
+    const found = await session.findAll("[data-testid=chart-trend] [data-testid=trend-point]");
+    return found.length > 0 ? found : null;
+  }, "the trend's months", { timeoutMs: 30000 });
+  // Every chart shows a drawing, a picture (exported costs) or what to do instead of zeros.
+  const shown = await session.cmd("POST", "/execute/sync", {
+    script: `return [...document.querySelectorAll("[data-testid=dashboard-charts] figure")].map((f) => [
+        f.dataset.testid,
+        Boolean(f.querySelector("svg, img, [data-testid=chart-nothing]")),
+      ]);`,
     args: [],
   });
-  assert.ok(drawn, `${images.length} charts are drawn (their images decoded)`);
+  assert.ok(shown.length >= 3 && shown.every(([, ok]) => ok), `every chart shows something: ${JSON.stringify(shown)}`);
+  const href = await session.cmd("GET", `/element/${points[0]}/attribute/href`);
+  assert.match(href, /^#\/billing\?month=\d{4}-\d{2}$/, "a month opens Billing for that month");
+  await session.cmd("POST", "/execute/sync", { script: "arguments[0].focus(); return true;", args: [{ "element-6066-11e4-a52e-4f735466cecf": points[0] }] });
+  const tip = await session.text("[data-testid=trend-tip]");
+  assert.match(tip, /Cost .*\d/s, `focus shows the month's figures: ${tip}`);
   await shot("dashboard");
+  await session.cmd("POST", "/execute/sync", { script: "document.activeElement?.blur(); return true;", args: [] });
   await session.cmd("POST", "/execute/sync", {
     script: "[...document.querySelectorAll('[data-testid=chart-trend] button')].find((b) => b.textContent === 'Save PNG').click(); return true;",
     args: [],
   });
   const saved = await session.until(async () => {
-    const t = await session.text("[data-testid=chart-trend] [role=status]").catch(() => "");
+    const t = await session.text("[data-testid=chart-trend] [data-testid=chart-saved]").catch(() => "");
     return t.includes("Saved to") ? t : null;
   }, "the PNG to be saved");
   const { readFileSync } = await import("node:fs");
@@ -394,10 +422,12 @@ test("Azure Stack: a refused add shows its guidance; a discovered subscription a
   const capacity = hrefs.find(([model]) => model === "Capacity");
   assert.ok(capacity, `a Capacity registration is listed: ${JSON.stringify(hrefs)}`);
   await session.navigate(capacity[1]);
-  const refused = await pickAndAdd();
-  assert.ok(refused.error, "a Capacity registration refuses customer subscriptions");
-  assert.match(refused.error, /Capacity billing model/);
-  assert.match(refused.error, /Re-register the Azure Stack Hub with the PayAsYouUse billing model/);
+  // Azure would refuse: the form is off, saying why, instead of offering an add that cannot succeed.
+  const reason = await session.text("[data-testid=stack-add-refused]");
+  assert.match(reason, /billing model is Capacity/);
+  assert.match(reason, /Re-register the Azure Stack Hub/);
+  const off = await session.cmd("POST", "/execute/sync", { script: "return document.querySelector('[data-testid=stack-add]').disabled;", args: [] });
+  assert.equal(off, true, "Add is disabled on a Capacity registration");
   await shot("azure-stack-refused");
 
   let added = null;
@@ -650,4 +680,29 @@ test("One run history: Discovery, the cost export import and the Azure Stack usa
     args: [`${panel} [data-testid=discovery-history]`],
   });
   await shot("run-history");
+});
+
+test("Accessibility: axe-core finds no serious or critical violation on any page", async () => {
+  const found = [];
+  const visit = async (hash, what) => {
+    await session.navigate(hash);
+    found.push(...(await violations(session, what)));
+  };
+  for (const page of ["accounts", "customers", "subscriptions", "dashboard", "billing", "reconciliation", "stack", "costs"]) {
+    await visit(`#/${page}`, page);
+  }
+  // The drill-downs, reached by the links the pages offer.
+  const link = (css) =>
+    session.cmd("POST", "/execute/sync", { script: "return document.querySelector(arguments[0])?.getAttribute('href') ?? null;", args: [css] });
+  await session.navigate("#/billing");
+  const invoice = await session.until(() => link("[data-testid=invoice-row] a"), "an invoice link", { timeoutMs: 30000 });
+  await visit(invoice, "an invoice");
+  const lines = await session.until(() => link("[data-testid=invoice-customer-row] a"), "an invoice customer link", { timeoutMs: 30000 });
+  await visit(lines, "a customer's lines on an invoice");
+  await session.navigate("#/customers");
+  const markup = await session.until(() => link("[data-testid=customer-markup]"), "a Markup link", { timeoutMs: 30000 });
+  await visit(markup, "a markup editor");
+  const subscriptions = await session.until(() => link("[data-testid=markup-subscriptions]"), "the customer's subscriptions link");
+  await visit(subscriptions, "a customer's subscriptions");
+  assert.deepEqual(found, [], `axe-core violations:\n${found.join("\n")}`);
 });

@@ -1,6 +1,6 @@
 // Test data in the backend's shapes: accounts, runs, progress, customers and
-// subscriptions with sensible defaults, each overridable field by field.
-import type { AccountDto, CustomerDto, ProgressDto, RunDto, SubscriptionDto } from "../ipc";
+// subscriptions and invoices with sensible defaults, each overridable field by field.
+import type { AccountDto, CustomerDto, InvoiceDto, ProgressDto, RunDto, SubscriptionDto } from "../ipc";
 
 export function account(over: Partial<AccountDto> = {}): AccountDto {
   return {
@@ -120,6 +120,25 @@ export function subscription(over: Partial<SubscriptionDto> = {}): SubscriptionD
     monthToDateResale: null,
     monthToDateMargin: null,
     currency: null,
+    ...over,
+  };
+}
+
+export function invoice(over: Partial<InvoiceDto> = {}): InvoiceDto {
+  return {
+    accountId: "a1",
+    accountName: "Contoso",
+    id: "G000000001",
+    invoiceDate: "2026-11-08",
+    billingPeriodStart: "2026-10-01",
+    billingPeriodEnd: "2026-10-31",
+    currency: "EUR",
+    total: "1500.00",
+    paid: null,
+    documentType: "Invoice",
+    amendsOf: null,
+    invoiceType: "Recurring",
+    linesComplete: true,
     ...over,
   };
 }

@@ -1,5 +1,9 @@
 // Accounts: register partner accounts (name + partner tenant id), list and delete them,
 // and run Discovery for each. Errors from the backend land next to the field they name.
+// Until a Discovery run has succeeded, a setup path (add -> sign in -> run Discovery) leads
+// the page and only the current step's action is primary; once an account exists the Add
+// form folds away behind "Add another partner account", so Start Discovery stays in view.
+import { Disclosure } from "../../components/Disclosure";
 import { useCallback, useEffect, useId, useRef, useState, type SyntheticEvent } from "react";
 import { accounts, toApiError, type AccountDto, type ApiError } from "../../ipc";
 import { formatDateTime } from "../../format";
@@ -12,6 +16,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { invalidate } from "../../data/queryClient";
 import { Failed, Loading } from "../../components/QueryState";
 import { accountKeys, useAccountsWithAccess } from "./queries";
+import { SetupPath, setupStep, type SetupStep } from "./SetupPath";
 
 export function AccountsPage() {
   const load = useAccountsWithAccess();
@@ -21,6 +26,12 @@ export function AccountsPage() {
     void invalidate(client, accountKeys.all);
     return Promise.resolve();
   }, [client]);
+  const { statuses, loaded } = useDiscovery();
+  const readOnly = load.data?.info.access === "Finance";
+  const list = load.data?.list ?? null;
+  // Until Discovery's statuses are read, an account's last success is unknown: no path is shown
+  // rather than one that flashes "Run Discovery" at a user whose data is already there.
+  const step: SetupStep = list && (loaded || list.length === 0) ? setupStep(list, statuses) : "done";
 
   return (
     <section>
@@ -28,6 +39,7 @@ export function AccountsPage() {
       <p className="lead">
         Your Microsoft partner accounts. Each one is a partner tenant that CSP Desk signs in to and discovers.
       </p>
+      {!readOnly && <SetupPath step={step} />}
       {load.data?.info.access === "Finance" ? (
         <p className="banner" role="note" data-testid="finance-banner">
           {load.data.info.readOnlyDatabase ? (
@@ -43,21 +55,33 @@ export function AccountsPage() {
           )}
         </p>
       ) : (
-        <AddAccountForm onAdded={refresh} />
+        list?.length === 0 && <AddAccountForm onAdded={refresh} />
       )}
       {load.isPending && <Loading>Loading accounts…</Loading>}
       {load.isError && <Failed error={load.error} retry={() => void load.refetch()} />}
-      {load.data && (
-        <AccountList list={load.data.list} onRemoved={refresh} readOnly={load.data.info.access === "Finance"} />
-      )}
+      {load.data && <AccountList list={load.data.list} onRemoved={refresh} readOnly={readOnly} />}
+      {!readOnly && list && list.length > 0 && <AddAnother onAdded={refresh} />}
       {load.data && load.data.list.length > 0 && (
-        <DiscoverySection list={load.data.list} readOnly={load.data.info.access === "Finance"} />
+        <DiscoverySection list={load.data.list} readOnly={readOnly} primary={step === "discover" || step === "done"} />
       )}
     </section>
   );
 }
 
-function DiscoverySection({ list, readOnly }: { list: AccountDto[]; readOnly: boolean }) {
+/** The Add form once an account exists: folded behind one button, so the setup's next step stays in view. */
+function AddAnother({ onAdded }: { onAdded: () => Promise<void> }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <div className="add-another">
+      <Disclosure open={open} testId="account-add-another" onToggle={() => { setOpen(!open); }}>
+        Add another partner account
+      </Disclosure>
+      {open && <AddAccountForm onAdded={onAdded} />}
+    </div>
+  );
+}
+
+function DiscoverySection({ list, readOnly, primary }: { list: AccountDto[]; readOnly: boolean; primary: boolean }) {
   const { statuses, error } = useDiscovery();
   const ids = list.map((a) => a.id).join(" ");
 
@@ -76,10 +100,10 @@ function DiscoverySection({ list, readOnly }: { list: AccountDto[]; readOnly: bo
       {error && (
         <Failed error={error} testId="discovery-error" />
       )}
-      <DiscoverySchedule readOnly={readOnly} />
       {list.map((a) => (
-        <DiscoveryPanel key={a.id} account={a} status={statuses.get(a.id) ?? notStarted(a.id)} />
+        <DiscoveryPanel key={a.id} account={a} status={statuses.get(a.id) ?? notStarted(a.id)} primary={primary} />
       ))}
+      <DiscoverySchedule readOnly={readOnly} />
     </section>
   );
 }

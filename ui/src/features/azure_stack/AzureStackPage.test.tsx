@@ -1,3 +1,4 @@
+import { label } from "../../labels";
 import { afterEach, describe, expect, it } from "vitest";
 import { cleanup, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { render } from "../../test/render";
@@ -96,12 +97,26 @@ describe("Azure Stack page", () => {
     expect(aside.textContent).toContain("is not a subscription GUID (id, item 3 of");
   });
 
-  it("shows Azure's refusal with its guidance next to the Add button and keeps the input", async () => {
-    const state = mockBackend([account]);
+  it("turns adding off, with the reason, on a registration whose billing model refuses customer subscriptions", async () => {
+    mockBackend([account]);
     resetStackMock(overview);
     window.location.hash = `#/stack/${account.id}/${SUB}/azurestack/azurestack-capacity`;
     render(<App />);
-    expect(await screen.findByText(/only PayAsYouUse registrations can add customer subscriptions/)).toBeTruthy();
+    const reason = await screen.findByTestId("stack-add-refused");
+    expect(reason.textContent).toContain("billing model is Capacity");
+    expect(reason.textContent).toContain(`only to a registration billed ${label("PayAsYouUse")}`);
+    expect(screen.getByTestId<HTMLButtonElement>("stack-add").disabled).toBe(true);
+    expect(screen.getByTestId<HTMLInputElement>("stack-customer-subscription").closest("fieldset")?.disabled).toBe(true);
+    expect(screen.getByTestId("stack-add-form").getAttribute("aria-describedby")).toBe(reason.id);
+  });
+
+  it("shows Azure's refusal with its guidance next to the Add button and keeps the input", async () => {
+    const state = mockBackend([account]);
+    resetStackMock(overview);
+    window.location.hash = `#/stack/${account.id}/${SUB}/azurestack/azurestack-payg`;
+    render(<App />);
+    await screen.findByTestId("stack-add-form");
+    expect(screen.queryByTestId("stack-add-refused")).toBeNull();
     const guidance =
       "This registration uses the Capacity billing model (disconnected), which cannot add customer subscriptions. Re-register the Azure Stack Hub with the PayAsYouUse billing model to bill customers.";
     state.failures.set("azure_stack_add_customer", { code: "Forbidden", message: guidance, field: "registration" });

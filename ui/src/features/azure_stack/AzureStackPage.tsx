@@ -21,6 +21,7 @@ import { AccountScope } from "../../components/AccountScope";
 import { RegistrationUsage } from "./StackUsage";
 import { Failed, Loading } from "../../components/QueryState";
 import { stackKeys, useStackChoices, useStackCustomers, useStackOverview } from "./queries";
+import { label } from "../../labels";
 import { useQueryClient } from "@tanstack/react-query";
 
 const sameRegistration = (a: RegistrationRefDto, b: RegistrationRefDto) =>
@@ -186,7 +187,7 @@ function Registrations({ account, selected }: { account: AccountDto; selected: R
                   </td>
                   <td className="mono">{r.at.subscriptionId}</td>
                   <td>{r.at.resourceGroup}</td>
-                  <td>{r.billingModel}</td>
+                  <td>{label(r.billingModel)}</td>
                   <td className="mono">{r.cloudId}</td>
                   <td className="num">{r.customerSubscriptions}</td>
                   <td>
@@ -251,7 +252,9 @@ function CustomerSubscriptions({
   const [busy, setBusy] = useState<string | null>(null);
   const [addError, setAddError] = useState<ApiError | null>(null);
   const [rowError, setRowError] = useState<{ id: string; error: ApiError } | null>(null);
-  const ids = { subscription: useId(), tenant: useId(), pick: useId() };
+  const ids = { subscription: useId(), tenant: useId(), pick: useId(), refused: useId() };
+  // Azure refuses customer subscriptions on a registration that is not PayAsYouUse: the form says so, disabled.
+  const refuses = !registration.acceptsCustomers;
 
   const done = useCallback(
     (data: StackCustomerSubscriptionDto[]) => {
@@ -307,17 +310,24 @@ function CustomerSubscriptions({
       <p className="muted">
         Usage of tenants added here bills to their subscription; usage of any other tenant on this Azure Stack Hub bills
         to the registration's subscription {at.subscriptionId}.
-        {!registration.acceptsCustomers &&
-          ` This registration's billing model is ${registration.billingModel}: only PayAsYouUse registrations can add customer subscriptions.`}
       </p>
+      {refuses && (
+        <p className="banner" id={ids.refused} data-testid="stack-add-refused">
+          This registration&apos;s billing model is {label(registration.billingModel)}: customer subscriptions can be added
+          only to a registration billed {label("PayAsYouUse")}, so adding is off here. Re-register the Azure Stack Hub with
+          that billing model to bill customers.
+        </p>
+      )}
       <form
-        className="fields"
         data-testid="stack-add-form"
+        aria-describedby={refuses ? ids.refused : undefined}
         onSubmit={(e) => {
           e.preventDefault();
-          add();
+          if (!refuses) add();
         }}
       >
+        <fieldset className="plain fields" disabled={refuses}>
+        <legend className="visually-hidden">Add a customer subscription</legend>
         {choices.length > 0 && (
           <div className="field">
             <label htmlFor={ids.pick}>Discovered subscription</label>
@@ -365,6 +375,7 @@ function CustomerSubscriptions({
         <button type="submit" data-testid="stack-add" disabled={busy !== null || subscription.trim() === ""}>
           {busy === "add" ? "Adding…" : "Add to registration"}
         </button>
+        </fieldset>
       </form>
       {addError && (
         <p id="stack-add-error" className="error" role="alert" data-testid="stack-add-error">

@@ -3,6 +3,7 @@
 // customer subscription its tenant is added with, or else to the registration's default
 // subscription, and rated per vCPU-hour at one rate for every VM size. Importing calls the
 // Stack; the tables are read from the database, so they work offline.
+import { Disclosure } from "../../components/Disclosure";
 import { useId, useMemo, useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { Empty, Failed, Loading } from "../../components/QueryState";
@@ -263,9 +264,9 @@ function UsageRow({
         <td>{formatMonth(t.month)}</td>
         {showRegistration && <td>{t.registration.name}</td>}
         <td>
-          <button type="button" className="link" aria-expanded={open} onClick={onToggle}>
+          <Disclosure open={open} onToggle={onToggle}>
             {t.attribution === "customer" ? (t.companyName ?? t.tenantId ?? "a customer") : "Default subscription (tenants not added)"}
-          </button>
+          </Disclosure>
         </td>
         <td className="mono">{t.subscriptionId}</td>
         <td className="num" data-amount={t.amount} title={`Exactly ${exact(t.amount, t.currency)}`}>

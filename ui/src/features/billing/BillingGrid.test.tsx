@@ -4,7 +4,7 @@ import { cleanup, fireEvent, screen, waitFor, within } from "@testing-library/re
 import { render } from "../../test/render";
 import { App } from "../../App";
 import { clearMocks, mockBackend } from "../../test/ipcMock";
-import { signedIn } from "../../test/fixtures";
+import { invoice as fixtureInvoice, signedIn } from "../../test/fixtures";
 import { formatMoney } from "../../format";
 import { flushQuery, readQuery } from "../../routing/urlState";
 import { balanceDue } from "./BillingPage";
@@ -18,21 +18,7 @@ afterEach(() => {
   window.localStorage.clear();
 });
 
-const invoice: InvoiceDto = {
-  accountId: "a1",
-  accountName: "Contoso",
-  id: "G000000001",
-  invoiceDate: "2026-11-08",
-  billingPeriodStart: "2026-10-01",
-  billingPeriodEnd: "2026-10-31",
-  currency: "EUR",
-  total: "1500.03",
-  paid: null,
-  documentType: "Invoice",
-  invoiceType: "Recurring",
-  amendsOf: null,
-  linesComplete: true,
-};
+const invoice: InvoiceDto = fixtureInvoice({ total: "1500.03" });
 
 const detail: InvoiceDetailDto = {
   invoice,

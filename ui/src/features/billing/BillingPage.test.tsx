@@ -3,7 +3,7 @@ import { act, cleanup, fireEvent, screen, waitFor, within } from "@testing-libra
 import { render } from "../../test/render";
 import { App } from "../../App";
 import { clearMocks, mockBackend } from "../../test/ipcMock";
-import { signedIn } from "../../test/fixtures";
+import { invoice, signedIn } from "../../test/fixtures";
 import { formatCount, formatMoney } from "../../format";
 import type { InvoiceDetailDto, InvoiceDto, InvoiceLineDto } from "../../ipc";
 
@@ -14,22 +14,6 @@ afterEach(() => {
   window.localStorage.clear();
 });
 
-const invoice = (over: Partial<InvoiceDto>): InvoiceDto => ({
-  accountId: "a1",
-  accountName: "Contoso",
-  id: "G000000001",
-  invoiceDate: "2026-11-08",
-  billingPeriodStart: "2026-10-01",
-  billingPeriodEnd: "2026-10-31",
-  currency: "EUR",
-  total: "1500.00",
-  paid: null,
-  documentType: "Invoice",
-  amendsOf: null,
-  invoiceType: "Recurring",
-  linesComplete: true,
-  ...over,
-});
 
 const invoices = [
   invoice({}),
@@ -121,6 +105,19 @@ describe("Billing", () => {
     const customers = await screen.findAllByTestId("invoice-customer-row");
     expect(customers).toHaveLength(1);
     expect(screen.queryByTestId("invoice-notes")).toBeNull();
+  });
+
+  it("opens at one billing period from the Dashboard, and shows every month again on request", async () => {
+    const september = invoice({ id: "G000000009", invoiceDate: "2026-10-08", billingPeriodStart: "2026-09-01", billingPeriodEnd: "2026-09-30" });
+    mockBackend([signedIn()], "Admin", { ...data, invoices: [invoice({}), september] });
+    window.location.hash = "#/billing?month=2026-09";
+    render(<App />);
+    const rows = await screen.findAllByTestId("invoice-row");
+    expect(rows.map((r) => r.textContent.includes("G000000009"))).toEqual([true]);
+    fireEvent.click(within(screen.getByTestId("invoice-month")).getByText("Show every month"));
+    await waitFor(() => {
+      expect(screen.getAllByTestId("invoice-row")).toHaveLength(2);
+    });
   });
 
   it("drills from invoices to an invoice's customers to a customer's lines, with breadcrumbs", async () => {

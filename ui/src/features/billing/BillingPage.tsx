@@ -20,7 +20,7 @@ import { DocumentCell } from "./Notes";
 import { useInvoices, useUnbilled } from "./queries";
 import { type InvoiceDto, type UnbilledDto } from "../../ipc";
 
-import { formatCount, formatMoney } from "../../format";
+import { formatCount, formatMoney, formatMonth } from "../../format";
 import { href } from "../../routing/route";
 import { compareDecimal, compareText } from "../../table/sort";
 import { SearchField } from "../../table/SearchField";
@@ -86,6 +86,8 @@ function Invoices() {
   const load = useInvoices();
   const unbilled = useUnbilled();
   const [query, setQuery] = useUrlState("q");
+  // The Dashboard's months open Billing at one billing period (?month=2026-10).
+  const [month, setMonth] = useUrlState("month");
   const needle = useDeferredValue(query).trim().toLowerCase();
   const seen = useRef<readonly InvoiceDto[]>([]);
   const onSorted = useCallback((rows: readonly InvoiceDto[]) => {
@@ -93,8 +95,13 @@ function Invoices() {
   }, []);
   const list = useMemo(() => load.data ?? [], [load.data]);
   const shown = useMemo(
-    () => (needle ? list.filter((i) => `${i.id}\n${i.accountName}\n${i.currency}`.toLowerCase().includes(needle)) : list),
-    [list, needle],
+    () =>
+      list.filter(
+        (i) =>
+          (!month || (i.billingPeriodStart ?? "").startsWith(month)) &&
+          (!needle || `${i.id}\n${i.accountName}\n${i.currency}`.toLowerCase().includes(needle)),
+      ),
+    [list, needle, month],
   );
 
   if (load.isSuccess && list.length === 0) return <NotDiscovered title="Billing" page="billing" />;
@@ -183,6 +190,14 @@ function Invoices() {
               request={(bom) => ({ table: { table: "invoices" }, bom, keys: seen.current.map(invoiceKey) })}
             />
           </div>
+          {month && (
+            <p className="filter-chip" data-testid="invoice-month">
+              Billing period {formatMonth(month)}{" "}
+              <button type="button" className="link" onClick={() => { setMonth(""); }}>
+                Show every month
+              </button>
+            </p>
+          )}
           {unbilled.data && <Unbilled list={unbilled.data} />}
           <StackBilling />
           <ExportedBilling />
@@ -196,7 +211,15 @@ function Invoices() {
             rowLabel={(i) => `Invoice ${i.id}`}
             initialSort={{ key: "date", direction: "descending" }}
             inUrl
-            empty={<span className="hint">No invoice matches “{query.trim()}”.</span>}
+            empty={
+              <span className="hint">
+                {month && !needle
+                  ? `No invoice for ${formatMonth(month)}: a month is invoiced early in the month after.${
+                      unbilled.data?.some((u) => u.period === month) ? " Its usage so far is under “Not invoiced yet” above." : ""
+                    }`
+                  : `No invoice matches “${query.trim()}”.`}
+              </span>
+            }
             onOpen={(i) => {
               window.location.hash = href("billing", i.accountId, i.id);
             }}
@@ -216,19 +239,26 @@ function Unbilled({ list }: { list: UnbilledDto[] }) {
     <section className="card unbilled" aria-labelledby="unbilled-title" data-testid="unbilled">
       <h2 id="unbilled-title">Not invoiced yet</h2>
       <table className="grid compact">
+        <caption className="visually-hidden">Usage of the open periods, per account and currency</caption>
         <thead>
           <tr>
-            <th>Period</th>
-            <th>Account</th>
-            <th className="num">Customers</th>
-            <th className="num">Usage records</th>
-            <th className="num">Usage so far</th>
+            <th scope="col">Period</th>
+            <th scope="col">Account</th>
+            <th scope="col" className="num">
+              Customers
+            </th>
+            <th scope="col" className="num">
+              Usage records
+            </th>
+            <th scope="col" className="num">
+              Usage so far
+            </th>
           </tr>
         </thead>
         <tbody>
           {list.map((u) => (
             <tr key={`${u.accountId}/${u.period}/${u.currency}`} data-testid="unbilled-row">
-              <td>{u.period}</td>
+              <td>{formatMonth(u.period)}</td>
               <td>{u.accountName}</td>
               <td className="num">{formatCount(u.customers)}</td>
               <td className="num">{formatCount(u.records)}</td>

@@ -1,11 +1,13 @@
 // The markup editor's form: a change from a day (percentage, per-category overrides, a monthly
-// fee), previewed on the customer's last months before it is saved. Values travel as the exact
-// text typed; the backend validates and its error lands next to the field it names.
+// fee), previewed on the customer's last months beside the form. Save previews first and states
+// the effect ("Oct 2026 resale +€110.00") before it applies, so nobody saves blind. Values travel
+// as the exact text typed; the backend validates and its error lands next to the field it names.
 import {
   useEffect,
   useId,
   useRef,
   useState,
+  type ReactNode,
   type SyntheticEvent,
 } from "react";
 import {
@@ -17,12 +19,10 @@ import {
   type MarkupTargetDto,
   type MarkupTermDto,
 } from "../../ipc";
+import { effectOf, feeText } from "./markupEffect";
+import { MarkupPreview } from "./MarkupPreview";
 import {
-  formatAmount,
-  formatCount,
   formatDay,
-  formatMoney,
-  formatMonth,
   formatPercent,
   todayIso,
 } from "../../format";
@@ -48,7 +48,7 @@ function placeOf(error: ApiError): Place {
   }
 }
 
-function describeTerm(term: MarkupTermDto): string {
+function describeTerm(term: MarkupTermDto, currency: string | null): string {
   switch (term.kind) {
     case "percent":
       return `percentage ${formatPercent(term.percent)}`;
@@ -57,7 +57,7 @@ function describeTerm(term: MarkupTermDto): string {
         ? `${term.category} override removed`
         : `${term.category} ${formatPercent(term.percent)}`;
     case "monthlyFee":
-      return `monthly fee ${formatAmount(term.fee)}`;
+      return `monthly fee ${feeText(term.fee, currency)}`;
   }
 }
 
@@ -66,11 +66,17 @@ export function MarkupForm({
   markup,
   readOnly,
   onSaved,
+  feeCurrency,
+  before,
 }: {
   target: MarkupTargetDto;
   markup: MarkupDto;
   readOnly: boolean;
   onSaved: () => void;
+  /** The currency the fee is billed in, when there is one (a customer); null for several or unknown. */
+  feeCurrency: string | null;
+  /** What sits above the form in its column (the terms in effect today). */
+  before?: ReactNode;
 }) {
   const id = useId();
   const [percent, setPercent] = useState("");
@@ -85,6 +91,8 @@ export function MarkupForm({
   const [preview, setPreview] = useState<MarkupPreviewDto | null>(null);
   const [previewError, setPreviewError] = useState<string | null>(null);
   const [previewing, setPreviewing] = useState(false);
+  // Save previewed the terms on screen and waits for the user to confirm the effect it states.
+  const [confirming, setConfirming] = useState(false);
   // Bumped by every edit: a preview answered for terms since changed is dropped.
   const previewRun = useRef(0);
   const nextKey = useRef(1);
@@ -112,6 +120,7 @@ export function MarkupForm({
     previewRun.current++;
     setPreview(null);
     setPreviewError(null);
+    setConfirming(false);
   };
 
   function terms(): MarkupTermDto[] {
@@ -151,30 +160,46 @@ export function MarkupForm({
     else if (p === "categoryPercent") categoriesRef.current?.querySelector("input")?.focus();
   }
 
-  async function runPreview() {
-    if (busy || previewing || readOnly) return;
+  /** Previews the terms on screen; true when the preview came back for them. */
+  async function runPreview(forSave = false): Promise<boolean> {
+    if (busy || previewing || readOnly) return false;
     setPreview(null);
     setPreviewError(null);
-    if (!checkDay()) return;
+    setConfirming(false);
+    if (!checkDay()) return false;
     const run = ++previewRun.current;
     setPreviewing(true);
     setError(null);
     try {
       // Exactly what Save would send.
       const answer = await markups.preview(target, terms(), from);
-      if (run === previewRun.current) setPreview(answer);
+      if (run !== previewRun.current) return false;
+      setPreview(answer);
+      return true;
     } catch (err) {
-      if (run !== previewRun.current) return;
+      if (run !== previewRun.current) return false;
       const apiError = toApiError(err);
-      if (placeOf(apiError) === "form") setPreviewError(apiError.message);
-      else showFieldError(apiError);
+      // A rule on the change as a whole shows by the button that was pressed.
+      if (placeOf(apiError) !== "form") showFieldError(apiError);
+      else if (forSave) setError(apiError);
+      else setPreviewError(apiError.message);
+      return false;
     } finally {
       setPreviewing(false);
     }
   }
 
+  /** Save: preview first, then state the effect and wait for the confirmation. */
   async function save(e: SyntheticEvent<HTMLFormElement>) {
     e.preventDefault();
+    if (busy || readOnly) return;
+    setSaved(null);
+    if (!(await runPreview(true))) return;
+    focusNext.current = `${id}-confirm`;
+    setConfirming(true);
+  }
+
+  async function apply() {
     if (busy || readOnly) return;
     setSaved(null);
     if (!checkDay()) return;
@@ -192,7 +217,8 @@ export function MarkupForm({
       previewRun.current++;
       setPreview(null);
       setPreviewError(null);
-      setSaved(`Saved from ${formatDay(from)}: ${sending.map(describeTerm).join(", ")}.`);
+      setConfirming(false);
+      setSaved(`Saved from ${formatDay(from)}: ${sending.map((t) => describeTerm(t, feeCurrency)).join(", ")}.`);
       onSaved();
     } catch (err) {
       showFieldError(toApiError(err));
@@ -228,14 +254,21 @@ export function MarkupForm({
     "fee",
     markup.monthlyFee === null
       ? "Per month, in the billing currency. Leave empty for none."
-      : `Per month, in the billing currency. Leave empty to keep ${formatAmount(markup.monthlyFee)}; 0 ends it.`,
+      : `Per month, in the billing currency. Leave empty to keep ${feeText(markup.monthlyFee, feeCurrency)}; 0 ends it.`,
   );
   const day = field("effectiveFrom", "The first day the change applies. Earlier days keep the old terms.");
   const categoryError = errorAt("categoryPercent");
   const formError = errorAt("form");
 
+  const effect = confirming && preview ? effectOf(preview) : [];
+  const sentence = terms()
+    .map((t) => describeTerm(t, feeCurrency))
+    .join(", ");
+
   return (
-    <>
+    <div className="markup-editor">
+      <div className="markup-main">
+      {before}
       <form
         className="card markup-form"
         aria-labelledby={`${id}-title`}
@@ -266,7 +299,7 @@ export function MarkupForm({
               {pct.below}
             </div>
             <div className="field">
-              <label htmlFor={`${id}-fee`}>Monthly fee</label>
+              <label htmlFor={`${id}-fee`}>Monthly fee{feeCurrency ? ` (${feeCurrency})` : ""}</label>
               <input
                 id={`${id}-fee`}
                 ref={feeRef}
@@ -467,9 +500,41 @@ export function MarkupForm({
             )}
           </fieldset>
 
-          <div className="markup-actions">
-            <button type="submit" className="primary" data-testid="markup-save" disabled={busy || readOnly}>
-              {busy ? "Saving…" : "Save"}
+          {confirming && preview && (
+            <div className="markup-confirm" role="group" aria-labelledby={`${id}-confirm-text`} data-testid="markup-confirm">
+              <p id={`${id}-confirm-text`} data-testid="markup-confirm-text">
+                From {formatDay(from)}: {sentence || "no change"}.{" "}
+                {effect.length > 0
+                  ? `On the last closed month that is ${effect.join(", ")} (the preview beside shows each month).`
+                  : "No closed month is rated yet, so its effect cannot be shown."}
+              </p>
+              <div className="markup-actions">
+                <button
+                  type="button"
+                  id={`${id}-confirm`}
+                  className="primary"
+                  data-testid="markup-confirm-save"
+                  disabled={busy}
+                  onClick={() => void apply()}
+                >
+                  {busy ? "Saving…" : effect.length > 0 ? `Save: ${effect.join(", ")}` : "Save"}
+                </button>
+                <button
+                  type="button"
+                  data-testid="markup-confirm-cancel"
+                  onClick={() => {
+                    focusNext.current = `${id}-percent`;
+                    setConfirming(false);
+                  }}
+                >
+                  Not yet
+                </button>
+              </div>
+            </div>
+          )}
+          <div className="markup-actions" hidden={confirming}>
+            <button type="submit" className="primary" data-testid="markup-save" disabled={busy || previewing || readOnly}>
+              Save…
             </button>
             <button
               type="button"
@@ -489,71 +554,14 @@ export function MarkupForm({
                 {previewError}
               </p>
             )}
-            <p className="hint markup-saved" role="status" data-testid="markup-saved">
-              {saved}
-            </p>
           </div>
+          <p className="hint markup-saved" role="status" data-testid="markup-saved">
+            {saved}
+          </p>
         </fieldset>
       </form>
-      <Preview preview={preview} />
-    </>
+      </div>
+      <MarkupPreview preview={preview} />
+    </div>
   );
 }
-
-function Preview({ preview }: { preview: MarkupPreviewDto | null }) {
-  return (
-    <section className="card markup-preview" aria-labelledby="markup-preview-title" data-testid="markup-preview">
-      <h2 id="markup-preview-title">Preview</h2>
-      {preview === null ? (
-        <p className="hint">
-          Preview shows what the change would have made of the last closed months, without saving it.
-        </p>
-      ) : preview.months.length === 0 ? (
-        <p className="hint" data-testid="markup-preview-empty">
-          Nothing is rated for the last closed months yet: run Discovery and <code>cspdesk rate</code>
-        </p>
-      ) : (
-        <table className="grid compact markup-preview-table" data-testid="markup-preview-table">
-          <caption className="visually-hidden">The last closed months as they are and with the change</caption>
-          <thead>
-            <tr>
-              <th scope="col">Month</th>
-              <th scope="col" className="num">
-                Customers
-              </th>
-              <th scope="col" className="num">
-                Cost
-              </th>
-              <th scope="col" className="num">
-                Resale now
-              </th>
-              <th scope="col" className="num">
-                Resale with change
-              </th>
-              <th scope="col" className="num">
-                Margin now
-              </th>
-              <th scope="col" className="num">
-                Margin with change
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {preview.months.map((m) => (
-              <tr key={`${m.period} ${m.currency}`} data-testid="markup-preview-row">
-                <th scope="row">{formatMonth(m.period)}</th>
-                <td className="num">{formatCount(m.customers)}</td>
-                <td className="num">{formatMoney(m.cost, m.currency)}</td>
-                <td className="num">{formatMoney(m.resaleBefore, m.currency)}</td>
-                <td className="num">{formatMoney(m.resaleAfter, m.currency)}</td>
-                <td className="num">{formatMoney(m.marginBefore, m.currency)}</td>
-                <td className="num">{formatMoney(m.marginAfter, m.currency)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </section>
-  );
-}
-

@@ -5,7 +5,7 @@ import { MarkupPage } from "./MarkupPage";
 import { App } from "../../App";
 import { clearMocks, mockBackend, type MockMarkupChange, type MockRatedCost } from "../../test/ipcMock";
 import { customer, signedIn } from "../../test/fixtures";
-import { formatAmount, formatDateTime, formatDay, formatMoney, formatMonth, formatPercent, todayIso } from "../../format";
+import { formatDateTime, formatDay, formatMoney, formatMonth, formatPercent, todayIso } from "../../format";
 import type { MarkupTargetDto } from "../../ipc";
 
 afterEach(() => {
@@ -16,7 +16,7 @@ afterEach(() => {
 
 const northwind: MarkupTargetDto = { kind: "customer", customer: { accountId: "a1", customerId: "c-00001" } };
 const customers = [
-  customer(1, { companyName: "Northwind Traders", organizationId: "org-1", organizationName: "Northwind Group" }),
+  customer(1, { companyName: "Northwind Traders", organizationId: "org-1", organizationName: "Northwind Group", currency: "EUR" }),
   customer(2, { companyName: "Adatum" }),
 ];
 const organizations = [{ id: "org-1", name: "Northwind Group", createdAt: "2026-11-01T00:00:00Z", members: [] }];
@@ -46,6 +46,11 @@ function backend(over: { markups?: MockMarkupChange[]; access?: "Admin" | "Finan
 
 const input = (testId: string) => screen.getByTestId<HTMLInputElement>(testId);
 const lastSet = (b: ReturnType<typeof backend>) => b.calls.filter((c) => c.cmd === "customers_set_markup").at(-1)?.args;
+/** Save states the effect first; the confirmation applies it. */
+async function saveConfirmed() {
+  fireEvent.click(screen.getByTestId("markup-save"));
+  fireEvent.click(await screen.findByTestId("markup-confirm-save"));
+}
 const lastPreview = (b: ReturnType<typeof backend>) => b.calls.filter((c) => c.cmd === "customers_preview_markup").at(-1)?.args;
 
 describe("Markup editor", () => {
@@ -57,7 +62,7 @@ describe("Markup editor", () => {
     expect(b.calls.find((c) => c.cmd === "customers_get_markup")?.args).toEqual({ target: northwind });
     // 12% starts next month: today it is still 10%.
     expect(within(current).getByTestId("markup-current-percent").textContent).toBe(formatPercent("10"));
-    expect(within(current).getByTestId("markup-current-fee").textContent).toBe(formatAmount("50.00"));
+    expect(within(current).getByTestId("markup-current-fee").textContent).toBe(formatMoney("50.00", "EUR"));
     const categories = within(current).getAllByTestId("markup-current-category");
     expect(categories.map((r) => [...r.querySelectorAll("td")].map((td) => td.textContent))).toEqual([
       ["Storage", formatPercent("-2.5")],
@@ -109,25 +114,29 @@ describe("Markup editor", () => {
     const cells = (r: HTMLElement) => [...r.querySelectorAll("th, td")].map((c) => c.textContent);
     expect(rows.map((r) => cells(r))).toEqual([
       [
-        formatMonth("2026-09"),
-        "1",
+        `${formatMonth("2026-09")}1 customer`,
         formatMoney("1000.00", "EUR"),
         formatMoney("1150.00", "EUR"),
-        formatMoney("1260.00", "EUR"),
-        formatMoney("150.00", "EUR"),
-        formatMoney("260.00", "EUR"),
+        `${formatMoney("1260.00", "EUR")}+${formatMoney("110.00", "EUR")}`,
+        `${formatMoney("260.00", "EUR")}now ${formatMoney("150.00", "EUR")}`,
       ],
       [
-        formatMonth("2026-10"),
-        "1",
+        `${formatMonth("2026-10")}1 customer`,
         formatMoney("200.50", "EUR"),
         formatMoney("270.55", "EUR"),
-        formatMoney("300.60", "EUR"),
-        formatMoney("70.05", "EUR"),
-        formatMoney("100.10", "EUR"),
+        `${formatMoney("300.60", "EUR")}+${formatMoney("30.05", "EUR")}`,
+        `${formatMoney("100.10", "EUR")}now ${formatMoney("70.05", "EUR")}`,
       ],
     ]);
     expect(rows[0]?.querySelector("td:nth-child(3)")?.className).toBe("num");
+    // The same figures are what Save states before it applies.
+    fireEvent.click(screen.getByTestId("markup-save"));
+    const confirm = await screen.findByTestId("markup-confirm");
+    expect(screen.getByTestId("markup-confirm-save").textContent).toBe(`Save: ${formatMonth("2026-10")} resale +${formatMoney("30.05", "EUR")}`);
+    expect(confirm.textContent).toContain(`monthly fee ${formatMoney("60.00", "EUR")}`);
+    expect(document.activeElement).toBe(screen.getByTestId("markup-confirm-save"));
+    fireEvent.click(screen.getByTestId("markup-confirm-cancel"));
+    expect(screen.queryByTestId("markup-confirm")).toBeNull();
     // Nothing saved, and the form keeps what was typed.
     expect(b.markups).toHaveLength(5);
     expect(b.calls.some((c) => c.cmd === "customers_set_markup")).toBe(false);
@@ -175,7 +184,7 @@ describe("Markup editor", () => {
       ],
       effectiveFrom: "2026-11-15",
     });
-    fireEvent.click(screen.getByTestId("markup-save"));
+    await saveConfirmed();
     await waitFor(() => {
       expect(lastSet(b)).toBeDefined();
     });
@@ -213,7 +222,7 @@ describe("Markup editor", () => {
     fireEvent.change(screen.getByTestId("markup-new-category-percent"), { target: { value: "-3" } });
     fireEvent.change(input("markup-fee"), { target: { value: "75.00" } });
     fireEvent.change(input("markup-effective-from"), { target: { value: "2026-11-15" } });
-    fireEvent.click(screen.getByTestId("markup-save"));
+    await saveConfirmed();
 
     await waitFor(() => {
       expect(screen.getByTestId("markup-saved").textContent).toContain(formatDay("2026-11-15"));
@@ -232,7 +241,7 @@ describe("Markup editor", () => {
     await waitFor(() => {
       expect(screen.getByTestId("markup-current-percent").textContent).toBe(formatPercent("12.50"));
     });
-    expect(screen.getByTestId("markup-current-fee").textContent).toBe(formatAmount("75.00"));
+    expect(screen.getByTestId("markup-current-fee").textContent).toBe(formatMoney("75.00", "EUR"));
     expect(screen.getAllByTestId("markup-current-category").map((r) => r.querySelector("td")?.textContent)).toEqual([
       "Networking",
       "Storage",
@@ -252,7 +261,7 @@ describe("Markup editor", () => {
     for (const percent of ["15", "14"]) {
       fireEvent.change(input("markup-percent"), { target: { value: percent } });
       fireEvent.change(input("markup-effective-from"), { target: { value: "2026-11-10" } });
-      fireEvent.click(screen.getByTestId("markup-save"));
+      await saveConfirmed();
       await waitFor(() => {
         expect(screen.getByTestId("markup-current-percent").textContent).toBe(formatPercent(percent));
       });
@@ -320,7 +329,7 @@ describe("Markup editor", () => {
     expect(document.activeElement).toBe(screen.getByLabelText("New percentage for Storage"));
     fireEvent.click(screen.getByRole("button", { name: "Remove the Virtual Machines override" }));
     fireEvent.change(input("markup-effective-from"), { target: { value: "2026-11-21" } });
-    fireEvent.click(screen.getByTestId("markup-save"));
+    await saveConfirmed();
 
     await waitFor(() => {
       expect(screen.getAllByTestId("markup-current-category").map((r) => r.querySelector("td")?.textContent)).toEqual([
@@ -346,7 +355,7 @@ describe("Markup editor", () => {
     expect(screen.queryByTestId("markup-new-override")).toBeNull();
     expect(document.activeElement).toBe(screen.getByTestId("markup-override-add"));
     fireEvent.change(input("markup-percent"), { target: { value: "9" } });
-    fireEvent.click(screen.getByTestId("markup-save"));
+    await saveConfirmed();
     await waitFor(() => {
       expect(lastSet(b)).toBeDefined();
     });
@@ -369,7 +378,7 @@ describe("Markup editor", () => {
     render(<MarkupPage target={northwind} />);
     await screen.findByTestId("markup-form");
     fireEvent.change(input("markup-percent"), { target: { value: "12" } });
-    fireEvent.click(screen.getByTestId("markup-save"));
+    await saveConfirmed();
     expect((await screen.findByTestId("markup-error")).textContent).toBe("Changing markups needs a partner admin.");
     expect(screen.getByTestId("markup-saved").textContent).toBe("");
     // What was typed stays, to try again.
@@ -398,9 +407,9 @@ describe("Markup editor", () => {
     expect(screen.queryByTestId("markup-subscriptions")).toBeNull();
     fireEvent.change(input("markup-fee"), { target: { value: "20" } });
     fireEvent.change(input("markup-effective-from"), { target: { value: "2026-11-01" } });
-    fireEvent.click(screen.getByTestId("markup-save"));
+    await saveConfirmed();
     await waitFor(() => {
-      expect(screen.getByTestId("markup-current-fee").textContent).toBe(formatAmount("20"));
+      expect(screen.getByTestId("markup-current-fee").textContent).toBe(formatMoney("20", "EUR"));
     });
     expect(lastSet(b)).toEqual({
       target: { kind: "organization", organization: "org-1" },

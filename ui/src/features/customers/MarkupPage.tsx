@@ -9,9 +9,10 @@ import { useQueryClient } from "@tanstack/react-query";
 import { invalidate } from "../../data/queryClient";
 import { Failed, Loading } from "../../components/QueryState";
 import { MarkupForm } from "./MarkupForm";
-import { customerKeys, useMarkup } from "./queries";
+import { customerKeys, useCustomers, useMarkup } from "./queries";
 import { type MarkupChangeDto, type MarkupDto, type MarkupTargetDto, type MarkupTermDto } from "../../ipc";
-import { formatAmount, formatDateTime, formatDay, formatPercent } from "../../format";
+import { formatDateTime, formatDay, formatPercent } from "../../format";
+import { feeText } from "./markupEffect";
 import { compareDecimal } from "../../table/sort";
 import { href } from "../../routing/route";
 
@@ -24,6 +25,7 @@ export function MarkupPage({ target: routed }: { target: MarkupTargetDto }) {
   const reload = () => void invalidate(client, customerKeys.all);
 
   const name = load.data?.markup.name ?? null;
+  const feeCurrency = useFeeCurrency(target);
   const kind = target.kind === "customer" ? "customer" : "organization";
 
   return (
@@ -55,21 +57,50 @@ export function MarkupPage({ target: routed }: { target: MarkupTargetDto }) {
       {load.isError && <Failed error={load.error} retry={() => void load.refetch()} testId="markup-load-error" />}
       {load.data && (
         <>
-          <CurrentTerms markup={load.data.markup} />
-          {load.data.readOnly && (
-            <p className="banner" role="note" data-testid="markup-read-only">
-              Read-only finance view: changing markups needs a partner admin (Global Administrator).
-            </p>
-          )}
-          <MarkupForm target={target} markup={load.data.markup} readOnly={load.data.readOnly} onSaved={reload} />
-          <History markup={load.data.markup} />
+          <MarkupForm
+            target={target}
+            markup={load.data.markup}
+            readOnly={load.data.readOnly}
+            onSaved={reload}
+            feeCurrency={feeCurrency}
+            before={
+              <>
+                <CurrentTerms markup={load.data.markup} feeCurrency={feeCurrency} />
+                {load.data.readOnly && (
+                  <p className="banner" role="note" data-testid="markup-read-only">
+                    Read-only finance view: changing markups needs a partner admin (Global Administrator).
+                  </p>
+                )}
+              </>
+            }
+          />
+          <History markup={load.data.markup} feeCurrency={feeCurrency} />
         </>
       )}
     </section>
   );
 }
 
-function CurrentTerms({ markup }: { markup: MarkupDto }) {
+/**
+ * The currency a fee is billed in: the customer's billing currency, or the one its
+ * organization's members share; null when they have several or none is known yet.
+ */
+function useFeeCurrency(target: MarkupTargetDto): string | null {
+  const list = useCustomers().data?.list ?? [];
+  const currencies = new Set(
+    list
+      .filter((c) =>
+        target.kind === "customer"
+          ? c.accountId === target.customer.accountId && c.id === target.customer.customerId
+          : c.organizationId === target.organization,
+      )
+      .map((c) => c.currency)
+      .filter((c): c is string => c !== null),
+  );
+  return currencies.size === 1 ? ([...currencies][0] ?? null) : null;
+}
+
+function CurrentTerms({ markup, feeCurrency }: { markup: MarkupDto; feeCurrency: string | null }) {
   const nothing = markup.percent === null && markup.categories.length === 0 && markup.monthlyFee === null;
   return (
     <section className="card" aria-labelledby="markup-current-title" data-testid="markup-current">
@@ -85,7 +116,7 @@ function CurrentTerms({ markup }: { markup: MarkupDto }) {
         </div>
         <div>
           <dt>Monthly fee</dt>
-          <dd data-testid="markup-current-fee">{markup.monthlyFee === null ? "—" : formatAmount(markup.monthlyFee)}</dd>
+          <dd data-testid="markup-current-fee">{markup.monthlyFee === null ? "—" : feeText(markup.monthlyFee, feeCurrency)}</dd>
         </div>
       </dl>
       {markup.categories.length > 0 && (
@@ -113,7 +144,7 @@ function CurrentTerms({ markup }: { markup: MarkupDto }) {
   );
 }
 
-function changeOf(term: MarkupTermDto): { what: string; value: string } {
+function changeOf(term: MarkupTermDto, feeCurrency: string | null): { what: string; value: string } {
   switch (term.kind) {
     case "percent":
       return { what: "Percentage", value: formatPercent(term.percent) };
@@ -123,12 +154,12 @@ function changeOf(term: MarkupTermDto): { what: string; value: string } {
         : { what: `${term.category} override`, value: formatPercent(term.percent) };
     case "monthlyFee":
       return compareDecimal(term.fee, "0") === 0
-        ? { what: "Monthly fee ended", value: formatAmount(term.fee) }
-        : { what: "Monthly fee", value: formatAmount(term.fee) };
+        ? { what: "Monthly fee ended", value: feeText(term.fee, feeCurrency) }
+        : { what: "Monthly fee", value: feeText(term.fee, feeCurrency) };
   }
 }
 
-function History({ markup }: { markup: MarkupDto }) {
+function History({ markup, feeCurrency }: { markup: MarkupDto; feeCurrency: string | null }) {
   // Newest first: the backend sends oldest first (by day, then as entered).
   const rows: MarkupChangeDto[] = [...markup.history].reverse();
   return (
@@ -153,7 +184,7 @@ function History({ markup }: { markup: MarkupDto }) {
           </thead>
           <tbody>
             {rows.map((c) => {
-              const { what, value } = changeOf(c.term);
+              const { what, value } = changeOf(c.term, feeCurrency);
               return (
                 <tr key={c.id} data-testid="markup-history-row">
                   <td>

@@ -2,6 +2,7 @@
 // (#/subscriptions/<account>/<customer>, opened from Customers). Searchable and sortable,
 // rendered in a window so tens of thousands stay smooth; an Azure plan opens to its Azure
 // subscriptions (entitlements).
+import { Disclosure } from "../../components/Disclosure";
 import {
   useCallback,
   useDeferredValue,
@@ -263,18 +264,16 @@ function SubscriptionList({ list, oneCustomer }: { list: SubscriptionDto[]; oneC
         if (n === 0) return dash;
         const open = expanded.has(subscriptionKey(s));
         return (
-          <button
-            type="button"
-            className="link"
-            aria-expanded={open}
-            aria-label={`${open ? "Hide" : "Show"} ${plural(n)} of ${offerOf(s)}`}
-            data-testid="entitlements-toggle"
-            onClick={() => {
+          <Disclosure
+            open={open}
+            label={`${open ? "Hide" : "Show"} ${plural(n)} of ${offerOf(s)}`}
+            testId="entitlements-toggle"
+            onToggle={() => {
               toggle(s);
             }}
           >
-            {formatCount(n)} {open ? "▴" : "▾"}
-          </button>
+            {formatCount(n)}
+          </Disclosure>
         );
       },
     },

@@ -39,11 +39,13 @@ describe("Dashboard", () => {
     window.location.hash = "#/dashboard";
     render(<App />);
     const charts = await screen.findByTestId("dashboard-charts");
-    expect(within(charts).getAllByRole("img")).toHaveLength(2);
-    expect(within(charts).getAllByRole("img")[0]?.getAttribute("alt")).toBe("Cost and resale by month · EUR");
+    expect(within(charts).getByRole("group", { name: "Cost and resale by month · EUR" })).toBeTruthy();
+    expect(within(charts).queryAllByRole("img", { name: "Cost and resale by month · EUR" })).toHaveLength(0);
     expect(screen.getByTestId("kpi-month-to-date").textContent).toBe(formatMoney("400.00", "EUR"));
     expect(screen.getByTestId("dashboard-kpis").textContent).toContain("+25.0 %");
     expect(screen.getByTestId("dashboard-health").textContent).toContain("Contoso");
+    // The month so far is reached by a dashed segment, for cost and for resale.
+    expect(within(charts).getByTestId("chart-trend").querySelectorAll("polyline.partial")).toHaveLength(2);
 
     fireEvent.click(within(screen.getByTestId("chart-trend")).getByText("Save PNG"));
     expect(await within(screen.getByTestId("chart-trend")).findByText(/Saved to \/home\/finance\/trend-EUR.png/)).toBeTruthy();
@@ -53,6 +55,66 @@ describe("Dashboard", () => {
     await waitFor(() => {
       expect(screen.getByTestId("kpi-month-to-date").textContent).toBe(formatMoney("99.00", "USD"));
     });
+  });
+
+  it("draws the trend in the page: a link per month to Billing, values on hover or focus, the month so far and a missing month named", async () => {
+    mockBackend([signedIn()], "Admin", {
+      dashboard: {
+        currencies: [
+          view("GBP", {
+            months: [
+              { period: "2026-09", cost: "900.00", resale: "1008.00", open: false },
+              { period: "2026-10", cost: "1000.00", resale: "1120.00", open: false },
+              { period: "2026-12", cost: "400.00", resale: "448.00", open: true },
+            ],
+          }),
+        ],
+      },
+    });
+    window.location.hash = "#/dashboard";
+    render(<App />);
+    const trend = await screen.findByTestId("chart-trend");
+    const points = within(trend).getAllByTestId("trend-point");
+    expect(points).toHaveLength(3);
+    expect(points[1]?.getAttribute("href")).toBe("#/billing?month=2026-10");
+    expect(points[2]?.getAttribute("aria-label")).toContain("(so far)");
+    expect(within(trend).getByText("so far")).toBeTruthy();
+    expect(within(trend).getByTestId("trend-gap").textContent).toContain("not invoiced yet");
+    expect(within(trend).queryByTestId("trend-tip")).toBeNull();
+    fireEvent.focus(points[1] as Element);
+    const tip = within(trend).getByTestId("trend-tip");
+    expect(tip.textContent).toContain(formatMoney("1000.00", "GBP"));
+    expect(tip.textContent).toContain(formatMoney("1120.00", "GBP"));
+    fireEvent.blur(points[1] as Element);
+    expect(within(trend).queryByTestId("trend-tip")).toBeNull();
+  });
+
+  it("links a customer's bar to the customer, and says what to do instead of plotting zero margins", async () => {
+    const contoso = { accountId: "acc-1", customerId: "cust-1", name: "Contoso", cost: "500.00", resale: "500.00", margin: "0.00" };
+    mockBackend([signedIn()], "Admin", {
+      dashboard: {
+        currencies: [
+          view("GBP", {
+            topCustomers: [contoso],
+            topMargins: [contoso],
+            charts: [
+              { id: "topCustomers", title: "Top customers", svg: "<svg/>" },
+              { id: "margin", title: "Margin by customer", svg: "<svg/>" },
+            ],
+          }),
+        ],
+      },
+    });
+    window.location.hash = "#/dashboard";
+    render(<App />);
+    const top = await screen.findByTestId("chart-topCustomers");
+    // Named by what it shows: the full name and the amount.
+    const bar = within(top).getByRole("link");
+    expect(bar.textContent).toBe(`Contoso ${formatMoney("500.00", "GBP")}Contoso${formatMoney("500.00", "GBP")}`);
+    expect(bar.getAttribute("href")).toBe("#/subscriptions/acc-1/cust-1");
+    const margin = screen.getByTestId("chart-margin");
+    expect(within(margin).getByTestId("chart-nothing").textContent).toContain("Set a markup");
+    expect(within(margin).queryAllByTestId("bar")).toHaveLength(0);
   });
 
   it("says what to do before anything is discovered", async () => {

@@ -1,9 +1,10 @@
 // Dashboard (#/dashboard, #/dashboard/<currency>): cost and resale by month, top customers,
 // margin by customer, cost by service category, month to date against the month before,
-// and Discovery's health (last success, sign-in lapse). Charts are SVG drawn by the
-// backend (plotters), shown as images and savable as SVG or PNG. Amounts in two
-// currencies are never added: each currency has its own view.
-import { useMemo, useState } from "react";
+// and Discovery's health (last success, sign-in lapse). Charts are drawn in the page from
+// the figures (hover and focus show values, a click opens the month or the customer); the
+// backend's SVG (plotters) is what Save writes, as SVG or PNG. Amounts in two currencies
+// are never added: each currency has its own view.
+import { useMemo, useState, type ReactNode } from "react";
 import {
   accounts as accountsApi,
   dashboard as dashboardApi,
@@ -14,13 +15,16 @@ import {
   type CurrencyDashboardDto,
 } from "../../ipc";
 import { useDiscovery } from "../discovery/store";
-import { formatDateTime, formatMoney } from "../../format";
+import { formatDateTime, formatMoney, formatMonth } from "../../format";
 import { href } from "../../routing/route";
 import { NotDiscovered } from "../../components/NotDiscovered";
 import { Failed, Loading } from "../../components/QueryState";
 import { read } from "../../data/queryClient";
 import { useQuery } from "@tanstack/react-query";
 import { dashboardKeys } from "./queries";
+import { TrendChart } from "./TrendChart";
+import { BarChart } from "./BarChart";
+import { anyNonZero } from "./chartScale";
 
 export function DashboardPage({ rest }: { rest: string[] }) {
   const load = useQuery({
@@ -54,7 +58,9 @@ export function DashboardPage({ rest }: { rest: string[] }) {
           <Figures c={current} />
           <div className="charts" data-testid="dashboard-charts">
             {current.charts.map((chart) => (
-              <Chart key={chart.id} chart={chart} currency={current.currency} />
+              <Chart key={chart.id} chart={chart} currency={current.currency}>
+                {drawing(chart, current)}
+              </Chart>
             ))}
           </div>
         </>
@@ -95,7 +101,74 @@ function Figures({ c }: { c: CurrencyDashboardDto }) {
   );
 }
 
-function Chart({ chart, currency }: { chart: ChartDto; currency: string }) {
+/** What a chart has to say when it has nothing to plot: the reason and what to do. */
+function Nothing({ children }: { children: ReactNode }) {
+  return (
+    <p className="chart-nothing" data-testid="chart-nothing">
+      {children}
+    </p>
+  );
+}
+
+/** The chart drawn in the page from the figures; null when only the backend's picture exists. */
+function drawing(chart: ChartDto, c: CurrencyDashboardDto): ReactNode {
+  const ranked = c.rankedPeriod ? formatMonth(c.rankedPeriod) : "the last invoiced month";
+  const customer = (f: { accountId: string; customerId: string }) => href("subscriptions", f.accountId, f.customerId);
+  switch (chart.id) {
+    case "trend":
+      return anyNonZero(c.months.flatMap((m) => [m.cost, m.resale])) ? (
+        <TrendChart months={c.months} currency={c.currency} title={chart.title} />
+      ) : (
+        <Nothing>
+          No invoiced or rated cost in {c.currency} yet. Run Discovery on <a href={href("accounts")}>Accounts</a> to read
+          invoices and usage.
+        </Nothing>
+      );
+    case "topCustomers":
+      return anyNonZero(c.topCustomers.map((f) => f.cost)) ? (
+        <BarChart
+          title={chart.title}
+          what="cost"
+          currency={c.currency}
+          bars={c.topCustomers.map((f) => ({ key: `${f.accountId}/${f.customerId}`, label: f.name, amount: f.cost, href: customer(f) }))}
+        />
+      ) : (
+        <Nothing>No customer cost on the {c.currency} invoice of {ranked}.</Nothing>
+      );
+    case "margin":
+      return anyNonZero(c.topMargins.map((f) => f.margin)) ? (
+        <BarChart
+          title={chart.title}
+          what="margin"
+          currency={c.currency}
+          bars={c.topMargins.map((f) => ({ key: `${f.accountId}/${f.customerId}`, label: f.name, amount: f.margin, href: customer(f) }))}
+        />
+      ) : (
+        <Nothing>
+          No margin in {ranked}: every customer was billed at Microsoft&apos;s cost. Set a markup on{" "}
+          <a href={href("customers")}>Customers</a> (a customer&apos;s Markup link) and the margin shows here.
+        </Nothing>
+      );
+    case "categories":
+      return anyNonZero(c.categories.map(([, cost]) => cost)) ? (
+        <BarChart
+          title={chart.title}
+          what="rated cost"
+          currency={c.currency}
+          bars={c.categories.map(([name, cost]) => ({ key: name, label: name, amount: cost }))}
+        />
+      ) : (
+        <Nothing>
+          No rated usage in {ranked}. Reconciliation rates usage once Discovery has read it: see{" "}
+          <a href={href("reconciliation")}>Reconciliation</a>.
+        </Nothing>
+      );
+    default:
+      return null;
+  }
+}
+
+function Chart({ chart, currency, children }: { chart: ChartDto; currency: string; children: ReactNode }) {
   const [saved, setSaved] = useState<string | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const src = useMemo(() => `data:image/svg+xml;charset=utf-8,${encodeURIComponent(chart.svg)}`, [chart.svg]);
@@ -108,9 +181,11 @@ function Chart({ chart, currency }: { chart: ChartDto; currency: string }) {
       setError(toApiError(e));
     }
   }
+  const titleId = `chart-title-${chart.id}`;
   return (
-    <figure className="chart card" data-testid={`chart-${chart.id}`}>
-      <img src={src} alt={chart.title} />
+    <figure className="chart card" data-testid={`chart-${chart.id}`} aria-labelledby={titleId}>
+      <h2 id={titleId}>{chart.title}</h2>
+      {children ?? <img src={src} alt={chart.title} />}
       <figcaption>
         <button type="button" className="link" onClick={() => void save(false)}>
           Save SVG
@@ -120,7 +195,7 @@ function Chart({ chart, currency }: { chart: ChartDto; currency: string }) {
           Save PNG
         </button>
         {saved && (
-          <span className="hint" role="status">
+          <span className="hint" role="status" data-testid="chart-saved">
             {" "}
             Saved to {saved}
           </span>

@@ -106,8 +106,20 @@ describe("Discovery panel", () => {
     });
   });
 
-  it("shows why Start failed next to Start", async () => {
+  it("disables Start with the reason while the account is not signed in", async () => {
     mockBackend([account()]);
+    render(<AccountsPage />);
+    const p = await panel();
+    const start = within(p).getByTestId<HTMLButtonElement>("discovery-start");
+    expect(start.disabled).toBe(true);
+    const reason = within(p).getByTestId("discovery-start-blocked");
+    expect(reason.textContent).toContain("Sign in with Microsoft first");
+    expect(start.getAttribute("aria-describedby")).toBe(reason.id);
+  });
+
+  it("shows why Start failed next to Start", async () => {
+    const backend = mockBackend([signedIn()]);
+    backend.failures.set("discovery_start", { code: "ConsentExpired", message: "The consent lapsed: use Login with Microsoft again.", field: null });
     render(<AccountsPage />);
     const p = await panel();
     fireEvent.click(within(p).getByTestId("discovery-start"));
@@ -115,6 +127,26 @@ describe("Discovery panel", () => {
     expect(err.textContent).toContain("Login with Microsoft");
     expect(err.parentElement?.contains(within(p).getByTestId("discovery-start"))).toBe(true);
     expect(within(p).getByTestId("discovery-state").textContent).toBe("Not started");
+  });
+
+  it("labels the counters as the last run's, and says up to date only after a run that completed", async () => {
+    const backend = mockBackend([signedIn()]);
+    render(<AccountsPage />);
+    const p = await panel();
+    await watching(backend);
+    act(() => {
+      backend.emit({
+        kind: "finished",
+        run: run({ state: "stopped", endedAt: "2026-11-21T12:02:00Z" }),
+        rating: { rated: 0, refused: 0, unchanged: 5, linesWritten: 0, error: null, errorCode: null },
+      });
+    });
+    await waitFor(() => {
+      expect(within(p).getByTestId("discovery-state").textContent).toBe("Stopped");
+    });
+    expect(within(p).getByTestId("discovery-rating").textContent).not.toContain("Costs are up to date");
+    expect(within(p).getByTestId("discovery-rating").textContent).toContain("did not complete");
+    expect(within(p).getByTestId("discovery-counts-title").textContent).toContain("Last run");
   });
 
   it("starts a run, then stops it: Stopping… until the run reports Stopped", async () => {

@@ -1,6 +1,10 @@
 // One account's Discovery on the Accounts page: the state badge, a live progress bar with
 // counts, elapsed time and ETA while a run is on, Start and Stop (each with its own error
 // next to it), when the last run succeeded and when the next one is due, and the run history.
+// The counters are one run's (this run's while it is on, else the last run's), never totals;
+// "up to date" is said only after a run that completed. Start is disabled, with the reason,
+// while the account is not signed in, and is the page's primary action only when the setup
+// path on Accounts is at its Discovery step.
 import { useId, useState } from "react";
 import { discovery, toApiError, type AccountDto, type ApiError, type DiscoveryStatusDto, type EntityCountDto } from "../../ipc";
 import { discoveryStore, useDiscovery } from "./store";
@@ -37,8 +41,31 @@ function figuresOf(status: DiscoveryStatusDto): Figures | null {
   };
 }
 
-export function DiscoveryPanel({ account, status }: { account: AccountDto; status: DiscoveryStatusDto }) {
+/** Why Start cannot succeed now, or null. */
+function startBlocked(account: AccountDto): string | null {
+  switch (account.signIn.state) {
+    case "signedIn":
+      return null;
+    case "lapsed":
+      return "Sign in again first: the consent has lapsed, so Partner Center would refuse.";
+    default:
+      return "Sign in with Microsoft first: Discovery reads Partner Center as the signed-in user.";
+  }
+}
+
+export function DiscoveryPanel({
+  account,
+  status,
+  primary = true,
+}: {
+  account: AccountDto;
+  status: DiscoveryStatusDto;
+  /** Whether Start is the page's one primary action (the setup path's current step). */
+  primary?: boolean;
+}) {
   const titleId = useId();
+  const blockedId = useId();
+  const blocked = startBlocked(account);
   const [busy, setBusy] = useState<"start" | "stop" | null>(null);
   const [startError, setStartError] = useState<ApiError | null>(null);
   const [stopError, setStopError] = useState<ApiError | null>(null);
@@ -134,17 +161,29 @@ export function DiscoveryPanel({ account, status }: { account: AccountDto; statu
       )}
       {!running && rating && !rating.error && (
         <p className="hint" data-testid="discovery-rating">
-          {rating.rated + rating.refused === 0
-            ? "Costs are up to date: no usage or price changed."
-            : `Rated ${formatCount(rating.rated)} customer-month${rating.rated === 1 ? "" : "s"}`}
+          {status.state !== "completed"
+            ? rating.rated > 0
+              ? `Rated ${formatCount(rating.rated)} customer-month${rating.rated === 1 ? "" : "s"} from what the run read before it ended; costs are up to date only after a run completes`
+              : "Costs are not known to be up to date: the run did not complete"
+            : rating.rated + rating.refused === 0
+              ? "Costs are up to date: no usage or price changed."
+              : `Rated ${formatCount(rating.rated)} customer-month${rating.rated === 1 ? "" : "s"}`}
           {rating.refused > 0 &&
             `; ${formatCount(rating.refused)} could not be rated — Reconciliation says why.`}
+          {status.state !== "completed" && rating.refused === 0 && "."}
         </p>
       )}
 
       {figures && (
         <>
-          <dl className="stats" data-testid="discovery-counts">
+          <p className="stats-title" id={`${titleId}-counts`} data-testid="discovery-counts-title">
+            {running
+              ? "This run so far"
+              : status.lastRun?.endedAt
+                ? `Last run, ended ${formatDateTime(status.lastRun.endedAt)}`
+                : "Last run"}
+          </p>
+          <dl className="stats" data-testid="discovery-counts" aria-labelledby={`${titleId}-counts`}>
             <div>
               <dt>Requests</dt>
               <dd data-testid="discovery-requests">{formatCount(figures.requests)}</dd>
@@ -173,7 +212,7 @@ export function DiscoveryPanel({ account, status }: { account: AccountDto; statu
             )}
           </dl>
           {figures.entities.length > 0 && (
-            <ul className="entity-counts" aria-label="Rows written by kind of data" data-testid="discovery-entities">
+            <ul className="entity-counts" aria-label={`Rows written by kind of data, ${running ? "this run" : "last run"}`} data-testid="discovery-entities">
               {figures.entities.map((e) => (
                 <li key={e.entity}>
                   {entityLabel(e.entity)} <strong>{formatCount(e.rows)}</strong>
@@ -188,9 +227,10 @@ export function DiscoveryPanel({ account, status }: { account: AccountDto; statu
         <div className="action">
           <button
             type="button"
-            className="primary"
+            className={primary && blocked === null ? "primary" : undefined}
             data-testid="discovery-start"
-            disabled={running || busy !== null}
+            disabled={running || busy !== null || blocked !== null}
+            aria-describedby={blocked !== null && !running ? blockedId : undefined}
             onClick={() => void start()}
           >
             {busy === "start" ? "Starting…" : "Start Discovery"}
@@ -217,6 +257,12 @@ export function DiscoveryPanel({ account, status }: { account: AccountDto; statu
           )}
         </div>
       </div>
+
+      {blocked !== null && !running && (
+        <p className="hint" id={blockedId} data-testid="discovery-start-blocked">
+          {blocked}
+        </p>
+      )}
 
       <RunHistory accountId={account.id} status={status} />
     </section>

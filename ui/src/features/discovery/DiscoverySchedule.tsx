@@ -121,7 +121,7 @@ export function DiscoverySchedule({ readOnly }: { readOnly: boolean }) {
               )}
             </div>
             {!readOnly && (
-              <button type="submit" data-testid="schedule-save" disabled={busy}>
+              <button type="submit" className="secondary" data-testid="schedule-save" disabled={busy}>
                 {busy ? "Saving…" : "Save schedule"}
               </button>
             )}

@@ -4,6 +4,7 @@
 // here. Each run opens to its pages and rows per kind of data, the items it set aside (its
 // warnings) and, for a failed run, the endpoint and what to do. The running Discovery run
 // shows its live counts.
+import { Disclosure } from "../../components/Disclosure";
 import { Fragment, useState } from "react";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { invalidate, read } from "../../data/queryClient";
@@ -149,18 +150,16 @@ export function RunHistory({ accountId, status }: { accountId: string; status: D
                         Stop
                       </button>
                     )}{" "}
-                    <button
-                      type="button"
-                      className="link"
-                      aria-expanded={expanded}
-                      aria-controls={detailsId}
-                      data-testid="discovery-run-toggle"
-                      onClick={() => {
+                    <Disclosure
+                      open={expanded}
+                      controls={detailsId}
+                      testId="discovery-run-toggle"
+                      onToggle={() => {
                         setOpen(expanded ? null : run.id);
                       }}
                     >
                       {expanded ? "Hide details" : "Details"}
-                    </button>
+                    </Disclosure>
                   </td>
                 </tr>
                 {expanded && (
@@ -218,7 +217,7 @@ function RunDetails({ run }: { run: ImportRunDto }) {
       {run.entities.length === 0 ? (
         <p className="hint">Nothing read.</p>
       ) : (
-        <table className="entity-table">
+        <table className="grid compact entity-table">
           <caption className="visually-hidden">Pages and rows by kind of data</caption>
           <thead>
             <tr>

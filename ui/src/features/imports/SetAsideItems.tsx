@@ -21,7 +21,7 @@ export function SetAsideItems({ runId, warnings }: { runId: string; warnings: nu
         {formatCount(warnings)} {warnings === 1 ? "item" : "items"} set aside: Microsoft sent {warnings === 1 ? "it" : "them"} without a field
         they cannot do without. Everything else was read.
       </p>
-      <table className="entity-table">
+      <table className="grid compact entity-table">
         <caption className="visually-hidden">Items set aside</caption>
         <thead>
           <tr>

@@ -2,6 +2,7 @@
 // cost against the invoice's daily rated usage, the difference split into causes, and the
 // customers that cannot be compared with the reason why. Totals per currency come from the
 // backend, added up exactly; this page never adds amounts itself.
+import { Disclosure } from "../../components/Disclosure";
 import {
   useCallback,
   useDeferredValue,
@@ -185,20 +186,15 @@ function PeriodView({ period, periods }: { period: string; periods: PeriodDto[] 
       width: 200,
       compare: byName,
       cell: (r) => (
-        <button
-          type="button"
-          className="link"
-          aria-expanded={expanded.has(keyOf(r))}
+        <Disclosure
+          open={expanded.has(keyOf(r))}
           title={r.customer}
-          onClick={() => {
+          onToggle={() => {
             toggle(r);
           }}
         >
-          <span className="chevron" aria-hidden="true">
-            {expanded.has(keyOf(r)) ? "▾" : "▸"}
-          </span>{" "}
           {nameOf(r)}
-        </button>
+        </Disclosure>
       ),
     },
     {
@@ -414,16 +410,23 @@ function LineDifferences({ row }: { row: ReconciliationDto }) {
     return <p className="line-differences">Every line matches to the cent.</p>;
   }
   return (
-    <table className="line-differences">
+    <table className="grid compact line-differences">
+      <caption className="visually-hidden">Lines of {nameOf(row)} that differ from the invoice</caption>
       <thead>
         <tr>
-          <th>Day</th>
-          <th>Meter</th>
-          <th>Azure subscription</th>
-          <th className="num">Rated</th>
-          <th className="num">Invoiced</th>
-          <th className="num">Difference</th>
-          <th>Causes</th>
+          <th scope="col">Day</th>
+          <th scope="col">Meter</th>
+          <th scope="col">Azure subscription</th>
+          <th scope="col" className="num">
+            Rated
+          </th>
+          <th scope="col" className="num">
+            Invoiced
+          </th>
+          <th scope="col" className="num">
+            Difference
+          </th>
+          <th scope="col">Causes</th>
         </tr>
       </thead>
       <tbody>
