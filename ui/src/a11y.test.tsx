@@ -25,9 +25,9 @@ const fabrikam = { accountId: "a1", customerId: "c-00001", name: "Customer 00001
 const euro: CurrencyDashboardDto = {
   currency: "EUR",
   months: [
-    { period: "2026-09", cost: "900.00", resale: "1008.00", open: false },
-    { period: "2026-10", cost: "1000.00", resale: "1120.00", open: false },
-    { period: "2026-12", cost: "400.00", resale: "448.00", open: true },
+    { period: "2026-09", cost: "900.00", resale: "1008.00", open: false, notInvoiced: false },
+    { period: "2026-10", cost: "1000.00", resale: "1120.00", open: false, notInvoiced: false },
+    { period: "2026-12", cost: "400.00", resale: "448.00", open: true, notInvoiced: false },
   ],
   rankedPeriod: "2026-10",
   topCustomers: [fabrikam],

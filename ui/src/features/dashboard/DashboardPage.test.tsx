@@ -63,9 +63,9 @@ describe("Dashboard", () => {
         currencies: [
           view("GBP", {
             months: [
-              { period: "2026-09", cost: "900.00", resale: "1008.00", open: false },
-              { period: "2026-10", cost: "1000.00", resale: "1120.00", open: false },
-              { period: "2026-12", cost: "400.00", resale: "448.00", open: true },
+              { period: "2026-09", cost: "900.00", resale: "1008.00", open: false, notInvoiced: false },
+              { period: "2026-10", cost: "1000.00", resale: "1120.00", open: false, notInvoiced: false },
+              { period: "2026-12", cost: "400.00", resale: "448.00", open: true, notInvoiced: false },
             ],
           }),
         ],
@@ -87,6 +87,35 @@ describe("Dashboard", () => {
     expect(tip.textContent).toContain(formatMoney("1120.00", "GBP"));
     fireEvent.blur(points[1] as Element);
     expect(within(trend).queryByTestId("trend-tip")).toBeNull();
+  });
+
+  it("draws a closed month not invoiced yet from its rated figures, dashed and named, not as a gap", async () => {
+    mockBackend([signedIn()], "Admin", {
+      dashboard: {
+        currencies: [
+          view("GBP", {
+            months: [
+              { period: "2026-10", cost: "1000.00", resale: "1120.00", open: false, notInvoiced: false },
+              { period: "2026-11", cost: "950.00", resale: "1064.00", open: false, notInvoiced: true },
+              { period: "2026-12", cost: "400.00", resale: "448.00", open: true, notInvoiced: false },
+            ],
+          }),
+        ],
+      },
+    });
+    window.location.hash = "#/dashboard";
+    render(<App />);
+    const trend = await screen.findByTestId("chart-trend");
+    const points = within(trend).getAllByTestId("trend-point");
+    expect(points).toHaveLength(3);
+    expect(points[1]?.getAttribute("aria-label")).toContain("(rated, not invoiced yet)");
+    expect(points[1]?.getAttribute("href")).toBe("#/billing?month=2026-11");
+    expect(within(trend).queryByTestId("trend-gap")).toBeNull();
+    expect(within(trend).getByText("Not invoiced yet (rated usage)")).toBeTruthy();
+    // Both the segment into November and the one into December are dashed (two lines each).
+    expect(trend.querySelectorAll("polyline.partial")).toHaveLength(4);
+    fireEvent.focus(points[1] as Element);
+    expect(within(trend).getByTestId("trend-tip").textContent).toContain("(rated, not invoiced yet)");
   });
 
   it("links a customer's bar to the customer, and says what to do instead of plotting zero margins", async () => {

@@ -1,7 +1,7 @@
 // Cost and resale by month, drawn in the page: both lines visible (resale wide and light
 // underneath, cost narrow and dark on top, so equal figures still show two lines), the month
-// so far dashed and labelled, a month with no figures left as a gap and named. Each month is
-// one link (Tab reaches it, hover or focus shows its figures) to Billing for that month.
+// so far and a closed month not invoiced yet (rated usage with markups) dashed and labelled,
+// a month with no figures left as a gap and named. Each month is one link (Tab reaches it, hover or focus shows its figures) to Billing for that month.
 import { useState } from "react";
 import type { MonthFiguresDto } from "../../ipc";
 import { formatMoney, formatMonth } from "../../format";
@@ -29,8 +29,19 @@ function axisMonth(period: string, first: boolean, compact: boolean): [string, s
   return [monthName.format(Date.UTC(y, m - 1, 1)), first || m === 1 ? String(y) : null];
 }
 
+/** What qualifies a month's figures: the month so far, or rated but not invoiced yet. */
+function monthNote(m: MonthFiguresDto): string {
+  if (m.open) return " (so far)";
+  return m.notInvoiced ? " (rated, not invoiced yet)" : "";
+}
+
+/** Drawn dashed and hollow: figures that are not an invoice's. */
+function estimated(m: MonthFiguresDto): boolean {
+  return m.open || m.notInvoiced;
+}
+
 function monthText(m: MonthFiguresDto, currency: string): string {
-  return `${formatMonth(m.period)}${m.open ? " (so far)" : ""}: cost ${formatMoney(m.cost, currency)}, resale ${formatMoney(m.resale, currency)}`;
+  return `${formatMonth(m.period)}${monthNote(m)}: cost ${formatMoney(m.cost, currency)}, resale ${formatMoney(m.resale, currency)}`;
 }
 
 export function TrendChart({ months, currency, title }: { months: MonthFiguresDto[]; currency: string; title: string }) {
@@ -47,7 +58,8 @@ export function TrendChart({ months, currency, title }: { months: MonthFiguresDt
   const compact = step < 56;
   const y = (v: number) => TOP + (H - TOP - BOTTOM) * (1 - (v - lo) / span);
 
-  // A line per run of months with figures: a gap breaks it; the segment into the open month is dashed.
+  // A line per run of months with figures: a gap breaks it; a segment into a month that is not an
+  // invoice's (not invoiced yet, or so far) is dashed.
   function segments(pick: (m: MonthFiguresDto) => string) {
     const solid: string[] = [];
     const partial: string[] = [];
@@ -59,10 +71,10 @@ export function TrendChart({ months, currency, title }: { months: MonthFiguresDt
         return;
       }
       const point = `${x(i).toFixed(1)},${y(magnitude(pick(s.figures))).toFixed(1)}`;
-      if (s.figures.open && run.length > 0) {
+      if (estimated(s.figures) && run.length > 0) {
         partial.push(`${run.at(-1)} ${point}`);
         if (run.length > 1) solid.push(run.join(" "));
-        run = [];
+        run = [point];
         return;
       }
       run.push(point);
@@ -85,6 +97,11 @@ export function TrendChart({ months, currency, title }: { months: MonthFiguresDt
         <li>
           <span className="swatch resale" aria-hidden="true" /> Resale (billed to customers)
         </li>
+        {months.some((m) => m.notInvoiced) && (
+          <li>
+            <span className="swatch partial" aria-hidden="true" /> Not invoiced yet (rated usage)
+          </li>
+        )}
         {months.some((m) => m.open) && (
           <li>
             <span className="swatch partial" aria-hidden="true" /> So far this month
@@ -136,6 +153,11 @@ export function TrendChart({ months, currency, title }: { months: MonthFiguresDt
                   so far
                 </text>
               )}
+              {s.figures?.notInvoiced && (
+                <text className="chart-month so-far" x={x(i)} y={H - BOTTOM + (compact ? 40 : 30)} textAnchor="middle" aria-hidden="true">
+                  {compact ? "rated" : "not invoiced"}
+                </text>
+              )}
               {!s.figures && !compact && (
                 <text className="chart-month gap" x={x(i)} y={H - BOTTOM + 30} textAnchor="middle" aria-hidden="true">
                   not invoiced
@@ -153,8 +175,8 @@ export function TrendChart({ months, currency, title }: { months: MonthFiguresDt
                   onBlur={() => { setActive(null); }}
                 >
                   <rect className="hit" x={x(i) - step / 2} y={TOP} width={step} height={H - TOP - BOTTOM} />
-                  <circle className={`dot resale${s.figures.open ? " partial" : ""}`} cx={x(i)} cy={y(magnitude(s.figures.resale))} r={5} />
-                  <circle className={`dot cost${s.figures.open ? " partial" : ""}`} cx={x(i)} cy={y(magnitude(s.figures.cost))} r={3.5} />
+                  <circle className={`dot resale${estimated(s.figures) ? " partial" : ""}`} cx={x(i)} cy={y(magnitude(s.figures.resale))} r={5} />
+                  <circle className={`dot cost${estimated(s.figures) ? " partial" : ""}`} cx={x(i)} cy={y(magnitude(s.figures.cost))} r={3.5} />
                 </a>
               )}
             </g>
@@ -170,7 +192,7 @@ export function TrendChart({ months, currency, title }: { months: MonthFiguresDt
           >
             <strong>
               {formatMonth(shown.period)}
-              {shown.open && " (so far)"}
+              {monthNote(shown)}
             </strong>
             <span>Cost {formatMoney(shown.cost, currency)}</span>
             <span>Resale {formatMoney(shown.resale, currency)}</span>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { anyNonZero, monthSlots, ticks } from "./chartScale";
 
-const month = (period: string, open = false) => ({ period, cost: "1.00", resale: "1.10", open });
+const month = (period: string, open = false) => ({ period, cost: "1.00", resale: "1.10", open, notInvoiced: false });
 
 describe("chart scale", () => {
   it("gives round ticks covering zero and the largest value", () => {
