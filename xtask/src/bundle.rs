@@ -2,6 +2,11 @@
 //! is pointed at src-tauri/ (where tauri.conf.json is linked) and ui/. It is installed on
 //! demand under the target directory rather than listed in ui/package.json: its per-platform
 //! binaries are optional packages our registry does not all serve, which breaks `npm ci`.
+//!
+//! The package also installs the `cspdesk` command line as `/usr/bin/cspdesk`, so a partner can
+//! run Discovery from cron or a systemd timer. Its release binary lives in the target directory,
+//! which differs per machine, so its path is given to the Tauri CLI as a config override rather
+//! than written into tauri.conf.json; the built package is then checked to hold both programs.
 
 use std::process::Command;
 
@@ -37,10 +42,17 @@ pub fn deb() -> Result<()> {
                 .arg(format!("@tauri-apps/cli@{TAURI_CLI_VERSION}")),
         )?;
     }
+    process::step("building the release command line");
+    process::run(Command::new("cargo").args(["build", "--release", "-p", "cspdesk-cli"]))?;
+    let cli = workspace::target_dir()?.join("release/cspdesk");
+    let files = serde_json::json!({
+        "bundle": { "linux": { "deb": { "files": { "/usr/bin/cspdesk": cli } } } }
+    });
     process::step("building the release app and its .deb");
     process::run(
         Command::new(&tauri)
-            .args(["build", "--bundles", "deb", "--ci"])
+            .args(["build", "--bundles", "deb", "--ci", "--config"])
+            .arg(files.to_string())
             .env("TAURI_APP_PATH", root.join("src-tauri"))
             .env("TAURI_FRONTEND_PATH", root.join("ui"))
             .current_dir(&root),
@@ -70,6 +82,19 @@ pub fn deb() -> Result<()> {
         field("Version")?,
         field("Architecture")?
     ));
+    let listing = Command::new("dpkg-deb").arg("-c").arg(&deb).output()?;
+    let listing = String::from_utf8_lossy(&listing.stdout);
+    // dpkg-deb lists `usr/bin/x` or `./usr/bin/x` depending on how the archive was made.
+    for program in ["usr/bin/cspdesk-app", "usr/bin/cspdesk"] {
+        anyhow::ensure!(
+            listing.lines().any(|l| {
+                let path = l.rsplit(' ').next().unwrap_or_default();
+                path.trim_start_matches("./") == program
+            }),
+            "{} does not install {program}",
+            deb.display()
+        );
+    }
     std::fs::copy(&deb, &debian_name)?;
     println!("{}", debian_name.display());
     eprintln!(
