@@ -4,6 +4,7 @@
 mod customer_period;
 mod markup;
 mod price;
+mod pricing_api;
 mod rate;
 mod reconcile;
 mod support;
