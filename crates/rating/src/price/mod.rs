@@ -11,6 +11,8 @@
 //!
 //! The Pricing API's licence sheet and FX rates are read by [`parse_licence_sheet`] and
 //! [`parse_fx_rates`]; its readers set an odd row aside instead of refusing the sheet.
+//! [`MonthlyPrices`] holds the consumption sheets and FX rates by month, so Azure plan usage
+//! is rated with its own month's prices (imported files still override by effective date).
 //!
 //! Every reader parses numbers from their text as decimals (never through `f64`) and rejects
 //! the first bad row with a [`PriceSheetError`] naming file, line and column. Tier starts are
@@ -22,6 +24,7 @@ mod csv_file;
 mod error;
 mod group;
 mod json_file;
+mod monthly;
 mod partner_sheet;
 mod price_list;
 mod pricing_api;
@@ -37,6 +40,7 @@ use crate::tiers::TierTable;
 pub use book::{PriceBook, PriceBookError};
 pub use cell::normalize_meter_id;
 pub use error::{PriceSheetError, RowAt, SheetErrorKind};
+pub use monthly::{Month, MonthlyPrices, MonthlyPricesError};
 pub use partner_sheet::{parse_partner_price_sheet, PARTNER_SHEET_COLUMNS};
 pub use price_list::parse_price_list;
 pub use pricing_api::{

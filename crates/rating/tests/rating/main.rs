@@ -3,6 +3,7 @@
 
 mod customer_period;
 mod markup;
+mod monthly;
 mod price;
 mod pricing_api;
 mod rate;
