@@ -1,5 +1,5 @@
 //! Price files a partner imports: its own price sheet, the Azure plan price list exported
-//! from Partner Center (CSV), or a page of the public Retail Prices API (JSON). Each is
+//! from Partner Center or a Pricing API consumption sheet (CSV, the same columns), or a page of the public Retail Prices API (JSON). Each is
 //! parsed whole by `cspdesk_rating::price` (a bad row refuses the file, naming file, line and
 //! column; nothing is stored), checked against the account's other imports for conflicting
 //! prices, and stored. Rating then prices a meter from the best source in effect on the day
@@ -10,8 +10,8 @@ use std::path::Path;
 
 use chrono::{DateTime, Utc};
 use cspdesk_rating::price::{
-    parse_partner_price_sheet, parse_price_list, parse_retail_prices, retail_entries, PriceBook,
-    PriceEntry, PriceOrigin,
+    parse_consumption_sheet, parse_partner_price_sheet, parse_retail_prices, retail_entries,
+    PriceBook, PriceEntry, PriceOrigin,
 };
 use cspdesk_store::{accounts, price_sheets, Database};
 use serde::{Deserialize, Serialize};
@@ -87,7 +87,7 @@ pub fn parse(
 ) -> Result<Vec<PriceEntry>, ApiError> {
     let parsed = match kind {
         PriceFileKind::PartnerSheet => parse_partner_price_sheet(file_name, text.as_bytes()),
-        PriceFileKind::PriceList => parse_price_list(file_name, text.as_bytes()),
+        PriceFileKind::PriceList => return price_list(file_name, text),
         PriceFileKind::RetailPrices => {
             parse_retail_prices(file_name, text).and_then(|page| retail_entries(page.rows))
         }
@@ -99,6 +99,27 @@ pub fn parse(
         )));
     }
     Ok(entries)
+}
+
+/// A price list or Pricing API consumption sheet, read as Microsoft writes it (`M/D/YYYY`
+/// dates, an empty tier minimum, a unit in `MeterType`). A row priced for another offer (a
+/// reservation, a savings plan) is left out; any other odd row refuses the file, naming it, as
+/// an import is the partner's deliberate act and it can fix the file.
+fn price_list(file_name: &str, text: &str) -> Result<Vec<PriceEntry>, ApiError> {
+    let sheet = parse_consumption_sheet(file_name, text.as_bytes())
+        .map_err(|e| bad_file(format!("{e}. Nothing was imported.")))?;
+    if let Some(odd) = sheet.set_aside.iter().find(|s| !s.is_other_offer()) {
+        return Err(bad_file(format!(
+            "{file_name}, line {}, column {}: {}. Nothing was imported.",
+            odd.line, odd.column, odd.reason
+        )));
+    }
+    if sheet.entries.is_empty() {
+        return Err(bad_file(format!(
+            "{file_name} holds no consumption prices. Nothing was imported."
+        )));
+    }
+    Ok(sheet.entries)
 }
 
 /// Imports the file at `path` for `account` (name or id).
@@ -183,4 +204,71 @@ pub fn fingerprint(db: &Database, account_id: &str) -> Result<String, ApiError> 
         .map(|s| s.fingerprint)
         .collect::<Vec<_>>()
         .join("+"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn documented() -> String {
+        std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/fixtures/microsoft/pricing/azure-consumption.csv"
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn microsofts_documented_sheet_imports_as_a_price_list() {
+        let entries = parse(PriceFileKind::PriceList, "sheet.csv", &documented()).unwrap();
+        assert_eq!(entries.len(), 1);
+        assert_eq!(
+            entries[0]
+                .price
+                .tiers
+                .cost(rust_decimal::Decimal::ONE)
+                .to_string(),
+            "15"
+        );
+    }
+
+    #[test]
+    fn an_odd_row_or_a_missing_column_refuses_the_import_naming_it() {
+        let text = documented();
+        let row = text.lines().nth(1).unwrap().replace("\"15\"", "\"x\"");
+        let err = parse(
+            PriceFileKind::PriceList,
+            "odd.csv",
+            &format!("{text}{row}\n"),
+        )
+        .unwrap_err();
+        assert!(
+            err.message.contains("line 3, column UnitPrice"),
+            "{}",
+            err.message
+        );
+        let reservation = text
+            .lines()
+            .nth(1)
+            .unwrap()
+            .replace("\"1 Node/Month\",\"Azure\"", "\"Reservation\",\"Azure\"");
+        let entries = parse(
+            PriceFileKind::PriceList,
+            "r.csv",
+            &format!("{text}{reservation}\n"),
+        )
+        .unwrap();
+        assert_eq!(entries.len(), 1, "another offer's row is left out");
+        let err = parse(
+            PriceFileKind::PriceList,
+            "no.csv",
+            &text.replace("\"UnitPrice\",", ""),
+        )
+        .unwrap_err();
+        assert!(
+            err.message.contains("UnitPrice") && err.message.contains("Nothing was imported"),
+            "{}",
+            err.message
+        );
+    }
 }

@@ -49,6 +49,14 @@ pub struct SetAsideRow {
     pub reason: String,
 }
 
+impl SetAsideRow {
+    /// Whether the row was left out as another offer's price (a reservation, a savings plan)
+    /// rather than for being unreadable.
+    pub fn is_other_offer(&self) -> bool {
+        self.column == METER_TYPE
+    }
+}
+
 impl From<PriceSheetError> for SetAsideRow {
     fn from(e: PriceSheetError) -> Self {
         Self {
