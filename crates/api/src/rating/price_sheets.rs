@@ -8,15 +8,16 @@
 
 use std::path::Path;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use cspdesk_rating::price::{
     parse_consumption_sheet, parse_partner_price_sheet, parse_retail_prices, retail_entries,
-    PriceBook, PriceEntry, PriceOrigin,
+    within_month, PriceBook, PriceEntry, PriceOrigin,
 };
 use cspdesk_store::{accounts, price_sheets, Database};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::shared::periods::parse_period;
 use crate::{ApiError, ErrorCode};
 
 /// The kinds of price file.
@@ -122,15 +123,7 @@ fn price_list(file_name: &str, text: &str) -> Result<Vec<PriceEntry>, ApiError> 
     Ok(sheet.entries)
 }
 
-/// Imports the file at `path` for `account` (name or id).
-pub fn import(
-    db: &mut Database,
-    account: &str,
-    kind: PriceFileKind,
-    path: &Path,
-    now: DateTime<Utc>,
-) -> Result<PriceSheetDto, ApiError> {
-    let account = accounts::find(db, account)?;
+fn read_file(path: &Path) -> Result<(String, String), ApiError> {
     let file_name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -141,7 +134,55 @@ pub fn import(
             path.display()
         ))
     })?;
+    Ok((file_name, text))
+}
+
+/// Imports the file at `path` for `account` (name or id).
+pub fn import(
+    db: &mut Database,
+    account: &str,
+    kind: PriceFileKind,
+    path: &Path,
+    now: DateTime<Utc>,
+) -> Result<PriceSheetDto, ApiError> {
+    let (file_name, text) = read_file(path)?;
     let entries = parse(kind, &file_name, &text)?;
+    store(db, account, kind, &file_name, entries, now)
+}
+
+/// Imports the Pricing API consumption sheet of `month` (`YYYY-MM`) at `path`: its prices cut
+/// to that month ([`within_month`]), so each month's usage is rated with its own month's
+/// sheet, and sheets of several months stand side by side. Stored as a price list named
+/// `file (YYYY-MM)`; an imported partner sheet still overrides it by effective date.
+pub fn import_month_sheet(
+    db: &mut Database,
+    account: &str,
+    month: &str,
+    path: &Path,
+    now: DateTime<Utc>,
+) -> Result<PriceSheetDto, ApiError> {
+    let period = parse_period(month)?;
+    let (file_name, text) = read_file(path)?;
+    let key = (period.start().year(), period.start().month());
+    let entries = within_month(price_list(&file_name, &text)?, key);
+    if entries.is_empty() {
+        return Err(bad_file(format!(
+            "{file_name} holds no price in effect in {month}: is it that month's sheet? Nothing was imported."
+        )));
+    }
+    let name = format!("{file_name} ({month})");
+    store(db, account, PriceFileKind::PriceList, &name, entries, now)
+}
+
+fn store(
+    db: &mut Database,
+    account: &str,
+    kind: PriceFileKind,
+    file_name: &str,
+    entries: Vec<PriceEntry>,
+    now: DateTime<Utc>,
+) -> Result<PriceSheetDto, ApiError> {
+    let account = accounts::find(db, account)?;
     // Conflicts with the sheets already imported are refused now, not at rating time.
     let mut book = PriceBook::from_entries(stored_entries(db, &account.id)?)
         .map_err(|e| bad_file(format!("the imported price sheets conflict: {e}")))?;
@@ -160,7 +201,7 @@ pub fn import(
         db,
         &account.id,
         kind.name(),
-        &file_name,
+        file_name,
         &json,
         now,
     )?))
@@ -267,6 +308,38 @@ mod tests {
         .unwrap_err();
         assert!(
             err.message.contains("UnitPrice") && err.message.contains("Nothing was imported"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn two_months_sheets_each_price_their_own_month() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut db = Database::open(&dir.path().join("db.sqlite3")).unwrap();
+        let now = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 11, 21, 10, 0, 0).unwrap();
+        let account = accounts::add(&db, "Contoso", "00000000-0000-0000-0000-0000000000aa", now)
+            .unwrap()
+            .id;
+        let (sept, oct) = (dir.path().join("sept.csv"), dir.path().join("oct.csv"));
+        std::fs::write(&sept, documented()).unwrap();
+        std::fs::write(&oct, documented().replace("\"15\"", "\"16.5\"")).unwrap();
+        let first = import_month_sheet(&mut db, &account, "2026-09", &sept, now).unwrap();
+        assert_eq!(first.file_name, "sept.csv (2026-09)");
+        import_month_sheet(&mut db, &account, "2026-10", &oct, now).unwrap();
+        let book = PriceBook::from_entries(stored_entries(&db, &account).unwrap()).unwrap();
+        let meter = "cb0969aa-aaaa-4d6c-ab4b-7e182fa06aff";
+        let price = |m, d| {
+            let day = chrono::NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+            book.tiers(meter, day, "USD")
+                .map(|t| t.cost(rust_decimal::Decimal::ONE).to_string())
+        };
+        assert_eq!(price(9, 30).as_deref(), Some("15"));
+        assert_eq!(price(10, 1).as_deref(), Some("16.5"));
+        assert_eq!(price(11, 1), None, "no sheet for November");
+        let err = import_month_sheet(&mut db, &account, "2017-01", &sept, now).unwrap_err();
+        assert!(
+            err.message.contains("no price in effect in 2017-01"),
             "{}",
             err.message
         );

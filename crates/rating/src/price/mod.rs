@@ -40,7 +40,7 @@ use crate::tiers::TierTable;
 pub use book::{PriceBook, PriceBookError};
 pub use cell::normalize_meter_id;
 pub use error::{PriceSheetError, RowAt, SheetErrorKind};
-pub use monthly::{Month, MonthlyPrices, MonthlyPricesError};
+pub use monthly::{month_days, within_month, Month, MonthlyPrices, MonthlyPricesError};
 pub use partner_sheet::{parse_partner_price_sheet, PARTNER_SHEET_COLUMNS};
 pub use price_list::parse_price_list;
 pub use pricing_api::{

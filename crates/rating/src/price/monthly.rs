@@ -56,6 +56,36 @@ fn month_of(date: NaiveDate) -> Month {
     (date.year(), date.month())
 }
 
+/// A month's first and last day; `None` for a month that does not exist.
+pub fn month_days((year, month): Month) -> Option<(NaiveDate, NaiveDate)> {
+    let first = NaiveDate::from_ymd_opt(year, month, 1)?;
+    let next = if month == 12 {
+        NaiveDate::from_ymd_opt(year + 1, 1, 1)?
+    } else {
+        NaiveDate::from_ymd_opt(year, month + 1, 1)?
+    };
+    Some((first, next.pred_opt()?))
+}
+
+/// The entries of `month`'s sheet as prices of that month only: each entry's effective days
+/// cut to the month, and an entry not in effect in the month dropped. Kept in one
+/// [`PriceBook`] with other months' sheets (as an imported file is), each month's sheet then
+/// answers for its own days only, and two months' sheets never conflict.
+pub fn within_month(entries: Vec<PriceEntry>, month: Month) -> Vec<PriceEntry> {
+    let Some((first, last)) = month_days(month) else {
+        return Vec::new();
+    };
+    entries
+        .into_iter()
+        .filter(|e| e.effective_from <= last && e.effective_to.is_none_or(|to| first <= to))
+        .map(|mut e| {
+            e.effective_from = e.effective_from.max(first);
+            e.effective_to = Some(e.effective_to.map_or(last, |to| to.min(last)));
+            e
+        })
+        .collect()
+}
+
 impl MonthlyPrices {
     /// No sheet yet; `imported` (the partner's imported price files) overrides every sheet.
     pub fn new(imported: PriceBook) -> Self {

@@ -6,8 +6,8 @@
 use chrono::NaiveDate;
 use cspdesk_rating::period::BillingPeriod;
 use cspdesk_rating::price::{
-    parse_consumption_sheet, parse_fx_rates, MonthlyPrices, MonthlyPricesError, Price, PriceBook,
-    PriceEntry, PriceOrigin,
+    parse_consumption_sheet, parse_fx_rates, within_month, MonthlyPrices, MonthlyPricesError,
+    Price, PriceBook, PriceEntry, PriceOrigin,
 };
 use cspdesk_rating::rate::{rate, DailyUsage, RateError, UsageSeries, PARTNER_EARNED_CREDIT_RATE};
 use cspdesk_rating::tiers::TierTable;
@@ -246,4 +246,26 @@ fn a_month_without_its_sheet_or_fx_is_not_priced_with_another_months() {
         }
     );
     assert!(err.to_string().contains("2026-12"), "{err}");
+}
+
+#[test]
+fn a_months_sheet_cut_to_its_month_answers_for_its_own_days_only() {
+    let mut book = PriceBook::new();
+    book.add(within_month(sheet(10, &[(METER, "", "1.00")]), (2026, 10)))
+        .unwrap();
+    // November's sheet says the same meter from 11/1, open-ended; cut, it ends on 11/30.
+    book.add(within_month(sheet(11, &[(METER, "", "1.20")]), (2026, 11)))
+        .unwrap();
+    let price = |d| book.tiers(METER, d, "USD").map(|t| t.cost(dec!(1)));
+    assert_eq!(price(day(2026, 10, 31)), Some(dec!(1.00)));
+    assert_eq!(price(day(2026, 11, 1)), Some(dec!(1.20)));
+    assert_eq!(price(day(2026, 12, 1)), None, "no sheet for December");
+    assert_eq!(
+        price(day(2026, 9, 30)),
+        None,
+        "October's sheet is not September's"
+    );
+    // An entry not yet in effect in the month is not part of it.
+    let ended = within_month(sheet(10, &[(METER, "", "1.00")]), (2026, 9));
+    assert!(ended.is_empty());
 }
