@@ -24,6 +24,7 @@ usage: cargo xtask <task>
                       focus-validator), UI typecheck + lint + unit, emulator conformance
                       (Python: msal, azure-mgmt-azurestack, azure-storage-blob), end-to-end under Xvfb
   e2e                 only the end-to-end tests (builds the UI and the app first)
+  focus               only the FOCUS 1.2 exports through the FinOps Foundation's focus-validator
   bench NAME [OPTS]   run a benchmark in release (all when none is named); report in target/bench/
                       discovery: --preset M|L (default both), --latency-ms N, --concurrency N,
                       --max-requests N
@@ -39,6 +40,7 @@ fn main() -> Result<()> {
         "run" => run(&rest),
         "test" => test(),
         "e2e" => e2e_only(),
+        "focus" => focus::run(),
         "bench" => bench::run(&rest),
         "bundle" => bundle::deb(),
         "setup" => setup::everything(setup::Purpose::Test),
