@@ -27,6 +27,7 @@ use cspdesk_api::rating::rate;
 use cspdesk_emulator::Preset;
 use cspdesk_export::CsvOptions;
 use cspdesk_store::Database;
+use rust_decimal::Decimal;
 
 use crate::rating::{discovered, now};
 
@@ -68,6 +69,28 @@ fn package_parent(validator: &Path) -> PathBuf {
         .map(|e| e.path().join("site-packages"))
         .find(|p| p.join("focus_validator").is_dir())
         .expect("focus_validator installed in the venv")
+}
+
+/// The file's BilledCost total, and its InvoiceIssuerName, ProviderName and InvoiceId columns.
+fn columns(file: &Path) -> (Decimal, Vec<String>, Vec<String>, Vec<String>) {
+    let mut r = csv::Reader::from_path(file).unwrap();
+    let header = r.headers().unwrap().clone();
+    let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (b, i, p, n) = (
+        at("BilledCost"),
+        at("InvoiceIssuerName"),
+        at("ProviderName"),
+        at("InvoiceId"),
+    );
+    let mut out = (Decimal::ZERO, Vec::new(), Vec::new(), Vec::new());
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        out.0 += rec[b].parse::<Decimal>().unwrap();
+        out.1.push(rec[i].to_string());
+        out.2.push(rec[p].to_string());
+        out.3.push(rec[n].to_string());
+    }
+    out
 }
 
 /// Rules that are branches of an OR composite, with their composite.
