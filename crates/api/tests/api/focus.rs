@@ -217,6 +217,27 @@ async fn cost_and_resale_exports_pass_the_focus_validator() {
             done.rows, rows,
             "{side:?}: every line (and the fee at resale)"
         );
+        let (billed, issuer, provider, invoice_ids) = columns(&file);
+        let row = billing::invoice_detail(&db, &account, &invoice)
+            .unwrap()
+            .customers
+            .into_iter()
+            .find(|c| c.customer_id == customer)
+            .unwrap();
+        let (total, party, invoice_id) = match side {
+            Side::Cost => (&row.cost, "Microsoft", invoice.as_str()),
+            Side::Resale => (&row.resale, "Contoso CSP", ""),
+        };
+        assert_eq!(
+            billed,
+            total.parse::<Decimal>().unwrap(),
+            "{side:?}: adds up"
+        );
+        assert!(
+            issuer.iter().chain(&provider).all(|p| p == party),
+            "{side:?}"
+        );
+        assert!(invoice_ids.iter().all(|i| i == invoice_id), "{side:?}");
         let (failed, report) = failed_rules(&file);
         if !failed.is_empty() {
             failures.push(format!(
