@@ -7,6 +7,7 @@ mod bench;
 mod bundle;
 mod conformance;
 mod e2e;
+mod focus;
 mod process;
 mod setup;
 #[cfg(test)]
@@ -19,9 +20,11 @@ const USAGE: &str = "\
 usage: cargo xtask <task>
 
   run [-- APP ARGS]   install what is missing, build the UI and the app, open the window
-  test                every test: Rust (nextest), UI typecheck + lint + unit, emulator conformance
+  test                every test: Rust (nextest; the FOCUS exports through the FinOps Foundation's
+                      focus-validator), UI typecheck + lint + unit, emulator conformance
                       (Python: msal, azure-mgmt-azurestack, azure-storage-blob), end-to-end under Xvfb
   e2e                 only the end-to-end tests (builds the UI and the app first)
+  focus               only the FOCUS 1.2 exports through the FinOps Foundation's focus-validator
   bench NAME [OPTS]   run a benchmark in release (all when none is named); report in target/bench/
                       discovery: --preset M|L (default both), --latency-ms N, --concurrency N,
                       --max-requests N
@@ -37,6 +40,7 @@ fn main() -> Result<()> {
         "run" => run(&rest),
         "test" => test(),
         "e2e" => e2e_only(),
+        "focus" => focus::run(),
         "bench" => bench::run(&rest),
         "bundle" => bundle::deb(),
         "setup" => setup::everything(setup::Purpose::Test),
@@ -75,13 +79,16 @@ fn test() -> Result<()> {
     process::npm(&["run", "lint"])?;
     process::npm(&["run", "test"])?;
     process::step("Rust: every crate with cargo nextest");
-    // The cost-exports tests read export runs from a real Azure Storage server (azurite).
+    // The cost-exports tests read export runs from a real Azure Storage server (azurite);
+    // the FOCUS export test runs the FinOps Foundation's validator on our files.
     let azurite = conformance::azurite()?;
+    let focus_validator = focus::validator()?;
     process::run(
         std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
             .args(["nextest", "run", "--workspace", "--no-fail-fast"])
             .current_dir(&root)
-            .env("AZURITE_BIN", azurite),
+            .env("AZURITE_BIN", azurite)
+            .env("FOCUS_VALIDATOR", focus_validator),
     )?;
     process::step("Conformance: Microsoft's own client libraries against the emulator");
     conformance::run()?;

@@ -64,6 +64,8 @@ pub fn everything(purpose: Purpose) -> Result<()> {
     if purpose == Purpose::Test {
         // Rust tests (cost exports) and the conformance suite both run azurite.
         crate::conformance::azurite()?;
+        // The FOCUS export test runs the FinOps Foundation's validator.
+        crate::focus::validator()?;
         cargo_tool(
             "cargo-nextest",
             &["nextest", "--version"],

@@ -1739,6 +1739,10 @@ invoiceId: string,
  */
 customerId: string, 
 /**
+ * At resale, the partner invoicing (for the customer); else Microsoft's charges.
+ */
+customerFacing: boolean, 
+/**
  * The sort, search and product filter of the view.
  */
 query: LineQueryDto, } | { "table": "customers" } | { "table": "subscriptions" } | { "table": "reconciliation", 

@@ -168,8 +168,8 @@ pub enum ExportTable {
         /// The sort, search and product filter of the view.
         query: LineQueryDto,
     },
-    /// One customer's charges on an invoice as FOCUS 1.0, at resale prices, those in view
-    /// in view order.
+    /// One customer's charges on an invoice as FOCUS 1.2, at our cost or (for the customer)
+    /// at resale prices, those in view in view order.
     CustomerFocus {
         /// Partner account id.
         account_id: String,
@@ -177,6 +177,8 @@ pub enum ExportTable {
         invoice_id: String,
         /// Customer id.
         customer_id: String,
+        /// At resale, the partner invoicing (for the customer); else Microsoft's charges.
+        customer_facing: bool,
         /// The sort, search and product filter of the view.
         query: LineQueryDto,
     },

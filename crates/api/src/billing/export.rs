@@ -13,6 +13,7 @@ use cspdesk_export::{Cell, CsvExport, CsvOptions, ExportError};
 use cspdesk_store::Database;
 
 use super::dto::{ExportRequestDto, ExportTable, ExportedDto};
+use crate::billing::focus;
 use crate::billing::line_view::LineViews;
 use crate::billing::lines::{each_customer_line, LinesInView};
 use crate::{billing::invoices as billing, customers::overview as customers, ApiError, ErrorCode};
@@ -67,10 +68,16 @@ pub fn export(
             account_id,
             invoice_id,
             customer_id,
+            customer_facing,
             query,
         } => {
             let lines = LinesInView::new(account_id, invoice_id, customer_id, query);
-            crate::billing::focus::customer_charges(db, views, &lines, path, options)
+            let side = if *customer_facing {
+                focus::Side::Resale
+            } else {
+                focus::Side::Cost
+            };
+            focus::customer_charges(db, views, &lines, side, path, options)
         }
         ExportTable::Customers => customers(db, now, keys, path, options),
         ExportTable::Subscriptions => subscriptions(db, now, keys, path, options),
@@ -95,8 +102,16 @@ pub fn suggested_name(table: &ExportTable) -> String {
         ExportTable::CustomerFocus {
             invoice_id,
             customer_id,
+            customer_facing,
             ..
-        } => format!("focus-{invoice_id}-{customer_id}.csv"),
+        } => format!(
+            "focus-{invoice_id}-{customer_id}{}.csv",
+            if *customer_facing {
+                "-customer"
+            } else {
+                "-cost"
+            }
+        ),
         ExportTable::Customers => "customers.csv".into(),
         ExportTable::Subscriptions => "subscriptions.csv".into(),
         ExportTable::Reconciliation { period } => format!("reconciliation-{period}.csv"),

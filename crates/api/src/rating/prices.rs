@@ -1,11 +1,14 @@
 //! The prices a customer-period is rated with: the stored rate cards as price books (the
 //! card taken as in effect for every period, see [`super::rate`]), with the imported price
-//! sheets' entries added on top.
+//! sheets' entries added on top (the Azure plan price list and Pricing API sheets on the
+//! Azure plan's book only: they are not the legacy offer's prices).
 
 use std::collections::{BTreeMap, HashMap};
 
 use cspdesk_rating::customer_period::{CardPrices, AZURE_PLAN_PRICING};
-use cspdesk_rating::price::{normalize_meter_id, OfferTerm, PriceBook, RateCard, RateCardMeter};
+use cspdesk_rating::price::{
+    normalize_meter_id, OfferTerm, PriceBook, PriceOrigin, RateCard, RateCardMeter,
+};
 use cspdesk_rating::tiers::{Tier, TierTable};
 use cspdesk_store::rated::{self, PeriodInputs, StoredRateCard, UsageRead};
 use cspdesk_store::Database;
@@ -132,6 +135,13 @@ impl Books {
                     })
             })
             .map(|p| with_sheets(p, &sheets, &print));
+        // The Azure plan price list and the Pricing API sheets price the Azure plan, not the
+        // legacy offer (0145P): legacy usage keeps its rate card under the other imports.
+        let legacy_sheets: Vec<_> = sheets
+            .iter()
+            .filter(|e| e.origin != PriceOrigin::PriceList)
+            .cloned()
+            .collect();
         Ok(Self {
             azure_plan,
             legacy: cards
@@ -139,7 +149,7 @@ impl Books {
                 .map(|c| {
                     (
                         c.currency.trim().to_ascii_uppercase(),
-                        with_sheets(card_prices(c, true), &sheets, &print),
+                        with_sheets(card_prices(c, true), &legacy_sheets, &print),
                     )
                 })
                 .collect(),

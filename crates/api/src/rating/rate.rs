@@ -15,7 +15,9 @@
 //! The stored rate card is the one Discovery read last; its `effectiveDate`s (meters and
 //! offer terms) are those of the day it was read, and no older card is kept, so the card is
 //! taken as in effect for every period. Prices that changed since an earlier period are
-//! therefore not known: reconciliation then shows them as a price mismatch.
+//! therefore not known (reconciliation then shows them as a price mismatch) unless that
+//! month's Pricing API consumption sheet was imported (`price_sheets::import_month_sheet`):
+//! its prices, cut to the month, answer for the month's days before the card does.
 //!
 //! # Microsoft's rule for an Azure plan record
 //! [`cspdesk_rating::rate::rate`] applies it (its module docs write the rounding down): tiers

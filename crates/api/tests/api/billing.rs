@@ -249,6 +249,7 @@ async fn invoices_add_up_per_customer_and_per_line_and_export_as_they_are() {
         &db,
         &views,
         &in_view,
+        cspdesk_api::billing::focus::Side::Resale,
         &focus,
         CsvOptions::default(),
     )
@@ -268,14 +269,28 @@ async fn invoices_add_up_per_customer_and_per_line_and_export_as_they_are() {
         "the FOCUS file adds up to the customer's resale"
     );
     for r in &rows {
-        assert_eq!(r["BilledCost"], r["EffectiveCost"]);
+        let purchase = r["ChargeCategory"] == "Purchase";
+        assert_eq!(
+            r["EffectiveCost"],
+            if purchase { "0.00" } else { &r["BilledCost"] },
+            "a purchase covers its cycle ahead (FOCUS EffectiveCost-C-005-C): {r:?}"
+        );
+        assert_eq!(
+            r["InvoiceIssuerName"], r["ProviderName"],
+            "the partner resells"
+        );
+        assert_eq!(r["PublisherName"], "Microsoft");
         assert_eq!(r["BillingAccountId"], marked.customer_id);
         assert_eq!(r["BillingPeriodStart"], invoice_period_start(&detail));
         assert!(
             r["ChargePeriodEnd"] > r["ChargePeriodStart"],
             "the end is exclusive: {r:?}"
         );
-        assert_eq!(r["x_InvoiceId"], invoice_id);
+        assert_eq!(r["x_MicrosoftInvoiceId"], invoice_id);
+        assert_eq!(
+            r["InvoiceId"], "",
+            "the partner's own invoice number is not known"
+        );
     }
     assert_eq!(rows.last().unwrap()["ServiceName"], "Service fee");
 

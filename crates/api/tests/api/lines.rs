@@ -536,6 +536,7 @@ fn exports_hold_exactly_the_rows_in_view_in_view_order() {
         &db,
         &views,
         &in_view(&account, &q),
+        cspdesk_api::billing::focus::Side::Resale,
         &focus,
         CsvOptions::default(),
     )
@@ -558,6 +559,7 @@ fn exports_hold_exactly_the_rows_in_view_in_view_order() {
         &db,
         &views,
         &in_view(&account, &by_cost),
+        cspdesk_api::billing::focus::Side::Resale,
         &focus,
         CsvOptions::default(),
     )

@@ -7,6 +7,12 @@
 //! | Azure plan price list (portal CSV) | [`parse_price_list`] | `PricingTierRangeMin` (0-based, or 1-based when the meter's lowest is 1) | `EffectiveStartDate` … `EffectiveEndDate` |
 //! | Retail Prices API page (JSON) | [`parse_retail_prices`] + [`retail_entries`] | `tierMinimumUnits` (0-based) | `effectiveStartDate` … `effectiveEndDate` |
 //! | Partner price sheet (our CSV) | [`parse_partner_price_sheet`] | `TierStart` (0-based) | `EffectiveFrom` |
+//! | Pricing API consumption sheet (CSV, per month) | [`parse_consumption_sheet`] | as the price list; empty = 0 | as the price list, `M/D/YYYY` too |
+//!
+//! The Pricing API's licence sheet and FX rates are read by [`parse_licence_sheet`] and
+//! [`parse_fx_rates`]; its readers set an odd row aside instead of refusing the sheet.
+//! [`MonthlyPrices`] holds the consumption sheets and FX rates by month, so Azure plan usage
+//! is rated with its own month's prices (imported files still override by effective date).
 //!
 //! Every reader parses numbers from their text as decimals (never through `f64`) and rejects
 //! the first bad row with a [`PriceSheetError`] naming file, line and column. Tier starts are
@@ -18,8 +24,10 @@ mod csv_file;
 mod error;
 mod group;
 mod json_file;
+mod monthly;
 mod partner_sheet;
 mod price_list;
+mod pricing_api;
 mod rate_card;
 mod retail;
 
@@ -32,8 +40,13 @@ use crate::tiers::TierTable;
 pub use book::{PriceBook, PriceBookError};
 pub use cell::normalize_meter_id;
 pub use error::{PriceSheetError, RowAt, SheetErrorKind};
+pub use monthly::{month_days, within_month, Month, MonthlyPrices, MonthlyPricesError};
 pub use partner_sheet::{parse_partner_price_sheet, PARTNER_SHEET_COLUMNS};
 pub use price_list::parse_price_list;
+pub use pricing_api::{
+    microsoft_date, parse_consumption_sheet, parse_fx_rates, parse_licence_sheet, ConsumptionSheet,
+    FxRates, LicencePrice, LicenceSheet, SetAsideRow, FX_RATE_DECIMALS,
+};
 pub use rate_card::{parse_rate_card, OfferTerm, RateCard, RateCardError, RateCardMeter};
 pub use retail::{parse_retail_prices, retail_entries, RetailPriceRow, RetailPricesPage};
 

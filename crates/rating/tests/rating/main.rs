@@ -3,7 +3,9 @@
 
 mod customer_period;
 mod markup;
+mod monthly;
 mod price;
+mod pricing_api;
 mod rate;
 mod reconcile;
 mod support;

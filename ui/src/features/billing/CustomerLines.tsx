@@ -264,10 +264,20 @@ export function CustomerLines({ accountId, invoiceId, customerId }: { accountId:
               })}
               more={[
                 {
-                  testId: "export-focus-csv",
-                  label: "FOCUS CSV",
+                  testId: "export-focus-cost-csv",
+                  label: "FOCUS CSV at our cost",
                   bom: false,
-                  request: (bom) => ({ table: { table: "customerFocus", accountId, invoiceId, customerId, query }, bom, keys: null }),
+                  request: (bom) => ({
+                    table: { table: "customerFocus", accountId, invoiceId, customerId, customerFacing: false, query },
+                    bom,
+                    keys: null,
+                  }),
+                },
+                {
+                  testId: "export-focus-csv",
+                  label: "FOCUS CSV for the customer",
+                  bom: false,
+                  request: (bom) => ({ table: { table: "customerFocus", accountId, invoiceId, customerId, customerFacing: true, query }, bom, keys: null }),
                 },
                 {
                   testId: "export-customer-csv",

@@ -43,8 +43,9 @@ pub enum ExportCommand {
         /// For the customer: resale amounts only, no cost, prices or margin.
         #[arg(long)]
         customer_facing: bool,
-        /// As FOCUS 1.0 (FinOps) at resale prices, for the customer's own cost tools.
-        #[arg(long, conflicts_with = "customer_facing")]
+        /// As FOCUS 1.2 (FinOps): Microsoft's charges at our cost, or with
+        /// --customer-facing the partner's charges at resale, for the customer's own tools.
+        #[arg(long)]
         focus: bool,
         #[command(flatten)]
         view: View,
@@ -149,10 +150,16 @@ pub fn run(db: Option<&Path>, cmd: ExportCommand) -> anyhow::Result<()> {
             let lines = LinesInView::new(&account, &invoice, &customer, &query);
             let views = LineViews::default();
             if focus {
+                let side = if customer_facing {
+                    cspdesk_api::billing::focus::Side::Resale
+                } else {
+                    cspdesk_api::billing::focus::Side::Cost
+                };
                 cspdesk_api::billing::focus::customer_charges(
                     &db,
                     &views,
                     &lines,
+                    side,
                     &out.out,
                     out.options(),
                 )?

@@ -41,6 +41,11 @@ pub enum PricesCommand {
         /// What the file is.
         #[arg(long, value_enum)]
         kind: Kind,
+        /// With `--kind price-list`: the file is the Pricing API consumption sheet of this
+        /// month (YYYY-MM); its prices are kept for that month only, so each month's usage is
+        /// rated with its own month's sheet.
+        #[arg(long)]
+        month: Option<String>,
         /// The file.
         file: PathBuf,
     },
@@ -70,10 +75,21 @@ pub fn run(db: Option<&Path>, cmd: PricesCommand) -> anyhow::Result<()> {
         PricesCommand::Import {
             account,
             kind,
+            month,
             file,
         } => {
-            let sheet =
-                price_sheets::import(&mut db, &account, kind.into(), &file, chrono::Utc::now())?;
+            let now = chrono::Utc::now();
+            let sheet = match (month, kind) {
+                (None, _) => price_sheets::import(&mut db, &account, kind.into(), &file, now)?,
+                (Some(month), Kind::PriceList) => {
+                    price_sheets::import_month_sheet(&mut db, &account, &month, &file, now)?
+                }
+                (Some(_), _) => {
+                    anyhow::bail!(
+                        "--month goes with --kind price-list (a Pricing API consumption sheet)"
+                    )
+                }
+            };
             println!(
                 "Imported {} ({} prices) as price sheet {}. Run `cspdesk rate --account {account}` to rate with it.",
                 sheet.file_name, sheet.entries, sheet.id
