@@ -19,10 +19,11 @@ import {
   type MarkupTargetDto,
   type MarkupTermDto,
 } from "../../ipc";
-import { effectOf, feeText } from "./markupEffect";
+import { effectOf, feeText, newestPreviewed, startsAfterPreview } from "./markupEffect";
 import { MarkupPreview } from "./MarkupPreview";
 import {
   formatDay,
+  formatMonth,
   formatPercent,
   todayIso,
 } from "../../format";
@@ -260,7 +261,10 @@ export function MarkupForm({
   const categoryError = errorAt("categoryPercent");
   const formError = errorAt("form");
 
-  const effect = confirming && preview ? effectOf(preview) : [];
+  // A change that starts after the previewed months leaves them as they are: say so rather
+  // than "no change", which would read as if the terms did nothing.
+  const later = confirming && preview !== null && startsAfterPreview(preview, from);
+  const effect = confirming && preview && !later ? effectOf(preview) : [];
   const sentence = terms()
     .map((t) => describeTerm(t, feeCurrency))
     .join(", ");
@@ -504,9 +508,11 @@ export function MarkupForm({
             <div className="markup-confirm" role="group" aria-labelledby={`${id}-confirm-text`} data-testid="markup-confirm">
               <p id={`${id}-confirm-text`} data-testid="markup-confirm-text">
                 From {formatDay(from)}: {sentence || "no change"}.{" "}
-                {effect.length > 0
-                  ? `On the last closed month that is ${effect.join(", ")} (the preview beside shows each month).`
-                  : "No closed month is rated yet, so its effect cannot be shown."}
+                {later && preview
+                  ? `It starts after the last closed month (${formatMonth(newestPreviewed(preview) ?? "")}), which keeps its resale; the change shows from ${formatMonth(from.slice(0, 7))} on.`
+                  : effect.length > 0
+                    ? `On the last closed month that is ${effect.join(", ")} (the preview beside shows each month).`
+                    : "No closed month is rated yet, so its effect cannot be shown."}
               </p>
               <div className="markup-actions">
                 <button

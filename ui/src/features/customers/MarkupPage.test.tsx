@@ -107,6 +107,7 @@ describe("Markup editor", () => {
     // Today: 10% and a 50.00 fee. Proposed: 20% and a 60.00 fee.
     fireEvent.change(input("markup-percent"), { target: { value: "20" } });
     fireEvent.change(input("markup-fee"), { target: { value: "60.00" } });
+    fireEvent.change(input("markup-effective-from"), { target: { value: "2026-10-01" } });
     fireEvent.click(screen.getByTestId("markup-preview-run"));
 
     const table = await screen.findByTestId("markup-preview-table");
@@ -137,6 +138,14 @@ describe("Markup editor", () => {
     expect(document.activeElement).toBe(screen.getByTestId("markup-confirm-save"));
     fireEvent.click(screen.getByTestId("markup-confirm-cancel"));
     expect(screen.queryByTestId("markup-confirm")).toBeNull();
+    // Starting after the previewed months, Save says those months keep their resale.
+    fireEvent.change(input("markup-effective-from"), { target: { value: "2026-12-01" } });
+    fireEvent.click(screen.getByTestId("markup-save"));
+    expect((await screen.findByTestId("markup-confirm-text")).textContent).toContain(
+      `It starts after the last closed month (${formatMonth("2026-10")}), which keeps its resale`,
+    );
+    expect(screen.getByTestId("markup-confirm-save").textContent).toBe("Save");
+    fireEvent.click(screen.getByTestId("markup-confirm-cancel"));
     // Nothing saved, and the form keeps what was typed.
     expect(b.markups).toHaveLength(5);
     expect(b.calls.some((c) => c.cmd === "customers_set_markup")).toBe(false);

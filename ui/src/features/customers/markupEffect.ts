@@ -17,9 +17,20 @@ export function resaleDelta(m: { resaleBefore: string; resaleAfter: string }): s
   return subtractDecimal(m.resaleAfter, m.resaleBefore);
 }
 
+/** The newest month the preview covers (`YYYY-MM`), or null when nothing is rated. */
+export function newestPreviewed(preview: MarkupPreviewDto): string | null {
+  return preview.months.reduce<string | null>((p, m) => (p === null || m.period > p ? m.period : p), null);
+}
+
+/** Whether a change starting on `from` (`YYYY-MM-DD`) begins after every previewed month. */
+export function startsAfterPreview(preview: MarkupPreviewDto, from: string): boolean {
+  const newest = newestPreviewed(preview);
+  return newest !== null && from.slice(0, 7) > newest;
+}
+
 /** One sentence per currency of the newest previewed month; empty when nothing is rated. */
 export function effectOf(preview: MarkupPreviewDto): string[] {
-  const newest = preview.months.reduce<string | null>((p, m) => (p === null || m.period > p ? m.period : p), null);
+  const newest = newestPreviewed(preview);
   return preview.months
     .filter((m) => m.period === newest)
     .map((m) => {
