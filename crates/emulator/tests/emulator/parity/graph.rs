@@ -105,6 +105,19 @@ async fn microsofts_request_bodies_are_accepted_by_all_four_exports() {
             .header("location")
             .unwrap()
             .contains("/reports/partners/billing/operations/"));
+        // The namespace-qualified action, as Microsoft's generated SDKs call it.
+        let qualified = client()
+            .post(format!(
+                "{}/v1.0/reports/partners/billing/{what}/microsoft.graph.partners.billing.export",
+                emu.url()
+            ))
+            .bearer_auth(&token)
+            .header("content-type", "application/json")
+            .body(text.clone())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(qualified.status().as_u16(), 202, "{what} (qualified)");
     }
 }
 
