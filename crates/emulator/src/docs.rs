@@ -90,7 +90,9 @@
 //! - **Graph partner-billing exports** (`/v1.0/reports/partners/billing/...`, reference §7.3):
 //!   tokens need audience `https://graph.microsoft.com` (else 401 `unauthenticated`) of the
 //!   partner tenant with `PartnerBilling.Read.All` in `scp` or `roles` (else 403 `accessDenied`;
-//!   `RunningEmulator::set_graph_admin_consent(false)` mints Graph tokens with `scp` `User.Read`).
+//!   without the admin consent (`set_graph_admin_consent(false)`) a token request naming
+//!   `PartnerBilling.Read.All` is `invalid_grant` AADSTS65001 and one for `/.default` gets
+//!   `scp` `User.Read`).
 //!   Error codes are those `concepts/errors.md` lists (`invalidRequest` for a bad body, unknown
 //!   property, an `attributeSet` other than `full`/`basic`, a `billingPeriod` other than
 //!   `current`/`last`, a `currencyCode` not of three letters). The operation is `running` with
