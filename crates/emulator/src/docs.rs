@@ -113,6 +113,7 @@
 //!   `ProductCategory` `Azure` or `OnlineServices`; `ProductQualifiers` the string `[]`.
 //! - **Late usage**: `RunningEmulator::restate_month` adds a quarter unit per restatement to every
 //!   Azure plan resource's usage on the month's last day; invoices keep their ids and change totals.
+//!   Out of process: `cspdesk emulator --restate-month YYYY-MM` (same seed, that month restated).
 //! - **v1 cut-over** (`EmulatorConfig::v1_cutover`, `--v1-cutover`, off by default): v1
 //!   `provider=onetime` line items, billed and unbilled, answer an empty collection for billing
 //!   months from April 2025 on; legacy line items are unchanged.

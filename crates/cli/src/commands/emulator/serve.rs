@@ -76,6 +76,10 @@ pub struct EmulatorArgs {
     /// April 2025 on (only Graph serves them, as at Microsoft).
     #[arg(long)]
     pub v1_cutover: bool,
+    /// Restate these billing months (YYYY-MM, repeatable) at start, as late usage does: their
+    /// usage, invoice totals and Graph export eTags differ from an emulator started without.
+    #[arg(long = "restate-month")]
+    pub restate_months: Vec<String>,
 }
 
 /// Runs the emulator until the process is stopped.
@@ -118,6 +122,9 @@ pub fn run(args: EmulatorArgs) -> anyhow::Result<()> {
     runtime.block_on(async move {
         let started = std::time::Instant::now();
         let emulator = Emulator::start(config).await?;
+        for month in &args.restate_months {
+            emulator.restate_month(parse_month(month)?);
+        }
         let partner = emulator.partner().clone();
         let mut out = std::io::stdout().lock();
         writeln!(out, "emulator listening on {}", emulator.url())?;
@@ -176,6 +183,16 @@ pub fn run(args: EmulatorArgs) -> anyhow::Result<()> {
         emulator.shutdown().await;
         anyhow::Ok(())
     })
+}
+
+/// A `YYYY-MM` month.
+fn parse_month(text: &str) -> anyhow::Result<cspdesk_emulator::world::Month> {
+    let (year, month) = text
+        .split_once('-')
+        .and_then(|(y, m)| Some((y.parse().ok()?, m.parse().ok()?)))
+        .filter(|(_, m): &(i32, u32)| (1..=12).contains(m))
+        .with_context(|| format!("--restate-month {text} is not YYYY-MM"))?;
+    Ok(cspdesk_emulator::world::Month { year, month })
 }
 
 async fn shutdown_signal() {
