@@ -191,6 +191,11 @@ pub(crate) fn write_rows(
     sink: &mut dyn FnMut(&[u8]) -> io::Result<()>,
 ) -> io::Result<()> {
     let mut buf = Vec::with_capacity(2048);
+    // Every usage row of an export shares its charge period: written once, not per row.
+    let period = (
+        day_text(sel.month.first_day()),
+        day_text(sel.month.last_day()),
+    );
     for ci in 0..world.customer_count() {
         let c = world.customer(ci);
         let on_note = sel.note.as_ref().is_some_and(|n| world.on_invoice(&c, n));
@@ -203,7 +208,7 @@ pub(crate) fn write_rows(
             }
             let mut pm = PlanMonth::new(world, c.clone(), sel.month, sel.through);
             while let Some(row) = pm.next() {
-                usage_line(world, sel, &pm, &row, &mut buf);
+                usage_line(world, sel, &period, &pm, &row, &mut buf);
                 sink(&buf)?;
             }
         } else {
@@ -224,6 +229,7 @@ pub(crate) fn write_rows(
 fn usage_line(
     world: &World,
     sel: &Selection,
+    (charge_start, charge_end): &(String, String),
     pm: &PlanMonth<'_>,
     row: &RatedRow,
     out: &mut Vec<u8>,
@@ -259,8 +265,8 @@ fn usage_line(
     l.text("BenefitType", "");
     l.text("BillingCurrency", sel.currency.code());
     l.num("BillingPreTaxTotal", row.billing_total);
-    l.text("ChargeEndDate", &day_text(sel.month.last_day()));
-    l.text("ChargeStartDate", &day_text(sel.month.first_day()));
+    l.text("ChargeEndDate", charge_end);
+    l.text("ChargeStartDate", charge_start);
     l.text("ChargeType", "new");
     l.text("ConsumedService", m.provider);
     // Azure credit (CreditType/CreditPercentage) never applies in the sandbox; PEC has its own
