@@ -151,6 +151,7 @@ pub async fn ensure_account(
             client_id: Some(CLIENT_ID.to_string()),
             partner_center_base: emulator.url().to_string(),
             arm_base: emulator.url().to_string(),
+            graph_base: format!("{}/v1.0", emulator.url().trim_end_matches('/')),
             sandbox_seed: Some(SANDBOX_SEED),
         },
     )?;

@@ -479,7 +479,8 @@ fn state(text: &str) -> RunStateDto {
 /// The API code of a stored failure (the Partner Center client's code name).
 fn code(name: &str) -> ErrorCode {
     match name {
-        "NoRelationship" => ErrorCode::Forbidden,
+        "NoRelationship" | "GraphConsent" => ErrorCode::Forbidden,
+        "SasExpired" | "ExportFailed" => ErrorCode::Unavailable,
         "Rejected" | "StateMismatch" => ErrorCode::BadResponse,
         "InvalidSettings" => ErrorCode::Validation,
         other => serde_json::from_value(serde_json::Value::String(other.into()))
