@@ -85,6 +85,19 @@ pub struct EmulatorConfig {
     pub export_dir: Option<PathBuf>,
     /// Data rows per CSV part of an export run.
     pub export_rows_per_part: usize,
+    /// How long (emulator clock) a Graph partner-billing export operation stays `running`.
+    pub graph_preparation: Duration,
+    /// Rows per gzip JSON Lines blob of a Graph partner-billing export.
+    pub graph_rows_per_blob: usize,
+    /// Lifetime of the directory SAS a Graph billing manifest carries (Microsoft's sample: 12 h).
+    pub graph_sas_ttl: Duration,
+    /// The v1 cut-over: v1 new-commerce line items (`provider=onetime`, billed and unbilled)
+    /// answer no data for billing months from [`crate::graph::CUTOVER`] on, as Microsoft's are
+    /// served only by Graph now (reference §0). Off by default.
+    pub v1_cutover: bool,
+    /// Whether the partner's admin consented to Graph's `PartnerBilling.Read.All` for the app:
+    /// without it Graph tokens lack the scope and the billing reports answer 403.
+    pub graph_admin_consent: bool,
 }
 
 impl EmulatorConfig {
@@ -111,6 +124,11 @@ impl EmulatorConfig {
             stack_put_style: StackPutStyle::SpecOkWithBody,
             export_dir: None,
             export_rows_per_part: 50_000,
+            graph_preparation: Duration::from_secs(5),
+            graph_rows_per_blob: 100_000,
+            graph_sas_ttl: Duration::from_secs(12 * 3600),
+            v1_cutover: false,
+            graph_admin_consent: true,
         }
     }
 }

@@ -4,10 +4,15 @@
 //! Syntax: comma-separated rules `ROUTE:KIND@RATE`, e.g. `utilization:503@0.1,invoices:malformed@0.05`.
 //! - `ROUTE`: `customers`, `subscriptions`, `utilization`, `ratecard`, `invoices`, `lineitems`,
 //!   `token`, `authorize`, `azurestack`, `stackadmin` (the Stack admin ARM),
-//!   `exports`, `blobs`, or `*` for every route.
+//!   `exports`, `blobs`, `graph` (Microsoft Graph's partner-billing reports), `graphblobs` (the
+//!   blobs of Graph's billing exports), or `*` for every route.
 //! - `KIND`: `500`, `503`, `504`, `429`, `drop` (connection closed before a response),
 //!   `truncate` (complete HTTP response whose JSON stops half-way), `malformed` (JSON with a
-//!   syntax error), `expired-token` (401 as if the caller's token had just expired).
+//!   syntax error), `expired-token` (401 as if the caller's token had just expired);
+//!   for Graph: `failed-operation` (an export's operation ends failed, code 5000),
+//!   `bad-line` (one JSON line inside a gzip blob is broken), `sas-expired` (the blob host
+//!   answers 403 as for a SAS past its expiry). On `graph` routes the 429, status and
+//!   expired-token faults answer Graph's error bodies.
 //! - `RATE`: probability in `[0, 1]`, as a decimal (`1` = every request).
 //!
 //! The n-th request to a route fails iff a draw keyed by (seed, route, rule, n) falls under the
@@ -42,6 +47,12 @@ pub enum FaultKind {
     Malformed,
     /// 401 as if the access token had expired.
     ExpiredToken,
+    /// A Graph export's operation ends `failed` (code 5000).
+    FailedOperation,
+    /// One JSON line inside a gzip JSON Lines blob is broken.
+    BadLine,
+    /// The blob host answers 403 as for an expired SAS.
+    SasExpired,
 }
 
 impl FromStr for FaultKind {
@@ -56,6 +67,9 @@ impl FromStr for FaultKind {
             "truncate" | "truncated" => FaultKind::Truncate,
             "malformed" => FaultKind::Malformed,
             "expired-token" | "expired_token" => FaultKind::ExpiredToken,
+            "failed-operation" | "failed_operation" => FaultKind::FailedOperation,
+            "bad-line" | "bad_line" => FaultKind::BadLine,
+            "sas-expired" | "sas_expired" => FaultKind::SasExpired,
             other => return Err(format!("unknown fault kind `{other}`")),
         })
     }

@@ -1,5 +1,5 @@
-//! The Microsoft cloud emulator: a test double of identity, Partner Center, ARM and
-//! Cost Management exports, so every test and the sandbox run without Microsoft.
+//! The Microsoft cloud emulator: a test double of identity, Partner Center, ARM, Cost
+//! Management exports and Microsoft Graph's partner-billing exports, so every test and the sandbox run without Microsoft.
 //!
 //! Start one in-process with [`Emulator::start`]; see [`docs`] for the behaviours the
 //! reference leaves UNVERIFIED and which choice the emulator makes.
@@ -15,7 +15,9 @@ pub mod cost_exports;
 pub mod docs;
 pub mod error;
 pub mod faults;
+pub mod graph;
 pub mod identity;
+mod injection;
 pub mod partner_center;
 pub mod server;
 pub mod throttle;

@@ -8,9 +8,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::HeaderValue;
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::Router;
@@ -22,12 +21,11 @@ use crate::clock::Clock;
 use crate::config::EmulatorConfig;
 use crate::entropy::{tag, Draw};
 use crate::error::{EmulatorError, Result};
-use crate::faults::{FaultKind, FaultPlan};
+use crate::faults::FaultPlan;
 use crate::throttle::{Buckets, RateLimits};
-use crate::wire;
 use crate::world::tenancy::Partner;
-use crate::world::World;
-use crate::{arm, cost_exports, identity, partner_center, tls};
+use crate::world::{Currency, World};
+use crate::{arm, cost_exports, graph, identity, injection, partner_center, tls};
 
 /// Knobs that tests may flip while the emulator runs.
 #[derive(Debug, Clone)]
@@ -39,6 +37,11 @@ pub(crate) struct Knobs {
     pub auto_consent: Option<String>,
     pub utilization_not_ready: bool,
     pub latency: Duration,
+    pub graph_preparation: Duration,
+    pub graph_rows_per_blob: usize,
+    pub graph_sas_ttl: Duration,
+    pub v1_cutover: bool,
+    pub graph_admin_consent: bool,
 }
 
 /// State shared by every handler of one emulator.
@@ -50,12 +53,13 @@ pub(crate) struct Shared {
     pub key: [u8; 32],
     knobs: Mutex<Knobs>,
     pub buckets: Buckets,
-    fault_counters: Mutex<HashMap<&'static str, u64>>,
+    pub(crate) fault_counters: Mutex<HashMap<&'static str, u64>>,
     request_counter: AtomicU64,
     pub sessions: identity::Sessions,
     pub invoice_totals: Mutex<HashMap<String, Decimal>>,
     pub stack: Mutex<arm::StackState>,
     pub exports: Mutex<cost_exports::ExportStore>,
+    pub graph: Mutex<graph::GraphStore>,
 }
 
 /// Shared state handle used by handlers.
@@ -121,6 +125,11 @@ impl Emulator {
             auto_consent: config.auto_consent.clone(),
             utilization_not_ready: config.utilization_not_ready,
             latency: config.latency,
+            graph_preparation: config.graph_preparation,
+            graph_rows_per_blob: config.graph_rows_per_blob,
+            graph_sas_ttl: config.graph_sas_ttl,
+            v1_cutover: config.v1_cutover,
+            graph_admin_consent: config.graph_admin_consent,
         };
         let stack = arm::StackState::seeded(&world);
         let shared = Arc::new(Shared {
@@ -136,6 +145,7 @@ impl Emulator {
             invoice_totals: Mutex::new(HashMap::new()),
             stack: Mutex::new(stack),
             exports: Mutex::new(cost_exports::ExportStore::default()),
+            graph: Mutex::new(graph::GraphStore::default()),
             config: config.clone(),
         });
         let app = router(shared.clone());
@@ -260,6 +270,55 @@ impl RunningEmulator {
         lock(&self.shared.knobs).latency = latency;
     }
 
+    /// Sets how long (emulator clock) new Graph export operations stay `running`.
+    pub fn set_graph_preparation(&self, preparation: Duration) {
+        lock(&self.shared.knobs).graph_preparation = preparation;
+    }
+
+    /// Sets the rows per blob of Graph exports written from now on.
+    pub fn set_graph_rows_per_blob(&self, rows: usize) {
+        lock(&self.shared.knobs).graph_rows_per_blob = rows;
+    }
+
+    /// Sets the lifetime of the SAS in Graph billing manifests served from now on.
+    pub fn set_graph_sas_ttl(&self, ttl: Duration) {
+        lock(&self.shared.knobs).graph_sas_ttl = ttl;
+    }
+
+    /// Grants or withdraws the admin consent to Graph's `PartnerBilling.Read.All` (tokens
+    /// minted from now on carry the scope or not).
+    pub fn set_graph_admin_consent(&self, on: bool) {
+        lock(&self.shared.knobs).graph_admin_consent = on;
+    }
+
+    /// Turns the v1 cut-over on or off (see [`EmulatorConfig::v1_cutover`]).
+    pub fn set_v1_cutover(&self, on: bool) {
+        lock(&self.shared.knobs).v1_cutover = on;
+    }
+
+    /// Restates `month` as Microsoft does when usage arrives late: every Azure plan resource
+    /// reports more usage on the month's last day, so the month's rated usage, its invoices'
+    /// lines and totals (v1 and Graph) and the eTag of its Graph exports change; other months
+    /// stay as they were. Returns the month's restatement count.
+    pub fn restate_month(&self, month: crate::world::Month) -> u32 {
+        let version = self.shared.world.restate(month);
+        let ids: Vec<String> = Currency::ALL
+            .iter()
+            .flat_map(|c| {
+                [
+                    self.shared.world.modern_invoice_id(month, *c),
+                    self.shared.world.note_id(month, *c),
+                    self.shared.world.legacy_invoice_id(month, *c),
+                ]
+            })
+            .collect();
+        let mut totals = lock(&self.shared.invoice_totals);
+        for id in ids {
+            totals.remove(&id);
+        }
+        version
+    }
+
     /// Mints an access token for a seeded user without a browser (test convenience).
     /// `resource` is e.g. `https://api.partnercenter.microsoft.com`.
     pub fn mint_access_token(&self, upn: &str, resource: &str, mfa: bool) -> Option<String> {
@@ -344,7 +403,11 @@ fn router(state: AppState) -> Router {
         .merge(partner_center::routes())
         .merge(arm::routes())
         .merge(cost_exports::routes())
-        .layer(middleware::from_fn_with_state(state.clone(), inject_faults))
+        .merge(graph::routes())
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            injection::inject_faults,
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             echo_ids_and_delay,
@@ -355,6 +418,12 @@ fn router(state: AppState) -> Router {
 /// Route family of a path, used by fault rules and rate limits.
 pub(crate) fn route_of(path: &str) -> &'static str {
     let p = path.to_ascii_lowercase();
+    if p.starts_with(&graph::BASE.to_ascii_lowercase()) {
+        return "graph";
+    }
+    if p.starts_with(&format!("/blobs/{}/", graph::ACCOUNT)) {
+        return "graphblobs";
+    }
     let p = p.strip_prefix("/v1").unwrap_or(&p);
     if p.contains("/oauth2/") && (p.ends_with("/token") || p.ends_with("/devicecode")) {
         "token"
@@ -406,110 +475,6 @@ async fn echo_ids_and_delay(State(state): State<AppState>, req: Request, next: N
     headers.insert("ms-cv", HeaderValue::from_static("emulator.0"));
     headers.insert("ms-serverid", HeaderValue::from_static("cspdesk-emulator"));
     res
-}
-
-async fn inject_faults(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let route = route_of(req.uri().path());
-    let plan = state.knobs().faults;
-    if plan.rules.is_empty() {
-        return with_omissions(&plan, req, next).await;
-    }
-    let counter = {
-        let mut counters = lock(&state.fault_counters);
-        let slot = counters.entry(route).or_insert(0);
-        *slot += 1;
-        *slot - 1
-    };
-    match plan.decide(state.world.seed, route, counter) {
-        None => with_omissions(&plan, req, next).await,
-        // The Stack admin ARM answers outages in ARM's shape (reference §9.1: 503 ServiceUnavailable).
-        Some(FaultKind::Status(code)) if route == "stackadmin" => {
-            let status = StatusCode::from_u16(code).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
-            let mut res = wire::arm_error(
-                status,
-                "ServiceUnavailable",
-                "Injected fault: the Azure Stack Hub usage service is unavailable; retry later.",
-                None,
-            );
-            res.headers_mut()
-                .insert("retry-after", HeaderValue::from_static("1"));
-            res
-        }
-        Some(FaultKind::Status(code)) => {
-            let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            let mut res = wire::pc_error(
-                status,
-                "800003",
-                "Injected fault: the service encountered an unexpected error.",
-            );
-            if code == 503 {
-                res.headers_mut()
-                    .insert("retry-after", HeaderValue::from_static("1"));
-            }
-            res
-        }
-        Some(FaultKind::Throttle) => wire::throttled(1),
-        Some(FaultKind::ExpiredToken) => partner_center::guard::unauthorized(
-            &state,
-            "400",
-            "Access denied: the access token has expired (injected).",
-        ),
-        Some(FaultKind::Drop) => {
-            let failing = futures_util::stream::once(async {
-                Err::<Bytes, std::io::Error>(std::io::Error::other(
-                    "connection dropped (injected fault)",
-                ))
-            });
-            Response::new(Body::from_stream(failing))
-        }
-        Some(kind @ (FaultKind::Truncate | FaultKind::Malformed)) => {
-            let res = next.run(req).await;
-            let (mut parts, body) = res.into_parts();
-            let bytes = axum::body::to_bytes(body, usize::MAX)
-                .await
-                .unwrap_or_default();
-            let damaged: Vec<u8> = if kind == FaultKind::Truncate {
-                bytes[..bytes.len() / 2].to_vec()
-            } else {
-                damage_json(&bytes)
-            };
-            parts.headers.remove("content-length");
-            Response::from_parts(parts, Body::from(damaged))
-        }
-    }
-}
-
-/// The answer, with the keys the plan's omissions leave out of its items.
-async fn with_omissions(plan: &FaultPlan, req: Request, next: Next) -> Response {
-    if plan.omissions.is_empty() {
-        return next.run(req).await;
-    }
-    let path = req
-        .uri()
-        .path_and_query()
-        .map_or(req.uri().path(), |p| p.as_str())
-        .to_string();
-    let (mut parts, body) = next.run(req).await.into_parts();
-    let bytes = axum::body::to_bytes(body, usize::MAX)
-        .await
-        .unwrap_or_default();
-    match plan.omit_from(&path, &bytes) {
-        Some(odd) => {
-            parts.headers.remove("content-length");
-            Response::from_parts(parts, Body::from(odd))
-        }
-        None => Response::from_parts(parts, Body::from(bytes)),
-    }
-}
-
-/// Breaks JSON syntax: the first `:` becomes `=` (or a stray `{` is appended if there is none).
-fn damage_json(bytes: &[u8]) -> Vec<u8> {
-    let mut out = bytes.to_vec();
-    match out.iter().position(|b| *b == b':') {
-        Some(i) => out[i] = b'=',
-        None => out.extend_from_slice(b"{"),
-    }
-    out
 }
 
 #[cfg(test)]

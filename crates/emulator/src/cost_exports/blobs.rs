@@ -1,8 +1,10 @@
 //! A minimal Azure Blob read endpoint over the files export runs wrote, path-style like azurite
 //! (`/blobs/{account}/{container}/{blob}`), admitting only requests with a valid SAS: signature,
 //! expiry (`se`, on the emulated clock) and permissions (`sp`: `r` to read, `l` to list).
-//! The SAS signature is the emulator's own (HMAC over permissions, expiry and container), not
-//! Azure's string-to-sign; mint one with [`sas_query`] or `RunningEmulator::blob_sas_url`.
+//! The SAS signature is the emulator's own (HMAC over permissions, expiry and container, or a
+//! directory of it for a directory SAS `sr=d` as Graph's billing manifests carry), not Azure's
+//! string-to-sign; mint one with [`sas_query`], [`directory_sas_query`] or
+//! `RunningEmulator::blob_sas_url`.
 
 use std::collections::HashMap;
 use std::path::{Component, PathBuf};
@@ -31,9 +33,21 @@ pub fn account_key(seed: u64) -> [u8; 32] {
     h.finalize().into()
 }
 
-fn signature(key: &[u8], account: &str, container: &str, sp: &str, se: &str) -> String {
+/// Signs a container (`directory` `None`) or a directory of it.
+fn signature(
+    key: &[u8],
+    account: &str,
+    container: &str,
+    directory: Option<&str>,
+    sp: &str,
+    se: &str,
+) -> String {
     let mut m = <Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("any key length");
-    m.update(format!("{sp}\n{se}\n/{account}/{container}").as_bytes());
+    let resource = match directory {
+        Some(dir) => format!("/{account}/{container}/{dir}"),
+        None => format!("/{account}/{container}"),
+    };
+    m.update(format!("{sp}\n{se}\n{resource}").as_bytes());
     STANDARD.encode(m.finalize().into_bytes())
 }
 
@@ -46,7 +60,7 @@ pub fn sas_query(
     expiry: DateTime<Utc>,
 ) -> String {
     let se = expiry.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let sig = signature(&account_key(seed), account, container, permissions, &se);
+    let sig = signature(&account_key(seed), account, container, None, permissions, &se);
     url::form_urlencoded::Serializer::new(String::new())
         .append_pair("sv", VERSION)
         .append_pair("sr", "c")
@@ -54,6 +68,46 @@ pub fn sas_query(
         .append_pair("se", &se)
         .append_pair("sig", &sig)
         .finish()
+}
+
+/// Directory SAS query string (without `?`, `sr=d` with its depth `sdd`) granting `permissions`
+/// on every blob under `directory` (no leading or trailing `/`) of a container until `expiry`,
+/// in the parameter order of Microsoft's sample manifest (`sv`, `se`, `sr`, `sp`, `sdd`, `sig`).
+pub fn directory_sas_query(
+    seed: u64,
+    account: &str,
+    container: &str,
+    directory: &str,
+    permissions: &str,
+    expiry: DateTime<Utc>,
+) -> String {
+    let se = expiry.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let sig = signature(
+        &account_key(seed),
+        account,
+        container,
+        Some(directory),
+        permissions,
+        &se,
+    );
+    url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("sv", VERSION)
+        .append_pair("se", &se)
+        .append_pair("sr", "d")
+        .append_pair("sp", permissions)
+        .append_pair("sdd", &directory.split('/').count().to_string())
+        .append_pair("sig", &sig)
+        .finish()
+}
+
+/// The storage service's answer to a SAS whose `se` has passed (also injected by the
+/// `sas-expired` fault).
+pub(crate) fn sas_expired() -> Response {
+    storage_error(
+        StatusCode::FORBIDDEN,
+        "AuthenticationFailed",
+        "Signature not valid in the specified time frame (expired).",
+    )
 }
 
 fn storage_error(status: StatusCode, code: &str, message: &str) -> Response {
@@ -67,11 +121,13 @@ fn storage_error(status: StatusCode, code: &str, message: &str) -> Response {
     res
 }
 
-/// Checks the SAS of a request for permission letter `need`.
+/// Checks the SAS of a request for permission letter `need`; `path` is the blob's path in the
+/// container (or the listing's prefix), whose first `sdd` segments a directory SAS signs.
 fn check_sas(
     s: &Shared,
     account: &str,
     container: &str,
+    path: &str,
     q: &HashMap<String, String>,
     need: char,
 ) -> Result<(), Response> {
@@ -82,7 +138,23 @@ fn check_sas(
             "Server failed to authenticate the request: no SAS in the query.",
         ));
     };
-    if signature(&account_key(s.world.seed), account, container, sp, se) != *sig {
+    let directory = match q.get("sr").map(String::as_str) {
+        Some("d") => {
+            let depth: usize = q.get("sdd").and_then(|d| d.parse().ok()).unwrap_or(0);
+            let segments: Vec<&str> = path.split('/').collect();
+            if depth == 0 || segments.len() <= depth {
+                return Err(storage_error(
+                    StatusCode::FORBIDDEN,
+                    "AuthorizationResourceTypeMismatch",
+                    "This request is not authorized to perform this operation using this resource type.",
+                ));
+            }
+            Some(segments[..depth].join("/"))
+        }
+        _ => None,
+    };
+    let key = account_key(s.world.seed);
+    if signature(&key, account, container, directory.as_deref(), sp, se) != *sig {
         return Err(storage_error(
             StatusCode::FORBIDDEN,
             "AuthenticationFailed",
@@ -97,11 +169,7 @@ fn check_sas(
         )
     })?;
     if expiry.with_timezone(&Utc) <= s.clock.now() {
-        return Err(storage_error(
-            StatusCode::FORBIDDEN,
-            "AuthenticationFailed",
-            "Signature not valid in the specified time frame (expired).",
-        ));
+        return Err(sas_expired());
     }
     if !sp.contains(need) {
         return Err(storage_error(
@@ -153,7 +221,8 @@ async fn container(
     Path((account, container)): Path<(String, String)>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    if let Err(r) = check_sas(&s, &account, &container, &q, 'l') {
+    let prefix = q.get("prefix").cloned().unwrap_or_default();
+    if let Err(r) = check_sas(&s, &account, &container, &prefix, &q, 'l') {
         return r;
     }
     if q.get("comp").map(String::as_str) != Some("list") {
@@ -166,7 +235,6 @@ async fn container(
     let base = root(&s).join(&account).join(&container);
     let mut files = Vec::new();
     list_files(&base, &base, &mut files);
-    let prefix = q.get("prefix").cloned().unwrap_or_default();
     let blobs: String = files
         .iter()
         .filter(|(name, _)| name.starts_with(&prefix))
@@ -202,7 +270,7 @@ async fn blob(
     Path((account, container, path)): Path<(String, String, String)>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    if let Err(r) = check_sas(&s, &account, &container, &q, 'r') {
+    if let Err(r) = check_sas(&s, &account, &container, &path, &q, 'r') {
         return r;
     }
     if !safe(&path) {
@@ -249,6 +317,8 @@ async fn blob(
         "content-type",
         HeaderValue::from_static(if path.ends_with(".json") {
             "application/json"
+        } else if path.ends_with(".gz") {
+            "application/octet-stream"
         } else {
             "text/csv"
         }),

@@ -175,8 +175,12 @@ pub(crate) fn access_token(
 ) -> String {
     let now = state.clock.now().timestamp();
     let ttl = state.config.access_token_ttl.as_secs() as i64;
-    let scp = if resource == GRAPH {
+    // Without the partner's admin consent, a Graph token carries only what users may consent
+    // to themselves, and the partner-billing reports answer 403.
+    let scp = if resource == GRAPH && state.knobs().graph_admin_consent {
         "User.Read PartnerBilling.Read.All"
+    } else if resource == GRAPH {
+        "User.Read"
     } else {
         "user_impersonation"
     };

@@ -178,6 +178,16 @@ pub struct World {
     by_id: std::sync::Arc<std::sync::OnceLock<std::collections::HashMap<String, u32>>>,
     /// Invoices issued by the last date asked (see [`World::invoices`]).
     invoice_cache: std::sync::Arc<std::sync::Mutex<Option<InvoiceList>>>,
+    /// Months restated by late usage, with how many times (see [`World::restate`]).
+    restated: Restatements,
+}
+
+/// Late-usage restatements: a count per month, and a flag so the hot path (every usage
+/// quantity) skips the map while no month was ever restated.
+#[derive(Clone, Debug, Default)]
+struct Restatements {
+    any: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    months: std::sync::Arc<std::sync::RwLock<std::collections::BTreeMap<Month, u32>>>,
 }
 
 impl World {
@@ -193,7 +203,38 @@ impl World {
             partner,
             by_id: Default::default(),
             invoice_cache: Default::default(),
+            restated: Default::default(),
         }
+    }
+
+    /// Restates `month` once more (late usage on its last day, see
+    /// [`tenancy::Resource::quantity`]); returns its restatement count.
+    pub fn restate(&self, month: Month) -> u32 {
+        let mut months = self
+            .restated
+            .months
+            .write()
+            .unwrap_or_else(|p| p.into_inner());
+        let n = months.entry(month).or_insert(0);
+        *n += 1;
+        self.restated
+            .any
+            .store(true, std::sync::atomic::Ordering::Release);
+        *n
+    }
+
+    /// How many times `month` was restated (0: never).
+    pub fn restatement(&self, month: Month) -> u32 {
+        if !self.restated.any.load(std::sync::atomic::Ordering::Acquire) {
+            return 0;
+        }
+        self.restated
+            .months
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&month)
+            .copied()
+            .unwrap_or(0)
     }
 
     /// Number of customers.

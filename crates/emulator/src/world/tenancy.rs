@@ -1,7 +1,7 @@
 //! Who exists: the partner tenant and its seeded users, customers (legacy 0145P or Azure plan,
 //! some transferred in, one without a relationship), their Azure subscriptions and resources.
 
-use chrono::{Duration, NaiveDate};
+use chrono::{Datelike, Duration, NaiveDate};
 use rust_decimal::Decimal;
 
 use super::catalog::{self, Meter, METERS, STACK_METERS};
@@ -467,7 +467,8 @@ impl Resource {
         }
     }
 
-    /// Quantity consumed on `day` (6 decimals, always positive).
+    /// Quantity consumed on `day` (6 decimals, always positive). On the last day of a restated
+    /// month the resource reports a quarter unit more per restatement (usage that arrived late).
     pub fn quantity(
         &self,
         world: &World,
@@ -482,7 +483,11 @@ impl Resource {
         );
         let factor = d.between(700, 1300);
         let milli = (self.base_milli * factor / 1000).max(1);
-        Decimal::new((milli * 1000 + d.below(1000)) as i64, 6)
+        let mut micro = milli * 1000 + d.below(1000);
+        if day.succ_opt().is_some_and(|next| next.day() == 1) {
+            micro += world.restatement(super::Month::of(day)) as u64 * 250_000;
+        }
+        Decimal::new(micro as i64, 6)
     }
 }
 

@@ -18,7 +18,7 @@ use serde_json::Value;
 use super::continuation::{self, normalise, Params};
 use super::guard::admit;
 use crate::server::{AppState, Shared};
-use crate::wire::{link, pc_error};
+use crate::wire::{collection, json_response, link, pc_error};
 use crate::world::billing::{InvoiceKind, InvoiceRef};
 use crate::world::{Currency, Customer, Month, PlanKind};
 use daily_usage::usage_page;
@@ -80,6 +80,8 @@ fn serve(s: &Shared, headers: &HeaderMap, invoice: &str, params: Params) -> Resp
     };
     let today = s.clock.today();
     let yesterday = today.pred_opt().unwrap_or(today);
+    // Past the cut-over, new-commerce periods are served by Graph only: v1 finds nothing.
+    let cut_over = |month: Month| s.knobs().v1_cutover && month >= crate::graph::CUTOVER;
     if invoice.eq_ignore_ascii_case("unbilled") {
         if provider != "onetime" {
             return bad("Unbilled line items are served for provider=onetime only.");
@@ -110,6 +112,9 @@ fn serve(s: &Shared, headers: &HeaderMap, invoice: &str, params: Params) -> Resp
             },
         };
         let base = "/v1/invoices/unbilled/lineitems".to_string();
+        if cut_over(month) {
+            return no_data(&params, &base);
+        }
         return match kind {
             Kind::Usage => usage_page(s, headers, &params, &scope, &base),
             Kind::Billing => modern_billing_page(s, headers, &params, &scope, &base),
@@ -123,6 +128,9 @@ fn serve(s: &Shared, headers: &HeaderMap, invoice: &str, params: Params) -> Resp
         );
     };
     let base = format!("/v1/invoices/{}/lineitems", inv.id);
+    if inv.kind != InvoiceKind::Legacy && provider == "onetime" && cut_over(inv.month) {
+        return no_data(&params, &base);
+    }
     match (inv.kind, provider.as_str(), kind) {
         (InvoiceKind::Legacy, "azure", Kind::Billing) => legacy_page(s, &params, &inv),
         (InvoiceKind::Modern, "onetime", _) => {
@@ -162,6 +170,15 @@ fn serve(s: &Shared, headers: &HeaderMap, invoice: &str, params: Params) -> Resp
             inv.id
         )),
     }
+}
+
+/// An empty collection: what a v1 new-commerce line-item call gets for a period only Graph serves.
+fn no_data(params: &Params, base: &str) -> Response {
+    let q = continuation::next_query(params, &[]);
+    json_response(
+        StatusCode::OK,
+        &collection(Vec::new(), &format!("{base}?{q}"), None, None),
+    )
 }
 
 /// What a seek-paged line-item call covers.
