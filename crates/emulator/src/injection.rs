@@ -16,7 +16,11 @@ use crate::faults::{FaultKind, FaultPlan};
 use crate::server::{lock, route_of, AppState};
 use crate::{graph, partner_center, wire};
 
-pub(crate) async fn inject_faults(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub(crate) async fn inject_faults(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
     let route = route_of(req.uri().path());
     let plan = state.knobs().faults;
     if plan.rules.is_empty() {
@@ -139,7 +143,6 @@ fn damage_json(bytes: &[u8]) -> Vec<u8> {
     out
 }
 
-
 /// A fault on Graph's partner-billing routes or its blobs, in Graph's (or the blob host's) shape.
 async fn graph_fault(
     state: &AppState,
@@ -155,16 +158,23 @@ async fn graph_fault(
             let mut res = graph::graph_error(
                 state,
                 status,
-                if code == 503 { "serviceNotAvailable" } else { "generalException" },
+                if code == 503 {
+                    "serviceNotAvailable"
+                } else {
+                    "generalException"
+                },
                 "Injected fault: the service is unavailable; retry later.",
             );
             res.headers_mut()
                 .insert("retry-after", HeaderValue::from_static("1"));
             res
         }
-        FaultKind::ExpiredToken if route == "graph" => {
-            graph::graph_error(state, StatusCode::UNAUTHORIZED, "unauthenticated", "Access token has expired or is not yet valid.")
-        }
+        FaultKind::ExpiredToken if route == "graph" => graph::graph_error(
+            state,
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+            "Access token has expired or is not yet valid.",
+        ),
         FaultKind::FailedOperation => {
             req.extensions_mut().insert(graph::InjectedFailure);
             next.run(req).await
@@ -176,14 +186,21 @@ async fn graph_fault(
                 return res;
             }
             let (mut parts, body) = res.into_parts();
-            let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
+            let bytes = axum::body::to_bytes(body, usize::MAX)
+                .await
+                .unwrap_or_default();
             parts.headers.remove("content-length");
             parts.headers.remove("content-md5");
-            Response::from_parts(parts, Body::from(break_a_line(&bytes).unwrap_or(bytes.to_vec())))
+            Response::from_parts(
+                parts,
+                Body::from(break_a_line(&bytes).unwrap_or(bytes.to_vec())),
+            )
         }
-        FaultKind::Drop | FaultKind::Truncate | FaultKind::Malformed | FaultKind::Status(_) | FaultKind::ExpiredToken => {
-            generic(state, kind, req, next).await
-        }
+        FaultKind::Drop
+        | FaultKind::Truncate
+        | FaultKind::Malformed
+        | FaultKind::Status(_)
+        | FaultKind::ExpiredToken => generic(state, kind, req, next).await,
         FaultKind::BadLine | FaultKind::SasExpired => next.run(req).await,
     }
 }
@@ -191,9 +208,16 @@ async fn graph_fault(
 /// The gzip JSON Lines `bytes` with the first `:` of its middle line turned into `=`.
 fn break_a_line(bytes: &[u8]) -> Option<Vec<u8>> {
     let mut text = Vec::new();
-    flate2::read::MultiGzDecoder::new(bytes).read_to_end(&mut text).ok()?;
+    flate2::read::MultiGzDecoder::new(bytes)
+        .read_to_end(&mut text)
+        .ok()?;
     let starts: Vec<usize> = std::iter::once(0)
-        .chain(text.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| i + 1))
+        .chain(
+            text.iter()
+                .enumerate()
+                .filter(|(_, b)| **b == b'\n')
+                .map(|(i, _)| i + 1),
+        )
         .filter(|i| *i < text.len())
         .collect();
     let line = *starts.get(starts.len() / 2)?;

@@ -73,6 +73,8 @@ pub(crate) async fn discovered_with(
 ) -> (tempfile::TempDir, PathBuf, String, RunRecord) {
     let mut config = EmulatorConfig::new(preset, 7, now());
     config.clock_ticks = false;
+    // The clock is frozen: Graph exports must be ready as soon as they are asked for.
+    config.graph_preparation = std::time::Duration::ZERO;
     config.faults = faults;
     let emu: RunningEmulator = Emulator::start(config).await.expect("emulator starts");
     let dir = tempfile::tempdir().unwrap();

@@ -60,7 +60,14 @@ pub fn sas_query(
     expiry: DateTime<Utc>,
 ) -> String {
     let se = expiry.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let sig = signature(&account_key(seed), account, container, None, permissions, &se);
+    let sig = signature(
+        &account_key(seed),
+        account,
+        container,
+        None,
+        permissions,
+        &se,
+    );
     url::form_urlencoded::Serializer::new(String::new())
         .append_pair("sv", VERSION)
         .append_pair("sr", "c")

@@ -68,12 +68,19 @@ pub(crate) fn admit(s: &Shared, headers: &HeaderMap) -> Result<(), Response> {
     let token = headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
-        .and_then(|a| a.strip_prefix("Bearer ").or_else(|| a.strip_prefix("bearer ")))
+        .and_then(|a| {
+            a.strip_prefix("Bearer ")
+                .or_else(|| a.strip_prefix("bearer "))
+        })
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .ok_or_else(|| unauthenticated(s, "Access token is empty."))?;
-    let claims = jwt::verify(&s.key, token)
-        .map_err(|_| unauthenticated(s, "Access token validation failure. Invalid signature or format."))?;
+    let claims = jwt::verify(&s.key, token).map_err(|_| {
+        unauthenticated(
+            s,
+            "Access token validation failure. Invalid signature or format.",
+        )
+    })?;
     let now = s.clock.now().timestamp();
     if claims["exp"].as_i64().is_none_or(|exp| exp <= now)
         || claims["nbf"].as_i64().is_some_and(|nbf| nbf > now + 300)
@@ -83,7 +90,10 @@ pub(crate) fn admit(s: &Shared, headers: &HeaderMap) -> Result<(), Response> {
             "Access token has expired or is not yet valid.",
         ));
     }
-    let aud = claims["aud"].as_str().unwrap_or_default().trim_end_matches('/');
+    let aud = claims["aud"]
+        .as_str()
+        .unwrap_or_default()
+        .trim_end_matches('/');
     if aud != GRAPH && aud != GRAPH_APP_ID {
         return Err(unauthenticated(
             s,

@@ -34,13 +34,20 @@ enum Target {
     Period { last: bool, currency: String },
 }
 
-fn read_body(s: &Shared, dataset: Dataset, body: &[u8]) -> Result<(Target, AttributeSet), Response> {
+fn read_body(
+    s: &Shared,
+    dataset: Dataset,
+    body: &[u8],
+) -> Result<(Target, AttributeSet), Response> {
     let value: Value = serde_json::from_slice(body)
         .map_err(|_| invalid(s, "The request body is not valid JSON."))?;
     let Some(obj) = value.as_object() else {
         return Err(invalid(s, "The request body must be a JSON object."));
     };
-    let billed = matches!(dataset, Dataset::BilledUsage | Dataset::BilledReconciliation);
+    let billed = matches!(
+        dataset,
+        Dataset::BilledUsage | Dataset::BilledReconciliation
+    );
     let allowed: &[&str] = if billed {
         &["invoiceId", "attributeSet"]
     } else {
@@ -55,11 +62,19 @@ fn read_body(s: &Shared, dataset: Dataset, body: &[u8]) -> Result<(Target, Attri
     let attrs = match obj.get("attributeSet") {
         None | Some(Value::Null) => AttributeSet::Full,
         Some(Value::String(a)) => AttributeSet::parse(a).ok_or_else(|| {
-            invalid(s, &format!("The attributeSet '{a}' is not valid: use full or basic."))
+            invalid(
+                s,
+                &format!("The attributeSet '{a}' is not valid: use full or basic."),
+            )
         })?,
         Some(_) => return Err(invalid(s, "attributeSet must be a string: full or basic.")),
     };
-    let text = |key: &str| obj.get(key).and_then(Value::as_str).map(str::trim).filter(|t| !t.is_empty());
+    let text = |key: &str| {
+        obj.get(key)
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+    };
     let target = if billed {
         let Some(id) = text("invoiceId") else {
             return Err(invalid(s, "invoiceId is required."));
@@ -70,7 +85,10 @@ fn read_body(s: &Shared, dataset: Dataset, body: &[u8]) -> Result<(Target, Attri
             Some("current") => false,
             Some("last") => true,
             Some(other) => {
-                return Err(invalid(s, &format!("The billingPeriod '{other}' is not valid: use current or last.")))
+                return Err(invalid(
+                    s,
+                    &format!("The billingPeriod '{other}' is not valid: use current or last."),
+                ))
             }
             None => return Err(invalid(s, "billingPeriod is required (current or last).")),
         };
@@ -78,7 +96,10 @@ fn read_body(s: &Shared, dataset: Dataset, body: &[u8]) -> Result<(Target, Attri
             return Err(invalid(s, "currencyCode is required."));
         };
         if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_alphabetic()) {
-            return Err(invalid(s, &format!("The currencyCode '{currency}' is not an ISO 4217 code.")));
+            return Err(invalid(
+                s,
+                &format!("The currencyCode '{currency}' is not an ISO 4217 code."),
+            ));
         }
         Target::Period {
             last,
@@ -89,7 +110,12 @@ fn read_body(s: &Shared, dataset: Dataset, body: &[u8]) -> Result<(Target, Attri
 }
 
 /// The selection a target names, or the failed operation's message.
-fn resolve(s: &Shared, dataset: Dataset, target: Target, attrs: AttributeSet) -> Result<Selection, String> {
+fn resolve(
+    s: &Shared,
+    dataset: Dataset,
+    target: Target,
+    attrs: AttributeSet,
+) -> Result<Selection, String> {
     let today = s.clock.today();
     match target {
         Target::Invoice(id) => {
@@ -99,8 +125,13 @@ fn resolve(s: &Shared, dataset: Dataset, target: Target, attrs: AttributeSet) ->
             match inv.kind {
                 // Legacy invoices are never served by Graph (reference §0, §7.3).
                 InvoiceKind::Legacy => Err(match dataset {
-                    Dataset::BilledUsage => format!("No usage data available currently for Invoice {}", inv.id),
-                    _ => format!("No reconciliation data available currently for Invoice {}", inv.id),
+                    Dataset::BilledUsage => {
+                        format!("No usage data available currently for Invoice {}", inv.id)
+                    }
+                    _ => format!(
+                        "No reconciliation data available currently for Invoice {}",
+                        inv.id
+                    ),
                 }),
                 InvoiceKind::Modern | InvoiceKind::AdjustmentNote => Ok(Selection {
                     dataset,
@@ -155,7 +186,13 @@ fn version_key(s: &Shared, sel: &Selection) -> String {
     )
 }
 
-fn start(s: &AppState, dataset: Dataset, headers: &HeaderMap, injected: bool, body: &[u8]) -> Response {
+fn start(
+    s: &AppState,
+    dataset: Dataset,
+    headers: &HeaderMap,
+    injected: bool,
+    body: &[u8],
+) -> Response {
     if let Err(r) = admit(s, headers) {
         return r;
     }
@@ -183,14 +220,21 @@ fn start(s: &AppState, dataset: Dataset, headers: &HeaderMap, injected: bool, bo
                 None => {
                     let slot = Arc::new(Mutex::new(None));
                     store.versions.insert(key, slot.clone());
-                    let (state, writing, rows_per_blob) = (s.clone(), slot.clone(), knobs.graph_rows_per_blob);
+                    let (state, writing, rows_per_blob) =
+                        (s.clone(), slot.clone(), knobs.graph_rows_per_blob);
                     tokio::task::spawn_blocking(move || {
                         let done = match files::write_version(&state, &sel, rows_per_blob) {
                             Ok(Some(v)) => Outcome::Ready(Arc::new(v)),
-                            Ok(None) => Outcome::Failed { code: NO_DATA_CODE.into(), message: NO_DATA.into() },
+                            Ok(None) => Outcome::Failed {
+                                code: NO_DATA_CODE.into(),
+                                message: NO_DATA.into(),
+                            },
                             Err(e) => {
                                 tracing::error!("writing a Graph export's blobs failed: {e}");
-                                Outcome::Failed { code: NO_DATA_CODE.into(), message: NO_DATA.into() }
+                                Outcome::Failed {
+                                    code: NO_DATA_CODE.into(),
+                                    message: NO_DATA.into(),
+                                }
                             }
                         };
                         *lock(&writing) = Some(done);
@@ -200,7 +244,8 @@ fn start(s: &AppState, dataset: Dataset, headers: &HeaderMap, injected: bool, bo
             }
         }
     };
-    let preparation = Duration::from_std(knobs.graph_preparation).unwrap_or_else(|_| Duration::zero());
+    let preparation =
+        Duration::from_std(knobs.graph_preparation).unwrap_or_else(|_| Duration::zero());
     let op = Operation {
         created: now,
         ready_at: now + preparation,

@@ -80,7 +80,14 @@ impl Part {
 
 fn guid_of(digest: &[u8]) -> String {
     let h: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
-    format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
 }
 
 /// Writes the blobs of `sel`; `None` when it has no rows (Microsoft's "No data available").
@@ -124,7 +131,11 @@ pub(crate) fn write_version(
         return Ok(None);
     }
     let digest = hasher.finalize();
-    let etag: String = URL_SAFE_NO_PAD.encode(&digest[..13]).chars().take(17).collect();
+    let etag: String = URL_SAFE_NO_PAD
+        .encode(&digest[..13])
+        .chars()
+        .take(17)
+        .collect();
     let guid = guid_of(&digest);
     let mut blobs = Vec::with_capacity(parts.len());
     for (i, tmp) in parts.iter().enumerate() {

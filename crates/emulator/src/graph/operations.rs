@@ -21,11 +21,20 @@ fn created_text(t: DateTime<Utc>) -> String {
 
 /// `lastActionDateTime` as Microsoft's sample writes it (seven fractional digits, `Z`).
 fn action_text(t: DateTime<Utc>) -> String {
-    format!("{}{:07}Z", t.format("%Y-%m-%dT%H:%M:%S."), t.timestamp_subsec_nanos() / 100)
+    format!(
+        "{}{:07}Z",
+        t.format("%Y-%m-%dT%H:%M:%S."),
+        t.timestamp_subsec_nanos() / 100
+    )
 }
 
 fn not_found(s: &Shared, what: &str, id: &str) -> Response {
-    graph_error(s, StatusCode::NOT_FOUND, "itemNotFound", &format!("The {what} '{id}' was not found."))
+    graph_error(
+        s,
+        StatusCode::NOT_FOUND,
+        "itemNotFound",
+        &format!("The {what} '{id}' was not found."),
+    )
 }
 
 fn find(s: &Shared, id: &str) -> Option<Operation> {
@@ -33,7 +42,11 @@ fn find(s: &Shared, id: &str) -> Option<Operation> {
 }
 
 /// `GET /reports/partners/billing/operations/{id}`.
-pub(crate) async fn operation(State(s): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+pub(crate) async fn operation(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
     if let Err(r) = admit(&s, &headers) {
         return r;
     }
@@ -65,21 +78,33 @@ pub(crate) async fn operation(State(s): State<AppState>, headers: HeaderMap, Pat
         }
         _ => {
             let left = (op.ready_at - now).num_seconds().max(1);
-            let mut res = json_response(StatusCode::OK, &common("runningOperation", "running", op.created));
-            res.headers_mut().insert("retry-after", HeaderValue::from(left as u64));
+            let mut res = json_response(
+                StatusCode::OK,
+                &common("runningOperation", "running", op.created),
+            );
+            res.headers_mut()
+                .insert("retry-after", HeaderValue::from(left as u64));
             res
         }
     }
 }
 
 /// `GET /reports/partners/billing/manifests/{id}`.
-pub(crate) async fn manifest(State(s): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+pub(crate) async fn manifest(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
     if let Err(r) = admit(&s, &headers) {
         return r;
     }
     let op = {
         let store = lock(&s.graph);
-        store.manifests.get(&id).and_then(|op| store.operations.get(op)).cloned()
+        store
+            .manifests
+            .get(&id)
+            .and_then(|op| store.operations.get(op))
+            .cloned()
     };
     let now = s.clock.now();
     let version = match op.as_ref().map(|op| (op, lock(&op.outcome).clone())) {
@@ -87,7 +112,14 @@ pub(crate) async fn manifest(State(s): State<AppState>, headers: HeaderMap, Path
         _ => return not_found(&s, "manifest", &id),
     };
     let ttl = Duration::from_std(s.knobs().graph_sas_ttl).unwrap_or_else(|_| Duration::hours(12));
-    let sas = directory_sas_query(s.world.seed, ACCOUNT, version.container, &version.directory, "rl", now + ttl);
+    let sas = directory_sas_query(
+        s.world.seed,
+        ACCOUNT,
+        version.container,
+        &version.directory,
+        "rl",
+        now + ttl,
+    );
     let blobs: Vec<Value> = version
         .blobs
         .iter()

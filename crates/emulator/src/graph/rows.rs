@@ -48,23 +48,75 @@ impl AttributeSet {
 
 /// Usage attributes with Basic = Yes.
 pub const USAGE_BASIC: &[&str] = &[
-    "AdditionalInfo", "BenefitOrderID", "BenefitType", "BillingCurrency", "BillingPreTaxTotal",
-    "ChargeEndDate", "ChargeStartDate", "ChargeType", "CreditPercentage", "CreditType",
-    "CustomerId", "CustomerName", "EffectiveUnitPrice", "EntitlementId", "InvoiceNumber",
-    "PartnerId", "PartnerName", "PCToBCExchangeRate", "PricingCurrency", "PricingPreTaxTotal",
-    "ProductId", "PublisherName", "Quantity", "ResourceURI", "SkuId", "SkuName",
-    "SubscriptionId", "UnitPrice", "UnitType", "UsageDate",
+    "AdditionalInfo",
+    "BenefitOrderID",
+    "BenefitType",
+    "BillingCurrency",
+    "BillingPreTaxTotal",
+    "ChargeEndDate",
+    "ChargeStartDate",
+    "ChargeType",
+    "CreditPercentage",
+    "CreditType",
+    "CustomerId",
+    "CustomerName",
+    "EffectiveUnitPrice",
+    "EntitlementId",
+    "InvoiceNumber",
+    "PartnerId",
+    "PartnerName",
+    "PCToBCExchangeRate",
+    "PricingCurrency",
+    "PricingPreTaxTotal",
+    "ProductId",
+    "PublisherName",
+    "Quantity",
+    "ResourceURI",
+    "SkuId",
+    "SkuName",
+    "SubscriptionId",
+    "UnitPrice",
+    "UnitType",
+    "UsageDate",
 ];
 
 /// Reconciliation attributes with Basic = Yes.
 pub const RECONCILIATION_BASIC: &[&str] = &[
-    "PartnerId", "CustomerId", "CustomerName", "InvoiceNumber", "Tier2MpnId", "OrderId",
-    "OrderDate", "ProductId", "SkuId", "AvailabilityId", "SkuName", "ProductName", "ChargeType",
-    "UnitPrice", "Subtotal", "TaxTotal", "Total", "Currency", "PriceAdjustmentDescription",
-    "PublisherName", "SubscriptionId", "ChargeStartDate", "ChargeEndDate", "TermAndBillingCycle",
-    "EffectiveUnitPrice", "BillableQuantity", "PricingCurrency", "PCToBCExchangeRate",
-    "ReservationOrderId", "CreditReasonCode", "SubscriptionStartDate", "SubscriptionEndDate",
-    "ReferenceId", "PromotionId", "ProductCategory",
+    "PartnerId",
+    "CustomerId",
+    "CustomerName",
+    "InvoiceNumber",
+    "Tier2MpnId",
+    "OrderId",
+    "OrderDate",
+    "ProductId",
+    "SkuId",
+    "AvailabilityId",
+    "SkuName",
+    "ProductName",
+    "ChargeType",
+    "UnitPrice",
+    "Subtotal",
+    "TaxTotal",
+    "Total",
+    "Currency",
+    "PriceAdjustmentDescription",
+    "PublisherName",
+    "SubscriptionId",
+    "ChargeStartDate",
+    "ChargeEndDate",
+    "TermAndBillingCycle",
+    "EffectiveUnitPrice",
+    "BillableQuantity",
+    "PricingCurrency",
+    "PCToBCExchangeRate",
+    "ReservationOrderId",
+    "CreditReasonCode",
+    "SubscriptionStartDate",
+    "SubscriptionEndDate",
+    "ReferenceId",
+    "PromotionId",
+    "ProductCategory",
 ];
 
 /// What an export covers, once its request is resolved against the world.
@@ -141,10 +193,7 @@ pub(crate) fn write_rows(
     let mut buf = Vec::with_capacity(2048);
     for ci in 0..world.customer_count() {
         let c = world.customer(ci);
-        let on_note = sel
-            .note
-            .as_ref()
-            .is_some_and(|n| world.on_invoice(&c, n));
+        let on_note = sel.note.as_ref().is_some_and(|n| world.on_invoice(&c, n));
         if c.plan != PlanKind::AzurePlan || c.currency != sel.currency {
             continue;
         }
@@ -172,7 +221,13 @@ pub(crate) fn write_rows(
     Ok(())
 }
 
-fn usage_line(world: &World, sel: &Selection, pm: &PlanMonth<'_>, row: &RatedRow, out: &mut Vec<u8>) {
+fn usage_line(
+    world: &World,
+    sel: &Selection,
+    pm: &PlanMonth<'_>,
+    row: &RatedRow,
+    out: &mut Vec<u8>,
+) {
     let partner = &world.partner;
     let c = &pm.customer;
     let e = &pm.entitlements[row.key.entitlement as usize];
@@ -186,9 +241,16 @@ fn usage_line(world: &World, sel: &Selection, pm: &PlanMonth<'_>, row: &RatedRow
             m.stack_meter_id, e.id
         )
     } else {
-        format!(r#"{{"ConsumptionMeter":"{}"}}"#, meter_guid(row.meter, meter_region))
+        format!(
+            r#"{{"ConsumptionMeter":"{}"}}"#,
+            meter_guid(row.meter, meter_region)
+        )
     };
-    let pec = if row.pec { pec_rate() * Decimal::ONE_HUNDRED } else { Decimal::ZERO };
+    let pec = if row.pec {
+        pec_rate() * Decimal::ONE_HUNDRED
+    } else {
+        Decimal::ZERO
+    };
     let mut l = Line::new(out, sel.attrs, USAGE_BASIC);
     l.text("AdditionalInfo", &additional);
     l.text("AvailabilityId", "DZH318XZXPHL");
@@ -218,7 +280,14 @@ fn usage_line(world: &World, sel: &Selection, pm: &PlanMonth<'_>, row: &RatedRow
     l.text("MeterName", m.name);
     l.text("MeterRegion", meter_region);
     l.text("MeterSubCategory", m.subcategory);
-    l.text("MeterType", if m.third_party { "Marketplace" } else { "1st Party" });
+    l.text(
+        "MeterType",
+        if m.third_party {
+            "Marketplace"
+        } else {
+            "1st Party"
+        },
+    );
     l.text("MpnId", &partner.mpn_id);
     l.num("PartnerEarnedCreditPercentage", pec);
     l.text("PartnerId", &partner.tenant_id);
@@ -229,10 +298,20 @@ fn usage_line(world: &World, sel: &Selection, pm: &PlanMonth<'_>, row: &RatedRow
     l.text("ProductId", m.product_id);
     l.text("ProductName", m.category);
     l.text("PublisherId", if m.third_party { "sendgrid" } else { "" });
-    l.text("PublisherName", if m.third_party { "Twilio SendGrid" } else { "Microsoft" });
+    l.text(
+        "PublisherName",
+        if m.third_party {
+            "Twilio SendGrid"
+        } else {
+            "Microsoft"
+        },
+    );
     l.num("Quantity", row.quantity);
     l.text("ResourceGroup", &r.resource_group);
-    l.text("ResourceLocation", if m.stack { "azurestack" } else { location });
+    l.text(
+        "ResourceLocation",
+        if m.stack { "azurestack" } else { location },
+    );
     l.text("ResourceURI", &r.uri);
     l.text("ServiceInfo1", "");
     l.text("ServiceInfo2", "");
@@ -249,22 +328,66 @@ fn usage_line(world: &World, sel: &Selection, pm: &PlanMonth<'_>, row: &RatedRow
     l.end();
 }
 
-fn reconciliation_line(world: &World, sel: &Selection, c: &Customer, line: &BillingLine, out: &mut Vec<u8>) {
+fn reconciliation_line(
+    world: &World,
+    sel: &Selection,
+    c: &Customer,
+    line: &BillingLine,
+    out: &mut Vec<u8>,
+) {
     let partner = &world.partner;
     let fx = world.fx(sel.currency, sel.month);
     let seats = matches!(line.subject, LineSubject::Seats | LineSubject::SeatCredit);
-    let (product_id, availability, product, sku, sub_id, charge_type, unit_type, term, pec, meter_desc, offer, category) =
-        match &line.subject {
-            LineSubject::AzurePlanUsage { meter, pec } => {
-                let m = catalog::meter(*meter);
-                (m.product_id, "DZH318XZXPHL", m.category, m.name, c.plan_subscription_id.as_str(),
-                 "usage", m.unit, "", *pec, m.name, AZURE_PLAN_OFFER, "Azure")
-            }
-            _ => ("CFQ7TTC0LH18", "CFQ7TTC0LH0R", "Microsoft 365 Business Basic", "Microsoft 365 Business Basic",
-                  c.license_subscription_id.as_str(),
-                  if matches!(line.subject, LineSubject::SeatCredit) { "removeQuantity" } else { "cycleCharge" },
-                  "Licenses", "One-Month commitment for monthly/yearly billing", false, "", SEATS_OFFER, "OnlineServices"),
-        };
+    let (
+        product_id,
+        availability,
+        product,
+        sku,
+        sub_id,
+        charge_type,
+        unit_type,
+        term,
+        pec,
+        meter_desc,
+        offer,
+        category,
+    ) = match &line.subject {
+        LineSubject::AzurePlanUsage { meter, pec } => {
+            let m = catalog::meter(*meter);
+            (
+                m.product_id,
+                "DZH318XZXPHL",
+                m.category,
+                m.name,
+                c.plan_subscription_id.as_str(),
+                "usage",
+                m.unit,
+                "",
+                *pec,
+                m.name,
+                AZURE_PLAN_OFFER,
+                "Azure",
+            )
+        }
+        _ => (
+            "CFQ7TTC0LH18",
+            "CFQ7TTC0LH0R",
+            "Microsoft 365 Business Basic",
+            "Microsoft 365 Business Basic",
+            c.license_subscription_id.as_str(),
+            if matches!(line.subject, LineSubject::SeatCredit) {
+                "removeQuantity"
+            } else {
+                "cycleCharge"
+            },
+            "Licenses",
+            "One-Month commitment for monthly/yearly billing",
+            false,
+            "",
+            SEATS_OFFER,
+            "OnlineServices",
+        ),
+    };
     let quantity = if seats { line.quantity } else { Decimal::ONE };
     let mut l = Line::new(out, sel.attrs, RECONCILIATION_BASIC);
     l.text("PartnerId", &partner.tenant_id);
@@ -291,7 +414,11 @@ fn reconciliation_line(world: &World, sel: &Selection, c: &Customer, line: &Bill
     l.text("Currency", sel.currency.code());
     l.text(
         "PriceAdjustmentDescription",
-        if pec { "[\"15.0% Partner earned credit for services managed\"]" } else { "[]" },
+        if pec {
+            "[\"15.0% Partner earned credit for services managed\"]"
+        } else {
+            "[]"
+        },
     );
     l.text("PublisherName", "Microsoft");
     l.text("PublisherId", "");
@@ -302,10 +429,16 @@ fn reconciliation_line(world: &World, sel: &Selection, c: &Customer, line: &Bill
     l.text("TermAndBillingCycle", term);
     l.num("EffectiveUnitPrice", line.unit_price);
     l.text("UnitType", unit_type);
-    l.text("AlternateId", &format!("{}{:02}", &sub_id[..12], sel.month.month));
+    l.text(
+        "AlternateId",
+        &format!("{}{:02}", &sub_id[..12], sel.month.month),
+    );
     l.num("BillableQuantity", line.quantity);
     l.text("BillingFrequency", if seats { "Monthly" } else { "" });
-    l.text("PricingCurrency", if seats { sel.currency.code() } else { "USD" });
+    l.text(
+        "PricingCurrency",
+        if seats { sel.currency.code() } else { "USD" },
+    );
     l.num("PCToBCExchangeRate", if seats { Decimal::ONE } else { fx });
     l.text("PCToBCExchangeRateDate", &day_text(rate_date(sel.month)));
     l.text("MeterDescription", meter_desc);

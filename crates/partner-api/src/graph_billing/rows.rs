@@ -203,8 +203,12 @@ pub struct ReconciliationRow {
     /// Tax.
     #[serde(default, deserialize_with = "crate::decimal::optional")]
     pub tax_total: Option<Decimal>,
-    /// Total.
-    #[serde(default, deserialize_with = "crate::decimal::optional")]
+    /// Total (`Total` in the export; `TotalForCustomer` in the portal's file).
+    #[serde(
+        default,
+        alias = "Total",
+        deserialize_with = "crate::decimal::optional"
+    )]
     pub total_for_customer: Option<Decimal>,
     /// Billing currency.
     pub currency: String,

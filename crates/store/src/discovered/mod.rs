@@ -17,8 +17,8 @@ pub use browse::{
     EntitlementRow, SubscriptionListRow,
 };
 pub use cursors::{
-    load_cursors, Cursors, CustomerCursor, GraphExportRead, InvoiceCursor, LineStream, SubscriptionCursor,
-    SubscriptionKind, UnbilledRead,
+    load_cursors, Cursors, CustomerCursor, GraphExportRead, InvoiceCursor, LineStream,
+    SubscriptionCursor, SubscriptionKind, UnbilledRead,
 };
 pub use dump::{dump, dump_tables, table_counts, VOLATILE_COLUMNS};
 pub use ingest::{GraphDataset, GraphExportVersion, Ingest};

@@ -53,7 +53,10 @@ impl GraphDataset {
 
     /// Whether its rows are usage (else reconciliation lines).
     pub fn is_usage(self) -> bool {
-        matches!(self, GraphDataset::BilledUsage | GraphDataset::UnbilledUsage)
+        matches!(
+            self,
+            GraphDataset::BilledUsage | GraphDataset::UnbilledUsage
+        )
     }
 
     /// The key of an export's staged rows and set-aside lines: `graph/{dataset}/{scope}`.
@@ -100,7 +103,13 @@ impl Ingest<'_> {
     }
 
     /// Moves `export_key`'s staged rows into `table` under `key`; the number moved.
-    fn unstage(&mut self, export_key: &str, table: &str, key_column: &str, key: &str) -> Result<u64> {
+    fn unstage(
+        &mut self,
+        export_key: &str,
+        table: &str,
+        key_column: &str,
+        key: &str,
+    ) -> Result<u64> {
         let (staged, columns) = match table {
             "daily_usage" => ("graph_staged_usage", USAGE_COLUMNS),
             _ => ("graph_staged_lines", LINE_COLUMNS),
