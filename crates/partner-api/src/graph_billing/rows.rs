@@ -123,9 +123,10 @@ impl UsageRow {
                 .unwrap_or_default();
         DailyRatedUsageLineItem {
             customer_id: self.customer_id,
-            invoice_number: self.invoice_number.filter(|n| !n.trim().is_empty()),
+            // As sent (an unbilled row's is empty), as v1 rows are kept.
+            invoice_number: self.invoice_number,
             subscription_id: self.subscription_id,
-            entitlement_id: self.entitlement_id.filter(|e| !e.trim().is_empty()),
+            entitlement_id: self.entitlement_id,
             usage_date: self.usage_date,
             meter_id: self.meter_id,
             meter_name: self.meter_name,
@@ -235,7 +236,7 @@ impl ReconciliationRow {
         BilledLineItem {
             customer_id: self.customer_id,
             customer_name: self.customer_name,
-            invoice_number: self.invoice_number.filter(|n| !n.trim().is_empty()),
+            invoice_number: self.invoice_number,
             product_id: self.product_id.unwrap_or_default(),
             sku_id: self.sku_id,
             product_name: self.product_name,
