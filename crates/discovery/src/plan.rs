@@ -232,7 +232,7 @@ pub fn plan_at(
         for stream in invoice
             .streams
             .iter()
-            .filter(|s| !s.complete && !(graph && onetime(s)))
+            .filter(|s| !(s.complete || graph && onetime(s)))
         {
             steps.push(Step::FetchInvoiceLines {
                 invoice: invoice.id.clone(),
