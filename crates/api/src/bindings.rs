@@ -17,7 +17,9 @@ use crate::azure_stack::dto::{
     StackCostDto, StackUsageImportDto, StackUsageLineDto, StackUsageTotalDto,
 };
 use crate::billing::dto::{ExportRequestDto, ExportTable, ExportedDto};
-use crate::billing::dto::{InvoiceCustomerDto, InvoiceDetailDto, InvoiceDto, UnbilledDto};
+use crate::billing::dto::{
+    InvoiceCustomerDto, InvoiceDetailDto, InvoiceDto, UnbilledChargeDto, UnbilledDto,
+};
 use crate::billing::dto::{InvoiceLineDto, InvoiceLinesPageDto};
 use crate::billing::dto::{LineColumn, LineGroupDto, LineQueryDto, LineSumDto};
 use crate::cost_exports::dto::{
@@ -121,6 +123,7 @@ pub fn typescript() -> String {
         LineSumDto::decl(&cfg),
         InvoiceLinesPageDto::decl(&cfg),
         UnbilledDto::decl(&cfg),
+        UnbilledChargeDto::decl(&cfg),
         LineGroupDto::decl(&cfg),
         ExportTable::decl(&cfg),
         ExportRequestDto::decl(&cfg),

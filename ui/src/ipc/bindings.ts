@@ -155,7 +155,11 @@ partnerCenterBase: string,
 /**
  * Azure Resource Manager base.
  */
-armBase: string, };
+armBase: string, 
+/**
+ * Microsoft Graph base with its version; absent keeps the stored one.
+ */
+graphBase?: string, };
 
 export type RegistrationRefDto = { 
 /**
@@ -1452,7 +1456,15 @@ invoiceType: string | null,
 /**
  * Whether every line of it is read (else run Discovery to finish reading it).
  */
-linesComplete: boolean, };
+linesComplete: boolean, 
+/**
+ * When Microsoft Graph served its lines: the data version (the export's eTag).
+ */
+dataVersion?: string, 
+/**
+ * When that data version was read (RFC 3339).
+ */
+dataReadAt?: string, };
 
 export type InvoiceCustomerDto = { 
 /**
@@ -1677,7 +1689,27 @@ records: number,
 /**
  * Σ Microsoft's daily rated usage so far (before the invoice: it can still change).
  */
-cost: string, };
+cost: string, 
+/**
+ * What the period will bill besides usage so far (licences, reservations, savings
+ * plans, marketplace, one-time purchases), per product; from Graph's unbilled
+ * reconciliation.
+ */
+charges?: Array<UnbilledChargeDto>, };
+
+export type UnbilledChargeDto = { 
+/**
+ * Product name as Microsoft sends it.
+ */
+product: string, 
+/**
+ * Lines.
+ */
+lines: number, 
+/**
+ * Σ subtotal, a decimal string.
+ */
+amount: string, };
 
 export type LineGroupDto = { 
 /**
