@@ -228,3 +228,28 @@ async fn graph_rows_are_the_rows_v1_gives() {
         .collect();
     assert!(a == b, "v1 and Graph rows differ, first: {differ:#?}");
 }
+
+/// Without the admin's consent to `PartnerBilling.Read.All`, Graph answers 403: the run ends
+/// in Error saying what the partner's admin must consent to, and keeps what v1 gave.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn without_the_graph_consent_the_run_says_what_the_admin_must_grant() {
+    let mut cfg = config();
+    cfg.graph_admin_consent = false;
+    let emu = emulator(cfg).await;
+    let f = fixture(&emu);
+    let session = sign_in(&emu, &f).await;
+    let end = discover(&emu, &f, session).await;
+    assert_eq!(end.state, "error", "{end:?}");
+    let why = end.failure.unwrap();
+    assert_eq!(why.code, "GraphConsent", "{why:?}");
+    assert!(
+        why.message.contains("PartnerBilling.Read.All") && why.message.contains("admin consent"),
+        "{}",
+        why.message
+    );
+    let customers: i64 = Connection::open(&f.db)
+        .unwrap()
+        .query_row("SELECT count(*) FROM customers", [], |r| r.get(0))
+        .unwrap();
+    assert!(customers > 0, "what Partner Center gave is kept");
+}

@@ -11,6 +11,8 @@
 mod customers;
 mod daily_usage;
 mod graph_exports;
+#[cfg(test)]
+mod graph_tests;
 mod invoices;
 mod legacy_azure;
 mod set_aside;
