@@ -38,8 +38,8 @@ use crate::dashboard::dto::{
     ChartDto, CurrencyDashboardDto, CustomerFiguresDto, DashboardDto, MonthFiguresDto,
 };
 use crate::discovery::dto::{
-    DiscoveryEvent, DiscoveryStatusDto, EntityCountDto, PhaseDto, ProgressDto, RatingOutcomeDto,
-    RunDto, RunErrorDto, RunStateDto, ScheduleDto, TriggerDto,
+    DiscoveryEvent, DiscoveryStatusDto, EntityCountDto, ExportProgressDto, PhaseDto, ProgressDto,
+    RatingOutcomeDto, RunDto, RunErrorDto, RunStateDto, ScheduleDto, TriggerDto,
 };
 use crate::imports::dto::{
     ImportEvent, ImportKindDto, ImportPhaseDto, ImportProgressDto, ImportRunDto, SetAsideItemDto,
@@ -87,6 +87,7 @@ pub fn typescript() -> String {
         RunErrorDto::decl(&cfg),
         RunDto::decl(&cfg),
         ProgressDto::decl(&cfg),
+        ExportProgressDto::decl(&cfg),
         DiscoveryEvent::decl(&cfg),
         DiscoveryStatusDto::decl(&cfg),
         ScheduleDto::decl(&cfg),

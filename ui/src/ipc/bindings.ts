@@ -591,7 +591,35 @@ etaMs: number | null,
 /**
  * Per kind of data.
  */
-entities: Array<EntityCountDto>, };
+entities: Array<EntityCountDto>, 
+/**
+ * Each Microsoft Graph billing export of the run and where it stands.
+ */
+exports?: Array<ExportProgressDto>, };
+
+export type ExportProgressDto = { 
+/**
+ * The export in words (`the billed usage export of G000000001`).
+ */
+export: string, 
+/**
+ * `requested`, `preparing` (Microsoft is preparing it), `downloading`, `writing`,
+ * `unchanged` (same data version: nothing downloaded), `noData`, `done`, `stopped`,
+ * `failed`.
+ */
+stage: string, 
+/**
+ * While downloading: blob `blob` of `blobs`.
+ */
+blob: number | null, 
+/**
+ * The manifest's blob count, once known.
+ */
+blobs: number | null, 
+/**
+ * Lines read so far.
+ */
+rows: number, };
 
 export type DiscoveryEvent = { "kind": "started", 
 /**
