@@ -7,6 +7,7 @@ mod billing;
 mod cost_exports;
 mod endpoints;
 mod feature_cycles;
+mod graph_billing;
 mod imports;
 mod lines;
 mod organizations;
