@@ -147,19 +147,7 @@ mod tests {
     use super::*;
 
     /// Microsoft's example manifest (Graph docs, partners-billing-manifest-get).
-    const EXAMPLE: &str = r#"{
-      "id": "6fe687d7-1e0f-4bd6-9091-4672691f64bc",
-      "schemaVersion": "1",
-      "dataFormat": "compressedJSON",
-      "createdDateTime": "2023-03-09T06:34:34.87Z",
-      "eTag": "WYjLro78HdMg6vUWR",
-      "partnerTenantId": "0e195b37-4574-4539-bc42-0e539b9684c0",
-      "rootDirectory": "https://adlsreconbuprodeastus201.blob.core.windows.net/billedusagefastpath/v1/PartnerTenantId=0e195b37-4574-4539-bc42-0e539b9684c0/BillingMonth=202310/InvoiceId=G031809528/InvoiceVersion=202311/Fragment=basic/PartitionType=default",
-      "sasToken": "skoid=0c414a25&sv=2021-08-06&se=2023-12-13T12%3A37%3A17Z&sr=d&sp=rl&sdd=7&sig=RpVY0WBG",
-      "partitionType": "Default",
-      "blobCount": 1,
-      "blobs": [{"name": "part-00049-b016029b-a7a7-4c46-9b5e-c925ac317ac6.c000.json.gz", "partitionValue": "default"}]
-    }"#;
+    const EXAMPLE: &str = include_str!("../../../../tests/fixtures/microsoft/graph/manifest.json");
 
     #[test]
     fn microsofts_example_reads_and_the_sas_never_prints() {
@@ -167,7 +155,7 @@ mod tests {
         assert_eq!(m.e_tag, "WYjLro78HdMg6vUWR", "the data version");
         assert_eq!(m.blob_count, 1);
         let url = m.blob_url(0).unwrap();
-        assert!(url.expose().starts_with("https://adlsreconbuprodeastus201.blob.core.windows.net/billedusagefastpath/v1/PartnerTenantId=0e195b37-4574-4539-bc42-0e539b9684c0/BillingMonth=202310/InvoiceId=G031809528/InvoiceVersion=202311/Fragment=basic/PartitionType=default/part-00049-b016029b-a7a7-4c46-9b5e-c925ac317ac6.c000.json.gz?skoid="));
+        assert!(url.expose().starts_with("https://adlsreconbuprodeastus201.blob.core.windows.net/billedusagefastpath/v1/PartnerTenantId=0e195b37-4574-4539-bc42-0e539b9684c0/BillingMonth=202310/InvoiceId=G031809528/InvoiceVersion=202311/Fragment=basic/PartitionType=default/part-00049-b016029b-a7a7-4c46-9b5e-c925ac317ac6.c000.json.gz?skoid=0c414a25-fd23-4785-815f-1258467f9ab7&"), "root directory, blob name and SAS as Microsoft documents");
         assert!(
             !format!("{m:?}").contains("sig="),
             "the manifest's Debug must not show the SAS"
@@ -177,6 +165,7 @@ mod tests {
     #[test]
     fn a_count_that_disagrees_and_a_climbing_name_are_refused() {
         let wrong = EXAMPLE.replace("\"blobCount\": 1", "\"blobCount\": 2");
+        assert_ne!(wrong, EXAMPLE);
         let err = Manifest::parse("/m", wrong.as_bytes()).unwrap_err();
         assert!(
             matches!(err, Error::BadResponse { ref field, .. } if field == "blobCount"),

@@ -10,52 +10,48 @@ use cspdesk_partner_api::{Error, ErrorCode, GraphBilling, RetryPolicy, Session};
 
 use super::server::{gzip_lines, Reply, Scripted};
 use crate::common::*;
+use crate::samples::sample;
 
 const OPERATION: &str =
     "/v1.0/reports/partners/billing/operations/6fe687d7-1e0f-4bd6-9091-4672691f64bc";
 const MANIFEST: &str =
     "/v1.0/reports/partners/billing/manifests/8fe347d7-1e0f-4bd6-9091-4672691f32db";
 
-/// Microsoft's example operations (Graph docs, partners-billing-operation-get), the success
-/// one's manifest link pointed at `base`.
+/// Microsoft's example operations (`graph/operation-*.json`: Graph docs,
+/// partners-billing-operation-get), the success one's manifest link pointed at `base`.
 fn running() -> Reply {
-    Reply::json(
-        200,
-        r##"{"@odata.type":"#microsoft.graph.partners.billing.runningOperation","id":"6fe687d7-1e0f-4bd6-9091-4672691f64bc","status":"running","createdDateTime":"2023-03-09T08:12:53","lastActionDateTime":"2023-03-09T08:37:48.5046691Z"}"##,
-    )
+    Reply::json(200, &sample("graph/operation-running.json"))
 }
 
 fn succeeded(base: &str) -> Reply {
     Reply::json(
         200,
-        &format!(
-            r##"{{"@odata.type":"#microsoft.graph.partners.billing.exportSuccessOperation","id":"6fe687d7-1e0f-4bd6-9091-4672691f64bc","status":"succeeded","createdDateTime":"2023-03-09T08:12:53","lastActionDateTime":"2023-03-09T08:37:48.5046691Z","resourceLocation@odata.navigationLink":"{base}{MANIFEST}"}}"##
-        ),
+        &sample("graph/operation-succeeded.json").replace("https://graph.microsoft.com", base),
     )
 }
 
 fn failed() -> Reply {
-    Reply::json(
-        200,
-        r##"{"@odata.type":"#microsoft.graph.partners.billing.failedOperation","id":"6fe687d7-1e0f-4bd6-9091-4672691f64bc","status":"failed","createdDateTime":"2023-03-09T08:12:53","lastActionDateTime":"2023-03-09T08:37:48.5046691Z","error":{"message":"No data available","code":"5000"}}"##,
-    )
+    Reply::json(200, &sample("graph/operation-failed.json"))
 }
 
-/// Microsoft's example manifest (Graph docs, partners-billing-manifest-get) with its root
-/// directory on `base` and `blobs` listed.
+/// Microsoft's example manifest (`graph/manifest.json`: Graph docs,
+/// partners-billing-manifest-get) with its root directory on `base`, its SAS's signature
+/// `SECRETSIG`, and `blobs` listed; every key is Microsoft's.
 fn manifest(base: &str, e_tag: &str, blobs: &[&str]) -> Reply {
-    let list: Vec<String> = blobs
+    let mut m: serde_json::Value = serde_json::from_str(&sample("graph/manifest.json")).unwrap();
+    m["eTag"] = e_tag.into();
+    m["rootDirectory"] =
+        format!("{base}/blobs/PartnerTenantId=0e195b37/BillingMonth=202310/InvoiceId=G031809528")
+            .into();
+    let sas = m["sasToken"].as_str().unwrap().to_string();
+    let signed = sas.split("&sig=").next().unwrap().to_string() + "&sig=SECRETSIG";
+    m["sasToken"] = signed.into();
+    m["blobCount"] = blobs.len().into();
+    m["blobs"] = blobs
         .iter()
-        .map(|b| format!(r#"{{"name":"{b}","partitionValue":"default"}}"#))
+        .map(|b| serde_json::json!({"name": b, "partitionValue": "default"}))
         .collect();
-    Reply::json(
-        200,
-        &format!(
-            r#"{{"id":"6fe687d7-1e0f-4bd6-9091-4672691f64bc","schemaVersion":"1","dataFormat":"compressedJSONLines","createdDateTime":"2023-03-09T06:34:34.87Z","eTag":"{e_tag}","partnerTenantId":"0e195b37-4574-4539-bc42-0e539b9684c0","rootDirectory":"{base}/blobs/PartnerTenantId=0e195b37/BillingMonth=202310/InvoiceId=G031809528","sasToken":"sv=2021-08-06&se=2023-12-13T12%3A37%3A17Z&sr=d&sp=rl&sdd=7&sig=SECRETSIG","partitionType":"Default","blobCount":{},"blobs":[{}]}}"#,
-            blobs.len(),
-            list.join(",")
-        ),
-    )
+    Reply::json(200, &m.to_string())
 }
 
 fn usage_line(customer: &str, day: &str, total: &str, pec: &str) -> String {
@@ -422,4 +418,45 @@ async fn a_refused_graph_a_cut_blob_and_an_expired_sas_are_named() {
         "{err:?}"
     );
     assert!(!err.to_string().contains("sig="), "never the SAS: {err}");
+}
+
+#[tokio::test]
+async fn graph_throttling_is_waited_out_and_a_401_is_asked_again_after_a_refresh() {
+    let emu = start().await;
+    let server = Scripted::start().await;
+    server.route(
+        "POST",
+        "/v1.0/reports/partners/billing/reconciliation/billed/export",
+        vec![
+            Reply::json(429, &sample("graph/throttled.json")).header("Retry-After", "0"),
+            Reply::json(
+                401,
+                r#"{"error":{"code":"InvalidAuthenticationToken","message":"expired"}}"#,
+            ),
+            Reply::json(202, "").header("Location", OPERATION),
+        ],
+    );
+    let graph = graph_for(&emu, &server).await;
+    let op = graph
+        .start(&Export::BilledReconciliation {
+            invoice_id: "G031809528".into(),
+        })
+        .await
+        .expect("a 429 and an expired token are both waited out");
+    assert!(op.ends_with(OPERATION));
+    let posts: Vec<_> = server
+        .seen()
+        .into_iter()
+        .filter(|s| s.method == "POST")
+        .collect();
+    assert_eq!(
+        posts.len(),
+        3,
+        "one retry after the 429, one after refreshing the Graph token (the frozen emulator \
+         mints the same token again, so the count tells)"
+    );
+    assert!(posts.iter().all(|p| p
+        .authorization
+        .as_deref()
+        .is_some_and(|a| a.starts_with("Bearer "))));
 }

@@ -127,9 +127,9 @@ impl Ingest<'_> {
     }
 
     /// Replaces the rows of `version`'s invoice or period with the export's staged rows
-    /// (none when Microsoft had no data) and records the version. Billed usage also drops the
-    /// unbilled copy of its period, and both billed exports close the invoice's v1 line-item
-    /// collection of the same data, which Graph now serves.
+    /// (none when Microsoft had no data) and records the version. A billed export also drops
+    /// the unbilled copy of its period (usage, or what the period was going to bill) and
+    /// closes the invoice's v1 line-item collection of the same data, which Graph now serves.
     pub fn commit_graph_export(&mut self, version: &GraphExportVersion) -> Result<u64> {
         let key = version.dataset.key(&version.scope);
         let scope = version.scope.as_str();
@@ -154,6 +154,14 @@ impl Ingest<'_> {
                     .execute(params![self.account, scope])?;
                 let moved = self.unstage(&key, "billing_line_items", "invoice_id", scope)?;
                 self.close_v1_stream(scope, "billinglineitems")?;
+                // What the period was going to bill is now billed: the invoice is the record.
+                self.tx
+                    .prepare_cached(
+                        "DELETE FROM unbilled_reconciliation_lines WHERE account_id = ?1 AND source = (
+                            SELECT substr(billing_period_start, 1, 7) || ':' || currency
+                            FROM invoices WHERE account_id = ?1 AND id = ?2)",
+                    )?
+                    .execute(params![self.account, scope])?;
                 moved
             }
             GraphDataset::UnbilledUsage => {
