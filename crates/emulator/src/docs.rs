@@ -87,3 +87,33 @@
 //!   for the part usage consumed (55-100%, drawn per customer and day) and an `UnusedReservation`
 //!   / `UnusedSavingsPlan` row for the rest, quantity = the share. Only Azure plan
 //!   customers are in the MCA billing account. Blob SAS signatures are the emulator's own scheme.
+//! - **Graph partner-billing exports** (`/v1.0/reports/partners/billing/...`, reference §7.3):
+//!   tokens need audience `https://graph.microsoft.com` (else 401 `unauthenticated`) of the
+//!   partner tenant with `PartnerBilling.Read.All` in `scp` or `roles` (else 403 `accessDenied`;
+//!   without the admin consent (`set_graph_admin_consent(false)`) a token request naming
+//!   `PartnerBilling.Read.All` is `invalid_grant` AADSTS65001 and one for `/.default` gets
+//!   `scp` `User.Read`).
+//!   Error codes are those `concepts/errors.md` lists (`invalidRequest` for a bad body, unknown
+//!   property, an `attributeSet` other than `full`/`basic`, a `billingPeriod` other than
+//!   `current`/`last`, a `currencyCode` not of three letters). The operation is `running` with
+//!   `Retry-After` (the seconds left, at least 1) for `graph_preparation` of emulated time and
+//!   until its blobs are written, then `succeeded` (the sample's spelling, not the resource page's
+//!   `completed`); every export that yields no rows fails with code `5000` "No data available":
+//!   an unknown invoice, a currency without billing, `last` once its invoice is issued (as v1's
+//!   `previous`), usage of an adjustment note. A legacy (`D…`) invoice fails with "No
+//!   reconciliation data available currently for Invoice D…" (usage: "No usage data …").
+//!   Manifests say `compressedJSONLines` (the resource page; the sample says `compressedJSON`);
+//!   the directory SAS (`sr=d`, `sp=rl`, `sdd`) is minted when the manifest is read and lives
+//!   `graph_sas_ttl` (12 h, as the sample's). One data version per (export, invoice or
+//!   period+currency, attribute set, last usage day, restatement count): a repeated export shares
+//!   its blobs and `eTag` (a digest of the rows). Row values: amounts JSON numbers, dates
+//!   `YYYY-MM-DDT00:00:00Z`, empty strings for what the sandbox lacks (benefits, promotions).
+//!   Usage: `PartnerEarnedCreditPercentage` 15 or 0; `CreditPercentage` 0 and `CreditType`
+//!   `Credit Not Applied` (no Azure credit). Reconciliation: the v1 billing lines' values;
+//!   `ProductCategory` `Azure` or `OnlineServices`; `ProductQualifiers` the string `[]`.
+//! - **Late usage**: `RunningEmulator::restate_month` adds a quarter unit per restatement to every
+//!   Azure plan resource's usage on the month's last day; invoices keep their ids and change totals.
+//!   Out of process: `cspdesk emulator --restate-month YYYY-MM` (same seed, that month restated).
+//! - **v1 cut-over** (`EmulatorConfig::v1_cutover`, `--v1-cutover`, off by default): v1
+//!   `provider=onetime` line items, billed and unbilled, answer an empty collection for billing
+//!   months from April 2025 on; legacy line items are unchanged.

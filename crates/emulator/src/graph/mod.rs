@@ -103,24 +103,12 @@ pub(crate) struct GraphStore {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct InjectedFailure;
 
+/// The action's two path forms: the docs' `…/export` and the namespace-qualified OData form
+/// Microsoft's generated SDKs call (`…/microsoft.graph.partners.billing.export`).
+const ACTION_NAMES: [&str; 2] = ["export", "microsoft.graph.partners.billing.export"];
+
 pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
-        .route(
-            &format!("{BASE}/usage/billed/export"),
-            post(exports::billed_usage),
-        )
-        .route(
-            &format!("{BASE}/usage/unbilled/export"),
-            post(exports::unbilled_usage),
-        )
-        .route(
-            &format!("{BASE}/reconciliation/billed/export"),
-            post(exports::billed_reconciliation),
-        )
-        .route(
-            &format!("{BASE}/reconciliation/unbilled/export"),
-            post(exports::unbilled_reconciliation),
-        )
+    let mut router = Router::new()
         .route(
             &format!("{BASE}/operations/{{id}}"),
             get(operations::operation),
@@ -128,5 +116,25 @@ pub(crate) fn routes() -> Router<AppState> {
         .route(
             &format!("{BASE}/manifests/{{id}}"),
             get(operations::manifest),
-        )
+        );
+    for action in ACTION_NAMES {
+        router = router
+            .route(
+                &format!("{BASE}/usage/billed/{action}"),
+                post(exports::billed_usage),
+            )
+            .route(
+                &format!("{BASE}/usage/unbilled/{action}"),
+                post(exports::unbilled_usage),
+            )
+            .route(
+                &format!("{BASE}/reconciliation/billed/{action}"),
+                post(exports::billed_reconciliation),
+            )
+            .route(
+                &format!("{BASE}/reconciliation/unbilled/{action}"),
+                post(exports::unbilled_reconciliation),
+            );
+    }
+    router
 }

@@ -9,9 +9,9 @@ use rust_decimal::Decimal;
 
 use super::Dataset;
 use crate::partner_center::day_text;
-use crate::partner_center::subscriptions::{AZURE_PLAN_OFFER, SEATS_OFFER};
+use crate::partner_center::line_product::line_product;
 use crate::wire::Num;
-use crate::world::billing::{BillingLine, InvoiceRef, LineSubject};
+use crate::world::billing::{BillingLine, InvoiceRef};
 use crate::world::catalog;
 use crate::world::exchange::rate_date;
 use crate::world::rating::{pec_rate, PlanMonth, RatedRow};
@@ -191,6 +191,11 @@ pub(crate) fn write_rows(
     sink: &mut dyn FnMut(&[u8]) -> io::Result<()>,
 ) -> io::Result<()> {
     let mut buf = Vec::with_capacity(2048);
+    // Every usage row of an export shares its charge period: written once, not per row.
+    let period = (
+        day_text(sel.month.first_day()),
+        day_text(sel.month.last_day()),
+    );
     for ci in 0..world.customer_count() {
         let c = world.customer(ci);
         let on_note = sel.note.as_ref().is_some_and(|n| world.on_invoice(&c, n));
@@ -203,7 +208,7 @@ pub(crate) fn write_rows(
             }
             let mut pm = PlanMonth::new(world, c.clone(), sel.month, sel.through);
             while let Some(row) = pm.next() {
-                usage_line(world, sel, &pm, &row, &mut buf);
+                usage_line(world, sel, &period, &pm, &row, &mut buf);
                 sink(&buf)?;
             }
         } else {
@@ -224,6 +229,7 @@ pub(crate) fn write_rows(
 fn usage_line(
     world: &World,
     sel: &Selection,
+    (charge_start, charge_end): &(String, String),
     pm: &PlanMonth<'_>,
     row: &RatedRow,
     out: &mut Vec<u8>,
@@ -259,8 +265,8 @@ fn usage_line(
     l.text("BenefitType", "");
     l.text("BillingCurrency", sel.currency.code());
     l.num("BillingPreTaxTotal", row.billing_total);
-    l.text("ChargeEndDate", &day_text(sel.month.last_day()));
-    l.text("ChargeStartDate", &day_text(sel.month.first_day()));
+    l.text("ChargeEndDate", charge_end);
+    l.text("ChargeStartDate", charge_start);
     l.text("ChargeType", "new");
     l.text("ConsumedService", m.provider);
     // Azure credit (CreditType/CreditPercentage) never applies in the sandbox; PEC has its own
@@ -337,57 +343,9 @@ fn reconciliation_line(
 ) {
     let partner = &world.partner;
     let fx = world.fx(sel.currency, sel.month);
-    let seats = matches!(line.subject, LineSubject::Seats | LineSubject::SeatCredit);
-    let (
-        product_id,
-        availability,
-        product,
-        sku,
-        sub_id,
-        charge_type,
-        unit_type,
-        term,
-        pec,
-        meter_desc,
-        offer,
-        category,
-    ) = match &line.subject {
-        LineSubject::AzurePlanUsage { meter, pec } => {
-            let m = catalog::meter(*meter);
-            (
-                m.product_id,
-                "DZH318XZXPHL",
-                m.category,
-                m.name,
-                c.plan_subscription_id.as_str(),
-                "usage",
-                m.unit,
-                "",
-                *pec,
-                m.name,
-                AZURE_PLAN_OFFER,
-                "Azure",
-            )
-        }
-        _ => (
-            "CFQ7TTC0LH18",
-            "CFQ7TTC0LH0R",
-            "Microsoft 365 Business Basic",
-            "Microsoft 365 Business Basic",
-            c.license_subscription_id.as_str(),
-            if matches!(line.subject, LineSubject::SeatCredit) {
-                "removeQuantity"
-            } else {
-                "cycleCharge"
-            },
-            "Licenses",
-            "One-Month commitment for monthly/yearly billing",
-            false,
-            "",
-            SEATS_OFFER,
-            "OnlineServices",
-        ),
-    };
+    let p = line_product(c, line);
+    let seats = p.seats;
+    let category = if seats { "OnlineServices" } else { "Azure" };
     let quantity = if seats { line.quantity } else { Decimal::ONE };
     let mut l = Line::new(out, sel.attrs, RECONCILIATION_BASIC);
     l.text("PartnerId", &partner.tenant_id);
@@ -398,14 +356,17 @@ fn reconciliation_line(
     l.text("InvoiceNumber", &sel.invoice_number);
     l.text("MpnId", &partner.mpn_id);
     l.text("Tier2MpnId", c.reseller_mpn_id.as_deref().unwrap_or(""));
-    l.text("OrderId", &format!("{}{:04}", &sub_id[..8], c.index));
+    l.text(
+        "OrderId",
+        &format!("{}{:04}", &p.subscription_id[..8], c.index),
+    );
     l.text("OrderDate", &day_text(c.created));
-    l.text("ProductId", product_id);
-    l.text("SkuId", "0001");
-    l.text("AvailabilityId", availability);
-    l.text("SkuName", sku);
-    l.text("ProductName", product);
-    l.text("ChargeType", charge_type);
+    l.text("ProductId", p.product_id);
+    l.text("SkuId", p.sku_id);
+    l.text("AvailabilityId", p.availability_id);
+    l.text("SkuName", p.sku_name);
+    l.text("ProductName", p.product_name);
+    l.text("ChargeType", p.charge_type);
     l.num("UnitPrice", line.unit_price);
     l.num("Quantity", quantity);
     l.num("Subtotal", line.subtotal);
@@ -414,7 +375,7 @@ fn reconciliation_line(
     l.text("Currency", sel.currency.code());
     l.text(
         "PriceAdjustmentDescription",
-        if pec {
+        if p.pec {
             "[\"15.0% Partner earned credit for services managed\"]"
         } else {
             "[]"
@@ -422,16 +383,16 @@ fn reconciliation_line(
     );
     l.text("PublisherName", "Microsoft");
     l.text("PublisherId", "");
-    l.text("SubscriptionDescription", sku);
-    l.text("SubscriptionId", sub_id);
+    l.text("SubscriptionDescription", p.sku_name);
+    l.text("SubscriptionId", p.subscription_id);
     l.text("ChargeStartDate", &day_text(line.charge_start));
     l.text("ChargeEndDate", &day_text(line.charge_end));
-    l.text("TermAndBillingCycle", term);
+    l.text("TermAndBillingCycle", p.term);
     l.num("EffectiveUnitPrice", line.unit_price);
-    l.text("UnitType", unit_type);
+    l.text("UnitType", p.unit_type);
     l.text(
         "AlternateId",
-        &format!("{}{:02}", &sub_id[..12], sel.month.month),
+        &format!("{}{:02}", &p.subscription_id[..12], sel.month.month),
     );
     l.num("BillableQuantity", line.quantity);
     l.text("BillingFrequency", if seats { "Monthly" } else { "" });
@@ -441,12 +402,12 @@ fn reconciliation_line(
     );
     l.num("PCToBCExchangeRate", if seats { Decimal::ONE } else { fx });
     l.text("PCToBCExchangeRateDate", &day_text(rate_date(sel.month)));
-    l.text("MeterDescription", meter_desc);
+    l.text("MeterDescription", p.meter_description);
     l.text("ReservationOrderId", "");
     l.text("CreditReasonCode", "");
     l.text("SubscriptionStartDate", &day_text(c.created));
     l.text("SubscriptionEndDate", "9999-12-31T00:00:00Z");
-    l.text("ReferenceId", offer);
+    l.text("ReferenceId", p.offer);
     l.text("ProductQualifiers", "[]");
     l.text("PromotionId", "");
     l.text("ProductCategory", category);

@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 
 use super::{
     access_token, jwt, kid, resolve_tenant, resource_of_scopes, CodeGrant, DeviceGrant,
-    DeviceStatus, CLIENT_ID,
+    DeviceStatus, CLIENT_ID, GRAPH,
 };
 use crate::server::{lock, AppState, Shared};
 use crate::wire::json_response;
@@ -73,6 +73,21 @@ fn issue(s: &Shared, g: Grant, flavour: Flavour) -> Response {
         Flavour::V1 { resource } => resource,
         Flavour::V2 => resource_of_scopes(&g.scope),
     };
+    // Entra refuses a delegated permission that needs admin consent the partner never gave
+    // when the client names it; `/.default` gets what is consented instead.
+    if resource == GRAPH
+        && !s.knobs().graph_admin_consent
+        && g.scope
+            .to_ascii_lowercase()
+            .contains("partnerbilling.read.all")
+    {
+        return oauth_error(
+            s,
+            "invalid_grant",
+            65001,
+            &format!("The user or administrator has not consented to use the application with ID '{}'. Send an interactive authorization request for this user and resource.", g.client_id),
+        );
+    }
     let at = access_token(s, &user, &g.tid, resource, &g.amr, &g.client_id);
     let now = s.clock.now().timestamp();
     let ttl = s.config.access_token_ttl.as_secs() as i64;

@@ -7,6 +7,7 @@ pub mod customers;
 pub mod guard;
 pub mod invoices;
 pub mod line_items;
+pub(crate) mod line_product;
 pub mod ratecard;
 pub mod subscriptions;
 pub mod utilization;

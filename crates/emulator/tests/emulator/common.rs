@@ -80,7 +80,11 @@ pub async fn get(
     if let Some(t) = continuation {
         req = req.header("MS-ContinuationToken", t);
     }
-    let res = req.send().await.expect("request reaches the emulator");
+    reply(req.send().await.expect("request reaches the emulator")).await
+}
+
+/// Reads a whole answer.
+pub async fn reply(res: reqwest::Response) -> Reply {
     let status = res.status().as_u16();
     let headers = res.headers().clone();
     let text = res.text().await.unwrap_or_default();

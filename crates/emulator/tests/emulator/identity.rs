@@ -500,3 +500,54 @@ async fn v1_token_endpoint_uses_string_numbers() {
     );
     assert_eq!(body["resource"], "https://api.partnercenter.microsoft.com");
 }
+
+#[tokio::test]
+async fn graphs_billing_scope_without_admin_consent_is_aadsts65001_and_default_lacks_it() {
+    let emu = auto_consent_emulator().await;
+    let code = auto_code(&emu, "http://localhost").await;
+    let (_, first) = token(
+        &emu,
+        &[
+            ("grant_type", "authorization_code"),
+            ("client_id", CLIENT_ID),
+            ("code", &code),
+            ("redirect_uri", "http://localhost"),
+            ("code_verifier", VERIFIER),
+        ],
+    )
+    .await;
+    let rt = first["refresh_token"].as_str().unwrap().to_string();
+    let refresh = |scope: &'static str| {
+        let (emu, rt) = (&emu, rt.clone());
+        async move {
+            token(
+                emu,
+                &[
+                    ("grant_type", "refresh_token"),
+                    ("client_id", CLIENT_ID),
+                    ("refresh_token", &rt),
+                    ("scope", scope),
+                ],
+            )
+            .await
+        }
+    };
+    let billing = "https://graph.microsoft.com/PartnerBilling.Read.All offline_access";
+    let (status, granted) = refresh(billing).await;
+    assert_eq!(status, 200, "{granted}");
+    let scp = claims(granted["access_token"].as_str().unwrap())["scp"].clone();
+    assert!(
+        scp.as_str().unwrap().contains("PartnerBilling.Read.All"),
+        "{scp}"
+    );
+
+    emu.set_graph_admin_consent(false);
+    let (status, refused) = refresh(billing).await;
+    assert_eq!(status, 400, "{refused}");
+    assert_eq!(refused["error"], "invalid_grant");
+    assert_eq!(refused["error_codes"][0], 65001);
+    let (status, default) = refresh("https://graph.microsoft.com/.default offline_access").await;
+    assert_eq!(status, 200, "{default}");
+    let scp = claims(default["access_token"].as_str().unwrap())["scp"].clone();
+    assert_eq!(scp, "User.Read");
+}

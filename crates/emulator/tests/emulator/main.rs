@@ -5,6 +5,7 @@ mod common;
 mod determinism;
 mod exports;
 mod faults;
+mod graph;
 mod headers;
 mod identity;
 mod invoices;

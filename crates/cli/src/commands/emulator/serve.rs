@@ -66,6 +66,20 @@ pub struct EmulatorArgs {
     /// The month of --write-export-runs (YYYY-MM); default: the last whole month before --now.
     #[arg(long, requires = "write_export_runs")]
     pub export_month: Option<String>,
+    /// Seconds (emulated clock) a Graph partner-billing export stays `running`.
+    #[arg(long, default_value_t = 5)]
+    pub graph_preparation_secs: u64,
+    /// Rows per gzip JSON Lines blob of a Graph partner-billing export.
+    #[arg(long, default_value_t = 100_000)]
+    pub graph_rows_per_blob: usize,
+    /// The v1 cut-over: v1 new-commerce line items answer no data for billing months from
+    /// April 2025 on (only Graph serves them, as at Microsoft).
+    #[arg(long)]
+    pub v1_cutover: bool,
+    /// Restate these billing months (YYYY-MM, repeatable) at start, as late usage does: their
+    /// usage, invoice totals and Graph export eTags differ from an emulator started without.
+    #[arg(long = "restate-month")]
+    pub restate_months: Vec<String>,
 }
 
 /// Runs the emulator until the process is stopped.
@@ -89,6 +103,9 @@ pub fn run(args: EmulatorArgs) -> anyhow::Result<()> {
     config.mfa_enforced = args.mfa_enforced;
     config.mfa_prompt = args.mfa_prompt;
     config.utilization_not_ready = args.utilization_not_ready;
+    config.graph_preparation = Duration::from_secs(args.graph_preparation_secs);
+    config.graph_rows_per_blob = args.graph_rows_per_blob;
+    config.v1_cutover = args.v1_cutover;
     if args.stack_put_docs {
         config.stack_put_style = StackPutStyle::DocsCreatedEmpty;
     }
@@ -105,6 +122,9 @@ pub fn run(args: EmulatorArgs) -> anyhow::Result<()> {
     runtime.block_on(async move {
         let started = std::time::Instant::now();
         let emulator = Emulator::start(config).await?;
+        for month in &args.restate_months {
+            emulator.restate_month(parse_month(month)?);
+        }
         let partner = emulator.partner().clone();
         let mut out = std::io::stdout().lock();
         writeln!(out, "emulator listening on {}", emulator.url())?;
@@ -154,6 +174,8 @@ pub fn run(args: EmulatorArgs) -> anyhow::Result<()> {
             "exports container sas {}",
             emulator.blob_sas_url("partnerexports", "cost", "rl", expiry)
         )?;
+        // A client's Graph base (its `graph` setting) on this emulator.
+        writeln!(out, "graph base {}/v1.0", emulator.url())?;
         writeln!(out, "ready in {} ms", started.elapsed().as_millis())?;
         out.flush()?;
         drop(out);
@@ -161,6 +183,16 @@ pub fn run(args: EmulatorArgs) -> anyhow::Result<()> {
         emulator.shutdown().await;
         anyhow::Ok(())
     })
+}
+
+/// A `YYYY-MM` month.
+fn parse_month(text: &str) -> anyhow::Result<cspdesk_emulator::world::Month> {
+    let (year, month) = text
+        .split_once('-')
+        .and_then(|(y, m)| Some((y.parse().ok()?, m.parse().ok()?)))
+        .filter(|(_, m): &(i32, u32)| (1..=12).contains(m))
+        .with_context(|| format!("--restate-month {text} is not YYYY-MM"))?;
+    Ok(cspdesk_emulator::world::Month { year, month })
 }
 
 async fn shutdown_signal() {

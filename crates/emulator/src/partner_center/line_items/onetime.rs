@@ -9,11 +9,10 @@ use serde_json::{json, Value};
 use super::{bad, modern_customer, seek_links, Scope, LINE_PAGE};
 use crate::partner_center::continuation::{self, Params};
 use crate::partner_center::day_text;
-use crate::partner_center::subscriptions::{AZURE_PLAN_OFFER, SEATS_OFFER};
+use crate::partner_center::line_product::line_product;
 use crate::server::Shared;
 use crate::wire::{collection, json_response, num_value};
-use crate::world::billing::{BillingLine, LineSubject};
-use crate::world::catalog;
+use crate::world::billing::BillingLine;
 use crate::world::exchange::rate_date;
 use crate::world::Customer;
 
@@ -21,57 +20,24 @@ use crate::world::Customer;
 fn onetime_json(s: &Shared, c: &Customer, line: &BillingLine, scope: &Scope) -> Value {
     let partner = &s.world.partner;
     let fx = s.world.fx(scope.currency, scope.month);
-    let (
-        product_id,
-        sku_id,
-        availability,
-        product,
-        sku,
-        sub_id,
-        charge_type,
-        unit_type,
-        term,
-        pec,
-        meter_desc,
-        offer,
-    ) = match &line.subject {
-        LineSubject::AzurePlanUsage { meter, pec } => {
-            let m = catalog::meter(*meter);
-            (
-                m.product_id,
-                "0001",
-                "DZH318XZXPHL",
-                m.category,
-                m.name,
-                c.plan_subscription_id.as_str(),
-                "usage",
-                m.unit,
-                "",
-                *pec,
-                m.name,
-                AZURE_PLAN_OFFER,
-            )
-        }
-        LineSubject::Seats | LineSubject::SeatCredit | LineSubject::LegacyUsage { .. } => (
-            "CFQ7TTC0LH18",
-            "0001",
-            "CFQ7TTC0LH0R",
-            "Microsoft 365 Business Basic",
-            "Microsoft 365 Business Basic",
-            c.license_subscription_id.as_str(),
-            if matches!(line.subject, LineSubject::SeatCredit) {
-                "removeQuantity"
-            } else {
-                "cycleCharge"
-            },
-            "Licenses",
-            "One-Month commitment for monthly/yearly billing",
-            false,
-            "",
-            SEATS_OFFER,
-        ),
-    };
-    let seats = matches!(line.subject, LineSubject::Seats | LineSubject::SeatCredit);
+    let p = line_product(c, line);
+    let (product_id, sku_id, availability, product, sku, sub_id) = (
+        p.product_id,
+        p.sku_id,
+        p.availability_id,
+        p.product_name,
+        p.sku_name,
+        p.subscription_id,
+    );
+    let (charge_type, unit_type, term, pec, meter_desc, offer, seats) = (
+        p.charge_type,
+        p.unit_type,
+        p.term,
+        p.pec,
+        p.meter_description,
+        p.offer,
+        p.seats,
+    );
     let quantity = if seats { line.quantity } else { Decimal::ONE };
     json!({
         "partnerId": partner.tenant_id,

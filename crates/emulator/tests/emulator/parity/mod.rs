@@ -12,6 +12,7 @@ use serde_json::Value;
 mod azure_stack;
 mod cost_exports;
 mod customers;
+mod graph;
 mod invoices;
 mod legacy_usage;
 mod usage;
