@@ -463,6 +463,13 @@ mod tests {
             "{}",
             q["scope"]
         );
+        assert!(
+            q["scope"].contains(GRAPH_BILLING_SCOPE)
+                && q["scope"].starts_with("https://api.partnercenter.microsoft.com/"),
+            "consent for Graph's billing exports is asked at sign-in, after Partner Center's \
+             scope: Entra issues the code's token for the first scope's resource: {}",
+            q["scope"]
+        );
         assert_eq!(q["login_hint"], "admin@contoso.com");
         let other = AuthorizationRequest::new(&settings, "http://127.0.0.1:5000", None).unwrap();
         assert_ne!(
