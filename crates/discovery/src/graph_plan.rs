@@ -9,7 +9,7 @@
 //! - Unbilled usage and unbilled reconciliation of the open periods from that month on come
 //!   from Graph, per billing currency, for the current period and, until the last one's
 //!   invoice is out, the last one.
-//! - An export never read is read. A billed export is asked again when older than
+//! - An export never read, or for which Microsoft had no data, is read. A billed export is asked again when older than
 //!   [`BILLED_RECHECK`] while its invoice is recent ([`RESTATED_MONTHS`]) [late usage
 //!   restates recent months; Microsoft's eTag says whether anything changed, and an unchanged
 //!   one downloads nothing]; an unbilled one when older than [`crate::plan::UNBILLED_REFRESH`]
@@ -48,6 +48,8 @@ pub struct GraphStep {
     pub currency: String,
     /// The data version stored, if any: an export whose manifest names it downloads nothing.
     pub stored_e_tag: Option<String>,
+    /// Whether a read of it is stored (with no data when `stored_e_tag` is `None`).
+    pub stored: bool,
 }
 
 /// Whether `invoice`'s new-commerce line items come from Graph under cut-over `from`.
@@ -74,12 +76,14 @@ pub fn graph_steps(c: &Cursors, now: DateTime<Utc>, from: Option<&str>) -> Vec<c
             GraphDataset::BilledUsage,
         ] {
             let read = stored(dataset, &invoice.id);
+            // "No data" is asked again each run: it may be a note's, or not ready yet.
             let due = read.is_none_or(|r| {
-                now - r.read_at > BILLED_RECHECK
-                    && invoice
-                        .month
-                        .as_deref()
-                        .is_some_and(|m| m >= recent.as_str())
+                r.e_tag.is_none()
+                    || now - r.read_at > BILLED_RECHECK
+                        && invoice
+                            .month
+                            .as_deref()
+                            .is_some_and(|m| m >= recent.as_str())
             });
             if due {
                 steps.push(crate::plan::Step::FetchGraphExport(GraphStep {
@@ -89,6 +93,7 @@ pub fn graph_steps(c: &Cursors, now: DateTime<Utc>, from: Option<&str>) -> Vec<c
                     period: None,
                     currency: invoice.currency.clone(),
                     stored_e_tag: read.and_then(|r| r.e_tag.clone()),
+                    stored: read.is_some(),
                 }));
             }
         }
@@ -104,7 +109,7 @@ pub fn graph_steps(c: &Cursors, now: DateTime<Utc>, from: Option<&str>) -> Vec<c
             GraphDataset::UnbilledUsage,
         ] {
             let read = stored(dataset, &scope);
-            if read.is_none_or(|r| now - r.read_at > UNBILLED_REFRESH) {
+            if read.is_none_or(|r| r.e_tag.is_none() || now - r.read_at > UNBILLED_REFRESH) {
                 steps.push(crate::plan::Step::FetchGraphExport(GraphStep {
                     dataset,
                     scope: scope.clone(),
@@ -112,6 +117,7 @@ pub fn graph_steps(c: &Cursors, now: DateTime<Utc>, from: Option<&str>) -> Vec<c
                     period: Some(period),
                     currency: currency.clone(),
                     stored_e_tag: read.and_then(|r| r.e_tag.clone()),
+                    stored: read.is_some(),
                 }));
             }
         }

@@ -98,6 +98,10 @@ async fn read(
         .await?
         .map_err(api(&what))?;
     let manifest = match prepared {
+        // Microsoft has nothing for it. A version stored before stays: a billed invoice
+        // never loses its lines, and an open period's rows go once its invoice is read.
+        // Asked again and still nothing: nothing to write either.
+        Prepared::NoData { .. } if step.stored => return Ok(ExportStage::NoData),
         Prepared::NoData { .. } => {
             commit(ctx, step, key, None, 0, 0).await?;
             return Ok(ExportStage::NoData);

@@ -253,3 +253,54 @@ async fn without_the_graph_consent_the_run_says_what_the_admin_must_grant() {
         .unwrap();
     assert!(customers > 0, "what Partner Center gave is kept");
 }
+
+/// Acceptance 4 of issue 20 for the Graph exports: operations that fail, 429 storms and
+/// outages on Graph, blobs cut short and SAS links refused: within two runs the database
+/// equals a fault-free run's. A broken line is set aside, named by its blob and line.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn graph_faults_end_in_the_data_of_a_fault_free_run_and_a_bad_line_is_named() {
+    let mut cfg = config();
+    cfg.v1_cutover = true;
+    cfg.graph_rows_per_blob = 300;
+    let emu = emulator(cfg).await;
+    let clean = reference(&emu, MASK).await;
+
+    let f = fixture(&emu);
+    let session = sign_in(&emu, &f).await;
+    emu.set_faults(
+        cspdesk_emulator::FaultPlan::parse(
+            "graph:429@0.2,graph:503@0.05,graph:failed-operation@0.05,graphblobs:truncate@0.03,graphblobs:sas-expired@0.03,graphblobs:drop@0.03",
+        )
+        .unwrap(),
+    );
+    let mut runs = vec![discover(&emu, &f, session.clone()).await];
+    if runs[0].state != "completed" {
+        runs.push(discover(&emu, &f, session.clone()).await);
+    }
+    emu.set_faults(cspdesk_emulator::FaultPlan::default());
+    let third = discover(&emu, &f, session.clone()).await;
+    assert_eq!(third.state, "completed", "{runs:?} {third:?}");
+    assert_eq!(dump(&f.db, MASK), clean, "after {runs:?}");
+
+    let g = fixture(&emu);
+    let session = sign_in(&emu, &g).await;
+    emu.set_faults(cspdesk_emulator::FaultPlan::parse("graphblobs:bad-line@1").unwrap());
+    let end = discover(&emu, &g, session).await;
+    emu.set_faults(cspdesk_emulator::FaultPlan::default());
+    assert_eq!(
+        end.state, "completed",
+        "one odd line blocks nothing: {end:?}"
+    );
+    let db = cspdesk_store::Database::open(&g.db).unwrap();
+    let aside = cspdesk_store::set_aside::of_run(&db, end.id).unwrap();
+    assert!(
+        !aside.is_empty() && aside.len() as u64 == end.counts.warnings,
+        "{end:?}"
+    );
+    for item in &aside {
+        assert!(
+            item.row.endpoint.ends_with(".json.gz") && item.row.index >= 1,
+            "named by its blob and line: {item:?}"
+        );
+    }
+}
