@@ -17,7 +17,9 @@ use crate::azure_stack::dto::{
     StackCostDto, StackUsageImportDto, StackUsageLineDto, StackUsageTotalDto,
 };
 use crate::billing::dto::{ExportRequestDto, ExportTable, ExportedDto};
-use crate::billing::dto::{InvoiceCustomerDto, InvoiceDetailDto, InvoiceDto, UnbilledDto};
+use crate::billing::dto::{
+    InvoiceCustomerDto, InvoiceDetailDto, InvoiceDto, UnbilledChargeDto, UnbilledDto,
+};
 use crate::billing::dto::{InvoiceLineDto, InvoiceLinesPageDto};
 use crate::billing::dto::{LineColumn, LineGroupDto, LineQueryDto, LineSumDto};
 use crate::cost_exports::dto::{
@@ -36,8 +38,8 @@ use crate::dashboard::dto::{
     ChartDto, CurrencyDashboardDto, CustomerFiguresDto, DashboardDto, MonthFiguresDto,
 };
 use crate::discovery::dto::{
-    DiscoveryEvent, DiscoveryStatusDto, EntityCountDto, PhaseDto, ProgressDto, RatingOutcomeDto,
-    RunDto, RunErrorDto, RunStateDto, ScheduleDto, TriggerDto,
+    DiscoveryEvent, DiscoveryStatusDto, EntityCountDto, ExportProgressDto, PhaseDto, ProgressDto,
+    RatingOutcomeDto, RunDto, RunErrorDto, RunStateDto, ScheduleDto, TriggerDto,
 };
 use crate::imports::dto::{
     ImportEvent, ImportKindDto, ImportPhaseDto, ImportProgressDto, ImportRunDto, SetAsideItemDto,
@@ -85,6 +87,7 @@ pub fn typescript() -> String {
         RunErrorDto::decl(&cfg),
         RunDto::decl(&cfg),
         ProgressDto::decl(&cfg),
+        ExportProgressDto::decl(&cfg),
         DiscoveryEvent::decl(&cfg),
         DiscoveryStatusDto::decl(&cfg),
         ScheduleDto::decl(&cfg),
@@ -121,6 +124,7 @@ pub fn typescript() -> String {
         LineSumDto::decl(&cfg),
         InvoiceLinesPageDto::decl(&cfg),
         UnbilledDto::decl(&cfg),
+        UnbilledChargeDto::decl(&cfg),
         LineGroupDto::decl(&cfg),
         ExportTable::decl(&cfg),
         ExportRequestDto::decl(&cfg),

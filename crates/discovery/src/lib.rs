@@ -14,6 +14,7 @@
 #![deny(missing_docs)]
 
 mod apply;
+pub mod graph_plan;
 pub mod lock;
 pub mod pipeline;
 pub mod plan;

@@ -18,6 +18,9 @@
 //!   default one when there are no invoices yet.
 //! - The invoice list once per run, then each invoice's line-item collections until complete,
 //!   resuming from the stored continuation.
+//! - New-commerce billed usage and reconciliation of invoices from the cut-over on, and the
+//!   open periods' unbilled usage and reconciliation from then on, come from Microsoft Graph's
+//!   exports instead of the v1 line items: rules in [`crate::graph_plan`].
 //! - Unbilled usage of the open period when older than [`UNBILLED_REFRESH`] or when the period
 //!   changed [Microsoft updates rated usage about once a day, and the whole period is re-read
 //!   each time: there is no "since" filter], and of the previous period until its invoice is out.
@@ -28,6 +31,8 @@
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
+
+use crate::graph_plan::{graph_steps, open_periods, uses_graph, GraphStep, GRAPH_FROM_MONTH};
 
 pub use cspdesk_store::discovered::{
     Cursors, CustomerCursor, InvoiceCursor, LineStream, SubscriptionCursor, SubscriptionKind,
@@ -102,6 +107,8 @@ pub enum Step {
         /// Billing currency.
         currency: String,
     },
+    /// Read one Microsoft Graph billing export (billed or unbilled usage or reconciliation).
+    FetchGraphExport(GraphStep),
 }
 
 /// An open billing period.
@@ -123,8 +130,20 @@ pub fn period_month(now: DateTime<Utc>, period: UnbilledPeriod) -> String {
     day.format("%Y-%m").to_string()
 }
 
-/// The steps still to do in the run that started at `run_started`, at `now`.
+/// The steps still to do in the run that started at `run_started`, at `now`, with Graph
+/// serving new-commerce billing data from [`GRAPH_FROM_MONTH`] on.
 pub fn plan(c: &Cursors, run_started: DateTime<Utc>, now: DateTime<Utc>) -> Vec<Step> {
+    plan_at(c, run_started, now, Some(GRAPH_FROM_MONTH))
+}
+
+/// [`plan`] with the Graph cut-over at `graph_from` (`YYYY-MM`); `None` reads everything
+/// through the v1 line items.
+pub fn plan_at(
+    c: &Cursors,
+    run_started: DateTime<Utc>,
+    now: DateTime<Utc>,
+    graph_from: Option<&str>,
+) -> Vec<Step> {
     let done_this_run = |t: Option<DateTime<Utc>>| t.is_some_and(|t| t >= run_started);
     let mut steps = Vec::new();
     if !done_this_run(c.customers_listed_at) {
@@ -206,8 +225,15 @@ pub fn plan(c: &Cursors, run_started: DateTime<Utc>, now: DateTime<Utc>) -> Vec<
             }
         }
     }
+    let onetime = |s: &LineStream| s.provider.replace('_', "").eq_ignore_ascii_case("onetime");
     for invoice in &c.invoices {
-        for stream in invoice.streams.iter().filter(|s| !s.complete) {
+        // Graph serves a recent new-commerce invoice's lines; v1 only its legacy shapes.
+        let graph = uses_graph(invoice, graph_from);
+        for stream in invoice
+            .streams
+            .iter()
+            .filter(|s| !(s.complete || graph && onetime(s)))
+        {
             steps.push(Step::FetchInvoiceLines {
                 invoice: invoice.id.clone(),
                 currency: invoice.currency.clone(),
@@ -217,41 +243,22 @@ pub fn plan(c: &Cursors, run_started: DateTime<Utc>, now: DateTime<Utc>) -> Vec<
             });
         }
     }
-    // Unbilled usage is asked per billing currency: those of the invoices, or for a partner
-    // without invoices yet, that of its rate card.
+    // Unbilled usage is asked per billing currency and open period (see `open_periods`); v1
+    // only for periods before the Graph cut-over.
     if done_this_run(c.invoices_listed_at) {
-        let mut currencies: Vec<&str> = c.invoices.iter().map(|i| i.currency.as_str()).collect();
-        if currencies.is_empty() {
-            currencies = c.rate_cards.iter().map(|(cur, _)| cur.as_str()).collect();
-        }
-        currencies.sort_unstable();
-        currencies.dedup();
-        let mut periods = vec![UnbilledPeriod::Current];
-        if now.day() < INVOICE_DAY {
-            periods.push(UnbilledPeriod::Previous);
-        }
-        for period in periods {
+        for (period, currency) in open_periods(c, now) {
             let month = period_month(now, period);
-            for currency in &currencies {
-                // Once its invoice is out, a period's usage comes with the invoice.
-                let invoiced = c
-                    .invoices
-                    .iter()
-                    .any(|i| i.currency == *currency && i.month.as_deref() == Some(month.as_str()));
-                if invoiced {
-                    continue;
-                }
-                let read = c.unbilled.iter().find(|u| {
-                    u.previous == (period == UnbilledPeriod::Previous) && u.currency == *currency
-                });
-                if read.is_none_or(|u| u.month != month || now - u.read_at > UNBILLED_REFRESH) {
-                    steps.push(Step::FetchUnbilled {
-                        period,
-                        currency: currency.to_string(),
-                    });
-                }
+            if graph_from.is_some_and(|from| month.as_str() >= from) {
+                continue;
+            }
+            let read = c.unbilled.iter().find(|u| {
+                u.previous == (period == UnbilledPeriod::Previous) && u.currency == currency
+            });
+            if read.is_none_or(|u| u.month != month || now - u.read_at > UNBILLED_REFRESH) {
+                steps.push(Step::FetchUnbilled { period, currency });
             }
         }
+        steps.extend(graph_steps(c, now, graph_from));
     }
     steps
 }
@@ -260,6 +267,11 @@ pub fn plan(c: &Cursors, run_started: DateTime<Utc>, now: DateTime<Utc>) -> Vec<
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    /// The v1 rules alone (no Graph cut-over): what these tests were written for.
+    fn plan(c: &Cursors, run_started: DateTime<Utc>, now: DateTime<Utc>) -> Vec<Step> {
+        plan_at(c, run_started, now, None)
+    }
 
     fn t(day: u32, hour: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 11, day, hour, 0, 0).unwrap()
@@ -402,6 +414,7 @@ mod tests {
             invoices_listed_at: Some(t(21, 18)),
             invoices: vec![invoice("G1", "USD", vec![stream(true, None)])],
             unbilled: vec![read(false, "USD", "2026-11", t(21, 17))],
+            graph_exports: vec![],
         };
         assert_eq!(
             plan(&c, run, t(21, 18)),

@@ -79,6 +79,52 @@ pub struct Progress {
     pub eta: Option<Duration>,
     /// Per kind of data.
     pub entities: Vec<EntityCount>,
+    /// Each Microsoft Graph billing export of the run and where it stands.
+    #[serde(default)]
+    pub exports: Vec<ExportProgress>,
+}
+
+/// Where one Graph billing export stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportProgress {
+    /// `graph/{dataset}/{scope}`.
+    pub key: String,
+    /// The export in words.
+    pub export: String,
+    /// Its stage.
+    pub stage: ExportStage,
+    /// Lines read from its blobs so far.
+    pub rows: u64,
+}
+
+/// The stages of a Graph billing export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase", tag = "stage")]
+pub enum ExportStage {
+    /// Asked for.
+    Requested,
+    /// Microsoft is preparing it.
+    Preparing,
+    /// Reading blob `blob` of `blobs`.
+    Downloading {
+        /// From 1.
+        blob: u64,
+        /// The manifest's blob count.
+        blobs: u64,
+    },
+    /// Replacing the stored rows.
+    Writing,
+    /// Its data version was the one stored: nothing downloaded.
+    Unchanged,
+    /// Microsoft has no data for it (failed operation, code 5000): none stored.
+    NoData,
+    /// Stored.
+    Done,
+    /// Stopped before it was stored (the previous version stays).
+    Stopped,
+    /// Failed (the previous version stays).
+    Failed,
 }
 
 /// Where a run's news goes. Called from the run's task: implementations must not block.
@@ -122,6 +168,7 @@ pub struct Tally {
     /// Items set aside (read everything else; see `cspdesk_store::set_aside`).
     pub warnings: AtomicU64,
     entities: Mutex<BTreeMap<&'static str, (u64, u64)>>,
+    exports: Mutex<BTreeMap<String, ExportProgress>>,
     best_fraction: Mutex<f64>,
 }
 
@@ -146,6 +193,31 @@ impl Tally {
         let mut map = self.entities.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(e) = map.get_mut(entity) {
             e.1 = e.1.saturating_sub(rows);
+        }
+    }
+
+    /// Graph export `key` (`what` in words) reached `stage`.
+    pub fn export_stage(&self, key: &str, what: &str, stage: ExportStage) {
+        let mut map = self.exports.lock().unwrap_or_else(|p| p.into_inner());
+        let e = map
+            .entry(key.to_string())
+            .or_insert_with(|| ExportProgress {
+                key: key.to_string(),
+                export: what.to_string(),
+                stage,
+                rows: 0,
+            });
+        if stage == ExportStage::Requested {
+            e.rows = 0;
+        }
+        e.stage = stage;
+    }
+
+    /// Graph export `key` read `lines` more lines.
+    pub fn export_rows(&self, key: &str, lines: u64) {
+        let mut map = self.exports.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(e) = map.get_mut(key) {
+            e.rows += lines;
         }
     }
 
@@ -243,6 +315,13 @@ impl Tally {
             elapsed,
             eta,
             entities: counts.entities,
+            exports: self
+                .exports
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .values()
+                .cloned()
+                .collect(),
         }
     }
 }

@@ -16,8 +16,9 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use cspdesk_partner_api::graph_billing::PollLimits;
 use cspdesk_partner_api::{
-    self as pc, CallEvent, ClientOptions, PartnerCenter, RetryPolicy, Session,
+    self as pc, CallEvent, ClientOptions, GraphBilling, PartnerCenter, RetryPolicy, Session,
 };
 use cspdesk_store::discovered::load_cursors;
 use cspdesk_store::discovered::runs::{self, RunFailure, RunRecord};
@@ -26,7 +27,8 @@ use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use crate::apply::{self, Clock, Ctx, StepError};
-use crate::plan::{plan, Step};
+use crate::graph_plan::GRAPH_FROM_MONTH;
+use crate::plan::{plan_at, Step};
 use crate::progress::{Phase, ProgressSink, Tally};
 use crate::run::Trigger;
 
@@ -45,6 +47,11 @@ pub struct RunOptions {
     pub clock: Clock,
     /// How often progress is reported.
     pub progress_every: Duration,
+    /// The first billing month (`YYYY-MM`) whose new-commerce data is read from Microsoft
+    /// Graph's exports; `None` reads everything through the v1 line items.
+    pub graph_from: Option<String>,
+    /// How Graph export operations are polled (total wait, pace).
+    pub graph_poll: PollLimits,
 }
 
 impl RunOptions {
@@ -57,6 +64,8 @@ impl RunOptions {
             max_requests: 12,
             clock,
             progress_every: Duration::from_millis(250),
+            graph_from: Some(GRAPH_FROM_MONTH.to_string()),
+            graph_poll: PollLimits::default(),
         }
     }
 }
@@ -151,6 +160,7 @@ impl StepError {
                     | pc::Error::Unauthorized { .. }
                     | pc::Error::Throttled { .. }
                     | pc::Error::Keyring { .. }
+                    | pc::Error::GraphConsent { .. }
             ),
             StepError::Store(_) | StepError::Internal(_) => true,
             StepError::Stopped => false,
@@ -179,6 +189,9 @@ pub async fn run(
     let db = Arc::new(Mutex::new(db));
     let tally = Arc::new(Tally::default());
     let observer_tally = tally.clone();
+    let graph = GraphBilling::new(session.clone())
+        .ok()
+        .map(|g| g.with_retry(retry_policy()));
     let client = PartnerCenter::new(
         session,
         ClientOptions {
@@ -224,6 +237,8 @@ pub async fn run(
     let mut draining = false;
     let ctx = Ctx {
         client,
+        graph,
+        poll: options.graph_poll.clone(),
         db: db.clone(),
         account: options.account_id.clone(),
         run_id: record.id,
@@ -257,13 +272,14 @@ pub async fn run(
                 };
                 match cursors {
                     Ok(cursors) => {
-                        let mut steps: Vec<Step> = plan(&cursors, started, clock())
-                            .into_iter()
-                            .filter(|s| {
-                                let k = s.key();
-                                !in_flight.contains(&k) && !finished.contains(&k)
-                            })
-                            .collect();
+                        let mut steps: Vec<Step> =
+                            plan_at(&cursors, started, clock(), options.graph_from.as_deref())
+                                .into_iter()
+                                .filter(|s| {
+                                    let k = s.key();
+                                    !in_flight.contains(&k) && !finished.contains(&k)
+                                })
+                                .collect();
                         steps.sort_by_key(Step::priority);
                         pending.extend(steps);
                     }

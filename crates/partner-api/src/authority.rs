@@ -124,6 +124,9 @@ pub(crate) fn oauth_client(settings: &ApiSettings) -> Result<Oauth> {
 /// Delegated scope of Azure Resource Manager (Azure Stack registrations, Cost Management).
 pub const ARM_SCOPE: &str = "https://management.azure.com/user_impersonation";
 
+/// Delegated scope of Microsoft Graph's partner billing exports (admin consent required).
+pub const GRAPH_BILLING_SCOPE: &str = "https://graph.microsoft.com/PartnerBilling.Read.All";
+
 /// Which API an access token is for.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Resource {
@@ -131,6 +134,8 @@ pub enum Resource {
     PartnerCenter,
     /// Azure Resource Manager.
     Arm,
+    /// Microsoft Graph, for the partner billing exports ([`GRAPH_BILLING_SCOPE`]).
+    Graph,
     /// An Azure Stack Hub's admin ARM, named by the audience its `metadata/endpoints`
     /// publishes, asked for through that audience's `/.default` scope.
     StackAdmin(String),
@@ -142,6 +147,7 @@ impl Resource {
         match self {
             Resource::PartnerCenter => None,
             Resource::Arm => Some(vec![ARM_SCOPE.into(), "offline_access".into()]),
+            Resource::Graph => Some(vec![GRAPH_BILLING_SCOPE.into(), "offline_access".into()]),
             Resource::StackAdmin(audience) => Some(vec![
                 format!("{}/.default", audience.trim_end_matches('/')),
                 "offline_access".into(),
@@ -184,6 +190,12 @@ impl AuthorizationRequest {
             .authorize_url(CsrfToken::new_random)
             .add_scopes(scopes(settings))
             .set_pkce_challenge(challenge);
+        // Consent for Graph's billing exports is asked with the sign-in (Entra lets an
+        // authorize request name several resources for consent; each token is then redeemed
+        // for one resource, so the scope stays out of the refresh of Partner Center's token).
+        if !settings.scopes.iter().any(|s| s == GRAPH_BILLING_SCOPE) {
+            request = request.add_scope(Scope::new(GRAPH_BILLING_SCOPE.to_string()));
+        }
         if let Some(hint) = login_hint {
             request = request.add_extra_param("login_hint", hint.to_string());
         }
@@ -256,7 +268,17 @@ pub(crate) async fn redeem_refresh(
             .await
             .map_err(|e| token_error(e, Grant::Refresh))
     })
-    .await?;
+    .await
+    .map_err(|e| match (resource, e) {
+        // AADSTS65001: nobody consented to this app reading partner billing. The Partner
+        // Center consent is fine (the user is signed in): only the admin can fix this.
+        (Resource::Graph, Error::ConsentExpired { detail })
+            if detail.contains("AADSTS65001") || detail.contains("consent") =>
+        {
+            Error::GraphConsent { detail }
+        }
+        (_, e) => e,
+    })?;
     token_set(&response)
 }
 
@@ -439,6 +461,13 @@ mod tests {
         assert!(
             q["scope"].contains("offline_access") && q["scope"].contains("user_impersonation"),
             "{}",
+            q["scope"]
+        );
+        assert!(
+            q["scope"].contains(GRAPH_BILLING_SCOPE)
+                && q["scope"].starts_with("https://api.partnercenter.microsoft.com/"),
+            "consent for Graph's billing exports is asked at sign-in, after Partner Center's \
+             scope: Entra issues the code's token for the first scope's resource: {}",
             q["scope"]
         );
         assert_eq!(q["login_hint"], "admin@contoso.com");

@@ -140,6 +140,32 @@ pub enum Error {
         /// Azure's code and message.
         detail: String,
     },
+    /// Microsoft Graph refused the partner billing exports: the app lacks the admin-consented
+    /// delegated permission `PartnerBilling.Read.All` (or the user lacks a billing role).
+    #[error("Microsoft Graph refused the partner billing exports ({detail}). The partner's Global Administrator must grant admin consent for the Microsoft Graph delegated permission PartnerBilling.Read.All to the app registration (Entra admin center > App registrations > API permissions), and the signed-in user needs the Admin agent or Billing admin role in Partner Center; then sign in again.")]
+    GraphConsent {
+        /// Microsoft's code and message.
+        detail: String,
+    },
+    /// A billing export's blob link was refused (its SAS expired or was revoked): the export
+    /// must be asked for again, which brings a fresh link.
+    #[error("The download link of {blob} expired before it was read (Azure Storage answered {status}). The export is asked for again.")]
+    SasExpired {
+        /// The blob's name (never its link).
+        blob: String,
+        /// HTTP status.
+        status: u16,
+    },
+    /// Microsoft failed to prepare a billing export for a reason other than "no data".
+    #[error("Microsoft could not prepare {export} ({code}: {message}). Try again later.")]
+    ExportFailed {
+        /// Which export, in words.
+        export: String,
+        /// The failed operation's code.
+        code: String,
+        /// Its message.
+        message: String,
+    },
     /// An Azure Stack Hub's usage API refused a call with one of its documented codes.
     #[error("{}. {}. ({detail})", capitalized(refusal.meaning()), refusal.remedy())]
     StackUsage {
@@ -183,6 +209,9 @@ pub enum ErrorCode {
     Keyring,
     AzureStack,
     StackUsage,
+    GraphConsent,
+    SasExpired,
+    ExportFailed,
 }
 
 impl Error {
@@ -209,6 +238,9 @@ impl Error {
             Error::Keyring { .. } => ErrorCode::Keyring,
             Error::AzureStack { .. } => ErrorCode::AzureStack,
             Error::StackUsage { .. } => ErrorCode::StackUsage,
+            Error::GraphConsent { .. } => ErrorCode::GraphConsent,
+            Error::SasExpired { .. } => ErrorCode::SasExpired,
+            Error::ExportFailed { .. } => ErrorCode::ExportFailed,
         }
     }
 

@@ -22,6 +22,7 @@ mod decimal;
 mod device_code;
 pub mod earned_credit;
 mod error;
+pub mod graph_billing;
 mod invoices;
 #[cfg(target_os = "linux")]
 mod kernel_keyring;
@@ -42,7 +43,9 @@ mod tokens;
 mod utilization;
 
 pub use arm::{Arm, ArmAnswer, ArmErrorBody, ArmFailure};
-pub use authority::{redeem_code, AuthorizationRequest, Resource, TokenSet, ARM_SCOPE};
+pub use authority::{
+    redeem_code, AuthorizationRequest, Resource, TokenSet, ARM_SCOPE, GRAPH_BILLING_SCOPE,
+};
 pub use azure_stack::{
     customer_subscription_id, AzureStack, CustomerSubscription, Listing, RegistrationRef,
     StackRefusal, StackRegistration, AZURE_STACK_API_VERSION,
@@ -53,6 +56,7 @@ pub use client::{CallEvent, CallObserver, ClientOptions, PartnerCenter};
 pub use customers::{CompanyProfile, Customer};
 pub use device_code::{sign_in_with_device_code, DeviceCodePrompt};
 pub use error::{Error, ErrorCode, Result};
+pub use graph_billing::GraphBilling;
 pub use invoices::{Invoice, InvoiceDetail};
 pub use line_items::{
     BilledLineItem, DailyRatedUsageLineItem, LegacyLineItem, LineItem, LineItemQuery,
@@ -64,7 +68,7 @@ pub use ratecard::{Meter, OfferTerm, RateCard};
 pub use secrets::{KeyringSecrets, SecretStore};
 pub use sensitive::Sensitive;
 pub use session::{Clock, Session, PERSIST_RETRY_INTERVAL};
-pub use settings::{default_scopes, ApiSettings};
+pub use settings::{default_scopes, ApiSettings, DEFAULT_GRAPH};
 pub use stack_usage::{
     Granularity, StackAdmin, StackUserSubscription, UsageAggregate, UsageRefusal, UsageWindow,
     STACK_SUBSCRIPTIONS_API_VERSION, STACK_USAGE_API_VERSION,

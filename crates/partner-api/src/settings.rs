@@ -15,6 +15,8 @@ pub const DEFAULT_AUTHORITY: &str = "https://login.microsoftonline.com";
 pub const DEFAULT_PARTNER_CENTER: &str = "https://api.partnercenter.microsoft.com";
 /// Azure Resource Manager base.
 pub const DEFAULT_ARM: &str = "https://management.azure.com";
+/// Microsoft Graph base (v1.0): the partner billing exports of new commerce.
+pub const DEFAULT_GRAPH: &str = "https://graph.microsoft.com/v1.0";
 
 /// Where and as which app one partner account signs in and calls Microsoft.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,6 +34,9 @@ pub struct ApiSettings {
     pub partner_center_base: String,
     /// Azure Resource Manager base.
     pub arm_base: String,
+    /// Microsoft Graph base with its version (`https://graph.microsoft.com/v1.0`).
+    #[serde(default = "default_graph")]
+    pub graph_base: String,
     /// Extra CA certificate (PEM text) to trust, e.g. the emulator's `--tls` CA.
     #[serde(default)]
     pub extra_ca_pem: Option<String>,
@@ -47,12 +52,13 @@ impl ApiSettings {
             scopes: default_scopes(),
             partner_center_base: DEFAULT_PARTNER_CENTER.to_string(),
             arm_base: DEFAULT_ARM.to_string(),
+            graph_base: DEFAULT_GRAPH.to_string(),
             extra_ca_pem: None,
         }
     }
 
     /// Every surface served from one base URL (the emulator serves identity and Partner Center
-    /// from the same origin).
+    /// from the same origin; Graph under its `/v1.0`).
     pub fn single_origin(
         base: &str,
         tenant: impl Into<String>,
@@ -62,6 +68,7 @@ impl ApiSettings {
         ApiSettings {
             authority: base.clone(),
             partner_center_base: base.clone(),
+            graph_base: format!("{base}/v1.0"),
             arm_base: base,
             ..ApiSettings::new(tenant, client_id)
         }
@@ -73,6 +80,7 @@ impl ApiSettings {
             ("authority", &self.authority),
             ("partnerCenterBase", &self.partner_center_base),
             ("armBase", &self.arm_base),
+            ("graphBase", &self.graph_base),
         ] {
             checked_url(name, value)?;
         }
@@ -114,6 +122,24 @@ impl ApiSettings {
         )
     }
 
+    /// An HTTP client for export blobs: these settings' trust roots, no total timeout (a blob
+    /// may take minutes to stream) but a read timeout, so a stalled download still ends.
+    pub(crate) fn blob_http_client(&self) -> Result<reqwest::Client> {
+        let mut builder = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .read_timeout(Duration::from_secs(60))
+            .redirect(reqwest::redirect::Policy::none());
+        if let Some(pem) = &self.extra_ca_pem {
+            let cert = reqwest::Certificate::from_pem(pem.as_bytes()).map_err(|e| {
+                Error::invalid_settings("extraCaPem", format!("not a PEM certificate: {e}"))
+            })?;
+            builder = builder.add_root_certificate(cert);
+        }
+        builder.build().map_err(|e| {
+            Error::invalid_settings("extraCaPem", format!("cannot build an HTTP client: {e}"))
+        })
+    }
+
     /// An HTTP client with these settings' trust roots and `timeout` per request.
     pub(crate) fn http_client(&self, timeout: Duration) -> Result<reqwest::Client> {
         let mut builder = reqwest::Client::builder()
@@ -131,6 +157,10 @@ impl ApiSettings {
             Error::invalid_settings("extraCaPem", format!("cannot build an HTTP client: {e}"))
         })
     }
+}
+
+fn default_graph() -> String {
+    DEFAULT_GRAPH.to_string()
 }
 
 /// Partner Center `user_impersonation` plus `offline_access openid profile` (refresh and id tokens).

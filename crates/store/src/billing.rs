@@ -39,6 +39,9 @@ pub struct InvoiceRow {
     pub amends_of: Option<String>,
     /// Whether every line-item collection of it is read whole.
     pub lines_complete: bool,
+    /// The data version of its lines when Microsoft Graph served them: the billed
+    /// reconciliation export's eTag, and when it was read (`None`: read through v1).
+    pub data_version: Option<(String, String)>,
 }
 
 /// Every invoice of every account, newest first.
@@ -72,8 +75,11 @@ fn invoices_matching(
                             WHERE s.account_id = i.account_id AND s.invoice_id = i.id
                               AND s.complete = 0)
                 AND EXISTS (SELECT 1 FROM invoice_line_streams s
-                            WHERE s.account_id = i.account_id AND s.invoice_id = i.id)
+                            WHERE s.account_id = i.account_id AND s.invoice_id = i.id),
+                g.e_tag, g.read_at
          FROM invoices i JOIN partner_accounts a ON a.id = i.account_id
+         LEFT JOIN graph_exports g ON g.account_id = i.account_id
+              AND g.dataset = 'billedReconciliation' AND g.scope = i.id
          WHERE (?1 IS NULL OR (i.account_id = ?1 AND i.id = ?2))
            AND (?3 IS NULL OR (i.account_id = ?3 AND i.amends_of = ?4))
          ORDER BY i.invoice_date DESC, i.id DESC",
@@ -93,6 +99,13 @@ fn invoices_matching(
             document_type: r.get(10)?,
             amends_of: r.get(11)?,
             lines_complete: r.get(12)?,
+            data_version: match (
+                r.get::<_, Option<String>>(13)?,
+                r.get::<_, Option<String>>(14)?,
+            ) {
+                (Some(e_tag), Some(read_at)) => Some((e_tag, read_at)),
+                _ => None,
+            },
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -350,6 +363,62 @@ pub struct UnbilledCharges {
     pub records: u64,
     /// Σ `billingPreTaxTotal`, exact.
     pub cost: Money,
+}
+
+/// What an open period will bill for one product (Graph's unbilled reconciliation).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnbilledProductCharges {
+    /// Account id.
+    pub account_id: String,
+    /// `YYYY-MM`.
+    pub period: String,
+    /// Billing currency.
+    pub currency: String,
+    /// Product name as sent (empty when not sent).
+    pub product: String,
+    /// Lines.
+    pub lines: u64,
+    /// Σ subtotal, exact.
+    pub amount: Money,
+}
+
+/// The open periods' charges (licences, reservations, savings plans, marketplace, one-time
+/// purchases, usage) per account, period, currency and product, while the period is not
+/// invoiced in that currency.
+pub fn unbilled_charges(db: &Database) -> Result<Vec<UnbilledProductCharges>> {
+    let mut stmt = db.conn().prepare_cached(
+        "SELECT l.account_id, substr(l.source, 1, 7), substr(l.source, 9), coalesce(l.product_name, ''),
+                l.subtotal
+         FROM unbilled_reconciliation_lines l
+         WHERE NOT EXISTS (SELECT 1 FROM invoices i
+                           WHERE i.account_id = l.account_id
+                             AND substr(i.billing_period_start, 1, 7) = substr(l.source, 1, 7)
+                             AND i.currency = substr(l.source, 9))",
+    )?;
+    let mut by: std::collections::BTreeMap<(String, String, String, String), (u64, Money)> =
+        Default::default();
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let amount: Money = r.get(4)?;
+        let e = by
+            .entry((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            .or_insert((0, Money::ZERO));
+        e.0 += 1;
+        e.1 += amount;
+    }
+    Ok(by
+        .into_iter()
+        .map(
+            |((account_id, period, currency, product), (lines, amount))| UnbilledProductCharges {
+                account_id,
+                period,
+                currency,
+                product,
+                lines,
+                amount,
+            },
+        )
+        .collect())
 }
 
 /// Microsoft's unbilled daily rated usage (open periods not invoiced yet in that currency),

@@ -19,6 +19,8 @@ pub struct Settings {
     pub partner_center_base: String,
     /// Azure Resource Manager base.
     pub arm_base: String,
+    /// Microsoft Graph base with its version (`https://graph.microsoft.com/v1.0`).
+    pub graph_base: String,
     /// `Some(seed)`: the account is the sandbox, served by the embedded emulator.
     pub sandbox_seed: Option<u64>,
 }
@@ -48,7 +50,7 @@ pub struct Session {
 pub fn settings(db: &Database, account_id: &str) -> Result<Settings> {
     db.conn()
         .query_row(
-            "SELECT authority, client_id, partner_center_base, arm_base, sandbox_seed FROM partner_accounts WHERE id = ?1",
+            "SELECT authority, client_id, partner_center_base, arm_base, sandbox_seed, graph_base FROM partner_accounts WHERE id = ?1",
             [account_id],
             |r| {
                 Ok(Settings {
@@ -57,6 +59,7 @@ pub fn settings(db: &Database, account_id: &str) -> Result<Settings> {
                     partner_center_base: r.get(2)?,
                     arm_base: r.get(3)?,
                     sandbox_seed: r.get::<_, Option<i64>>(4)?.map(|s| s as u64),
+                    graph_base: r.get(5)?,
                 })
             },
         )
@@ -67,8 +70,8 @@ pub fn settings(db: &Database, account_id: &str) -> Result<Settings> {
 /// Replaces the account's sign-in settings (validated by the caller).
 pub fn set_settings(db: &Database, account_id: &str, s: &Settings) -> Result<()> {
     let changed = db.conn().execute(
-        "UPDATE partner_accounts SET authority = ?2, client_id = ?3, partner_center_base = ?4, arm_base = ?5, sandbox_seed = ?6 WHERE id = ?1",
-        params![account_id, s.authority, s.client_id, s.partner_center_base, s.arm_base, s.sandbox_seed.map(|v| v as i64)],
+        "UPDATE partner_accounts SET authority = ?2, client_id = ?3, partner_center_base = ?4, arm_base = ?5, sandbox_seed = ?6, graph_base = ?7 WHERE id = ?1",
+        params![account_id, s.authority, s.client_id, s.partner_center_base, s.arm_base, s.sandbox_seed.map(|v| v as i64), s.graph_base],
     )?;
     if changed == 0 {
         return Err(not_found(account_id));
@@ -222,6 +225,7 @@ mod tests {
             "https://api.partnercenter.microsoft.com"
         );
         assert_eq!(s.arm_base, "https://management.azure.com");
+        assert_eq!(s.graph_base, "https://graph.microsoft.com/v1.0");
         assert_eq!(
             s.client_id, None,
             "each partner registers its own app; there is no default"
@@ -240,6 +244,7 @@ mod tests {
             client_id: Some("c3d9a1f2-4b6e-4d8a-9f1c-2e7b5a0d6c48".into()),
             partner_center_base: "http://127.0.0.1:1234".into(),
             arm_base: "http://127.0.0.1:1234".into(),
+            graph_base: "http://127.0.0.1:1234/v1.0".into(),
             sandbox_seed: Some(7),
         };
         set_settings(&db, &a.id, &s).unwrap();

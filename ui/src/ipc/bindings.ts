@@ -155,7 +155,11 @@ partnerCenterBase: string,
 /**
  * Azure Resource Manager base.
  */
-armBase: string, };
+armBase: string, 
+/**
+ * Microsoft Graph base with its version; absent keeps the stored one.
+ */
+graphBase?: string, };
 
 export type RegistrationRefDto = { 
 /**
@@ -587,7 +591,35 @@ etaMs: number | null,
 /**
  * Per kind of data.
  */
-entities: Array<EntityCountDto>, };
+entities: Array<EntityCountDto>, 
+/**
+ * Each Microsoft Graph billing export of the run and where it stands.
+ */
+exports?: Array<ExportProgressDto>, };
+
+export type ExportProgressDto = { 
+/**
+ * The export in words (`the billed usage export of G000000001`).
+ */
+export: string, 
+/**
+ * `requested`, `preparing` (Microsoft is preparing it), `downloading`, `writing`,
+ * `unchanged` (same data version: nothing downloaded), `noData`, `done`, `stopped`,
+ * `failed`.
+ */
+stage: string, 
+/**
+ * While downloading: blob `blob` of `blobs`.
+ */
+blob: number | null, 
+/**
+ * The manifest's blob count, once known.
+ */
+blobs: number | null, 
+/**
+ * Lines read so far.
+ */
+rows: number, };
 
 export type DiscoveryEvent = { "kind": "started", 
 /**
@@ -1452,7 +1484,15 @@ invoiceType: string | null,
 /**
  * Whether every line of it is read (else run Discovery to finish reading it).
  */
-linesComplete: boolean, };
+linesComplete: boolean, 
+/**
+ * When Microsoft Graph served its lines: the data version (the export's eTag).
+ */
+dataVersion?: string, 
+/**
+ * When that data version was read (RFC 3339).
+ */
+dataReadAt?: string, };
 
 export type InvoiceCustomerDto = { 
 /**
@@ -1677,7 +1717,27 @@ records: number,
 /**
  * Σ Microsoft's daily rated usage so far (before the invoice: it can still change).
  */
-cost: string, };
+cost: string, 
+/**
+ * What the period will bill besides usage so far (licences, reservations, savings
+ * plans, marketplace, one-time purchases), per product; from Graph's unbilled
+ * reconciliation.
+ */
+charges?: Array<UnbilledChargeDto>, };
+
+export type UnbilledChargeDto = { 
+/**
+ * Product name as Microsoft sends it.
+ */
+product: string, 
+/**
+ * Lines.
+ */
+lines: number, 
+/**
+ * Σ subtotal, a decimal string.
+ */
+amount: string, };
 
 export type LineGroupDto = { 
 /**

@@ -47,6 +47,10 @@ pub struct AccountSettingsDto {
     pub partner_center_base: String,
     /// Azure Resource Manager base.
     pub arm_base: String,
+    /// Microsoft Graph base with its version; absent keeps the stored one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub graph_base: Option<String>,
 }
 
 /// What the status bar shows.

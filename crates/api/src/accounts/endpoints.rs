@@ -32,6 +32,7 @@ pub(crate) async fn resolve(
         scopes: default_scopes(),
         partner_center_base: stored.partner_center_base.clone(),
         arm_base: stored.arm_base.clone(),
+        graph_base: stored.graph_base.clone(),
         extra_ca_pem: None,
     })
 }

@@ -82,6 +82,9 @@ fn sandbox_config(seed: u64, now: DateTime<Utc>) -> EmulatorConfig {
         .unwrap_or(SANDBOX_LATENCY_MS);
     let mut config = EmulatorConfig::new(preset, seed, now);
     config.latency = std::time::Duration::from_millis(latency);
+    // Microsoft takes minutes to prepare a billing export; the sandbox a second, so a
+    // Discovery of the sandbox still shows the "preparing" phase without keeping anyone waiting.
+    config.graph_preparation = std::time::Duration::from_secs(1);
     config
 }
 
@@ -151,6 +154,7 @@ pub async fn ensure_account(
             client_id: Some(CLIENT_ID.to_string()),
             partner_center_base: emulator.url().to_string(),
             arm_base: emulator.url().to_string(),
+            graph_base: format!("{}/v1.0", emulator.url().trim_end_matches('/')),
             sandbox_seed: Some(SANDBOX_SEED),
         },
     )?;

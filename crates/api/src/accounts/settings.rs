@@ -17,6 +17,7 @@ pub fn get(db: &Database, name_or_id: &str) -> Result<AccountSettingsDto, ApiErr
         client_id: s.client_id.unwrap_or_default(),
         partner_center_base: s.partner_center_base,
         arm_base: s.arm_base,
+        graph_base: Some(s.graph_base),
     })
 }
 
@@ -51,6 +52,11 @@ pub fn update(
         scopes: default_scopes(),
         partner_center_base: trimmed(&input.partner_center_base),
         arm_base: trimmed(&input.arm_base),
+        graph_base: input
+            .graph_base
+            .as_deref()
+            .map(trimmed)
+            .unwrap_or_else(|| stored.graph_base.clone()),
         extra_ca_pem: None,
     };
     candidate.validate()?;
@@ -59,6 +65,7 @@ pub fn update(
         client_id: Some(client_id),
         partner_center_base: candidate.partner_center_base,
         arm_base: candidate.arm_base,
+        graph_base: candidate.graph_base,
         sandbox_seed: None,
     };
     if next.authority != stored.authority || next.client_id != stored.client_id {
@@ -84,6 +91,7 @@ mod tests {
             client_id: client.into(),
             partner_center_base: "https://api.partnercenter.microsoft.com/".into(),
             arm_base: "https://management.azure.com".into(),
+            graph_base: None,
         }
     }
 

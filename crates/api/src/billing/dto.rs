@@ -240,6 +240,14 @@ pub struct InvoiceDto {
     pub invoice_type: Option<String>,
     /// Whether every line of it is read (else run Discovery to finish reading it).
     pub lines_complete: bool,
+    /// When Microsoft Graph served its lines: the data version (the export's eTag).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub data_version: Option<String>,
+    /// When that data version was read (RFC 3339).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub data_read_at: Option<String>,
 }
 
 /// One customer's charges on an invoice.
@@ -309,6 +317,25 @@ pub struct UnbilledDto {
     pub records: u64,
     /// Σ Microsoft's daily rated usage so far (before the invoice: it can still change).
     pub cost: String,
+    /// What the period will bill besides usage so far (licences, reservations, savings
+    /// plans, marketplace, one-time purchases), per product; from Graph's unbilled
+    /// reconciliation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub charges: Option<Vec<UnbilledChargeDto>>,
+}
+
+/// One product's charges in an open period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct UnbilledChargeDto {
+    /// Product name as Microsoft sends it.
+    pub product: String,
+    /// Lines.
+    #[ts(type = "number")]
+    pub lines: u64,
+    /// Σ subtotal, a decimal string.
+    pub amount: String,
 }
 
 /// One line of a customer on an invoice.

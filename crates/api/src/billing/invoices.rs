@@ -20,7 +20,9 @@ use cspdesk_store::billing::{self, InvoiceRow};
 use cspdesk_store::{discovered, Database, Money};
 use rust_decimal::Decimal;
 
-use super::dto::{InvoiceCustomerDto, InvoiceDetailDto, InvoiceDto, UnbilledDto};
+use super::dto::{
+    InvoiceCustomerDto, InvoiceDetailDto, InvoiceDto, UnbilledChargeDto, UnbilledDto,
+};
 use crate::billing::line_view::line_resale;
 use crate::customers::resale::{CustomerMarkups, Marked};
 use crate::shared::amount_text::cents as money;
@@ -49,6 +51,8 @@ fn invoice_dto(i: InvoiceRow) -> InvoiceDto {
         amends_of: i.amends_of,
         invoice_type: i.invoice_type,
         lines_complete: i.lines_complete,
+        data_read_at: i.data_version.as_ref().map(|(_, at)| at.clone()),
+        data_version: i.data_version.map(|(e_tag, _)| e_tag),
     }
 }
 
@@ -202,7 +206,8 @@ pub fn invoice_detail(
     })
 }
 
-/// Unbilled usage per account, open period and currency, newest first.
+/// Unbilled usage and, from Graph, the period's other charges per product, per account,
+/// open period and currency, newest first.
 pub fn unbilled(db: &Database) -> Result<Vec<UnbilledDto>, ApiError> {
     let names: std::collections::HashMap<String, String> = cspdesk_store::accounts::list(db)?
         .into_iter()
@@ -217,10 +222,22 @@ pub fn unbilled(db: &Database) -> Result<Vec<UnbilledDto>, ApiError> {
         e.1 += u.records;
         e.2 += u.cost.amount();
     }
+    let mut charges: std::collections::BTreeMap<(String, String, String), Vec<UnbilledChargeDto>> =
+        Default::default();
+    for c in billing::unbilled_charges(db)? {
+        let key = (c.period, c.account_id, c.currency);
+        by.entry(key.clone()).or_default();
+        charges.entry(key).or_default().push(UnbilledChargeDto {
+            product: c.product,
+            lines: c.lines,
+            amount: money(c.amount.amount()),
+        });
+    }
     let mut out: Vec<UnbilledDto> = by
         .into_iter()
         .map(
             |((period, account_id, currency), (customers, records, cost))| UnbilledDto {
+                charges: charges.remove(&(period.clone(), account_id.clone(), currency.clone())),
                 account_name: names.get(&account_id).cloned().unwrap_or_default(),
                 account_id,
                 period,

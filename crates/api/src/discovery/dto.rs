@@ -144,6 +144,28 @@ pub struct ProgressDto {
     pub eta_ms: Option<u32>,
     /// Per kind of data.
     pub entities: Vec<EntityCountDto>,
+    /// Each Microsoft Graph billing export of the run and where it stands.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub exports: Option<Vec<ExportProgressDto>>,
+}
+
+/// Where one Microsoft Graph billing export of a run stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportProgressDto {
+    /// The export in words (`the billed usage export of G000000001`).
+    pub export: String,
+    /// `requested`, `preparing` (Microsoft is preparing it), `downloading`, `writing`,
+    /// `unchanged` (same data version: nothing downloaded), `noData`, `done`, `stopped`,
+    /// `failed`.
+    pub stage: String,
+    /// While downloading: blob `blob` of `blobs`.
+    pub blob: Option<u32>,
+    /// The manifest's blob count, once known.
+    pub blobs: Option<u32>,
+    /// Lines read so far.
+    pub rows: u32,
 }
 
 /// What a Discovery run tells whoever watches it.

@@ -479,7 +479,8 @@ fn state(text: &str) -> RunStateDto {
 /// The API code of a stored failure (the Partner Center client's code name).
 fn code(name: &str) -> ErrorCode {
     match name {
-        "NoRelationship" => ErrorCode::Forbidden,
+        "NoRelationship" | "GraphConsent" => ErrorCode::Forbidden,
+        "SasExpired" | "ExportFailed" => ErrorCode::Unavailable,
         "Rejected" | "StateMismatch" => ErrorCode::BadResponse,
         "InvalidSettings" => ErrorCode::Validation,
         other => serde_json::from_value(serde_json::Value::String(other.into()))
@@ -526,6 +527,29 @@ pub fn run_dto(r: &RunRecord, now: DateTime<Utc>) -> RunDto {
     }
 }
 
+/// A Graph export's stage as the UI and `--json` see it.
+fn export_dto(e: &cspdesk_discovery::progress::ExportProgress) -> ExportProgressDto {
+    use cspdesk_discovery::progress::ExportStage as S;
+    let (stage, blob, blobs) = match e.stage {
+        S::Requested => ("requested", None, None),
+        S::Preparing => ("preparing", None, None),
+        S::Downloading { blob, blobs } => ("downloading", Some(clamp(blob)), Some(clamp(blobs))),
+        S::Writing => ("writing", None, None),
+        S::Unchanged => ("unchanged", None, None),
+        S::NoData => ("noData", None, None),
+        S::Done => ("done", None, None),
+        S::Stopped => ("stopped", None, None),
+        S::Failed => ("failed", None, None),
+    };
+    ExportProgressDto {
+        export: e.export.clone(),
+        stage: stage.into(),
+        blob,
+        blobs,
+        rows: clamp(e.rows),
+    }
+}
+
 /// A progress snapshot as the UI and `--json` see it.
 pub fn progress_dto(p: &Progress) -> ProgressDto {
     ProgressDto {
@@ -555,6 +579,7 @@ pub fn progress_dto(p: &Progress) -> ProgressDto {
         elapsed_ms: millis(p.elapsed),
         eta_ms: p.eta.map(millis),
         entities: entities(&p.entities),
+        exports: (!p.exports.is_empty()).then(|| p.exports.iter().map(export_dto).collect()),
     }
 }
 

@@ -105,10 +105,14 @@ impl From<cspdesk_partner_api::Error> for ApiError {
             E::SignInFailed { .. } | E::StateMismatch => (ErrorCode::SignInFailed, None),
             E::SignInAborted { .. } => (ErrorCode::SignInAborted, None),
             E::MfaRequired => (ErrorCode::MfaRequired, None),
-            E::Forbidden { .. } | E::NoRelationship { .. } => (ErrorCode::Forbidden, None),
+            E::Forbidden { .. } | E::NoRelationship { .. } | E::GraphConsent { .. } => {
+                (ErrorCode::Forbidden, None)
+            }
             E::NotFound { .. } => (ErrorCode::NotFound, None),
             E::Throttled { .. } => (ErrorCode::Throttled, None),
-            E::Unavailable { .. } => (ErrorCode::Unavailable, None),
+            E::Unavailable { .. } | E::SasExpired { .. } | E::ExportFailed { .. } => {
+                (ErrorCode::Unavailable, None)
+            }
             E::Rejected { .. } => (ErrorCode::Internal, None),
             E::BadResponse { .. } => (ErrorCode::BadResponse, None),
             E::InvalidSettings { setting, .. } => (ErrorCode::Validation, Some(setting.as_str())),

@@ -8,6 +8,7 @@ mod cost_exports;
 mod endpoints;
 mod feature_cycles;
 mod focus;
+mod graph_billing;
 mod imports;
 mod lines;
 mod organizations;

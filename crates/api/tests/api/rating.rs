@@ -62,17 +62,22 @@ impl TokenStore for FileStore {
 
 /// A temporary database with one account discovered from a fresh emulator of `preset`.
 pub(crate) async fn discovered(preset: Preset) -> (tempfile::TempDir, PathBuf, String) {
-    let (dir, db, account, _) = discovered_with(preset, FaultPlan::default()).await;
+    let (dir, db, account, _) = discovered_with(preset, FaultPlan::default(), false).await;
     (dir, db, account)
 }
 
 /// The same, with the emulator misbehaving as `faults` says; and the run's record.
+/// Discovered with `faults`; `v1` reads everything through the v1 line items (the faults
+/// that reshape v1 pages need them), else new commerce comes from Graph's exports.
 pub(crate) async fn discovered_with(
     preset: Preset,
     faults: FaultPlan,
+    v1: bool,
 ) -> (tempfile::TempDir, PathBuf, String, RunRecord) {
     let mut config = EmulatorConfig::new(preset, 7, now());
     config.clock_ticks = false;
+    // The clock is frozen: Graph exports must be ready as soon as they are asked for.
+    config.graph_preparation = std::time::Duration::ZERO;
     config.faults = faults;
     let emu: RunningEmulator = Emulator::start(config).await.expect("emulator starts");
     let dir = tempfile::tempdir().unwrap();
@@ -108,10 +113,14 @@ pub(crate) async fn discovered_with(
     )
     .unwrap()
     .with_clock(clock.clone());
+    let mut options = RunOptions::new(account.clone(), Trigger::Manual, clock);
+    if v1 {
+        options.graph_from = None;
+    }
     let run = cspdesk_discovery::run(
         &db,
         Arc::new(session),
-        RunOptions::new(account.clone(), Trigger::Manual, clock),
+        options,
         Arc::new(Silent),
         CancellationToken::new(),
     )

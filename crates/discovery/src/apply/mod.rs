@@ -12,7 +12,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
-use cspdesk_partner_api::{self as pc, Continuation, PageGuard, PartnerCenter};
+use cspdesk_partner_api::graph_billing::PollLimits;
+use cspdesk_partner_api::{self as pc, Continuation, GraphBilling, PageGuard, PartnerCenter};
 use cspdesk_store::discovered::Ingest;
 use cspdesk_store::set_aside::SetAsideRow;
 use cspdesk_store::Database;
@@ -22,6 +23,7 @@ use crate::plan::Step;
 use crate::progress::{Phase, Tally};
 use crate::rows;
 
+mod graph;
 mod line_items;
 use line_items::{invoice_lines, unbilled};
 
@@ -43,6 +45,10 @@ pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 #[derive(Clone)]
 pub(crate) struct Ctx {
     pub client: PartnerCenter,
+    /// Microsoft Graph's billing exports (`None` when the run reads everything from v1).
+    pub graph: Option<GraphBilling>,
+    /// How Graph operations are polled.
+    pub poll: PollLimits,
     pub db: Arc<Mutex<Database>>,
     pub account: String,
     /// The run's id (set-aside items are recorded with it).
@@ -115,6 +121,7 @@ impl Step {
                 ..
             } => format!("lines/{invoice}/{provider}/{kind}"),
             Step::FetchUnbilled { period, currency } => format!("unbilled/{period:?}/{currency}"),
+            Step::FetchGraphExport(g) => g.dataset.key(&g.scope),
         }
     }
 
@@ -127,6 +134,8 @@ impl Step {
             Step::FetchRateCard { .. } => Phase::Prices,
             Step::ListInvoices | Step::FetchInvoiceLines { .. } => Phase::Invoices,
             Step::FetchUnbilled { .. } => Phase::Unbilled,
+            Step::FetchGraphExport(g) if g.invoice.is_some() => Phase::Invoices,
+            Step::FetchGraphExport(_) => Phase::Unbilled,
         }
     }
 
@@ -134,7 +143,9 @@ impl Step {
     pub(crate) fn priority(&self) -> u8 {
         match self {
             Step::ListCustomers | Step::ListInvoices => 0,
-            Step::FetchUnbilled { .. } | Step::FetchInvoiceLines { .. } => 1,
+            Step::FetchUnbilled { .. }
+            | Step::FetchInvoiceLines { .. }
+            | Step::FetchGraphExport(_) => 1,
             _ => 2,
         }
     }
@@ -380,6 +391,7 @@ async fn run_step(ctx: &Ctx, step: Step) -> StepResult {
             resume,
         } => invoice_lines(ctx, invoice, currency, provider, kind, resume).await,
         Step::FetchUnbilled { period, currency } => unbilled(ctx, period, currency).await,
+        Step::FetchGraphExport(g) => graph::graph_export(ctx, g).await,
     }
 }
 

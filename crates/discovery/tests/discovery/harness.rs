@@ -27,6 +27,8 @@ pub fn now() -> DateTime<Utc> {
 pub fn config() -> EmulatorConfig {
     let mut config = EmulatorConfig::new(Preset::S, 11, now());
     config.clock_ticks = false;
+    // The clock is frozen: Graph exports must be ready as soon as they are asked for.
+    config.graph_preparation = std::time::Duration::ZERO;
     config
 }
 
@@ -128,10 +130,21 @@ pub fn options(emu: &RunningEmulator, f: &Fixture) -> RunOptions {
 }
 
 pub async fn discover(emu: &RunningEmulator, f: &Fixture, session: Arc<Session>) -> RunRecord {
+    discover_with(f, session, options(emu, f)).await
+}
+
+/// Reads everything through the v1 line items (no Graph cut-over): the tests of v1 paging.
+pub async fn discover_v1(emu: &RunningEmulator, f: &Fixture, session: Arc<Session>) -> RunRecord {
+    let mut options = options(emu, f);
+    options.graph_from = None;
+    discover_with(f, session, options).await
+}
+
+pub async fn discover_with(f: &Fixture, session: Arc<Session>, options: RunOptions) -> RunRecord {
     run(
         &f.db,
         session,
-        options(emu, f),
+        options,
         Arc::new(Silent),
         CancellationToken::new(),
     )

@@ -3,6 +3,7 @@
 
 mod consent;
 mod faults;
+mod graph;
 mod harness;
 mod incremental;
 mod notes;

@@ -3,6 +3,7 @@
 //! `links` plays a hostile Partner Center with a local stub.
 
 mod common;
+mod graph_billing;
 mod keyring;
 mod links;
 mod login;

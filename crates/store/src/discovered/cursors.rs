@@ -26,6 +26,22 @@ pub struct Cursors {
     pub invoices: Vec<InvoiceCursor>,
     /// Unbilled usage reads of the open periods.
     pub unbilled: Vec<UnbilledRead>,
+    /// The Microsoft Graph billing exports stored whole, with their data versions.
+    #[serde(default)]
+    pub graph_exports: Vec<GraphExportRead>,
+}
+
+/// When one Graph billing export was last read whole, and its data version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GraphExportRead {
+    /// Which export.
+    pub dataset: super::GraphDataset,
+    /// Invoice id, or `YYYY-MM:CUR`.
+    pub scope: String,
+    /// The manifest's eTag (`None`: Microsoft had no data).
+    pub e_tag: Option<String>,
+    /// When it was read (or found unchanged).
+    pub read_at: DateTime<Utc>,
 }
 
 /// When the unbilled usage of an open period in one currency was last read completely.
@@ -172,6 +188,32 @@ pub fn load_cursors(db: &Database, account_id: &str) -> Result<Cursors> {
                 previous: period == "previous",
                 currency,
                 month,
+                read_at,
+            });
+        }
+    }
+
+    let mut stmt = conn.prepare_cached(
+        "SELECT dataset, scope, e_tag, read_at FROM graph_exports WHERE account_id = ?1
+         ORDER BY dataset, scope",
+    )?;
+    let rows = stmt.query_map(params![account_id], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, Option<String>>(2)?,
+            r.get::<_, Option<String>>(3)?,
+        ))
+    })?;
+    for row in rows {
+        let (dataset, scope, e_tag, at) = row?;
+        if let (Some(dataset), Some(read_at)) =
+            (super::GraphDataset::parse(&dataset), parse_instant(at))
+        {
+            c.graph_exports.push(GraphExportRead {
+                dataset,
+                scope,
+                e_tag,
                 read_at,
             });
         }

@@ -107,4 +107,6 @@ pub const VOLATILE_COLUMNS: &[&str] = &[
     "fetched_at",
     "read_at",
     "rated_at",
+    // When Microsoft prepared a Graph export: the data version is its eTag.
+    "manifest_created_at",
 ];

@@ -17,11 +17,11 @@ pub use browse::{
     EntitlementRow, SubscriptionListRow,
 };
 pub use cursors::{
-    load_cursors, Cursors, CustomerCursor, InvoiceCursor, LineStream, SubscriptionCursor,
-    SubscriptionKind, UnbilledRead,
+    load_cursors, Cursors, CustomerCursor, GraphExportRead, InvoiceCursor, LineStream,
+    SubscriptionCursor, SubscriptionKind, UnbilledRead,
 };
 pub use dump::{dump, dump_tables, table_counts, VOLATILE_COLUMNS};
-pub use ingest::Ingest;
+pub use ingest::{GraphDataset, GraphExportVersion, Ingest};
 pub use rows::{
     BillingLineRow, CustomerRow, DailyUsageRow, EntitlementIn, InvoiceRow, LegacyLineRow, MeterRow,
     RateCardRow, SubscriptionRow, UtilizationRow,

@@ -58,6 +58,9 @@ pub enum AccountCommand {
         /// Azure Resource Manager base (default https://management.azure.com).
         #[arg(long)]
         arm: Option<String>,
+        /// Microsoft Graph base with its version (default https://graph.microsoft.com/v1.0).
+        #[arg(long)]
+        graph: Option<String>,
     },
 }
 
@@ -104,6 +107,7 @@ pub fn run(db: Option<&Path>, cmd: AccountCommand) -> anyhow::Result<()> {
             authority,
             partner_center,
             arm,
+            graph,
         } => {
             let mut settings = account_settings::get(&db, &name)?;
             if let Some(v) = client_id {
@@ -117,6 +121,9 @@ pub fn run(db: Option<&Path>, cmd: AccountCommand) -> anyhow::Result<()> {
             }
             if let Some(v) = arm {
                 settings.arm_base = v;
+            }
+            if let Some(v) = graph {
+                settings.graph_base = Some(v);
             }
             let saved = account_settings::update(&db, &name, &settings, chrono::Utc::now())
                 .map_err(with_flag)?;
@@ -135,6 +142,7 @@ fn with_flag(e: ApiError) -> anyhow::Error {
         Some("authority") => anyhow::anyhow!("--authority: {}", e.message),
         Some("partnerCenterBase") => anyhow::anyhow!("--partner-center: {}", e.message),
         Some("armBase") => anyhow::anyhow!("--arm: {}", e.message),
+        Some("graphBase") => anyhow::anyhow!("--graph: {}", e.message),
         _ => e.into(),
     }
 }
@@ -168,8 +176,11 @@ fn print_settings(s: &AccountSettingsDto, json: bool) -> anyhow::Result<()> {
             &s.client_id
         };
         println!(
-            "client id       {client}\nauthority       {}\npartner center  {}\narm             {}",
-            s.authority, s.partner_center_base, s.arm_base
+            "client id       {client}\nauthority       {}\npartner center  {}\narm             {}\ngraph           {}",
+            s.authority,
+            s.partner_center_base,
+            s.arm_base,
+            s.graph_base.as_deref().unwrap_or("")
         );
     }
     Ok(())

@@ -61,8 +61,27 @@ impl ProgressSink for Bar {
     fn started(&self, _: &RunRecord) {}
     fn progress(&self, p: &Progress) {
         self.0.set_position((p.fraction * 1000.0) as u64);
+        // The Graph exports still on their way, in words: "Microsoft preparing", "blob 2 of 5".
+        let exports = p
+            .exports
+            .iter()
+            .filter_map(|e| {
+                use cspdesk_discovery::progress::ExportStage as S;
+                let stage = match e.stage {
+                    S::Requested => "requested".to_string(),
+                    S::Preparing => "Microsoft preparing".to_string(),
+                    S::Downloading { blob, blobs } => {
+                        format!("blob {blob} of {blobs}, {} rows", e.rows)
+                    }
+                    S::Writing => "writing".to_string(),
+                    _ => return None,
+                };
+                Some(format!("; {}: {stage}", e.export))
+            })
+            .take(2)
+            .collect::<String>();
         self.0.set_message(format!(
-            "{:?}: {} requests, {} rows ({}/s){}",
+            "{:?}: {} requests, {} rows ({}/s){}{exports}",
             p.phase,
             p.requests,
             p.rows_written,

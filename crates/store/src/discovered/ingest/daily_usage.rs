@@ -9,6 +9,13 @@ use crate::discovered::instant;
 use crate::discovered::rows::DailyUsageRow;
 use crate::error::Result;
 
+/// daily_usage's columns after its key, as the Graph staging table repeats them.
+pub(super) const USAGE_COLUMNS: &str = "customer_id, invoice_number, subscription_id,
+    entitlement_id, usage_date, meter_id, meter_name, meter_category, meter_region, resource_uri,
+    unit_of_measure, charge_type, quantity, unit_price, effective_unit_price, billing_pre_tax_total,
+    billing_currency, pricing_pre_tax_total, pricing_currency, pc_to_bc_exchange_rate,
+    partner_earned_credit_rate";
+
 impl Ingest<'_> {
     /// Clears the daily rated usage of `source` (an invoice id or `unbilled:YYYY-MM`).
     pub fn clear_daily_usage(&mut self, source: &str) -> Result<()> {
@@ -20,18 +27,29 @@ impl Ingest<'_> {
 
     /// Inserts a page of daily rated usage from `source`.
     pub fn daily_usage(&mut self, source: &str, page: &[DailyUsageRow]) -> Result<()> {
-        let mut stmt = self.tx.prepare_cached(
-            "INSERT INTO daily_usage (account_id, source, customer_id, invoice_number, subscription_id,
-                entitlement_id, usage_date, meter_id, meter_name, meter_category, meter_region, resource_uri,
-                unit_of_measure, charge_type, quantity, unit_price, effective_unit_price, billing_pre_tax_total,
-                billing_currency, pricing_pre_tax_total, pricing_currency, pc_to_bc_exchange_rate,
-                partner_earned_credit_rate)
+        let inserted = self.insert_usage("daily_usage", "source", source, page)?;
+        self.rows += inserted;
+        Ok(())
+    }
+
+    /// Inserts usage rows into `table` (daily_usage, or the Graph staging table) with `key`
+    /// in `key_column`; the number inserted.
+    pub(super) fn insert_usage(
+        &mut self,
+        table: &str,
+        key_column: &str,
+        key: &str,
+        page: &[DailyUsageRow],
+    ) -> Result<u64> {
+        let mut inserted = 0;
+        let mut stmt = self.tx.prepare_cached(&format!(
+            "INSERT INTO {table} (account_id, {key_column}, {USAGE_COLUMNS})
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
-        )?;
+        ))?;
         for u in page {
-            self.rows += stmt.execute(params![
+            inserted += stmt.execute(params![
                 self.account,
-                source,
+                key,
                 u.customer_id,
                 u.invoice_number,
                 u.subscription_id,
@@ -55,7 +73,7 @@ impl Ingest<'_> {
                 dec(&u.partner_earned_credit_rate)
             ])? as u64;
         }
-        Ok(())
+        Ok(inserted)
     }
 
     /// Records that an open period's unbilled usage in `currency` (`previous` or current,

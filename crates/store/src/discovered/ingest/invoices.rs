@@ -11,6 +11,13 @@ use crate::discovered::instant;
 use crate::discovered::rows::{BillingLineRow, InvoiceRow, LegacyLineRow};
 use crate::error::Result;
 
+/// billing_line_items' columns after its key, as the tables of unbilled and staged lines
+/// repeat them.
+pub(super) const LINE_COLUMNS: &str = "customer_id, customer_name, product_id, sku_id,
+    product_name, sku_name, charge_type, subscription_id, unit_price, effective_unit_price, quantity,
+    billable_quantity, subtotal, tax_total, total_for_customer, currency, pc_to_bc_exchange_rate,
+    charge_start_date, charge_end_date";
+
 impl Ingest<'_> {
     /// Upserts a page of the invoice list and registers each invoice's line-item collections.
     pub fn invoices(&mut self, page: &[InvoiceRow], now: DateTime<Utc>) -> Result<()> {
@@ -94,7 +101,7 @@ impl Ingest<'_> {
     }
 
     /// An invoice's lines change: its cached per-customer totals no longer hold.
-    fn forget_totals(&self, invoice: &str) -> Result<()> {
+    pub(super) fn forget_totals(&self, invoice: &str) -> Result<()> {
         self.tx
             .prepare_cached(
                 "DELETE FROM invoice_customer_totals WHERE account_id = ?1 AND invoice_id = ?2",
@@ -117,17 +124,30 @@ impl Ingest<'_> {
     /// Inserts a page of new-commerce billed lines.
     pub fn billing_lines(&mut self, invoice: &str, page: &[BillingLineRow]) -> Result<()> {
         self.forget_totals(invoice)?;
-        let mut stmt = self.tx.prepare_cached(
-            "INSERT INTO billing_line_items (account_id, invoice_id, customer_id, customer_name, product_id, sku_id,
-                product_name, sku_name, charge_type, subscription_id, unit_price, effective_unit_price, quantity,
-                billable_quantity, subtotal, tax_total, total_for_customer, currency, pc_to_bc_exchange_rate,
-                charge_start_date, charge_end_date)
+        let inserted = self.insert_lines("billing_line_items", "invoice_id", invoice, page)?;
+        self.rows += inserted;
+        Ok(())
+    }
+
+    /// Inserts new-commerce lines into `table` (billing_line_items, the unbilled
+    /// reconciliation lines or the Graph staging table) with `key` in `key_column`; the
+    /// number inserted.
+    pub(super) fn insert_lines(
+        &mut self,
+        table: &str,
+        key_column: &str,
+        key: &str,
+        page: &[BillingLineRow],
+    ) -> Result<u64> {
+        let mut inserted = 0;
+        let mut stmt = self.tx.prepare_cached(&format!(
+            "INSERT INTO {table} (account_id, {key_column}, {LINE_COLUMNS})
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
-        )?;
+        ))?;
         for l in page {
-            self.rows += stmt.execute(params![
+            inserted += stmt.execute(params![
                 self.account,
-                invoice,
+                key,
                 l.customer_id,
                 l.customer_name,
                 l.product_id,
@@ -149,7 +169,7 @@ impl Ingest<'_> {
                 l.charge_end_date
             ])? as u64;
         }
-        Ok(())
+        Ok(inserted)
     }
 
     /// Clears one legacy line-item collection before it is read again from the start.

@@ -10,11 +10,16 @@
 
 mod customers;
 mod daily_usage;
+mod graph_exports;
+#[cfg(test)]
+mod graph_tests;
 mod invoices;
 mod legacy_azure;
 mod set_aside;
 #[cfg(test)]
 mod tests;
+
+pub use graph_exports::{GraphDataset, GraphExportVersion};
 
 use rusqlite::{params, Transaction};
 use rust_decimal::Decimal;

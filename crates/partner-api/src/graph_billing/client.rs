@@ -1,0 +1,318 @@
+//! Microsoft Graph as the signed-in partner user, for the billing exports only: the Graph
+//! token bought with the account's refresh token, one refresh on 401, waits on 429 and 503
+//! (never earlier than `Retry-After`), backoff on other 5xx and dropped connections, and
+//! Graph's error body (`{"error":{"code","message"}}`) named in the errors. A link Microsoft
+//! hands back (`Location`, the manifest's navigation link) must stay on the Graph origin the
+//! token was issued for.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, LOCATION};
+use reqwest::{Method, StatusCode};
+use serde::Deserialize;
+use url::Url;
+
+use super::Export;
+use crate::authority::Resource;
+use crate::backoff::{parse_retry_after, RetryPolicy};
+use crate::error::{Error, Result};
+use crate::session::Session;
+use crate::settings::checked_url;
+
+/// The Graph partner billing exports of one signed-in account.
+#[derive(Clone)]
+pub struct GraphBilling {
+    pub(super) session: Arc<Session>,
+    pub(super) base: Url,
+    pub(super) retry: RetryPolicy,
+    /// For blobs: no total timeout (a blob may take minutes), a read timeout instead.
+    pub(super) blobs: reqwest::Client,
+}
+
+impl std::fmt::Debug for GraphBilling {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GraphBilling")
+            .field("base", &self.base.as_str())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Graph's error body.
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct GraphError {
+    #[serde(default)]
+    pub code: String,
+    #[serde(default)]
+    pub message: String,
+}
+
+impl GraphError {
+    fn parse(body: &[u8]) -> GraphError {
+        #[derive(Deserialize)]
+        struct Envelope {
+            error: GraphError,
+        }
+        serde_json::from_slice::<Envelope>(body)
+            .map(|e| e.error)
+            .unwrap_or_default()
+    }
+
+    fn text(&self) -> String {
+        format!("{} {}", self.code, self.message).trim().to_string()
+    }
+}
+
+/// A successful answer.
+pub(super) struct Answer {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl GraphBilling {
+    /// A client on the account's Graph base (`graph_base` of its settings).
+    pub fn new(session: Arc<Session>) -> Result<GraphBilling> {
+        let base = checked_url("graphBase", &session.settings().graph_base)?;
+        let blobs = session.settings().blob_http_client()?;
+        Ok(GraphBilling {
+            session,
+            base,
+            retry: RetryPolicy::default(),
+            blobs,
+        })
+    }
+
+    /// Uses `retry` for 429, 5xx and dropped connections (Graph and blobs).
+    pub fn with_retry(mut self, retry: RetryPolicy) -> GraphBilling {
+        self.retry = retry;
+        self
+    }
+
+    /// Asks Microsoft to prepare `export`; the operation's address to poll.
+    pub async fn start(&self, export: &Export) -> Result<String> {
+        let url = self.under_base(export.path())?;
+        let answer = self
+            .send(Method::POST, url, Some(export.body()), export.path())
+            .await?;
+        if answer.status != StatusCode::ACCEPTED {
+            return Err(Error::BadResponse {
+                endpoint: export.path().into(),
+                field: "status".into(),
+                detail: format!(
+                    "expected 202 Accepted with a Location, got {}",
+                    answer.status.as_u16()
+                ),
+            });
+        }
+        let location = answer
+            .headers
+            .get(LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| Error::BadResponse {
+                endpoint: export.path().into(),
+                field: "Location".into(),
+                detail: "the 202 answer names no operation to poll".into(),
+            })?;
+        Ok(self.link(location, "Location")?.to_string())
+    }
+
+    /// The path under the base, as a URL.
+    fn under_base(&self, path: &str) -> Result<Url> {
+        let joined = format!("{}{path}", self.base.as_str().trim_end_matches('/'));
+        Url::parse(&joined).map_err(|e| Error::invalid_settings("graphBase", e.to_string()))
+    }
+
+    /// A link Microsoft sent: absolute on the Graph origin, or relative to the base.
+    pub(super) fn link(&self, link: &str, field: &str) -> Result<Url> {
+        let url = match Url::parse(link) {
+            Ok(abs) => abs,
+            // `/v1.0/...` is on the base's origin; `reports/...` under the base.
+            Err(url::ParseError::RelativeUrlWithoutBase) if link.starts_with('/') => {
+                self.base.join(link).map_err(|e| Error::BadResponse {
+                    endpoint: path_of(link),
+                    field: field.into(),
+                    detail: e.to_string(),
+                })?
+            }
+            Err(url::ParseError::RelativeUrlWithoutBase) => self.under_base(&format!("/{link}"))?,
+            Err(e) => {
+                return Err(Error::BadResponse {
+                    endpoint: path_of(link),
+                    field: field.into(),
+                    detail: e.to_string(),
+                })
+            }
+        };
+        if url.origin() != self.base.origin() {
+            // The bearer token must never go to another host.
+            return Err(Error::BadResponse {
+                endpoint: url.path().to_string(),
+                field: field.into(),
+                detail: "points outside the Microsoft Graph host".into(),
+            });
+        }
+        Ok(url)
+    }
+
+    /// Sends one request with the Graph token until it succeeds or its failure is final.
+    pub(super) async fn send(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<serde_json::Value>,
+        endpoint: &str,
+    ) -> Result<Answer> {
+        let mut token = self.session.token_for(&Resource::Graph).await?;
+        let (mut failures, mut throttles, mut refreshed) = (0u32, 0u32, false);
+        loop {
+            let mut headers = HeaderMap::new();
+            let mut bearer =
+                HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(|_| {
+                    Error::BadResponse {
+                        endpoint: "token".into(),
+                        field: "access_token".into(),
+                        detail: "not a valid header value".into(),
+                    }
+                })?;
+            bearer.set_sensitive(true);
+            headers.insert(AUTHORIZATION, bearer);
+            headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+            let mut request = self
+                .session
+                .http()
+                .request(method.clone(), url.clone())
+                .headers(headers);
+            if let Some(b) = &body {
+                request = request
+                    .header(CONTENT_TYPE, "application/json")
+                    .body(b.to_string());
+            }
+            let jitter: f64 = rand::random();
+            let response = match request.send().await {
+                Ok(r) => r,
+                Err(e) => {
+                    failures += 1;
+                    if failures >= self.retry.max_attempts {
+                        return Err(Error::Unavailable {
+                            endpoint: endpoint.into(),
+                            detail: if e.is_timeout() {
+                                "timed out".into()
+                            } else {
+                                "could not connect".into()
+                            },
+                        });
+                    }
+                    tokio::time::sleep(self.retry.backoff(failures, jitter)).await;
+                    continue;
+                }
+            };
+            let status = response.status();
+            let headers = response.headers().clone();
+            let retry_after =
+                parse_retry_after(headers.get("retry-after").and_then(|v| v.to_str().ok()));
+            let bytes = match response.bytes().await {
+                Ok(b) => b.to_vec(),
+                Err(_) if status.is_success() => {
+                    failures += 1;
+                    if failures >= self.retry.max_attempts {
+                        return Err(Error::Unavailable {
+                            endpoint: endpoint.into(),
+                            detail: "connection dropped while reading the answer".into(),
+                        });
+                    }
+                    tokio::time::sleep(self.retry.backoff(failures, jitter)).await;
+                    continue;
+                }
+                Err(_) => Vec::new(),
+            };
+            if status.is_success() {
+                return Ok(Answer {
+                    status,
+                    headers,
+                    body: bytes,
+                });
+            }
+            let error = GraphError::parse(&bytes);
+            match status.as_u16() {
+                401 if !refreshed => {
+                    refreshed = true;
+                    token = self
+                        .session
+                        .refresh_after_rejection_for(&Resource::Graph, &token)
+                        .await?;
+                }
+                401 => {
+                    return Err(Error::Unauthorized {
+                        endpoint: endpoint.into(),
+                        detail: error.text(),
+                    })
+                }
+                403 => {
+                    return Err(Error::GraphConsent {
+                        detail: error.text(),
+                    })
+                }
+                404 => {
+                    return Err(Error::NotFound {
+                        endpoint: endpoint.into(),
+                    })
+                }
+                429 | 503 => {
+                    throttles += 1;
+                    match self.retry.throttle_wait(throttles, retry_after, jitter) {
+                        Some(wait) if throttles <= self.retry.max_throttle_waits => {
+                            tokio::time::sleep(wait).await
+                        }
+                        wait if status.as_u16() == 429 => {
+                            return Err(Error::Throttled {
+                                endpoint: endpoint.into(),
+                                retry_after: retry_after.or(wait).unwrap_or(Duration::ZERO),
+                            })
+                        }
+                        _ => {
+                            return Err(Error::Unavailable {
+                                endpoint: endpoint.into(),
+                                detail: format!("HTTP 503 {}", error.text()).trim().into(),
+                            })
+                        }
+                    }
+                }
+                408 | 500..=599 => {
+                    failures += 1;
+                    if failures >= self.retry.max_attempts {
+                        return Err(Error::Unavailable {
+                            endpoint: endpoint.into(),
+                            detail: format!("HTTP {} {}", status.as_u16(), error.text())
+                                .trim()
+                                .into(),
+                        });
+                    }
+                    let wait = self
+                        .retry
+                        .backoff(failures, jitter)
+                        .max(retry_after.unwrap_or_default());
+                    tokio::time::sleep(wait).await;
+                }
+                other => {
+                    return Err(Error::Rejected {
+                        endpoint: endpoint.into(),
+                        status: other,
+                        code: error.code.clone(),
+                        detail: error.message.clone(),
+                    })
+                }
+            }
+        }
+    }
+}
+
+/// The path of a link without host and query, for messages.
+pub(super) fn path_of(link: &str) -> String {
+    match Url::parse(link) {
+        Ok(u) => u.path().to_string(),
+        Err(_) => link.split('?').next().unwrap_or(link).to_string(),
+    }
+}
