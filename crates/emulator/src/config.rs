@@ -93,7 +93,8 @@ pub struct EmulatorConfig {
     pub graph_sas_ttl: Duration,
     /// The v1 cut-over: v1 new-commerce line items (`provider=onetime`, billed and unbilled)
     /// answer no data for billing months from [`crate::graph::CUTOVER`] on, as Microsoft's are
-    /// served only by Graph now (reference §0). Off by default.
+    /// served only by Graph now (reference §0). On by default, as at Microsoft; tests of the
+    /// v1 line-item shapes (which Microsoft still serves for earlier periods) turn it off.
     pub v1_cutover: bool,
     /// Whether the partner's admin consented to Graph's `PartnerBilling.Read.All` for the app:
     /// without it Graph tokens lack the scope and the billing reports answer 403.
@@ -127,7 +128,7 @@ impl EmulatorConfig {
             graph_preparation: Duration::from_secs(5),
             graph_rows_per_blob: 100_000,
             graph_sas_ttl: Duration::from_secs(12 * 3600),
-            v1_cutover: false,
+            v1_cutover: true,
             graph_admin_consent: true,
         }
     }

@@ -114,6 +114,6 @@
 //! - **Late usage**: `RunningEmulator::restate_month` adds a quarter unit per restatement to every
 //!   Azure plan resource's usage on the month's last day; invoices keep their ids and change totals.
 //!   Out of process: `cspdesk emulator --restate-month YYYY-MM` (same seed, that month restated).
-//! - **v1 cut-over** (`EmulatorConfig::v1_cutover`, `--v1-cutover`, off by default): v1
+//! - **v1 cut-over** (`EmulatorConfig::v1_cutover`, on by default; `--no-v1-cutover` off): v1
 //!   `provider=onetime` line items, billed and unbilled, answer an empty collection for billing
 //!   months from April 2025 on; legacy line items are unchanged.

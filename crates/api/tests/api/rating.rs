@@ -79,6 +79,8 @@ pub(crate) async fn discovered_with(
     // The clock is frozen: Graph exports must be ready as soon as they are asked for.
     config.graph_preparation = std::time::Duration::ZERO;
     config.faults = faults;
+    // Reading through v1 needs an emulator that still serves v1 past Microsoft's cut-over.
+    config.v1_cutover = !v1;
     let emu: RunningEmulator = Emulator::start(config).await.expect("emulator starts");
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("cspdesk.sqlite3");

@@ -133,8 +133,10 @@ pub async fn discover(emu: &RunningEmulator, f: &Fixture, session: Arc<Session>)
     discover_with(f, session, options(emu, f)).await
 }
 
-/// Reads everything through the v1 line items (no Graph cut-over): the tests of v1 paging.
+/// Reads everything through the v1 line items (no Graph cut-over, neither ours nor the
+/// emulator's): the tests of v1 paging.
 pub async fn discover_v1(emu: &RunningEmulator, f: &Fixture, session: Arc<Session>) -> RunRecord {
+    emu.set_v1_cutover(false);
     let mut options = options(emu, f);
     options.graph_from = None;
     discover_with(f, session, options).await

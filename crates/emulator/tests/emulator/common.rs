@@ -14,6 +14,15 @@ pub async fn start(preset: Preset, seed: u64) -> RunningEmulator {
     start_with(EmulatorConfig::new(preset, seed, now())).await
 }
 
+/// An emulator that still serves v1 new-commerce line items past Microsoft's cut-over: the
+/// tests of those shapes and of their paging (Microsoft serves them for earlier periods; the
+/// emulator's world is all after the cut-over).
+pub async fn start_v1(preset: Preset, seed: u64) -> RunningEmulator {
+    let mut config = EmulatorConfig::new(preset, seed, now());
+    config.v1_cutover = false;
+    start_with(config).await
+}
+
 /// Starts with the clock frozen, so expiry and refill only happen when a test advances time.
 pub async fn start_with(mut config: EmulatorConfig) -> RunningEmulator {
     config.clock_ticks = false;

@@ -14,7 +14,7 @@ fn dec(v: &serde_json::Value) -> Decimal {
 
 #[tokio::test]
 async fn every_invoice_of_preset_m_equals_the_sum_of_its_line_items() {
-    let emu = start(Preset::M, 2026).await;
+    let emu = start_v1(Preset::M, 2026).await;
     let token = pc_token(&emu);
     let (invoices, _) = all_pages(&emu, "/v1/invoices?size=50", &token).await;
     assert!(

@@ -130,7 +130,7 @@ async fn invoices_and_legacy_line_items_offset_paging_reach_the_end() {
 
 #[tokio::test]
 async fn daily_rated_usage_seek_paging_matches_the_billing_lines() {
-    let emu = start(Preset::S, 11).await;
+    let emu = start_v1(Preset::S, 11).await;
     let token = pc_token(&emu);
     let invoices = get(&emu, "/v1/invoices", &token, None).await.json();
     let inv = invoices["items"]
@@ -218,7 +218,7 @@ async fn daily_rated_usage_seek_paging_matches_the_billing_lines() {
 
 #[tokio::test]
 async fn small_pages_resume_mid_month_with_identical_rows_to_large_pages() {
-    let emu = start(Preset::S, 11).await;
+    let emu = start_v1(Preset::S, 11).await;
     let token = pc_token(&emu);
     let invoices = get(&emu, "/v1/invoices", &token, None).await.json();
     for inv in invoices["items"]

@@ -72,10 +72,11 @@ pub struct EmulatorArgs {
     /// Rows per gzip JSON Lines blob of a Graph partner-billing export.
     #[arg(long, default_value_t = 100_000)]
     pub graph_rows_per_blob: usize,
-    /// The v1 cut-over: v1 new-commerce line items answer no data for billing months from
-    /// April 2025 on (only Graph serves them, as at Microsoft).
+    /// Serve v1 new-commerce line items for every month, as before Microsoft's cut-over. By
+    /// default they answer no data for billing months from April 2025 on (only Graph serves
+    /// them, as at Microsoft).
     #[arg(long)]
-    pub v1_cutover: bool,
+    pub no_v1_cutover: bool,
     /// Restate these billing months (YYYY-MM, repeatable) at start, as late usage does: their
     /// usage, invoice totals and Graph export eTags differ from an emulator started without.
     #[arg(long = "restate-month")]
@@ -105,7 +106,7 @@ pub fn run(args: EmulatorArgs) -> anyhow::Result<()> {
     config.utilization_not_ready = args.utilization_not_ready;
     config.graph_preparation = Duration::from_secs(args.graph_preparation_secs);
     config.graph_rows_per_blob = args.graph_rows_per_blob;
-    config.v1_cutover = args.v1_cutover;
+    config.v1_cutover = !args.no_v1_cutover;
     if args.stack_put_docs {
         config.stack_put_style = StackPutStyle::DocsCreatedEmpty;
     }

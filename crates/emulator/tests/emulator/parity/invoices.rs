@@ -95,7 +95,7 @@ async fn the_invoice_list_and_an_invoice_have_microsofts_keys_notes_and_tax_rece
 
 #[tokio::test]
 async fn billed_line_items_have_microsofts_keys() {
-    let emu = start(Preset::S, 7).await;
+    let emu = start_v1(Preset::S, 7).await;
     let token = pc_token(&emu);
     let invoices = json(&emu, "/v1/invoices?size=200&offset=0", &token).await;
     let items = invoices["items"].as_array().unwrap();

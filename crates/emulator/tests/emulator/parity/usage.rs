@@ -46,7 +46,7 @@ async fn usd_new_commerce_invoice(emu: &cspdesk_emulator::RunningEmulator, token
 
 #[tokio::test]
 async fn billed_daily_rated_usage_has_microsofts_keys() {
-    let emu = start(Preset::S, 7).await;
+    let emu = start_v1(Preset::S, 7).await;
     let token = pc_token(&emu);
     let id = usd_new_commerce_invoice(&emu, &token).await;
     let endpoint = format!("/v1/invoices/{id}/lineitems?provider=onetime&invoicelineitemtype=usagelineitems&currencycode=USD&size=300");
@@ -70,7 +70,7 @@ async fn billed_daily_rated_usage_has_microsofts_keys() {
 
 #[tokio::test]
 async fn unbilled_daily_rated_usage_has_microsofts_keys() {
-    let emu = start(Preset::S, 7).await;
+    let emu = start_v1(Preset::S, 7).await;
     let token = pc_token(&emu);
     let endpoint = "/v1/invoices/unbilled/lineitems?provider=onetime&invoicelineitemtype=usagelineitems&currencycode=USD&period=current&size=300";
     let reply = get(&emu, endpoint, &token, None).await;
@@ -96,7 +96,7 @@ async fn unbilled_daily_rated_usage_has_microsofts_keys() {
 
 #[tokio::test]
 async fn eligible_usage_says_its_credit_as_microsoft_does() {
-    let emu = start(Preset::S, 7).await;
+    let emu = start_v1(Preset::S, 7).await;
     let token = pc_token(&emu);
     let id = usd_new_commerce_invoice(&emu, &token).await;
     let (usage, _) = all_pages(&emu, &format!("/v1/invoices/{id}/lineitems?provider=onetime&invoicelineitemtype=usagelineitems&currencycode=USD&size=2000"), &token).await;
