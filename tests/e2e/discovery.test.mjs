@@ -92,7 +92,20 @@ test("Start: In progress with a moving progress bar, then Stop: Stopped", async 
 test("Start again: the run resumes and ends Completed", async () => {
   await session.click(`${panel} [data-testid=discovery-start]`);
   await session.until(async () => ((await state()) === "In progress" ? true : null), "In progress again");
-  await session.until(async () => ((await state()) === "Completed" ? true : null), "Completed", { timeoutMs: 240000 });
+  // New commerce's billing comes through Microsoft Graph's exports: the panel names each one
+  // under way and its phase (Microsoft preparing, blob k of n) while the run reads them.
+  let exportsSeen = null;
+  await session.until(async () => {
+    if (exportsSeen === null && (await session.findAll(`${panel} [data-testid=discovery-export]`)).length > 0) {
+      exportsSeen = await session.text(`${panel} [data-testid=discovery-exports]`);
+      await showPanel();
+      await shot("discovery-exports");
+    }
+    return (await state()) === "Completed" ? true : null;
+  }, "Completed", { timeoutMs: 240000 });
+  assert.ok(exportsSeen, "the panel showed the Graph exports under way");
+  assert.match(exportsSeen, /Microsoft Graph billing exports: \d+/, exportsSeen);
+  assert.match(exportsSeen, /export of .+: (requested|Microsoft preparing|blob \d+ of \d+|writing)/, exportsSeen);
   const last = await session.text(`${panel} [data-testid=discovery-last-success]`);
   assert.ok(last.length > 0, "the last success is shown");
   await showPanel();

@@ -38,8 +38,9 @@ use crate::dashboard::dto::{
     ChartDto, CurrencyDashboardDto, CustomerFiguresDto, DashboardDto, MonthFiguresDto,
 };
 use crate::discovery::dto::{
-    DiscoveryEvent, DiscoveryStatusDto, EntityCountDto, ExportProgressDto, PhaseDto, ProgressDto,
-    RatingOutcomeDto, RunDto, RunErrorDto, RunStateDto, ScheduleDto, TriggerDto,
+    DiscoveryEvent, DiscoveryStatusDto, EntityCountDto, ExportProgressDto, ExportStageDto,
+    PhaseDto, ProgressDto, RatingOutcomeDto, RunDto, RunErrorDto, RunStateDto, ScheduleDto,
+    TriggerDto,
 };
 use crate::imports::dto::{
     ImportEvent, ImportKindDto, ImportPhaseDto, ImportProgressDto, ImportRunDto, SetAsideItemDto,
@@ -83,6 +84,7 @@ pub fn typescript() -> String {
         RunStateDto::decl(&cfg),
         TriggerDto::decl(&cfg),
         PhaseDto::decl(&cfg),
+        ExportStageDto::decl(&cfg),
         EntityCountDto::decl(&cfg),
         RunErrorDto::decl(&cfg),
         RunDto::decl(&cfg),

@@ -452,6 +452,8 @@ export type TriggerDto = "manual" | "scheduled";
 
 export type PhaseDto = "customers" | "subscriptions" | "usage" | "prices" | "invoices" | "unbilled" | "finishing" | "rating";
 
+export type ExportStageDto = "requested" | "preparing" | "downloading" | "writing" | "unchanged" | "noData" | "done" | "stopped" | "failed";
+
 export type EntityCountDto = { 
 /**
  * `customers`, `subscriptions`, `entitlements`, `utilization`, `rateCards`, `invoices`,
@@ -603,11 +605,9 @@ export type ExportProgressDto = {
  */
 export: string, 
 /**
- * `requested`, `preparing` (Microsoft is preparing it), `downloading`, `writing`,
- * `unchanged` (same data version: nothing downloaded), `noData`, `done`, `stopped`,
- * `failed`.
+ * Where it stands.
  */
-stage: string, 
+stage: ExportStageDto, 
 /**
  * While downloading: blob `blob` of `blobs`.
  */
@@ -1723,7 +1723,11 @@ cost: string,
  * plans, marketplace, one-time purchases), per product; from Graph's unbilled
  * reconciliation.
  */
-charges?: Array<UnbilledChargeDto>, };
+charges?: Array<UnbilledChargeDto>, 
+/**
+ * Σ of `charges`, a decimal string.
+ */
+chargesTotal?: string, };
 
 export type UnbilledChargeDto = { 
 /**

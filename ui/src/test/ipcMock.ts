@@ -6,6 +6,7 @@ import { mockIPC, clearMocks as clearTauriMocks } from "@tauri-apps/api/mocks";
 import type { Channel } from "@tauri-apps/api/core";
 import type {
   AccountDto,
+  UnbilledDto,
   ImportRunDto,
   SetAsideItemDto,
   ApiError,
@@ -86,6 +87,7 @@ export interface MockState {
   invoices: InvoiceDto[];
   invoiceDetails: Record<string, InvoiceDetailDto>;
   invoiceLines: Record<string, InvoiceLineDto[]>;
+  unbilled: UnbilledDto[];
   dashboard: DashboardDto;
   /** Every chart saved: (name, png). */
   savedCharts: [string, boolean][];
@@ -117,6 +119,8 @@ export interface MockData {
   invoiceDetails: Record<string, InvoiceDetailDto>;
   /** Lines by `account/invoice/customer`. */
   invoiceLines: Record<string, InvoiceLineDto[]>;
+  /** What is not invoiced yet, per open period. */
+  unbilled: UnbilledDto[];
   dashboard: DashboardDto;
   /** Reconciliations by period (a period without one answers NotFound). */
   reconciliations: PeriodReconciliationDto[];
@@ -153,6 +157,7 @@ export function mockBackend(
     invoices: [...(data.invoices ?? [])],
     invoiceDetails: { ...(data.invoiceDetails ?? {}) },
     invoiceLines: { ...(data.invoiceLines ?? {}) },
+    unbilled: [...(data.unbilled ?? [])],
     exports: [],
     dashboard: data.dashboard ?? { currencies: [] },
     savedCharts: [],
@@ -403,7 +408,7 @@ export function mockBackend(
     },
     customers_list_organizations: () => state.organizations,
     billing_list_invoices: () => state.invoices,
-    billing_list_unbilled: () => [],
+    billing_list_unbilled: () => state.unbilled,
     billing_list_line_groups: (a) => {
       const all = state.invoiceLines[`${a.accountId}/${a.invoiceId}/${a.customerId}`] ?? [];
       const products = [...new Set(all.map((l) => l.product ?? ""))];

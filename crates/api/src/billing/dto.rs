@@ -323,6 +323,10 @@ pub struct UnbilledDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub charges: Option<Vec<UnbilledChargeDto>>,
+    /// Σ of `charges`, a decimal string.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub charges_total: Option<String>,
 }
 
 /// One product's charges in an open period.

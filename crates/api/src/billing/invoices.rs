@@ -25,7 +25,7 @@ use super::dto::{
 };
 use crate::billing::line_view::line_resale;
 use crate::customers::resale::{CustomerMarkups, Marked};
-use crate::shared::amount_text::cents as money;
+use crate::shared::amount_text::{amount, cents as money};
 use crate::{ApiError, ErrorCode};
 /// The first ten characters of a date-time as sent (`2026-10-01T00:00:00Z` → `2026-10-01`).
 pub(crate) fn day(text: &Option<String>) -> Option<String> {
@@ -236,15 +236,24 @@ pub fn unbilled(db: &Database) -> Result<Vec<UnbilledDto>, ApiError> {
     let mut out: Vec<UnbilledDto> = by
         .into_iter()
         .map(
-            |((period, account_id, currency), (customers, records, cost))| UnbilledDto {
-                charges: charges.remove(&(period.clone(), account_id.clone(), currency.clone())),
-                account_name: names.get(&account_id).cloned().unwrap_or_default(),
-                account_id,
-                period,
-                currency,
-                customers,
-                records,
-                cost: money(cost),
+            |((period, account_id, currency), (customers, records, cost))| {
+                let charges =
+                    charges.remove(&(period.clone(), account_id.clone(), currency.clone()));
+                // Each product's amount is already to the cent, so their sum is too.
+                let charges_total = charges
+                    .as_ref()
+                    .map(|c| money(c.iter().map(|x| amount(&x.amount)).sum::<Decimal>()));
+                UnbilledDto {
+                    charges,
+                    charges_total,
+                    account_name: names.get(&account_id).cloned().unwrap_or_default(),
+                    account_id,
+                    period,
+                    currency,
+                    customers,
+                    records,
+                    cost: money(cost),
+                }
             },
         )
         .collect();

@@ -150,16 +150,38 @@ pub struct ProgressDto {
     pub exports: Option<Vec<ExportProgressDto>>,
 }
 
+/// The stage of one Microsoft Graph billing export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum ExportStageDto {
+    /// Asked for; Microsoft has not answered with an operation yet.
+    Requested,
+    /// Microsoft is preparing it (the operation answers running).
+    Preparing,
+    /// Its blobs are being read.
+    Downloading,
+    /// Its rows are being swapped in.
+    Writing,
+    /// Same data version as the one kept: nothing downloaded.
+    Unchanged,
+    /// Microsoft has no data for it (yet).
+    NoData,
+    /// Read and written.
+    Done,
+    /// The run was stopped while it was under way.
+    Stopped,
+    /// It failed; the run's error says why.
+    Failed,
+}
+
 /// Where one Microsoft Graph billing export of a run stands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ExportProgressDto {
     /// The export in words (`the billed usage export of G000000001`).
     pub export: String,
-    /// `requested`, `preparing` (Microsoft is preparing it), `downloading`, `writing`,
-    /// `unchanged` (same data version: nothing downloaded), `noData`, `done`, `stopped`,
-    /// `failed`.
-    pub stage: String,
+    /// Where it stands.
+    pub stage: ExportStageDto,
     /// While downloading: blob `blob` of `blobs`.
     pub blob: Option<u32>,
     /// The manifest's blob count, once known.

@@ -531,19 +531,23 @@ pub fn run_dto(r: &RunRecord, now: DateTime<Utc>) -> RunDto {
 fn export_dto(e: &cspdesk_discovery::progress::ExportProgress) -> ExportProgressDto {
     use cspdesk_discovery::progress::ExportStage as S;
     let (stage, blob, blobs) = match e.stage {
-        S::Requested => ("requested", None, None),
-        S::Preparing => ("preparing", None, None),
-        S::Downloading { blob, blobs } => ("downloading", Some(clamp(blob)), Some(clamp(blobs))),
-        S::Writing => ("writing", None, None),
-        S::Unchanged => ("unchanged", None, None),
-        S::NoData => ("noData", None, None),
-        S::Done => ("done", None, None),
-        S::Stopped => ("stopped", None, None),
-        S::Failed => ("failed", None, None),
+        S::Requested => (ExportStageDto::Requested, None, None),
+        S::Preparing => (ExportStageDto::Preparing, None, None),
+        S::Downloading { blob, blobs } => (
+            ExportStageDto::Downloading,
+            Some(clamp(blob)),
+            Some(clamp(blobs)),
+        ),
+        S::Writing => (ExportStageDto::Writing, None, None),
+        S::Unchanged => (ExportStageDto::Unchanged, None, None),
+        S::NoData => (ExportStageDto::NoData, None, None),
+        S::Done => (ExportStageDto::Done, None, None),
+        S::Stopped => (ExportStageDto::Stopped, None, None),
+        S::Failed => (ExportStageDto::Failed, None, None),
     };
     ExportProgressDto {
         export: e.export.clone(),
-        stage: stage.into(),
+        stage,
         blob,
         blobs,
         rows: clamp(e.rows),

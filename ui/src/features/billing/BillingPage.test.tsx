@@ -107,6 +107,43 @@ describe("Billing", () => {
     expect(screen.queryByTestId("invoice-notes")).toBeNull();
   });
 
+  it("shows what the open month will bill besides usage, per product, and an invoice's Graph data version", async () => {
+    mockBackend([signedIn()], "Admin", {
+      ...data,
+      invoiceDetails: {
+        "a1/G000000001": { ...detail, invoice: { ...detail.invoice, dataVersion: "0x8DD1A2B3C4D5E6F", dataReadAt: "2026-12-03T06:00:00Z" } },
+      },
+      unbilled: [
+        {
+          accountId: "a1",
+          accountName: "Contoso CSP",
+          period: "2026-12",
+          currency: "EUR",
+          customers: 3,
+          records: 120,
+          cost: "410.00",
+          charges: [
+            { product: "Microsoft 365 E3", lines: 4, amount: "1200.00" },
+            { product: "Azure Reservation", lines: 1, amount: "99.50" },
+          ],
+          chargesTotal: "1299.50",
+        },
+      ],
+    });
+    window.location.hash = "#/billing";
+    render(<App />);
+    const cell = await screen.findByTestId("unbilled-charges");
+    expect(cell.textContent).toContain(formatMoney("1299.50", "EUR"));
+    fireEvent.click(within(cell).getByRole("button"));
+    const products = screen.getByTestId("unbilled-products");
+    expect([...products.querySelectorAll(":scope > tbody > tr")].map((r) => r.textContent)).toEqual([
+      `Microsoft 365 E3${formatCount(4)}${formatMoney("1200.00", "EUR")}`,
+      `Azure Reservation${formatCount(1)}${formatMoney("99.50", "EUR")}`,
+    ]);
+    window.location.hash = "#/billing/a1/G000000001";
+    expect((await screen.findByTestId("invoice-data-version")).textContent).toContain("data version 0x8DD1A2B3C4D5E6F");
+  });
+
   it("opens at one billing period from the Dashboard, and shows every month again on request", async () => {
     const september = invoice({ id: "G000000009", invoiceDate: "2026-10-08", billingPeriodStart: "2026-09-01", billingPeriodEnd: "2026-09-30" });
     mockBackend([signedIn()], "Admin", { ...data, invoices: [invoice({}), september] });

@@ -8,11 +8,14 @@ import { ExportedBilling } from "../cost_exports/ExportedBilling";
 import { InvoiceDetail } from "./InvoiceDetail";
 import { CustomerLines } from "./CustomerLines";
 import {
+  Fragment,
   useCallback,
   useDeferredValue,
   useMemo,
   useRef,
+  useState,
 } from "react";
+import { Disclosure } from "../../components/Disclosure";
 import { Failed, Loading } from "../../components/QueryState";
 
 import { dash, maybeDay } from "./cells";
@@ -234,12 +237,14 @@ function Invoices() {
 
 /** The open periods, apart from the invoices: Microsoft's daily rated usage so far. */
 function Unbilled({ list }: { list: UnbilledDto[] }) {
+  const [shown, setShown] = useState<string | null>(null);
   if (list.length === 0) return null;
+  const key = (u: UnbilledDto) => `${u.accountId}/${u.period}/${u.currency}`;
   return (
     <section className="card unbilled" aria-labelledby="unbilled-title" data-testid="unbilled">
       <h2 id="unbilled-title">Not invoiced yet</h2>
       <table className="grid compact">
-        <caption className="visually-hidden">Usage of the open periods, per account and currency</caption>
+        <caption className="visually-hidden">Usage and other charges of the open periods, per account and currency</caption>
         <thead>
           <tr>
             <th scope="col">Period</th>
@@ -253,23 +258,75 @@ function Unbilled({ list }: { list: UnbilledDto[] }) {
             <th scope="col" className="num">
               Usage so far
             </th>
+            <th scope="col" className="num">
+              Licences and other charges
+            </th>
           </tr>
         </thead>
         <tbody>
-          {list.map((u) => (
-            <tr key={`${u.accountId}/${u.period}/${u.currency}`} data-testid="unbilled-row">
-              <td>{formatMonth(u.period)}</td>
-              <td>{u.accountName}</td>
-              <td className="num">{formatCount(u.customers)}</td>
-              <td className="num">{formatCount(u.records)}</td>
-              <td className="num">{formatMoney(u.cost, u.currency)}</td>
-            </tr>
-          ))}
+          {list.map((u) => {
+            const charges = u.charges ?? [];
+            const open = shown === key(u);
+            return (
+              <Fragment key={key(u)}>
+                <tr data-testid="unbilled-row">
+                  <td>{formatMonth(u.period)}</td>
+                  <td>{u.accountName}</td>
+                  <td className="num">{formatCount(u.customers)}</td>
+                  <td className="num">{formatCount(u.records)}</td>
+                  <td className="num">{formatMoney(u.cost, u.currency)}</td>
+                  <td className="num" data-testid="unbilled-charges">
+                    {charges.length === 0 ? (
+                      "—"
+                    ) : (
+                      <Disclosure
+                        open={open}
+                        onToggle={() => { setShown(open ? null : key(u)); }}
+                        label={`${open ? "Hide" : "Show"} the ${charges.length} products of ${formatMonth(u.period)}`}
+                      >
+                        {formatMoney(u.chargesTotal ?? "0", u.currency)}
+                      </Disclosure>
+                    )}
+                  </td>
+                </tr>
+                {open && (
+                  <tr className="detail">
+                    <td colSpan={6}>
+                      <table className="grid compact" data-testid="unbilled-products">
+                        <caption className="visually-hidden">Charges of {formatMonth(u.period)} per product</caption>
+                        <thead>
+                          <tr>
+                            <th scope="col">Product</th>
+                            <th scope="col" className="num">
+                              Lines
+                            </th>
+                            <th scope="col" className="num">
+                              Amount
+                            </th>
+                          </tr>
+                        </thead>
+                        <tbody>
+                          {charges.map((c) => (
+                            <tr key={c.product}>
+                              <td>{c.product}</td>
+                              <td className="num">{formatCount(c.lines)}</td>
+                              <td className="num">{formatMoney(c.amount, u.currency)}</td>
+                            </tr>
+                          ))}
+                        </tbody>
+                      </table>
+                    </td>
+                  </tr>
+                )}
+              </Fragment>
+            );
+          })}
         </tbody>
       </table>
       <p className="hint">
-        Microsoft&apos;s daily rated usage of the open month, read by Discovery. It can still change until the invoice
-        comes; Reconciliation compares it with our rating.
+        Microsoft&apos;s daily rated usage of the open month and what the month will bill besides it (licences,
+        reservations, savings plans, marketplace), read by Discovery from Microsoft Graph. It can still change until the
+        invoice comes; Reconciliation compares the usage with our rating.
       </p>
     </section>
   );

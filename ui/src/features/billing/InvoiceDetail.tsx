@@ -15,7 +15,7 @@ import { Amends, NotesOf } from "./Notes";
 import { useInvoiceDetail } from "./queries";
 import { type InvoiceCustomerDto, type InvoiceDetailDto } from "../../ipc";
 
-import { formatCount, formatMoney } from "../../format";
+import { formatCount, formatDateTime, formatMoney } from "../../format";
 import { href } from "../../routing/route";
 import { compareDecimal, compareText } from "../../table/sort";
 import { SearchField } from "../../table/SearchField";
@@ -127,6 +127,19 @@ export function InvoiceDetail({ accountId, invoiceId }: { accountId: string; inv
               </dd>
             </div>
           </dl>
+          {detail.invoice.dataVersion && (
+            <p className="hint" data-testid="invoice-data-version">
+              Lines read from Microsoft Graph
+              {detail.invoice.dataReadAt && (
+                <>
+                  {" "}
+                  on <time dateTime={detail.invoice.dataReadAt}>{formatDateTime(detail.invoice.dataReadAt)}</time>
+                </>
+              )}
+              , data version <span className="mono">{detail.invoice.dataVersion}</span>. Discovery reads them again only
+              when Microsoft restates the invoice.
+            </p>
+          )}
           <NotesOf accountId={accountId} notes={detail.notes} />
           <div className="toolbar">
             <SearchField label="Search customers" placeholder="Company or customer id" testId="invoice-customer-search" value={query} onChange={setQuery} />

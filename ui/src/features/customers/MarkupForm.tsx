@@ -508,7 +508,7 @@ export function MarkupForm({
             <div className="markup-confirm" role="group" aria-labelledby={`${id}-confirm-text`} data-testid="markup-confirm">
               <p id={`${id}-confirm-text`} data-testid="markup-confirm-text">
                 From {formatDay(from)}: {sentence || "no change"}.{" "}
-                {later && preview
+                {later
                   ? `It starts after the last closed month (${formatMonth(newestPreviewed(preview) ?? "")}), which keeps its resale; the change shows from ${formatMonth(from.slice(0, 7))} on.`
                   : effect.length > 0
                     ? `On the last closed month that is ${effect.join(", ")} (the preview beside shows each month).`

@@ -80,9 +80,33 @@ describe("Discovery panel", () => {
     expect(within(p).getByTestId("discovery-elapsed").textContent).toBe("1 min 1 s");
     expect(within(p).getByTestId("discovery-eta").textContent).toBe("estimating…");
 
+    // Microsoft Graph's billing exports: the settled ones counted, the others in words.
+    act(() => {
+      backend.emit({
+        kind: "progress",
+        progress: progress({
+          fraction: 0.8,
+          phase: "invoices",
+          exports: [
+            { export: "the billed usage export of G000000001", stage: "done", blob: null, blobs: null, rows: 4200 },
+            { export: "the billed reconciliation export of G000000001", stage: "unchanged", blob: null, blobs: null, rows: 0 },
+            { export: "the billed usage export of G000000002", stage: "preparing", blob: null, blobs: null, rows: 0 },
+            { export: "the billed usage export of G000000003", stage: "downloading", blob: 2, blobs: 5, rows: 12400 },
+          ],
+        }),
+      });
+    });
+    const exports = within(p).getByTestId("discovery-exports");
+    expect(exports.textContent).toContain("Microsoft Graph billing exports: 4 (1 read, 1 unchanged)");
+    expect(within(exports).getAllByTestId("discovery-export").map((e) => e.textContent)).toEqual([
+      "the billed usage export of G000000002: Microsoft preparing",
+      `the billed usage export of G000000003: blob 2 of 5, ${(12400).toLocaleString()} rows`,
+    ]);
+
     act(() => {
       backend.emit({ kind: "progress", progress: progress({ fraction: 0.99, phase: "rating" }) });
     });
+    expect(within(p).queryByTestId("discovery-exports")).toBeNull();
     expect(within(p).getByTestId("discovery-state").textContent).toBe("In progress");
     expect(p.textContent).toContain("Rating usage");
 

@@ -11,6 +11,7 @@ import { discoveryStore, useDiscovery } from "./store";
 import { PHASE_LABEL, entityLabel } from "./labels";
 import { formatCount, formatDateTime, formatDuration } from "../../format";
 import { RunStateBadge } from "./RunStateBadge";
+import { ExportPhases } from "./ExportPhases";
 import { RunHistory } from "../imports/RunHistory";
 
 interface Figures {
@@ -146,6 +147,7 @@ export function DiscoveryPanel({
           </span>
         </div>
       )}
+      {running && status.progress?.exports && <ExportPhases exports={status.progress.exports} />}
 
       {status.state === "error" && status.lastRun?.error && (
         <div className="error" role="alert" data-testid="discovery-run-error">

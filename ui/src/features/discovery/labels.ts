@@ -1,6 +1,6 @@
 // The words the Discovery panel uses for the backend's enums, in one place so the badge,
 // the history and the tests agree.
-import type { PhaseDto, RunStateDto, TriggerDto } from "../../ipc";
+import type { ExportStageDto, PhaseDto, RunStateDto, TriggerDto } from "../../ipc";
 
 /** The state badge texts; each state also has its own colour and mark (styles.css). */
 export const RUN_STATE_LABEL: Record<RunStateDto, string> = {
@@ -48,3 +48,16 @@ const ENTITY_LABEL = new Map([
 export function entityLabel(entity: string): string {
   return ENTITY_LABEL.get(entity) ?? entity;
 }
+
+/** A Graph billing export's stage in words (the panel adds the blob and row counts). */
+export const EXPORT_STAGE_LABEL: Record<ExportStageDto, string> = {
+  requested: "requested",
+  preparing: "Microsoft preparing",
+  downloading: "downloading",
+  writing: "writing",
+  unchanged: "unchanged, nothing downloaded",
+  noData: "no data yet",
+  done: "done",
+  stopped: "stopped",
+  failed: "failed",
+};
