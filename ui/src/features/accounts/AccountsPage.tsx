@@ -94,7 +94,8 @@ function DiscoverySection({ list, readOnly, primary }: { list: AccountDto[]; rea
     <section className="discovery-section" aria-labelledby="discovery-title">
       <h2 id="discovery-title">Discovery</h2>
       <p className="lead">
-        Discovery imports each account's customers, subscriptions, usage, prices and invoices from Partner Center.
+        Discovery imports each account's customers, subscriptions, usage, prices and invoices from Partner Center, and
+        new commerce's billing from Microsoft Graph's exports.
         A stopped run resumes where it left off.
       </p>
       {error && (

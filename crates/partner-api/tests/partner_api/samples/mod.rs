@@ -12,6 +12,7 @@ use crate::common::*;
 
 mod azure_stack;
 mod customers;
+mod identity;
 mod invoices;
 mod legacy_usage;
 mod usage;
@@ -44,9 +45,14 @@ pub struct SampleServer {
 /// Serves `routes`: a request whose target (path and query) starts with a route's prefix gets
 /// that route's body (the longest prefix wins), 200 `application/json`.
 pub async fn serve(routes: Vec<(&str, String)>) -> SampleServer {
-    let mut routes: Vec<(String, String)> = routes
+    serve_answers(routes.into_iter().map(|(p, b)| (p, 200, b)).collect()).await
+}
+
+/// [`serve`] with each route's HTTP status (an error sample is sent with its error status).
+pub async fn serve_answers(routes: Vec<(&str, u16, String)>) -> SampleServer {
+    let mut routes: Vec<(String, (u16, String))> = routes
         .into_iter()
-        .map(|(p, b)| (p.to_string(), b))
+        .map(|(p, status, b)| (p.to_string(), (status, b)))
         .collect();
     routes.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
     let routes = Arc::new(routes);
@@ -71,11 +77,12 @@ pub async fn serve(routes: Vec<(&str, String)>) -> SampleServer {
                 let target = head.split_whitespace().nth(1).unwrap_or("/").to_string();
                 log.lock().unwrap().push(target.clone());
                 let (status, body) = match routes.iter().find(|(p, _)| target.starts_with(p)) {
-                    Some((_, body)) => ("200 OK", body.clone()),
+                    Some((_, (200, body))) => ("200 OK".to_string(), body.clone()),
+                    Some((_, (code, body))) => (format!("{code} Sample Status"), body.clone()),
                     None => {
                         miss.lock().unwrap().push(target.clone());
                         (
-                            "404 Not Found",
+                            "404 Not Found".to_string(),
                             format!("{{\"error\":\"no sample for {target}\"}}"),
                         )
                     }
