@@ -1,7 +1,8 @@
 // Display formatting in the user's locale. Amounts arrive as exact decimal strings and
 // are formatted without passing through floating point.
+import { LOCALE } from "./locale";
 
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+const dateTime = new Intl.DateTimeFormat(LOCALE, { dateStyle: "medium", timeStyle: "short" });
 
 /** An RFC 3339 timestamp in the user's locale, or the text itself if it is not one. */
 export function formatDateTime(rfc3339: string): string {
@@ -9,7 +10,7 @@ export function formatDateTime(rfc3339: string): string {
   return Number.isNaN(t) ? rfc3339 : dateTime.format(t);
 }
 
-const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
+const dateOnly = new Intl.DateTimeFormat(LOCALE, { dateStyle: "medium" });
 
 /** An RFC 3339 timestamp as a date in the user's locale. */
 export function formatDate(rfc3339: string): string {
@@ -18,7 +19,7 @@ export function formatDate(rfc3339: string): string {
 }
 
 const DAY = /^(\d{4})-(\d{2})-(\d{2})(?:$|T)/;
-const dayOnly = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeZone: "UTC" });
+const dayOnly = new Intl.DateTimeFormat(LOCALE, { dateStyle: "medium", timeZone: "UTC" });
 
 /**
  * A calendar date ("2026-11-21", or a timestamp whose date part is what counts, as Partner
@@ -34,7 +35,7 @@ export function formatDay(text: string): string {
 }
 
 const MONTH = /^(\d{4})-(\d{2})$/;
-const monthOnly = new Intl.DateTimeFormat(undefined, { month: "short", year: "numeric", timeZone: "UTC" });
+const monthOnly = new Intl.DateTimeFormat(LOCALE, { month: "short", year: "numeric", timeZone: "UTC" });
 
 /**
  * A calendar month ("2026-10") in the user's locale ("Oct 2026"), or the text itself. The one
@@ -46,7 +47,7 @@ export function formatMonth(text: string): string {
   return m ? monthOnly.format(Date.UTC(Number(m[1]), Number(m[2]) - 1, 1)) : text;
 }
 
-const count = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
+const count = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 0 });
 
 /** A whole count (requests, rows) with the locale's grouping. */
 export function formatCount(n: number): string {
@@ -74,7 +75,7 @@ function isPlainDecimal(text: string): text is Numeric {
   return PLAIN_DECIMAL.test(text);
 }
 
-const decimal = new Intl.NumberFormat(undefined, { maximumFractionDigits: 20 });
+const decimal = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 20 });
 
 /** A decimal string (a quantity) in the locale's digits, exactly as sent. */
 export function formatDecimal(text: string): string {
@@ -94,10 +95,10 @@ export function formatMoney(amount: string, currency: string | null): string {
   if (!format) {
     try {
       format = /^[A-Z]{3}$/.test(code)
-        ? new Intl.NumberFormat(undefined, { style: "currency", currency: code })
-        : new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+        ? new Intl.NumberFormat(LOCALE, { style: "currency", currency: code })
+        : new Intl.NumberFormat(LOCALE, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
     } catch {
-      format = new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+      format = new Intl.NumberFormat(LOCALE, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
     }
     moneyFormats.set(code, format);
   }
@@ -123,7 +124,7 @@ export function formatTerm(iso: string): string {
     .join(" ");
 }
 
-const percentFormat = new Intl.NumberFormat(undefined, { style: "percent", maximumFractionDigits: 20 });
+const percentFormat = new Intl.NumberFormat(LOCALE, { style: "percent", maximumFractionDigits: 20 });
 
 /**
  * A percentage given as a decimal string ("12", "-5.5") in the locale's percent style
@@ -139,7 +140,7 @@ export function formatPercent(text: string): string {
   return isPlainDecimal(shifted) ? percentFormat.format(shifted) : `${text}%`;
 }
 
-const amountFormat = new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 20 });
+const amountFormat = new Intl.NumberFormat(LOCALE, { minimumFractionDigits: 2, maximumFractionDigits: 20 });
 
 /** An amount without a known currency ("50.00"): locale digits, at least two decimals, none dropped. */
 export function formatAmount(text: string): string {

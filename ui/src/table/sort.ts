@@ -1,7 +1,8 @@
 // Orderings for table columns: text as people read it ("Contoso 2" before "Contoso 10"),
 // exact decimals (costs, quantities) without floating point, and blanks always last.
+import { LOCALE } from "../locale";
 
-const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: "base" });
+const collator = new Intl.Collator(LOCALE, { numeric: true, sensitivity: "base" });
 
 /** Text in the user's language order, case and accents ignored, digits by value. */
 export function compareText(a: string, b: string): number {

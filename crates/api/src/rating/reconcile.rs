@@ -97,6 +97,32 @@ pub fn reconcile_period(db: &Database, period: &str) -> Result<PeriodReconciliat
     })
 }
 
+/// Each customer's charges on the account's legacy invoices (`Recurring`, D-numbered) whose
+/// billing period starts in `period`.
+fn legacy_charges(
+    db: &Database,
+    account_id: &str,
+    period: &str,
+) -> Result<HashMap<String, Decimal>, ApiError> {
+    let mut out: HashMap<String, Decimal> = HashMap::new();
+    for inv in cspdesk_store::billing::invoices(db)? {
+        let legacy = inv.invoice_type.as_deref() == Some("Recurring") || inv.id.starts_with('D');
+        if inv.account_id != account_id
+            || !legacy
+            || !inv
+                .billing_period_start
+                .as_deref()
+                .is_some_and(|s| s.starts_with(period))
+        {
+            continue;
+        }
+        for c in cspdesk_store::billing::charges_by_customer(db, account_id, &inv.id)? {
+            *out.entry(c.customer_id).or_default() += c.cost.amount();
+        }
+    }
+    Ok(out)
+}
+
 fn cause_of(name: &str) -> Option<Cause> {
     Cause::ALL.into_iter().find(|c| cause_name(*c) == name)
 }
@@ -216,6 +242,7 @@ pub fn reconcile(
                 .or_default()
                 .push(set_aside_lines::key_of_raw(&raw));
         }
+        let legacy_invoiced = legacy_charges(db, &acc.id, &period)?;
         let refusals: HashMap<String, String> = rated::states(db, &acc.id, Some(&period))?
             .into_iter()
             .filter_map(|s| s.refused.map(|r| (s.customer_id, r)))
@@ -266,6 +293,9 @@ pub fn reconcile(
                         .map(|m| m.to_string())
                         .unwrap_or_default(),
                 );
+                // What the period's legacy invoices charge them stands beside it, so the
+                // headline's not-compared amounts add up to the invoices.
+                dto.invoiced = legacy_invoiced.get(customer).map(|a| money(*a));
                 dto.refused = Some("Legacy Azure offer (MS-AZR-0145P) only: Microsoft bills it per meter for the whole month, so there is no daily usage to compare with".into());
             } else if azure.is_empty() {
                 dto.refused = Some(

@@ -2,6 +2,7 @@
 // underneath, cost narrow and dark on top, so equal figures still show two lines), the month
 // so far and a closed month not invoiced yet (rated usage with markups) dashed and labelled,
 // a month with no figures left as a gap and named. Each month is one link (Tab reaches it, hover or focus shows its figures) to Billing for that month.
+import { LOCALE } from "../../locale";
 import { useState } from "react";
 import type { MonthFiguresDto } from "../../ipc";
 import { formatMoney, formatMonth } from "../../format";
@@ -20,7 +21,7 @@ export function billingMonthHref(period: string): string {
   return `${href("billing")}?month=${encodeURIComponent(period)}`;
 }
 
-const monthName = new Intl.DateTimeFormat(undefined, { month: "short", timeZone: "UTC" });
+const monthName = new Intl.DateTimeFormat(LOCALE, { month: "short", timeZone: "UTC" });
 
 /** The axis label of a month: "Oct 2026", or "Oct" with the year under January and the first month when space is short. */
 function axisMonth(period: string, first: boolean, compact: boolean): [string, string | null] {

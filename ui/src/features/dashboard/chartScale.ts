@@ -2,6 +2,7 @@
 // an axis's round ticks, the months of the trend with the gaps a missing invoice leaves,
 // and whether a series has anything to show. Amounts become numbers here for the eye only
 // (a bar's length); every figure shown as text stays the exact decimal string.
+import { LOCALE } from "../../locale";
 import type { MonthFiguresDto } from "../../ipc";
 
 /** Round ticks from `low` to `high` (both included in the range they span), about `count` of them. */
@@ -18,7 +19,7 @@ export function ticks(low: number, high: number, count = 4): number[] {
   return out;
 }
 
-const compact = new Intl.NumberFormat(undefined, { notation: "compact", maximumFractionDigits: 1 });
+const compact = new Intl.NumberFormat(LOCALE, { notation: "compact", maximumFractionDigits: 1 });
 
 /** An axis label: short ("12K"); the exact amount is in the point's own text. */
 export function axisLabel(n: number): string {
