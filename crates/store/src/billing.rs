@@ -382,15 +382,17 @@ pub struct UnbilledProductCharges {
     pub amount: Money,
 }
 
-/// The open periods' charges (licences, reservations, savings plans, marketplace, one-time
-/// purchases, usage) per account, period, currency and product, while the period is not
-/// invoiced in that currency.
+/// The open periods' charges besides usage (licences, reservations, savings plans,
+/// marketplace, one-time purchases) per account, period, currency and product, while the
+/// period is not invoiced in that currency. The reconciliation's usage lines are left out:
+/// the daily rated usage is shown beside these, and counting it here too would add it twice.
 pub fn unbilled_charges(db: &Database) -> Result<Vec<UnbilledProductCharges>> {
     let mut stmt = db.conn().prepare_cached(
         "SELECT l.account_id, substr(l.source, 1, 7), substr(l.source, 9), coalesce(l.product_name, ''),
                 l.subtotal
          FROM unbilled_reconciliation_lines l
-         WHERE NOT EXISTS (SELECT 1 FROM invoices i
+         WHERE lower(l.charge_type) <> 'usage'
+           AND NOT EXISTS (SELECT 1 FROM invoices i
                            WHERE i.account_id = l.account_id
                              AND substr(i.billing_period_start, 1, 7) = substr(l.source, 1, 7)
                              AND i.currency = substr(l.source, 9))",

@@ -48,4 +48,25 @@ async fn invoices_name_their_data_version_and_the_open_month_its_charges() {
     assert!(charges
         .iter()
         .all(|c| c.lines > 0 && c.amount.parse::<rust_decimal::Decimal>().is_ok()));
+    // Usage is the column beside them, so no product here is a usage charge: the sandbox's
+    // licences (Microsoft 365) are, its Azure meters' usage lines are not.
+    assert!(
+        charges
+            .iter()
+            .any(|c| c.product.starts_with("Microsoft 365")),
+        "{charges:#?}"
+    );
+    let meters: std::collections::BTreeSet<String> = rusqlite::Connection::open(&path)
+        .unwrap()
+        .prepare("SELECT DISTINCT meter_category FROM daily_usage WHERE meter_category IS NOT NULL")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(!meters.is_empty(), "usage read");
+    assert!(
+        charges.iter().all(|c| !meters.contains(&c.product)),
+        "no meter category's usage among the other charges: {charges:#?}"
+    );
 }
