@@ -2,5 +2,6 @@
 //! Microsoft into the database, started by hand or by the schedule, watched while it runs.
 
 pub mod dto;
+mod progress;
 pub mod runs;
 pub mod scheduled;

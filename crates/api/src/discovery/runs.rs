@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, Local, SecondsFormat, Utc};
-use cspdesk_discovery::progress::{Phase, Progress, ProgressSink};
+use cspdesk_discovery::progress::{Progress, ProgressSink};
 use cspdesk_discovery::run::Trigger;
 use cspdesk_discovery::{lock as run_lock, schedule as timing, Clock, RunOptions, StartError};
 use cspdesk_partner_api::Session;
@@ -18,6 +18,7 @@ use cspdesk_store::{accounts, Database};
 use tokio::sync::oneshot;
 use tokio_util::sync::CancellationToken;
 
+pub use super::progress::progress_dto;
 use crate::accounts::login::resume;
 use crate::discovery::dto::*;
 use crate::{lock, ApiError, ErrorCode};
@@ -458,11 +459,11 @@ fn stamp(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
-fn clamp(n: u64) -> u32 {
+pub(super) fn clamp(n: u64) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-fn millis(d: Duration) -> u32 {
+pub(super) fn millis(d: Duration) -> u32 {
     clamp(d.as_millis() as u64)
 }
 
@@ -488,7 +489,7 @@ fn code(name: &str) -> ErrorCode {
     }
 }
 
-fn entities(list: &[runs::EntityCount]) -> Vec<EntityCountDto> {
+pub(super) fn entities(list: &[runs::EntityCount]) -> Vec<EntityCountDto> {
     list.iter()
         .map(|e| EntityCountDto {
             entity: e.entity.clone(),
@@ -524,66 +525,6 @@ pub fn run_dto(r: &RunRecord, now: DateTime<Utc>) -> RunDto {
             endpoint: f.endpoint.clone(),
             message: f.message.clone(),
         }),
-    }
-}
-
-/// A Graph export's stage as the UI and `--json` see it.
-fn export_dto(e: &cspdesk_discovery::progress::ExportProgress) -> ExportProgressDto {
-    use cspdesk_discovery::progress::ExportStage as S;
-    let (stage, blob, blobs) = match e.stage {
-        S::Requested => (ExportStageDto::Requested, None, None),
-        S::Preparing => (ExportStageDto::Preparing, None, None),
-        S::Downloading { blob, blobs } => (
-            ExportStageDto::Downloading,
-            Some(clamp(blob)),
-            Some(clamp(blobs)),
-        ),
-        S::Writing => (ExportStageDto::Writing, None, None),
-        S::Unchanged => (ExportStageDto::Unchanged, None, None),
-        S::NoData => (ExportStageDto::NoData, None, None),
-        S::Done => (ExportStageDto::Done, None, None),
-        S::Stopped => (ExportStageDto::Stopped, None, None),
-        S::Failed => (ExportStageDto::Failed, None, None),
-    };
-    ExportProgressDto {
-        export: e.export.clone(),
-        stage,
-        blob,
-        blobs,
-        rows: clamp(e.rows),
-    }
-}
-
-/// A progress snapshot as the UI and `--json` see it.
-pub fn progress_dto(p: &Progress) -> ProgressDto {
-    ProgressDto {
-        account_id: p.account_id.clone(),
-        run_id: p.run_id.to_string(),
-        phase: match p.phase {
-            Phase::Customers => PhaseDto::Customers,
-            Phase::Subscriptions => PhaseDto::Subscriptions,
-            Phase::Usage => PhaseDto::Usage,
-            Phase::Prices => PhaseDto::Prices,
-            Phase::Invoices => PhaseDto::Invoices,
-            Phase::Unbilled => PhaseDto::Unbilled,
-            // The phases of the other kinds never reach a Discovery panel.
-            Phase::Finishing
-            | Phase::Manifests
-            | Phase::CostRows
-            | Phase::StackSubscriptions
-            | Phase::StackUsage => PhaseDto::Finishing,
-        },
-        steps_done: clamp(p.steps_done),
-        steps_known: clamp(p.steps_known),
-        fraction: p.fraction,
-        requests: clamp(p.requests),
-        throttled: clamp(p.throttled),
-        rows_written: clamp(p.rows_written),
-        rows_per_second: clamp(p.rows_per_second),
-        elapsed_ms: millis(p.elapsed),
-        eta_ms: p.eta.map(millis),
-        entities: entities(&p.entities),
-        exports: (!p.exports.is_empty()).then(|| p.exports.iter().map(export_dto).collect()),
     }
 }
 
