@@ -18,7 +18,8 @@ use std::time::{Duration, Instant};
 
 use cspdesk_partner_api::graph_billing::PollLimits;
 use cspdesk_partner_api::{
-    self as pc, CallEvent, ClientOptions, GraphBilling, PartnerCenter, RetryPolicy, Session,
+    self as pc, CallEvent, CallObserver, ClientOptions, GraphBilling, PartnerCenter, RetryPolicy,
+    Session,
 };
 use cspdesk_store::discovered::load_cursors;
 use cspdesk_store::discovered::runs::{self, RunFailure, RunRecord};
@@ -189,24 +190,26 @@ pub async fn run(
     let db = Arc::new(Mutex::new(db));
     let tally = Arc::new(Tally::default());
     let observer_tally = tally.clone();
+    // Partner Center's requests and Graph's (exports, operations, manifests, blobs) count alike.
+    let observer: CallObserver = Arc::new(move |e: &CallEvent| {
+        observer_tally.requests.fetch_add(1, Ordering::Relaxed);
+        if matches!(e.status, Some(429) | Some(204)) {
+            observer_tally.throttled.fetch_add(1, Ordering::Relaxed);
+            let wait = e.retry_after.unwrap_or_default().as_millis() as u64;
+            observer_tally
+                .throttled_wait_ms
+                .fetch_add(wait, Ordering::Relaxed);
+        }
+    });
     let graph = GraphBilling::new(session.clone())
         .ok()
-        .map(|g| g.with_retry(retry_policy()));
+        .map(|g| g.with_retry(retry_policy()).with_observer(observer.clone()));
     let client = PartnerCenter::new(
         session,
         ClientOptions {
             max_concurrency: options.max_requests.max(1),
             retry: retry_policy(),
-            observer: Some(Arc::new(move |e: &CallEvent| {
-                observer_tally.requests.fetch_add(1, Ordering::Relaxed);
-                if matches!(e.status, Some(429) | Some(204)) {
-                    observer_tally.throttled.fetch_add(1, Ordering::Relaxed);
-                    let wait = e.retry_after.unwrap_or_default().as_millis() as u64;
-                    observer_tally
-                        .throttled_wait_ms
-                        .fetch_add(wait, Ordering::Relaxed);
-                }
-            })),
+            observer: Some(observer),
             ..ClientOptions::default()
         },
     );

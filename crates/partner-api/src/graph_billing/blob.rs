@@ -203,17 +203,21 @@ impl GraphBilling {
         let name = blob.name.clone();
         let url = manifest.blob_url(index).expect("the blob exists");
         let mut failures = 0u32;
+        let request_id = uuid::Uuid::new_v4();
         loop {
             let jitter: f64 = rand::random();
+            let sent_at = std::time::Instant::now();
             let sent = self
                 .blobs
                 .get(url.expose().as_str())
                 .header("x-ms-version", "2021-08-06")
                 .send()
                 .await;
+            // The blob's name stands for it: its URL carries the SAS.
             let response = match sent {
                 Ok(r) => r,
                 Err(e) => {
+                    self.observe(&name, request_id, sent_at, None, None);
                     failures += 1;
                     if failures >= self.retry.max_attempts {
                         return Err(Error::Unavailable {
@@ -231,6 +235,7 @@ impl GraphBilling {
                 }
             };
             let status = response.status().as_u16();
+            self.observe(&name, request_id, sent_at, Some(status), None);
             match status {
                 200 => {
                     return Ok(BlobReader {

@@ -16,6 +16,7 @@ use url::Url;
 use super::Export;
 use crate::authority::Resource;
 use crate::backoff::{parse_retry_after, RetryPolicy};
+use crate::client::{CallEvent, CallObserver};
 use crate::error::{Error, Result};
 use crate::session::Session;
 use crate::settings::checked_url;
@@ -28,6 +29,9 @@ pub struct GraphBilling {
     pub(super) retry: RetryPolicy,
     /// For blobs: no total timeout (a blob may take minutes), a read timeout instead.
     pub(super) blobs: reqwest::Client,
+    /// Told of every request sent (Graph and blobs), as Partner Center's client tells its
+    /// observer, so a run's request count includes the exports.
+    pub(super) observer: Option<CallObserver>,
 }
 
 impl std::fmt::Debug for GraphBilling {
@@ -80,7 +84,35 @@ impl GraphBilling {
             base,
             retry: RetryPolicy::default(),
             blobs,
+            observer: None,
         })
+    }
+
+    /// Tells `observer` of every request sent (its endpoint a path, never a SAS).
+    pub fn with_observer(mut self, observer: CallObserver) -> GraphBilling {
+        self.observer = Some(observer);
+        self
+    }
+
+    /// Reports one request to the observer, if there is one.
+    pub(super) fn observe(
+        &self,
+        endpoint: &str,
+        request_id: uuid::Uuid,
+        sent_at: std::time::Instant,
+        status: Option<u16>,
+        retry_after: Option<Duration>,
+    ) {
+        if let Some(observer) = &self.observer {
+            observer(&CallEvent {
+                endpoint: endpoint.to_string(),
+                request_id,
+                sent_at,
+                received_at: std::time::Instant::now(),
+                status,
+                retry_after,
+            });
+        }
     }
 
     /// Uses `retry` for 429, 5xx and dropped connections (Graph and blobs).
@@ -167,6 +199,7 @@ impl GraphBilling {
     ) -> Result<Answer> {
         let mut token = self.session.token_for(&Resource::Graph).await?;
         let (mut failures, mut throttles, mut refreshed) = (0u32, 0u32, false);
+        let request_id = uuid::Uuid::new_v4();
         loop {
             let mut headers = HeaderMap::new();
             let mut bearer =
@@ -191,9 +224,11 @@ impl GraphBilling {
                     .body(b.to_string());
             }
             let jitter: f64 = rand::random();
+            let sent_at = std::time::Instant::now();
             let response = match request.send().await {
                 Ok(r) => r,
                 Err(e) => {
+                    self.observe(endpoint, request_id, sent_at, None, None);
                     failures += 1;
                     if failures >= self.retry.max_attempts {
                         return Err(Error::Unavailable {
@@ -213,6 +248,13 @@ impl GraphBilling {
             let headers = response.headers().clone();
             let retry_after =
                 parse_retry_after(headers.get("retry-after").and_then(|v| v.to_str().ok()));
+            self.observe(
+                endpoint,
+                request_id,
+                sent_at,
+                Some(status.as_u16()),
+                retry_after,
+            );
             let bytes = match response.bytes().await {
                 Ok(b) => b.to_vec(),
                 Err(_) if status.is_success() => {

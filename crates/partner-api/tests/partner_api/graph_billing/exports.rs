@@ -148,7 +148,14 @@ async fn a_billed_usage_export_is_started_polled_and_streamed_into_rows() {
             ]),
         )],
     );
-    let graph = graph_for(&emu, &server).await;
+    // Every request is told to the observer (a run counts them), a blob by its name only.
+    let told: Arc<Mutex<Vec<String>>> = Arc::default();
+    let log = told.clone();
+    let graph = graph_for(&emu, &server).await.with_observer(Arc::new(
+        move |e: &cspdesk_partner_api::CallEvent| {
+            log.lock().unwrap().push(e.endpoint.clone());
+        },
+    ));
     let export = Export::BilledUsage {
         invoice_id: "G031809528".into(),
     };
@@ -190,6 +197,16 @@ async fn a_billed_usage_export_is_started_polled_and_streamed_into_rows() {
         }
     }
     assert_eq!(rows.len(), 4, "every good line of both blobs is a row");
+    let told = told.lock().unwrap().clone();
+    assert_eq!(
+        told.len(),
+        server.seen().len(),
+        "one event per request sent: {told:?}"
+    );
+    assert!(
+        told.iter().all(|e| !e.contains("sig=") && !e.contains('?')),
+        "no SAS in what is told: {told:?}"
+    );
     assert_eq!(aside.len(), 1, "the broken line alone is set aside");
     assert_eq!(
         aside[0].endpoint, "part-00001.c000.json.gz",
