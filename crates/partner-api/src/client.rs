@@ -475,7 +475,9 @@ async fn send(
     Ok((status, headers, body.to_vec()))
 }
 
-fn transport_text(e: &reqwest::Error) -> String {
+/// A transport failure in words, without the URL reqwest's own message carries (a SAS or a
+/// token may be in it).
+pub(crate) fn transport_text(e: &reqwest::Error) -> String {
     let kind = if e.is_timeout() {
         "timed out"
     } else if e.is_connect() {

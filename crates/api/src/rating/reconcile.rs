@@ -97,15 +97,16 @@ pub fn reconcile_period(db: &Database, period: &str) -> Result<PeriodReconciliat
     })
 }
 
-/// Each customer's charges on the account's legacy invoices (`Recurring`, D-numbered) whose
-/// billing period starts in `period`.
+/// Each customer's charges on the account's legacy invoices (`Recurring`, D-numbered, among
+/// `invoices`) whose billing period starts in `period`.
 fn legacy_charges(
     db: &Database,
+    invoices: &[cspdesk_store::billing::InvoiceRow],
     account_id: &str,
     period: &str,
 ) -> Result<HashMap<String, Decimal>, ApiError> {
     let mut out: HashMap<String, Decimal> = HashMap::new();
-    for inv in cspdesk_store::billing::invoices(db)? {
+    for inv in invoices {
         let legacy = inv.invoice_type.as_deref() == Some("Recurring") || inv.id.starts_with('D');
         if inv.account_id != account_id
             || !legacy
@@ -218,6 +219,7 @@ pub fn reconcile(
     let billing_period = parse_period(period)?;
     let period = period_text(&billing_period);
     let names = customer_names(db)?;
+    let invoices = cspdesk_store::billing::invoices(db)?;
     let mut out = Vec::new();
     for acc in accounts_of(db, account)? {
         let prices = azure_plan_prices(db, &acc.id)?;
@@ -242,7 +244,7 @@ pub fn reconcile(
                 .or_default()
                 .push(set_aside_lines::key_of_raw(&raw));
         }
-        let legacy_invoiced = legacy_charges(db, &acc.id, &period)?;
+        let legacy_invoiced = legacy_charges(db, &invoices, &acc.id, &period)?;
         let refusals: HashMap<String, String> = rated::states(db, &acc.id, Some(&period))?
             .into_iter()
             .filter_map(|s| s.refused.map(|r| (s.customer_id, r)))

@@ -222,12 +222,7 @@ impl GraphBilling {
                     if failures >= self.retry.max_attempts {
                         return Err(Error::Unavailable {
                             endpoint: name,
-                            // reqwest's message would carry the URL, and with it the SAS.
-                            detail: if e.is_timeout() {
-                                "timed out".into()
-                            } else {
-                                "could not connect".into()
-                            },
+                            detail: crate::client::transport_text(&e),
                         });
                     }
                     tokio::time::sleep(self.retry.backoff(failures, jitter)).await;
