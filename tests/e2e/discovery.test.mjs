@@ -703,6 +703,36 @@ test("One run history: Discovery, the cost export import and the Azure Stack usa
   await shot("run-history");
 });
 
+test("Layout: only the page scrolls; the sidebar and the status bar stay where they are", async () => {
+  // The window itself must never scroll: a blank band under the status bar and a sidebar that
+  // scrolls away were the bug (screen-reader text positioned against no parent).
+  const frame = () =>
+    session.cmd("POST", "/execute/sync", {
+      script: `const page = document.querySelector('main.page');
+        page.scrollTop = page.scrollHeight;
+        page.dispatchEvent(new Event('scroll'));
+        const nav = document.querySelector('nav.nav').getBoundingClientRect();
+        const status = document.querySelector('footer.status').getBoundingClientRect();
+        return { window: document.scrollingElement.scrollTop, page: page.scrollTop,
+                 scrollable: page.scrollHeight > page.clientHeight,
+                 navTop: nav.top, statusBottom: status.bottom, height: window.innerHeight,
+                 body: document.body.scrollHeight };`,
+      args: [],
+    });
+  for (const [hash, name] of [["#/accounts", "layout-discovery-scrolled"], ["#/billing", "layout-billing-scrolled"]]) {
+    await session.navigate(hash);
+    const seen = await session.until(async () => {
+      const f = await frame();
+      return f.scrollable && f.page > 0 ? f : null;
+    }, `${hash} long enough to scroll, scrolled`, { timeoutMs: 30000 });
+    assert.equal(seen.window, 0, `${hash}: the window did not scroll`);
+    assert.equal(seen.navTop, 0, `${hash}: the sidebar stays at the top`);
+    assert.ok(Math.abs(seen.statusBottom - seen.height) < 1, `${hash}: the status bar stays at the bottom (${seen.statusBottom} of ${seen.height})`);
+    assert.ok(seen.body <= seen.height, `${hash}: nothing stretches the window below it (${seen.body} > ${seen.height})`);
+    await shot(name);
+  }
+});
+
 test("Accessibility: axe-core finds no serious or critical violation on any page", async () => {
   const found = [];
   const visit = async (hash, what) => {

@@ -66,8 +66,16 @@ export class Session {
   }
 
   async findAll(css) {
-    const els = await this.cmd("POST", "/elements", { using: "css selector", value: css });
-    return els.map((e) => e[ELEMENT]);
+    // A virtualized list may re-render between WebKit's match and its handles: ask again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const els = await this.cmd("POST", "/elements", { using: "css selector", value: css });
+        return els.map((e) => e[ELEMENT]);
+      } catch (e) {
+        if (e.code !== "stale element reference" || attempt >= 5) throw e;
+        await sleep(100);
+      }
+    }
   }
 
   async text(css) {
