@@ -2,9 +2,9 @@
 // app and see it again, try an invalid tenant id and see the error next to the field.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync, mkdirSync } from "node:fs";
+import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { launch } from "./webdriver.mjs";
 import { violations } from "./axe.mjs";
 
@@ -20,6 +20,8 @@ let session;
 
 after(async () => {
   await session?.quit().catch(() => {});
+  // A filled database is hundreds of MB: kept only when asked (E2E_KEEP_DB=1), to look into a failure.
+  if (!process.env.E2E_KEEP_DB) rmSync(dirname(db), { recursive: true, force: true });
 });
 
 async function rows(s) {

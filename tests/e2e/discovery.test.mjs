@@ -3,10 +3,10 @@
 // and Subscriptions. Screenshots of each state go to the artifacts folder.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, rmSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { launch } from "./webdriver.mjs";
 import { acceptConsent } from "./consent.mjs";
 import { startAzurite } from "./azurite.mjs";
@@ -24,6 +24,8 @@ let panel;
 
 after(async () => {
   await session?.quit().catch(() => {});
+  // A filled database is hundreds of MB: kept only when asked (E2E_KEEP_DB=1), to look into a failure.
+  if (!process.env.E2E_KEEP_DB) rmSync(dirname(db), { recursive: true, force: true });
 });
 
 const shot = async (name) => writeFileSync(join(artifacts, `${name}.png`), await session.screenshotPng());

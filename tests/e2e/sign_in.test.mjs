@@ -3,9 +3,9 @@
 // would), Accept, and the account showing the signed-in user.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { launch } from "./webdriver.mjs";
 import { acceptConsent } from "./consent.mjs";
 
@@ -20,6 +20,8 @@ let session;
 
 after(async () => {
   await session?.quit().catch(() => {});
+  // A filled database is hundreds of MB: kept only when asked (E2E_KEEP_DB=1), to look into a failure.
+  if (!process.env.E2E_KEEP_DB) rmSync(dirname(db), { recursive: true, force: true });
 });
 
 test("sandbox button, consent page, Accept: the account shows the signed-in user", async () => {
