@@ -99,6 +99,10 @@ pub struct EmulatorConfig {
     /// Whether the partner's admin consented to Graph's `PartnerBilling.Read.All` for the app:
     /// without it Graph tokens lack the scope and the billing reports answer 403.
     pub graph_admin_consent: bool,
+    /// Azure plan prices move from month to month (some meters up, some down, tiers kept; see
+    /// `world::price_book`) and the emulator bills each month with its own sheet and FX. Off by
+    /// default: every month then has the catalog's prices, as the rate card shows them.
+    pub monthly_prices: bool,
 }
 
 impl EmulatorConfig {
@@ -130,6 +134,7 @@ impl EmulatorConfig {
             graph_sas_ttl: Duration::from_secs(12 * 3600),
             v1_cutover: true,
             graph_admin_consent: true,
+            monthly_prices: false,
         }
     }
 }

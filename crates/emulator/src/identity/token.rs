@@ -14,8 +14,8 @@ use chrono::Duration;
 use serde_json::{json, Value};
 
 use super::{
-    access_token, jwt, kid, resolve_tenant, resource_of_scopes, CodeGrant, DeviceGrant,
-    DeviceStatus, CLIENT_ID, GRAPH,
+    access_token, jwt, kid, mentions_pricing, resolve_tenant, resource_of_scopes, CodeGrant,
+    DeviceGrant, DeviceStatus, CLIENT_ID, GRAPH, PRICING,
 };
 use crate::server::{lock, AppState, Shared};
 use crate::wire::json_response;
@@ -51,6 +51,9 @@ struct Grant {
     amr: Vec<&'static str>,
     nonce: Option<String>,
     client_id: String,
+    /// The scopes the user consented to at the interactive sign-in, carried by every refresh
+    /// token it rotates into, so a resource asked for later is checked against them.
+    consented: String,
 }
 
 /// Which protocol version's response shape to use.
@@ -88,13 +91,23 @@ fn issue(s: &Shared, g: Grant, flavour: Flavour) -> Response {
             &format!("The user or administrator has not consented to use the application with ID '{}'. Send an interactive authorization request for this user and resource.", g.client_id),
         );
     }
+    // The Pricing API's permission needs no admin but the user's own consent: a sign-in that
+    // never asked for it cannot buy its token until the user signs in again and consents.
+    if resource == PRICING && !mentions_pricing(&g.consented.to_ascii_lowercase()) {
+        return oauth_error(
+            s,
+            "invalid_grant",
+            65001,
+            &format!("The user or administrator has not consented to use the application with ID '{}'. Send an interactive authorization request for this user and resource.", g.client_id),
+        );
+    }
     let at = access_token(s, &user, &g.tid, resource, &g.amr, &g.client_id);
     let now = s.clock.now().timestamp();
     let ttl = s.config.access_token_ttl.as_secs() as i64;
     let rt = jwt::seal(
         &s.key,
         RT_PREFIX,
-        &json!({ "u": user.upn, "c": g.client_id, "s": g.scope, "t": now, "a": g.amr, "tid": g.tid, "n": s.next_guid() }),
+        &json!({ "u": user.upn, "c": g.client_id, "s": g.scope, "k": g.consented, "t": now, "a": g.amr, "tid": g.tid, "n": s.next_guid() }),
     );
     let id_token = jwt::sign(
         &s.key,
@@ -196,6 +209,7 @@ fn redeem_code(s: &Shared, p: &Params) -> Result<Grant, Response> {
     Ok(Grant {
         upn: g.upn,
         tid: g.tenant,
+        consented: g.scope.clone(),
         scope: g.scope,
         amr: g.amr,
         nonce: g.nonce,
@@ -265,6 +279,11 @@ fn redeem_refresh(s: &Shared, p: &Params) -> Result<Grant, Response> {
         amr,
         nonce: None,
         client_id: client,
+        consented: v["k"]
+            .as_str()
+            .or(v["s"].as_str())
+            .unwrap_or_default()
+            .to_string(),
     })
 }
 
@@ -315,6 +334,7 @@ fn redeem_device(s: &Shared, p: &Params) -> Result<Grant, Response> {
             Ok(Grant {
                 upn,
                 tid: g.tenant,
+                consented: g.scope.clone(),
                 scope: g.scope,
                 amr,
                 nonce: None,
