@@ -1,13 +1,18 @@
 //! Device-code sign-in for the headless CLI: show a short code and a URL, then poll the token
 //! endpoint while the user approves on another device. The `oauth2` crate's poller honours the
 //! server's `interval`, keeps polling on `authorization_pending` and slows down on `slow_down`.
+//! It asks consent for the same scopes as the browser sign-in (`authority::sign_in_scopes`).
 
 use std::time::Duration;
 
 use oauth2::{DeviceAuthorizationUrl, StandardDeviceAuthorizationResponse};
 use tokio_util::sync::CancellationToken;
 
-use crate::authority::{oauth_client, scopes, token_error, token_set, transport, Grant, TokenSet};
+use oauth2::Scope;
+
+use crate::authority::{
+    oauth_client, sign_in_scopes, token_error, token_set, transport, Grant, TokenSet,
+};
 use crate::error::{Error, Result};
 use crate::settings::ApiSettings;
 
@@ -38,7 +43,7 @@ where
     );
     let details: StandardDeviceAuthorizationResponse = client
         .exchange_device_code()
-        .add_scopes(scopes(settings))
+        .add_scopes(sign_in_scopes(settings).into_iter().map(Scope::new))
         .request_async(&transport(&http))
         .await
         .map_err(|e| token_error(e, Grant::Device))?;
