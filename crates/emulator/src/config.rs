@@ -103,6 +103,10 @@ pub struct EmulatorConfig {
     /// `world::price_book`) and the emulator bills each month with its own sheet and FX. Off by
     /// default: every month then has the catalog's prices, as the rate card shows them.
     pub monthly_prices: bool,
+    /// Whether the partner's admin granted tenant-wide consent to the Pricing API's
+    /// `user_impersonation` for the app; without it a Pricing token needs the sign-in itself to
+    /// have consented (AADSTS65001 otherwise).
+    pub pricing_admin_consent: bool,
 }
 
 impl EmulatorConfig {
@@ -135,6 +139,7 @@ impl EmulatorConfig {
             v1_cutover: true,
             graph_admin_consent: true,
             monthly_prices: false,
+            pricing_admin_consent: true,
         }
     }
 }

@@ -125,7 +125,10 @@
 //!   no Pricing API error body) for an app-only token or a user who is neither Admin agent nor
 //!   Sales agent, 400 for a bad market, view, timeline or month (`future` is not served), 404
 //!   for `azure_reservations` (no published row or column to copy). A Pricing token needs the
-//!   sign-in to have consented to the API (else AADSTS65001 at the token endpoint). The zip's one
+//!   sign-in to have consented to the API unless `pricing_admin_consent` (on by default) stands
+//!   for the admin's tenant-wide consent (else AADSTS65001 at the token endpoint). A device-code
+//!   request whose scopes name more than one resource is refused at the token step with
+//!   AADSTS28000 (`invalid_scope`), as Entra does. The zip's one
 //!   entry is named `pricesheet.csv` / `sheets.csv` (Microsoft's entry name is unpublished);
 //!   sheets before April 2020 come plain even when `deflate` is asked. FX rows: EUR and GBP,
 //!   `USDPerUnit` = 1 / the billing rate to 16 decimals, `Month` the year as in the sample.

@@ -42,6 +42,7 @@ pub(crate) struct Knobs {
     pub graph_sas_ttl: Duration,
     pub v1_cutover: bool,
     pub graph_admin_consent: bool,
+    pub pricing_admin_consent: bool,
 }
 
 /// State shared by every handler of one emulator.
@@ -131,6 +132,7 @@ impl Emulator {
             graph_sas_ttl: config.graph_sas_ttl,
             v1_cutover: config.v1_cutover,
             graph_admin_consent: config.graph_admin_consent,
+            pricing_admin_consent: config.pricing_admin_consent,
         };
         let stack = arm::StackState::seeded(&world);
         let shared = Arc::new(Shared {
@@ -290,6 +292,12 @@ impl RunningEmulator {
     /// minted from now on carry the scope or not).
     pub fn set_graph_admin_consent(&self, on: bool) {
         lock(&self.shared.knobs).graph_admin_consent = on;
+    }
+
+    /// Grants or withdraws the admin's tenant-wide consent to the Pricing API (tokens bought
+    /// from now on need the sign-in's own consent when withdrawn).
+    pub fn set_pricing_admin_consent(&self, on: bool) {
+        lock(&self.shared.knobs).pricing_admin_consent = on;
     }
 
     /// Turns the v1 cut-over on or off (see [`EmulatorConfig::v1_cutover`]).

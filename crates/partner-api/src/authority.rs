@@ -171,11 +171,11 @@ pub(crate) fn scopes(settings: &ApiSettings) -> impl Iterator<Item = Scope> + '_
         .map(|s| Scope::new(s.clone()))
 }
 
-/// What an interactive sign-in (browser or device code) asks consent for: the account's own
-/// scopes (Partner Center's first: Entra issues the sign-in's token for the first scope's
-/// resource), then Graph's partner billing and the Pricing API, each once. Entra lets one
-/// sign-in name several resources for consent; each token is then redeemed for one resource,
-/// so these stay out of the refresh of Partner Center's token.
+/// What the browser sign-in asks consent for: the account's own scopes (Partner Center's first:
+/// Entra issues the sign-in's token for the first scope's resource), then Graph's partner
+/// billing and the Pricing API, each once. Entra lets an authorize request name several
+/// resources for consent; each token is then redeemed for one resource, so these stay out of
+/// the refresh of Partner Center's token. The device-code flow cannot (see device_code.rs).
 pub fn sign_in_scopes(settings: &ApiSettings) -> Vec<String> {
     let mut wanted: Vec<String> = settings
         .scopes

@@ -1,18 +1,20 @@
 //! Device-code sign-in for the headless CLI: show a short code and a URL, then poll the token
 //! endpoint while the user approves on another device. The `oauth2` crate's poller honours the
 //! server's `interval`, keeps polling on `authorization_pending` and slows down on `slow_down`.
-//! It asks consent for the same scopes as the browser sign-in (`authority::sign_in_scopes`).
+//!
+//! It asks for the account's own scopes only (Partner Center's), not for the browser's extra
+//! consents to Graph and the Pricing API: the device-code token request carries no scope, so
+//! Entra refuses a device request naming more than one resource at the token step, after the
+//! user consented (AADSTS28000; MicrosoftDocs/azure-docs#42565, MSAL's "one resource per token
+//! request"). A device-code user reaches Graph and the Pricing API through the admin's
+//! tenant-wide consent (docs/connect-a-real-partner.md), or the errors name it.
 
 use std::time::Duration;
 
 use oauth2::{DeviceAuthorizationUrl, StandardDeviceAuthorizationResponse};
 use tokio_util::sync::CancellationToken;
 
-use oauth2::Scope;
-
-use crate::authority::{
-    oauth_client, sign_in_scopes, token_error, token_set, transport, Grant, TokenSet,
-};
+use crate::authority::{oauth_client, scopes, token_error, token_set, transport, Grant, TokenSet};
 use crate::error::{Error, Result};
 use crate::settings::ApiSettings;
 
@@ -43,7 +45,7 @@ where
     );
     let details: StandardDeviceAuthorizationResponse = client
         .exchange_device_code()
-        .add_scopes(sign_in_scopes(settings).into_iter().map(Scope::new))
+        .add_scopes(scopes(settings))
         .request_async(&transport(&http))
         .await
         .map_err(|e| token_error(e, Grant::Device))?;

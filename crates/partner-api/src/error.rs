@@ -156,7 +156,7 @@ pub enum Error {
     },
     /// No consent to the Pricing API: the sign-in never asked for it, or the app registration
     /// lacks the permission.
-    #[error("Microsoft Partner (the Pricing API) was not consented to ({detail}). The app registration needs the delegated permission user_impersonation of the API \"Microsoft Partner\" (https://api.partner.microsoft.com, application id 4990cffe-04e8-4e8b-808a-1175604b879f) in Entra admin center > App registrations > API permissions; then sign in again and consent.")]
+    #[error("Microsoft Partner (the Pricing API) was not consented to ({detail}). The app registration needs the delegated permission user_impersonation of the API \"Microsoft Partner\" (https://api.partner.microsoft.com, application id 4990cffe-04e8-4e8b-808a-1175604b879f) in Entra admin center > App registrations > API permissions, with admin consent granted for the partner (Grant admin consent); or sign in again with the browser and consent.")]
     PricingConsent {
         /// Microsoft's code and message.
         detail: String,

@@ -91,9 +91,12 @@ fn issue(s: &Shared, g: Grant, flavour: Flavour) -> Response {
             &format!("The user or administrator has not consented to use the application with ID '{}'. Send an interactive authorization request for this user and resource.", g.client_id),
         );
     }
-    // The Pricing API's permission needs no admin but the user's own consent: a sign-in that
-    // never asked for it cannot buy its token until the user signs in again and consents.
-    if resource == PRICING && !mentions_pricing(&g.consented.to_ascii_lowercase()) {
+    // The Pricing API's permission needs no admin: without the admin's tenant-wide consent, a
+    // sign-in that never asked for it cannot buy its token until the user consents.
+    if resource == PRICING
+        && !s.knobs().pricing_admin_consent
+        && !mentions_pricing(&g.consented.to_ascii_lowercase())
+    {
         return oauth_error(
             s,
             "invalid_grant",
@@ -331,6 +334,17 @@ fn redeem_device(s: &Shared, p: &Params) -> Result<Grant, Response> {
         }
         DeviceStatus::Approved { upn, amr } => {
             let g = devices.remove(&code).expect("present");
+            // The device-code grant's token is asked without a scope, so the scopes of the
+            // device request must name one resource: Entra refuses more at this step, after
+            // the user consented to them all (AADSTS28000).
+            if resources_named(&g.scope) > 1 {
+                return Err(oauth_error(
+                    s,
+                    "invalid_scope",
+                    28000,
+                    &format!("Provided value for the input parameter scope is not valid because it contains more than one resource. Scope {} is not valid.", g.scope),
+                ));
+            }
             Ok(Grant {
                 upn,
                 tid: g.tenant,
@@ -342,6 +356,24 @@ fn redeem_device(s: &Shared, p: &Params) -> Result<Grant, Response> {
             })
         }
     }
+}
+
+/// How many resources a scope list names (OpenID Connect's own scopes name none).
+fn resources_named(scope: &str) -> usize {
+    let mut seen: Vec<&'static str> = scope
+        .split(' ')
+        .filter(|x| {
+            !x.is_empty()
+                && !matches!(
+                    x.to_ascii_lowercase().as_str(),
+                    "openid" | "profile" | "offline_access" | "email"
+                )
+        })
+        .map(resource_of_scopes)
+        .collect();
+    seen.sort_unstable();
+    seen.dedup();
+    seen.len()
 }
 
 /// Checks shared by both token endpoints, then redeems the grant (v1 knows no device code).

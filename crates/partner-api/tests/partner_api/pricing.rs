@@ -1,7 +1,7 @@
 //! The Pricing API client against the emulator: sheets current and by month, zipped and
 //! plain, FX rates, all read back by the app's own readers with nothing set aside; the typed
 //! errors (a user without an agent role, a sign-in that never consented to the Pricing API);
-//! both sign-in flows asking the same consent; throttling waited out.
+//! the browser asking every consent and the device code one resource; throttling waited out.
 
 use std::sync::{Arc, Mutex};
 
@@ -228,6 +228,7 @@ async fn sign_in_without_pricing(emu: &RunningEmulator) -> cspdesk_partner_api::
 #[tokio::test]
 async fn a_sign_in_that_never_consented_to_pricing_names_what_to_consent_to() {
     let emu = start().await;
+    emu.set_pricing_admin_consent(false);
     let tokens = sign_in_without_pricing(&emu).await;
     let signed = signed_with(&emu, tokens, emu_clock(&emu), Default::default());
     let err = Pricing::new(signed.session.clone())
@@ -238,14 +239,23 @@ async fn a_sign_in_that_never_consented_to_pricing_names_what_to_consent_to() {
     assert!(matches!(err, Error::PricingConsent { .. }), "{err:?}");
     let text = err.to_string();
     assert!(
-        text.contains("user_impersonation") && text.contains("Microsoft Partner"),
+        text.contains("user_impersonation")
+            && text.contains("Microsoft Partner")
+            && text.contains("admin consent"),
         "{text}"
     );
+    emu.set_pricing_admin_consent(true);
+    Pricing::new(signed.session.clone())
+        .unwrap()
+        .fx_rates(february())
+        .await
+        .expect("the admin's tenant-wide consent covers the same sign-in");
 }
 
 #[tokio::test]
-async fn both_sign_in_flows_ask_consent_for_partner_center_graph_and_pricing() {
+async fn the_browser_asks_every_consent_and_the_device_code_one_resource() {
     let emu = start().await;
+    emu.set_pricing_admin_consent(false);
     let settings = settings(&emu);
     let wanted = sign_in_scopes(&settings);
     for scope in [
@@ -267,30 +277,41 @@ async fn both_sign_in_flows_ask_consent_for_partner_center_graph_and_pricing() {
         .map(String::from)
         .collect();
     assert_eq!(asked, wanted, "the browser sign-in asks exactly these");
-    // The device-code flow: its tokens buy a Pricing token only if it asked that consent.
-    emu.set_auto_consent(Some(admin(&emu)));
-    let tokens = sign_in_with_device_code(&settings, CancellationToken::new(), |_| {})
-        .await
-        .expect("device code sign-in");
-    let signed = signed_with(&emu, tokens, emu_clock(&emu), Default::default());
-    Pricing::new(signed.session.clone())
-        .unwrap()
-        .fx_rates(february())
-        .await
-        .expect("the device-code sign-in consented to the Pricing API");
-    signed
-        .session
-        .token_for(&cspdesk_partner_api::Resource::Graph)
-        .await
-        .expect("and to Graph's partner billing");
-    emu.set_auto_consent(None);
     let (browser, _) = sign_in(&emu, Choice::Accept(admin(&emu))).await;
     let signed = signed_with(&emu, browser.unwrap(), emu_clock(&emu), Default::default());
     Pricing::new(signed.session.clone())
         .unwrap()
         .fx_rates(february())
         .await
-        .expect("the browser sign-in consented to the Pricing API");
+        .expect("the browser sign-in consented to the Pricing API itself");
+
+    // Entra refuses a device-code request naming several resources once the user approved it.
+    emu.set_auto_consent(Some(admin(&emu)));
+    let mut all = settings.clone();
+    all.scopes = wanted.clone();
+    let err = sign_in_with_device_code(&all, CancellationToken::new(), |_| {})
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("AADSTS28000"), "{err:?}");
+    // So the device code asks Partner Center's scopes only; the Pricing API then needs the
+    // admin's consent, and the error says so.
+    let tokens = sign_in_with_device_code(&settings, CancellationToken::new(), |_| {})
+        .await
+        .expect("device code sign-in");
+    let signed = signed_with(&emu, tokens, emu_clock(&emu), Default::default());
+    let pricing = Pricing::new(signed.session.clone()).unwrap();
+    let err = pricing.fx_rates(february()).await.unwrap_err();
+    assert!(matches!(err, Error::PricingConsent { .. }), "{err:?}");
+    emu.set_pricing_admin_consent(true);
+    pricing
+        .fx_rates(february())
+        .await
+        .expect("with the admin's consent the device-code user reads prices");
+    signed
+        .session
+        .token_for(&cspdesk_partner_api::Resource::Graph)
+        .await
+        .expect("and Graph's partner billing (admin-consented)");
 }
 
 #[tokio::test]
