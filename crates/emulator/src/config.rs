@@ -99,6 +99,14 @@ pub struct EmulatorConfig {
     /// Whether the partner's admin consented to Graph's `PartnerBilling.Read.All` for the app:
     /// without it Graph tokens lack the scope and the billing reports answer 403.
     pub graph_admin_consent: bool,
+    /// Azure plan prices move from month to month (some meters up, some down, tiers kept; see
+    /// `world::price_book`) and the emulator bills each month with its own sheet and FX. Off by
+    /// default: every month then has the catalog's prices, as the rate card shows them.
+    pub monthly_prices: bool,
+    /// Whether the partner's admin granted tenant-wide consent to the Pricing API's
+    /// `user_impersonation` for the app; without it a Pricing token needs the sign-in itself to
+    /// have consented (AADSTS65001 otherwise).
+    pub pricing_admin_consent: bool,
 }
 
 impl EmulatorConfig {
@@ -130,6 +138,8 @@ impl EmulatorConfig {
             graph_sas_ttl: Duration::from_secs(12 * 3600),
             v1_cutover: true,
             graph_admin_consent: true,
+            monthly_prices: false,
+            pricing_admin_consent: true,
         }
     }
 }

@@ -19,7 +19,9 @@
 //! - Partner tenant: a GUID derived from (preset, seed); domain `cspdesk{s|m|l}{seed}.onmicrosoft.com`.
 //! - Users: `admin@` (Global Administrator, MFA), `billing@` (Billing administrator, MFA),
 //!   `reader@` (Global Reader, MFA), `nomfa@` (Global Administrator, *not* registered for MFA:
-//!   its tokens carry `amr: ["pwd"]` and get 401/900421 when MFA is enforced).
+//!   its tokens carry `amr: ["pwd"]` and get 401/900421 when MFA is enforced), `sales@` (no
+//!   directory role; Partner Center's Sales agent, MFA). Partner Center roles: the Global
+//!   Administrators are Admin agents, `billing@` is Billing admin (`User::partner_roles`).
 //! - Client id [`crate::CLIENT_ID`] (public client); redirect URIs [`crate::identity::REDIRECT_URIS`].
 //! - Customer 0: Azure plan, USD. Customer 1: legacy 0145P, USD. Customer 2: Azure plan, GBP,
 //!   transferred in from another partner (usage only from its transfer date). Customer 3: Azure
@@ -117,3 +119,22 @@
 //! - **v1 cut-over** (`EmulatorConfig::v1_cutover`, on by default; `--no-v1-cutover` off): v1
 //!   `provider=onetime` line items, billed and unbilled, answer an empty collection for billing
 //!   months from April 2025 on; legacy line items are unchanged.
+//! - **Pricing API** (`/partner/v1.0/sales/...`, reference §6.3; the pricing base
+//!   `{emulator}/partner/v1.0`): 401 with Partner Center's body and `WWW-Authenticate` for a token
+//!   of another audience, 403 (`{code, description}`, Partner Center's shape: Microsoft publishes
+//!   no Pricing API error body) for an app-only token or a user who is neither Admin agent nor
+//!   Sales agent, 400 for a bad market, view, timeline or month (`future` is not served), 404
+//!   for `azure_reservations` (no published row or column to copy). A Pricing token needs the
+//!   sign-in to have consented to the API unless `pricing_admin_consent` (on by default) stands
+//!   for the admin's tenant-wide consent (else AADSTS65001 at the token endpoint). A device-code
+//!   request whose scopes name more than one resource is refused at the token step with
+//!   AADSTS28000 (`invalid_scope`), as Entra does. The zip's one
+//!   entry is named `pricesheet.csv` / `sheets.csv` (Microsoft's entry name is unpublished);
+//!   sheets before April 2020 come plain even when `deflate` is asked. FX rows: EUR and GBP,
+//!   `USDPerUnit` = 1 / the billing rate to 16 decimals, `Month` the year as in the sample.
+//!   Licence sheet: the seat SKU at the seat price, `ERP Price` = price x 1.25 (the sample's ratio).
+//! - **Monthly prices** (`EmulatorConfig::monthly_prices`, off by default; `--monthly-prices`):
+//!   each Azure plan meter's tiers move by month (`world::price_book`: a third up, a third down
+//!   by 1-8 %, a third unchanged); usage rows, v1 and Graph lines, invoices and Cost Management
+//!   exports of month M use month M's prices and FX, which the sheet and FX of M serve. Legacy
+//!   0145P lines and the rate card keep the catalog's prices.

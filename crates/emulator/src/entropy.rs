@@ -77,6 +77,7 @@ pub(crate) mod tag {
     pub const REQUEST: u64 = 9;
     pub const STACK: u64 = 10;
     pub const CODE: u64 = 11;
+    pub const PRICE: u64 = 12;
 }
 
 /// FNV-1a of a string, to key streams by stable codes (meter codes, route names).

@@ -1,5 +1,6 @@
 //! The Microsoft cloud emulator: a test double of identity, Partner Center, ARM, Cost
-//! Management exports and Microsoft Graph's partner-billing exports, so every test and the sandbox run without Microsoft.
+//! Management exports, Microsoft Graph's partner-billing exports and the Pricing API's price
+//! sheets and FX rates, so every test and the sandbox run without Microsoft.
 //!
 //! Start one in-process with [`Emulator::start`]; see [`docs`] for the behaviours the
 //! reference leaves UNVERIFIED and which choice the emulator makes.
@@ -19,6 +20,7 @@ pub mod graph;
 pub mod identity;
 mod injection;
 pub mod partner_center;
+pub mod pricing;
 pub mod server;
 pub mod throttle;
 pub mod tls;

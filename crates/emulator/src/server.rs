@@ -25,7 +25,7 @@ use crate::faults::FaultPlan;
 use crate::throttle::{Buckets, RateLimits};
 use crate::world::tenancy::Partner;
 use crate::world::{Currency, World};
-use crate::{arm, cost_exports, graph, identity, injection, partner_center, tls};
+use crate::{arm, cost_exports, graph, identity, injection, partner_center, pricing, tls};
 
 /// Knobs that tests may flip while the emulator runs.
 #[derive(Debug, Clone)]
@@ -42,6 +42,7 @@ pub(crate) struct Knobs {
     pub graph_sas_ttl: Duration,
     pub v1_cutover: bool,
     pub graph_admin_consent: bool,
+    pub pricing_admin_consent: bool,
 }
 
 /// State shared by every handler of one emulator.
@@ -88,7 +89,8 @@ pub struct Emulator;
 impl Emulator {
     /// Binds `config.listen`, generates the partner and starts serving in the background.
     pub async fn start(config: EmulatorConfig) -> Result<RunningEmulator> {
-        let world = World::new(config.preset, config.seed, config.now.date_naive());
+        let world = World::new(config.preset, config.seed, config.now.date_naive())
+            .with_monthly_prices(config.monthly_prices);
         let std_listener =
             std::net::TcpListener::bind(config.listen).map_err(|source| EmulatorError::Bind {
                 addr: config.listen,
@@ -130,6 +132,7 @@ impl Emulator {
             graph_sas_ttl: config.graph_sas_ttl,
             v1_cutover: config.v1_cutover,
             graph_admin_consent: config.graph_admin_consent,
+            pricing_admin_consent: config.pricing_admin_consent,
         };
         let stack = arm::StackState::seeded(&world);
         let shared = Arc::new(Shared {
@@ -291,6 +294,12 @@ impl RunningEmulator {
         lock(&self.shared.knobs).graph_admin_consent = on;
     }
 
+    /// Grants or withdraws the admin's tenant-wide consent to the Pricing API (tokens bought
+    /// from now on need the sign-in's own consent when withdrawn).
+    pub fn set_pricing_admin_consent(&self, on: bool) {
+        lock(&self.shared.knobs).pricing_admin_consent = on;
+    }
+
     /// Turns the v1 cut-over on or off (see [`EmulatorConfig::v1_cutover`]).
     pub fn set_v1_cutover(&self, on: bool) {
         lock(&self.shared.knobs).v1_cutover = on;
@@ -404,6 +413,7 @@ fn router(state: AppState) -> Router {
         .merge(arm::routes())
         .merge(cost_exports::routes())
         .merge(graph::routes())
+        .merge(pricing::routes())
         .layer(middleware::from_fn_with_state(
             state.clone(),
             injection::inject_faults,
@@ -423,6 +433,9 @@ pub(crate) fn route_of(path: &str) -> &'static str {
     }
     if p.starts_with(&format!("/blobs/{}/", graph::ACCOUNT)) {
         return "graphblobs";
+    }
+    if p.starts_with(pricing::BASE) {
+        return "pricing";
     }
     let p = p.strip_prefix("/v1").unwrap_or(&p);
     if p.contains("/oauth2/") && (p.ends_with("/token") || p.ends_with("/devicecode")) {
@@ -497,5 +510,9 @@ mod tests {
         assert_eq!(route_of("/v1/customers"), "customers");
         assert_eq!(route_of("/v1/invoices/G1/lineitems"), "lineitems");
         assert_eq!(route_of("/common/oauth2/v2.0/token"), "token");
+        assert_eq!(
+            route_of("/partner/v1.0/sales/fxrates(Month='202604')/$value"),
+            "pricing"
+        );
     }
 }

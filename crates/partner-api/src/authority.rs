@@ -127,6 +127,10 @@ pub const ARM_SCOPE: &str = "https://management.azure.com/user_impersonation";
 /// Delegated scope of Microsoft Graph's partner billing exports (admin consent required).
 pub const GRAPH_BILLING_SCOPE: &str = "https://graph.microsoft.com/PartnerBilling.Read.All";
 
+/// Delegated scope of the "Microsoft Partner" API (Pricing API: price sheets, FX rates), the
+/// permission `user_impersonation` of the app `4990cffe-04e8-4e8b-808a-1175604b879f`.
+pub const PRICING_SCOPE: &str = "https://api.partner.microsoft.com/user_impersonation";
+
 /// Which API an access token is for.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Resource {
@@ -136,6 +140,8 @@ pub enum Resource {
     Arm,
     /// Microsoft Graph, for the partner billing exports ([`GRAPH_BILLING_SCOPE`]).
     Graph,
+    /// The Pricing API ([`PRICING_SCOPE`]).
+    Pricing,
     /// An Azure Stack Hub's admin ARM, named by the audience its `metadata/endpoints`
     /// publishes, asked for through that audience's `/.default` scope.
     StackAdmin(String),
@@ -148,6 +154,7 @@ impl Resource {
             Resource::PartnerCenter => None,
             Resource::Arm => Some(vec![ARM_SCOPE.into(), "offline_access".into()]),
             Resource::Graph => Some(vec![GRAPH_BILLING_SCOPE.into(), "offline_access".into()]),
+            Resource::Pricing => Some(vec![PRICING_SCOPE.into(), "offline_access".into()]),
             Resource::StackAdmin(audience) => Some(vec![
                 format!("{}/.default", audience.trim_end_matches('/')),
                 "offline_access".into(),
@@ -162,6 +169,26 @@ pub(crate) fn scopes(settings: &ApiSettings) -> impl Iterator<Item = Scope> + '_
         .iter()
         .filter(|s| !s.trim().is_empty())
         .map(|s| Scope::new(s.clone()))
+}
+
+/// What the browser sign-in asks consent for: the account's own scopes (Partner Center's first:
+/// Entra issues the sign-in's token for the first scope's resource), then Graph's partner
+/// billing and the Pricing API, each once. Entra lets an authorize request name several
+/// resources for consent; each token is then redeemed for one resource, so these stay out of
+/// the refresh of Partner Center's token. The device-code flow cannot (see device_code.rs).
+pub fn sign_in_scopes(settings: &ApiSettings) -> Vec<String> {
+    let mut wanted: Vec<String> = settings
+        .scopes
+        .iter()
+        .filter(|s| !s.trim().is_empty())
+        .cloned()
+        .collect();
+    for extra in [GRAPH_BILLING_SCOPE, PRICING_SCOPE] {
+        if !wanted.iter().any(|s| s == extra) {
+            wanted.push(extra.to_string());
+        }
+    }
+    wanted
 }
 
 /// One authorization request: the URL to open, and the secrets needed to finish it.
@@ -188,14 +215,8 @@ impl AuthorizationRequest {
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
         let mut request = client
             .authorize_url(CsrfToken::new_random)
-            .add_scopes(scopes(settings))
+            .add_scopes(sign_in_scopes(settings).into_iter().map(Scope::new))
             .set_pkce_challenge(challenge);
-        // Consent for Graph's billing exports is asked with the sign-in (Entra lets an
-        // authorize request name several resources for consent; each token is then redeemed
-        // for one resource, so the scope stays out of the refresh of Partner Center's token).
-        if !settings.scopes.iter().any(|s| s == GRAPH_BILLING_SCOPE) {
-            request = request.add_scope(Scope::new(GRAPH_BILLING_SCOPE.to_string()));
-        }
         if let Some(hint) = login_hint {
             request = request.add_extra_param("login_hint", hint.to_string());
         }
@@ -276,6 +297,12 @@ pub(crate) async fn redeem_refresh(
             if detail.contains("AADSTS65001") || detail.contains("consent") =>
         {
             Error::GraphConsent { detail }
+        }
+        // The sign-in that made this refresh token never asked for the Pricing API.
+        (Resource::Pricing, Error::ConsentExpired { detail })
+            if detail.contains("AADSTS65001") || detail.contains("consent") =>
+        {
+            Error::PricingConsent { detail }
         }
         (_, e) => e,
     })?;

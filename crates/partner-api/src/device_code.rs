@@ -1,6 +1,13 @@
 //! Device-code sign-in for the headless CLI: show a short code and a URL, then poll the token
 //! endpoint while the user approves on another device. The `oauth2` crate's poller honours the
 //! server's `interval`, keeps polling on `authorization_pending` and slows down on `slow_down`.
+//!
+//! It asks for the account's own scopes only (Partner Center's), not for the browser's extra
+//! consents to Graph and the Pricing API: the device-code token request carries no scope, so
+//! Entra refuses a device request naming more than one resource at the token step, after the
+//! user consented (AADSTS28000; MicrosoftDocs/azure-docs#42565, MSAL's "one resource per token
+//! request"). A device-code user reaches Graph and the Pricing API through the admin's
+//! tenant-wide consent (docs/connect-a-real-partner.md), or the errors name it.
 
 use std::time::Duration;
 

@@ -147,6 +147,20 @@ pub enum Error {
         /// Microsoft's code and message.
         detail: String,
     },
+    /// The Pricing API refused the signed-in user: it serves price sheets and FX rates only
+    /// to Partner Center's Admin agents and Sales agents.
+    #[error("The Pricing API refused the signed-in user ({detail}). Price sheets and FX rates need the Admin agent or Sales agent role in Partner Center: ask the partner's admin to give the user one of them (Partner Center > Account settings > User management), then try again.")]
+    PricingRole {
+        /// Microsoft's code and message.
+        detail: String,
+    },
+    /// No consent to the Pricing API: the sign-in never asked for it, or the app registration
+    /// lacks the permission.
+    #[error("Microsoft Partner (the Pricing API) was not consented to ({detail}). The app registration needs the delegated permission user_impersonation of the API \"Microsoft Partner\" (https://api.partner.microsoft.com, application id 4990cffe-04e8-4e8b-808a-1175604b879f) in Entra admin center > App registrations > API permissions, with admin consent granted for the partner (Grant admin consent); or sign in again with the browser and consent.")]
+    PricingConsent {
+        /// Microsoft's code and message.
+        detail: String,
+    },
     /// A billing export's blob link was refused (its SAS expired or was revoked): the export
     /// must be asked for again, which brings a fresh link.
     #[error("The download link of {blob} expired before it was read (Azure Storage answered {status}). The export is asked for again.")]
@@ -210,6 +224,8 @@ pub enum ErrorCode {
     AzureStack,
     StackUsage,
     GraphConsent,
+    PricingRole,
+    PricingConsent,
     SasExpired,
     ExportFailed,
 }
@@ -239,6 +255,8 @@ impl Error {
             Error::AzureStack { .. } => ErrorCode::AzureStack,
             Error::StackUsage { .. } => ErrorCode::StackUsage,
             Error::GraphConsent { .. } => ErrorCode::GraphConsent,
+            Error::PricingRole { .. } => ErrorCode::PricingRole,
+            Error::PricingConsent { .. } => ErrorCode::PricingConsent,
             Error::SasExpired { .. } => ErrorCode::SasExpired,
             Error::ExportFailed { .. } => ErrorCode::ExportFailed,
         }

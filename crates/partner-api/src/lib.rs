@@ -31,8 +31,10 @@ mod line_items;
 mod linux_keyring;
 mod login;
 mod paging;
+pub mod pricing;
 mod ratecard;
 mod redirect;
+mod resource_call;
 mod secrets;
 mod sensitive;
 mod session;
@@ -44,7 +46,8 @@ mod utilization;
 
 pub use arm::{Arm, ArmAnswer, ArmErrorBody, ArmFailure};
 pub use authority::{
-    redeem_code, AuthorizationRequest, Resource, TokenSet, ARM_SCOPE, GRAPH_BILLING_SCOPE,
+    redeem_code, sign_in_scopes, AuthorizationRequest, Resource, TokenSet, ARM_SCOPE,
+    GRAPH_BILLING_SCOPE, PRICING_SCOPE,
 };
 pub use azure_stack::{
     customer_subscription_id, AzureStack, CustomerSubscription, Listing, RegistrationRef,
@@ -68,7 +71,7 @@ pub use ratecard::{Meter, OfferTerm, RateCard};
 pub use secrets::{KeyringSecrets, SecretStore};
 pub use sensitive::Sensitive;
 pub use session::{Clock, Session, PERSIST_RETRY_INTERVAL};
-pub use settings::{default_scopes, ApiSettings, DEFAULT_GRAPH};
+pub use settings::{default_scopes, ApiSettings, DEFAULT_GRAPH, DEFAULT_PRICING};
 pub use stack_usage::{
     Granularity, StackAdmin, StackUserSubscription, UsageAggregate, UsageRefusal, UsageWindow,
     STACK_SUBSCRIPTIONS_API_VERSION, STACK_USAGE_API_VERSION,

@@ -17,6 +17,10 @@ pub const DEFAULT_PARTNER_CENTER: &str = "https://api.partnercenter.microsoft.co
 pub const DEFAULT_ARM: &str = "https://management.azure.com";
 /// Microsoft Graph base (v1.0): the partner billing exports of new commerce.
 pub const DEFAULT_GRAPH: &str = "https://graph.microsoft.com/v1.0";
+/// The Pricing API base (v1.0): price sheets and FX rates.
+pub const DEFAULT_PRICING: &str = "https://api.partner.microsoft.com/v1.0";
+/// Where the emulator serves the Pricing API under its origin (its `pricing::BASE`).
+const EMULATOR_PRICING_PATH: &str = "/partner/v1.0";
 
 /// Where and as which app one partner account signs in and calls Microsoft.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,6 +41,9 @@ pub struct ApiSettings {
     /// Microsoft Graph base with its version (`https://graph.microsoft.com/v1.0`).
     #[serde(default = "default_graph")]
     pub graph_base: String,
+    /// The Pricing API base with its version (`https://api.partner.microsoft.com/v1.0`).
+    #[serde(default = "default_pricing")]
+    pub pricing_base: String,
     /// Extra CA certificate (PEM text) to trust, e.g. the emulator's `--tls` CA.
     #[serde(default)]
     pub extra_ca_pem: Option<String>,
@@ -53,12 +60,13 @@ impl ApiSettings {
             partner_center_base: DEFAULT_PARTNER_CENTER.to_string(),
             arm_base: DEFAULT_ARM.to_string(),
             graph_base: DEFAULT_GRAPH.to_string(),
+            pricing_base: DEFAULT_PRICING.to_string(),
             extra_ca_pem: None,
         }
     }
 
     /// Every surface served from one base URL (the emulator serves identity and Partner Center
-    /// from the same origin; Graph under its `/v1.0`).
+    /// from the same origin; Graph under its `/v1.0`, the Pricing API under `/partner/v1.0`).
     pub fn single_origin(
         base: &str,
         tenant: impl Into<String>,
@@ -69,6 +77,7 @@ impl ApiSettings {
             authority: base.clone(),
             partner_center_base: base.clone(),
             graph_base: format!("{base}/v1.0"),
+            pricing_base: format!("{base}{EMULATOR_PRICING_PATH}"),
             arm_base: base,
             ..ApiSettings::new(tenant, client_id)
         }
@@ -81,6 +90,7 @@ impl ApiSettings {
             ("partnerCenterBase", &self.partner_center_base),
             ("armBase", &self.arm_base),
             ("graphBase", &self.graph_base),
+            ("pricingBase", &self.pricing_base),
         ] {
             checked_url(name, value)?;
         }
@@ -161,6 +171,10 @@ impl ApiSettings {
 
 fn default_graph() -> String {
     DEFAULT_GRAPH.to_string()
+}
+
+fn default_pricing() -> String {
+    DEFAULT_PRICING.to_string()
 }
 
 /// Partner Center `user_impersonation` plus `offline_access openid profile` (refresh and id tokens).

@@ -21,6 +21,8 @@ pub struct Settings {
     pub arm_base: String,
     /// Microsoft Graph base with its version (`https://graph.microsoft.com/v1.0`).
     pub graph_base: String,
+    /// The Pricing API base with its version (`https://api.partner.microsoft.com/v1.0`).
+    pub pricing_base: String,
     /// `Some(seed)`: the account is the sandbox, served by the embedded emulator.
     pub sandbox_seed: Option<u64>,
 }
@@ -50,7 +52,7 @@ pub struct Session {
 pub fn settings(db: &Database, account_id: &str) -> Result<Settings> {
     db.conn()
         .query_row(
-            "SELECT authority, client_id, partner_center_base, arm_base, sandbox_seed, graph_base FROM partner_accounts WHERE id = ?1",
+            "SELECT authority, client_id, partner_center_base, arm_base, sandbox_seed, graph_base, pricing_base FROM partner_accounts WHERE id = ?1",
             [account_id],
             |r| {
                 Ok(Settings {
@@ -60,6 +62,7 @@ pub fn settings(db: &Database, account_id: &str) -> Result<Settings> {
                     arm_base: r.get(3)?,
                     sandbox_seed: r.get::<_, Option<i64>>(4)?.map(|s| s as u64),
                     graph_base: r.get(5)?,
+                    pricing_base: r.get(6)?,
                 })
             },
         )
@@ -70,8 +73,8 @@ pub fn settings(db: &Database, account_id: &str) -> Result<Settings> {
 /// Replaces the account's sign-in settings (validated by the caller).
 pub fn set_settings(db: &Database, account_id: &str, s: &Settings) -> Result<()> {
     let changed = db.conn().execute(
-        "UPDATE partner_accounts SET authority = ?2, client_id = ?3, partner_center_base = ?4, arm_base = ?5, sandbox_seed = ?6, graph_base = ?7 WHERE id = ?1",
-        params![account_id, s.authority, s.client_id, s.partner_center_base, s.arm_base, s.sandbox_seed.map(|v| v as i64), s.graph_base],
+        "UPDATE partner_accounts SET authority = ?2, client_id = ?3, partner_center_base = ?4, arm_base = ?5, sandbox_seed = ?6, graph_base = ?7, pricing_base = ?8 WHERE id = ?1",
+        params![account_id, s.authority, s.client_id, s.partner_center_base, s.arm_base, s.sandbox_seed.map(|v| v as i64), s.graph_base, s.pricing_base],
     )?;
     if changed == 0 {
         return Err(not_found(account_id));
@@ -226,6 +229,7 @@ mod tests {
         );
         assert_eq!(s.arm_base, "https://management.azure.com");
         assert_eq!(s.graph_base, "https://graph.microsoft.com/v1.0");
+        assert_eq!(s.pricing_base, "https://api.partner.microsoft.com/v1.0");
         assert_eq!(
             s.client_id, None,
             "each partner registers its own app; there is no default"
@@ -245,6 +249,7 @@ mod tests {
             partner_center_base: "http://127.0.0.1:1234".into(),
             arm_base: "http://127.0.0.1:1234".into(),
             graph_base: "http://127.0.0.1:1234/v1.0".into(),
+            pricing_base: "http://127.0.0.1:1234/partner/v1.0".into(),
             sandbox_seed: Some(7),
         };
         set_settings(&db, &a.id, &s).unwrap();

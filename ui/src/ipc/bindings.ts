@@ -159,7 +159,11 @@ armBase: string,
 /**
  * Microsoft Graph base with its version; absent keeps the stored one.
  */
-graphBase?: string, };
+graphBase?: string, 
+/**
+ * The Pricing API base with its version; absent keeps the stored one.
+ */
+pricingBase?: string, };
 
 export type RegistrationRefDto = { 
 /**

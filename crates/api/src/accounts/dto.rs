@@ -51,6 +51,10 @@ pub struct AccountSettingsDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub graph_base: Option<String>,
+    /// The Pricing API base with its version; absent keeps the stored one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub pricing_base: Option<String>,
 }
 
 /// What the status bar shows.

@@ -33,6 +33,7 @@ pub(crate) async fn resolve(
         partner_center_base: stored.partner_center_base.clone(),
         arm_base: stored.arm_base.clone(),
         graph_base: stored.graph_base.clone(),
+        pricing_base: stored.pricing_base.clone(),
         extra_ca_pem: None,
     })
 }

@@ -155,6 +155,11 @@ pub async fn ensure_account(
             partner_center_base: emulator.url().to_string(),
             arm_base: emulator.url().to_string(),
             graph_base: format!("{}/v1.0", emulator.url().trim_end_matches('/')),
+            pricing_base: format!(
+                "{}{}",
+                emulator.url().trim_end_matches('/'),
+                cspdesk_emulator::pricing::BASE
+            ),
             sandbox_seed: Some(SANDBOX_SEED),
         },
     )?;

@@ -18,6 +18,7 @@ pub fn get(db: &Database, name_or_id: &str) -> Result<AccountSettingsDto, ApiErr
         partner_center_base: s.partner_center_base,
         arm_base: s.arm_base,
         graph_base: Some(s.graph_base),
+        pricing_base: Some(s.pricing_base),
     })
 }
 
@@ -57,6 +58,11 @@ pub fn update(
             .as_deref()
             .map(trimmed)
             .unwrap_or_else(|| stored.graph_base.clone()),
+        pricing_base: input
+            .pricing_base
+            .as_deref()
+            .map(trimmed)
+            .unwrap_or_else(|| stored.pricing_base.clone()),
         extra_ca_pem: None,
     };
     candidate.validate()?;
@@ -66,6 +72,7 @@ pub fn update(
         partner_center_base: candidate.partner_center_base,
         arm_base: candidate.arm_base,
         graph_base: candidate.graph_base,
+        pricing_base: candidate.pricing_base,
         sandbox_seed: None,
     };
     if next.authority != stored.authority || next.client_id != stored.client_id {
@@ -92,6 +99,7 @@ mod tests {
             partner_center_base: "https://api.partnercenter.microsoft.com/".into(),
             arm_base: "https://management.azure.com".into(),
             graph_base: None,
+            pricing_base: None,
         }
     }
 

@@ -480,7 +480,9 @@ fn state(text: &str) -> RunStateDto {
 /// The API code of a stored failure (the Partner Center client's code name).
 fn code(name: &str) -> ErrorCode {
     match name {
-        "NoRelationship" | "GraphConsent" => ErrorCode::Forbidden,
+        "NoRelationship" | "GraphConsent" | "PricingRole" | "PricingConsent" => {
+            ErrorCode::Forbidden
+        }
         "SasExpired" | "ExportFailed" => ErrorCode::Unavailable,
         "Rejected" | "StateMismatch" => ErrorCode::BadResponse,
         "InvalidSettings" => ErrorCode::Validation,

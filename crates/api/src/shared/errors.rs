@@ -105,9 +105,11 @@ impl From<cspdesk_partner_api::Error> for ApiError {
             E::SignInFailed { .. } | E::StateMismatch => (ErrorCode::SignInFailed, None),
             E::SignInAborted { .. } => (ErrorCode::SignInAborted, None),
             E::MfaRequired => (ErrorCode::MfaRequired, None),
-            E::Forbidden { .. } | E::NoRelationship { .. } | E::GraphConsent { .. } => {
-                (ErrorCode::Forbidden, None)
-            }
+            E::Forbidden { .. }
+            | E::NoRelationship { .. }
+            | E::GraphConsent { .. }
+            | E::PricingRole { .. }
+            | E::PricingConsent { .. } => (ErrorCode::Forbidden, None),
             E::NotFound { .. } => (ErrorCode::NotFound, None),
             E::Throttled { .. } => (ErrorCode::Throttled, None),
             E::Unavailable { .. } | E::SasExpired { .. } | E::ExportFailed { .. } => {

@@ -35,6 +35,12 @@ async fn sandbox_sign_in_keeps_tokens_in_the_keyring_only() {
     let now = chrono::Utc::now();
     let account = sandbox::ensure_account(&db, now).await.unwrap();
     let emulator = sandbox::emulator(sandbox::SANDBOX_SEED, now).await.unwrap();
+    let stored = cspdesk_api::accounts::settings::get(&db.lock().unwrap(), &account.id).unwrap();
+    assert_eq!(
+        stored.pricing_base.as_deref(),
+        Some(format!("{}/partner/v1.0", emulator.url()).as_str()),
+        "the sandbox's Pricing API is the emulator's"
+    );
 
     // Without a sign-in, verifying says so in a way the page can act on.
     let err = login::verify(&db, &account.id, now).await.unwrap_err();
@@ -117,6 +123,12 @@ async fn a_sign_in_that_finishes_after_its_account_was_removed_leaves_no_token()
     let now = chrono::Utc::now();
     let account = sandbox::ensure_account(&db, now).await.unwrap();
     let emulator = sandbox::emulator(sandbox::SANDBOX_SEED, now).await.unwrap();
+    let stored = cspdesk_api::accounts::settings::get(&db.lock().unwrap(), &account.id).unwrap();
+    assert_eq!(
+        stored.pricing_base.as_deref(),
+        Some(format!("{}/partner/v1.0", emulator.url()).as_str()),
+        "the sandbox's Pricing API is the emulator's"
+    );
     emulator.set_auto_consent(Some(sandbox::admin_upn(emulator)));
     let err = login::login_with_browser(&db, &account.id, now, CancellationToken::new(), |url| {
         // The user deletes the account while the browser is still open.

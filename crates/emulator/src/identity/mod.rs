@@ -30,6 +30,10 @@ pub const ARM: &str = "https://management.azure.com";
 pub const STACK_ADMIN: &str = "https://adminmanagement.local.azurestack.external";
 /// Microsoft Graph resource.
 pub const GRAPH: &str = "https://graph.microsoft.com";
+/// The "Microsoft Partner" API (Pricing API: price sheets and FX rates, reference §6.3).
+pub const PRICING: &str = "https://api.partner.microsoft.com";
+/// Application id of the "Microsoft Partner" API, which a scope may name instead of its URL.
+pub const PRICING_APP_ID: &str = "4990cffe-04e8-4e8b-808a-1175604b879f";
 
 /// Redirect URIs registered for [`CLIENT_ID`]. For `http://localhost` and `http://127.0.0.1` the
 /// port is ignored when matching, as Entra does for loopback URIs.
@@ -159,9 +163,18 @@ pub(crate) fn resource_of_scopes(scope: &str) -> &'static str {
         STACK_ADMIN
     } else if s.contains("management.azure.com") || s.contains("management.core.windows.net") {
         ARM
+    } else if mentions_pricing(&s) {
+        PRICING
     } else {
         GRAPH
     }
+}
+
+/// Whether a (lower-case) scope list names the Pricing API, by URL or application id.
+pub(crate) fn mentions_pricing(scope: &str) -> bool {
+    scope
+        .split(' ')
+        .any(|x| x.starts_with(PRICING) || x.contains(PRICING_APP_ID))
 }
 
 /// Mints an access token.

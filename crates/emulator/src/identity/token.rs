@@ -14,8 +14,8 @@ use chrono::Duration;
 use serde_json::{json, Value};
 
 use super::{
-    access_token, jwt, kid, resolve_tenant, resource_of_scopes, CodeGrant, DeviceGrant,
-    DeviceStatus, CLIENT_ID, GRAPH,
+    access_token, jwt, kid, mentions_pricing, resolve_tenant, resource_of_scopes, CodeGrant,
+    DeviceGrant, DeviceStatus, CLIENT_ID, GRAPH, PRICING,
 };
 use crate::server::{lock, AppState, Shared};
 use crate::wire::json_response;
@@ -51,6 +51,9 @@ struct Grant {
     amr: Vec<&'static str>,
     nonce: Option<String>,
     client_id: String,
+    /// The scopes the user consented to at the interactive sign-in, carried by every refresh
+    /// token it rotates into, so a resource asked for later is checked against them.
+    consented: String,
 }
 
 /// Which protocol version's response shape to use.
@@ -88,13 +91,26 @@ fn issue(s: &Shared, g: Grant, flavour: Flavour) -> Response {
             &format!("The user or administrator has not consented to use the application with ID '{}'. Send an interactive authorization request for this user and resource.", g.client_id),
         );
     }
+    // The Pricing API's permission needs no admin: without the admin's tenant-wide consent, a
+    // sign-in that never asked for it cannot buy its token until the user consents.
+    if resource == PRICING
+        && !s.knobs().pricing_admin_consent
+        && !mentions_pricing(&g.consented.to_ascii_lowercase())
+    {
+        return oauth_error(
+            s,
+            "invalid_grant",
+            65001,
+            &format!("The user or administrator has not consented to use the application with ID '{}'. Send an interactive authorization request for this user and resource.", g.client_id),
+        );
+    }
     let at = access_token(s, &user, &g.tid, resource, &g.amr, &g.client_id);
     let now = s.clock.now().timestamp();
     let ttl = s.config.access_token_ttl.as_secs() as i64;
     let rt = jwt::seal(
         &s.key,
         RT_PREFIX,
-        &json!({ "u": user.upn, "c": g.client_id, "s": g.scope, "t": now, "a": g.amr, "tid": g.tid, "n": s.next_guid() }),
+        &json!({ "u": user.upn, "c": g.client_id, "s": g.scope, "k": g.consented, "t": now, "a": g.amr, "tid": g.tid, "n": s.next_guid() }),
     );
     let id_token = jwt::sign(
         &s.key,
@@ -196,6 +212,7 @@ fn redeem_code(s: &Shared, p: &Params) -> Result<Grant, Response> {
     Ok(Grant {
         upn: g.upn,
         tid: g.tenant,
+        consented: g.scope.clone(),
         scope: g.scope,
         amr: g.amr,
         nonce: g.nonce,
@@ -265,6 +282,11 @@ fn redeem_refresh(s: &Shared, p: &Params) -> Result<Grant, Response> {
         amr,
         nonce: None,
         client_id: client,
+        consented: v["k"]
+            .as_str()
+            .or(v["s"].as_str())
+            .unwrap_or_default()
+            .to_string(),
     })
 }
 
@@ -312,9 +334,21 @@ fn redeem_device(s: &Shared, p: &Params) -> Result<Grant, Response> {
         }
         DeviceStatus::Approved { upn, amr } => {
             let g = devices.remove(&code).expect("present");
+            // The device-code grant's token is asked without a scope, so the scopes of the
+            // device request must name one resource: Entra refuses more at this step, after
+            // the user consented to them all (AADSTS28000).
+            if resources_named(&g.scope) > 1 {
+                return Err(oauth_error(
+                    s,
+                    "invalid_scope",
+                    28000,
+                    &format!("Provided value for the input parameter scope is not valid because it contains more than one resource. Scope {} is not valid.", g.scope),
+                ));
+            }
             Ok(Grant {
                 upn,
                 tid: g.tenant,
+                consented: g.scope.clone(),
                 scope: g.scope,
                 amr,
                 nonce: None,
@@ -322,6 +356,24 @@ fn redeem_device(s: &Shared, p: &Params) -> Result<Grant, Response> {
             })
         }
     }
+}
+
+/// How many resources a scope list names (OpenID Connect's own scopes name none).
+fn resources_named(scope: &str) -> usize {
+    let mut seen: Vec<&'static str> = scope
+        .split(' ')
+        .filter(|x| {
+            !x.is_empty()
+                && !matches!(
+                    x.to_ascii_lowercase().as_str(),
+                    "openid" | "profile" | "offline_access" | "email"
+                )
+        })
+        .map(resource_of_scopes)
+        .collect();
+    seen.sort_unstable();
+    seen.dedup();
+    seen.len()
 }
 
 /// Checks shared by both token endpoints, then redeems the grant (v1 knows no device code).

@@ -278,6 +278,7 @@ impl World {
         }
         let start = month.first_day().max(c.usage_start(self));
         let mut usage: BTreeMap<(usize, bool), (Decimal, Decimal)> = BTreeMap::new();
+        let tiers = self.month_tiers(month);
         for row in PlanMonth::new(self, c.clone(), month, through) {
             let slot = usage.entry((row.meter, row.pec)).or_default();
             slot.0 += row.quantity;
@@ -290,7 +291,7 @@ impl World {
                 subject: LineSubject::AzurePlanUsage { meter, pec },
                 quantity,
                 included: Decimal::ZERO,
-                unit_price: catalog::meter(meter).list_price(),
+                unit_price: tiers[meter].0[0].1,
                 subtotal,
                 charge_start: start,
                 charge_end: month.last_day(),

@@ -4,6 +4,7 @@
 pub mod billing;
 pub mod catalog;
 pub mod exchange;
+pub mod price_book;
 pub mod rating;
 pub mod stack_hub;
 pub mod tenancy;
@@ -180,6 +181,8 @@ pub struct World {
     invoice_cache: std::sync::Arc<std::sync::Mutex<Option<InvoiceList>>>,
     /// Months restated by late usage, with how many times (see [`World::restate`]).
     restated: Restatements,
+    /// Whether Azure plan prices move from month to month (see [`price_book`]).
+    pub(crate) monthly_prices: bool,
 }
 
 /// Late-usage restatements: a count per month, and a flag so the hot path (every usage
@@ -204,7 +207,15 @@ impl World {
             by_id: Default::default(),
             invoice_cache: Default::default(),
             restated: Default::default(),
+            monthly_prices: false,
         }
+    }
+
+    /// The same world with Azure plan prices that move from month to month (`on`) or the
+    /// catalog's prices every month (see [`price_book`]).
+    pub fn with_monthly_prices(mut self, on: bool) -> World {
+        self.monthly_prices = on;
+        self
     }
 
     /// Restates `month` once more (late usage on its last day, see

@@ -22,10 +22,10 @@ pub fn floor2(d: Decimal) -> Decimal {
 }
 
 /// A meter's graduated tiers (threshold, USD price) and its included quantity.
-pub(crate) type TierTable = (Vec<(Decimal, Decimal)>, Decimal);
+pub type TierTable = (Vec<(Decimal, Decimal)>, Decimal);
 
 /// Parsed tier tables and included quantities, per meter index.
-pub(crate) fn tier_tables() -> &'static Vec<TierTable> {
+pub fn tier_tables() -> &'static Vec<TierTable> {
     static TABLES: OnceLock<Vec<TierTable>> = OnceLock::new();
     TABLES.get_or_init(|| {
         (0..meter_count())
@@ -61,7 +61,7 @@ pub struct RatedRow {
     pub meter: usize,
     /// Quantity consumed that day.
     pub quantity: Decimal,
-    /// List (first-tier) unit price in USD.
+    /// List (first-tier) unit price in USD of the row's month.
     pub unit_price: Decimal,
     /// Blended unit price after tiers and PEC, 6 decimals, USD.
     pub effective_unit_price: Decimal,
@@ -85,6 +85,8 @@ pub struct PlanMonth<'w> {
     /// Their resources.
     pub resources: Vec<Vec<Resource>>,
     cumulative: Vec<Decimal>,
+    /// The month's tier tables (its price sheet, see `price_book`).
+    tiers: Vec<TierTable>,
     fx: Decimal,
     day: NaiveDate,
     last: NaiveDate,
@@ -124,6 +126,7 @@ impl<'w> PlanMonth<'w> {
             entitlements,
             resources,
             cumulative: vec![Decimal::ZERO; meter_count()],
+            tiers: world.month_tiers(month),
             fx,
             day,
             last,
@@ -181,7 +184,7 @@ impl Iterator for PlanMonth<'_> {
                 resource: r.index,
             };
             let quantity = r.quantity(self.world, &self.customer, e, self.day);
-            let (tiers, included) = &tier_tables()[r.meter];
+            let (tiers, included) = &self.tiers[r.meter];
             let before = self.cumulative[r.meter];
             let after = before + quantity;
             self.cumulative[r.meter] = after;
@@ -201,7 +204,7 @@ impl Iterator for PlanMonth<'_> {
                 key,
                 meter: r.meter,
                 quantity,
-                unit_price: m.list_price(),
+                unit_price: tiers[0].1,
                 effective_unit_price,
                 pec,
                 fx: self.fx,

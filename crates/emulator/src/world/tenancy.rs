@@ -19,6 +19,17 @@ pub mod roles {
     pub const GLOBAL_READER: &str = "f2ef992c-3afb-46b9-b7cf-a126ee74c451";
 }
 
+/// Partner Center roles (set in Partner Center's user management, not in the directory, so
+/// no token carries them: the API looks them up). The Pricing API admits only the two agents.
+pub mod partner_roles {
+    /// Admin agent (the partner's AdminAgents group).
+    pub const ADMIN_AGENT: &str = "Admin agent";
+    /// Sales agent (the SalesAgents group).
+    pub const SALES_AGENT: &str = "Sales agent";
+    /// Billing admin.
+    pub const BILLING_ADMIN: &str = "Billing admin";
+}
+
 /// A seeded user of the partner tenant.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct User {
@@ -32,6 +43,8 @@ pub struct User {
     pub roles: Vec<&'static str>,
     /// Registered for MFA: tokens carry `amr` `["pwd","mfa"]`; otherwise only `["pwd"]`.
     pub mfa_registered: bool,
+    /// Partner Center roles ([`partner_roles`]).
+    pub partner_roles: Vec<&'static str>,
 }
 
 /// The partner tenant.
@@ -45,7 +58,7 @@ pub struct Partner {
     pub name: String,
     /// MPN id.
     pub mpn_id: String,
-    /// Seeded users: admin, billing, reader, nomfa.
+    /// Seeded users: admin, billing, reader, nomfa, sales.
     pub users: Vec<User>,
     /// The partner's own CSP subscription that holds Azure Stack registrations.
     pub registration_subscription_id: String,
@@ -68,12 +81,22 @@ impl Partner {
         let mpn_id = format!("{}", 1_000_000 + d.below(9_000_000));
         let user = |local: &str, name: &str, roles: Vec<&'static str>, mfa: bool| {
             let mut ud = Draw::new(seed, &[tag::USER, fnv(letter), fnv(local)]);
+            // The partner's global administrators are its admin agents (Partner Center adds
+            // them to AdminAgents); a billing administrator is Partner Center's billing admin.
+            let partner_roles = if roles.contains(&roles::GLOBAL_ADMINISTRATOR) {
+                vec![partner_roles::ADMIN_AGENT]
+            } else if roles.contains(&roles::BILLING_ADMINISTRATOR) {
+                vec![partner_roles::BILLING_ADMIN]
+            } else {
+                Vec::new()
+            };
             User {
                 upn: format!("{local}@{domain}"),
                 oid: ud.guid(),
                 display_name: name.to_string(),
                 roles,
                 mfa_registered: mfa,
+                partner_roles,
             }
         };
         let users = vec![
@@ -96,6 +119,10 @@ impl Partner {
                 vec![roles::GLOBAL_ADMINISTRATOR],
                 false,
             ),
+            User {
+                partner_roles: vec![partner_roles::SALES_AGENT],
+                ..user("sales", "Sasha Sales", Vec::new(), true)
+            },
         ];
         let registration_subscription_id = d.guid();
         let billing_account_id = format!("{}:{}_2019-05-31", d.guid(), d.guid());

@@ -12,6 +12,7 @@ mod invoices;
 mod mfa;
 mod paging;
 mod parity;
+mod pricing;
 mod stack_admin;
 mod throttling;
 mod tls;

@@ -1,23 +1,23 @@
 //! Microsoft Graph as the signed-in partner user, for the billing exports only: the Graph
-//! token bought with the account's refresh token, one refresh on 401, waits on 429 and 503
-//! (never earlier than `Retry-After`), backoff on other 5xx and dropped connections, and
-//! Graph's error body (`{"error":{"code","message"}}`) named in the errors. A link Microsoft
+//! token bought with the account's refresh token and the retries of the shared send loop
+//! (crate::resource_call), and Graph's error body (`{"error":{"code","message"}}`) named in the errors. A link Microsoft
 //! hands back (`Location`, the manifest's navigation link) must stay on the Graph origin the
 //! token was issued for.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, LOCATION};
+use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, LOCATION};
 use reqwest::{Method, StatusCode};
 use serde::Deserialize;
 use url::Url;
 
 use super::Export;
 use crate::authority::Resource;
-use crate::backoff::{parse_retry_after, RetryPolicy};
+use crate::backoff::RetryPolicy;
 use crate::client::{CallEvent, CallObserver};
 use crate::error::{Error, Result};
+use crate::resource_call::Audience;
 use crate::session::Session;
 use crate::settings::checked_url;
 
@@ -60,10 +60,6 @@ impl GraphError {
         serde_json::from_slice::<Envelope>(body)
             .map(|e| e.error)
             .unwrap_or_default()
-    }
-
-    fn text(&self) -> String {
-        format!("{} {}", self.code, self.message).trim().to_string()
     }
 }
 
@@ -189,7 +185,8 @@ impl GraphBilling {
         Ok(url)
     }
 
-    /// Sends one request with the Graph token until it succeeds or its failure is final.
+    /// Sends one request with the Graph token until it succeeds or its failure is final
+    /// (the shared loop of [`crate::resource_call`]), and reads the whole answer.
     pub(super) async fn send(
         &self,
         method: Method,
@@ -197,63 +194,49 @@ impl GraphBilling {
         body: Option<serde_json::Value>,
         endpoint: &str,
     ) -> Result<Answer> {
-        let mut token = self.session.token_for(&Resource::Graph).await?;
-        let (mut failures, mut throttles, mut refreshed) = (0u32, 0u32, false);
-        let request_id = uuid::Uuid::new_v4();
+        let observe = |endpoint: &str,
+                       request_id: uuid::Uuid,
+                       sent_at: std::time::Instant,
+                       status: Option<u16>,
+                       retry_after: Option<Duration>| {
+            self.observe(endpoint, request_id, sent_at, status, retry_after)
+        };
+        let mut headers = HeaderMap::new();
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        let graph = Audience {
+            session: &self.session,
+            resource: Resource::Graph,
+            retry: &self.retry,
+            observe: &observe,
+            headers,
+            error_body: |bytes| {
+                let e = GraphError::parse(bytes);
+                (e.code, e.message)
+            },
+            forbidden: |detail| Error::GraphConsent { detail },
+        };
+        let mut failures = 0u32;
         loop {
-            let mut headers = HeaderMap::new();
-            let mut bearer =
-                HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(|_| {
-                    Error::BadResponse {
-                        endpoint: "token".into(),
-                        field: "access_token".into(),
-                        detail: "not a valid header value".into(),
-                    }
-                })?;
-            bearer.set_sensitive(true);
-            headers.insert(AUTHORIZATION, bearer);
-            headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-            let mut request = self
-                .session
-                .http()
-                .request(method.clone(), url.clone())
-                .headers(headers);
-            if let Some(b) = &body {
-                request = request
-                    .header(CONTENT_TYPE, "application/json")
-                    .body(b.to_string());
-            }
-            let jitter: f64 = rand::random();
-            let sent_at = std::time::Instant::now();
-            let response = match request.send().await {
-                Ok(r) => r,
-                Err(e) => {
-                    self.observe(endpoint, request_id, sent_at, None, None);
-                    failures += 1;
-                    if failures >= self.retry.max_attempts {
-                        return Err(Error::Unavailable {
-                            endpoint: endpoint.into(),
-                            detail: crate::client::transport_text(&e),
-                        });
-                    }
-                    tokio::time::sleep(self.retry.backoff(failures, jitter)).await;
-                    continue;
-                }
-            };
+            let response = graph
+                .open(
+                    method.clone(),
+                    url.clone(),
+                    body.as_ref(),
+                    endpoint,
+                    &mut failures,
+                )
+                .await?;
             let status = response.status();
             let headers = response.headers().clone();
-            let retry_after =
-                parse_retry_after(headers.get("retry-after").and_then(|v| v.to_str().ok()));
-            self.observe(
-                endpoint,
-                request_id,
-                sent_at,
-                Some(status.as_u16()),
-                retry_after,
-            );
-            let bytes = match response.bytes().await {
-                Ok(b) => b.to_vec(),
-                Err(_) if status.is_success() => {
+            match response.bytes().await {
+                Ok(b) => {
+                    return Ok(Answer {
+                        status,
+                        headers,
+                        body: b.to_vec(),
+                    })
+                }
+                Err(_) => {
                     failures += 1;
                     if failures >= self.retry.max_attempts {
                         return Err(Error::Unavailable {
@@ -261,86 +244,7 @@ impl GraphBilling {
                             detail: "connection dropped while reading the answer".into(),
                         });
                     }
-                    tokio::time::sleep(self.retry.backoff(failures, jitter)).await;
-                    continue;
-                }
-                Err(_) => Vec::new(),
-            };
-            if status.is_success() {
-                return Ok(Answer {
-                    status,
-                    headers,
-                    body: bytes,
-                });
-            }
-            let error = GraphError::parse(&bytes);
-            match status.as_u16() {
-                401 if !refreshed => {
-                    refreshed = true;
-                    token = self
-                        .session
-                        .refresh_after_rejection_for(&Resource::Graph, &token)
-                        .await?;
-                }
-                401 => {
-                    return Err(Error::Unauthorized {
-                        endpoint: endpoint.into(),
-                        detail: error.text(),
-                    })
-                }
-                403 => {
-                    return Err(Error::GraphConsent {
-                        detail: error.text(),
-                    })
-                }
-                404 => {
-                    return Err(Error::NotFound {
-                        endpoint: endpoint.into(),
-                    })
-                }
-                429 | 503 => {
-                    throttles += 1;
-                    match self.retry.throttle_wait(throttles, retry_after, jitter) {
-                        Some(wait) if throttles <= self.retry.max_throttle_waits => {
-                            tokio::time::sleep(wait).await
-                        }
-                        wait if status.as_u16() == 429 => {
-                            return Err(Error::Throttled {
-                                endpoint: endpoint.into(),
-                                retry_after: retry_after.or(wait).unwrap_or(Duration::ZERO),
-                            })
-                        }
-                        _ => {
-                            return Err(Error::Unavailable {
-                                endpoint: endpoint.into(),
-                                detail: format!("HTTP 503 {}", error.text()).trim().into(),
-                            })
-                        }
-                    }
-                }
-                408 | 500..=599 => {
-                    failures += 1;
-                    if failures >= self.retry.max_attempts {
-                        return Err(Error::Unavailable {
-                            endpoint: endpoint.into(),
-                            detail: format!("HTTP {} {}", status.as_u16(), error.text())
-                                .trim()
-                                .into(),
-                        });
-                    }
-                    let wait = self
-                        .retry
-                        .backoff(failures, jitter)
-                        .max(retry_after.unwrap_or_default());
-                    tokio::time::sleep(wait).await;
-                }
-                other => {
-                    return Err(Error::Rejected {
-                        endpoint: endpoint.into(),
-                        status: other,
-                        code: error.code.clone(),
-                        detail: error.message.clone(),
-                    })
+                    tokio::time::sleep(self.retry.backoff(failures, rand::random())).await;
                 }
             }
         }

@@ -8,6 +8,7 @@ mod keyring;
 mod links;
 mod login;
 mod paging;
+mod pricing;
 mod refresh;
 mod resilience;
 mod samples;

@@ -61,6 +61,10 @@ pub enum AccountCommand {
         /// Microsoft Graph base with its version (default https://graph.microsoft.com/v1.0).
         #[arg(long)]
         graph: Option<String>,
+        /// The Pricing API base with its version (default https://api.partner.microsoft.com/v1.0):
+        /// price sheets and FX rates.
+        #[arg(long)]
+        pricing: Option<String>,
     },
 }
 
@@ -108,6 +112,7 @@ pub fn run(db: Option<&Path>, cmd: AccountCommand) -> anyhow::Result<()> {
             partner_center,
             arm,
             graph,
+            pricing,
         } => {
             let mut settings = account_settings::get(&db, &name)?;
             if let Some(v) = client_id {
@@ -124,6 +129,9 @@ pub fn run(db: Option<&Path>, cmd: AccountCommand) -> anyhow::Result<()> {
             }
             if let Some(v) = graph {
                 settings.graph_base = Some(v);
+            }
+            if let Some(v) = pricing {
+                settings.pricing_base = Some(v);
             }
             let saved = account_settings::update(&db, &name, &settings, chrono::Utc::now())
                 .map_err(with_flag)?;
@@ -143,6 +151,7 @@ fn with_flag(e: ApiError) -> anyhow::Error {
         Some("partnerCenterBase") => anyhow::anyhow!("--partner-center: {}", e.message),
         Some("armBase") => anyhow::anyhow!("--arm: {}", e.message),
         Some("graphBase") => anyhow::anyhow!("--graph: {}", e.message),
+        Some("pricingBase") => anyhow::anyhow!("--pricing: {}", e.message),
         _ => e.into(),
     }
 }
@@ -176,11 +185,12 @@ fn print_settings(s: &AccountSettingsDto, json: bool) -> anyhow::Result<()> {
             &s.client_id
         };
         println!(
-            "client id       {client}\nauthority       {}\npartner center  {}\narm             {}\ngraph           {}",
+            "client id       {client}\nauthority       {}\npartner center  {}\narm             {}\ngraph           {}\npricing         {}",
             s.authority,
             s.partner_center_base,
             s.arm_base,
-            s.graph_base.as_deref().unwrap_or("")
+            s.graph_base.as_deref().unwrap_or(""),
+            s.pricing_base.as_deref().unwrap_or("")
         );
     }
     Ok(())

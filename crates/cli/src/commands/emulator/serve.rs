@@ -81,6 +81,10 @@ pub struct EmulatorArgs {
     /// usage, invoice totals and Graph export eTags differ from an emulator started without.
     #[arg(long = "restate-month")]
     pub restate_months: Vec<String>,
+    /// Azure plan prices move from month to month (some meters up, some down), and each month
+    /// is billed with its own price sheet and FX rates (served by the Pricing API routes).
+    #[arg(long)]
+    pub monthly_prices: bool,
 }
 
 /// Runs the emulator until the process is stopped.
@@ -93,7 +97,9 @@ pub fn run(args: EmulatorArgs) -> anyhow::Result<()> {
         None => Utc::now(),
     };
     if let Some(dir) = &args.write_export_runs {
-        return write_export_runs(preset, args.seed, now, args.export_month.as_deref(), dir);
+        let world = cspdesk_emulator::world::World::new(preset, args.seed, now.date_naive())
+            .with_monthly_prices(args.monthly_prices);
+        return write_export_runs(world, now, args.export_month.as_deref(), dir);
     }
     let mut config = EmulatorConfig::new(preset, args.seed, now);
     config.listen = args.listen;
@@ -107,6 +113,7 @@ pub fn run(args: EmulatorArgs) -> anyhow::Result<()> {
     config.graph_preparation = Duration::from_secs(args.graph_preparation_secs);
     config.graph_rows_per_blob = args.graph_rows_per_blob;
     config.v1_cutover = !args.no_v1_cutover;
+    config.monthly_prices = args.monthly_prices;
     if args.stack_put_docs {
         config.stack_put_style = StackPutStyle::DocsCreatedEmpty;
     }
@@ -218,11 +225,9 @@ async fn shutdown_signal() {
     }
 }
 
-/// Writes one month's actual and amortized export runs of the world `preset`/`seed` as at
-/// `now` into `dir`, printing one line per run: `export run FOLDER rows N cost SUM`.
+/// Writes one month's actual and amortized export runs of `world` as at `now` into `dir`, printing one line per run: `export run FOLDER rows N cost SUM`.
 fn write_export_runs(
-    preset: Preset,
-    seed: u64,
+    world: cspdesk_emulator::world::World,
     now: DateTime<Utc>,
     month: Option<&str>,
     dir: &std::path::Path,
@@ -249,7 +254,6 @@ fn write_export_runs(
         "{} is not over yet on {today}: exports of a whole month come after it",
         first.format("%Y-%m")
     );
-    let world = cspdesk_emulator::world::World::new(preset, seed, today);
     let submitted = next.and_hms_opt(6, 0, 0).context("06:00 exists")?.and_utc();
     let mut out = std::io::stdout().lock();
     for (name, dataset) in [

@@ -15,6 +15,7 @@ mod customers;
 mod identity;
 mod invoices;
 mod legacy_usage;
+mod pricing;
 mod usage;
 
 /// Microsoft's sample `area/file`, as text.
