@@ -676,7 +676,7 @@ enabled: boolean,
  */
 times: Array<string>, };
 
-export type ImportKindDto = "discovery" | "costExports" | "stackUsage";
+export type ImportKindDto = "discovery" | "costExports" | "stackUsage" | "pricing";
 
 export type ImportRunDto = { 
 /**
