@@ -1110,6 +1110,10 @@ export type MarkupTermDto = { "kind": "percent",
 /**
  * E.g. "12".
  */
+percent: string, } | { "kind": "listPercent", 
+/**
+ * E.g. "5".
+ */
 percent: string, } | { "kind": "categoryPercent", 
 /**
  * Meter category, e.g. "Virtual Machines".

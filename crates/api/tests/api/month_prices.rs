@@ -9,7 +9,7 @@ use std::path::Path;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use cspdesk_api::billing::rated_lines::rated_lines;
 use cspdesk_api::customers::dto::{CustomerRef, MarkupTargetDto, MarkupTermDto};
-use cspdesk_api::customers::markups;
+use cspdesk_api::customers::{markup_preview, markups};
 use cspdesk_api::rating::price_sheets::{self, PriceFileKind};
 use cspdesk_api::rating::pricing_import::{import_fx, import_sheet, SheetView};
 use cspdesk_api::rating::{rate, reconcile};
@@ -301,6 +301,39 @@ fn each_month_is_rated_with_its_own_sheet_and_fx_and_reconciles_without_a_price_
         sum(|l| &l.savings),
         sum(|l| &l.list) - sum(|l| &l.effective)
     );
+    // "List + 10 %" from the same day: resold on the list cost, previewed first.
+    let target = MarkupTargetDto::Customer {
+        customer: CustomerRef {
+            account_id: account.clone(),
+            customer_id: "c1".into(),
+        },
+    };
+    let on_list = [MarkupTermDto::ListPercent {
+        percent: "10".into(),
+    }];
+    let from = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    let preview = markup_preview::preview(&db, &target, &on_list, from, now()).unwrap();
+    let october = preview
+        .months
+        .iter()
+        .find(|m| m.period == "2026-10")
+        .expect("October previewed");
+    // 41.25 × 1.1 = 45.375 → 45.38; 34.375 × 1.1 = 37.8125 → 37.81.
+    assert_eq!(
+        (
+            october.resale_before.as_str(),
+            october.resale_after.as_str()
+        ),
+        ("69.54", "83.19"),
+        "{october:?}"
+    );
+    markups::set(&mut db, &target, &on_list, from, now()).unwrap();
+    let on_list: Vec<String> = rated_lines(&db, &account, "c1", "2026-10")
+        .unwrap()
+        .into_iter()
+        .map(|l| l.resale)
+        .collect();
+    assert_eq!(on_list, vec!["45.38", "37.81"]);
     let csv = dir.path().join("rated.csv");
     cspdesk_api::billing::rated_lines::export_rated_lines(
         &db,
@@ -316,7 +349,7 @@ fn each_month_is_rated_with_its_own_sheet_and_fx_and_reconciles_without_a_price_
         text.contains("ListCost,EffectiveCost,BilledCost,Resale,Savings"),
         "{text}"
     );
-    assert!(text.contains("41.25,35.0625,35.06,38.57,6.1875"), "{text}");
+    assert!(text.contains("41.25,35.0625,35.06,45.38,6.1875"), "{text}");
 }
 
 #[test]

@@ -116,3 +116,8 @@ CREATE TABLE fx_rates (
 -- version is raised with it, so the next rating does).
 ALTER TABLE rated_lines ADD COLUMN list_cost TEXT NOT NULL DEFAULT '0';
 ALTER TABLE rated_lines ADD COLUMN effective_cost TEXT NOT NULL DEFAULT '0';
+
+-- A general percentage may apply to the list price ("list + x %") instead of the cost:
+-- basis 'list' on a 'percent' change. Existing changes are on cost.
+ALTER TABLE markup_changes ADD COLUMN basis TEXT NOT NULL DEFAULT 'cost'
+    CHECK (basis IN ('cost', 'list'));
