@@ -22,6 +22,13 @@ const BENCHES: &[(&str, &str, &str)] = &[
          equal to the cent",
     ),
     (
+        "pricing-sheet",
+        "cspdesk-api",
+        "a 500,000-row Pricing API consumption sheet imported as CSP Desk does (parsed, checked, \
+         stored in one transaction through the import pipeline) vs a plain batched insert of the \
+         same rows: rows/s ratio (goal >= 0.5)",
+    ),
+    (
         "billing",
         "cspdesk-cli",
         "a 1,000,000-line invoice: first screen of each Billing level (p50/p95), the large \
