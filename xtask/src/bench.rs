@@ -17,8 +17,8 @@ const BENCHES: &[(&str, &str, &str)] = &[
     (
         "rating",
         "cspdesk-rating",
-        "preset L's usage (>= 10M rows) rated by cspdesk-rating vs the same tiered rating as a \
-         DuckDB SQL window query (Python duckdb, venv made on first use): rows/s ratio, totals \
+        "preset L's usage (>= 10M rows) rated month by month (each month's prices and FX) by \
+         cspdesk-rating vs the same month-true tiered rating as a DuckDB SQL window query (Python duckdb, venv made on first use): rows/s ratio, totals \
          equal to the cent",
     ),
     (
