@@ -17,9 +17,16 @@ const BENCHES: &[(&str, &str, &str)] = &[
     (
         "rating",
         "cspdesk-rating",
-        "preset L's usage (>= 10M rows) rated by cspdesk-rating vs the same tiered rating as a \
-         DuckDB SQL window query (Python duckdb, venv made on first use): rows/s ratio, totals \
+        "preset L's usage (>= 10M rows) rated month by month (each month's prices and FX) by \
+         cspdesk-rating vs the same month-true tiered rating as a DuckDB SQL window query (Python duckdb, venv made on first use): rows/s ratio, totals \
          equal to the cent",
+    ),
+    (
+        "pricing-sheet",
+        "cspdesk-api",
+        "a 500,000-row Pricing API consumption sheet imported as CSP Desk does (parsed, checked, \
+         stored in one transaction through the import pipeline) vs a plain batched insert of the \
+         same rows: rows/s ratio (goal >= 0.5)",
     ),
     (
         "billing",

@@ -131,6 +131,7 @@ pub fn typescript() -> String {
         ExportTable::decl(&cfg),
         ExportRequestDto::decl(&cfg),
         ExportedDto::decl(&cfg),
+        crate::billing::rated_lines::RatedLineDto::decl(&cfg),
         MonthFiguresDto::decl(&cfg),
         CustomerFiguresDto::decl(&cfg),
         ChartDto::decl(&cfg),

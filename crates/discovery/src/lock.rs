@@ -38,6 +38,11 @@ pub fn lock_name(key: &RunKey) -> String {
             key.account_id,
             fingerprint(source)
         ),
+        RunKind::Pricing => format!(
+            "pricing-{}-{:016x}.lock",
+            key.account_id,
+            fingerprint(source)
+        ),
     }
 }
 

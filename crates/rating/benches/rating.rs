@@ -1,6 +1,8 @@
 //! `cargo xtask bench rating`: preset L's Azure plan usage (over 10M daily rows from the
-//! emulator's world) rated by this crate, against the same tiered rating written as one
-//! DuckDB SQL window query over the same rows, in the same run. Reports rows/s of both
+//! emulator's world) rated by this crate month by month (each month's prices and FX: the
+//! prices move from month to month as the Pricing API's sheets do), against the same
+//! month-true tiered rating written as one DuckDB SQL window query over the same rows, in the
+//! same run. Reports rows/s of both
 //! (median of the runs) as a ratio, because absolute numbers depend on the machine, and
 //! fails unless both sides agree to the cent on every customer month.
 //!
@@ -9,7 +11,8 @@
 //! same sums) over tables already loaded. Not timed: generating the rows, building the
 //! series, writing and loading the CSVs.
 //!
-//! Options (after `--` with `cargo bench`): `--seed N` (default 7), `--today YYYY-MM-DD`
+//! Options (after `--` with `cargo bench`): `--preset S|M|L` (default L; S and M only to check
+//! the benchmark works, e.g. `cargo test --bench rating -- --preset S --runs 1`), `--seed N` (default 7), `--today YYYY-MM-DD`
 //! (usage before that day; default 2026-11-03, as the Discovery benchmark), `--threads N`
 //! (both sides; default the machine's cores), `--runs N` (default 3), `--out FILE` (default
 //! `<target>/bench/rating.md`).
@@ -39,10 +42,11 @@ use cspdesk_emulator::Preset;
 use cspdesk_rating::rate::PARTNER_EARNED_CREDIT_RATE;
 
 const USAGE: &str = "\
-usage: cargo xtask bench rating [--seed N] [--today YYYY-MM-DD] [--threads N] [--runs N]
+usage: cargo xtask bench rating [--preset S|M|L] [--seed N] [--today YYYY-MM-DD] [--threads N] [--runs N]
                                 [--out FILE]";
 
 struct Args {
+    preset: Preset,
     seed: u64,
     today: NaiveDate,
     threads: usize,
@@ -53,6 +57,7 @@ struct Args {
 impl Args {
     fn parse(mut args: impl Iterator<Item = String>) -> Result<Args> {
         let mut out = Args {
+            preset: Preset::L,
             seed: 7,
             today: NaiveDate::from_ymd_opt(2026, 11, 3).context("a valid date")?,
             threads: machine::cores(),
@@ -68,6 +73,14 @@ impl Args {
                 // `cargo bench` passes `--bench` to every bench binary.
                 "--bench" => {}
                 "--seed" => out.seed = value("--seed")?.parse()?,
+                "--preset" => {
+                    out.preset = match value("--preset")?.as_str() {
+                        "S" | "s" => Preset::S,
+                        "M" | "m" => Preset::M,
+                        "L" | "l" => Preset::L,
+                        other => bail!("--preset {other:?}: S, M or L"),
+                    }
+                }
                 "--today" => out.today = value("--today")?.parse()?,
                 "--threads" => out.threads = value("--threads")?.parse()?,
                 "--runs" => out.runs = value("--runs")?.parse()?,
@@ -138,18 +151,25 @@ fn main() -> Result<()> {
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
 
     eprintln!(
-        "==> preset L, seed {}: generating usage before {}",
-        args.seed, args.today
+        "==> preset {:?}, seed {}: generating usage before {}",
+        args.preset, args.seed, args.today
     );
     let began = Instant::now();
-    let world = World::new(Preset::L, args.seed, args.today);
+    let world = World::new(args.preset, args.seed, args.today);
     let usage = usage::generate(&world, args.today, &dir.join("usage.csv"))?;
-    prices::write_tiers(&dir.join("tiers.csv"))?;
+    let months: Vec<NaiveDate> = usage
+        .fx
+        .keys()
+        .map(|(_, month)| *month)
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    prices::write_tiers(&dir.join("tiers.csv"), &months)?;
     duckdb::write_fx(&usage, &dir.join("fx.csv"))?;
-    let book = prices::book(&usage.meters, world.epoch)?;
+    let book = prices::monthly(&usage.meters, &months)?;
     let generate = began.elapsed();
     ensure!(
-        usage.rows >= 10_000_000,
+        args.preset != Preset::L || usage.rows >= 10_000_000,
         "only {} rows; the benchmark is meant for at least 10M (a later --today adds days)",
         usage.rows
     );
@@ -209,6 +229,7 @@ fn main() -> Result<()> {
     let duckdb_peak_kib = duckdb.finish()?;
 
     let report = report::Report {
+        preset: format!("{:?}", args.preset),
         seed: args.seed,
         today: args.today,
         rows: usage.rows,

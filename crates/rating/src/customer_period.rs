@@ -6,11 +6,20 @@
 //! - **Azure plan** records become one series per Azure plan + meter, rated by
 //!   [`crate::rate::rate`] (tiers over the month, the included quantity first, partner earned
 //!   credit, FX, Microsoft's rounding) with the month's one exchange rate; a series whose
-//!   records carry two rates is refused.
+//!   records carry two rates is refused. [`rate_azure_plan`] prices them with the rate card
+//!   (under the imported files); [`rate_azure_plan_monthly`] with the month's Pricing API
+//!   sheet (under the imported files) and, when held, the month's FX rates instead of the
+//!   rows' `pcToBCExchangeRate`.
 //! - **Legacy (0145P)** records are priced with the card of the customer's currency less
 //!   its offer discount, no credit, no FX; tiers accumulate per subscription + meter over the
 //!   month, totals keep full precision (the legacy invoice floors the month per subscription
 //!   and meter).
+//!
+//! Every day line carries, in the billing currency, its **list cost** (quantity × the list
+//! price, i.e. the first tier of the entry that priced it, before tiers, credit and
+//! discounts, × FX), its **effective cost** (after tiers, partner earned credit and discounts,
+//! before Microsoft's floor: Σ EUP × quantity × FX) and what Microsoft **bills**
+//! (`billing_pre_tax_total`, floored per record). Savings are list − effective.
 //!
 //! A period that cannot be rated is refused whole, with a [`Refusal`] saying why in words.
 
@@ -24,7 +33,9 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::period::BillingPeriod;
-use crate::price::{normalize_meter_id, PriceBook, PriceOrigin};
+use crate::price::{
+    normalize_meter_id, MonthlyPrices, MonthlyPricesError, PriceBook, PriceEntries, PriceOrigin,
+};
 use crate::rate::{rate as rate_series, DailyUsage, Fx, RateError, RatingTerms, UsageSeries};
 
 /// The currency Azure plan prices are in.
@@ -138,6 +149,11 @@ pub struct DayLine {
     pub billing_currency: String,
     /// Where the price came from.
     pub price_origin: PriceOrigin,
+    /// Σ quantity × list price (first tier) × FX: billing currency, full precision.
+    pub list_cost: Decimal,
+    /// Σ EUP × quantity × FX (after tiers, credit and discounts, before the floor): billing
+    /// currency, full precision.
+    pub effective_cost: Decimal,
 }
 
 /// Why a customer-period cannot be rated; the words are what the user reads.
@@ -221,6 +237,10 @@ struct Acc {
     pricing_currency: String,
     billing_currency: String,
     origin: PriceOrigin,
+    /// Σ quantity × first-tier price × FX.
+    list_billing: Decimal,
+    /// Σ EUP × quantity × FX, before the floor.
+    effective_billing: Decimal,
 }
 
 type LineKey = (String, String, String, NaiveDate);
@@ -262,6 +282,8 @@ fn to_lines(lines: BTreeMap<LineKey, Acc>) -> Vec<DayLine> {
                     billing_pre_tax_total: a.billing_total,
                     billing_currency: a.billing_currency,
                     price_origin: a.origin,
+                    list_cost: a.list_billing,
+                    effective_cost: a.effective_billing,
                 }
             },
         )
@@ -318,12 +340,67 @@ fn series_fx(records: &[&AzurePlanRecord], meter: &str) -> Result<Fx, Refusal> {
     Fx::new(AZURE_PLAN_PRICING, &first.billing_currency, rate).map_err(Refusal::Rate)
 }
 
-/// Rates one customer-period's Azure plan records (see the module docs), or says why not.
-/// `usage` is in the order it was read: usage day, then the invoice's order.
+/// Rates one customer-period's Azure plan records (see the module docs) with the rate card
+/// (under the imported files), or says why not. `usage` is in the order it was read: usage
+/// day, then the invoice's order.
 pub fn rate_azure_plan(
     customer_id: &str,
     usage: &[AzurePlanRecord],
     prices: &CardPrices,
+    period: &BillingPeriod,
+) -> Result<Vec<DayLine>, Refusal> {
+    rate_plan(
+        customer_id,
+        usage,
+        &prices.book,
+        &|meter, date| no_price(prices, meter, date),
+        &|records, meter| series_fx(records, meter),
+        period,
+    )
+}
+
+/// Rates one customer-period's Azure plan records with the month's Pricing API sheet under
+/// the imported files ([`MonthlyPrices`]), at the month's FX rate when its rates are held
+/// (else the rows' `pcToBCExchangeRate`, as [`rate_azure_plan`]).
+pub fn rate_azure_plan_monthly(
+    customer_id: &str,
+    usage: &[AzurePlanRecord],
+    prices: &MonthlyPrices,
+    period: &BillingPeriod,
+) -> Result<Vec<DayLine>, Refusal> {
+    let month_fx = |records: &[&AzurePlanRecord], meter: &str| -> Result<Fx, Refusal> {
+        let first = records.first().ok_or(Refusal::EmptySeries)?;
+        match prices.terms(*period, &first.billing_currency) {
+            Ok(terms) => Ok(terms.fx),
+            Err(MonthlyPricesError::NoFx { .. }) => series_fx(records, meter),
+            Err(MonthlyPricesError::Rate(e)) => Err(Refusal::Rate(e)),
+        }
+    };
+    rate_plan(
+        customer_id,
+        usage,
+        prices,
+        &|meter, date| Refusal::NoPrice {
+            meter: meter.to_string(),
+            date,
+            currency: format!(
+                "{AZURE_PLAN_PRICING} price sheet of the month (or an imported file)"
+            ),
+        },
+        &month_fx,
+        period,
+    )
+}
+
+type NoPriceFn<'a> = &'a dyn Fn(&str, NaiveDate) -> Refusal;
+type SeriesFxFn<'a> = &'a dyn Fn(&[&AzurePlanRecord], &str) -> Result<Fx, Refusal>;
+
+fn rate_plan(
+    customer_id: &str,
+    usage: &[AzurePlanRecord],
+    prices: &impl PriceEntries,
+    no_price: NoPriceFn<'_>,
+    fx_of: SeriesFxFn<'_>,
     period: &BillingPeriod,
 ) -> Result<Vec<DayLine>, Refusal> {
     let mut series: BTreeMap<(&str, String), Vec<&AzurePlanRecord>> = BTreeMap::new();
@@ -335,7 +412,7 @@ pub fn rate_azure_plan(
     }
     let mut lines: BTreeMap<LineKey, Acc> = BTreeMap::new();
     for ((plan, meter), records) in series {
-        let fx = series_fx(&records, &meter)?;
+        let fx = fx_of(&records, &meter)?;
         let s = UsageSeries {
             customer_id: customer_id.to_string(),
             subscription_id: plan.to_string(),
@@ -353,8 +430,8 @@ pub fn rate_azure_plan(
                 .collect(),
         };
         let rated =
-            rate_series(&s, &prices.book, &RatingTerms::new(*period, fx)).map_err(|e| match e {
-                RateError::NoPrice { meter_id, date, .. } => no_price(prices, &meter_id, date),
+            rate_series(&s, prices, &RatingTerms::new(*period, fx)).map_err(|e| match e {
+                RateError::NoPrice { meter_id, date, .. } => no_price(&meter_id, date),
                 RateError::OutsidePeriod { date, .. } => Refusal::OutsidePeriod {
                     date,
                     period: *period,
@@ -362,6 +439,8 @@ pub fn rate_azure_plan(
                 other => Refusal::Rate(other),
             })?;
         for (u, l) in records.iter().zip(rated) {
+            let entry = prices.entry_on(&l.meter_id, l.usage_date, AZURE_PLAN_PRICING);
+            let list_price = entry.map_or(Decimal::ZERO, |e| first_tier_price(&e.price));
             let a = lines
                 .entry((
                     l.subscription_id.clone(),
@@ -384,10 +463,9 @@ pub fn rate_azure_plan(
                     fx: l.fx_rate,
                     pricing_currency: l.pricing_currency.clone(),
                     billing_currency: l.billing_currency.clone(),
-                    origin: prices
-                        .book
-                        .entry_on(&l.meter_id, l.usage_date, AZURE_PLAN_PRICING)
-                        .map_or(PriceOrigin::RateCard, |e| e.origin),
+                    origin: entry.map_or(PriceOrigin::RateCard, |e| e.origin),
+                    list_billing: Decimal::ZERO,
+                    effective_billing: Decimal::ZERO,
                 });
             a.records += 1;
             a.quantity += l.quantity;
@@ -396,9 +474,21 @@ pub fn rate_azure_plan(
             a.net += l.pricing_amount;
             a.pricing_total += l.pricing_pre_tax_total;
             a.billing_total += l.billing_pre_tax_total;
+            a.list_billing += l.quantity * list_price * l.fx_rate;
+            a.effective_billing += l.billing_amount;
         }
     }
     Ok(to_lines(lines))
+}
+
+/// The list price of a meter: its first tier's unit price (what a unit costs before any
+/// volume tier, credit or discount).
+fn first_tier_price(price: &crate::price::Price) -> Decimal {
+    price
+        .tiers
+        .tiers()
+        .first()
+        .map_or(Decimal::ZERO, |t| t.unit_price)
 }
 
 /// Rates one customer-period's legacy records with the card of the customer's currency, or
@@ -454,6 +544,8 @@ pub fn rate_legacy(
                 pricing_currency: prices.currency.clone(),
                 billing_currency: prices.currency.clone(),
                 origin: entry.origin,
+                list_billing: Decimal::ZERO,
+                effective_billing: Decimal::ZERO,
             });
         a.records += 1;
         a.quantity += u.quantity;
@@ -462,6 +554,8 @@ pub fn rate_legacy(
         a.net += net;
         a.pricing_total += net;
         a.billing_total += net;
+        a.list_billing += u.quantity * first_tier_price(price);
+        a.effective_billing += net;
     }
     Ok(to_lines(lines))
 }

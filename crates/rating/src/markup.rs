@@ -10,6 +10,12 @@
 //!   is more specific than its organization, so anything the customer sets wins. With none in
 //!   effect the line is refused ([`MarkupError::NoMarkup`]): selling at cost is a choice (0 %),
 //!   not an accident. Categories compare without regard to case.
+//! - The general percentage is on the cost ([`MarkupTerm::Percent`]) or on the list price
+//!   ([`MarkupTerm::ListPercent`], "list + x %"): whichever was set last on or before the day.
+//!   On the list price a line's resale is `list × (1 + percent / 100)`, its list cost being
+//!   the sheet's list price (first tier) × quantity in the billing currency; a line whose
+//!   list cost is not known (an invoice's licence or other charge) is marked up on its cost.
+//!   Category overrides are always on the cost.
 //! - The fee is the one in effect on the period's last day, the customer's before the
 //!   organization's; none means no fee. It is charged whole, not prorated.
 //!
@@ -39,6 +45,12 @@ pub fn round_cents(amount: Decimal) -> Decimal {
 pub enum MarkupTerm {
     /// Percentage for every meter category without an override (12 = +12 %, −5 = 5 % off).
     Percent {
+        /// The percentage.
+        percent: Decimal,
+    },
+    /// Percentage for every meter category without an override, applied to the list price
+    /// instead of the cost ("list + x %"); replaces [`MarkupTerm::Percent`] from its day.
+    ListPercent {
         /// The percentage.
         percent: Decimal,
     },
@@ -118,7 +130,7 @@ impl MarkupHistory {
         let mut seen = BTreeSet::new();
         for c in &changes {
             let term = match &c.term {
-                MarkupTerm::Percent { percent } => {
+                MarkupTerm::Percent { percent } | MarkupTerm::ListPercent { percent } => {
                     check_percent(*percent)?;
                     "percentage".to_string()
                 }
@@ -174,10 +186,16 @@ impl MarkupHistory {
         .flatten()
     }
 
-    /// The general percentage in effect on `date`, if any.
+    /// The general percentage in effect on `date`, if any (on cost or on list).
     pub fn percent_on(&self, date: NaiveDate) -> Option<Decimal> {
+        self.general_on(date).map(|(p, _)| p)
+    }
+
+    /// The general percentage in effect on `date` and what it applies to.
+    pub fn general_on(&self, date: NaiveDate) -> Option<(Decimal, Basis)> {
         self.latest(date, |t| match t {
-            MarkupTerm::Percent { percent } => Some(*percent),
+            MarkupTerm::Percent { percent } => Some((*percent, Basis::Cost)),
+            MarkupTerm::ListPercent { percent } => Some((*percent, Basis::List)),
             _ => None,
         })
     }
@@ -210,6 +228,16 @@ fn check_percent(p: Decimal) -> Result<(), MarkupError> {
     }
 }
 
+/// What a percentage applies to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Basis {
+    /// What the partner pays (Microsoft's billed cost).
+    Cost,
+    /// The list price × quantity.
+    List,
+}
+
 /// The markups that apply to one customer: its own and its organization's.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Markups<'a> {
@@ -222,13 +250,19 @@ pub struct Markups<'a> {
 impl Markups<'_> {
     /// The percentage for a line of `category` on `date` (see the module docs for the order).
     pub fn percent_on(&self, category: Option<&str>, date: NaiveDate) -> Option<Decimal> {
+        self.rule_on(category, date).map(|(p, _)| p)
+    }
+
+    /// The percentage for a line of `category` on `date` and what it applies to.
+    pub fn rule_on(&self, category: Option<&str>, date: NaiveDate) -> Option<(Decimal, Basis)> {
         [self.customer, self.organization]
             .into_iter()
             .flatten()
             .find_map(|h| {
                 category
                     .and_then(|c| h.category_percent_on(c, date))
-                    .or_else(|| h.percent_on(date))
+                    .map(|p| (p, Basis::Cost))
+                    .or_else(|| h.general_on(date))
             })
     }
 
@@ -252,15 +286,21 @@ pub struct CostLine {
     pub meter_category: Option<String>,
     /// What the partner pays, billing currency.
     pub cost: Decimal,
+    /// The list price × quantity, billing currency, when known (rated usage): what a
+    /// "list + x %" markup applies to.
+    #[serde(default)]
+    pub list_cost: Option<Decimal>,
 }
 
 impl From<&RatedLine> for CostLine {
-    /// The partner's cost of a rated line is what Microsoft bills for it.
+    /// The partner's cost of a rated line is what Microsoft bills for it; its list cost is
+    /// not on a record (the day line carries it), so a list markup falls back to the cost.
     fn from(line: &RatedLine) -> Self {
         Self {
             usage_date: line.usage_date,
             meter_category: line.meter_category.clone(),
             cost: line.billing_pre_tax_total,
+            list_cost: None,
         }
     }
 }
@@ -298,9 +338,22 @@ pub struct Resale {
 }
 
 /// Marks up one line of `period` (see the module docs): what [`resale`] does to each line,
-/// for callers that price lines one at a time without building a [`CostLine`] each.
+/// for callers that price lines one at a time without building a [`CostLine`] each. The
+/// line's list cost is not known: a list markup applies to its cost.
 pub fn mark_up(
     cost: Decimal,
+    category: Option<&str>,
+    date: NaiveDate,
+    markups: &Markups<'_>,
+    period: &BillingPeriod,
+) -> Result<ResaleLine, MarkupError> {
+    mark_up_line(cost, None, category, date, markups, period)
+}
+
+/// [`mark_up`] of a line whose list cost may be known.
+pub fn mark_up_line(
+    cost: Decimal,
+    list_cost: Option<Decimal>,
     category: Option<&str>,
     date: NaiveDate,
     markups: &Markups<'_>,
@@ -312,18 +365,23 @@ pub fn mark_up(
             period: *period,
         });
     }
-    let percent = markups
-        .percent_on(category, date)
-        .ok_or_else(|| MarkupError::NoMarkup {
-            date,
-            category: category.map(str::to_string),
-        })?;
+    let (percent, basis) =
+        markups
+            .rule_on(category, date)
+            .ok_or_else(|| MarkupError::NoMarkup {
+                date,
+                category: category.map(str::to_string),
+            })?;
+    let base = match (basis, list_cost) {
+        (Basis::List, Some(list)) => list,
+        _ => cost,
+    };
     let hundred = Decimal::ONE_HUNDRED;
-    // At 0 % the product is the cost itself: skip the arithmetic most lines would do.
+    // At 0 % the product is the base itself: skip the arithmetic most lines would do.
     let resale = if percent.is_zero() {
-        round_cents(cost)
+        round_cents(base)
     } else {
-        round_cents(cost * (hundred + percent) / hundred)
+        round_cents(base * (hundred + percent) / hundred)
     };
     Ok(ResaleLine {
         cost,
@@ -341,8 +399,9 @@ pub fn resale(
 ) -> Result<Resale, MarkupError> {
     let mut out = Vec::with_capacity(lines.len());
     for line in lines {
-        out.push(mark_up(
+        out.push(mark_up_line(
             line.cost,
+            line.list_cost,
             line.meter_category.as_deref(),
             line.usage_date,
             markups,
@@ -483,7 +542,8 @@ mod tests {
                 &[CostLine {
                     usage_date: d(1),
                     meter_category: None,
-                    cost: dec!(1)
+                    cost: dec!(1),
+                    list_cost: None,
                 }],
                 &none,
                 &BillingPeriod::calendar_month(2024, 6).unwrap()

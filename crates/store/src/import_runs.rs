@@ -23,14 +23,17 @@ pub enum RunKind {
     CostExports,
     /// One Azure Stack Hub registration's usage window.
     StackUsage,
+    /// A Pricing API price sheet or a month's FX rates.
+    Pricing,
 }
 
 impl RunKind {
     /// Every kind.
-    pub const ALL: [RunKind; 3] = [
+    pub const ALL: [RunKind; 4] = [
         RunKind::Discovery,
         RunKind::CostExports,
         RunKind::StackUsage,
+        RunKind::Pricing,
     ];
 
     /// The stored name.
@@ -39,6 +42,7 @@ impl RunKind {
             RunKind::Discovery => "discovery",
             RunKind::CostExports => "costExports",
             RunKind::StackUsage => "stackUsage",
+            RunKind::Pricing => "pricing",
         }
     }
 

@@ -17,6 +17,7 @@ mod migration;
 pub mod money;
 pub mod organizations;
 pub mod price_sheets;
+pub mod pricing;
 pub mod rated;
 pub mod set_aside;
 pub mod sign_in;

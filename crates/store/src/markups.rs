@@ -32,6 +32,9 @@ pub enum Scope {
 pub enum Term {
     /// Percentage for every category without an override (negative = discount).
     Percent(Decimal),
+    /// The same, applied to the list price instead of the cost ("list + x %"); stored as a
+    /// `percent` change with basis `list`, so it replaces a cost percentage of the same day.
+    ListPercent(Decimal),
     /// Percentage for one meter category; `None` removes the override.
     CategoryPercent {
         /// Meter category as Microsoft names it.
@@ -82,7 +85,7 @@ pub fn validate(term: &Term) -> Result<()> {
         }
     };
     match term {
-        Term::Percent(p) => pct(*p),
+        Term::Percent(p) | Term::ListPercent(p) => pct(*p),
         Term::CategoryPercent { category, percent } => {
             if category.trim().is_empty() {
                 return Err(invalid(
@@ -108,9 +111,23 @@ fn scope_columns(scope: &Scope) -> (Option<&str>, Option<&str>, Option<&str>) {
     }
 }
 
-fn term_columns(term: &Term) -> (&'static str, Option<&str>, Option<String>, Option<String>) {
+type TermColumns<'a> = (
+    &'static str,
+    Option<&'a str>,
+    Option<String>,
+    Option<String>,
+);
+
+fn basis_of(term: &Term) -> &'static str {
     match term {
-        Term::Percent(p) => ("percent", None, Some(p.to_string()), None),
+        Term::ListPercent(_) => "list",
+        _ => "cost",
+    }
+}
+
+fn term_columns(term: &Term) -> TermColumns<'_> {
+    match term {
+        Term::Percent(p) | Term::ListPercent(p) => ("percent", None, Some(p.to_string()), None),
         Term::CategoryPercent { category, percent } => (
             "categoryPercent",
             Some(category.as_str()),
@@ -144,6 +161,9 @@ fn change(r: &Row<'_>) -> rusqlite::Result<Change> {
     };
     let kind: String = r.get(4)?;
     let term = match kind.as_str() {
+        "percent" if r.get::<_, String>(10)? == "list" => {
+            Term::ListPercent(decimal(r.get(6)?)?.unwrap_or_default())
+        }
         "percent" => Term::Percent(decimal(r.get(6)?)?.unwrap_or_default()),
         "categoryPercent" => Term::CategoryPercent {
             category: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
@@ -164,7 +184,7 @@ fn change(r: &Row<'_>) -> rusqlite::Result<Change> {
     })
 }
 
-const COLUMNS: &str = "id, account_id, customer_id, organization_id, term, category, percent, fee, effective_from, created_at";
+const COLUMNS: &str = "id, account_id, customer_id, organization_id, term, category, percent, fee, effective_from, created_at, basis";
 
 /// Records `terms` for `scope` from `effective_from`, in one transaction.
 pub fn add(
@@ -194,7 +214,7 @@ pub fn add(
         )?;
         tx.execute(
             "INSERT INTO markup_changes (account_id, customer_id, organization_id, term, category, percent, fee,
-                effective_from, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                effective_from, created_at, basis) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             params![
                 account,
                 customer,
@@ -204,7 +224,8 @@ pub fn add(
                 percent,
                 fee,
                 effective_from.to_string(),
-                now.to_rfc3339_opts(SecondsFormat::Secs, true)
+                now.to_rfc3339_opts(SecondsFormat::Secs, true),
+                basis_of(t)
             ],
         )
         .map_err(|e| match e {

@@ -25,6 +25,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0014_set_aside_items.sql"),
     include_str!("migrations/0015_invoice_amendments.sql"),
     include_str!("migrations/0016_graph_billing_exports.sql"),
+    include_str!("migrations/0017_pricing_sheets.sql"),
     include_str!("migrations/0018_pricing_base.sql"),
 ];
 

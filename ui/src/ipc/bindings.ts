@@ -680,7 +680,7 @@ enabled: boolean,
  */
 times: Array<string>, };
 
-export type ImportKindDto = "discovery" | "costExports" | "stackUsage";
+export type ImportKindDto = "discovery" | "costExports" | "stackUsage" | "pricing";
 
 export type ImportRunDto = { 
 /**
@@ -1113,6 +1113,10 @@ organization: string, };
 export type MarkupTermDto = { "kind": "percent", 
 /**
  * E.g. "12".
+ */
+percent: string, } | { "kind": "listPercent", 
+/**
+ * E.g. "5".
  */
 percent: string, } | { "kind": "categoryPercent", 
 /**
@@ -1817,6 +1821,18 @@ query: LineQueryDto, } | { "table": "customers" } | { "table": "subscriptions" }
 /**
  * `YYYY-MM`.
  */
+period: string, } | { "table": "ratedLines", 
+/**
+ * Partner account id.
+ */
+accountId: string, 
+/**
+ * Customer id.
+ */
+customerId: string, 
+/**
+ * `YYYY-MM`.
+ */
 period: string, };
 
 export type ExportRequestDto = { 
@@ -1846,6 +1862,64 @@ path: string,
  * Data rows (the header not counted).
  */
 rows: number, };
+
+export type RatedLineDto = { 
+/**
+ * Azure plan (or legacy subscription).
+ */
+subscriptionId: string, 
+/**
+ * Azure subscription.
+ */
+entitlementId: string, 
+/**
+ * Meter id.
+ */
+meterId: string, 
+/**
+ * Meter name.
+ */
+meterName: string | null, 
+/**
+ * Meter category.
+ */
+meterCategory: string | null, 
+/**
+ * Usage day, `YYYY-MM-DD`.
+ */
+usageDate: string, 
+/**
+ * Units.
+ */
+quantity: string, 
+/**
+ * Billing currency of every figure below.
+ */
+currency: string, 
+/**
+ * Where the price came from (`priceList` for Microsoft's sheet, `rateCard`, ...).
+ */
+priceOrigin: string, 
+/**
+ * List price (first tier) × quantity × FX.
+ */
+list: string, 
+/**
+ * After tiers, credit and discounts, before Microsoft's floor.
+ */
+effective: string, 
+/**
+ * What Microsoft bills (its per-line floor).
+ */
+billed: string, 
+/**
+ * Billed marked up with the customer's markups.
+ */
+resale: string, 
+/**
+ * `list − effective`.
+ */
+savings: string, };
 
 export type MonthFiguresDto = { 
 /**

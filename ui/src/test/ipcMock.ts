@@ -220,7 +220,7 @@ export function mockBackend(
     let fee: string | null = null;
     const categories = new Map<string, string | null>();
     for (const m of history.filter((h) => h.effectiveFrom <= on)) {
-      if (m.term.kind === "percent") percent = m.term.percent;
+      if (m.term.kind === "percent" || m.term.kind === "listPercent") percent = m.term.percent;
       else if (m.term.kind === "categoryPercent") categories.set(m.term.category, m.term.percent);
       else fee = compareDecimal(m.term.fee, "0") === 0 ? null : m.term.fee;
     }
@@ -630,6 +630,8 @@ function parseTerm(t: MarkupTermDto): MarkupTermDto {
   switch (t.kind) {
     case "percent":
       return { kind: "percent", percent: decimal("percent", t.percent) };
+    case "listPercent":
+      return { kind: "listPercent", percent: decimal("percent", t.percent) };
     case "categoryPercent":
       return {
         kind: "categoryPercent",
@@ -649,7 +651,7 @@ function validateTerm(t: MarkupTermDto): void {
     }
     if (compareDecimal(p, "10000") > 0) fail("Validation", `A markup of ${p}% is not plausible: use at most 10000`, "markup");
   };
-  if (t.kind === "percent") pct(t.percent);
+  if (t.kind === "percent" || t.kind === "listPercent") pct(t.percent);
   else if (t.kind === "categoryPercent") {
     if (!t.category) fail("Validation", "Name the meter category the percentage is for (e.g. Virtual Machines)", "markup");
     if (t.percent !== null) pct(t.percent);

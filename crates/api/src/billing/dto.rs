@@ -191,6 +191,15 @@ pub enum ExportTable {
         /// `YYYY-MM`.
         period: String,
     },
+    /// One customer's rated lines of a period: list, effective, billed, resale, savings.
+    RatedLines {
+        /// Partner account id.
+        account_id: String,
+        /// Customer id.
+        customer_id: String,
+        /// `YYYY-MM`.
+        period: String,
+    },
 }
 
 /// An export as the app asks for it: the table, and the rows in view, in view order.

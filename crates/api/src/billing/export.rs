@@ -82,6 +82,18 @@ pub fn export(
         ExportTable::Customers => customers(db, now, keys, path, options),
         ExportTable::Subscriptions => subscriptions(db, now, keys, path, options),
         ExportTable::Reconciliation { period } => reconciliation(db, period, keys, path, options),
+        ExportTable::RatedLines {
+            account_id,
+            customer_id,
+            period,
+        } => super::rated_lines::export_rated_lines(
+            db,
+            account_id,
+            customer_id,
+            period,
+            path,
+            options,
+        ),
     }
 }
 
@@ -115,6 +127,11 @@ pub fn suggested_name(table: &ExportTable) -> String {
         ExportTable::Customers => "customers.csv".into(),
         ExportTable::Subscriptions => "subscriptions.csv".into(),
         ExportTable::Reconciliation { period } => format!("reconciliation-{period}.csv"),
+        ExportTable::RatedLines {
+            customer_id,
+            period,
+            ..
+        } => format!("rated-{period}-{customer_id}.csv"),
     }
 }
 

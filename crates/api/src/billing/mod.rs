@@ -8,3 +8,4 @@ pub mod invoices;
 pub(crate) mod line_order;
 pub mod line_view;
 pub mod lines;
+pub mod rated_lines;

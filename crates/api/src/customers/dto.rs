@@ -180,6 +180,13 @@ pub enum MarkupTermDto {
         /// E.g. "12".
         percent: String,
     },
+    /// The same percentage applied to the list price instead of the cost ("list + x %");
+    /// replaces a cost percentage from its day. Lines without a list price (licences) are
+    /// marked up on their cost.
+    ListPercent {
+        /// E.g. "5".
+        percent: String,
+    },
     /// Percentage for one meter category; null removes the override.
     CategoryPercent {
         /// Meter category, e.g. "Virtual Machines".

@@ -140,6 +140,8 @@ mod tests {
             billing_pre_tax_total: Money::new(dec(cost)),
             billing_currency: "USD".into(),
             price_origin: "test".into(),
+            list_cost: Money::new(dec(cost)),
+            effective_cost: Money::new(dec(cost)),
         }
     }
 

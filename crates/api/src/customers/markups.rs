@@ -23,6 +23,7 @@ pub(super) fn parse(field: &str, text: &str) -> Result<Decimal, ApiError> {
 pub(super) fn term(t: &MarkupTermDto) -> Result<Term, ApiError> {
     Ok(match t {
         MarkupTermDto::Percent { percent } => Term::Percent(parse("percent", percent)?),
+        MarkupTermDto::ListPercent { percent } => Term::ListPercent(parse("percent", percent)?),
         MarkupTermDto::CategoryPercent { category, percent } => Term::CategoryPercent {
             category: category.trim().to_string(),
             percent: percent
@@ -37,6 +38,9 @@ pub(super) fn term(t: &MarkupTermDto) -> Result<Term, ApiError> {
 pub(super) fn term_dto(t: &Term) -> MarkupTermDto {
     match t {
         Term::Percent(p) => MarkupTermDto::Percent {
+            percent: p.to_string(),
+        },
+        Term::ListPercent(p) => MarkupTermDto::ListPercent {
             percent: p.to_string(),
         },
         Term::CategoryPercent { category, percent } => MarkupTermDto::CategoryPercent {
@@ -111,7 +115,7 @@ pub(super) fn describe(
     let mut fee = None;
     for c in history.iter().filter(|c| c.effective_from <= on) {
         match &c.term {
-            Term::Percent(p) => percent = Some(*p),
+            Term::Percent(p) | Term::ListPercent(p) => percent = Some(*p),
             Term::CategoryPercent { category, percent } => {
                 categories.insert(category.clone(), *percent);
             }

@@ -91,16 +91,14 @@ impl CustomerMarkups {
                 &mut theirs
             };
             let change = rating_change(e);
+            // A general percentage, on cost or on list, replaces either (one per day).
+            let slot = |t: &MarkupTerm| match t {
+                MarkupTerm::Percent { .. } | MarkupTerm::ListPercent { .. } => (0, None),
+                MarkupTerm::CategoryPercent { category, .. } => (1, Some(category.clone())),
+                MarkupTerm::MonthlyFee { .. } => (2, None),
+            };
             list.retain(|c| {
-                !(c.effective_from == change.effective_from
-                    && std::mem::discriminant(&c.term) == std::mem::discriminant(&change.term)
-                    && match (&c.term, &change.term) {
-                        (
-                            MarkupTerm::CategoryPercent { category: a, .. },
-                            MarkupTerm::CategoryPercent { category: b, .. },
-                        ) => a == b,
-                        _ => true,
-                    })
+                !(c.effective_from == change.effective_from && slot(&c.term) == slot(&change.term))
             });
             list.push(change);
         }
@@ -153,7 +151,9 @@ pub(super) fn period_error(e: cspdesk_rating::period::PeriodError) -> ApiError {
     }
 }
 
-/// What markups apply to: each rated line's day, category and billed cost.
+/// What markups apply to: each rated line's day, category, billed cost and list cost (a
+/// line rated before list costs were kept reads 0 with a cost: not known, so a list markup
+/// takes its cost until it is rated again).
 pub(super) fn cost_lines(
     lines: &[cspdesk_store::rated::StoredRatedLine],
 ) -> Vec<cspdesk_rating::markup::CostLine> {
@@ -163,6 +163,8 @@ pub(super) fn cost_lines(
             usage_date: l.usage_date,
             meter_category: l.meter_category.clone(),
             cost: l.billing_pre_tax_total.amount(),
+            list_cost: Some(l.list_cost.amount())
+                .filter(|list| !list.is_zero() || l.billing_pre_tax_total.amount().is_zero()),
         })
         .collect()
 }
@@ -294,6 +296,7 @@ pub(super) fn rating_change(c: &Change) -> cspdesk_rating::markup::MarkupChange 
         effective_from: c.effective_from,
         term: match &c.term {
             Term::Percent(p) => MarkupTerm::Percent { percent: *p },
+            Term::ListPercent(p) => MarkupTerm::ListPercent { percent: *p },
             Term::CategoryPercent { category, percent } => MarkupTerm::CategoryPercent {
                 category: category.clone(),
                 percent: *percent,

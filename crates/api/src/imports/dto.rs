@@ -17,6 +17,8 @@ pub enum ImportKindDto {
     CostExports,
     /// An Azure Stack Hub registration's usage.
     StackUsage,
+    /// A Pricing API price sheet or a month's FX rates.
+    Pricing,
 }
 
 impl From<RunKind> for ImportKindDto {
@@ -25,6 +27,7 @@ impl From<RunKind> for ImportKindDto {
             RunKind::Discovery => ImportKindDto::Discovery,
             RunKind::CostExports => ImportKindDto::CostExports,
             RunKind::StackUsage => ImportKindDto::StackUsage,
+            RunKind::Pricing => ImportKindDto::Pricing,
         }
     }
 }

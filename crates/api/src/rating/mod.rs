@@ -4,7 +4,9 @@
 
 pub mod costs;
 pub mod dto;
+mod month_prices;
 pub mod price_sheets;
 pub mod prices;
+pub mod pricing_import;
 pub mod rate;
 pub mod reconcile;

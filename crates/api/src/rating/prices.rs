@@ -1,19 +1,21 @@
 //! The prices a customer-period is rated with: the stored rate cards as price books (the
 //! card taken as in effect for every period, see [`super::rate`]), with the imported price
 //! sheets' entries added on top (the Azure plan price list and Pricing API sheets on the
-//! Azure plan's book only: they are not the legacy offer's prices).
+//! Azure plan's book only: they are not the legacy offer's prices), and the months' stored
+//! Pricing API sheets and FX rates ([`super::month_prices`]).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use cspdesk_rating::customer_period::{CardPrices, AZURE_PLAN_PRICING};
 use cspdesk_rating::price::{
-    normalize_meter_id, OfferTerm, PriceBook, PriceOrigin, RateCard, RateCardMeter,
+    normalize_meter_id, OfferTerm, PriceBook, PriceLookup, PriceOrigin, RateCard, RateCardMeter,
 };
 use cspdesk_rating::tiers::{Tier, TierTable};
 use cspdesk_store::rated::{self, PeriodInputs, StoredRateCard, UsageRead};
 use cspdesk_store::Database;
 use rust_decimal::Decimal;
 
+use super::month_prices::{self, MonthPrices};
 use crate::ApiError;
 
 /// Turns a stored card into prices. Effective dates are dropped (see the module docs);
@@ -86,7 +88,24 @@ pub fn card_prices(card: &StoredRateCard, with_offer_terms: bool) -> CardPrices 
 /// The Azure plan prices of `account_id` (its USD rate card, no offer discount, under its
 /// imported price sheets), if any.
 pub fn azure_plan_prices(db: &Database, account_id: &str) -> Result<Option<CardPrices>, ApiError> {
-    Ok(Books::load(db, account_id)?.azure_plan)
+    Ok(Books::load(db, account_id, &BTreeSet::new())?.azure_plan)
+}
+
+/// What prices `period`'s (`YYYY-MM`) Azure plan usage of `account_id`, as rating priced it:
+/// the month's Pricing API sheet under the imported files when the month's sheet is held,
+/// else the rate card under them (`None` when neither is held).
+pub fn period_prices(
+    db: &Database,
+    account_id: &str,
+    period: &str,
+) -> Result<Option<Box<dyn PriceLookup>>, ApiError> {
+    let books = Books::load(db, account_id, &BTreeSet::from([period.to_string()]))?;
+    if books.months.month_true(period) {
+        return Ok(Some(Box::new(books.months.prices)));
+    }
+    Ok(books
+        .azure_plan
+        .map(|c| Box::new(c.book) as Box<dyn PriceLookup>))
 }
 
 /// A card's prices with the imported sheets' entries added: a sheet's price wins over the
@@ -107,17 +126,28 @@ fn with_sheets(
     prices
 }
 
-/// The prices of one account: its Azure plan card and its legacy cards by currency.
+/// The prices of one account: its Azure plan card, its legacy cards by currency, and the
+/// Azure plan's month-true prices of the months asked for.
 pub(super) struct Books {
     pub(super) azure_plan: Option<CardPrices>,
     pub(super) legacy: HashMap<String, CardPrices>,
+    pub(super) months: MonthPrices,
 }
 
 impl Books {
-    pub(super) fn load(db: &Database, account_id: &str) -> Result<Self, ApiError> {
+    /// The account's prices; `months` (`YYYY-MM`) are the periods whose Pricing API sheets
+    /// and FX rates to read (see [`super::month_prices`]).
+    pub(super) fn load(
+        db: &Database,
+        account_id: &str,
+        months: &BTreeSet<String>,
+    ) -> Result<Self, ApiError> {
         let cards = rated::rate_cards(db, account_id)?;
         let sheets = crate::rating::price_sheets::stored_entries(db, account_id)?;
         let print = crate::rating::price_sheets::fingerprint(db, account_id)?;
+        // Conflicts were refused at import: a book that does not build has nothing to add.
+        let imported = PriceBook::from_entries(sheets.iter().cloned()).unwrap_or_default();
+        let months = month_prices::load(db, account_id, months, imported)?;
         let azure_plan = cards
             .iter()
             .find(|c| c.currency.eq_ignore_ascii_case(AZURE_PLAN_PRICING))
@@ -144,6 +174,7 @@ impl Books {
             .collect();
         Ok(Self {
             azure_plan,
+            months,
             legacy: cards
                 .iter()
                 .map(|c| {
@@ -162,11 +193,14 @@ impl Books {
         let mut prints = Vec::new();
         if inputs.azure_plan.records > 0 {
             currencies.push(AZURE_PLAN_PRICING.to_string());
-            prints.push(
-                self.azure_plan
-                    .as_ref()
-                    .map_or("none".to_string(), |c| c.fingerprint.clone()),
-            );
+            let card = self
+                .azure_plan
+                .as_ref()
+                .map_or("none".to_string(), |c| c.fingerprint.clone());
+            prints.push(match self.months.prints.get(&inputs.period) {
+                Some(month) => format!("{card}+month:{month}"),
+                None => card,
+            });
         }
         if inputs.legacy.records > 0 {
             let cur = inputs

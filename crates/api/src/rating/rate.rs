@@ -4,10 +4,16 @@
 //! the invoice's daily rated usage, the difference split into causes.
 //!
 //! # What is rated, with which prices
-//! - **Azure plan** usage: the quantities of `daily_usage`, priced with the partner's USD
-//!   rate card (the Azure plan list prices; no offer discount), partner earned credit at
-//!   each row's own rate (`rateOfPartnerEarnedCredit`, stored as a fraction), FX from each
-//!   row's `pcToBCExchangeRate`.
+//! - **Azure plan** usage (new commerce, from Graph's rows and v1's alike: both land in
+//!   `daily_usage`): the quantities of `daily_usage`, partner earned credit at each row's own
+//!   rate (`rateOfPartnerEarnedCredit`, stored as a fraction), priced **month-true** when the
+//!   usage month's Pricing API consumption sheet is held (`store::pricing`, see
+//!   [`super::month_prices`]): that sheet under the imported files, and the month's FX rate
+//!   when its FX rates are held (else the row's `pcToBCExchangeRate`).
+//!   **When no sheet is held for the month**, as before Discovery fetches sheets: the
+//!   partner's USD rate card under the imported files (no offer discount), FX from each row's
+//!   `pcToBCExchangeRate`. So nothing changes for a month until its sheet arrives, and a
+//!   month whose sheet arrives is rated again (its prices fingerprint changes).
 //! - **Legacy (0145P)** usage: `utilization_records`, priced with the rate card in the
 //!   customer's currency (the currency of its legacy invoice lines) less the card's offer
 //!   discount, no credit, no FX.
@@ -37,7 +43,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};
 use cspdesk_rating::customer_period::{
-    self, rate_azure_plan, rate_legacy, AzurePlanRecord, DayLine, LegacyRecord,
+    self, rate_azure_plan, rate_azure_plan_monthly, rate_legacy, AzurePlanRecord, DayLine,
+    LegacyRecord,
 };
 use cspdesk_rating::price::PriceOrigin;
 use cspdesk_store::rated::{
@@ -53,7 +60,7 @@ use crate::ApiError;
 
 /// Version of the rating rules below. Stored with each customer-period; raising it makes
 /// the next `rate` rate everything again.
-pub const RATING_RULES: i64 = 3;
+pub const RATING_RULES: i64 = 4;
 
 struct Rated {
     lines: Vec<RatedLineRow>,
@@ -85,7 +92,21 @@ fn rate_one(
     let legacy_usage: Vec<LegacyRecord> = legacy_usage.into_iter().map(legacy_record).collect();
     let mut lines = Vec::new();
     let mut refused = None;
-    if !azure_usage.is_empty() {
+    if let Some(why) = books.months.unusable.get(&inputs.period) {
+        if !azure_usage.is_empty() {
+            refused = Some(why.clone());
+        }
+    } else if !azure_usage.is_empty() && books.months.month_true(&inputs.period) {
+        match rate_azure_plan_monthly(
+            &inputs.customer_id,
+            &azure_usage,
+            &books.months.prices,
+            &period,
+        ) {
+            Ok(l) => lines.extend(l.into_iter().map(line_row)),
+            Err(why) => refused = Some(why.to_string()),
+        }
+    } else if !azure_usage.is_empty() {
         match &books.azure_plan {
             None => {
                 refused = Some(
@@ -188,6 +209,8 @@ fn line_row(l: DayLine) -> RatedLineRow {
         billing_pre_tax_total: Money::new(l.billing_pre_tax_total),
         billing_currency: l.billing_currency,
         price_origin: origin_text(l.price_origin),
+        list_cost: Money::new(l.list_cost),
+        effective_cost: Money::new(l.effective_cost),
     }
 }
 
@@ -280,7 +303,8 @@ pub fn rate_until(
                 .into_iter()
                 .map(|s| ((s.customer_id.clone(), s.period.clone()), s))
                 .collect();
-        let books = Books::load(db, &acc.id)?;
+        let months: BTreeSet<String> = inputs.iter().map(|i| i.period.clone()).collect();
+        let books = Books::load(db, &acc.id, &months)?;
         let mut seen = BTreeSet::new();
         for inp in &inputs {
             if stop() {

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::NaiveDate;
-use cspdesk_rating::price::{normalize_meter_id, PriceBook};
+use cspdesk_rating::price::{normalize_meter_id, PriceBook, PriceLookup};
 use cspdesk_rating::rate::RatedLine;
 use cspdesk_rating::reconcile::{reconcile as reconcile_lines, Cause, InvoiceUsageLine, MatchKey};
 use cspdesk_rating::set_aside as set_aside_lines;
@@ -17,7 +17,7 @@ use super::dto::{
     PeriodDto, PeriodReconciliationDto, ReconciliationDto, ReconciliationLineDto,
     ReconciliationTotalDto,
 };
-use super::prices::azure_plan_prices;
+use super::prices::period_prices;
 use super::rate::{accounts_of, customer_names};
 use crate::shared::amount_text::{amount, cents as money};
 use crate::shared::periods::{parse_period, period_text};
@@ -222,9 +222,11 @@ pub fn reconcile(
     let invoices = cspdesk_store::billing::invoices(db)?;
     let mut out = Vec::new();
     for acc in accounts_of(db, account)? {
-        let prices = azure_plan_prices(db, &acc.id)?;
+        // The prices rating used: the month's sheet when held (a price changed since is no
+        // mismatch), else the rate card; imported files over either.
+        let prices = period_prices(db, &acc.id, &period)?;
         let empty_book = PriceBook::new();
-        let book: &PriceBook = prices.as_ref().map_or(&empty_book, |p| &p.book);
+        let book: &dyn PriceLookup = prices.as_deref().unwrap_or(&empty_book);
         let mut invoice: BTreeMap<String, Vec<rated::InvoiceUsage>> = BTreeMap::new();
         for l in rated::invoice_usage(db, &acc.id, &period)? {
             invoice.entry(l.customer_id.clone()).or_default().push(l);

@@ -11,6 +11,7 @@ mod focus;
 mod graph_billing;
 mod imports;
 mod lines;
+mod month_prices;
 mod organizations;
 mod rating;
 mod set_aside;

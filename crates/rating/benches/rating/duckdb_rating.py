@@ -26,6 +26,7 @@ USAGE_COLUMNS = {
 }
 TIER_COLUMNS = {
     "meter": "INTEGER",
+    "month": "DATE",
     "threshold": "DECIMAL(18, 6)",
     "unit_price": "DECIMAL(12, 7)",
     "included": "DECIMAL(18, 6)",

@@ -1,4 +1,4 @@
-//! Our side: every series rated by `cspdesk_rating::rate::rate` against the price book, the
+//! Our side: every series rated by `cspdesk_rating::rate::rate` against the months' prices, the
 //! lines summed per customer month. The series are split into contiguous chunks of about
 //! equal row counts, one per thread (`std::thread::scope`); each thread rates its chunk and
 //! keeps its own sums, merged at the end. Only this is timed: the series are already built.
@@ -6,14 +6,14 @@
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
-use cspdesk_rating::price::PriceBook;
+use cspdesk_rating::price::MonthlyPrices;
 use cspdesk_rating::rate::rate;
 
 use crate::totals::{Amounts, Totals};
 use crate::usage::{Rateable, Usage};
 
 /// Rates everything on `threads` threads; returns the time taken and the totals.
-pub fn rate_all(usage: &Usage, book: &PriceBook, threads: usize) -> Result<(Duration, Totals)> {
+pub fn rate_all(usage: &Usage, book: &MonthlyPrices, threads: usize) -> Result<(Duration, Totals)> {
     let chunks = chunks(&usage.series, usage.rows, threads.max(1));
     let began = Instant::now();
     let partials = std::thread::scope(|scope| {
@@ -46,7 +46,7 @@ pub fn rate_all(usage: &Usage, book: &PriceBook, threads: usize) -> Result<(Dura
     Ok((elapsed, totals))
 }
 
-fn rate_chunk(chunk: &[Rateable], book: &PriceBook, slots: usize) -> Result<Vec<Amounts>> {
+fn rate_chunk(chunk: &[Rateable], book: &MonthlyPrices, slots: usize) -> Result<Vec<Amounts>> {
     let mut sums = vec![Amounts::default(); slots];
     for r in chunk {
         let lines = rate(&r.series, book, &r.terms).with_context(|| {

@@ -18,6 +18,7 @@ pub struct Timing {
 
 /// Everything one run measured.
 pub struct Report {
+    pub preset: String,
     pub seed: u64,
     pub today: NaiveDate,
     pub rows: u64,
@@ -170,11 +171,13 @@ impl Report {
 
     fn headline(&self) -> String {
         format!(
-            "{} rows, {} series, {} customer months (preset L, seed {}, usage before {}). \
-             Ours / DuckDB = {:.2}x rows/s. Totals agree to the cent on every customer month.",
+            "{} rows, {} series, {} customer months (preset {}, seed {}, usage before {}), each \
+             month rated with its own month's prices and FX. Ours / DuckDB = {:.2}x rows/s. \
+             Totals agree to the cent on every customer month.",
             self.rows,
             self.series,
             self.customer_months,
+            self.preset,
             self.seed,
             self.today,
             self.ratio()

@@ -1,21 +1,22 @@
 -- The same rating as crates/rating (rate.rs, tiers.rs), as one DuckDB query over the usage
 -- table: per row, the tiered cost of its own units at its position in the month's cumulative
 -- quantity of its (customer, Azure plan, meter), partner earned credit, Microsoft's rounding;
--- then per customer and month the sums of the floored line totals. Exact: DECIMAL throughout
+-- then per customer and month the sums of the floored line totals. Month-true: each month's
+-- usage is priced with that month's tiers (the tiers table has a month column) and FX. Exact: DECIMAL throughout
 -- (DuckDB divides DECIMALs in DOUBLE, so the one division, the effective unit price, is done
 -- on 128-bit integers with the same half-away-from-zero rounding).
 -- Parameter: $pec_rate, the partner earned credit rate (crates/rating's constant).
 WITH bounded AS (
     -- Each tier's billable positions (threshold, next_threshold]; the last is open.
-    SELECT meter, threshold, unit_price, included,
-           LEAD(threshold) OVER (PARTITION BY meter ORDER BY threshold) AS next_threshold
+    SELECT meter, month, threshold, unit_price, included,
+           LEAD(threshold) OVER (PARTITION BY meter, month ORDER BY threshold) AS next_threshold
     FROM tiers
 ),
 tier_ranges AS (
     -- What every unit below the tier costs.
-    SELECT meter, threshold, next_threshold, unit_price, included,
+    SELECT meter, month, threshold, next_threshold, unit_price, included,
            COALESCE(SUM((next_threshold - threshold) * unit_price) OVER (
-               PARTITION BY meter ORDER BY threshold
+               PARTITION BY meter, month ORDER BY threshold
                ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS cost_below
     FROM bounded
 ),
@@ -35,7 +36,8 @@ billable AS (
            GREATEST(p.through - m.included, 0) AS billable_through,
            GREATEST(p.through - p.quantity - m.included, 0) AS billable_before
     FROM positioned p
-    JOIN (SELECT DISTINCT meter, included FROM tiers) m ON m.meter = p.meter
+    JOIN (SELECT DISTINCT meter, month, included FROM tiers) m
+      ON m.meter = p.meter AND m.month = p.month
 ),
 listed AS (
     -- cost(through) - cost(before) over the tier table: the row's list cost, full precision.
@@ -48,11 +50,11 @@ listed AS (
            CASE WHEN b.pec THEN CAST($pec_rate AS DECIMAL(3, 2)) ELSE 0 END AS credit
     FROM billable b
     JOIN tier_ranges t_through
-      ON t_through.meter = b.meter
+      ON t_through.meter = b.meter AND t_through.month = b.month
      AND b.billable_through >= t_through.threshold
      AND (t_through.next_threshold IS NULL OR b.billable_through < t_through.next_threshold)
     JOIN tier_ranges t_before
-      ON t_before.meter = b.meter
+      ON t_before.meter = b.meter AND t_before.month = b.month
      AND b.billable_before >= t_before.threshold
      AND (t_before.next_threshold IS NULL OR b.billable_before < t_before.next_threshold)
 ),

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 
 use super::cell::normalize_meter_id;
-use super::{Price, PriceEntry, PriceLookup, PriceOrigin};
+use super::{Price, PriceEntries, PriceEntry, PriceLookup, PriceOrigin};
 use crate::tiers::TierTable;
 
 /// Why entries could not be added.
@@ -124,5 +124,11 @@ impl PriceBook {
 impl PriceLookup for PriceBook {
     fn price_on(&self, meter_id: &str, date: NaiveDate, currency: &str) -> Option<&Price> {
         self.entry_on(meter_id, date, currency).map(|e| &e.price)
+    }
+}
+
+impl PriceEntries for PriceBook {
+    fn entry_on(&self, meter_id: &str, date: NaiveDate, currency: &str) -> Option<&PriceEntry> {
+        PriceBook::entry_on(self, meter_id, date, currency)
     }
 }

@@ -44,8 +44,9 @@ pub use monthly::{month_days, within_month, Month, MonthlyPrices, MonthlyPricesE
 pub use partner_sheet::{parse_partner_price_sheet, PARTNER_SHEET_COLUMNS};
 pub use price_list::parse_price_list;
 pub use pricing_api::{
-    microsoft_date, parse_consumption_sheet, parse_fx_rates, parse_licence_sheet, ConsumptionSheet,
-    FxRates, LicencePrice, LicenceSheet, SetAsideRow, FX_RATE_DECIMALS,
+    consumption_entries, microsoft_date, parse_consumption_sheet, parse_fx_rates,
+    parse_licence_sheet, read_sheet_rows, ConsumptionSheet, FxRates, LicencePrice, LicenceSheet,
+    ReadStop, SetAsideRow, SheetItem, SheetRow, SheetView, FX_RATE_DECIMALS,
 };
 pub use rate_card::{parse_rate_card, OfferTerm, RateCard, RateCardError, RateCardMeter};
 pub use retail::{parse_retail_prices, retail_entries, RetailPriceRow, RetailPricesPage};
@@ -111,6 +112,13 @@ pub struct PriceEntry {
 pub trait PriceLookup {
     /// The price of `meter_id` on `date` in `currency`, if known.
     fn price_on(&self, meter_id: &str, date: NaiveDate, currency: &str) -> Option<&Price>;
+}
+
+/// Anything that can tell which entry prices a meter on a day, and so where the price came
+/// from (rating records the origin and the list price, the first tier, of every line).
+pub trait PriceEntries: PriceLookup {
+    /// The entry in effect for `meter_id` on `date` in `currency`, if any.
+    fn entry_on(&self, meter_id: &str, date: NaiveDate, currency: &str) -> Option<&PriceEntry>;
 }
 
 /// A single price answers for every meter, day and currency (handy for one meter's series).

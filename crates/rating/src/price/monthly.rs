@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
 
-use super::{FxRates, Price, PriceBook, PriceBookError, PriceEntry, PriceLookup};
+use super::{FxRates, Price, PriceBook, PriceBookError, PriceEntries, PriceEntry, PriceLookup};
 use crate::period::BillingPeriod;
 use crate::rate::{RateError, RatingTerms};
 
@@ -109,6 +109,16 @@ impl MonthlyPrices {
         self.fx.insert(month, rates);
     }
 
+    /// Whether `month` has a sheet (its usage is then rated month-true).
+    pub fn has_sheet(&self, month: Month) -> bool {
+        self.sheets.get(&month).is_some_and(|b| !b.is_empty())
+    }
+
+    /// Whether `month` has FX rates.
+    pub fn has_fx(&self, month: Month) -> bool {
+        self.fx.contains_key(&month)
+    }
+
     /// Months with a sheet, in order.
     pub fn months(&self) -> impl Iterator<Item = Month> + '_ {
         self.sheets.keys().copied()
@@ -140,11 +150,17 @@ impl MonthlyPrices {
 
 impl PriceLookup for MonthlyPrices {
     fn price_on(&self, meter_id: &str, date: NaiveDate, currency: &str) -> Option<&Price> {
+        self.entry_on(meter_id, date, currency).map(|e| &e.price)
+    }
+}
+
+impl PriceEntries for MonthlyPrices {
+    fn entry_on(&self, meter_id: &str, date: NaiveDate, currency: &str) -> Option<&PriceEntry> {
         if let Some(e) = self.imported.entry_on(meter_id, date, currency) {
-            return Some(&e.price);
+            return Some(e);
         }
         self.sheets
             .get(&month_of(date))?
-            .price_on(meter_id, date, currency)
+            .entry_on(meter_id, date, currency)
     }
 }

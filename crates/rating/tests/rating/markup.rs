@@ -15,6 +15,7 @@ fn line(day: u32, category: &str, cost: Decimal) -> CostLine {
         usage_date: june(day),
         meter_category: Some(category.into()),
         cost,
+        list_cost: None,
     }
 }
 
@@ -168,9 +169,68 @@ fn refusals() {
         usage_date: chrono::NaiveDate::from_ymd_opt(2024, 7, 1).unwrap(),
         meter_category: None,
         cost: dec!(1),
+        list_cost: None,
     };
     assert!(matches!(
         resale(&[july], &m, &period()),
         Err(MarkupError::OutsidePeriod { .. })
     ));
+}
+
+#[test]
+fn a_list_markup_applies_to_the_list_price_and_a_cost_markup_after_it_to_the_cost() {
+    // 10 % on list from the 1st, 20 % on cost from the 15th; a category override stays on cost.
+    let h = MarkupHistory::new(vec![
+        change(1, MarkupTerm::ListPercent { percent: dec!(10) }),
+        change(15, MarkupTerm::Percent { percent: dec!(20) }),
+        change(
+            1,
+            MarkupTerm::CategoryPercent {
+                category: "Network".into(),
+                percent: Some(dec!(5)),
+            },
+        ),
+    ])
+    .unwrap();
+    let m = Markups {
+        customer: Some(&h),
+        organization: None,
+    };
+    let with_list = |day, category: &str, cost, list| CostLine {
+        list_cost: Some(list),
+        ..line(day, category, cost)
+    };
+    let r = resale(
+        &[
+            // list 41.25 × 1.10 = 45.375 → 45.38 (the billed 35.06 is not what is marked up)
+            with_list(2, "Storage", dec!(35.06), dec!(41.25)),
+            // a line without a list cost is marked up on its cost: 10.00 × 1.10
+            line(2, "Storage", dec!(10.00)),
+            // the override is on cost: 8.00 × 1.05
+            with_list(2, "Network", dec!(8.00), dec!(9.00)),
+            // from the 15th, 20 % on cost: 35.06 × 1.2 = 42.072 → 42.07
+            with_list(16, "Storage", dec!(35.06), dec!(41.25)),
+        ],
+        &m,
+        &period(),
+    )
+    .unwrap();
+    let resales: Vec<Decimal> = r.lines.iter().map(|l| l.resale).collect();
+    assert_eq!(
+        resales,
+        vec![dec!(45.38), dec!(11.00), dec!(8.40), dec!(42.07)]
+    );
+    assert_eq!(
+        r.lines[0].margin,
+        dec!(45.38) - dec!(35.06),
+        "margin is over the cost"
+    );
+    assert!(
+        MarkupHistory::new(vec![
+            change(1, MarkupTerm::ListPercent { percent: dec!(10) }),
+            change(1, MarkupTerm::Percent { percent: dec!(12) }),
+        ])
+        .is_err(),
+        "one general percentage per day, on list or on cost"
+    );
 }

@@ -191,6 +191,10 @@ pub struct StoredRatedLine {
     pub price_origin: String,
     /// When rated (RFC 3339).
     pub rated_at: String,
+    /// List cost (list price × quantity), billing currency.
+    pub list_cost: Money,
+    /// Effective cost (after tiers, credit and discounts, before the floor), billing currency.
+    pub effective_cost: Money,
 }
 
 /// The rated lines of `account_id` in `period`, of one customer or all, by customer,
@@ -205,7 +209,8 @@ pub fn lines(
         "SELECT customer_id, period, subscription_id, entitlement_id, meter_id, usage_date,
                 usage_kind, meter_name, meter_category, records, quantity, unit_price,
                 effective_unit_price, credit_rate, discount, fx_rate, pricing_currency,
-                pricing_total, billing_pre_tax_total, billing_currency, price_origin, rated_at
+                pricing_total, billing_pre_tax_total, billing_currency, price_origin, rated_at,
+                list_cost, effective_cost
          FROM rated_lines
          WHERE account_id = ?1 AND period = ?2 AND (?3 IS NULL OR customer_id = ?3)
          ORDER BY customer_id, subscription_id, entitlement_id, meter_id, usage_date",
@@ -241,6 +246,8 @@ pub fn lines(
             billing_currency: r.get(19)?,
             price_origin: r.get(20)?,
             rated_at: r.get(21)?,
+            list_cost: r.get(22)?,
+            effective_cost: r.get(23)?,
         })
     })?;
     rows.collect::<rusqlite::Result<_>>().map_err(|e| match e {

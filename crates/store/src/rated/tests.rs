@@ -165,6 +165,8 @@ fn line(kind: UsageKind, meter: &str, day: u32, total: rust_decimal::Decimal) ->
         billing_pre_tax_total: Money::new(total),
         billing_currency: "USD".into(),
         price_origin: "rateCard".into(),
+        list_cost: Money::new(total),
+        effective_cost: Money::new(total),
     }
 }
 

@@ -51,6 +51,11 @@ pub struct RatedLineRow {
     pub billing_currency: String,
     /// Where the price came from (`rateCard`, ...).
     pub price_origin: String,
+    /// List cost: the list price (first tier) × quantity, billing currency.
+    pub list_cost: Money,
+    /// Effective cost: after tiers, credit and discounts, before Microsoft's floor, billing
+    /// currency.
+    pub effective_cost: Money,
 }
 
 /// What a customer-period was rated from.
@@ -102,9 +107,10 @@ pub fn replace(
             "INSERT INTO rated_lines (account_id, customer_id, period, subscription_id, entitlement_id,
                 meter_id, usage_date, usage_kind, meter_name, meter_category, records, quantity,
                 unit_price, effective_unit_price, credit_rate, discount, fx_rate, pricing_currency,
-                pricing_total, billing_pre_tax_total, billing_currency, price_origin, rated_at)
+                pricing_total, billing_pre_tax_total, billing_currency, price_origin, rated_at,
+                list_cost, effective_cost)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                ?18, ?19, ?20, ?21, ?22, ?23)",
+                ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)",
         )?;
         for l in lines {
             written += stmt.execute(params![
@@ -131,6 +137,8 @@ pub fn replace(
                 l.billing_currency,
                 l.price_origin,
                 at,
+                l.list_cost,
+                l.effective_cost,
             ])? as u64;
         }
     }

@@ -53,6 +53,8 @@ function describeTerm(term: MarkupTermDto, currency: string | null): string {
   switch (term.kind) {
     case "percent":
       return `percentage ${formatPercent(term.percent)}`;
+    case "listPercent":
+      return `list price + ${formatPercent(term.percent)}`;
     case "categoryPercent":
       return term.percent === null
         ? `${term.category} override removed`

@@ -148,6 +148,8 @@ function changeOf(term: MarkupTermDto, feeCurrency: string | null): { what: stri
   switch (term.kind) {
     case "percent":
       return { what: "Percentage", value: formatPercent(term.percent) };
+    case "listPercent":
+      return { what: "Percentage on list price", value: formatPercent(term.percent) };
     case "categoryPercent":
       return term.percent === null
         ? { what: `${term.category} override removed`, value: "—" }

@@ -28,6 +28,7 @@ export const KIND_LABEL: Record<ImportKindDto, string> = {
   discovery: "Discovery",
   costExports: "Cost exports",
   stackUsage: "Azure Stack usage",
+  pricing: "Microsoft prices",
 };
 
 /** The running run with the live numbers of its latest progress. */

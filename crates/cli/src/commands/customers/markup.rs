@@ -32,8 +32,12 @@ pub enum MarkupCommand {
         #[command(flatten)]
         target: Target,
         /// Percentage on cost for every meter category (negative = discount), e.g. 12.
-        #[arg(long, allow_hyphen_values = true)]
+        #[arg(long, allow_hyphen_values = true, conflicts_with = "list_percent")]
         percent: Option<String>,
+        /// Percentage on the list price instead ("list + x %"), e.g. 5: rated usage is resold
+        /// at its list cost × (1 + x %); lines without a list price at their cost.
+        #[arg(long, allow_hyphen_values = true)]
+        list_percent: Option<String>,
         /// A category override as CATEGORY=PERCENT (repeatable), e.g. "Virtual Machines=5";
         /// CATEGORY= removes the override.
         #[arg(long = "category", value_name = "CATEGORY=PERCENT")]
@@ -102,6 +106,7 @@ pub fn run(db: Option<&Path>, cmd: MarkupCommand) -> anyhow::Result<()> {
         MarkupCommand::Set {
             target: t,
             percent,
+            list_percent,
             categories,
             fee,
             from,
@@ -111,6 +116,9 @@ pub fn run(db: Option<&Path>, cmd: MarkupCommand) -> anyhow::Result<()> {
             let mut terms = Vec::new();
             if let Some(percent) = percent {
                 terms.push(MarkupTermDto::Percent { percent });
+            }
+            if let Some(percent) = list_percent {
+                terms.push(MarkupTermDto::ListPercent { percent });
             }
             for c in categories {
                 let (category, p) = c
@@ -170,6 +178,9 @@ pub fn run(db: Option<&Path>, cmd: MarkupCommand) -> anyhow::Result<()> {
                 for c in &m.history {
                     let what = match &c.term {
                         MarkupTermDto::Percent { percent } => format!("percentage {percent}%"),
+                        MarkupTermDto::ListPercent { percent } => {
+                            format!("list price + {percent}%")
+                        }
                         MarkupTermDto::CategoryPercent { category, percent } => match percent {
                             Some(p) => format!("{category}: {p}%"),
                             None => format!("{category}: override removed"),

@@ -22,21 +22,20 @@
 
 mod fx;
 mod licence;
+mod rows;
 
-use std::collections::BTreeMap;
 use std::io::Read;
 
 use chrono::NaiveDate;
-use rust_decimal::Decimal;
 
 use super::cell::{self, CellError};
-use super::csv_file::{CsvFile, Row};
+use super::csv_file::Row;
 use super::error::{PriceSheetError, SheetErrorKind};
-use super::group::{self, Columns, TierBase, TierRow};
-use super::{PriceEntry, PriceOrigin};
+use super::PriceEntry;
 
 pub use fx::{parse_fx_rates, FxRates, FX_RATE_DECIMALS};
 pub use licence::{parse_licence_sheet, LicencePrice, LicenceSheet};
+pub use rows::{consumption_entries, read_sheet_rows, ReadStop, SheetItem, SheetRow, SheetView};
 
 /// A row of a Pricing API file that was not read, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -131,67 +130,27 @@ pub fn parse_consumption_sheet(
     file: &str,
     input: impl Read,
 ) -> Result<ConsumptionSheet, PriceSheetError> {
-    let csv = CsvFile::open(file, input)?;
-    let i_meters = csv.required(METER_IDS)?;
-    let i_currency = csv.required(CURRENCY)?;
-    let i_price = csv.required(UNIT_PRICE)?;
-    let i_min = csv.required(TIER_MIN)?;
-    let i_start = csv.required(START)?;
-    let i_end = csv.optional(END);
-    let i_type = csv.optional(METER_TYPE);
+    let mut rows = Vec::new();
     let mut set_aside = Vec::new();
-    let mut rows: Vec<TierRow> = Vec::new();
-    csv.rows(|row| {
-        if let Some(kind) = i_type.map(|i| row.text(i)).filter(|k| other_offer(k)) {
-            set_aside.push(SetAsideRow {
-                line: row.at.line,
-                column: METER_TYPE.into(),
-                reason: format!("{kind} is not a consumption price"),
-            });
-            return Ok(());
+    read_sheet_rows(file, SheetView::AzureConsumption, input, |item| {
+        match item {
+            Ok(row) => rows.push(row),
+            Err(aside) => set_aside.push(aside),
         }
-        match consumption_row(row, [i_meters, i_currency, i_price, i_min, i_start], i_end) {
-            Ok(tiers) => rows.extend(tiers),
-            Err(e) => set_aside.push(e.into()),
-        }
-        Ok(())
+        Ok::<(), std::convert::Infallible>(())
+    })
+    .map_err(|stop| match stop {
+        ReadStop::Sheet(e) => e,
+        ReadStop::Caller(never) => match never {},
     })?;
-    // A meter whose tiers do not form a table is set aside whole; the others stand.
-    let mut by_meter: BTreeMap<String, Vec<TierRow>> = BTreeMap::new();
-    for r in rows {
-        by_meter.entry(r.meter_id.clone()).or_default().push(r);
-    }
-    let mut entries = Vec::new();
-    for (_, rows) in by_meter {
-        let lines: Vec<u64> = rows.iter().map(|r| r.at.line).collect();
-        match group::entries(
-            PriceOrigin::PriceList,
-            rows,
-            TierBase::OneBasedWhenLowestIsOne,
-            &Columns {
-                tier_start: TIER_MIN,
-                unit_price: UNIT_PRICE,
-                effective_to: END,
-            },
-        ) {
-            Ok(e) => entries.extend(e),
-            Err(e) => set_aside.extend(lines.into_iter().map(|line| SetAsideRow {
-                line,
-                column: e.column.clone(),
-                reason: format!("its meter's prices do not form a tier table: {}", e.message),
-            })),
-        }
-    }
+    let (entries, mut grouped) = consumption_entries(file, rows);
+    set_aside.append(&mut grouped);
     set_aside.sort_by_key(|s| s.line);
     Ok(ConsumptionSheet { entries, set_aside })
 }
 
-/// One row's tiers (one per meter id it lists).
-fn consumption_row(
-    row: &Row<'_>,
-    [i_meters, i_currency, i_price, i_min, i_start]: [usize; 5],
-    i_end: Option<usize>,
-) -> Result<Vec<TierRow>, PriceSheetError> {
+/// A consumption row's meter ids (one row may list several), lower case; none is an error.
+fn consumption_row_checked(row: &Row<'_>, i_meters: usize) -> Result<Vec<String>, PriceSheetError> {
     let ids: Vec<&str> = row
         .text(i_meters)
         .split([',', ';', '|', ' '])
@@ -204,29 +163,9 @@ fn consumption_row(
             "a consumption price needs at least one meter id",
         ));
     }
-    let currency = row.currency(i_currency, CURRENCY)?;
-    let unit_price = row.decimal(i_price, UNIT_PRICE)?;
-    let tier_start = if row.text(i_min).is_empty() {
-        Decimal::ZERO
-    } else {
-        row.decimal(i_min, TIER_MIN)?
-    };
-    let effective_from = row.microsoft_date(i_start, START)?;
-    let effective_to = row.optional_microsoft_date(i_end, END)?;
     ids.into_iter()
         .map(|id| {
-            let meter_id = cell::meter_id(id)
-                .map_err(|(kind, message)| row.at.error(METER_IDS, kind, message))?;
-            Ok(TierRow {
-                at: row.at.clone(),
-                meter_id,
-                currency: currency.clone(),
-                effective_from,
-                effective_to,
-                tier_start,
-                unit_price,
-                included_quantity: Decimal::ZERO,
-            })
+            cell::meter_id(id).map_err(|(kind, message)| row.at.error(METER_IDS, kind, message))
         })
         .collect()
 }
