@@ -4,6 +4,7 @@
 
 pub mod costs;
 pub mod dto;
+mod headline;
 pub mod price_sheets;
 pub mod prices;
 pub mod rate;

@@ -13,6 +13,7 @@ mod imports;
 mod lines;
 mod organizations;
 mod rating;
+mod reconciliation;
 mod set_aside;
 mod sign_in;
 mod stack_usage;
