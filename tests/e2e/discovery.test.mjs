@@ -312,7 +312,7 @@ test("Discovery rated the usage: Customers show cost; a markup previews, saves a
   await shot("customers-after-markup");
 });
 
-test("Reconciliation: the last invoiced month matches to the cent, with nothing unexplained", async () => {
+test("Reconciliation: the last invoiced month matches to the cent, nothing unexplained, resale and margin in view, the strips adding up to the invoices", async () => {
   await session.navigate("#/reconciliation");
   const rows = await session.until(async () => {
     const r = await session.findAll("[data-testid=reconciliation-row]");
@@ -330,6 +330,51 @@ test("Reconciliation: the last invoiced month matches to the cent, with nothing 
     args: [],
   });
   assert.ok(!verdicts.includes("unexplained"), `no customer has an unexplained difference: ${verdicts}`);
+
+  // Name, cost, resale and margin in view at 1280x800, without scrolling sideways.
+  const headers = await session.cmd("POST", "/execute/sync", {
+    script: `const view = document.querySelector("[data-testid=reconciliation-table]");
+      const box = view.getBoundingClientRect();
+      return { scrollLeft: view.scrollLeft, width: window.innerWidth, columns: ["customer", "invoiced", "resale", "margin"].map((key) => {
+        const th = view.querySelector("[data-testid=sort-" + key + "]").closest("th");
+        const b = th.getBoundingClientRect();
+        return { key, text: th.textContent, inView: b.width > 0 && b.left >= box.left - 1 && b.right <= Math.min(box.right, window.innerWidth) + 1 };
+      }) };`,
+    args: [],
+  });
+  assert.equal(headers.scrollLeft, 0, "the grid is not scrolled sideways");
+  for (const c of headers.columns) {
+    assert.ok(c.inView, `the ${c.key} header is in view: ${JSON.stringify(headers)}`);
+  }
+  assert.deepEqual(
+    headers.columns.slice(2).map((c) => c.text.replace(/[^A-Za-z]/g, "")),
+    ["Resale", "Margin"],
+    "resale and margin headers",
+  );
+
+  // Each currency's strip: usage compared + not compared + licences and other charges = the
+  // invoices' total, exactly (the parts carry their decimal amounts), with nothing left over.
+  const strips = await session.cmd("POST", "/execute/sync", {
+    script: `return [...document.querySelectorAll("[data-testid^=invoice-parts-]")].map((p) => ({
+      id: p.dataset.testid,
+      parts: [...p.querySelectorAll("[data-part]")].map((e) => [e.dataset.part, e.dataset.amount]),
+    }));`,
+    args: [],
+  });
+  assert.ok(strips.length > 0 && strips.length === totals.length, `a strip per currency: ${JSON.stringify(strips)}`);
+  const scaled = (text) => {
+    const [whole, fraction = ""] = text.replace("-", "").split(".");
+    const v = BigInt(whole) * 10n ** 8n + BigInt(fraction.padEnd(8, "0").slice(0, 8));
+    return text.startsWith("-") ? -v : v;
+  };
+  for (const strip of strips) {
+    const parts = new Map(strip.parts);
+    assert.ok(parts.has("total"), `${strip.id}: the invoiced month has its invoices' total`);
+    assert.ok(!parts.has("rest"), `${strip.id}: nothing the parts do not account for`);
+    assert.ok(parts.has("compared") && parts.has("notCompared") && parts.has("other"), JSON.stringify(strip));
+    const sum = strip.parts.filter(([part]) => part !== "total").reduce((acc, [, amount]) => acc + scaled(amount), 0n);
+    assert.equal(sum, scaled(parts.get("total")), `${strip.id}: the parts add up to the invoices: ${JSON.stringify(strip)}`);
+  }
   await shot("reconciliation");
 });
 

@@ -36,6 +36,7 @@ const euro: CurrencyDashboardDto = {
   monthToDate: "400.00",
   lastMonthSameDays: "320.00",
   lastMonth: "1000.00",
+  exportedCosts: null,
   charts: ["trend", "topCustomers", "margin", "categories"].map((id) => ({ id, title: id, svg: "<svg/>" })),
 };
 
@@ -53,6 +54,8 @@ const october: PeriodReconciliationDto = {
       invoiceState: "billed",
       rated: "250.00",
       invoiced: "249.00",
+      resale: "275.00",
+      margin: "26.00",
       difference: "-1.00",
       causes: { priceMismatch: "-1.00" },
       unexplained: "0.00",
@@ -66,7 +69,7 @@ const october: PeriodReconciliationDto = {
     },
   ],
   totals: [
-    { currency: "EUR", customers: 1, matched: 0, rated: "250.00", invoiced: "249.00", difference: "-1.00", causes: { priceMismatch: "-1.00" }, unexplained: "0.00", notCompared: 0, notComparedRated: "0.00", notComparedInvoiced: "0.00" },
+    { currency: "EUR", customers: 1, matched: 0, rated: "250.00", invoiced: "249.00", difference: "-1.00", causes: { priceMismatch: "-1.00" }, unexplained: "0.00", notCompared: 0, notComparedRated: "0.00", notComparedInvoiced: "0.00", resale: "275.00", margin: "26.00", otherCharges: "120.00", invoiceTotal: "369.00", invoiceRest: "0.00" },
   ],
 };
 

@@ -35,7 +35,8 @@ use crate::customers::dto::{
     MarkupChangeDto, MarkupDto, MarkupPreviewDto, MarkupTargetDto, MarkupTermDto, PreviewMonthDto,
 };
 use crate::dashboard::dto::{
-    ChartDto, CurrencyDashboardDto, CustomerFiguresDto, DashboardDto, MonthFiguresDto,
+    ChartDto, CurrencyDashboardDto, CustomerFiguresDto, DashboardDto, ExportedCostsDto,
+    MonthFiguresDto,
 };
 use crate::discovery::dto::{
     DiscoveryEvent, DiscoveryStatusDto, EntityCountDto, ExportProgressDto, ExportStageDto,
@@ -136,6 +137,7 @@ pub fn typescript() -> String {
         CustomerFiguresDto::decl(&cfg),
         ChartDto::decl(&cfg),
         CurrencyDashboardDto::decl(&cfg),
+        ExportedCostsDto::decl(&cfg),
         DashboardDto::decl(&cfg),
         CostScopeKind::decl(&cfg),
         CostDatasetDto::decl(&cfg),

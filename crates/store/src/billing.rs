@@ -286,6 +286,22 @@ pub fn charges_by_customer(
     Ok(sums)
 }
 
+/// Σ `subtotal` of an invoice's Azure plan usage lines (new commerce, `chargeType` usage),
+/// exact: the part of the invoice that its daily rated usage details, which Reconciliation
+/// compares; the rest of its lines are licences and other charges.
+pub fn usage_charges(db: &Database, account_id: &str, invoice_id: &str) -> Result<Money> {
+    let mut stmt = db.conn().prepare_cached(
+        "SELECT subtotal FROM billing_line_items
+         WHERE account_id = ?1 AND invoice_id = ?2 AND lower(charge_type) = 'usage'",
+    )?;
+    let mut rows = stmt.query(params![account_id, invoice_id])?;
+    let mut sum = Money::ZERO;
+    while let Some(r) = rows.next()? {
+        sum += r.get::<_, Money>(0)?;
+    }
+    Ok(sum)
+}
+
 /// Whether every line-item collection of the invoice is read whole.
 fn lines_complete(db: &Database, account_id: &str, invoice_id: &str) -> Result<bool> {
     Ok(db

@@ -293,6 +293,40 @@ pub fn version(db: &Database) -> Result<(i64, i64)> {
     )?)
 }
 
+/// The currencies Microsoft bills the scope's customers in (an organization: its members'),
+/// from their invoices' lines and their newest daily usage (one row each, through the index:
+/// a customer's usage is all in one currency), in order. A monthly fee is charged in the
+/// billing currency, so with exactly one it is the fee's.
+pub fn billing_currencies(db: &Database, scope: &Scope) -> Result<Vec<String>> {
+    let (account, customer, organization) = match scope {
+        Scope::Customer {
+            account_id,
+            customer_id,
+        } => (Some(account_id.as_str()), Some(customer_id.as_str()), None),
+        Scope::Organization { id } => (None, None, Some(id.as_str())),
+    };
+    let mut stmt = db.conn().prepare_cached(
+        "WITH who(account_id, customer_id) AS (
+             SELECT ?1, ?2 WHERE ?3 IS NULL
+             UNION SELECT account_id, customer_id FROM organization_members
+                   WHERE organization_id = ?3)
+         SELECT i.currency FROM invoices i JOIN who w ON w.account_id = i.account_id
+         WHERE EXISTS (SELECT 1 FROM billing_line_items b WHERE b.account_id = i.account_id
+                         AND b.invoice_id = i.id AND b.customer_id = w.customer_id)
+            OR EXISTS (SELECT 1 FROM legacy_line_items l WHERE l.account_id = i.account_id
+                         AND l.invoice_id = i.id AND l.customer_id = w.customer_id)
+         UNION
+         SELECT c FROM (SELECT (SELECT d.billing_currency FROM daily_usage d
+                                WHERE d.account_id = w.account_id
+                                  AND d.customer_id = w.customer_id
+                                ORDER BY d.usage_date DESC LIMIT 1) AS c FROM who w)
+         WHERE c IS NOT NULL
+         ORDER BY 1",
+    )?;
+    let rows = stmt.query_map(params![account, customer, organization], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,11 +13,12 @@ pub fn rating_list_periods(state: tauri::State<'_, AppState>) -> Result<Vec<Peri
     reconcile::periods(&*state.db()?)
 }
 
-/// Our rated cost against the invoice, per customer, for `period` (`YYYY-MM`).
+/// Our rated cost against the invoice, per customer, for `period` (`YYYY-MM`), with each
+/// customer's resale and margin.
 #[tauri::command(async)]
 pub fn rating_reconcile_period(
     state: tauri::State<'_, AppState>,
     period: String,
 ) -> Result<PeriodReconciliationDto, ApiError> {
-    reconcile::reconcile_period(&*state.db()?, &period)
+    cspdesk_api::billing::reconciliation::reconcile_period(&*state.db()?, &period)
 }

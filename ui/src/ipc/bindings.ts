@@ -1172,9 +1172,14 @@ percent: string | null,
  */
 categories: Array<[string, string]>, 
 /**
- * The monthly fee in effect.
+ * The monthly fee in effect, in `currency`.
  */
 monthlyFee: string | null, 
+/**
+ * The billing currency the customer (or every tenant of the organization) is invoiced
+ * in, which a monthly fee is charged in; none while unknown or when they differ.
+ */
+currency: string | null, 
 /**
  * Every change, oldest first.
  */
@@ -1303,6 +1308,18 @@ rated: string | null,
  */
 invoiced: string | null, 
 /**
+ * What the customer is billed for the usage behind `rated`: its rated lines marked up
+ * with its markups (its own, else its organization's), rounded per line as Customers
+ * and Billing do; the monthly fee is billed with the invoice, not with usage, and is left
+ * out. Absent without rated lines. Worked out by `billing::reconciliation`, which sits
+ * above the markups.
+ */
+resale: string | null, 
+/**
+ * `resale − invoiced`: what the customer's usage earns over Microsoft's charge for it.
+ */
+margin: string | null, 
+/**
  * `invoiced − rated`; absent when refused.
  */
 difference: string | null, 
@@ -1423,7 +1440,32 @@ notComparedRated: string,
 /**
  * Σ invoiced of the customers not compared; with `invoiced` it is the invoice's usage.
  */
-notComparedInvoiced: string, };
+notComparedInvoiced: string, 
+/**
+ * Σ resale of every customer of the currency, compared or not.
+ */
+resale: string, 
+/**
+ * Σ margin of every customer of the currency with one.
+ */
+margin: string, 
+/**
+ * Licences, reservations, marketplace, one-time purchases and the legacy charges of
+ * customers compared on their Azure plan: what the period's invoices (so far, for the
+ * open period) charge besides the usage compared or not compared above.
+ */
+otherCharges: string, 
+/**
+ * Σ `totalCharges` of the period's invoices in this currency; absent for a period not
+ * invoiced in it. `invoiced + not_compared_invoiced + other_charges + invoice_rest` is
+ * this, to the cent.
+ */
+invoiceTotal: string | null, 
+/**
+ * What the invoices charge beyond those parts: invoice lines not read yet, or usage
+ * lines that do not add up to Microsoft's daily usage. Zero when all is read and agrees.
+ */
+invoiceRest: string, };
 
 export type PeriodReconciliationDto = { 
 /**
@@ -2023,9 +2065,23 @@ lastMonthSameDays: string,
  */
 lastMonth: string, 
 /**
+ * Azure costs from Cost Management exports, when imported in this currency.
+ */
+exportedCosts: ExportedCostsDto | null, 
+/**
  * The charts.
  */
 charts: Array<ChartDto>, };
+
+export type ExportedCostsDto = { 
+/**
+ * `YYYY-MM`.
+ */
+month: string, 
+/**
+ * (customer name, cost to the cent), largest first (at most 10, as charted).
+ */
+customers: Array<[string, string]>, };
 
 export type DashboardDto = { 
 /**

@@ -211,6 +211,20 @@ export function mockBackend(
       fail("NotFound", `Organization ${JSON.stringify(typed)} not found`);
     return { target: { kind: "organization", organization: org.id }, name: org.name };
   };
+  /** The one billing currency of the target's customers, as the backend reads it from their invoices and usage. */
+  const billingCurrency = (t: MarkupTargetDto): string | null => {
+    const currencies = new Set(
+      state.customers
+        .filter((c) =>
+          t.kind === "customer"
+            ? c.accountId === t.customer.accountId && c.id === t.customer.customerId
+            : c.organizationId === t.organization,
+        )
+        .map((c) => c.currency)
+        .filter((c): c is string => c !== null),
+    );
+    return currencies.size === 1 ? ([...currencies][0] ?? null) : null;
+  };
   const describeMarkup = (requested: MarkupTargetDto, on: string): MarkupDto => {
     const { target, name } = resolveTarget(requested);
     const history = state.markups
@@ -233,6 +247,7 @@ export function mockBackend(
         .filter((e): e is [string, string] => e[1] !== null)
         .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)),
       monthlyFee: fee,
+      currency: billingCurrency(target),
       history: history.map(
         (m): MarkupChangeDto => ({ id: String(m.id), effectiveFrom: m.effectiveFrom, term: m.term, createdAt: m.createdAt }),
       ),

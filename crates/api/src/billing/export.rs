@@ -479,8 +479,9 @@ pub fn subscriptions(
     })
 }
 
-/// One period's reconciliation: per customer, rated against invoiced, the difference, each
-/// cause in its own column (zero when absent), what is unexplained, or why it was refused.
+/// One period's reconciliation: per customer, rated against invoiced, resale and margin, the
+/// difference, each cause in its own column (zero when absent), what is unexplained, or why
+/// it was refused.
 pub fn reconciliation(
     db: &Database,
     period: &str,
@@ -488,7 +489,7 @@ pub fn reconciliation(
     path: &Path,
     options: CsvOptions,
 ) -> Result<ExportedDto, ApiError> {
-    let r = crate::rating::reconcile::reconcile_period(db, period)?;
+    let r = crate::billing::reconciliation::reconcile_period(db, period)?;
     let rows = in_view(r.customers, keys, |c| {
         format!("{}/{}", c.account_id, c.customer)
     });
@@ -511,6 +512,8 @@ pub fn reconciliation(
             "InvoiceState",
             "Rated",
             "Invoiced",
+            "Resale",
+            "Margin",
             "Difference",
         ];
         header.extend(CAUSES);
@@ -533,6 +536,8 @@ pub fn reconciliation(
                 text(&c.invoice_state),
                 number(&c.rated),
                 number(&c.invoiced),
+                number(&c.resale),
+                number(&c.margin),
                 number(&c.difference),
             ];
             for cause in CAUSES {

@@ -229,8 +229,11 @@ pub struct MarkupDto {
     pub percent: Option<String>,
     /// Category overrides in effect: (category, percentage).
     pub categories: Vec<(String, String)>,
-    /// The monthly fee in effect.
+    /// The monthly fee in effect, in `currency`.
     pub monthly_fee: Option<String>,
+    /// The billing currency the customer (or every tenant of the organization) is invoiced
+    /// in, which a monthly fee is charged in; none while unknown or when they differ.
+    pub currency: Option<String>,
     /// Every change, oldest first.
     pub history: Vec<MarkupChangeDto>,
 }

@@ -103,13 +103,16 @@ pub(super) fn change_dto(c: &Change) -> MarkupChangeDto {
     }
 }
 
-/// What is in effect on `on` given `history` (oldest first).
+/// What is in effect on `on` given `history` (oldest first), the fee in the scope's one
+/// billing currency (none while it has no invoice or usage, or has several).
 pub(super) fn describe(
-    target: MarkupTargetDto,
-    name: String,
+    db: &Database,
+    (scope, target, name): (Scope, MarkupTargetDto, String),
     history: &[Change],
     on: NaiveDate,
-) -> MarkupDto {
+) -> Result<MarkupDto, ApiError> {
+    let mut currencies = markups::billing_currencies(db, &scope)?;
+    let currency = (currencies.len() == 1).then(|| currencies.remove(0));
     let mut percent = None;
     let mut categories: std::collections::BTreeMap<String, Option<Decimal>> = Default::default();
     let mut fee = None;
@@ -122,9 +125,10 @@ pub(super) fn describe(
             Term::MonthlyFee(f) => fee = Some(*f).filter(|f| !f.is_zero()),
         }
     }
-    MarkupDto {
+    Ok(MarkupDto {
         target,
         name,
+        currency,
         on: on.to_string(),
         percent: percent.map(|p| p.to_string()),
         categories: categories
@@ -133,7 +137,7 @@ pub(super) fn describe(
             .collect(),
         monthly_fee: fee.map(|f| f.to_string()),
         history: history.iter().map(change_dto).collect(),
-    }
+    })
 }
 
 /// Sets `terms` for `target` from `effective_from` (admin only); returns the markup as of
@@ -146,18 +150,18 @@ pub fn set(
     now: DateTime<Utc>,
 ) -> Result<MarkupDto, ApiError> {
     require_admin(db, now, "changing markups")?;
-    let (scope, target, name) = scope(db, target)?;
+    let who = scope(db, target)?;
     let terms = terms.iter().map(term).collect::<Result<Vec<_>, _>>()?;
-    markups::add(db, &scope, &terms, effective_from, now)?;
-    let history = markups::history(db, &scope)?;
-    Ok(describe(target, name, &history, effective_from))
+    markups::add(db, &who.0, &terms, effective_from, now)?;
+    let history = markups::history(db, &who.0)?;
+    describe(db, who, &history, effective_from)
 }
 
 /// A target's markup in effect on `on`, with its history.
 pub fn get(db: &Database, target: &MarkupTargetDto, on: NaiveDate) -> Result<MarkupDto, ApiError> {
-    let (scope, target, name) = scope(db, target)?;
-    let history = markups::history(db, &scope)?;
-    Ok(describe(target, name, &history, on))
+    let who = scope(db, target)?;
+    let history = markups::history(db, &who.0)?;
+    describe(db, who, &history, on)
 }
 
 /// Every target with markups, as in effect on `on`.
@@ -184,8 +188,7 @@ pub fn list(db: &Database, on: NaiveDate) -> Result<Vec<MarkupDto>, ApiError> {
             },
             Scope::Organization { id } => MarkupTargetDto::Organization { organization: id },
         };
-        let (_, target, name) = scope(db, &target)?;
-        out.push(describe(target, name, &history, on));
+        out.push(describe(db, scope(db, &target)?, &history, on)?);
     }
     out.sort_by_key(|m| m.name.to_lowercase());
     Ok(out)

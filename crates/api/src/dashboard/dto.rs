@@ -51,6 +51,17 @@ pub struct ChartDto {
     pub svg: String,
 }
 
+/// Azure (MCA) costs of customers billed through Cost Management exports in the newest month
+/// imported: the `exportedCosts` chart's figures, so the page can draw and read them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportedCostsDto {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// (customer name, cost to the cent), largest first (at most 10, as charted).
+    pub customers: Vec<(String, String)>,
+}
+
 /// Everything of one billing currency.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -73,6 +84,8 @@ pub struct CurrencyDashboardDto {
     pub last_month_same_days: String,
     /// Rated cost of the whole month before.
     pub last_month: String,
+    /// Azure costs from Cost Management exports, when imported in this currency.
+    pub exported_costs: Option<ExportedCostsDto>,
     /// The charts.
     pub charts: Vec<ChartDto>,
 }

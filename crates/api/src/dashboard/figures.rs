@@ -13,7 +13,8 @@ use cspdesk_store::{accounts, Database};
 use rust_decimal::Decimal;
 
 use super::dto::{
-    ChartDto, CurrencyDashboardDto, CustomerFiguresDto, DashboardDto, MonthFiguresDto,
+    ChartDto, CurrencyDashboardDto, CustomerFiguresDto, DashboardDto, ExportedCostsDto,
+    MonthFiguresDto,
 };
 use crate::shared::amount_text::{amount, cents as money};
 use crate::{billing::invoices as billing, customers::overview as customers, ApiError, ErrorCode};
@@ -189,6 +190,10 @@ pub fn dashboard(db: &Database, now: DateTime<Utc>) -> Result<DashboardDto, ApiE
 
     let theme = Theme::light();
     let mut exported = crate::cost_exports::costs::newest_month_by_currency(db)?;
+    // A currency billed only through Cost Management exports still has its dashboard.
+    for currency in exported.keys() {
+        by.entry(currency.clone()).or_default();
+    }
     let mut out = Vec::new();
     for (currency, c) in by {
         let months: Vec<MonthFiguresDto> = c
@@ -301,6 +306,7 @@ pub fn dashboard(db: &Database, now: DateTime<Utc>) -> Result<DashboardDto, ApiE
         }
         // Azure (MCA) costs of customers billed through Cost Management exports: a figure of
         // their own, since those costs are on no Partner Center invoice.
+        let mut exported_costs = None;
         if let Some(crate::cost_exports::costs::ExportedMonth { month, customers }) =
             exported.remove(&currency)
         {
@@ -320,6 +326,10 @@ pub fn dashboard(db: &Database, now: DateTime<Utc>) -> Result<DashboardDto, ApiE
                     title,
                 });
             }
+            exported_costs = Some(ExportedCostsDto {
+                month,
+                customers: bars.into_iter().map(|(n, c)| (n, money(c))).collect(),
+            });
         }
         out.push(CurrencyDashboardDto {
             currency,
@@ -331,6 +341,7 @@ pub fn dashboard(db: &Database, now: DateTime<Utc>) -> Result<DashboardDto, ApiE
             month_to_date: money(c.month_to_date),
             last_month_same_days: money(c.last_month_same_days),
             last_month: money(c.last_month),
+            exported_costs,
             charts,
         });
     }

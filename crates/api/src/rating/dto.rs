@@ -73,6 +73,14 @@ pub struct ReconciliationDto {
     pub rated: Option<String>,
     /// The invoice's daily rated usage (sum of `billingPreTaxTotal`), when it has lines.
     pub invoiced: Option<String>,
+    /// What the customer is billed for the usage behind `rated`: its rated lines marked up
+    /// with its markups (its own, else its organization's), rounded per line as Customers
+    /// and Billing do; the monthly fee is billed with the invoice, not with usage, and is left
+    /// out. Absent without rated lines. Worked out by `billing::reconciliation`, which sits
+    /// above the markups.
+    pub resale: Option<String>,
+    /// `resale − invoiced`: what the customer's usage earns over Microsoft's charge for it.
+    pub margin: Option<String>,
     /// `invoiced − rated`; absent when refused.
     pub difference: Option<String>,
     /// The difference per cause (`missingUsage`, `lateUsage`, `tierBoundary`,
@@ -174,6 +182,21 @@ pub struct ReconciliationTotalDto {
     pub not_compared_rated: String,
     /// Σ invoiced of the customers not compared; with `invoiced` it is the invoice's usage.
     pub not_compared_invoiced: String,
+    /// Σ resale of every customer of the currency, compared or not.
+    pub resale: String,
+    /// Σ margin of every customer of the currency with one.
+    pub margin: String,
+    /// Licences, reservations, marketplace, one-time purchases and the legacy charges of
+    /// customers compared on their Azure plan: what the period's invoices (so far, for the
+    /// open period) charge besides the usage compared or not compared above.
+    pub other_charges: String,
+    /// Σ `totalCharges` of the period's invoices in this currency; absent for a period not
+    /// invoiced in it. `invoiced + not_compared_invoiced + other_charges + invoice_rest` is
+    /// this, to the cent.
+    pub invoice_total: Option<String>,
+    /// What the invoices charge beyond those parts: invoice lines not read yet, or usage
+    /// lines that do not add up to Microsoft's daily usage. Zero when all is read and agrees.
+    pub invoice_rest: String,
 }
 
 /// A customer's rated cost in a period (the Customers page's month-to-date cost).

@@ -5,6 +5,7 @@
 pub mod costs;
 pub mod dto;
 mod month_prices;
+mod headline;
 pub mod price_sheets;
 pub mod prices;
 pub mod pricing_import;

@@ -18,6 +18,7 @@ use super::dto::{
     ReconciliationTotalDto,
 };
 use super::prices::period_prices;
+use super::headline::{invoice_parts, is_legacy, of_period, rest};
 use super::rate::{accounts_of, customer_names};
 use crate::shared::amount_text::{amount, cents as money};
 use crate::shared::periods::{parse_period, period_text};
@@ -26,9 +27,19 @@ use crate::ApiError;
 /// How many differing lines a reconciliation lists (the largest first).
 const LISTED_DIFFERENCES: usize = 20;
 
-/// [`reconcile`] of every account with the totals per currency.
+/// [`reconcile`] of every account with the totals per currency, and the invoices' other
+/// charges beside them. Resale and margin are left empty: the customers' markups sit above
+/// rating, and `billing::reconciliation::reconcile_period` (the Reconciliation page's call)
+/// adds them.
 pub fn reconcile_period(db: &Database, period: &str) -> Result<PeriodReconciliationDto, ApiError> {
     let customers = reconcile(db, period, None)?;
+    let invoices = cspdesk_store::billing::invoices(db)?;
+    let mut parts = invoice_parts(
+        db,
+        &period_text(&parse_period(period)?),
+        &invoices,
+        &customers,
+    )?;
     let parse = |t: &Option<String>| t.as_deref().map_or(Decimal::ZERO, amount);
     type Sums = (
         u32,
@@ -64,13 +75,24 @@ pub fn reconcile_period(db: &Database, period: &str) -> Result<PeriodReconciliat
             *e.6.entry(cause.clone()).or_default() += amount(text);
         }
     }
+    // A currency invoiced for licences only still has its strip.
+    for currency in parts.keys() {
+        by_currency.entry(currency.clone()).or_default();
+    }
     let totals = by_currency
         .into_iter()
         .map(
             |(currency, (n, matched, rated, invoiced, difference, unexplained, causes))| {
                 let (not_compared, not_compared_rated, not_compared_invoiced) =
                     left_out.get(&currency).copied().unwrap_or_default();
+                let invoice = parts.remove(&currency).unwrap_or_default();
+                let invoice_rest = rest(&invoice, invoiced, not_compared_invoiced);
                 ReconciliationTotalDto {
+                    resale: money(Decimal::ZERO),
+                    margin: money(Decimal::ZERO),
+                    other_charges: money(invoice.other),
+                    invoice_total: invoice.total.map(money),
+                    invoice_rest: money(invoice_rest),
                     not_compared,
                     not_compared_rated: money(not_compared_rated),
                     not_compared_invoiced: money(not_compared_invoiced),
@@ -107,14 +129,7 @@ fn legacy_charges(
 ) -> Result<HashMap<String, Decimal>, ApiError> {
     let mut out: HashMap<String, Decimal> = HashMap::new();
     for inv in invoices {
-        let legacy = inv.invoice_type.as_deref() == Some("Recurring") || inv.id.starts_with('D');
-        if inv.account_id != account_id
-            || !legacy
-            || !inv
-                .billing_period_start
-                .as_deref()
-                .is_some_and(|s| s.starts_with(period))
-        {
+        if inv.account_id != account_id || !is_legacy(inv) || !of_period(inv, period) {
             continue;
         }
         for c in cspdesk_store::billing::charges_by_customer(db, account_id, &inv.id)? {
@@ -278,6 +293,8 @@ pub fn reconcile(
                     .then(|| money(azure.iter().map(|l| l.billing_pre_tax_total.amount()).sum())),
                 invoiced: (!theirs.is_empty())
                     .then(|| money(theirs.iter().map(|l| l.billing_pre_tax_total).sum())),
+                resale: None,
+                margin: None,
                 difference: None,
                 causes: BTreeMap::new(),
                 unexplained: None,

@@ -181,6 +181,39 @@ fn the_sas_lives_in_the_keyring_only_and_imported_costs_split_per_customer_and_o
         .map(|t| t.cost.parse::<Decimal>().unwrap())
         .sum();
     assert_eq!(totals, total, "the totals row adds up the customers shown");
+    // The Dashboard's exported-costs chart carries its figures as data too: the month's
+    // customers, largest first, to the cent, as many as it draws.
+    let dash = cspdesk_api::dashboard::figures::dashboard(&db, now()).unwrap();
+    let mut charted = 0;
+    for c in &dash.currencies {
+        let Some(e) = &c.exported_costs else {
+            assert!(c.charts.iter().all(|ch| ch.id != "exportedCosts"));
+            continue;
+        };
+        charted += 1;
+        assert_eq!(e.month, "2026-02");
+        assert!(c.charts.iter().any(|ch| ch.id == "exportedCosts"));
+        let mut theirs: Vec<Decimal> = split
+            .customers
+            .iter()
+            .filter(|x| x.currency == c.currency)
+            .map(|x| {
+                x.cost
+                    .parse::<Decimal>()
+                    .unwrap()
+                    .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+            })
+            .collect();
+        theirs.sort_by(|a, b| b.cmp(a));
+        theirs.truncate(10);
+        let ours: Vec<Decimal> = e
+            .customers
+            .iter()
+            .map(|(_, cost)| cost.parse().unwrap())
+            .collect();
+        assert_eq!(ours, theirs, "{}", c.currency);
+    }
+    assert!(charted > 0, "some currency has exported costs charted");
     assert_eq!(
         split.totals.iter().map(|t| u64::from(t.rows)).sum::<u64>(),
         split

@@ -14,6 +14,7 @@ mod lines;
 mod month_prices;
 mod organizations;
 mod rating;
+mod reconciliation;
 mod set_aside;
 mod sign_in;
 mod stack_usage;

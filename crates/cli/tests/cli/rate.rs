@@ -94,6 +94,9 @@ fn rate_then_reconcile_an_invoiced_month_to_the_cent() {
         assert_eq!(r["unexplained"], "0.00", "{r}");
         assert_eq!(r["rated"], r["invoiced"], "{r}");
         assert_eq!(r["invoiceState"], "billed", "{r}");
+        // Nobody has a markup: the usage resells at cost, with no margin.
+        assert_eq!(r["resale"], r["rated"], "{r}");
+        assert_eq!(r["margin"], "0.00", "{r}");
     }
     for r in rows.iter().filter(|r| !r["refused"].is_null()) {
         assert!(

@@ -9,7 +9,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { invalidate } from "../../data/queryClient";
 import { Failed, Loading } from "../../components/QueryState";
 import { MarkupForm } from "./MarkupForm";
-import { customerKeys, useCustomers, useMarkup } from "./queries";
+import { customerKeys, useMarkup } from "./queries";
 import { type MarkupChangeDto, type MarkupDto, type MarkupTargetDto, type MarkupTermDto } from "../../ipc";
 import { formatDateTime, formatDay, formatPercent } from "../../format";
 import { feeText } from "./markupEffect";
@@ -25,7 +25,9 @@ export function MarkupPage({ target: routed }: { target: MarkupTargetDto }) {
   const reload = () => void invalidate(client, customerKeys.all);
 
   const name = load.data?.markup.name ?? null;
-  const feeCurrency = useFeeCurrency(target);
+  // The backend names the fee's currency: the billing currency of the customer (or the one
+  // its organization's tenants share), known from its invoices and usage.
+  const feeCurrency = load.data?.markup.currency ?? null;
   const kind = target.kind === "customer" ? "customer" : "organization";
 
   return (
@@ -79,25 +81,6 @@ export function MarkupPage({ target: routed }: { target: MarkupTargetDto }) {
       )}
     </section>
   );
-}
-
-/**
- * The currency a fee is billed in: the customer's billing currency, or the one its
- * organization's members share; null when they have several or none is known yet.
- */
-function useFeeCurrency(target: MarkupTargetDto): string | null {
-  const list = useCustomers().data?.list ?? [];
-  const currencies = new Set(
-    list
-      .filter((c) =>
-        target.kind === "customer"
-          ? c.accountId === target.customer.accountId && c.id === target.customer.customerId
-          : c.organizationId === target.organization,
-      )
-      .map((c) => c.currency)
-      .filter((c): c is string => c !== null),
-  );
-  return currencies.size === 1 ? ([...currencies][0] ?? null) : null;
 }
 
 function CurrentTerms({ markup, feeCurrency }: { markup: MarkupDto; feeCurrency: string | null }) {

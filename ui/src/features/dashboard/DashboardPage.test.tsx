@@ -26,6 +26,7 @@ const view = (currency: string, over: Partial<CurrencyDashboardDto> = {}): Curre
   monthToDate: "400.00",
   lastMonthSameDays: "320.00",
   lastMonth: "1000.00",
+  exportedCosts: null,
   charts: [
     { id: "trend", title: `Cost and resale by month · ${currency}`, svg: `<svg xmlns="http://www.w3.org/2000/svg"><text>${currency}</text></svg>` },
     { id: "categories", title: "Rated cost by service category", svg: '<svg xmlns="http://www.w3.org/2000/svg"></svg>' },
@@ -144,6 +145,28 @@ describe("Dashboard", () => {
     const margin = screen.getByTestId("chart-margin");
     expect(within(margin).getByTestId("chart-nothing").textContent).toContain("Set a markup");
     expect(within(margin).queryAllByTestId("bar")).toHaveLength(0);
+  });
+
+  it("draws the Azure costs from exports from their figures, not from a picture", async () => {
+    mockBackend([signedIn()], "Admin", {
+      dashboard: {
+        currencies: [
+          view("EUR", {
+            exportedCosts: { month: "2026-10", customers: [["Fabrikam", "812.40"], ["Northwind", "97.05"]] },
+            charts: [{ id: "exportedCosts", title: "Azure costs from exports by customer", svg: "<svg/>" }],
+          }),
+        ],
+      },
+    });
+    window.location.hash = "#/dashboard";
+    render(<App />);
+    const chart = await screen.findByTestId("chart-exportedCosts");
+    // Drawn in the page, not the backend's picture.
+    expect(chart.querySelector("img")).toBeNull();
+    const bars = within(chart).getAllByTestId("bar");
+    expect(bars).toHaveLength(2);
+    expect(bars[0]?.textContent).toContain(formatMoney("812.40", "EUR"));
+    expect(bars[1]?.textContent).toContain("Northwind");
   });
 
   it("says what to do before anything is discovered", async () => {

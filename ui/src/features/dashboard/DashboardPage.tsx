@@ -163,6 +163,22 @@ function drawing(chart: ChartDto, c: CurrencyDashboardDto): ReactNode {
           <a href={href("reconciliation")}>Reconciliation</a>.
         </Nothing>
       );
+    case "exportedCosts": {
+      const exported = c.exportedCosts;
+      return exported && anyNonZero(exported.customers.map(([, cost]) => cost)) ? (
+        <BarChart
+          title={chart.title}
+          what="Azure cost from exports"
+          currency={c.currency}
+          bars={exported.customers.map(([name, cost], i) => ({ key: `${i}/${name}`, label: name, amount: cost }))}
+        />
+      ) : (
+        <Nothing>
+          No Azure cost in {c.currency} in the exports imported. Import a Cost Management export on{" "}
+          <a href={href("costs")}>Azure costs</a>.
+        </Nothing>
+      );
+    }
     default:
       return null;
   }

@@ -5,7 +5,7 @@ import { App } from "../../App";
 import { clearMocks, mockBackend } from "../../test/ipcMock";
 import { signedIn } from "../../test/fixtures";
 import { formatMoney } from "../../format";
-import type { PeriodReconciliationDto, ReconciliationDto } from "../../ipc";
+import type { PeriodReconciliationDto, ReconciliationDto, ReconciliationTotalDto } from "../../ipc";
 import { periodLabel } from "./ReconciliationPage";
 import { CONTENT_WIDTH_1280, shownColumns } from "../../test/grid";
 
@@ -26,6 +26,8 @@ function row(over: Partial<ReconciliationDto>): ReconciliationDto {
     invoiceState: "billed",
     rated: "100.00",
     invoiced: "100.00",
+    resale: "110.00",
+    margin: "10.00",
     difference: "0.00",
     causes: {},
     unexplained: "0.00",
@@ -47,6 +49,8 @@ const october: PeriodReconciliationDto = {
       customerName: "Northwind",
       rated: "250.00",
       invoiced: "248.75",
+      resale: "250.00",
+      margin: "1.25",
       difference: "-1.25",
       causes: { priceMismatch: "-1.25" },
       linesMatched: 29,
@@ -69,6 +73,8 @@ const october: PeriodReconciliationDto = {
       customerName: "Litware",
       rated: "12.00",
       invoiced: null,
+      resale: "12.00",
+      margin: null,
       difference: null,
       unexplained: null,
       refused: "legacy (0145P) usage only: nothing to compare",
@@ -89,6 +95,11 @@ const october: PeriodReconciliationDto = {
       notCompared: 1,
       notComparedRated: "12.00",
       notComparedInvoiced: "0.00",
+      resale: "372.00",
+      margin: "11.25",
+      otherCharges: "151.25",
+      invoiceTotal: "500.00",
+      invoiceRest: "0.00",
     },
   ],
 };
@@ -109,7 +120,9 @@ describe("Reconciliation page", () => {
     expect(rows[0]?.textContent).toContain("Northwind");
     expect(rows[0]?.querySelector("[data-verdict]")?.getAttribute("data-verdict")).toBe("explained");
     expect(rows[0]?.textContent).toContain("Price mismatch");
-    expect(rows[0]?.querySelector('[data-col="difference"]')?.textContent).toBe(formatMoney("-1.25", "EUR"));
+    // Difference is in the chooser, not on screen by default: Unexplained says what matters.
+    expect(rows[0]?.querySelector('[data-col="difference"]')).toBeNull();
+    expect(rows[0]?.querySelector('[data-col="margin"]')?.textContent).toBe(formatMoney("1.25", "EUR"));
     const litware = rows.find((r) => r.textContent.includes("Litware")) as HTMLElement;
     expect(litware.textContent).toContain("legacy (0145P) usage only");
     expect(litware.querySelector('[data-col="invoiced"]')?.textContent).toBe("—");
@@ -119,6 +132,8 @@ describe("Reconciliation page", () => {
     const left = screen.getByTestId("not-compared-EUR");
     expect(left.textContent).toContain("1");
     expect(left.textContent).toContain(formatMoney("12.00", "EUR"));
+    // With the reason in words: its lead, and how many customers it holds back.
+    expect(screen.getByTestId("not-compared-reasons-EUR").textContent).toBe(" · legacy (0145P) usage only (1)");
     expect(totals.textContent).toContain(formatMoney("350.00", "EUR"));
     expect(screen.getByTestId("unexplained-EUR").textContent).toBe(formatMoney("0.00", "EUR"));
     const select = screen.getByTestId<HTMLSelectElement>("period-select");
@@ -126,11 +141,63 @@ describe("Reconciliation page", () => {
     expect(select.textContent).toContain(`${periodLabel("2026-11")} · open`);
     // The name and the money fit a 1280x800 window; the grid adds up the rows per currency.
     const layout = shownColumns("reconciliation-table");
-    expect(layout.keys.slice(0, 5)).toEqual(["customer", "invoiced", "rated", "difference", "unexplained"]);
+    expect(layout.keys).toEqual(["customer", "invoiced", "rated", "resale", "margin", "unexplained", "verdict", "causes"]);
     expect(layout.width).toBeLessThanOrEqual(CONTENT_WIDTH_1280);
     const sums = screen.getByTestId("reconciliation-table-totals").querySelector("tr[data-currency=EUR]");
     expect(sums?.querySelector('[data-col="invoiced"]')?.textContent).toBe(formatMoney("348.75", "EUR"));
     expect(sums?.querySelector('[data-col="rated"]')?.textContent).toBe(formatMoney("362.00", "EUR"));
+    // The rows' resale and margin add up in the totals row: 110 + 250 + 12, and 10 + 1.25.
+    expect(sums?.querySelector('[data-col="resale"]')?.textContent).toBe(formatMoney("372.00", "EUR"));
+    expect(sums?.querySelector('[data-col="margin"]')?.textContent).toBe(formatMoney("11.25", "EUR"));
+    expect(screen.getByTestId("resale-EUR").textContent).toBe(formatMoney("372.00", "EUR"));
+    expect(screen.getByTestId("margin-EUR").textContent).toBe(formatMoney("11.25", "EUR"));
+  });
+
+  it("shows the headline as parts of the invoices that add up to their total", async () => {
+    mockBackend([signedIn()], "Admin", { periods, reconciliations: [october] });
+    window.location.hash = "#/reconciliation/2026-10";
+    render(<App />);
+    await screen.findAllByTestId("reconciliation-row");
+    const parts = screen.getByTestId("invoice-parts-EUR");
+    const part = (name: string) => parts.querySelector(`[data-part=${name}]`);
+    expect(part("compared")?.textContent).toBe(`Usage compared ${formatMoney("348.75", "EUR")}`);
+    expect(part("notCompared")?.textContent).toBe(`usage not compared ${formatMoney("0.00", "EUR")}`);
+    expect(part("other")?.textContent).toBe(`licences and other charges ${formatMoney("151.25", "EUR")}`);
+    expect(part("total")?.textContent).toContain(formatMoney("500.00", "EUR"));
+    // Nothing left over, so no rest is shown; the parts' exact amounts are there to add up.
+    expect(part("rest")).toBeNull();
+    const cents = [...parts.querySelectorAll<HTMLElement>("[data-part]:not([data-part=total])")].map((e) =>
+      Math.round(Number(e.dataset.amount) * 100),
+    );
+    expect(cents.reduce((a, b) => a + b, 0)).toBe(50000);
+  });
+
+  it("shows what the invoices charge beyond the parts, and an open month's charges so far", async () => {
+    const [eur] = october.totals;
+    const open: PeriodReconciliationDto = {
+      ...october,
+      period: "2026-11",
+      totals: [{ ...(eur as ReconciliationTotalDto), invoiceTotal: null, otherCharges: "20.00" }],
+    };
+    const unread: PeriodReconciliationDto = {
+      ...october,
+      totals: [{ ...(eur as ReconciliationTotalDto), invoiceTotal: "530.00", invoiceRest: "30.00" }],
+    };
+    mockBackend([signedIn()], "Admin", { periods, reconciliations: [unread, open] });
+    window.location.hash = "#/reconciliation/2026-10";
+    const { unmount } = render(<App />);
+    await screen.findAllByTestId("reconciliation-row");
+    const rest = screen.getByTestId("invoice-parts-EUR").querySelector("[data-part=rest]");
+    expect(rest?.textContent).toContain("invoice lines not read yet");
+    expect(rest?.textContent).toContain(formatMoney("30.00", "EUR"));
+    unmount();
+    window.location.hash = "#/reconciliation/2026-11";
+    render(<App />);
+    await screen.findAllByTestId("reconciliation-row");
+    const parts = screen.getByTestId("invoice-parts-EUR");
+    expect(parts.querySelector("[data-part=total]")).toBeNull();
+    expect(parts.textContent).toContain("not invoiced yet");
+    expect(parts.querySelector("[data-part=other]")?.textContent).toContain(formatMoney("20.00", "EUR"));
   });
 
   it("filters to customers that do not match and opens a customer's differing lines", async () => {
@@ -146,6 +213,8 @@ describe("Reconciliation page", () => {
     fireEvent.click(within(screen.getAllByTestId("reconciliation-row")[0] as HTMLElement).getByText("Northwind"));
     const line = await screen.findByText("m-vm");
     expect(line.closest("tr")?.textContent).toContain(formatMoney("-1.00", "EUR"));
+    // The causes with their amounts, which the narrow Causes column names only.
+    expect(screen.getByTestId("row-causes").textContent).toContain(`Price mismatch ${formatMoney("-1.25", "EUR")}`);
   });
 
   it("names the lines Discovery set aside as their own cause", async () => {

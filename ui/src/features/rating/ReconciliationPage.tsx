@@ -1,7 +1,8 @@
 // Reconciliation (#/reconciliation/<YYYY-MM>): for one billing period, each customer's rated
-// cost against the invoice's daily rated usage, the difference split into causes, and the
-// customers that cannot be compared with the reason why. Totals per currency come from the
-// backend, added up exactly; this page never adds amounts itself.
+// cost against the invoice's daily rated usage, its resale and margin, the difference split
+// into causes, and the customers that cannot be compared with the reason why. Totals per
+// currency come from the backend, added up exactly, with the invoices' other charges so the
+// headline adds up to the invoices; this page never adds amounts itself.
 import { Disclosure } from "../../components/Disclosure";
 import {
   useCallback,
@@ -17,6 +18,7 @@ import {
   type PeriodReconciliationDto,
   type ReconciliationDto,
   type ReconciliationLineDto,
+  type ReconciliationTotalDto,
 } from "../../ipc";
 
 import { formatCount, formatDay, formatMoney, formatMonth } from "../../format";
@@ -70,6 +72,8 @@ const byName = (a: ReconciliationDto, b: ReconciliationDto) => compareText(nameO
 const byAccount = (a: ReconciliationDto, b: ReconciliationDto) => compareText(a.accountName, b.accountName);
 const byRated = (a: ReconciliationDto, b: ReconciliationDto) => compareDecimal(a.rated ?? "", b.rated ?? "");
 const byInvoiced = (a: ReconciliationDto, b: ReconciliationDto) => compareDecimal(a.invoiced ?? "", b.invoiced ?? "");
+const byResale = (a: ReconciliationDto, b: ReconciliationDto) => compareDecimal(a.resale ?? "", b.resale ?? "");
+const byMargin = (a: ReconciliationDto, b: ReconciliationDto) => compareDecimal(a.margin ?? "", b.margin ?? "");
 const byDifference = (a: ReconciliationDto, b: ReconciliationDto) =>
   compareDecimal(a.difference ?? "", b.difference ?? "");
 const byUnexplained = (a: ReconciliationDto, b: ReconciliationDto) =>
@@ -77,6 +81,8 @@ const byUnexplained = (a: ReconciliationDto, b: ReconciliationDto) =>
 const byVerdict = (a: ReconciliationDto, b: ReconciliationDto) => VERDICT_ORDER[verdictOf(a)] - VERDICT_ORDER[verdictOf(b)];
 const noRated = (r: ReconciliationDto) => r.rated === null;
 const noInvoiced = (r: ReconciliationDto) => r.invoiced === null;
+const noResale = (r: ReconciliationDto) => r.resale === null;
+const noMargin = (r: ReconciliationDto) => r.margin === null;
 const noDifference = (r: ReconciliationDto) => r.difference === null;
 const noUnexplained = (r: ReconciliationDto) => r.unexplained === null;
 // Amounts with the customer's currency: sorted within it and added up per currency.
@@ -86,20 +92,41 @@ const amountOf = (pick: (r: ReconciliationDto) => string | null) => (r: Reconcil
 };
 const invoicedOf = amountOf((r) => r.invoiced);
 const ratedOf = amountOf((r) => r.rated);
+const resaleOf = amountOf((r) => r.resale);
+const marginOf = amountOf((r) => r.margin);
 const differenceOf = amountOf((r) => r.difference);
 const unexplainedOf = amountOf((r) => r.unexplained);
 
 const dash = <span className="hint">—</span>;
 const money = (amount: string | null, currency: string | null) => (amount === null ? dash : formatMoney(amount, currency));
 
+const causeEntries = (causes: Record<string, string | undefined>) =>
+  Object.entries(causes).filter((e): e is [string, string] => e[1] !== undefined);
+
 function Causes({ causes, currency }: { causes: Record<string, string | undefined>; currency: string | null }) {
-  const entries = Object.entries(causes).filter((e): e is [string, string] => e[1] !== undefined);
+  const entries = causeEntries(causes);
   if (entries.length === 0) return dash;
   return (
     <span className="causes">
       {entries.map(([cause, amount]) => (
         <span key={cause} className="cause" data-cause={cause}>
           {causeLabel(cause)} {formatMoney(amount, currency)}
+        </span>
+      ))}
+    </span>
+  );
+}
+
+/** The causes' names in a narrow column; their amounts are in the row's detail and the tip. */
+function CauseNames({ row }: { row: ReconciliationDto }) {
+  const entries = causeEntries(row.causes);
+  if (entries.length === 0) return dash;
+  const tip = entries.map(([cause, amount]) => `${causeLabel(cause)} ${formatMoney(amount, row.currency)}`).join(", ");
+  return (
+    <span className="cause-names" title={tip}>
+      {entries.map(([cause]) => (
+        <span key={cause} className="cause" data-cause={cause}>
+          {causeLabel(cause)}
         </span>
       ))}
     </span>
@@ -175,7 +202,7 @@ function PeriodView({ period, periods }: { period: string; periods: PeriodDto[] 
   }, []);
   const detailHeight = useCallback(
     (r: ReconciliationDto) =>
-      expanded.has(keyOf(r)) ? 16 + 24 * (r.refused !== null ? 1 : Math.max(1, r.differences.length) + 1) : 0,
+      expanded.has(keyOf(r)) ? 16 + 24 * (r.refused !== null ? 1 : Math.max(1, r.differences.length) + 2) : 0,
     [expanded],
   );
 
@@ -183,7 +210,7 @@ function PeriodView({ period, periods }: { period: string; periods: PeriodDto[] 
     {
       key: "customer",
       header: "Customer",
-      width: 200,
+      width: 190,
       compare: byName,
       cell: (r) => (
         <Disclosure
@@ -200,18 +227,21 @@ function PeriodView({ period, periods }: { period: string; periods: PeriodDto[] 
     {
       key: "invoiced",
       header: "Invoiced",
-      width: 120,
+      width: 108,
       numeric: true,
       compare: byInvoiced,
       money: invoicedOf,
       isBlank: noInvoiced,
       cell: (r) => money(r.invoiced, r.currency),
     },
-    { key: "rated", header: "Rated", width: 120, numeric: true, compare: byRated, isBlank: noRated, money: ratedOf, cell: (r) => money(r.rated, r.currency) },
+    { key: "rated", header: "Rated", width: 108, numeric: true, compare: byRated, isBlank: noRated, money: ratedOf, cell: (r) => money(r.rated, r.currency) },
+    { key: "resale", header: "Resale", width: 108, numeric: true, compare: byResale, isBlank: noResale, money: resaleOf, cell: (r) => money(r.resale, r.currency) },
+    { key: "margin", header: "Margin", width: 104, numeric: true, compare: byMargin, isBlank: noMargin, money: marginOf, cell: (r) => money(r.margin, r.currency) },
     {
       key: "difference",
       header: "Difference",
-      width: 115,
+      width: 110,
+      hidden: true,
       numeric: true,
       compare: byDifference,
       money: differenceOf,
@@ -221,7 +251,7 @@ function PeriodView({ period, periods }: { period: string; periods: PeriodDto[] 
     {
       key: "unexplained",
       header: "Unexplained",
-      width: 125,
+      width: 114,
       numeric: true,
       compare: byUnexplained,
       money: unexplainedOf,
@@ -231,7 +261,7 @@ function PeriodView({ period, periods }: { period: string; periods: PeriodDto[] 
     {
       key: "verdict",
       header: "Result",
-      width: 110,
+      width: 118,
       compare: byVerdict,
       cell: (r) => {
         const v = verdictOf(r);
@@ -245,7 +275,7 @@ function PeriodView({ period, periods }: { period: string; periods: PeriodDto[] 
     {
       key: "causes",
       header: "Causes",
-      width: 190,
+      width: 145,
       cell: (r) =>
         r.refused !== null ? (
           <span className="hint" title={r.refused}>
@@ -253,7 +283,7 @@ function PeriodView({ period, periods }: { period: string; periods: PeriodDto[] 
           </span>
         ) : (
           <>
-            <Causes causes={r.causes} currency={r.currency} />
+            <CauseNames row={r} />
             {r.setAsideLines > 0 && (
               <span className="hint" data-testid="set-aside-lines" title="Microsoft sent these invoice lines without an essential field: see the Discovery run's details">
                 {" "}
@@ -337,9 +367,10 @@ function PeriodView({ period, periods }: { period: string; periods: PeriodDto[] 
             onSorted={onSorted}
           />
           <p className="hint">
-            Enter or a click on a customer shows the lines (Azure subscription, meter, day) that differ, largest first.
-            Causes are worked out from the invoice&apos;s own figures: unit price, exchange rate, partner earned credit
-            and usage day.
+            Enter or a click on a customer shows its causes with their amounts and the lines (Azure subscription, meter,
+            day) that differ, largest first. Causes are worked out from the invoice&apos;s own figures: unit price,
+            exchange rate, partner earned credit and usage day. Resale is the rated usage with the customer&apos;s
+            markups (the monthly fee is billed with the invoice); margin is resale less what Microsoft invoiced.
           </p>
         </>
       )}
@@ -352,53 +383,131 @@ function Totals({ data }: { data: PeriodReconciliationDto }) {
   return (
     <div className="reconciliation-totals" data-testid="reconciliation-totals">
       {data.totals.map((t) => (
-        <dl key={t.currency} className="stats" data-currency={t.currency}>
-          <div>
-            <dt>{t.currency} customers matched</dt>
-            <dd>
-              {formatCount(t.matched)} of {formatCount(t.customers)} compared
-            </dd>
-          </div>
-          <div>
-            <dt>Not compared</dt>
-            <dd data-testid={`not-compared-${t.currency}`}>
-              {formatCount(t.notCompared)}
-              {t.notCompared > 0 && (
-                <span className="muted">
-                  {" "}
-                  · invoiced {formatMoney(t.notComparedInvoiced, t.currency)}, rated{" "}
-                  {formatMoney(t.notComparedRated, t.currency)} (reasons in their rows)
-                </span>
-              )}
-            </dd>
-          </div>
-          <div>
-            <dt>Rated</dt>
-            <dd className="num">{formatMoney(t.rated, t.currency)}</dd>
-          </div>
-          <div>
-            <dt>Invoiced</dt>
-            <dd className="num">{formatMoney(t.invoiced, t.currency)}</dd>
-          </div>
-          <div>
-            <dt>Difference</dt>
-            <dd className="num">{formatMoney(t.difference, t.currency)}</dd>
-          </div>
-          <div>
-            <dt>Unexplained</dt>
-            <dd className="num" data-testid={`unexplained-${t.currency}`}>
-              {formatMoney(t.unexplained, t.currency)}
-            </dd>
-          </div>
-          <div>
-            <dt>By cause</dt>
-            <dd>
-              <Causes causes={t.causes} currency={t.currency} />
-            </dd>
-          </div>
-        </dl>
+        <div key={t.currency} className="currency-totals" data-currency={t.currency}>
+          <dl className="stats">
+            <div>
+              <dt>{t.currency} customers matched</dt>
+              <dd>
+                {formatCount(t.matched)} of {formatCount(t.customers)} compared
+              </dd>
+            </div>
+            <div>
+              <dt>Not compared</dt>
+              <dd data-testid={`not-compared-${t.currency}`}>
+                {formatCount(t.notCompared)}
+                {t.notCompared > 0 && (
+                  <span className="muted">
+                    {" "}
+                    · invoiced {formatMoney(t.notComparedInvoiced, t.currency)}, rated{" "}
+                    {formatMoney(t.notComparedRated, t.currency)}
+                    <Reasons rows={data.customers} currency={t.currency} />
+                  </span>
+                )}
+              </dd>
+            </div>
+            <div>
+              <dt>Rated</dt>
+              <dd className="num">{formatMoney(t.rated, t.currency)}</dd>
+            </div>
+            <div>
+              <dt>Invoiced</dt>
+              <dd className="num">{formatMoney(t.invoiced, t.currency)}</dd>
+            </div>
+            <div>
+              <dt>Difference</dt>
+              <dd className="num">{formatMoney(t.difference, t.currency)}</dd>
+            </div>
+            <div>
+              <dt>Unexplained</dt>
+              <dd className="num" data-testid={`unexplained-${t.currency}`}>
+                {formatMoney(t.unexplained, t.currency)}
+              </dd>
+            </div>
+            <div>
+              <dt>Resale</dt>
+              <dd className="num" data-testid={`resale-${t.currency}`}>
+                {formatMoney(t.resale, t.currency)}
+              </dd>
+            </div>
+            <div>
+              <dt>Margin</dt>
+              <dd className="num" data-testid={`margin-${t.currency}`}>
+                {formatMoney(t.margin, t.currency)}
+              </dd>
+            </div>
+            <div>
+              <dt>By cause</dt>
+              <dd>
+                <Causes causes={t.causes} currency={t.currency} />
+              </dd>
+            </div>
+          </dl>
+          <InvoiceParts total={t} />
+        </div>
       ))}
     </div>
+  );
+}
+
+/** Why customers of a currency were not compared, in words: each reason's lead (the sentence
+ * before its colon, the whole in the tip) and how many customers it holds back. */
+function Reasons({ rows, currency }: { rows: readonly ReconciliationDto[]; currency: string }) {
+  const counts = new Map<string, { full: string; n: number }>();
+  for (const r of rows) {
+    if (r.refused === null || (r.currency ?? "") !== currency) continue;
+    const lead = r.refused.split(":")[0] ?? r.refused;
+    const seen = counts.get(lead);
+    counts.set(lead, { full: seen?.full ?? r.refused, n: (seen?.n ?? 0) + 1 });
+  }
+  return (
+    <span data-testid={`not-compared-reasons-${currency}`}>
+      {[...counts.entries()].map(([lead, { full, n }]) => (
+        <span key={lead} className="reason" title={full}>
+          {" "}
+          · {lead} ({formatCount(n)})
+        </span>
+      ))}
+    </span>
+  );
+}
+
+/** One part of what the invoices charge, its exact amount kept for whoever checks the sum. */
+function Part({ part, label, amount, currency }: { part: string; label: string; amount: string; currency: string }) {
+  return (
+    <span className="part" data-part={part} data-amount={amount}>
+      {label} <strong className="num">{formatMoney(amount, currency)}</strong>
+    </span>
+  );
+}
+
+/** The headline as parts of the invoices: usage compared, usage not compared, the charges
+ * reconciliation does not cover, and any rest, which add up to the invoices' total. */
+function InvoiceParts({ total: t }: { total: ReconciliationTotalDto }) {
+  const rest = t.invoiceTotal !== null && !isZero(t.invoiceRest);
+  return (
+    <p className="invoice-parts" data-testid={`invoice-parts-${t.currency}`}>
+      <Part part="compared" label="Usage compared" amount={t.invoiced} currency={t.currency} />
+      {" + "}
+      <Part part="notCompared" label="usage not compared" amount={t.notComparedInvoiced} currency={t.currency} />
+      {" + "}
+      <Part part="other" label="licences and other charges" amount={t.otherCharges} currency={t.currency} />
+      {rest && (
+        <>
+          {" + "}
+          <Part part="rest" label="not accounted for (invoice lines not read yet, or usage lines that differ from the daily usage)" amount={t.invoiceRest} currency={t.currency} />
+        </>
+      )}
+      {t.invoiceTotal !== null ? (
+        <>
+          {" = "}
+          <span className="part" data-part="total" data-amount={t.invoiceTotal}>
+            the {t.currency} invoices&apos; total <strong className="num">{formatMoney(t.invoiceTotal, t.currency)}</strong>
+          </span>
+        </>
+      ) : (
+        <span className="hint"> · not invoiced yet: usage and other charges so far</span>
+      )}
+    </p>
   );
 }
 
@@ -406,10 +515,22 @@ function LineDifferences({ row }: { row: ReconciliationDto }) {
   if (row.refused !== null) {
     return <p className="line-differences">Not compared: {row.refused}</p>;
   }
+  const causes = (
+    <p className="line-differences" data-testid="row-causes">
+      Causes: <Causes causes={row.causes} currency={row.currency} />
+    </p>
+  );
   if (row.differences.length === 0) {
-    return <p className="line-differences">Every line matches to the cent.</p>;
+    return (
+      <>
+        {causes}
+        <p className="line-differences">Every line matches to the cent.</p>
+      </>
+    );
   }
   return (
+    <>
+    {causes}
     <table className="grid compact line-differences">
       <caption className="visually-hidden">Lines of {nameOf(row)} that differ from the invoice</caption>
       <thead>
@@ -445,5 +566,6 @@ function LineDifferences({ row }: { row: ReconciliationDto }) {
         ))}
       </tbody>
     </table>
+    </>
   );
 }

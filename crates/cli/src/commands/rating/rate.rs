@@ -1,13 +1,14 @@
 //! `cspdesk rate [--account NAME] [--period YYYY-MM]` rates the imported usage that changed
 //! since the last rating; `cspdesk reconcile --period YYYY-MM [--account NAME] [--json]`
-//! compares the rated Azure plan cost with the invoice's daily rated usage, per customer.
+//! compares the rated Azure plan cost with the invoice's daily rated usage, per customer, with
+//! each customer's resale and margin.
 
 use std::path::Path;
 
 use anyhow::Context;
 use clap::Args;
 use cspdesk_api::rating::dto::{RateSummaryDto, ReconciliationDto};
-use cspdesk_api::rating::{rate, reconcile};
+use cspdesk_api::rating::rate;
 use cspdesk_store::Database;
 
 /// `cspdesk rate`.
@@ -80,7 +81,11 @@ fn print_summary(s: &RateSummaryDto) {
 /// Reconciles a period and prints one line (or JSON object) per customer.
 pub fn reconcile(db: Option<&Path>, args: ReconcileArgs) -> anyhow::Result<()> {
     let db = Database::open_default(db).context("opening the CSP Desk database")?;
-    let rows = reconcile::reconcile(&db, &args.period, args.account.as_deref())?;
+    let rows = cspdesk_api::billing::reconciliation::reconcile(
+        &db,
+        &args.period,
+        args.account.as_deref(),
+    )?;
     if args.json {
         use std::io::Write;
         let mut out = std::io::stdout().lock();
@@ -108,9 +113,11 @@ fn print_table(rows: &[ReconciliationDto]) {
             Some(why) => println!("{who}: refused: {why}"),
             None => {
                 println!(
-                    "{who}: rated {} {cur}, invoiced {} {cur}, difference {}, unexplained {} ({} of {} lines equal)",
+                    "{who}: rated {} {cur}, invoiced {} {cur}, resale {} {cur}, margin {} {cur}, difference {}, unexplained {} ({} of {} lines equal)",
                     r.rated.as_deref().unwrap_or("-"),
                     r.invoiced.as_deref().unwrap_or("-"),
+                    r.resale.as_deref().unwrap_or("-"),
+                    r.margin.as_deref().unwrap_or("-"),
                     r.difference.as_deref().unwrap_or("-"),
                     r.unexplained.as_deref().unwrap_or("-"),
                     r.lines_matched,
