@@ -423,13 +423,12 @@ type Metric<'a> = (&'a str, &'a dyn Fn(&Run) -> String);
 /// The first run through Graph beside the same data read through v1's paged line items.
 fn v1_section(r: &PresetReport, v1: &Run) -> String {
     let mut s = format!(
-        "### Preset {}: Graph exports vs v1 line-item paging
-
-         The same world (seed {}), a fresh emulator with its v1 cut-over off and Discovery with no          Graph cut-over (`graph_from: None`), so new-commerce usage and invoice lines come page by          page from `/v1/invoices/.../lineitems`; first run into an empty database (the Graph run's          database deleted before).
-
-         | | Graph (default) | v1 paging |
-|---|---:|---:|
-",
+        "### Preset {}: Graph exports vs v1 line-item paging\n\n\
+         The same world (seed {}), a fresh emulator with its v1 cut-over off and Discovery with \
+         no Graph cut-over (`graph_from: None`), so new-commerce usage and invoice lines come \
+         page by page from `/v1/invoices/.../lineitems`; first run into an empty database (the \
+         Graph run's database deleted before).\n\n\
+         | | Graph (default) | v1 paging |\n|---|---:|---:|\n",
         r.preset, r.seed
     );
     let rows: [Metric; 8] = [

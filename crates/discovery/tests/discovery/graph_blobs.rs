@@ -144,7 +144,10 @@ async fn a_blob_broken_every_time_names_the_export_and_the_blob_and_keeps_the_st
     let failure = end.failure.clone().unwrap();
     assert_eq!(failure.code, "BadResponse", "{failure:?}");
     assert!(
-        failure.message.contains(" export ")
+        failure
+            .message
+            .starts_with("Microsoft Graph sent a broken blob")
+            && failure.message.contains(" export ")
             && failure.message.contains(" blob ")
             && failure.message.contains(".json.gz")
             && failure.message.contains("not JSON"),
