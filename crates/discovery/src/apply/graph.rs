@@ -26,9 +26,9 @@ use crate::progress::ExportStage;
 use crate::rows;
 
 /// Rows staged per transaction. Each export in flight holds up to two batches (one being
-/// written, one being read) and a run reads up to `concurrency` exports at once, so the batch
-/// sets Discovery's memory: at 5,000 the benchmark's peak grew with the exports' size (up to
-/// 12 x 2 full batches); 2,000 (the plain insert's transaction size) bounds it lower.
+/// written, one being read) and a run reads up to `concurrency` exports at once, so what
+/// staging holds in memory is at most 12 x 2 batches; 2,000 is the plain insert's
+/// transaction size in the benchmark.
 const BATCH: usize = 2_000;
 /// Times one step asks for its export again after a blob broke or its link expired.
 const DOWNLOAD_ATTEMPTS: u32 = 3;
