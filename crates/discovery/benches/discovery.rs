@@ -1,17 +1,28 @@
 //! `cargo xtask bench discovery`: Discovery against the emulator with a realistic latency and
-//! Microsoft's documented rate limits, presets M and L, a first run into an empty database and
-//! a second (incremental) run an hour later. Reports wall time against the floor the rate
-//! limits imply and our ingest rate against a plain batched SQLite insert of the same rows
-//! measured in the same run: ratios, because absolute numbers depend on the machine.
+//! Microsoft's documented rate limits, presets M and L, new-commerce billing data through
+//! Microsoft Graph's exports (the default since the v1 cut-over), a first run into an empty
+//! database and a second (incremental) run an hour later. Reports wall time against the
+//! floors the rate limits and Graph's exports imply, our ingest rate against a plain batched
+//! SQLite insert of the same rows measured in the same run (ratios, because absolute numbers
+//! depend on the machine), the v1 paging path on the same data, and peak memory as an
+//! export grows (a child process per size).
 //!
 //! Options (after `--` with `cargo bench`): `--preset M|L` (repeatable; default both),
 //! `--latency-ms N` (default 150), `--concurrency N` and `--max-requests N` (default: the
-//! `RunOptions` defaults), `--seed N`, `--out FILE` (default `<target>/bench/discovery.md`).
+//! `RunOptions` defaults), `--seed N`, `--out FILE` (default `<target>/bench/discovery.md`),
+//! `--bandwidth-mbit N` (the Graph floor's link, default 100), `--plain-rows N` (rows the plain
+//! insert copies at most, default 3,000,000), `--v1-preset M|L|none` (default: the last
+//! preset), `--memory-preset S|M|L|none` (default M). Hidden: `--export-memory JOB` (the
+//! memory child's job).
 
 #[path = "discovery/cpu.rs"]
 mod cpu;
 #[path = "discovery/fixture.rs"]
 mod fixture;
+#[path = "discovery/graph_figures.rs"]
+mod graph_figures;
+#[path = "discovery/memory.rs"]
+mod memory;
 #[path = "discovery/plain_insert.rs"]
 mod plain_insert;
 #[path = "discovery/report.rs"]
@@ -34,7 +45,13 @@ use report::{Bucket, PresetReport, Run};
 
 const USAGE: &str = "\
 usage: cargo xtask bench discovery [--preset M|L]... [--latency-ms N] [--concurrency N]
-                                   [--max-requests N] [--seed N] [--out FILE]";
+                                   [--max-requests N] [--seed N] [--out FILE]
+                                   [--bandwidth-mbit N] [--plain-rows N]
+                                   [--v1-preset M|L|none] [--memory-preset S|M|L|none]";
+
+/// Free space an L run needs (its database is ~13 GB, the blobs and the plain insert's copy
+/// come on top): below this the bench refuses to start one.
+const L_FREE_BYTES: u64 = 25 << 30;
 
 /// Repetitions of the plain insert (the median is compared; the machine is shared).
 const PLAIN_REPEATS: usize = 3;
@@ -49,6 +66,26 @@ struct Args {
     max_requests: Option<usize>,
     seed: u64,
     out: Option<PathBuf>,
+    /// The Graph floor's link speed, bytes per second.
+    bandwidth: f64,
+    plain_rows: u64,
+    /// Preset whose data is read through v1 too (`None`: skipped).
+    v1_preset: Option<String>,
+    /// Preset of the memory children (`None`: skipped).
+    memory_preset: Option<(String, Preset)>,
+    /// The memory child's job (JSON).
+    export_memory: Option<String>,
+}
+
+fn preset_named(name: &str) -> Result<Option<(String, Preset)>> {
+    let name = name.to_ascii_uppercase();
+    if name == "NONE" {
+        return Ok(None);
+    }
+    let preset: Preset = name
+        .parse()
+        .map_err(|_| anyhow::anyhow!("unknown preset {name:?}: S, M or L"))?;
+    Ok(Some((name, preset)))
 }
 
 impl Args {
@@ -60,7 +97,13 @@ impl Args {
             max_requests: None,
             seed: 7,
             out: None,
+            bandwidth: 100e6 / 8.0,
+            plain_rows: 3_000_000,
+            v1_preset: None,
+            memory_preset: Some(("M".into(), Preset::M)),
+            export_memory: None,
         };
+        let mut v1_preset = None;
         while let Some(arg) = args.next() {
             let mut value = |name: &str| {
                 args.next()
@@ -83,12 +126,23 @@ impl Args {
                 "--max-requests" => out.max_requests = Some(value("--max-requests")?.parse()?),
                 "--seed" => out.seed = value("--seed")?.parse()?,
                 "--out" => out.out = Some(PathBuf::from(value("--out")?)),
+                "--bandwidth-mbit" => {
+                    out.bandwidth = value("--bandwidth-mbit")?.parse::<f64>()? * 1e6 / 8.0
+                }
+                "--plain-rows" => out.plain_rows = value("--plain-rows")?.parse()?,
+                "--v1-preset" => v1_preset = Some(preset_named(&value("--v1-preset")?)?),
+                "--memory-preset" => out.memory_preset = preset_named(&value("--memory-preset")?)?,
+                "--export-memory" => out.export_memory = Some(value("--export-memory")?),
                 other => bail!("unknown option {other:?}\n{USAGE}"),
             }
         }
         if out.presets.is_empty() {
             out.presets = vec![("M".into(), Preset::M), ("L".into(), Preset::L)];
         }
+        out.v1_preset = match v1_preset {
+            Some(chosen) => chosen.map(|(name, _)| name),
+            None => out.presets.last().map(|(name, _)| name.clone()),
+        };
         Ok(out)
     }
 }
@@ -247,23 +301,85 @@ fn measure(
     Ok((measured, record))
 }
 
+/// Refuses an L run without room for it (the disk is shared).
+fn check_room(name: &str) -> Result<()> {
+    if name != "L" {
+        return Ok(());
+    }
+    let tmp = std::env::temp_dir();
+    match fixture::free_bytes(&tmp) {
+        Some(free) if free < L_FREE_BYTES => bail!(
+            "only {:.1} GB free under {}: a preset L run needs {} GB",
+            free as f64 / (1u64 << 30) as f64,
+            tmp.display(),
+            L_FREE_BYTES >> 30
+        ),
+        Some(free) => {
+            eprintln!(
+                "    {:.1} GB free under {}",
+                free as f64 / (1u64 << 30) as f64,
+                tmp.display()
+            );
+            Ok(())
+        }
+        None => Ok(()),
+    }
+}
+
+fn run_options(
+    args: &Args,
+    f: &fixture::Fixture,
+    emu: &cspdesk_emulator::RunningEmulator,
+) -> RunOptions {
+    let mut o = RunOptions::new(f.account.clone(), Trigger::Manual, fixture::clock(emu));
+    if let Some(c) = args.concurrency {
+        o.concurrency = c;
+    }
+    if let Some(m) = args.max_requests {
+        o.max_requests = m;
+    }
+    o
+}
+
+/// The first run of the same world read through v1's paged line items only.
+fn v1_run(args: &Args, name: &str, preset: Preset) -> Result<Run> {
+    check_room(name)?;
+    eprintln!("\n==> preset {name}: the same data through v1 line-item paging (cut-over off)");
+    let emu_rt = fixture::runtime(fixture::EMULATOR_THREADS, 2)?;
+    let rt = fixture::runtime("discovery-rt", 2)?;
+    let blobs = tempfile::Builder::new()
+        .prefix("cspdesk-bench-blobs-")
+        .tempdir()?;
+    let emu = fixture::start_emulator(&emu_rt, preset, args.seed, args.latency, |c| {
+        c.v1_cutover = false;
+        c.export_dir = Some(blobs.path().to_path_buf());
+    })?;
+    let f = fixture::fixture(&emu)?;
+    let session = rt.block_on(fixture::sign_in(&emu, &f))?;
+    let mut options = run_options(args, &f, &emu);
+    options.graph_from = None;
+    let (run, _) = measure(&rt, &f, session, options, format!("{name} v1"))?;
+    emu_rt.block_on(emu.shutdown());
+    drop(f);
+    Ok(run)
+}
+
 fn bench_preset(args: &Args, name: &str, preset: Preset) -> Result<PresetReport> {
+    check_room(name)?;
     eprintln!("\n==> preset {name}: starting the emulator and signing in");
     let emu_rt = fixture::runtime(fixture::EMULATOR_THREADS, 2)?;
     let rt = fixture::runtime("discovery-rt", 2)?;
-    let emu = fixture::start_emulator(&emu_rt, preset, args.seed, args.latency)?;
+    let blobs = tempfile::Builder::new()
+        .prefix("cspdesk-bench-blobs-")
+        .tempdir()?;
+    let mut preparation = Duration::ZERO;
+    let emu = fixture::start_emulator(&emu_rt, preset, args.seed, args.latency, |c| {
+        c.export_dir = Some(blobs.path().to_path_buf());
+        preparation = c.graph_preparation;
+    })?;
     let f = fixture::fixture(&emu)?;
     let session = rt.block_on(fixture::sign_in(&emu, &f))?;
-    let options = || {
-        let mut o = RunOptions::new(f.account.clone(), Trigger::Manual, fixture::clock(&emu));
-        if let Some(c) = args.concurrency {
-            o.concurrency = c;
-        }
-        if let Some(m) = args.max_requests {
-            o.max_requests = m;
-        }
-        o
-    };
+    let options = || run_options(args, &f, &emu);
     let (concurrency, max_requests) = {
         let o = options();
         (o.concurrency, o.max_requests)
@@ -272,10 +388,11 @@ fn bench_preset(args: &Args, name: &str, preset: Preset) -> Result<PresetReport>
     eprintln!("==> preset {name}: first run into an empty database");
     let (first, first_record) =
         measure(&rt, &f, session.clone(), options(), format!("{name} first"))?;
+    let graph = graph_figures::measure(&f.db, blobs.path(), preparation, args.bandwidth)?;
 
     eprintln!("==> preset {name}: plain batched insert of the same rows");
     let plain_path = f.dir.path().join("plain-insert.sqlite3");
-    let plain = plain_insert::measure(&f.db, &plain_path, PLAIN_REPEATS)?;
+    let plain = plain_insert::measure(&f.db, &plain_path, PLAIN_REPEATS, args.plain_rows)?;
 
     // A later run the same day: the emulated clock moves to an hour after the first start.
     let later = first_record.started_at + SECOND_RUN_AFTER;
@@ -291,6 +408,13 @@ fn bench_preset(args: &Args, name: &str, preset: Preset) -> Result<PresetReport>
 
     let customers = emu.world().customer_count() as usize;
     emu_rt.block_on(emu.shutdown());
+    // Never two large databases at once: this one goes before the v1 run makes its own.
+    drop(f);
+    drop(blobs);
+    let v1 = match &args.v1_preset {
+        Some(v1) if v1 == name => Some(v1_run(args, name, preset)?),
+        _ => None,
+    };
     Ok(PresetReport {
         preset: name.to_string(),
         seed: args.seed,
@@ -302,6 +426,8 @@ fn bench_preset(args: &Args, name: &str, preset: Preset) -> Result<PresetReport>
         second,
         plain,
         gap,
+        graph,
+        v1,
     })
 }
 
@@ -379,16 +505,36 @@ fn method(args: &Args) -> String {
   many requests in flight and no rate limits at all.
 - Tail = time during which fewer steps were left (running or planned) than `concurrency`:
   the run is then bound by a few long chains of pages, not by the limits.
+- Graph (issue 20): new-commerce billed usage and reconciliation of the invoices from April
+  2025 and the open periods' unbilled ones come from Microsoft Graph's exports (the emulator's
+  v1 cut-over on, as at Microsoft): each export is POSTed, its operation stays `running` for the
+  emulator's preparation delay ({preparation} s, on its clock), then the manifest and gzip JSON
+  Lines blobs (100,000 rows each) are streamed, staged and moved into place in one transaction.
+  Graph floor = preparation delay (once: exports are prepared side by side) + compressed blob
+  bytes / {bandwidth:.0} Mbit/s (a stated link to Azure Storage; loopback is faster, so a run
+  may beat it). The first run is held against the larger of the two floors.
+- The plain insert copies at most {plain_rows} rows (the same share of each table; tables
+  others point at whole): a full copy of preset L's database would be a second ~13 GB file.
+- v1 comparison: the same world read through v1's paged line items (a fresh emulator with its
+  cut-over off, Discovery with `graph_from: None`), after the Graph run's database is deleted.
 - Seed {seed}. CPU per side from /proc (thread names).
 ",
         latency = args.latency.as_millis(),
         start = fixture::start_instant().to_rfc3339(),
         seed = args.seed,
+        preparation = cspdesk_emulator::EmulatorConfig::new(Preset::S, 0, fixture::start_instant())
+            .graph_preparation
+            .as_secs(),
+        bandwidth = args.bandwidth * 8.0 / 1e6,
+        plain_rows = args.plain_rows,
     )
 }
 
 fn main() -> Result<()> {
     let args = Args::parse(std::env::args().skip(1))?;
+    if let Some(job) = &args.export_memory {
+        return memory::child(job);
+    }
     let code = code_version();
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut reports = Vec::new();
@@ -412,6 +558,12 @@ fn main() -> Result<()> {
     );
     for r in &reports {
         md.push_str(&report::markdown(r, cores));
+    }
+    if let Some((name, preset)) = &args.memory_preset {
+        let measured = memory::measure(&[1, 4], *preset, name, args.seed)?;
+        let section = memory::markdown(name, &measured);
+        println!("{section}");
+        md.push_str(&section);
     }
     let out = match &args.out {
         Some(p) => p.clone(),

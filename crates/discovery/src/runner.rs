@@ -118,6 +118,10 @@ fn failure(error: StepError) -> RunFailure {
                 pc::Error::ConsentExpired { .. } | pc::Error::NotSignedIn => format!(
                     "Consent lapsed while reading {what}: sign in again (Login with Microsoft), then start Discovery; it resumes where it stopped. ({error})"
                 ),
+                // A Graph export's blob (`what` names the export and the blob).
+                pc::Error::BadResponse { field, .. } if what.contains(" export ") && what.contains(" blob ") => format!(
+                    "Microsoft Graph sent a broken blob for {what} ({field}), again after asking for the export anew: {error}. The version stored before is kept; the next run asks for the export again."
+                ),
                 pc::Error::BadResponse { field, .. } => format!(
                     "Partner Center returned malformed data for {what} (field {field}): {error}. The data read before is kept; the next run retries from here."
                 ),

@@ -91,6 +91,10 @@ pub struct EmulatorConfig {
     pub graph_rows_per_blob: usize,
     /// Lifetime of the directory SAS a Graph billing manifest carries (Microsoft's sample: 12 h).
     pub graph_sas_ttl: Duration,
+    /// Times each row of a Graph usage export is written (1: the world's rows). The benchmark
+    /// scales one export's size with it to show Discovery's memory stays flat; never above 1
+    /// elsewhere, as the copies make the export disagree with its invoice.
+    pub graph_usage_copies: usize,
     /// The v1 cut-over: v1 new-commerce line items (`provider=onetime`, billed and unbilled)
     /// answer no data for billing months from [`crate::graph::CUTOVER`] on, as Microsoft's are
     /// served only by Graph now (reference §0). On by default, as at Microsoft; tests of the
@@ -136,6 +140,7 @@ impl EmulatorConfig {
             graph_preparation: Duration::from_secs(5),
             graph_rows_per_blob: 100_000,
             graph_sas_ttl: Duration::from_secs(12 * 3600),
+            graph_usage_copies: 1,
             v1_cutover: true,
             graph_admin_consent: true,
             monthly_prices: false,

@@ -106,7 +106,8 @@
 //!   reconciliation data available currently for Invoice D…" (usage: "No usage data …").
 //!   Manifests say `compressedJSONLines` (the resource page; the sample says `compressedJSON`);
 //!   the directory SAS (`sr=d`, `sp=rl`, `sdd`) is minted when the manifest is read and lives
-//!   `graph_sas_ttl` (12 h, as the sample's). One data version per (export, invoice or
+//!   `graph_sas_ttl` (12 h, as the sample's); `graph_usage_copies` (1) writes each usage row
+//!   that many times (the benchmark's export scaled up). One data version per (export, invoice or
 //!   period+currency, attribute set, last usage day, restatement count): a repeated export shares
 //!   its blobs and `eTag` (a digest of the rows). Row values: amounts JSON numbers, dates
 //!   `YYYY-MM-DDT00:00:00Z`, empty strings for what the sandbox lacks (benefits, promotions).

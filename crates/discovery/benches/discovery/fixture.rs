@@ -61,19 +61,34 @@ pub fn runtime(name: &str, workers: usize) -> Result<tokio::runtime::Runtime> {
 
 /// Starts the emulator on `rt`. Its clock starts at [`start_instant`] and then follows wall
 /// time: the token buckets refill on the emulated clock, so a frozen clock would never let a
-/// throttled run go on.
+/// throttled run go on. `tweak` sets what one measurement needs (the v1 cut-over, the folder
+/// of the Graph blobs, an export's size).
 pub fn start_emulator(
     rt: &tokio::runtime::Runtime,
     preset: Preset,
     seed: u64,
     latency: Duration,
+    tweak: impl FnOnce(&mut EmulatorConfig),
 ) -> Result<RunningEmulator> {
     let mut config = EmulatorConfig::new(preset, seed, start_instant());
     config.clock_ticks = true;
     config.latency = latency;
     config.rate_limits = rate_limits();
+    tweak(&mut config);
     rt.block_on(Emulator::start(config))
         .context("starting the emulator")
+}
+
+/// Free space (bytes) of the file system holding `dir`, from `df` (`None` if it cannot say).
+pub fn free_bytes(dir: &std::path::Path) -> Option<u64> {
+    let out = std::process::Command::new("df")
+        .args(["-k", "--output=avail"])
+        .arg(dir)
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let kb: u64 = text.lines().nth(1)?.trim().parse().ok()?;
+    Some(kb * 1024)
 }
 
 fn settings(emu: &RunningEmulator) -> ApiSettings {
@@ -140,6 +155,28 @@ pub fn fixture(emu: &RunningEmulator) -> Result<Fixture> {
     Ok(Fixture { dir, db, account })
 }
 
+/// The tokens file [`sign_in`] keeps the refresh token in.
+pub fn tokens_file(f: &Fixture) -> PathBuf {
+    f.dir.path().join("tokens.json")
+}
+
+/// A session, in another process, from the refresh token [`sign_in`] stored in `tokens`.
+pub fn resume(
+    url: &str,
+    tenant: &str,
+    account: &str,
+    tokens: PathBuf,
+    clock: Clock,
+) -> Result<Arc<Session>> {
+    let session = Session::resume(
+        ApiSettings::single_origin(url, tenant.to_string(), CLIENT_ID),
+        AccountKey::from_stored(account.to_string()),
+        Arc::new(FileStore(tokens)),
+    )?
+    .with_clock(clock);
+    Ok(Arc::new(session))
+}
+
 /// Signs the partner's admin in (the emulator consents at once). Runs on the caller's runtime.
 pub async fn sign_in(emu: &RunningEmulator, f: &Fixture) -> Result<Arc<Session>> {
     emu.set_auto_consent(Some(emu.partner().users[0].upn.clone()));
@@ -156,7 +193,7 @@ pub async fn sign_in(emu: &RunningEmulator, f: &Fixture) -> Result<Arc<Session>>
     let session = Session::start(
         settings(emu),
         AccountKey::from_stored(f.account.clone()),
-        Arc::new(FileStore(f.dir.path().join("tokens.json"))),
+        Arc::new(FileStore(tokens_file(f))),
         tokens,
         emu.clock().now(),
     )?

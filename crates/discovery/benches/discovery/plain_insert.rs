@@ -2,7 +2,9 @@
 //! first run left in the discovered tables, inserted into a fresh SQLite file with the same
 //! tables and indexes and the same pragmas (WAL, synchronous=NORMAL, foreign keys on), one
 //! transaction per 2,000 rows through one prepared statement per table. Only the insert
-//! transactions are timed; reading the rows back is not.
+//! transactions are timed; reading the rows back is not. At most `max_rows` are copied (the
+//! same share of each table): a full copy of preset L's database would be a second ~13 GB
+//! file on a disk that has room for one.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -110,8 +112,14 @@ fn create_like(src: &Connection, dst: &Connection, table: &str) -> Result<()> {
     Ok(())
 }
 
-/// Copies every row of `table` in batches, returning rows and the time inside the inserts.
-fn copy(src: &Connection, dst: &mut Connection, table: &str) -> Result<(u64, Duration)> {
+/// Copies the first `limit` rows of `table` in batches, returning rows and the time inside
+/// the inserts.
+fn copy(
+    src: &Connection,
+    dst: &mut Connection,
+    table: &str,
+    limit: u64,
+) -> Result<(u64, Duration)> {
     let columns = names(
         src,
         &format!("SELECT name FROM pragma_table_info('{table}') ORDER BY cid"),
@@ -123,15 +131,29 @@ fn copy(src: &Connection, dst: &mut Connection, table: &str) -> Result<(u64, Dur
         quoted.join(", "),
         placeholders.join(", ")
     );
-    let mut read = src.prepare(&format!(
-        "SELECT rowid, {} FROM \"{table}\" WHERE rowid > ?1 ORDER BY rowid LIMIT {BATCH}",
-        quoted.join(", ")
-    ))?;
+    // Paged by rowid; a WITHOUT ROWID table (no rowid to page by) by offset.
+    let by_rowid = src
+        .prepare(&format!("SELECT rowid FROM \"{table}\" LIMIT 0"))
+        .is_ok();
+    let mut read = src.prepare(&if by_rowid {
+        format!(
+            "SELECT rowid, {} FROM \"{table}\" WHERE rowid > ?1 ORDER BY rowid LIMIT {BATCH}",
+            quoted.join(", ")
+        )
+    } else {
+        format!(
+            "SELECT 0, {} FROM \"{table}\" LIMIT {BATCH} OFFSET ?1",
+            quoted.join(", ")
+        )
+    })?;
     let (mut after, mut rows, mut elapsed) = (i64::MIN, 0u64, Duration::ZERO);
-    loop {
+    while rows < limit {
         let mut batch: Vec<Vec<Value>> = Vec::with_capacity(BATCH);
-        let mut cursor = read.query([after])?;
+        let mut cursor = read.query([if by_rowid { after } else { rows as i64 }])?;
         while let Some(r) = cursor.next()? {
+            if rows + batch.len() as u64 >= limit {
+                break;
+            }
             after = r.get(0)?;
             batch.push(
                 (1..=columns.len())
@@ -157,12 +179,12 @@ fn copy(src: &Connection, dst: &mut Connection, table: &str) -> Result<(u64, Dur
     Ok((rows, elapsed))
 }
 
-/// Inserts the discovered rows of the database at `source` into a new file at `target`,
-/// `repeats` times (a fresh file each time, removed afterwards).
-pub fn measure(source: &Path, target: &Path, repeats: usize) -> Result<Baseline> {
+/// Inserts the discovered rows of the database at `source` (at most `max_rows`) into a new
+/// file at `target`, `repeats` times (a fresh file each time, removed afterwards).
+pub fn measure(source: &Path, target: &Path, repeats: usize, max_rows: u64) -> Result<Baseline> {
     let mut out = Baseline::default();
     for _ in 0..repeats.max(1) {
-        let copied = copy_all(source, target);
+        let copied = copy_all(source, target, max_rows);
         remove_database(target);
         let (rows, elapsed) = copied?;
         out.rows = rows;
@@ -181,7 +203,7 @@ pub fn remove_database(path: &Path) {
 }
 
 /// One repetition: rows inserted and the time inside the inserts.
-fn copy_all(source: &Path, target: &Path) -> Result<(u64, Duration)> {
+fn copy_all(source: &Path, target: &Path, max_rows: u64) -> Result<(u64, Duration)> {
     let src = Connection::open_with_flags(source, OpenFlags::SQLITE_OPEN_READ_ONLY)
         .with_context(|| format!("opening {}", source.display()))?;
     let mut dst =
@@ -192,12 +214,35 @@ fn copy_all(source: &Path, target: &Path) -> Result<(u64, Duration)> {
 
     // The account the rows belong to: a parent row, not timed.
     create_like(&src, &dst, "partner_accounts")?;
-    copy(&src, &mut dst, "partner_accounts")?;
+    copy(&src, &mut dst, "partner_accounts", u64::MAX)?;
+    let tables = tables_in_insert_order(&src)?;
+    let mut sizes = Vec::with_capacity(tables.len());
+    for table in &tables {
+        sizes.push(
+            src.query_row(&format!("SELECT count(*) FROM \"{table}\""), [], |r| {
+                r.get::<_, i64>(0)
+            })? as u64,
+        );
+    }
+    // Tables others point at are copied whole, so every copied row finds its parent.
+    let mut parents = Vec::new();
+    for table in &tables {
+        parents.extend(names(
+            &src,
+            &format!("SELECT DISTINCT \"table\" FROM pragma_foreign_key_list('{table}')"),
+        )?);
+    }
+    let share = (max_rows as f64 / sizes.iter().sum::<u64>().max(1) as f64).min(1.0);
     let (mut total, mut elapsed) = (0, Duration::ZERO);
-    for table in tables_in_insert_order(&src)? {
-        create_like(&src, &dst, &table)?;
+    for (table, size) in tables.iter().zip(sizes) {
+        create_like(&src, &dst, table)?;
+        let limit = if parents.contains(table) {
+            u64::MAX
+        } else {
+            (size as f64 * share).ceil() as u64
+        };
         let (rows, spent) =
-            copy(&src, &mut dst, &table).with_context(|| format!("copying {table}"))?;
+            copy(&src, &mut dst, table, limit).with_context(|| format!("copying {table}"))?;
         total += rows;
         elapsed += spent;
     }

@@ -4,9 +4,13 @@
 //! invoice's or period's rows with them and record the version in one transaction. Stop is
 //! checked between batches; a stopped or killed download leaves the previous version whole.
 //!
-//! A blob that breaks mid-way (cut short, a dropped connection) or whose link expired
-//! (403 from Azure Storage) makes the step ask for the export again, from the start, a few
-//! times; a line that does not read is set aside, named by its blob and line.
+//! A blob that breaks mid-way (cut short, a line that is not JSON, a dropped connection) or
+//! whose link expired (403 from Azure Storage) makes the step ask for the export again, from
+//! the start (a new operation, manifest and SAS), a few times: every blob of a data version
+//! is read in one attempt, so an invoice or period is never half one version. A line that is
+//! JSON but not a row (an essential field missing) is set aside, named by its blob and line;
+//! set-aside lines are kept in memory and written with the commit, so a retried attempt
+//! never records them twice.
 
 use cspdesk_partner_api::graph_billing::{
     BillingPeriod, BlobLine, Export, GraphRow, Manifest, Prepared, ReconciliationRow, UsageRow,
@@ -15,14 +19,17 @@ use cspdesk_partner_api::{self as pc, SetAside};
 use cspdesk_store::discovered::{BillingLineRow, DailyUsageRow, GraphDataset, GraphExportVersion};
 use serde::de::DeserializeOwned;
 
-use super::{api, Ctx, StepError, StepResult};
+use super::{api, Aside, Ctx, StepError, StepResult, MAX_SET_ASIDE_PER_STEP};
 use crate::graph_plan::GraphStep;
 use crate::plan::{period_month, UnbilledPeriod};
 use crate::progress::ExportStage;
 use crate::rows;
 
-/// Rows staged per transaction.
-const BATCH: usize = 5_000;
+/// Rows staged per transaction. Each export in flight holds up to two batches (one being
+/// written, one being read) and a run reads up to `concurrency` exports at once, so what
+/// staging holds in memory is at most 12 x 2 batches; 2,000 is the plain insert's
+/// transaction size in the benchmark.
+const BATCH: usize = 2_000;
 /// Times one step asks for its export again after a blob broke or its link expired.
 const DOWNLOAD_ATTEMPTS: u32 = 3;
 
@@ -103,7 +110,7 @@ async fn read(
         // Asked again and still nothing: nothing to write either.
         Prepared::NoData { .. } if step.stored => return Ok(ExportStage::NoData),
         Prepared::NoData { .. } => {
-            commit(ctx, step, key, None, 0, 0).await?;
+            commit(ctx, step, key, None, 0, 0, Vec::new()).await?;
             return Ok(ExportStage::NoData);
         }
         Prepared::Ready { manifest } => ctx
@@ -123,14 +130,16 @@ async fn read(
     let staged = key.to_string();
     ctx.write("graphExports", move |w| w.clear_staged(&staged))
         .await?;
-    let mut set_aside = 0;
+    let mut aside = Vec::new();
     for index in 0..manifest.blobs.len() {
-        set_aside += if step.dataset.is_usage() {
-            blob::<UsageRow>(ctx, step, key, &manifest, index).await?
+        if step.dataset.is_usage() {
+            blob::<UsageRow>(ctx, step, key, &manifest, index, &mut aside).await?
         } else {
-            blob::<ReconciliationRow>(ctx, step, key, &manifest, index).await?
+            blob::<ReconciliationRow>(ctx, step, key, &manifest, index, &mut aside).await?
         };
     }
+    let set_aside = aside.len() as u64;
+    let aside = asides(ctx, step, key, &manifest, aside)?;
     commit(
         ctx,
         step,
@@ -138,9 +147,65 @@ async fn read(
         Some(&manifest),
         manifest.blobs.len() as u64,
         set_aside,
+        aside,
     )
     .await?;
     Ok(ExportStage::Done)
+}
+
+/// The words naming blob `index` of `manifest`, for errors and set-aside items.
+fn blob_what(step: &GraphStep, manifest: &Manifest, index: usize) -> String {
+    format!(
+        "{} blob {} of {}",
+        export_of(step).describe(),
+        index + 1,
+        manifest.blobs.len()
+    )
+}
+
+/// The attempt's set-aside lines (blob index, line), counted and made ready for the commit.
+fn asides(
+    ctx: &Ctx,
+    step: &GraphStep,
+    key: &str,
+    manifest: &Manifest,
+    lines: Vec<(usize, SetAside)>,
+) -> Result<Vec<Aside>, StepError> {
+    let owner = step
+        .invoice
+        .clone()
+        .unwrap_or_else(|| format!("unbilled:{}", step.scope));
+    let mut out: Vec<Aside> = Vec::new();
+    let mut lines = lines.into_iter().peekable();
+    while let Some((index, first)) = lines.next() {
+        let mut items = vec![first];
+        while let Some((_, more)) = lines.next_if(|(i, _)| *i == index) {
+            items.push(more);
+        }
+        let what = blob_what(step, manifest, index);
+        let mut aside = ctx.aside(&what, key, Some(&owner), index as u32 + 1, items)?;
+        for row in &mut aside.rows {
+            // Export rows name their customer in PascalCase.
+            if row.customer_id.is_none() {
+                row.customer_id = serde_json::from_str::<serde_json::Value>(&row.raw)
+                    .ok()
+                    .and_then(|v| v.get("CustomerId")?.as_str().map(str::to_string));
+            }
+        }
+        out.push(aside);
+    }
+    Ok(out)
+}
+
+/// A set-aside line that is not JSON at all: the blob is broken (Microsoft writes every line
+/// with a JSON serializer), and the export is read again rather than the line skipped.
+fn not_json(line: &SetAside) -> Option<pc::Error> {
+    let err = serde_json::from_str::<serde::de::IgnoredAny>(&line.raw).err()?;
+    Some(pc::Error::BadResponse {
+        endpoint: line.endpoint.clone(),
+        field: format!("line {}", line.index),
+        detail: format!("the line is not JSON ({err})"),
+    })
 }
 
 /// Staged rows of one batch, in the export's shape.
@@ -187,21 +252,17 @@ impl Staged for ReconciliationRow {
     }
 }
 
-/// Streams blob `index` into staged batches; the lines it set aside.
+/// Streams blob `index` into staged batches; the lines it set aside join `aside`.
 async fn blob<T: Staged>(
     ctx: &Ctx,
     step: &GraphStep,
     key: &str,
     manifest: &Manifest,
     index: usize,
-) -> Result<u64, StepError> {
+    aside: &mut Vec<(usize, SetAside)>,
+) -> StepResult {
     let graph = ctx.graph.as_ref().expect("checked by the caller");
-    let what = format!(
-        "{} blob {} of {}",
-        export_of(step).describe(),
-        index + 1,
-        manifest.blobs.len()
-    );
+    let what = blob_what(step, manifest, index);
     ctx.tally.export_stage(
         key,
         &export_of(step).describe(),
@@ -216,64 +277,41 @@ async fn blob<T: Staged>(
         .map_err(api(&what))?;
     let usage = step.dataset.is_usage();
     let mut batch = Batch::new(usage);
-    let mut aside: Vec<SetAside> = Vec::new();
-    let mut set_aside = 0;
     let mut reported = 0;
     loop {
         let line = ctx.call(reader.next()).await?.map_err(api(&what))?;
         let end = line.is_none();
         match line {
             Some(BlobLine::Row(row)) => row.push(&mut batch),
-            Some(BlobLine::SetAside(s)) => aside.push(s),
+            Some(BlobLine::SetAside(s)) => {
+                if let Some(broken) = not_json(&s) {
+                    return Err(api(&what)(broken));
+                }
+                aside.push((index, s));
+                if aside.len() as u64 > MAX_SET_ASIDE_PER_STEP {
+                    // Counted now, it ends the step as a malformed answer.
+                    let items = aside.drain(..).map(|(_, s)| s).collect();
+                    ctx.aside(&what, key, None, index as u32 + 1, items)?;
+                }
+            }
             None => {}
         }
-        if batch.len() >= BATCH || (end && (batch.len() > 0 || !aside.is_empty())) {
+        if batch.len() >= BATCH || (end && batch.len() > 0) {
             ctx.check_stop()?;
-            set_aside += aside.len() as u64;
-            stage(
-                ctx,
-                step,
-                key,
-                &what,
-                index,
-                std::mem::replace(&mut batch, Batch::new(usage)),
-                std::mem::take(&mut aside),
-            )
-            .await?;
+            stage(ctx, key, std::mem::replace(&mut batch, Batch::new(usage))).await?;
             ctx.tally.export_rows(key, reader.lines() - reported);
             reported = reader.lines();
         }
         if end {
-            return Ok(set_aside);
+            ctx.tally.export_rows(key, reader.lines() - reported);
+            return Ok(());
         }
     }
 }
 
-async fn stage(
-    ctx: &Ctx,
-    step: &GraphStep,
-    key: &str,
-    what: &str,
-    index: usize,
-    batch: Batch,
-    aside: Vec<SetAside>,
-) -> StepResult {
-    let owner = step
-        .invoice
-        .clone()
-        .unwrap_or_else(|| format!("unbilled:{}", step.scope));
-    let mut aside = ctx.aside(what, key, Some(&owner), index as u32 + 1, aside)?;
-    for row in &mut aside.rows {
-        // Export rows name their customer in PascalCase.
-        if row.customer_id.is_none() {
-            row.customer_id = serde_json::from_str::<serde_json::Value>(&row.raw)
-                .ok()
-                .and_then(|v| v.get("CustomerId")?.as_str().map(str::to_string));
-        }
-    }
+async fn stage(ctx: &Ctx, key: &str, batch: Batch) -> StepResult {
     let key = key.to_string();
     ctx.write("graphStaged", move |w| {
-        aside.write(w)?;
         match batch {
             Batch::Usage(rows) => w.stage_usage(&key, &rows)?,
             Batch::Lines(rows) => w.stage_lines(&key, &rows)?,
@@ -292,6 +330,7 @@ async fn commit(
     manifest: Option<&Manifest>,
     blobs: u64,
     set_aside: u64,
+    aside: Vec<Aside>,
 ) -> StepResult {
     ctx.check_stop()?;
     ctx.tally
@@ -323,6 +362,9 @@ async fn commit(
     ctx.write(entity, move |w| {
         if manifest_absent(&version) {
             w.clear_staged(&staged)?;
+        }
+        for a in &aside {
+            a.write(w)?;
         }
         w.commit_graph_export(&version)?;
         if let Some((previous, currency, month)) = unbilled {

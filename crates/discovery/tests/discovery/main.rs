@@ -4,6 +4,7 @@
 mod consent;
 mod faults;
 mod graph;
+mod graph_blobs;
 mod harness;
 mod incremental;
 mod notes;

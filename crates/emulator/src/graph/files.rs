@@ -105,22 +105,29 @@ pub(crate) fn write_version(
         .join(&directory);
     std::fs::create_dir_all(&dir)?;
     let nonce = s.next_guid();
+    let copies = if sel.dataset.is_usage() {
+        s.config.graph_usage_copies.max(1)
+    } else {
+        1
+    };
     let mut hasher = Sha256::new();
     let mut parts: Vec<PathBuf> = Vec::new();
     let mut current: Option<Part> = None;
     let mut sink = |line: &[u8]| -> io::Result<()> {
-        hasher.update(line);
-        if current.as_ref().is_some_and(|p| p.rows >= rows_per_blob) {
-            if let Some(done) = current.take() {
-                parts.push(done.close()?);
+        for _ in 0..copies {
+            hasher.update(line);
+            if current.as_ref().is_some_and(|p| p.rows >= rows_per_blob) {
+                if let Some(done) = current.take() {
+                    parts.push(done.close()?);
+                }
             }
+            let part = match current.as_mut() {
+                Some(p) => p,
+                None => current.insert(Part::open(&dir, parts.len(), &nonce)?),
+            };
+            part.gz.write_all(line)?;
+            part.rows += 1;
         }
-        let part = match current.as_mut() {
-            Some(p) => p,
-            None => current.insert(Part::open(&dir, parts.len(), &nonce)?),
-        };
-        part.gz.write_all(line)?;
-        part.rows += 1;
         Ok(())
     };
     write_rows(&s.world, sel, &mut sink)?;
