@@ -558,7 +558,8 @@ export function ratingListPeriods(): Promise<PeriodDto[]> {
 }
 
 /**
- * Our rated cost against the invoice, per customer, for `period` (`YYYY-MM`).
+ * Our rated cost against the invoice, per customer, for `period` (`YYYY-MM`), with each
+ * customer's resale and margin.
  */
 export function ratingReconcilePeriod(period: string): Promise<PeriodReconciliationDto> {
   return call("rating_reconcile_period", { period });
