@@ -104,8 +104,9 @@ pub struct EmulatorConfig {
     /// without it Graph tokens lack the scope and the billing reports answer 403.
     pub graph_admin_consent: bool,
     /// Azure plan prices move from month to month (some meters up, some down, tiers kept; see
-    /// `world::price_book`) and the emulator bills each month with its own sheet and FX. Off by
-    /// default: every month then has the catalog's prices, as the rate card shows them.
+    /// `world::price_book`) and the emulator bills each month with its own sheet and FX. On by
+    /// default, as at Microsoft; off, every month has the catalog's prices, as the rate card
+    /// shows them (tests of rate-card rating turn it off).
     pub monthly_prices: bool,
     /// Whether the partner's admin granted tenant-wide consent to the Pricing API's
     /// `user_impersonation` for the app; without it a Pricing token needs the sign-in itself to
@@ -143,7 +144,7 @@ impl EmulatorConfig {
             graph_usage_copies: 1,
             v1_cutover: true,
             graph_admin_consent: true,
-            monthly_prices: false,
+            monthly_prices: true,
             pricing_admin_consent: true,
         }
     }

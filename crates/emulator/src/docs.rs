@@ -134,7 +134,7 @@
 //!   sheets before April 2020 come plain even when `deflate` is asked. FX rows: EUR and GBP,
 //!   `USDPerUnit` = 1 / the billing rate to 16 decimals, `Month` the year as in the sample.
 //!   Licence sheet: the seat SKU at the seat price, `ERP Price` = price x 1.25 (the sample's ratio).
-//! - **Monthly prices** (`EmulatorConfig::monthly_prices`, off by default; `--monthly-prices`):
+//! - **Monthly prices** (`EmulatorConfig::monthly_prices`, on by default; `--no-monthly-prices`):
 //!   each Azure plan meter's tiers move by month (`world::price_book`: a third up, a third down
 //!   by 1-8 %, a third unchanged); usage rows, v1 and Graph lines, invoices and Cost Management
 //!   exports of month M use month M's prices and FX, which the sheet and FX of M serve. Legacy

@@ -1249,7 +1249,16 @@ error: string | null,
 /**
  * Its code.
  */
-errorCode: ErrorCode | null, };
+errorCode: ErrorCode | null, 
+/**
+ * Why the months' Pricing API sheets or FX rates could not be read (rating then kept the
+ * rate card for months without a sheet).
+ */
+pricesError: string | null, 
+/**
+ * Its code.
+ */
+pricesErrorCode: ErrorCode | null, };
 
 export type PeriodDto = { 
 /**

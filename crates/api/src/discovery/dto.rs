@@ -236,6 +236,11 @@ pub struct RatingOutcomeDto {
     pub error: Option<String>,
     /// Its code.
     pub error_code: Option<ErrorCode>,
+    /// Why the months' Pricing API sheets or FX rates could not be read (rating then kept the
+    /// rate card for months without a sheet).
+    pub prices_error: Option<String>,
+    /// Its code.
+    pub prices_error_code: Option<ErrorCode>,
 }
 
 /// The Discovery panel of one account.

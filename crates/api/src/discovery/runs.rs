@@ -202,6 +202,7 @@ async fn run_with(
         extra,
     });
     let clock = options.clock.clone();
+    let session = prepared.session.clone();
     let result = cspdesk_discovery::run(
         &prepared.db_path,
         prepared.session,
@@ -220,7 +221,17 @@ async fn run_with(
     let rating = if state(&record.state) == RunStateDto::Error {
         None
     } else {
-        Some(rate_after_run(hub, &prepared.db_path, &record, clock.clone(), stop).await)
+        Some(
+            rate_after_run(
+                hub,
+                &prepared.db_path,
+                &record,
+                session,
+                clock.clone(),
+                stop,
+            )
+            .await,
+        )
     };
     hub.live().remove(&account);
     let run = run_dto(&record, clock());
@@ -231,10 +242,43 @@ async fn run_with(
     Ok(run)
 }
 
-/// Rates what the run changed (incrementally: only customer-periods whose usage or prices
-/// changed). A stopped run is rated too: what it read is in the database, and the next run's
-/// rating corrects any period it left half read. Stop ends rating between customer-periods.
+/// Reads the months' Pricing API sheets and FX rates the account lacks
+/// ([`crate::rating::pricing_fetch`]), then rates what the run changed (incrementally: only
+/// customer-periods whose usage or prices changed). A stopped run is rated too: what it read
+/// is in the database, and the next run's rating corrects any period it left half read. Stop
+/// ends rating between customer-periods.
 async fn rate_after_run(
+    hub: &Hub,
+    db_path: &std::path::Path,
+    record: &RunRecord,
+    session: Arc<Session>,
+    clock: Clock,
+    stop: CancellationToken,
+) -> RatingOutcomeDto {
+    let prices = crate::rating::pricing_fetch::fetch_month_prices(
+        db_path,
+        session,
+        &record.account_id,
+        clock(),
+        &stop,
+    )
+    .await
+    .err();
+    if let Some(e) = &prices {
+        tracing::warn!(code = ?e.code, "reading the Pricing API sheets failed: {}", e.message);
+    }
+    let mut outcome = rate_read(hub, db_path, record, clock, stop).await;
+    outcome.prices_error = prices.as_ref().map(|e| {
+        format!(
+            "The months' price sheets could not be read: {} Months without their sheet are rated with the rate card.",
+            e.message
+        )
+    });
+    outcome.prices_error_code = prices.map(|e| e.code);
+    outcome
+}
+
+async fn rate_read(
     hub: &Hub,
     db_path: &std::path::Path,
     record: &RunRecord,
@@ -265,6 +309,8 @@ async fn rate_after_run(
             lines_written: s.lines_written,
             error: None,
             error_code: None,
+            prices_error: None,
+            prices_error_code: None,
         },
         Ok(Err(e)) => rating_failed(e),
         Err(e) => rating_failed(ApiError::new(
@@ -287,6 +333,8 @@ fn rating_failed(e: ApiError) -> RatingOutcomeDto {
             e.message
         )),
         error_code: Some(e.code),
+        prices_error: None,
+        prices_error_code: None,
     }
 }
 

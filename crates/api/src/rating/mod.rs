@@ -4,10 +4,11 @@
 
 pub mod costs;
 pub mod dto;
-mod month_prices;
 mod headline;
+mod month_prices;
 pub mod price_sheets;
 pub mod prices;
+pub mod pricing_fetch;
 pub mod pricing_import;
 pub mod rate;
 pub mod reconcile;

@@ -229,12 +229,32 @@ pub fn import_sheet(
     now: DateTime<Utc>,
 ) -> Result<PricingImportDto, ApiError> {
     let account = accounts::find(db, account)?;
-    let (month, timeline) = timeline(month, now)?;
     let (file, reader) = open(path)?;
     let market = match market {
         Some(m) => m.trim().to_ascii_uppercase(),
         None => market_of(&file, view, path)?,
     };
+    write_sheet_from(db, &account.id, view, month, &market, &file, reader, now)
+}
+
+/// Writes the `view` sheet of `market` for `month` (`YYYY-MM`) read from `reader` (named
+/// `file` in errors) as one pricing run of `account_id`: the path a file import and
+/// Discovery's download share.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn write_sheet_from(
+    db: &mut Database,
+    account_id: &str,
+    view: SheetView,
+    month: &str,
+    market: &str,
+    file: &str,
+    reader: impl std::io::Read,
+    now: DateTime<Utc>,
+) -> Result<PricingImportDto, ApiError> {
+    let (month, timeline) = timeline(month, now)?;
+    let file = file.to_string();
+    let market = market.to_string();
+    let account = accounts::find(db, account_id)?;
     let key = SheetKey {
         account_id: account.id.clone(),
         view: view.as_str().to_string(),
@@ -327,8 +347,23 @@ pub fn import_fx(
     now: DateTime<Utc>,
 ) -> Result<PricingImportDto, ApiError> {
     let account = accounts::find(db, account)?;
-    let (month, timeline) = timeline(month, now)?;
     let (file, reader) = open(path)?;
+    write_fx_from(db, &account.id, month, &file, reader, now)
+}
+
+/// Writes the FX rates of `month` read from `reader` (named `file` in errors) as one pricing
+/// run of `account_id`: the path a file import and Discovery's download share.
+pub(crate) fn write_fx_from(
+    db: &mut Database,
+    account_id: &str,
+    month: &str,
+    file: &str,
+    reader: impl std::io::Read,
+    now: DateTime<Utc>,
+) -> Result<PricingImportDto, ApiError> {
+    let (month, timeline) = timeline(month, now)?;
+    let file = file.to_string();
+    let account = accounts::find(db, account_id)?;
     let source = format!("fx/{month}");
     let label = format!("FX rates {month}");
     let run = start_run(db, &account.id, &source, &label, now)?;

@@ -17,8 +17,8 @@ use super::dto::{
     PeriodDto, PeriodReconciliationDto, ReconciliationDto, ReconciliationLineDto,
     ReconciliationTotalDto,
 };
-use super::prices::period_prices;
 use super::headline::{invoice_parts, is_legacy, of_period, rest};
+use super::prices::period_prices;
 use super::rate::{accounts_of, customer_names};
 use crate::shared::amount_text::{amount, cents as money};
 use crate::shared::periods::{parse_period, period_text};

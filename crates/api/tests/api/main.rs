@@ -13,6 +13,7 @@ mod imports;
 mod lines;
 mod month_prices;
 mod organizations;
+mod pricing_fetch;
 mod rating;
 mod reconciliation;
 mod set_aside;

@@ -33,7 +33,7 @@ pub(crate) fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 21, 10, 0, 0).unwrap()
 }
 
-const INVOICED: [&str; 3] = ["2026-08", "2026-09", "2026-10"];
+pub(crate) const INVOICED: [&str; 3] = ["2026-08", "2026-09", "2026-10"];
 
 /// A token store in a JSON file: tests only (the app keeps tokens in the OS keyring).
 struct FileStore(PathBuf);
@@ -74,13 +74,42 @@ pub(crate) async fn discovered_with(
     faults: FaultPlan,
     v1: bool,
 ) -> (tempfile::TempDir, PathBuf, String, RunRecord) {
+    // The catalog's prices every month, as the rate card shows them: these tests are of
+    // rate-card rating (month-true prices: pricing_fetch.rs).
+    let d = discover(preset, v1, |config| {
+        config.faults = faults;
+        config.monthly_prices = false;
+    })
+    .await;
+    d.emu.shutdown().await;
+    (d.dir, d.db, d.account, d.run)
+}
+
+/// A completed Discovery run whose emulator still answers (and the run's session), so a test
+/// can call Microsoft again after it.
+pub(crate) struct Discovered {
+    pub(crate) dir: tempfile::TempDir,
+    pub(crate) db: PathBuf,
+    pub(crate) account: String,
+    pub(crate) run: RunRecord,
+    pub(crate) session: Arc<Session>,
+    pub(crate) emu: RunningEmulator,
+}
+
+/// Discovers `preset` from an emulator configured by `configure` (after the defaults tests
+/// need); `v1` as in [`discovered_with`].
+pub(crate) async fn discover(
+    preset: Preset,
+    v1: bool,
+    configure: impl FnOnce(&mut EmulatorConfig),
+) -> Discovered {
     let mut config = EmulatorConfig::new(preset, 7, now());
     config.clock_ticks = false;
     // The clock is frozen: Graph exports must be ready as soon as they are asked for.
     config.graph_preparation = std::time::Duration::ZERO;
-    config.faults = faults;
     // Reading through v1 needs an emulator that still serves v1 past Microsoft's cut-over.
     config.v1_cutover = !v1;
+    configure(&mut config);
     let emu: RunningEmulator = Emulator::start(config).await.expect("emulator starts");
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("cspdesk.sqlite3");
@@ -119,9 +148,10 @@ pub(crate) async fn discovered_with(
     if v1 {
         options.graph_from = None;
     }
+    let session = Arc::new(session);
     let run = cspdesk_discovery::run(
         &db,
-        Arc::new(session),
+        session.clone(),
         options,
         Arc::new(Silent),
         CancellationToken::new(),
@@ -129,8 +159,14 @@ pub(crate) async fn discovered_with(
     .await
     .expect("the run starts");
     assert_eq!(run.state, "completed", "{run:?}");
-    emu.shutdown().await;
-    (dir, db, account, run)
+    Discovered {
+        dir,
+        db,
+        account,
+        run,
+        session,
+        emu,
+    }
 }
 
 pub(crate) fn dec(text: &str) -> Decimal {
@@ -152,17 +188,17 @@ fn invoiced_customers(db: &Path, account: &str, period: &str) -> BTreeSet<String
 
 /// Figures of one reconciliation run, for the report and the assertions.
 #[derive(Default, Debug)]
-struct Figures {
-    customers: usize,
-    to_the_cent: usize,
-    lines_compared: u64,
-    lines_matched: u64,
-    unexplained: Decimal,
-    legacy_refused: usize,
-    mismatches: Vec<String>,
+pub(crate) struct Figures {
+    pub(crate) customers: usize,
+    pub(crate) to_the_cent: usize,
+    pub(crate) lines_compared: u64,
+    pub(crate) lines_matched: u64,
+    pub(crate) unexplained: Decimal,
+    pub(crate) legacy_refused: usize,
+    pub(crate) mismatches: Vec<String>,
 }
 
-fn figures(rows: &[ReconciliationDto]) -> Figures {
+pub(crate) fn figures(rows: &[ReconciliationDto]) -> Figures {
     let mut f = Figures::default();
     for r in rows {
         if let Some(why) = &r.refused {

@@ -109,4 +109,6 @@ pub const VOLATILE_COLUMNS: &[&str] = &[
     "rated_at",
     // When Microsoft prepared a Graph export: the data version is its eTag.
     "manifest_created_at",
+    // Which import run wrote a price sheet or FX rates: the run history, not the data.
+    "run_id",
 ];

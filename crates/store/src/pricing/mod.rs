@@ -25,5 +25,16 @@ pub use sheets::{
     StoredSheetRow, Timeline, WrittenSheet,
 };
 
+/// The months (`YYYY-MM`) in which the account has Azure plan daily usage, oldest first:
+/// the months whose consumption sheet and FX rates rating needs.
+pub fn usage_months(db: &crate::Database, account_id: &str) -> crate::Result<Vec<String>> {
+    let mut stmt = db.conn().prepare_cached(
+        "SELECT DISTINCT substr(usage_date, 1, 7) FROM daily_usage WHERE account_id = ?1
+         ORDER BY 1",
+    )?;
+    let months = stmt.query_map([account_id], |r| r.get(0))?;
+    Ok(months.collect::<rusqlite::Result<_>>()?)
+}
+
 #[cfg(test)]
 mod tests;

@@ -114,7 +114,7 @@ describe("Discovery panel", () => {
       backend.emit({
         kind: "finished",
         run: { ...started, state: "completed", endedAt: "2026-11-21T12:02:00Z", durationMs: 120_000, requests: 200 },
-        rating: { rated: 12, refused: 2, unchanged: 5, linesWritten: 3400, error: null, errorCode: null },
+        rating: { rated: 12, refused: 2, unchanged: 5, linesWritten: 3400, error: null, errorCode: null, pricesError: null, pricesErrorCode: null },
       });
     });
     expect(within(p).getByTestId("discovery-state").textContent).toBe("Completed");
@@ -162,7 +162,7 @@ describe("Discovery panel", () => {
       backend.emit({
         kind: "finished",
         run: run({ state: "stopped", endedAt: "2026-11-21T12:02:00Z" }),
-        rating: { rated: 0, refused: 0, unchanged: 5, linesWritten: 0, error: null, errorCode: null },
+        rating: { rated: 0, refused: 0, unchanged: 5, linesWritten: 0, error: null, errorCode: null, pricesError: null, pricesErrorCode: null },
       });
     });
     await waitFor(() => {

@@ -161,6 +161,11 @@ export function DiscoveryPanel({
           <p>{rating.error}</p>
         </div>
       )}
+      {!running && rating?.pricesError && (
+        <div className="warning" role="status" data-testid="discovery-prices-error">
+          <p>{rating.pricesError}</p>
+        </div>
+      )}
       {!running && rating && !rating.error && (
         <p className="hint" data-testid="discovery-rating">
           {status.state !== "completed"

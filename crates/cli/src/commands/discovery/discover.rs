@@ -204,6 +204,13 @@ pub fn run(db: Option<&Path>, args: DiscoverArgs) -> anyhow::Result<()> {
                 );
             }
         }
+        if let Some(RatingOutcomeDto {
+            prices_error: Some(e),
+            ..
+        }) = &rating
+        {
+            eprintln!("{e}");
+        }
         match &rating {
             Some(RatingOutcomeDto { error: Some(e), .. }) => eprintln!("{e}"),
             Some(r) => eprintln!(

@@ -81,10 +81,11 @@ pub struct EmulatorArgs {
     /// usage, invoice totals and Graph export eTags differ from an emulator started without.
     #[arg(long = "restate-month")]
     pub restate_months: Vec<String>,
-    /// Azure plan prices move from month to month (some meters up, some down), and each month
-    /// is billed with its own price sheet and FX rates (served by the Pricing API routes).
+    /// Every month keeps the catalog's Azure plan prices (as the rate card shows them) instead
+    /// of moving from month to month with each month billed at its own price sheet and FX
+    /// rates (served by the Pricing API routes), as Microsoft does.
     #[arg(long)]
-    pub monthly_prices: bool,
+    pub no_monthly_prices: bool,
 }
 
 /// Runs the emulator until the process is stopped.
@@ -98,7 +99,7 @@ pub fn run(args: EmulatorArgs) -> anyhow::Result<()> {
     };
     if let Some(dir) = &args.write_export_runs {
         let world = cspdesk_emulator::world::World::new(preset, args.seed, now.date_naive())
-            .with_monthly_prices(args.monthly_prices);
+            .with_monthly_prices(!args.no_monthly_prices);
         return write_export_runs(world, now, args.export_month.as_deref(), dir);
     }
     let mut config = EmulatorConfig::new(preset, args.seed, now);
@@ -113,7 +114,7 @@ pub fn run(args: EmulatorArgs) -> anyhow::Result<()> {
     config.graph_preparation = Duration::from_secs(args.graph_preparation_secs);
     config.graph_rows_per_blob = args.graph_rows_per_blob;
     config.v1_cutover = !args.no_v1_cutover;
-    config.monthly_prices = args.monthly_prices;
+    config.monthly_prices = !args.no_monthly_prices;
     if args.stack_put_docs {
         config.stack_put_style = StackPutStyle::DocsCreatedEmpty;
     }
