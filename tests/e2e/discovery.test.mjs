@@ -112,8 +112,12 @@ test("Start again: the run resumes and ends Completed", async () => {
   assert.ok(last.length > 0, "the last success is shown");
   await showPanel();
   await shot("discovery-completed");
-  const history = await session.findAll(`${panel} [data-testid=discovery-run]`);
+  // The history lists every import; the months' price sheets and FX rates read after the run
+  // are runs of their own (kind pricing).
+  const history = await session.findAll(`${panel} [data-testid=discovery-run][data-kind=discovery]`);
   assert.equal(history.length, 2);
+  const prices = await session.findAll(`${panel} [data-testid=discovery-run][data-kind=pricing]`);
+  assert.ok(prices.length > 0, "the months' Pricing API sheets were read after the run");
 });
 
 test("Customers lists the discovered customers and opens one customer's subscriptions", async () => {
@@ -702,7 +706,19 @@ test("Azure costs: exports in a real Azure Storage server (azurite) are connecte
 
   // The Dashboard draws the exported costs per customer next to the invoiced figures.
   await session.navigate("#/dashboard");
-  await session.until(async () => (await session.findAll("[data-testid=chart-exportedCosts] img")).length > 0, "the exported Azure costs chart");
+  // Drawn in the page, one bar per customer, on the tab of the exports' billing currency.
+  const bars = async () => (await session.findAll("[data-testid=chart-exportedCosts] [data-testid=bar]")).length;
+  await session.until(async () => (await session.findAll("[data-testid=chart-exportedCosts]")).length > 0, "the Dashboard's charts");
+  const tabs = await session.cmd("POST", "/execute/sync", {
+    script: "return [...document.querySelectorAll('[data-testid=dashboard-currencies] a')].map((a) => a.getAttribute('href'));",
+    args: [],
+  });
+  for (const tab of tabs) {
+    if ((await bars()) > 0) break;
+    await session.navigate(tab);
+    await session.until(async () => (await session.findAll("[data-testid=chart-exportedCosts]")).length > 0, `the charts of ${tab}`);
+  }
+  assert.ok((await bars()) > 1, "the exported Azure costs chart has a bar per customer");
   await session.cmd("POST", "/execute/sync", {
     script: "document.querySelector('[data-testid=chart-exportedCosts]').scrollIntoView({block: 'center'}); return true;",
     args: [],
@@ -728,6 +744,10 @@ test("One run history: Discovery, the cost export import and the Azure Stack usa
         "return [...document.querySelectorAll(arguments[0])].map((r) => [r.dataset.kind, r.querySelector('[data-testid=run-kind]').textContent, r.textContent]);",
       args: [rows],
     });
+  // The months' price sheets read after each run are imports too: open the whole history.
+  await session.until(async () => (await session.findAll(rows)).length > 0, "the run history");
+  const all = await session.findAll(`${panel} [data-testid=history-all]`);
+  if (all.length > 0) await session.cmd("POST", `/element/${all[0]}/click`, {});
   const listed = await session.until(async () => {
     const k = await kinds();
     const seen = new Set(k.map(([kind]) => kind));

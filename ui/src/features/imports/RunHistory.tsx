@@ -180,6 +180,7 @@ export function RunHistory({ accountId, status }: { accountId: string; status: D
         <button
           type="button"
           className="link"
+          data-testid="history-all"
           onClick={() => {
             setAll(!all);
           }}
