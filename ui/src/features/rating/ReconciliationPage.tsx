@@ -251,7 +251,8 @@ function PeriodView({ period, periods }: { period: string; periods: PeriodDto[] 
     {
       key: "unexplained",
       header: "Unexplained",
-      width: 114,
+      // Wide enough for its upper-case header on one line (114 broke it as UNEXPLAINE / D).
+      width: 126,
       numeric: true,
       compare: byUnexplained,
       money: unexplainedOf,
@@ -275,7 +276,7 @@ function PeriodView({ period, periods }: { period: string; periods: PeriodDto[] 
     {
       key: "causes",
       header: "Causes",
-      width: 145,
+      width: 133,
       cell: (r) =>
         r.refused !== null ? (
           <span className="hint" title={r.refused}>
