@@ -280,12 +280,13 @@ function CustomerList({
     {
       key: "subscriptions",
       header: "Subscriptions",
-      width: 130,
+      // Its upper-case header on one line (130 broke it as SUBSCRIPTION / S).
+      width: 142,
       numeric: true,
       compare: bySubscriptions,
       cell: (c) => formatCount(c.subscriptionCount),
     },
-    { key: "domain", header: "Domain", width: 150, compare: byDomain, cell: (c) => <span title={c.domain}>{c.domain}</span> },
+    { key: "domain", header: "Domain", width: 138, compare: byDomain, cell: (c) => <span title={c.domain}>{c.domain}</span> },
     {
       key: "exported",
       header: "Azure (exports)",

@@ -8,7 +8,7 @@
 import { useId, useState } from "react";
 import { discovery, toApiError, type AccountDto, type ApiError, type DiscoveryStatusDto, type EntityCountDto } from "../../ipc";
 import { discoveryStore, useDiscovery } from "./store";
-import { PHASE_LABEL, entityLabel } from "./labels";
+import { PHASE_LABEL, entityLabel, isDataEntity } from "./labels";
 import { formatCount, formatDateTime, formatDuration } from "../../format";
 import { RunStateBadge } from "./RunStateBadge";
 import { ExportPhases } from "./ExportPhases";
@@ -220,7 +220,7 @@ export function DiscoveryPanel({
           </dl>
           {figures.entities.length > 0 && (
             <ul className="entity-counts" aria-label={`Rows written by kind of data, ${running ? "this run" : "last run"}`} data-testid="discovery-entities">
-              {figures.entities.map((e) => (
+              {figures.entities.filter((e) => isDataEntity(e.entity)).map((e) => (
                 <li key={e.entity}>
                   {entityLabel(e.entity)} <strong>{formatCount(e.rows)}</strong>
                 </li>

@@ -38,11 +38,22 @@ const ENTITY_LABEL = new Map([
   ["legacyLineItems", "Legacy invoice line items"],
   ["dailyUsage", "Daily usage"],
   ["manifests", "Export manifests"],
+  ["pricingSheetRows", "Price sheet rows"],
+  ["fxRates", "FX rates"],
   ["costRows", "Cost rows"],
   ["stackSubscriptions", "Stack user subscriptions"],
   ["stackUsageDays", "Stack usage days"],
   ["stackUsage", "Stack usage records"],
 ]);
+
+/** Writes that keep Discovery's own books (a Graph export's version, rows staged before
+ * they move into place, counted there): not data a user reads, so not listed. */
+const BOOKKEEPING = new Set(["graphExports", "graphStaged"]);
+
+/** Whether the panel lists a kind of data among the rows written. */
+export function isDataEntity(entity: string): boolean {
+  return !BOOKKEEPING.has(entity);
+}
 
 /** A kind of data in words; one the UI does not know yet shows as sent. */
 export function entityLabel(entity: string): string {
