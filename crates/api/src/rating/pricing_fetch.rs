@@ -67,6 +67,7 @@ pub async fn fetch_month_prices(
     let (months, held_fx) = {
         let path = db_path.to_path_buf();
         let account = account_id.to_string();
+        let this_month = this_month.clone();
         tokio::task::spawn_blocking(move || -> Result<_, ApiError> {
             let db = Database::open(&path)?;
             let mut months = pricing::usage_months(&db, &account)?;
@@ -96,9 +97,8 @@ pub async fn fetch_month_prices(
         let Some(day) = first_day(&month) else {
             continue;
         };
-        let this = month == format!("{:04}-{:02}", now.year(), now.month());
         if sheet_needed {
-            let timeline = if this {
+            let timeline = if month == this_month {
                 Timeline::Current
             } else {
                 Timeline::History(day)
