@@ -2,17 +2,24 @@
 //! account's refresh token, `api-version` on every call, one token refresh on 401, waits on 429
 //! and backoff on 5xx, and ARM's error body (`{"error":{"code","message","target"}}`) kept
 //! whole so resource modules (Azure Stack, Cost Management) can map its code to guidance.
+//!
+//! Its loop is its own, not `resource_call`'s: ARM hands a 403, a 404 and a 5xx that carries a
+//! provider's code back to the resource module as an [`ArmFailure`] to name (Azure Stack's
+//! `RegistrationNotFound`, `MetadataResolverBadGatewayError`), where Graph and the Pricing API
+//! end the call with a typed error; and a 503 is retried as an outage, not waited out as
+//! throttling. The bearer header and transport wording are shared (`bearer`, `transport_text`).
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
+use reqwest::header::{HeaderMap, AUTHORIZATION, CONTENT_TYPE};
 use reqwest::{Method, StatusCode};
 use serde::Deserialize;
 use serde_json::Value;
 
 use crate::authority::Resource;
 use crate::backoff::{parse_retry_after, RetryPolicy};
+use crate::bearer::bearer;
 use crate::error::{Error, Result};
 use crate::session::Session;
 use crate::settings::checked_url;
@@ -125,15 +132,7 @@ impl Arm {
         let (mut failures, mut throttles, mut refreshed) = (0u32, 0u32, false);
         loop {
             let mut headers = HeaderMap::new();
-            let bearer =
-                HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(|_| {
-                    Error::BadResponse {
-                        endpoint: "token".into(),
-                        field: "access_token".into(),
-                        detail: "not a valid header value".into(),
-                    }
-                })?;
-            headers.insert(AUTHORIZATION, bearer);
+            headers.insert(AUTHORIZATION, bearer(token.expose())?);
             let mut request = self
                 .session
                 .http()
@@ -153,11 +152,7 @@ impl Arm {
                     if failures >= self.retry.max_attempts {
                         return Err(Error::Unavailable {
                             endpoint,
-                            detail: if e.is_timeout() {
-                                "timed out".into()
-                            } else {
-                                "could not connect".into()
-                            },
+                            detail: crate::client::transport_text(&e),
                         });
                     }
                     tokio::time::sleep(self.retry.backoff(failures, jitter)).await;

@@ -299,14 +299,7 @@ impl PartnerCenter {
     ) -> Result<HeaderMap> {
         let o = &self.inner.options;
         let mut h = HeaderMap::new();
-        let mut auth =
-            HeaderValue::from_str(&format!("Bearer {token}")).map_err(|_| Error::BadResponse {
-                endpoint: "token".into(),
-                field: "access_token".into(),
-                detail: "not a valid header value".into(),
-            })?;
-        auth.set_sensitive(true);
-        h.insert(AUTHORIZATION, auth);
+        h.insert(AUTHORIZATION, crate::bearer::bearer(token)?);
         h.insert(ACCEPT, HeaderValue::from_static("application/json"));
         let text = |v: &str| HeaderValue::from_str(v).unwrap_or(HeaderValue::from_static(""));
         h.insert("ms-requestid", text(&request_id.to_string()));

@@ -14,6 +14,7 @@ mod arm;
 mod authority;
 mod azure_stack;
 mod backoff;
+mod bearer;
 mod body;
 mod claims;
 mod client;

@@ -7,12 +7,13 @@
 
 use std::time::{Duration, Instant};
 
-use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
+use reqwest::header::{HeaderMap, AUTHORIZATION, CONTENT_TYPE};
 use reqwest::{Method, Response};
 use url::Url;
 
 use crate::authority::Resource;
 use crate::backoff::{parse_retry_after, RetryPolicy};
+use crate::bearer::bearer;
 use crate::error::{Error, Result};
 use crate::session::Session;
 
@@ -56,16 +57,7 @@ impl Audience<'_> {
         let request_id = uuid::Uuid::new_v4();
         loop {
             let mut headers = self.headers.clone();
-            let mut bearer =
-                HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(|_| {
-                    Error::BadResponse {
-                        endpoint: "token".into(),
-                        field: "access_token".into(),
-                        detail: "not a valid header value".into(),
-                    }
-                })?;
-            bearer.set_sensitive(true);
-            headers.insert(AUTHORIZATION, bearer);
+            headers.insert(AUTHORIZATION, bearer(token.expose())?);
             let mut request = self
                 .session
                 .http()
