@@ -12,7 +12,9 @@
 //! `RunOptions` defaults), `--seed N`, `--out FILE` (default `<target>/bench/discovery.md`),
 //! `--bandwidth-mbit N` (the Graph floor's link, default 100), `--plain-rows N` (rows the plain
 //! insert copies at most, default 3,000,000), `--v1-preset M|L|none` (default: the last
-//! preset), `--memory-preset S|M|L|none` (default M). Hidden: `--export-memory JOB` (the
+//! preset), `--memory-preset S|M|L|none` (default M), `--memory-heaptrack PREFIX` (each
+//! memory child under heaptrack, profile `PREFIX-x{copies}.zst`); `--preset none` runs only
+//! the memory part. Hidden: `--export-memory JOB` (the
 //! memory child's job).
 
 #[path = "discovery/cpu.rs"]
@@ -44,10 +46,11 @@ use tokio_util::sync::CancellationToken;
 use report::{Bucket, PresetReport, Run};
 
 const USAGE: &str = "\
-usage: cargo xtask bench discovery [--preset M|L]... [--latency-ms N] [--concurrency N]
+usage: cargo xtask bench discovery [--preset M|L|none]... [--latency-ms N] [--concurrency N]
                                    [--max-requests N] [--seed N] [--out FILE]
                                    [--bandwidth-mbit N] [--plain-rows N]
-                                   [--v1-preset M|L|none] [--memory-preset S|M|L|none]";
+                                   [--v1-preset M|L|none] [--memory-preset S|M|L|none]
+                                   [--memory-heaptrack PREFIX]";
 
 /// Free space an L run needs (its database is ~13 GB, the blobs and the plain insert's copy
 /// come on top): below this the bench refuses to start one.
@@ -75,6 +78,9 @@ struct Args {
     memory_preset: Option<(String, Preset)>,
     /// The memory child's job (JSON).
     export_memory: Option<String>,
+    /// Run each memory child under `heaptrack -o {this}-x{copies}` (a heap profile of where
+    /// the peak comes from; the RSS figures then include heaptrack's own).
+    memory_heaptrack: Option<PathBuf>,
 }
 
 fn preset_named(name: &str) -> Result<Option<(String, Preset)>> {
@@ -102,8 +108,9 @@ impl Args {
             v1_preset: None,
             memory_preset: Some(("M".into(), Preset::M)),
             export_memory: None,
+            memory_heaptrack: None,
         };
-        let mut v1_preset = None;
+        let (mut v1_preset, mut presets_chosen) = (None, false);
         while let Some(arg) = args.next() {
             let mut value = |name: &str| {
                 args.next()
@@ -113,11 +120,10 @@ impl Args {
                 // `cargo bench` passes `--bench` to every bench binary.
                 "--bench" => {}
                 "--preset" => {
-                    let name = value("--preset")?.to_ascii_uppercase();
-                    let preset: Preset = name
-                        .parse()
-                        .map_err(|_| anyhow::anyhow!("unknown preset {name:?}: M or L"))?;
-                    out.presets.push((name, preset));
+                    presets_chosen = true;
+                    if let Some(chosen) = preset_named(&value("--preset")?)? {
+                        out.presets.push(chosen);
+                    }
                 }
                 "--latency-ms" => {
                     out.latency = Duration::from_millis(value("--latency-ms")?.parse()?)
@@ -133,10 +139,13 @@ impl Args {
                 "--v1-preset" => v1_preset = Some(preset_named(&value("--v1-preset")?)?),
                 "--memory-preset" => out.memory_preset = preset_named(&value("--memory-preset")?)?,
                 "--export-memory" => out.export_memory = Some(value("--export-memory")?),
+                "--memory-heaptrack" => {
+                    out.memory_heaptrack = Some(PathBuf::from(value("--memory-heaptrack")?))
+                }
                 other => bail!("unknown option {other:?}\n{USAGE}"),
             }
         }
-        if out.presets.is_empty() {
+        if !presets_chosen {
             out.presets = vec![("M".into(), Preset::M), ("L".into(), Preset::L)];
         }
         out.v1_preset = match v1_preset {
@@ -560,7 +569,13 @@ fn main() -> Result<()> {
         md.push_str(&report::markdown(r, cores));
     }
     if let Some((name, preset)) = &args.memory_preset {
-        let measured = memory::measure(&[1, 4], *preset, name, args.seed)?;
+        let measured = memory::measure(
+            &[1, 4, 8],
+            *preset,
+            name,
+            args.seed,
+            args.memory_heaptrack.as_deref(),
+        )?;
         let section = memory::markdown(name, &measured);
         println!("{section}");
         md.push_str(&section);

@@ -30,3 +30,10 @@ pub use pipeline::Run;
 /// test can put Microsoft's published rows through it.
 pub use rows::daily_usage as daily_usage_row;
 pub use runner::{run, RunOptions, StartError};
+
+/// Graph exports a run downloads at once. The others wait, prepared, for a slot (their stage
+/// says so). Why a bound: every export downloading holds its decoder, its HTTP buffers and two
+/// staged batches, and the staged batches share one SQLite writer anyway, so more at once
+/// only grew the peak memory with the exports' size (preset M, 1x / 4x / 8x usage rows:
+/// 52 / 95 / 119 MB with all 12 steps downloading; see docs/bench-discovery.md).
+pub const GRAPH_DOWNLOADS: usize = 4;

@@ -106,6 +106,10 @@ pub enum ExportStage {
     Requested,
     /// Microsoft is preparing it.
     Preparing,
+    /// Prepared; waiting for one of the run's download slots ([`GRAPH_DOWNLOADS`]).
+    ///
+    /// [`GRAPH_DOWNLOADS`]: crate::GRAPH_DOWNLOADS
+    Queued,
     /// Reading blob `blob` of `blobs`.
     Downloading {
         /// From 1.

@@ -246,6 +246,7 @@ pub async fn run(
         client,
         graph,
         poll: options.graph_poll.clone(),
+        downloads: Arc::new(tokio::sync::Semaphore::new(crate::GRAPH_DOWNLOADS)),
         db: db.clone(),
         account: options.account_id.clone(),
         run_id: record.id,

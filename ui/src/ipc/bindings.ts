@@ -456,7 +456,7 @@ export type TriggerDto = "manual" | "scheduled";
 
 export type PhaseDto = "customers" | "subscriptions" | "usage" | "prices" | "invoices" | "unbilled" | "finishing" | "rating";
 
-export type ExportStageDto = "requested" | "preparing" | "downloading" | "writing" | "unchanged" | "noData" | "done" | "stopped" | "failed";
+export type ExportStageDto = "requested" | "preparing" | "queued" | "downloading" | "writing" | "unchanged" | "noData" | "done" | "stopped" | "failed";
 
 export type EntityCountDto = { 
 /**

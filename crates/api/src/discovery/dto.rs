@@ -158,6 +158,8 @@ pub enum ExportStageDto {
     Requested,
     /// Microsoft is preparing it (the operation answers running).
     Preparing,
+    /// Prepared; waiting until fewer exports are downloading.
+    Queued,
     /// Its blobs are being read.
     Downloading,
     /// Its rows are being swapped in.

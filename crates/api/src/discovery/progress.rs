@@ -12,6 +12,7 @@ fn export_dto(e: &cspdesk_discovery::progress::ExportProgress) -> ExportProgress
     let (stage, blob, blobs) = match e.stage {
         S::Requested => (ExportStageDto::Requested, None, None),
         S::Preparing => (ExportStageDto::Preparing, None, None),
+        S::Queued => (ExportStageDto::Queued, None, None),
         S::Downloading { blob, blobs } => (
             ExportStageDto::Downloading,
             Some(clamp(blob)),

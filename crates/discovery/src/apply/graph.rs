@@ -25,9 +25,9 @@ use crate::plan::{period_month, UnbilledPeriod};
 use crate::progress::ExportStage;
 use crate::rows;
 
-/// Rows staged per transaction. Each export in flight holds up to two batches (one being
-/// written, one being read) and a run reads up to `concurrency` exports at once, so what
-/// staging holds in memory is at most 12 x 2 batches; 2,000 is the plain insert's
+/// Rows staged per transaction. Each export downloading holds up to two batches (one being
+/// written, one being read) and at most [`crate::GRAPH_DOWNLOADS`] download at once, so what
+/// staging holds in memory is at most 4 x 2 batches; 2,000 is the plain insert's
 /// transaction size in the benchmark.
 const BATCH: usize = 2_000;
 /// Times one step asks for its export again after a blob broke or its link expired.
@@ -127,6 +127,14 @@ async fn read(
         .await?;
         return Ok(ExportStage::Unchanged);
     }
+    // A download slot for the whole version: its staged batches live until the commit.
+    ctx.tally.export_stage(key, &what, ExportStage::Queued);
+    let _slot = tokio::select! {
+        biased;
+        _ = ctx.stop.cancelled() => return Err(StepError::Stopped),
+        slot = ctx.downloads.acquire() => slot
+            .map_err(|_| StepError::Internal("the run's download slots were closed".into()))?,
+    };
     let staged = key.to_string();
     ctx.write("graphExports", move |w| w.clear_staged(&staged))
         .await?;

@@ -49,6 +49,8 @@ pub(crate) struct Ctx {
     pub graph: Option<GraphBilling>,
     /// How Graph operations are polled.
     pub poll: PollLimits,
+    /// The run's Graph download slots ([`crate::GRAPH_DOWNLOADS`]), shared by its steps.
+    pub downloads: Arc<tokio::sync::Semaphore>,
     pub db: Arc<Mutex<Database>>,
     pub account: String,
     /// The run's id (set-aside items are recorded with it).

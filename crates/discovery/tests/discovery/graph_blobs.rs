@@ -174,3 +174,45 @@ async fn a_blob_broken_every_time_names_the_export_and_the_blob_and_keeps_the_st
         "September's new version is in"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn no_more_exports_download_at_once_than_the_runs_slots_and_the_others_say_they_wait() {
+    let mut cfg = config();
+    cfg.v1_cutover = true;
+    // Small blobs: every export has several, so downloads overlap long enough to be seen.
+    cfg.graph_rows_per_blob = 100;
+    let emu = emulator(cfg).await;
+    let f = fixture(&emu);
+    let session = sign_in(&emu, &f).await;
+    let watcher = Arc::new(Watcher::default());
+    let mut options = options(&emu, &f);
+    options.progress_every = std::time::Duration::from_millis(2);
+    let end = cspdesk_discovery::run(
+        &f.db,
+        session,
+        options,
+        watcher.clone(),
+        CancellationToken::new(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(end.state, "completed", "{end:?}");
+    let seen = watcher.seen.lock().unwrap();
+    let downloading = |p: &cspdesk_discovery::progress::Progress| {
+        p.exports
+            .iter()
+            .filter(|e| matches!(e.stage, ExportStage::Downloading { .. }))
+            .count()
+    };
+    let most = seen.iter().map(downloading).max().unwrap_or(0);
+    assert!(most >= 1, "no export was seen downloading");
+    assert!(
+        most <= cspdesk_discovery::GRAPH_DOWNLOADS,
+        "{most} exports downloading at once"
+    );
+    assert!(
+        seen.iter()
+            .any(|p| p.exports.iter().any(|e| e.stage == ExportStage::Queued)),
+        "no export waited for a download slot"
+    );
+}

@@ -64,6 +64,7 @@ export function entityLabel(entity: string): string {
 export const EXPORT_STAGE_LABEL: Record<ExportStageDto, string> = {
   requested: "requested",
   preparing: "Microsoft preparing",
+  queued: "ready, waiting to download",
   downloading: "downloading",
   writing: "writing",
   unchanged: "unchanged, nothing downloaded",
