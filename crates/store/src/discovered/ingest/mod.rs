@@ -19,6 +19,8 @@ mod set_aside;
 #[cfg(test)]
 mod tests;
 mod usage_keys;
+#[cfg(test)]
+mod usage_tests;
 
 pub use graph_exports::{GraphDataset, GraphExportVersion};
 pub(crate) use usage_keys::day_number;
