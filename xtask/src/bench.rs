@@ -31,6 +31,13 @@ const BENCHES: &[(&str, &str, &str)] = &[
          same rows: rows/s ratio (goal >= 0.5)",
     ),
     (
+        "storage",
+        "cspdesk-discovery",
+        "a preset's daily rated usage discovered through Graph (default M; L needs 25 GB free): \
+         bytes per row (tables + indexes) in the compact layout vs the layout before it, DuckDB \
+         and zstd Parquet in the same run; ingest rows/s vs a plain batched insert (goal >= 0.5)",
+    ),
+    (
         "billing",
         "cspdesk-cli",
         "a 1,000,000-line invoice: first screen of each Billing level (p50/p95), the large \

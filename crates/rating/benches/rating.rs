@@ -19,6 +19,8 @@
 
 #[path = "rating/duckdb.rs"]
 mod duckdb;
+#[path = "rating/duckdb_venv.rs"]
+mod duckdb_venv;
 #[path = "rating/machine.rs"]
 mod machine;
 #[path = "rating/ours.rs"]

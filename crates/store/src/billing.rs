@@ -443,14 +443,17 @@ pub fn unbilled_charges(db: &Database) -> Result<Vec<UnbilledProductCharges>> {
 /// per account, period, currency and customer.
 pub fn unbilled(db: &Database) -> Result<Vec<UnbilledCharges>> {
     let mut stmt = db.conn().prepare_cached(
-        "SELECT d.account_id, substr(d.source, 10, 7), d.billing_currency, d.customer_id,
-                d.billing_pre_tax_total
-         FROM daily_usage d
-         WHERE d.source LIKE 'unbilled:%'
+        "SELECT s.account_id, substr(s.source, 10, 7), t.billing_currency, j.customer_id,
+                f.billing_pre_tax_total
+         FROM usage_sources s
+         CROSS JOIN usage_subjects j
+         CROSS JOIN daily_usage_facts f ON f.source_id = s.id AND f.subject_id = j.id
+         JOIN usage_terms t ON t.id = f.terms_id
+         WHERE s.source LIKE 'unbilled:%' AND s.staged = 0 AND j.account_id = s.account_id
            AND NOT EXISTS (SELECT 1 FROM invoices i
-                           WHERE i.account_id = d.account_id
-                             AND substr(i.billing_period_start, 1, 7) = substr(d.source, 10, 7)
-                             AND i.currency = d.billing_currency)",
+                           WHERE i.account_id = s.account_id
+                             AND substr(i.billing_period_start, 1, 7) = substr(s.source, 10, 7)
+                             AND i.currency = t.billing_currency)",
     )?;
     let mut by: std::collections::BTreeMap<(String, String, String, String), (u64, Money)> =
         Default::default();

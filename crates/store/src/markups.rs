@@ -316,10 +316,16 @@ pub fn billing_currencies(db: &Database, scope: &Scope) -> Result<Vec<String>> {
             OR EXISTS (SELECT 1 FROM legacy_line_items l WHERE l.account_id = i.account_id
                          AND l.invoice_id = i.id AND l.customer_id = w.customer_id)
          UNION
-         SELECT c FROM (SELECT (SELECT d.billing_currency FROM daily_usage d
-                                WHERE d.account_id = w.account_id
-                                  AND d.customer_id = w.customer_id
-                                ORDER BY d.usage_date DESC LIMIT 1) AS c FROM who w)
+         SELECT c FROM (SELECT (SELECT t.billing_currency
+                                FROM usage_subjects j
+                                CROSS JOIN usage_sources s
+                                CROSS JOIN daily_usage_facts f
+                                    ON f.source_id = s.id AND f.subject_id = j.id
+                                JOIN usage_terms t ON t.id = f.terms_id
+                                WHERE j.account_id = w.account_id
+                                  AND j.customer_id = w.customer_id
+                                  AND s.account_id = j.account_id AND s.staged = 0
+                                ORDER BY f.day DESC LIMIT 1) AS c FROM who w)
          WHERE c IS NOT NULL
          ORDER BY 1",
     )?;

@@ -27,6 +27,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0016_graph_billing_exports.sql"),
     include_str!("migrations/0017_pricing_sheets.sql"),
     include_str!("migrations/0018_pricing_base.sql"),
+    include_str!("migrations/0020_compact_daily_usage.sql"),
 ];
 
 /// The newest schema version this build understands.
@@ -157,7 +158,11 @@ mod tests {
         let db = Database::open(&path).unwrap();
         let rates: Vec<(String, String)> = db
             .conn()
-            .prepare("SELECT meter_id, partner_earned_credit_rate FROM daily_usage ORDER BY rowid")
+            .prepare(
+                "SELECT m.meter_id, t.partner_earned_credit_rate FROM daily_usage_facts f
+                 JOIN usage_meters m ON m.id = f.meter_id JOIN usage_terms t ON t.id = f.terms_id
+                 ORDER BY f.ordinal",
+            )
             .unwrap()
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
             .unwrap()
@@ -183,6 +188,82 @@ mod tests {
             |r| r.get(0),
         );
         assert!(flag.is_err(), "the invented flag is gone");
+    }
+
+    #[test]
+    fn daily_usage_converts_in_place_to_the_compact_tables_and_reads_back_the_same() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("before-0020.sqlite3");
+        let compact = MIGRATIONS
+            .iter()
+            .position(|m| m.contains("CREATE TABLE daily_usage_facts"))
+            .unwrap();
+        let mut conn = Connection::open(&path).unwrap();
+        migrate_to(&mut conn, compact).unwrap();
+        // Two records with one subject, day, meter and resource (charge types differ), one
+        // without a resource or unit price, an unbilled source, and a row an interrupted
+        // Graph download left staged.
+        conn.execute_batch(
+            "INSERT INTO partner_accounts (id, name, tenant_id, created_at)
+                 VALUES ('a1', 'Contoso', '0a1b2c3d-0000-4000-8000-000000000001', '2026-01-01T00:00:00Z');
+             INSERT INTO daily_usage (account_id, source, customer_id, invoice_number, subscription_id,
+                 entitlement_id, usage_date, meter_id, meter_name, meter_category, meter_region,
+                 resource_uri, unit_of_measure, charge_type, quantity, unit_price,
+                 effective_unit_price, billing_pre_tax_total, billing_currency,
+                 pricing_pre_tax_total, pricing_currency, pc_to_bc_exchange_rate,
+                 partner_earned_credit_rate)
+             VALUES ('a1', 'G1', 'c1', 'G1', 'p1', 'e1', '2026-10-01', 'm1', 'D2s v3', 'Virtual Machines',
+                     'US East', '/r/vm1', '1 Hour', 'new', '24', '0.096', '0.0816', '1.95', 'EUR',
+                     '1.95', 'USD', '0.91', '0.15'),
+                    ('a1', 'G1', 'c1', 'G1', 'p1', 'e1', '2026-10-01', 'm1', 'D2s v3', 'Virtual Machines',
+                     'US East', '/r/vm1', '1 Hour', 'refund', '-2.50', '0.096', '0.0816', '-0.20', 'EUR',
+                     '-0.20', 'USD', '0.91', '0.15'),
+                    ('a1', 'G1', 'c2', 'G1', 'p2', 'e2', '2026-10-31', 'm2', NULL, NULL, NULL, NULL,
+                     NULL, NULL, '0.000001', NULL, '0', '0.00', 'EUR', NULL, NULL, NULL, '0'),
+                    ('a1', 'unbilled:2026-11:EUR', 'c1', NULL, 'p1', 'e1', '2026-11-02', 'm1', 'D2s v3',
+                     'Virtual Machines', 'US East', '/r/vm1', '1 Hour', 'new', '1.5', '0.096',
+                     '0.0816', '0.12', 'EUR', '0.12', 'USD', '0.91', '0.15');
+             INSERT INTO graph_staged_usage (account_id, export_key, customer_id, subscription_id,
+                 entitlement_id, usage_date, meter_id, quantity, effective_unit_price,
+                 billing_pre_tax_total, billing_currency, partner_earned_credit_rate)
+             VALUES ('a1', 'graph/billedUsage/G2', 'c1', 'p1', 'e1', '2026-12-01', 'm1', '9', '1', '9', 'EUR', '0');",
+        )
+        .unwrap();
+        conn.pragma_update(None, "user_version", compact as i64)
+            .unwrap();
+        drop(conn);
+        let view =
+            |db: &Database| crate::discovered::dump_tables(db, &["daily_usage"], &[]).unwrap();
+        let before = view(&Database::open_read_only(&path).unwrap());
+
+        // Killed half-way: the migration's transaction never commits, so the file is still
+        // at the version before, rows untouched, and the next open converts from the start.
+        {
+            let mut conn = Connection::open(&path).unwrap();
+            let tx = conn.transaction().unwrap();
+            tx.execute_batch(MIGRATIONS[compact]).unwrap();
+            drop(tx);
+            let version: i64 = conn
+                .query_row("PRAGMA user_version", [], |r| r.get(0))
+                .unwrap();
+            assert_eq!(version, compact as i64);
+        }
+        assert_eq!(view(&Database::open_read_only(&path).unwrap()), before);
+
+        let db = Database::open(&path).unwrap();
+        assert_eq!(db.schema_version().unwrap(), LATEST);
+        assert!(before.contains("## daily_usage (4 rows)"), "{before}");
+        assert_eq!(view(&db), before, "every row reads back as stored before");
+        let (facts, meters, staged): (i64, i64, i64) = db
+            .conn()
+            .query_row(
+                "SELECT (SELECT count(*) FROM daily_usage_facts), (SELECT count(*) FROM usage_meters),
+                        (SELECT count(*) FROM sqlite_master WHERE name = 'graph_staged_usage')",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!((facts, meters, staged), (4, 2, 0));
     }
 
     #[test]

@@ -77,7 +77,8 @@ async fn graph_exports_fill_the_invoices_and_open_periods_and_an_unchanged_versi
     assert!(!totals.is_empty());
     let staged = query(
         &f.db,
-        "SELECT 'usage', count(*) FROM graph_staged_usage UNION ALL SELECT 'lines', count(*) FROM graph_staged_lines",
+        "SELECT 'usage', count(*) FROM usage_sources WHERE staged = 1
+         UNION ALL SELECT 'lines', count(*) FROM graph_staged_lines",
     );
     assert!(
         staged.iter().all(|(_, n)| n == "0"),

@@ -21,6 +21,7 @@ pub use cursors::{
     SubscriptionCursor, SubscriptionKind, UnbilledRead,
 };
 pub use dump::{dump, dump_tables, table_counts, VOLATILE_COLUMNS};
+pub(crate) use ingest::day_number;
 pub use ingest::{GraphDataset, GraphExportVersion, Ingest};
 pub use rows::{
     BillingLineRow, CustomerRow, DailyUsageRow, EntitlementIn, InvoiceRow, LegacyLineRow, MeterRow,

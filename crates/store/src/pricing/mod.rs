@@ -28,9 +28,23 @@ pub use sheets::{
 /// The months (`YYYY-MM`) in which the account has Azure plan daily usage, oldest first:
 /// the months whose consumption sheet and FX rates rating needs.
 pub fn usage_months(db: &crate::Database, account_id: &str) -> crate::Result<Vec<String>> {
+    // An indexed read: for each source and subject of the account, the first usage day,
+    // then the first day of each later month with usage, each one seek into the facts'
+    // clustered key (source, subject, day, ...) instead of a scan of every row.
     let mut stmt = db.conn().prepare_cached(
-        "SELECT DISTINCT substr(usage_date, 1, 7) FROM daily_usage WHERE account_id = ?1
-         ORDER BY 1",
+        "WITH RECURSIVE found(source_id, subject_id, day) AS (
+             SELECT s.id, j.id, (SELECT min(f.day) FROM daily_usage_facts f
+                                 WHERE f.source_id = s.id AND f.subject_id = j.id)
+             FROM usage_sources s CROSS JOIN usage_subjects j
+             WHERE s.account_id = ?1 AND s.staged = 0 AND j.account_id = ?1
+             UNION ALL
+             SELECT source_id, subject_id, (SELECT min(f.day) FROM daily_usage_facts f
+                 WHERE f.source_id = found.source_id AND f.subject_id = found.subject_id
+                   AND f.day >= CAST(julianday(date(found.day + 2440587.5, 'start of month',
+                                                    '+1 month')) - 2440587.5 AS INTEGER))
+             FROM found WHERE found.day IS NOT NULL)
+         SELECT DISTINCT substr(date(day + 2440587.5), 1, 7) FROM found
+         WHERE day IS NOT NULL ORDER BY 1",
     )?;
     let months = stmt.query_map([account_id], |r| r.get(0))?;
     Ok(months.collect::<rusqlite::Result<_>>()?)

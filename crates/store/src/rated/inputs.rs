@@ -15,20 +15,50 @@ use super::{dec_opt, month_bounds, Dec};
 use crate::error::{Error, Result};
 use crate::Database;
 
-/// The daily usage rows that count (alias `d`): every billed row, and an unbilled row only
-/// while no billed row of its period and currency is stored.
-pub(super) const COUNTED: &str = "NOT (d.source LIKE 'unbilled:%' AND EXISTS (
+/// Daily usage as rating reads it, from its compact tables (0020_compact_daily_usage.sql):
+/// the account's sources `s` (not staged) and subjects `j`, and for each pair a range of
+/// the facts' clustered key by day (`f.day`), so a month is found by seeks, never by a scan
+/// of every month. The caller adds `s.account_id = ?` and `j.account_id = s.account_id`.
+pub(super) const USAGE_FROM: &str = "usage_sources s
+    CROSS JOIN usage_subjects j
+    CROSS JOIN daily_usage_facts f ON f.source_id = s.id AND f.subject_id = j.id
+    JOIN usage_meters m ON m.id = f.meter_id
+    JOIN usage_resources r ON r.id = f.resource_id
+    JOIN usage_terms t ON t.id = f.terms_id";
+
+/// A fact's usage day as stored before 0020 (`YYYY-MM-DD`), which fingerprints hash.
+pub(super) const USAGE_DATE: &str = "date(f.day + 2440587.5)";
+
+/// The order rows are read in: by customer and day, then as Microsoft listed them in their
+/// source (rating takes a day's records in that order).
+pub(super) const USAGE_ORDER: &str = "j.customer_id, f.day, s.source, f.ordinal";
+
+/// The daily usage rows that count (aliases of [`USAGE_FROM`]): every billed row, and an
+/// unbilled row only while no billed row of its period and currency is stored (a source
+/// row exists only while it holds rows).
+pub(super) const COUNTED: &str = "s.staged = 0 AND NOT (s.source LIKE 'unbilled:%' AND EXISTS (
         SELECT 1 FROM invoices i
-        WHERE i.account_id = d.account_id
-          AND substr(i.billing_period_start, 1, 7) = substr(d.source, 10, 7)
-          AND i.currency = d.billing_currency
-          AND EXISTS (SELECT 1 FROM daily_usage b WHERE b.account_id = i.account_id AND b.source = i.id)))";
+        WHERE i.account_id = s.account_id
+          AND substr(i.billing_period_start, 1, 7) = substr(s.source, 10, 7)
+          AND i.currency = t.billing_currency
+          AND EXISTS (SELECT 1 FROM usage_sources b
+                      WHERE b.account_id = i.account_id AND b.source = i.id AND b.staged = 0)))";
 
 /// Azure plan columns, fingerprinted in this order (the customer id follows, not hashed).
-const AZURE_PLAN_COLUMNS: &str = "d.source, d.subscription_id, d.entitlement_id, d.meter_id,
-    d.meter_name, d.meter_category, d.usage_date, d.resource_uri, d.quantity, d.billing_currency,
-    d.pc_to_bc_exchange_rate, d.partner_earned_credit_rate";
+const AZURE_PLAN_COLUMNS: &str = "s.source, j.subscription_id, j.entitlement_id, m.meter_id,
+    m.meter_name, m.meter_category, date(f.day + 2440587.5), r.resource_uri, f.quantity,
+    t.billing_currency, t.pc_to_bc_exchange_rate, t.partner_earned_credit_rate";
 const AZURE_PLAN_HASHED: usize = 12;
+
+/// `from..to` (`YYYY-MM-DD`, or '' and '9999' for every day) as facts' day numbers.
+pub(super) fn day_range(from: &str, to: &str) -> (i64, i64) {
+    let day = |text: &str, otherwise: i64| {
+        chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .map(crate::discovered::day_number)
+            .unwrap_or(otherwise)
+    };
+    (day(from, i64::MIN), day(to, i64::MAX))
+}
 
 /// Legacy columns, fingerprinted in this order (the customer id follows, not hashed).
 const LEGACY_COLUMNS: &str = "u.subscription_id, coalesce(s.entitlement_id, u.subscription_id),
@@ -157,11 +187,13 @@ pub fn period_inputs(
     let conn = db.conn();
 
     let azure = format!(
-        "SELECT {AZURE_PLAN_COLUMNS}, d.customer_id, substr(d.usage_date, 1, 7)
-         FROM daily_usage d
-         WHERE d.account_id = ?1 AND d.usage_date >= ?2 AND d.usage_date < ?3 AND {COUNTED}
-         ORDER BY d.customer_id, d.usage_date, d.rowid"
+        "SELECT {AZURE_PLAN_COLUMNS}, j.customer_id, substr({USAGE_DATE}, 1, 7)
+         FROM {USAGE_FROM}
+         WHERE s.account_id = ?1 AND j.account_id = s.account_id AND f.day >= ?2 AND f.day < ?3
+           AND {COUNTED}
+         ORDER BY {USAGE_ORDER}"
     );
+    let (from_day, to_day) = day_range(&from, &to);
     let legacy = format!(
         "SELECT {LEGACY_COLUMNS}, s.customer_id, substr(u.usage_start, 1, 7)
          FROM utilization_records u
@@ -174,7 +206,11 @@ pub fn period_inputs(
         (legacy, LEGACY_HASHED, false),
     ] {
         let mut stmt = conn.prepare(&sql)?;
-        let mut rows = stmt.query(params![account_id, from, to])?;
+        let mut rows = if kind_is_azure {
+            stmt.query(params![account_id, from_day, to_day])?
+        } else {
+            stmt.query(params![account_id, from, to])?
+        };
         let mut current: Option<((String, String), Fingerprint)> = None;
         let mut flush = |key: (String, String), f: Fingerprint| {
             let entry = out.entry(key.clone()).or_insert_with(|| PeriodInputs {
@@ -245,11 +281,12 @@ pub fn azure_plan_usage(
     let (from, to) = month_bounds(period)?;
     let mut stmt = db.conn().prepare_cached(&format!(
         "SELECT {AZURE_PLAN_COLUMNS}
-         FROM daily_usage d
-         WHERE d.account_id = ?1 AND d.customer_id = ?2 AND d.usage_date >= ?3 AND d.usage_date < ?4
-           AND {COUNTED}
-         ORDER BY d.usage_date, d.rowid"
+         FROM {USAGE_FROM}
+         WHERE s.account_id = ?1 AND j.account_id = s.account_id AND j.customer_id = ?2
+           AND f.day >= ?3 AND f.day < ?4 AND {COUNTED}
+         ORDER BY {USAGE_ORDER}"
     ))?;
+    let (from, to) = day_range(&from, &to);
     let mut f = Fingerprint::default();
     let mut out = Vec::new();
     let mut rows = stmt.query(params![account_id, customer_id, from, to])?;

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use rusqlite::params;
 use rust_decimal::Decimal;
 
-use super::inputs::COUNTED;
+use super::inputs::{COUNTED, USAGE_DATE, USAGE_FROM, USAGE_ORDER};
 use super::{dec_opt, Dec, UsageKind};
 use crate::error::{Error, Result};
 use crate::{Database, Money};
@@ -103,16 +103,17 @@ pub struct InvoiceUsage {
 pub fn invoice_usage(db: &Database, account_id: &str, period: &str) -> Result<Vec<InvoiceUsage>> {
     super::month_bounds(period)?;
     let mut stmt = db.conn().prepare_cached(&format!(
-        "SELECT d.source, d.customer_id, d.subscription_id, d.entitlement_id, d.meter_id,
-                d.usage_date, d.quantity, d.unit_price, d.effective_unit_price,
-                d.billing_pre_tax_total, d.billing_currency, d.pc_to_bc_exchange_rate,
-                d.partner_earned_credit_rate
-         FROM daily_usage d
-         WHERE d.account_id = ?1 AND (
-            d.source IN (SELECT id FROM invoices
+        "SELECT s.source, j.customer_id, j.subscription_id, j.entitlement_id, m.meter_id,
+                {USAGE_DATE}, f.quantity, f.unit_price, f.effective_unit_price,
+                f.billing_pre_tax_total, t.billing_currency, t.pc_to_bc_exchange_rate,
+                t.partner_earned_credit_rate
+         FROM {USAGE_FROM}
+         WHERE s.account_id = ?1 AND j.account_id = s.account_id AND (
+            s.source IN (SELECT id FROM invoices
                          WHERE account_id = ?1 AND substr(billing_period_start, 1, 7) = ?2)
-            OR (d.source LIKE 'unbilled:' || ?2 || ':%' AND {COUNTED}))
-         ORDER BY d.customer_id, d.usage_date, d.rowid"
+            OR (s.source LIKE 'unbilled:' || ?2 || ':%' AND {COUNTED}))
+           AND s.staged = 0
+         ORDER BY {USAGE_ORDER}"
     ))?;
     let rows = stmt.query_map(params![account_id, period], |r| {
         let source: String = r.get(0)?;

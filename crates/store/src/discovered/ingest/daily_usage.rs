@@ -1,79 +1,86 @@
 //! Writing daily rated usage, from an invoice or from an open (unbilled) period, and the
 //! bookkeeping that keeps one period's usage from being counted twice once it is invoiced.
+//!
+//! Rows go to the compact layout of 0020_compact_daily_usage.sql (ARCHITECTURE.md "Daily
+//! usage storage"): the repeating values become integer keys of dimension tables
+//! (`usage_keys`), the day an integer, and each row one entry of `daily_usage_facts`, a
+//! WITHOUT ROWID table clustered on (source, subject, day, meter, resource, ordinal) with no
+//! other index. A source (invoice, open period, or a Graph export being staged) is one key
+//! range, so clearing it is a range delete; `ordinal` numbers a source's rows in Microsoft's
+//! order, which keeps rows with the same natural key apart (Microsoft lists several for one
+//! subscription, day, meter and resource, e.g. by charge type) and gives rating its order.
 
 use chrono::{DateTime, Utc};
 use rusqlite::params;
 
-use super::{dec, opt_dec, Ingest};
+use super::{dec, opt_dec, usage_keys, Ingest};
 use crate::discovered::instant;
 use crate::discovered::rows::DailyUsageRow;
 use crate::error::Result;
 
-/// daily_usage's columns after its key, as the Graph staging table repeats them.
-pub(super) const USAGE_COLUMNS: &str = "customer_id, invoice_number, subscription_id,
-    entitlement_id, usage_date, meter_id, meter_name, meter_category, meter_region, resource_uri,
-    unit_of_measure, charge_type, quantity, unit_price, effective_unit_price, billing_pre_tax_total,
-    billing_currency, pricing_pre_tax_total, pricing_currency, pc_to_bc_exchange_rate,
-    partner_earned_credit_rate";
-
 impl Ingest<'_> {
-    /// Clears the daily rated usage of `source` (an invoice id or `unbilled:YYYY-MM`).
+    /// Clears the daily rated usage of `source` (an invoice id or `unbilled:YYYY-MM:CUR`):
+    /// its source row goes, and its facts with it (ON DELETE CASCADE, a range of the
+    /// clustered key).
     pub fn clear_daily_usage(&mut self, source: &str) -> Result<()> {
         self.tx
-            .prepare_cached("DELETE FROM daily_usage WHERE account_id = ?1 AND source = ?2")?
+            .prepare_cached(
+                "DELETE FROM usage_sources WHERE account_id = ?1 AND source = ?2 AND staged = 0",
+            )?
             .execute(params![self.account, source])?;
         Ok(())
     }
 
     /// Inserts a page of daily rated usage from `source`.
     pub fn daily_usage(&mut self, source: &str, page: &[DailyUsageRow]) -> Result<()> {
-        let inserted = self.insert_usage("daily_usage", "source", source, page)?;
+        let inserted = self.insert_usage(source, false, page)?;
         self.rows += inserted;
         Ok(())
     }
 
-    /// Inserts usage rows into `table` (daily_usage, or the Graph staging table) with `key`
-    /// in `key_column`; the number inserted.
+    /// Appends usage rows to `source` (staged: a Graph export being downloaded, which no
+    /// reader sees until [`Ingest::commit_graph_export`] renames it); the number inserted.
+    /// Each row is one write into `daily_usage_facts`, numbered after the source's last.
     pub(super) fn insert_usage(
         &mut self,
-        table: &str,
-        key_column: &str,
-        key: &str,
+        source: &str,
+        staged: bool,
         page: &[DailyUsageRow],
     ) -> Result<u64> {
-        let mut inserted = 0;
-        let mut stmt = self.tx.prepare_cached(&format!(
-            "INSERT INTO {table} (account_id, {key_column}, {USAGE_COLUMNS})
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
-        ))?;
+        if page.is_empty() {
+            return Ok(0);
+        }
+        let key = usage_keys::source(&self.tx, &self.account, source, staged)?;
+        let mut ordinal = key.next_ordinal;
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT INTO daily_usage_facts (source_id, subject_id, day, meter_id, resource_id,
+                ordinal, terms_id, quantity, unit_price, effective_unit_price,
+                billing_pre_tax_total, pricing_pre_tax_total)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        )?;
         for u in page {
-            inserted += stmt.execute(params![
-                self.account,
-                key,
-                u.customer_id,
-                u.invoice_number,
-                u.subscription_id,
-                u.entitlement_id,
-                u.usage_date.date_naive().to_string(),
-                u.meter_id,
-                u.meter_name,
-                u.meter_category,
-                u.meter_region,
-                u.resource_uri,
-                u.unit_of_measure,
-                u.charge_type,
+            let [subject, meter, resource, terms] =
+                self.usage_keys.of(&self.tx, &self.account, u)?;
+            stmt.execute(params![
+                key.id,
+                subject,
+                usage_keys::day_number(u.usage_date.date_naive()),
+                meter,
+                resource,
+                ordinal,
+                terms,
                 dec(&u.quantity),
                 opt_dec(&u.unit_price),
                 dec(&u.effective_unit_price),
                 dec(&u.billing_pre_tax_total),
-                u.billing_currency,
-                opt_dec(&u.pricing_pre_tax_total),
-                u.pricing_currency,
-                opt_dec(&u.pc_to_bc_exchange_rate),
-                dec(&u.partner_earned_credit_rate)
-            ])? as u64;
+                opt_dec(&u.pricing_pre_tax_total)
+            ])?;
+            ordinal += 1;
         }
-        Ok(inserted)
+        self.tx
+            .prepare_cached("UPDATE usage_sources SET next_ordinal = ?2 WHERE id = ?1")?
+            .execute(params![key.id, ordinal])?;
+        Ok((ordinal - key.next_ordinal) as u64)
     }
 
     /// Records that an open period's unbilled usage in `currency` (`previous` or current,
@@ -120,7 +127,7 @@ impl Ingest<'_> {
     pub fn drop_unbilled_of_invoice(&mut self, invoice: &str) -> Result<()> {
         self.tx
             .prepare_cached(
-                "DELETE FROM daily_usage WHERE account_id = ?1 AND source = (
+                "DELETE FROM usage_sources WHERE account_id = ?1 AND staged = 0 AND source = (
                     SELECT 'unbilled:' || substr(billing_period_start, 1, 7) || ':' || currency
                     FROM invoices WHERE account_id = ?1 AND id = ?2)",
             )?

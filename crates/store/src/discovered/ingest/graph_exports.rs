@@ -1,13 +1,13 @@
 //! Writing a Microsoft Graph billing export: its rows are staged blob by blob (each batch
 //! its own transaction, out of every reader's sight), then [`Ingest::commit_graph_export`]
 //! replaces the invoice's or open period's rows with them and records the export's data
-//! version, in one transaction. A download stopped or killed half-way leaves the previous
+//! version, in one transaction. Usage stages straight into `daily_usage_facts` under a
+//! staged source, which the commit renames: each usage row is written once. A download stopped or killed half-way leaves the previous
 //! version whole and some staged rows, which the next read of that export clears first.
 
 use chrono::{DateTime, Utc};
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 
-use super::daily_usage::USAGE_COLUMNS;
 use super::invoices::LINE_COLUMNS;
 use super::Ingest;
 use crate::discovered::instant;
@@ -92,9 +92,10 @@ impl Ingest<'_> {
         self.retire_set_aside(export_key)
     }
 
-    /// Stages a batch of an export's usage rows.
+    /// Stages a batch of an export's usage rows: straight into `daily_usage_facts`, under a
+    /// staged source named by `export_key` that no reader sees.
     pub fn stage_usage(&mut self, export_key: &str, rows: &[DailyUsageRow]) -> Result<u64> {
-        self.insert_usage("graph_staged_usage", "export_key", export_key, rows)
+        self.insert_usage(export_key, true, rows)
     }
 
     /// Stages a batch of an export's reconciliation lines.
@@ -102,28 +103,40 @@ impl Ingest<'_> {
         self.insert_lines("graph_staged_lines", "export_key", export_key, rows)
     }
 
-    /// Moves `export_key`'s staged rows into `table` under `key`; the number moved.
-    fn unstage(
+    /// Moves `export_key`'s staged lines into `table` under `key`; the number moved.
+    fn unstage_lines(
         &mut self,
         export_key: &str,
         table: &str,
         key_column: &str,
         key: &str,
     ) -> Result<u64> {
-        let (staged, columns) = match table {
-            "daily_usage" => ("graph_staged_usage", USAGE_COLUMNS),
-            _ => ("graph_staged_lines", LINE_COLUMNS),
-        };
         let moved = self
             .tx
             .prepare_cached(&format!(
-                "INSERT INTO {table} (account_id, {key_column}, {columns})
-                 SELECT account_id, ?3, {columns} FROM {staged}
+                "INSERT INTO {table} (account_id, {key_column}, {LINE_COLUMNS})
+                 SELECT account_id, ?3, {LINE_COLUMNS} FROM graph_staged_lines
                  WHERE account_id = ?1 AND export_key = ?2 ORDER BY rowid"
             ))?
             .execute(params![self.account, export_key, key])? as u64;
         self.clear_staged_rows(export_key)?;
         Ok(moved)
+    }
+
+    /// Makes `export_key`'s staged usage the usage of `source` (whose rows the caller has
+    /// cleared): the staged source is renamed, so no row is written again; the number of
+    /// rows it holds.
+    fn unstage_usage(&mut self, export_key: &str, source: &str) -> Result<u64> {
+        let moved: Option<i64> = self
+            .tx
+            .prepare_cached(
+                "UPDATE usage_sources SET source = ?3, staged = 0
+                 WHERE account_id = ?1 AND source = ?2 AND staged = 1 RETURNING next_ordinal",
+            )?
+            .query_row(params![self.account, export_key, source], |r| r.get(0))
+            .optional()?;
+        self.clear_staged_rows(export_key)?;
+        Ok(moved.unwrap_or(0) as u64)
     }
 
     /// Replaces the rows of `version`'s invoice or period with the export's staged rows
@@ -138,10 +151,8 @@ impl Ingest<'_> {
         };
         let moved = match version.dataset {
             GraphDataset::BilledUsage => {
-                self.tx
-                    .prepare_cached(&delete("daily_usage", "source"))?
-                    .execute(params![self.account, scope])?;
-                let moved = self.unstage(&key, "daily_usage", "source", scope)?;
+                self.clear_daily_usage(scope)?;
+                let moved = self.unstage_usage(&key, scope)?;
                 self.drop_unbilled_of_invoice(scope)?;
                 self.retire_unbilled_set_aside_of_invoice(scope)?;
                 self.close_v1_stream(scope, "usagelineitems")?;
@@ -152,7 +163,7 @@ impl Ingest<'_> {
                 self.tx
                     .prepare_cached(&delete("billing_line_items", "invoice_id"))?
                     .execute(params![self.account, scope])?;
-                let moved = self.unstage(&key, "billing_line_items", "invoice_id", scope)?;
+                let moved = self.unstage_lines(&key, "billing_line_items", "invoice_id", scope)?;
                 self.close_v1_stream(scope, "billinglineitems")?;
                 // What the period was going to bill is now billed: the invoice is the record.
                 self.tx
@@ -166,9 +177,7 @@ impl Ingest<'_> {
             }
             GraphDataset::UnbilledUsage => {
                 let source = format!("unbilled:{scope}");
-                self.tx
-                    .prepare_cached(&delete("daily_usage", "source"))?
-                    .execute(params![self.account, source])?;
+                self.clear_daily_usage(&source)?;
                 let (month, currency) = scope.split_once(':').unwrap_or((scope, ""));
                 // The period's invoice may have come out since the export was asked for: its
                 // billed usage is then the record, and an unbilled copy would count twice.
@@ -176,14 +185,14 @@ impl Ingest<'_> {
                     self.clear_staged_rows(&key)?;
                     0
                 } else {
-                    self.unstage(&key, "daily_usage", "source", &source)?
+                    self.unstage_usage(&key, &source)?
                 }
             }
             GraphDataset::UnbilledReconciliation => {
                 self.tx
                     .prepare_cached(&delete("unbilled_reconciliation_lines", "source"))?
                     .execute(params![self.account, scope])?;
-                self.unstage(&key, "unbilled_reconciliation_lines", "source", scope)?
+                self.unstage_lines(&key, "unbilled_reconciliation_lines", "source", scope)?
             }
         };
         self.rows += moved;
@@ -225,13 +234,17 @@ impl Ingest<'_> {
     }
 
     fn clear_staged_rows(&mut self, export_key: &str) -> Result<()> {
-        for table in ["graph_staged_usage", "graph_staged_lines"] {
-            self.tx
-                .prepare_cached(&format!(
-                    "DELETE FROM {table} WHERE account_id = ?1 AND export_key = ?2"
-                ))?
-                .execute(params![self.account, export_key])?;
-        }
+        self.tx
+            .prepare_cached(
+                "DELETE FROM graph_staged_lines WHERE account_id = ?1 AND export_key = ?2",
+            )?
+            .execute(params![self.account, export_key])?;
+        // A staged source's facts go with it (ON DELETE CASCADE).
+        self.tx
+            .prepare_cached(
+                "DELETE FROM usage_sources WHERE account_id = ?1 AND source = ?2 AND staged = 1",
+            )?
+            .execute(params![self.account, export_key])?;
         Ok(())
     }
 

@@ -97,7 +97,12 @@ fn staged_rows_are_swapped_in_whole_and_a_new_version_replaces_the_old() {
     }
     let staged: i64 = db
         .conn()
-        .query_row("SELECT count(*) FROM graph_staged_usage", [], |r| r.get(0))
+        .query_row(
+            "SELECT count(*) FROM daily_usage_facts f JOIN usage_sources s ON s.id = f.source_id
+             WHERE s.staged = 1",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(staged, 0, "nothing stays staged");
     let (e_tag, rows): (String, i64) = db
@@ -124,4 +129,9 @@ fn staged_rows_are_swapped_in_whole_and_a_new_version_replaces_the_old() {
         .unwrap();
     w.commit().unwrap();
     assert_eq!(usage(&db), (3, 18));
+    let facts: i64 = db
+        .conn()
+        .query_row("SELECT count(*) FROM daily_usage_facts", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(facts, 3, "the stopped download's staged row is gone");
 }

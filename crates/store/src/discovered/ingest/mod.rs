@@ -18,8 +18,12 @@ mod legacy_azure;
 mod set_aside;
 #[cfg(test)]
 mod tests;
+mod usage_keys;
+#[cfg(test)]
+mod usage_tests;
 
 pub use graph_exports::{GraphDataset, GraphExportVersion};
+pub(crate) use usage_keys::day_number;
 
 use rusqlite::{params, Transaction};
 use rust_decimal::Decimal;
@@ -32,6 +36,7 @@ pub struct Ingest<'a> {
     tx: Transaction<'a>,
     account: String,
     rows: u64,
+    usage_keys: usage_keys::UsageKeys,
 }
 
 /// Decimal text with the scale Microsoft sent ("10.50" stays "10.50").
@@ -56,6 +61,7 @@ impl Database {
             tx,
             account: account_id.to_string(),
             rows: 0,
+            usage_keys: Default::default(),
         })
     }
 }

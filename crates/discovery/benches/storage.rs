@@ -1,0 +1,272 @@
+//! `cargo xtask bench storage`: how compactly daily rated usage is stored (issue 19). A
+//! preset's world is discovered through the real pipeline (Discovery against the emulator,
+//! new-commerce usage through Microsoft Graph's exports, no latency or rate limits: only
+//! the data matters here), then the report gives, measured in the same run:
+//! - bytes per daily usage row, tables and indexes (`dbstat`), and the database file;
+//! - the same rows in the layout before migration 0020 (the wide text table and its two
+//!   indexes), in DuckDB (every column as text) and as zstd Parquet written by DuckDB;
+//! - ingest rows/s: the same rows through CSP Desk's ingest (Graph staging, then the swap)
+//!   against a plain batched insert into the old wide table, batch for batch.
+//!
+//! Options (after `--` with `cargo bench`): `--preset S|M|L` (default M; L needs ~25 GB
+//! free), `--seed N` (default 7), `--out FILE` (default `<target>/bench/storage.md`).
+
+#[path = "storage/copy.rs"]
+mod copy;
+#[path = "storage/duckdb.rs"]
+mod duckdb;
+#[path = "../../rating/benches/rating/duckdb_venv.rs"]
+mod duckdb_venv;
+// Shared with the discovery benchmark; not every helper is used here.
+#[allow(dead_code)]
+#[path = "discovery/fixture.rs"]
+mod fixture;
+#[path = "storage/sizes.rs"]
+mod sizes;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+use cspdesk_discovery::progress::Silent;
+use cspdesk_discovery::run::Trigger;
+use cspdesk_discovery::{run, RunOptions};
+use cspdesk_emulator::{Preset, RateLimits};
+use tokio_util::sync::CancellationToken;
+
+const USAGE: &str = "usage: cargo xtask bench storage [--preset S|M|L] [--seed N] [--out FILE]";
+
+/// Free space an L run needs (Discovery's database, the two copies, the CSV and DuckDB).
+const L_FREE_BYTES: u64 = 25 << 30;
+
+struct Args {
+    preset: (String, Preset),
+    seed: u64,
+    out: Option<PathBuf>,
+}
+
+fn parse(mut args: impl Iterator<Item = String>) -> Result<Args> {
+    let mut out = Args {
+        preset: ("M".into(), Preset::M),
+        seed: 7,
+        out: None,
+    };
+    while let Some(arg) = args.next() {
+        let mut value = |name: &str| {
+            args.next()
+                .with_context(|| format!("{name} needs a value\n{USAGE}"))
+        };
+        match arg.as_str() {
+            "--bench" => {}
+            "--preset" => {
+                let name = value("--preset")?.to_ascii_uppercase();
+                let preset = name
+                    .parse()
+                    .map_err(|_| anyhow::anyhow!("unknown preset {name:?}: S, M or L"))?;
+                out.preset = (name, preset);
+            }
+            "--seed" => out.seed = value("--seed")?.parse()?,
+            "--out" => out.out = Some(PathBuf::from(value("--out")?)),
+            other => bail!("unknown option {other:?}\n{USAGE}"),
+        }
+    }
+    Ok(out)
+}
+
+/// Discovery's first run, as the app would do it.
+struct Discovered {
+    wall: Duration,
+    write: Duration,
+    rows_written: u64,
+}
+
+fn usage_rows(db: &std::path::Path) -> Result<u64> {
+    let conn = rusqlite::Connection::open(db)?;
+    Ok(conn.query_row(
+        "SELECT count(*) FROM daily_usage_facts f JOIN usage_sources s ON s.id = f.source_id
+         WHERE s.staged = 0",
+        [],
+        |r| r.get::<_, i64>(0),
+    )? as u64)
+}
+
+fn mb(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / 1e6)
+}
+
+fn per_row(bytes: u64, rows: u64) -> String {
+    format!("{:.1}", bytes as f64 / rows.max(1) as f64)
+}
+
+fn main() -> Result<()> {
+    let args = parse(std::env::args().skip(1))?;
+    let (name, preset) = args.preset.clone();
+    let tmp = std::env::temp_dir();
+    if name == "L" && fixture::free_bytes(&tmp).is_some_and(|free| free < L_FREE_BYTES) {
+        bail!(
+            "a preset L run needs {} GB free under {}",
+            L_FREE_BYTES >> 30,
+            tmp.display()
+        );
+    }
+    eprintln!("==> preset {name}: Discovery into an empty database (Graph exports)");
+    let emu_rt = fixture::runtime(fixture::EMULATOR_THREADS, 2)?;
+    let rt = fixture::runtime("discovery-rt", 2)?;
+    let blobs = tempfile::Builder::new()
+        .prefix("cspdesk-bench-blobs-")
+        .tempdir()?;
+    let emu = fixture::start_emulator(&emu_rt, preset, args.seed, Duration::ZERO, |c| {
+        c.export_dir = Some(blobs.path().to_path_buf());
+        c.rate_limits = RateLimits::none();
+    })?;
+    let f = fixture::fixture(&emu)?;
+    let session = rt.block_on(fixture::sign_in(&emu, &f))?;
+    let options = RunOptions::new(f.account.clone(), Trigger::Manual, fixture::clock(&emu));
+    let began = Instant::now();
+    let record = rt.block_on(run(
+        &f.db,
+        session,
+        options,
+        std::sync::Arc::new(Silent),
+        CancellationToken::new(),
+    ))?;
+    if let Some(failure) = &record.failure {
+        bail!("the Discovery run ended in {}: {failure:?}", record.state);
+    }
+    let discovered = Discovered {
+        wall: began.elapsed(),
+        write: Duration::from_millis(record.counts.write_ms),
+        rows_written: record.counts.rows_written,
+    };
+    emu_rt.block_on(emu.shutdown());
+    drop(blobs);
+
+    let rows = usage_rows(&f.db)?;
+    let in_app = sizes::measure(&f.db, sizes::COMPACT_TABLES)?;
+    eprintln!("==> {rows} daily usage rows; copying them through our ingest and a plain insert");
+    let ours_path = f.dir.path().join("ours.sqlite3");
+    let plain_path = f.dir.path().join("plain.sqlite3");
+    let csv = f.dir.path().join("usage.csv");
+    let copied = copy::copy(&f.db, &ours_path, &plain_path, &csv)?;
+    let ours = sizes::measure(&ours_path, sizes::COMPACT_TABLES)?;
+    rusqlite::Connection::open(&plain_path)?.execute_batch(copy::OLD_INDEXES)?;
+    let old = sizes::measure(&plain_path, sizes::OLD_TABLES)?;
+    eprintln!("==> migration 0020 on the old layout's copy");
+    let migration = copy::migrate_old(&plain_path, rows)?;
+    std::fs::remove_file(&ours_path)?;
+    std::fs::remove_file(&plain_path)?;
+    eprintln!("==> DuckDB and Parquet");
+    let duck = duckdb::measure(&csv, f.dir.path())?;
+    if duck.rows != rows || copied.rows != rows {
+        bail!(
+            "row counts differ: {rows} stored, {} copied, {} in DuckDB",
+            copied.rows,
+            duck.rows
+        );
+    }
+    let csv_bytes = std::fs::metadata(&csv)?.len();
+
+    let ours_rate = copied.rows as f64 / copied.ours.as_secs_f64().max(1e-9);
+    let plain_rate = copied.rows as f64 / copied.plain.as_secs_f64().max(1e-9);
+    let mut md = format!(
+        "# Storage benchmark (daily rated usage)\n\nDate: {date}. Machine: {cores} cores. \
+         Command: `cargo xtask bench storage --preset {name}` (seed {seed}).\n\n\
+         Preset {name}: {rows} daily rated usage rows (Azure plan, billed and unbilled) after \
+         Discovery's first run (Graph exports; {wall:.1} s wall, {written} rows written in all, \
+         {write:.1} s inside write transactions).\n\n\
+         ## Bytes per daily usage row (tables and indexes)\n\n\
+         | layout | bytes | bytes/row |\n|---|---:|---:|\n",
+        date = chrono::Utc::now().format("%Y-%m-%d %H:%M UTC"),
+        cores = std::thread::available_parallelism().map_or(1, |n| n.get()),
+        seed = args.seed,
+        wall = discovered.wall.as_secs_f64(),
+        written = discovered.rows_written,
+        write = discovered.write.as_secs_f64(),
+    );
+    for (label, bytes) in [
+        (
+            "CSP Desk, compact (0020), as Discovery wrote it",
+            in_app.usage_bytes(),
+        ),
+        (
+            "CSP Desk, compact (0020), the copy through the ingest",
+            ours.usage_bytes(),
+        ),
+        (
+            "before 0020: wide text table + its 2 indexes",
+            old.usage_bytes(),
+        ),
+        ("DuckDB file, every column text", duck.duckdb_bytes),
+        ("Parquet, zstd (written by DuckDB)", duck.parquet_bytes),
+        ("CSV (for reference)", csv_bytes),
+    ] {
+        md.push_str(&format!(
+            "| {label} | {} | {} |\n",
+            mb(bytes),
+            per_row(bytes, rows)
+        ));
+    }
+    md.push_str(&format!(
+        "\nDatabase file after Discovery (every table, checkpointed): {} ({} bytes per daily \
+         usage row if it were all usage).\n\nObjects (Discovery's database):\n\n| object | bytes |\n|---|---:|\n",
+        mb(in_app.file),
+        per_row(in_app.file, rows)
+    ));
+    for o in &in_app.objects {
+        md.push_str(&format!("| {} | {} |\n", o.name, o.bytes));
+    }
+    md.push_str(&format!(
+        "\n## Ingest\n\n| | seconds | rows/s |\n|---|---:|---:|\n\
+         | CSP Desk (Graph staging, 2,000 rows a transaction, then the swap) | {:.2} | {:.0} |\n\
+         | plain batched insert into the old wide table (2,000 a transaction, no index) | {:.2} | {:.0} |\n\
+         \nIngest / plain: **{:.2}x** (goal >= 0.5).\n\n\
+         ## Migration 0020\n\nConverting the old layout's copy ({rows} rows, its two indexes) in place, \
+         one transaction: {:.1} s ({:.0} rows/s).\n",
+        copied.ours.as_secs_f64(),
+        ours_rate,
+        copied.plain.as_secs_f64(),
+        plain_rate,
+        ours_rate / plain_rate.max(1e-9),
+        migration.as_secs_f64(),
+        rows as f64 / migration.as_secs_f64().max(1e-9),
+    ));
+    md.push_str(METHOD);
+    print!("{md}");
+    let out = match &args.out {
+        Some(p) => p.clone(),
+        None => {
+            let exe = std::env::current_exe()?;
+            let target = exe
+                .ancestors()
+                .nth(3)
+                .context("not inside a cargo target directory")?;
+            target.join("bench").join("storage.md")
+        }
+    };
+    if let Some(dir) = out.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(&out, md).with_context(|| format!("writing {}", out.display()))?;
+    println!("report written to {}", out.display());
+    Ok(())
+}
+
+const METHOD: &str = "
+## Method
+
+- Discovery runs against the emulator in process (no latency, no rate limits), new-commerce
+  usage through Microsoft Graph's exports, into a fresh database: that database's daily usage
+  objects are the first row of the table.
+- Bytes come from SQLite's `dbstat` (every page of the tables and their indexes, after a
+  checkpoint), divided by the daily usage rows. The compact layout's figure includes its
+  dimension tables (sources, subjects, meters, resources, terms) and their indexes.
+- The copy reads every row back through the compact tables, source by source in stored
+  order, and writes each batch of 2,000 twice in the same loop: through `Ingest::stage_usage`
+  (one transaction per batch, as Discovery's Graph staging) plus `commit_graph_export` per
+  source, into a fresh CSP Desk database; and as a plain insert (one prepared statement, one
+  transaction per batch) into the wide STRICT text table daily usage had before 0020, no index.
+  Only the write transactions are timed. The old layout's size is that table after its two
+  indexes (`daily_usage_by_source`, `daily_usage_by_customer_day`) are built.
+- DuckDB 2.0.0 (Python) loads the same rows from a CSV with every column as text
+  (`all_varchar`), as the issue measured, then `COPY ... (FORMAT parquet, COMPRESSION zstd)`.
+";
