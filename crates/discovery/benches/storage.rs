@@ -3,7 +3,7 @@
 //! new-commerce usage through Microsoft Graph's exports, no latency or rate limits: only
 //! the data matters here), then the report gives, measured in the same run:
 //! - bytes per daily usage row, tables and indexes (`dbstat`), and the database file;
-//! - the same rows in the layout before migration 0020 (the wide text table and its two
+//! - the same rows in the layout before migration 0019 (the wide text table and its two
 //!   indexes), in DuckDB (every column as text) and as zstd Parquet written by DuckDB;
 //! - ingest rows/s: the same rows through CSP Desk's ingest (Graph staging, then the swap)
 //!   against a plain batched insert into the old wide table, batch for batch.
@@ -151,7 +151,7 @@ fn main() -> Result<()> {
     let ours = sizes::measure(&ours_path, sizes::COMPACT_TABLES)?;
     rusqlite::Connection::open(&plain_path)?.execute_batch(copy::OLD_INDEXES)?;
     let old = sizes::measure(&plain_path, sizes::OLD_TABLES)?;
-    eprintln!("==> migration 0020 on the old layout's copy");
+    eprintln!("==> migration 0019 on the old layout's copy");
     let migration = copy::migrate_old(&plain_path, rows)?;
     std::fs::remove_file(&ours_path)?;
     std::fs::remove_file(&plain_path)?;
@@ -185,15 +185,15 @@ fn main() -> Result<()> {
     );
     for (label, bytes) in [
         (
-            "CSP Desk, compact (0020), as Discovery wrote it",
+            "CSP Desk, compact (0019), as Discovery wrote it",
             in_app.usage_bytes(),
         ),
         (
-            "CSP Desk, compact (0020), the copy through the ingest",
+            "CSP Desk, compact (0019), the copy through the ingest",
             ours.usage_bytes(),
         ),
         (
-            "before 0020: wide text table + its 2 indexes",
+            "before 0019: wide text table + its 2 indexes",
             old.usage_bytes(),
         ),
         ("DuckDB file, every column text", duck.duckdb_bytes),
@@ -220,7 +220,7 @@ fn main() -> Result<()> {
          | CSP Desk (Graph staging, 2,000 rows a transaction, then the swap) | {:.2} | {:.0} |\n\
          | plain batched insert into the old wide table (2,000 a transaction, no index) | {:.2} | {:.0} |\n\
          \nIngest / plain: **{:.2}x** (goal >= 0.5).\n\n\
-         ## Migration 0020\n\nConverting the old layout's copy ({rows} rows, its two indexes) in place, \
+         ## Migration 0019\n\nConverting the old layout's copy ({rows} rows, its two indexes) in place, \
          one transaction: {:.1} s ({:.0} rows/s).\n",
         copied.ours.as_secs_f64(),
         ours_rate,
@@ -264,7 +264,7 @@ const METHOD: &str = "
   order, and writes each batch of 2,000 twice in the same loop: through `Ingest::stage_usage`
   (one transaction per batch, as Discovery's Graph staging) plus `commit_graph_export` per
   source, into a fresh CSP Desk database; and as a plain insert (one prepared statement, one
-  transaction per batch) into the wide STRICT text table daily usage had before 0020, no index.
+  transaction per batch) into the wide STRICT text table daily usage had before 0019, no index.
   Only the write transactions are timed. The old layout's size is that table after its two
   indexes (`daily_usage_by_source`, `daily_usage_by_customer_day`) are built.
 - DuckDB 2.0.0 (Python) loads the same rows from a CSV with every column as text

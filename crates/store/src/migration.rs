@@ -27,7 +27,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0016_graph_billing_exports.sql"),
     include_str!("migrations/0017_pricing_sheets.sql"),
     include_str!("migrations/0018_pricing_base.sql"),
-    include_str!("migrations/0020_compact_daily_usage.sql"),
+    include_str!("migrations/0019_compact_daily_usage.sql"),
 ];
 
 /// The newest schema version this build understands.
@@ -193,7 +193,7 @@ mod tests {
     #[test]
     fn daily_usage_converts_in_place_to_the_compact_tables_and_reads_back_the_same() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("before-0020.sqlite3");
+        let path = dir.path().join("before-0019.sqlite3");
         let compact = MIGRATIONS
             .iter()
             .position(|m| m.contains("CREATE TABLE daily_usage_facts"))

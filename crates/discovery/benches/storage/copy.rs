@@ -2,7 +2,7 @@
 //! CSP Desk's ingest (Graph staging: `stage_usage` per 2,000 rows, each batch its own
 //! transaction, then `commit_graph_export` swaps the export in) into a fresh database, and
 //! as a plain batched insert (one prepared statement, 2,000 rows per transaction) into the
-//! wide text table daily usage had before migration 0020, no index. Only the write
+//! wide text table daily usage had before migration 0019, no index. Only the write
 //! transactions are timed. The rows are also written to a CSV (every column as text) for
 //! DuckDB and Parquet.
 
@@ -257,7 +257,7 @@ pub fn copy(from: &Path, ours: &Path, plain: &Path, csv: &Path) -> Result<Copied
     Ok(copied)
 }
 
-/// Runs migration 0020's SQL on the old layout's copy (after the tables it expects from
+/// Runs migration 0019's SQL on the old layout's copy (after the tables it expects from
 /// earlier migrations that the copy lacks), timed, and checks the view gives every row.
 pub fn migrate_old(plain: &Path, rows: u64) -> Result<Duration> {
     let mut conn = Connection::open(plain)?;
@@ -269,7 +269,7 @@ pub fn migrate_old(plain: &Path, rows: u64) -> Result<Duration> {
     let began = Instant::now();
     let tx = conn.transaction()?;
     tx.execute_batch(include_str!(
-        "../../../store/src/migrations/0020_compact_daily_usage.sql"
+        "../../../store/src/migrations/0019_compact_daily_usage.sql"
     ))?;
     tx.commit()?;
     let took = began.elapsed();

@@ -7,7 +7,7 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use rusqlite::Connection;
 
-/// Daily usage's tables in the compact layout (0020) and in the old one; their indexes
+/// Daily usage's tables in the compact layout (0019) and in the old one; their indexes
 /// count with them.
 pub const COMPACT_TABLES: &[&str] = &[
     "daily_usage_facts",

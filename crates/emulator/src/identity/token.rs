@@ -304,7 +304,7 @@ fn redeem_device(s: &Shared, p: &Params) -> Result<Grant, Response> {
     };
     if s.clock.now() - g.issued > Duration::minutes(15) {
         devices.remove(&code);
-        return Err(oauth_error(s, "expired_token", 70020, "The provided value for the input parameter 'device_code' is not valid. This device code has expired."));
+        return Err(oauth_error(s, "expired_token", 70019, "The provided value for the input parameter 'device_code' is not valid. This device code has expired."));
     }
     g.polls += 1;
     if g.status == DeviceStatus::Pending && g.polls > 1 {

@@ -15,7 +15,7 @@ use super::{dec_opt, month_bounds, Dec};
 use crate::error::{Error, Result};
 use crate::Database;
 
-/// Daily usage as rating reads it, from its compact tables (0020_compact_daily_usage.sql):
+/// Daily usage as rating reads it, from its compact tables (0019_compact_daily_usage.sql):
 /// the account's sources `s` (not staged) and subjects `j`, and for each pair a range of
 /// the facts' clustered key by day (`f.day`), so a month is found by seeks, never by a scan
 /// of every month. The caller adds `s.account_id = ?` and `j.account_id = s.account_id`.
@@ -26,7 +26,7 @@ pub(super) const USAGE_FROM: &str = "usage_sources s
     JOIN usage_resources r ON r.id = f.resource_id
     JOIN usage_terms t ON t.id = f.terms_id";
 
-/// A fact's usage day as stored before 0020 (`YYYY-MM-DD`), which fingerprints hash.
+/// A fact's usage day as stored before 0019 (`YYYY-MM-DD`), which fingerprints hash.
 pub(super) const USAGE_DATE: &str = "date(f.day + 2440587.5)";
 
 /// The order rows are read in: by customer and day, then as Microsoft listed them in their

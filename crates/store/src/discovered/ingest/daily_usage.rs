@@ -1,7 +1,7 @@
 //! Writing daily rated usage, from an invoice or from an open (unbilled) period, and the
 //! bookkeeping that keeps one period's usage from being counted twice once it is invoiced.
 //!
-//! Rows go to the compact layout of 0020_compact_daily_usage.sql (ARCHITECTURE.md "Daily
+//! Rows go to the compact layout of 0019_compact_daily_usage.sql (ARCHITECTURE.md "Daily
 //! usage storage"): the repeating values become integer keys of dimension tables
 //! (`usage_keys`), the day an integer, and each row one entry of `daily_usage_facts`, a
 //! WITHOUT ROWID table clustered on (source, subject, day, meter, resource, ordinal) with no

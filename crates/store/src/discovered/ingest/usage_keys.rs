@@ -1,4 +1,4 @@
-//! The integer keys of daily usage's compact storage (0020_compact_daily_usage.sql): a
+//! The integer keys of daily usage's compact storage (0019_compact_daily_usage.sql): a
 //! row's source, subject, meter, resource and terms are looked up (or added) once per
 //! transaction and remembered, so a page of rows costs one fact insert per row and a handful
 //! of dimension lookups, not five text columns and two index entries per row.
