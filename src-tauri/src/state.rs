@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use cspdesk_api::billing::line_view::LineViews;
 use cspdesk_api::discovery::runs::Hub;
 use cspdesk_api::imports::runs::Imports;
+use cspdesk_api::prices::sheet_view::SheetViews;
 use cspdesk_api::ApiError;
 use cspdesk_store::Database;
 use tokio_util::sync::CancellationToken;
@@ -24,6 +25,8 @@ pub struct AppState {
     /// The Billing page's sorted and filtered views of a customer's lines, kept between
     /// the pages the table scrolls to (bounded).
     pub line_views: LineViews,
+    /// The Prices page's searched and sorted views of a price sheet (bounded).
+    pub sheet_views: SheetViews,
     /// Per account: the waiting sign-in's number and cancel token.
     sign_ins: Mutex<HashMap<String, (u64, CancellationToken)>>,
     next_sign_in: AtomicU64,
@@ -58,6 +61,7 @@ impl AppState {
             discovery: Hub::new(),
             imports: Imports::new(),
             line_views: LineViews::default(),
+            sheet_views: SheetViews::default(),
         }
     }
 

@@ -12,6 +12,7 @@ import { BillingPage } from "./features/billing/BillingPage";
 import { DashboardPage } from "./features/dashboard/DashboardPage";
 import { AzureStackPage } from "./features/azure_stack/AzureStackPage";
 import { CostsPage } from "./features/cost_exports/CostsPage";
+import { PricesPage } from "./features/prices/PricesPage";
 import { ErrorBoundary } from "./components/ErrorBoundary";
 import { discoveryStore, useDiscovery } from "./features/discovery/store";
 import { formatDateTime } from "./format";
@@ -26,6 +27,7 @@ const TITLES: Record<Page, string> = {
   reconciliation: "Reconciliation",
   stack: "Azure Stack",
   costs: "Azure costs",
+  prices: "Prices",
 };
 
 export function App() {
@@ -82,6 +84,8 @@ export function App() {
             <AzureStackPage rest={route.rest} />
           ) : route.page === "costs" ? (
             <CostsPage rest={route.rest} />
+          ) : route.page === "prices" ? (
+            <PricesPage rest={route.rest} />
           ) : (
             <ReconciliationPage rest={route.rest} />
           )}

@@ -46,6 +46,10 @@ use crate::discovery::dto::{
 use crate::imports::dto::{
     ImportEvent, ImportKindDto, ImportPhaseDto, ImportProgressDto, ImportRunDto, SetAsideItemDto,
 };
+use crate::prices::dto::{
+    ConvertedPriceDto, FxMonthDto, FxRateDto, FxTableDto, MeterHistoryDto, MeterPriceDto,
+    SheetColumn, SheetDto, SheetQueryDto, SheetRowDto, SheetRowsPageDto,
+};
 use crate::rating::dto::{
     PeriodDto, PeriodReconciliationDto, ReconciliationDto, ReconciliationLineDto,
     ReconciliationTotalDto,
@@ -117,6 +121,17 @@ pub fn typescript() -> String {
         ReconciliationDto::decl(&cfg),
         ReconciliationLineDto::decl(&cfg),
         ReconciliationTotalDto::decl(&cfg),
+        SheetDto::decl(&cfg),
+        SheetColumn::decl(&cfg),
+        SheetQueryDto::decl(&cfg),
+        SheetRowDto::decl(&cfg),
+        SheetRowsPageDto::decl(&cfg),
+        ConvertedPriceDto::decl(&cfg),
+        MeterPriceDto::decl(&cfg),
+        MeterHistoryDto::decl(&cfg),
+        FxRateDto::decl(&cfg),
+        FxMonthDto::decl(&cfg),
+        FxTableDto::decl(&cfg),
         PeriodReconciliationDto::decl(&cfg),
         InvoiceDto::decl(&cfg),
         InvoiceCustomerDto::decl(&cfg),

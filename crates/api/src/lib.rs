@@ -16,6 +16,7 @@ pub mod customers;
 pub mod dashboard;
 pub mod discovery;
 pub mod imports;
+pub mod prices;
 pub mod rating;
 pub mod shared;
 

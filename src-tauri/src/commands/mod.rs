@@ -14,6 +14,7 @@ pub mod customers;
 pub mod dashboard;
 pub mod discovery;
 pub mod imports;
+pub mod prices;
 pub mod rating;
 
 /// The generator build.rs runs, compiled here too so its own tests run with the app's.

@@ -10,6 +10,7 @@ const WHAT: Record<Exclude<Page, "accounts">, string> = {
   reconciliation: "your rated cost against each invoice, with every difference explained",
   stack: "your Azure Stack Hub registrations and the customer subscriptions billed through them",
   costs: "your Azure (MCA) costs from Cost Management exports, split to each customer",
+  prices: "Microsoft's price sheets and FX rates month by month, and each meter's price history",
 };
 
 export function NotDiscovered({ title, page }: { title: string; page: Exclude<Page, "accounts"> }) {

@@ -23,13 +23,15 @@ export type Feature =
   | "dashboard"
   | "azure_stack"
   | "cost_exports"
-  | "imports";
+  | "imports"
+  | "prices";
 
 /** What each import writes, so its end invalidates exactly the features that read it (and
  * the run history, which every import adds to). */
 const WRITES: Record<"discovery" | "cost_exports" | "azure_stack", Feature[]> = {
-  // Customers, subscriptions, invoices and lines, rated figures, the Dashboard's totals.
-  discovery: ["customers", "rating", "billing", "dashboard", "imports"],
+  // Customers, subscriptions, invoices and lines, rated figures, the Dashboard's totals, and
+  // the Pricing API sheets and FX rates read after each run.
+  discovery: ["customers", "rating", "billing", "dashboard", "imports", "prices"],
   // Exported costs: the Costs page, Billing's exported months, the Customers column, the
   // Dashboard's exported-costs chart.
   cost_exports: ["cost_exports", "billing", "customers", "dashboard", "imports"],

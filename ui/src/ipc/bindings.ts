@@ -1476,6 +1476,266 @@ invoiceTotal: string | null,
  */
 invoiceRest: string, };
 
+export type SheetDto = { 
+/**
+ * Its id (a sheet read again gets a new one).
+ */
+id: number, 
+/**
+ * `azure_consumption` or `updatedlicensebased`.
+ */
+view: string, 
+/**
+ * Market, upper case.
+ */
+market: string, 
+/**
+ * `YYYY-MM`.
+ */
+month: string, 
+/**
+ * `history` (a closed month, read once) or `current` (the month so far).
+ */
+timeline: string, 
+/**
+ * Rows held.
+ */
+rows: number, 
+/**
+ * Rows the reader set aside.
+ */
+setAside: number, 
+/**
+ * When read (RFC 3339).
+ */
+readAt: string, 
+/**
+ * The file it was imported from; `None`: read from Microsoft's Pricing API.
+ */
+fileName: string | null, };
+
+export type SheetColumn = "line" | "product" | "meter" | "sku" | "unit" | "tierMin" | "unitPrice" | "effectiveStart";
+
+export type SheetQueryDto = { 
+/**
+ * Sort column.
+ */
+sort: SheetColumn, 
+/**
+ * Largest (or last) first.
+ */
+descending: boolean, 
+/**
+ * Case-insensitive text in the product, SKU, meter id, product id or SKU id ("": none).
+ */
+search: string, };
+
+export type SheetRowDto = { 
+/**
+ * The row's key (stable while the sheet is held).
+ */
+key: number, 
+/**
+ * 1-based line in the file.
+ */
+line: number, 
+/**
+ * Meter id, lower case (`None` for a licence).
+ */
+meterId: string | null, 
+/**
+ * `ProductId`.
+ */
+productId: string, 
+/**
+ * `ProductTitle`.
+ */
+product: string, 
+/**
+ * `SkuId`.
+ */
+skuId: string, 
+/**
+ * `SkuTitle`.
+ */
+sku: string, 
+/**
+ * `UnitOfMeasure`.
+ */
+unit: string, 
+/**
+ * `MeterType`.
+ */
+meterType: string, 
+/**
+ * `TermDuration`.
+ */
+term: string, 
+/**
+ * `PricingTierRangeMin`.
+ */
+tierMin: string, 
+/**
+ * `PricingTierRangeMax` (`None`: no upper bound).
+ */
+tierMax: string | null, 
+/**
+ * `UnitPrice`.
+ */
+unitPrice: string, 
+/**
+ * `Currency`.
+ */
+currency: string, 
+/**
+ * `EffectiveStartDate`, `YYYY-MM-DD`.
+ */
+effectiveStart: string, 
+/**
+ * `EffectiveEndDate`, `YYYY-MM-DD`.
+ */
+effectiveEnd: string | null, };
+
+export type SheetRowsPageDto = { 
+/**
+ * Where this page starts.
+ */
+offset: number, 
+/**
+ * Rows in view (matching the search).
+ */
+total: number, 
+/**
+ * Rows of the sheet.
+ */
+all: number, 
+/**
+ * This page.
+ */
+rows: Array<SheetRowDto>, };
+
+export type ConvertedPriceDto = { 
+/**
+ * Billing currency.
+ */
+currency: string, 
+/**
+ * Units of the currency per USD (`1 / USDPerUnit`, as rating takes it); `None`: the month
+ * has no rate for the currency.
+ */
+rate: string | null, 
+/**
+ * The price in the currency, to 6 decimals; `None` without a rate.
+ */
+price: string | null, };
+
+export type MeterPriceDto = { 
+/**
+ * `YYYY-MM`.
+ */
+month: string, 
+/**
+ * The sheet's market.
+ */
+market: string, 
+/**
+ * `PricingTierRangeMin`.
+ */
+tierMin: string, 
+/**
+ * `PricingTierRangeMax`.
+ */
+tierMax: string | null, 
+/**
+ * `UnitPrice` as the sheet gives it.
+ */
+unitPrice: string, 
+/**
+ * The sheet's currency (USD for the Azure plan).
+ */
+currency: string, 
+/**
+ * Change against the same tier's price in the previous month held, in percent to 2
+ * decimals; `None` for the first month or a previous price of 0.
+ */
+changePercent: string | null, 
+/**
+ * The price in each billing currency of the account.
+ */
+converted: Array<ConvertedPriceDto>, };
+
+export type MeterHistoryDto = { 
+/**
+ * The meter id, lower case.
+ */
+meterId: string, 
+/**
+ * `ProductTitle` of its newest row.
+ */
+product: string, 
+/**
+ * `SkuTitle` of its newest row.
+ */
+sku: string, 
+/**
+ * `UnitOfMeasure` of its newest row.
+ */
+unit: string, 
+/**
+ * The account's billing currencies, in the order of each price's conversions.
+ */
+currencies: Array<string>, 
+/**
+ * By month, market, then tier.
+ */
+prices: Array<MeterPriceDto>, };
+
+export type FxRateDto = { 
+/**
+ * Upper case.
+ */
+currency: string, 
+/**
+ * `USDPerUnit` as Microsoft gives it.
+ */
+usdPerUnit: string, 
+/**
+ * Units of the currency per USD as rating takes it (`1 / USDPerUnit`, 12 decimals).
+ */
+perUsd: string, };
+
+export type FxMonthDto = { 
+/**
+ * `YYYY-MM`.
+ */
+month: string, 
+/**
+ * When read (RFC 3339).
+ */
+readAt: string, 
+/**
+ * Whether rating uses them: the month has Azure plan usage and its consumption sheet.
+ */
+rated: boolean, 
+/**
+ * By currency.
+ */
+rates: Array<FxRateDto>, };
+
+export type FxTableDto = { 
+/**
+ * The account's billing currencies (shown first).
+ */
+billing: Array<string>, 
+/**
+ * Every currency any month has, sorted.
+ */
+currencies: Array<string>, 
+/**
+ * Newest first.
+ */
+months: Array<FxMonthDto>, };
+
 export type PeriodReconciliationDto = { 
 /**
  * `YYYY-MM`.

@@ -20,6 +20,7 @@ import type {
   DiscoveryStatusDto,
   ExportRequestDto,
   ExportedDto,
+  FxTableDto,
   ImportRunDto,
   ImportStackUsageDto,
   InvoiceDetailDto,
@@ -32,6 +33,7 @@ import type {
   MarkupPreviewDto,
   MarkupTargetDto,
   MarkupTermDto,
+  MeterHistoryDto,
   NewAccount,
   NewCostSource,
   OrganizationDto,
@@ -42,6 +44,9 @@ import type {
   ScheduleDto,
   SetAsideItemDto,
   SetStackAdminEndpointDto,
+  SheetDto,
+  SheetQueryDto,
+  SheetRowsPageDto,
   StackAdminEndpointDto,
   StackCustomerSubscriptionDto,
   StackOverviewDto,
@@ -115,6 +120,10 @@ export interface Commands {
   imports_list_runs: { args: { account: string }; result: ImportRunDto[] };
   imports_stop: { args: { runId: string }; result: null };
   imports_list_set_aside: { args: { runId: string }; result: SetAsideItemDto[] };
+  prices_list_sheets: { args: { accountId: string }; result: SheetDto[] };
+  prices_list_rows: { args: { accountId: string; sheetId: number; query: SheetQueryDto; offset: number; limit: number }; result: SheetRowsPageDto };
+  prices_get_meter_history: { args: { accountId: string; view: string | null; meterId: string }; result: MeterHistoryDto };
+  prices_list_fx_rates: { args: { accountId: string }; result: FxTableDto };
   rating_list_periods: { args: Record<string, never>; result: PeriodDto[] };
   rating_reconcile_period: { args: { period: string }; result: PeriodReconciliationDto };
 }
@@ -548,6 +557,34 @@ export function importsStop(runId: string): Promise<null> {
  */
 export function importsListSetAside(runId: string): Promise<SetAsideItemDto[]> {
   return call("imports_list_set_aside", { runId });
+}
+
+/**
+ * Every price sheet held for the account, newest month first.
+ */
+export function pricesListSheets(accountId: string): Promise<SheetDto[]> {
+  return call("prices_list_sheets", { accountId });
+}
+
+/**
+ * A page of one sheet's rows as the grid shows them (search, sort), with the counts.
+ */
+export function pricesListRows(accountId: string, sheetId: number, query: SheetQueryDto, offset: number, limit: number): Promise<SheetRowsPageDto> {
+  return call("prices_list_rows", { accountId, sheetId, query, offset, limit });
+}
+
+/**
+ * A meter's unit price per month and tier, in USD and each billing currency.
+ */
+export function pricesGetMeterHistory(accountId: string, view: string | null, meterId: string): Promise<MeterHistoryDto> {
+  return call("prices_get_meter_history", { accountId, view, meterId });
+}
+
+/**
+ * The account's FX rates per month, newest first.
+ */
+export function pricesListFxRates(accountId: string): Promise<FxTableDto> {
+  return call("prices_list_fx_rates", { accountId });
 }
 
 /**

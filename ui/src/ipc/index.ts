@@ -60,6 +60,10 @@ import {
   discoveryStart,
   discoveryStop,
   discoveryWatch,
+  pricesGetMeterHistory,
+  pricesListFxRates,
+  pricesListRows,
+  pricesListSheets,
   ratingListPeriods,
   ratingReconcilePeriod,
 } from "./commands";
@@ -81,6 +85,7 @@ import type {
   MarkupTermDto,
   NewAccount,
   ScheduleDto,
+  SheetQueryDto,
 } from "./bindings";
 
 // Every DTO type the backend declares, as generated: a new one needs no list here.
@@ -170,6 +175,19 @@ export const billing = {
    */
   lines: (accountId: string, invoiceId: string, customerId: string, query: LineQueryDto, offset: number, limit: number) =>
     billingListLines(accountId, invoiceId, customerId, query, offset, limit),
+};
+
+export const prices = {
+  /** Every price sheet held for the account, newest month first. */
+  sheets: (accountId: string) => pricesListSheets(accountId),
+  /** Rows `offset..offset+limit` (at most 5,000) of a sheet as `query` searches and sorts them. */
+  rows: (accountId: string, sheetId: number, query: SheetQueryDto, offset: number, limit: number) =>
+    pricesListRows(accountId, sheetId, query, offset, limit),
+  /** A meter's unit price per month and tier, converted into each billing currency. */
+  meterHistory: (accountId: string, view: string | null, meterId: string) =>
+    pricesGetMeterHistory(accountId, view, meterId),
+  /** The account's FX rates per month, newest first. */
+  fxRates: (accountId: string) => pricesListFxRates(accountId),
 };
 
 export const dashboard = {

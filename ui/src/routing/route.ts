@@ -3,7 +3,7 @@
 import { useSyncExternalStore } from "react";
 import type { MarkupTargetDto } from "../ipc";
 
-export const PAGES = ["accounts", "customers", "subscriptions", "dashboard", "billing", "reconciliation", "stack", "costs"] as const;
+export const PAGES = ["accounts", "customers", "subscriptions", "dashboard", "billing", "reconciliation", "stack", "costs", "prices"] as const;
 export type Page = (typeof PAGES)[number];
 
 export interface Route {

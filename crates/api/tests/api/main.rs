@@ -13,6 +13,7 @@ mod imports;
 mod lines;
 mod month_prices;
 mod organizations;
+mod prices;
 mod pricing_fetch;
 mod rating;
 mod reconciliation;

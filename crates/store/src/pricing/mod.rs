@@ -16,9 +16,11 @@
 //! held, so it is fetched once. The current month's (`current`) is the month so far and is
 //! replaced whenever it is read again.
 
+mod browse;
 mod fx;
 mod sheets;
 
+pub use browse::{billing_currencies, each_sheet_row, meter_rows, sheet_rows_at, MeterMonthRow};
 pub use fx::{fx_rates, write_fx, FxMonth};
 pub use sheets::{
     holds_history, sheet_rows, sheets, write_sheet, SheetKey, SheetWriter, StoredSheet,
@@ -50,5 +52,7 @@ pub fn usage_months(db: &crate::Database, account_id: &str) -> crate::Result<Vec
     Ok(months.collect::<rusqlite::Result<_>>()?)
 }
 
+#[cfg(test)]
+mod browse_tests;
 #[cfg(test)]
 mod tests;
