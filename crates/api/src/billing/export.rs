@@ -91,6 +91,7 @@ pub fn export(
             account_id,
             customer_id,
             period,
+            keys,
             path,
             options,
         ),

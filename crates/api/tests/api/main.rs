@@ -14,6 +14,7 @@ mod lines;
 mod month_prices;
 mod organizations;
 mod pricing_fetch;
+mod rated_usage;
 mod rating;
 mod reconciliation;
 mod set_aside;
