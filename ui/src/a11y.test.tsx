@@ -36,6 +36,7 @@ const euro: CurrencyDashboardDto = {
   monthToDate: "400.00",
   lastMonthSameDays: "320.00",
   lastMonth: "1000.00",
+  monthToDateGain: { period: "2026-12", list: "520.00", effective: "412.50", savings: "107.50", cost: "400.00", resale: "448.00", markup: "48.00" },
   exportedCosts: null,
   charts: ["trend", "topCustomers", "margin", "categories"].map((id) => ({ id, title: id, svg: "<svg/>" })),
 };

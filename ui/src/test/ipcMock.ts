@@ -39,6 +39,7 @@ import { compareDecimal, compareText } from "../table/sort";
 import type { CommandName, Commands } from "../ipc";
 import { stackHandlers } from "./stackMock";
 import { costsHandlers } from "./costsMock";
+import { ratedHandlers } from "./ratedMock";
 
 /** The fake of each command, by its declared name: declared arguments in, declared result out. */
 export type MockHandlers = { [K in CommandName]?: (args: Commands[K]["args"]) => Commands[K]["result"] };
@@ -322,6 +323,7 @@ export function mockBackend(
   const handlers: MockHandlers = {
     ...stackHandlers,
     ...costsHandlers,
+    ...ratedHandlers,
     app_get_info: () => ({ version: "0.0.0-test", databasePath: "/tmp/test.sqlite3", access, accessReason: access === "Finance" ? "billing@contoso.onmicrosoft.com (Billing Administrator)" : "", readOnlyDatabase: false }),
     accounts_list: () => state.accounts,
     accounts_add: (a) => {
