@@ -169,3 +169,33 @@ describe("rated usage in Billing", () => {
     expect(await screen.findByTestId("line-search")).toBeTruthy();
   });
 });
+
+describe("rated usage of a big customer", () => {
+  it("draws only the lines in view of 20,000 and adds all of them up exactly", async () => {
+    // 20,000 lines of list 0.0125, effective 0.010625, billed 0.01: 250.00, 212.50 and 200.00.
+    const many = Array.from({ length: 20_000 }, (_, i) => ({
+      ...line(`2026-10-${String((i % 28) + 1).padStart(2, "0")}`, "Storage", "0.0125", "0.010625", "0.01", "0.01", "0.001875"),
+      meterId: `m-${i}`,
+    }));
+    mockBackend([signedIn()], "Admin", { invoices: [invoice], invoiceDetails: { "a1/G000000001": detail } });
+    resetRatedMock({
+      "a1/t-1/2026-10": {
+        period: "2026-10",
+        lines: many,
+        totals: [{ currency: "EUR", lines: 20_000, list: "250.00", effective: "212.50", billed: "200.00", resale: "200.00", savings: "37.50", markup: "0.00" }],
+      },
+    });
+    window.location.hash = "#/billing/a1/G000000001/t-1?view=rated";
+    const started = performance.now();
+    render(<App />);
+    const rows = await screen.findAllByTestId("rated-row");
+    const took = performance.now() - started;
+    expect(rows.length).toBeLessThan(100);
+    expect(screen.getByTestId("rated-count").textContent).toContain("20,000");
+    expect(total("list")).toBe(eur("250.00"));
+    expect(total("effective")).toBe(eur("212.50"));
+    expect(total("savings")).toBe(eur("37.50"));
+    // jsdom on a shared machine: generous, but a quadratic sum or a full render would blow it.
+    expect(took).toBeLessThan(8_000);
+  });
+});
