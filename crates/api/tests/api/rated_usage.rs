@@ -322,6 +322,23 @@ fn customers_and_the_dashboard_split_the_gain_into_savings_and_markup() {
         ("USD", "20.00", "3.00")
     );
 
+    // The Customers export carries the same list and savings beside cost, resale and margin.
+    let csv = dir.path().join("customers.csv");
+    cspdesk_api::billing::export::customers(&db, now(), None, &csv, Default::default()).unwrap();
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let mut rows = text.lines();
+    assert!(
+        rows.next()
+            .unwrap()
+            .ends_with("MarginMonthToDate,ListMonthToDate,SavingsMonthToDate,Currency"),
+        "{text}"
+    );
+    let contoso = rows.find(|r| r.contains("Contoso")).unwrap();
+    assert!(
+        contoso.ends_with(",125.16,137.68,12.52,151.35,26.1825,EUR"),
+        "{contoso}"
+    );
+
     let board = dashboard(&db, now()).unwrap();
     let gain = |currency: &str| {
         board
