@@ -28,6 +28,11 @@ pub struct PeriodSavings {
     pub lines: u32,
 }
 
+/// (account, customer, billing currency).
+type Key = (String, String, String);
+/// (list, effective, billed, lines).
+type Sums = (Money, Money, Money, u32);
+
 /// [`PeriodSavings`] per customer in `period` (`YYYY-MM`), of one account or all, by account,
 /// customer and currency.
 pub fn savings(
@@ -41,7 +46,7 @@ pub fn savings(
                 billing_pre_tax_total
          FROM rated_lines WHERE period = ?1 AND (?2 IS NULL OR account_id = ?2)",
     )?;
-    let mut by: BTreeMap<(String, String, String), (Money, Money, Money, u32)> = BTreeMap::new();
+    let mut by: BTreeMap<Key, Sums> = BTreeMap::new();
     let mut rows = stmt.query(params![period, account_id])?;
     while let Some(r) = rows.next()? {
         let e = by.entry((r.get(0)?, r.get(1)?, r.get(2)?)).or_insert((
