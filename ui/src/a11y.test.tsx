@@ -7,6 +7,7 @@ import axe from "axe-core";
 import { render } from "./test/render";
 import { App } from "./App";
 import { clearMocks, mockBackend } from "./test/ipcMock";
+import { resetRatedMock } from "./test/ratedMock";
 import { customer, invoice as fixtureInvoice, signedIn, subscription } from "./test/fixtures";
 import type { CurrencyDashboardDto, InvoiceDto, PeriodReconciliationDto } from "./ipc";
 
@@ -75,6 +76,30 @@ const october: PeriodReconciliationDto = {
 };
 
 function backend() {
+  resetRatedMock({
+    "a1/c-00001/2026-10": {
+      period: "2026-10",
+      lines: [
+        {
+          subscriptionId: "p-1",
+          entitlementId: "e-1",
+          meterId: "m-vm",
+          meterName: "D2 v3",
+          meterCategory: "Virtual Machines",
+          usageDate: "2026-10-03",
+          quantity: "24",
+          currency: "EUR",
+          priceOrigin: "priceList",
+          list: "12.00",
+          effective: "10.20",
+          billed: "10.20",
+          resale: "11.22",
+          savings: "1.80",
+        },
+      ],
+      totals: [{ currency: "EUR", lines: 1, list: "12.00", effective: "10.20", billed: "10.20", resale: "11.22", savings: "1.80", markup: "1.02" }],
+    },
+  });
   return mockBackend([signedIn()], "Admin", {
     customers: [customer(1, { currency: "EUR", monthToDateCost: "10.00", monthToDateResale: "11.00", monthToDateMargin: "1.00" }), customer(2)],
     subscriptions: [subscription()],
@@ -107,6 +132,7 @@ const PAGES: [string, string][] = [
   ["#/dashboard", "Dashboard"],
   ["#/billing", "Billing"],
   ["#/billing/a1/G000000001", "G000000001"],
+  ["#/billing/a1/G000000001/c-00001?view=rated", "Customer 00001"],
   ["#/reconciliation", "Reconciliation"],
   ["#/stack", "Azure Stack"],
   ["#/costs", "Azure costs"],
