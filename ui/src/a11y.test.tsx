@@ -7,6 +7,7 @@ import axe from "axe-core";
 import { render } from "./test/render";
 import { App } from "./App";
 import { clearMocks, mockBackend } from "./test/ipcMock";
+import { resetRatedMock } from "./test/ratedMock";
 import { customer, invoice as fixtureInvoice, signedIn, subscription } from "./test/fixtures";
 import type { CurrencyDashboardDto, InvoiceDto, PeriodReconciliationDto } from "./ipc";
 
@@ -36,6 +37,7 @@ const euro: CurrencyDashboardDto = {
   monthToDate: "400.00",
   lastMonthSameDays: "320.00",
   lastMonth: "1000.00",
+  monthToDateGain: { period: "2026-12", list: "520.00", effective: "412.50", savings: "107.50", cost: "400.00", resale: "448.00", markup: "48.00" },
   exportedCosts: null,
   charts: ["trend", "topCustomers", "margin", "categories"].map((id) => ({ id, title: id, svg: "<svg/>" })),
 };
@@ -74,6 +76,30 @@ const october: PeriodReconciliationDto = {
 };
 
 function backend() {
+  resetRatedMock({
+    "a1/c-00001/2026-10": {
+      period: "2026-10",
+      lines: [
+        {
+          subscriptionId: "p-1",
+          entitlementId: "e-1",
+          meterId: "m-vm",
+          meterName: "D2 v3",
+          meterCategory: "Virtual Machines",
+          usageDate: "2026-10-03",
+          quantity: "24",
+          currency: "EUR",
+          priceOrigin: "priceList",
+          list: "12.00",
+          effective: "10.20",
+          billed: "10.20",
+          resale: "11.22",
+          savings: "1.80",
+        },
+      ],
+      totals: [{ currency: "EUR", lines: 1, list: "12.00", effective: "10.20", billed: "10.20", resale: "11.22", savings: "1.80", markup: "1.02" }],
+    },
+  });
   return mockBackend([signedIn()], "Admin", {
     customers: [customer(1, { currency: "EUR", monthToDateCost: "10.00", monthToDateResale: "11.00", monthToDateMargin: "1.00" }), customer(2)],
     subscriptions: [subscription()],
@@ -106,6 +132,7 @@ const PAGES: [string, string][] = [
   ["#/dashboard", "Dashboard"],
   ["#/billing", "Billing"],
   ["#/billing/a1/G000000001", "G000000001"],
+  ["#/billing/a1/G000000001/c-00001?view=rated", "Customer 00001"],
   ["#/reconciliation", "Reconciliation"],
   ["#/stack", "Azure Stack"],
   ["#/costs", "Azure costs"],

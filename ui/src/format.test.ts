@@ -5,6 +5,7 @@ import {
   formatDecimal,
   formatDuration,
   formatMoney,
+  formatMoneyExact,
   formatMonth,
   formatPercent,
   formatTerm,
@@ -113,5 +114,17 @@ describe("formatAmount", () => {
 describe("todayIso", () => {
   it("is the local calendar day", () => {
     expect(todayIso(new Date(2026, 0, 5, 23, 59))).toBe("2026-01-05");
+  });
+});
+
+describe("formatMoneyExact", () => {
+  it("keeps every digit of an amount, and at least the currency's cents", () => {
+    expect(formatMoneyExact("125.1675", "EUR")).toMatch(/125[.,]1675/);
+    expect(formatMoney("125.1675", "EUR")).toMatch(/125[.,]17/);
+    // Whole amounts as formatMoney writes them, in the currency's cents.
+    expect(formatMoneyExact("5", "EUR")).toBe(formatMoney("5", "EUR"));
+    expect(formatMoneyExact("0.001", "USD")).toMatch(/0[.,]001/);
+    // No currency code: the plain cents form formatMoney writes.
+    expect(formatMoneyExact("1.5", null)).toBe(formatMoney("1.5", null));
   });
 });

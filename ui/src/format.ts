@@ -106,6 +106,28 @@ export function formatMoney(amount: string, currency: string | null): string {
   return format.resolvedOptions().style === "currency" || !currency ? text : `${text} ${currency}`;
 }
 
+const exactMoneyFormats = new Map<string, Intl.NumberFormat>();
+
+/**
+ * An amount in its currency with every digit it has (at least the currency's cents): a list
+ * or effective cost of 125.1675 stays 125.1675, so the figures on screen add up to the last
+ * digit, as the backend's exact sums do.
+ */
+export function formatMoneyExact(amount: string, currency: string | null): string {
+  const code = currency?.toUpperCase() ?? "";
+  if (!isPlainDecimal(amount) || !/^[A-Z]{3}$/.test(code)) return formatMoney(amount, currency);
+  let format = exactMoneyFormats.get(code);
+  if (!format) {
+    try {
+      format = new Intl.NumberFormat(LOCALE, { style: "currency", currency: code, maximumFractionDigits: 20 });
+    } catch {
+      return formatMoney(amount, currency);
+    }
+    exactMoneyFormats.set(code, format);
+  }
+  return format.format(amount);
+}
+
 const TERM = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$/;
 
 /** An ISO 8601 term ("P1M", "P1Y", "P3Y") in words: "1 month", "3 years". */

@@ -1,5 +1,5 @@
-//! Commands of the Billing page (invoices, an invoice's customers, a customer's lines) and
-//! the CSV export every table offers, through the system's save dialog.
+//! Commands of the Billing page (invoices, an invoice's customers, a customer's lines and
+//! rated usage) and the CSV export every table offers, through the system's save dialog.
 
 use cspdesk_api::billing::invoices::{self as billing};
 
@@ -9,6 +9,7 @@ use cspdesk_api::billing::dto::{InvoiceDetailDto, InvoiceDto, UnbilledDto};
 use cspdesk_api::billing::dto::{LineGroupDto, LineQueryDto};
 use cspdesk_api::billing::export::{self};
 use cspdesk_api::billing::lines::{self as customer_lines, LinesInView};
+use cspdesk_api::billing::rated_lines::{self, RatedUsageDto};
 use cspdesk_api::ApiError;
 use cspdesk_store::Database;
 use tauri_plugin_dialog::DialogExt;
@@ -80,6 +81,18 @@ pub fn billing_list_line_groups(
         &invoice_id,
         &customer_id,
     )
+}
+
+/// One customer's rated lines of a period (`YYYY-MM`) with list, effective, billed, resale
+/// and savings, and their totals per currency.
+#[tauri::command(async)]
+pub fn billing_list_rated_lines(
+    state: tauri::State<'_, AppState>,
+    account_id: String,
+    customer_id: String,
+    period: String,
+) -> Result<RatedUsageDto, ApiError> {
+    rated_lines::rated_usage(&reader(&state)?, &account_id, &customer_id, &period)
 }
 
 /// A read-only connection of its own to the app's database, for long reads.

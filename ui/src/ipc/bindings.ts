@@ -931,9 +931,19 @@ monthToDateCost: string | null,
  */
 monthToDateResale: string | null, 
 /**
- * Resale minus cost.
+ * Resale minus cost: the part of the partner's gain that markups (and the monthly fee)
+ * add.
  */
 monthToDateMargin: string | null, 
+/**
+ * Month-to-date list cost of the rated lines (the sheets' list prices).
+ */
+monthToDateList: string | null, 
+/**
+ * List minus effective cost: the part of the partner's gain that partner earned credit,
+ * tiers and discounts give (None until its usage is rated).
+ */
+monthToDateSavings: string | null, 
 /**
  * Currency of that cost.
  */
@@ -2159,7 +2169,8 @@ bom: boolean,
  * The keys of the rows the user sees, in the order seen (filters and sort applied);
  * absent: every row in the table's own order. Keys: invoices `account/number`, an
  * invoice's customers `customerId`, customers `account/id`, subscriptions
- * `account/customer/id`, reconciliation `account/customer`. Customer lines ignore it:
+ * `account/customer/id`, reconciliation `account/customer`, rated lines
+ * `subscription/entitlement/meter/day`. Customer lines ignore it:
  * a million keys would not cross IPC; their `query` says what is in view instead.
  */
 keys: Array<string> | null, };
@@ -2232,6 +2243,54 @@ resale: string,
  */
 savings: string, };
 
+export type RatedTotalsDto = { 
+/**
+ * Billing currency.
+ */
+currency: string, 
+/**
+ * Lines added up.
+ */
+lines: number, 
+/**
+ * List cost.
+ */
+list: string, 
+/**
+ * Effective cost.
+ */
+effective: string, 
+/**
+ * Billed cost.
+ */
+billed: string, 
+/**
+ * Resale.
+ */
+resale: string, 
+/**
+ * `list − effective`: what partner earned credit, tiers and discounts save.
+ */
+savings: string, 
+/**
+ * `resale − billed`: what the markups add.
+ */
+markup: string, };
+
+export type RatedUsageDto = { 
+/**
+ * `YYYY-MM`.
+ */
+period: string, 
+/**
+ * The lines, by subscription, Azure subscription, meter and day.
+ */
+lines: Array<RatedLineDto>, 
+/**
+ * Per currency, in code order.
+ */
+totals: Array<RatedTotalsDto>, };
+
 export type MonthFiguresDto = { 
 /**
  * `YYYY-MM`.
@@ -2254,6 +2313,36 @@ open: boolean,
  * its figures are rated usage with markups, not an invoice.
  */
 notInvoiced: boolean, };
+
+export type MonthGainDto = { 
+/**
+ * `YYYY-MM`.
+ */
+period: string, 
+/**
+ * List cost (the sheets' list prices).
+ */
+list: string, 
+/**
+ * Effective cost (after credit, tiers and discounts, before Microsoft's floor).
+ */
+effective: string, 
+/**
+ * `list − effective`.
+ */
+savings: string, 
+/**
+ * Microsoft's cost (rated, as invoiced).
+ */
+cost: string, 
+/**
+ * What customers are billed.
+ */
+resale: string, 
+/**
+ * `resale − cost`.
+ */
+markup: string, };
 
 export type CustomerFiguresDto = { 
 /**
@@ -2333,6 +2422,10 @@ lastMonthSameDays: string,
  * Rated cost of the whole month before.
  */
 lastMonth: string, 
+/**
+ * The open month's savings and markup so far (None until its usage is rated).
+ */
+monthToDateGain: MonthGainDto | null, 
 /**
  * Azure costs from Cost Management exports, when imported in this currency.
  */

@@ -39,6 +39,7 @@ import type {
   OrganizationDto,
   PeriodDto,
   PeriodReconciliationDto,
+  RatedUsageDto,
   RegistrationRefDto,
   RunDto,
   ScheduleDto,
@@ -89,6 +90,7 @@ export interface Commands {
   billing_get_invoice: { args: { accountId: string; invoiceId: string }; result: InvoiceDetailDto };
   billing_list_lines: { args: { accountId: string; invoiceId: string; customerId: string; query: LineQueryDto; offset: number; limit: number }; result: InvoiceLinesPageDto };
   billing_list_line_groups: { args: { accountId: string; invoiceId: string; customerId: string }; result: LineGroupDto[] };
+  billing_list_rated_lines: { args: { accountId: string; customerId: string; period: string }; result: RatedUsageDto };
   billing_export_csv: { args: { request: ExportRequestDto }; result: ExportedDto | null };
   cost_exports_list_sources: { args: { account: string | null }; result: CostSourceDto[] };
   cost_exports_add_source: { args: { input: NewCostSource }; result: CostSourceDto };
@@ -336,6 +338,14 @@ export function billingListLines(accountId: string, invoiceId: string, customerI
  */
 export function billingListLineGroups(accountId: string, invoiceId: string, customerId: string): Promise<LineGroupDto[]> {
   return call("billing_list_line_groups", { accountId, invoiceId, customerId });
+}
+
+/**
+ * One customer's rated lines of a period (`YYYY-MM`) with list, effective, billed, resale
+ * and savings, and their totals per currency.
+ */
+export function billingListRatedLines(accountId: string, customerId: string, period: string): Promise<RatedUsageDto> {
+  return call("billing_list_rated_lines", { accountId, customerId, period });
 }
 
 /**

@@ -32,6 +32,7 @@ import {
   billingListInvoices,
   billingListLineGroups,
   billingListLines,
+  billingListRatedLines,
   billingListUnbilled,
   costExportsAddSource,
   costExportsGetSplit,
@@ -175,6 +176,8 @@ export const billing = {
    */
   lines: (accountId: string, invoiceId: string, customerId: string, query: LineQueryDto, offset: number, limit: number) =>
     billingListLines(accountId, invoiceId, customerId, query, offset, limit),
+  /** One customer's rated lines of a month (list, effective, billed, resale, savings) and their totals. */
+  ratedUsage: (accountId: string, customerId: string, period: string) => billingListRatedLines(accountId, customerId, period),
 };
 
 export const prices = {

@@ -50,6 +50,9 @@ export interface Column<T> {
   money?: (row: T) => Money | null;
   /** False keeps the column out of the totals (amounts of another month or source). */
   total?: boolean;
+  /** How the column's total is written (default: in the currency's cents; amounts with more
+   * digits than cents pass `formatMoneyExact`, so the total shows what the cells add up to). */
+  formatTotal?: (amount: string, currency: string | null) => string;
   /** Hidden until chosen in the column chooser. */
   hidden?: boolean;
   /** The column's name in the chooser, when the header is not plain text. */
@@ -543,7 +546,7 @@ export function VirtualTable<T>(props: Props<T>) {
                         </span>
                       </span>
                     ) : t.sums[c.key] !== undefined ? (
-                      formatMoney(t.sums[c.key] ?? "0", t.currency || null)
+                      (c.formatTotal ?? formatMoney)(t.sums[c.key] ?? "0", t.currency || null)
                     ) : null}
                   </td>
                 ))}

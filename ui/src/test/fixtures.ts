@@ -90,6 +90,8 @@ export function customer(i: number, over: Partial<CustomerDto> = {}): CustomerDt
     monthToDateCost: null,
     monthToDateResale: null,
     monthToDateMargin: null,
+    monthToDateList: null,
+    monthToDateSavings: null,
     currency: null,
     exportedCost: null,
     stackCost: null,

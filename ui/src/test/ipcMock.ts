@@ -40,6 +40,7 @@ import type { CommandName, Commands } from "../ipc";
 import { stackHandlers } from "./stackMock";
 import { costsHandlers } from "./costsMock";
 import { pricesHandlers } from "./pricesMock";
+import { ratedHandlers } from "./ratedMock";
 
 /** The fake of each command, by its declared name: declared arguments in, declared result out. */
 export type MockHandlers = { [K in CommandName]?: (args: Commands[K]["args"]) => Commands[K]["result"] };
@@ -324,6 +325,7 @@ export function mockBackend(
     ...stackHandlers,
     ...costsHandlers,
     ...pricesHandlers,
+    ...ratedHandlers,
     app_get_info: () => ({ version: "0.0.0-test", databasePath: "/tmp/test.sqlite3", access, accessReason: access === "Finance" ? "billing@contoso.onmicrosoft.com (Billing Administrator)" : "", readOnlyDatabase: false }),
     accounts_list: () => state.accounts,
     accounts_add: (a) => {

@@ -213,7 +213,8 @@ pub struct ExportRequestDto {
     /// The keys of the rows the user sees, in the order seen (filters and sort applied);
     /// absent: every row in the table's own order. Keys: invoices `account/number`, an
     /// invoice's customers `customerId`, customers `account/id`, subscriptions
-    /// `account/customer/id`, reconciliation `account/customer`. Customer lines ignore it:
+    /// `account/customer/id`, reconciliation `account/customer`, rated lines
+    /// `subscription/entitlement/meter/day`. Customer lines ignore it:
     /// a million keys would not cross IPC; their `query` says what is in view instead.
     pub keys: Option<Vec<String>>,
 }

@@ -91,6 +91,7 @@ pub fn export(
             account_id,
             customer_id,
             period,
+            keys,
             path,
             options,
         ),
@@ -366,8 +367,8 @@ pub fn customer_lines(
     })
 }
 
-/// Every customer with its month-to-date cost, resale and margin at `now` (those of `keys`
-/// in that order, when given).
+/// Every customer with its month-to-date cost, resale, margin, list and savings at `now`
+/// (those of `keys` in that order, when given).
 pub fn customers(
     db: &Database,
     now: DateTime<Utc>,
@@ -394,6 +395,8 @@ pub fn customers(
                 "CostMonthToDate",
                 "ResaleMonthToDate",
                 "MarginMonthToDate",
+                "ListMonthToDate",
+                "SavingsMonthToDate",
                 "Currency",
             ],
         )?;
@@ -411,6 +414,8 @@ pub fn customers(
                 number(&c.month_to_date_cost),
                 number(&c.month_to_date_resale),
                 number(&c.month_to_date_margin),
+                number(&c.month_to_date_list),
+                number(&c.month_to_date_savings),
                 text(&c.currency),
             ])?;
         }

@@ -34,8 +34,14 @@ pub struct CustomerDto {
     pub month_to_date_cost: Option<String>,
     /// Month-to-date resale with the customer's markups (cost when it has none).
     pub month_to_date_resale: Option<String>,
-    /// Resale minus cost.
+    /// Resale minus cost: the part of the partner's gain that markups (and the monthly fee)
+    /// add.
     pub month_to_date_margin: Option<String>,
+    /// Month-to-date list cost of the rated lines (the sheets' list prices).
+    pub month_to_date_list: Option<String>,
+    /// List minus effective cost: the part of the partner's gain that partner earned credit,
+    /// tiers and discounts give (None until its usage is rated).
+    pub month_to_date_savings: Option<String>,
     /// Currency of that cost.
     pub currency: Option<String>,
     /// Azure cost in the newest month imported from Cost Management exports, when the

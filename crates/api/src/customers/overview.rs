@@ -10,6 +10,7 @@ use cspdesk_store::{accounts, discovered, Database, Money};
 use rust_decimal::Decimal;
 
 use crate::customers::dto::{CustomerDto, CustomerRef, EntitlementDto, SubscriptionDto};
+use crate::shared::amount_text::cents;
 use crate::ApiError;
 
 /// Every discovered customer, by company name, with its rated month-to-date cost at `now`
@@ -20,6 +21,7 @@ pub fn list(db: &Database, now: DateTime<Utc>) -> Result<Vec<CustomerDto>, ApiEr
             .into_iter()
             .map(|c| ((c.account_id, c.customer_id), (c.cost, c.currency)))
             .collect();
+    let savings = month_to_date_savings(db, now)?;
     // Only customers with a markup (their own or their organization's) need their lines
     // marked up; the others resell at cost.
     let marked = crate::customers::resale::Marked::load(db)?;
@@ -56,6 +58,9 @@ pub fn list(db: &Database, now: DateTime<Utc>) -> Result<Vec<CustomerDto>, ApiEr
                 .as_ref()
                 .and_then(|t| exported.remove(&(c.account_id.clone(), t.to_lowercase())));
             let stack_cost = stack.remove(&(c.account_id.clone(), c.id.clone()));
+            let saved = cost.as_ref().and_then(|(_, currency)| {
+                savings.get(&(c.account_id.clone(), c.id.clone(), currency.clone()))
+            });
             CustomerDto {
                 account_id: c.account_id,
                 account_name: c.account_name,
@@ -71,10 +76,34 @@ pub fn list(db: &Database, now: DateTime<Utc>) -> Result<Vec<CustomerDto>, ApiEr
                 month_to_date_cost: cost.as_ref().map(|(amount, _)| amount.clone()),
                 month_to_date_resale: resale.map(|r| r.to_string()),
                 month_to_date_margin: margin.map(|m| m.to_string()),
+                month_to_date_list: saved.map(|s| cents(s.list.amount())),
+                month_to_date_savings: saved.map(|s| cents(s.list.amount() - s.effective.amount())),
                 exported_cost,
                 stack_cost,
                 currency: cost.map(|(_, currency)| currency),
             }
+        })
+        .collect())
+}
+
+/// Each customer's rated list and effective cost of the month of `now`, by (account,
+/// customer, billing currency).
+fn month_to_date_savings(
+    db: &Database,
+    now: DateTime<Utc>,
+) -> Result<HashMap<(String, String, String), rated::PeriodSavings>, ApiError> {
+    let period = format!("{:04}-{:02}", now.year(), now.month());
+    Ok(rated::savings(db, None, &period)?
+        .into_iter()
+        .map(|s| {
+            (
+                (
+                    s.account_id.clone(),
+                    s.customer_id.clone(),
+                    s.billing_currency.clone(),
+                ),
+                s,
+            )
         })
         .collect())
 }

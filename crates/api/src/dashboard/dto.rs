@@ -62,6 +62,28 @@ pub struct ExportedCostsDto {
     pub customers: Vec<(String, String)>,
 }
 
+/// Where the partner's gain of the open month comes from, so far: partner earned credit,
+/// tiers and discounts (`savings = list − effective`) and markups (`markup = resale − cost`,
+/// the monthly fees included). Rated usage only; exact sums of the rated lines.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MonthGainDto {
+    /// `YYYY-MM`.
+    pub period: String,
+    /// List cost (the sheets' list prices).
+    pub list: String,
+    /// Effective cost (after credit, tiers and discounts, before Microsoft's floor).
+    pub effective: String,
+    /// `list − effective`.
+    pub savings: String,
+    /// Microsoft's cost (rated, as invoiced).
+    pub cost: String,
+    /// What customers are billed.
+    pub resale: String,
+    /// `resale − cost`.
+    pub markup: String,
+}
+
 /// Everything of one billing currency.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -84,6 +106,8 @@ pub struct CurrencyDashboardDto {
     pub last_month_same_days: String,
     /// Rated cost of the whole month before.
     pub last_month: String,
+    /// The open month's savings and markup so far (None until its usage is rated).
+    pub month_to_date_gain: Option<MonthGainDto>,
     /// Azure costs from Cost Management exports, when imported in this currency.
     pub exported_costs: Option<ExportedCostsDto>,
     /// The charts.

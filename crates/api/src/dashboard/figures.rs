@@ -2,7 +2,8 @@
 //! never added): cost and resale by month (closed months from the invoices; a closed month
 //! not invoiced yet and the open month from rated usage with markups), top customers and margin by customer of the last invoiced
 //! month, rated cost by service category of that month, and month to date against the same
-//! days of the month before. Charts come as SVG text drawn by `cspdesk_charts`.
+//! days of the month before, and where the open month's gain comes from (savings on list
+//! against markup). Charts come as SVG text drawn by `cspdesk_charts`.
 
 use std::collections::BTreeMap;
 
@@ -14,7 +15,7 @@ use rust_decimal::Decimal;
 
 use super::dto::{
     ChartDto, CurrencyDashboardDto, CustomerFiguresDto, DashboardDto, ExportedCostsDto,
-    MonthFiguresDto,
+    MonthFiguresDto, MonthGainDto,
 };
 use crate::shared::amount_text::{amount, cents as money};
 use crate::{billing::invoices as billing, customers::overview as customers, ApiError, ErrorCode};
@@ -43,6 +44,8 @@ struct Currency {
     customers: BTreeMap<(String, String), (String, Sums)>,
     categories: BTreeMap<String, Decimal>,
     month_to_date: Decimal,
+    /// The open month's rated (list, effective), when any of it is rated.
+    month_to_date_list: Option<(Decimal, Decimal)>,
     last_month_same_days: Decimal,
     last_month: Decimal,
 }
@@ -139,6 +142,15 @@ pub fn dashboard(db: &Database, now: DateTime<Utc>) -> Result<DashboardDto, ApiE
                 c.last_month += t.total.amount();
             }
         }
+    }
+    for s in rated::savings(db, None, &open)? {
+        let e = by
+            .entry(s.billing_currency.clone())
+            .or_default()
+            .month_to_date_list
+            .get_or_insert((Decimal::ZERO, Decimal::ZERO));
+        e.0 += s.list.amount();
+        e.1 += s.effective.amount();
     }
     for acc in accounts::list(db)? {
         let mut legacy: BTreeMap<(String, String, String, String), Decimal> = BTreeMap::new();
@@ -331,7 +343,20 @@ pub fn dashboard(db: &Database, now: DateTime<Utc>) -> Result<DashboardDto, ApiE
                 customers: bars.into_iter().map(|(n, c)| (n, money(c))).collect(),
             });
         }
+        let month_to_date_gain = c.month_to_date_list.and_then(|(list, effective)| {
+            let m = c.months.get(&open)?;
+            Some(MonthGainDto {
+                period: open.clone(),
+                list: money(list),
+                effective: money(effective),
+                savings: money(list - effective),
+                cost: money(m.cost),
+                resale: money(m.resale),
+                markup: money(m.resale - m.cost),
+            })
+        });
         out.push(CurrencyDashboardDto {
+            month_to_date_gain,
             currency,
             months,
             ranked_period: ranked.clone(),

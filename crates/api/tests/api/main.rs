@@ -15,6 +15,7 @@ mod month_prices;
 mod organizations;
 mod prices;
 mod pricing_fetch;
+mod rated_usage;
 mod rating;
 mod reconciliation;
 mod set_aside;

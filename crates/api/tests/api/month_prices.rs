@@ -340,6 +340,7 @@ fn each_month_is_rated_with_its_own_sheet_and_fx_and_reconciles_without_a_price_
         &account,
         "c1",
         "2026-10",
+        None,
         &csv,
         Default::default(),
     )

@@ -25,6 +25,7 @@
 pub(crate) mod fingerprint;
 mod inputs;
 mod queries;
+mod savings;
 mod write;
 
 use std::str::FromStr;
@@ -40,6 +41,7 @@ pub use queries::{
     invoice_usage, lines, periods, states, totals, InvoiceUsage, KnownPeriod, PeriodTotal,
     RatingState, StoredRatedLine,
 };
+pub use savings::{savings, PeriodSavings};
 pub use write::{clear, replace, RatedLineRow, RatingStateRow};
 
 /// Where a rated line's usage came from.

@@ -1,6 +1,7 @@
 // One customer's lines on an invoice (#/billing/<account>/<invoice>/<customer>): a million of
 // them stay in the backend, which sorts, searches and filters them and adds up what is in view;
-// the table fetches the pages it shows.
+// the table fetches the pages it shows. Beside them, the customer's rated usage of the
+// invoice's month (?view=rated): list, effective, billed, resale and savings per rated line.
 
 import type { UseQueryResult } from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
@@ -18,14 +19,15 @@ import {
   type LineQueryDto,
 } from "../../ipc";
 import { useDiscovery } from "../discovery/store";
-import { formatCount, formatDecimal, formatMoney } from "../../format";
+import { formatCount, formatDecimal, formatMoney, formatMonth } from "../../format";
 import { href } from "../../routing/route";
 import { compareDecimal, compareText } from "../../table/sort";
 import { SearchField } from "../../table/SearchField";
 import { usePagedRows } from "../../table/pagedRows";
 import { VirtualTable, type Column, type Sort } from "../../table/VirtualTable";
 import { ExportMenu } from "../../components/ExportButton";
-import { useUrlSort, useUrlState } from "../../routing/urlState";
+import { flushQuery, useUrlSort, useUrlState, writeQuery } from "../../routing/urlState";
+import { RatedUsage } from "./RatedUsage";
 import { ShortId } from "../../table/ShortId";
 import { chargeTypeLabel } from "../../labels";
 import { subtractDecimal } from "../../money";
@@ -78,6 +80,8 @@ export function CustomerLines({ accountId, invoiceId, customerId }: { accountId:
   };
   const [sort, setSort] = useUrlSort(LINE_SORT);
   const [grouped, setGrouped] = useState(false);
+  // "" shows the invoice's lines; "rated" the customer's rated usage of the invoice's month.
+  const [view, setView] = useUrlState("view");
   const { finished } = useDiscovery();
   const settledSearch = useSettled(search.trim(), SEARCH_PAUSE_MS);
 
@@ -164,8 +168,9 @@ export function CustomerLines({ accountId, invoiceId, customerId }: { accountId:
     [sums, currency],
   );
 
-  return (
-    <section className="list-page">
+  const period = detail.data?.invoice.billingPeriodStart?.slice(0, 7) ?? null;
+  const header = (
+    <>
       <h1 id="page-title">{name}</h1>
       <Crumbs
         items={[
@@ -202,6 +207,20 @@ export function CustomerLines({ accountId, invoiceId, customerId }: { accountId:
           </div>
         </dl>
       )}
+      {period && <ViewTabs view={view} period={period} onView={setView} />}
+    </>
+  );
+  if (view === "rated" && period) {
+    return (
+      <section className="list-page">
+        {header}
+        <RatedUsage accountId={accountId} customerId={customerId} period={period} name={name} />
+      </section>
+    );
+  }
+  return (
+    <section className="list-page">
+      {header}
       {lines.error && <Failed error={lines.error} retry={lines.retry} />}
       {!lines.source && !lines.error && <p role="status">Working out the lines…</p>}
       {lines.source && (
@@ -328,6 +347,27 @@ export function CustomerLines({ accountId, invoiceId, customerId }: { accountId:
         </>
       )}
     </section>
+  );
+}
+
+/** Invoice lines or rated usage: two grids of one customer, each with its own search and sort. */
+function ViewTabs({ view, period, onView }: { view: string; period: string; onView: (view: string) => void }) {
+  const pick = (next: string) => () => {
+    if (next === view) return;
+    // The other grid's sort, currency and scroll mean nothing here.
+    writeQuery({ sort: null, cur: null, top: null });
+    flushQuery();
+    onView(next);
+  };
+  return (
+    <div className="view-switch" role="group" aria-label="What to show" data-testid="customer-views">
+      <button type="button" data-testid="view-lines" aria-pressed={view !== "rated"} onClick={pick("")}>
+        Invoice lines
+      </button>
+      <button type="button" data-testid="view-rated" aria-pressed={view === "rated"} onClick={pick("rated")}>
+        Rated usage of {formatMonth(period)}: list, effective, savings
+      </button>
+    </div>
   );
 }
 

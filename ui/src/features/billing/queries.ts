@@ -1,6 +1,6 @@
 // The billing feature's reads, under ["billing", ...]: the invoices, the open periods, an
-// invoice's customers and a customer's lines added up by product. Discovery, cost exports and
-// Stack usage imports invalidate ["billing"] (src/data/queryClient.tsx).
+// invoice's customers, a customer's lines added up by product, its rated usage of a month.
+// Discovery, cost exports and Stack usage imports invalidate ["billing"] (src/data/queryClient.tsx).
 import { useQuery } from "@tanstack/react-query";
 import { billing } from "../../ipc";
 import { read } from "../../data/queryClient";
@@ -12,6 +12,7 @@ export const billingKeys = {
   detail: (accountId: string, invoiceId: string) => ["billing", "detail", accountId, invoiceId] as const,
   groups: (accountId: string, invoiceId: string, customerId: string) =>
     ["billing", "groups", accountId, invoiceId, customerId] as const,
+  rated: (accountId: string, customerId: string, period: string) => ["billing", "rated", accountId, customerId, period] as const,
 };
 
 export function useInvoices() {
@@ -33,5 +34,12 @@ export function useGroups(accountId: string, invoiceId: string, customerId: stri
   return useQuery({
     queryKey: billingKeys.groups(accountId, invoiceId, customerId),
     queryFn: () => read(billing.groups(accountId, invoiceId, customerId)),
+  });
+}
+
+export function useRatedUsage(accountId: string, customerId: string, period: string) {
+  return useQuery({
+    queryKey: billingKeys.rated(accountId, customerId, period),
+    queryFn: () => read(billing.ratedUsage(accountId, customerId, period)),
   });
 }

@@ -4,7 +4,7 @@ import { render } from "../../test/render";
 import { CustomersPage } from "./CustomersPage";
 import { clearMocks, mockBackend } from "../../test/ipcMock";
 import { customer, signedIn } from "../../test/fixtures";
-import { formatCount, formatPercent } from "../../format";
+import { formatCount, formatMoney, formatMoneyExact, formatPercent } from "../../format";
 import { CONTENT_WIDTH_1280, shownColumns } from "../../test/grid";
 
 beforeEach(() => {
@@ -32,6 +32,23 @@ const few = [
 ];
 
 describe("Customers page", () => {
+  it("shows each customer's savings on list in the column chooser, added up per currency", async () => {
+    // Contoso: list 151.35 − effective 125.1675 = 26.1825; Adatum: list 20.00 − 17.00 = 3.00.
+    const saved = [
+      customer(1, { companyName: "Contoso", monthToDateCost: "125.16", monthToDateResale: "137.68", monthToDateMargin: "12.52", monthToDateList: "151.35", monthToDateSavings: "26.1825", currency: "EUR" }),
+      customer(2, { companyName: "Adatum", monthToDateCost: "17.00", monthToDateResale: "17.00", monthToDateMargin: "0.00", monthToDateList: "20.00", monthToDateSavings: "3.00", currency: "EUR" }),
+    ];
+    mockBackend([signedIn()], "Admin", { customers: saved });
+    render(<CustomersPage />);
+    await screen.findAllByTestId("customer-row");
+    showColumn("savings");
+    const contoso = screen.getAllByTestId("customer-row").find((r) => r.textContent.includes("Contoso")) as HTMLElement;
+    expect(contoso.querySelector("td[data-col=savings]")?.textContent).toBe(formatMoneyExact("26.1825", "EUR"));
+    const totals = screen.getByTestId("customer-table-totals");
+    expect(totals.querySelector("tr[data-currency=EUR] td[data-col=savings]")?.textContent).toBe(formatMoneyExact("29.1825", "EUR"));
+    expect(totals.querySelector("tr[data-currency=EUR] td[data-col=margin]")?.textContent).toBe(formatMoney("12.52", "EUR"));
+  });
+
   it("lists every customer with its columns, sorted by company", async () => {
     mockBackend([signedIn()], "Admin", { customers: few });
     render(<CustomersPage />);

@@ -11,7 +11,7 @@ import {
 } from "react";
 import { type CustomerDto, type CustomerRef, type MarkupDto, type OrganizationDto } from "../../ipc";
 
-import { formatCount, formatMoney, formatMonth, formatPercent } from "../../format";
+import { formatCount, formatMoney, formatMoneyExact, formatMonth, formatPercent } from "../../format";
 import { href, markupHref } from "../../routing/route";
 import { compareDecimal, compareText } from "../../table/sort";
 import { SearchField } from "../../table/SearchField";
@@ -73,6 +73,8 @@ const byResale = (a: CustomerDto, b: CustomerDto) => compareDecimal(a.monthToDat
 const byMargin = (a: CustomerDto, b: CustomerDto) => compareDecimal(a.monthToDateMargin ?? "", b.monthToDateMargin ?? "");
 const noResale = (c: CustomerDto) => c.monthToDateResale === null;
 const noMargin = (c: CustomerDto) => c.monthToDateMargin === null;
+const bySavings = (a: CustomerDto, b: CustomerDto) => compareDecimal(a.monthToDateSavings ?? "", b.monthToDateSavings ?? "");
+const noSavings = (c: CustomerDto) => c.monthToDateSavings === null;
 const byExported = (a: CustomerDto, b: CustomerDto) =>
   compareDecimal(a.exportedCost?.cost ?? "", b.exportedCost?.cost ?? "");
 const noExported = (c: CustomerDto) => c.exportedCost === null;
@@ -82,6 +84,7 @@ const noStack = (c: CustomerDto) => c.stackCost === null;
 const costOf = (c: CustomerDto) => (c.monthToDateCost === null ? null : { amount: c.monthToDateCost, currency: c.currency });
 const resaleOf = (c: CustomerDto) => (c.monthToDateResale === null ? null : { amount: c.monthToDateResale, currency: c.currency });
 const marginOf = (c: CustomerDto) => (c.monthToDateMargin === null ? null : { amount: c.monthToDateMargin, currency: c.currency });
+const savingsOf = (c: CustomerDto) => (c.monthToDateSavings === null ? null : { amount: c.monthToDateSavings, currency: c.currency });
 const exportedOf = (c: CustomerDto) => (c.exportedCost === null ? null : { amount: c.exportedCost.cost, currency: c.exportedCost.currency });
 const stackOf = (c: CustomerDto) => (c.stackCost === null ? null : { amount: c.stackCost.amount, currency: c.stackCost.currency });
 
@@ -246,6 +249,28 @@ function CustomerList({
       money: marginOf,
       isBlank: noMargin,
       cell: (c) => (c.monthToDateMargin === null ? "—" : formatMoney(c.monthToDateMargin, c.currency)),
+    },
+    {
+      // The other half of the gain beside Margin (the markup): what credit and discounts save on
+      // list. In the chooser: shown, the columns would not fit 1280 px.
+      key: "savings",
+      header: "Savings",
+      label: "Savings MTD (list − effective)",
+      width: 110,
+      numeric: true,
+      hidden: true,
+      compare: bySavings,
+      money: savingsOf,
+      formatTotal: formatMoneyExact,
+      isBlank: noSavings,
+      cell: (c) =>
+        c.monthToDateSavings === null ? (
+          "—"
+        ) : (
+          <span title={c.monthToDateList === null ? undefined : `List ${formatMoneyExact(c.monthToDateList, c.currency)}: credit and discounts save this much`}>
+            {formatMoneyExact(c.monthToDateSavings, c.currency)}
+          </span>
+        ),
     },
     {
       key: "markup",

@@ -4,7 +4,7 @@ import { render } from "../../test/render";
 import { App } from "../../App";
 import { clearMocks, mockBackend } from "../../test/ipcMock";
 import { signedIn } from "../../test/fixtures";
-import { formatMoney } from "../../format";
+import { formatMoney, formatMoneyExact } from "../../format";
 import type { CurrencyDashboardDto } from "../../ipc";
 
 afterEach(() => {
@@ -26,6 +26,7 @@ const view = (currency: string, over: Partial<CurrencyDashboardDto> = {}): Curre
   monthToDate: "400.00",
   lastMonthSameDays: "320.00",
   lastMonth: "1000.00",
+  monthToDateGain: null,
   exportedCosts: null,
   charts: [
     { id: "trend", title: `Cost and resale by month · ${currency}`, svg: `<svg xmlns="http://www.w3.org/2000/svg"><text>${currency}</text></svg>` },
@@ -35,6 +36,25 @@ const view = (currency: string, over: Partial<CurrencyDashboardDto> = {}): Curre
 });
 
 describe("Dashboard", () => {
+  it("splits the month's margin into savings on list and markup, per currency, as the backend adds them", async () => {
+    // EUR: list 151.35 − effective 125.1675 = 26.1825 saved; resale 137.68 − cost 125.16 = 12.52 markup.
+    const gain = { period: "2026-11", list: "151.35", effective: "125.1675", savings: "26.1825", cost: "125.16", resale: "137.68", markup: "12.52" };
+    mockBackend([signedIn()], "Admin", { dashboard: { currencies: [view("EUR", { monthToDateGain: gain }), view("USD")] } });
+    window.location.hash = "#/dashboard";
+    render(<App />);
+    const strip = await screen.findByTestId("dashboard-gain");
+    const eur = (amount: string) => formatMoneyExact(amount, "EUR");
+    expect(within(strip).getByTestId("gain-savings").textContent).toBe(eur("26.1825"));
+    expect(within(strip).getByTestId("gain-markup").textContent).toBe(eur("12.52"));
+    expect(strip.textContent).toContain(`list ${eur("151.35")} − effective ${eur("125.1675")}`);
+    expect(strip.textContent).toContain(`resale ${eur("137.68")} − cost ${eur("125.16")}`);
+    // USD has nothing rated this month: no strip, rather than zeros.
+    window.location.hash = "#/dashboard/USD";
+    await waitFor(() => {
+      expect(screen.queryByTestId("dashboard-gain")).toBeNull();
+    });
+  });
+
   it("shows the charts and figures of the largest currency, switches currency by link, and saves a chart", async () => {
     const backend = mockBackend([signedIn()], "Admin", { dashboard: { currencies: [view("EUR"), view("USD", { monthToDate: "99.00" })] } });
     window.location.hash = "#/dashboard";

@@ -15,7 +15,7 @@ import {
   type CurrencyDashboardDto,
 } from "../../ipc";
 import { useDiscovery } from "../discovery/store";
-import { formatDateTime, formatMoney, formatMonth } from "../../format";
+import { formatDateTime, formatMoney, formatMoneyExact, formatMonth } from "../../format";
 import { href } from "../../routing/route";
 import { NotDiscovered } from "../../components/NotDiscovered";
 import { Failed, Loading } from "../../components/QueryState";
@@ -56,6 +56,7 @@ export function DashboardPage({ rest }: { rest: string[] }) {
             </nav>
           )}
           <Figures c={current} />
+          <Gain c={current} />
           <div className="charts" data-testid="dashboard-charts">
             {current.charts.map((chart) => (
               <Chart key={chart.id} chart={chart} currency={current.currency}>
@@ -98,6 +99,41 @@ function Figures({ c }: { c: CurrencyDashboardDto }) {
         <dd>{formatMoney(c.lastMonth, c.currency)}</dd>
       </div>
     </dl>
+  );
+}
+
+/**
+ * Where the open month's margin comes from so far, as the backend adds it up from the rated
+ * lines: what credit, tiers and discounts save against list, and what our markups add.
+ */
+function Gain({ c }: { c: CurrencyDashboardDto }) {
+  const g = c.monthToDateGain;
+  if (!g) return null;
+  const m = (amount: string) => formatMoneyExact(amount, c.currency);
+  return (
+    <section className="card gain" aria-labelledby="gain-title" data-testid="dashboard-gain">
+      <h2 id="gain-title">Where this month&apos;s margin comes from, so far</h2>
+      <dl className="stats">
+        <div>
+          <dt>Savings: credit and discounts</dt>
+          <dd data-testid="gain-savings">{m(g.savings)}</dd>
+          <dd className="hint">
+            list {m(g.list)} − effective {m(g.effective)}
+          </dd>
+        </div>
+        <div>
+          <dt>Markup</dt>
+          <dd data-testid="gain-markup">{m(g.markup)}</dd>
+          <dd className="hint">
+            resale {m(g.resale)} − cost {m(g.cost)}
+          </dd>
+        </div>
+      </dl>
+      <p className="hint">
+        Savings are what Microsoft&apos;s partner earned credit, tiers and discounts take off the list price; markup is
+        what customers pay above Microsoft&apos;s cost (monthly fees included). Rated usage of {formatMonth(g.period)} only.
+      </p>
+    </section>
   );
 }
 
