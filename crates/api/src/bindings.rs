@@ -40,8 +40,8 @@ use crate::dashboard::dto::{
 };
 use crate::discovery::dto::{
     DiscoveryEvent, DiscoveryStatusDto, EntityCountDto, ExportProgressDto, ExportStageDto,
-    PhaseDto, ProgressDto, RatingOutcomeDto, RunDto, RunErrorDto, RunStateDto, ScheduleDto,
-    TriggerDto,
+    PhaseDto, PricesProgressDto, ProgressDto, RatingOutcomeDto, RunDto, RunErrorDto, RunStateDto,
+    ScheduleDto, TriggerDto,
 };
 use crate::imports::dto::{
     ImportEvent, ImportKindDto, ImportPhaseDto, ImportProgressDto, ImportRunDto, SetAsideItemDto,
@@ -50,6 +50,7 @@ use crate::rating::dto::{
     PeriodDto, PeriodReconciliationDto, ReconciliationDto, ReconciliationLineDto,
     ReconciliationTotalDto,
 };
+use crate::rating::licence_check::{LicenceCheckDto, LicenceFlagDto};
 use crate::shared::roles::Access;
 use crate::shared::sign_in::{RoleDto, SignInStatus};
 use crate::{ApiError, ErrorCode};
@@ -91,6 +92,7 @@ pub fn typescript() -> String {
         RunDto::decl(&cfg),
         ProgressDto::decl(&cfg),
         ExportProgressDto::decl(&cfg),
+        PricesProgressDto::decl(&cfg),
         DiscoveryEvent::decl(&cfg),
         DiscoveryStatusDto::decl(&cfg),
         ScheduleDto::decl(&cfg),
@@ -117,6 +119,8 @@ pub fn typescript() -> String {
         ReconciliationDto::decl(&cfg),
         ReconciliationLineDto::decl(&cfg),
         ReconciliationTotalDto::decl(&cfg),
+        LicenceCheckDto::decl(&cfg),
+        LicenceFlagDto::decl(&cfg),
         PeriodReconciliationDto::decl(&cfg),
         InvoiceDto::decl(&cfg),
         InvoiceCustomerDto::decl(&cfg),

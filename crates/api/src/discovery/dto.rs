@@ -51,6 +51,9 @@ pub enum PhaseDto {
     Unbilled,
     /// Writing the run summary.
     Finishing,
+    /// Reading Microsoft's prices (Pricing API sheets and FX rates) after the run, as their
+    /// own import run; `prices` says which file.
+    MicrosoftPrices,
     /// Rating the usage the run read (after the run is recorded).
     Rating,
 }
@@ -148,6 +151,37 @@ pub struct ProgressDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub exports: Option<Vec<ExportProgressDto>>,
+    /// While Microsoft's prices are read after the run (phase `microsoftPrices`): which file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub prices: Option<PricesProgressDto>,
+}
+
+/// Where the reading of Microsoft's prices after a Discovery run stands. They are their own
+/// import run (kind pricing) with their own request count, shown beside Discovery's: the
+/// Discovery run is recorded before they start, and the history counts each run's requests
+/// once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PricesProgressDto {
+    /// The prices' import run.
+    pub run_id: String,
+    /// The file being read, from 1.
+    pub file: u32,
+    /// Files to read.
+    pub files: u32,
+    /// `azure_consumption`, `updatedlicensebased` or `fxRates`.
+    pub view: String,
+    /// Market (none for FX rates).
+    pub market: Option<String>,
+    /// `YYYY-MM`.
+    pub month: String,
+    /// Rows of this file written so far.
+    pub rows: u32,
+    /// Rows of every file so far.
+    pub rows_written: u32,
+    /// Pricing API requests so far (retries included).
+    pub requests: u32,
 }
 
 /// The stage of one Microsoft Graph billing export.
@@ -241,6 +275,12 @@ pub struct RatingOutcomeDto {
     pub prices_error: Option<String>,
     /// Its code.
     pub prices_error_code: Option<ErrorCode>,
+    /// The import run that read the prices (none when it could not start).
+    pub prices_run_id: Option<String>,
+    /// Files it read.
+    pub prices_files: u32,
+    /// Pricing API requests it sent.
+    pub prices_requests: u32,
 }
 
 /// The Discovery panel of one account.

@@ -248,26 +248,39 @@ async fn run_with(
 /// is in the database, and the next run's rating corrects any period it left half read. Stop
 /// ends rating between customer-periods.
 async fn rate_after_run(
-    hub: &Hub,
+    hub: &Arc<Hub>,
     db_path: &std::path::Path,
     record: &RunRecord,
     session: Arc<Session>,
     clock: Clock,
     stop: CancellationToken,
 ) -> RatingOutcomeDto {
-    let prices = crate::rating::pricing_fetch::fetch_month_prices(
+    let trigger = if record.trigger == "scheduled" {
+        Trigger::Scheduled
+    } else {
+        Trigger::Manual
+    };
+    let watch = prices_watch(hub, &record.account_id);
+    let fetched = crate::rating::pricing_fetch::fetch_month_prices(
         db_path,
         session,
         &record.account_id,
-        clock(),
+        trigger,
+        clock.clone(),
         &stop,
+        Some(watch),
     )
-    .await
-    .err();
+    .await;
+    let prices = fetched.as_ref().err().cloned();
     if let Some(e) = &prices {
         tracing::warn!(code = ?e.code, "reading the Pricing API sheets failed: {}", e.message);
     }
     let mut outcome = rate_read(hub, db_path, record, clock, stop).await;
+    if let Ok(f) = &fetched {
+        outcome.prices_run_id = f.run_id.map(|id| id.to_string());
+        outcome.prices_files = f.files.len() as u32;
+        outcome.prices_requests = clamp(f.requests);
+    }
     outcome.prices_error = prices.as_ref().map(|e| {
         format!(
             "The months' price sheets could not be read: {} Months without their sheet are rated with the rate card.",
@@ -276,6 +289,30 @@ async fn rate_after_run(
     });
     outcome.prices_error_code = prices.map(|e| e.code);
     outcome
+}
+
+/// Where the prices run stands, told as the Discovery run's progress (phase
+/// `microsoftPrices`, the Discovery run's last counters beside the prices run's file, rows
+/// and requests), so the panel says what happens while 500,000-row sheets download.
+fn prices_watch(hub: &Arc<Hub>, account: &str) -> crate::rating::pricing_fetch::PricesWatch {
+    let hub = hub.clone();
+    let account = account.to_string();
+    Arc::new(move |prices: &PricesProgressDto| {
+        let progress = {
+            let mut live = hub.live();
+            let Some(live) = live.get_mut(&account) else {
+                return;
+            };
+            let Some(mut progress) = live.progress.clone() else {
+                return;
+            };
+            progress.phase = PhaseDto::MicrosoftPrices;
+            progress.prices = Some(prices.clone());
+            live.progress = Some(progress.clone());
+            progress
+        };
+        hub.emit(&DiscoveryEvent::Progress { progress });
+    })
 }
 
 async fn rate_read(
@@ -311,6 +348,9 @@ async fn rate_read(
             error_code: None,
             prices_error: None,
             prices_error_code: None,
+            prices_run_id: None,
+            prices_files: 0,
+            prices_requests: 0,
         },
         Ok(Err(e)) => rating_failed(e),
         Err(e) => rating_failed(ApiError::new(
@@ -335,6 +375,9 @@ fn rating_failed(e: ApiError) -> RatingOutcomeDto {
         error_code: Some(e.code),
         prices_error: None,
         prices_error_code: None,
+        prices_run_id: None,
+        prices_files: 0,
+        prices_requests: 0,
     }
 }
 

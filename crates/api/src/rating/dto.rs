@@ -153,6 +153,9 @@ pub struct PeriodReconciliationDto {
     pub customers: Vec<ReconciliationDto>,
     /// The customers compared (not refused), added up per billing currency.
     pub totals: Vec<ReconciliationTotalDto>,
+    /// The period's new-commerce licence charges checked against their term's licence sheet
+    /// price: those billed away from it, with both prices.
+    pub licences: super::licence_check::LicenceCheckDto,
 }
 
 /// The customers of one billing currency, compared and not, added up exactly.

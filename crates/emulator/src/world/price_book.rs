@@ -5,12 +5,21 @@
 //! of a meter by the same factor so a tiered meter stays tiered. The emulator's own billing
 //! (rating.rs, billing.rs) and the price sheet it serves (crate::pricing) both read this one
 //! table, so the sheet of month M is exactly what billed month M.
+//!
+//! The seat licence's price moves too (knob on): up or down by 1 to 6 % each month, in each
+//! currency alike. A new-commerce licence's price is locked for its term at its order, so a
+//! seat is billed at the licence sheet price of its customer's order month ([`World::seat_billed`]),
+//! not the month it is billed in. With `mispriced_licence` one seat line (the first seat
+//! customer's, the month before the start month) is billed 10 % above that price, for the test
+//! that proves such a line is flagged.
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
+use super::billing::seat_price;
 use super::catalog::{self, meter_count};
 use super::rating::{tier_tables, TierTable};
-use super::{Month, World};
+use super::tenancy::{Customer, PlanKind};
+use super::{Currency, Month, World};
 use crate::entropy::{fnv, tag};
 
 /// Decimals a moved price keeps: enough for the smallest catalog price (`0.0000082`) to move.
@@ -88,6 +97,55 @@ impl World {
             return catalog::meter(meter).list_price();
         }
         self.month_tiers(month)[meter].0[0].1
+    }
+}
+
+impl World {
+    /// The seat licence's price in `currency` on the licence sheet of `month`.
+    pub fn seat_price_in(&self, currency: Currency, month: Month) -> Decimal {
+        let base = seat_price(currency);
+        if !self.monthly_prices {
+            return base;
+        }
+        let mut d = self.tagged(
+            tag::PRICE,
+            &[fnv("seat-licence"), month.year as u64, month.month as u64],
+        );
+        let percent = Decimal::new(1 + d.below(6) as i64, 2);
+        let factor = if d.below(2) == 0 {
+            Decimal::ONE + percent
+        } else {
+            Decimal::ONE - percent
+        };
+        (base * factor)
+            .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+            .normalize()
+    }
+
+    /// The unit price a seat of `c` is billed at in `month`: the licence sheet price of its
+    /// order month (locked for the term), or 10 % above it on the one mispriced line.
+    pub fn seat_billed(&self, c: &Customer, month: Month) -> Decimal {
+        let locked = self.seat_price_in(c.currency, Month::of(c.created));
+        if self.mispriced_licence && self.mispriced_seat() == Some((c.index, month)) {
+            return (locked * Decimal::new(110, 2))
+                .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+                .normalize();
+        }
+        locked
+    }
+
+    /// The customer and month of the mispriced seat line: the first Azure plan customer with
+    /// seats using the world before the month before the start month, in that month.
+    pub fn mispriced_seat(&self) -> Option<(u32, Month)> {
+        let month = Month::of(self.epoch).next().next();
+        (0..self.shape.customers)
+            .map(|i| self.customer(i))
+            .find(|c| {
+                c.plan == PlanKind::AzurePlan
+                    && c.license_seats > 0
+                    && c.usage_start(self) <= month.first_day()
+            })
+            .map(|c| (c.index, month))
     }
 }
 

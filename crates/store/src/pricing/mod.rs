@@ -17,9 +17,11 @@
 //! replaced whenever it is read again.
 
 mod fx;
+mod licences;
 mod sheets;
 
 pub use fx::{fx_rates, write_fx, FxMonth};
+pub use licences::{licence_charges, licence_order_months, market_of, LicenceCharge};
 pub use sheets::{
     holds_history, sheet_rows, sheets, write_sheet, SheetKey, SheetWriter, StoredSheet,
     StoredSheetRow, Timeline, WrittenSheet,
