@@ -266,6 +266,11 @@ pub async fn fetch_month_prices(
         }
         *sink.at.lock().unwrap_or_else(|e| e.into_inner()) = Some((k as u32 + 1, file.clone()));
         run.phase(Phase::MicrosoftPrices);
+        // Stop asked while the file was announced: it is not downloaded.
+        if stop.is_cancelled() {
+            fetched.stopped = true;
+            break;
+        }
         let Some(day) = first_day(&file.month) else {
             continue;
         };

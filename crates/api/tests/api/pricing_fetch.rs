@@ -144,6 +144,52 @@ async fn each_month_rated_with_its_own_sheet_and_fx_reconciles_although_prices_m
     d.emu.shutdown().await;
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn stop_ends_the_prices_run_between_files_with_each_written_file_whole() {
+    let d = discover(Preset::S, false, |_| {}).await;
+    let stop = CancellationToken::new();
+    let cut = stop.clone();
+    // Stop is asked as the second file is announced.
+    let watch: PricesWatch = Arc::new(move |p: &PricesProgressDto| {
+        if p.file == 2 {
+            cut.cancel();
+        }
+    });
+    let fetched = fetch_month_prices(
+        &d.db,
+        d.session.clone(),
+        &d.account,
+        Trigger::Manual,
+        Arc::new(now),
+        &stop,
+        Some(watch),
+    )
+    .await
+    .expect("a stopped fetch is no failure");
+    assert!(fetched.stopped, "{fetched:?}");
+    assert_eq!(fetched.files.len(), 1, "only the first file: {fetched:?}");
+    let db = Database::open(&d.db).unwrap();
+    let runs = prices_runs(&db, &d.account);
+    assert_eq!(runs.len(), 1);
+    assert_eq!(
+        (runs[0].state.as_str(), runs[0].trigger.as_str()),
+        ("stopped", "manual")
+    );
+    assert_eq!(
+        runs[0].counts.entities.len(),
+        1,
+        "{:#?}",
+        runs[0].counts.entities
+    );
+    let held = pricing::sheets(&db, &d.account, None).unwrap().len()
+        + pricing::fx_rates(&db, &d.account, &[]).unwrap().len();
+    assert_eq!(
+        held, 1,
+        "the first file is held whole, nothing of the second"
+    );
+    d.emu.shutdown().await;
+}
+
 /// The fetch was one import run of kind pricing, Scheduled like the run that caused it, its
 /// requests and rows counted and each file named with its rows; its progress went file by
 /// file in the order of the files read, the rows of each never going back.

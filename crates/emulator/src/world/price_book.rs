@@ -203,4 +203,34 @@ mod tests {
             "the same seed gives the same prices"
         );
     }
+
+    #[test]
+    fn the_seat_price_moves_by_month_and_a_seat_keeps_its_order_months_price() {
+        let months: Vec<Month> =
+            world(true).months_until(NaiveDate::from_ymd_opt(2026, 4, 15).unwrap());
+        let off = world(false);
+        assert!(months
+            .iter()
+            .all(|m| off.seat_price_in(Currency::Usd, *m) == seat_price(Currency::Usd)));
+        let on = world(true);
+        let prices: Vec<Decimal> = months
+            .iter()
+            .map(|m| on.seat_price_in(Currency::Usd, *m))
+            .collect();
+        assert!(prices.windows(2).any(|w| w[0] != w[1]), "{prices:?}");
+        assert!(
+            prices.iter().all(|p| p.scale() <= 2),
+            "to the cent: {prices:?}"
+        );
+        let (index, month) = on.mispriced_seat().expect("a seat customer");
+        let c = on.customer(index);
+        let locked = on.seat_price_in(c.currency, Month::of(c.created));
+        assert_eq!(on.seat_billed(&c, month), locked, "the knob is off");
+        let knob = world(true).with_mispriced_licence(true);
+        assert_eq!(
+            knob.seat_billed(&c, month),
+            (locked * Decimal::new(110, 2)).round_dp(2)
+        );
+        assert_eq!(knob.seat_billed(&c, month.prev()), locked, "one month only");
+    }
 }
