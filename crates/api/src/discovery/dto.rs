@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+pub use crate::rating::dto::PricesProgressDto;
 use crate::ErrorCode;
 
 /// A run's state, one badge each on the Discovery panel.
@@ -155,33 +156,6 @@ pub struct ProgressDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub prices: Option<PricesProgressDto>,
-}
-
-/// Where the reading of Microsoft's prices after a Discovery run stands. They are their own
-/// import run (kind pricing) with their own request count, shown beside Discovery's: the
-/// Discovery run is recorded before they start, and the history counts each run's requests
-/// once.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct PricesProgressDto {
-    /// The prices' import run.
-    pub run_id: String,
-    /// The file being read, from 1.
-    pub file: u32,
-    /// Files to read.
-    pub files: u32,
-    /// `azure_consumption`, `updatedlicensebased` or `fxRates`.
-    pub view: String,
-    /// Market (none for FX rates).
-    pub market: Option<String>,
-    /// `YYYY-MM`.
-    pub month: String,
-    /// Rows of this file written so far.
-    pub rows: u32,
-    /// Rows of every file so far.
-    pub rows_written: u32,
-    /// Pricing API requests so far (retries included).
-    pub requests: u32,
 }
 
 /// The stage of one Microsoft Graph billing export.

@@ -47,10 +47,10 @@ use cspdesk_store::pricing::{self, SheetKey};
 use cspdesk_store::Database;
 use tokio_util::sync::CancellationToken;
 
+use super::dto::PricesProgressDto;
 use super::pricing_import::{
     failure, fx_entity, start_refused, write_fx_in, write_sheet_in, SheetFile, SheetView,
 };
-use crate::discovery::dto::PricesProgressDto;
 use crate::{ApiError, ErrorCode};
 
 /// The market whose consumption sheet is read.
