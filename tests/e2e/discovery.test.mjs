@@ -112,12 +112,13 @@ test("Start again: the run resumes and ends Completed", async () => {
   assert.ok(last.length > 0, "the last success is shown");
   await showPanel();
   await shot("discovery-completed");
-  // The history lists every import; the months' price sheets and FX rates read after the run
-  // are runs of their own (kind pricing).
+  // The history lists every import; Microsoft's prices read after a Discovery run (the months'
+  // sheets, FX rates and licence sheets) are one run of their own (kind pricing), not one per file.
   const history = await session.findAll(`${panel} [data-testid=discovery-run][data-kind=discovery]`);
   assert.equal(history.length, 2);
   const prices = await session.findAll(`${panel} [data-testid=discovery-run][data-kind=pricing]`);
   assert.ok(prices.length > 0, "the months' Pricing API sheets were read after the run");
+  assert.ok(prices.length <= history.length, `one prices run per Discovery run at most, saw ${prices.length}`);
 });
 
 test("Customers lists the discovered customers and opens one customer's subscriptions", async () => {

@@ -73,6 +73,13 @@ const october: PeriodReconciliationDto = {
   totals: [
     { currency: "EUR", customers: 1, matched: 0, rated: "250.00", invoiced: "249.00", difference: "-1.00", causes: { priceMismatch: "-1.00" }, unexplained: "0.00", notCompared: 0, notComparedRated: "0.00", notComparedInvoiced: "0.00", resale: "275.00", margin: "26.00", otherCharges: "120.00", invoiceTotal: "369.00", invoiceRest: "0.00" },
   ],
+  licences: {
+    checked: 1,
+    notChecked: 0,
+    flags: [
+      { accountId: "a1", customerId: "c-00001", customer: "Customer 00001", document: "invoice G000000007", subscriptionId: "s-1", productId: "CFQ7TTC0LH18", skuId: "0001", product: "Microsoft 365 Business Basic", chargeType: "cycleCharge", chargeStart: "2026-10-01T00:00:00Z", term: "P1M", billingPlan: "monthly", orderMonth: "2025-12", market: "DE", currency: "EUR", quantity: "2", billedUnitPrice: "6.27", listUnitPrice: "5.70", difference: "0.57" },
+    ],
+  },
 };
 
 function backend() {

@@ -40,8 +40,8 @@ use crate::dashboard::dto::{
 };
 use crate::discovery::dto::{
     DiscoveryEvent, DiscoveryStatusDto, EntityCountDto, ExportProgressDto, ExportStageDto,
-    PhaseDto, ProgressDto, RatingOutcomeDto, RunDto, RunErrorDto, RunStateDto, ScheduleDto,
-    TriggerDto,
+    PhaseDto, PricesProgressDto, ProgressDto, RatingOutcomeDto, RunDto, RunErrorDto, RunStateDto,
+    ScheduleDto, TriggerDto,
 };
 use crate::imports::dto::{
     ImportEvent, ImportKindDto, ImportPhaseDto, ImportProgressDto, ImportRunDto, SetAsideItemDto,
@@ -54,6 +54,7 @@ use crate::rating::dto::{
     PeriodDto, PeriodReconciliationDto, ReconciliationDto, ReconciliationLineDto,
     ReconciliationTotalDto,
 };
+use crate::rating::licence_check::{LicenceCheckDto, LicenceFlagDto};
 use crate::shared::roles::Access;
 use crate::shared::sign_in::{RoleDto, SignInStatus};
 use crate::{ApiError, ErrorCode};
@@ -95,6 +96,7 @@ pub fn typescript() -> String {
         RunDto::decl(&cfg),
         ProgressDto::decl(&cfg),
         ExportProgressDto::decl(&cfg),
+        PricesProgressDto::decl(&cfg),
         DiscoveryEvent::decl(&cfg),
         DiscoveryStatusDto::decl(&cfg),
         ScheduleDto::decl(&cfg),
@@ -132,6 +134,8 @@ pub fn typescript() -> String {
         FxRateDto::decl(&cfg),
         FxMonthDto::decl(&cfg),
         FxTableDto::decl(&cfg),
+        LicenceCheckDto::decl(&cfg),
+        LicenceFlagDto::decl(&cfg),
         PeriodReconciliationDto::decl(&cfg),
         InvoiceDto::decl(&cfg),
         InvoiceCustomerDto::decl(&cfg),

@@ -130,6 +130,11 @@ impl Run {
         self.tally.page(entity, rows);
     }
 
+    /// [`Run::page`] of an entity named at run time.
+    pub fn page_named(&self, entity: std::borrow::Cow<'static, str>, rows: u64) {
+        self.tally.page_named(entity, rows);
+    }
+
     /// A step of the plan is applied.
     pub fn step_done(&self) {
         self.tally.steps_done.fetch_add(1, Ordering::Relaxed);

@@ -4,6 +4,7 @@
 //! The core never draws anything: the app forwards snapshots over a Tauri channel, the CLI
 //! draws a bar or prints JSON lines.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
@@ -37,6 +38,8 @@ pub enum Phase {
     StackSubscriptions,
     /// Stack usage: usage aggregates, day by day.
     StackUsage,
+    /// Microsoft's prices (Pricing API sheets and FX rates), file by file.
+    MicrosoftPrices,
     /// Recording the run's end.
     Finishing,
 }
@@ -171,7 +174,7 @@ pub struct Tally {
     pub rows_expected: AtomicU64,
     /// Items set aside (read everything else; see `cspdesk_store::set_aside`).
     pub warnings: AtomicU64,
-    entities: Mutex<BTreeMap<&'static str, (u64, u64)>>,
+    entities: Mutex<BTreeMap<Cow<'static, str>, (u64, u64)>>,
     exports: Mutex<BTreeMap<String, ExportProgress>>,
     best_fraction: Mutex<f64>,
 }
@@ -179,6 +182,12 @@ pub struct Tally {
 impl Tally {
     /// A page of `entity` was written with `rows` rows changed.
     pub fn page(&self, entity: &'static str, rows: u64) {
+        self.page_named(Cow::Borrowed(entity), rows);
+    }
+
+    /// [`Tally::page`] of an entity named at run time (one file of a run that reads several,
+    /// so the history names each).
+    pub fn page_named(&self, entity: Cow<'static, str>, rows: u64) {
         self.rows.fetch_add(rows, Ordering::Relaxed);
         let mut map = self.entities.lock().unwrap_or_else(|p| p.into_inner());
         let e = map.entry(entity).or_default();
@@ -186,9 +195,15 @@ impl Tally {
         e.1 += rows;
     }
 
+    /// Rows of `entity` so far.
+    pub fn rows_of(&self, entity: &str) -> u64 {
+        let map = self.entities.lock().unwrap_or_else(|p| p.into_inner());
+        map.get(entity).map(|e| e.1).unwrap_or(0)
+    }
+
     /// `rows` of `entity` counted by [`Tally::page`] were rolled back (a batch stopped or
     /// failed before its commit): they no longer count as written; their pages still do.
-    pub fn rolled_back(&self, entity: &'static str, rows: u64) {
+    pub fn rolled_back(&self, entity: &str, rows: u64) {
         let _ = self
             .rows
             .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |r| {
@@ -237,7 +252,7 @@ impl Tally {
             entities: map
                 .iter()
                 .map(|(entity, (pages, rows))| EntityCount {
-                    entity: (*entity).to_string(),
+                    entity: entity.to_string(),
                     pages: *pages,
                     rows: *rows,
                 })

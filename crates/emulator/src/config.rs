@@ -108,6 +108,10 @@ pub struct EmulatorConfig {
     /// default, as at Microsoft; off, every month has the catalog's prices, as the rate card
     /// shows them (tests of rate-card rating turn it off).
     pub monthly_prices: bool,
+    /// One seat licence line (the first seat customer's, the month before the start month)
+    /// billed 10 % above its term's licence sheet price. Off by default: the test that proves
+    /// such a line is flagged turns it on.
+    pub mispriced_licence: bool,
     /// Whether the partner's admin granted tenant-wide consent to the Pricing API's
     /// `user_impersonation` for the app; without it a Pricing token needs the sign-in itself to
     /// have consented (AADSTS65001 otherwise).
@@ -145,6 +149,7 @@ impl EmulatorConfig {
             v1_cutover: true,
             graph_admin_consent: true,
             monthly_prices: true,
+            mispriced_licence: false,
             pricing_admin_consent: true,
         }
     }

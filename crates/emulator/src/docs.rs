@@ -138,4 +138,8 @@
 //!   each Azure plan meter's tiers move by month (`world::price_book`: a third up, a third down
 //!   by 1-8 %, a third unchanged); usage rows, v1 and Graph lines, invoices and Cost Management
 //!   exports of month M use month M's prices and FX, which the sheet and FX of M serve. Legacy
-//!   0145P lines and the rate card keep the catalog's prices.
+//!   0145P lines and the rate card keep the catalog's prices. The seat licence's price moves
+//!   too (1-6 % up or down a month, its licence sheet of M serving M's price); a seat is billed
+//!   at the price of its customer's order month, locked for the term.
+//! - **Mispriced licence** (`EmulatorConfig::mispriced_licence`, off by default): one seat line
+//!   (`World::mispriced_seat`) billed 10 % above its term's price.

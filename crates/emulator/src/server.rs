@@ -90,7 +90,8 @@ impl Emulator {
     /// Binds `config.listen`, generates the partner and starts serving in the background.
     pub async fn start(config: EmulatorConfig) -> Result<RunningEmulator> {
         let world = World::new(config.preset, config.seed, config.now.date_naive())
-            .with_monthly_prices(config.monthly_prices);
+            .with_monthly_prices(config.monthly_prices)
+            .with_mispriced_licence(config.mispriced_licence);
         let std_listener =
             std::net::TcpListener::bind(config.listen).map_err(|source| EmulatorError::Bind {
                 addr: config.listen,

@@ -454,7 +454,7 @@ export type RunStateDto = "notStarted" | "inProgress" | "stopped" | "error" | "c
 
 export type TriggerDto = "manual" | "scheduled";
 
-export type PhaseDto = "customers" | "subscriptions" | "usage" | "prices" | "invoices" | "unbilled" | "finishing" | "rating";
+export type PhaseDto = "customers" | "subscriptions" | "usage" | "prices" | "invoices" | "unbilled" | "finishing" | "microsoftPrices" | "rating";
 
 export type ExportStageDto = "requested" | "preparing" | "queued" | "downloading" | "writing" | "unchanged" | "noData" | "done" | "stopped" | "failed";
 
@@ -601,7 +601,11 @@ entities: Array<EntityCountDto>,
 /**
  * Each Microsoft Graph billing export of the run and where it stands.
  */
-exports?: Array<ExportProgressDto>, };
+exports?: Array<ExportProgressDto>, 
+/**
+ * While Microsoft's prices are read after the run (phase `microsoftPrices`): which file.
+ */
+prices?: PricesProgressDto, };
 
 export type ExportProgressDto = { 
 /**
@@ -624,6 +628,44 @@ blobs: number | null,
  * Lines read so far.
  */
 rows: number, };
+
+export type PricesProgressDto = { 
+/**
+ * The prices' import run.
+ */
+runId: string, 
+/**
+ * The file being read, from 1.
+ */
+file: number, 
+/**
+ * Files to read.
+ */
+files: number, 
+/**
+ * `azure_consumption`, `updatedlicensebased` or `fxRates`.
+ */
+view: string, 
+/**
+ * Market (none for FX rates).
+ */
+market: string | null, 
+/**
+ * `YYYY-MM`.
+ */
+month: string, 
+/**
+ * Rows of this file written so far.
+ */
+rows: number, 
+/**
+ * Rows of every file so far.
+ */
+rowsWritten: number, 
+/**
+ * Pricing API requests so far (retries included).
+ */
+requests: number, };
 
 export type DiscoveryEvent = { "kind": "started", 
 /**
@@ -795,7 +837,7 @@ current: boolean,
  */
 raw: string, };
 
-export type ImportPhaseDto = "customers" | "subscriptions" | "usage" | "prices" | "invoices" | "unbilled" | "manifests" | "costRows" | "stackSubscriptions" | "stackUsage" | "finishing";
+export type ImportPhaseDto = "customers" | "subscriptions" | "usage" | "prices" | "invoices" | "unbilled" | "manifests" | "costRows" | "stackSubscriptions" | "stackUsage" | "microsoftPrices" | "finishing";
 
 export type ImportProgressDto = { 
 /**
@@ -1268,7 +1310,19 @@ pricesError: string | null,
 /**
  * Its code.
  */
-pricesErrorCode: ErrorCode | null, };
+pricesErrorCode: ErrorCode | null, 
+/**
+ * The import run that read the prices (none when it could not start).
+ */
+pricesRunId: string | null, 
+/**
+ * Files it read.
+ */
+pricesFiles: number, 
+/**
+ * Pricing API requests it sent.
+ */
+pricesRequests: number, };
 
 export type PeriodDto = { 
 /**
@@ -1746,6 +1800,98 @@ currencies: Array<string>,
  */
 months: Array<FxMonthDto>, };
 
+export type LicenceCheckDto = { 
+/**
+ * Charges compared with their term's sheet price.
+ */
+checked: number, 
+/**
+ * Charges without their order month's sheet or a matching row on it.
+ */
+notChecked: number, 
+/**
+ * Those billed away from it.
+ */
+flags: Array<LicenceFlagDto>, };
+
+export type LicenceFlagDto = { 
+/**
+ * The partner account.
+ */
+accountId: string, 
+/**
+ * The customer.
+ */
+customerId: string, 
+/**
+ * Its name.
+ */
+customer: string, 
+/**
+ * `invoice G000000001` or `unbilled 2026-11:USD`.
+ */
+document: string, 
+/**
+ * The subscription.
+ */
+subscriptionId: string, 
+/**
+ * Product id.
+ */
+productId: string, 
+/**
+ * SKU id.
+ */
+skuId: string, 
+/**
+ * Product and SKU in words.
+ */
+product: string, 
+/**
+ * `cycleCharge`, `new`...
+ */
+chargeType: string, 
+/**
+ * When the charge starts (as sent).
+ */
+chargeStart: string | null, 
+/**
+ * Term duration (`P1M`, `P1Y`).
+ */
+term: string, 
+/**
+ * Billing plan.
+ */
+billingPlan: string, 
+/**
+ * The order month whose sheet prices it (`YYYY-MM`).
+ */
+orderMonth: string, 
+/**
+ * Market of that sheet.
+ */
+market: string, 
+/**
+ * Currency.
+ */
+currency: string, 
+/**
+ * Quantity billed.
+ */
+quantity: string, 
+/**
+ * The unit price billed.
+ */
+billedUnitPrice: string, 
+/**
+ * The term's list price on the sheet.
+ */
+listUnitPrice: string, 
+/**
+ * Billed minus list, per unit.
+ */
+difference: string, };
+
 export type PeriodReconciliationDto = { 
 /**
  * `YYYY-MM`.
@@ -1758,7 +1904,12 @@ customers: Array<ReconciliationDto>,
 /**
  * The customers compared (not refused), added up per billing currency.
  */
-totals: Array<ReconciliationTotalDto>, };
+totals: Array<ReconciliationTotalDto>, 
+/**
+ * The period's new-commerce licence charges checked against their term's licence sheet
+ * price: those billed away from it, with both prices.
+ */
+licences: LicenceCheckDto, };
 
 export type InvoiceDto = { 
 /**

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+pub use crate::rating::dto::PricesProgressDto;
 use crate::ErrorCode;
 
 /// A run's state, one badge each on the Discovery panel.
@@ -51,6 +52,9 @@ pub enum PhaseDto {
     Unbilled,
     /// Writing the run summary.
     Finishing,
+    /// Reading Microsoft's prices (Pricing API sheets and FX rates) after the run, as their
+    /// own import run; `prices` says which file.
+    MicrosoftPrices,
     /// Rating the usage the run read (after the run is recorded).
     Rating,
 }
@@ -148,6 +152,10 @@ pub struct ProgressDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub exports: Option<Vec<ExportProgressDto>>,
+    /// While Microsoft's prices are read after the run (phase `microsoftPrices`): which file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub prices: Option<PricesProgressDto>,
 }
 
 /// The stage of one Microsoft Graph billing export.
@@ -243,6 +251,12 @@ pub struct RatingOutcomeDto {
     pub prices_error: Option<String>,
     /// Its code.
     pub prices_error_code: Option<ErrorCode>,
+    /// The import run that read the prices (none when it could not start).
+    pub prices_run_id: Option<String>,
+    /// Files it read.
+    pub prices_files: u32,
+    /// Pricing API requests it sent.
+    pub prices_requests: u32,
 }
 
 /// The Discovery panel of one account.

@@ -46,6 +46,7 @@ pub fn progress_dto(p: &Progress) -> ProgressDto {
             Phase::Prices => PhaseDto::Prices,
             Phase::Invoices => PhaseDto::Invoices,
             Phase::Unbilled => PhaseDto::Unbilled,
+            Phase::MicrosoftPrices => PhaseDto::MicrosoftPrices,
             // The phases of the other kinds never reach a Discovery panel.
             Phase::Finishing
             | Phase::Manifests
@@ -64,5 +65,6 @@ pub fn progress_dto(p: &Progress) -> ProgressDto {
         eta_ms: p.eta.map(millis),
         entities: entities(&p.entities),
         exports: (!p.exports.is_empty()).then(|| p.exports.iter().map(export_dto).collect()),
+        prices: None,
     }
 }

@@ -18,6 +18,7 @@ use cspdesk_store::{accounts, Database};
 use tokio::sync::oneshot;
 use tokio_util::sync::CancellationToken;
 
+use super::after_run::rate_after_run;
 pub use super::progress::progress_dto;
 use crate::accounts::login::resume;
 use crate::discovery::dto::*;
@@ -33,9 +34,9 @@ pub struct Hub {
     watchers: crate::shared::watchers::Watchers<DiscoveryEvent>,
 }
 
-struct Live {
+pub(super) struct Live {
     stop: CancellationToken,
-    progress: Option<ProgressDto>,
+    pub(super) progress: Option<ProgressDto>,
 }
 
 impl Hub {
@@ -49,11 +50,11 @@ impl Hub {
         self.watchers.set(name, watcher);
     }
 
-    fn emit(&self, event: &DiscoveryEvent) {
+    pub(super) fn emit(&self, event: &DiscoveryEvent) {
         self.watchers.emit(event);
     }
 
-    fn live(&self) -> std::sync::MutexGuard<'_, HashMap<String, Live>> {
+    pub(super) fn live(&self) -> std::sync::MutexGuard<'_, HashMap<String, Live>> {
         self.live.lock().unwrap_or_else(|p| p.into_inner())
     }
 
@@ -240,102 +241,6 @@ async fn run_with(
         rating,
     });
     Ok(run)
-}
-
-/// Reads the months' Pricing API sheets and FX rates the account lacks
-/// ([`crate::rating::pricing_fetch`]), then rates what the run changed (incrementally: only
-/// customer-periods whose usage or prices changed). A stopped run is rated too: what it read
-/// is in the database, and the next run's rating corrects any period it left half read. Stop
-/// ends rating between customer-periods.
-async fn rate_after_run(
-    hub: &Hub,
-    db_path: &std::path::Path,
-    record: &RunRecord,
-    session: Arc<Session>,
-    clock: Clock,
-    stop: CancellationToken,
-) -> RatingOutcomeDto {
-    let prices = crate::rating::pricing_fetch::fetch_month_prices(
-        db_path,
-        session,
-        &record.account_id,
-        clock(),
-        &stop,
-    )
-    .await
-    .err();
-    if let Some(e) = &prices {
-        tracing::warn!(code = ?e.code, "reading the Pricing API sheets failed: {}", e.message);
-    }
-    let mut outcome = rate_read(hub, db_path, record, clock, stop).await;
-    outcome.prices_error = prices.as_ref().map(|e| {
-        format!(
-            "The months' price sheets could not be read: {} Months without their sheet are rated with the rate card.",
-            e.message
-        )
-    });
-    outcome.prices_error_code = prices.map(|e| e.code);
-    outcome
-}
-
-async fn rate_read(
-    hub: &Hub,
-    db_path: &std::path::Path,
-    record: &RunRecord,
-    clock: Clock,
-    stop: CancellationToken,
-) -> RatingOutcomeDto {
-    let last = hub
-        .live()
-        .get(&record.account_id)
-        .and_then(|l| l.progress.clone());
-    if let Some(mut progress) = last {
-        progress.phase = PhaseDto::Rating;
-        hub.emit(&DiscoveryEvent::Progress { progress });
-    }
-    let path = db_path.to_path_buf();
-    let account = record.account_id.clone();
-    let now = clock();
-    let outcome = tokio::task::spawn_blocking(move || {
-        let mut db = Database::open(&path)?;
-        crate::rating::rate::rate_until(&mut db, Some(&account), None, now, &|| stop.is_cancelled())
-    })
-    .await;
-    match outcome {
-        Ok(Ok(s)) => RatingOutcomeDto {
-            rated: s.rated,
-            refused: s.refused,
-            unchanged: s.unchanged,
-            lines_written: s.lines_written,
-            error: None,
-            error_code: None,
-            prices_error: None,
-            prices_error_code: None,
-        },
-        Ok(Err(e)) => rating_failed(e),
-        Err(e) => rating_failed(ApiError::new(
-            ErrorCode::Internal,
-            format!("rating stopped unexpectedly ({e})"),
-            None,
-        )),
-    }
-}
-
-fn rating_failed(e: ApiError) -> RatingOutcomeDto {
-    tracing::warn!(code = ?e.code, "rating after Discovery failed: {}", e.message);
-    RatingOutcomeDto {
-        rated: 0,
-        refused: 0,
-        unchanged: 0,
-        lines_written: 0,
-        error: Some(format!(
-            "Rating the usage failed: {} Costs shown may be out of date; run Discovery again.",
-            e.message
-        )),
-        error_code: Some(e.code),
-        prices_error: None,
-        prices_error_code: None,
-    }
 }
 
 /// Starts Discovery in the background and returns once the run is recorded (or refused).

@@ -74,6 +74,8 @@ pub enum ImportPhaseDto {
     StackSubscriptions,
     /// Stack usage: usage, day by day.
     StackUsage,
+    /// Microsoft's prices: price sheets and FX rates, file by file.
+    MicrosoftPrices,
     /// Writing the run's end.
     Finishing,
 }

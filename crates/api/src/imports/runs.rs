@@ -203,6 +203,7 @@ pub fn import_progress_dto(p: &Progress) -> ImportProgressDto {
             Phase::CostRows => ImportPhaseDto::CostRows,
             Phase::StackSubscriptions => ImportPhaseDto::StackSubscriptions,
             Phase::StackUsage => ImportPhaseDto::StackUsage,
+            Phase::MicrosoftPrices => ImportPhaseDto::MicrosoftPrices,
             Phase::Finishing => ImportPhaseDto::Finishing,
         },
         steps_done: clamp(p.steps_done),
@@ -290,7 +291,11 @@ pub fn stop(hub: &Hub, imports: &Imports, db: &Database, run_id: &str) -> Result
             None,
         ));
     }
-    if record.kind == RunKind::Discovery {
+    // The prices read after a Discovery run stop with it (they share its Stop).
+    let after_discovery = record.kind == RunKind::Pricing
+        && record.source.as_deref() == Some(crate::rating::pricing_fetch::SOURCE);
+    if record.kind == RunKind::Discovery || (after_discovery && hub.is_running(&record.account_id))
+    {
         return crate::discovery::runs::stop(hub, db.path(), &record.account_id);
     }
     if let Some(live) = imports.live().get(&id) {

@@ -153,6 +153,9 @@ pub struct PeriodReconciliationDto {
     pub customers: Vec<ReconciliationDto>,
     /// The customers compared (not refused), added up per billing currency.
     pub totals: Vec<ReconciliationTotalDto>,
+    /// The period's new-commerce licence charges checked against their term's licence sheet
+    /// price: those billed away from it, with both prices.
+    pub licences: super::licence_check::LicenceCheckDto,
 }
 
 /// The customers of one billing currency, compared and not, added up exactly.
@@ -221,4 +224,31 @@ pub struct CustomerCostDto {
     pub lines: u32,
     /// When last rated (RFC 3339).
     pub rated_at: String,
+}
+
+/// Where the reading of Microsoft's prices after a Discovery run stands. They are their own
+/// import run (kind pricing) with their own request count, shown beside Discovery's: the
+/// Discovery run is recorded before they start, and the history counts each run's requests
+/// once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PricesProgressDto {
+    /// The prices' import run.
+    pub run_id: String,
+    /// The file being read, from 1.
+    pub file: u32,
+    /// Files to read.
+    pub files: u32,
+    /// `azure_consumption`, `updatedlicensebased` or `fxRates`.
+    pub view: String,
+    /// Market (none for FX rates).
+    pub market: Option<String>,
+    /// `YYYY-MM`.
+    pub month: String,
+    /// Rows of this file written so far.
+    pub rows: u32,
+    /// Rows of every file so far.
+    pub rows_written: u32,
+    /// Pricing API requests so far (retries included).
+    pub requests: u32,
 }

@@ -5,6 +5,7 @@
 pub mod costs;
 pub mod dto;
 mod headline;
+pub mod licence_check;
 mod month_prices;
 pub mod price_sheets;
 pub mod prices;

@@ -72,7 +72,7 @@ fn bad_file(message: String) -> ApiError {
     ApiError::new(ErrorCode::Validation, message, Some("file"))
 }
 
-fn failure(e: &ApiError) -> RunFailure {
+pub(crate) fn failure(e: &ApiError) -> RunFailure {
     RunFailure {
         code: format!("{:?}", e.code),
         endpoint: None,
@@ -137,7 +137,12 @@ fn start_run(
         CancellationToken::new(),
         Arc::new(move || now),
     )
-    .map_err(|e| match e {
+    .map_err(|e| start_refused(e, label))
+}
+
+/// Why a pricing run of `label` could not start, in words.
+pub(crate) fn start_refused(e: StartError, label: &str) -> ApiError {
+    match e {
         StartError::AlreadyRunning => ApiError::new(
             ErrorCode::AlreadyRunning,
             format!("{label} is being imported already (by the app or another cspdesk): wait for it to finish"),
@@ -150,7 +155,7 @@ fn start_run(
             format!("Could not take the import lock beside the database: {e}. Check that its folder is writable."),
             None,
         ),
-    })
+    }
 }
 
 /// The market the sheet's first row names (`Market`), upper case.
@@ -177,6 +182,7 @@ fn market_of(file: &str, view: SheetView, path: &Path) -> Result<String, ApiErro
 enum Stop {
     Store(cspdesk_store::Error),
     Sheet(PriceSheetError),
+    Stopped,
 }
 
 impl From<cspdesk_store::Error> for Stop {
@@ -238,10 +244,9 @@ pub fn import_sheet(
 }
 
 /// Writes the `view` sheet of `market` for `month` (`YYYY-MM`) read from `reader` (named
-/// `file` in errors) as one pricing run of `account_id`: the path a file import and
-/// Discovery's download share.
+/// `file` in errors) as one pricing run of `account_id` (a file import).
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn write_sheet_from(
+fn write_sheet_from(
     db: &mut Database,
     account_id: &str,
     view: SheetView,
@@ -251,21 +256,84 @@ pub(crate) fn write_sheet_from(
     reader: impl std::io::Read,
     now: DateTime<Utc>,
 ) -> Result<PricingImportDto, ApiError> {
-    let (month, timeline) = timeline(month, now)?;
-    let file = file.to_string();
-    let market = market.to_string();
+    let (month, _) = timeline(month, now)?;
     let account = accounts::find(db, account_id)?;
+    let source = format!("{}/{market}/{month}", view.as_str());
+    let label = format!("Price sheet {} {market} {month}", view.as_str());
+    let mut run = start_run(db, &account.id, &source, &label, now)?;
+    let outcome = write_sheet_in(
+        &mut run,
+        db,
+        &SheetFile {
+            account_id: &account.id,
+            view,
+            month: &month,
+            market,
+            file,
+        },
+        reader,
+    )
+    .and_then(|written| {
+        written
+            .ok_or_else(|| ApiError::new(ErrorCode::Internal, "the import stopped half-way", None))
+    });
+    run.finish(db, outcome.as_ref().err().map(failure))?;
+    outcome
+}
+
+/// One sheet file to write: whose, which view, month and market, and its name in errors.
+pub(crate) struct SheetFile<'a> {
+    /// The partner account.
+    pub account_id: &'a str,
+    /// Its view.
+    pub view: SheetView,
+    /// `YYYY-MM`.
+    pub month: &'a str,
+    /// Upper-case market.
+    pub market: &'a str,
+    /// The file's name in errors.
+    pub file: &'a str,
+}
+
+impl SheetFile<'_> {
+    /// The run's entity naming this file (the history lists each file a run read).
+    pub(crate) fn entity(&self) -> String {
+        format!(
+            "sheet:{}/{}/{}",
+            self.view.as_str(),
+            self.market,
+            self.month
+        )
+    }
+}
+
+/// Rows between two progress counts (and Stop checks) inside a sheet.
+const ROWS_PER_PAGE: u64 = 10_000;
+
+/// Writes one sheet read from `reader` inside `run` (a file import's own run, or the one run
+/// of the prices Discovery reads): streamed into one transaction, so a refused header, a
+/// failure or a Stop between rows (None) leaves what the month held whole.
+pub(crate) fn write_sheet_in(
+    run: &mut Run,
+    db: &mut Database,
+    f: &SheetFile<'_>,
+    reader: impl std::io::Read,
+) -> Result<Option<PricingImportDto>, ApiError> {
+    let now = run.now();
+    let (month, timeline) = timeline(f.month, now)?;
+    let file = f.file.to_string();
+    let market = f.market.to_string();
+    let view = f.view;
     let key = SheetKey {
-        account_id: account.id.clone(),
+        account_id: f.account_id.to_string(),
         view: view.as_str().to_string(),
         market: market.clone(),
         month: month.clone(),
     };
-    let source = format!("{}/{market}/{month}", view.as_str());
-    let label = format!("Price sheet {} {market} {month}", view.as_str());
-    let mut run = start_run(db, &account.id, &source, &label, now)?;
+    let entity = f.entity();
     let run_id = run.record().id;
     let mut listed = Vec::new();
+    let mut counted = 0u64;
     let written = pricing::write_sheet(
         db,
         &key,
@@ -280,9 +348,13 @@ pub(crate) fn write_sheet_from(
                         for r in stored_rows(row) {
                             w.row(&r)?;
                         }
-                        if w.rows() % 10_000 == 0 {
-                            run.page("pricingSheetRows", 10_000);
+                        if w.rows() - counted >= ROWS_PER_PAGE {
+                            run.page_named(entity.clone().into(), w.rows() - counted);
+                            counted = w.rows();
                             run.tick_progress();
+                            if run.stop_requested() {
+                                return Err(Stop::Stopped);
+                            }
                         }
                     }
                     Err(aside) => {
@@ -296,21 +368,21 @@ pub(crate) fn write_sheet_from(
                         }
                     }
                 }
-                Ok::<(), cspdesk_store::Error>(())
+                Ok::<(), Stop>(())
             });
             read.map_err(|stop| match stop {
                 ReadStop::Sheet(e) => Stop::Sheet(e),
-                ReadStop::Caller(e) => Stop::Store(e),
+                ReadStop::Caller(e) => e,
             })
         },
     );
-    let outcome = match written {
+    match written {
         Ok(w) => {
             run.tally()
                 .warnings
                 .fetch_add(w.sheet.set_aside, Ordering::Relaxed);
-            run.page("pricingSheetRows", w.sheet.rows % 10_000);
-            Ok(PricingImportDto {
+            run.page_named(entity.into(), w.sheet.rows - counted);
+            Ok(Some(PricingImportDto {
                 run_id,
                 view: view.as_str().to_string(),
                 market: Some(market),
@@ -320,13 +392,18 @@ pub(crate) fn write_sheet_from(
                 set_aside: w.sheet.set_aside,
                 set_aside_rows: listed,
                 replaced: w.replaced,
-            })
+            }))
         }
-        Err(Stop::Sheet(e)) => Err(bad_file(format!("{e}. Nothing was imported."))),
-        Err(Stop::Store(e)) => Err(e.into()),
-    };
-    run.finish(db, outcome.as_ref().err().map(failure))?;
-    outcome
+        Err(stop) => {
+            // The transaction rolled back: the rows counted so far were not written.
+            run.tally().rolled_back(&entity, counted);
+            match stop {
+                Stop::Sheet(e) => Err(bad_file(format!("{e}. Nothing was imported."))),
+                Stop::Store(e) => Err(e.into()),
+                Stop::Stopped => Ok(None),
+            }
+        }
+    }
 }
 
 fn timeline_text(t: Timeline) -> String {
@@ -352,8 +429,8 @@ pub fn import_fx(
 }
 
 /// Writes the FX rates of `month` read from `reader` (named `file` in errors) as one pricing
-/// run of `account_id`: the path a file import and Discovery's download share.
-pub(crate) fn write_fx_from(
+/// run of `account_id` (a file import).
+fn write_fx_from(
     db: &mut Database,
     account_id: &str,
     month: &str,
@@ -361,55 +438,73 @@ pub(crate) fn write_fx_from(
     reader: impl std::io::Read,
     now: DateTime<Utc>,
 ) -> Result<PricingImportDto, ApiError> {
-    let (month, timeline) = timeline(month, now)?;
-    let file = file.to_string();
+    let (month, _) = timeline(month, now)?;
     let account = accounts::find(db, account_id)?;
     let source = format!("fx/{month}");
     let label = format!("FX rates {month}");
     let run = start_run(db, &account.id, &source, &label, now)?;
-    let run_id = run.record().id;
-    let outcome = (|| {
-        let rates = parse_fx_rates(&file, &month.replace('-', ""), reader)
-            .map_err(|e| bad_file(format!("{e}. Nothing was imported.")))?;
-        if rates.usd_per_unit.is_empty() {
-            return Err(bad_file(format!(
-                "{file} holds no rate of {month}. Nothing was imported."
-            )));
-        }
-        let before = pricing::write_fx(
-            db,
-            &account.id,
-            &month,
-            &rates.usd_per_unit,
-            Some(run_id),
-            now,
-        )?;
-        let n = rates.usd_per_unit.len() as u64;
-        run.page("fxRates", n);
-        run.tally()
-            .warnings
-            .fetch_add(rates.set_aside.len() as u64, Ordering::Relaxed);
-        Ok(PricingImportDto {
-            run_id,
-            view: "fxRates".into(),
-            market: None,
-            month: month.clone(),
-            timeline: timeline_text(timeline),
-            rows: n,
-            set_aside: rates.set_aside.len() as u64,
-            set_aside_rows: rates
-                .set_aside
-                .iter()
-                .take(LISTED_SET_ASIDE)
-                .map(|s| SetAsideRowDto {
-                    line: s.line,
-                    column: s.column.clone(),
-                    reason: s.reason.clone(),
-                })
-                .collect(),
-            replaced: before > 0,
-        })
-    })();
+    let outcome = write_fx_in(&run, db, &account.id, &month, file, reader);
     run.finish(db, outcome.as_ref().err().map(failure))?;
     outcome
+}
+
+/// The run's entity naming the FX file of `month`.
+pub(crate) fn fx_entity(month: &str) -> String {
+    format!("fx:{month}")
+}
+
+/// Writes the FX rates of `month` read from `reader` inside `run`: the month's rates are
+/// replaced whole, in one transaction.
+pub(crate) fn write_fx_in(
+    run: &Run,
+    db: &mut Database,
+    account_id: &str,
+    month: &str,
+    file: &str,
+    reader: impl std::io::Read,
+) -> Result<PricingImportDto, ApiError> {
+    let (month, timeline) = timeline(month, run.now())?;
+    let file = file.to_string();
+    let run_id = run.record().id;
+    let now = run.now();
+    let rates = parse_fx_rates(&file, &month.replace('-', ""), reader)
+        .map_err(|e| bad_file(format!("{e}. Nothing was imported.")))?;
+    if rates.usd_per_unit.is_empty() {
+        return Err(bad_file(format!(
+            "{file} holds no rate of {month}. Nothing was imported."
+        )));
+    }
+    let before = pricing::write_fx(
+        db,
+        account_id,
+        &month,
+        &rates.usd_per_unit,
+        Some(run_id),
+        now,
+    )?;
+    let n = rates.usd_per_unit.len() as u64;
+    run.page_named(fx_entity(&month).into(), n);
+    run.tally()
+        .warnings
+        .fetch_add(rates.set_aside.len() as u64, Ordering::Relaxed);
+    Ok(PricingImportDto {
+        run_id,
+        view: "fxRates".into(),
+        market: None,
+        month: month.clone(),
+        timeline: timeline_text(timeline),
+        rows: n,
+        set_aside: rates.set_aside.len() as u64,
+        set_aside_rows: rates
+            .set_aside
+            .iter()
+            .take(LISTED_SET_ASIDE)
+            .map(|s| SetAsideRowDto {
+                line: s.line,
+                column: s.column.clone(),
+                reason: s.reason.clone(),
+            })
+            .collect(),
+        replaced: before > 0,
+    })
 }

@@ -231,7 +231,7 @@ pub(super) fn accounts_of(
     })
 }
 
-pub(super) fn customer_names(db: &Database) -> Result<HashMap<(String, String), String>, ApiError> {
+pub(crate) fn customer_names(db: &Database) -> Result<HashMap<(String, String), String>, ApiError> {
     Ok(discovered::customers(db)?
         .into_iter()
         .map(|c| ((c.account_id, c.id), c.company_name))

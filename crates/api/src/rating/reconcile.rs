@@ -112,10 +112,18 @@ pub fn reconcile_period(db: &Database, period: &str) -> Result<PeriodReconciliat
             },
         )
         .collect();
+    let period = period_text(&parse_period(period)?);
+    let licences = super::licence_check::check_licences(
+        db,
+        None,
+        Some(&period),
+        super::licence_check::SheetChoice::OrderMonth,
+    )?;
     Ok(PeriodReconciliationDto {
-        period: period_text(&parse_period(period)?),
+        period,
         customers,
         totals,
+        licences,
     })
 }
 

@@ -22,7 +22,6 @@ use super::{bad_request, parse_month, zip};
 use crate::entropy::fnv;
 use crate::server::Shared;
 use crate::wire::pc_error;
-use crate::world::billing::seat_price;
 use crate::world::catalog::{self, meter_count};
 use crate::world::tenancy::meter_guid;
 use crate::world::{Currency, Month};
@@ -159,7 +158,7 @@ pub(crate) fn serve(
     let view = args.get("pricesheetview").map(|v| v.to_ascii_lowercase());
     let (csv, filename) = match view.as_deref() {
         Some("azure_consumption") => (consumption(s, &market, month), "pricesheet"),
-        Some("updatedlicensebased") => (licence(&market, month), "sheets.csv"),
+        Some("updatedlicensebased") => (licence(s, &market, month), "sheets.csv"),
         Some("azure_reservations") => {
             return pc_error(
                 StatusCode::NOT_FOUND,
@@ -262,14 +261,15 @@ fn consumption(s: &Shared, market: &str, month: Month) -> String {
 }
 
 /// The new-commerce licence sheet of `month` in `market`'s currency: the seat licence the
-/// emulator's customers buy (line_product.rs names it the same), monthly term.
-fn licence(market: &str, month: Month) -> String {
+/// emulator's customers buy (line_product.rs names it the same), monthly term, at the month's
+/// price (`World::seat_price_in`).
+fn licence(s: &Shared, market: &str, month: Month) -> String {
     let currency = match market {
         "DE" | "FR" | "NL" => Currency::Eur,
         "GB" => Currency::Gbp,
         _ => Currency::Usd,
     };
-    let price = seat_price(currency);
+    let price = s.world.seat_price_in(currency, month);
     // The sample's ERP is the partner price plus a quarter (115.2 -> 144).
     let erp = (price * rust_decimal::Decimal::new(125, 2)).round_dp(2);
     let mut out = csv_line(&LICENCE_HEADER);

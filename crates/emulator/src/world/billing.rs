@@ -100,7 +100,8 @@ pub fn legacy_discount() -> Decimal {
     Decimal::new(15, 2)
 }
 
-/// Microsoft 365 Business Basic seat price per month, by billing currency (local price list).
+/// Microsoft 365 Business Basic seat price per month, by billing currency (local price list):
+/// every month's with the `monthly_prices` knob off (see `price_book` for the moving price).
 pub fn seat_price(currency: Currency) -> Decimal {
     match currency {
         Currency::Usd => Decimal::new(600, 2),
@@ -263,8 +264,9 @@ impl World {
             subject: LineSubject::SeatCredit,
             quantity: -Decimal::ONE,
             included: Decimal::ZERO,
-            unit_price: seat_price(c.currency),
-            subtotal: -seat_price(c.currency),
+            // At the term's price: the one mispriced line is the invoice's, not its credit.
+            unit_price: self.seat_price_in(c.currency, Month::of(c.created)),
+            subtotal: -self.seat_price_in(c.currency, Month::of(c.created)),
             charge_start: month.first_day().max(c.usage_start(self)),
             charge_end: month.last_day(),
         }]
@@ -304,8 +306,8 @@ impl World {
                 subject: LineSubject::Seats,
                 quantity,
                 included: Decimal::ZERO,
-                unit_price: seat_price(c.currency),
-                subtotal: floor2(seat_price(c.currency) * quantity),
+                unit_price: self.seat_billed(c, month),
+                subtotal: floor2(self.seat_billed(c, month) * quantity),
                 charge_start: start,
                 charge_end: month.last_day(),
             });

@@ -183,6 +183,8 @@ pub struct World {
     restated: Restatements,
     /// Whether Azure plan prices move from month to month (see [`price_book`]).
     pub(crate) monthly_prices: bool,
+    /// Whether one seat line is billed away from its term's price (see [`price_book`]).
+    pub(crate) mispriced_licence: bool,
 }
 
 /// Late-usage restatements: a count per month, and a flag so the hot path (every usage
@@ -208,6 +210,7 @@ impl World {
             invoice_cache: Default::default(),
             restated: Default::default(),
             monthly_prices: false,
+            mispriced_licence: false,
         }
     }
 
@@ -215,6 +218,12 @@ impl World {
     /// catalog's prices every month (see [`price_book`]).
     pub fn with_monthly_prices(mut self, on: bool) -> World {
         self.monthly_prices = on;
+        self
+    }
+
+    /// The same world with one seat line billed 10 % above its term's price (`on`).
+    pub fn with_mispriced_licence(mut self, on: bool) -> World {
+        self.mispriced_licence = on;
         self
     }
 

@@ -5,12 +5,21 @@
 //! of a meter by the same factor so a tiered meter stays tiered. The emulator's own billing
 //! (rating.rs, billing.rs) and the price sheet it serves (crate::pricing) both read this one
 //! table, so the sheet of month M is exactly what billed month M.
+//!
+//! The seat licence's price moves too (knob on): up or down by 1 to 6 % each month, in each
+//! currency alike. A new-commerce licence's price is locked for its term at its order, so a
+//! seat is billed at the licence sheet price of its customer's order month ([`World::seat_billed`]),
+//! not the month it is billed in. With `mispriced_licence` one seat line (the first seat
+//! customer's, the month before the start month) is billed 10 % above that price, for the test
+//! that proves such a line is flagged.
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
+use super::billing::seat_price;
 use super::catalog::{self, meter_count};
 use super::rating::{tier_tables, TierTable};
-use super::{Month, World};
+use super::tenancy::{Customer, PlanKind};
+use super::{Currency, Month, World};
 use crate::entropy::{fnv, tag};
 
 /// Decimals a moved price keeps: enough for the smallest catalog price (`0.0000082`) to move.
@@ -91,6 +100,55 @@ impl World {
     }
 }
 
+impl World {
+    /// The seat licence's price in `currency` on the licence sheet of `month`.
+    pub fn seat_price_in(&self, currency: Currency, month: Month) -> Decimal {
+        let base = seat_price(currency);
+        if !self.monthly_prices {
+            return base;
+        }
+        let mut d = self.tagged(
+            tag::PRICE,
+            &[fnv("seat-licence"), month.year as u64, month.month as u64],
+        );
+        let percent = Decimal::new(1 + d.below(6) as i64, 2);
+        let factor = if d.below(2) == 0 {
+            Decimal::ONE + percent
+        } else {
+            Decimal::ONE - percent
+        };
+        (base * factor)
+            .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+            .normalize()
+    }
+
+    /// The unit price a seat of `c` is billed at in `month`: the licence sheet price of its
+    /// order month (locked for the term), or 10 % above it on the one mispriced line.
+    pub fn seat_billed(&self, c: &Customer, month: Month) -> Decimal {
+        let locked = self.seat_price_in(c.currency, Month::of(c.created));
+        if self.mispriced_licence && self.mispriced_seat() == Some((c.index, month)) {
+            return (locked * Decimal::new(110, 2))
+                .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+                .normalize();
+        }
+        locked
+    }
+
+    /// The customer and month of the mispriced seat line: the first Azure plan customer with
+    /// seats using the world before the month before the start month, in that month.
+    pub fn mispriced_seat(&self) -> Option<(u32, Month)> {
+        let month = Month::of(self.epoch).next().next();
+        (0..self.shape.customers)
+            .map(|i| self.customer(i))
+            .find(|c| {
+                c.plan == PlanKind::AzurePlan
+                    && c.license_seats > 0
+                    && c.usage_start(self) <= month.first_day()
+            })
+            .map(|c| (c.index, month))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,5 +202,35 @@ mod tests {
             w.month_tiers(months[0]),
             "the same seed gives the same prices"
         );
+    }
+
+    #[test]
+    fn the_seat_price_moves_by_month_and_a_seat_keeps_its_order_months_price() {
+        let months: Vec<Month> =
+            world(true).months_until(NaiveDate::from_ymd_opt(2026, 4, 15).unwrap());
+        let off = world(false);
+        assert!(months
+            .iter()
+            .all(|m| off.seat_price_in(Currency::Usd, *m) == seat_price(Currency::Usd)));
+        let on = world(true);
+        let prices: Vec<Decimal> = months
+            .iter()
+            .map(|m| on.seat_price_in(Currency::Usd, *m))
+            .collect();
+        assert!(prices.windows(2).any(|w| w[0] != w[1]), "{prices:?}");
+        assert!(
+            prices.iter().all(|p| p.scale() <= 2),
+            "to the cent: {prices:?}"
+        );
+        let (index, month) = on.mispriced_seat().expect("a seat customer");
+        let c = on.customer(index);
+        let locked = on.seat_price_in(c.currency, Month::of(c.created));
+        assert_eq!(on.seat_billed(&c, month), locked, "the knob is off");
+        let knob = world(true).with_mispriced_licence(true);
+        assert_eq!(
+            knob.seat_billed(&c, month),
+            (locked * Decimal::new(110, 2)).round_dp(2)
+        );
+        assert_eq!(knob.seat_billed(&c, month.prev()), locked, "one month only");
     }
 }

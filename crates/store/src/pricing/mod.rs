@@ -18,10 +18,12 @@
 
 mod browse;
 mod fx;
+mod licences;
 mod sheets;
 
 pub use browse::{billing_currencies, each_sheet_row, meter_rows, sheet_rows_at, MeterMonthRow};
 pub use fx::{fx_rates, write_fx, FxMonth};
+pub use licences::{licence_charges, licence_order_months, market_of, LicenceCharge};
 pub use sheets::{
     holds_history, sheet_rows, sheets, write_sheet, SheetKey, SheetWriter, StoredSheet,
     StoredSheetRow, Timeline, WrittenSheet,

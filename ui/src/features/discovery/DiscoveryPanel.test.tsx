@@ -103,9 +103,27 @@ describe("Discovery panel", () => {
       `the billed usage export of G000000003: blob 2 of 5, ${(12400).toLocaleString()} rows`,
     ]);
 
+    // Microsoft's prices after the run: the file being read, its rows and the Pricing API
+    // requests, beside Discovery's own.
+    act(() => {
+      backend.emit({
+        kind: "progress",
+        progress: progress({
+          fraction: 0.95,
+          phase: "microsoftPrices",
+          prices: { runId: "3", file: 3, files: 8, view: "azure_consumption", market: "US", month: "2026-10", rows: 12400, rowsWritten: 30000, requests: 4 },
+        }),
+      });
+    });
+    expect(p.textContent).toContain("Reading Microsoft prices");
+    expect(within(p).getByTestId("discovery-prices").textContent).toContain(
+      `Microsoft prices: file 3 of 8 — Azure plan price sheet US 2026-10, ${(12400).toLocaleString()} rows · 4 Pricing API requests`,
+    );
+
     act(() => {
       backend.emit({ kind: "progress", progress: progress({ fraction: 0.99, phase: "rating" }) });
     });
+    expect(within(p).queryByTestId("discovery-prices")).toBeNull();
     expect(within(p).queryByTestId("discovery-exports")).toBeNull();
     expect(within(p).getByTestId("discovery-state").textContent).toBe("In progress");
     expect(p.textContent).toContain("Rating usage");
@@ -114,7 +132,7 @@ describe("Discovery panel", () => {
       backend.emit({
         kind: "finished",
         run: { ...started, state: "completed", endedAt: "2026-11-21T12:02:00Z", durationMs: 120_000, requests: 200 },
-        rating: { rated: 12, refused: 2, unchanged: 5, linesWritten: 3400, error: null, errorCode: null, pricesError: null, pricesErrorCode: null },
+        rating: { rated: 12, refused: 2, unchanged: 5, linesWritten: 3400, error: null, errorCode: null, pricesError: null, pricesErrorCode: null, pricesRunId: "3", pricesFiles: 8, pricesRequests: 9 },
       });
     });
     expect(within(p).getByTestId("discovery-state").textContent).toBe("Completed");
@@ -122,6 +140,9 @@ describe("Discovery panel", () => {
       "Rated 12 customer-months; 2 could not be rated — Reconciliation says why.",
     );
     expect(within(p).queryByTestId("discovery-progress")).toBeNull();
+    expect(within(p).getByTestId("discovery-prices-read").textContent).toContain(
+      "Microsoft prices: 8 files read with 9 Pricing API requests",
+    );
     expect(within(p).getByTestId("discovery-last-success").textContent).not.toContain("never");
     expect(within(p).getByTestId("discovery-elapsed").textContent).toBe("2 min");
     // The history is read again and shows the run as it ended.
@@ -162,7 +183,7 @@ describe("Discovery panel", () => {
       backend.emit({
         kind: "finished",
         run: run({ state: "stopped", endedAt: "2026-11-21T12:02:00Z" }),
-        rating: { rated: 0, refused: 0, unchanged: 5, linesWritten: 0, error: null, errorCode: null, pricesError: null, pricesErrorCode: null },
+        rating: { rated: 0, refused: 0, unchanged: 5, linesWritten: 0, error: null, errorCode: null, pricesError: null, pricesErrorCode: null, pricesRunId: null, pricesFiles: 0, pricesRequests: 0 },
       });
     });
     await waitFor(() => {

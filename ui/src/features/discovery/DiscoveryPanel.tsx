@@ -8,7 +8,7 @@
 import { useId, useState } from "react";
 import { discovery, toApiError, type AccountDto, type ApiError, type DiscoveryStatusDto, type EntityCountDto } from "../../ipc";
 import { discoveryStore, useDiscovery } from "./store";
-import { PHASE_LABEL, entityLabel, isDataEntity } from "./labels";
+import { PHASE_LABEL, entityLabel, isDataEntity, sheetViewLabel } from "./labels";
 import { formatCount, formatDateTime, formatDuration } from "../../format";
 import { RunStateBadge } from "./RunStateBadge";
 import { ExportPhases } from "./ExportPhases";
@@ -148,6 +148,23 @@ export function DiscoveryPanel({
         </div>
       )}
       {running && status.progress?.exports && <ExportPhases exports={status.progress.exports} />}
+      {running && status.progress?.prices && (
+        <p className="hint" data-testid="discovery-prices">
+          Microsoft prices: file {formatCount(status.progress.prices.file)} of {formatCount(status.progress.prices.files)} —{" "}
+          {sheetViewLabel(status.progress.prices.view)}
+          {status.progress.prices.view === "fxRates" ? "" : " price sheet"}
+          {status.progress.prices.market ? ` ${status.progress.prices.market}` : ""} {status.progress.prices.month},{" "}
+          {formatCount(status.progress.prices.rows)} rows · {formatCount(status.progress.prices.requests)} Pricing API
+          requests (their own run in the history, beside Discovery's requests)
+        </p>
+      )}
+      {!running && rating?.pricesRunId && (
+        <p className="hint" data-testid="discovery-prices-read">
+          Microsoft prices: {formatCount(rating.pricesFiles)} file{rating.pricesFiles === 1 ? "" : "s"} read with{" "}
+          {formatCount(rating.pricesRequests)} Pricing API request{rating.pricesRequests === 1 ? "" : "s"} (their own run
+          in the history).
+        </p>
+      )}
 
       {status.state === "error" && status.lastRun?.error && (
         <div className="error" role="alert" data-testid="discovery-run-error">

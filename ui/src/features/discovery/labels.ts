@@ -24,6 +24,7 @@ export const PHASE_LABEL: Record<PhaseDto, string> = {
   invoices: "Reading invoices",
   unbilled: "Reading unbilled usage",
   finishing: "Finishing",
+  microsoftPrices: "Reading Microsoft prices",
   rating: "Rating usage",
 };
 
@@ -55,9 +56,22 @@ export function isDataEntity(entity: string): boolean {
   return !BOOKKEEPING.has(entity);
 }
 
-/** A kind of data in words; one the UI does not know yet shows as sent. */
+/** A kind of data in words; one the UI does not know yet shows as sent. A prices run names
+ * each file it read: `sheet:{view}/{market}/{month}` and `fx:{month}`. */
 export function entityLabel(entity: string): string {
+  const sheet = /^sheet:([^/]+)\/([^/]+)\/(.+)$/.exec(entity);
+  if (sheet) return `${sheetViewLabel(sheet[1] ?? "")} price sheet ${sheet[2] ?? ""} ${sheet[3] ?? ""}`;
+  const fx = /^fx:(.+)$/.exec(entity);
+  if (fx) return `FX rates ${fx[1] ?? ""}`;
   return ENTITY_LABEL.get(entity) ?? entity;
+}
+
+/** A Pricing API sheet view in words. */
+export function sheetViewLabel(view: string): string {
+  if (view === "azure_consumption") return "Azure plan";
+  if (view === "updatedlicensebased") return "Licence";
+  if (view === "fxRates") return "FX rates";
+  return view;
 }
 
 /** A Graph billing export's stage in words (the panel adds the blob and row counts). */

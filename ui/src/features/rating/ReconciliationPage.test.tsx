@@ -102,6 +102,33 @@ const october: PeriodReconciliationDto = {
       invoiceRest: "0.00",
     },
   ],
+  licences: {
+    checked: 4,
+    notChecked: 0,
+    flags: [
+      {
+        accountId: "a1",
+        customerId: "c-2",
+        customer: "Northwind",
+        document: "invoice G000000007",
+        subscriptionId: "492F5229",
+        productId: "CFQ7TTC0LH18",
+        skuId: "0001",
+        product: "Microsoft 365 Business Basic",
+        chargeType: "cycleCharge",
+        chargeStart: "2026-10-01T00:00:00Z",
+        term: "P1M",
+        billingPlan: "monthly",
+        orderMonth: "2025-12",
+        market: "DE",
+        currency: "EUR",
+        quantity: "20",
+        billedUnitPrice: "6.27",
+        listUnitPrice: "5.70",
+        difference: "0.57",
+      },
+    ],
+  },
 };
 
 const periods = [
@@ -110,6 +137,21 @@ const periods = [
 ];
 
 describe("Reconciliation page", () => {
+  it("lists a licence billed away from its term's price with both prices", async () => {
+    mockBackend([signedIn()], "Admin", { periods, reconciliations: [october] });
+    window.location.hash = "#/reconciliation";
+    render(<App />);
+    const section = await screen.findByTestId("reconciliation-licences");
+    expect(section.textContent).toContain("Licence billed away from its term's price");
+    expect(screen.getByTestId("reconciliation-licences-summary").textContent).toContain("4 licence charges checked");
+    const flags = screen.getAllByTestId("licence-flag");
+    expect(flags).toHaveLength(1);
+    expect(flags[0]?.textContent).toContain("Northwind");
+    expect(flags[0]?.textContent).toContain("invoice G000000007");
+    expect(flags[0]?.querySelector('[data-testid="licence-billed"]')?.textContent).toBe(formatMoney("6.27", "EUR"));
+    expect(flags[0]?.querySelector('[data-testid="licence-list"]')?.textContent).toBe(formatMoney("5.70", "EUR"));
+  });
+
   it("opens the newest invoiced period with its totals, verdicts and causes", async () => {
     mockBackend([signedIn()], "Admin", { periods, reconciliations: [october] });
     window.location.hash = "#/reconciliation";

@@ -28,6 +28,7 @@ import { SearchField } from "../../table/SearchField";
 import { VirtualTable, type Column } from "../../table/VirtualTable";
 import { useUrlState } from "../../routing/urlState";
 import { ExportButton } from "../../components/ExportButton";
+import { LicenceFlags } from "./LicenceFlags";
 import { Empty, Failed, Loading } from "../../components/QueryState";
 import { read } from "../../data/queryClient";
 import { useQuery } from "@tanstack/react-query";
@@ -340,6 +341,7 @@ function PeriodView({ period, periods }: { period: string; periods: PeriodDto[] 
       {detail.isSuccess && (
         <>
           <Totals data={detail.data} />
+          <LicenceFlags licences={detail.data.licences} />
           <p className="count" role="status" data-testid="reconciliation-count">
             {formatCount(shown.length)} {shown.length === 1 ? "customer" : "customers"}
             {shown.length !== rows.length && <span className="hint"> · of {formatCount(rows.length)}</span>}

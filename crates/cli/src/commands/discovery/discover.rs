@@ -204,6 +204,14 @@ pub fn run(db: Option<&Path>, args: DiscoverArgs) -> anyhow::Result<()> {
                 );
             }
         }
+        if let Some(r) = rating.as_ref().filter(|r| r.prices_run_id.is_some()) {
+            eprintln!(
+                "Microsoft prices (run {}): {} files read, {} Pricing API requests",
+                r.prices_run_id.as_deref().unwrap_or_default(),
+                r.prices_files,
+                r.prices_requests
+            );
+        }
         if let Some(RatingOutcomeDto {
             prices_error: Some(e),
             ..

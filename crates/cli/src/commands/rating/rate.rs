@@ -1,13 +1,15 @@
 //! `cspdesk rate [--account NAME] [--period YYYY-MM]` rates the imported usage that changed
 //! since the last rating; `cspdesk reconcile --period YYYY-MM [--account NAME] [--json]`
 //! compares the rated Azure plan cost with the invoice's daily rated usage, per customer, with
-//! each customer's resale and margin.
+//! each customer's resale and margin, then the period's licence charges billed away from
+//! their term's licence sheet price (both prices; `--json`: one object with `licenceFlag`).
 
 use std::path::Path;
 
 use anyhow::Context;
 use clap::Args;
 use cspdesk_api::rating::dto::{RateSummaryDto, ReconciliationDto};
+use cspdesk_api::rating::licence_check::{check_licences, LicenceCheckDto, SheetChoice};
 use cspdesk_api::rating::rate;
 use cspdesk_store::Database;
 
@@ -86,19 +88,64 @@ pub fn reconcile(db: Option<&Path>, args: ReconcileArgs) -> anyhow::Result<()> {
         &args.period,
         args.account.as_deref(),
     )?;
+    let licences = check_licences(
+        &db,
+        args.account.as_deref(),
+        Some(&args.period),
+        SheetChoice::OrderMonth,
+    )?;
     if args.json {
         use std::io::Write;
         let mut out = std::io::stdout().lock();
-        for r in &rows {
+        let flags = licences
+            .flags
+            .iter()
+            .map(|f| serde_json::json!({ "licenceFlag": f }));
+        let lines = rows
+            .iter()
+            .map(serde_json::to_value)
+            .collect::<Result<Vec<_>, _>>()?
+            .into_iter()
+            .chain(flags);
+        for line in lines {
             // A reader that went away (a closed pipe, `| head`) has all it wanted.
-            if writeln!(out, "{}", serde_json::to_string(r)?).is_err() {
+            if writeln!(out, "{line}").is_err() {
                 break;
             }
         }
     } else {
         print_table(&rows);
+        print_licences(&licences);
     }
     Ok(())
+}
+
+fn print_licences(l: &LicenceCheckDto) {
+    if l.checked + l.not_checked == 0 {
+        return;
+    }
+    println!(
+        "licences: {} charges checked against their term's licence sheet price, {} without their order month's sheet",
+        l.checked, l.not_checked
+    );
+    for f in &l.flags {
+        println!(
+            "  licence billed away from its term's price: {} {} {} ({} {} {}, ordered {}): billed {} {}, list {} {} (x{}) on {}",
+            f.customer,
+            f.product,
+            f.subscription_id,
+            f.term,
+            f.billing_plan,
+            f.charge_type,
+            f.order_month,
+            f.billed_unit_price,
+            f.currency,
+            f.list_unit_price,
+            f.currency,
+            f.quantity,
+            f.document,
+        );
+    }
 }
 
 fn print_table(rows: &[ReconciliationDto]) {

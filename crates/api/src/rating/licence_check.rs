@@ -1,0 +1,196 @@
+//! New-commerce licence charges checked against Microsoft's licence price sheet
+//! (`updatedlicensebased`, reference §6.3) of their ORDER month: a licence's price is locked
+//! for its term when it is ordered, so a charge is compared with the sheet Microsoft published
+//! that month, not the latest one (whose prices have moved since).
+//!
+//! # Matching
+//! A charge (a billed or unbilled reconciliation line whose subscription is a licence with a
+//! term, `store::pricing::licence_charges`) is matched with the sheet rows of its market and
+//! order month by product id, SKU id, term duration (`P1M`, `P1Y`...), billing plan (the
+//! subscription's billing cycle against the sheet's `BillingPlan`, case aside) and currency;
+//! among tiered rows, the one whose `PricingTierRangeMin/Max` holds the quantity. A charge
+//! without its order month's sheet, or with no matching row, is counted as not checked.
+//!
+//! # The rule
+//! The line's `unitPrice` (before discounts; `effectiveUnitPrice` carries them) is the term's
+//! list price. Licence prices are published and billed to the cent of the market's currency,
+//! so both are rounded to 2 decimals (half away from zero, Microsoft's rounding of money) and a
+//! charge whose two prices then differ is flagged, with both.
+
+use std::collections::HashMap;
+
+use cspdesk_store::pricing::{self, LicenceCharge, StoredSheetRow};
+use cspdesk_store::Database;
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::rate::accounts_of;
+use crate::shared::amount_text::cents as amount_text;
+use crate::ApiError;
+
+/// Which sheet a charge is compared with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SheetChoice {
+    /// Its order month's: the price locked for its term (the check).
+    OrderMonth,
+    /// The latest held of its market: what a check that ignored the lock would do (tests
+    /// show it flags lines the order month's sheet explains).
+    Latest,
+}
+
+/// A licence charge billed away from its term's list price.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct LicenceFlagDto {
+    /// The partner account.
+    pub account_id: String,
+    /// The customer.
+    pub customer_id: String,
+    /// Its name.
+    pub customer: String,
+    /// `invoice G000000001` or `unbilled 2026-11:USD`.
+    pub document: String,
+    /// The subscription.
+    pub subscription_id: String,
+    /// Product id.
+    pub product_id: String,
+    /// SKU id.
+    pub sku_id: String,
+    /// Product and SKU in words.
+    pub product: String,
+    /// `cycleCharge`, `new`...
+    pub charge_type: String,
+    /// When the charge starts (as sent).
+    pub charge_start: Option<String>,
+    /// Term duration (`P1M`, `P1Y`).
+    pub term: String,
+    /// Billing plan.
+    pub billing_plan: String,
+    /// The order month whose sheet prices it (`YYYY-MM`).
+    pub order_month: String,
+    /// Market of that sheet.
+    pub market: String,
+    /// Currency.
+    pub currency: String,
+    /// Quantity billed.
+    pub quantity: String,
+    /// The unit price billed.
+    pub billed_unit_price: String,
+    /// The term's list price on the sheet.
+    pub list_unit_price: String,
+    /// Billed minus list, per unit.
+    pub difference: String,
+}
+
+/// What the check found.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct LicenceCheckDto {
+    /// Charges compared with their term's sheet price.
+    pub checked: u32,
+    /// Charges without their order month's sheet or a matching row on it.
+    pub not_checked: u32,
+    /// Those billed away from it.
+    pub flags: Vec<LicenceFlagDto>,
+}
+
+fn cents(d: Decimal) -> Decimal {
+    d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// The sheet row pricing `c` among `rows`.
+fn row_for<'a>(c: &LicenceCharge, rows: &'a [StoredSheetRow]) -> Option<&'a StoredSheetRow> {
+    let quantity = c.quantity.abs();
+    let mut matching = rows.iter().filter(|r| {
+        r.product_id.eq_ignore_ascii_case(&c.product_id)
+            && r.sku_id.eq_ignore_ascii_case(&c.sku_id)
+            && r.term.eq_ignore_ascii_case(&c.term)
+            && r.billing_plan.eq_ignore_ascii_case(&c.billing_plan)
+            && r.currency.eq_ignore_ascii_case(&c.currency)
+    });
+    let first = matching.clone().next();
+    matching
+        .find(|r| r.tier_min <= quantity && r.tier_max.is_none_or(|max| quantity <= max))
+        .or(first)
+}
+
+/// Checks the licence charges of `account` (name or id; every account when None) whose
+/// charge starts in `period` (`YYYY-MM`; every period when None) against `against`.
+pub fn check_licences(
+    db: &Database,
+    account: Option<&str>,
+    period: Option<&str>,
+    against: SheetChoice,
+) -> Result<LicenceCheckDto, ApiError> {
+    let mut out = LicenceCheckDto::default();
+    let names: HashMap<(String, String), String> = super::rate::customer_names(db)?;
+    for acc in accounts_of(db, account)? {
+        // Each (market, month) sheet's rows, read once.
+        let sheets = pricing::sheets(db, &acc.id, Some("updatedlicensebased"))?;
+        let mut rows: HashMap<(String, String), Vec<StoredSheetRow>> = HashMap::new();
+        let mut latest: HashMap<String, String> = HashMap::new();
+        for s in &sheets {
+            rows.insert(
+                (s.key.market.clone(), s.key.month.clone()),
+                pricing::sheet_rows(db, s.id)?,
+            );
+            let newest = latest.entry(s.key.market.clone()).or_default();
+            if s.key.month > *newest {
+                *newest = s.key.month.clone();
+            }
+        }
+        for c in pricing::licence_charges(db, &acc.id)? {
+            let start_month = c.charge_start.as_deref().map(|d| &d[..d.len().min(7)]);
+            if period.is_some_and(|p| start_month != Some(p)) {
+                continue;
+            }
+            let month = match against {
+                SheetChoice::OrderMonth => c.order_month.clone(),
+                SheetChoice::Latest => latest.get(&c.market).cloned().unwrap_or_default(),
+            };
+            let Some(row) = rows
+                .get(&(c.market.clone(), month))
+                .and_then(|rows| row_for(&c, rows))
+            else {
+                out.not_checked += 1;
+                continue;
+            };
+            out.checked += 1;
+            let (billed, list) = (cents(c.unit_price), cents(row.unit_price));
+            if billed == list {
+                continue;
+            }
+            out.flags.push(LicenceFlagDto {
+                account_id: acc.id.clone(),
+                customer: names
+                    .get(&(acc.id.clone(), c.customer_id.clone()))
+                    .cloned()
+                    .or(c.customer_name.clone())
+                    .unwrap_or_else(|| c.customer_id.clone()),
+                customer_id: c.customer_id,
+                document: c.document,
+                subscription_id: c.subscription_id,
+                product_id: c.product_id,
+                sku_id: c.sku_id,
+                product: [c.product_name, c.sku_name]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" · "),
+                charge_type: c.charge_type,
+                charge_start: c.charge_start,
+                term: c.term,
+                billing_plan: c.billing_plan,
+                order_month: c.order_month,
+                market: c.market,
+                currency: c.currency,
+                quantity: c.quantity.normalize().to_string(),
+                billed_unit_price: amount_text(c.unit_price),
+                list_unit_price: amount_text(row.unit_price),
+                difference: amount_text(billed - list),
+            });
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,146 @@
+//! The new-commerce licence charges held (billed reconciliation lines of invoices and the
+//! open periods' unbilled ones, as Discovery wrote them from Graph's exports or v1 line
+//! items), with what checking them against Microsoft's licence price sheet needs: product,
+//! SKU, term, billing plan, order month, market, currency and unit price.
+//!
+//! # Where term, billing plan and order date come from
+//! The stored reconciliation lines do not keep Microsoft's `OrderDate` or
+//! `TermAndBillingCycle` (migration 0004's columns); the line's subscription does: its
+//! `termDuration`, `billingCycle` and `creationDate` (the order of a new-commerce
+//! subscription). A licence charge is a line whose subscription is a licence with a term.
+//!
+//! # Market
+//! A licence sheet is per market, in the market's currency; the lines keep their currency,
+//! not the customer's country. The market read for a currency is [`market_of`]'s.
+
+use rusqlite::params;
+use rust_decimal::Decimal;
+
+use crate::error::Result;
+use crate::Database;
+
+/// One licence charge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LicenceCharge {
+    /// `invoice {id}` or `unbilled {YYYY-MM:CUR}`.
+    pub document: String,
+    /// The customer.
+    pub customer_id: String,
+    /// Its name on the line.
+    pub customer_name: Option<String>,
+    /// The subscription.
+    pub subscription_id: String,
+    /// Product id (`CFQ7TTC0LH18`).
+    pub product_id: String,
+    /// SKU id (`0001`).
+    pub sku_id: String,
+    /// Product name.
+    pub product_name: Option<String>,
+    /// SKU name.
+    pub sku_name: Option<String>,
+    /// `cycleCharge`, `new`, `addQuantity`...
+    pub charge_type: String,
+    /// The billed unit price (before discounts).
+    pub unit_price: Decimal,
+    /// Quantity.
+    pub quantity: Decimal,
+    /// Billing currency.
+    pub currency: String,
+    /// Charge start (as sent).
+    pub charge_start: Option<String>,
+    /// `P1M`, `P1Y`...
+    pub term: String,
+    /// `monthly`, `annual`... (the subscription's billing cycle).
+    pub billing_plan: String,
+    /// `YYYY-MM` of the order.
+    pub order_month: String,
+    /// The market whose sheet prices it.
+    pub market: String,
+}
+
+/// The market whose licence sheet is read for charges billed in `currency`: the partner
+/// market of each currency the emulator and Microsoft's samples bill in (the euro's list
+/// prices are read in Germany's sheet). None for a currency without one.
+pub fn market_of(currency: &str) -> Option<&'static str> {
+    match currency.to_ascii_uppercase().as_str() {
+        "USD" => Some("US"),
+        "EUR" => Some("DE"),
+        "GBP" => Some("GB"),
+        "CAD" => Some("CA"),
+        "AUD" => Some("AU"),
+        "JPY" => Some("JP"),
+        "CHF" => Some("CH"),
+        "DKK" => Some("DK"),
+        "NOK" => Some("NO"),
+        "SEK" => Some("SE"),
+        "NZD" => Some("NZ"),
+        "INR" => Some("IN"),
+        "BRL" => Some("BR"),
+        _ => None,
+    }
+}
+
+/// Every licence charge of `account_id` held, billed first, in a stable order.
+pub fn licence_charges(db: &Database, account_id: &str) -> Result<Vec<LicenceCharge>> {
+    let mut out = Vec::new();
+    for (table, document) in [
+        ("billing_line_items", "'invoice ' || l.invoice_id"),
+        ("unbilled_reconciliation_lines", "'unbilled ' || l.source"),
+    ] {
+        let sql = format!(
+            "SELECT {document}, l.customer_id, l.customer_name, l.subscription_id, l.product_id,
+                    COALESCE(l.sku_id, ''), l.product_name, l.sku_name, l.charge_type, l.unit_price,
+                    COALESCE(l.billable_quantity, l.quantity), l.currency, l.charge_start_date,
+                    s.term_duration, COALESCE(s.billing_cycle, ''), substr(s.creation_date, 1, 7)
+             FROM {table} l
+             JOIN subscriptions s ON s.account_id = l.account_id AND lower(s.id) = lower(l.subscription_id)
+             WHERE l.account_id = ?1 AND s.kind = 'licence' AND s.term_duration IS NOT NULL
+               AND s.creation_date IS NOT NULL
+             ORDER BY 1, l.customer_id, l.subscription_id, l.charge_start_date, l.charge_type"
+        );
+        let mut stmt = db.conn().prepare_cached(&sql)?;
+        let rows = stmt.query_map(params![account_id], |r| {
+            let decimal = |i: usize| -> rusqlite::Result<Decimal> {
+                let text: String = r.get(i)?;
+                Ok(text.parse().unwrap_or_default())
+            };
+            let currency: String = r.get(11)?;
+            Ok(LicenceCharge {
+                document: r.get(0)?,
+                customer_id: r.get(1)?,
+                customer_name: r.get(2)?,
+                subscription_id: r.get(3)?,
+                product_id: r.get(4)?,
+                sku_id: r.get(5)?,
+                product_name: r.get(6)?,
+                sku_name: r.get(7)?,
+                charge_type: r.get(8)?,
+                unit_price: decimal(9)?,
+                quantity: decimal(10)?,
+                market: market_of(&currency).unwrap_or_default().to_string(),
+                currency,
+                charge_start: r.get(12)?,
+                term: r.get(13)?,
+                billing_plan: r.get(14)?,
+                order_month: r.get(15)?,
+            })
+        })?;
+        for row in rows {
+            out.push(row?);
+        }
+    }
+    Ok(out)
+}
+
+/// The (market, order month) of every licence charge held, sorted, once each: the licence
+/// sheets the checks need.
+pub fn licence_order_months(db: &Database, account_id: &str) -> Result<Vec<(String, String)>> {
+    let mut months: Vec<(String, String)> = licence_charges(db, account_id)?
+        .into_iter()
+        .filter(|c| !c.market.is_empty())
+        .map(|c| (c.market, c.order_month))
+        .collect();
+    months.sort();
+    months.dedup();
+    Ok(months)
+}
