@@ -104,7 +104,7 @@ async fn read(
         .call(graph.wait(export, &operation, &ctx.poll))
         .await?
         .map_err(api(&what))?;
-    let manifest = match prepared {
+    let (manifest, slot) = match prepared {
         // Microsoft has nothing for it. A version stored before stays: a billed invoice
         // never loses its lines, and an open period's rows go once its invoice is read.
         // Asked again and still nothing: nothing to write either.
@@ -113,12 +113,27 @@ async fn read(
             commit(ctx, step, key, None, 0, 0, Vec::new()).await?;
             return Ok(ExportStage::NoData);
         }
-        Prepared::Ready { manifest } => ctx
-            .call(graph.manifest(&manifest))
-            .await?
-            .map_err(api(&what))?,
+        Prepared::Ready { manifest } => {
+            // A download slot before the manifest, whose links carry a SAS that a long wait
+            // could outlive; held for the whole version (its staged batches live until the
+            // commit), let go at once when the version is the one stored.
+            ctx.tally.export_stage(key, &what, ExportStage::Queued);
+            let slot = tokio::select! {
+                biased;
+                _ = ctx.stop.cancelled() => return Err(StepError::Stopped),
+                slot = ctx.downloads.acquire() => slot.map_err(|_| {
+                    StepError::Internal("the run's download slots were closed".into())
+                })?,
+            };
+            let manifest = ctx
+                .call(graph.manifest(&manifest))
+                .await?
+                .map_err(api(&what))?;
+            (manifest, slot)
+        }
     };
     if step.stored_e_tag.as_deref() == Some(manifest.e_tag.as_str()) {
+        drop(slot);
         ctx.tally.export_stage(key, &what, ExportStage::Unchanged);
         let (dataset, scope, now) = (step.dataset, step.scope.clone(), ctx.now());
         ctx.write("graphExports", move |w| {
@@ -127,14 +142,6 @@ async fn read(
         .await?;
         return Ok(ExportStage::Unchanged);
     }
-    // A download slot for the whole version: its staged batches live until the commit.
-    ctx.tally.export_stage(key, &what, ExportStage::Queued);
-    let _slot = tokio::select! {
-        biased;
-        _ = ctx.stop.cancelled() => return Err(StepError::Stopped),
-        slot = ctx.downloads.acquire() => slot
-            .map_err(|_| StepError::Internal("the run's download slots were closed".into()))?,
-    };
     let staged = key.to_string();
     ctx.write("graphExports", move |w| w.clear_staged(&staged))
         .await?;
