@@ -81,6 +81,14 @@ pub fn run(app: &Path) -> Result<()> {
         .filter(|p| p.to_string_lossy().ends_with(".test.mjs"))
         .collect();
     suites.sort();
+    // `E2E_ONLY=prices` runs the suites whose file name holds that text (a quick look at one
+    // page); CI runs them all.
+    if let Ok(only) = std::env::var("E2E_ONLY") {
+        suites.retain(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().contains(&only))
+        });
+    }
     process::run(
         Command::new("node")
             .args(["--test", "--test-concurrency=1", "--test-timeout=300000"])

@@ -109,10 +109,8 @@ fn row_for<'a>(c: &LicenceCharge, rows: &'a [StoredSheetRow]) -> Option<&'a Stor
             && r.billing_plan.eq_ignore_ascii_case(&c.billing_plan)
             && r.currency.eq_ignore_ascii_case(&c.currency)
     });
-    let first = matching.clone().next();
-    matching
-        .find(|r| r.tier_min <= quantity && r.tier_max.is_none_or(|max| quantity <= max))
-        .or(first)
+    // A quantity in no tier's range has no price to compare with: not checked.
+    matching.find(|r| r.tier_min <= quantity && r.tier_max.is_none_or(|max| quantity <= max))
 }
 
 /// Checks the licence charges of `account` (name or id; every account when None) whose

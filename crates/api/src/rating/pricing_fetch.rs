@@ -230,6 +230,14 @@ pub async fn fetch_month_prices(
     if files.is_empty() {
         return Ok(PricesFetched::default());
     }
+    // Discovery was stopped: no prices run is started (an empty Stopped run in the history
+    // would say nothing).
+    if stop.is_cancelled() {
+        return Ok(PricesFetched {
+            stopped: true,
+            ..PricesFetched::default()
+        });
+    }
     let sink = Arc::new(FileSink {
         watch,
         files: files.len() as u32,
@@ -304,6 +312,7 @@ pub async fn fetch_month_prices(
                         month: &what.month,
                         market,
                         file: &name,
+                        imported: false,
                     },
                     download,
                 ),

@@ -270,6 +270,7 @@ fn write_sheet_from(
             month: &month,
             market,
             file,
+            imported: true,
         },
         reader,
     )
@@ -293,6 +294,9 @@ pub(crate) struct SheetFile<'a> {
     pub market: &'a str,
     /// The file's name in errors.
     pub file: &'a str,
+    /// Whether the partner imported the file (its name is kept with the sheet, and the Prices
+    /// page shows it) or Discovery read it from the Pricing API (no file name kept).
+    pub imported: bool,
 }
 
 impl SheetFile<'_> {
@@ -338,7 +342,7 @@ pub(crate) fn write_sheet_in(
         db,
         &key,
         timeline,
-        Some(&file),
+        f.imported.then_some(file.as_str()),
         Some(run_id),
         now,
         |w: &mut SheetWriter<'_>| {

@@ -161,7 +161,10 @@ fn browse_row_from(r: &Row<'_>, at: usize) -> Result<StoredSheetRow> {
 pub fn billing_currencies(db: &Database, account_id: &str) -> Result<Vec<String>> {
     let mut stmt = db.conn().prepare_cached(
         "SELECT upper(currency) FROM invoices WHERE account_id = ?1
-         UNION SELECT upper(billing_currency) FROM daily_usage WHERE account_id = ?1
+         UNION SELECT upper(t.billing_currency) FROM usage_sources s
+               JOIN daily_usage_facts f ON f.source_id = s.id
+               JOIN usage_terms t ON t.id = f.terms_id
+               WHERE s.account_id = ?1 AND s.staged = 0
          ORDER BY 1",
     )?;
     let rows = stmt.query_map([account_id], |r| r.get::<_, String>(0))?;

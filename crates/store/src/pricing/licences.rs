@@ -100,12 +100,17 @@ pub fn licence_charges(db: &Database, account_id: &str) -> Result<Vec<LicenceCha
         );
         let mut stmt = db.conn().prepare_cached(&sql)?;
         let rows = stmt.query_map(params![account_id], |r| {
-            let decimal = |i: usize| -> rusqlite::Result<Decimal> {
+            // An amount that does not read leaves the line out of the check (it is not
+            // compared at all, rather than compared as 0).
+            let decimal = |i: usize| -> rusqlite::Result<Option<Decimal>> {
                 let text: String = r.get(i)?;
-                Ok(text.parse().unwrap_or_default())
+                Ok(text.trim().parse().ok())
+            };
+            let (Some(unit_price), Some(quantity)) = (decimal(9)?, decimal(10)?) else {
+                return Ok(None);
             };
             let currency: String = r.get(11)?;
-            Ok(LicenceCharge {
+            Ok(Some(LicenceCharge {
                 document: r.get(0)?,
                 customer_id: r.get(1)?,
                 customer_name: r.get(2)?,
@@ -115,18 +120,20 @@ pub fn licence_charges(db: &Database, account_id: &str) -> Result<Vec<LicenceCha
                 product_name: r.get(6)?,
                 sku_name: r.get(7)?,
                 charge_type: r.get(8)?,
-                unit_price: decimal(9)?,
-                quantity: decimal(10)?,
+                unit_price,
+                quantity,
                 market: market_of(&currency).unwrap_or_default().to_string(),
                 currency,
                 charge_start: r.get(12)?,
                 term: r.get(13)?,
                 billing_plan: r.get(14)?,
                 order_month: r.get(15)?,
-            })
+            }))
         })?;
         for row in rows {
-            out.push(row?);
+            if let Some(charge) = row? {
+                out.push(charge);
+            }
         }
     }
     Ok(out)

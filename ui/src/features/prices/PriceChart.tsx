@@ -5,7 +5,8 @@
 import { useState } from "react";
 import type { MeterPriceDto } from "../../ipc";
 import { formatMonth } from "../../format";
-import { axisLabel, magnitude, ticks } from "../dashboard/chartScale";
+import { magnitude } from "../dashboard/chartScale";
+import { priceAxis } from "./priceAxis";
 import { tierRange, unitPrice } from "./SheetGrid";
 
 const W = 560;
@@ -64,11 +65,12 @@ export function PriceChart({ prices, title }: { prices: MeterPriceDto[]; title: 
   const series = tierSeries(prices);
   const months = monthAxis(prices);
   const values = prices.map((p) => magnitude(p.unitPrice));
-  const axis = ticks(0, Math.max(0, ...values));
+  const { ticks: axis, label: axisLabel } = priceAxis(values);
+  const lo = axis[0] ?? 0;
   const hi = axis.at(-1) ?? 1;
   const step = (W - LEFT - RIGHT) / Math.max(1, months.length);
   const x = (i: number) => LEFT + step * (i + 0.5);
-  const y = (v: number) => TOP + (H - TOP - BOTTOM) * (1 - v / (hi || 1));
+  const y = (v: number) => TOP + (H - TOP - BOTTOM) * (1 - (v - lo) / (hi - lo || 1));
   const compact = step < 48;
   const currency = prices[0]?.currency ?? "USD";
 
