@@ -315,61 +315,12 @@ pub fn sheets(db: &Database, account_id: &str, view: Option<&str>) -> Result<Vec
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-fn decimal(text: &str, what: &str) -> Result<Decimal> {
-    text.parse().map_err(|_| Error::Invalid {
-        field: "pricingSheet",
-        message: format!(
-            "a stored price sheet's {what} is not a decimal ({text:?}): import the sheet again"
-        ),
-    })
-}
-
-fn day(text: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| Error::Invalid {
-        field: "pricingSheet",
-        message: format!(
-            "a stored price sheet's date is not YYYY-MM-DD ({text:?}): import the sheet again"
-        ),
-    })
-}
-
 /// The rows of sheet `sheet_id`, in file order.
 pub fn sheet_rows(db: &Database, sheet_id: i64) -> Result<Vec<StoredSheetRow>> {
-    let mut stmt = db.conn().prepare_cached(
-        "SELECT line, meter_id, product_id, sku_id, product_title, sku_title, unit, meter_type,
-         currency, unit_price, tier_min, tier_max, effective_start, effective_end, term,
-         billing_plan, erp_price FROM pricing_sheet_rows WHERE sheet_id = ?1 ORDER BY rowid",
-    )?;
-    let mut rows = stmt.query(params![sheet_id])?;
     let mut out = Vec::new();
-    while let Some(r) = rows.next()? {
-        let opt = |i: usize, what: &str| -> Result<Option<Decimal>> {
-            r.get::<_, Option<String>>(i)?
-                .map(|t| decimal(&t, what))
-                .transpose()
-        };
-        out.push(StoredSheetRow {
-            line: r.get::<_, i64>(0)? as u64,
-            meter_id: r.get(1)?,
-            product_id: r.get(2)?,
-            sku_id: r.get(3)?,
-            product_title: r.get(4)?,
-            sku_title: r.get(5)?,
-            unit: r.get(6)?,
-            meter_type: r.get(7)?,
-            currency: r.get(8)?,
-            unit_price: decimal(&r.get::<_, String>(9)?, "unit price")?,
-            tier_min: decimal(&r.get::<_, String>(10)?, "tier minimum")?,
-            tier_max: opt(11, "tier maximum")?,
-            effective_start: day(&r.get::<_, String>(12)?)?,
-            effective_end: r
-                .get::<_, Option<String>>(13)?
-                .map(|t| day(&t))
-                .transpose()?,
-            term: r.get(14)?,
-            billing_plan: r.get(15)?,
-            erp_price: opt(16, "ERP price")?,
-        });
-    }
+    super::browse::each_sheet_row::<Error>(db, sheet_id, |_, row| {
+        out.push(row.clone());
+        Ok(())
+    })?;
     Ok(out)
 }
