@@ -4,7 +4,7 @@
 // invoice's month (?view=rated): list, effective, billed, resale and savings per rated line.
 
 import type { UseQueryResult } from "@tanstack/react-query";
-import { useEffect, useMemo, useState } from "react";
+import { useMemo, useState } from "react";
 import { Failed, Loading } from "../../components/QueryState";
 import { Crumbs } from "../../components/Crumbs";
 import { dash, maybeDay } from "./cells";
@@ -32,6 +32,7 @@ import { ShortId } from "../../table/ShortId";
 import { chargeTypeLabel } from "../../labels";
 import { subtractDecimal } from "../../money";
 import type { CurrencyTotal } from "../../table/totals";
+import { SEARCH_PAUSE_MS, useSettled } from "../../table/useSettled";
 
 const nameOf = (c: InvoiceCustomerDto) => c.customerName ?? c.customerId;
 
@@ -49,22 +50,6 @@ const sortable = new Set<string>([
   "resale",
 ]);
 const isLineColumn = (key: string): key is LineColumn => sortable.has(key);
-/** The search is sent once typing pauses this long (ms). */
-const SEARCH_PAUSE_MS = 250;
-
-/** `value`, once it has stayed the same for `ms`. */
-function useSettled<T>(value: T, ms: number): T {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const t = setTimeout(() => {
-      setSettled(value);
-    }, ms);
-    return () => {
-      clearTimeout(t);
-    };
-  }, [value, ms]);
-  return settled;
-}
 
 type LinesAbout = Pick<InvoiceLinesPageDto, "all" | "sums">;
 

@@ -2,7 +2,7 @@
 // 500,000 rows, and prices are exact decimals) and the grid fetches the pages it shows. A row
 // with a meter opens that meter's price history. A price list has no totals; the row count
 // (in view, and of the sheet) is shown instead.
-import { useEffect, useMemo, useState } from "react";
+import { useMemo } from "react";
 import { prices, type SheetColumn, type SheetDto, type SheetQueryDto, type SheetRowDto, type SheetRowsPageDto } from "../../ipc";
 import { Failed } from "../../components/QueryState";
 import { formatCount, formatDay, formatDecimal } from "../../format";
@@ -12,13 +12,12 @@ import { ShortId } from "../../table/ShortId";
 import { usePagedRows } from "../../table/pagedRows";
 import { VirtualTable, type Column, type Sort } from "../../table/VirtualTable";
 import { useDiscovery } from "../discovery/store";
+import { SEARCH_PAUSE_MS, useSettled } from "../../table/useSettled";
 
 /** The columns the backend sorts by, under their column keys. */
 const SORTABLE = new Set<string>(["line", "product", "meter", "sku", "unit", "tierMin", "unitPrice", "effectiveStart"]);
 const isSheetColumn = (key: string): key is SheetColumn => SORTABLE.has(key);
 const FILE_ORDER: Sort = { key: "line", direction: "ascending" };
-/** The search is sent once typing pauses this long (ms). */
-const SEARCH_PAUSE_MS = 250;
 
 const dash = <span className="hint">—</span>;
 
@@ -30,19 +29,6 @@ export function tierRange(min: string, max: string | null): string {
 /** A unit price exactly as the sheet has it (no rounding to the currency's cents). */
 export function unitPrice(price: string, currency: string): string {
   return `${formatDecimal(price)} ${currency}`;
-}
-
-function useSettledText(value: string, ms: number): string {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const t = setTimeout(() => {
-      setSettled(value);
-    }, ms);
-    return () => {
-      clearTimeout(t);
-    };
-  }, [value, ms]);
-  return settled;
 }
 
 type About = Pick<SheetRowsPageDto, "all">;
@@ -61,7 +47,7 @@ export function SheetGrid({
   const [search, setSearch] = useUrlState("q");
   const [sort, setSort] = useUrlSort(FILE_ORDER);
   const { finished } = useDiscovery();
-  const settled = useSettledText(search.trim(), SEARCH_PAUSE_MS);
+  const settled = useSettled(search.trim(), SEARCH_PAUSE_MS);
   const query: SheetQueryDto = useMemo(
     () => ({ sort: isSheetColumn(sort.key) ? sort.key : "line", descending: sort.direction === "descending", search: settled }),
     [sort, settled],
