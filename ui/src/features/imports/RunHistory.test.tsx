@@ -21,15 +21,18 @@ describe("the one run history", () => {
     backend.importRuns.set("a1", [
       { kind: "costExports", source: "s1", sourceName: "Contoso EA", ...run({ id: "3", state: "inProgress", endedAt: null }) },
       { kind: "stackUsage", source: "sub/azurestack/reg", sourceName: "reg", ...run({ id: "2", state: "error" }) },
+      { kind: "pricing", source: "afterDiscovery", sourceName: "Microsoft prices", ...run({ id: "4" }) },
     ]);
     render(<AccountsPage />);
     const history = await screen.findByTestId("discovery-history");
     const rows = await within(history).findAllByTestId("discovery-run");
-    const [costs, stack, discovery] = rows;
-    if (!costs || !stack || !discovery) throw new Error("three runs are listed");
-    expect(rows.map((r) => r.getAttribute("data-kind"))).toEqual(["costExports", "stackUsage", "discovery"]);
+    const [costs, stack, prices, discovery] = rows;
+    if (!costs || !stack || !prices || !discovery) throw new Error("four runs are listed");
+    expect(rows.map((r) => r.getAttribute("data-kind"))).toEqual(["costExports", "stackUsage", "pricing", "discovery"]);
     expect(within(costs).getByTestId("run-kind").textContent).toBe("Cost exports · Contoso EA");
     expect(within(stack).getByTestId("run-kind").textContent).toBe("Azure Stack usage · reg");
+    // A source named as its kind is not said twice.
+    expect(within(prices).getByTestId("run-kind").textContent).toBe("Microsoft prices");
     expect(within(discovery).getByTestId("run-kind").textContent).toBe("Discovery");
     // Only the running run offers Stop.
     expect(within(history).getAllByTestId("run-stop")).toHaveLength(1);

@@ -118,7 +118,10 @@ export function RunHistory({ accountId, status }: { accountId: string; status: D
                 <tr data-testid="discovery-run" data-kind={run.kind}>
                   <td data-testid="run-kind">
                     {KIND_LABEL[run.kind]}
-                    {run.sourceName && <span className="hint"> · {run.sourceName}</span>}
+                    {/* Microsoft's prices name their run as the kind does: said once. */}
+                    {run.sourceName && run.sourceName !== KIND_LABEL[run.kind] && (
+                      <span className="hint"> · {run.sourceName}</span>
+                    )}
                   </td>
                   <td>
                     <time dateTime={run.startedAt}>{formatDateTime(run.startedAt)}</time>

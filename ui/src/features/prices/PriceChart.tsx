@@ -75,7 +75,7 @@ export function PriceChart({ prices, title }: { prices: MeterPriceDto[]; title: 
   const currency = prices[0]?.currency ?? "USD";
 
   return (
-    <div className="chart-body">
+    <div className="chart-body price-chart">
       <ul className="chart-legend" aria-label="Tiers">
         {series.map((s, i) => (
           <li key={s.key}>
