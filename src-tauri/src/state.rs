@@ -1,23 +1,25 @@
-//! What the app keeps between commands: the open database (or why it could not be opened,
-//! so the window can still start and say so next to the first action), and the sign-ins in
-//! progress so Cancel can reach them.
+//! What the app keeps between commands: the database (open, still upgrading on a thread, or
+//! why it could not be opened, so the window can still start and say so next to the first
+//! action), and the sign-ins in progress so Cancel can reach them.
 
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use cspdesk_api::accounts::database_opening::DatabaseOpening;
 use cspdesk_api::billing::line_view::LineViews;
 use cspdesk_api::discovery::runs::Hub;
 use cspdesk_api::imports::runs::Imports;
 use cspdesk_api::prices::sheet_view::SheetViews;
 use cspdesk_api::ApiError;
 use cspdesk_store::Database;
+use std::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 /// The managed state of the app.
 pub struct AppState {
-    db: Result<Mutex<Database>, ApiError>,
+    db: Arc<DatabaseOpening>,
     /// Discovery runs of this process and the window's subscription to their events.
     pub discovery: Arc<Hub>,
     /// Every other import's live runs (cost exports, Stack usage), stoppable by run id.
@@ -47,15 +49,11 @@ impl SignInTicket {
 }
 
 impl AppState {
-    /// Opens the database at `explicit`, else `CSPDESK_DB`, else the platform default.
+    /// Opens the database at `explicit`, else `CSPDESK_DB`, else the platform default; a file
+    /// an older CSP Desk wrote is upgraded on a thread while the window shows it.
     pub fn open(explicit: Option<&Path>, read_only: bool) -> Self {
-        let opened = if read_only {
-            Database::open_default_read_only(explicit)
-        } else {
-            Database::open_default(explicit)
-        };
         Self {
-            db: opened.map(Mutex::new).map_err(ApiError::from),
+            db: DatabaseOpening::open(explicit, read_only, Instant::now()),
             sign_ins: Mutex::new(HashMap::new()),
             next_sign_in: AtomicU64::new(1),
             discovery: Hub::new(),
@@ -65,6 +63,11 @@ impl AppState {
         }
     }
 
+    /// Where opening the database stands (the window shows an upgrade).
+    pub fn opening(&self) -> &DatabaseOpening {
+        &self.db
+    }
+
     /// The database for one short, synchronous step.
     pub fn db(&self) -> Result<MutexGuard<'_, Database>, ApiError> {
         Ok(cspdesk_api::lock(self.shared()?))
@@ -72,7 +75,7 @@ impl AppState {
 
     /// The database for operations that lock it briefly around their own awaits.
     pub fn shared(&self) -> Result<&Mutex<Database>, ApiError> {
-        self.db.as_ref().map_err(Clone::clone)
+        self.db.database()
     }
 
     /// Registers a sign-in of `account`; a second sign-in of the same account cancels the first.

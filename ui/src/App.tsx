@@ -1,5 +1,6 @@
 // The app frame: navigation on the left, the routed page on the right, a status bar
-// that says which database is open.
+// that says which database is open. While an older database is upgraded, the frame shows
+// the upgrade instead of a page (every page would only answer "upgrading").
 import { useEffect, useState } from "react";
 import { app, type AppInfo } from "./ipc";
 import { href, PAGES, parseMarkupRoute, useRoute, type Page } from "./routing/route";
@@ -17,6 +18,7 @@ import { ErrorBoundary } from "./components/ErrorBoundary";
 import { discoveryStore, useDiscovery } from "./features/discovery/store";
 import { formatDateTime } from "./format";
 import { DataProvider } from "./data/queryClient";
+import { DatabaseUpgrade, useDatabaseOpening } from "./components/DatabaseUpgrade";
 
 const TITLES: Record<Page, string> = {
   accounts: "Accounts",
@@ -34,14 +36,17 @@ export function App() {
   const route = useRoute();
   const markupTarget = route.page === "customers" ? parseMarkupRoute(route.rest) : null;
   const [info, setInfo] = useState<AppInfo | null>(null);
+  const opening = useDatabaseOpening();
+  const open = opening !== null && opening.state !== "upgrading";
 
   useEffect(() => {
+    if (!open) return;
     app.info().then(setInfo, () => {
       setInfo(null);
     });
     // Scheduled runs report while any page is open.
     discoveryStore.connect();
-  }, []);
+  }, [open]);
 
   useEffect(() => {
     document.title = `${TITLES[route.page]} · CSP Desk`;
@@ -68,7 +73,11 @@ export function App() {
       </nav>
       <main className="page" aria-labelledby="page-title">
         <ErrorBoundary key={markupTarget ? `${route.page}/markup` : route.page}>
-          {route.page === "accounts" ? (
+          {opening === null ? (
+            <p role="status">Opening the database…</p>
+          ) : opening.state === "upgrading" ? (
+            <DatabaseUpgrade opening={opening} />
+          ) : route.page === "accounts" ? (
             <AccountsPage />
           ) : markupTarget ? (
             <MarkupPage key={route.rest.join("/")} target={markupTarget} />

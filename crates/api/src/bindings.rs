@@ -4,6 +4,7 @@
 
 use ts_rs::{Config, TS};
 
+use crate::accounts::database_opening::{DatabaseOpeningDto, DatabaseState};
 use crate::accounts::dto::AccountSettingsDto;
 use crate::accounts::dto::AppInfo;
 use crate::accounts::dto::LoginEvent;
@@ -66,6 +67,8 @@ pub fn typescript() -> String {
         ErrorCode::decl(&cfg),
         ApiError::decl(&cfg),
         AppInfo::decl(&cfg),
+        DatabaseOpeningDto::decl(&cfg),
+        DatabaseState::decl(&cfg),
         AccountDto::decl(&cfg),
         NewAccount::decl(&cfg),
         Access::decl(&cfg),

@@ -7,7 +7,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags};
 
 use crate::error::{Error, Result};
-use crate::migration;
+use crate::migration::{self, UpgradeReport};
 
 /// Environment variable that overrides where the database file lives.
 pub const DB_ENV_VAR: &str = "CSPDESK_DB";
@@ -35,14 +35,31 @@ impl Database {
     /// Resolves the path from an explicit choice, then `CSPDESK_DB`, then the platform
     /// default, and opens it.
     pub fn open_default(explicit: Option<&Path>) -> Result<Self> {
-        let path = match explicit {
+        Self::open(&Self::resolve_path(explicit)?)
+    }
+
+    /// The file [`Database::open_default`] opens: an explicit choice, then `CSPDESK_DB`,
+    /// then the platform default.
+    pub fn resolve_path(explicit: Option<&Path>) -> Result<PathBuf> {
+        Ok(match explicit {
             Some(p) => p.to_path_buf(),
             None => match std::env::var_os(DB_ENV_VAR) {
                 Some(p) if !p.is_empty() => PathBuf::from(p),
                 _ => default_database_path()?,
             },
-        };
-        Self::open(&path)
+        })
+    }
+
+    /// The schema version of the existing file at `path` when opening it for writing would
+    /// upgrade it (an older CSP Desk wrote it), else `None`. The window opens such a file on
+    /// a thread and shows the upgrade ([`Database::open_reporting`]).
+    pub fn pending_upgrade(path: &Path) -> Result<Option<i64>> {
+        migration::pending(path)
+    }
+
+    /// [`Database::open`], telling `report` which migration runs and beating while it works.
+    pub fn open_reporting(path: &Path, report: UpgradeReport) -> Result<Self> {
+        Self::open_with(path, Some(&report))
     }
 
     /// [`Database::open_default`]'s path, opened read-only ([`Database::open_read_only`]).
@@ -64,6 +81,10 @@ impl Database {
 
     /// Opens (creating if needed) the database at `path` and migrates it.
     pub fn open(path: &Path) -> Result<Self> {
+        Self::open_with(path, None)
+    }
+
+    fn open_with(path: &Path, report: Option<&UpgradeReport>) -> Result<Self> {
         reject_empty(path)?;
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|source| Error::CreateDir {
@@ -73,7 +94,7 @@ impl Database {
         }
         let mut conn = Connection::open(path)?;
         configure(&conn)?;
-        migration::migrate(&mut conn, path)?;
+        migration::migrate(&mut conn, path, report)?;
         Ok(Self {
             conn,
             path: path.to_path_buf(),

@@ -26,5 +26,6 @@ pub mod tenant_id;
 
 pub use database::{default_database_path, path_beside, Database, DB_ENV_VAR};
 pub use error::{Error, Result};
+pub use migration::{UpgradeReport, UpgradeStep};
 pub use money::Money;
 pub use tenant_id::TenantId;

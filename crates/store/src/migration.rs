@@ -2,10 +2,61 @@
 //! `PRAGMA user_version`. A shipped migration is never edited: add a new file.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use rusqlite::Connection;
 
 use crate::error::{Error, Result};
+
+/// SQLite virtual machine instructions between two progress beats of a running migration:
+/// often enough for a window to show it is moving, rarely enough to cost nothing (tests beat
+/// more often, so a small database beats too).
+const BEAT_OPS: i32 = if cfg!(test) { 1_000 } else { 1_000_000 };
+
+/// Where an upgrade of an existing database stands: which of its migrations runs, and a
+/// count that moves while it works. SQLite runs a migration's SQL as one batch, so there is
+/// no row count to report; the beats are SQLite's own progress callbacks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UpgradeStep {
+    /// Which migration of this upgrade runs, from 1.
+    pub step: usize,
+    /// How many migrations this upgrade applies.
+    pub steps: usize,
+    /// The schema version the step brings the file to.
+    pub version: i64,
+    /// What the step does, in words (its file's first comment line).
+    pub what: String,
+    /// Progress callbacks SQLite made during this step so far.
+    pub beats: u64,
+}
+
+/// Told of each step as it starts and at each beat; called on the upgrading thread.
+pub type UpgradeReport = Arc<dyn Fn(&UpgradeStep) + Send + Sync>;
+
+/// What a migration does: the first line of its leading comment, up to its first colon,
+/// full stop or parenthesis.
+pub(crate) fn what(sql: &str) -> String {
+    let line = sql.lines().next().unwrap_or_default();
+    let line = line.trim_start_matches('-').trim();
+    line.split([':', '.', '('])
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .trim_end_matches(',')
+        .to_string()
+}
+
+/// The schema version of the file at `path` when opening it would upgrade it (an existing
+/// file an older CSP Desk wrote), else `None`: no file yet (creating one takes a moment),
+/// already current, or newer (opening it says so).
+pub(crate) fn pending(path: &Path) -> Result<Option<i64>> {
+    if !path.exists() {
+        return Ok(None);
+    }
+    let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    Ok((found < LATEST).then_some(found))
+}
 
 /// Every migration in order; the schema version is the number applied.
 const MIGRATIONS: &[&str] = &[
@@ -35,13 +86,40 @@ pub(crate) const LATEST: i64 = MIGRATIONS.len() as i64;
 
 /// Brings the database up to [`LATEST`], each migration in its own transaction with the
 /// version bump, so a crash leaves the file at a whole version.
-pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
+pub(crate) fn migrate(
+    conn: &mut Connection,
+    path: &Path,
+    report: Option<&UpgradeReport>,
+) -> Result<()> {
     let current = check_readable(conn, path)?;
+    let steps = MIGRATIONS.len().saturating_sub(current as usize);
     for (index, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        if let Some(report) = report {
+            let mut step = UpgradeStep {
+                step: index + 1 - current as usize,
+                steps,
+                version: index as i64 + 1,
+                what: what(sql),
+                beats: 0,
+            };
+            report(&step);
+            let report = Arc::clone(report);
+            conn.progress_handler(
+                BEAT_OPS,
+                Some(move || {
+                    step.beats += 1;
+                    report(&step);
+                    false
+                }),
+            )?;
+        }
         let tx = conn.transaction()?;
         tx.execute_batch(sql)?;
         tx.pragma_update(None, "user_version", index as i64 + 1)?;
         tx.commit()?;
+    }
+    if report.is_some() {
+        conn.progress_handler(0, None::<fn() -> bool>)?;
     }
     Ok(())
 }
@@ -76,6 +154,94 @@ pub(crate) fn check_readable(conn: &Connection, path: &Path) -> Result<i64> {
 mod tests {
     use super::*;
     use crate::Database;
+
+    #[test]
+    fn every_migration_says_what_it_does_in_a_few_words() {
+        for sql in MIGRATIONS {
+            let what = what(sql);
+            assert!(
+                (4..=100).contains(&what.len()),
+                "{what:?} is the first comment line of {}",
+                &sql[..60.min(sql.len())]
+            );
+        }
+        assert_eq!(
+            what(MIGRATIONS[0]),
+            "Partner accounts",
+            "up to the colon of the first line"
+        );
+        assert_eq!(
+            what("-- Daily rated usage stored compactly (issue 19): what repeats\n"),
+            "Daily rated usage stored compactly"
+        );
+    }
+
+    #[test]
+    fn an_upgrade_reports_each_step_it_applies_and_beats_while_one_works() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.sqlite3");
+        // From just before the compact usage migration, with usage for it to convert.
+        let from = MIGRATIONS
+            .iter()
+            .position(|m| m.contains("CREATE TABLE daily_usage_facts"))
+            .unwrap();
+        {
+            let mut conn = Connection::open(&path).unwrap();
+            migrate_to(&mut conn, from).unwrap();
+            conn.execute_batch(
+                "INSERT INTO partner_accounts (id, name, tenant_id, created_at)
+                     VALUES ('a1', 'Contoso', '0a1b2c3d-0000-4000-8000-000000000001', '2026-01-01T00:00:00Z');
+                 WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 499)
+                 INSERT INTO daily_usage (account_id, source, customer_id, subscription_id, entitlement_id,
+                     usage_date, meter_id, quantity, unit_price, effective_unit_price, billing_pre_tax_total,
+                     billing_currency, partner_earned_credit_rate)
+                 SELECT 'a1', 'G1', 'c', 'p', 'e', '2026-01-01', 'm' || (i % 7), i, '1', '1', i, 'USD', '0'
+                 FROM n;",
+            )
+            .unwrap();
+        }
+        assert_eq!(pending(&path).unwrap(), Some(from as i64));
+        assert_eq!(pending(&dir.path().join("none.sqlite3")).unwrap(), None);
+        let seen = Arc::new(std::sync::Mutex::new(Vec::<UpgradeStep>::new()));
+        let sink = Arc::clone(&seen);
+        let report: UpgradeReport =
+            Arc::new(move |s: &UpgradeStep| sink.lock().unwrap().push(s.clone()));
+        let db = Database::open_reporting(&path, report).unwrap();
+        assert_eq!(db.schema_version().unwrap(), LATEST);
+        assert_eq!(pending(&path).unwrap(), None, "upgraded: nothing pending");
+        let count: i64 = db
+            .conn()
+            .query_row("SELECT count(*) FROM daily_usage_facts", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(count, 500, "the upgrade converted the usage");
+        let seen = seen.lock().unwrap();
+        let steps = LATEST as usize - from;
+        let starts: Vec<_> = seen.iter().filter(|s| s.beats == 0).collect();
+        assert_eq!(
+            starts
+                .iter()
+                .map(|s| (s.step, s.steps, s.version))
+                .collect::<Vec<_>>(),
+            (1..=steps)
+                .map(|k| (k, steps, (from + k) as i64))
+                .collect::<Vec<_>>(),
+            "each migration applied is announced once, in order"
+        );
+        assert_eq!(starts[0].what, what(MIGRATIONS[from]));
+        let beats: Vec<u64> = seen
+            .iter()
+            .filter(|s| s.step == 1)
+            .map(|s| s.beats)
+            .collect();
+        assert!(
+            beats.len() > 1,
+            "the conversion beat while it worked: {beats:?}"
+        );
+        assert!(
+            beats.windows(2).all(|w| w[1] == w[0] + 1),
+            "a step's beats count up one at a time: {beats:?}"
+        );
+    }
 
     #[test]
     fn fresh_database_reaches_latest_version() {

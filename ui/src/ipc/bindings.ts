@@ -1,7 +1,7 @@
 // Generated from the Rust DTOs in crates/api by `cargo test -p cspdesk-api` with
 // UPDATE_BINDINGS=1. Do not edit by hand: change the Rust type instead.
 
-export type ErrorCode = "Validation" | "Duplicate" | "NotFound" | "NewerDatabase" | "Storage" | "Internal" | "NotSignedIn" | "ConsentExpired" | "ConsentDenied" | "SignInFailed" | "SignInAborted" | "SignInCancelled" | "Unauthorized" | "MfaRequired" | "Forbidden" | "Throttled" | "Unavailable" | "BadResponse" | "Keyring" | "AlreadyRunning" | "SasExpired";
+export type ErrorCode = "Validation" | "Duplicate" | "NotFound" | "NewerDatabase" | "Storage" | "Upgrading" | "Internal" | "NotSignedIn" | "ConsentExpired" | "ConsentDenied" | "SignInFailed" | "SignInAborted" | "SignInCancelled" | "Unauthorized" | "MfaRequired" | "Forbidden" | "Throttled" | "Unavailable" | "BadResponse" | "Keyring" | "AlreadyRunning" | "SasExpired";
 
 export type ApiError = { 
 /**
@@ -38,6 +38,38 @@ accessReason: string,
  * The database file was opened read-only (`--read-only`): browse and export only.
  */
 readOnlyDatabase: boolean, };
+
+export type DatabaseOpeningDto = { 
+/**
+ * Where it stands.
+ */
+state: DatabaseState, 
+/**
+ * Which migration of the upgrade runs, from 1 (0 before the first starts).
+ */
+step: number, 
+/**
+ * How many migrations the upgrade applies (0 when none).
+ */
+steps: number, 
+/**
+ * What the running migration does, in words.
+ */
+what: string, 
+/**
+ * SQLite's progress callbacks during the running migration: it is moving while this grows.
+ */
+beats: number, 
+/**
+ * Time since the upgrade started.
+ */
+elapsedMs: number, 
+/**
+ * Why it could not be opened (state `failed`).
+ */
+error: ApiError | null, };
+
+export type DatabaseState = "ready" | "upgrading" | "failed";
 
 export type AccountDto = { 
 /**

@@ -11,6 +11,7 @@ const CODES = {
   NotFound: true,
   NewerDatabase: true,
   Storage: true,
+  Upgrading: true,
   Internal: true,
   NotSignedIn: true,
   ConsentExpired: true,

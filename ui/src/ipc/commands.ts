@@ -16,6 +16,7 @@ import type {
   CustomerDto,
   CustomerRef,
   DashboardDto,
+  DatabaseOpeningDto,
   DiscoveryEvent,
   DiscoveryStatusDto,
   ExportRequestDto,
@@ -72,6 +73,7 @@ export interface Commands {
   accounts_get_settings: { args: { id: string }; result: AccountSettingsDto };
   accounts_set_settings: { args: { id: string; settings: AccountSettingsDto }; result: AccountSettingsDto };
   app_get_info: { args: Record<string, never>; result: AppInfo };
+  app_database_state: { args: Record<string, never>; result: DatabaseOpeningDto };
   azure_stack_get_overview: { args: { account: string }; result: StackOverviewDto };
   azure_stack_refresh: { args: { account: string }; result: StackOverviewDto };
   azure_stack_add_subscription: { args: { account: string; subscriptionId: string }; result: StackOverviewDto };
@@ -209,6 +211,14 @@ export function accountsSetSettings(id: string, settings: AccountSettingsDto): P
  */
 export function appGetInfo(): Promise<AppInfo> {
   return call("app_get_info", {});
+}
+
+/**
+ * Where opening the database stands: the window shows an upgrade of an older file until it
+ * is done (every other command answers `Upgrading` meanwhile).
+ */
+export function appDatabaseState(): Promise<DatabaseOpeningDto> {
+  return call("app_database_state", {});
 }
 
 /**

@@ -6,6 +6,7 @@ import { mockIPC, clearMocks as clearTauriMocks } from "@tauri-apps/api/mocks";
 import type { Channel } from "@tauri-apps/api/core";
 import type {
   AccountDto,
+  DatabaseOpeningDto,
   UnbilledDto,
   ImportRunDto,
   SetAsideItemDto,
@@ -99,6 +100,8 @@ export interface MockState {
   failures: Map<string, ApiError>;
   /** Every command called, in order, with its arguments. */
   calls: { cmd: string; args: Record<string, unknown> }[];
+  /** What `app_database_state` answers, in turn; the last one stays (default: open). */
+  opening: DatabaseOpeningDto[];
   /** Plays a Discovery event through every watch channel, updating the state like the backend. */
   emit: (e: DiscoveryEvent) => void;
 }
@@ -165,6 +168,7 @@ export function mockBackend(
     savedCharts: [],
     failures: new Map(),
     calls: [],
+    opening: [{ state: "ready", step: 0, steps: 0, what: "", beats: 0, elapsedMs: 0, error: null }],
     emit: (e) => {
       const id = e.kind === "progress" ? e.progress.accountId : e.run.accountId;
       state.statuses.set(id, applyEvent(state.statuses.get(id) ?? notStarted(id), e));
@@ -326,6 +330,11 @@ export function mockBackend(
     ...costsHandlers,
     ...pricesHandlers,
     ...ratedHandlers,
+    app_database_state: () => {
+      const next = state.opening.length > 1 ? state.opening.shift() : state.opening[0];
+      if (!next) throw new Error("the mock's opening queue is empty");
+      return next;
+    },
     app_get_info: () => ({ version: "0.0.0-test", databasePath: "/tmp/test.sqlite3", access, accessReason: access === "Finance" ? "billing@contoso.onmicrosoft.com (Billing Administrator)" : "", readOnlyDatabase: false }),
     accounts_list: () => state.accounts,
     accounts_add: (a) => {

@@ -3,6 +3,7 @@
 //! user about itself and their access.
 
 pub mod app_info;
+pub mod database_opening;
 pub mod dto;
 pub(crate) mod endpoints;
 pub mod login;

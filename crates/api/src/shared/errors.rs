@@ -18,6 +18,8 @@ pub enum ErrorCode {
     NewerDatabase,
     /// The database could not be opened or written.
     Storage,
+    /// The database is being upgraded for this version of CSP Desk: wait, then try again.
+    Upgrading,
     /// An unexpected failure inside CSP Desk (a bug); the message says where.
     Internal,
     /// The account is not signed in: offer "Login with Microsoft".
