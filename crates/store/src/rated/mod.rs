@@ -24,8 +24,10 @@
 
 pub(crate) mod fingerprint;
 mod inputs;
+mod kept;
 mod queries;
 mod savings;
+pub(crate) mod versions;
 mod write;
 
 use std::str::FromStr;
@@ -37,12 +39,14 @@ pub use inputs::{
     azure_plan_usage, legacy_usage, period_inputs, rate_cards, AzurePlanUsage, LegacyUsage,
     PeriodInputs, StoredMeter, StoredOfferTerm, StoredRateCard, UsageRead,
 };
+pub use kept::{keep, kept, Kept};
 pub use queries::{
-    invoice_usage, lines, periods, states, totals, InvoiceUsage, KnownPeriod, PeriodTotal,
-    RatingState, StoredRatedLine,
+    invoice_usage, invoice_usage_of, lines, periods, states, totals, InvoiceUsage, KnownPeriod,
+    PeriodTotal, RatingState, StoredRatedLine,
 };
 pub use savings::{savings, PeriodSavings};
-pub use write::{clear, replace, RatedLineRow, RatingStateRow};
+pub use versions::{invoice_versions, period_versions, PeriodVersions};
+pub use write::{clear, record_versions, replace, RatedLineRow, RatingStateRow};
 
 /// Where a rated line's usage came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
