@@ -47,6 +47,31 @@ async fn kept_reconciliation_equals_a_fresh_one_and_follows_a_restated_month() {
     );
     assert_eq!(nothing.unchanged, first.rated + first.refused);
 
+    // States recorded before 0021 carry no versions: the first rate reads each one's rows
+    // once, rates again only the one whose rows differ from what it recorded, and records
+    // the versions of all.
+    let conn = rusqlite::Connection::open(&d.db).unwrap();
+    conn.execute_batch(
+        "UPDATE rating_state SET input_versions = NULL;
+         UPDATE rating_state SET usage_fingerprint = 'older rows'
+         WHERE rowid = (SELECT min(rowid) FROM rating_state WHERE refused IS NULL);",
+    )
+    .unwrap();
+    let upgraded = rate::rate(&mut db, None, None, now()).unwrap();
+    assert_eq!(
+        (upgraded.rated, upgraded.unchanged),
+        (1, first.rated + first.refused - 1),
+        "{upgraded:?}"
+    );
+    let unversioned: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM rating_state WHERE input_versions IS NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(unversioned, 0);
+
     let computed = months(&db);
     assert!(computed.iter().all(|m| !m.is_empty()));
     assert_eq!(months(&db), computed, "answered from what was kept");

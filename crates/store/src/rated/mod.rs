@@ -13,14 +13,21 @@
 //! window brought it: late usage changes only its own period.
 //!
 //! # Incremental rating
-//! [`period_inputs`] fingerprints, per customer-period, the stored text of the rows above in
-//! the order rating reads them; [`states`] returns what each customer-period was last rated
-//! from. A caller rates again only where the two differ, reads that customer-period's rows
-//! with [`azure_plan_usage`] / [`legacy_usage`] (which return the fingerprint of exactly
+//! Every writer of the rows above bumps, in the rows' transaction, the data version of each
+//! customer-period they touch ([`versions`], `input_versions`); [`period_versions`] lists
+//! them, [`states`] returns the versions each customer-period was last rated from. A caller
+//! rates again only where the two differ, reads that customer-period's rows with
+//! [`azure_plan_usage`] / [`legacy_usage`] (which also return the fingerprint of exactly
 //! the rows they read) and writes the result with [`replace`], one transaction per
-//! customer-period that replaces its lines and its state together. If Discovery changes
-//! rows in between, the state records the rows actually used and the next rating sees the
-//! difference.
+//! customer-period that replaces its lines and its state together. Versions are read before
+//! the rows: if Discovery changes rows in between, the versions recorded are older than the
+//! rows and the next rating reads them again. A state recorded before 0021 has no versions:
+//! its rows' fingerprint is read once and compared with the one it recorded.
+//! [`period_inputs`] (every customer-period's fingerprint in one scan) is not rating's
+//! path any more.
+//!
+//! Reconciliation keeps each customer's comparison of a period ([`kept`], [`keep`]) with
+//! what it was computed from, so a month is answered without reading its lines.
 
 pub(crate) mod fingerprint;
 mod inputs;
