@@ -79,6 +79,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0017_pricing_sheets.sql"),
     include_str!("migrations/0018_pricing_base.sql"),
     include_str!("migrations/0019_compact_daily_usage.sql"),
+    include_str!("migrations/0021_input_versions.sql"),
 ];
 
 /// The newest schema version this build understands.
@@ -430,6 +431,29 @@ mod tests {
             )
             .unwrap();
         assert_eq!((facts, meters, staged), (4, 2, 0));
+
+        // 0021 seeds a version for every customer-period held, so the first rate after the
+        // upgrade finds them without a scan (G1's invoice is not stored: no invoice side).
+        let seeded: Vec<(String, String, String, i64)> = db
+            .conn()
+            .prepare(
+                "SELECT period, customer_id, kind, version FROM input_versions ORDER BY 1, 2, 3",
+            )
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let row = |p: &str, c: &str, k: &str| (p.to_string(), c.to_string(), k.to_string(), 1);
+        assert_eq!(
+            seeded,
+            [
+                row("2026-10", "c1", "usage"),
+                row("2026-10", "c2", "usage"),
+                row("2026-11", "c1", "invoice"),
+                row("2026-11", "c1", "usage"),
+            ]
+        );
     }
 
     #[test]

@@ -182,6 +182,7 @@ mod tests {
                 lines: lines.len() as u32,
                 refused: None,
                 rated_at: now,
+                input_versions: None,
             },
             lines,
         )

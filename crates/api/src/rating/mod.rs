@@ -13,3 +13,4 @@ pub mod pricing_fetch;
 pub mod pricing_import;
 pub mod rate;
 pub mod reconcile;
+mod reconcile_customer;

@@ -11,7 +11,7 @@ use cspdesk_rating::price::{
     normalize_meter_id, OfferTerm, PriceBook, PriceLookup, PriceOrigin, RateCard, RateCardMeter,
 };
 use cspdesk_rating::tiers::{Tier, TierTable};
-use cspdesk_store::rated::{self, PeriodInputs, StoredRateCard, UsageRead};
+use cspdesk_store::rated::{self, PeriodVersions, StoredRateCard, UsageRead};
 use cspdesk_store::Database;
 use rust_decimal::Decimal;
 
@@ -188,10 +188,10 @@ impl Books {
     }
 
     /// The cards a customer-period depends on: (currencies, fingerprints).
-    pub(super) fn used(&self, inputs: &PeriodInputs) -> (String, String) {
+    pub(super) fn used(&self, inputs: &PeriodVersions) -> (String, String) {
         let mut currencies = Vec::new();
         let mut prints = Vec::new();
-        if inputs.azure_plan.records > 0 {
+        if inputs.usage > 0 {
             currencies.push(AZURE_PLAN_PRICING.to_string());
             let card = self
                 .azure_plan
@@ -202,7 +202,7 @@ impl Books {
                 None => card,
             });
         }
-        if inputs.legacy.records > 0 {
+        if inputs.legacy > 0 {
             let cur = inputs
                 .legacy_currency
                 .as_deref()

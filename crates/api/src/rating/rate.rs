@@ -48,7 +48,7 @@ use cspdesk_rating::customer_period::{
 };
 use cspdesk_rating::price::PriceOrigin;
 use cspdesk_store::rated::{
-    self, AzurePlanUsage, LegacyUsage, PeriodInputs, RatedLineRow, RatingState, RatingStateRow,
+    self, AzurePlanUsage, LegacyUsage, PeriodVersions, RatedLineRow, RatingState, RatingStateRow,
     UsageKind, UsageRead,
 };
 use cspdesk_store::{accounts, discovered, Database, Money};
@@ -72,18 +72,18 @@ struct Rated {
 fn rate_one(
     db: &Database,
     account_id: &str,
-    inputs: &PeriodInputs,
+    inputs: &PeriodVersions,
     books: &Books,
 ) -> Result<Rated, ApiError> {
     let period = parse_period(&inputs.period)?;
-    // A kind the scan found no row of is not read: should Discovery add some in between,
-    // the state records none and the next rating sees them.
-    let (azure_usage, azure) = if inputs.azure_plan.records > 0 {
+    // A kind that never had a version has no row: should Discovery add some in between, its
+    // version moves and the next rating sees them.
+    let (azure_usage, azure) = if inputs.usage > 0 {
         rated::azure_plan_usage(db, account_id, &inputs.customer_id, &inputs.period)?
     } else {
         Default::default()
     };
-    let (legacy_usage, legacy) = if inputs.legacy.records > 0 {
+    let (legacy_usage, legacy) = if inputs.legacy > 0 {
         rated::legacy_usage(db, account_id, &inputs.customer_id, &inputs.period)?
     } else {
         Default::default()
@@ -238,6 +238,34 @@ pub(crate) fn customer_names(db: &Database) -> Result<HashMap<(String, String), 
         .collect())
 }
 
+/// Whether a customer-period rated before 0021 (no versions recorded) still has the rows it
+/// was rated from: their fingerprint, read once.
+fn rows_unchanged(
+    db: &Database,
+    account_id: &str,
+    inputs: &PeriodVersions,
+    state: &RatingState,
+) -> Result<bool, ApiError> {
+    let read =
+        |yes: bool, f: fn(&Database, &str, &str, &str) -> cspdesk_store::Result<UsageRead>| {
+            if yes {
+                f(db, account_id, &inputs.customer_id, &inputs.period)
+            } else {
+                Ok(UsageRead::default())
+            }
+        };
+    let azure = read(inputs.usage > 0, |db, a, c, p| {
+        rated::azure_plan_usage(db, a, c, p).map(|r| r.1)
+    })?;
+    let legacy = read(inputs.legacy > 0, |db, a, c, p| {
+        rated::legacy_usage(db, a, c, p).map(|r| r.1)
+    })?;
+    Ok(
+        state.usage_fingerprint == usage_fingerprint(&azure, &legacy)
+            && state.usage_records == azure.records + legacy.records,
+    )
+}
+
 fn cost_of(lines: &[RatedLineRow]) -> (Option<String>, Option<String>) {
     let Some(first) = lines.first() else {
         return (None, None);
@@ -297,7 +325,8 @@ pub fn rate_until(
     };
     let names = customer_names(db)?;
     for acc in accounts_of(db, account)? {
-        let inputs = rated::period_inputs(db, &acc.id, period.as_deref())?;
+        let changed_before = summary.rated + summary.refused + summary.removed;
+        let inputs = rated::period_versions(db, &acc.id, period.as_deref())?;
         let states: HashMap<(String, String), RatingState> =
             rated::states(db, &acc.id, period.as_deref())?
                 .into_iter()
@@ -313,18 +342,42 @@ pub fn rate_until(
             let key = (inp.customer_id.clone(), inp.period.clone());
             seen.insert(key.clone());
             let (cards, prints) = books.used(inp);
-            let unchanged = states.get(&key).is_some_and(|s| {
-                s.rules == RATING_RULES
-                    && s.usage_fingerprint == usage_fingerprint(&inp.azure_plan, &inp.legacy)
-                    && s.usage_records == inp.azure_plan.records + inp.legacy.records
-                    && s.price_cards == cards
-                    && s.prices_fingerprint == prints
+            let state = states.get(&key).filter(|s| {
+                s.rules == RATING_RULES && s.price_cards == cards && s.prices_fingerprint == prints
             });
+            let versions = inp.text();
+            let unchanged = match state.map(|s| s.input_versions.as_deref()) {
+                None => false,
+                Some(Some(v)) => v == versions,
+                Some(None) => {
+                    // Rated before 0021: read its rows once, as rating did then.
+                    let s = state.expect("matched Some");
+                    let same = rows_unchanged(db, &acc.id, inp, s)?;
+                    if same {
+                        rated::record_versions(
+                            db,
+                            &acc.id,
+                            &inp.customer_id,
+                            &inp.period,
+                            &versions,
+                        )?;
+                    }
+                    same
+                }
+            };
             if unchanged {
                 summary.unchanged += 1;
                 continue;
             }
             let result = rate_one(db, &acc.id, inp, &books)?;
+            if result.azure.records + result.legacy.records == 0 {
+                // Its usage is gone: as if it had none (its versions go unless they moved).
+                rated::clear(db, &acc.id, &inp.customer_id, &inp.period, Some(inp))?;
+                if states.contains_key(&key) {
+                    summary.removed += 1;
+                }
+                continue;
+            }
             let state = RatingStateRow {
                 customer_id: inp.customer_id.clone(),
                 period: inp.period.clone(),
@@ -336,6 +389,7 @@ pub fn rate_until(
                 lines: u32::try_from(result.lines.len()).unwrap_or(u32::MAX),
                 refused: result.refused.clone(),
                 rated_at: now,
+                input_versions: Some(versions),
             };
             summary.lines_written += rated::replace(db, &acc.id, &state, &result.lines)?;
             let (currency, cost) = cost_of(&result.lines);
@@ -360,8 +414,17 @@ pub fn rate_until(
             });
         }
         for key in states.keys().filter(|k| !seen.contains(*k)) {
-            rated::clear(db, &acc.id, &key.0, &key.1)?;
+            rated::clear(db, &acc.id, &key.0, &key.1, None)?;
             summary.removed += 1;
+        }
+        if summary.rated + summary.refused + summary.removed > changed_before {
+            // Keep the reconciliation of what moved now, so the page answers from kept rows
+            // (only the stale customers are computed). A failure here is the page's to
+            // report when it computes them itself.
+            let periods = months.iter().chain(states.keys().map(|k| &k.1));
+            for p in periods.collect::<BTreeSet<_>>() {
+                let _ = super::reconcile::reconcile(db, p, Some(&acc.id));
+            }
         }
     }
     Ok(summary)

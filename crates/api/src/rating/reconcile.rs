@@ -2,30 +2,22 @@
 //! with totals per currency, the difference split into causes.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::{Hash, Hasher};
 
-use chrono::NaiveDate;
-use cspdesk_rating::price::{normalize_meter_id, PriceBook, PriceLookup};
-use cspdesk_rating::rate::RatedLine;
-use cspdesk_rating::reconcile::{reconcile as reconcile_lines, Cause, InvoiceUsageLine, MatchKey};
+use cspdesk_rating::reconcile::{Cause, MatchKey};
 use cspdesk_rating::set_aside as set_aside_lines;
-use cspdesk_store::rated::{self, StoredRatedLine, UsageKind};
+use cspdesk_store::rated::{self, RatingState};
 use cspdesk_store::set_aside;
-use cspdesk_store::{Database, Money};
+use cspdesk_store::Database;
 use rust_decimal::Decimal;
 
-use super::dto::{
-    PeriodDto, PeriodReconciliationDto, ReconciliationDto, ReconciliationLineDto,
-    ReconciliationTotalDto,
-};
+use super::dto::{PeriodDto, PeriodReconciliationDto, ReconciliationDto, ReconciliationTotalDto};
 use super::headline::{invoice_parts, is_legacy, of_period, rest};
-use super::prices::period_prices;
 use super::rate::{accounts_of, customer_names};
+use super::reconcile_customer::{compare, Customer, LazyBook};
 use crate::shared::amount_text::{amount, cents as money};
 use crate::shared::periods::{parse_period, period_text};
-use crate::ApiError;
-
-/// How many differing lines a reconciliation lists (the largest first).
-const LISTED_DIFFERENCES: usize = 20;
+use crate::{ApiError, ErrorCode};
 
 /// [`reconcile`] of every account with the totals per currency, and the invoices' other
 /// charges beside them. Resale and margin are left empty: the customers' markups sit above
@@ -177,63 +169,61 @@ fn cause_name(cause: Cause) -> &'static str {
     }
 }
 
-fn causes_map(causes: impl Iterator<Item = (Cause, Decimal)>) -> BTreeMap<String, String> {
+pub(super) fn causes_map(
+    causes: impl Iterator<Item = (Cause, Decimal)>,
+) -> BTreeMap<String, String> {
     causes
         .filter(|(_, a)| !a.is_zero())
         .map(|(c, a)| (cause_name(c).to_string(), a.normalize().to_string()))
         .collect()
 }
 
-/// Our stored Azure plan line as the rating crate's rated line.
-fn rated_line(l: &StoredRatedLine) -> RatedLine {
-    RatedLine {
-        customer_id: l.customer_id.clone(),
-        subscription_id: l.subscription_id.clone(),
-        entitlement_id: l.entitlement_id.clone(),
-        resource_uri: None,
-        meter_id: l.meter_id.clone(),
-        meter_category: l.meter_category.clone(),
-        usage_date: l.usage_date,
-        quantity: l.quantity,
-        discount: l.discount,
-        list_cost: l.unit_price * l.quantity,
-        unit_price: l.unit_price,
-        partner_earned_credit_rate: l.credit_rate,
-        effective_unit_price: l.effective_unit_price,
-        pricing_currency: l.pricing_currency.clone(),
-        pricing_amount: l.pricing_total.amount(),
-        pricing_pre_tax_total: l.pricing_total.amount(),
-        fx_rate: l.fx_rate,
-        billing_currency: l.billing_currency.clone(),
-        billing_amount: l.billing_pre_tax_total.amount(),
-        billing_pre_tax_total: l.billing_pre_tax_total.amount(),
-    }
-}
+/// Version of what a kept comparison holds and how it is computed: raising it recomputes
+/// every kept reconciliation on its next read.
+const KEPT_RULES: u32 = 1;
 
-fn invoice_line(l: &rated::InvoiceUsage) -> InvoiceUsageLine {
-    InvoiceUsageLine {
-        customer_id: l.customer_id.clone(),
-        subscription_id: l.subscription_id.clone(),
-        entitlement_id: l.entitlement_id.clone(),
-        meter_id: l.meter_id.clone(),
-        usage_date: l.usage_date,
-        quantity: l.quantity,
-        unit_price: l.unit_price,
-        effective_unit_price: l.effective_unit_price,
-        billing_pre_tax_total: l.billing_pre_tax_total,
-        billing_currency: l.billing_currency.clone(),
-        pc_to_bc_exchange_rate: l.pc_to_bc_exchange_rate,
-        partner_earned_credit_rate: l.partner_earned_credit_rate,
-    }
+/// What a customer's comparison is computed from, as text: its rating state (its lines
+/// change only when it is rated again), the invoice side's version, its set-aside lines and
+/// legacy charges. Equal text, equal comparison.
+fn inputs_text(
+    state: Option<&RatingState>,
+    invoice_version: Option<&i64>,
+    aside: &[Option<MatchKey>],
+    legacy_invoiced: Option<&Decimal>,
+) -> String {
+    let rated = state.map_or(String::from("-"), |s| {
+        format!(
+            "{}|{}|{}|{}|{}|{}|{}|{:?}",
+            s.rated_at,
+            s.rules,
+            s.lines,
+            s.usage_fingerprint,
+            s.price_cards,
+            s.prices_fingerprint,
+            s.input_versions.as_deref().unwrap_or("-"),
+            s.refused
+        )
+    });
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    aside.hash(&mut hasher);
+    format!(
+        "{KEPT_RULES}|{rated}|invoice:{}|aside:{}:{:016x}|legacy:{:?}",
+        invoice_version.copied().unwrap_or(0),
+        aside.len(),
+        hasher.finish(),
+        legacy_invoiced
+    )
 }
-
-type MatchTuple = (String, String, String, NaiveDate);
 
 /// Reconciles every customer of `account` (all accounts when `None`) for `period`
 /// (`YYYY-MM`): our rated Azure plan cost against the invoice's daily rated usage (the
 /// period's invoice, or its unbilled usage while it is not invoiced yet). A customer with
 /// data on one side only, or whose rating was refused, is reported as refused with the
 /// reason instead of a difference. By account, then company name.
+///
+/// Each customer's comparison is kept (`rated::keep`) with what it was computed from; a
+/// customer whose inputs are unchanged is answered from the kept row, any other is computed
+/// again from its own lines only, so a month is never loaded at once.
 pub fn reconcile(
     db: &Database,
     period: &str,
@@ -245,21 +235,6 @@ pub fn reconcile(
     let invoices = cspdesk_store::billing::invoices(db)?;
     let mut out = Vec::new();
     for acc in accounts_of(db, account)? {
-        // The prices rating used: the month's sheet when held (a price changed since is no
-        // mismatch), else the rate card; imported files over either.
-        let prices = period_prices(db, &acc.id, &period)?;
-        let empty_book = PriceBook::new();
-        let book: &dyn PriceLookup = prices.as_deref().unwrap_or(&empty_book);
-        let mut invoice: BTreeMap<String, Vec<rated::InvoiceUsage>> = BTreeMap::new();
-        for l in rated::invoice_usage(db, &acc.id, &period)? {
-            invoice.entry(l.customer_id.clone()).or_default().push(l);
-        }
-        let mut ours: BTreeMap<String, Vec<StoredRatedLine>> = BTreeMap::new();
-        for l in rated::lines(db, &acc.id, &period, None)? {
-            ours.entry(l.customer_id.clone()).or_default().push(l);
-        }
-        // The invoice's lines set aside when read, per customer, with their keys when they
-        // carry them.
         let mut aside: BTreeMap<String, Vec<Option<MatchKey>>> = BTreeMap::new();
         for item in set_aside::lines_of_period(db, &acc.id, &period)? {
             let raw: serde_json::Value =
@@ -270,137 +245,65 @@ pub fn reconcile(
                 .push(set_aside_lines::key_of_raw(&raw));
         }
         let legacy_invoiced = legacy_charges(db, &invoices, &acc.id, &period)?;
-        let refusals: HashMap<String, String> = rated::states(db, &acc.id, Some(&period))?
+        let states: BTreeMap<String, RatingState> = rated::states(db, &acc.id, Some(&period))?
             .into_iter()
-            .filter_map(|s| s.refused.map(|r| (s.customer_id, r)))
+            .map(|s| (s.customer_id.clone(), s))
             .collect();
-        let customers: BTreeSet<&String> = invoice
-            .keys()
-            .chain(ours.keys())
-            .chain(refusals.keys())
-            .collect();
+        let versions = rated::invoice_versions(db, &acc.id, &period)?;
+        let kept = rated::kept(db, &acc.id, &period)?;
+        // Every customer with invoice-side rows has an invoice version; every one with
+        // rated lines or a refusal has a state.
+        let customers: BTreeSet<&String> = versions.keys().chain(states.keys()).collect();
+        let mut book: LazyBook = None;
         let mut rows = Vec::new();
         for customer in customers {
-            let theirs = invoice.get(customer).map(Vec::as_slice).unwrap_or_default();
-            let mine = ours.get(customer).map(Vec::as_slice).unwrap_or_default();
-            let (azure, legacy): (Vec<&StoredRatedLine>, Vec<&StoredRatedLine>) = mine
-                .iter()
-                .partition(|l| l.usage_kind == UsageKind::AzurePlan);
-            let mut dto = ReconciliationDto {
-                account_id: acc.id.clone(),
-                account_name: acc.name.clone(),
-                customer: customer.clone(),
-                customer_name: names.get(&(acc.id.clone(), customer.clone())).cloned(),
-                period: period.clone(),
-                currency: theirs
-                    .first()
-                    .map(|l| l.billing_currency.clone())
-                    .or_else(|| mine.first().map(|l| l.billing_currency.clone())),
-                invoice_state: invoice_state(theirs),
-                rated: (!azure.is_empty())
-                    .then(|| money(azure.iter().map(|l| l.billing_pre_tax_total.amount()).sum())),
-                invoiced: (!theirs.is_empty())
-                    .then(|| money(theirs.iter().map(|l| l.billing_pre_tax_total).sum())),
-                resale: None,
-                margin: None,
-                difference: None,
-                causes: BTreeMap::new(),
-                unexplained: None,
-                refused: None,
-                lines_compared: 0,
-                lines_matched: 0,
-                differences: Vec::new(),
-                set_aside_lines: aside
-                    .get(customer)
-                    .map_or(0, |a| u32::try_from(a.len()).unwrap_or(u32::MAX)),
-            };
-            if let Some(why) = refusals.get(customer) {
-                dto.refused = Some(format!("Its usage could not be priced: {why}"));
-            } else if azure.is_empty() && theirs.is_empty() && !legacy.is_empty() {
-                dto.rated = Some(
-                    cost_of_stored(&legacy)
-                        .map(|m| m.to_string())
-                        .unwrap_or_default(),
-                );
-                // What the period's legacy invoices charge them stands beside it, so the
-                // headline's not-compared amounts add up to the invoices.
-                dto.invoiced = legacy_invoiced.get(customer).map(|a| money(*a));
-                dto.refused = Some("Legacy Azure offer (MS-AZR-0145P) only: Microsoft bills it per meter for the whole month, so there is no daily usage to compare with".into());
-            } else if azure.is_empty() {
-                dto.refused = Some(
-                    "Not priced yet: rate this month first (Rate usage, or cspdesk rate)".into(),
-                );
-            } else if theirs.is_empty() {
-                dto.refused = Some(
-                    "Microsoft's daily usage for this customer is not read yet: run Discovery"
-                        .into(),
-                );
-            } else {
-                let our_lines: Vec<RatedLine> = azure.iter().map(|l| rated_line(l)).collect();
-                let their_lines: Vec<InvoiceUsageLine> = theirs.iter().map(invoice_line).collect();
-                match reconcile_lines(&our_lines, &their_lines, &billing_period, book) {
-                    Err(e) => dto.refused = Some(e.to_string()),
-                    Ok(mut r) => {
-                        let aside_keys: Vec<MatchKey> = aside
-                            .get(customer)
-                            .into_iter()
-                            .flatten()
-                            .flatten()
-                            .cloned()
-                            .collect();
-                        set_aside_lines::attribute(&mut r, &aside_keys);
-                        let keys: BTreeSet<MatchTuple> = our_lines
-                            .iter()
-                            .map(|l| {
-                                (
-                                    l.subscription_id.clone(),
-                                    l.entitlement_id.clone(),
-                                    normalize_meter_id(&l.meter_id),
-                                    l.usage_date,
-                                )
-                            })
-                            .chain(their_lines.iter().map(|l| {
-                                (
-                                    l.subscription_id.clone(),
-                                    l.entitlement_id.clone(),
-                                    normalize_meter_id(&l.meter_id),
-                                    l.usage_date,
-                                )
-                            }))
-                            .collect();
-                        // The crate lists only the lines that differ (or do not explain
-                        // themselves); every other compared line is equal to the cent.
-                        dto.lines_compared = u32::try_from(keys.len()).unwrap_or(u32::MAX);
-                        dto.lines_matched = dto
-                            .lines_compared
-                            .saturating_sub(u32::try_from(r.keys.len()).unwrap_or(u32::MAX));
-                        dto.rated = Some(money(r.ours_total));
-                        dto.invoiced = Some(money(r.invoice_total));
-                        dto.difference = Some(money(r.difference));
-                        dto.unexplained = Some(money(r.unexplained));
-                        dto.causes = causes_map(r.causes.iter());
-                        dto.currency = Some(r.billing_currency);
-                        let mut listed = r.keys;
-                        listed.sort_by_key(|k| std::cmp::Reverse(k.difference.abs()));
-                        dto.differences = listed
-                            .into_iter()
-                            .take(LISTED_DIFFERENCES)
-                            .map(|k| ReconciliationLineDto {
-                                subscription_id: k.key.subscription_id,
-                                entitlement_id: k.key.entitlement_id,
-                                meter_id: k.key.meter_id,
-                                usage_date: k.key.usage_date.to_string(),
-                                rated: money(k.ours),
-                                invoiced: money(k.invoice),
-                                difference: money(k.difference),
-                                causes: causes_map(k.causes.iter()),
-                                unexplained: money(k.unexplained),
-                            })
-                            .collect();
-                    }
+            let state = states.get(customer);
+            let aside_of = aside.get(customer).map(Vec::as_slice).unwrap_or_default();
+            let inputs = inputs_text(
+                state,
+                versions.get(customer),
+                aside_of,
+                legacy_invoiced.get(customer),
+            );
+            let from_kept = kept
+                .get(customer)
+                .filter(|k| k.inputs == inputs)
+                .and_then(|k| serde_json::from_str::<Option<ReconciliationDto>>(&k.result).ok());
+            let dto = match from_kept {
+                Some(dto) => dto,
+                None => {
+                    let c = Customer {
+                        account_id: &acc.id,
+                        customer,
+                        period: &period,
+                        billing_period: &billing_period,
+                        refused: state.and_then(|s| s.refused.as_deref()),
+                        aside: aside_of,
+                        legacy_invoiced: legacy_invoiced.get(customer).copied(),
+                    };
+                    let dto = compare(db, &c, &mut book)?;
+                    let result = serde_json::to_string(&dto).map_err(|e| {
+                        ApiError::new(
+                            ErrorCode::Internal,
+                            format!("keeping a reconciliation: {e}"),
+                            None,
+                        )
+                    })?;
+                    rated::keep(
+                        db,
+                        &acc.id,
+                        &period,
+                        customer,
+                        &rated::Kept { inputs, result },
+                    )?;
+                    dto
                 }
+            };
+            if let Some(mut dto) = dto {
+                dto.account_name = acc.name.clone();
+                dto.customer_name = names.get(&(acc.id.clone(), customer.clone())).cloned();
+                rows.push(dto);
             }
-            rows.push(dto);
         }
         rows.sort_by(|a, b| {
             let name =
@@ -410,25 +313,4 @@ pub fn reconcile(
         out.extend(rows);
     }
     Ok(out)
-}
-
-fn cost_of_stored(lines: &[&StoredRatedLine]) -> Option<Money> {
-    if lines.is_empty() {
-        return None;
-    }
-    let mut per: BTreeMap<(&str, &str), Money> = BTreeMap::new();
-    for l in lines {
-        *per.entry((&l.subscription_id, &l.meter_id)).or_default() += l.billing_pre_tax_total;
-    }
-    Some(per.into_values().map(Money::floor_cents).sum())
-}
-
-fn invoice_state(lines: &[rated::InvoiceUsage]) -> Option<String> {
-    let billed = lines.iter().filter(|l| l.billed).count();
-    match (lines.len(), billed) {
-        (0, _) => None,
-        (n, b) if b == n => Some("billed".into()),
-        (_, 0) => Some("unbilled".into()),
-        _ => Some("mixed".into()),
-    }
 }

@@ -10,6 +10,7 @@ mod feature_cycles;
 mod focus;
 mod graph_billing;
 mod imports;
+mod kept_reconciliation;
 mod licence_check;
 mod lines;
 mod month_prices;

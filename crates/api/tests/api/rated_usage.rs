@@ -81,6 +81,7 @@ fn rate(db: &mut Database, account: &str, customer_id: &str, lines: &[RatedLineR
             lines: lines.len() as u32,
             refused: None,
             rated_at: now(),
+            input_versions: None,
         },
         lines,
     )

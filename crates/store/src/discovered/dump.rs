@@ -37,6 +37,10 @@ const NOT_DISCOVERED: &[&str] = &[
     "usage_resources",
     "usage_terms",
     "daily_usage_facts",
+    // Versions count the writes that touched a customer-period: a run stopped and resumed
+    // writes more often than a clean one, by design. Kept reconciliations are rating's.
+    "input_versions",
+    "kept_reconciliation",
 ];
 
 /// The dump; columns named in `mask` print as `*` (values that differ by design, such as
@@ -115,6 +119,9 @@ pub const VOLATILE_COLUMNS: &[&str] = &[
     "fetched_at",
     "read_at",
     "rated_at",
+    // The data versions a customer-period was rated from count the writes that touched it
+    // (a resumed run writes more often than a clean one).
+    "input_versions",
     // When Microsoft prepared a Graph export: the data version is its eTag.
     "manifest_created_at",
     // Which import run wrote a price sheet or FX rates: the run history, not the data.

@@ -256,7 +256,10 @@ pub fn period_inputs(
 }
 
 /// Each customer's currency on its latest legacy invoice.
-fn legacy_currencies(db: &Database, account_id: &str) -> Result<BTreeMap<String, String>> {
+pub(super) fn legacy_currencies(
+    db: &Database,
+    account_id: &str,
+) -> Result<BTreeMap<String, String>> {
     let mut stmt = db.conn().prepare(
         "SELECT l.customer_id, l.currency, max(coalesce(i.billing_period_start, ''))
          FROM legacy_line_items l

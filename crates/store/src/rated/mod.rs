@@ -13,19 +13,28 @@
 //! window brought it: late usage changes only its own period.
 //!
 //! # Incremental rating
-//! [`period_inputs`] fingerprints, per customer-period, the stored text of the rows above in
-//! the order rating reads them; [`states`] returns what each customer-period was last rated
-//! from. A caller rates again only where the two differ, reads that customer-period's rows
-//! with [`azure_plan_usage`] / [`legacy_usage`] (which return the fingerprint of exactly
+//! Every writer of the rows above bumps, in the rows' transaction, the data version of each
+//! customer-period they touch ([`versions`], `input_versions`); [`period_versions`] lists
+//! them, [`states`] returns the versions each customer-period was last rated from. A caller
+//! rates again only where the two differ, reads that customer-period's rows with
+//! [`azure_plan_usage`] / [`legacy_usage`] (which also return the fingerprint of exactly
 //! the rows they read) and writes the result with [`replace`], one transaction per
-//! customer-period that replaces its lines and its state together. If Discovery changes
-//! rows in between, the state records the rows actually used and the next rating sees the
-//! difference.
+//! customer-period that replaces its lines and its state together. Versions are read before
+//! the rows: if Discovery changes rows in between, the versions recorded are older than the
+//! rows and the next rating reads them again. A state recorded before 0021 has no versions:
+//! its rows' fingerprint is read once and compared with the one it recorded.
+//! [`period_inputs`] (every customer-period's fingerprint in one scan) is not rating's
+//! path any more.
+//!
+//! Reconciliation keeps each customer's comparison of a period ([`kept`], [`keep`]) with
+//! what it was computed from, so a month is answered without reading its lines.
 
 pub(crate) mod fingerprint;
 mod inputs;
+mod kept;
 mod queries;
 mod savings;
+pub(crate) mod versions;
 mod write;
 
 use std::str::FromStr;
@@ -37,12 +46,14 @@ pub use inputs::{
     azure_plan_usage, legacy_usage, period_inputs, rate_cards, AzurePlanUsage, LegacyUsage,
     PeriodInputs, StoredMeter, StoredOfferTerm, StoredRateCard, UsageRead,
 };
+pub use kept::{keep, kept, Kept};
 pub use queries::{
-    invoice_usage, lines, periods, states, totals, InvoiceUsage, KnownPeriod, PeriodTotal,
-    RatingState, StoredRatedLine,
+    invoice_usage, invoice_usage_of, lines, periods, states, totals, InvoiceUsage, KnownPeriod,
+    PeriodTotal, RatingState, StoredRatedLine,
 };
 pub use savings::{savings, PeriodSavings};
-pub use write::{clear, replace, RatedLineRow, RatingStateRow};
+pub use versions::{invoice_versions, period_versions, PeriodVersions};
+pub use write::{clear, record_versions, replace, RatedLineRow, RatingStateRow};
 
 /// Where a rated line's usage came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -13,6 +13,15 @@ use super::{dec_opt, Dec, UsageKind};
 use crate::error::{Error, Result};
 use crate::{Database, Money};
 
+/// The condition on `column` for "one customer (`?3`) or all": two statements rather than
+/// `(?3 IS NULL OR ...)`, which SQLite cannot answer from the customer's index.
+fn one_customer(customer_id: Option<&str>, column: &str) -> String {
+    match customer_id {
+        Some(_) => format!("{column} = ?3"),
+        None => "?3 IS NULL".to_string(),
+    }
+}
+
 /// What a customer-period was last rated from (see [`super::RatingStateRow`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RatingState {
@@ -36,13 +45,15 @@ pub struct RatingState {
     pub refused: Option<String>,
     /// When (RFC 3339).
     pub rated_at: String,
+    /// The input versions it was rated from (`None`: rated before 0021).
+    pub input_versions: Option<String>,
 }
 
 /// Every customer-period state of `account_id` (all periods, or only `period`).
 pub fn states(db: &Database, account_id: &str, period: Option<&str>) -> Result<Vec<RatingState>> {
     let mut stmt = db.conn().prepare_cached(
         "SELECT customer_id, period, usage_records, usage_fingerprint, price_cards,
-                prices_fingerprint, rules, lines, refused, rated_at
+                prices_fingerprint, rules, lines, refused, rated_at, input_versions
          FROM rating_state WHERE account_id = ?1 AND (?2 IS NULL OR period = ?2)
          ORDER BY customer_id, period",
     )?;
@@ -58,6 +69,7 @@ pub fn states(db: &Database, account_id: &str, period: Option<&str>) -> Result<V
             lines: r.get(7)?,
             refused: r.get(8)?,
             rated_at: r.get(9)?,
+            input_versions: r.get(10)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -101,6 +113,17 @@ pub struct InvoiceUsage {
 /// reported late), and, for a currency not invoiced yet, the period's unbilled usage. By
 /// customer, usage day, then as stored.
 pub fn invoice_usage(db: &Database, account_id: &str, period: &str) -> Result<Vec<InvoiceUsage>> {
+    invoice_usage_of(db, account_id, period, None)
+}
+
+/// [`invoice_usage`] of one customer (all when `None`): seeks to the customer's subjects in
+/// each source, so one customer's comparison never reads the month.
+pub fn invoice_usage_of(
+    db: &Database,
+    account_id: &str,
+    period: &str,
+    customer_id: Option<&str>,
+) -> Result<Vec<InvoiceUsage>> {
     super::month_bounds(period)?;
     let mut stmt = db.conn().prepare_cached(&format!(
         "SELECT s.source, j.customer_id, j.subscription_id, j.entitlement_id, m.meter_id,
@@ -112,10 +135,11 @@ pub fn invoice_usage(db: &Database, account_id: &str, period: &str) -> Result<Ve
             s.source IN (SELECT id FROM invoices
                          WHERE account_id = ?1 AND substr(billing_period_start, 1, 7) = ?2)
             OR (s.source LIKE 'unbilled:' || ?2 || ':%' AND {COUNTED}))
-           AND s.staged = 0
-         ORDER BY {USAGE_ORDER}"
+           AND s.staged = 0 AND {customer}
+         ORDER BY {USAGE_ORDER}",
+        customer = one_customer(customer_id, "j.customer_id")
     ))?;
-    let rows = stmt.query_map(params![account_id, period], |r| {
+    let rows = stmt.query_map(params![account_id, period, customer_id], |r| {
         let source: String = r.get(0)?;
         let day: String = r.get(5)?;
         Ok(InvoiceUsage {
@@ -206,16 +230,17 @@ pub fn lines(
     period: &str,
     customer_id: Option<&str>,
 ) -> Result<Vec<StoredRatedLine>> {
-    let mut stmt = db.conn().prepare_cached(
+    let mut stmt = db.conn().prepare_cached(&format!(
         "SELECT customer_id, period, subscription_id, entitlement_id, meter_id, usage_date,
                 usage_kind, meter_name, meter_category, records, quantity, unit_price,
                 effective_unit_price, credit_rate, discount, fx_rate, pricing_currency,
                 pricing_total, billing_pre_tax_total, billing_currency, price_origin, rated_at,
                 list_cost, effective_cost
          FROM rated_lines
-         WHERE account_id = ?1 AND period = ?2 AND (?3 IS NULL OR customer_id = ?3)
+         WHERE account_id = ?1 AND period = ?2 AND {}
          ORDER BY customer_id, subscription_id, entitlement_id, meter_id, usage_date",
-    )?;
+        one_customer(customer_id, "customer_id")
+    ))?;
     let rows = stmt.query_map(params![account_id, period, customer_id], |r| {
         let day: String = r.get(5)?;
         let kind: String = r.get(6)?;

@@ -182,6 +182,7 @@ fn state(customer: &str, lines: u32) -> RatingStateRow {
         lines,
         refused: None,
         rated_at: now(),
+        input_versions: None,
     }
 }
 
@@ -215,7 +216,7 @@ fn a_period_is_replaced_whole_and_legacy_totals_floor_per_meter_and_month() {
     let s = states(&db, &account, Some("2026-10")).unwrap();
     assert_eq!((s.len(), s[0].lines), (1, 5));
 
-    clear(&mut db, &account, "c1", "2026-10").unwrap();
+    clear(&mut db, &account, "c1", "2026-10", None).unwrap();
     assert!(lines(&db, &account, "2026-10", None).unwrap().is_empty());
     assert!(states(&db, &account, None).unwrap().is_empty());
 }
@@ -302,4 +303,49 @@ fn a_note_counts_in_the_period_of_the_invoice_it_amends() {
             .all(|u| u.source != "G2"),
         "not in the month it was issued"
     );
+}
+
+#[test]
+fn input_versions_move_with_the_imports_of_their_customer_period_only() {
+    let (_dir, mut db, account) = fixture();
+    let versions = |db: &Database| -> Vec<(String, i64)> {
+        period_versions(db, &account, None)
+            .unwrap()
+            .into_iter()
+            .map(|v| (v.period, v.usage))
+            .collect()
+    };
+    let start = versions(&db);
+    assert_eq!(
+        start.iter().map(|v| v.0.as_str()).collect::<Vec<_>>(),
+        ["2026-10", "2026-11"]
+    );
+    let invoice_october = invoice_versions(&db, &account, "2026-10").unwrap()["c1"];
+
+    // Reading moves nothing.
+    azure_plan_usage(&db, &account, "c1", "2026-10").unwrap();
+    period_inputs(&db, &account, None).unwrap();
+    assert_eq!(versions(&db), start);
+
+    // More unbilled November usage: November moves, October does not.
+    let mut ingest = db.ingest(&account).unwrap();
+    ingest
+        .daily_usage(
+            "unbilled:2026-11:USD",
+            &[usage("2026-11-02", dec!(1), "r1")],
+        )
+        .unwrap();
+    ingest.commit().unwrap();
+    let more = versions(&db);
+    assert_eq!(more[0], start[0]);
+    assert!(more[1].1 > start[1].1, "{more:?}");
+
+    // The October invoice's rows go (its read starts again): October's usage and its invoice
+    // side move (the stale unbilled copy counts again).
+    let mut ingest = db.ingest(&account).unwrap();
+    ingest.clear_daily_usage("G1").unwrap();
+    ingest.commit().unwrap();
+    let cleared = versions(&db);
+    assert!(cleared[0].1 > more[0].1, "{cleared:?}");
+    assert!(invoice_versions(&db, &account, "2026-10").unwrap()["c1"] > invoice_october);
 }

@@ -81,6 +81,8 @@ pub struct RatingStateRow {
     pub refused: Option<String>,
     /// When.
     pub rated_at: DateTime<Utc>,
+    /// The input versions it was rated from ([`super::PeriodVersions::text`]).
+    pub input_versions: Option<String>,
 }
 
 /// Replaces the lines of `state`'s customer-period with `lines` and records `state`, in one
@@ -144,13 +146,13 @@ pub fn replace(
     }
     tx.prepare_cached(
         "INSERT INTO rating_state (account_id, customer_id, period, usage_records, usage_fingerprint,
-            price_cards, prices_fingerprint, rules, lines, refused, rated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+            price_cards, prices_fingerprint, rules, lines, refused, rated_at, input_versions)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
          ON CONFLICT (account_id, customer_id, period) DO UPDATE SET
             usage_records = excluded.usage_records, usage_fingerprint = excluded.usage_fingerprint,
             price_cards = excluded.price_cards, prices_fingerprint = excluded.prices_fingerprint,
             rules = excluded.rules, lines = excluded.lines, refused = excluded.refused,
-            rated_at = excluded.rated_at",
+            rated_at = excluded.rated_at, input_versions = excluded.input_versions",
     )?
     .execute(params![
         account_id,
@@ -164,13 +166,22 @@ pub fn replace(
         state.lines,
         state.refused,
         at,
+        state.input_versions,
     ])?;
     tx.commit()?;
     Ok(written)
 }
 
-/// Removes a customer-period's lines and state (its usage is gone), in one transaction.
-pub fn clear(db: &mut Database, account_id: &str, customer_id: &str, period: &str) -> Result<()> {
+/// Removes a customer-period's lines and state (its usage is gone), in one transaction,
+/// with its input versions when they are still `versions` (the versions read before its rows
+/// were found gone; a writer that moved them since keeps them, and rating sees its rows).
+pub fn clear(
+    db: &mut Database,
+    account_id: &str,
+    customer_id: &str,
+    period: &str,
+    versions: Option<&super::PeriodVersions>,
+) -> Result<()> {
     let tx = db
         .conn_mut()
         .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -182,6 +193,27 @@ pub fn clear(db: &mut Database, account_id: &str, customer_id: &str, period: &st
             params![account_id, customer_id, period],
         )?;
     }
+    if let Some(v) = versions {
+        super::versions::forget(&tx, account_id, v)?;
+    }
     tx.commit()?;
+    Ok(())
+}
+
+/// Records that a customer-period rated before 0021 was found unchanged by its rows'
+/// fingerprint: from now on its input versions say so.
+pub fn record_versions(
+    db: &Database,
+    account_id: &str,
+    customer_id: &str,
+    period: &str,
+    versions: &str,
+) -> Result<()> {
+    db.conn()
+        .prepare_cached(
+            "UPDATE rating_state SET input_versions = ?4
+             WHERE account_id = ?1 AND customer_id = ?2 AND period = ?3",
+        )?
+        .execute(params![account_id, customer_id, period, versions])?;
     Ok(())
 }

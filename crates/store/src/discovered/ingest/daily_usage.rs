@@ -11,18 +11,20 @@
 //! subscription, day, meter and resource, e.g. by charge type) and gives rating its order.
 
 use chrono::{DateTime, Utc};
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 
 use super::{dec, opt_dec, usage_keys, Ingest};
 use crate::discovered::instant;
 use crate::discovered::rows::DailyUsageRow;
 use crate::error::Result;
+use crate::rated::versions;
 
 impl Ingest<'_> {
     /// Clears the daily rated usage of `source` (an invoice id or `unbilled:YYYY-MM:CUR`):
     /// its source row goes, and its facts with it (ON DELETE CASCADE, a range of the
     /// clustered key).
     pub fn clear_daily_usage(&mut self, source: &str) -> Result<()> {
+        versions::source_changed(&self.tx, &self.account, source)?;
         self.tx
             .prepare_cached(
                 "DELETE FROM usage_sources WHERE account_id = ?1 AND source = ?2 AND staged = 0",
@@ -52,6 +54,7 @@ impl Ingest<'_> {
         }
         let key = usage_keys::source(&self.tx, &self.account, source, staged)?;
         let mut ordinal = key.next_ordinal;
+        let mut touched = versions::Touched::default();
         let mut stmt = self.tx.prepare_cached(
             "INSERT INTO daily_usage_facts (source_id, subject_id, day, meter_id, resource_id,
                 ordinal, terms_id, quantity, unit_price, effective_unit_price,
@@ -76,10 +79,20 @@ impl Ingest<'_> {
                 opt_dec(&u.pricing_pre_tax_total)
             ])?;
             ordinal += 1;
+            if !staged {
+                touched.add(&u.customer_id, u.usage_date.date_naive());
+            }
         }
         self.tx
             .prepare_cached("UPDATE usage_sources SET next_ordinal = ?2 WHERE id = ?1")?
             .execute(params![key.id, ordinal])?;
+        // Staged rows are no one's input until their export commits (which bumps then).
+        if !staged {
+            versions::usage_changed(&self.tx, &self.account, source, &touched)?;
+            if key.next_ordinal == 0 && !source.starts_with("unbilled:") {
+                versions::billed_appeared(&self.tx, &self.account, source)?;
+            }
+        }
         Ok((ordinal - key.next_ordinal) as u64)
     }
 
@@ -125,6 +138,18 @@ impl Ingest<'_> {
     /// Once an invoice's billed usage is complete, the unbilled copy of its period and currency
     /// is obsolete: drops it so usage is never counted twice.
     pub fn drop_unbilled_of_invoice(&mut self, invoice: &str) -> Result<()> {
+        let unbilled: Option<String> = self
+            .tx
+            .prepare_cached(
+                "SELECT 'unbilled:' || substr(billing_period_start, 1, 7) || ':' || currency
+                 FROM invoices WHERE account_id = ?1 AND id = ?2",
+            )?
+            .query_row(params![self.account, invoice], |r| r.get(0))
+            .optional()?
+            .flatten();
+        if let Some(unbilled) = unbilled {
+            versions::source_changed(&self.tx, &self.account, &unbilled)?;
+        }
         self.tx
             .prepare_cached(
                 "DELETE FROM usage_sources WHERE account_id = ?1 AND staged = 0 AND source = (

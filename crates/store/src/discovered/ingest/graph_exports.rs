@@ -135,6 +135,9 @@ impl Ingest<'_> {
             )?
             .query_row(params![self.account, export_key, source], |r| r.get(0))
             .optional()?;
+        if moved.is_some() {
+            crate::rated::versions::source_changed(&self.tx, &self.account, source)?;
+        }
         self.clear_staged_rows(export_key)?;
         Ok(moved.unwrap_or(0) as u64)
     }

@@ -8,11 +8,19 @@ use super::{dec, opt_dec, Ingest};
 use crate::discovered::instant;
 use crate::discovered::rows::{MeterRow, RateCardRow, UtilizationRow};
 use crate::error::Result;
+use crate::rated::versions;
 
 impl Ingest<'_> {
     /// Clears what an earlier attempt at the legacy usage window starting `from` wrote, before
     /// the window is read again.
     pub fn clear_utilization(&mut self, subscription: &str, from: NaiveDate) -> Result<()> {
+        let months = versions::legacy_window_months(
+            &self.tx,
+            &self.account,
+            subscription,
+            &from.to_string(),
+        )?;
+        versions::legacy_changed(&self.tx, &self.account, subscription, &months)?;
         self.tx
             .prepare_cached(
                 "DELETE FROM utilization_records WHERE account_id = ?1 AND subscription_id = ?2
@@ -35,7 +43,9 @@ impl Ingest<'_> {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
         )?;
         let window = from.to_string();
+        let mut months = std::collections::BTreeSet::new();
         for u in page {
+            months.insert(u.usage_start.format("%Y-%m").to_string());
             self.rows += stmt.execute(params![
                 self.account,
                 subscription,
@@ -52,6 +62,7 @@ impl Ingest<'_> {
                 u.unit
             ])? as u64;
         }
+        versions::legacy_changed(&self.tx, &self.account, subscription, &months)?;
         Ok(())
     }
 
