@@ -32,10 +32,13 @@ const BENCHES: &[(&str, &str, &str)] = &[
     ),
     (
         "storage",
-        "cspdesk-discovery",
-        "a preset's daily rated usage discovered through Graph (default M; L needs 25 GB free): \
-         bytes per row (tables + indexes) in the compact layout vs the layout before it, DuckDB \
-         and zstd Parquet in the same run; ingest rows/s vs a plain batched insert (goal >= 0.5)",
+        "cspdesk-api",
+        "a preset's daily rated usage discovered through Graph (default M; L needs 25 GB free; \
+         --months 12 a year): bytes per row (tables + indexes) in the compact layout vs the \
+         layout before it, DuckDB and zstd Parquet in the same run; ingest rows/s vs a plain \
+         batched insert (goal >= 0.5); Reconciliation, Dashboard, Customers, an invoice's \
+         customers and rate with nothing changed: p50/p95 and peak RSS (goal < 1 s, < 300 MB); \
+         --keep-db PATH keeps the database, --db PATH re-times a kept one",
     ),
     (
         "billing",

@@ -28,6 +28,9 @@ usage: cargo xtask <task>
   bench NAME [OPTS]   run a benchmark in release (all when none is named); report in target/bench/
                       discovery: --preset M|L (default both), --latency-ms N, --concurrency N,
                       --max-requests N
+                      storage: --preset S|M|L (default M), --months N (history before the
+                      start month, default 3; 12 = a year), --runs N, --keep-db PATH (keep the
+                      discovered database), --db PATH (time the pages of a kept database only)
   bundle              build the .deb installer (release)
   setup               only install what is missing (system packages, npm modules, tauri-driver)
 ";

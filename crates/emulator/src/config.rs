@@ -53,8 +53,8 @@ pub struct EmulatorConfig {
     pub seed: u64,
     /// Address to listen on; port 0 picks a free port.
     pub listen: SocketAddr,
-    /// Starting instant of the emulated clock. The three calendar months before this instant's
-    /// month (plus the current month to date) hold usage history.
+    /// Starting instant of the emulated clock. The [`Self::history_months`] calendar months
+    /// before this instant's month (plus the current month to date) hold usage history.
     pub now: DateTime<Utc>,
     /// Whether the clock follows wall time after start (sandbox) or stays put (tests).
     pub clock_ticks: bool,
@@ -116,6 +116,9 @@ pub struct EmulatorConfig {
     /// `user_impersonation` for the app; without it a Pricing token needs the sign-in itself to
     /// have consented (AADSTS65001 otherwise).
     pub pricing_admin_consent: bool,
+    /// Calendar months of usage history before the start month (default 3, as the tests
+    /// expect; the storage benchmark's `--months 12` discovers a year).
+    pub history_months: u32,
 }
 
 impl EmulatorConfig {
@@ -151,6 +154,7 @@ impl EmulatorConfig {
             monthly_prices: true,
             mispriced_licence: false,
             pricing_admin_consent: true,
+            history_months: crate::world::HISTORY_MONTHS,
         }
     }
 }

@@ -91,7 +91,8 @@ impl Emulator {
     pub async fn start(config: EmulatorConfig) -> Result<RunningEmulator> {
         let world = World::new(config.preset, config.seed, config.now.date_naive())
             .with_monthly_prices(config.monthly_prices)
-            .with_mispriced_licence(config.mispriced_licence);
+            .with_mispriced_licence(config.mispriced_licence)
+            .with_history_months(config.history_months);
         let std_listener =
             std::net::TcpListener::bind(config.listen).map_err(|source| EmulatorError::Bind {
                 addr: config.listen,

@@ -19,6 +19,8 @@ pub mod organizations;
 pub mod price_sheets;
 pub mod pricing;
 pub mod rated;
+pub mod rated_month;
+mod rated_month_kept;
 pub mod set_aside;
 pub mod sign_in;
 pub mod stack_usage;

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use cspdesk_charts::Theme;
 use cspdesk_store::rated::{self, UsageKind};
-use cspdesk_store::{accounts, Database};
+use cspdesk_store::{rated_month, Database};
 use rust_decimal::Decimal;
 
 use super::dto::{
@@ -110,9 +110,21 @@ pub fn dashboard(db: &Database, now: DateTime<Utc>) -> Result<DashboardDto, ApiE
         }
     }
 
+    // The month before the open one, read once: its total, its first days, its categories.
+    let last_sums = rated_month::month_sums(db, &last, today.day())?;
+
     // A closed month not invoiced yet: its rated usage, marked up, so the trend does not
-    // skip from the last invoice to the open month.
-    let not_invoiced = rated_closed_month(db, &mut by, &invoiced, &last, before)?;
+    // skip from the last invoice to the open month. Customers' costs are only added up when
+    // a currency rated in it has no invoice for it.
+    let not_invoiced = if last_sums
+        .total
+        .keys()
+        .any(|currency| !invoiced.contains(&(currency.clone(), last.clone())))
+    {
+        rated_closed_month(db, &mut by, &invoiced, &last_sums, &last, before)?
+    } else {
+        Default::default()
+    };
 
     // The open month: rated usage so far, marked up.
     for c in customers::list(db, now)? {
@@ -132,16 +144,18 @@ pub fn dashboard(db: &Database, now: DateTime<Utc>) -> Result<DashboardDto, ApiE
     }
 
     // Month to date and the month before: rated totals (legacy floored per subscription and
-    // meter, as invoiced), the same days of the month before added up by the same rule.
-    for period in [&open, &last] {
-        for t in rated::totals(db, None, period)? {
-            let c = by.entry(t.billing_currency.clone()).or_default();
-            if *period == open {
-                c.month_to_date += t.total.amount();
-            } else {
-                c.last_month += t.total.amount();
-            }
-        }
+    // meter, as invoiced), the same days of the month before added up by the same rule, and
+    // the ranked month's categories: each month's lines read once, only their sums held.
+    for t in rated::totals(db, None, &open)? {
+        by.entry(t.billing_currency.clone())
+            .or_default()
+            .month_to_date += t.total.amount();
+    }
+    for (currency, total) in &last_sums.total {
+        by.entry(currency.clone()).or_default().last_month += *total;
+    }
+    for (currency, days) in &last_sums.through_day {
+        by.entry(currency.clone()).or_default().last_month_same_days += *days;
     }
     for s in rated::savings(db, None, &open)? {
         let e = by
@@ -152,50 +166,21 @@ pub fn dashboard(db: &Database, now: DateTime<Utc>) -> Result<DashboardDto, ApiE
         e.0 += s.list.amount();
         e.1 += s.effective.amount();
     }
-    for acc in accounts::list(db)? {
-        let mut legacy: BTreeMap<(String, String, String, String), Decimal> = BTreeMap::new();
-        for l in rated::lines(db, &acc.id, &last, None)? {
-            if l.usage_date.day() > today.day() {
-                continue;
-            }
-            let amount = l.billing_pre_tax_total.amount();
-            match l.usage_kind {
-                UsageKind::AzurePlan => {
-                    by.entry(l.billing_currency.clone())
-                        .or_default()
-                        .last_month_same_days += amount
-                }
-                UsageKind::Legacy => {
-                    *legacy
-                        .entry((
-                            l.billing_currency.clone(),
-                            l.customer_id.clone(),
-                            l.subscription_id.clone(),
-                            l.meter_id.clone(),
-                        ))
-                        .or_default() += amount
-                }
-            }
-        }
-        for ((currency, ..), amount) in legacy {
-            by.entry(currency).or_default().last_month_same_days +=
-                cspdesk_store::Money::new(amount).floor_cents().amount();
-        }
-        // Categories of the ranked month, to the cent.
-        if let Some(ranked) = &ranked {
-            for l in rated::lines(db, &acc.id, ranked, None)? {
-                let name = l
-                    .meter_category
-                    .clone()
-                    .unwrap_or_else(|| match l.usage_kind {
-                        UsageKind::AzurePlan => "Azure plan (no category)".into(),
-                        UsageKind::Legacy => "Azure (no category)".into(),
-                    });
-                *by.entry(l.billing_currency.clone())
-                    .or_default()
-                    .categories
-                    .entry(name)
-                    .or_default() += l.billing_pre_tax_total.amount();
+    // Categories of the ranked month, to the cent.
+    if let Some(ranked) = &ranked {
+        let ranked_sums = if *ranked == last {
+            last_sums
+        } else {
+            rated_month::month_sums(db, ranked, today.day())?
+        };
+        for (currency, categories) in ranked_sums.categories {
+            let c = by.entry(currency).or_default();
+            for ((category, kind), amount) in categories {
+                let name = category.unwrap_or_else(|| match kind {
+                    UsageKind::AzurePlan => "Azure plan (no category)".into(),
+                    UsageKind::Legacy => "Azure (no category)".into(),
+                });
+                *c.categories.entry(name).or_default() += amount;
             }
         }
     }
@@ -385,6 +370,7 @@ fn rated_closed_month(
     db: &Database,
     by: &mut BTreeMap<String, Currency>,
     invoiced: &std::collections::BTreeSet<(String, String)>,
+    sums: &rated_month::MonthSums,
     last: &str,
     day: NaiveDate,
 ) -> Result<std::collections::BTreeSet<(String, String)>, ApiError> {
@@ -395,21 +381,21 @@ fn rated_closed_month(
             .map(|c| ((c.account_id, c.id), c.organization_id))
             .collect();
     let mut added = std::collections::BTreeSet::new();
-    for cost in crate::rating::costs::costs(db, None, last)? {
-        let key = (cost.currency.clone(), last.to_string());
+    for ((account_id, customer_id, currency), amount_cost) in &sums.customers {
+        let key = (currency.clone(), last.to_string());
         if invoiced.contains(&key) {
             continue;
         }
-        let amount_cost = amount(&cost.cost);
+        let amount_cost = *amount_cost;
         let organization = organizations
-            .get(&(cost.account_id.clone(), cost.customer_id.clone()))
+            .get(&(account_id.clone(), customer_id.clone()))
             .cloned()
             .flatten();
-        let resale = if marked.has(&cost.account_id, &cost.customer_id, organization.as_deref()) {
+        let resale = if marked.has(account_id, customer_id, organization.as_deref()) {
             crate::customers::resale::period_resale(
                 db,
-                &cost.account_id,
-                &cost.customer_id,
+                account_id,
+                customer_id,
                 organization.as_deref(),
                 day.year(),
                 day.month(),
@@ -419,7 +405,7 @@ fn rated_closed_month(
             amount_cost
         };
         let m = by
-            .entry(cost.currency.clone())
+            .entry(currency.clone())
             .or_default()
             .months
             .entry(last.to_string())

@@ -59,8 +59,10 @@ use crate::shared::periods::{parse_period, period_text};
 use crate::ApiError;
 
 /// Version of the rating rules below. Stored with each customer-period; raising it makes
-/// the next `rate` rate everything again.
-pub const RATING_RULES: i64 = 4;
+/// the next `rate` rate everything again. 5: every line carries its list cost (migration
+/// 0017 gave lines rated before it a list cost of 0, which Customers and the Dashboard then
+/// showed as a negative saving).
+pub const RATING_RULES: i64 = 5;
 
 struct Rated {
     lines: Vec<RatedLineRow>,

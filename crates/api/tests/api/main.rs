@@ -5,6 +5,7 @@ mod access;
 mod azure_stack;
 mod billing;
 mod cost_exports;
+mod dashboard;
 mod endpoints;
 mod feature_cycles;
 mod focus;

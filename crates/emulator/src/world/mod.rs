@@ -161,6 +161,10 @@ impl Shape {
     }
 }
 
+/// Calendar months of usage history before the start month, unless
+/// [`World::with_history_months`] says otherwise.
+pub const HISTORY_MONTHS: u32 = 3;
+
 /// The whole generated partner, as pure functions of the seed.
 #[derive(Clone, Debug)]
 pub struct World {
@@ -170,7 +174,8 @@ pub struct World {
     pub preset: Preset,
     /// Sizing.
     pub shape: Shape,
-    /// First day with usage history (first day of the month three months before the start month).
+    /// First day with usage history (first day of the month [`HISTORY_MONTHS`] months before
+    /// the start month, or as many as [`World::with_history_months`] asks).
     pub epoch: NaiveDate,
     /// The partner tenant.
     pub partner: tenancy::Partner,
@@ -198,7 +203,11 @@ struct Restatements {
 impl World {
     /// Builds the (small) fixed part of the world; everything else is derived when asked.
     pub fn new(preset: Preset, seed: u64, start: NaiveDate) -> World {
-        let epoch = Month::of(start).prev().prev().prev().first_day();
+        let mut first = Month::of(start);
+        for _ in 0..HISTORY_MONTHS {
+            first = first.prev();
+        }
+        let epoch = first.first_day();
         let partner = tenancy::Partner::generate(seed, preset);
         World {
             seed,
@@ -212,6 +221,20 @@ impl World {
             monthly_prices: false,
             mispriced_licence: false,
         }
+    }
+
+    /// The same world with `months` calendar months of usage history before the start month
+    /// (at least 1), so a benchmark can discover a year. Call before anything is derived.
+    pub fn with_history_months(mut self, months: u32) -> World {
+        let mut first = Month::of(self.epoch);
+        for _ in 0..HISTORY_MONTHS {
+            first = first.next();
+        }
+        for _ in 0..months.max(1) {
+            first = first.prev();
+        }
+        self.epoch = first.first_day();
+        self
     }
 
     /// The same world with Azure plan prices that move from month to month (`on`) or the
@@ -387,6 +410,21 @@ mod tests {
         assert!(
             plan >= 10_000_000,
             "at least 10M daily rated usage rows, got {plan} (+{legacy} legacy)"
+        );
+    }
+
+    #[test]
+    fn a_year_of_history_is_twelve_months_before_the_start_month() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 3).unwrap();
+        let default = World::new(Preset::S, 7, today);
+        assert_eq!(default.epoch, NaiveDate::from_ymd_opt(2026, 8, 1).unwrap());
+        let year = World::new(Preset::S, 7, today).with_history_months(12);
+        assert_eq!(year.epoch, NaiveDate::from_ymd_opt(2025, 11, 1).unwrap());
+        assert_eq!(year.months_until(today).len(), 13);
+        let (plan, _) = year.usage_row_count(today);
+        assert!(
+            plan > default.usage_row_count(today).0 * 3,
+            "a year holds more usage"
         );
     }
 

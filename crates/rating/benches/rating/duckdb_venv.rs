@@ -1,5 +1,5 @@
 //! Python with `duckdb` for the benchmarks that compare with DuckDB (rating, and the
-//! storage benchmark of cspdesk-discovery, which includes this file by path): the system's
+//! storage benchmark of cspdesk-api, which includes this file by path): the system's
 //! `python3` when it imports `duckdb`, else a venv at `~/.cache/cspdesk/bench-venv` made
 //! (with pip) on first use.
 

@@ -6,10 +6,17 @@
 //! - the same rows in the layout before migration 0019 (the wide text table and its two
 //!   indexes), in DuckDB (every column as text) and as zstd Parquet written by DuckDB;
 //! - ingest rows/s: the same rows through CSP Desk's ingest (Graph staging, then the swap)
-//!   against a plain batched insert into the old wide table, batch for batch.
+//!   against a plain batched insert into the old wide table, batch for batch;
+//! - the pages (`pages`): Reconciliation of a month, the Dashboard, Customers, an invoice's
+//!   customers and `rate` with nothing changed, each timed and its peak memory taken in a
+//!   child process on the discovered database.
 //!
 //! Options (after `--` with `cargo bench`): `--preset S|M|L` (default M; L needs ~25 GB
-//! free), `--seed N` (default 7), `--out FILE` (default `<target>/bench/storage.md`).
+//! free), `--months N` (calendar months of usage history before the start month, default 3;
+//! 12 discovers a year), `--seed N` (default 7), `--runs N` (timed calls of each page after
+//! the first, default 5), `--keep-db PATH` (keep the discovered database there),
+//! `--db PATH` (time the pages of an existing database, no Discovery), `--out FILE`
+//! (default `<target>/bench/storage.md`).
 
 #[path = "storage/copy.rs"]
 mod copy;
@@ -19,8 +26,10 @@ mod duckdb;
 mod duckdb_venv;
 // Shared with the discovery benchmark; not every helper is used here.
 #[allow(dead_code)]
-#[path = "discovery/fixture.rs"]
+#[path = "../../discovery/benches/discovery/fixture.rs"]
 mod fixture;
+#[path = "storage/pages.rs"]
+mod pages;
 #[path = "storage/sizes.rs"]
 mod sizes;
 
@@ -34,21 +43,30 @@ use cspdesk_discovery::{run, RunOptions};
 use cspdesk_emulator::{Preset, RateLimits};
 use tokio_util::sync::CancellationToken;
 
-const USAGE: &str = "usage: cargo xtask bench storage [--preset S|M|L] [--seed N] [--out FILE]";
+const USAGE: &str = "usage: cargo xtask bench storage [--preset S|M|L] [--months N] [--seed N] \
+                     [--runs N] [--keep-db PATH | --db PATH] [--out FILE]";
 
 /// Free space an L run needs (Discovery's database, the two copies, the CSV and DuckDB).
 const L_FREE_BYTES: u64 = 25 << 30;
 
 struct Args {
     preset: (String, Preset),
+    months: u32,
     seed: u64,
+    runs: usize,
+    keep_db: Option<PathBuf>,
+    db: Option<PathBuf>,
     out: Option<PathBuf>,
 }
 
 fn parse(mut args: impl Iterator<Item = String>) -> Result<Args> {
     let mut out = Args {
         preset: ("M".into(), Preset::M),
+        months: cspdesk_emulator::world::HISTORY_MONTHS,
         seed: 7,
+        runs: 5,
+        keep_db: None,
+        db: None,
         out: None,
     };
     while let Some(arg) = args.next() {
@@ -66,11 +84,98 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Args> {
                 out.preset = (name, preset);
             }
             "--seed" => out.seed = value("--seed")?.parse()?,
+            "--months" => out.months = value("--months")?.parse()?,
+            "--runs" => out.runs = value("--runs")?.parse()?,
+            "--keep-db" => out.keep_db = Some(PathBuf::from(value("--keep-db")?)),
+            "--db" => out.db = Some(PathBuf::from(value("--db")?)),
             "--out" => out.out = Some(PathBuf::from(value("--out")?)),
             other => bail!("unknown option {other:?}\n{USAGE}"),
         }
     }
+    if out.months == 0 {
+        bail!("--months needs at least 1\n{USAGE}");
+    }
+    if out.db.is_some() && out.keep_db.is_some() {
+        bail!("--db times an existing database; --keep-db keeps a discovered one\n{USAGE}");
+    }
     Ok(out)
+}
+
+/// The preset's name in the report: `M`, or `M, 12 months`.
+fn preset_label(name: &str, months: u32) -> String {
+    if months == cspdesk_emulator::world::HISTORY_MONTHS {
+        name.to_string()
+    } else {
+        format!("{name}, {months} months")
+    }
+}
+
+/// The commit measured, for the report.
+fn commit() -> String {
+    std::process::Command::new("git")
+        .args(["rev-parse", "--short", "HEAD"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// Where the report goes: `--out`, else `<target>/bench/storage.md`.
+fn write_report(out: &Option<PathBuf>, md: &str) -> Result<()> {
+    let out = match out {
+        Some(p) => p.clone(),
+        None => {
+            let exe = std::env::current_exe()?;
+            let target = exe
+                .ancestors()
+                .nth(3)
+                .context("not inside a cargo target directory")?;
+            target.join("bench").join("storage.md")
+        }
+    };
+    if let Some(dir) = out.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(&out, md).with_context(|| format!("writing {}", out.display()))?;
+    println!("report written to {}", out.display());
+    Ok(())
+}
+
+/// `--db`: the pages of an existing database, and its daily usage bytes per row.
+fn pages_only(args: &Args, db: &std::path::Path) -> Result<()> {
+    let rows = usage_rows(db)?;
+    let sizes = sizes::measure(db, sizes::COMPACT_TABLES)?;
+    let timed = pages::measure(db, args.runs, fixture::start_instant())?;
+    let mut md = format!(
+        "# Storage benchmark: pages of an existing database\n\nDate: {date}. Machine: {cores} \
+         cores. Command: `cargo xtask bench storage --db {path}`.\n\n{rows} daily rated usage \
+         rows; daily usage objects {} ({} bytes/row); database file {}.\n\n",
+        mb(sizes.usage_bytes()),
+        per_row(sizes.usage_bytes(), rows),
+        mb(sizes.file),
+        date = chrono::Utc::now().format("%Y-%m-%d %H:%M UTC"),
+        cores = std::thread::available_parallelism().map_or(1, |n| n.get()),
+        path = db.display(),
+    );
+    md.push_str(&pages::markdown("as given", &commit(), args.runs, &timed));
+    print!("{md}");
+    write_report(&args.out, &md)
+}
+
+/// Moves the discovered database (and its WAL, if any) to `to`.
+fn keep(from: &std::path::Path, to: &std::path::Path) -> Result<()> {
+    rusqlite::Connection::open(from)?.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")?;
+    if std::fs::rename(from, to).is_err() {
+        std::fs::copy(from, to)
+            .with_context(|| format!("keeping the database at {}", to.display()))?;
+    }
+    for ext in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{ext}", from.display()));
+    }
+    eprintln!("==> database kept at {}", to.display());
+    Ok(())
 }
 
 /// Discovery's first run, as the app would do it.
@@ -99,10 +204,21 @@ fn per_row(bytes: u64, rows: u64) -> String {
 }
 
 fn main() -> Result<()> {
-    let args = parse(std::env::args().skip(1))?;
-    let (name, preset) = args.preset.clone();
+    let mut argv = std::env::args().skip(1);
+    if let Some(first) = std::env::args().nth(1) {
+        if first == "--page" {
+            argv.next();
+            return pages::child(&argv.next().context("--page needs its job")?);
+        }
+    }
+    let args = parse(argv)?;
+    if let Some(db) = &args.db {
+        return pages_only(&args, db);
+    }
+    let (short, preset) = args.preset.clone();
+    let name = preset_label(&short, args.months);
     let tmp = std::env::temp_dir();
-    if name == "L" && fixture::free_bytes(&tmp).is_some_and(|free| free < L_FREE_BYTES) {
+    if short == "L" && fixture::free_bytes(&tmp).is_some_and(|free| free < L_FREE_BYTES) {
         bail!(
             "a preset L run needs {} GB free under {}",
             L_FREE_BYTES >> 30,
@@ -118,6 +234,7 @@ fn main() -> Result<()> {
     let emu = fixture::start_emulator(&emu_rt, preset, args.seed, Duration::ZERO, |c| {
         c.export_dir = Some(blobs.path().to_path_buf());
         c.rate_limits = RateLimits::none();
+        c.history_months = args.months;
     })?;
     let f = fixture::fixture(&emu)?;
     let session = rt.block_on(fixture::sign_in(&emu, &f))?;
@@ -170,7 +287,7 @@ fn main() -> Result<()> {
     let plain_rate = copied.rows as f64 / copied.plain.as_secs_f64().max(1e-9);
     let mut md = format!(
         "# Storage benchmark (daily rated usage)\n\nDate: {date}. Machine: {cores} cores. \
-         Command: `cargo xtask bench storage --preset {name}` (seed {seed}).\n\n\
+         Command: `cargo xtask bench storage --preset {short} --months {months}` (seed {seed}).\n\n\
          Preset {name}: {rows} daily rated usage rows (Azure plan, billed and unbilled) after \
          Discovery's first run (Graph exports; {wall:.1} s wall, {written} rows written in all, \
          {write:.1} s inside write transactions).\n\n\
@@ -179,6 +296,7 @@ fn main() -> Result<()> {
         date = chrono::Utc::now().format("%Y-%m-%d %H:%M UTC"),
         cores = std::thread::available_parallelism().map_or(1, |n| n.get()),
         seed = args.seed,
+        months = args.months,
         wall = discovered.wall.as_secs_f64(),
         written = discovered.rows_written,
         write = discovered.write.as_secs_f64(),
@@ -230,25 +348,16 @@ fn main() -> Result<()> {
         migration.as_secs_f64(),
         rows as f64 / migration.as_secs_f64().max(1e-9),
     ));
+    eprintln!("==> the pages");
+    let timed = pages::measure(&f.db, args.runs, fixture::start_instant())?;
+    md.push('\n');
+    md.push_str(&pages::markdown(&name, &commit(), args.runs, &timed));
     md.push_str(METHOD);
     print!("{md}");
-    let out = match &args.out {
-        Some(p) => p.clone(),
-        None => {
-            let exe = std::env::current_exe()?;
-            let target = exe
-                .ancestors()
-                .nth(3)
-                .context("not inside a cargo target directory")?;
-            target.join("bench").join("storage.md")
-        }
-    };
-    if let Some(dir) = out.parent() {
-        std::fs::create_dir_all(dir)?;
+    if let Some(to) = &args.keep_db {
+        keep(&f.db, to)?;
     }
-    std::fs::write(&out, md).with_context(|| format!("writing {}", out.display()))?;
-    println!("report written to {}", out.display());
-    Ok(())
+    write_report(&args.out, &md)
 }
 
 const METHOD: &str = "
