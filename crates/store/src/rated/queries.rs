@@ -312,10 +312,14 @@ pub struct PeriodTotal {
 /// account and customer. Sums are exact (in Rust, never SQLite's floating-point `sum`).
 pub fn totals(db: &Database, account_id: Option<&str>, period: &str) -> Result<Vec<PeriodTotal>> {
     super::month_bounds(period)?;
+    // Accounts through their table, so the month is found by the (account_id, period) index;
+    // `?2 IS NULL OR account_id = ?2` alone made SQLite scan every month's lines.
     let mut stmt = db.conn().prepare_cached(
         "SELECT account_id, customer_id, billing_currency, usage_kind, subscription_id, meter_id,
                 billing_pre_tax_total, rated_at
-         FROM rated_lines WHERE period = ?1 AND (?2 IS NULL OR account_id = ?2)",
+         FROM rated_lines
+         WHERE account_id IN (SELECT id FROM partner_accounts WHERE ?2 IS NULL OR id = ?2)
+           AND period = ?1",
     )?;
     type Key = (String, String, String);
     let mut azure: BTreeMap<Key, (Money, u32, String)> = BTreeMap::new();

@@ -41,10 +41,14 @@ pub fn savings(
     period: &str,
 ) -> Result<Vec<PeriodSavings>> {
     super::month_bounds(period)?;
+    // Accounts through their table, so the month is found by the (account_id, period) index;
+    // `?2 IS NULL OR account_id = ?2` alone made SQLite scan every month's lines.
     let mut stmt = db.conn().prepare_cached(
         "SELECT account_id, customer_id, billing_currency, list_cost, effective_cost,
                 billing_pre_tax_total
-         FROM rated_lines WHERE period = ?1 AND (?2 IS NULL OR account_id = ?2)",
+         FROM rated_lines
+         WHERE account_id IN (SELECT id FROM partner_accounts WHERE ?2 IS NULL OR id = ?2)
+           AND period = ?1",
     )?;
     let mut by: BTreeMap<Key, Sums> = BTreeMap::new();
     let mut rows = stmt.query(params![period, account_id])?;
