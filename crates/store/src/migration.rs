@@ -28,6 +28,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0017_pricing_sheets.sql"),
     include_str!("migrations/0018_pricing_base.sql"),
     include_str!("migrations/0019_compact_daily_usage.sql"),
+    include_str!("migrations/0020_line_terms.sql"),
 ];
 
 /// The newest schema version this build understands.
