@@ -54,7 +54,7 @@ use crate::rating::dto::{
     PeriodDto, PeriodReconciliationDto, ReconciliationDto, ReconciliationLineDto,
     ReconciliationTotalDto,
 };
-use crate::rating::licence_check::{LicenceCheckDto, LicenceFlagDto};
+use crate::rating::licence_check::{LicenceCheckDto, LicenceFlagDto, TermDatedBy};
 use crate::shared::roles::Access;
 use crate::shared::sign_in::{RoleDto, SignInStatus};
 use crate::{ApiError, ErrorCode};
@@ -136,6 +136,7 @@ pub fn typescript() -> String {
         FxTableDto::decl(&cfg),
         LicenceCheckDto::decl(&cfg),
         LicenceFlagDto::decl(&cfg),
+        TermDatedBy::decl(&cfg),
         PeriodReconciliationDto::decl(&cfg),
         InvoiceDto::decl(&cfg),
         InvoiceCustomerDto::decl(&cfg),

@@ -11,6 +11,7 @@ mod focus;
 mod graph_billing;
 mod imports;
 mod licence_check;
+mod licence_terms;
 mod lines;
 mod month_prices;
 mod organizations;
