@@ -76,8 +76,10 @@ const october: PeriodReconciliationDto = {
   licences: {
     checked: 1,
     notChecked: 0,
+    datedByLine: 0,
+    datedByCreation: 1,
     flags: [
-      { accountId: "a1", customerId: "c-00001", customer: "Customer 00001", document: "invoice G000000007", subscriptionId: "s-1", productId: "CFQ7TTC0LH18", skuId: "0001", product: "Microsoft 365 Business Basic", chargeType: "cycleCharge", chargeStart: "2026-10-01T00:00:00Z", term: "P1M", billingPlan: "monthly", orderMonth: "2025-12", market: "DE", currency: "EUR", quantity: "2", billedUnitPrice: "6.27", listUnitPrice: "5.70", difference: "0.57" },
+      { accountId: "a1", customerId: "c-00001", customer: "Customer 00001", document: "invoice G000000007", subscriptionId: "s-1", productId: "CFQ7TTC0LH18", skuId: "0001", product: "Microsoft 365 Business Basic", chargeType: "cycleCharge", chargeStart: "2026-10-01T00:00:00Z", term: "P1M", billingPlan: "monthly", termMonth: "2025-12", termDatedBy: "subscriptionCreation", market: "DE", currency: "EUR", quantity: "2", billedUnitPrice: "6.27", listUnitPrice: "5.70", difference: "0.57" },
     ],
   },
 };

@@ -55,7 +55,7 @@ use crate::rating::dto::{
     PeriodDto, PeriodReconciliationDto, ReconciliationDto, ReconciliationLineDto,
     ReconciliationTotalDto,
 };
-use crate::rating::licence_check::{LicenceCheckDto, LicenceFlagDto};
+use crate::rating::licence_check::{LicenceCheckDto, LicenceFlagDto, TermDatedBy};
 use crate::shared::roles::Access;
 use crate::shared::sign_in::{RoleDto, SignInStatus};
 use crate::{ApiError, ErrorCode};
@@ -139,6 +139,7 @@ pub fn typescript() -> String {
         FxTableDto::decl(&cfg),
         LicenceCheckDto::decl(&cfg),
         LicenceFlagDto::decl(&cfg),
+        TermDatedBy::decl(&cfg),
         PeriodReconciliationDto::decl(&cfg),
         InvoiceDto::decl(&cfg),
         InvoiceCustomerDto::decl(&cfg),

@@ -58,6 +58,7 @@ fn line(customer: &str, n: u64) -> BillingLineRow {
         pc_to_bc_exchange_rate: Some(Decimal::ONE),
         charge_start_date: Some("2026-10-01T00:00:00Z".into()),
         charge_end_date: Some("2026-10-31T00:00:00Z".into()),
+        term: Default::default(),
     }
 }
 

@@ -189,6 +189,12 @@ pub fn billing_line(l: pc::BilledLineItem) -> BillingLineRow {
         pc_to_bc_exchange_rate: l.pc_to_bc_exchange_rate,
         charge_start_date: l.charge_start_date,
         charge_end_date: l.charge_end_date,
+        term: LineTerm {
+            order_date: l.order_date,
+            subscription_start_date: l.subscription_start_date,
+            subscription_end_date: l.subscription_end_date,
+            term_and_billing_cycle: l.term_and_billing_cycle,
+        },
     }
 }
 

@@ -133,13 +133,18 @@
 //!   entry is named `pricesheet.csv` / `sheets.csv` (Microsoft's entry name is unpublished);
 //!   sheets before April 2020 come plain even when `deflate` is asked. FX rows: EUR and GBP,
 //!   `USDPerUnit` = 1 / the billing rate to 16 decimals, `Month` the year as in the sample.
-//!   Licence sheet: the seat SKU at the seat price, `ERP Price` = price x 1.25 (the sample's ratio).
+//!   Licence sheet: the seat SKU on a `P1M` and a `P1Y` term (both `Monthly`), the annual at
+//!   the monthly price / 1.2; `ERP Price` = price x 1.25 (the sample's ratio).
 //! - **Monthly prices** (`EmulatorConfig::monthly_prices`, on by default; `--no-monthly-prices`):
 //!   each Azure plan meter's tiers move by month (`world::price_book`: a third up, a third down
 //!   by 1-8 %, a third unchanged); usage rows, v1 and Graph lines, invoices and Cost Management
 //!   exports of month M use month M's prices and FX, which the sheet and FX of M serve. Legacy
 //!   0145P lines and the rate card keep the catalog's prices. The seat licence's price moves
 //!   too (1-6 % up or down a month, its licence sheet of M serving M's price); a seat is billed
-//!   at the price of its customer's order month, locked for the term.
+//!   at the price of its term's start month, locked for the term (`world::seat_terms`): a
+//!   `P1M` seat renews on the first of each month (so bills its month's price), a `P1Y` one
+//!   (every third customer) at its creation's anniversary. Seat lines (v1 and Graph) send the
+//!   term's start as `orderDate` and `subscriptionStartDate`, its last day as
+//!   `subscriptionEndDate`, and the term in words as `termAndBillingCycle`.
 //! - **Mispriced licence** (`EmulatorConfig::mispriced_licence`, off by default): one seat line
 //!   (`World::mispriced_seat`) billed 10 % above its term's price.

@@ -258,6 +258,18 @@ pub struct BilledLineItem {
     /// Charge end as sent.
     #[serde(default)]
     pub charge_end_date: Option<String>,
+    /// The billing event that created the line (a purchase or a renewal), as sent.
+    #[serde(default)]
+    pub order_date: Option<String>,
+    /// Subscription start as sent (with its end, the term the line charges).
+    #[serde(default)]
+    pub subscription_start_date: Option<String>,
+    /// Subscription end as sent.
+    #[serde(default)]
+    pub subscription_end_date: Option<String>,
+    /// Term and billing cycle in words (`One-Year commitment for monthly/yearly billing`).
+    #[serde(default)]
+    pub term_and_billing_cycle: Option<String>,
 }
 
 /// A daily rated usage line (`DailyRatedUsageLineItem`).

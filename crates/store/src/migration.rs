@@ -79,6 +79,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0017_pricing_sheets.sql"),
     include_str!("migrations/0018_pricing_base.sql"),
     include_str!("migrations/0019_compact_daily_usage.sql"),
+    include_str!("migrations/0020_line_terms.sql"),
     include_str!("migrations/0021_input_versions.sql"),
     include_str!("migrations/0022_rated_month_sums.sql"),
 ];

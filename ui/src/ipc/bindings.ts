@@ -1838,9 +1838,18 @@ export type LicenceCheckDto = {
  */
 checked: number, 
 /**
- * Charges without their order month's sheet or a matching row on it.
+ * Charges without their term month's sheet or a matching row on it.
  */
 notChecked: number, 
+/**
+ * Charges (checked or not) whose term the line's own dates dated.
+ */
+datedByLine: number, 
+/**
+ * Charges (checked or not) dated by their subscription's creation, the line having sent
+ * no term dates.
+ */
+datedByCreation: number, 
 /**
  * Those billed away from it.
  */
@@ -1896,9 +1905,13 @@ term: string,
  */
 billingPlan: string, 
 /**
- * The order month whose sheet prices it (`YYYY-MM`).
+ * The month its term started, whose sheet prices it (`YYYY-MM`).
  */
-orderMonth: string, 
+termMonth: string, 
+/**
+ * What dated the term.
+ */
+termDatedBy: TermDatedBy, 
 /**
  * Market of that sheet.
  */
@@ -1923,6 +1936,8 @@ listUnitPrice: string,
  * Billed minus list, per unit.
  */
 difference: string, };
+
+export type TermDatedBy = "lineTerm" | "subscriptionCreation";
 
 export type PeriodReconciliationDto = { 
 /**

@@ -1,15 +1,25 @@
 //! New-commerce licence charges checked against Microsoft's licence price sheet
-//! (`updatedlicensebased`, reference §6.3) of their ORDER month: a licence's price is locked
-//! for its term when it is ordered, so a charge is compared with the sheet Microsoft published
-//! that month, not the latest one (whose prices have moved since).
+//! (`updatedlicensebased`, reference §6.3) of the month their TERM started: a licence's price
+//! is locked for a term at the price of the day it starts (the purchase, or a renewal, which
+//! starts a new term at the then-current price), so a charge is compared with the sheet
+//! Microsoft published that month, not the latest one (whose prices have moved since) nor
+//! the subscription's creation month's (wrong once it renewed).
+//!
+//! # Dating the term
+//! `store::pricing::licence_charges` dates each charge's term by the line's own
+//! `SubscriptionStartDate` stepped to the charge (`store::pricing::term_start` gives the
+//! reasoning and Microsoft's docs), or, for a line that did not send it, by its
+//! subscription's creation. The outcome counts the charges dated each way
+//! ([`LicenceCheckDto::dated_by_line`], [`LicenceCheckDto::dated_by_creation`]) and each flag
+//! says which rule dated it, so a check resting on the approximation is visible.
 //!
 //! # Matching
 //! A charge (a billed or unbilled reconciliation line whose subscription is a licence with a
-//! term, `store::pricing::licence_charges`) is matched with the sheet rows of its market and
-//! order month by product id, SKU id, term duration (`P1M`, `P1Y`...), billing plan (the
-//! subscription's billing cycle against the sheet's `BillingPlan`, case aside) and currency;
-//! among tiered rows, the one whose `PricingTierRangeMin/Max` holds the quantity. A charge
-//! without its order month's sheet, or with no matching row, is counted as not checked.
+//! term) is matched with the sheet rows of its market and term month by product id, SKU id,
+//! term duration (`P1M`, `P1Y`...), billing plan (the subscription's billing cycle against
+//! the sheet's `BillingPlan`, case aside) and currency; among tiered rows, the one whose
+//! `PricingTierRangeMin/Max` holds the quantity. A charge without its term month's sheet, or
+//! with no matching row, is counted as not checked.
 //!
 //! # The rule
 //! The line's `unitPrice` (before discounts; `effectiveUnitPrice` carries them) is the term's
@@ -19,7 +29,7 @@
 
 use std::collections::HashMap;
 
-use cspdesk_store::pricing::{self, LicenceCharge, StoredSheetRow};
+use cspdesk_store::pricing::{self, LicenceCharge, StoredSheetRow, TermDating};
 use cspdesk_store::Database;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
@@ -32,8 +42,11 @@ use crate::ApiError;
 /// Which sheet a charge is compared with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SheetChoice {
-    /// Its order month's: the price locked for its term (the check).
+    /// Its term's start month's: the price locked for its term (the check).
     OrderMonth,
+    /// Its subscription's creation month's, whatever the line says: the rule before issue
+    /// 16, which tests show misjudges a renewed term.
+    SubscriptionCreation,
     /// The latest held of its market: what a check that ignored the lock would do (tests
     /// show it flags lines the order month's sheet explains).
     Latest,
@@ -67,8 +80,10 @@ pub struct LicenceFlagDto {
     pub term: String,
     /// Billing plan.
     pub billing_plan: String,
-    /// The order month whose sheet prices it (`YYYY-MM`).
-    pub order_month: String,
+    /// The month its term started, whose sheet prices it (`YYYY-MM`).
+    pub term_month: String,
+    /// What dated the term.
+    pub term_dated_by: TermDatedBy,
     /// Market of that sheet.
     pub market: String,
     /// Currency.
@@ -89,10 +104,34 @@ pub struct LicenceFlagDto {
 pub struct LicenceCheckDto {
     /// Charges compared with their term's sheet price.
     pub checked: u32,
-    /// Charges without their order month's sheet or a matching row on it.
+    /// Charges without their term month's sheet or a matching row on it.
     pub not_checked: u32,
+    /// Charges (checked or not) whose term the line's own dates dated.
+    pub dated_by_line: u32,
+    /// Charges (checked or not) dated by their subscription's creation, the line having sent
+    /// no term dates.
+    pub dated_by_creation: u32,
     /// Those billed away from it.
     pub flags: Vec<LicenceFlagDto>,
+}
+
+/// What dated a charge's term, as the UI names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum TermDatedBy {
+    /// The line's own subscription start, stepped to the charge.
+    LineTerm,
+    /// The subscription's creation: the line sent no term dates.
+    SubscriptionCreation,
+}
+
+impl From<TermDating> for TermDatedBy {
+    fn from(d: TermDating) -> Self {
+        match d {
+            TermDating::LineTerm => Self::LineTerm,
+            TermDating::SubscriptionCreation => Self::SubscriptionCreation,
+        }
+    }
 }
 
 fn cents(d: Decimal) -> Decimal {
@@ -143,8 +182,13 @@ pub fn check_licences(
             if period.is_some_and(|p| start_month != Some(p)) {
                 continue;
             }
+            match c.dated_by {
+                TermDating::LineTerm => out.dated_by_line += 1,
+                TermDating::SubscriptionCreation => out.dated_by_creation += 1,
+            }
             let month = match against {
-                SheetChoice::OrderMonth => c.order_month.clone(),
+                SheetChoice::OrderMonth => c.term_month.clone(),
+                SheetChoice::SubscriptionCreation => c.created_month.clone(),
                 SheetChoice::Latest => latest.get(&c.market).cloned().unwrap_or_default(),
             };
             let Some(row) = rows
@@ -180,7 +224,8 @@ pub fn check_licences(
                 charge_start: c.charge_start,
                 term: c.term,
                 billing_plan: c.billing_plan,
-                order_month: c.order_month,
+                term_month: c.term_month,
+                term_dated_by: c.dated_by.into(),
                 market: c.market,
                 currency: c.currency,
                 quantity: c.quantity.normalize().to_string(),

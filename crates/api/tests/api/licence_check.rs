@@ -1,7 +1,8 @@
-//! Issue 16, licences: new-commerce licence charges compared with the licence sheet of their
-//! order month (the price is locked for the term). The emulator's seat price moves month to
-//! month and each seat is billed at its order month's price, so on the sandbox a check
-//! against the latest sheet flags lines while the order month's sheet flags none; with the
+//! Issue 16, licences: new-commerce licence charges compared with the licence sheet of the
+//! month their term started (the price is locked for the term; renewals: licence_terms.rs).
+//! The emulator's seat price moves month to month and each seat is billed at its term's
+//! price, so on the sandbox a check against the latest sheet flags lines while the term
+//! month's sheet flags none; with the
 //! `mispriced_licence` knob exactly its one mispriced line is flagged, with both prices, on the
 //! Reconciliation page's period and through `check_licences`.
 
@@ -18,7 +19,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::rating::{dec, discover, now, Discovered};
 
-async fn prices(d: &Discovered) -> PricesFetched {
+pub(crate) async fn prices(d: &Discovered) -> PricesFetched {
     fetch_month_prices(
         &d.db,
         d.session.clone(),

@@ -64,6 +64,7 @@ fn billing_line(customer: &str, n: i64) -> BillingLineRow {
         pc_to_bc_exchange_rate: None,
         charge_start_date: Some(format!("2026-10-{:02}T00:00:00Z", 1 + n % 28)),
         charge_end_date: Some("2026-10-31T00:00:00Z".into()),
+        term: Default::default(),
     }
 }
 

@@ -13,6 +13,7 @@ mod graph_billing;
 mod imports;
 mod kept_reconciliation;
 mod licence_check;
+mod licence_terms;
 mod lines;
 mod month_prices;
 mod organizations;

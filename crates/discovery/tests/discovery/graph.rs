@@ -84,6 +84,28 @@ async fn graph_exports_fill_the_invoices_and_open_periods_and_an_unchanged_versi
         staged.iter().all(|(_, n)| n == "0"),
         "nothing is left staged: {staged:?}"
     );
+    // Each line keeps the term it charges (issue 16's licence check dates a renewal by it).
+    let undated = query(
+        &f.db,
+        "SELECT 'billed', count(*) FROM billing_line_items
+           WHERE order_date IS NULL OR subscription_start_date IS NULL OR subscription_end_date IS NULL
+         UNION ALL SELECT 'unbilled', count(*) FROM unbilled_reconciliation_lines
+           WHERE order_date IS NULL OR subscription_start_date IS NULL OR subscription_end_date IS NULL
+         UNION ALL SELECT 'annual', count(*) FROM billing_line_items
+           WHERE term_and_billing_cycle LIKE 'One-Year%'",
+    );
+    assert_eq!(
+        undated[..2],
+        [
+            ("billed".into(), "0".into()),
+            ("unbilled".into(), "0".into())
+        ],
+        "{undated:?}"
+    );
+    assert_ne!(
+        undated[2].1, "0",
+        "annual terms are billed too: {undated:?}"
+    );
     const BILLED: &str = "SELECT source, count(*) || ':' || group_concat(billing_pre_tax_total) FROM daily_usage
         WHERE source LIKE 'G%' GROUP BY source UNION ALL
         SELECT invoice_id, count(*) || ':' || group_concat(subtotal) FROM billing_line_items GROUP BY invoice_id";

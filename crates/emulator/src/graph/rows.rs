@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 
 use super::Dataset;
 use crate::partner_center::day_text;
-use crate::partner_center::line_product::line_product;
+use crate::partner_center::line_product::{line_product, line_term};
 use crate::wire::Num;
 use crate::world::billing::{BillingLine, InvoiceRef};
 use crate::world::catalog;
@@ -344,6 +344,7 @@ fn reconciliation_line(
     let partner = &world.partner;
     let fx = world.fx(sel.currency, sel.month);
     let p = line_product(c, line);
+    let dates = line_term(world, c, line);
     let seats = p.seats;
     let category = if seats { "OnlineServices" } else { "Azure" };
     let quantity = if seats { line.quantity } else { Decimal::ONE };
@@ -360,7 +361,7 @@ fn reconciliation_line(
         "OrderId",
         &format!("{}{:04}", &p.subscription_id[..8], c.index),
     );
-    l.text("OrderDate", &day_text(c.created));
+    l.text("OrderDate", &dates.order_date);
     l.text("ProductId", p.product_id);
     l.text("SkuId", p.sku_id);
     l.text("AvailabilityId", p.availability_id);
@@ -405,8 +406,8 @@ fn reconciliation_line(
     l.text("MeterDescription", p.meter_description);
     l.text("ReservationOrderId", "");
     l.text("CreditReasonCode", "");
-    l.text("SubscriptionStartDate", &day_text(c.created));
-    l.text("SubscriptionEndDate", "9999-12-31T00:00:00Z");
+    l.text("SubscriptionStartDate", &dates.start);
+    l.text("SubscriptionEndDate", &dates.end);
     l.text("ReferenceId", p.offer);
     l.text("ProductQualifiers", "[]");
     l.text("PromotionId", "");

@@ -2,10 +2,11 @@
 //! it: one answer for the v1 `OneTimeInvoiceLineItem` and Graph's reconciliation rows, so the
 //! two sources describe the same line identically.
 
+use super::day_text;
 use super::subscriptions::{AZURE_PLAN_OFFER, SEATS_OFFER};
 use crate::world::billing::{BillingLine, LineSubject};
 use crate::world::catalog;
-use crate::world::Customer;
+use crate::world::{Customer, Month, World};
 
 /// The product side of a billing line.
 pub(crate) struct LineProduct<'a> {
@@ -62,12 +63,40 @@ pub(crate) fn line_product<'a>(c: &'a Customer, line: &BillingLine) -> LineProdu
                     "cycleCharge"
                 },
                 unit_type: "Licenses",
-                term: "One-Month commitment for monthly/yearly billing",
+                term: c.seat_term().words(),
                 pec: false,
                 meter_description: "",
                 offer: SEATS_OFFER,
                 seats: matches!(line.subject, LineSubject::Seats | LineSubject::SeatCredit),
             }
         }
+    }
+}
+
+/// The term a line bills, as `OrderDate`, `SubscriptionStartDate` and `SubscriptionEndDate`
+/// say it: a seat line's term (its purchase or its last renewal, `World::seat_term_of`); an
+/// Azure plan line's subscription, from its creation and without an end.
+pub(crate) struct LineTermDates {
+    pub order_date: String,
+    pub start: String,
+    pub end: String,
+}
+
+/// The term dates of `line` of customer `c`.
+pub(crate) fn line_term(world: &World, c: &Customer, line: &BillingLine) -> LineTermDates {
+    match line.subject {
+        LineSubject::Seats | LineSubject::SeatCredit => {
+            let (start, end) = world.seat_term_of(c, Month::of(line.charge_start));
+            LineTermDates {
+                order_date: day_text(start),
+                start: day_text(start),
+                end: day_text(end),
+            }
+        }
+        _ => LineTermDates {
+            order_date: day_text(c.created),
+            start: day_text(c.created),
+            end: "9999-12-31T00:00:00Z".into(),
+        },
     }
 }

@@ -10,7 +10,8 @@ use super::guard::admit;
 use super::{customer_or_error, day_text};
 use crate::server::{AppState, Shared};
 use crate::wire::{json_response, link, pc_error, unpaged_collection};
-use crate::world::{Customer, PlanKind};
+use crate::world::seat_terms::SeatTerm;
+use crate::world::{Customer, Month, PlanKind};
 
 /// Azure plan catalog item id.
 pub const AZURE_PLAN_OFFER: &str = "DZH318Z0BPS6:0001:DZH318Z0BML6";
@@ -130,8 +131,16 @@ pub(crate) fn subscriptions_of(s: &Shared, c: &Customer) -> Vec<Value> {
         v["unitType"] = json!("Licenses");
         v["billingType"] = json!("license");
         v["billingCycle"] = json!("monthly");
-        v["termDuration"] = json!("P1M");
-        v["commitmentEndDate"] = json!(day_text(c.created + chrono::Duration::days(30)));
+        let term = c.seat_term();
+        v["termDuration"] = json!(term.duration());
+        v["commitmentEndDate"] = json!(day_text(match term {
+            SeatTerm::Monthly => c.created + chrono::Duration::days(30),
+            // The current year's end: the start month's term.
+            SeatTerm::Annual => {
+                let start_month = Month::of(s.world.epoch).next().next().next();
+                s.world.seat_term_of(c, start_month).1
+            }
+        }));
         v["autoRenewEnabled"] = json!(true);
         v["productType"] = json!({ "id": "OnlineServicesNCE", "displayName": "OnlineServicesNCE" });
         new_commerce(&mut v, c, Some(7));

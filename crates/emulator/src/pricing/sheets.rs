@@ -23,6 +23,7 @@ use crate::entropy::fnv;
 use crate::server::Shared;
 use crate::wire::pc_error;
 use crate::world::catalog::{self, meter_count};
+use crate::world::seat_terms::SeatTerm;
 use crate::world::tenancy::meter_guid;
 use crate::world::{Currency, Month};
 
@@ -261,38 +262,40 @@ fn consumption(s: &Shared, market: &str, month: Month) -> String {
 }
 
 /// The new-commerce licence sheet of `month` in `market`'s currency: the seat licence the
-/// emulator's customers buy (line_product.rs names it the same), monthly term, at the month's
-/// price (`World::seat_price_in`).
+/// emulator's customers buy (line_product.rs names it the same), on a monthly and an annual
+/// term (both billed monthly), at the month's prices (`World::seat_list_price`).
 fn licence(s: &Shared, market: &str, month: Month) -> String {
     let currency = match market {
         "DE" | "FR" | "NL" => Currency::Eur,
         "GB" => Currency::Gbp,
         _ => Currency::Usd,
     };
-    let price = s.world.seat_price_in(currency, month);
-    // The sample's ERP is the partner price plus a quarter (115.2 -> 144).
-    let erp = (price * rust_decimal::Decimal::new(125, 2)).round_dp(2);
     let mut out = csv_line(&LICENCE_HEADER);
-    out.push_str(&csv_line(&[
-        "Microsoft 365 Business Basic",
-        "CFQ7TTC0LH18",
-        "0001",
-        "Microsoft 365 Business Basic",
-        "Microsoft Corporation",
-        "Microsoft 365 Business Basic",
-        "",
-        "P1M",
-        "Monthly",
-        market,
-        currency.code(),
-        &price.normalize().to_string(),
-        "",
-        "",
-        &us_date(month.first_day(), false),
-        &us_date(month.last_day(), true),
-        "License",
-        &erp.normalize().to_string(),
-    ]));
+    for term in [SeatTerm::Monthly, SeatTerm::Annual] {
+        let price = s.world.seat_list_price(currency, month, term);
+        // The sample's ERP is the partner price plus a quarter (115.2 -> 144).
+        let erp = (price * rust_decimal::Decimal::new(125, 2)).round_dp(2);
+        out.push_str(&csv_line(&[
+            "Microsoft 365 Business Basic",
+            "CFQ7TTC0LH18",
+            "0001",
+            "Microsoft 365 Business Basic",
+            "Microsoft Corporation",
+            "Microsoft 365 Business Basic",
+            "",
+            term.duration(),
+            "Monthly",
+            market,
+            currency.code(),
+            &price.normalize().to_string(),
+            "",
+            "",
+            &us_date(month.first_day(), false),
+            &us_date(month.last_day(), true),
+            "License",
+            &erp.normalize().to_string(),
+        ]));
+    }
     out
 }
 

@@ -265,8 +265,8 @@ impl World {
             quantity: -Decimal::ONE,
             included: Decimal::ZERO,
             // At the term's price: the one mispriced line is the invoice's, not its credit.
-            unit_price: self.seat_price_in(c.currency, Month::of(c.created)),
-            subtotal: -self.seat_price_in(c.currency, Month::of(c.created)),
+            unit_price: self.seat_term_price(c, month),
+            subtotal: -self.seat_term_price(c, month),
             charge_start: month.first_day().max(c.usage_start(self)),
             charge_end: month.last_day(),
         }]

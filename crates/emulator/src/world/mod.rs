@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod exchange;
 pub mod price_book;
 pub mod rating;
+pub mod seat_terms;
 pub mod stack_hub;
 pub mod tenancy;
 

@@ -7,17 +7,19 @@
 //! table, so the sheet of month M is exactly what billed month M.
 //!
 //! The seat licence's price moves too (knob on): up or down by 1 to 6 % each month, in each
-//! currency alike. A new-commerce licence's price is locked for its term at its order, so a
-//! seat is billed at the licence sheet price of its customer's order month ([`World::seat_billed`]),
-//! not the month it is billed in. With `mispriced_licence` one seat line (the first seat
-//! customer's, the month before the start month) is billed 10 % above that price, for the test
-//! that proves such a line is flagged.
+//! currency alike. A new-commerce licence's price is locked for its term when the term starts
+//! (the purchase or a renewal), so a seat is billed at the licence sheet price of its term's
+//! start month ([`World::seat_billed`], the terms in `seat_terms`), not the month it is billed
+//! in nor its subscription's creation. With `mispriced_licence` one seat line (the first
+//! monthly-term seat customer's, the month before the start month) is billed 10 % above that
+//! price, for the test that proves such a line is flagged.
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::billing::seat_price;
 use super::catalog::{self, meter_count};
 use super::rating::{tier_tables, TierTable};
+use super::seat_terms::SeatTerm;
 use super::tenancy::{Customer, PlanKind};
 use super::{Currency, Month, World};
 use crate::entropy::{fnv, tag};
@@ -123,9 +125,9 @@ impl World {
     }
 
     /// The unit price a seat of `c` is billed at in `month`: the licence sheet price of its
-    /// order month (locked for the term), or 10 % above it on the one mispriced line.
+    /// term's start month (locked for the term), or 10 % above it on the one mispriced line.
     pub fn seat_billed(&self, c: &Customer, month: Month) -> Decimal {
-        let locked = self.seat_price_in(c.currency, Month::of(c.created));
+        let locked = self.seat_term_price(c, month);
         if self.mispriced_licence && self.mispriced_seat() == Some((c.index, month)) {
             return (locked * Decimal::new(110, 2))
                 .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
@@ -143,6 +145,7 @@ impl World {
             .find(|c| {
                 c.plan == PlanKind::AzurePlan
                     && c.license_seats > 0
+                    && c.seat_term() == SeatTerm::Monthly
                     && c.usage_start(self) <= month.first_day()
             })
             .map(|c| (c.index, month))
@@ -224,13 +227,17 @@ mod tests {
         );
         let (index, month) = on.mispriced_seat().expect("a seat customer");
         let c = on.customer(index);
-        let locked = on.seat_price_in(c.currency, Month::of(c.created));
+        let locked = on.seat_term_price(&c, month);
         assert_eq!(on.seat_billed(&c, month), locked, "the knob is off");
         let knob = world(true).with_mispriced_licence(true);
         assert_eq!(
             knob.seat_billed(&c, month),
             (locked * Decimal::new(110, 2)).round_dp(2)
         );
-        assert_eq!(knob.seat_billed(&c, month.prev()), locked, "one month only");
+        assert_eq!(
+            knob.seat_billed(&c, month.prev()),
+            on.seat_term_price(&c, month.prev()),
+            "one month only"
+        );
     }
 }

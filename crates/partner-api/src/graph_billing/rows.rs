@@ -226,6 +226,15 @@ pub struct ReconciliationRow {
     /// Charge end as sent.
     #[serde(default)]
     pub charge_end_date: Option<String>,
+    /// The billing event that created the line (a purchase or a renewal).
+    #[serde(default)]
+    pub order_date: Option<String>,
+    /// Subscription start (a `full` export's column, not a `basic` one's).
+    #[serde(default)]
+    pub subscription_start_date: Option<String>,
+    /// Subscription end (`full` only).
+    #[serde(default)]
+    pub subscription_end_date: Option<String>,
 }
 
 impl GraphRow for ReconciliationRow {}
@@ -254,6 +263,10 @@ impl ReconciliationRow {
             pc_to_bc_exchange_rate: self.pc_to_bc_exchange_rate,
             charge_start_date: self.charge_start_date,
             charge_end_date: self.charge_end_date,
+            order_date: self.order_date,
+            subscription_start_date: self.subscription_start_date,
+            subscription_end_date: self.subscription_end_date,
+            term_and_billing_cycle: self.term_and_billing_cycle,
         }
     }
 }

@@ -24,8 +24,8 @@ pub use dump::{dump, dump_tables, table_counts, VOLATILE_COLUMNS};
 pub(crate) use ingest::day_number;
 pub use ingest::{GraphDataset, GraphExportVersion, Ingest};
 pub use rows::{
-    BillingLineRow, CustomerRow, DailyUsageRow, EntitlementIn, InvoiceRow, LegacyLineRow, MeterRow,
-    RateCardRow, SubscriptionRow, UtilizationRow,
+    BillingLineRow, CustomerRow, DailyUsageRow, EntitlementIn, InvoiceRow, LegacyLineRow, LineTerm,
+    MeterRow, RateCardRow, SubscriptionRow, UtilizationRow,
 };
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};

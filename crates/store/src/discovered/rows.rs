@@ -125,6 +125,22 @@ pub struct BillingLineRow {
     pub pc_to_bc_exchange_rate: Option<Decimal>,
     pub charge_start_date: Option<String>,
     pub charge_end_date: Option<String>,
+    /// What the line says of the term it charges (issue 16's licence check).
+    pub term: LineTerm,
+}
+
+/// What a new-commerce reconciliation line says of the term it charges, as sent; each None
+/// when not sent.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LineTerm {
+    /// `orderDate`: the billing event that created the line (a purchase or a renewal).
+    pub order_date: Option<String>,
+    /// `subscriptionStartDate`.
+    pub subscription_start_date: Option<String>,
+    /// `subscriptionEndDate`.
+    pub subscription_end_date: Option<String>,
+    /// `termAndBillingCycle` in words.
+    pub term_and_billing_cycle: Option<String>,
 }
 
 /// A legacy invoice line.

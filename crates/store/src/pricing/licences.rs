@@ -1,13 +1,16 @@
 //! The new-commerce licence charges held (billed reconciliation lines of invoices and the
 //! open periods' unbilled ones, as Discovery wrote them from Graph's exports or v1 line
 //! items), with what checking them against Microsoft's licence price sheet needs: product,
-//! SKU, term, billing plan, order month, market, currency and unit price.
+//! SKU, term, billing plan, the month the charge's term started, market, currency and unit
+//! price.
 //!
-//! # Where term, billing plan and order date come from
-//! The stored reconciliation lines do not keep Microsoft's `OrderDate` or
-//! `TermAndBillingCycle` (migration 0004's columns); the line's subscription does: its
-//! `termDuration`, `billingCycle` and `creationDate` (the order of a new-commerce
-//! subscription). A licence charge is a line whose subscription is a licence with a term.
+//! # Where term, billing plan and the term's start come from
+//! Term duration and billing plan are the line's subscription's (`termDuration`,
+//! `billingCycle`); a licence charge is a line whose subscription is a licence with a term.
+//! The term's start is the line's own (`SubscriptionStartDate` stepped to the charge,
+//! [`super::term_start`] says why), kept since migration 0020; a line without it (written
+//! before, or from a `basic` Graph export) is dated by its subscription's `creationDate`, and
+//! says so ([`TermDating`]).
 //!
 //! # Market
 //! A licence sheet is per market, in the market's currency; the lines keep their currency,
@@ -16,6 +19,7 @@
 use rusqlite::params;
 use rust_decimal::Decimal;
 
+use super::term_start::{read_date, term_start, TermDating};
 use crate::error::Result;
 use crate::Database;
 
@@ -52,8 +56,13 @@ pub struct LicenceCharge {
     pub term: String,
     /// `monthly`, `annual`... (the subscription's billing cycle).
     pub billing_plan: String,
-    /// `YYYY-MM` of the order.
-    pub order_month: String,
+    /// `YYYY-MM` in which the charge's term started: the sheet whose price it is locked at.
+    pub term_month: String,
+    /// Which date gave `term_month`.
+    pub dated_by: TermDating,
+    /// `YYYY-MM` of the subscription's creation (the rule before issue 16, kept to show
+    /// what it would have done).
+    pub created_month: String,
     /// The market whose sheet prices it.
     pub market: String,
 }
@@ -91,7 +100,8 @@ pub fn licence_charges(db: &Database, account_id: &str) -> Result<Vec<LicenceCha
             "SELECT {document}, l.customer_id, l.customer_name, l.subscription_id, l.product_id,
                     COALESCE(l.sku_id, ''), l.product_name, l.sku_name, l.charge_type, l.unit_price,
                     COALESCE(l.billable_quantity, l.quantity), l.currency, l.charge_start_date,
-                    s.term_duration, COALESCE(s.billing_cycle, ''), substr(s.creation_date, 1, 7)
+                    s.term_duration, COALESCE(s.billing_cycle, ''), substr(s.creation_date, 1, 7),
+                    l.subscription_start_date
              FROM {table} l
              JOIN subscriptions s ON s.account_id = l.account_id AND lower(s.id) = lower(l.subscription_id)
              WHERE l.account_id = ?1 AND s.kind = 'licence' AND s.term_duration IS NOT NULL
@@ -110,6 +120,20 @@ pub fn licence_charges(db: &Database, account_id: &str) -> Result<Vec<LicenceCha
                 return Ok(None);
             };
             let currency: String = r.get(11)?;
+            let (charge_start, term): (Option<String>, String) = (r.get(12)?, r.get(13)?);
+            let created_month: String = r.get(15)?;
+            let subscription_start: Option<String> = r.get(16)?;
+            let line_term = subscription_start
+                .as_deref()
+                .and_then(read_date)
+                .and_then(|start| {
+                    let charge = charge_start.as_deref().and_then(read_date).unwrap_or(start);
+                    term_start(start, &term, charge)
+                });
+            let (term_month, dated_by) = match line_term {
+                Some(start) => (start.format("%Y-%m").to_string(), TermDating::LineTerm),
+                None => (created_month.clone(), TermDating::SubscriptionCreation),
+            };
             Ok(Some(LicenceCharge {
                 document: r.get(0)?,
                 customer_id: r.get(1)?,
@@ -124,10 +148,12 @@ pub fn licence_charges(db: &Database, account_id: &str) -> Result<Vec<LicenceCha
                 quantity,
                 market: market_of(&currency).unwrap_or_default().to_string(),
                 currency,
-                charge_start: r.get(12)?,
-                term: r.get(13)?,
+                charge_start,
+                term,
                 billing_plan: r.get(14)?,
-                order_month: r.get(15)?,
+                term_month,
+                dated_by,
+                created_month,
             }))
         })?;
         for row in rows {
@@ -139,13 +165,13 @@ pub fn licence_charges(db: &Database, account_id: &str) -> Result<Vec<LicenceCha
     Ok(out)
 }
 
-/// The (market, order month) of every licence charge held, sorted, once each: the licence
-/// sheets the checks need.
+/// The (market, term month) of every licence charge held, sorted, once each: the licence
+/// sheets the check needs.
 pub fn licence_order_months(db: &Database, account_id: &str) -> Result<Vec<(String, String)>> {
     let mut months: Vec<(String, String)> = licence_charges(db, account_id)?
         .into_iter()
         .filter(|c| !c.market.is_empty())
-        .map(|c| (c.market, c.order_month))
+        .map(|c| (c.market, c.term_month))
         .collect();
     months.sort();
     months.dedup();

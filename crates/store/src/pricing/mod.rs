@@ -20,6 +20,7 @@ mod browse;
 mod fx;
 mod licences;
 mod sheets;
+pub mod term_start;
 
 pub use browse::{billing_currencies, each_sheet_row, meter_rows, sheet_rows_at, MeterMonthRow};
 pub use fx::{fx_rates, write_fx, FxMonth};
@@ -28,6 +29,7 @@ pub use sheets::{
     holds_history, sheet_rows, sheets, write_sheet, SheetKey, SheetWriter, StoredSheet,
     StoredSheetRow, Timeline, WrittenSheet,
 };
+pub use term_start::TermDating;
 
 /// The months (`YYYY-MM`) in which the account has Azure plan daily usage, oldest first:
 /// the months whose consumption sheet and FX rates rating needs.

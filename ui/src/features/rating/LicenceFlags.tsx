@@ -1,21 +1,29 @@
 // The period's new-commerce licence charges billed away from their term's list price: each
-// charge is compared with Microsoft's licence price sheet of its ORDER month (the price is
-// locked for the term), and a line whose unit price differs from it to the cent is listed
-// with both prices. Says how many were checked, so "none" is never read from nothing.
+// charge is compared with Microsoft's licence price sheet of the month its TERM started (the
+// purchase or the last renewal: the price is locked for the term), and a line whose unit
+// price differs from it to the cent is listed with both prices. Says how many were checked,
+// so "none" is never read from nothing, and which rule dated the terms: the line's own
+// subscription start, or (a line without it) the subscription's creation, an approximation
+// that is wrong once a subscription renewed.
 import type { LicenceCheckDto } from "../../ipc";
 import { formatCount, formatDay, formatMoney, formatMonth } from "../../format";
 
 export function LicenceFlags({ licences }: { licences: LicenceCheckDto }) {
-  const { checked, notChecked, flags } = licences;
+  const { checked, notChecked, datedByLine, datedByCreation, flags } = licences;
   if (checked + notChecked === 0) return null;
   return (
     <section className="licence-flags" data-testid="reconciliation-licences" aria-label="Licence prices">
       <h3>Licence billed away from its term's price</h3>
       <p className="hint" data-testid="reconciliation-licences-summary">
         {formatCount(checked)} licence {checked === 1 ? "charge" : "charges"} checked against the licence price sheet of
-        {checked === 1 ? " its" : " their"} order month
+        {checked === 1 ? " its" : " their"} term's start month
         {notChecked > 0 && ` · ${formatCount(notChecked)} without that month's sheet (not checked)`}
         {flags.length === 0 ? " · all at their term's price." : ` · ${formatCount(flags.length)} billed away from it:`}
+      </p>
+      <p className="hint" data-testid="reconciliation-licences-dating">
+        Terms dated by the line's subscription start: {formatCount(datedByLine)}
+        {datedByCreation > 0 &&
+          ` · by the subscription's creation, the line sending no term dates: ${formatCount(datedByCreation)} (wrong for a renewed subscription)`}
       </p>
       {flags.length > 0 && (
         <table className="grid compact">
@@ -25,7 +33,7 @@ export function LicenceFlags({ licences }: { licences: LicenceCheckDto }) {
               <th scope="col">Customer</th>
               <th scope="col">Licence</th>
               <th scope="col">Term</th>
-              <th scope="col">Ordered</th>
+              <th scope="col">Term from</th>
               <th scope="col">Line</th>
               <th scope="col" className="num">
                 Billed
@@ -52,8 +60,11 @@ export function LicenceFlags({ licences }: { licences: LicenceCheckDto }) {
                 <td>
                   {f.term} · {f.billingPlan}
                 </td>
-                <td>
-                  {formatMonth(f.orderMonth)} · {f.market}
+                <td data-testid="licence-term-month">
+                  {formatMonth(f.termMonth)} · {f.market}
+                  {f.termDatedBy === "subscriptionCreation" && (
+                    <span className="hint"> (dated by the subscription's creation)</span>
+                  )}
                 </td>
                 <td>
                   {f.document} · {f.chargeType}

@@ -105,6 +105,8 @@ const october: PeriodReconciliationDto = {
   licences: {
     checked: 4,
     notChecked: 0,
+    datedByLine: 3,
+    datedByCreation: 1,
     flags: [
       {
         accountId: "a1",
@@ -119,7 +121,8 @@ const october: PeriodReconciliationDto = {
         chargeStart: "2026-10-01T00:00:00Z",
         term: "P1M",
         billingPlan: "monthly",
-        orderMonth: "2025-12",
+        termMonth: "2025-12",
+        termDatedBy: "subscriptionCreation",
         market: "DE",
         currency: "EUR",
         quantity: "20",
@@ -150,6 +153,14 @@ describe("Reconciliation page", () => {
     expect(flags[0]?.textContent).toContain("invoice G000000007");
     expect(flags[0]?.querySelector('[data-testid="licence-billed"]')?.textContent).toBe(formatMoney("6.27", "EUR"));
     expect(flags[0]?.querySelector('[data-testid="licence-list"]')?.textContent).toBe(formatMoney("5.70", "EUR"));
+    // Which rule dated the terms: three by their lines, one by its subscription's creation,
+    // and the flag resting on the approximation says so.
+    const dating = screen.getByTestId("reconciliation-licences-dating").textContent;
+    expect(dating).toContain("subscription start: 3");
+    expect(dating).toContain("creation, the line sending no term dates: 1");
+    expect(flags[0]?.querySelector('[data-testid="licence-term-month"]')?.textContent).toContain(
+      "dated by the subscription's creation",
+    );
   });
 
   it("opens the newest invoiced period with its totals, verdicts and causes", async () => {

@@ -9,7 +9,9 @@ use std::path::Path;
 use anyhow::Context;
 use clap::Args;
 use cspdesk_api::rating::dto::{RateSummaryDto, ReconciliationDto};
-use cspdesk_api::rating::licence_check::{check_licences, LicenceCheckDto, SheetChoice};
+use cspdesk_api::rating::licence_check::{
+    check_licences, LicenceCheckDto, SheetChoice, TermDatedBy,
+};
 use cspdesk_api::rating::rate;
 use cspdesk_store::Database;
 
@@ -125,19 +127,23 @@ fn print_licences(l: &LicenceCheckDto) {
         return;
     }
     println!(
-        "licences: {} charges checked against their term's licence sheet price, {} without their order month's sheet",
-        l.checked, l.not_checked
+        "licences: {} charges checked against their term's licence sheet price, {} without their term month's sheet; terms dated by the lines' subscription start: {}, by the subscription's creation (the lines sent no term dates): {}",
+        l.checked, l.not_checked, l.dated_by_line, l.dated_by_creation
     );
     for f in &l.flags {
         println!(
-            "  licence billed away from its term's price: {} {} {} ({} {} {}, ordered {}): billed {} {}, list {} {} (x{}) on {}",
+            "  licence billed away from its term's price: {} {} {} ({} {} {}, term from {}{}): billed {} {}, list {} {} (x{}) on {}",
             f.customer,
             f.product,
             f.subscription_id,
             f.term,
             f.billing_plan,
             f.charge_type,
-            f.order_month,
+            f.term_month,
+            match f.term_dated_by {
+                TermDatedBy::LineTerm => "",
+                TermDatedBy::SubscriptionCreation => ", dated by the subscription's creation",
+            },
             f.billed_unit_price,
             f.currency,
             f.list_unit_price,

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use super::{bad, modern_customer, seek_links, Scope, LINE_PAGE};
 use crate::partner_center::continuation::{self, Params};
 use crate::partner_center::day_text;
-use crate::partner_center::line_product::line_product;
+use crate::partner_center::line_product::{line_product, line_term};
 use crate::server::Shared;
 use crate::wire::{collection, json_response, num_value};
 use crate::world::billing::BillingLine;
@@ -21,6 +21,7 @@ fn onetime_json(s: &Shared, c: &Customer, line: &BillingLine, scope: &Scope) -> 
     let partner = &s.world.partner;
     let fx = s.world.fx(scope.currency, scope.month);
     let p = line_product(c, line);
+    let dates = line_term(&s.world, c, line);
     let (product_id, sku_id, availability, product, sku, sub_id) = (
         p.product_id,
         p.sku_id,
@@ -49,7 +50,7 @@ fn onetime_json(s: &Shared, c: &Customer, line: &BillingLine, scope: &Scope) -> 
         "mpnId": partner.mpn_id,
         "resellerMpnId": c.reseller_mpn_id.as_ref().and_then(|m| m.parse::<u64>().ok()).unwrap_or(0),
         "orderId": format!("{}{:04}", &sub_id[..8], c.index),
-        "orderDate": day_text(c.created),
+        "orderDate": dates.order_date,
         "productId": product_id,
         "skuId": sku_id,
         "availabilityId": availability,
@@ -69,8 +70,8 @@ fn onetime_json(s: &Shared, c: &Customer, line: &BillingLine, scope: &Scope) -> 
         "publisherId": "",
         "subscriptionDescription": sku,
         "subscriptionId": sub_id,
-        "subscriptionStartDate": day_text(c.created),
-        "subscriptionEndDate": "9999-12-31T00:00:00Z",
+        "subscriptionStartDate": dates.start,
+        "subscriptionEndDate": dates.end,
         "chargeStartDate": day_text(line.charge_start),
         "chargeEndDate": day_text(line.charge_end),
         "termAndBillingCycle": term,

@@ -328,6 +328,23 @@ async fn new_commerce_billed_lines_read_numbers_sent_as_strings_and_as_numbers()
         power_bi.charge_start_date.as_deref(),
         Some("2021-05-20T00:00:00Z")
     );
+    // The term it charges, kept for the licence check (issue 16): a one-year term.
+    assert_eq!(
+        power_bi.term.order_date.as_deref(),
+        Some("2021-05-20T18:48:30.6168285Z")
+    );
+    assert_eq!(
+        power_bi.term.subscription_start_date.as_deref(),
+        Some("2021-05-20T00:00:00Z")
+    );
+    assert_eq!(
+        power_bi.term.subscription_end_date.as_deref(),
+        Some("2022-05-19T00:00:00Z")
+    );
+    assert_eq!(
+        power_bi.term.term_and_billing_cycle.as_deref(),
+        Some("One-Year commitment for monthly/yearly billing")
+    );
     let waf = rows::billing_line(page.items[2].clone());
     assert_eq!(waf.subtotal, dec("820"), "numbers sent as numbers too");
     assert_eq!(waf.billable_quantity, Some(dec("3.1618")));

@@ -16,7 +16,8 @@ use crate::error::Result;
 pub(super) const LINE_COLUMNS: &str = "customer_id, customer_name, product_id, sku_id,
     product_name, sku_name, charge_type, subscription_id, unit_price, effective_unit_price, quantity,
     billable_quantity, subtotal, tax_total, total_for_customer, currency, pc_to_bc_exchange_rate,
-    charge_start_date, charge_end_date";
+    charge_start_date, charge_end_date, order_date, subscription_start_date, subscription_end_date,
+    term_and_billing_cycle";
 
 impl Ingest<'_> {
     /// Upserts a page of the invoice list and registers each invoice's line-item collections.
@@ -142,7 +143,7 @@ impl Ingest<'_> {
         let mut inserted = 0;
         let mut stmt = self.tx.prepare_cached(&format!(
             "INSERT INTO {table} (account_id, {key_column}, {LINE_COLUMNS})
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)",
         ))?;
         for l in page {
             inserted += stmt.execute(params![
@@ -166,7 +167,11 @@ impl Ingest<'_> {
                 l.currency,
                 opt_dec(&l.pc_to_bc_exchange_rate),
                 l.charge_start_date,
-                l.charge_end_date
+                l.charge_end_date,
+                l.term.order_date,
+                l.term.subscription_start_date,
+                l.term.subscription_end_date,
+                l.term.term_and_billing_cycle
             ])? as u64;
         }
         Ok(inserted)
