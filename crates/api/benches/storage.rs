@@ -44,7 +44,9 @@ use cspdesk_emulator::{Preset, RateLimits};
 use tokio_util::sync::CancellationToken;
 
 const USAGE: &str = "usage: cargo xtask bench storage [--preset S|M|L] [--months N] [--seed N] \
-                     [--runs N] [--keep-db PATH | --db PATH] [--out FILE]";
+                     [--runs N] [--keep-db PATH | --db PATH] [--out FILE]\n\
+                     --db PATH times the pages on that database IN PLACE: it is migrated, rated \
+                     and gains kept sums. Give it a copy, never a database you use.";
 
 /// Free space an L run needs (Discovery's database, the two copies, the CSV and DuckDB).
 const L_FREE_BYTES: u64 = 25 << 30;

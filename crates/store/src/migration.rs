@@ -116,9 +116,14 @@ pub(crate) fn migrate(
                 }),
             )?;
         }
-        let tx = conn.transaction()?;
-        tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", index as i64 + 1)?;
+        // Immediate, and the version read again inside: another process (a second window,
+        // the CLI) that applied this step meanwhile is seen, not applied over.
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let found: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if found <= index as i64 {
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", index as i64 + 1)?;
+        }
         tx.commit()?;
     }
     if report.is_some() {

@@ -51,19 +51,28 @@ type LegacyKey = (String, String, String, String, String);
 /// From the kept sums (made first for the customer-periods rated since), or, when the
 /// connection cannot write them, from one streamed pass over the month's lines.
 pub fn month_sums(db: &Database, period: &str, through_day: u32) -> Result<MonthSums> {
-    match crate::rated_month_kept::keep(db, period) {
-        Ok(true) => crate::rated_month_kept::read(db, period, through_day),
-        Ok(false) => streamed(db, period, through_day),
-        Err(e) => Err(e),
+    if !crate::rated_month_kept::keep(db, period)? {
+        return streamed(db, period, through_day);
     }
+    // Read in one snapshot; should a rating have landed since the sums were kept (its
+    // trigger dropped some), that snapshot's month is added up from its lines instead.
+    db.snapshot(|db| {
+        if crate::rated_month_kept::any_stale(db, period)? {
+            streamed(db, period, through_day)
+        } else {
+            crate::rated_month_kept::read(db, period, through_day)
+        }
+    })
 }
 
-/// [`month_sums`] from every line of the month, read once.
+/// [`month_sums`] from every line of the month, read once (the accounts named, so the
+/// (account_id, period) index finds the month; `period = ?1` alone scans every month).
 pub fn streamed(db: &Database, period: &str, through_day: u32) -> Result<MonthSums> {
     let mut stmt = db.conn().prepare_cached(
         "SELECT account_id, customer_id, billing_currency, usage_kind, subscription_id,
                 meter_id, usage_date, meter_category, billing_pre_tax_total
-         FROM rated_lines WHERE period = ?1",
+         FROM rated_lines
+         WHERE account_id IN (SELECT id FROM partner_accounts) AND period = ?1",
     )?;
     let mut out = MonthSums::default();
     // (full month, through the day), before the floor.

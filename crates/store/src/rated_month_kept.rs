@@ -69,27 +69,47 @@ pub(crate) fn keep(db: &Database, period: &str) -> Result<bool> {
         return Ok(false);
     }
     let conn = db.conn();
-    // The stale ones are found and made in one write transaction, so no rating lands between
-    // reading a customer-period's lines and keeping their sums.
-    let Ok(tx) = Transaction::new_unchecked(conn, TransactionBehavior::Immediate) else {
-        return Ok(false);
-    };
     let stale: Vec<(String, String)> = {
-        let mut stmt = tx.prepare_cached(
-            "SELECT s.account_id, s.customer_id FROM rating_state s
-             WHERE s.period = ?1 AND NOT EXISTS (
-                 SELECT 1 FROM rated_sums_kept k
-                 WHERE k.period = ?1 AND k.account_id = s.account_id
-                   AND k.customer_id = s.customer_id)",
-        )?;
-        let rows = stmt.query_map(params![period], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let mut stmt = conn.prepare_cached(STALE)?;
+        let rows = stmt.query_map(params![period, None::<String>, None::<String>], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
         rows.collect::<rusqlite::Result<_>>()?
     };
+    // One short write transaction per customer-period (checked stale again inside it, so no
+    // rating lands between reading its lines and keeping their sums): a first view after
+    // everything was rated again must not hold the write lock for the whole month, or a
+    // Discovery run writing beside it times out.
     for (account, customer) in &stale {
-        make(&tx, period, account, customer)?;
+        let Ok(tx) = Transaction::new_unchecked(conn, TransactionBehavior::Immediate) else {
+            return Ok(false);
+        };
+        let still: bool = tx
+            .prepare_cached(STALE)?
+            .exists(params![period, account, customer])?;
+        if still {
+            make(&tx, period, account, customer)?;
+        }
+        tx.commit()?;
     }
-    tx.commit()?;
     Ok(true)
+}
+
+/// The customer-periods of a period rated since their sums were kept (of one customer when
+/// ?2 and ?3 are given).
+const STALE: &str = "SELECT s.account_id, s.customer_id FROM rating_state s
+     WHERE s.period = ?1 AND (?2 IS NULL OR (s.account_id = ?2 AND s.customer_id = ?3))
+       AND NOT EXISTS (
+         SELECT 1 FROM rated_sums_kept k
+         WHERE k.period = ?1 AND k.account_id = s.account_id AND k.customer_id = s.customer_id)";
+
+/// Whether some customer-period of `period` has no kept sums (a rating landed after they
+/// were made).
+pub(crate) fn any_stale(db: &Database, period: &str) -> Result<bool> {
+    Ok(db
+        .conn()
+        .prepare_cached(STALE)?
+        .exists(params![period, None::<String>, None::<String>])?)
 }
 
 /// One customer-period's sums from its lines (read by their primary key), written.

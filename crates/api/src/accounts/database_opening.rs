@@ -69,13 +69,13 @@ impl DatabaseOpening {
             ended: Mutex::new(None),
         });
         if read_only {
-            opening.finish(Database::open_default_read_only(explicit));
+            opening.finish(Database::open_default_read_only(explicit).map_err(ApiError::from));
             return opening;
         }
         let path = match Database::resolve_path(explicit) {
             Ok(path) => path,
             Err(e) => {
-                opening.finish(Err(e));
+                opening.finish(Err(e.into()));
                 return opening;
             }
         };
@@ -90,7 +90,17 @@ impl DatabaseOpening {
                     }
                 });
                 std::thread::spawn(move || {
-                    let opened = Database::open_reporting(&path, report);
+                    // A panic must not leave the window waiting for ever: it ends as a failure.
+                    let opened = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        Database::open_reporting(&path, report).map_err(ApiError::from)
+                    }))
+                    .unwrap_or_else(|_| {
+                        Err(ApiError::new(
+                            ErrorCode::Internal,
+                            "The database upgrade stopped on an internal error (a bug in CSP Desk). Nothing was lost: each step is one transaction. Start CSP Desk again to retry, and report it if it happens again.",
+                            None,
+                        ))
+                    });
                     if let Err(e) = &opened {
                         tracing::error!(error = %e, "the database upgrade failed");
                     }
@@ -98,14 +108,14 @@ impl DatabaseOpening {
                 });
             }
             // Nothing to upgrade, or the check itself failed: opening says what is wrong.
-            Ok(None) | Err(_) => opening.finish(Database::open(&path)),
+            Ok(None) | Err(_) => opening.finish(Database::open(&path).map_err(ApiError::from)),
         }
         opening
     }
 
-    fn finish(&self, opened: cspdesk_store::Result<Database>) {
+    fn finish(&self, opened: Result<Database, ApiError>) {
         *self.ended.lock().unwrap_or_else(|p| p.into_inner()) = Some(Instant::now());
-        let _ = self.db.set(opened.map(Mutex::new).map_err(ApiError::from));
+        let _ = self.db.set(opened.map(Mutex::new));
     }
 
     /// The open database, or why there is none yet (upgrading) or at all.

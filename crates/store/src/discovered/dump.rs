@@ -41,6 +41,9 @@ const NOT_DISCOVERED: &[&str] = &[
     // writes more often than a clean one, by design. Kept reconciliations are rating's.
     "input_versions",
     "kept_reconciliation",
+    // The Dashboard's month sums, kept when a page first asks: there or not by who looked.
+    "rated_month_sums",
+    "rated_sums_kept",
 ];
 
 /// The dump; columns named in `mask` print as `*` (values that differ by design, such as
