@@ -134,6 +134,10 @@ describe("Billing", () => {
     render(<App />);
     const cell = await screen.findByTestId("unbilled-charges");
     expect(cell.textContent).toContain(formatMoney("1299.50", "EUR"));
+    // Its name starts with what it shows (axe: label-content-name-mismatch).
+    expect(within(cell).getByRole("button").getAttribute("aria-label")).toMatch(
+      new RegExp(`^${formatMoney("1299.50", "EUR").replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: show the 2 products of`),
+    );
     fireEvent.click(within(cell).getByRole("button"));
     const products = screen.getByTestId("unbilled-products");
     expect([...products.querySelectorAll(":scope > tbody > tr")].map((r) => r.textContent)).toEqual([

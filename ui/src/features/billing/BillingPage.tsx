@@ -282,7 +282,8 @@ function Unbilled({ list }: { list: UnbilledDto[] }) {
                       <Disclosure
                         open={open}
                         onToggle={() => { setShown(open ? null : key(u)); }}
-                        label={`${open ? "Hide" : "Show"} the ${charges.length} products of ${formatMonth(u.period)}`}
+                        // The amount shown leads the name, so a voice user can say what they see.
+                        label={`${formatMoney(u.chargesTotal ?? "0", u.currency)}: ${open ? "hide" : "show"} the ${charges.length} products of ${formatMonth(u.period)}`}
                       >
                         {formatMoney(u.chargesTotal ?? "0", u.currency)}
                       </Disclosure>
