@@ -7,7 +7,7 @@
 
 use std::path::Path;
 use std::sync::{Arc, Mutex, OnceLock};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use cspdesk_store::{Database, UpgradeReport, UpgradeStep};
 use serde::Serialize;
@@ -145,15 +145,15 @@ impl DatabaseOpening {
         }
     }
 
-    /// Waits until the database is open or failed (tests, and a shell that must not go on
-    /// without it), at most `limit`.
-    pub fn wait(&self, limit: Duration) -> bool {
+    /// Waits until the database is open or failed, at most `limit`.
+    #[cfg(test)]
+    fn wait(&self, limit: std::time::Duration) -> bool {
         let until = Instant::now() + limit;
         while self.db.get().is_none() {
             if Instant::now() >= until {
                 return false;
             }
-            std::thread::sleep(Duration::from_millis(20));
+            std::thread::sleep(std::time::Duration::from_millis(20));
         }
         true
     }
@@ -184,6 +184,7 @@ impl DatabaseOpening {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     #[test]
     fn a_current_or_new_file_opens_at_once() {

@@ -74,6 +74,23 @@ impl<T> std::fmt::Debug for BlobReader<T> {
 }
 
 impl<T: DeserializeOwned + GraphRow> BlobReader<T> {
+    /// A reader of `response`'s body, nothing read yet.
+    fn new(name: String, response: reqwest::Response) -> Self {
+        Self {
+            name,
+            response,
+            decoder: MultiGzDecoder::new(Vec::new()),
+            chunk: Vec::new(),
+            fed: 0,
+            buffer: Vec::new(),
+            start: 0,
+            line: 0,
+            bytes: 0,
+            finished: false,
+            _row: PhantomData,
+        }
+    }
+
     /// The blob's name.
     pub fn name(&self) -> &str {
         &self.name
@@ -254,21 +271,7 @@ impl GraphBilling {
             let status = response.status().as_u16();
             self.observe(&name, request_id, sent_at, Some(status), None);
             match status {
-                200 => {
-                    return Ok(BlobReader {
-                        name,
-                        response,
-                        decoder: MultiGzDecoder::new(Vec::new()),
-                        chunk: Vec::new(),
-                        fed: 0,
-                        buffer: Vec::new(),
-                        start: 0,
-                        line: 0,
-                        bytes: 0,
-                        finished: false,
-                        _row: PhantomData,
-                    })
-                }
+                200 => return Ok(BlobReader::new(name, response)),
                 401 | 403 => return Err(Error::SasExpired { blob: name, status }),
                 404 => return Err(Error::NotFound { endpoint: name }),
                 408 | 429 | 500..=599 => {
@@ -322,20 +325,11 @@ mod tests {
     impl GraphRow for Line {}
 
     fn reader(blob: Vec<u8>) -> BlobReader<Line> {
-        BlobReader {
-            name: "part-0.json.gz".into(),
+        BlobReader::new(
+            "part-0.json.gz".into(),
             // The whole blob as one chunk: what a fast server's large read looks like.
-            response: reqwest::Response::from(http::Response::new(blob)),
-            decoder: MultiGzDecoder::new(Vec::new()),
-            chunk: Vec::new(),
-            fed: 0,
-            buffer: Vec::new(),
-            start: 0,
-            line: 0,
-            bytes: 0,
-            finished: false,
-            _row: PhantomData,
-        }
+            reqwest::Response::from(http::Response::new(blob)),
+        )
     }
 
     /// Decoded text held at once: the decoder's output and the line buffer.
