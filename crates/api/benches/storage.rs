@@ -15,8 +15,11 @@
 //! free), `--months N` (calendar months of usage history before the start month, default 3;
 //! 12 discovers a year), `--seed N` (default 7), `--runs N` (timed calls of each page after
 //! the first, default 5), `--keep-db PATH` (keep the discovered database there),
-//! `--db PATH` (time the pages of an existing database, no Discovery), `--out FILE`
-//! (default `<target>/bench/storage.md`).
+//! `--db PATH` (time the pages of an existing database, no Discovery), `--layouts
+//! all|no-old|none` (which other layouts are measured beside ours, default `all`: `no-old`
+//! leaves out the layout before 0019 with the plain insert and the migration and writes the
+//! CSV gzipped, for a year of preset L, whose old layout alone takes about 27 GB; `none`
+//! measures ours and the pages only), `--out FILE` (default `<target>/bench/storage.md`).
 
 #[path = "storage/copy.rs"]
 mod copy;
@@ -44,12 +47,24 @@ use cspdesk_emulator::{Preset, RateLimits};
 use tokio_util::sync::CancellationToken;
 
 const USAGE: &str = "usage: cargo xtask bench storage [--preset S|M|L] [--months N] [--seed N] \
-                     [--runs N] [--keep-db PATH | --db PATH] [--out FILE]\n\
+                     [--runs N] [--keep-db PATH | --db PATH] [--layouts all|no-old|none] \
+                     [--out FILE]\n\
                      --db PATH times the pages on that database IN PLACE: it is migrated, rated \
                      and gains kept sums. Give it a copy, never a database you use.";
 
 /// Free space an L run needs (Discovery's database, the two copies, the CSV and DuckDB).
 const L_FREE_BYTES: u64 = 25 << 30;
+
+/// Which layouts are measured beside ours.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Layouts {
+    /// The old layout (with the plain insert and migration 0019), DuckDB and Parquet.
+    All,
+    /// DuckDB and Parquet (from a gzipped CSV), and the ingest copy; not the old layout.
+    NoOld,
+    /// Ours only.
+    None,
+}
 
 struct Args {
     preset: (String, Preset),
@@ -59,6 +74,7 @@ struct Args {
     keep_db: Option<PathBuf>,
     db: Option<PathBuf>,
     out: Option<PathBuf>,
+    layouts: Layouts,
 }
 
 fn parse(mut args: impl Iterator<Item = String>) -> Result<Args> {
@@ -70,6 +86,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Args> {
         keep_db: None,
         db: None,
         out: None,
+        layouts: Layouts::All,
     };
     while let Some(arg) = args.next() {
         let mut value = |name: &str| {
@@ -91,6 +108,14 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Args> {
             "--keep-db" => out.keep_db = Some(PathBuf::from(value("--keep-db")?)),
             "--db" => out.db = Some(PathBuf::from(value("--db")?)),
             "--out" => out.out = Some(PathBuf::from(value("--out")?)),
+            "--layouts" => {
+                out.layouts = match value("--layouts")?.as_str() {
+                    "all" => Layouts::All,
+                    "no-old" => Layouts::NoOld,
+                    "none" => Layouts::None,
+                    other => bail!("unknown --layouts {other:?}: all, no-old or none\n{USAGE}"),
+                }
+            }
             other => bail!("unknown option {other:?}\n{USAGE}"),
         }
     }
@@ -220,7 +245,10 @@ fn main() -> Result<()> {
     let (short, preset) = args.preset.clone();
     let name = preset_label(&short, args.months);
     let tmp = std::env::temp_dir();
-    if short == "L" && fixture::free_bytes(&tmp).is_some_and(|free| free < L_FREE_BYTES) {
+    if short == "L"
+        && args.layouts == Layouts::All
+        && fixture::free_bytes(&tmp).is_some_and(|free| free < L_FREE_BYTES)
+    {
         bail!(
             "a preset L run needs {} GB free under {}",
             L_FREE_BYTES >> 30,
@@ -262,34 +290,10 @@ fn main() -> Result<()> {
 
     let rows = usage_rows(&f.db)?;
     let in_app = sizes::measure(&f.db, sizes::COMPACT_TABLES)?;
-    eprintln!("==> {rows} daily usage rows; copying them through our ingest and a plain insert");
-    let ours_path = f.dir.path().join("ours.sqlite3");
-    let plain_path = f.dir.path().join("plain.sqlite3");
-    let csv = f.dir.path().join("usage.csv");
-    let copied = copy::copy(&f.db, &ours_path, &plain_path, &csv)?;
-    let ours = sizes::measure(&ours_path, sizes::COMPACT_TABLES)?;
-    rusqlite::Connection::open(&plain_path)?.execute_batch(copy::OLD_INDEXES)?;
-    let old = sizes::measure(&plain_path, sizes::OLD_TABLES)?;
-    eprintln!("==> migration 0019 on the old layout's copy");
-    let migration = copy::migrate_old(&plain_path, rows)?;
-    std::fs::remove_file(&ours_path)?;
-    std::fs::remove_file(&plain_path)?;
-    eprintln!("==> DuckDB and Parquet");
-    let duck = duckdb::measure(&csv, f.dir.path())?;
-    if duck.rows != rows || copied.rows != rows {
-        bail!(
-            "row counts differ: {rows} stored, {} copied, {} in DuckDB",
-            copied.rows,
-            duck.rows
-        );
-    }
-    let csv_bytes = std::fs::metadata(&csv)?.len();
-
-    let ours_rate = copied.rows as f64 / copied.ours.as_secs_f64().max(1e-9);
-    let plain_rate = copied.rows as f64 / copied.plain.as_secs_f64().max(1e-9);
     let mut md = format!(
         "# Storage benchmark (daily rated usage)\n\nDate: {date}. Machine: {cores} cores. \
-         Command: `cargo xtask bench storage --preset {short} --months {months}` (seed {seed}).\n\n\
+         Command: `cargo xtask bench storage --preset {short} --months {months}{layouts}` \
+         (seed {seed}).\n\n\
          Preset {name}: {rows} daily rated usage rows (Azure plan, billed and unbilled) after \
          Discovery's first run (Graph exports; {wall:.1} s wall, {written} rows written in all, \
          {write:.1} s inside write transactions).\n\n\
@@ -299,31 +303,113 @@ fn main() -> Result<()> {
         cores = std::thread::available_parallelism().map_or(1, |n| n.get()),
         seed = args.seed,
         months = args.months,
+        layouts = match args.layouts {
+            Layouts::All => "",
+            Layouts::NoOld => " --layouts no-old",
+            Layouts::None => " --layouts none",
+        },
         wall = discovered.wall.as_secs_f64(),
         written = discovered.rows_written,
         write = discovered.write.as_secs_f64(),
     );
-    for (label, bytes) in [
-        (
-            "CSP Desk, compact (0019), as Discovery wrote it",
-            in_app.usage_bytes(),
-        ),
-        (
-            "CSP Desk, compact (0019), the copy through the ingest",
+    let mut sizes = vec![(
+        "CSP Desk, compact, as Discovery wrote it".to_string(),
+        in_app.usage_bytes(),
+    )];
+    let mut measured = String::new();
+    if args.layouts != Layouts::None {
+        let with_old = args.layouts == Layouts::All;
+        eprintln!(
+            "==> {rows} daily usage rows; copying them through our ingest{}",
+            if with_old { " and a plain insert" } else { "" }
+        );
+        let ours_path = f.dir.path().join("ours.sqlite3");
+        let plain_path = f.dir.path().join("plain.sqlite3");
+        let csv = f.dir.path().join(if with_old {
+            "usage.csv"
+        } else {
+            "usage.csv.gz"
+        });
+        let copied = copy::copy(
+            &f.db,
+            &ours_path,
+            with_old.then_some(plain_path.as_path()),
+            &csv,
+        )?;
+        let ours = sizes::measure(&ours_path, sizes::COMPACT_TABLES)?;
+        std::fs::remove_file(&ours_path)?;
+        sizes.push((
+            "CSP Desk, compact, the copy through the ingest".into(),
             ours.usage_bytes(),
-        ),
-        (
-            "before 0019: wide text table + its 2 indexes",
-            old.usage_bytes(),
-        ),
-        ("DuckDB file, every column text", duck.duckdb_bytes),
-        ("Parquet, zstd (written by DuckDB)", duck.parquet_bytes),
-        ("CSV (for reference)", csv_bytes),
-    ] {
+        ));
+        let ours_rate = copied.rows as f64 / copied.ours.as_secs_f64().max(1e-9);
+        measured.push_str(&format!(
+            "\n## Ingest\n\n| | seconds | rows/s |\n|---|---:|---:|\n\
+             | CSP Desk (Graph staging, 2,000 rows a transaction, then the swap) | {:.2} | {:.0} |\n",
+            copied.ours.as_secs_f64(),
+            ours_rate,
+        ));
+        if with_old {
+            rusqlite::Connection::open(&plain_path)?.execute_batch(copy::OLD_INDEXES)?;
+            let old = sizes::measure(&plain_path, sizes::OLD_TABLES)?;
+            sizes.push((
+                "before 0019: wide text table + its 2 indexes".into(),
+                old.usage_bytes(),
+            ));
+            eprintln!("==> migration 0019 on the old layout's copy");
+            let migration = copy::migrate_old(&plain_path, rows)?;
+            std::fs::remove_file(&plain_path)?;
+            let plain_rate = copied.rows as f64 / copied.plain.as_secs_f64().max(1e-9);
+            measured.push_str(&format!(
+                "| plain batched insert into the old wide table (2,000 a transaction, no index) | {:.2} | {:.0} |\n\
+                 \nIngest / plain: **{:.2}x** (goal >= 0.5).\n\n\
+                 ## Migration 0019\n\nConverting the old layout's copy ({rows} rows, its two indexes) in place, \
+                 one transaction: {:.1} s ({:.0} rows/s).\n",
+                copied.plain.as_secs_f64(),
+                plain_rate,
+                ours_rate / plain_rate.max(1e-9),
+                migration.as_secs_f64(),
+                rows as f64 / migration.as_secs_f64().max(1e-9),
+            ));
+        } else {
+            measured.push_str(
+                "\nThe plain insert, the layout before 0019 and its migration were left out \
+                 (`--layouts no-old`).\n",
+            );
+        }
+        eprintln!("==> DuckDB and Parquet");
+        let duck = duckdb::measure(&csv, f.dir.path())?;
+        if duck.rows != rows || copied.rows != rows {
+            bail!(
+                "row counts differ: {rows} stored, {} copied, {} in DuckDB",
+                copied.rows,
+                duck.rows
+            );
+        }
+        sizes.push(("DuckDB file, every column text".into(), duck.duckdb_bytes));
+        sizes.push((
+            "Parquet, zstd (written by DuckDB)".into(),
+            duck.parquet_bytes,
+        ));
+        sizes.push((
+            if with_old {
+                "CSV (for reference)".into()
+            } else {
+                "CSV, gzip level 1 (for reference)".into()
+            },
+            std::fs::metadata(&csv)?.len(),
+        ));
+        std::fs::remove_file(&csv)?;
+    } else {
+        measured.push_str(
+            "\nOnly our layout was measured (`--layouts none`): no copy, no other layout.\n",
+        );
+    }
+    for (label, bytes) in &sizes {
         md.push_str(&format!(
             "| {label} | {} | {} |\n",
-            mb(bytes),
-            per_row(bytes, rows)
+            mb(*bytes),
+            per_row(*bytes, rows)
         ));
     }
     md.push_str(&format!(
@@ -335,21 +421,7 @@ fn main() -> Result<()> {
     for o in &in_app.objects {
         md.push_str(&format!("| {} | {} |\n", o.name, o.bytes));
     }
-    md.push_str(&format!(
-        "\n## Ingest\n\n| | seconds | rows/s |\n|---|---:|---:|\n\
-         | CSP Desk (Graph staging, 2,000 rows a transaction, then the swap) | {:.2} | {:.0} |\n\
-         | plain batched insert into the old wide table (2,000 a transaction, no index) | {:.2} | {:.0} |\n\
-         \nIngest / plain: **{:.2}x** (goal >= 0.5).\n\n\
-         ## Migration 0019\n\nConverting the old layout's copy ({rows} rows, its two indexes) in place, \
-         one transaction: {:.1} s ({:.0} rows/s).\n",
-        copied.ours.as_secs_f64(),
-        ours_rate,
-        copied.plain.as_secs_f64(),
-        plain_rate,
-        ours_rate / plain_rate.max(1e-9),
-        migration.as_secs_f64(),
-        rows as f64 / migration.as_secs_f64().max(1e-9),
-    ));
+    md.push_str(&measured);
     eprintln!("==> the pages");
     let timed = pages::measure(&f.db, args.runs, fixture::start_instant())?;
     md.push('\n');

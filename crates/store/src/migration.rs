@@ -82,6 +82,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0020_line_terms.sql"),
     include_str!("migrations/0021_input_versions.sql"),
     include_str!("migrations/0022_rated_month_sums.sql"),
+    include_str!("migrations/0023_charge_start_index.sql"),
 ];
 
 /// The newest schema version this build understands.

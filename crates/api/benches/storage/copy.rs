@@ -4,7 +4,9 @@
 //! as a plain batched insert (one prepared statement, 2,000 rows per transaction) into the
 //! wide text table daily usage had before migration 0019, no index. Only the write
 //! transactions are timed. The rows are also written to a CSV (every column as text) for
-//! DuckDB and Parquet.
+//! DuckDB and Parquet, gzip-compressed when its name ends in `.gz` (a year of preset L is
+//! about 19 GB as plain CSV). Without a plain path (`--layouts no-old`), only our ingest
+//! writes: the old layout of a year of preset L would take about 27 GB.
 
 use std::io::Write;
 use std::path::Path;
@@ -149,9 +151,43 @@ fn export_of(source: &str) -> (GraphDataset, String) {
     }
 }
 
+/// Where the CSV goes: a file, or a gzip stream whose trailer `finish` writes.
+enum CsvSink {
+    Plain(std::fs::File),
+    Gzip(flate2::write::GzEncoder<std::fs::File>),
+}
+
+impl CsvSink {
+    fn finish(self) -> Result<()> {
+        match self {
+            Self::Plain(mut f) => f.flush()?,
+            Self::Gzip(g) => {
+                g.finish()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Write for CsvSink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Self::Plain(f) => f.write(buf),
+            Self::Gzip(g) => g.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Self::Plain(f) => f.flush(),
+            Self::Gzip(g) => g.flush(),
+        }
+    }
+}
+
 /// Copies every daily usage row of `from` (read through the `daily_usage` view, source by
-/// source, in stored order) into `ours` and `plain`, and into `csv`.
-pub fn copy(from: &Path, ours: &Path, plain: &Path, csv: &Path) -> Result<Copied> {
+/// source, in stored order) into `ours` and `plain` (when given), and into `csv`.
+pub fn copy(from: &Path, ours: &Path, plain: Option<&Path>, csv: &Path) -> Result<Copied> {
     let src = Connection::open_with_flags(from, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
     let mut ours_db = Database::open(ours)?;
     let now = Utc::now();
@@ -162,11 +198,26 @@ pub fn copy(from: &Path, ours: &Path, plain: &Path, csv: &Path) -> Result<Copied
         now,
     )?
     .id;
-    let mut plain_db = Connection::open(plain)?;
-    plain_db.pragma_update(None, "journal_mode", "WAL")?;
-    plain_db.pragma_update(None, "synchronous", "NORMAL")?;
-    plain_db.execute_batch(OLD_TABLE)?;
-    let mut out = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(csv)?);
+    let mut plain_db = match plain {
+        Some(path) => {
+            let db = Connection::open(path)?;
+            db.pragma_update(None, "journal_mode", "WAL")?;
+            db.pragma_update(None, "synchronous", "NORMAL")?;
+            db.execute_batch(OLD_TABLE)?;
+            Some(db)
+        }
+        None => None,
+    };
+    let file = std::fs::File::create(csv)?;
+    let sink = if csv.extension().is_some_and(|e| e == "gz") {
+        CsvSink::Gzip(flate2::write::GzEncoder::new(
+            file,
+            flate2::Compression::fast(),
+        ))
+    } else {
+        CsvSink::Plain(file)
+    };
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, sink);
     writeln!(
         out,
         "{}",
@@ -204,7 +255,9 @@ pub fn copy(from: &Path, ours: &Path, plain: &Path, csv: &Path) -> Result<Copied
         let mut batch = Vec::with_capacity(BATCH);
         let mut rows = rows_of.query([source])?;
         let mut flush = |batch: &mut Vec<DailyUsageRow>, copied: &mut Copied| -> Result<()> {
-            copied.plain += plain_insert(&mut plain_db, &account, source, batch)?;
+            if let Some(plain_db) = plain_db.as_mut() {
+                copied.plain += plain_insert(plain_db, &account, source, batch)?;
+            }
             let began = Instant::now();
             let mut w = ours_db.ingest(&account)?;
             w.stage_usage(&key, batch)?;
@@ -253,7 +306,9 @@ pub fn copy(from: &Path, ours: &Path, plain: &Path, csv: &Path) -> Result<Copied
         w.commit()?;
         copied.ours += began.elapsed();
     }
-    out.flush()?;
+    out.into_inner()
+        .map_err(|e| anyhow::anyhow!("writing the CSV: {}", e.error()))?
+        .finish()?;
     Ok(copied)
 }
 

@@ -138,18 +138,58 @@ fn cents(d: Decimal) -> Decimal {
     d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
 }
 
-/// The sheet row pricing `c` among `rows`.
-fn row_for<'a>(c: &LicenceCharge, rows: &'a [StoredSheetRow]) -> Option<&'a StoredSheetRow> {
-    let quantity = c.quantity.abs();
-    let mut matching = rows.iter().filter(|r| {
-        r.product_id.eq_ignore_ascii_case(&c.product_id)
-            && r.sku_id.eq_ignore_ascii_case(&c.sku_id)
-            && r.term.eq_ignore_ascii_case(&c.term)
-            && r.billing_plan.eq_ignore_ascii_case(&c.billing_plan)
-            && r.currency.eq_ignore_ascii_case(&c.currency)
-    });
-    // A quantity in no tier's range has no price to compare with: not checked.
-    matching.find(|r| r.tier_min <= quantity && r.tier_max.is_none_or(|max| quantity <= max))
+/// What a sheet row and a charge must share to price it (case aside).
+type RowKey = (String, String, String, String, String);
+
+fn row_key(product: &str, sku: &str, term: &str, plan: &str, currency: &str) -> RowKey {
+    (
+        product.to_ascii_lowercase(),
+        sku.to_ascii_lowercase(),
+        term.to_ascii_lowercase(),
+        plan.to_ascii_lowercase(),
+        currency.to_ascii_uppercase(),
+    )
+}
+
+/// One sheet's rows by what prices a charge, so a charge finds its rows without reading the
+/// sheet (a market's licence sheet holds tens of thousands of rows).
+#[derive(Default)]
+struct SheetIndex {
+    rows: HashMap<RowKey, Vec<StoredSheetRow>>,
+}
+
+impl SheetIndex {
+    fn of(rows: Vec<StoredSheetRow>) -> Self {
+        let mut index = Self::default();
+        for r in rows {
+            let key = row_key(
+                &r.product_id,
+                &r.sku_id,
+                &r.term,
+                &r.billing_plan,
+                &r.currency,
+            );
+            index.rows.entry(key).or_default().push(r);
+        }
+        index
+    }
+
+    /// The sheet row pricing `c`, in the sheet's order among those that match.
+    fn row_for(&self, c: &LicenceCharge) -> Option<&StoredSheetRow> {
+        let quantity = c.quantity.abs();
+        let key = row_key(
+            &c.product_id,
+            &c.sku_id,
+            &c.term,
+            &c.billing_plan,
+            &c.currency,
+        );
+        // A quantity in no tier's range has no price to compare with: not checked.
+        self.rows
+            .get(&key)?
+            .iter()
+            .find(|r| r.tier_min <= quantity && r.tier_max.is_none_or(|max| quantity <= max))
+    }
 }
 
 /// Checks the licence charges of `account` (name or id; every account when None) whose
@@ -163,21 +203,19 @@ pub fn check_licences(
     let mut out = LicenceCheckDto::default();
     let names: HashMap<(String, String), String> = super::rate::customer_names(db)?;
     for acc in accounts_of(db, account)? {
-        // Each (market, month) sheet's rows, read once.
         let sheets = pricing::sheets(db, &acc.id, Some("updatedlicensebased"))?;
-        let mut rows: HashMap<(String, String), Vec<StoredSheetRow>> = HashMap::new();
+        let mut ids: HashMap<(String, String), i64> = HashMap::new();
         let mut latest: HashMap<String, String> = HashMap::new();
         for s in &sheets {
-            rows.insert(
-                (s.key.market.clone(), s.key.month.clone()),
-                pricing::sheet_rows(db, s.id)?,
-            );
+            ids.insert((s.key.market.clone(), s.key.month.clone()), s.id);
             let newest = latest.entry(s.key.market.clone()).or_default();
             if s.key.month > *newest {
                 *newest = s.key.month.clone();
             }
         }
-        for c in pricing::licence_charges(db, &acc.id)? {
+        // Each (market, month) sheet's rows, read the first time a charge needs them.
+        let mut read: HashMap<(String, String), SheetIndex> = HashMap::new();
+        for c in pricing::licence_charges(db, &acc.id, period)? {
             let start_month = c.charge_start.as_deref().map(|d| &d[..d.len().min(7)]);
             if period.is_some_and(|p| start_month != Some(p)) {
                 continue;
@@ -191,10 +229,15 @@ pub fn check_licences(
                 SheetChoice::SubscriptionCreation => c.created_month.clone(),
                 SheetChoice::Latest => latest.get(&c.market).cloned().unwrap_or_default(),
             };
-            let Some(row) = rows
-                .get(&(c.market.clone(), month))
-                .and_then(|rows| row_for(&c, rows))
-            else {
+            let key = (c.market.clone(), month);
+            if !read.contains_key(&key) {
+                let rows = match ids.get(&key) {
+                    Some(id) => pricing::sheet_rows(db, *id)?,
+                    None => Vec::new(),
+                };
+                read.insert(key.clone(), SheetIndex::of(rows));
+            }
+            let Some(row) = read.get(&key).and_then(|sheet| sheet.row_for(&c)) else {
                 out.not_checked += 1;
                 continue;
             };

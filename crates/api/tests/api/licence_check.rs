@@ -6,6 +6,7 @@
 //! `mispriced_licence` knob exactly its one mispriced line is flagged, with both prices, on the
 //! Reconciliation page's period and through `check_licences`.
 
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use cspdesk_api::billing::reconciliation::reconcile_period;
@@ -13,7 +14,7 @@ use cspdesk_api::rating::licence_check::{check_licences, SheetChoice};
 use cspdesk_api::rating::pricing_fetch::{fetch_month_prices, PricesFetched};
 use cspdesk_discovery::run::Trigger;
 use cspdesk_emulator::Preset;
-use cspdesk_store::Database;
+use cspdesk_store::{pricing, Database};
 use rust_decimal::Decimal;
 use tokio_util::sync::CancellationToken;
 
@@ -50,6 +51,38 @@ async fn the_sandbox_bills_every_licence_at_its_order_months_price() {
     assert!(locked.checked > 0, "{locked:?}");
     assert_eq!(locked.not_checked, 0, "every order month's sheet is held");
     assert!(locked.flags.is_empty(), "{:#?}", locked.flags);
+
+    // A month's check reads that month's charges only (by the charge-start index), and the
+    // months together are the whole.
+    let every = pricing::licence_charges(&db, &d.account, None).unwrap();
+    let months: BTreeSet<String> = every
+        .iter()
+        .filter_map(|c| c.charge_start.as_deref().map(|s| s[..7].to_string()))
+        .collect();
+    assert!(months.len() > 1, "{months:?}");
+    let mut per_month = 0;
+    for m in &months {
+        // Lines equal in every sort key may come in either order.
+        let sorted = |charges: Vec<pricing::LicenceCharge>| {
+            let mut texts: Vec<String> = charges.iter().map(|c| format!("{c:?}")).collect();
+            texts.sort();
+            texts
+        };
+        let of_month = pricing::licence_charges(&db, &d.account, Some(m)).unwrap();
+        let expected: Vec<_> = every
+            .iter()
+            .filter(|c| {
+                c.charge_start
+                    .as_deref()
+                    .is_some_and(|s| s.starts_with(m.as_str()))
+            })
+            .cloned()
+            .collect();
+        assert_eq!(sorted(of_month), sorted(expected), "{m}");
+        let check = check_licences(&db, None, Some(m), SheetChoice::OrderMonth).unwrap();
+        per_month += check.checked + check.not_checked;
+    }
+    assert_eq!(per_month, locked.checked + locked.not_checked);
 
     let latest = check_licences(&db, None, None, SheetChoice::Latest).unwrap();
     eprintln!(

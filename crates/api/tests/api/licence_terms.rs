@@ -87,7 +87,7 @@ fn copy_sheet(db: &Path, account: &str, market: &str, from: &str, month: &str, f
 async fn every_sandbox_licence_is_dated_by_its_own_term_and_none_is_flagged() {
     let d = sandbox().await;
     let db = Database::open(&d.db).unwrap();
-    let charges = pricing::licence_charges(&db, &d.account).unwrap();
+    let charges = pricing::licence_charges(&db, &d.account, None).unwrap();
     let renewed = charges
         .iter()
         .filter(|c| c.term_month != c.created_month)
@@ -121,7 +121,7 @@ async fn every_sandbox_licence_is_dated_by_its_own_term_and_none_is_flagged() {
 async fn a_renewed_term_is_checked_against_its_renewal_months_sheet_not_its_creations() {
     let d = sandbox().await;
     let db = Database::open(&d.db).unwrap();
-    let charges = pricing::licence_charges(&db, &d.account).unwrap();
+    let charges = pricing::licence_charges(&db, &d.account, None).unwrap();
     // A monthly seat billed in a renewed term, on an invoice.
     let c = charges
         .iter()

@@ -16,6 +16,8 @@
 //! A licence sheet is per market, in the market's currency; the lines keep their currency,
 //! not the customer's country. The market read for a currency is [`market_of`]'s.
 
+use std::collections::HashMap;
+
 use rusqlite::params;
 use rust_decimal::Decimal;
 
@@ -89,8 +91,54 @@ pub fn market_of(currency: &str) -> Option<&'static str> {
     }
 }
 
-/// Every licence charge of `account_id` held, billed first, in a stable order.
-pub fn licence_charges(db: &Database, account_id: &str) -> Result<Vec<LicenceCharge>> {
+/// A licence subscription's term, billing plan and creation month.
+struct LicenceTerm {
+    term: String,
+    billing_plan: String,
+    created_month: String,
+}
+
+/// Every licence charge of `account_id` held (those whose charge starts in `period`,
+/// `YYYY-MM`, when given), billed first, in a stable order.
+///
+/// The lines are read by the `(account_id, charge_start_date)` index (0023) and joined with
+/// the account's licence subscriptions in memory, by id case aside: a join on `lower(id)`
+/// in SQL can use no index, and read every line once per licence subscription.
+pub fn licence_charges(
+    db: &Database,
+    account_id: &str,
+    period: Option<&str>,
+) -> Result<Vec<LicenceCharge>> {
+    let mut terms: HashMap<String, LicenceTerm> = HashMap::new();
+    {
+        let mut stmt = db.conn().prepare_cached(
+            "SELECT id, term_duration, COALESCE(billing_cycle, ''), substr(creation_date, 1, 7)
+             FROM subscriptions
+             WHERE account_id = ?1 AND kind = 'licence' AND term_duration IS NOT NULL
+               AND creation_date IS NOT NULL",
+        )?;
+        let mut rows = stmt.query(params![account_id])?;
+        while let Some(r) = rows.next()? {
+            let id: String = r.get(0)?;
+            terms.insert(
+                id.to_lowercase(),
+                LicenceTerm {
+                    term: r.get(1)?,
+                    billing_plan: r.get(2)?,
+                    created_month: r.get(3)?,
+                },
+            );
+        }
+    }
+    if terms.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Every text starting with `YYYY-MM` sorts from `YYYY-MM` up to the prefix followed by
+    // the highest character, so the range is the index's and equals a prefix test.
+    let (from, to) = match period {
+        Some(p) => (Some(p.to_string()), Some(format!("{p}\u{10FFFF}"))),
+        None => (None, None),
+    };
     let mut out = Vec::new();
     for (table, document) in [
         ("billing_line_items", "'invoice ' || l.invoice_id"),
@@ -100,16 +148,19 @@ pub fn licence_charges(db: &Database, account_id: &str) -> Result<Vec<LicenceCha
             "SELECT {document}, l.customer_id, l.customer_name, l.subscription_id, l.product_id,
                     COALESCE(l.sku_id, ''), l.product_name, l.sku_name, l.charge_type, l.unit_price,
                     COALESCE(l.billable_quantity, l.quantity), l.currency, l.charge_start_date,
-                    s.term_duration, COALESCE(s.billing_cycle, ''), substr(s.creation_date, 1, 7),
                     l.subscription_start_date
              FROM {table} l
-             JOIN subscriptions s ON s.account_id = l.account_id AND lower(s.id) = lower(l.subscription_id)
-             WHERE l.account_id = ?1 AND s.kind = 'licence' AND s.term_duration IS NOT NULL
-               AND s.creation_date IS NOT NULL
+             WHERE l.account_id = ?1
+               AND (?2 IS NULL OR (l.charge_start_date >= ?2 AND l.charge_start_date < ?3))
              ORDER BY 1, l.customer_id, l.subscription_id, l.charge_start_date, l.charge_type"
         );
         let mut stmt = db.conn().prepare_cached(&sql)?;
-        let rows = stmt.query_map(params![account_id], |r| {
+        let mut rows = stmt.query(params![account_id, from, to])?;
+        while let Some(r) = rows.next()? {
+            let subscription_id: String = r.get(3)?;
+            let Some(licence) = terms.get(&subscription_id.to_lowercase()) else {
+                continue;
+            };
             // An amount that does not read leaves the line out of the check (it is not
             // compared at all, rather than compared as 0).
             let decimal = |i: usize| -> rusqlite::Result<Option<Decimal>> {
@@ -117,28 +168,30 @@ pub fn licence_charges(db: &Database, account_id: &str) -> Result<Vec<LicenceCha
                 Ok(text.trim().parse().ok())
             };
             let (Some(unit_price), Some(quantity)) = (decimal(9)?, decimal(10)?) else {
-                return Ok(None);
+                continue;
             };
             let currency: String = r.get(11)?;
-            let (charge_start, term): (Option<String>, String) = (r.get(12)?, r.get(13)?);
-            let created_month: String = r.get(15)?;
-            let subscription_start: Option<String> = r.get(16)?;
+            let charge_start: Option<String> = r.get(12)?;
+            let subscription_start: Option<String> = r.get(13)?;
             let line_term = subscription_start
                 .as_deref()
                 .and_then(read_date)
                 .and_then(|start| {
                     let charge = charge_start.as_deref().and_then(read_date).unwrap_or(start);
-                    term_start(start, &term, charge)
+                    term_start(start, &licence.term, charge)
                 });
             let (term_month, dated_by) = match line_term {
                 Some(start) => (start.format("%Y-%m").to_string(), TermDating::LineTerm),
-                None => (created_month.clone(), TermDating::SubscriptionCreation),
+                None => (
+                    licence.created_month.clone(),
+                    TermDating::SubscriptionCreation,
+                ),
             };
-            Ok(Some(LicenceCharge {
+            out.push(LicenceCharge {
                 document: r.get(0)?,
                 customer_id: r.get(1)?,
                 customer_name: r.get(2)?,
-                subscription_id: r.get(3)?,
+                subscription_id,
                 product_id: r.get(4)?,
                 sku_id: r.get(5)?,
                 product_name: r.get(6)?,
@@ -149,17 +202,12 @@ pub fn licence_charges(db: &Database, account_id: &str) -> Result<Vec<LicenceCha
                 market: market_of(&currency).unwrap_or_default().to_string(),
                 currency,
                 charge_start,
-                term,
-                billing_plan: r.get(14)?,
+                term: licence.term.clone(),
+                billing_plan: licence.billing_plan.clone(),
                 term_month,
                 dated_by,
-                created_month,
-            }))
-        })?;
-        for row in rows {
-            if let Some(charge) = row? {
-                out.push(charge);
-            }
+                created_month: licence.created_month.clone(),
+            });
         }
     }
     Ok(out)
@@ -168,7 +216,7 @@ pub fn licence_charges(db: &Database, account_id: &str) -> Result<Vec<LicenceCha
 /// The (market, term month) of every licence charge held, sorted, once each: the licence
 /// sheets the check needs.
 pub fn licence_order_months(db: &Database, account_id: &str) -> Result<Vec<(String, String)>> {
-    let mut months: Vec<(String, String)> = licence_charges(db, account_id)?
+    let mut months: Vec<(String, String)> = licence_charges(db, account_id, None)?
         .into_iter()
         .filter(|c| !c.market.is_empty())
         .map(|c| (c.market, c.term_month))
