@@ -2,6 +2,7 @@
 //! engine crates the desktop app uses, for scripts, cron and tests.
 
 mod commands;
+mod database_upgrade;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -67,6 +68,14 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if !matches!(cli.command, Command::Emulator(_)) {
+        if let Err(e) =
+            database_upgrade::upgrade_first(cli.db.as_deref(), Box::new(std::io::stderr()))
+        {
+            eprintln!("error: {e:#}");
+            return ExitCode::FAILURE;
+        }
+    }
     let result = match cli.command {
         Command::Account(cmd) => commands::accounts::account::run(cli.db.as_deref(), cmd),
         Command::Org(cmd) => commands::customers::org::run(cli.db.as_deref(), cmd),

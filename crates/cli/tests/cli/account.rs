@@ -131,3 +131,37 @@ fn login_without_a_client_id_says_what_to_set() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("client) ID"), "{err}");
 }
+
+/// A database an older CSP Desk wrote is upgraded before the command, with each step on
+/// standard error; the next command has nothing to upgrade and says nothing of it.
+#[test]
+fn an_older_database_is_upgraded_first_with_its_steps_on_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("old.sqlite3");
+    {
+        // A file from before any migration: every one of them is pending.
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.pragma_update(None, "user_version", 0).unwrap();
+    }
+    let out = cspdesk(&db, &["account", "list"]);
+    assert!(out.status.success(), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("from schema 0"),
+        "the upgrade is announced: {err}"
+    );
+    assert!(
+        err.contains("step 1 of ") && err.contains("database upgraded in"),
+        "each step and the end are told: {err}"
+    );
+    let steps = err
+        .lines()
+        .filter(|l| l.contains(", step ") || l.contains(": step "))
+        .count();
+    assert!(steps > 10, "every migration was pending: {err}");
+
+    let again = cspdesk(&db, &["account", "list"]);
+    assert!(again.status.success(), "{again:?}");
+    let err = String::from_utf8_lossy(&again.stderr);
+    assert!(!err.contains("upgrading"), "nothing left to upgrade: {err}");
+}
