@@ -187,8 +187,30 @@ fn pages_only(args: &Args, db: &std::path::Path) -> Result<()> {
         path = db.display(),
     );
     md.push_str(&pages::markdown("as given", &commit(), args.runs, &timed));
+    md.push_str(&after_rating(db)?);
     print!("{md}");
     write_report(&args.out, &md)
+}
+
+/// Where the file's bytes go once the pages ran (everything rated, the kept sums made):
+/// the largest tables with their indexes, per row.
+fn after_rating(db: &std::path::Path) -> Result<String> {
+    let (tables, file) = sizes::largest(db, 8)?;
+    let mut md = format!(
+        "\n## The database after rating\n\nFile (checkpointed): {}. Largest tables, each \
+         with its indexes:\n\n| table | bytes | rows | bytes/row |\n|---|---:|---:|---:|\n",
+        mb(file)
+    );
+    for t in tables {
+        md.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            t.table,
+            mb(t.bytes),
+            t.rows,
+            per_row(t.bytes, t.rows)
+        ));
+    }
+    Ok(md)
 }
 
 /// Moves the discovered database (and its WAL, if any) to `to`.
@@ -426,6 +448,7 @@ fn main() -> Result<()> {
     let timed = pages::measure(&f.db, args.runs, fixture::start_instant())?;
     md.push('\n');
     md.push_str(&pages::markdown(&name, &commit(), args.runs, &timed));
+    md.push_str(&after_rating(&f.db)?);
     md.push_str(METHOD);
     print!("{md}");
     if let Some(to) = &args.keep_db {

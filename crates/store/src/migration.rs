@@ -59,7 +59,7 @@ pub(crate) fn pending(path: &Path) -> Result<Option<i64>> {
 }
 
 /// Every migration in order; the schema version is the number applied.
-const MIGRATIONS: &[&str] = &[
+pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_partner_accounts.sql"),
     include_str!("migrations/0002_account_sign_in.sql"),
     include_str!("migrations/0003_session_rejected.sql"),
@@ -83,6 +83,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0021_input_versions.sql"),
     include_str!("migrations/0022_rated_month_sums.sql"),
     include_str!("migrations/0023_charge_start_index.sql"),
+    include_str!("migrations/0024_rated_lines_clustered.sql"),
 ];
 
 /// The newest schema version this build understands.

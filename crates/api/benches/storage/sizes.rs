@@ -64,3 +64,38 @@ pub fn measure(db: &Path, tables: &[&str]) -> Result<Sizes> {
     let file = std::fs::metadata(db)?.len();
     Ok(Sizes { objects, file })
 }
+
+/// One table with its indexes, and its rows.
+pub struct TableSize {
+    pub table: String,
+    pub bytes: u64,
+    pub rows: u64,
+}
+
+/// The `n` largest tables of `db` (each with its indexes), largest first, after a checkpoint:
+/// where the file's bytes go once everything is rated.
+pub fn largest(db: &Path, n: usize) -> Result<(Vec<TableSize>, u64)> {
+    let conn = Connection::open(db)?;
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    let tables: Vec<(String, i64)> = conn
+        .prepare(
+            "SELECT m.tbl_name, sum(d.pgsize) FROM sqlite_master m JOIN dbstat d ON d.name = m.name
+             WHERE m.type IN ('table', 'index') GROUP BY m.tbl_name ORDER BY 2 DESC LIMIT ?1",
+        )
+        .context("dbstat (SQLITE_ENABLE_DBSTAT_VTAB)")?
+        .query_map([n as i64], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut out = Vec::new();
+    for (table, bytes) in tables {
+        let rows: i64 = conn.query_row(&format!("SELECT count(*) FROM \"{table}\""), [], |r| {
+            r.get(0)
+        })?;
+        out.push(TableSize {
+            table,
+            bytes: bytes as u64,
+            rows: rows as u64,
+        });
+    }
+    drop(conn);
+    Ok((out, std::fs::metadata(db)?.len()))
+}

@@ -126,3 +126,6 @@ fn month_bounds(period: &str) -> crate::Result<(String, String)> {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod clustered_tests;
