@@ -22,6 +22,8 @@ pub use cursors::{
 };
 pub use dump::{dump, dump_tables, table_counts, VOLATILE_COLUMNS};
 pub(crate) use ingest::day_number;
+#[cfg(test)]
+pub(crate) use ingest::tests as ingest_tests;
 pub use ingest::{GraphDataset, GraphExportVersion, Ingest};
 pub use rows::{
     BillingLineRow, CustomerRow, DailyUsageRow, EntitlementIn, InvoiceRow, LegacyLineRow, LineTerm,

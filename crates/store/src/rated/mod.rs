@@ -129,3 +129,5 @@ mod tests;
 
 #[cfg(test)]
 mod clustered_tests;
+#[cfg(test)]
+mod versions_tests;

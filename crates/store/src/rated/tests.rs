@@ -5,11 +5,11 @@ use super::*;
 use crate::discovered::{DailyUsageRow, InvoiceRow};
 use crate::{accounts, Database, Money};
 
-fn now() -> chrono::DateTime<Utc> {
+pub(super) fn now() -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 21, 9, 0, 0).unwrap()
 }
 
-fn usage(day: &str, quantity: rust_decimal::Decimal, resource: &str) -> DailyUsageRow {
+pub(super) fn usage(day: &str, quantity: rust_decimal::Decimal, resource: &str) -> DailyUsageRow {
     DailyUsageRow {
         customer_id: "c1".into(),
         invoice_number: None,

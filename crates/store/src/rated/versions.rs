@@ -7,6 +7,17 @@
 //! `invoice` (the invoice side of a period: its invoices' usage, late days included, and its
 //! unbilled usage). A bump is conservative: it may move a version whose rows read back the
 //! same (rating then finds the same lines), never leave one unmoved whose rows changed.
+//!
+//! Readers key on more than the rows: an invoice's billing period and currency decide which
+//! period's invoice side its rows are on and whether that period's unbilled copy counts,
+//! and a legacy subscription's customer decides whose utilization it is. The writers of
+//! those bump too ([`invoice_keys_change`], [`subscription_moves`]).
+//!
+//! A number is never handed out twice for one customer-period and kind: [`forget`] marks a
+//! version negative instead of deleting it, and the next bump continues from its magnitude
+//! (the table keeps at most one row per customer-period and kind that ever held rows). A
+//! `rate` that read a version before it was forgotten can then never take rows imported
+//! afterwards for the ones it read.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -52,7 +63,7 @@ fn bump(conn: &Connection, account: &str, period: &str, customer: &str, kind: &s
     conn.prepare_cached(
         "INSERT INTO input_versions (account_id, period, customer_id, kind, version)
          VALUES (?1, ?2, ?3, ?4, 1)
-         ON CONFLICT (account_id, period, customer_id, kind) DO UPDATE SET version = version + 1",
+         ON CONFLICT (account_id, period, customer_id, kind) DO UPDATE SET version = abs(version) + 1",
     )?
     .execute(params![account, period, customer, kind])?;
     Ok(())
@@ -72,6 +83,63 @@ fn invoice_period(conn: &Connection, account: &str, source: &str) -> Result<Opti
         .query_row(params![account, source], |r| r.get::<_, Option<String>>(0))
         .optional()?
         .flatten())
+}
+
+/// Before invoice `id` is written with `period_start` and `currency`: when it is new or
+/// either differs from what is stored, its billed rows (if any) leave their old invoice
+/// side and decide afresh whether an unbilled copy counts, so the old side is bumped here;
+/// returns whether the new side must be bumped ([`source_changed`]) once it is written.
+pub(crate) fn invoice_keys_change(
+    conn: &Connection,
+    account: &str,
+    id: &str,
+    period_start: Option<&str>,
+    currency: &str,
+) -> Result<bool> {
+    let stored: Option<(Option<String>, String)> = conn
+        .prepare_cached(
+            "SELECT billing_period_start, currency FROM invoices WHERE account_id = ?1 AND id = ?2",
+        )?
+        .query_row(params![account, id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    match stored {
+        Some((start, cur)) if start.as_deref() == period_start && cur == currency => Ok(false),
+        Some(_) => {
+            source_changed(conn, account, id)?;
+            Ok(true)
+        }
+        None => Ok(true),
+    }
+}
+
+/// Before legacy subscription `subscription` is written under `customer`: when it was
+/// stored under another one, its utilization changes customer (rating joins utilization to
+/// its subscription for the customer), so both customers' legacy versions of its months move.
+pub(crate) fn subscription_moves(
+    conn: &Connection,
+    account: &str,
+    subscription: &str,
+    customer: &str,
+) -> Result<()> {
+    let stored: Option<String> = conn
+        .prepare_cached("SELECT customer_id FROM subscriptions WHERE account_id = ?1 AND id = ?2")?
+        .query_row(params![account, subscription], |r| r.get(0))
+        .optional()?;
+    let Some(old) = stored.filter(|old| old != customer) else {
+        return Ok(());
+    };
+    let months: Vec<String> = conn
+        .prepare_cached(
+            "SELECT DISTINCT substr(usage_start, 1, 7) FROM utilization_records
+             WHERE account_id = ?1 AND subscription_id = ?2",
+        )?
+        .query_map(params![account, subscription], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for month in &months {
+        bump(conn, account, month, &old, LEGACY)?;
+        bump(conn, account, month, customer, LEGACY)?;
+    }
+    Ok(())
 }
 
 /// Usage rows of `source` (not staged) touching `touched` were written or removed.
@@ -221,7 +289,8 @@ pub fn period_versions(
 ) -> Result<Vec<PeriodVersions>> {
     let mut stmt = db.conn().prepare_cached(
         "SELECT customer_id, period, kind, version FROM input_versions
-         WHERE account_id = ?1 AND (?2 IS NULL OR period = ?2) AND kind IN ('usage', 'legacy')",
+         WHERE account_id = ?1 AND (?2 IS NULL OR period = ?2) AND kind IN ('usage', 'legacy')
+           AND version > 0",
     )?;
     let mut out: BTreeMap<(String, String), PeriodVersions> = BTreeMap::new();
     let mut rows = stmt.query(params![account_id, period])?;
@@ -262,20 +331,22 @@ pub fn invoice_versions(
 ) -> Result<BTreeMap<String, i64>> {
     let mut stmt = db.conn().prepare_cached(
         "SELECT customer_id, version FROM input_versions
-         WHERE account_id = ?1 AND period = ?2 AND kind = 'invoice'",
+         WHERE account_id = ?1 AND period = ?2 AND kind = 'invoice' AND version > 0",
     )?;
     let rows = stmt.query_map(params![account_id, period], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Forgets the usage and legacy versions of a customer-period whose rows are all gone, in
-/// `tx`, unless a writer moved them since they were read (`versions`): a later import then
-/// starts them again from 1 while the customer-period has no state.
+/// `tx`, unless a writer moved them since they were read (`versions`): marked negative, so
+/// rating no longer lists the customer-period while a later import continues after the
+/// number forgotten (never reusing one a running `rate` may have read).
 pub(crate) fn forget(conn: &Connection, account_id: &str, versions: &PeriodVersions) -> Result<()> {
     for (kind, version) in [(USAGE, versions.usage), (LEGACY, versions.legacy)] {
         conn.prepare_cached(
-            "DELETE FROM input_versions WHERE account_id = ?1 AND period = ?2 AND customer_id = ?3
-               AND kind = ?4 AND version = ?5",
+            "UPDATE input_versions SET version = -version
+             WHERE account_id = ?1 AND period = ?2 AND customer_id = ?3 AND kind = ?4
+               AND version = ?5 AND version > 0",
         )?
         .execute(params![
             account_id,

@@ -1,6 +1,7 @@
 //! Writing the customer tree Discovery walks first: the customer list, each customer's
 //! subscriptions and each Azure plan's entitlements. Re-read lists are upserted so only real
-//! changes count as rows written.
+//! changes count as rows written; a subscription moved to another customer moves the data
+//! versions of its legacy utilization for both.
 
 use chrono::{DateTime, Utc};
 use rusqlite::params;
@@ -9,6 +10,7 @@ use super::{opt_dec, Ingest};
 use crate::discovered::instant;
 use crate::discovered::rows::{CustomerRow, EntitlementIn, SubscriptionRow};
 use crate::error::Result;
+use crate::rated::versions;
 
 impl Ingest<'_> {
     /// Upserts a page of the customer list.
@@ -95,6 +97,7 @@ impl Ingest<'_> {
                     excluded.commitment_end_date, excluded.term_duration, excluded.entitlement_id)",
         )?;
         for s in subs {
+            versions::subscription_moves(&self.tx, &self.account, &s.id, customer)?;
             self.rows += stmt.execute(params![
                 self.account,
                 customer,

@@ -1,7 +1,8 @@
 //! Writing invoices and their billed lines: the invoice list with each invoice's line-item
 //! collections, the cursor of each collection, and the new-commerce and legacy lines, which
 //! are cleared when their collection is read again from the start. A credit or adjustment
-//! note is an invoice row of its own that names the invoice it amends.
+//! note is an invoice row of its own that names the invoice it amends. An invoice that is new
+//! or changes period or currency moves the data versions of its daily usage's readers.
 
 use chrono::{DateTime, Utc};
 use rusqlite::params;
@@ -10,6 +11,7 @@ use super::{dec, opt_dec, Ingest};
 use crate::discovered::instant;
 use crate::discovered::rows::{BillingLineRow, InvoiceRow, LegacyLineRow};
 use crate::error::Result;
+use crate::rated::versions;
 
 /// billing_line_items' columns after its key, as the tables of unbilled and staged lines
 /// repeat them.
@@ -44,6 +46,14 @@ impl Ingest<'_> {
         )?;
         let seen = instant(now);
         for i in page {
+            // Its rows' readers key on its period and currency: bump their versions.
+            let moves = versions::invoice_keys_change(
+                &self.tx,
+                &self.account,
+                &i.id,
+                i.billing_period_start.as_deref(),
+                &i.currency,
+            )?;
             self.rows += stmt.execute(params![
                 self.account,
                 i.id,
@@ -58,6 +68,9 @@ impl Ingest<'_> {
                 i.amends_of,
                 seen
             ])? as u64;
+            if moves {
+                versions::source_changed(&self.tx, &self.account, &i.id)?;
+            }
             for (provider, kind) in &i.streams {
                 streams.execute(params![self.account, i.id, provider, kind])?;
             }

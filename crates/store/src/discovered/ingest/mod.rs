@@ -17,7 +17,7 @@ mod invoices;
 mod legacy_azure;
 mod set_aside;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 mod usage_keys;
 #[cfg(test)]
 mod usage_tests;

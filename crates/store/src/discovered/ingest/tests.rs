@@ -11,7 +11,8 @@ fn at(day: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, day, 0, 0, 0).unwrap()
 }
 
-fn usage(day: u32) -> UtilizationRow {
+/// A legacy utilization record of November `day`.
+pub(crate) fn usage(day: u32) -> UtilizationRow {
     UtilizationRow {
         usage_start: at(day),
         usage_end: at(day + 1),
@@ -23,6 +24,38 @@ fn usage(day: u32) -> UtilizationRow {
         resource_uri: None,
         quantity: Decimal::new(15, 1),
         unit: None,
+    }
+}
+
+/// Customer `id` as listed.
+pub(crate) fn customer(id: &str) -> CustomerRow {
+    CustomerRow {
+        id: id.into(),
+        company_name: id.into(),
+        domain: format!("{id}.example"),
+        tenant_id: None,
+        commerce_id: None,
+        relationship: None,
+    }
+}
+
+/// Legacy Azure subscription `id` as listed.
+pub(crate) fn legacy_subscription(id: &str) -> SubscriptionRow {
+    SubscriptionRow {
+        id: id.into(),
+        kind: SubscriptionKind::LegacyAzure,
+        offer_id: "MS-AZR-0145P".into(),
+        offer_name: None,
+        friendly_name: None,
+        quantity: None,
+        unit_type: None,
+        status: "active".into(),
+        billing_type: None,
+        billing_cycle: None,
+        creation_date: None,
+        commitment_end_date: None,
+        term_duration: None,
+        entitlement_id: None,
     }
 }
 
@@ -40,39 +73,9 @@ fn a_usage_window_read_again_replaces_exactly_what_it_wrote() {
         .unwrap()
         .id;
     let mut w = db.ingest(&account).unwrap();
-    w.customers(
-        &[CustomerRow {
-            id: "c1".into(),
-            company_name: "C".into(),
-            domain: "c.example".into(),
-            tenant_id: None,
-            commerce_id: None,
-            relationship: None,
-        }],
-        at(1),
-    )
-    .unwrap();
-    w.subscriptions(
-        "c1",
-        &[SubscriptionRow {
-            id: "s1".into(),
-            kind: SubscriptionKind::LegacyAzure,
-            offer_id: "MS-AZR-0145P".into(),
-            offer_name: None,
-            friendly_name: None,
-            quantity: None,
-            unit_type: None,
-            status: "active".into(),
-            billing_type: None,
-            billing_cycle: None,
-            creation_date: None,
-            commitment_end_date: None,
-            term_duration: None,
-            entitlement_id: None,
-        }],
-        at(1),
-    )
-    .unwrap();
+    w.customers(&[customer("c1")], at(1)).unwrap();
+    w.subscriptions("c1", &[legacy_subscription("s1")], at(1))
+        .unwrap();
     // The window of days reported from the 10th brings usage of the 9th (reported the
     // day after) and a late record of the 2nd.
     let from = at(10).date_naive();
