@@ -61,7 +61,8 @@ use crate::ApiError;
 /// Version of the rating rules below. Stored with each customer-period; raising it makes
 /// the next `rate` rate everything again. 5: every line carries its list cost (migration
 /// 0017 gave lines rated before it a list cost of 0, which Customers and the Dashboard then
-/// showed as a negative saving).
+/// showed as a negative saving); raised with 0021, so a state recorded before its data
+/// versions existed is rated again rather than compared by its rows.
 pub const RATING_RULES: i64 = 5;
 
 struct Rated {
@@ -240,34 +241,6 @@ pub(crate) fn customer_names(db: &Database) -> Result<HashMap<(String, String), 
         .collect())
 }
 
-/// Whether a customer-period rated before 0021 (no versions recorded) still has the rows it
-/// was rated from: their fingerprint, read once.
-fn rows_unchanged(
-    db: &Database,
-    account_id: &str,
-    inputs: &PeriodVersions,
-    state: &RatingState,
-) -> Result<bool, ApiError> {
-    let read =
-        |yes: bool, f: fn(&Database, &str, &str, &str) -> cspdesk_store::Result<UsageRead>| {
-            if yes {
-                f(db, account_id, &inputs.customer_id, &inputs.period)
-            } else {
-                Ok(UsageRead::default())
-            }
-        };
-    let azure = read(inputs.usage > 0, |db, a, c, p| {
-        rated::azure_plan_usage(db, a, c, p).map(|r| r.1)
-    })?;
-    let legacy = read(inputs.legacy > 0, |db, a, c, p| {
-        rated::legacy_usage(db, a, c, p).map(|r| r.1)
-    })?;
-    Ok(
-        state.usage_fingerprint == usage_fingerprint(&azure, &legacy)
-            && state.usage_records == azure.records + legacy.records,
-    )
-}
-
 fn cost_of(lines: &[RatedLineRow]) -> (Option<String>, Option<String>) {
     let Some(first) = lines.first() else {
         return (None, None);
@@ -327,7 +300,9 @@ pub fn rate_until(
     };
     let names = customer_names(db)?;
     for acc in accounts_of(db, account)? {
-        let changed_before = summary.rated + summary.refused + summary.removed;
+        // The periods with a customer rated, refused or removed now: only their kept
+        // reconciliation can be stale for rating's sake.
+        let mut moved: BTreeSet<String> = BTreeSet::new();
         let inputs = rated::period_versions(db, &acc.id, period.as_deref())?;
         let states: HashMap<(String, String), RatingState> =
             rated::states(db, &acc.id, period.as_deref())?
@@ -348,25 +323,10 @@ pub fn rate_until(
                 s.rules == RATING_RULES && s.price_cards == cards && s.prices_fingerprint == prints
             });
             let versions = inp.text();
-            let unchanged = match state.map(|s| s.input_versions.as_deref()) {
-                None => false,
-                Some(Some(v)) => v == versions,
-                Some(None) => {
-                    // Rated before 0021: read its rows once, as rating did then.
-                    let s = state.expect("matched Some");
-                    let same = rows_unchanged(db, &acc.id, inp, s)?;
-                    if same {
-                        rated::record_versions(
-                            db,
-                            &acc.id,
-                            &inp.customer_id,
-                            &inp.period,
-                            &versions,
-                        )?;
-                    }
-                    same
-                }
-            };
+            // A state without versions was rated before 0021 (with older rules, so `state`
+            // is already None for it): rated again like any other.
+            let unchanged =
+                state.and_then(|s| s.input_versions.as_deref()) == Some(versions.as_str());
             if unchanged {
                 summary.unchanged += 1;
                 continue;
@@ -377,6 +337,7 @@ pub fn rate_until(
                 rated::clear(db, &acc.id, &inp.customer_id, &inp.period, Some(inp))?;
                 if states.contains_key(&key) {
                     summary.removed += 1;
+                    moved.insert(inp.period.clone());
                 }
                 continue;
             }
@@ -394,6 +355,7 @@ pub fn rate_until(
                 input_versions: Some(versions),
             };
             summary.lines_written += rated::replace(db, &acc.id, &state, &result.lines)?;
+            moved.insert(inp.period.clone());
             let (currency, cost) = cost_of(&result.lines);
             if result.refused.is_some() {
                 summary.refused += 1;
@@ -418,15 +380,14 @@ pub fn rate_until(
         for key in states.keys().filter(|k| !seen.contains(*k)) {
             rated::clear(db, &acc.id, &key.0, &key.1, None)?;
             summary.removed += 1;
+            moved.insert(key.1.clone());
         }
-        if summary.rated + summary.refused + summary.removed > changed_before {
-            // Keep the reconciliation of what moved now, so the page answers from kept rows
-            // (only the stale customers are computed). A failure here is the page's to
-            // report when it computes them itself.
-            let periods = months.iter().chain(states.keys().map(|k| &k.1));
-            for p in periods.collect::<BTreeSet<_>>() {
-                let _ = super::reconcile::reconcile(db, p, Some(&acc.id));
-            }
+        // Keep the reconciliation of the periods that moved now, so the page answers from
+        // kept rows (only their stale customers are computed; a period whose invoice side
+        // alone moved is the page's to recompute). A failure here is the page's to report
+        // when it computes them itself.
+        for p in &moved {
+            let _ = super::reconcile::reconcile(db, p, Some(&acc.id));
         }
     }
     Ok(summary)

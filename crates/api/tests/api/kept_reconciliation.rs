@@ -47,20 +47,15 @@ async fn kept_reconciliation_equals_a_fresh_one_and_follows_a_restated_month() {
     );
     assert_eq!(nothing.unchanged, first.rated + first.refused);
 
-    // States recorded before 0021 carry no versions: the first rate reads each one's rows
-    // once, rates again only the one whose rows differ from what it recorded, and records
-    // the versions of all.
+    // A state without versions (recorded before 0021, whose rules are older anyway) is
+    // rated again, and records its versions.
     let conn = rusqlite::Connection::open(&d.db).unwrap();
-    conn.execute_batch(
-        "UPDATE rating_state SET input_versions = NULL;
-         UPDATE rating_state SET usage_fingerprint = 'older rows'
-         WHERE rowid = (SELECT min(rowid) FROM rating_state WHERE refused IS NULL);",
-    )
-    .unwrap();
+    conn.execute("UPDATE rating_state SET input_versions = NULL", [])
+        .unwrap();
     let upgraded = rate::rate(&mut db, None, None, now()).unwrap();
     assert_eq!(
-        (upgraded.rated, upgraded.unchanged),
-        (1, first.rated + first.refused - 1),
+        (upgraded.rated + upgraded.refused, upgraded.unchanged),
+        (first.rated + first.refused, 0),
         "{upgraded:?}"
     );
     let unversioned: i64 = conn
@@ -116,5 +111,45 @@ async fn kept_reconciliation_equals_a_fresh_one_and_follows_a_restated_month() {
         restated,
         "kept equals a fresh computation after the restatement"
     );
+    d.emu.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rate_reconciles_again_only_the_periods_it_rated() {
+    let d = discover(Preset::S, false, |c| c.monthly_prices = false).await;
+    let mut db = Database::open(&d.db).unwrap();
+    rate::rate(&mut db, None, None, now()).unwrap();
+    let conn = rusqlite::Connection::open(&d.db).unwrap();
+    let count = |period: &str, stale: bool| -> i64 {
+        conn.query_row(
+            "SELECT count(*) FROM kept_reconciliation
+             WHERE period = ?1 AND (?2 = 0 OR inputs = 'stale')",
+            rusqlite::params![period, stale],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    // Every kept comparison marked stale; one Azure plan customer's September usage moves.
+    conn.execute_batch(
+        "UPDATE kept_reconciliation SET inputs = 'stale';
+         UPDATE input_versions SET version = version + 1
+         WHERE kind = 'usage' AND period = '2026-09' AND customer_id = (
+            SELECT min(customer_id) FROM input_versions
+            WHERE kind = 'usage' AND period = '2026-09' AND version > 0);",
+    )
+    .unwrap();
+    let again = rate::rate(&mut db, None, None, now()).unwrap();
+    assert_eq!(again.rated + again.refused, 1, "{again:?}");
+    assert!(count("2026-09", false) > 0);
+    assert_eq!(count("2026-09", true), 0, "the period rated is kept afresh");
+    for period in ["2026-08", "2026-10"] {
+        let kept = count(period, false);
+        assert!(kept > 0, "{period}");
+        assert_eq!(
+            count(period, true),
+            kept,
+            "{period} had nothing rated: not reconciled again"
+        );
+    }
     d.emu.shutdown().await;
 }

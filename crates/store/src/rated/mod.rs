@@ -21,8 +21,8 @@
 //! the rows they read) and writes the result with [`replace`], one transaction per
 //! customer-period that replaces its lines and its state together. Versions are read before
 //! the rows: if Discovery changes rows in between, the versions recorded are older than the
-//! rows and the next rating reads them again. A state recorded before 0021 has no versions:
-//! its rows' fingerprint is read once and compared with the one it recorded.
+//! rows and the next rating reads them again. A state recorded before 0021 has no versions
+//! and older rules (`RATING_RULES` was raised with 0021): it is rated again, once.
 //! [`period_inputs`] (every customer-period's fingerprint in one scan) is not rating's
 //! path any more.
 //!
@@ -53,7 +53,7 @@ pub use queries::{
 };
 pub use savings::{savings, PeriodSavings};
 pub use versions::{invoice_versions, period_versions, PeriodVersions};
-pub use write::{clear, record_versions, replace, RatedLineRow, RatingStateRow};
+pub use write::{clear, replace, RatedLineRow, RatingStateRow};
 
 /// Where a rated line's usage came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -199,21 +199,3 @@ pub fn clear(
     tx.commit()?;
     Ok(())
 }
-
-/// Records that a customer-period rated before 0021 was found unchanged by its rows'
-/// fingerprint: from now on its input versions say so.
-pub fn record_versions(
-    db: &Database,
-    account_id: &str,
-    customer_id: &str,
-    period: &str,
-    versions: &str,
-) -> Result<()> {
-    db.conn()
-        .prepare_cached(
-            "UPDATE rating_state SET input_versions = ?4
-             WHERE account_id = ?1 AND customer_id = ?2 AND period = ?3",
-        )?
-        .execute(params![account_id, customer_id, period, versions])?;
-    Ok(())
-}
