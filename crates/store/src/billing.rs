@@ -8,6 +8,7 @@
 use rusqlite::params;
 
 use crate::error::Result;
+use crate::usage_decimal::UsageDecimal;
 use crate::{Database, Money};
 
 /// One invoice.
@@ -417,7 +418,7 @@ pub fn unbilled_charges(db: &Database) -> Result<Vec<UnbilledProductCharges>> {
         Default::default();
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        let amount: Money = r.get(4)?;
+        let amount = Money::new(r.get::<_, UsageDecimal>(4)?.0);
         let e = by
             .entry((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
             .or_insert((0, Money::ZERO));
@@ -460,7 +461,7 @@ pub fn unbilled(db: &Database) -> Result<Vec<UnbilledCharges>> {
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         let key = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
-        let amount: Money = r.get(4)?;
+        let amount = Money::new(r.get::<_, UsageDecimal>(4)?.0);
         let e = by.entry(key).or_insert((0, Money::ZERO));
         e.0 += 1;
         e.1 += amount;

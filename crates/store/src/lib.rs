@@ -25,6 +25,7 @@ pub mod set_aside;
 pub mod sign_in;
 pub mod stack_usage;
 pub mod tenant_id;
+pub mod usage_decimal;
 
 pub use database::{default_database_path, path_beside, Database, DB_ENV_VAR};
 pub use error::{Error, Result};

@@ -84,6 +84,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0022_rated_month_sums.sql"),
     include_str!("migrations/0023_charge_start_index.sql"),
     include_str!("migrations/0024_rated_lines_clustered.sql"),
+    include_str!("migrations/0025_scaled_usage_decimals.sql"),
 ];
 
 /// The newest schema version this build understands.
@@ -97,6 +98,8 @@ pub(crate) fn migrate(
     report: Option<&UpgradeReport>,
 ) -> Result<()> {
     let current = check_readable(conn, path)?;
+    // The SQL functions a migration's SQL calls (0025 converts stored decimals in Rust).
+    crate::usage_decimal::register(conn)?;
     let steps = MIGRATIONS.len().saturating_sub(current as usize);
     for (index, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
         if let Some(report) = report {
@@ -138,6 +141,7 @@ pub(crate) fn migrate(
 /// of a migration start from the schema before it, whatever came after.
 #[cfg(test)]
 pub(crate) fn migrate_to(conn: &mut Connection, version: usize) -> Result<()> {
+    crate::usage_decimal::register(conn)?;
     for (index, sql) in MIGRATIONS.iter().enumerate().take(version) {
         let tx = conn.transaction()?;
         tx.execute_batch(sql)?;
@@ -145,6 +149,22 @@ pub(crate) fn migrate_to(conn: &mut Connection, version: usize) -> Result<()> {
         tx.commit()?;
     }
     Ok(())
+}
+
+/// The schema version just before the migration whose SQL contains `marker`: tests find a
+/// migration by what it does, whatever its number becomes.
+#[cfg(test)]
+pub(crate) fn version_before(marker: &str) -> usize {
+    MIGRATIONS
+        .iter()
+        .position(|m| m.contains(marker))
+        .expect("a migration with the marker")
+}
+
+/// The SQL of the migration that brings the file to `version`.
+#[cfg(test)]
+pub(crate) fn sql_of(version: usize) -> &'static str {
+    MIGRATIONS[version - 1]
 }
 
 /// Returns the file's schema version, refusing one newer than this build.

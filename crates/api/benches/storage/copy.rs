@@ -237,18 +237,25 @@ pub fn copy(from: &Path, ours: &Path, plain: Option<&Path>, csv: &Path) -> Resul
         ours: Duration::ZERO,
         plain: Duration::ZERO,
     };
-    let mut rows_of = src.prepare(
+    // The decimals as their text (0025 stores them as scaled integers).
+    let text = cspdesk_store::usage_decimal::text_sql;
+    let mut rows_of = src.prepare(&format!(
         "SELECT s.account_id, s.source, j.customer_id, t.invoice_number, j.subscription_id,
             j.entitlement_id, date(f.day + 2440587.5), m.meter_id, m.meter_name, m.meter_category,
-            m.meter_region, r.resource_uri, m.unit_of_measure, t.charge_type, f.quantity,
-            f.unit_price, f.effective_unit_price, f.billing_pre_tax_total, t.billing_currency,
-            f.pricing_pre_tax_total, t.pricing_currency, t.pc_to_bc_exchange_rate,
+            m.meter_region, r.resource_uri, m.unit_of_measure, t.charge_type, {},
+            {}, {}, {}, t.billing_currency,
+            {}, t.pricing_currency, t.pc_to_bc_exchange_rate,
             t.partner_earned_credit_rate
          FROM usage_sources s JOIN daily_usage_facts f ON f.source_id = s.id
          JOIN usage_subjects j ON j.id = f.subject_id JOIN usage_meters m ON m.id = f.meter_id
          JOIN usage_resources r ON r.id = f.resource_id JOIN usage_terms t ON t.id = f.terms_id
          WHERE s.source = ?1 AND s.staged = 0 ORDER BY f.ordinal",
-    )?;
+        text("f.quantity"),
+        text("f.unit_price"),
+        text("f.effective_unit_price"),
+        text("f.billing_pre_tax_total"),
+        text("f.pricing_pre_tax_total"),
+    ))?;
     for source in &sources {
         let (dataset, scope) = export_of(source);
         let key = dataset.key(&scope);
@@ -313,7 +320,8 @@ pub fn copy(from: &Path, ours: &Path, plain: Option<&Path>, csv: &Path) -> Resul
 }
 
 /// Runs migration 0019's SQL on the old layout's copy (after the tables it expects from
-/// earlier migrations that the copy lacks), timed, and checks the view gives every row.
+/// earlier migrations that the copy lacks), timed, then 0025's, and checks the view gives
+/// every row.
 pub fn migrate_old(plain: &Path, rows: u64) -> Result<Duration> {
     let mut conn = Connection::open(plain)?;
     conn.execute_batch(
@@ -328,6 +336,19 @@ pub fn migrate_old(plain: &Path, rows: u64) -> Result<Duration> {
     ))?;
     tx.commit()?;
     let took = began.elapsed();
+    // Then 0025 (scaled decimals) on the converted copy, timed apart (stderr only).
+    cspdesk_store::usage_decimal::register(&conn)?;
+    let began = Instant::now();
+    let tx = conn.transaction()?;
+    tx.execute_batch(include_str!(
+        "../../../store/src/migrations/0025_scaled_usage_decimals.sql"
+    ))?;
+    tx.commit()?;
+    let scaled = began.elapsed().as_secs_f64();
+    eprintln!(
+        "==> migration 0025 on the converted copy: {scaled:.1} s ({:.0} rows/s)",
+        rows as f64 / scaled.max(1e-9)
+    );
     let seen: i64 = conn.query_row("SELECT count(*) FROM daily_usage", [], |r| r.get(0))?;
     anyhow::ensure!(
         seen as u64 == rows,

@@ -22,6 +22,7 @@ mod pricing_fetch;
 mod rated_usage;
 mod rating;
 mod reconciliation;
+mod scaled_decimals;
 mod set_aside;
 mod sign_in;
 mod stack_usage;

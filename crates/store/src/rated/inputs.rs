@@ -13,6 +13,7 @@ use rust_decimal::Decimal;
 use super::fingerprint::Fingerprint;
 use super::{dec_opt, month_bounds, Dec};
 use crate::error::{Error, Result};
+use crate::usage_decimal::{UsageDecimal, UsageDecimalText};
 use crate::Database;
 
 /// Daily usage as rating reads it, from its compact tables (0019_compact_daily_usage.sql):
@@ -49,6 +50,8 @@ const AZURE_PLAN_COLUMNS: &str = "s.source, j.subscription_id, j.entitlement_id,
     m.meter_name, m.meter_category, date(f.day + 2440587.5), r.resource_uri, f.quantity,
     t.billing_currency, t.pc_to_bc_exchange_rate, t.partner_earned_credit_rate";
 const AZURE_PLAN_HASHED: usize = 12;
+/// `f.quantity`'s place in [`AZURE_PLAN_COLUMNS`].
+const AZURE_PLAN_QUANTITY: usize = 8;
 
 /// `from..to` (`YYYY-MM-DD`, or '' and '9999' for every day) as facts' day numbers.
 pub(super) fn day_range(from: &str, to: &str) -> (i64, i64) {
@@ -153,8 +156,19 @@ pub struct LegacyUsage {
     pub quantity: Decimal,
 }
 
-fn hash_row(f: &mut Fingerprint, row: &Row<'_>, columns: usize) -> rusqlite::Result<()> {
+/// Hashes the first `columns` of `row` as their stored text; `scaled` is the column read
+/// from a usage decimal (0025 stores it as a scaled integer: hashed as its text).
+fn hash_row(
+    f: &mut Fingerprint,
+    row: &Row<'_>,
+    columns: usize,
+    scaled: Option<usize>,
+) -> rusqlite::Result<()> {
     for i in 0..columns {
+        if Some(i) == scaled {
+            f.field(Some(&row.get::<_, UsageDecimalText>(i)?.0));
+            continue;
+        }
         match row.get_ref(i)? {
             ValueRef::Null => f.field(None),
             ValueRef::Integer(n) => f.field(Some(&n.to_string())),
@@ -205,6 +219,7 @@ pub fn period_inputs(
         (azure, AZURE_PLAN_HASHED, true),
         (legacy, LEGACY_HASHED, false),
     ] {
+        let scaled = kind_is_azure.then_some(AZURE_PLAN_QUANTITY);
         let mut stmt = conn.prepare(&sql)?;
         let mut rows = if kind_is_azure {
             stmt.query(params![account_id, from_day, to_day])?
@@ -235,7 +250,7 @@ pub fn period_inputs(
                 current = Some(((customer, month), Fingerprint::default()));
             }
             if let Some((_, f)) = current.as_mut() {
-                hash_row(f, row, hashed)?;
+                hash_row(f, row, hashed, scaled)?;
             }
         }
         if let Some((key, f)) = current.take() {
@@ -294,7 +309,7 @@ pub fn azure_plan_usage(
     let mut out = Vec::new();
     let mut rows = stmt.query(params![account_id, customer_id, from, to])?;
     while let Some(r) = rows.next()? {
-        hash_row(&mut f, r, AZURE_PLAN_HASHED)?;
+        hash_row(&mut f, r, AZURE_PLAN_HASHED, Some(AZURE_PLAN_QUANTITY))?;
         out.push(AzurePlanUsage {
             source: r.get(0)?,
             subscription_id: r.get(1)?,
@@ -304,7 +319,7 @@ pub fn azure_plan_usage(
             meter_category: r.get(5)?,
             usage_date: date(&r.get::<_, String>(6)?)?,
             resource_uri: r.get(7)?,
-            quantity: r.get::<_, Dec>(8)?.0,
+            quantity: r.get::<_, UsageDecimal>(AZURE_PLAN_QUANTITY)?.0,
             billing_currency: r.get(9)?,
             pc_to_bc_exchange_rate: dec_opt(r.get(10)?),
             partner_earned_credit_rate: r.get::<_, Dec>(11)?.0,
@@ -335,7 +350,7 @@ pub fn legacy_usage(
     let mut out = Vec::new();
     let mut rows = stmt.query(params![account_id, customer_id, from, to])?;
     while let Some(r) = rows.next()? {
-        hash_row(&mut f, r, LEGACY_HASHED)?;
+        hash_row(&mut f, r, LEGACY_HASHED, None)?;
         out.push(LegacyUsage {
             subscription_id: r.get(0)?,
             entitlement_id: r.get(1)?,

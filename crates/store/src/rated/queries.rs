@@ -11,6 +11,7 @@ use rust_decimal::Decimal;
 use super::inputs::{COUNTED, USAGE_DATE, USAGE_FROM, USAGE_ORDER};
 use super::{dec_opt, Dec, UsageKind};
 use crate::error::{Error, Result};
+use crate::usage_decimal::UsageDecimal;
 use crate::{Database, Money};
 
 /// The condition on `column` for "one customer (`?3`) or all": two statements rather than
@@ -157,10 +158,10 @@ pub fn invoice_usage_of(
                         Box::new(e),
                     )
                 })?,
-            quantity: r.get::<_, Dec>(6)?.0,
-            unit_price: dec_opt(r.get(7)?),
-            effective_unit_price: r.get::<_, Dec>(8)?.0,
-            billing_pre_tax_total: r.get::<_, Dec>(9)?.0,
+            quantity: r.get::<_, UsageDecimal>(6)?.0,
+            unit_price: r.get::<_, Option<UsageDecimal>>(7)?.map(|d| d.0),
+            effective_unit_price: r.get::<_, UsageDecimal>(8)?.0,
+            billing_pre_tax_total: r.get::<_, UsageDecimal>(9)?.0,
             billing_currency: r.get(10)?,
             pc_to_bc_exchange_rate: dec_opt(r.get(11)?),
             partner_earned_credit_rate: r.get::<_, Dec>(12)?.0,

@@ -3,8 +3,8 @@
 // the effect ("Oct 2026 resale +€110.00") before it applies, so nobody saves blind. Values travel
 // as the exact text typed; the backend validates and its error lands next to the field it names.
 import {
-  useEffect,
   useId,
+  useLayoutEffect,
   useRef,
   useState,
   type ReactNode,
@@ -106,7 +106,9 @@ export function MarkupForm({
   const fromRef = useRef<HTMLInputElement>(null);
   const categoriesRef = useRef<HTMLFieldSetElement>(null);
 
-  useEffect(() => {
+  // Layout effect: the keyboard moves in the same commit that shows the target, so nothing
+  // (a key press, a test reading the focus) sees the page between the two.
+  useLayoutEffect(() => {
     const target = focusNext.current;
     if (target === null) return;
     focusNext.current = null;

@@ -9,15 +9,18 @@
 //! range, so clearing it is a range delete; `ordinal` numbers a source's rows in Microsoft's
 //! order, which keeps rows with the same natural key apart (Microsoft lists several for one
 //! subscription, day, meter and resource, e.g. by charge type) and gives rating its order.
+//! Quantities, prices and totals are stored as scaled integers where their text allows
+//! (`crate::usage_decimal`, 0025_scaled_usage_decimals.sql).
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
 
-use super::{dec, opt_dec, usage_keys, Ingest};
+use super::{usage_keys, Ingest};
 use crate::discovered::instant;
 use crate::discovered::rows::DailyUsageRow;
 use crate::error::Result;
 use crate::rated::versions;
+use crate::usage_decimal::{stored, stored_opt};
 
 impl Ingest<'_> {
     /// Clears the daily rated usage of `source` (an invoice id or `unbilled:YYYY-MM:CUR`):
@@ -72,11 +75,11 @@ impl Ingest<'_> {
                 resource,
                 ordinal,
                 terms,
-                dec(&u.quantity),
-                opt_dec(&u.unit_price),
-                dec(&u.effective_unit_price),
-                dec(&u.billing_pre_tax_total),
-                opt_dec(&u.pricing_pre_tax_total)
+                stored(&u.quantity),
+                stored_opt(&u.unit_price),
+                stored(&u.effective_unit_price),
+                stored(&u.billing_pre_tax_total),
+                stored_opt(&u.pricing_pre_tax_total)
             ])?;
             ordinal += 1;
             if !staged {

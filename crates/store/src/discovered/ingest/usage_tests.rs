@@ -8,6 +8,7 @@ use rust_decimal_macros::dec;
 
 use crate::accounts;
 use crate::discovered::DailyUsageRow;
+use crate::usage_decimal::text_sql;
 use crate::Database;
 
 fn day(month: u32, d: u32) -> DateTime<Utc> {
@@ -41,15 +42,17 @@ fn row(usage_date: DateTime<Utc>, charge_type: &str, quantity: Decimal) -> Daily
 }
 
 fn read(db: &Database) -> Vec<String> {
+    // Quantities and prices are stored scaled (0025): read as their text.
+    let (quantity, unit_price) = (text_sql("f.quantity"), text_sql("f.unit_price"));
     db.conn()
-        .prepare(
+        .prepare(&format!(
             "SELECT s.source || '|' || date(f.day + 2440587.5) || '|' || t.charge_type || '|'
-                    || f.quantity || '|' || f.unit_price || '|' || t.partner_earned_credit_rate
+                    || ({quantity}) || '|' || ({unit_price}) || '|' || t.partner_earned_credit_rate
                     || '|' || coalesce(m.meter_region, 'NULL')
              FROM daily_usage_facts f JOIN usage_sources s ON s.id = f.source_id
              JOIN usage_terms t ON t.id = f.terms_id JOIN usage_meters m ON m.id = f.meter_id
-             ORDER BY s.source, f.ordinal",
-        )
+             ORDER BY s.source, f.ordinal"
+        ))
         .unwrap()
         .query_map([], |r| r.get(0))
         .unwrap()
