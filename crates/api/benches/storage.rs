@@ -172,6 +172,7 @@ fn write_report(out: &Option<PathBuf>, md: &str) -> Result<()> {
 
 /// `--db`: the pages of an existing database, and its daily usage bytes per row.
 fn pages_only(args: &Args, db: &std::path::Path) -> Result<()> {
+    let upgrade = upgrade(db)?;
     let rows = usage_rows(db)?;
     let sizes = sizes::measure(db, sizes::COMPACT_TABLES)?;
     let timed = pages::measure(db, args.runs, fixture::start_instant())?;
@@ -186,10 +187,50 @@ fn pages_only(args: &Args, db: &std::path::Path) -> Result<()> {
         cores = std::thread::available_parallelism().map_or(1, |n| n.get()),
         path = db.display(),
     );
+    md.push_str(&upgrade);
     md.push_str(&pages::markdown("as given", &commit(), args.runs, &timed));
     md.push_str(&after_rating(db)?);
     print!("{md}");
     write_report(&args.out, &md)
+}
+
+/// Upgrades `db` when an older CSP Desk wrote it, timing each migration as the window runs
+/// them (`Database::open_reporting`): the report's "Upgrade" section, empty when none ran.
+fn upgrade(db: &std::path::Path) -> Result<String> {
+    use std::sync::{Arc, Mutex};
+    let Some(from) = cspdesk_store::Database::pending_upgrade(db)? else {
+        return Ok(String::new());
+    };
+    eprintln!("==> upgrading the database from schema {from}");
+    let began = Instant::now();
+    // (step, what, when it started)
+    let steps: Arc<Mutex<Vec<(usize, String, Instant)>>> = Arc::default();
+    let seen = Arc::clone(&steps);
+    let report: cspdesk_store::UpgradeReport = Arc::new(move |s| {
+        let mut steps = seen.lock().unwrap_or_else(|e| e.into_inner());
+        if steps.last().map(|l| l.0) != Some(s.step) {
+            eprintln!("==> step {} of {}: {}", s.step, s.steps, s.what);
+            steps.push((s.step, s.what.clone(), Instant::now()));
+        }
+    });
+    drop(cspdesk_store::Database::open_reporting(db, report)?);
+    let ended = Instant::now();
+    let steps = steps.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    let mut md = format!(
+        "## Upgrade\n\nThe file was at schema {from}; opening it for writing ran {} \
+         migrations in {:.1} s, each in its own transaction:\n\n| step | seconds |\n|---|---:|\n",
+        steps.len(),
+        ended.duration_since(began).as_secs_f64()
+    );
+    for (i, (_, what, start)) in steps.iter().enumerate() {
+        let end = steps.get(i + 1).map_or(ended, |next| next.2);
+        md.push_str(&format!(
+            "| {what} | {:.1} |\n",
+            end.duration_since(*start).as_secs_f64()
+        ));
+    }
+    md.push('\n');
+    Ok(md)
 }
 
 /// Where the file's bytes go once the pages ran (everything rated, the kept sums made):
