@@ -24,6 +24,10 @@ pub fn upgrade_first(explicit: Option<&Path>, out: Box<dyn Write + Send>) -> Res
     else {
         return Ok(());
     };
+    // An empty file is a new database, made in a moment: nothing to announce.
+    if std::fs::metadata(&path).is_ok_and(|m| m.len() == 0) {
+        return Ok(());
+    }
     let began = Instant::now();
     let out = Arc::new(Mutex::new(out));
     let said = Arc::clone(&out);

@@ -418,7 +418,7 @@ pub fn unbilled_charges(db: &Database) -> Result<Vec<UnbilledProductCharges>> {
         Default::default();
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        let amount = Money::new(r.get::<_, UsageDecimal>(4)?.0);
+        let amount: Money = r.get(4)?;
         let e = by
             .entry((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
             .or_insert((0, Money::ZERO));

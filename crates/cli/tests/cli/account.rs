@@ -142,6 +142,8 @@ fn an_older_database_is_upgraded_first_with_its_steps_on_stderr() {
         // A file from before any migration: every one of them is pending.
         let conn = rusqlite::Connection::open(&db).unwrap();
         conn.pragma_update(None, "user_version", 0).unwrap();
+        conn.execute_batch("CREATE TABLE keep_me (x INTEGER)")
+            .unwrap();
     }
     let out = cspdesk(&db, &["account", "list"]);
     assert!(out.status.success(), "{out:?}");
@@ -164,4 +166,16 @@ fn an_older_database_is_upgraded_first_with_its_steps_on_stderr() {
     assert!(again.status.success(), "{again:?}");
     let err = String::from_utf8_lossy(&again.stderr);
     assert!(!err.contains("upgrading"), "nothing left to upgrade: {err}");
+}
+
+/// An empty file is a new database: it is made without a word of upgrading.
+#[test]
+fn an_empty_file_is_made_a_database_without_an_upgrade_notice() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("empty.sqlite3");
+    std::fs::write(&db, b"").unwrap();
+    let out = cspdesk(&db, &["account", "list"]);
+    assert!(out.status.success(), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("upgrading"), "{err}");
 }

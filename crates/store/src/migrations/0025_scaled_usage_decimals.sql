@@ -33,6 +33,9 @@ INSERT INTO daily_usage_facts_scaled (source_id, subject_id, day, meter_id, reso
         usage_decimal_stored(effective_unit_price), usage_decimal_stored(billing_pre_tax_total),
         usage_decimal_stored(pricing_pre_tax_total)
     FROM daily_usage_facts
+    -- A row whose source is gone (only a tool with foreign keys off leaves one) is no row
+    -- any reader sees; carried over it would fail the key and leave the file unopenable.
+    WHERE source_id IN (SELECT id FROM usage_sources)
     ORDER BY source_id, subject_id, day, meter_id, resource_id, ordinal;
 
 DROP VIEW daily_usage;

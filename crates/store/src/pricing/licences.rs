@@ -109,19 +109,26 @@ pub fn licence_charges(
     account_id: &str,
     period: Option<&str>,
 ) -> Result<Vec<LicenceCharge>> {
+    // By id as stored, and by id case aside (the first in id order): a line names its
+    // subscription as its own API spelled it.
     let mut terms: HashMap<String, LicenceTerm> = HashMap::new();
+    let mut folded: HashMap<String, String> = HashMap::new();
     {
         let mut stmt = db.conn().prepare_cached(
             "SELECT id, term_duration, COALESCE(billing_cycle, ''), substr(creation_date, 1, 7)
              FROM subscriptions
              WHERE account_id = ?1 AND kind = 'licence' AND term_duration IS NOT NULL
-               AND creation_date IS NOT NULL",
+               AND creation_date IS NOT NULL
+             ORDER BY id",
         )?;
         let mut rows = stmt.query(params![account_id])?;
         while let Some(r) = rows.next()? {
             let id: String = r.get(0)?;
+            folded
+                .entry(id.to_ascii_lowercase())
+                .or_insert_with(|| id.clone());
             terms.insert(
-                id.to_lowercase(),
+                id,
                 LicenceTerm {
                     term: r.get(1)?,
                     billing_plan: r.get(2)?,
@@ -134,31 +141,31 @@ pub fn licence_charges(
         return Ok(Vec::new());
     }
     // Every text starting with `YYYY-MM` sorts from `YYYY-MM` up to the prefix followed by
-    // the highest character, so the range is the index's and equals a prefix test.
-    let (from, to) = match period {
-        Some(p) => (Some(p.to_string()), Some(format!("{p}\u{10FFFF}"))),
-        None => (None, None),
-    };
+    // the highest character, so the range is the index's and equals a prefix test. Without a
+    // period there is no range at all (lines without a charge start count too); one statement
+    // for both, `?2 IS NULL OR ...`, would keep SQLite from using the range.
+    let month = period.map(|p| (p.to_string(), format!("{p}\u{10FFFF}")));
+    let in_month = if month.is_some() { IN_MONTH } else { "" };
     let mut out = Vec::new();
     for (table, document) in [
         ("billing_line_items", "'invoice ' || l.invoice_id"),
         ("unbilled_reconciliation_lines", "'unbilled ' || l.source"),
     ] {
-        let sql = format!(
-            "SELECT {document}, l.customer_id, l.customer_name, l.subscription_id, l.product_id,
-                    COALESCE(l.sku_id, ''), l.product_name, l.sku_name, l.charge_type, l.unit_price,
-                    COALESCE(l.billable_quantity, l.quantity), l.currency, l.charge_start_date,
-                    l.subscription_start_date
-             FROM {table} l
-             WHERE l.account_id = ?1
-               AND (?2 IS NULL OR (l.charge_start_date >= ?2 AND l.charge_start_date < ?3))
-             ORDER BY 1, l.customer_id, l.subscription_id, l.charge_start_date, l.charge_type"
-        );
-        let mut stmt = db.conn().prepare_cached(&sql)?;
-        let mut rows = stmt.query(params![account_id, from, to])?;
+        let mut stmt = db
+            .conn()
+            .prepare_cached(&lines_sql(table, document, in_month))?;
+        let mut rows = match &month {
+            Some((from, to)) => stmt.query(params![account_id, from, to])?,
+            None => stmt.query(params![account_id])?,
+        };
         while let Some(r) = rows.next()? {
             let subscription_id: String = r.get(3)?;
-            let Some(licence) = terms.get(&subscription_id.to_lowercase()) else {
+            let licence = terms.get(&subscription_id).or_else(|| {
+                folded
+                    .get(&subscription_id.to_ascii_lowercase())
+                    .and_then(|id| terms.get(id))
+            });
+            let Some(licence) = licence else {
                 continue;
             };
             // An amount that does not read leaves the line out of the check (it is not
@@ -213,6 +220,23 @@ pub fn licence_charges(
     Ok(out)
 }
 
+/// The month's range of charge starts (`?2` the month, `?3` it followed by the highest
+/// character).
+const IN_MONTH: &str = "AND l.charge_start_date >= ?2 AND l.charge_start_date < ?3";
+
+/// The reconciliation lines of one table (`in_month`: [`IN_MONTH`], or nothing).
+fn lines_sql(table: &str, document: &str, in_month: &str) -> String {
+    format!(
+        "SELECT {document}, l.customer_id, l.customer_name, l.subscription_id, l.product_id,
+                COALESCE(l.sku_id, ''), l.product_name, l.sku_name, l.charge_type, l.unit_price,
+                COALESCE(l.billable_quantity, l.quantity), l.currency, l.charge_start_date,
+                l.subscription_start_date
+         FROM {table} l
+         WHERE l.account_id = ?1 {in_month}
+         ORDER BY 1, l.customer_id, l.subscription_id, l.charge_start_date, l.charge_type"
+    )
+}
+
 /// The (market, term month) of every licence charge held, sorted, once each: the licence
 /// sheets the check needs.
 pub fn licence_order_months(db: &Database, account_id: &str) -> Result<Vec<(String, String)>> {
@@ -224,4 +248,77 @@ pub fn licence_order_months(db: &Database, account_id: &str) -> Result<Vec<(Stri
     months.sort();
     months.dedup();
     Ok(months)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn db() -> (tempfile::TempDir, Database) {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::open(&dir.path().join("licences.sqlite3")).unwrap();
+        // Only the lines and subscriptions matter here, not what they belong to.
+        db.conn()
+            .pragma_update(None, "foreign_keys", false)
+            .unwrap();
+        (dir, db)
+    }
+
+    #[test]
+    fn a_month_is_a_range_of_the_charge_start_index() {
+        let (_dir, db) = db();
+        for table in ["billing_line_items", "unbilled_reconciliation_lines"] {
+            let sql = lines_sql(table, "''", IN_MONTH);
+            let plan: Vec<String> = db
+                .conn()
+                .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+                .unwrap()
+                .query_map(params!["a1", "2026-09", "2026-09\u{10FFFF}"], |r| r.get(3))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap();
+            assert!(
+                plan.iter().any(|p| p.contains("_by_charge_start (account_id=? AND charge_start_date>? AND charge_start_date<?)")),
+                "{table}: {plan:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn charges_join_their_licence_by_id_case_aside_and_a_month_leaves_undated_lines_out() {
+        let (_dir, db) = db();
+        db.conn()
+            .execute_batch(
+                "INSERT INTO subscriptions (account_id, customer_id, id, kind, offer_id, status,
+                     billing_cycle, creation_date, term_duration) VALUES
+                     ('a1', 'c1', 'AB12', 'licence', 'o', 'active', 'monthly', '2026-01-05', 'P1M'),
+                     ('a1', 'c1', 'plan', 'azurePlan', 'o', 'active', NULL, '2026-01-05', NULL);
+                 INSERT INTO billing_line_items (account_id, invoice_id, customer_id, product_id,
+                     charge_type, subscription_id, unit_price, quantity, subtotal, currency,
+                     charge_start_date) VALUES
+                     ('a1', 'G1', 'c1', 'P', 'cycleCharge', 'ab12', '6.00', '2', '12.00', 'USD', '2026-09-01'),
+                     ('a1', 'G1', 'c1', 'P', 'cycleCharge', 'AB12', '6.00', '1', '6.00', 'USD', '2026-10-01'),
+                     ('a1', 'G1', 'c1', 'P', 'new', 'AB12', '6.00', '1', '6.00', 'USD', NULL),
+                     ('a1', 'G1', 'c1', 'Azure', 'usage', 'plan', '1.00', '1', '1.00', 'USD', '2026-09-01');",
+            )
+            .unwrap();
+        let all = licence_charges(&db, "a1", None).unwrap();
+        assert_eq!(all.len(), 3, "the plan's line is no licence: {all:#?}");
+        assert!(all
+            .iter()
+            .all(|c| c.term == "P1M" && c.billing_plan == "monthly"));
+        let september = licence_charges(&db, "a1", Some("2026-09")).unwrap();
+        assert_eq!(september.len(), 1, "{september:#?}");
+        assert_eq!(
+            september[0].subscription_id, "ab12",
+            "as the line spells it"
+        );
+        assert_eq!(september[0].quantity, Decimal::from(2));
+        assert!(
+            licence_charges(&db, "a1", Some("2026-11"))
+                .unwrap()
+                .is_empty(),
+            "an undated line belongs to no month"
+        );
+    }
 }
