@@ -21,6 +21,7 @@ pub mod pricing;
 pub mod rated;
 pub mod rated_month;
 mod rated_month_kept;
+mod reclaim;
 pub mod set_aside;
 pub mod sign_in;
 pub mod stack_usage;

@@ -103,23 +103,14 @@ pub(crate) fn migrate(
     let steps = MIGRATIONS.len().saturating_sub(current as usize);
     for (index, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
         if let Some(report) = report {
-            let mut step = UpgradeStep {
+            let step = UpgradeStep {
                 step: index + 1 - current as usize,
                 steps,
                 version: index as i64 + 1,
                 what: what(sql),
                 beats: 0,
             };
-            report(&step);
-            let report = Arc::clone(report);
-            conn.progress_handler(
-                BEAT_OPS,
-                Some(move || {
-                    step.beats += 1;
-                    report(&step);
-                    false
-                }),
-            )?;
+            announce(conn, report, step)?;
         }
         // Immediate, and the version read again inside: another process (a second window,
         // the CLI) that applied this step meanwhile is seen, not applied over.
@@ -131,9 +122,31 @@ pub(crate) fn migrate(
         }
         tx.commit()?;
     }
+    if steps > 0 {
+        crate::reclaim::reclaim(conn, report, steps, crate::reclaim::RECLAIM_BYTES)?;
+    }
     if report.is_some() {
         conn.progress_handler(0, None::<fn() -> bool>)?;
     }
+    Ok(())
+}
+
+/// Tells `report` that `step` starts, then beats while SQLite works on it.
+pub(crate) fn announce(
+    conn: &mut Connection,
+    report: &UpgradeReport,
+    mut step: UpgradeStep,
+) -> Result<()> {
+    report(&step);
+    let report = Arc::clone(report);
+    conn.progress_handler(
+        BEAT_OPS,
+        Some(move || {
+            step.beats += 1;
+            report(&step);
+            false
+        }),
+    )?;
     Ok(())
 }
 
