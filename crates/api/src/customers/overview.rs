@@ -13,15 +13,63 @@ use crate::customers::dto::{CustomerDto, CustomerRef, EntitlementDto, Subscripti
 use crate::shared::amount_text::cents;
 use crate::ApiError;
 
+/// The open month's rated totals and savings per customer, read once for the pages that
+/// show both (Customers, and the Dashboard that ranks them and adds them up): each is a pass
+/// over the month's rated lines, which at preset L are millions.
+pub struct OpenMonth {
+    /// Rated cost per (account, customer, currency), by account and customer.
+    pub totals: Vec<rated::PeriodTotal>,
+    /// List, effective and billed per (account, customer, currency).
+    pub savings: Vec<rated::PeriodSavings>,
+}
+
+impl OpenMonth {
+    /// The month of `now` (UTC).
+    pub fn read(db: &Database, now: DateTime<Utc>) -> Result<Self, ApiError> {
+        let period = format!("{:04}-{:02}", now.year(), now.month());
+        Ok(Self {
+            totals: rated::totals(db, None, &period)?,
+            savings: rated::savings(db, None, &period)?,
+        })
+    }
+}
+
 /// Every discovered customer, by company name, with its rated month-to-date cost at `now`
 /// (none until its usage is rated).
 pub fn list(db: &Database, now: DateTime<Utc>) -> Result<Vec<CustomerDto>, ApiError> {
-    let costs: HashMap<(String, String), (String, String)> =
-        crate::rating::costs::month_to_date(db, now)?
-            .into_iter()
-            .map(|c| ((c.account_id, c.customer_id), (c.cost, c.currency)))
-            .collect();
-    let savings = month_to_date_savings(db, now)?;
+    list_with(db, now, &OpenMonth::read(db, now)?)
+}
+
+/// [`list`] with the open month already read.
+pub fn list_with(
+    db: &Database,
+    now: DateTime<Utc>,
+    open: &OpenMonth,
+) -> Result<Vec<CustomerDto>, ApiError> {
+    let costs: HashMap<(String, String), (String, String)> = open
+        .totals
+        .iter()
+        .map(|t| {
+            (
+                (t.account_id.clone(), t.customer_id.clone()),
+                (t.total.to_string(), t.billing_currency.clone()),
+            )
+        })
+        .collect();
+    let savings: HashMap<(String, String, String), &rated::PeriodSavings> = open
+        .savings
+        .iter()
+        .map(|s| {
+            (
+                (
+                    s.account_id.clone(),
+                    s.customer_id.clone(),
+                    s.billing_currency.clone(),
+                ),
+                s,
+            )
+        })
+        .collect();
     // Only customers with a markup (their own or their organization's) need their lines
     // marked up; the others resell at cost.
     let marked = crate::customers::resale::Marked::load(db)?;
@@ -85,29 +133,6 @@ pub fn list(db: &Database, now: DateTime<Utc>) -> Result<Vec<CustomerDto>, ApiEr
         })
         .collect())
 }
-
-/// Each customer's rated list and effective cost of the month of `now`, by (account,
-/// customer, billing currency).
-fn month_to_date_savings(
-    db: &Database,
-    now: DateTime<Utc>,
-) -> Result<HashMap<(String, String, String), rated::PeriodSavings>, ApiError> {
-    let period = format!("{:04}-{:02}", now.year(), now.month());
-    Ok(rated::savings(db, None, &period)?
-        .into_iter()
-        .map(|s| {
-            (
-                (
-                    s.account_id.clone(),
-                    s.customer_id.clone(),
-                    s.billing_currency.clone(),
-                ),
-                s,
-            )
-        })
-        .collect())
-}
-
 /// A subscription's rated month to date: cost, resale (its lines marked up; the customer's
 /// monthly fee belongs to no subscription) and the billing currency.
 struct SubscriptionMoney {

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use cspdesk_charts::Theme;
-use cspdesk_store::rated::{self, UsageKind};
+use cspdesk_store::rated::UsageKind;
 use cspdesk_store::{rated_month, Database};
 use rust_decimal::Decimal;
 
@@ -127,7 +127,8 @@ pub fn dashboard(db: &Database, now: DateTime<Utc>) -> Result<DashboardDto, ApiE
     };
 
     // The open month: rated usage so far, marked up.
-    for c in customers::list(db, now)? {
+    let open_month = customers::OpenMonth::read(db, now)?;
+    for c in customers::list_with(db, now, &open_month)? {
         let (Some(cost), Some(resale), Some(currency)) =
             (&c.month_to_date_cost, &c.month_to_date_resale, &c.currency)
         else {
@@ -146,7 +147,7 @@ pub fn dashboard(db: &Database, now: DateTime<Utc>) -> Result<DashboardDto, ApiE
     // Month to date and the month before: rated totals (legacy floored per subscription and
     // meter, as invoiced), the same days of the month before added up by the same rule, and
     // the ranked month's categories: each month's lines read once, only their sums held.
-    for t in rated::totals(db, None, &open)? {
+    for t in &open_month.totals {
         by.entry(t.billing_currency.clone())
             .or_default()
             .month_to_date += t.total.amount();
@@ -157,7 +158,7 @@ pub fn dashboard(db: &Database, now: DateTime<Utc>) -> Result<DashboardDto, ApiE
     for (currency, days) in &last_sums.through_day {
         by.entry(currency.clone()).or_default().last_month_same_days += *days;
     }
-    for s in rated::savings(db, None, &open)? {
+    for s in &open_month.savings {
         let e = by
             .entry(s.billing_currency.clone())
             .or_default()
