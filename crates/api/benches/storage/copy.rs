@@ -329,22 +329,23 @@ pub fn migrate_old(plain: &Path, rows: u64) -> Result<Duration> {
          INSERT INTO partner_accounts SELECT DISTINCT account_id FROM daily_usage;
          CREATE TABLE graph_staged_usage (account_id TEXT) STRICT;",
     )?;
-    let began = Instant::now();
-    let tx = conn.transaction()?;
-    tx.execute_batch(include_str!(
+    // 0025's SQL calls a Rust function (scaled decimals), registered as the store does.
+    cspdesk_store::usage_decimal::register(&conn)?;
+    let mut timed = |sql: &str| -> Result<Duration> {
+        let began = Instant::now();
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.commit()?;
+        Ok(began.elapsed())
+    };
+    let took = timed(include_str!(
         "../../../store/src/migrations/0019_compact_daily_usage.sql"
     ))?;
-    tx.commit()?;
-    let took = began.elapsed();
     // Then 0025 (scaled decimals) on the converted copy, timed apart (stderr only).
-    cspdesk_store::usage_decimal::register(&conn)?;
-    let began = Instant::now();
-    let tx = conn.transaction()?;
-    tx.execute_batch(include_str!(
+    let scaled = timed(include_str!(
         "../../../store/src/migrations/0025_scaled_usage_decimals.sql"
-    ))?;
-    tx.commit()?;
-    let scaled = began.elapsed().as_secs_f64();
+    ))?
+    .as_secs_f64();
     eprintln!(
         "==> migration 0025 on the converted copy: {scaled:.1} s ({:.0} rows/s)",
         rows as f64 / scaled.max(1e-9)

@@ -46,16 +46,11 @@ pub fn list_with(
     now: DateTime<Utc>,
     open: &OpenMonth,
 ) -> Result<Vec<CustomerDto>, ApiError> {
-    let costs: HashMap<(String, String), (String, String)> = open
-        .totals
-        .iter()
-        .map(|t| {
-            (
-                (t.account_id.clone(), t.customer_id.clone()),
-                (t.total.to_string(), t.billing_currency.clone()),
-            )
-        })
-        .collect();
+    let costs: HashMap<(String, String), (String, String)> =
+        crate::rating::costs::of_totals(&open.totals)
+            .into_iter()
+            .map(|c| ((c.account_id, c.customer_id), (c.cost, c.currency)))
+            .collect();
     let savings: HashMap<(String, String, String), &rated::PeriodSavings> = open
         .savings
         .iter()

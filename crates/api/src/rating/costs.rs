@@ -19,20 +19,30 @@ pub fn costs(
         Some(a) => Some(accounts::find(db, a)?.id),
         None => None,
     };
-    Ok(rated::totals(db, account_id.as_deref(), &period)?
-        .into_iter()
+    Ok(of_totals(&rated::totals(
+        db,
+        account_id.as_deref(),
+        &period,
+    )?))
+}
+
+/// [`costs`] of totals already read (the open month the Customers page and the Dashboard
+/// share).
+pub fn of_totals(totals: &[rated::PeriodTotal]) -> Vec<CustomerCostDto> {
+    totals
+        .iter()
         .map(|t| CustomerCostDto {
-            account_id: t.account_id,
-            customer_id: t.customer_id,
-            period: t.period,
-            currency: t.billing_currency,
+            account_id: t.account_id.clone(),
+            customer_id: t.customer_id.clone(),
+            period: t.period.clone(),
+            currency: t.billing_currency.clone(),
             cost: t.total.to_string(),
             azure_plan: t.azure_plan.to_string(),
             legacy: t.legacy.to_string(),
             lines: t.lines,
-            rated_at: t.rated_at,
+            rated_at: t.rated_at.clone(),
         })
-        .collect())
+        .collect()
 }
 
 /// Month-to-date cost per customer: [`costs`] of the month of `now` (UTC).

@@ -27,6 +27,7 @@
 //! so both are rounded to 2 decimals (half away from zero, Microsoft's rounding of money) and a
 //! charge whose two prices then differ is flagged, with both.
 
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
 use cspdesk_store::pricing::{self, LicenceCharge, StoredSheetRow, TermDating};
@@ -229,15 +230,17 @@ pub fn check_licences(
                 SheetChoice::SubscriptionCreation => c.created_month.clone(),
                 SheetChoice::Latest => latest.get(&c.market).cloned().unwrap_or_default(),
             };
-            let key = (c.market.clone(), month);
-            if !read.contains_key(&key) {
-                let rows = match ids.get(&key) {
-                    Some(id) => pricing::sheet_rows(db, *id)?,
-                    None => Vec::new(),
-                };
-                read.insert(key.clone(), SheetIndex::of(rows));
-            }
-            let Some(row) = read.get(&key).and_then(|sheet| sheet.row_for(&c)) else {
+            let sheet = match read.entry((c.market.clone(), month)) {
+                Entry::Occupied(e) => e.into_mut(),
+                Entry::Vacant(e) => {
+                    let rows = match ids.get(e.key()) {
+                        Some(id) => pricing::sheet_rows(db, *id)?,
+                        None => Vec::new(),
+                    };
+                    e.insert(SheetIndex::of(rows))
+                }
+            };
+            let Some(row) = sheet.row_for(&c) else {
                 out.not_checked += 1;
                 continue;
             };
